@@ -1,0 +1,1 @@
+package org.mqcgm.bench; final class Placeholder {}

@@ -1,0 +1,1 @@
+package org.mqcgm.core; final class Placeholder {}

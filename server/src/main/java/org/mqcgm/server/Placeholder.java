@@ -1,0 +1,1 @@
+package org.mqcgm.server; final class Placeholder {}

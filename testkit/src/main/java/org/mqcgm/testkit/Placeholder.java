@@ -1,0 +1,1 @@
+package org.mqcgm.testkit; final class Placeholder {}
