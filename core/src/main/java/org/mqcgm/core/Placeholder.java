@@ -1,1 +1,0 @@
-package org.mqcgm.core; final class Placeholder {}

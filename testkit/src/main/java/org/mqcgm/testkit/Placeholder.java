@@ -1,1 +1,0 @@
-package org.mqcgm.testkit; final class Placeholder {}
