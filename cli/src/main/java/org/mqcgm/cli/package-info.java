@@ -1,0 +1,2 @@
+/** The {@code mqcgm} command: picocli subcommands over the server's composition root. */
+package org.mqcgm.cli;

@@ -1,0 +1,157 @@
+package org.mqcgm.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.mqcgm.server.accounts.AccountRoutes;
+import org.mqcgm.server.accounts.AccountStore;
+import org.mqcgm.server.accounts.Accounts;
+import org.mqcgm.server.accounts.ApiTokens;
+import org.mqcgm.server.accounts.PasswordHasher;
+import org.mqcgm.server.accounts.Sessions;
+import org.mqcgm.server.glucose.ReadingRoutes;
+import org.mqcgm.server.glucose.ReadingStore;
+import org.mqcgm.server.glucose.Readings;
+import org.mqcgm.server.glucose.TodayPage;
+import org.mqcgm.server.health.HealthRoutes;
+import org.mqcgm.server.health.StaticAssets;
+import org.mqcgm.server.platform.crypto.DeploymentSecrets;
+import org.mqcgm.server.platform.crypto.MasterKey;
+import org.mqcgm.server.platform.crypto.UserKeys;
+import org.mqcgm.server.platform.db.Database;
+import org.mqcgm.server.platform.http.HttpServer;
+import org.mqcgm.server.platform.http.Json;
+import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.security.AccessControl;
+import org.mqcgm.server.platform.web.ErrorPage;
+import org.mqcgm.server.platform.web.PageContexts;
+import org.mqcgm.server.platform.web.Pages;
+import org.mqcgm.server.privacy.PrivacyRoutes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: configuration → database → keys → services → routes → HTTP server, in that order, in
+ * plain code. Reading this class top to bottom shows every part of the server and who uses whom.
+ */
+public final class App implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(App.class);
+
+    private final Database database;
+    private final HttpServer http;
+    private final HealthRoutes health;
+    private final Accounts accounts;
+    private final ApiTokens apiTokens;
+    private final Readings readings;
+
+    private App(Database database, HttpServer http, HealthRoutes health, Accounts accounts, ApiTokens apiTokens,
+                Readings readings) {
+        this.database = database;
+        this.http = http;
+        this.health = health;
+        this.accounts = accounts;
+        this.apiTokens = apiTokens;
+        this.readings = readings;
+    }
+
+    /**
+     * Starts the server.
+     *
+     * @param config    all settings
+     * @param dataClock the clock glucose data is judged by ("now" of the Today page, future-reading checks); the
+     *                  system clock except in the demo, which can run it faster. Security timeouts always use the
+     *                  system clock.
+     */
+    public static App start(ServerConfig config, Clock dataClock) {
+        Clock systemClock = Clock.systemUTC();
+
+        Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
+                config.databasePoolSize());
+        try {
+            int migrations = database.migrate();
+            if (migrations > 0) {
+                log.info("applied {} database migrations", migrations);
+            }
+
+            MasterKey masterKey = MasterKey.load(config.masterKeyFile());
+            UserKeys userKeys = new UserKeys(database.jdbi(), masterKey);
+            DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(database.jdbi(), masterKey);
+
+            AccountStore accountStore = new AccountStore(database.jdbi(), userKeys, secrets);
+            Sessions sessions = new Sessions(database.jdbi(), systemClock, config.sessionIdle(),
+                    config.sessionAbsolute());
+            ApiTokens apiTokens = new ApiTokens(database.jdbi(), systemClock);
+            Accounts accounts = new Accounts(accountStore, new PasswordHasher(config.argon2()), sessions, apiTokens);
+            AccessControl accessControl = new AccessControl(accounts);
+
+            Readings readings = new Readings(new ReadingStore(database.jdbi()), dataClock);
+
+            ObjectMapper mapper = Json.newMapper();
+            JsonBodies json = new JsonBodies(mapper);
+            Pages pages = new Pages();
+            PageContexts pageContexts = new PageContexts(id -> accounts.find(id).map(a ->
+                    new PageContexts.Profile(a.email(), a.language(), a.unit())));
+            HealthRoutes health = new HealthRoutes(database::isReachable);
+
+            HttpServer http = HttpServer.start(
+                    new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes()),
+                    mapper, accessControl, new ErrorPage(pages, pageContexts), (Routes routes) -> {
+                        health.register(routes);
+                        new StaticAssets().register(routes);
+                        new AccountRoutes(accounts, sessions, apiTokens, pages, pageContexts).register(routes);
+                        new ReadingRoutes(readings, json).register(routes);
+                        new TodayPage(readings, accounts, pages, pageContexts).register(routes);
+                        new PrivacyRoutes(pages, pageContexts).register(routes);
+                    });
+            log.info("mqcgm listening on {}:{}", config.host(), http.port());
+            return new App(database, http, health, accounts, apiTokens, readings);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    /** Applies migrations and exits (the {@code migrate} command). */
+    public static int migrate(ServerConfig config) {
+        try (Database database = Database.open(config.databaseUrl(), config.databaseUser(),
+                config.databasePassword(), 2)) {
+            return database.migrate();
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public List<Routes.Route> routes() {
+        return http.routes();
+    }
+
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public ApiTokens apiTokens() {
+        return apiTokens;
+    }
+
+    public Readings readings() {
+        return readings;
+    }
+
+    public Optional<Database> database() {
+        return Optional.of(database);
+    }
+
+    /** Graceful stop: readiness goes red, requests in flight finish, then the pool closes. */
+    @Override
+    public void close() {
+        health.markStopping();
+        http.close();
+        database.close();
+        log.info("mqcgm stopped");
+    }
+}

@@ -1,1 +1,0 @@
-package org.mqcgm.server; final class Placeholder {}

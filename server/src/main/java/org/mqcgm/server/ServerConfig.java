@@ -1,0 +1,161 @@
+package org.mqcgm.server;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Every setting of the server in one record. Settings come from environment variables named {@code MQCGM_*}, or
+ * from a configuration file in {@code KEY=value} form using the same names; the environment wins over the file.
+ * The table in the README lists them all; {@link #fromSettings} is the only place they are read.
+ *
+ * @param databaseUrl        JDBC URL of the PostgreSQL database ({@code MQCGM_DB_URL})
+ * @param databaseUser       database user ({@code MQCGM_DB_USER})
+ * @param databasePassword   database password ({@code MQCGM_DB_PASSWORD})
+ * @param databasePoolSize   maximum pooled connections ({@code MQCGM_DB_POOL_SIZE})
+ * @param masterKeyFile      Tink keyset (JSON) that wraps every per-user data key ({@code MQCGM_MASTER_KEY_FILE})
+ * @param host               interface to listen on ({@code MQCGM_HOST})
+ * @param port               TCP port, 0 for any free port ({@code MQCGM_PORT})
+ * @param maxRequestBytes    largest accepted request body ({@code MQCGM_MAX_REQUEST_BYTES})
+ * @param argon2             password hashing cost
+ * @param sessionIdle        a web session ends after this long without a request ({@code MQCGM_SESSION_IDLE_MINUTES})
+ * @param sessionAbsolute    a web session ends this long after login whatever happens
+ *                           ({@code MQCGM_SESSION_ABSOLUTE_HOURS})
+ */
+public record ServerConfig(
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int databasePoolSize,
+        Path masterKeyFile,
+        String host,
+        int port,
+        long maxRequestBytes,
+        Argon2Cost argon2,
+        Duration sessionIdle,
+        Duration sessionAbsolute) {
+
+    /**
+     * Argon2id cost. The defaults exceed the OWASP minimum (19 MiB, t=2) and follow PR-06 (m ≥ 64 MiB, t ≥ 3).
+     *
+     * @param memoryKib  memory in KiB ({@code MQCGM_ARGON2_MEMORY_KIB})
+     * @param iterations passes over memory ({@code MQCGM_ARGON2_ITERATIONS})
+     * @param parallelism lanes ({@code MQCGM_ARGON2_PARALLELISM})
+     */
+    public record Argon2Cost(int memoryKib, int iterations, int parallelism) {
+        public static final Argon2Cost DEFAULT = new Argon2Cost(65536, 3, 1);
+    }
+
+    /** Reads the environment and, when given, a configuration file; the environment wins. */
+    public static ServerConfig load(Map<String, String> environment, Path configFile) {
+        Map<String, String> settings = new HashMap<>();
+        if (configFile != null) {
+            settings.putAll(readFile(configFile));
+        }
+        environment.forEach((k, v) -> {
+            if (k.startsWith("MQCGM_")) {
+                settings.put(k, v);
+            }
+        });
+        return fromSettings(settings);
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("--config", "no such file: " + file);
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("--config", "cannot read " + file + ": " + e.getMessage());
+        }
+        Map<String, String> out = new HashMap<>();
+        p.forEach((k, v) -> out.put(k.toString().trim(), v.toString().trim()));
+        return out;
+    }
+
+    /** Builds and validates the configuration from a flat map of {@code MQCGM_*} settings. */
+    public static ServerConfig fromSettings(Map<String, String> s) {
+        String url = required(s, "MQCGM_DB_URL",
+                "missing: the JDBC URL of the PostgreSQL database, e.g. jdbc:postgresql://localhost:5432/mqcgm");
+        if (!url.startsWith("jdbc:postgresql://")) {
+            throw new ConfigException("MQCGM_DB_URL", "must start with jdbc:postgresql:// (got '" + url + "')");
+        }
+        String user = required(s, "MQCGM_DB_USER", "missing: the database user");
+        String password = s.get("MQCGM_DB_PASSWORD");
+        if (password == null) {
+            throw new ConfigException("MQCGM_DB_PASSWORD", "missing: the database password (set it empty for none)");
+        }
+        String keyFile = required(s, "MQCGM_MASTER_KEY_FILE",
+                "missing: path of the master key file (create one with 'mqcgm keygen --out FILE')");
+        Path masterKey = Path.of(keyFile);
+        if (!Files.isReadable(masterKey)) {
+            throw new ConfigException("MQCGM_MASTER_KEY_FILE", "cannot read " + keyFile);
+        }
+        return new ServerConfig(
+                url,
+                user,
+                password,
+                integer(s, "MQCGM_DB_POOL_SIZE", 10, 1, 200),
+                masterKey,
+                s.getOrDefault("MQCGM_HOST", "0.0.0.0"),
+                integer(s, "MQCGM_PORT", 8080, 0, 65535),
+                integer(s, "MQCGM_MAX_REQUEST_BYTES", 5_000_000, 1024, 100_000_000),
+                new Argon2Cost(
+                        integer(s, "MQCGM_ARGON2_MEMORY_KIB", Argon2Cost.DEFAULT.memoryKib(), 1024, 4_194_304),
+                        integer(s, "MQCGM_ARGON2_ITERATIONS", Argon2Cost.DEFAULT.iterations(), 1, 100),
+                        integer(s, "MQCGM_ARGON2_PARALLELISM", Argon2Cost.DEFAULT.parallelism(), 1, 64)),
+                Duration.ofMinutes(integer(s, "MQCGM_SESSION_IDLE_MINUTES", 7 * 24 * 60, 1, 365 * 24 * 60)),
+                Duration.ofHours(integer(s, "MQCGM_SESSION_ABSOLUTE_HOURS", 30 * 24, 1, 365 * 24)));
+    }
+
+    /** A copy listening elsewhere (command-line flags override settings). */
+    public ServerConfig withListen(String newHost, int newPort) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute);
+    }
+
+    /** A copy with another password hashing cost (tests use a cheap one; production never does). */
+    public ServerConfig withArgon2(Argon2Cost cost) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute);
+    }
+
+    private static String required(Map<String, String> s, String name, String problem) {
+        String v = s.get(name);
+        if (v == null || v.isBlank()) {
+            throw new ConfigException(name, problem);
+        }
+        return v.trim();
+    }
+
+    private static int integer(Map<String, String> s, String name, int fallback, int min, int max) {
+        String v = s.get(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        int n;
+        try {
+            n = Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name, "must be a whole number (got '" + v + "')");
+        }
+        if (n < min || n > max) {
+            throw new ConfigException(name, "must be between " + min + " and " + max + " (got " + n + ")");
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        // Never print the password.
+        return "ServerConfig[db=" + databaseUrl + " as " + databaseUser + ", listen=" + host + ":" + port + "]";
+    }
+}

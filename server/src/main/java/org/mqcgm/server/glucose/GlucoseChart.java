@@ -1,0 +1,140 @@
+package org.mqcgm.server.glucose;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import org.mqcgm.core.glucose.GlucoseUnit;
+import org.mqcgm.core.glucose.Reading;
+
+/**
+ * Server-rendered SVG chart of glucose over a time window: the target range (70–180 mg/dL) shaded, one dot per
+ * reading coloured by range, a line joining readings no more than 15 minutes apart (gaps stay gaps), and hour
+ * labels in the wearer's local time. Hours are stepped on the time line, so a DST change shows its repeated or
+ * missing hour as it happened. The SVG has no script and no inline style (CSP), only classes styled by app.css.
+ */
+public final class GlucoseChart {
+
+    public static final int TARGET_LOW = 70;
+    public static final int TARGET_HIGH = 180;
+    private static final Duration MAX_JOIN = Duration.ofMinutes(15);
+
+    private static final double WIDTH = 360;
+    private static final double HEIGHT = 220;
+    private static final double LEFT = 34;
+    private static final double RIGHT = 352;
+    private static final double TOP = 10;
+    private static final double BOTTOM = 196;
+
+    private GlucoseChart() {
+    }
+
+    /**
+     * @param readings readings in the window, oldest first
+     * @param from     start of the window
+     * @param to       end of the window
+     * @param zone     the wearer's time zone for hour labels
+     * @param unit     unit of the axis labels
+     * @param title    accessible title of the chart
+     */
+    public static String render(List<Reading> readings, Instant from, Instant to, ZoneId zone, GlucoseUnit unit,
+                                String title, String emptyText) {
+        int max = readings.stream().mapToInt(Reading::mgdl).max().orElse(0);
+        int top = max > 300 ? 400 : 300;
+        int bottom = 40;
+        Scale s = new Scale(from, to, bottom, top);
+        StringBuilder svg = new StringBuilder(16_384);
+        svg.append("<svg class=\"chart\" viewBox=\"0 0 ").append(fmt(WIDTH)).append(' ').append(fmt(HEIGHT))
+                .append("\" role=\"img\" aria-label=\"").append(escape(title)).append("\">")
+                .append("<title>").append(escape(title)).append("</title>");
+        // Target range band.
+        svg.append("<rect class=\"target\" x=\"").append(fmt(LEFT)).append("\" y=\"").append(fmt(s.y(TARGET_HIGH)))
+                .append("\" width=\"").append(fmt(RIGHT - LEFT)).append("\" height=\"")
+                .append(fmt(s.y(TARGET_LOW) - s.y(TARGET_HIGH))).append("\"/>");
+        // Horizontal guides and glucose labels.
+        for (int g : new int[] {54, TARGET_LOW, TARGET_HIGH, 250, top}) {
+            if (g > top) {
+                continue;
+            }
+            svg.append("<line class=\"guide").append(g == TARGET_LOW || g == TARGET_HIGH ? " limit" : "")
+                    .append("\" x1=\"").append(fmt(LEFT)).append("\" x2=\"").append(fmt(RIGHT))
+                    .append("\" y1=\"").append(fmt(s.y(g))).append("\" y2=\"").append(fmt(s.y(g))).append("\"/>");
+            svg.append("<text class=\"ylabel\" x=\"").append(fmt(LEFT - 4)).append("\" y=\"")
+                    .append(fmt(s.y(g) + 3)).append("\">").append(unit.format(g)).append("</text>");
+        }
+        // Local hour ticks every three hours.
+        DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
+        ZonedDateTime tick = from.atZone(zone).truncatedTo(ChronoUnit.HOURS).plusHours(1);
+        while (!tick.toInstant().isAfter(to)) {
+            if (tick.getHour() % 3 == 0) {
+                double x = s.x(tick.toInstant());
+                svg.append("<line class=\"hour\" x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x))
+                        .append("\" y1=\"").append(fmt(TOP)).append("\" y2=\"").append(fmt(BOTTOM)).append("\"/>");
+                svg.append("<text class=\"xlabel\" x=\"").append(fmt(x)).append("\" y=\"")
+                        .append(fmt(BOTTOM + 14)).append("\">").append(tick.format(hhmm)).append("</text>");
+            }
+            tick = tick.plusHours(1);
+        }
+        if (readings.isEmpty()) {
+            svg.append("<text class=\"empty\" x=\"").append(fmt((LEFT + RIGHT) / 2)).append("\" y=\"")
+                    .append(fmt((TOP + BOTTOM) / 2)).append("\">").append(escape(emptyText)).append("</text>");
+        }
+        // Lines between close readings; a gap longer than 15 minutes starts a new segment.
+        StringBuilder path = new StringBuilder();
+        Reading prev = null;
+        for (Reading r : readings) {
+            boolean join = prev != null && Duration.between(prev.time(), r.time()).compareTo(MAX_JOIN) <= 0;
+            path.append(join ? " L" : " M").append(fmt(s.x(r.time()))).append(' ').append(fmt(s.y(r.mgdl())));
+            prev = r;
+        }
+        if (!path.isEmpty()) {
+            svg.append("<path class=\"trace\" d=\"").append(path.toString().trim()).append("\"/>");
+        }
+        for (Reading r : readings) {
+            svg.append("<circle class=\"").append(rangeClass(r.mgdl())).append("\" cx=\"")
+                    .append(fmt(s.x(r.time()))).append("\" cy=\"").append(fmt(s.y(r.mgdl())))
+                    .append("\" r=\"1.6\"/>");
+        }
+        if (!readings.isEmpty()) {
+            Reading last = readings.get(readings.size() - 1);
+            svg.append("<circle class=\"current ").append(rangeClass(last.mgdl())).append("\" cx=\"")
+                    .append(fmt(s.x(last.time()))).append("\" cy=\"").append(fmt(s.y(last.mgdl())))
+                    .append("\" r=\"4\"/>");
+        }
+        svg.append("</svg>");
+        return svg.toString();
+    }
+
+    /** CSS class of a glucose value: very low, low, in range, high, very high (the consensus bands). */
+    public static String rangeClass(int mgdl) {
+        if (mgdl < 54) return "vlow";
+        if (mgdl < TARGET_LOW) return "low";
+        if (mgdl <= TARGET_HIGH) return "inrange";
+        if (mgdl <= 250) return "high";
+        return "vhigh";
+    }
+
+    private record Scale(Instant from, Instant to, int bottom, int top) {
+        double x(Instant t) {
+            double span = to.getEpochSecond() - from.getEpochSecond();
+            return LEFT + (RIGHT - LEFT) * (t.getEpochSecond() - from.getEpochSecond()) / span;
+        }
+
+        double y(int mgdl) {
+            int g = Math.max(bottom, Math.min(top, mgdl));
+            return BOTTOM - (BOTTOM - TOP) * (g - bottom) / (double) (top - bottom);
+        }
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+
+    static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

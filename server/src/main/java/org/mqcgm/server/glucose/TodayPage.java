@@ -1,0 +1,77 @@
+package org.mqcgm.server.glucose;
+
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.mqcgm.core.glucose.GlucoseUnit;
+import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.core.glucose.TrendArrow;
+import org.mqcgm.core.glucose.TrendEstimator;
+import org.mqcgm.server.accounts.Account;
+import org.mqcgm.server.accounts.Accounts;
+import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.Principal;
+import org.mqcgm.server.platform.web.PageContext;
+import org.mqcgm.server.platform.web.PageContexts;
+import org.mqcgm.server.platform.web.Pages;
+
+/**
+ * The Today page: the newest glucose in large type with its trend arrow and age, and the last 24 hours as a chart
+ * with the target range shaded, in the user's unit and time zone.
+ */
+public final class TodayPage {
+
+    static final Duration WINDOW = Duration.ofHours(24);
+    static final Duration STALE_AFTER = Duration.ofMinutes(15);
+
+    private final Readings readings;
+    private final Accounts accounts;
+    private final Pages pages;
+    private final PageContexts contexts;
+
+    public TodayPage(Readings readings, Accounts accounts, Pages pages, PageContexts contexts) {
+        this.readings = readings;
+        this.accounts = accounts;
+        this.pages = pages;
+        this.contexts = contexts;
+    }
+
+    public void register(Routes routes) {
+        routes.get("/today", Access.PAGE, this::show);
+    }
+
+    private void show(Context ctx) {
+        Principal p = Principal.of(ctx);
+        Account account = accounts.find(p.accountId()).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        PageContext page = contexts.of(ctx);
+        Instant now = readings.clock().instant();
+        List<Reading> day = readings.store().range(p.accountId(), now.minus(WINDOW), now.plusSeconds(1));
+        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, now, account, page)));
+    }
+
+    static TodayView view(List<Reading> day, Instant now, Account account, PageContext page) {
+        GlucoseUnit unit = page.unit();
+        String chart = GlucoseChart.render(day, now.minus(WINDOW), now, account.timeZone(), unit,
+                page.t("today.chart.title"), page.t("today.chart.empty"));
+        if (day.isEmpty()) {
+            return new TodayView(false, "", unit.symbol(), "", "trend.none", 0, true, "", chart, 0, 0, 0, 0);
+        }
+        Reading last = day.get(day.size() - 1);
+        TrendArrow arrow = TrendArrow.fromRate(TrendEstimator.ratePerMinute(day));
+        long minutes = Math.max(0, Duration.between(last.time(), now).toMinutes());
+        long below = day.stream().filter(r -> r.mgdl() < GlucoseChart.TARGET_LOW).count();
+        long above = day.stream().filter(r -> r.mgdl() > GlucoseChart.TARGET_HIGH).count();
+        int belowPct = (int) Math.round(100.0 * below / day.size());
+        int abovePct = (int) Math.round(100.0 * above / day.size());
+        return new TodayView(true, unit.format(last.mgdl()), unit.symbol(), arrow.symbol(),
+                "trend." + arrow.name().toLowerCase(java.util.Locale.ROOT), minutes,
+                Duration.between(last.time(), now).compareTo(STALE_AFTER) > 0,
+                GlucoseChart.rangeClass(last.mgdl()), chart, day.size(), belowPct,
+                100 - belowPct - abovePct, abovePct);
+    }
+}

@@ -1,0 +1,56 @@
+package org.mqcgm.server.health;
+
+import io.javalin.http.Context;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.security.Access;
+
+/**
+ * {@code /healthz}: the process is alive and serving. {@code /readyz}: it can do useful work — the database
+ * answers and the server is not shutting down — so a load balancer may send traffic.
+ */
+public final class HealthRoutes {
+
+    private final BooleanSupplier databaseReachable;
+    private volatile boolean stopping;
+
+    public HealthRoutes(BooleanSupplier databaseReachable) {
+        this.databaseReachable = databaseReachable;
+    }
+
+    public void register(Routes routes) {
+        routes.get("/healthz", Access.PUBLIC, ctx -> ok(ctx, Map.of("status", "ok")));
+        routes.get("/readyz", Access.PUBLIC, this::ready);
+    }
+
+    /** Called at shutdown, before requests in flight are drained, so load balancers stop sending new ones. */
+    public void markStopping() {
+        stopping = true;
+    }
+
+    private void ready(Context ctx) {
+        notReadyBecause().ifPresent(reason -> {
+            throw new ProblemException(Problem.of(503, "not-ready", "Not ready", reason));
+        });
+        ok(ctx, Map.of("status", "ready", "database", "ok"));
+    }
+
+    /** Why the server should not receive traffic now, if it should not. */
+    java.util.Optional<String> notReadyBecause() {
+        if (stopping) {
+            return java.util.Optional.of("The server is shutting down.");
+        }
+        if (!databaseReachable.getAsBoolean()) {
+            return java.util.Optional.of("The database does not answer.");
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static void ok(Context ctx, Map<String, String> body) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.json(body);
+    }
+}

@@ -1,0 +1,63 @@
+package org.mqcgm.server.platform.crypto;
+
+import com.google.crypto.tink.subtle.Random;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.NoSuchAlgorithmException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Keyed pseudonyms. One random 256-bit secret per deployment, stored in the database wrapped by the master key,
+ * from which a sub-key per purpose is derived. {@link #pseudonym} gives a deterministic HMAC-SHA256 of a value: the
+ * "blind index" that lets the server find an account by e-mail without storing the e-mail in clear (PR-10), and
+ * later the device pseudonym that replaces raw install identifiers (PR-11).
+ */
+public final class DeploymentSecrets {
+
+    private static final byte[] CONTEXT = "mqcgm.deployment-secret".getBytes(StandardCharsets.UTF_8);
+
+    private final byte[] root;
+
+    private DeploymentSecrets(byte[] root) {
+        this.root = root;
+    }
+
+    /** Loads the deployment secret, creating it on first start. */
+    public static DeploymentSecrets loadOrCreate(Jdbi jdbi, MasterKey master) {
+        return jdbi.inTransaction(h -> {
+            h.execute("lock table deployment_secret in exclusive mode");
+            byte[] wrapped = h.createQuery("select wrapped from deployment_secret where name = 'root'")
+                    .mapTo(byte[].class).findOne().orElse(null);
+            try {
+                if (wrapped == null) {
+                    byte[] fresh = Random.randBytes(32);
+                    h.createUpdate("insert into deployment_secret (name, wrapped) values ('root', :w)")
+                            .bind("w", master.aead().encrypt(fresh, CONTEXT)).execute();
+                    return new DeploymentSecrets(fresh);
+                }
+                return new DeploymentSecrets(master.aead().decrypt(wrapped, CONTEXT));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot unwrap the deployment secret (wrong master key?)", e);
+            }
+        });
+    }
+
+    /** HMAC-SHA256 of {@code value} under the sub-key for {@code purpose}. */
+    public byte[] pseudonym(String purpose, String value) {
+        byte[] subKey = hmac(root, ("purpose:" + purpose).getBytes(StandardCharsets.UTF_8));
+        return hmac(subKey, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(data);
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

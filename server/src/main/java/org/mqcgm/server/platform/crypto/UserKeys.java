@@ -1,0 +1,124 @@
+package org.mqcgm.server.platform.crypto;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.google.crypto.tink.Aead;
+import com.google.crypto.tink.KeysetHandle;
+import com.google.crypto.tink.RegistryConfiguration;
+import com.google.crypto.tink.TinkProtoKeysetFormat;
+import com.google.crypto.tink.aead.PredefinedAeadParameters;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Duration;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Per-user envelope keys. Each user has one AES-256-GCM keyset, stored in {@code user_key} encrypted by the master
+ * key with the user id as associated data (so a wrapped key copied to another user's row does not open). Callers
+ * encrypt a field with {@link #encrypt} giving a context string (e.g. {@code "account.email"}) that is bound into
+ * the ciphertext, so a value cannot be moved between columns either.
+ *
+ * <p>{@link #destroy} deletes the key row: from then on nothing encrypted for that user can be read anywhere.
+ */
+public final class UserKeys {
+
+    private final Jdbi jdbi;
+    private final MasterKey master;
+    private final Cache<UUID, Aead> cache = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterAccess(Duration.ofMinutes(10))
+            .build();
+
+    public UserKeys(Jdbi jdbi, MasterKey master) {
+        this.jdbi = jdbi;
+        this.master = master;
+    }
+
+    /** Creates the data key of a new user inside the caller's transaction (the account row must exist). */
+    public void create(Handle h, UUID ownerId) {
+        try {
+            KeysetHandle keyset = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
+            byte[] wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, master.aead(), bytes(ownerId));
+            h.createUpdate("insert into user_key (owner_id, wrapped_keyset) values (:owner, :wrapped)")
+                    .bind("owner", ownerId)
+                    .bind("wrapped", wrapped)
+                    .execute();
+            cache.put(ownerId, keyset.getPrimitive(RegistryConfiguration.get(), Aead.class));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot create data key", e);
+        }
+    }
+
+    /** Encrypts a value for its owner; {@code context} names the field and is authenticated with it. */
+    public byte[] encrypt(UUID ownerId, String context, byte[] plaintext) {
+        try {
+            return aead(ownerId).encrypt(plaintext, associatedData(ownerId, context));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("encryption failed", e);
+        }
+    }
+
+    public byte[] encrypt(UUID ownerId, String context, String plaintext) {
+        return encrypt(ownerId, context, plaintext.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Decrypts a value; fails with {@link KeyDestroyedException} when the owner's key no longer exists. */
+    public byte[] decrypt(UUID ownerId, String context, byte[] ciphertext) {
+        try {
+            return aead(ownerId).decrypt(ciphertext, associatedData(ownerId, context));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("decryption failed for " + context, e);
+        }
+    }
+
+    public String decryptString(UUID ownerId, String context, byte[] ciphertext) {
+        return new String(decrypt(ownerId, context, ciphertext), StandardCharsets.UTF_8);
+    }
+
+    /** Deletes the user's data key (crypto-shredding). */
+    public void destroy(Handle h, UUID ownerId) {
+        h.createUpdate("delete from user_key where owner_id = :owner").bind("owner", ownerId).execute();
+        cache.invalidate(ownerId);
+    }
+
+    private Aead aead(UUID ownerId) {
+        Aead cached = cache.getIfPresent(ownerId);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] wrapped = jdbi.withHandle(h -> h.createQuery(
+                        "select wrapped_keyset from user_key where owner_id = :owner")
+                .bind("owner", ownerId)
+                .mapTo(byte[].class)
+                .findOne()
+                .orElseThrow(() -> new KeyDestroyedException(ownerId)));
+        try {
+            KeysetHandle keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, master.aead(), bytes(ownerId));
+            Aead aead = keyset.getPrimitive(RegistryConfiguration.get(), Aead.class);
+            cache.put(ownerId, aead);
+            return aead;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot unwrap the data key of a user (wrong master key?)", e);
+        }
+    }
+
+    private static byte[] associatedData(UUID ownerId, String context) {
+        byte[] c = context.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(16 + c.length).put(bytes(ownerId)).put(c).array();
+    }
+
+    static byte[] bytes(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
+                .array();
+    }
+
+    /** The user's data key has been destroyed: their encrypted data is gone for good. */
+    public static final class KeyDestroyedException extends RuntimeException {
+        public KeyDestroyedException(UUID ownerId) {
+            super("no data key for user " + ownerId);
+        }
+    }
+}

@@ -1,0 +1,174 @@
+package org.mqcgm.server.platform.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.mqcgm.server.platform.security.AccessControl;
+import org.mqcgm.server.platform.web.WebRequests;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The Javalin server with everything every route shares: virtual threads, a bounded request size, request ids,
+ * security headers, problem responses for every error, an access log without personal data, and graceful
+ * shutdown (requests in flight are finished, up to ten seconds).
+ */
+public final class HttpServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(HttpServer.class);
+    private static final Logger access = LoggerFactory.getLogger("mqcgm.access");
+    private static final String PROBLEM_WRITTEN = "mqcgm.problem-written";
+
+    /** Renders an error as an HTML page for browsers; problem+json is used otherwise. */
+    public interface HtmlErrors {
+        void render(Context ctx, Problem problem);
+    }
+
+    /**
+     * @param host            interface to bind
+     * @param port            port, 0 for any
+     * @param maxRequestBytes largest request body accepted
+     */
+    public record Settings(String host, int port, long maxRequestBytes) {
+    }
+
+    private final Javalin javalin;
+    private final Routes routes;
+
+    private HttpServer(Javalin javalin, Routes routes) {
+        this.javalin = javalin;
+        this.routes = routes;
+    }
+
+    /** Builds the server, lets each feature register its routes, and starts listening. */
+    public static HttpServer start(Settings settings, ObjectMapper mapper, AccessControl accessControl,
+                                   HtmlErrors htmlErrors, Consumer<Routes> features) {
+        Routes[] holder = new Routes[1];
+        Javalin app = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.maxRequestSize = settings.maxRequestBytes();
+            config.http.prefer405over404 = true;
+            config.http.generateEtags = false;
+            config.jsonMapper(new JavalinJackson(mapper, true));
+            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+
+            config.routes.before(ctx -> {
+                RequestIds.assign(ctx);
+                SecurityHeaders.apply(ctx);
+            });
+
+            config.routes.exception(ProblemException.class, (e, ctx) -> write(ctx, mapper, htmlErrors, e.problem()));
+            config.routes.exception(AccessControl.LoginRequired.class, (e, ctx) -> {
+                String next = ctx.path();
+                ctx.redirect("/login" + (next.equals("/") ? "" : "?next=" + java.net.URLEncoder.encode(next,
+                        java.nio.charset.StandardCharsets.UTF_8)), io.javalin.http.HttpStatus.SEE_OTHER);
+            });
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, mapper, htmlErrors,
+                    fromJavalin(e)));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                write(ctx, mapper, htmlErrors, Problem.of(500, "internal", "Internal error",
+                        "Something went wrong on our side. Quote request id " + RequestIds.of(ctx)
+                                + " when you contact support."));
+            });
+            for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+                config.routes.error(status, ctx -> {
+                    if (ctx.attribute(PROBLEM_WRITTEN) == null) {
+                        write(ctx, mapper, htmlErrors, status == 404 ? Problem.notFound() : generic(status));
+                    }
+                });
+            }
+
+            config.requestLogger.http((ctx, ms) -> {
+                // Method, route path, status and time only: never bodies or query strings (they can hold
+                // glucose values or share tokens; PR-19, PR-33).
+                access.info("{} {} {} {}ms", ctx.method(), ctx.endpoint() == null ? ctx.path()
+                        : ctx.endpoint().path, ctx.statusCode(), Math.round(ms));
+                MDC.remove(RequestIds.MDC_KEY);
+            });
+
+            holder[0] = new Routes(config.routes, accessControl);
+            features.accept(holder[0]);
+        });
+        app.unsafe.events.serverStarting(() -> {
+            Server server = app.jettyServer().server();
+            server.insertHandler(new GracefulHandler());
+        });
+        app.start(settings.host(), settings.port());
+        return new HttpServer(app, holder[0]);
+    }
+
+    private static Problem fromJavalin(HttpResponseException e) {
+        int status = e.getStatus();
+        return switch (status) {
+            case 413 -> Problem.of(413, "too-large", "Request too large",
+                    "The request body is larger than this server accepts.");
+            case 404 -> Problem.notFound();
+            case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed",
+                    "This address does not accept this HTTP method.");
+            default -> status >= 500 ? generic(status)
+                    : Problem.of(status, "bad-request", "Bad request", e.getMessage());
+        };
+    }
+
+    private static Problem generic(int status) {
+        return switch (status) {
+            case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed",
+                    "This address does not accept this HTTP method.");
+            case 413 -> Problem.of(413, "too-large", "Request too large",
+                    "The request body is larger than this server accepts.");
+            case 415 -> Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                    "This content type is not accepted here.");
+            case 400 -> Problem.of(400, "bad-request", "Bad request", "The request could not be understood.");
+            default -> Problem.of(status, "internal", "Internal error", "Something went wrong on our side.");
+        };
+    }
+
+    private static void write(Context ctx, ObjectMapper mapper, HtmlErrors htmlErrors, Problem problem) {
+        Problem p = problem.withInstance(ctx.path()).with("requestId", RequestIds.of(ctx));
+        ctx.attribute(PROBLEM_WRITTEN, Boolean.TRUE);
+        ctx.status(p.status());
+        if (p.status() == 401) {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"mqcgm\"");
+        }
+        if (WebRequests.wantsHtml(ctx) && htmlErrors != null) {
+            try {
+                htmlErrors.render(ctx, p);
+                return;
+            } catch (RuntimeException e) {
+                log.error("error page failed; answering with problem+json", e);
+            }
+        }
+        try {
+            ctx.contentType(Problem.MEDIA_TYPE).result(mapper.writeValueAsString(p));
+        } catch (JsonProcessingException e) {
+            ctx.contentType(Problem.MEDIA_TYPE).result("{\"status\":" + p.status() + "}");
+        }
+    }
+
+    public int port() {
+        return javalin.port();
+    }
+
+    public List<Routes.Route> routes() {
+        return routes.table();
+    }
+
+    /** Stops accepting connections, lets requests in flight finish (at most ten seconds), then stops. */
+    @Override
+    public void close() {
+        javalin.stop();
+    }
+
+}

@@ -1,0 +1,116 @@
+package org.mqcgm.server.platform.http;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DatabindException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.javalin.http.Context;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads JSON request bodies and turns every way they can be wrong into a 400 problem that names the field and the
+ * rule: malformed JSON ({@code json-syntax}), a wrong type ({@code type}), a field the schema does not have
+ * ({@code unknown-field}), a missing body ({@code required}), a wrong content type ({@code content-type}).
+ */
+public final class JsonBodies {
+
+    private final ObjectMapper mapper;
+
+    public JsonBodies(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    public ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /** Parses the body into {@code type}. */
+    public <T> T read(Context ctx, Class<T> type) {
+        byte[] body = bodyOf(ctx);
+        try {
+            return mapper.readValue(body, type);
+        } catch (JacksonException e) {
+            throw new ProblemException(problemFor(e));
+        } catch (java.io.IOException e) {
+            throw new ProblemException(Problem.badRequest("The request body could not be read."));
+        }
+    }
+
+    /** Parses the body as a JSON tree (for per-item validation of batches). */
+    public JsonNode readTree(Context ctx) {
+        return read(ctx, JsonNode.class);
+    }
+
+    private static byte[] bodyOf(Context ctx) {
+        String type = ctx.contentType();
+        if (type == null || !type.toLowerCase(Locale.ROOT).contains("json")) {
+            throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                    "Send the body as application/json.")
+                    .withErrors(List.of(new Problem.FieldError("Content-Type", "content-type",
+                            "must be application/json"))));
+        }
+        byte[] body = ctx.bodyAsBytes();
+        if (body.length == 0) {
+            throw new ProblemException(Problem.badRequest("The request body is empty.",
+                    new Problem.FieldError("$", "required", "a JSON body is required")));
+        }
+        return body;
+    }
+
+    static Problem problemFor(JacksonException e) {
+        if (e instanceof UnrecognizedPropertyException u) {
+            return Problem.badRequest("The body has a field this endpoint does not accept: " + u.getPropertyName(),
+                    new Problem.FieldError(path(u), "unknown-field", "is not an accepted field"));
+        }
+        if (e instanceof InvalidFormatException || e instanceof MismatchedInputException) {
+            DatabindException d = (DatabindException) e;
+            String expected = d instanceof MismatchedInputException m && m.getTargetType() != null
+                    ? describe(m.getTargetType()) : "another type";
+            return Problem.badRequest("A field has the wrong type.",
+                    new Problem.FieldError(path((JsonMappingException) d), "type", "must be " + expected));
+        }
+        JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return Problem.badRequest("The body is not valid JSON" + where + ".",
+                new Problem.FieldError("$", "json-syntax", "must be well-formed JSON"));
+    }
+
+    private static String describe(Class<?> type) {
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
+            return "a whole number";
+        }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        return "an object";
+    }
+
+    /** Jackson's reference path as {@code $.a[2].b}. */
+    static String path(JsonMappingException e) {
+        StringBuilder sb = new StringBuilder("$");
+        for (JsonMappingException.Reference r : e.getPath()) {
+            if (r.getFieldName() != null) {
+                sb.append('.').append(r.getFieldName());
+            } else if (r.getIndex() >= 0) {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,70 @@
+package org.mqcgm.server.platform.http;
+
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
+import io.javalin.http.sse.SseClient;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Consumer;
+import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.AccessControl;
+
+/**
+ * The route table. Features register their routes here, each with its {@link Access} rule; the rule is checked by
+ * {@link AccessControl} before the handler runs, so no handler can forget it. The table is kept so tests can walk
+ * every route (the authorization matrix).
+ */
+public final class Routes {
+
+    /** A registered route, for the authorization matrix and the documentation. */
+    public record Route(HandlerType method, String path, Access access) {
+    }
+
+    private final RoutesConfig javalin;
+    private final AccessControl accessControl;
+    private final List<Route> table = new ArrayList<>();
+
+    public Routes(RoutesConfig javalin, AccessControl accessControl) {
+        this.javalin = javalin;
+        this.accessControl = accessControl;
+    }
+
+    public void get(String path, Access access, Handler handler) {
+        add(HandlerType.GET, path, access, handler);
+    }
+
+    public void post(String path, Access access, Handler handler) {
+        add(HandlerType.POST, path, access, handler);
+    }
+
+    public void put(String path, Access access, Handler handler) {
+        add(HandlerType.PUT, path, access, handler);
+    }
+
+    public void delete(String path, Access access, Handler handler) {
+        add(HandlerType.DELETE, path, access, handler);
+    }
+
+    /** A Server-Sent Events stream; the access rule is checked before the stream opens. */
+    public void sse(String path, Access access, Consumer<SseClient> client) {
+        table.add(new Route(HandlerType.GET, path, access));
+        javalin.sse(path, sse -> {
+            accessControl.check(sse.ctx(), access);
+            client.accept(sse);
+        });
+    }
+
+    private void add(HandlerType method, String path, Access access, Handler handler) {
+        table.add(new Route(method, path, access));
+        javalin.addHttpHandler(method, path, ctx -> {
+            accessControl.check(ctx, access);
+            handler.handle(ctx);
+        });
+    }
+
+    public List<Route> table() {
+        return Collections.unmodifiableList(table);
+    }
+}

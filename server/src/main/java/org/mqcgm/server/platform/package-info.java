@@ -1,0 +1,2 @@
+/** What every feature shares: HTTP plumbing, the database, keys and encryption, page rendering, access control. */
+package org.mqcgm.server.platform;

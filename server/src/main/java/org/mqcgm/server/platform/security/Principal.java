@@ -1,0 +1,42 @@
+package org.mqcgm.server.platform.security;
+
+import io.javalin.http.Context;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * An authenticated caller.
+ *
+ * @param accountId the account acting
+ * @param method    how it authenticated
+ * @param scopes    what it may do (all scopes for a web session)
+ * @param credentialId the session or token that authenticated it (a hash or id, never the secret)
+ */
+public record Principal(UUID accountId, Method method, Set<Scope> scopes, String credentialId) {
+
+    private static final String ATTRIBUTE = "mqcgm.principal";
+
+    public enum Method { SESSION, API_TOKEN }
+
+    public boolean has(Scope scope) {
+        return scopes.contains(scope);
+    }
+
+    /** The principal the access check attached to this request; present on every non-public route. */
+    public static Principal of(Context ctx) {
+        Principal p = ctx.attribute(ATTRIBUTE);
+        if (p == null) {
+            throw new IllegalStateException("route registered without an access rule requiring a principal");
+        }
+        return p;
+    }
+
+    /** The principal, if the request is authenticated (public routes that adapt to signed-in users). */
+    public static java.util.Optional<Principal> optional(Context ctx) {
+        return java.util.Optional.ofNullable(ctx.attribute(ATTRIBUTE));
+    }
+
+    void attachTo(Context ctx) {
+        ctx.attribute(ATTRIBUTE, this);
+    }
+}

@@ -1,0 +1,10 @@
+package org.mqcgm.server.platform.security;
+
+/** Roles a person can hold. Every account is a {@code USER}; the others are granted. */
+public enum Role {
+    USER, GUARDIAN, FOLLOWER, SUPPORT, ADMIN;
+
+    public String id() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+}

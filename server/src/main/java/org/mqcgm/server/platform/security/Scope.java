@@ -1,0 +1,25 @@
+package org.mqcgm.server.platform.security;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/** What an API token may do. A web session holds every scope of its user. */
+public enum Scope {
+    READINGS_READ("readings:read"),
+    READINGS_WRITE("readings:write");
+
+    private final String id;
+
+    Scope(String id) {
+        this.id = id;
+    }
+
+    /** The scope's name in tokens and the API, e.g. {@code readings:write}. */
+    public String id() {
+        return id;
+    }
+
+    public static Optional<Scope> parse(String id) {
+        return Arrays.stream(values()).filter(s -> s.id.equals(id)).findFirst();
+    }
+}

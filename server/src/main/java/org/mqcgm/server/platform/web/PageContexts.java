@@ -1,0 +1,42 @@
+package org.mqcgm.server.platform.web;
+
+import io.javalin.http.Context;
+import java.util.Optional;
+import java.util.UUID;
+import org.mqcgm.core.glucose.GlucoseUnit;
+import org.mqcgm.server.platform.security.Principal;
+
+/**
+ * Builds the {@link PageContext} of a request. Language: the {@code ui_prefs} cookie, then the signed-in user's
+ * setting, then {@code Accept-Language}, then English. Unit: the signed-in user's setting, then the cookie, then
+ * mg/dL.
+ */
+public final class PageContexts {
+
+    /** What pages need to know about the signed-in user. */
+    public record Profile(String label, Language language, GlucoseUnit unit) {
+    }
+
+    /** Looks up the profile of an account (implemented by the accounts feature). */
+    public interface Profiles {
+        Optional<Profile> of(UUID accountId);
+    }
+
+    private final Profiles profiles;
+
+    public PageContexts(Profiles profiles) {
+        this.profiles = profiles;
+    }
+
+    public PageContext of(Context ctx) {
+        UiPrefs prefs = UiPrefs.read(ctx);
+        Optional<Profile> profile = Principal.optional(ctx).flatMap(p -> profiles.of(p.accountId()));
+        Language language = prefs.language()
+                .or(() -> profile.map(Profile::language))
+                .or(() -> Language.fromAcceptLanguage(ctx.header("Accept-Language")))
+                .orElse(Language.EN);
+        GlucoseUnit unit = profile.map(Profile::unit).or(prefs::unit).orElse(GlucoseUnit.MG_DL);
+        return new PageContext(Messages.of(language), Csrf.token(ctx), unit,
+                profile.map(Profile::label).orElse(null), ctx.path());
+    }
+}

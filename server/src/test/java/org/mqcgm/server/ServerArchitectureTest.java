@@ -1,0 +1,40 @@
+package org.mqcgm.server;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** Keeps the package-by-feature shape: the shared platform knows no feature, features do not use the demo. */
+class ServerArchitectureTest {
+
+    private final JavaClasses server = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.mqcgm.server");
+
+    @Test
+    void platformDependsOnNoFeature() {
+        noClasses().that().resideInAPackage("org.mqcgm.server.platform..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "org.mqcgm.server.accounts..", "org.mqcgm.server.glucose..", "org.mqcgm.server.demo..",
+                        "org.mqcgm.server.health..", "org.mqcgm.server.privacy..")
+                .check(server);
+    }
+
+    @Test
+    void onlyTheCompositionRootAndTheDemoWireFeaturesTogether() {
+        noClasses().that().resideInAnyPackage("org.mqcgm.server.accounts..", "org.mqcgm.server.glucose..",
+                        "org.mqcgm.server.health..", "org.mqcgm.server.privacy..")
+                .should().dependOnClassesThat().resideInAPackage("org.mqcgm.server.demo..")
+                .check(server);
+    }
+
+    @Test
+    void sqlStaysInsideTheFeatureThatOwnsIt() {
+        noClasses().that().resideInAPackage("org.mqcgm.server.glucose..")
+                .should().dependOnClassesThat().haveSimpleName("AccountStore")
+                .check(server);
+    }
+}

@@ -1,0 +1,83 @@
+package org.mqcgm.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ServerConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Map<String, String> valid() throws IOException {
+        Path key = dir.resolve("key.json");
+        if (!Files.exists(key)) {
+            Files.writeString(key, "{}");
+        }
+        Map<String, String> s = new HashMap<>();
+        s.put("MQCGM_DB_URL", "jdbc:postgresql://db.internal:5432/mqcgm");
+        s.put("MQCGM_DB_USER", "mqcgm");
+        s.put("MQCGM_DB_PASSWORD", "secret");
+        s.put("MQCGM_MASTER_KEY_FILE", key.toString());
+        return s;
+    }
+
+    @Test
+    void defaultsApplyWhenOnlyTheRequiredSettingsAreGiven() throws IOException {
+        ServerConfig c = ServerConfig.fromSettings(valid());
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.host()).isEqualTo("0.0.0.0");
+        assertThat(c.argon2()).isEqualTo(ServerConfig.Argon2Cost.DEFAULT);
+        assertThat(c.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void eachMissingRequiredSettingIsNamed() throws IOException {
+        for (String name : new String[] {"MQCGM_DB_URL", "MQCGM_DB_USER", "MQCGM_DB_PASSWORD",
+                "MQCGM_MASTER_KEY_FILE"}) {
+            Map<String, String> s = valid();
+            s.remove(name);
+            assertThatThrownBy(() -> ServerConfig.fromSettings(s))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageStartingWith(name + ": ")
+                    .extracting(e -> ((ConfigException) e).setting()).isEqualTo(name);
+        }
+    }
+
+    @Test
+    void invalidValuesAreNamedWithWhatIsExpected() throws IOException {
+        Map<String, String> s = valid();
+        s.put("MQCGM_DB_URL", "mysql://x");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(s)).hasMessageStartingWith("MQCGM_DB_URL: must start with");
+        Map<String, String> p = valid();
+        p.put("MQCGM_PORT", "eighty");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(p)).hasMessage(
+                "MQCGM_PORT: must be a whole number (got 'eighty')");
+        Map<String, String> q = valid();
+        q.put("MQCGM_PORT", "70000");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(q)).hasMessageStartingWith("MQCGM_PORT: must be between");
+        Map<String, String> k = valid();
+        k.put("MQCGM_MASTER_KEY_FILE", dir.resolve("absent.json").toString());
+        assertThatThrownBy(() -> ServerConfig.fromSettings(k)).hasMessageStartingWith("MQCGM_MASTER_KEY_FILE: cannot read");
+    }
+
+    @Test
+    void configFileIsReadAndTheEnvironmentWins() throws IOException {
+        Path file = dir.resolve("mqcgm.conf");
+        StringBuilder text = new StringBuilder();
+        valid().forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        text.append("MQCGM_PORT=9000\n");
+        Files.writeString(file, text);
+        assertThat(ServerConfig.load(Map.of(), file).port()).isEqualTo(9000);
+        assertThat(ServerConfig.load(Map.of("MQCGM_PORT", "9100", "PATH", "/bin"), file).port()).isEqualTo(9100);
+        assertThatThrownBy(() -> ServerConfig.load(Map.of(), dir.resolve("nope.conf")))
+                .hasMessageStartingWith("--config: no such file");
+    }
+}

@@ -1,0 +1,95 @@
+package org.mqcgm.server.glucose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mqcgm.server.testing.Http;
+import org.mqcgm.server.testing.TestApp;
+
+/** The Today page over real HTTP with a browser-like cookie jar, at a fixed data clock. */
+class TodayPageTest {
+
+    static final Instant NOW = Instant.parse("2026-07-01T10:00:00Z");
+    static TestApp app;
+
+    @BeforeAll
+    static void start() {
+        app = TestApp.start(Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    private static Http signedIn(String email) {
+        Http http = new Http(app.url());
+        app.newUser(email, "correct horse battery");
+        HttpResponse<String> login = http.postForm("/login", Map.of("email", email,
+                "password", "correct horse battery"));
+        assertThat(login.statusCode()).isEqualTo(303);
+        return http;
+    }
+
+    @Test
+    void anonymousVisitorsAreSentToTheLoginPage() {
+        HttpResponse<String> r = new Http(app.url()).get("/today");
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(r.headers().firstValue("Location")).contains("/login?next=%2Ftoday");
+    }
+
+    @Test
+    void showsNoDataUntilReadingsArrive() {
+        Http http = signedIn("empty@example.org");
+        String html = http.get("/today").body();
+        assertThat(html).contains("No readings in the last 24 hours").contains("<svg class=\"chart\"")
+                .doesNotContain("data-testid=\"current-value\"");
+    }
+
+    @Test
+    void showsTheNewestValueTrendAgeAndChart() {
+        Http http = signedIn("today@example.org");
+        String token = app.app().apiTokens().create(
+                app.app().accounts().authenticate("today@example.org", "correct horse battery").orElseThrow(),
+                "t", java.util.EnumSet.allOf(org.mqcgm.server.platform.security.Scope.class));
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < 12; i++) {
+            Instant t = NOW.minusSeconds(60L * (7 + 5 * (11 - i)));
+            body.append(i == 0 ? "" : ",").append("{\"time\":\"").append(t).append("\",\"mgdl\":")
+                    .append(120 + 12 * i).append('}');
+        }
+        body.append(']');
+        assertThat(http.postJson("/api/v1/readings", body.toString(), "Authorization", "Bearer " + token)
+                .statusCode()).isEqualTo(200);
+
+        String html = http.get("/today").body();
+        assertThat(html).contains("data-testid=\"current-value\">252<");
+        assertThat(html).contains("7 min ago");
+        // +12 mg/dL per 5 minutes = 2.4 mg/dL/min: a single arrow up.
+        assertThat(html).contains("aria-label=\"Rising\">↑</span>");
+        assertThat(html.split("<circle ").length - 1).isEqualTo(12 + 1);
+        assertThat(html).contains("12 readings");
+
+        // Switch to mmol/L: the value and axis follow, the choice sticks to the account.
+        HttpResponse<String> sw = http.postForm("/preferences", Map.of("unit", "mmol/L", "return", "/today"));
+        assertThat(sw.statusCode()).isEqualTo(303);
+        assertThat(sw.headers().firstValue("Location")).contains("/today");
+        String mmol = http.get("/today").body();
+        assertThat(mmol).contains("data-testid=\"current-value\">14.0<").contains(">10.0</text>");
+    }
+
+    @Test
+    void chineseInterfaceOnRequest() {
+        Http http = signedIn("zh@example.org");
+        http.postForm("/preferences", Map.of("lang", "zh-CN", "return", "/today"));
+        String html = http.get("/today").body();
+        assertThat(html).contains("<html lang=\"zh-CN\">").contains("过去 24 小时");
+    }
+}
