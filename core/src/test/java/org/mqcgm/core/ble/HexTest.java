@@ -1,0 +1,35 @@
+package org.mqcgm.core.ble;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class HexTest {
+
+    @Test
+    void parsesWithOrWithoutSeparatorsAndPrefix() {
+        byte[] expected = {0x08, 0x00, 0x78, (byte) 0xE8};
+
+        assertThat(Hex.parse("080078e8")).isEqualTo(expected);
+        assertThat(Hex.parse("08 00 78 E8")).isEqualTo(expected);
+        assertThat(Hex.parse("0x08:00-78_e8")).isEqualTo(expected);
+        assertThat(Hex.parse("")).isEmpty();
+    }
+
+    @Test
+    void rejectsOddDigitsAndNonHex() {
+        assertThatThrownBy(() -> Hex.parse("080")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Hex.parse("0g")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Hex.tryParse("zz")).isEmpty();
+    }
+
+    @Test
+    void formatsLowerCase() {
+        byte[] b = {0x1A, 0x5C, (byte) 0xB0};
+
+        assertThat(Hex.format(b)).isEqualTo("1a5cb0");
+        assertThat(Hex.format(b, " ")).isEqualTo("1a 5c b0");
+        assertThat(Hex.number(0x01900D, 6)).isEqualTo("0x01900d");
+    }
+}
