@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -96,7 +97,7 @@ public final class CgmsJsonView {
     public static Map<String, Object> sessionStartTime(SessionStartTime t) {
         Map<String, Object> m = new LinkedHashMap<>();
         // Raw fields, so unknown parts show as zeros (e.g. "0000-00-00T08:30:00").
-        m.put("date_time", String.format("%04d-%02d-%02dT%02d:%02d:%02d",
+        m.put("date_time", String.format(Locale.ROOT, "%04d-%02d-%02dT%02d:%02d:%02d",
                 t.year(), t.month(), t.day(), t.hours(), t.minutes(), t.seconds()));
         m.put("time_zone_15min_units", t.timeZone());
         m.put("time_zone_minutes", t.timeZoneMinutes().isPresent() ? t.timeZoneMinutes().getAsInt() : null);

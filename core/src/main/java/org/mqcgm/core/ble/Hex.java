@@ -1,5 +1,7 @@
 package org.mqcgm.core.ble;
 
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Hex parse/format for characteristic values as typed on a command line or shown in logs. */
@@ -43,7 +45,7 @@ public final class Hex {
         if (high >= 0) {
             throw new IllegalArgumentException("odd number of hex digits");
         }
-        return java.util.Arrays.copyOf(out, n);
+        return Arrays.copyOf(out, n);
     }
 
     /** Like {@link #parse(CharSequence)} but empty instead of an exception. */
@@ -74,6 +76,6 @@ public final class Hex {
 
     /** {@code 0x} followed by {@code digits} lower-case hex digits, e.g. {@code hex(0x1a, 2)} = {@code 0x1a}. */
     public static String number(long value, int digits) {
-        return String.format("0x%0" + digits + "x", value);
+        return String.format(Locale.ROOT, "0x%0" + digits + "x", value);
     }
 }

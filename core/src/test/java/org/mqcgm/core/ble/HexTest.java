@@ -32,4 +32,18 @@ class HexTest {
         assertThat(Hex.format(b, " ")).isEqualTo("1a 5c b0");
         assertThat(Hex.number(0x01900D, 6)).isEqualTo("0x01900d");
     }
+
+    @Test
+    void formattingDoesNotDependOnTheDefaultLocale() {
+        java.util.Locale saved = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.forLanguageTag("ar-EG-u-nu-arab"));
+            assertThat(Hex.number(0x2AA7, 4)).isEqualTo("0x2aa7");
+            SessionStartTime t = SessionStartTime.of(java.time.LocalDateTime.of(2024, 3, 10, 8, 30), 4,
+                    SessionStartTime.DstOffset.DAYLIGHT_TIME);
+            assertThat(CgmsJsonView.sessionStartTime(t)).containsEntry("date_time", "2024-03-10T08:30:00");
+        } finally {
+            java.util.Locale.setDefault(saved);
+        }
+    }
 }
