@@ -14,7 +14,7 @@ import java.util.Optional;
  * the resolution. {@link #decimal()} gives the exact {@link BigDecimal}.
  *
  * <p>Special values are the raw values with exponent 0 listed in ble-cgms.md §2 (as in Wireshark and
- * the nRF Connect SDK, which compare the whole 16-bit value). Some decoders test the mantissa alone and
+ * the nRF Connect SDK, which define them as whole 16-bit codes). Some decoders test the mantissa alone and
  * would call e.g. 0x17FF NaN; here it is the finite value 2047·10^1. 0x0801 is reserved and rejected.
  */
 public sealed interface SFloat permits SFloat.Finite, SFloat.Special {
