@@ -67,6 +67,8 @@ public final class App implements AutoCloseable {
      */
     public static App start(ServerConfig config, Clock dataClock) {
         Clock systemClock = Clock.systemUTC();
+        // The key first: a wrong key file is a configuration error and must stop us before we touch the database.
+        MasterKey masterKey = MasterKey.load(config.masterKeyFile());
 
         Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                 config.databasePoolSize());
@@ -76,7 +78,6 @@ public final class App implements AutoCloseable {
                 log.info("applied {} database migrations", migrations);
             }
 
-            MasterKey masterKey = MasterKey.load(config.masterKeyFile());
             UserKeys userKeys = new UserKeys(database.jdbi(), masterKey);
             DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(database.jdbi(), masterKey);
 

@@ -56,7 +56,8 @@ public final class GlucoseChart {
                 .append("\" width=\"").append(fmt(RIGHT - LEFT)).append("\" height=\"")
                 .append(fmt(s.y(TARGET_LOW) - s.y(TARGET_HIGH))).append("\"/>");
         // Horizontal guides and glucose labels.
-        for (int g : new int[] {54, TARGET_LOW, TARGET_HIGH, 250, top}) {
+        // 54 mg/dL (level 2) is shown by the dots' colour; its label would collide with 70 on a phone.
+        for (int g : new int[] {TARGET_LOW, TARGET_HIGH, 250, top}) {
             if (g > top) {
                 continue;
             }
@@ -130,8 +131,12 @@ public final class GlucoseChart {
         }
     }
 
-    private static String fmt(double v) {
-        return String.format(Locale.ROOT, "%.1f", v);
+    /** One decimal, locale-independent; hand-rolled because String.format dominated the rendering time. */
+    static String fmt(double v) {
+        long tenths = Math.round(v * 10);
+        String sign = tenths < 0 ? "-" : "";
+        tenths = Math.abs(tenths);
+        return sign + (tenths / 10) + "." + (tenths % 10);
     }
 
     static String escape(String s) {

@@ -89,4 +89,13 @@ class GlucoseChartTest {
         assertThat(svg).contains(">3.9</text>").contains(">10.0</text>").contains(">No readings</text>")
                 .contains("Last &lt;24&gt; hours").doesNotContain("<script").doesNotContain("style=");
     }
+
+    @Test
+    void coordinatesHaveOneDecimalWhateverTheLocale() {
+        assertThat(GlucoseChart.fmt(0)).isEqualTo("0.0");
+        assertThat(GlucoseChart.fmt(34)).isEqualTo("34.0");
+        assertThat(GlucoseChart.fmt(95.75)).isEqualTo("95.8");
+        assertThat(GlucoseChart.fmt(-0.26)).isEqualTo("-0.3");
+        assertThat(GlucoseChart.fmt(-0.04)).isEqualTo("0.0");
+    }
 }

@@ -1,1 +1,0 @@
-package org.mqcgm.bench; final class Placeholder {}
