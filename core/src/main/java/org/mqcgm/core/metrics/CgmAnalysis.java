@@ -82,7 +82,9 @@ public final class CgmAnalysis {
         List<DailySummary> daily = daily(g, weights, days, options.thresholds());
 
         UniformGrid grid = UniformGrid.build(series, dt0, options.interGapMinutes(), clock);
-        Mage mage = Mage.compute(series, clock, options.interGapMinutes(), options.mage());
+        Mage mage = grid.dt0 == Mage.GRID_MINUTES
+                ? Mage.compute(grid, options.mage())
+                : Mage.compute(series, clock, options.interGapMinutes(), options.mage());
         Variability variability = new Variability(grid.dt0, grid.ndays, options.interGapMinutes(),
                 options.congaHours(), Conga.compute(grid, options.congaHours()), Modd.compute(grid), mage);
         Episodes episodes = Episodes.compute(grid, options.thresholds(), options.episodes());

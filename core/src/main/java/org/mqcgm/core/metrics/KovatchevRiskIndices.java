@@ -22,6 +22,8 @@ package org.mqcgm.core.metrics;
  */
 public record KovatchevRiskIndices(double lbgi, double hbgi, double adrr, int adrrDays) {
 
+    private static final int MEMO_SIZE = 1024;
+
     /** Kovatchev's symmetrising transform f(BG) for a mg/dL value. */
     public static double symmetrized(double mgdl) {
         return 1.509 * (Math.pow(Math.log(mgdl), 1.084) - 5.381);
@@ -31,8 +33,23 @@ public record KovatchevRiskIndices(double lbgi, double hbgi, double adrr, int ad
         int n = g.length;
         double[] rl = new double[n];
         double[] rh = new double[n];
+        // CGM readings are mostly whole mg/dL values: compute f once per distinct integer (same arithmetic,
+        // identical results) instead of a log and a pow per reading
+        double[] memo = new double[MEMO_SIZE];
+        java.util.Arrays.fill(memo, Double.NaN);
         for (int i = 0; i < n; i++) {
-            double f = symmetrized(g[i]);
+            double v = g[i];
+            double f;
+            if (v >= 1 && v < MEMO_SIZE && v == Math.rint(v)) {
+                int k = (int) v;
+                f = memo[k];
+                if (Double.isNaN(f)) {
+                    f = symmetrized(v);
+                    memo[k] = f;
+                }
+            } else {
+                f = symmetrized(v);
+            }
             double r = 10 * (f * f);
             rl[i] = f < 0 ? r : 0;
             rh[i] = f > 0 ? r : 0;

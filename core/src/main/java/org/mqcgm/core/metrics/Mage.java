@@ -88,7 +88,17 @@ public record Mage(double value, Direction direction, List<Segment> segments) {
     static final int GRID_MINUTES = 5;
 
     static Mage compute(GlucoseSeries series, DayClock clock, double interGapMinutes, MageOptions opt) {
-        UniformGrid grid = UniformGrid.build(series, GRID_MINUTES, interGapMinutes, clock);
+        return compute(UniformGrid.build(series, GRID_MINUTES, interGapMinutes, clock), opt);
+    }
+
+    /**
+     * MAGE on an already built 5-minute grid (the analysis reuses its main grid when dt0 is 5 min: the
+     * oracle builds the identical grid twice).
+     */
+    static Mage compute(UniformGrid grid, MageOptions opt) {
+        if (grid.dt0 != GRID_MINUTES) {
+            throw new IllegalArgumentException("MAGE needs the 5-minute grid");
+        }
         double[] y = grid.y;
         int first = -1;
         int last = -1;
