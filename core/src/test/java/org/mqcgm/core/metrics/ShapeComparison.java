@@ -1,7 +1,6 @@
 package org.mqcgm.core.metrics;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -71,10 +70,8 @@ final class ShapeComparison {
                 mismatches.add(path + ": expected object, got " + describe(a));
                 return;
             }
-            Iterator<Map.Entry<String, JsonNode>> it = e.fields();
             List<String> seen = new ArrayList<>();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> f = it.next();
+            for (Map.Entry<String, JsonNode> f : e.properties()) {
                 seen.add(f.getKey());
                 String p = path.isEmpty() ? f.getKey() : path + "." + f.getKey();
                 if (!map.containsKey(f.getKey())) {
