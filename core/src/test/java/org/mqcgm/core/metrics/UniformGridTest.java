@@ -94,4 +94,23 @@ class UniformGridTest {
         assertThat(RNumerics.sampleSdIgnoringNaN(new double[] {2, 4, 4, 4, 5, 5, 7, 9}, 0, 8))
                 .isCloseTo(Math.sqrt(32.0 / 7), within(1e-15));
     }
+
+    @Test
+    void fifteenMinuteDataUseA15MinuteGridButMageStaysOnTheFiveMinuteGrid() {
+        List<GlucoseSample> samples = new ArrayList<>();
+        for (int i = 0; i < 4 * 96; i++) {
+            samples.add(new GlucoseSample(Traces.MONDAY.plusSeconds(i * 900L + 120), 130 + 70 * Math.sin(i / 6.0)));
+        }
+        CgmResult r = CgmAnalysis.analyze(samples, CgmOptions.reference());
+        assertThat(r.sufficiency().dt0Minutes()).isEqualTo(15);
+        assertThat(r.variability().gridDt0Minutes()).isEqualTo(15);
+        assertThat(r.episodes().gridDt0Minutes()).isEqualTo(15);
+        assertThat(r.agp().grid()).hasSize(96);
+        assertThat(r.variability().mage().value()).isPositive();
+        assertThat(r.variability().mage().segments()).singleElement()
+                .satisfies(seg -> assertThat(seg.evaluated()).isTrue());
+        assertThat(r.variability().mage().value())
+                .isEqualTo(Mage.compute(UniformGrid.build(Preprocessing.prepare(CgmRecording.of(GlucoseUnit.MG_DL,
+                        samples)).series(), 5, 45, DayClock.utc()), MageOptions.reference()).value());
+    }
 }
