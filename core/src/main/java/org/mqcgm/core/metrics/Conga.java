@@ -6,7 +6,7 @@ package org.mqcgm.core.metrics;
  * values exist. As in iglu/the oracle the difference is taken on the grid vector with a lag of
  * {@code round(60 / dt0) * n} points. The oracle reports n = 1 (iglu's default is n = 24!, A15).
  */
-public final class Conga {
+final class Conga {
 
     private Conga() {
     }

@@ -8,7 +8,7 @@ package org.mqcgm.core.metrics;
  * <p>Local-day mode keeps the absolute 24 h lag (1440 / dt0 grid points): across a DST change the pair
  * compares clock times one hour apart rather than mixing a 23 h or 25 h lag into the statistic.
  */
-public final class Modd {
+final class Modd {
 
     private Modd() {
     }

@@ -9,8 +9,8 @@ import java.util.Objects;
  * @param gridDays            number of grid days
  * @param interGapMinutes     longest gap that was interpolated
  * @param congaHours          CONGA lag n (hours)
- * @param conga               CONGA(n), mg/dL ({@link Conga})
- * @param modd                MODD, mg/dL ({@link Modd})
+ * @param conga               CONGA(n), mg/dL: SD of the n-hour differences on the grid (McDonnell 2005)
+ * @param modd                MODD, mg/dL: mean absolute 24 h difference on the grid (Molnar 1972)
  * @param mage                MAGE ({@link Mage})
  */
 public record Variability(int gridDt0Minutes, int gridDays, double interGapMinutes, int congaHours, double conga,
