@@ -49,6 +49,11 @@ public enum GlucoseUnit {
         return this == MG_DL ? value : value * MGDL_PER_MMOLL;
     }
 
+    /** Converts a mg/dL value to this unit without rounding ({@code x / 18.0182} for mmol/L). */
+    public double fromMgdl(double mgdl) {
+        return this == MG_DL ? mgdl : mgdl / MGDL_PER_MMOLL;
+    }
+
     /** Converts a value in this unit to the nearest integer mg/dL (half up), the form readings are stored in. */
     public int toStoredMgdl(double value) {
         return (int) Math.round(toMgdl(value));

@@ -1,5 +1,7 @@
 package org.mqcgm.core.metrics;
 
+import org.mqcgm.core.glucose.GlucoseUnit;
+
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package org.mqcgm.core.metrics;
 
+import org.mqcgm.core.glucose.GlucoseUnit;
+
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

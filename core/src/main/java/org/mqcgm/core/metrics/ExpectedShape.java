@@ -1,5 +1,7 @@
 package org.mqcgm.core.metrics;
 
+import org.mqcgm.core.glucose.GlucoseUnit;
+
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -25,8 +27,8 @@ final class ExpectedShape {
     static Map<String, Object> of(CgmResult r, String caseName) {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("case", caseName);
-        root.put("input_unit", r.inputUnit().label());
-        root.put("conversion_mg_dl_per_mmol_l", GlucoseUnit.MGDL_PER_MMOL);
+        root.put("input_unit", r.inputUnit().symbol());
+        root.put("conversion_mg_dl_per_mmol_l", GlucoseUnit.MGDL_PER_MMOLL);
         root.put("preprocessing", preprocessing(r.preprocessing()));
         root.put("sufficiency", sufficiency(r.sufficiency()));
         root.put("metrics", metrics(r));

@@ -1,5 +1,7 @@
 package org.mqcgm.core.metrics;
 
+import org.mqcgm.core.glucose.GlucoseUnit;
+
 import java.util.Arrays;
 
 /**
@@ -33,12 +35,12 @@ public record GlucoseStatistics(int readings, double meanMgdl, double medianMgdl
 
     /** Mean in mmol/L (mg/dL value / 18.0182). */
     public double meanMmol() {
-        return meanMgdl / GlucoseUnit.MGDL_PER_MMOL;
+        return meanMgdl / GlucoseUnit.MGDL_PER_MMOLL;
     }
 
     /** SD in mmol/L (mg/dL value / 18.0182). */
     public double sdMmol() {
-        return sdMgdl / GlucoseUnit.MGDL_PER_MMOL;
+        return sdMgdl / GlucoseUnit.MGDL_PER_MMOLL;
     }
 
     static GlucoseStatistics compute(double[] g) {
@@ -48,7 +50,7 @@ public record GlucoseStatistics(int readings, double meanMgdl, double medianMgdl
         double[] sorted = Arrays.copyOf(g, n);
         Arrays.sort(sorted);
         double median = RNumerics.medianOfSorted(sorted, 0, n);
-        double meanMmol = m / GlucoseUnit.MGDL_PER_MMOL;
+        double meanMmol = m / GlucoseUnit.MGDL_PER_MMOLL;
         double ms = m + s;
         return new GlucoseStatistics(n, m, median, sorted[0], sorted[n - 1], s,
                 100 * s / m,

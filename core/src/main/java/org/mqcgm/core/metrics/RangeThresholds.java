@@ -1,5 +1,7 @@
 package org.mqcgm.core.metrics;
 
+import org.mqcgm.core.glucose.GlucoseUnit;
+
 /**
  * Glucose thresholds (mg/dL) of the consensus ranges (Battelino et al., Diabetes Care 2019;42:1593) plus
  * the upper bound of the tight range TITR (70-140 mg/dL, ambiguity A9). They drive time in ranges, the
@@ -37,7 +39,7 @@ public record RangeThresholds(double veryLow, double low, double high, double ve
      * is the clinically expected behaviour for mmol/L users; the reference mode keeps the mg/dL values.
      */
     public static RangeThresholds consensusMmolRounded() {
-        double f = GlucoseUnit.MGDL_PER_MMOL;
+        double f = GlucoseUnit.MGDL_PER_MMOLL;
         return new RangeThresholds(3.0 * f, 3.9 * f, 10.0 * f, 13.9 * f, 7.8 * f);
     }
 }

@@ -1,5 +1,7 @@
 package org.mqcgm.core.metrics;
 
+import org.mqcgm.core.glucose.GlucoseUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -149,8 +151,8 @@ class MetricsPropertiesTest {
     void mmolSummariesAreTheMgdlValuesDividedByTheFactor() {
         CgmResult r = CgmAnalysis.analyze(Traces.random(new Random(SEED + 5), 3), CgmOptions.reference());
         GlucoseStatistics s = r.statistics();
-        assertThat(s.meanMmol() * GlucoseUnit.MGDL_PER_MMOL).isCloseTo(s.meanMgdl(), within(1e-9));
-        assertThat(s.sdMmol() * GlucoseUnit.MGDL_PER_MMOL).isCloseTo(s.sdMgdl(), within(1e-9));
+        assertThat(s.meanMmol() * GlucoseUnit.MGDL_PER_MMOLL).isCloseTo(s.meanMgdl(), within(1e-9));
+        assertThat(s.sdMmol() * GlucoseUnit.MGDL_PER_MMOLL).isCloseTo(s.sdMgdl(), within(1e-9));
         assertThat(s.gmiMmolMol()).isCloseTo(12.71 + 4.70587 * s.meanMmol(), within(1e-9));
     }
 

@@ -1,5 +1,7 @@
 package org.mqcgm.core.metrics;
 
+import org.mqcgm.core.glucose.GlucoseUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.LinkedHashMap;
@@ -21,7 +23,7 @@ class MmolInputTest {
             double v = Math.round(s.mgdl() / 1.8) / 10.0; // one decimal, as meters show it
             String t = s.time().toString();
             mmol.append(t).append(',').append(v).append('\n');
-            mgdl.append(t).append(',').append(v * GlucoseUnit.MGDL_PER_MMOL).append('\n');
+            mgdl.append(t).append(',').append(v * GlucoseUnit.MGDL_PER_MMOLL).append('\n');
         }
         CgmResult fromMmol = CgmAnalysis.analyze(CgmCsvReader.parse(mmol.toString()), CgmOptions.reference());
         CgmResult fromMgdl = CgmAnalysis.analyze(CgmCsvReader.parse(mgdl.toString()), CgmOptions.reference());

@@ -1,5 +1,7 @@
 package org.mqcgm.core.metrics.io;
 
+import org.mqcgm.core.glucose.GlucoseUnit;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -16,7 +18,6 @@ import java.util.Locale;
 
 import org.mqcgm.core.metrics.CgmRecording;
 import org.mqcgm.core.metrics.GlucoseSample;
-import org.mqcgm.core.metrics.GlucoseUnit;
 
 /**
  * Reads the two-column CGM CSV format of the shared test vectors: a header

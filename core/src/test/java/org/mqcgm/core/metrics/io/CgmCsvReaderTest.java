@@ -1,5 +1,7 @@
 package org.mqcgm.core.metrics.io;
 
+import org.mqcgm.core.glucose.GlucoseUnit;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -10,7 +12,6 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 import org.mqcgm.core.metrics.CgmRecording;
-import org.mqcgm.core.metrics.GlucoseUnit;
 
 class CgmCsvReaderTest {
 
