@@ -60,12 +60,13 @@ final class Processes {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
             while (true) {
                 long left = deadline - System.nanoTime();
-                String line = left <= 0 ? null : lines.poll(left, TimeUnit.NANOSECONDS);
-                if (line == null) {
-                    throw new AssertionError("no line containing '" + text + "' within " + seconds + " s; output:\n"
-                            + String.join("\n", all));
+                // Wake up at least every 200 ms to notice a process that died without saying it.
+                String line = left <= 0 ? null : lines.poll(Math.min(left, 200_000_000L), TimeUnit.NANOSECONDS);
+                if (line == null && (left <= 0 || (!process.isAlive() && !reader.isAlive() && lines.isEmpty()))) {
+                    throw new AssertionError("no line containing '" + text + "' within " + seconds + " s"
+                            + (process.isAlive() ? "" : " (the process exited)") + "; output:\n" + output());
                 }
-                if (line.contains(text)) {
+                if (line != null && line.contains(text)) {
                     return line;
                 }
             }
