@@ -7,26 +7,39 @@ import java.util.MissingResourceException;
 import java.util.ResourceBundle;
 
 /**
- * The user-interface texts of one language, from {@code i18n/messages*.properties} (UTF-8). A missing key shows
- * as {@code ??key??} so it is caught by the page tests instead of failing the page.
+ * The user-interface texts of one language (UTF-8 properties files). A key {@code feature.rest} is looked up first
+ * in the feature's own bundle {@code i18n/feature*.properties} when one exists — so each feature keeps its texts
+ * beside its code without editing a shared file — and otherwise in the shared {@code i18n/messages*.properties}.
+ * A missing key shows as {@code ??key??} so page tests catch it instead of the page failing.
  */
 public final class Messages {
 
     private static final Map<Language, Messages> ALL = new EnumMap<>(Language.class);
+    private static final ResourceBundle.Control CONTROL =
+            ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES);
 
     static {
         for (Language l : Language.values()) {
-            ALL.put(l, new Messages(l, ResourceBundle.getBundle("i18n.messages", l.locale(),
-                    ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES))));
+            ALL.put(l, new Messages(l));
         }
     }
 
     private final Language language;
     private final ResourceBundle bundle;
+    private final Map<String, java.util.Optional<ResourceBundle>> featureBundles =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    private Messages(Language language, ResourceBundle bundle) {
+    private Messages(Language language) {
         this.language = language;
-        this.bundle = bundle;
+        this.bundle = load("messages", language).orElseThrow();
+    }
+
+    private static java.util.Optional<ResourceBundle> load(String name, Language language) {
+        try {
+            return java.util.Optional.of(ResourceBundle.getBundle("i18n." + name, language.locale(), CONTROL));
+        } catch (MissingResourceException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     public static Messages of(Language language) {
@@ -39,11 +52,15 @@ public final class Messages {
 
     /** The text for {@code key}. */
     public String t(String key) {
-        try {
-            return bundle.getString(key);
-        } catch (MissingResourceException e) {
-            return "??" + key + "??";
+        int dot = key.indexOf('.');
+        if (dot > 0) {
+            java.util.Optional<ResourceBundle> feature = featureBundles.computeIfAbsent(key.substring(0, dot),
+                    name -> name.equals("messages") ? java.util.Optional.empty() : load(name, language));
+            if (feature.isPresent() && feature.get().containsKey(key)) {
+                return feature.get().getString(key);
+            }
         }
+        return bundle.containsKey(key) ? bundle.getString(key) : "??" + key + "??";
     }
 
     /** The text for {@code key} with {@link MessageFormat} arguments. */
@@ -51,8 +68,8 @@ public final class Messages {
         return new MessageFormat(t(key), language.locale()).format(args);
     }
 
-    /** True when both languages define exactly the same keys (checked by a test). */
-    static java.util.Set<String> keys(Language language) {
-        return ALL.get(language).bundle.keySet();
+    /** The keys of a bundle in one language (a test checks both languages define the same keys). */
+    static java.util.Set<String> keys(String bundleName, Language language) {
+        return load(bundleName, language).map(ResourceBundle::keySet).orElse(java.util.Set.of());
     }
 }

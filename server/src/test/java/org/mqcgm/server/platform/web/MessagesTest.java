@@ -6,9 +6,27 @@ import org.junit.jupiter.api.Test;
 
 class MessagesTest {
 
+    /** Every bundle in src/main/resources/i18n: the shared one and each feature's own. */
+    private static java.util.List<String> bundles() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/i18n"))) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".properties") && !n.contains("_"))
+                    .map(n -> n.substring(0, n.length() - ".properties".length()))
+                    .sorted().toList();
+        }
+    }
+
     @Test
-    void englishAndChineseDefineTheSameTexts() {
-        assertThat(Messages.keys(Language.ZH_CN)).containsExactlyInAnyOrderElementsOf(Messages.keys(Language.EN));
+    void englishAndChineseDefineTheSameTextsInEveryBundle() throws java.io.IOException {
+        assertThat(bundles()).contains("messages");
+        for (String bundle : bundles()) {
+            assertThat(Messages.keys(bundle, Language.ZH_CN)).as(bundle)
+                    .containsExactlyInAnyOrderElementsOf(Messages.keys(bundle, Language.EN));
+            if (!bundle.equals("messages")) {
+                assertThat(Messages.keys(bundle, Language.EN)).as("feature bundle keys start with its name")
+                        .allMatch(k -> k.startsWith(bundle + "."));
+            }
+        }
     }
 
     @Test
