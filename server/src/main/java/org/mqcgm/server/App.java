@@ -6,6 +6,14 @@ import java.util.List;
 import java.util.Optional;
 import org.mqcgm.server.accounts.AccountRoutes;
 import org.mqcgm.server.accounts.AccountStore;
+import org.mqcgm.server.accounts.Devices;
+import org.mqcgm.server.accounts.LoginThrottle;
+import org.mqcgm.server.accounts.SecurityEvents;
+import org.mqcgm.server.platform.jobs.Jobs;
+import org.mqcgm.server.platform.outbound.Outbound;
+import org.mqcgm.server.platform.outbound.OutboxSender;
+import org.mqcgm.server.platform.outbound.Sender;
+import org.mqcgm.server.platform.outbound.SmtpSender;
 import org.mqcgm.server.accounts.Accounts;
 import org.mqcgm.server.accounts.ApiTokens;
 import org.mqcgm.server.accounts.PasswordHasher;
@@ -47,14 +55,29 @@ public final class App implements AutoCloseable {
     private final ApiTokens apiTokens;
     private final Readings readings;
 
+    private final Devices devices;
+    private final Outbound outbound;
+    private final Jobs jobs;
+
     private App(Database database, HttpServer http, HealthRoutes health, Accounts accounts, ApiTokens apiTokens,
-                Readings readings) {
+                Readings readings, Devices devices, Outbound outbound, Jobs jobs) {
         this.database = database;
         this.http = http;
         this.health = health;
         this.accounts = accounts;
         this.apiTokens = apiTokens;
         this.readings = readings;
+        this.devices = devices;
+        this.outbound = outbound;
+        this.jobs = jobs;
+    }
+
+    private static Sender smtp(SmtpSender.Settings settings) {
+        try {
+            return new SmtpSender(settings);
+        } catch (jakarta.mail.MessagingException e) {
+            throw new ConfigException("MQCGM_MAIL_FROM", "not a valid sender address: " + e.getMessage());
+        }
     }
 
     /**
@@ -66,7 +89,20 @@ public final class App implements AutoCloseable {
      *                  system clock.
      */
     public static App start(ServerConfig config, Clock dataClock) {
-        Clock systemClock = Clock.systemUTC();
+        return start(config, dataClock, Clock.systemUTC());
+    }
+
+    /**
+     * Starts the server with an explicit clock for security timeouts, codes and retention (tests move it forward).
+     */
+    public static App start(ServerConfig config, Clock dataClock, Clock systemClock) {
+        return start(config, dataClock, systemClock, routes -> {
+        });
+    }
+
+    /** Starts the server with extra routes (the demo adds its outbox page). */
+    public static App start(ServerConfig config, Clock dataClock, Clock systemClock,
+                            java.util.function.Consumer<Routes> extraRoutes) {
         // The key first: a wrong key file is a configuration error and must stop us before we touch the database.
         MasterKey masterKey = MasterKey.load(config.masterKeyFile());
 
@@ -81,12 +117,25 @@ public final class App implements AutoCloseable {
             UserKeys userKeys = new UserKeys(database.jdbi(), masterKey);
             DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(database.jdbi(), masterKey);
 
+            OutboxSender outbox = new OutboxSender(config.outboxDirectory(), systemClock);
+            Sender email = config.smtp() == null ? outbox : smtp(config.smtp());
+            if (config.smtp() == null) {
+                log.warn("no SMTP server configured (MQCGM_SMTP_HOST): e-mails are written to {}",
+                        config.outboxDirectory().toAbsolutePath());
+            }
+            Outbound outbound = new Outbound(email, outbox);
+
             AccountStore accountStore = new AccountStore(database.jdbi(), userKeys, secrets);
             Sessions sessions = new Sessions(database.jdbi(), systemClock, config.sessionIdle(),
                     config.sessionAbsolute());
             ApiTokens apiTokens = new ApiTokens(database.jdbi(), systemClock);
-            Accounts accounts = new Accounts(accountStore, new PasswordHasher(config.argon2()), sessions, apiTokens);
-            AccessControl accessControl = new AccessControl(accounts);
+            apiTokens.listenForRevocations(database.dataSource());
+            SecurityEvents securityEvents = new SecurityEvents(database.jdbi(), systemClock);
+            Accounts accounts = new Accounts(accountStore, new PasswordHasher(config.argon2()), sessions, apiTokens,
+                    securityEvents, outbound, config.publicUrl(), secrets, systemClock);
+            Devices devices = new Devices(database.jdbi(), secrets, securityEvents, systemClock);
+            LoginThrottle throttle = new LoginThrottle();
+            AccessControl accessControl = new AccessControl(accounts, systemClock);
 
             Readings readings = new Readings(new ReadingStore(database.jdbi()), dataClock);
 
@@ -94,7 +143,7 @@ public final class App implements AutoCloseable {
             JsonBodies json = new JsonBodies(mapper);
             Pages pages = new Pages();
             PageContexts pageContexts = new PageContexts(id -> accounts.find(id).map(a ->
-                    new PageContexts.Profile(a.email(), a.language(), a.unit())));
+                    new PageContexts.Profile(a.label(), a.language(), a.unit())));
             HealthRoutes health = new HealthRoutes(database::isReachable);
 
             HttpServer http = HttpServer.start(
@@ -102,13 +151,18 @@ public final class App implements AutoCloseable {
                     mapper, accessControl, new ErrorPage(pages, pageContexts), (Routes routes) -> {
                         health.register(routes);
                         new StaticAssets().register(routes);
-                        new AccountRoutes(accounts, sessions, apiTokens, pages, pageContexts).register(routes);
+                        new AccountRoutes(accounts, sessions, apiTokens, devices, throttle, pages, pageContexts, json)
+                                .register(routes);
                         new ReadingRoutes(readings, json).register(routes);
                         new TodayPage(readings, accounts, pages, pageContexts).register(routes);
                         new PrivacyRoutes(pages, pageContexts).register(routes);
+                        extraRoutes.accept(routes);
                     });
+            Jobs jobs = Jobs.start(database.dataSource(), systemClock, List.of(
+                    Jobs.daily("purge-expired-account-codes", accounts::purgeExpired),
+                    Jobs.daily("purge-unlinked-devices", devices::purgeUnlinked)));
             log.info("mqcgm listening on {}:{}", config.host(), http.port());
-            return new App(database, http, health, accounts, apiTokens, readings);
+            return new App(database, http, health, accounts, apiTokens, readings, devices, outbound, jobs);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -147,11 +201,22 @@ public final class App implements AutoCloseable {
         return Optional.of(database);
     }
 
+    public Devices devices() {
+        return devices;
+    }
+
+    public Jobs jobs() {
+        return jobs;
+    }
+
     /** Graceful stop: readiness goes red, requests in flight finish, then the pool closes. */
     @Override
     public void close() {
         health.markStopping();
         http.close();
+        jobs.close();
+        apiTokens.close();
+        outbound.close();
         database.close();
         log.info("mqcgm stopped");
     }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.mqcgm.server.platform.outbound.SmtpSender;
 
 /**
  * Every setting of the server in one record. Settings come from environment variables named {@code MQCGM_*}, or
@@ -27,6 +28,11 @@ import java.util.Properties;
  * @param sessionIdle        a web session ends after this long without a request ({@code MQCGM_SESSION_IDLE_MINUTES})
  * @param sessionAbsolute    a web session ends this long after login whatever happens
  *                           ({@code MQCGM_SESSION_ABSOLUTE_HOURS})
+ * @param smtp               the SMTP server for e-mail, or null to write e-mails to the outbox folder
+ *                           ({@code MQCGM_SMTP_*}, {@code MQCGM_MAIL_FROM})
+ * @param outboxDirectory    where the bundled SMS channel (and e-mail without SMTP) writes messages
+ *                           ({@code MQCGM_OUTBOX_DIR})
+ * @param publicUrl          the address users reach the web app at, for links in messages ({@code MQCGM_PUBLIC_URL})
  */
 public record ServerConfig(
         String databaseUrl,
@@ -39,7 +45,10 @@ public record ServerConfig(
         long maxRequestBytes,
         Argon2Cost argon2,
         Duration sessionIdle,
-        Duration sessionAbsolute) {
+        Duration sessionAbsolute,
+        SmtpSender.Settings smtp,
+        Path outboxDirectory,
+        String publicUrl) {
 
     /**
      * Argon2id cost. The defaults exceed the OWASP minimum (19 MiB, t=2) and follow PR-06 (m ≥ 64 MiB, t ≥ 3).
@@ -113,19 +122,48 @@ public record ServerConfig(
                         integer(s, "MQCGM_ARGON2_ITERATIONS", Argon2Cost.DEFAULT.iterations(), 1, 100),
                         integer(s, "MQCGM_ARGON2_PARALLELISM", Argon2Cost.DEFAULT.parallelism(), 1, 64)),
                 Duration.ofMinutes(integer(s, "MQCGM_SESSION_IDLE_MINUTES", 7 * 24 * 60, 1, 365 * 24 * 60)),
-                Duration.ofHours(integer(s, "MQCGM_SESSION_ABSOLUTE_HOURS", 30 * 24, 1, 365 * 24)));
+                Duration.ofHours(integer(s, "MQCGM_SESSION_ABSOLUTE_HOURS", 30 * 24, 1, 365 * 24)),
+                smtp(s),
+                Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox")),
+                publicUrl(s.getOrDefault("MQCGM_PUBLIC_URL", "http://localhost:" + s.getOrDefault("MQCGM_PORT", "8080"))));
+    }
+
+    private static SmtpSender.Settings smtp(Map<String, String> s) {
+        String host = s.get("MQCGM_SMTP_HOST");
+        if (host == null || host.isBlank()) {
+            return null;
+        }
+        String from = required(s, "MQCGM_MAIL_FROM", "missing: the sender address of e-mails (needed with MQCGM_SMTP_HOST)");
+        if (!from.contains("@")) {
+            throw new ConfigException("MQCGM_MAIL_FROM", "must be an e-mail address (got '" + from + "')");
+        }
+        String security = s.getOrDefault("MQCGM_SMTP_SECURITY", "starttls");
+        if (!java.util.Set.of("starttls", "tls", "none").contains(security)) {
+            throw new ConfigException("MQCGM_SMTP_SECURITY", "must be starttls, tls or none (got '" + security + "')");
+        }
+        return new SmtpSender.Settings(host.trim(), integer(s, "MQCGM_SMTP_PORT", 587, 1, 65535),
+                s.get("MQCGM_SMTP_USER"), s.getOrDefault("MQCGM_SMTP_PASSWORD", ""), from, security);
+    }
+
+    private static String publicUrl(String url) {
+        String u = url.trim();
+        if (!(u.startsWith("http://") || u.startsWith("https://"))) {
+            throw new ConfigException("MQCGM_PUBLIC_URL", "must start with http:// or https:// (got '" + url + "')");
+        }
+        return u.endsWith("/") ? u.substring(0, u.length() - 1) : u;
     }
 
     /** A copy listening elsewhere (command-line flags override settings). */
     public ServerConfig withListen(String newHost, int newPort) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
-                newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute);
+                newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
+                publicUrl);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
-                host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute);
+                host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl);
     }
 
     private static String required(Map<String, String> s, String name, String problem) {

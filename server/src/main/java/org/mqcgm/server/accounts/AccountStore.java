@@ -1,8 +1,14 @@
 package org.mqcgm.server.accounts;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -10,13 +16,18 @@ import org.jdbi.v3.core.statement.UnableToExecuteStatementException;
 import org.mqcgm.core.glucose.GlucoseUnit;
 import org.mqcgm.server.platform.crypto.DeploymentSecrets;
 import org.mqcgm.server.platform.crypto.UserKeys;
+import org.mqcgm.server.platform.security.Role;
 import org.mqcgm.server.platform.web.Language;
 
-/** The SQL of accounts. E-mail addresses are stored encrypted with the owner's key plus a blind index. */
+/**
+ * The SQL of accounts. Identifiers are stored encrypted with the owner's key plus a blind index per kind, so an
+ * account is found by e-mail or phone without either being readable in the database (PR-10).
+ */
 public final class AccountStore {
 
     static final String EMAIL_CONTEXT = "account.email";
-    static final String EMAIL_INDEX_PURPOSE = "email-index";
+    static final String PHONE_CONTEXT = "account.phone";
+    static final String TOTP_CONTEXT = "account.totp";
 
     private final Jdbi jdbi;
     private final UserKeys keys;
@@ -28,29 +39,38 @@ public final class AccountStore {
         this.secrets = secrets;
     }
 
-    /** A row as stored, before decryption. */
-    record Row(UUID id, String passwordHash, String status) {
+    /**
+     * What login needs, before anything is decrypted.
+     *
+     * @param lockedUntil end of a temporary lock, or null
+     */
+    record Row(UUID id, String passwordHash, String status, Instant lockedUntil, boolean twoFactor,
+               boolean mustResetPassword) {
     }
 
-    /** Thrown when the e-mail is already registered. */
-    static final class EmailTaken extends RuntimeException {
-        EmailTaken() {
-            super("e-mail already registered", null, false, false);
+    /** Thrown when the identifier is already registered. */
+    static final class IdentifierTaken extends RuntimeException {
+        IdentifierTaken() {
+            super("identifier already registered", null, false, false);
         }
     }
 
-    UUID insert(EmailAddress email, String passwordHash, ZoneId zone, Language language) {
+    byte[] index(Identifier identifier) {
+        return secrets.pseudonym(identifier.indexPurpose(), identifier.value());
+    }
+
+    UUID insert(Identifier identifier, String passwordHash, ZoneId zone, Language language) {
         UUID id = UUID.randomUUID();
-        byte[] index = secrets.pseudonym(EMAIL_INDEX_PURPOSE, email.value());
         try {
             jdbi.useTransaction(h -> {
                 keys.create(h, id);
-                h.createUpdate("""
-                                insert into account (id, email_index, email_enc, password_hash, time_zone, locale)
-                                values (:id, :index, :email, :hash, :zone, :locale)""")
+                String column = identifier instanceof Identifier.Email ? "email" : "phone";
+                h.createUpdate("insert into account (id, " + column + "_index, " + column + "_enc, password_hash,"
+                                + " password_changed_at, time_zone, locale) values (:id, :index, :enc, :hash, now(),"
+                                + " :zone, :locale)")
                         .bind("id", id)
-                        .bind("index", index)
-                        .bind("email", keys.encrypt(id, EMAIL_CONTEXT, email.value()))
+                        .bind("index", index(identifier))
+                        .bind("enc", keys.encrypt(id, contextOf(identifier), identifier.value()))
                         .bind("hash", passwordHash)
                         .bind("zone", zone.getId())
                         .bind("locale", language.tag())
@@ -59,43 +79,160 @@ public final class AccountStore {
                         .bind("id", id).execute();
             });
         } catch (UnableToExecuteStatementException e) {
-            if (e.getCause() instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
-                throw new EmailTaken();
+            if (isUniqueViolation(e)) {
+                throw new IdentifierTaken();
             }
             throw e;
         }
         return id;
     }
 
-    Optional<Row> findByEmail(EmailAddress email) {
-        byte[] index = secrets.pseudonym(EMAIL_INDEX_PURPOSE, email.value());
-        return jdbi.withHandle(h -> h.createQuery(
-                        "select id, password_hash, status from account where email_index = :index")
-                .bind("index", index)
-                .map((rs, ctx) -> new Row(rs.getObject("id", UUID.class), rs.getString("password_hash"),
-                        rs.getString("status")))
+    static boolean isUniqueViolation(UnableToExecuteStatementException e) {
+        return e.getCause() instanceof SQLException sql && "23505".equals(sql.getSQLState());
+    }
+
+    private static String contextOf(Identifier identifier) {
+        return identifier instanceof Identifier.Email ? EMAIL_CONTEXT : PHONE_CONTEXT;
+    }
+
+    Optional<Row> findByIdentifier(Identifier identifier) {
+        return jdbi.withHandle(h -> h.createQuery("select id, password_hash, status, locked_until,"
+                        + " totp_enabled_at is not null as two_factor, must_reset_password from account where "
+                        + identifier.indexColumn() + " = :index")
+                .bind("index", index(identifier))
+                .map((rs, ctx) -> row(rs))
                 .findOne());
     }
 
-    public Optional<Account> find(UUID id) {
-        return jdbi.withHandle(h -> find(h, id));
+    Optional<Row> row(UUID id) {
+        return jdbi.withHandle(h -> h.createQuery("select id, password_hash, status, locked_until,"
+                        + " totp_enabled_at is not null as two_factor, must_reset_password from account where id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> row(rs))
+                .findOne());
     }
 
-    Optional<Account> find(Handle h, UUID id) {
-        return h.createQuery("select id, email_enc, time_zone, glucose_unit, locale from account where id = :id")
+    private static Row row(ResultSet rs) throws SQLException {
+        OffsetDateTime locked = rs.getObject("locked_until", OffsetDateTime.class);
+        return new Row(rs.getObject("id", UUID.class), rs.getString("password_hash"), rs.getString("status"),
+                locked == null ? null : locked.toInstant(), rs.getBoolean("two_factor"),
+                rs.getBoolean("must_reset_password"));
+    }
+
+    public Optional<Account> find(UUID id) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select a.id, a.email_enc, a.phone_enc, a.time_zone, a.glucose_unit, a.locale,
+                               a.totp_enabled_at is not null as two_factor,
+                               array(select role from account_role r where r.owner_id = a.id) as roles
+                        from account a where a.id = :id""")
                 .bind("id", id)
                 .map((rs, ctx) -> new Account(
                         id,
-                        keys.decryptString(id, EMAIL_CONTEXT, rs.getBytes("email_enc")),
+                        decrypt(id, EMAIL_CONTEXT, rs.getBytes("email_enc")),
+                        decrypt(id, PHONE_CONTEXT, rs.getBytes("phone_enc")),
                         zone(rs.getString("time_zone")),
                         GlucoseUnit.parse(rs.getString("glucose_unit")).orElse(GlucoseUnit.MG_DL),
-                        Language.parse(rs.getString("locale")).orElse(Language.EN)))
-                .findOne();
+                        Language.parse(rs.getString("locale")).orElse(Language.EN),
+                        roles((String[]) rs.getArray("roles").getArray()),
+                        rs.getBoolean("two_factor")))
+                .findOne());
     }
 
-    void updatePasswordHash(UUID id, String hash) {
-        jdbi.useHandle(h -> h.createUpdate("update account set password_hash = :hash where id = :id")
+    private String decrypt(UUID id, String context, byte[] ciphertext) {
+        return ciphertext == null ? null : keys.decryptString(id, context, ciphertext);
+    }
+
+    static Set<Role> roles(String[] ids) {
+        Set<Role> out = EnumSet.noneOf(Role.class);
+        for (String r : ids) {
+            out.add(Role.valueOf(r.toUpperCase(java.util.Locale.ROOT)));
+        }
+        return out;
+    }
+
+    /** The roles of an account (read at every request through the session or token lookup). */
+    Set<Role> roles(Handle h, UUID id) {
+        return roles(h.createQuery("select coalesce(array_agg(role), '{}') from account_role where owner_id = :id")
+                .bind("id", id).mapTo(String[].class).one());
+    }
+
+    void grantRole(UUID id, Role role) {
+        jdbi.useHandle(h -> h.createUpdate("insert into account_role (owner_id, role) values (:id, :role)"
+                        + " on conflict do nothing")
+                .bind("id", id).bind("role", role.id()).execute());
+    }
+
+    void updatePasswordHash(UUID id, String hash, boolean changedByUser) {
+        jdbi.useHandle(h -> h.createUpdate("update account set password_hash = :hash"
+                        + (changedByUser ? ", password_changed_at = now(), must_reset_password = false" : "")
+                        + " where id = :id")
                 .bind("hash", hash).bind("id", id).execute());
+    }
+
+    void setMustResetPassword(UUID id) {
+        jdbi.useHandle(h -> h.createUpdate("update account set must_reset_password = true where id = :id")
+                .bind("id", id).execute());
+    }
+
+    void lockUntil(UUID id, Instant until) {
+        jdbi.useHandle(h -> h.createUpdate("update account set locked_until = :until where id = :id")
+                .bind("until", Sessions.utc(until)).bind("id", id).execute());
+    }
+
+    /** Replaces the e-mail or phone of an account. */
+    void changeIdentifier(UUID id, Identifier identifier) {
+        String column = identifier instanceof Identifier.Email ? "email" : "phone";
+        try {
+            jdbi.useHandle(h -> h.createUpdate("update account set " + column + "_index = :index, " + column
+                            + "_enc = :enc where id = :id")
+                    .bind("index", index(identifier))
+                    .bind("enc", keys.encrypt(id, contextOf(identifier), identifier.value()))
+                    .bind("id", id)
+                    .execute());
+        } catch (UnableToExecuteStatementException e) {
+            if (isUniqueViolation(e)) {
+                throw new IdentifierTaken();
+            }
+            throw e;
+        }
+    }
+
+    // Two-factor secret: stored encrypted; "pending" until the first code is confirmed.
+
+    void setPendingTotp(UUID id, byte[] secret) {
+        jdbi.useHandle(h -> h.createUpdate("update account set totp_secret_enc = :s, totp_enabled_at = null,"
+                        + " totp_last_step = null where id = :id")
+                .bind("s", keys.encrypt(id, TOTP_CONTEXT, secret)).bind("id", id).execute());
+    }
+
+    /** The TOTP secret (pending or enabled) and the last step used. */
+    Optional<TotpState> totp(UUID id) {
+        return jdbi.withHandle(h -> h.createQuery("select totp_secret_enc, totp_enabled_at is not null as enabled,"
+                        + " coalesce(totp_last_step, -1) as last_step from account where id = :id"
+                        + " and totp_secret_enc is not null")
+                .bind("id", id)
+                .map((rs, ctx) -> new TotpState(keys.decrypt(id, TOTP_CONTEXT, rs.getBytes("totp_secret_enc")),
+                        rs.getBoolean("enabled"), rs.getLong("last_step")))
+                .findOne());
+    }
+
+    record TotpState(byte[] secret, boolean enabled, long lastStep) {
+    }
+
+    /** Records a used step; false when another request used the same or a later step first (replay). */
+    boolean useTotpStep(UUID id, long step, boolean enable) {
+        return jdbi.withHandle(h -> h.createUpdate("update account set totp_last_step = :step"
+                        + (enable ? ", totp_enabled_at = now()" : "")
+                        + " where id = :id and coalesce(totp_last_step, -1) < :step")
+                .bind("step", step).bind("id", id).execute()) == 1;
+    }
+
+    void disableTotp(UUID id) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("update account set totp_secret_enc = null, totp_enabled_at = null, totp_last_step = null"
+                    + " where id = :id").bind("id", id).execute();
+            h.createUpdate("delete from recovery_code where owner_id = :id").bind("id", id).execute();
+        });
     }
 
     void updatePreferences(UUID id, Optional<GlucoseUnit> unit, Optional<Language> language) {
@@ -107,11 +244,20 @@ public final class AccountStore {
         });
     }
 
+    void updateTimeZone(UUID id, ZoneId zone) {
+        jdbi.useHandle(h -> h.createUpdate("update account set time_zone = :z where id = :id")
+                .bind("z", zone.getId()).bind("id", id).execute());
+    }
+
     static ZoneId zone(String id) {
         try {
             return ZoneId.of(id);
         } catch (DateTimeException e) {
             return ZoneId.of("UTC");
         }
+    }
+
+    Jdbi jdbi() {
+        return jdbi;
     }
 }

@@ -1,92 +1,411 @@
 package org.mqcgm.server.accounts;
 
-import java.time.ZoneId;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.mqcgm.server.platform.crypto.DeploymentSecrets;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.security.Authenticator;
 import org.mqcgm.server.platform.security.Principal;
+import org.mqcgm.server.platform.security.Role;
 import org.mqcgm.server.platform.web.Language;
 
 /**
- * Registration and login. Also the {@link Authenticator} the access control asks about cookies and tokens.
+ * The account system's use cases: log in (with the second factor and the guessing limits), confirm identity for
+ * sensitive actions, change or reset the password, change the login identifier, two-factor enrolment, "log out
+ * everywhere" and "report compromise". Also the {@link Authenticator} that access control asks about cookies and
+ * tokens.
  */
 public final class Accounts implements Authenticator {
 
-    /** NIST SP 800-63B: at least 8 characters, no composition rules; an upper bound keeps hashing cost bounded. */
-    public static final int MIN_PASSWORD = 8;
-    public static final int MAX_PASSWORD = 256;
+    /** Ten failed logins in fifteen minutes lock the account for fifteen minutes (PR-06). */
+    static final int MAX_FAILURES = 10;
+    static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
+    static final Duration LOCK = Duration.ofMinutes(15);
+    static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
+    private static final String TARGET_CONTEXT = "account.identifier-change";
 
     private final AccountStore store;
     private final PasswordHasher hasher;
     private final Sessions sessions;
     private final ApiTokens tokens;
+    private final Registrations registrations;
+    private final AccountCodes codes;
+    private final TwoFactor twoFactor;
+    private final SecurityEvents events;
+    private final AccountMail mail;
+    private final DeploymentSecrets secrets;
+    private final SecretCodes secretCodes;
+    private final Clock clock;
 
-    public Accounts(AccountStore store, PasswordHasher hasher, Sessions sessions, ApiTokens tokens) {
+    public Accounts(AccountStore store, PasswordHasher hasher, Sessions sessions, ApiTokens tokens,
+                    SecurityEvents events, org.mqcgm.server.platform.outbound.Outbound outbound, String publicUrl,
+                    DeploymentSecrets secrets, Clock clock) {
         this.store = store;
         this.hasher = hasher;
         this.sessions = sessions;
         this.tokens = tokens;
+        this.events = events;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.mail = new AccountMail(outbound, publicUrl);
+        this.secretCodes = new SecretCodes(secrets);
+        this.registrations = new Registrations(store.jdbi(), store, hasher, secretCodes, secrets, mail, events, clock);
+        this.codes = new AccountCodes(store.jdbi(), secretCodes, clock);
+        this.twoFactor = new TwoFactor(store, secretCodes, store.jdbi(), clock);
+    }
+
+    public Registrations registrations() {
+        return registrations;
+    }
+
+    // ---------------------------------------------------------------- login
+
+    /** What a correct password leads to. */
+    public sealed interface LoginOutcome {
+        /** Logged in. */
+        record Done(UUID account) implements LoginOutcome {
+        }
+
+        /** A second factor is needed; {@code challenge} goes into the two-factor form. */
+        record SecondFactor(String challenge) implements LoginOutcome {
+        }
     }
 
     /**
-     * Creates an account.
-     *
-     * @throws ProblemException 422 naming the fields at fault, or 409 when the e-mail is registered
+     * Checks identifier and password. Unknown identifiers cost the same time as wrong passwords and give the same
+     * answer (no account enumeration). Ten failures in fifteen minutes lock the account for fifteen minutes and
+     * notify its owner; a locked account answers 429 whatever the password.
      */
-    public UUID register(String rawEmail, String password, String timeZone, Language language) {
-        List<Problem.FieldError> errors = new ArrayList<>();
-        Optional<EmailAddress> email = EmailAddress.parse(rawEmail);
-        if (email.isEmpty()) {
-            errors.add(new Problem.FieldError("email", "email", "must be a valid e-mail address"));
+    public LoginOutcome login(String rawIdentifier, String password, ClientFacts client) {
+        Optional<Identifier> identifier = Identifier.parse(rawIdentifier);
+        Optional<AccountStore.Row> row = identifier.flatMap(store::findByIdentifier);
+        String pw = password == null ? "" : password.substring(0, Math.min(password.length(), PasswordPolicy.MAX_LENGTH));
+        if (row.isEmpty()) {
+            hasher.verifyDecoy(pw);
+            throw loginFailed();
         }
-        checkPassword(password, errors);
+        AccountStore.Row r = row.get();
+        Instant now = clock.instant();
+        if (r.lockedUntil() != null && r.lockedUntil().isAfter(now)) {
+            throw LoginThrottle.tooMany(Duration.between(now, r.lockedUntil()).toSeconds() + 1,
+                    "Too many failed logins: this account is locked for a few minutes. We told its owner.");
+        }
+        if (!r.status().equals("active") || !hasher.verify(pw, r.passwordHash())) {
+            events.record(r.id(), SecurityEvents.Kind.LOGIN_FAILED, client, null);
+            if (events.countSince(r.id(), SecurityEvents.Kind.LOGIN_FAILED, FAILURE_WINDOW) >= MAX_FAILURES) {
+                store.lockUntil(r.id(), now.plus(LOCK));
+                events.record(r.id(), SecurityEvents.Kind.LOGIN_LOCKED, client,
+                        "rule: " + MAX_FAILURES + " failures in " + FAILURE_WINDOW.toMinutes() + " min (v1)");
+                notify(r.id(), AccountMail.Kind.LOCKED, null, null);
+            }
+            throw loginFailed();
+        }
+        if (r.mustResetPassword()) {
+            throw new ProblemException(Problem.of(403, "password-reset-required", "Set a new password",
+                    "For your safety this account needs a new password. Use \"Forgot password\" to set one."));
+        }
+        if (hasher.needsRehash(r.passwordHash())) {
+            store.updatePasswordHash(r.id(), hasher.hash(pw), false);
+        }
+        if (r.twoFactor()) {
+            Credentials.Issued challenge = Credentials.issue(r.id(), "");
+            store.jdbi().useHandle(h -> h.createUpdate("""
+                            insert into login_challenge (owner_id, token_hash, expires_at)
+                            values (:owner, :hash, :expires)""")
+                    .bind("owner", r.id()).bind("hash", challenge.stored().hash())
+                    .bind("expires", Sessions.utc(now.plus(CHALLENGE_LIFETIME))).execute());
+            return new LoginOutcome.SecondFactor(challenge.secret());
+        }
+        events.record(r.id(), SecurityEvents.Kind.LOGIN, client, null);
+        return new LoginOutcome.Done(r.id());
+    }
+
+    /** Completes a login with a TOTP or recovery code (five tries per challenge). */
+    public UUID completeSecondFactor(String challenge, String code, ClientFacts client) {
+        Credentials c = Credentials.parse(challenge, "").orElseThrow(Registrations::codeGone);
+        Integer attempts = store.jdbi().withHandle(h -> h.createQuery("""
+                        select attempts from login_challenge
+                        where owner_id = :owner and token_hash = :hash and expires_at > :now""")
+                .bind("owner", c.ownerId()).bind("hash", c.hash()).bind("now", Sessions.utc(clock.instant()))
+                .mapTo(Integer.class).findOne().orElse(null));
+        if (attempts == null || attempts >= Registrations.MAX_TRIES) {
+            throw Registrations.codeGone();
+        }
+        TwoFactor.Result result = twoFactor.verify(c.ownerId(), code);
+        if (result == TwoFactor.Result.WRONG) {
+            store.jdbi().useHandle(h -> h.createUpdate("update login_challenge set attempts = attempts + 1"
+                            + " where owner_id = :owner and token_hash = :hash")
+                    .bind("owner", c.ownerId()).bind("hash", c.hash()).execute());
+            events.record(c.ownerId(), SecurityEvents.Kind.LOGIN_FAILED, client, "second factor");
+            throw Registrations.wrongCode(Registrations.MAX_TRIES - attempts - 1);
+        }
+        store.jdbi().useHandle(h -> h.createUpdate(
+                        "delete from login_challenge where owner_id = :owner and token_hash = :hash")
+                .bind("owner", c.ownerId()).bind("hash", c.hash()).execute());
+        if (result == TwoFactor.Result.RECOVERY_CODE) {
+            events.record(c.ownerId(), SecurityEvents.Kind.RECOVERY_CODE_USED, client, null);
+        }
+        events.record(c.ownerId(), SecurityEvents.Kind.LOGIN, client, "two-factor");
+        return c.ownerId();
+    }
+
+    private static ProblemException loginFailed() {
+        return new ProblemException(Problem.of(401, "login-failed", "Login failed",
+                "The e-mail address, phone number or password is not correct."));
+    }
+
+    /**
+     * Checks the password only: for trusted callers inside the server (the demo's own account, the admin command),
+     * never for requests from the network.
+     */
+    public Optional<UUID> authenticate(String rawIdentifier, String password) {
+        return Identifier.parse(rawIdentifier).flatMap(store::findByIdentifier)
+                .filter(r -> password != null && hasher.verify(password, r.passwordHash()))
+                .map(AccountStore.Row::id);
+    }
+
+    /** Confirms identity for sensitive actions: the password, and the second factor when it is on (PR-64). */
+    public void confirm(UUID owner, String password, String code, String sessionCookie, ClientFacts client) {
+        AccountStore.Row r = store.row(owner).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        if (password == null || !hasher.verify(password, r.passwordHash())) {
+            events.record(owner, SecurityEvents.Kind.LOGIN_FAILED, client, "confirmation");
+            throw new ProblemException(Problem.of(401, "confirm-failed", "Not confirmed",
+                    "The password is not correct.").withErrors(List.of(
+                    new Problem.FieldError("password", "match", "is not your password"))));
+        }
+        if (r.twoFactor() && twoFactor.verify(owner, code) == TwoFactor.Result.WRONG) {
+            throw new ProblemException(Problem.of(401, "confirm-failed", "Not confirmed",
+                    "The code from your authenticator app is not correct.").withErrors(List.of(
+                    new Problem.FieldError("code", "match", "is not the current code"))));
+        }
+        sessions.confirmedNow(sessionCookie);
+    }
+
+    // ---------------------------------------------------------------- passwords
+
+    /** Changes the password (after confirmation); other sessions end, the owner is told. */
+    public void changePassword(UUID owner, String newPassword, String currentCookie, ClientFacts client) {
+        Account a = find(owner).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        List<Problem.FieldError> errors = new ArrayList<>();
+        PasswordPolicy.check(newPassword, userInputs(a), errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.validation("The password was not changed.", errors));
+        }
+        store.updatePasswordHash(owner, hasher.hash(newPassword), true);
+        for (Sessions.SessionInfo s : sessions.list(owner, currentCookie)) {
+            if (!s.current()) {
+                sessions.endById(owner, s.id());
+            }
+        }
+        events.record(owner, SecurityEvents.Kind.PASSWORD_CHANGED, client, null);
+        notify(owner, AccountMail.Kind.PASSWORD_CHANGED, null, null);
+    }
+
+    /**
+     * Sends a reset code (and link) when the identifier belongs to an account; does the same work and gives no
+     * sign either way when it does not (PR-07).
+     */
+    public void requestPasswordReset(String rawIdentifier, Language language, ClientFacts client) {
+        Optional<Identifier> identifier = Identifier.parse(rawIdentifier);
+        Optional<AccountStore.Row> row = identifier.flatMap(store::findByIdentifier);
+        if (row.isEmpty()) {
+            secretCodes.hash("password-reset", UUID.randomUUID().toString(), SecretCodes.sixDigits());
+            return;
+        }
+        AccountCodes.Issued issued = codes.issue(row.get().id(), AccountCodes.Purpose.PASSWORD_RESET, null, true);
+        events.record(row.get().id(), SecurityEvents.Kind.PASSWORD_RESET_REQUESTED, client, null);
+        Language lang = find(row.get().id()).map(Account::language).orElse(language);
+        mail.send(identifier.get(), lang, AccountMail.Kind.RESET_CODE, issued.code(),
+                "/password-reset/link/" + issued.link());
+    }
+
+    /** Sets a new password with the code sent to the identifier. */
+    public UUID resetPassword(String rawIdentifier, String code, String newPassword, ClientFacts client) {
+        UUID owner = Identifier.parse(rawIdentifier).flatMap(store::findByIdentifier).map(AccountStore.Row::id)
+                .orElseThrow(Registrations::codeGone);
+        AccountCodes.Live live = codes.live(owner, AccountCodes.Purpose.PASSWORD_RESET)
+                .orElseThrow(Registrations::codeGone);
+        checkNewPassword(owner, newPassword);
+        if (!codes.check(owner, AccountCodes.Purpose.PASSWORD_RESET, live, code)) {
+            int left = AccountCodes.MAX_TRIES - live.attempts() - 1;
+            throw left <= 0 ? Registrations.codeGone() : Registrations.wrongCode(left);
+        }
+        return finishReset(owner, live.id(), newPassword, client);
+    }
+
+    /** Sets a new password through the link sent with the code. */
+    public UUID resetPasswordByLink(String link, String newPassword, ClientFacts client) {
+        UUID owner = codes.ownerOfLink(link, AccountCodes.Purpose.PASSWORD_RESET).orElseThrow(Registrations::codeGone);
+        AccountCodes.Live live = codes.live(owner, AccountCodes.Purpose.PASSWORD_RESET)
+                .orElseThrow(Registrations::codeGone);
+        checkNewPassword(owner, newPassword);
+        return finishReset(owner, live.id(), newPassword, client);
+    }
+
+    /** True when a reset link is live (the page asks for the new password only then). */
+    public boolean resetLinkIsLive(String link) {
+        return codes.ownerOfLink(link, AccountCodes.Purpose.PASSWORD_RESET).isPresent();
+    }
+
+    private void checkNewPassword(UUID owner, String newPassword) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        PasswordPolicy.check(newPassword, find(owner).map(Accounts::userInputs).orElse(List.of()), errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.validation("The password was not changed.", errors));
+        }
+    }
+
+    /** Every session and token of the account ends with a reset (PR-07). */
+    private UUID finishReset(UUID owner, UUID codeId, String newPassword, ClientFacts client) {
+        if (!codes.consume(owner, codeId)) {
+            throw Registrations.codeGone();
+        }
+        store.updatePasswordHash(owner, hasher.hash(newPassword), true);
+        store.lockUntil(owner, clock.instant());
+        sessions.endAll(owner);
+        tokens.revokeAll(owner);
+        events.record(owner, SecurityEvents.Kind.PASSWORD_RESET, client, null);
+        notify(owner, AccountMail.Kind.PASSWORD_CHANGED, null, null);
+        return owner;
+    }
+
+    // ---------------------------------------------------------------- identifiers
+
+    /** Sends a code to a new e-mail or phone; returns where it went (partly hidden). */
+    public String requestIdentifierChange(UUID owner, String rawIdentifier) {
+        Identifier id = Identifier.parse(rawIdentifier).orElseThrow(() -> new ProblemException(Problem.validation(
+                "Not a valid login.", List.of(new Problem.FieldError("identifier", "identifier",
+                        "must be an e-mail address or a mobile number in international form (+86 …)")))));
+        Account a = find(owner).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        AccountCodes.Purpose purpose = id instanceof Identifier.Email ? AccountCodes.Purpose.EMAIL_CHANGE
+                : AccountCodes.Purpose.PHONE_CHANGE;
+        // A taken identifier gets no code, but the answer is the same (no enumeration); confirming fails later.
+        boolean taken = store.findByIdentifier(id).isPresent();
+        AccountCodes.Issued issued = codes.issue(owner, purpose, secrets.seal(TARGET_CONTEXT, id.value()), false);
+        if (!taken) {
+            mail.send(id, a.language(), AccountMail.Kind.CHANGE_CODE, issued.code(), null);
+        }
+        return Registrations.mask(id);
+    }
+
+    /** Confirms the new identifier with its code; the old one is told. */
+    public void confirmIdentifierChange(UUID owner, String kind, String code, ClientFacts client) {
+        AccountCodes.Purpose purpose = "phone".equals(kind) ? AccountCodes.Purpose.PHONE_CHANGE
+                : AccountCodes.Purpose.EMAIL_CHANGE;
+        AccountCodes.Live live = codes.live(owner, purpose).orElseThrow(Registrations::codeGone);
+        if (!codes.check(owner, purpose, live, code)) {
+            int left = AccountCodes.MAX_TRIES - live.attempts() - 1;
+            throw left <= 0 ? Registrations.codeGone() : Registrations.wrongCode(left);
+        }
+        if (!codes.consume(owner, live.id())) {
+            throw Registrations.codeGone();
+        }
+        Identifier id = Identifier.parse(secrets.open(TARGET_CONTEXT, live.targetEnc())).orElseThrow();
+        Account before = find(owner).orElseThrow();
+        try {
+            store.changeIdentifier(owner, id);
+        } catch (AccountStore.IdentifierTaken e) {
+            throw new ProblemException(Problem.of(409, "identifier-taken", "Already in use",
+                    "Another account uses this login.").withErrors(List.of(
+                    new Problem.FieldError("identifier", "unique", "is already registered"))));
+        }
+        String old = id instanceof Identifier.Email ? before.email() : before.phone();
+        if (old != null) {
+            Identifier.parse(old).ifPresent(o -> mail.send(o, before.language(), AccountMail.Kind.IDENTIFIER_CHANGED,
+                    null, null));
+        }
+        events.record(owner, id instanceof Identifier.Email ? SecurityEvents.Kind.EMAIL_CHANGED
+                : SecurityEvents.Kind.PHONE_CHANGED, client, null);
+    }
+
+    // ---------------------------------------------------------------- two-factor
+
+    public TwoFactor.Enrolment startTwoFactor(UUID owner) {
+        return twoFactor.start(owner, find(owner).map(Account::label).orElse("mqcgm"));
+    }
+
+    public TwoFactor.Enrolment pendingTwoFactor(UUID owner) {
+        return twoFactor.pending(owner, find(owner).map(Account::label).orElse("mqcgm"));
+    }
+
+    /** Turns two-factor on with the first code; returns the recovery codes, shown once. */
+    public List<String> enableTwoFactor(UUID owner, String code, ClientFacts client) {
+        List<String> recovery = twoFactor.enable(owner, code);
+        events.record(owner, SecurityEvents.Kind.TWO_FACTOR_ENABLED, client, null);
+        return recovery;
+    }
+
+    public void disableTwoFactor(UUID owner, ClientFacts client) {
+        twoFactor.disable(owner);
+        events.record(owner, SecurityEvents.Kind.TWO_FACTOR_DISABLED, client, null);
+    }
+
+    public int unusedRecoveryCodes(UUID owner) {
+        return twoFactor.unusedRecoveryCodes(owner);
+    }
+
+    // ---------------------------------------------------------------- sessions and compromise
+
+    public void logoutEverywhere(UUID owner, ClientFacts client) {
+        sessions.endAll(owner);
+        events.record(owner, SecurityEvents.Kind.LOGOUT_EVERYWHERE, client, null);
+    }
+
+    /**
+     * "My account may be compromised" (PR-59): every session, token and push alias is revoked, two-factor is
+     * turned off (to be enrolled again on a trusted phone), a new password is required, and a reset code is sent.
+     */
+    public void reportCompromise(UUID owner, ClientFacts client) {
+        sessions.endAll(owner);
+        tokens.revokeAll(owner);
+        twoFactor.disable(owner);
+        store.setMustResetPassword(owner);
+        AccountCodes.Issued issued = codes.issue(owner, AccountCodes.Purpose.PASSWORD_RESET, null, true);
+        events.record(owner, SecurityEvents.Kind.COMPROMISE_REPORTED, client, "priority: P1");
+        notify(owner, AccountMail.Kind.COMPROMISE, issued.code(), "/password-reset/link/" + issued.link());
+    }
+
+    // ---------------------------------------------------------------- administration
+
+    /** Creates an active account without verification (administrators bootstrapping from the command line). */
+    public UUID createVerified(String rawIdentifier, String password, String timeZone, Language language) {
+        Identifier id = Identifier.parse(rawIdentifier).orElseThrow(() -> new ProblemException(Problem.validation(
+                "Not a valid login.", List.of(new Problem.FieldError("identifier", "identifier",
+                        "must be an e-mail address or a mobile number in international form")))));
+        List<Problem.FieldError> errors = new ArrayList<>();
+        PasswordPolicy.check(password, List.of(id.value()), errors);
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.validation("The account could not be created.", errors));
         }
         try {
-            return store.insert(email.get(), hasher.hash(password), AccountStore.zone(
-                    timeZone == null || timeZone.isBlank() ? "UTC" : timeZone), language);
-        } catch (AccountStore.EmailTaken e) {
+            UUID account = store.insert(id, hasher.hash(password), AccountStore.zone(timeZone == null ? "UTC" : timeZone),
+                    language);
+            events.record(account, SecurityEvents.Kind.ACCOUNT_CREATED, ClientFacts.NONE, "administrator");
+            return account;
+        } catch (AccountStore.IdentifierTaken e) {
             throw new ProblemException(Problem.of(409, "account-exists", "Account exists",
-                    "An account with this e-mail address already exists. Log in instead.")
-                    .withErrors(List.of(new Problem.FieldError("email", "unique", "is already registered"))));
+                    "An account with this login already exists."));
         }
     }
 
-    static void checkPassword(String password, List<Problem.FieldError> errors) {
-        if (password == null || password.codePointCount(0, password.length()) < MIN_PASSWORD) {
-            errors.add(new Problem.FieldError("password", "min-length",
-                    "must have at least " + MIN_PASSWORD + " characters"));
-        } else if (password.length() > MAX_PASSWORD) {
-            errors.add(new Problem.FieldError("password", "max-length",
-                    "must have at most " + MAX_PASSWORD + " characters"));
-        }
+    public Optional<UUID> findId(String rawIdentifier) {
+        return Identifier.parse(rawIdentifier).flatMap(store::findByIdentifier).map(AccountStore.Row::id);
     }
 
-    /**
-     * Checks e-mail and password. Unknown e-mails cost the same time as wrong passwords, and both give the same
-     * answer, so login cannot be used to find out who has an account.
-     */
-    public Optional<UUID> authenticate(String rawEmail, String password) {
-        Optional<AccountStore.Row> row = EmailAddress.parse(rawEmail).flatMap(store::findByEmail);
-        if (row.isEmpty() || password == null || password.length() > MAX_PASSWORD) {
-            hasher.verifyDecoy(password == null ? "" : password.substring(0, Math.min(password.length(),
-                    MAX_PASSWORD)));
-            return Optional.empty();
-        }
-        AccountStore.Row r = row.get();
-        if (!hasher.verify(password, r.passwordHash()) || !r.status().equals("active")) {
-            return Optional.empty();
-        }
-        if (hasher.needsRehash(r.passwordHash())) {
-            store.updatePasswordHash(r.id(), hasher.hash(password));
-        }
-        return Optional.of(r.id());
+    public void grantRole(UUID owner, Role role) {
+        store.grantRole(owner, role);
+        store.jdbi().useHandle(h -> tokens.revoked(h, owner));
+        events.record(owner, SecurityEvents.Kind.ROLE_GRANTED, ClientFacts.NONE, role.id());
     }
+
+    // ---------------------------------------------------------------- lookups
 
     @Override
     public Optional<Principal> session(String cookieValue) {
@@ -104,5 +423,41 @@ public final class Accounts implements Authenticator {
 
     public AccountStore store() {
         return store;
+    }
+
+    public SecurityEvents events() {
+        return events;
+    }
+
+    /** Instant a lock ends, if the account is locked now. */
+    public Optional<Instant> lockedUntil(UUID id) {
+        return store.row(id).map(AccountStore.Row::lockedUntil).filter(t -> t.isAfter(clock.instant()));
+    }
+
+    private void notify(UUID owner, AccountMail.Kind kind, String code, String link) {
+        find(owner).ifPresent(a -> {
+            String to = a.email() != null ? a.email() : a.phone();
+            Identifier.parse(to).ifPresent(id -> mail.send(id, a.language(), kind, code, link));
+        });
+    }
+
+    static List<String> userInputs(Account a) {
+        List<String> inputs = new ArrayList<>();
+        if (a.email() != null) {
+            inputs.add(a.email());
+        }
+        if (a.phone() != null) {
+            inputs.add(a.phone());
+        }
+        return inputs;
+    }
+
+    /** Deletes expired codes and challenges (purge job). */
+    public int purgeExpired() {
+        return registrations.purge() + codes.purge();
+    }
+
+    static OffsetDateTime utc(Instant i) {
+        return Sessions.utc(i);
     }
 }

@@ -1,33 +1,59 @@
 package org.mqcgm.server.accounts;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.sql.Array;
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * API tokens for apps, uploaders and the collector: 256 random bits plus the owner id, shown once at creation,
  * stored only as a SHA-256 hash, limited to scopes, named, listed with creation and last use, revocable at once.
+ *
+ * <p>Authenticating a token is on the path of every upload, so live tokens are cached in memory. The cache never
+ * outlives a revocation: revoking invalidates this node's entries of the owner at once and sends a PostgreSQL
+ * {@code NOTIFY} that every other node's listener turns into the same invalidation; when a listener loses its
+ * connection it empties its cache. Entries also expire after 30 seconds.
  */
-public final class ApiTokens {
+public final class ApiTokens implements AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(ApiTokens.class);
     public static final String PREFIX = "mqcgm_";
+    static final String CHANNEL = "mqcgm_credentials_revoked";
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
     private final Jdbi jdbi;
     private final Clock clock;
+    private final Cache<String, Cached> cache = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofSeconds(30))
+            .build();
+    private volatile Thread listener;
+    private volatile boolean closed;
+
+    private record Cached(Principal principal, UUID tokenId, Instant touched) {
+    }
 
     public ApiTokens(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
@@ -44,21 +70,30 @@ public final class ApiTokens {
         }
     }
 
+    /** The token's secret (shown once) and its id. */
+    public record Created(String secret, UUID id) {
+    }
+
     /** Creates a token; the returned secret is shown to the user once and never stored. */
     public String create(UUID ownerId, String name, Set<Scope> scopes) {
+        return createWithId(ownerId, name, scopes).secret();
+    }
+
+    public Created createWithId(UUID ownerId, String name, Set<Scope> scopes) {
         Credentials.Issued issued = Credentials.issue(ownerId, PREFIX);
+        UUID id = UUID.randomUUID();
         String[] scopeIds = scopes.stream().map(Scope::id).sorted().toArray(String[]::new);
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into api_token (owner_id, id, token_hash, name, scopes, created_at)
                         values (:owner, :id, :hash, :name, :scopes, :now)""")
                 .bind("owner", ownerId)
-                .bind("id", UUID.randomUUID())
+                .bind("id", id)
                 .bind("hash", issued.stored().hash())
                 .bind("name", name)
                 .bind("scopes", scopeIds)
                 .bind("now", Sessions.utc(clock.instant()))
                 .execute());
-        return issued.secret();
+        return new Created(issued.secret(), id);
     }
 
     /** The principal of a live token. */
@@ -68,23 +103,41 @@ public final class ApiTokens {
             return Optional.empty();
         }
         Credentials c = parsed.get();
+        String key = c.ownerId() + ":" + HexFormat.of().formatHex(c.hash());
         Instant now = clock.instant();
-        return jdbi.withHandle(h -> h.createQuery("""
-                        select id, scopes, last_used_at from api_token
-                        where owner_id = :owner and token_hash = :hash and revoked_at is null""")
+        Cached hit = cache.getIfPresent(key);
+        if (hit != null) {
+            if (hit.touched().isBefore(now.minus(TOUCH_EVERY))) {
+                cache.put(key, new Cached(hit.principal(), hit.tokenId(), now));
+                Thread.ofVirtual().start(() -> touch(c.ownerId(), hit.tokenId(), now));
+            }
+            return Optional.of(hit.principal());
+        }
+        Optional<Cached> loaded = jdbi.withHandle(h -> h.createQuery("""
+                        select t.id, t.scopes, a.totp_enabled_at is not null as two_factor,
+                               array(select role from account_role r where r.owner_id = t.owner_id) as roles
+                        from api_token t join account a on a.id = t.owner_id
+                        where t.owner_id = :owner and t.token_hash = :hash and t.revoked_at is null
+                          and a.status = 'active'""")
                 .bind("owner", c.ownerId())
                 .bind("hash", c.hash())
                 .map((rs, ctx) -> {
                     UUID id = rs.getObject("id", UUID.class);
-                    OffsetDateTime lastUsed = rs.getObject("last_used_at", OffsetDateTime.class);
-                    if (lastUsed == null || lastUsed.toInstant().isBefore(now.minus(TOUCH_EVERY))) {
-                        h.createUpdate("update api_token set last_used_at = :now where owner_id = :o and id = :id")
-                                .bind("now", Sessions.utc(now)).bind("o", c.ownerId()).bind("id", id).execute();
-                    }
-                    return new Principal(c.ownerId(), Principal.Method.API_TOKEN, scopes(rs.getArray("scopes")),
-                            id.toString());
+                    return new Cached(new Principal(c.ownerId(), Principal.Method.API_TOKEN,
+                            scopes(rs.getArray("scopes")), AccountStore.roles((String[]) rs.getArray("roles").getArray()),
+                            rs.getBoolean("two_factor"), null, id.toString()), id, now);
                 })
                 .findOne());
+        loaded.ifPresent(l -> {
+            cache.put(key, l);
+            touch(c.ownerId(), l.tokenId(), now);
+        });
+        return loaded.map(Cached::principal);
+    }
+
+    private void touch(UUID owner, UUID id, Instant now) {
+        jdbi.useHandle(h -> h.createUpdate("update api_token set last_used_at = :now where owner_id = :o and id = :id")
+                .bind("now", Sessions.utc(now)).bind("o", owner).bind("id", id).execute());
     }
 
     public List<TokenInfo> list(UUID ownerId) {
@@ -104,24 +157,105 @@ public final class ApiTokens {
 
     /** Revokes one token of the owner; false when the owner has no such active token. */
     public boolean revoke(UUID ownerId, UUID tokenId) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        update api_token set revoked_at = :now
-                        where owner_id = :owner and id = :id and revoked_at is null""")
-                .bind("now", Sessions.utc(clock.instant()))
-                .bind("owner", ownerId)
-                .bind("id", tokenId)
-                .execute()) == 1;
+        return jdbi.inTransaction(h -> {
+            int n = h.createUpdate("""
+                            update api_token set revoked_at = :now
+                            where owner_id = :owner and id = :id and revoked_at is null""")
+                    .bind("now", Sessions.utc(clock.instant()))
+                    .bind("owner", ownerId)
+                    .bind("id", tokenId)
+                    .execute();
+            // An app that logs out loses its push alias with its token (PR-12).
+            h.createUpdate("update device set push_alias = null where owner_id = :owner and token_id = :id")
+                    .bind("owner", ownerId).bind("id", tokenId).execute();
+            revoked(h, ownerId);
+            return n == 1;
+        });
     }
 
     /** Revokes every active token of the owner with this name (the demo re-issues its token at each start). */
     public int revokeNamed(UUID ownerId, String name) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        update api_token set revoked_at = :now
-                        where owner_id = :owner and name = :name and revoked_at is null""")
-                .bind("now", Sessions.utc(clock.instant()))
-                .bind("owner", ownerId)
-                .bind("name", name)
-                .execute());
+        return jdbi.inTransaction(h -> {
+            int n = h.createUpdate("""
+                            update api_token set revoked_at = :now
+                            where owner_id = :owner and name = :name and revoked_at is null""")
+                    .bind("now", Sessions.utc(clock.instant()))
+                    .bind("owner", ownerId)
+                    .bind("name", name)
+                    .execute();
+            revoked(h, ownerId);
+            return n;
+        });
+    }
+
+    /** Revokes all tokens of the owner (password reset, reported compromise). */
+    public int revokeAll(UUID ownerId) {
+        return jdbi.inTransaction(h -> {
+            int n = h.createUpdate("update api_token set revoked_at = :now where owner_id = :owner and revoked_at is null")
+                    .bind("now", Sessions.utc(clock.instant())).bind("owner", ownerId).execute();
+            h.createUpdate("update device set push_alias = null where owner_id = :owner").bind("owner", ownerId)
+                    .execute();
+            revoked(h, ownerId);
+            return n;
+        });
+    }
+
+    /** Something about the owner's credentials changed (revocation, roles): forget cached principals everywhere. */
+    void revoked(Handle h, UUID ownerId) {
+        h.createQuery("select pg_notify('" + CHANNEL + "', :owner)").bind("owner", ownerId.toString())
+                .mapTo(String.class).one();
+        invalidateOwner(ownerId.toString());
+    }
+
+    private void invalidateOwner(String owner) {
+        cache.asMap().keySet().removeIf(k -> k.startsWith(owner + ":"));
+    }
+
+    /**
+     * Listens for revocations made by other server nodes, on one connection of its own. Runs until {@link #close}.
+     */
+    public void listenForRevocations(DataSource dataSource) {
+        Thread t = Thread.ofPlatform().daemon().name("token-revocations").start(() -> {
+            while (!closed) {
+                try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+                    st.execute("listen " + CHANNEL);
+                    PGConnection pg = c.unwrap(PGConnection.class);
+                    while (!closed) {
+                        PGNotification[] notes = pg.getNotifications(1000);
+                        if (notes != null) {
+                            for (PGNotification n : notes) {
+                                invalidateOwner(n.getParameter());
+                            }
+                        }
+                    }
+                } catch (SQLException e) {
+                    // Without the listener we could miss a revocation: forget everything, then reconnect.
+                    cache.invalidateAll();
+                    if (!closed) {
+                        log.warn("token revocation listener lost its connection; cache cleared: {}", e.getMessage());
+                        try {
+                            Thread.sleep(1000);
+                        } catch (InterruptedException ie) {
+                            return;
+                        }
+                    }
+                }
+            }
+        });
+        listener = t;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        Thread t = listener;
+        if (t != null) {
+            try {
+                t.join(3000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static Set<Scope> scopes(Array array) throws SQLException {
@@ -133,9 +267,5 @@ public final class ApiTokens {
 
     private static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
-    }
-
-    static String describe(Set<Scope> scopes) {
-        return scopes.stream().map(Scope::id).collect(Collectors.joining(" "));
     }
 }

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
@@ -14,7 +15,9 @@ import org.mqcgm.server.platform.security.Scope;
 
 /**
  * Web sessions. A session ends after {@code idle} without requests or {@code absolute} after login, whichever
- * comes first; logout deletes it. Only a hash of the cookie is stored (see {@link Credentials}).
+ * comes first; logout deletes it; "log out everywhere", a password reset or a reported compromise delete them
+ * all. Only a hash of the cookie is stored (see {@link Credentials}). A session remembers when its user last
+ * confirmed their password, for sensitive actions.
  */
 public final class Sessions {
 
@@ -34,17 +37,25 @@ public final class Sessions {
         this.absolute = absolute;
     }
 
-    /** Starts a session and returns the cookie value. */
-    public String start(UUID ownerId) {
+    /** A session as listed to its owner. */
+    public record SessionInfo(String id, Instant createdAt, Instant lastSeenAt, String ipPrefix, String userAgent,
+                              boolean current) {
+    }
+
+    /** Starts a session right after a successful login (the login counts as recent) and returns the cookie. */
+    public String start(UUID ownerId, ClientFacts client) {
         Credentials.Issued issued = Credentials.issue(ownerId, PREFIX);
         Instant now = clock.instant();
         jdbi.useHandle(h -> h.createUpdate("""
-                        insert into web_session (owner_id, token_hash, created_at, last_seen_at, expires_at)
-                        values (:owner, :hash, :now, :now, :expires)""")
+                        insert into web_session (owner_id, token_hash, created_at, last_seen_at, expires_at,
+                                                 reauth_at, user_agent, ip_prefix)
+                        values (:owner, :hash, :now, :now, :expires, :now, :agent, :ip)""")
                 .bind("owner", ownerId)
                 .bind("hash", issued.stored().hash())
                 .bind("now", utc(now))
                 .bind("expires", utc(now.plus(absolute)))
+                .bind("agent", client.userAgent())
+                .bind("ip", client.ipPrefix())
                 .execute());
         return issued.secret();
     }
@@ -58,16 +69,18 @@ public final class Sessions {
         Credentials c = credentials.get();
         Instant now = clock.instant();
         return jdbi.withHandle(h -> h.createQuery("""
-                        select last_seen_at from web_session
-                        where owner_id = :owner and token_hash = :hash
-                          and expires_at > :now and last_seen_at > :idleCutoff""")
+                        select s.last_seen_at, s.reauth_at, a.totp_enabled_at is not null as two_factor,
+                               array(select role from account_role r where r.owner_id = s.owner_id) as roles
+                        from web_session s join account a on a.id = s.owner_id
+                        where s.owner_id = :owner and s.token_hash = :hash and a.status = 'active'
+                          and s.expires_at > :now and s.last_seen_at > :idleCutoff""")
                 .bind("owner", c.ownerId())
                 .bind("hash", c.hash())
                 .bind("now", utc(now))
                 .bind("idleCutoff", utc(now.minus(idle)))
-                .mapTo(OffsetDateTime.class)
-                .findOne()
-                .map(lastSeen -> {
+                .map((rs, ctx) -> {
+                    OffsetDateTime lastSeen = rs.getObject("last_seen_at", OffsetDateTime.class);
+                    OffsetDateTime reauth = rs.getObject("reauth_at", OffsetDateTime.class);
                     if (lastSeen.toInstant().isBefore(now.minus(TOUCH_EVERY))) {
                         h.createUpdate("""
                                         update web_session set last_seen_at = :now
@@ -75,8 +88,37 @@ public final class Sessions {
                                 .bind("now", utc(now)).bind("owner", c.ownerId()).bind("hash", c.hash()).execute();
                     }
                     return new Principal(c.ownerId(), Principal.Method.SESSION, EnumSet.allOf(Scope.class),
-                            c.shortId());
-                }));
+                            AccountStore.roles((String[]) rs.getArray("roles").getArray()),
+                            rs.getBoolean("two_factor"), reauth == null ? null : reauth.toInstant(), c.shortId());
+                })
+                .findOne());
+    }
+
+    /** Marks the password as just confirmed in this session. */
+    void confirmedNow(String cookieValue) {
+        Credentials.parse(cookieValue, PREFIX).ifPresent(c -> jdbi.useHandle(h -> h.createUpdate(
+                        "update web_session set reauth_at = :now where owner_id = :owner and token_hash = :hash")
+                .bind("now", utc(clock.instant())).bind("owner", c.ownerId()).bind("hash", c.hash()).execute()));
+    }
+
+    /** The owner's live sessions, newest first; {@code current} marks the one of this cookie. */
+    public List<SessionInfo> list(UUID ownerId, String currentCookie) {
+        String current = Credentials.parse(currentCookie, PREFIX).map(Credentials::shortId).orElse("");
+        Instant now = clock.instant();
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select token_hash, created_at, last_seen_at, ip_prefix, user_agent from web_session
+                        where owner_id = :owner and expires_at > :now and last_seen_at > :idleCutoff
+                        order by last_seen_at desc""")
+                .bind("owner", ownerId)
+                .bind("now", utc(now))
+                .bind("idleCutoff", utc(now.minus(idle)))
+                .map((rs, ctx) -> {
+                    String id = java.util.HexFormat.of().formatHex(rs.getBytes("token_hash"), 0, 6);
+                    return new SessionInfo(id, rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                            rs.getObject("last_seen_at", OffsetDateTime.class).toInstant(),
+                            rs.getString("ip_prefix"), rs.getString("user_agent"), id.equals(current));
+                })
+                .list());
     }
 
     /** Ends one session (logout). */
@@ -84,6 +126,16 @@ public final class Sessions {
         Credentials.parse(cookieValue, PREFIX).ifPresent(c -> jdbi.useHandle(h -> h.createUpdate(
                         "delete from web_session where owner_id = :owner and token_hash = :hash")
                 .bind("owner", c.ownerId()).bind("hash", c.hash()).execute()));
+    }
+
+    /** Ends one session of the owner by its listed id (the first six bytes of its hash, in hex). */
+    public boolean endById(UUID ownerId, String id) {
+        if (id == null || !id.matches("[0-9a-f]{12}")) {
+            return false;
+        }
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        delete from web_session where owner_id = :owner and substring(token_hash from 1 for 6) = :prefix""")
+                .bind("owner", ownerId).bind("prefix", java.util.HexFormat.of().parseHex(id)).execute()) > 0;
     }
 
     /** Ends every session of a user (logout everywhere, password reset, reported compromise). */

@@ -28,6 +28,7 @@ import org.mqcgm.server.App;
 import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.platform.crypto.MasterKey;
 import org.mqcgm.server.platform.db.LocalPostgres;
+import org.mqcgm.server.platform.outbound.OutboxSender;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.security.Scope;
@@ -90,11 +91,15 @@ public final class Demo implements AutoCloseable {
         try {
             Path masterKey = dir.resolve("master-key.json");
             MasterKey.loadOrGenerate(masterKey);
+            Path outbox = dir.resolve("outbox");
             ServerConfig config = new ServerConfig(postgres.jdbcUrl(), postgres.user(), postgres.password(), 10,
                     masterKey, options.host(), options.port(), 5_000_000, ServerConfig.Argon2Cost.DEFAULT,
-                    Duration.ofDays(7), Duration.ofDays(30));
+                    Duration.ofDays(7), Duration.ofDays(30), null, outbox,
+                    "http://" + (options.host().equals("0.0.0.0") ? "localhost" : options.host()) + ":"
+                            + options.port());
             SimulatedClock clock = new SimulatedClock(Instant::now, options.speed());
-            App app = App.start(config, clock);
+            App app = App.start(config, clock, java.time.Clock.systemUTC(),
+                    routes -> new DemoOutboxPage(new OutboxSender(outbox, java.time.Clock.systemUTC())).register(routes));
             try {
                 Path infoFile = dir.resolve("demo.json");
                 String password = previousPassword(infoFile).orElseGet(Demo::newPassword);
@@ -143,11 +148,12 @@ public final class Demo implements AutoCloseable {
             return existing.get();
         }
         try {
-            return app.accounts().register(EMAIL, password, zone.getId(), Language.EN);
+            return app.accounts().createVerified(EMAIL, password, zone.getId(), Language.EN);
         } catch (ProblemException e) {
             Problem p = e.problem();
-            throw new IllegalStateException("the demo account exists but demo.json does not match it ("
-                    + p.detail() + "); delete the data directory to start over");
+            throw new IllegalStateException(p.status() == 409
+                    ? "the demo account exists but demo.json does not match it; delete the data directory to start over"
+                    : "cannot create the demo account: " + p.detail() + " " + p.errors());
         }
     }
 
@@ -188,7 +194,7 @@ public final class Demo implements AutoCloseable {
     private static String newPassword() {
         String alphabet = "abcdefghijkmnpqrstuvwxyz23456789";
         SecureRandom random = new SecureRandom();
-        StringBuilder sb = new StringBuilder("demo-");
+        StringBuilder sb = new StringBuilder("sensor-");
         for (int i = 0; i < 12; i++) {
             if (i == 4 || i == 8) {
                 sb.append('-');

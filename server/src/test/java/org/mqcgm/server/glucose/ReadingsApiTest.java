@@ -99,7 +99,7 @@ class ReadingsApiTest {
                 .isEqualTo(401);
         assertThat(http.get("/api/v1/readings", "Authorization", "Basic dXNlcjpwYXNz").statusCode()).isEqualTo(401);
 
-        UUID id = app.newUser("scopes@example.org", "a long enough password");
+        UUID id = app.newUser("scopes@example.org", TestApp.PASSWORD);
         String readOnly = app.app().apiTokens().create(id, "reader", java.util.EnumSet.of(Scope.READINGS_READ));
         assertThat(http.get("/api/v1/readings", "Authorization", bearer(readOnly)).statusCode()).isEqualTo(200);
         HttpResponse<String> write = http.postJson("/api/v1/readings",

@@ -31,9 +31,9 @@ class TodayPageTest {
 
     private static Http signedIn(String email) {
         Http http = new Http(app.url());
-        app.newUser(email, "correct horse battery");
-        HttpResponse<String> login = http.postForm("/login", Map.of("email", email,
-                "password", "correct horse battery"));
+        app.newUser(email, TestApp.PASSWORD);
+        HttpResponse<String> login = http.postForm("/login", Map.of("identifier", email,
+                "password", TestApp.PASSWORD));
         assertThat(login.statusCode()).isEqualTo(303);
         return http;
     }
@@ -57,7 +57,7 @@ class TodayPageTest {
     void showsTheNewestValueTrendAgeAndChart() {
         Http http = signedIn("today@example.org");
         String token = app.app().apiTokens().create(
-                app.app().accounts().authenticate("today@example.org", "correct horse battery").orElseThrow(),
+                app.app().accounts().authenticate("today@example.org", TestApp.PASSWORD).orElseThrow(),
                 "t", java.util.EnumSet.allOf(org.mqcgm.server.platform.security.Scope.class));
         StringBuilder body = new StringBuilder("[");
         for (int i = 0; i < 12; i++) {

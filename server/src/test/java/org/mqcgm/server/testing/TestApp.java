@@ -2,53 +2,74 @@ package org.mqcgm.server.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.server.App;
 import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.platform.crypto.MasterKey;
+import org.mqcgm.server.platform.outbound.SmtpSender;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.web.Language;
 
 /**
  * The real server on a random loopback port over its own fresh database, for HTTP tests. Password hashing is made
- * cheap (tests create many accounts); everything else is production code and configuration.
+ * cheap (tests create many accounts); everything else is production code and configuration. E-mail goes to an
+ * SMTP server when one is given (GreenMail in tests), otherwise — like SMS — to an outbox folder the test reads.
  */
 public final class TestApp implements AutoCloseable {
 
     /** Cheap Argon2 for tests only; the default cost is checked by its own test. */
     public static final ServerConfig.Argon2Cost TEST_ARGON2 = new ServerConfig.Argon2Cost(1024, 1, 1);
+    public static final String PASSWORD = "glucose meter blue river";
 
     private final App app;
     private final String jdbcUrl;
-    private final Path keyDir;
+    private final Path dir;
 
-    private TestApp(App app, String jdbcUrl, Path keyDir) {
+    private TestApp(App app, String jdbcUrl, Path dir) {
         this.app = app;
         this.jdbcUrl = jdbcUrl;
-        this.keyDir = keyDir;
+        this.dir = dir;
     }
 
     public static TestApp start() {
         return start(Clock.systemUTC());
     }
 
-    /** Starts with a given data clock (time-dependent tests). */
+    /** Starts with a given data clock (time-dependent glucose tests). */
     public static TestApp start(Clock dataClock) {
+        return start(dataClock, Clock.systemUTC(), null);
+    }
+
+    /**
+     * @param dataClock   the clock of glucose data
+     * @param systemClock the clock of sessions, codes and jobs (a {@link MutableClock} to move time)
+     * @param smtp        an SMTP server for e-mail, or null for the outbox
+     */
+    public static TestApp start(Clock dataClock, Clock systemClock, SmtpSender.Settings smtp) {
         try {
-            Path keyDir = Files.createTempDirectory("mqcgm-key-");
-            Path key = keyDir.resolve("master-key.json");
+            Path dir = Files.createTempDirectory("mqcgm-test-");
+            Path key = dir.resolve("master-key.json");
             MasterKey.generate(key);
             String url = TestDatabase.fresh();
             ServerConfig config = new ServerConfig(url, TestDatabase.user(), TestDatabase.password(), 8, key,
-                    "127.0.0.1", 0, 1_000_000, TEST_ARGON2, Duration.ofHours(12), Duration.ofDays(7));
-            return new TestApp(App.start(config, dataClock), url, keyDir);
+                    "127.0.0.1", 0, 1_000_000, TEST_ARGON2, Duration.ofHours(12), Duration.ofDays(7), smtp,
+                    dir.resolve("outbox"), "http://mqcgm.test");
+            return new TestApp(App.start(config, dataClock, systemClock), url, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -56,7 +77,7 @@ public final class TestApp implements AutoCloseable {
 
     /** The master key file of this app. */
     public Path masterKeyFile() {
-        return keyDir.resolve("master-key.json");
+        return dir.resolve("master-key.json");
     }
 
     public App app() {
@@ -72,23 +93,63 @@ public final class TestApp implements AutoCloseable {
         return Jdbi.create(jdbcUrl, TestDatabase.user(), TestDatabase.password());
     }
 
-    /** Registers an account directly (no HTTP) and returns its id. */
-    public UUID newUser(String email, String password) {
-        return app.accounts().register(email, password, "Europe/Berlin", Language.EN);
+    /** Creates a verified account directly (no HTTP) and returns its id. */
+    public UUID newUser(String identifier, String password) {
+        return app.accounts().createVerified(identifier, password, "Europe/Berlin", Language.EN);
     }
 
-    /** A new user with a token holding {@code scopes}; returns the token. */
-    public String newUserToken(String email, Scope... scopes) {
-        UUID id = newUser(email, "correct horse battery");
+    public UUID newUser(String identifier) {
+        return newUser(identifier, PASSWORD);
+    }
+
+    /** A new user with a token holding {@code scopes} (all when none are given); returns the token. */
+    public String newUserToken(String identifier, Scope... scopes) {
+        UUID id = newUser(identifier);
         Set<Scope> set = scopes.length == 0 ? EnumSet.allOf(Scope.class) : EnumSet.of(scopes[0], scopes);
         return app.apiTokens().create(id, "test", set);
+    }
+
+    /**
+     * Waits (at most ten seconds) for a message to {@code to} in the outbox whose text matches {@code pattern}
+     * and returns the pattern's first group. Messages are sent in the background, so this polls the folder.
+     */
+    public String awaitOutbox(String to, Pattern pattern) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Optional<String> found = outboxMessages().filter(m -> m.startsWith("To: " + to + "\n"))
+                    .map(pattern::matcher).filter(Matcher::find).map(m -> m.group(1)).reduce((a, b) -> b);
+            if (found.isPresent()) {
+                return found.get();
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        throw new AssertionError("no outbox message to " + to + " matching " + pattern);
+    }
+
+    /** Every message in the outbox, oldest first. */
+    public Stream<String> outboxMessages() {
+        Path outbox = dir.resolve("outbox");
+        if (!Files.isDirectory(outbox)) {
+            return Stream.empty();
+        }
+        try (Stream<Path> files = Files.list(outbox)) {
+            return files.sorted(Comparator.comparing(Path::getFileName)).map(p -> {
+                try {
+                    return Files.readString(p, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }).toList().stream();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
     public void close() {
         app.close();
-        try (var files = Files.walk(keyDir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

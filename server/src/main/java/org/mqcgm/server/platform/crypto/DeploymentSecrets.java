@@ -20,9 +20,11 @@ public final class DeploymentSecrets {
     private static final byte[] CONTEXT = "mqcgm.deployment-secret".getBytes(StandardCharsets.UTF_8);
 
     private final byte[] root;
+    private final MasterKey master;
 
-    private DeploymentSecrets(byte[] root) {
+    private DeploymentSecrets(byte[] root, MasterKey master) {
         this.root = root;
+        this.master = master;
     }
 
     /** Loads the deployment secret, creating it on first start. */
@@ -36,9 +38,9 @@ public final class DeploymentSecrets {
                     byte[] fresh = Random.randBytes(32);
                     h.createUpdate("insert into deployment_secret (name, wrapped) values ('root', :w)")
                             .bind("w", master.aead().encrypt(fresh, CONTEXT)).execute();
-                    return new DeploymentSecrets(fresh);
+                    return new DeploymentSecrets(fresh, master);
                 }
-                return new DeploymentSecrets(master.aead().decrypt(wrapped, CONTEXT));
+                return new DeploymentSecrets(master.aead().decrypt(wrapped, CONTEXT), master);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot unwrap the deployment secret (wrong master key?)", e);
             }
@@ -49,6 +51,28 @@ public final class DeploymentSecrets {
     public byte[] pseudonym(String purpose, String value) {
         byte[] subKey = hmac(root, ("purpose:" + purpose).getBytes(StandardCharsets.UTF_8));
         return hmac(subKey, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Encrypts data that belongs to no account yet (a sign-up waiting for its code) with the master key, bound to
+     * {@code context}. Everything of an existing account is encrypted with that account's key instead.
+     */
+    public byte[] seal(String context, String plaintext) {
+        try {
+            return master.aead().encrypt(plaintext.getBytes(StandardCharsets.UTF_8),
+                    ("sealed:" + context).getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String open(String context, byte[] ciphertext) {
+        try {
+            return new String(master.aead().decrypt(ciphertext, ("sealed:" + context).getBytes(StandardCharsets.UTF_8)),
+                    StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot open sealed " + context, e);
+        }
     }
 
     private static byte[] hmac(byte[] key, byte[] data) {

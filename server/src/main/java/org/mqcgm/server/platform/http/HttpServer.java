@@ -69,11 +69,9 @@ public final class HttpServer implements AutoCloseable {
             });
 
             config.routes.exception(ProblemException.class, (e, ctx) -> write(ctx, mapper, htmlErrors, e.problem()));
-            config.routes.exception(AccessControl.LoginRequired.class, (e, ctx) -> {
-                String next = ctx.path();
-                ctx.redirect("/login" + (next.equals("/") ? "" : "?next=" + java.net.URLEncoder.encode(next,
-                        java.nio.charset.StandardCharsets.UTF_8)), io.javalin.http.HttpStatus.SEE_OTHER);
-            });
+            config.routes.exception(AccessControl.LoginRequired.class, (e, ctx) -> redirectWithNext(ctx, "/login"));
+            config.routes.exception(AccessControl.RecentLoginRequired.class,
+                    (e, ctx) -> redirectWithNext(ctx, "/confirm"));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, mapper, htmlErrors,
                     fromJavalin(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
@@ -109,6 +107,13 @@ public final class HttpServer implements AutoCloseable {
         return new HttpServer(app, holder[0]);
     }
 
+    /** Sends the browser to {@code page}, to come back here afterwards (GET pages only; forms go to settings). */
+    private static void redirectWithNext(Context ctx, String page) {
+        String next = ctx.method() == io.javalin.http.HandlerType.GET ? ctx.path() : "/settings";
+        ctx.redirect(page + (next.equals("/") ? "" : "?next=" + java.net.URLEncoder.encode(next,
+                java.nio.charset.StandardCharsets.UTF_8)), io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
     private static Problem fromJavalin(HttpResponseException e) {
         int status = e.getStatus();
         return switch (status) {
@@ -141,6 +146,9 @@ public final class HttpServer implements AutoCloseable {
         ctx.status(p.status());
         if (p.status() == 401) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"mqcgm\"");
+        }
+        if (p.anyExtensions().get("retryAfter") instanceof Number seconds) {
+            ctx.header("Retry-After", Long.toString(seconds.longValue()));
         }
         if (WebRequests.wantsHtml(ctx) && htmlErrors != null) {
             try {

@@ -23,11 +23,15 @@ import org.mqcgm.server.platform.web.Csrf;
 public final class AccessControl {
 
     public static final String SESSION_COOKIE = "SESSION";
+    /** How long a confirmed password counts as "recent" for sensitive actions (PR-64). */
+    public static final java.time.Duration RECENT_LOGIN = java.time.Duration.ofMinutes(5);
 
     private final Authenticator authenticator;
+    private final java.time.Clock clock;
 
-    public AccessControl(Authenticator authenticator) {
+    public AccessControl(Authenticator authenticator, java.time.Clock clock) {
         this.authenticator = authenticator;
+        this.clock = clock;
     }
 
     /** Checks the rule; attaches and returns the principal, or throws a problem / redirect. */
@@ -41,9 +45,12 @@ public final class AccessControl {
             case Access.Public ignored -> {
                 return principal;
             }
-            case Access.Page ignored -> {
-                if (principal.isEmpty()) {
+            case Access.Page page -> {
+                if (principal.isEmpty() || principal.get().method() != Principal.Method.SESSION) {
                     throw new LoginRequired();
+                }
+                if (page.recentLogin() && !recent(principal.get())) {
+                    throw new RecentLoginRequired();
                 }
                 return principal;
             }
@@ -52,14 +59,36 @@ public final class AccessControl {
                     throw new ProblemException(Problem.unauthorized(
                             "Send an API token as 'Authorization: Bearer <token>' or sign in."));
                 }
-                if (!principal.get().has(api.scope())) {
+                if (api.scope() != null && !principal.get().has(api.scope())) {
                     throw new ProblemException(Problem.of(403, "insufficient-scope", "Insufficient scope",
                             "This token lacks the scope '" + api.scope().id() + "'.")
                             .with("requiredScope", api.scope().id()));
                 }
+                if (api.recentLogin() && principal.get().method() == Principal.Method.SESSION
+                        && !recent(principal.get())) {
+                    throw new ProblemException(Problem.of(401, "reauth-required", "Confirm it is you",
+                            "This action needs your password (and second factor) confirmed in the last "
+                                    + RECENT_LOGIN.toMinutes() + " minutes.").with("code", "REAUTH_REQUIRED"));
+                }
+                return principal;
+            }
+            case Access.Admin ignored -> {
+                // Someone without the role learns nothing: the route does not exist for them.
+                if (principal.isEmpty() || !principal.get().has(Role.ADMIN)
+                        || principal.get().method() != Principal.Method.SESSION) {
+                    throw new ProblemException(Problem.notFound());
+                }
+                if (!principal.get().twoFactor()) {
+                    throw new ProblemException(Problem.of(403, "two-factor-required", "Two-factor required",
+                            "Administration needs two-factor authentication. Turn it on in Settings."));
+                }
                 return principal;
             }
         }
+    }
+
+    private boolean recent(Principal p) {
+        return p.recentLogin() != null && p.recentLogin().isAfter(clock.instant().minus(RECENT_LOGIN));
     }
 
     private Optional<Principal> authenticate(Context ctx) {
@@ -98,6 +127,13 @@ public final class AccessControl {
     public static final class LoginRequired extends RuntimeException {
         public LoginRequired() {
             super("login required", null, false, false);
+        }
+    }
+
+    /** Thrown for sensitive pages without a recent login; rendered as a redirect to the confirmation page. */
+    public static final class RecentLoginRequired extends RuntimeException {
+        public RecentLoginRequired() {
+            super("recent login required", null, false, false);
         }
     }
 }

@@ -1,18 +1,24 @@
 package org.mqcgm.server.platform.security;
 
 import io.javalin.http.Context;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
  * An authenticated caller.
  *
- * @param accountId the account acting
- * @param method    how it authenticated
- * @param scopes    what it may do (all scopes for a web session)
- * @param credentialId the session or token that authenticated it (a hash or id, never the secret)
+ * @param accountId    the account acting
+ * @param method       how it authenticated
+ * @param scopes       what it may do (all scopes for a web session)
+ * @param roles        the account's roles
+ * @param twoFactor    true when the account uses two-factor authentication (so this session passed it)
+ * @param recentLogin  when the password (and second factor) were last confirmed in this session, or null
+ * @param credentialId the session or token that authenticated it (a hash prefix or id, never the secret)
  */
-public record Principal(UUID accountId, Method method, Set<Scope> scopes, String credentialId) {
+public record Principal(UUID accountId, Method method, Set<Scope> scopes, Set<Role> roles, boolean twoFactor,
+                        Instant recentLogin, String credentialId) {
 
     private static final String ATTRIBUTE = "mqcgm.principal";
 
@@ -20,6 +26,10 @@ public record Principal(UUID accountId, Method method, Set<Scope> scopes, String
 
     public boolean has(Scope scope) {
         return scopes.contains(scope);
+    }
+
+    public boolean has(Role role) {
+        return roles.contains(role);
     }
 
     /** The principal the access check attached to this request; present on every non-public route. */
@@ -32,8 +42,8 @@ public record Principal(UUID accountId, Method method, Set<Scope> scopes, String
     }
 
     /** The principal, if the request is authenticated (public routes that adapt to signed-in users). */
-    public static java.util.Optional<Principal> optional(Context ctx) {
-        return java.util.Optional.ofNullable(ctx.attribute(ATTRIBUTE));
+    public static Optional<Principal> optional(Context ctx) {
+        return Optional.ofNullable(ctx.attribute(ATTRIBUTE));
     }
 
     void attachTo(Context ctx) {

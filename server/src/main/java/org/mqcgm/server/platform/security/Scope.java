@@ -6,7 +6,9 @@ import java.util.Optional;
 /** What an API token may do. A web session holds every scope of its user. */
 public enum Scope {
     READINGS_READ("readings:read"),
-    READINGS_WRITE("readings:write");
+    READINGS_WRITE("readings:write"),
+    DEVICES_WRITE("devices:write"),
+    PROFILE_READ("profile:read");
 
     private final String id;
 

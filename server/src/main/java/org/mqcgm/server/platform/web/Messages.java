@@ -63,6 +63,11 @@ public final class Messages {
         return bundle.containsKey(key) ? bundle.getString(key) : "??" + key + "??";
     }
 
+    /** True when {@code key} has a text in this language. */
+    public boolean has(String key) {
+        return !t(key).startsWith("??");
+    }
+
     /** The text for {@code key} with {@link MessageFormat} arguments. */
     public String t(String key, Object... args) {
         return new MessageFormat(t(key), language.locale()).format(args);

@@ -25,4 +25,11 @@ public record PageContext(Messages msg, String csrf, GlucoseUnit unit, String us
     public String t(String key, Object... args) {
         return msg.t(key, args);
     }
+
+    /** A field error in the page's language: the field's name and the rule it broke. */
+    public String explain(org.mqcgm.server.platform.http.Problem.FieldError e) {
+        String field = msg.has("field." + e.field()) ? msg.t("field." + e.field()) : e.field();
+        String rule = msg.has("rule." + e.rule()) ? msg.t("rule." + e.rule()) : e.message();
+        return field + ": " + rule;
+    }
 }

@@ -34,7 +34,7 @@ class UserKeysTest {
     @Test
     @Tag("PR-10")
     void emailIsStoredAsCiphertextAndFoundThroughTheBlindIndex() {
-        UUID id = app.newUser("Cipher.Text@Example.org", "a long enough password");
+        UUID id = app.newUser("Cipher.Text@Example.org", TestApp.PASSWORD);
         byte[] raw = storedEmail(id);
         assertThat(new String(raw, StandardCharsets.ISO_8859_1)).doesNotContain("cipher.text")
                 .doesNotContain("example.org");
@@ -43,15 +43,15 @@ class UserKeysTest {
                 .mapTo(Integer.class).one());
         assertThat(plainRows).isZero();
         // Lookup by the normalised address works (login), whatever the case typed.
-        assertThat(app.app().accounts().authenticate("cipher.text@EXAMPLE.org", "a long enough password"))
+        assertThat(app.app().accounts().authenticate("cipher.text@EXAMPLE.org", TestApp.PASSWORD))
                 .contains(id);
         assertThat(app.app().accounts().find(id).orElseThrow().email()).isEqualTo("cipher.text@example.org");
     }
 
     @Test
     void eachUserHasTheirOwnKeyAndCiphertextDoesNotMoveBetweenUsers() {
-        UUID a = app.newUser("key-a@example.org", "a long enough password");
-        UUID b = app.newUser("key-b@example.org", "a long enough password");
+        UUID a = app.newUser("key-a@example.org", TestApp.PASSWORD);
+        UUID b = app.newUser("key-b@example.org", TestApp.PASSWORD);
         byte[] ofA = storedEmail(a);
         // Put A's ciphertext into B's row: B's key cannot open it, so nothing is disclosed.
         app.sql().useHandle(h -> h.createUpdate("update account set email_enc = :e where id = :id")
@@ -66,7 +66,7 @@ class UserKeysTest {
     @Test
     @Tag("PR-65")
     void deletingTheKeyShredsTheUsersData() {
-        UUID id = app.newUser("shred@example.org", "a long enough password");
+        UUID id = app.newUser("shred@example.org", TestApp.PASSWORD);
         byte[] ciphertext = storedEmail(id);
         UserKeys keys = new UserKeys(app.sql(), MasterKey.load(masterKeyOf()));
         assertThat(keys.decryptString(id, "account.email", ciphertext)).isEqualTo("shred@example.org");

@@ -1,0 +1,165 @@
+package org.mqcgm.server.accounts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.Principal;
+import org.mqcgm.server.platform.security.Scope;
+
+/**
+ * The accounts API for apps: log in for a token ({@code POST /api/v1/auth/token}) and log out
+ * ({@code DELETE /api/v1/auth/token}), the profile, devices and push aliases, security activity, and the
+ * administrators' account list.
+ */
+final class AccountApiRoutes {
+
+    /** Fields of the app login request; everything else is refused by name (PR-04, PR-08). */
+    static final Set<String> LOGIN_FIELDS = Set.of("identifier", "password", "code", "name", "scopes");
+
+    private final Accounts accounts;
+    private final ApiTokens tokens;
+    private final Devices devices;
+    private final LoginThrottle throttle;
+    private final JsonBodies json;
+
+    AccountApiRoutes(Accounts accounts, ApiTokens tokens, Devices devices, LoginThrottle throttle, JsonBodies json) {
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.devices = devices;
+        this.throttle = throttle;
+        this.json = json;
+    }
+
+    void register(Routes routes) {
+        routes.post("/api/v1/auth/token", Access.PUBLIC, this::login);
+        routes.delete("/api/v1/auth/token", Access.ANY_API, this::logout);
+        routes.get("/api/v1/me", Access.api(Scope.PROFILE_READ), this::me);
+        routes.get("/api/v1/me/security-events", Access.api(Scope.PROFILE_READ), ctx -> ctx.json(
+                accounts.events().recent(Principal.of(ctx).accountId(), 100).stream().map(e -> Map.of(
+                        "at", e.at().toString(), "kind", e.kind().id(),
+                        "ipPrefix", e.ipPrefix() == null ? "" : e.ipPrefix())).toList()));
+        routes.post("/api/v1/devices", Access.api(Scope.DEVICES_WRITE), this::registerDevice);
+        routes.get("/api/v1/devices", Access.api(Scope.DEVICES_WRITE), ctx -> ctx.json(
+                devices.list(Principal.of(ctx).accountId()).stream().map(Devices.Device::json).toList()));
+        routes.delete("/api/v1/devices/{id}", Access.api(Scope.DEVICES_WRITE), ctx -> {
+            if (!devices.remove(Principal.of(ctx).accountId(), SettingsRoutes.uuid(ctx.pathParam("id")),
+                    ClientFacts.of(ctx))) {
+                throw new ProblemException(Problem.notFound());
+            }
+            ctx.status(204);
+        });
+        routes.post("/api/v1/devices/{id}/push-alias", Access.api(Scope.DEVICES_WRITE), ctx -> ctx.json(Map.of(
+                "pushAlias", devices.rotateAlias(Principal.of(ctx).accountId(), SettingsRoutes.uuid(ctx.pathParam("id")))
+                        .orElseThrow(() -> new ProblemException(Problem.notFound())).toString())));
+        routes.get("/api/v1/admin/accounts", Access.ADMIN, this::adminAccounts);
+    }
+
+    private void login(Context ctx) {
+        throttle.attempt("login", ctx.ip());
+        JsonNode body = json.readTree(ctx);
+        if (!body.isObject()) {
+            throw new ProblemException(Problem.badRequest("The body must be a JSON object.",
+                    new Problem.FieldError("$", "type", "must be an object")));
+        }
+        List<Problem.FieldError> refused = new ArrayList<>();
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!LOGIN_FIELDS.contains(f)) {
+                refused.add(new Problem.FieldError("$." + f, Devices.NOT_COLLECTED.contains(f) ? "not-collected"
+                        : "unknown-field", "is not accepted"));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new ProblemException(Problem.badRequest("The request has fields mqcgm does not accept.",
+                    refused.toArray(Problem.FieldError[]::new)));
+        }
+        String name = body.path("name").asText("app");
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (JsonNode s : body.path("scopes")) {
+            scopes.add(Scope.parse(s.asText()).orElseThrow(() -> new ProblemException(Problem.validation(
+                    "Unknown scope.", List.of(new Problem.FieldError("$.scopes", "one-of", "unknown scope " + s))))));
+        }
+        if (scopes.isEmpty()) {
+            scopes = EnumSet.allOf(Scope.class);
+        }
+        if (name.isBlank() || name.length() > 80) {
+            throw new ProblemException(Problem.validation("The token needs a name.",
+                    List.of(new Problem.FieldError("$.name", "length", "must have 1 to 80 characters"))));
+        }
+        UUID account = switch (accounts.login(body.path("identifier").asText(null), body.path("password").asText(null),
+                ClientFacts.of(ctx))) {
+            case Accounts.LoginOutcome.Done done -> done.account();
+            case Accounts.LoginOutcome.SecondFactor challenge -> {
+                if (!body.hasNonNull("code")) {
+                    throw new ProblemException(Problem.of(401, "second-factor-required", "Second factor required",
+                            "Send the current code of your authenticator app as 'code'.")
+                            .with("code", "SECOND_FACTOR_REQUIRED"));
+                }
+                yield accounts.completeSecondFactor(challenge.challenge(), body.path("code").asText(),
+                        ClientFacts.of(ctx));
+            }
+        };
+        ApiTokens.Created created = tokens.createWithId(account, name, scopes);
+        accounts.events().record(account, SecurityEvents.Kind.TOKEN_CREATED, ClientFacts.of(ctx), name);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("token", created.secret());
+        out.put("tokenId", created.id().toString());
+        out.put("scopes", scopes.stream().map(Scope::id).sorted().toList());
+        ctx.status(201).json(out);
+    }
+
+    private void logout(Context ctx) {
+        Principal p = Principal.of(ctx);
+        if (p.method() != Principal.Method.API_TOKEN) {
+            throw new ProblemException(Problem.badRequest("Only an API token can log itself out here."));
+        }
+        tokens.revoke(p.accountId(), UUID.fromString(p.credentialId()));
+        accounts.events().record(p.accountId(), SecurityEvents.Kind.TOKEN_REVOKED, ClientFacts.of(ctx), "logout");
+        ctx.status(204);
+    }
+
+    private void me(Context ctx) {
+        Account a = accounts.find(Principal.of(ctx).accountId()).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", a.id().toString());
+        out.put("email", a.email());
+        out.put("phone", a.phone());
+        out.put("timeZone", a.timeZone().getId());
+        out.put("unit", a.unit().symbol());
+        out.put("language", a.language().tag());
+        out.put("twoFactor", a.twoFactor());
+        out.put("roles", a.roles().stream().map(r -> r.id()).sorted().toList());
+        ctx.json(out);
+    }
+
+    private void registerDevice(Context ctx) {
+        Principal p = Principal.of(ctx);
+        UUID tokenId = p.method() == Principal.Method.API_TOKEN ? UUID.fromString(p.credentialId()) : null;
+        Devices.Device d = devices.register(p.accountId(), json.readTree(ctx), tokenId, ClientFacts.of(ctx));
+        ctx.status(201).json(d.json());
+    }
+
+    /** Accounts without personal data: id, status, roles, creation — what an administrator needs to act. */
+    private void adminAccounts(Context ctx) {
+        ctx.json(accounts.store().jdbi().withHandle(h -> h.createQuery("""
+                        select a.id, a.status, a.created_at,
+                               array(select role from account_role r where r.owner_id = a.id order by role) as roles
+                        from account a order by a.created_at desc limit 500""")
+                .map((rs, c) -> Map.of("id", rs.getString("id"), "status", rs.getString("status"),
+                        "createdAt", rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant().toString(),
+                        "roles", List.of((String[]) rs.getArray("roles").getArray())))
+                .list()));
+    }
+}

@@ -1,0 +1,221 @@
+package org.mqcgm.server.accounts;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.mqcgm.core.glucose.GlucoseUnit;
+import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.Principal;
+import org.mqcgm.server.platform.security.Scope;
+import org.mqcgm.server.platform.web.Language;
+import org.mqcgm.server.platform.web.UiPrefs;
+
+/**
+ * Settings: the account, password and login changes, two-factor authentication, API tokens, devices, sessions,
+ * security activity, "report compromise" and display preferences. Changing credentials, creating tokens and
+ * turning two-factor off need a recent confirmation of the password (PR-64).
+ */
+final class SettingsRoutes {
+
+    private final Accounts accounts;
+    private final Sessions sessions;
+    private final ApiTokens tokens;
+    private final Devices devices;
+    private final WebSessions web;
+    private final FormPage form;
+
+    SettingsRoutes(Accounts accounts, Sessions sessions, ApiTokens tokens, Devices devices, WebSessions web,
+                   FormPage form) {
+        this.accounts = accounts;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.devices = devices;
+        this.web = web;
+        this.form = form;
+    }
+
+    void register(Routes routes) {
+        routes.get("/settings", Access.PAGE, ctx -> overview(ctx, null, null));
+        routes.get("/settings/activity", Access.PAGE, ctx -> form.show(ctx, "accounts/activity.jte",
+                Map.of("events", accounts.events().recent(Principal.of(ctx).accountId(), 100),
+                        "zone", account(ctx).timeZone())));
+        routes.post("/settings/timezone", Access.PAGE, this::timeZone);
+        routes.get("/settings/password", Access.SENSITIVE_PAGE, ctx -> form.show(ctx, "accounts/password.jte",
+                Map.of()));
+        routes.post("/settings/password", Access.SENSITIVE_PAGE, this::changePassword);
+        routes.get("/settings/login", Access.SENSITIVE_PAGE, ctx -> form.show(ctx, "accounts/login-change.jte",
+                Map.of("identifier", "", "sentTo", "", "kind", "")));
+        routes.post("/settings/login", Access.SENSITIVE_PAGE, this::requestLoginChange);
+        routes.post("/settings/login/confirm", Access.SENSITIVE_PAGE, this::confirmLoginChange);
+        routes.get("/settings/2fa", Access.SENSITIVE_PAGE, ctx -> form.show(ctx, "accounts/two-factor.jte",
+                Map.of("enrolment", accounts.startTwoFactor(Principal.of(ctx).accountId()))));
+        routes.post("/settings/2fa", Access.SENSITIVE_PAGE, this::enableTwoFactor);
+        routes.post("/settings/2fa/disable", Access.SENSITIVE_PAGE, ctx -> {
+            accounts.disableTwoFactor(Principal.of(ctx).accountId(), ClientFacts.of(ctx));
+            web.start(ctx, Principal.of(ctx).accountId());
+            ctx.redirect("/settings", HttpStatus.SEE_OTHER);
+        });
+        routes.post("/settings/tokens", Access.SENSITIVE_PAGE, this::createToken);
+        routes.post("/settings/tokens/{id}/revoke", Access.PAGE, ctx -> {
+            if (!tokens.revoke(Principal.of(ctx).accountId(), uuid(ctx.pathParam("id")))) {
+                throw new ProblemException(Problem.notFound());
+            }
+            accounts.events().record(Principal.of(ctx).accountId(), SecurityEvents.Kind.TOKEN_REVOKED,
+                    ClientFacts.of(ctx), null);
+            ctx.redirect("/settings#tokens", HttpStatus.SEE_OTHER);
+        });
+        routes.post("/settings/devices/{id}/remove", Access.PAGE, ctx -> {
+            if (!devices.remove(Principal.of(ctx).accountId(), uuid(ctx.pathParam("id")), ClientFacts.of(ctx))) {
+                throw new ProblemException(Problem.notFound());
+            }
+            ctx.redirect("/settings#devices", HttpStatus.SEE_OTHER);
+        });
+        routes.post("/settings/sessions/{id}/end", Access.PAGE, ctx -> {
+            if (!sessions.endById(Principal.of(ctx).accountId(), ctx.pathParam("id"))) {
+                throw new ProblemException(Problem.notFound());
+            }
+            ctx.redirect("/settings#sessions", HttpStatus.SEE_OTHER);
+        });
+        routes.post("/settings/sessions/end-all", Access.PAGE, ctx -> {
+            accounts.logoutEverywhere(Principal.of(ctx).accountId(), ClientFacts.of(ctx));
+            web.end(ctx);
+            ctx.redirect("/login", HttpStatus.SEE_OTHER);
+        });
+        routes.post("/settings/compromised", Access.PAGE, ctx -> {
+            accounts.reportCompromise(Principal.of(ctx).accountId(), ClientFacts.of(ctx));
+            web.end(ctx);
+            form.show(ctx, "accounts/compromised.jte", Map.of());
+        });
+        routes.post("/preferences", Access.PUBLIC, this::preferences);
+    }
+
+    private Account account(Context ctx) {
+        return accounts.find(Principal.of(ctx).accountId()).orElseThrow(() -> new ProblemException(Problem.notFound()));
+    }
+
+    private void overview(Context ctx, String createdToken, List<String> recoveryCodes) {
+        Principal p = Principal.of(ctx);
+        Map<String, Object> model = new HashMap<>();
+        model.put("account", account(ctx));
+        model.put("tokens", tokens.list(p.accountId()));
+        model.put("devices", devices.list(p.accountId()));
+        model.put("sessions", sessions.list(p.accountId(), WebSessions.cookie(ctx)));
+        model.put("recoveryLeft", accounts.unusedRecoveryCodes(p.accountId()));
+        model.put("createdToken", createdToken);
+        model.put("recoveryCodes", recoveryCodes == null ? List.<String>of() : recoveryCodes);
+        form.show(ctx, "accounts/settings.jte", model);
+    }
+
+    private void changePassword(Context ctx) {
+        try {
+            accounts.changePassword(Principal.of(ctx).accountId(), ctx.formParam("password"), WebSessions.cookie(ctx),
+                    ClientFacts.of(ctx));
+            ctx.redirect("/settings?changed=password", HttpStatus.SEE_OTHER);
+        } catch (ProblemException e) {
+            form.failed(ctx, "accounts/password.jte", Map.of(), e);
+        }
+    }
+
+    private void requestLoginChange(Context ctx) {
+        String identifier = SignupRoutes.value(ctx, "identifier");
+        try {
+            String sentTo = accounts.requestIdentifierChange(Principal.of(ctx).accountId(), identifier);
+            form.show(ctx, "accounts/login-change.jte", Map.of("identifier", identifier, "sentTo", sentTo,
+                    "kind", identifier.contains("@") ? "email" : "phone"));
+        } catch (ProblemException e) {
+            form.failed(ctx, "accounts/login-change.jte", Map.of("identifier", identifier, "sentTo", "", "kind", ""),
+                    e);
+        }
+    }
+
+    private void confirmLoginChange(Context ctx) {
+        String kind = SignupRoutes.value(ctx, "kind");
+        try {
+            accounts.confirmIdentifierChange(Principal.of(ctx).accountId(), kind, ctx.formParam("code"),
+                    ClientFacts.of(ctx));
+            ctx.redirect("/settings?changed=login", HttpStatus.SEE_OTHER);
+        } catch (ProblemException e) {
+            form.failed(ctx, "accounts/login-change.jte", Map.of("identifier", SignupRoutes.value(ctx, "identifier"),
+                    "sentTo", SignupRoutes.value(ctx, "sent_to"), "kind", kind), e);
+        }
+    }
+
+    private void enableTwoFactor(Context ctx) {
+        UUID owner = Principal.of(ctx).accountId();
+        try {
+            List<String> recovery = accounts.enableTwoFactor(owner, ctx.formParam("code"), ClientFacts.of(ctx));
+            // A privilege change: the session id changes too.
+            web.start(ctx, owner);
+            overview(ctx, null, recovery);
+        } catch (ProblemException e) {
+            form.failed(ctx, "accounts/two-factor.jte", Map.of("enrolment", accounts.pendingTwoFactor(owner)), e);
+        }
+    }
+
+    private void createToken(Context ctx) {
+        Principal p = Principal.of(ctx);
+        String name = Optional.ofNullable(ctx.formParam("name")).map(String::trim).orElse("");
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        for (String s : ctx.formParams("scope")) {
+            scopes.add(Scope.parse(s).orElseThrow(() -> new ProblemException(Problem.validation(
+                    "Unknown scope.", List.of(new Problem.FieldError("scope", "one-of", "unknown scope " + s))))));
+        }
+        if (name.isEmpty() || name.length() > 80) {
+            throw new ProblemException(Problem.validation("The token needs a name.",
+                    List.of(new Problem.FieldError("name", "length", "must have 1 to 80 characters"))));
+        }
+        if (scopes.isEmpty()) {
+            throw new ProblemException(Problem.validation("The token needs at least one scope.",
+                    List.of(new Problem.FieldError("scope", "required", "choose at least one scope"))));
+        }
+        String secret = tokens.create(p.accountId(), name, scopes);
+        accounts.events().record(p.accountId(), SecurityEvents.Kind.TOKEN_CREATED, ClientFacts.of(ctx), name);
+        overview(ctx, secret, null);
+    }
+
+    private void timeZone(Context ctx) {
+        try {
+            ZoneId zone = ZoneId.of(SignupRoutes.value(ctx, "time_zone"));
+            accounts.store().updateTimeZone(Principal.of(ctx).accountId(), zone);
+        } catch (DateTimeException e) {
+            throw new ProblemException(Problem.validation("Unknown time zone.", List.of(
+                    new Problem.FieldError("time_zone", "zone", "must be an IANA time zone such as Asia/Shanghai"))));
+        }
+        ctx.redirect("/settings", HttpStatus.SEE_OTHER);
+    }
+
+    /** Unit and language: kept in the account when signed in, and in the ui_prefs cookie for everyone. */
+    private void preferences(Context ctx) {
+        Optional<GlucoseUnit> unit = GlucoseUnit.parse(ctx.formParam("unit"));
+        Optional<Language> language = Language.parse(ctx.formParam("lang"));
+        UiPrefs prefs = UiPrefs.read(ctx);
+        if (unit.isPresent()) {
+            prefs = prefs.withUnit(unit.get());
+        }
+        if (language.isPresent()) {
+            prefs = prefs.withLanguage(language.get());
+        }
+        prefs.write(ctx);
+        Principal.optional(ctx).ifPresent(p -> accounts.store().updatePreferences(p.accountId(), unit, language));
+        ctx.redirect(WebSessions.safeNext(ctx.formParam("return")), HttpStatus.SEE_OTHER);
+    }
+
+    static UUID uuid(String s) {
+        try {
+            return UUID.fromString(s);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.notFound());
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.mqcgm.server.platform.jobs;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.task.helper.RecurringTask;
+import com.github.kagkarlsson.scheduler.task.helper.Tasks;
+import com.github.kagkarlsson.scheduler.task.schedule.Schedules;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntSupplier;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Recurring background work on db-scheduler: each job runs on one server node at a time (its table is in the
+ * database), survives restarts, and reports how many rows it handled. Jobs can also be run at once by name (tests,
+ * operators), which is how a test "advances the clock and runs the purge".
+ */
+public final class Jobs implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Jobs.class);
+
+    /** A named job and how often it runs. */
+    public record Job(String name, Duration every, IntSupplier work) {
+    }
+
+    public static Job daily(String name, IntSupplier work) {
+        return new Job(name, Duration.ofDays(1), work);
+    }
+
+    private final Scheduler scheduler;
+    private final Map<String, Job> byName = new ConcurrentHashMap<>();
+
+    private Jobs(Scheduler scheduler, List<Job> jobs) {
+        this.scheduler = scheduler;
+        jobs.forEach(j -> byName.put(j.name(), j));
+    }
+
+    public static Jobs start(DataSource dataSource, Clock clock, List<Job> jobs) {
+        List<RecurringTask<Void>> tasks = new ArrayList<>();
+        for (Job job : jobs) {
+            tasks.add(Tasks.recurring(job.name(), Schedules.fixedDelay(job.every()))
+                    .execute((instance, context) -> runLogged(job)));
+        }
+        Scheduler scheduler = Scheduler.create(dataSource)
+                .startTasks(tasks)
+                .threads(1)
+                .pollingInterval(Duration.ofSeconds(30))
+                .clock(clock::instant)
+                .build();
+        scheduler.start();
+        return new Jobs(scheduler, jobs);
+    }
+
+    private static int runLogged(Job job) {
+        int n = job.work().getAsInt();
+        log.info("job {} handled {} rows", job.name(), n);
+        return n;
+    }
+
+    /** Runs a job now, in this thread; returns how many rows it handled. */
+    public int runNow(String name) {
+        Job job = byName.get(name);
+        if (job == null) {
+            throw new IllegalArgumentException("no job " + name);
+        }
+        return runLogged(job);
+    }
+
+    @Override
+    public void close() {
+        scheduler.stop();
+    }
+}

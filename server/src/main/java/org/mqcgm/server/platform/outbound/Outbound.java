@@ -1,0 +1,49 @@
+package org.mqcgm.server.platform.outbound;
+
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends messages in the background through the sender of their channel. Failures are logged with the recipient
+ * masked, never with the body (which may hold a one-time code).
+ */
+public final class Outbound implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Outbound.class);
+
+    private final Map<OutboundMessage.Channel, Sender> senders;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    public Outbound(Sender email, Sender sms) {
+        this.senders = Map.of(OutboundMessage.Channel.EMAIL, email, OutboundMessage.Channel.SMS, sms);
+    }
+
+    /** Queues a message; returns at once. */
+    public void send(OutboundMessage message) {
+        executor.execute(() -> {
+            try {
+                senders.get(message.channel()).send(message);
+                log.info("sent {} to {}", message.channel().name().toLowerCase(java.util.Locale.ROOT),
+                        message.maskedRecipient());
+            } catch (Exception e) {
+                log.warn("could not send {} to {}: {}", message.channel(), message.maskedRecipient(),
+                        e.getClass().getSimpleName());
+            }
+        });
+    }
+
+    /** Lets queued messages go out (at most five seconds). */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
