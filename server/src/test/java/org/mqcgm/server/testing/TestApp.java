@@ -88,6 +88,10 @@ public final class TestApp implements AutoCloseable {
         return "http://127.0.0.1:" + app.port();
     }
 
+    public String jdbcUrl() {
+        return jdbcUrl;
+    }
+
     /** Direct SQL access to this app's database, for assertions on what is stored. */
     public Jdbi sql() {
         return Jdbi.create(jdbcUrl, TestDatabase.user(), TestDatabase.password());

@@ -1,0 +1,54 @@
+package org.mqcgm.server.accounts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.mqcgm.server.platform.security.Scope;
+import org.mqcgm.server.testing.TestApp;
+
+/** The token cache never outlives a revocation, on this node or on another one. */
+class TokenCacheTest {
+
+    static TestApp app;
+
+    @BeforeAll
+    static void start() {
+        app = TestApp.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    @Test
+    void aRevocationOnOneNodeReachesTheCacheOfAnother() {
+        UUID owner = app.newUser("cache@example.org");
+        ApiTokens nodeA = app.app().apiTokens();
+        // A second server node: its own cache and listener over the same database.
+        try (org.mqcgm.server.platform.db.Database db = org.mqcgm.server.platform.db.Database.open(
+                app.jdbcUrl(),
+                org.mqcgm.server.testing.TestDatabase.user(), org.mqcgm.server.testing.TestDatabase.password(), 3);
+             ApiTokens nodeB = new ApiTokens(db.jdbi(), Clock.systemUTC())) {
+            nodeB.listenForRevocations(db.dataSource());
+            String token = nodeA.create(owner, "shared", EnumSet.of(Scope.READINGS_READ));
+            assertThat(nodeB.resolve(token)).isPresent(); // now cached on B
+            assertThat(nodeB.resolve(token)).isPresent();
+            UUID id = nodeA.list(owner).get(0).id();
+            assertThat(nodeA.revoke(owner, id)).isTrue();
+            assertThat(nodeA.resolve(token)).isEmpty();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (nodeB.resolve(token).isPresent() && System.nanoTime() < deadline) {
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+            }
+            assertThat(nodeB.resolve(token)).as("node B learned of the revocation").isEmpty();
+        }
+    }
+}
