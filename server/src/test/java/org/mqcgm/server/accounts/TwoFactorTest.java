@@ -49,24 +49,7 @@ class TwoFactorTest {
     }
 
     static String currentCode(String base32Secret) {
-        return String.format("%06d", Totp.code(base32Decode(base32Secret.replace(" ", "")),
-                Totp.step(clock.instant().getEpochSecond())));
-    }
-
-    static byte[] base32Decode(String s) {
-        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int buffer = 0;
-        int bits = 0;
-        for (char c : s.toCharArray()) {
-            buffer = (buffer << 5) | alphabet.indexOf(c);
-            bits += 5;
-            if (bits >= 8) {
-                out.write((buffer >> (bits - 8)) & 0xff);
-                bits -= 8;
-            }
-        }
-        return out.toByteArray();
+        return org.mqcgm.server.testing.TestTotp.code(base32Secret, clock.instant().getEpochSecond());
     }
 
     /** Enrols through the pages and returns the secret and the recovery codes. */

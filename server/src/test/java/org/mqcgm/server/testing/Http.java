@@ -83,6 +83,14 @@ public final class Http {
                 .map(java.net.HttpCookie::getValue).findFirst();
     }
 
+    /** Puts a cookie in the jar, as if the server had set it. */
+    public void setCookie(String name, String value) {
+        java.net.HttpCookie c = new java.net.HttpCookie(name, value);
+        c.setPath("/");
+        c.setVersion(0);
+        cookies.getCookieStore().add(URI.create(base), c);
+    }
+
     public void clearCookies() {
         cookies.getCookieStore().removeAll();
     }

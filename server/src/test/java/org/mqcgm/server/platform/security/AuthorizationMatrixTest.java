@@ -1,0 +1,282 @@
+package org.mqcgm.server.platform.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.javalin.http.HandlerType;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.testing.Http;
+import org.mqcgm.server.testing.MutableClock;
+import org.mqcgm.server.testing.TestApp;
+
+/**
+ * Walks every registered route with every kind of caller — anonymous, each role, a token with and without the
+ * route's scope, the owner and someone else — and checks that access is exactly what the route declares, that
+ * nobody reaches another user's resources (they get 404, as if it did not exist), and that administration needs
+ * the admin role and two-factor authentication. A new route is covered automatically; a route whose path
+ * parameter the test does not know fails it, so nobody can add a route without a matrix entry.
+ */
+class AuthorizationMatrixTest {
+
+    static final MutableClock clock = MutableClock.now();
+    static TestApp app;
+    static Caller owner;
+    static Caller ownerToken;
+    static Caller stranger;
+    static Caller strangerToken;
+    static Caller adminWith2fa;
+    static UUID ownerId;
+    static String ownerTokenId;
+    static String ownerDeviceId;
+    static String ownerSessionId;
+
+    /** Someone making requests: a browser session (with CSRF) or an API token. */
+    record Caller(String name, Http http, String token) {
+        HttpResponse<String> call(HandlerType method, String path) {
+            String[] auth = token == null ? new String[0] : new String[] {"Authorization", "Bearer " + token};
+            List<String> headers = new ArrayList<>(List.of(auth));
+            if (method == HandlerType.GET) {
+                return http.get(path, headers.toArray(String[]::new));
+            }
+            if (token == null) {
+                headers.add("X-CSRF-Token");
+                headers.add(http.csrfToken());
+            }
+            headers.add("Content-Type");
+            headers.add(path.startsWith("/api/") ? "application/json" : "application/x-www-form-urlencoded");
+            String body = path.startsWith("/api/") ? (path.equals("/api/v1/readings") ? "[]" : "{}") : "";
+            return http.send(method.name(), path, body, headers.toArray(String[]::new));
+        }
+    }
+
+    static Caller session(String name, String identifier) {
+        Http http = new Http(app.url());
+        HttpResponse<String> r = http.postForm("/login", Map.of("identifier", identifier, "password", TestApp.PASSWORD));
+        assertThat(r.statusCode()).as(name + " logs in: " + r.body()).isEqualTo(303);
+        return new Caller(name, http, null);
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = TestApp.start(java.time.Clock.systemUTC(), clock, null);
+        ownerId = app.newUser("owner@example.org");
+        owner = session("owner (session)", "owner@example.org");
+        ownerToken = new Caller("owner (token, all scopes)", new Http(app.url()),
+                app.app().apiTokens().create(ownerId, "all", EnumSet.allOf(Scope.class)));
+        ownerTokenId = app.app().apiTokens().list(ownerId).get(0).id().toString();
+        HttpResponse<String> device = ownerToken.http().postJson("/api/v1/devices", "{\"platform\":\"ios\","
+                        + "\"model\":\"iPhone 15\",\"osVersion\":\"iOS 18\",\"appVersion\":\"2.0\",\"installId\":\"install-owner-1\"}",
+                "Authorization", "Bearer " + ownerToken.token());
+        ownerDeviceId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(device.body()).path("id").asText();
+        ownerSessionId = anotherSessionIdOfTheOwner();
+        UUID strangerId = app.newUser("stranger@example.org");
+        stranger = session("another user (session)", "stranger@example.org");
+        strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
+                app.app().apiTokens().create(strangerId, "all", EnumSet.allOf(Scope.class)));
+        adminWith2fa = fresh(Kind.ADMIN_WITH_2FA);
+    }
+
+    private static String startSession(UUID account) {
+        org.mqcgm.server.accounts.Sessions sessions = new org.mqcgm.server.accounts.Sessions(app.sql(), clock,
+                Duration.ofHours(12), Duration.ofDays(7));
+        return sessions.start(account, org.mqcgm.server.accounts.ClientFacts.NONE);
+    }
+
+    /** The owner's own session is "current" and has no end button; a second session gives an id to aim at. */
+    private static Caller ownerSecondSession;
+
+    private static String anotherSessionIdOfTheOwner() {
+        Caller second = session("owner (second session)", "owner@example.org");
+        ownerSecondSession = second;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("/settings/sessions/([0-9a-f]{12})/end")
+                .matcher(second.http().get("/settings").body());
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    /** The path of a route with its parameters filled with the owner's resources. */
+    static String concrete(String path) {
+        return path.replace("/settings/tokens/{id}", "/settings/tokens/" + ownerTokenId)
+                .replace("/settings/devices/{id}", "/settings/devices/" + ownerDeviceId)
+                .replace("/api/v1/devices/{id}", "/api/v1/devices/" + ownerDeviceId)
+                .replace("/settings/sessions/{id}", "/settings/sessions/" + ownerSessionId)
+                .replace("{link}", "not-a-live-link")
+                .replace("{name}", "app.css");
+    }
+
+    static boolean ownsAResource(String path) {
+        return path.contains("{id}");
+    }
+
+    @Test
+    void everyPathParameterIsKnownToTheMatrix() {
+        for (Routes.Route r : app.app().routes()) {
+            assertThat(concrete(r.path())).as("route %s %s has a parameter the matrix does not fill", r.method(),
+                    r.path()).doesNotContain("{");
+        }
+    }
+
+    /** The kinds of caller the access test tries on every route; each test gets fresh ones. */
+    enum Kind { ANONYMOUS, USER_SESSION, TOKEN_ALL_SCOPES, TOKEN_PROFILE_ONLY, ADMIN_WITHOUT_2FA, ADMIN_WITH_2FA,
+        GUARDIAN, FOLLOWER, SUPPORT }
+
+    private static final java.util.concurrent.atomic.AtomicInteger SEQ = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** A fresh caller of a kind, with its own account, so destructive routes cannot disturb other tests. */
+    static Caller fresh(Kind kind) {
+        if (kind == Kind.ANONYMOUS) {
+            return new Caller("anonymous", new Http(app.url()), null);
+        }
+        UUID id = app.newUser("matrix" + SEQ.incrementAndGet() + "@example.org");
+        switch (kind) {
+            case TOKEN_ALL_SCOPES -> {
+                return new Caller(kind.name(), new Http(app.url()),
+                        app.app().apiTokens().create(id, "all", EnumSet.allOf(Scope.class)));
+            }
+            case TOKEN_PROFILE_ONLY -> {
+                return new Caller(kind.name(), new Http(app.url()),
+                        app.app().apiTokens().create(id, "narrow", EnumSet.of(Scope.PROFILE_READ)));
+            }
+            case ADMIN_WITHOUT_2FA, ADMIN_WITH_2FA -> app.app().accounts().grantRole(id, Role.ADMIN);
+            case GUARDIAN -> app.app().accounts().grantRole(id, Role.GUARDIAN);
+            case FOLLOWER -> app.app().accounts().grantRole(id, Role.FOLLOWER);
+            case SUPPORT -> app.app().accounts().grantRole(id, Role.SUPPORT);
+            default -> {
+            }
+        }
+        if (kind == Kind.ADMIN_WITH_2FA) {
+            String secret = app.app().accounts().startTwoFactor(id).secret();
+            app.app().accounts().enableTwoFactor(id, org.mqcgm.server.testing.TestTotp.code(secret,
+                    clock.instant().getEpochSecond()), org.mqcgm.server.accounts.ClientFacts.NONE);
+        }
+        Http http = new Http(app.url());
+        http.setCookie("SESSION", startSession(id));
+        return new Caller(kind.name(), http, null);
+    }
+
+    @TestFactory
+    @Tag("PR-19")
+    @Tag("PR-53")
+    Stream<DynamicTest> everyRouteAnswersEveryCallerAsDeclared() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Routes.Route route : app.app().routes()) {
+            if (ownsAResource(route.path()) && route.method() != HandlerType.GET) {
+                // Actions on one resource: the foreign-caller check below covers them.
+                continue;
+            }
+            String path = concrete(route.path());
+            for (Kind kind : Kind.values()) {
+                tests.add(DynamicTest.dynamicTest(route.method() + " " + route.path() + " as " + kind, () -> {
+                    Caller caller = fresh(kind);
+                    expect(route, kind, caller.call(route.method(), path));
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    private static void expect(Routes.Route route, Kind kind, HttpResponse<String> r) {
+        int status = r.statusCode();
+        assertThat(status).as("never a server error: " + r.body()).isLessThan(500);
+        String location = r.headers().firstValue("Location").orElse("");
+        boolean isToken = kind == Kind.TOKEN_ALL_SCOPES || kind == Kind.TOKEN_PROFILE_ONLY;
+        switch (route.access()) {
+            case Access.Public p -> {
+                // Public routes may refuse bad credentials (login) but never ask for a login to be seen.
+                assertThat(location).doesNotStartWith("/login?next=");
+            }
+            case Access.Page page -> {
+                if (kind == Kind.ANONYMOUS || isToken) {
+                    assertThat(status).isEqualTo(303);
+                    assertThat(location).startsWith("/login");
+                } else {
+                    // A signed-in user is never sent to log in (logging out on purpose goes to plain /login).
+                    assertThat(location).doesNotStartWith("/login?next=");
+                }
+            }
+            case Access.Api api -> {
+                if (kind == Kind.ANONYMOUS) {
+                    assertThat(status).isEqualTo(401);
+                } else if (kind == Kind.TOKEN_PROFILE_ONLY && api.scope() != null
+                        && api.scope() != Scope.PROFILE_READ) {
+                    assertThat(status).isEqualTo(403);
+                    assertThat(r.body()).contains("insufficient-scope");
+                } else {
+                    assertThat(status).as(r.body()).isNotIn(401, 403);
+                }
+            }
+            case Access.Admin admin -> {
+                if (kind == Kind.ADMIN_WITH_2FA) {
+                    assertThat(status).as(r.body()).isEqualTo(200);
+                    assertThat(r.body()).doesNotContain("@example.org");
+                } else if (kind == Kind.ADMIN_WITHOUT_2FA) {
+                    assertThat(status).isEqualTo(403);
+                    assertThat(r.body()).contains("two-factor-required");
+                } else {
+                    assertThat(status).as("no existence leak").isEqualTo(404);
+                }
+            }
+        }
+    }
+
+    @TestFactory
+    @Tag("PR-19")
+    Stream<DynamicTest> nobodyReachesAnotherUsersResources() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (Routes.Route route : app.app().routes()) {
+            if (!ownsAResource(route.path())) {
+                continue;
+            }
+            for (Caller caller : List.of(stranger, strangerToken, adminWith2fa)) {
+                boolean applicable = caller.token() == null ? !route.path().startsWith("/api/")
+                        : route.path().startsWith("/api/");
+                if (!applicable) {
+                    continue;
+                }
+                tests.add(DynamicTest.dynamicTest(route.method() + " " + route.path() + " of the owner as "
+                        + caller.name(), () -> {
+                    HttpResponse<String> r = caller.call(route.method(), concrete(route.path()));
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(404);
+                }));
+            }
+        }
+        tests.add(DynamicTest.dynamicTest("the owner's resources are untouched", () -> {
+            assertThat(app.app().apiTokens().list(ownerId)).anySatisfy(t -> {
+                assertThat(t.id().toString()).isEqualTo(ownerTokenId);
+                assertThat(t.active()).isTrue();
+            });
+            assertThat(app.app().devices().list(ownerId)).extracting(d -> d.id().toString()).contains(ownerDeviceId);
+            // The session the strangers aimed at (the owner's first one) is alive and listed.
+            assertThat(owner.http().get("/today").statusCode()).isEqualTo(200);
+            assertThat(ownerSecondSession.http().get("/settings").body()).contains(ownerSessionId);
+        }));
+        return tests.stream();
+    }
+
+    @Test
+    void foreignReadingsAreInvisible() {
+        ownerToken.http().postJson("/api/v1/readings", "[{\"time\":\"2026-01-01T00:00:00Z\",\"mgdl\":321}]",
+                "Authorization", "Bearer " + ownerToken.token());
+        HttpResponse<String> r = strangerToken.http().get("/api/v1/readings?from=2025-12-31T00:00:00Z"
+                + "&to=2026-01-02T00:00:00Z", "Authorization", "Bearer " + strangerToken.token());
+        assertThat(r.body()).isEqualTo("[]");
+    }
+}
