@@ -100,4 +100,25 @@ class ServeCommandTest {
             assertThat(serve.output()).contains("mqcgm stopped");
         }
     }
+
+    @Test
+    void administratorsAreBootstrappedFromTheCommandLine() throws Exception {
+        try (Processes.Running create = Processes.start(env(), true, "admin", "create-user", "--login",
+                "root@example.org", "--role", "admin")) {
+            assertThat(create.awaitExit(60)).isTrue();
+            assertThat(create.process.exitValue()).as(create.output()).isZero();
+            assertThat(create.output()).contains("(admin)").containsPattern("password: [a-z2-9-]{23}");
+        }
+        try (Processes.Running grant = Processes.start(env(), true, "admin", "grant-role", "--login",
+                "root@example.org", "--role", "support")) {
+            assertThat(grant.awaitExit(60)).isTrue();
+            assertThat(grant.output()).as(grant.output()).contains("granted support");
+        }
+        assertOneLineError(env(), "--role: must be one of", "admin", "grant-role", "--login", "root@example.org",
+                "--role", "superuser");
+        assertOneLineError(env(), "admin: No account has the login", "admin", "grant-role", "--login",
+                "nobody@example.org", "--role", "admin");
+        assertOneLineError(env(), "admin: An account with this login already exists.", "admin", "create-user",
+                "--login", "root@example.org");
+    }
 }

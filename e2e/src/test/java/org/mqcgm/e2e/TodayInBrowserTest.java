@@ -46,15 +46,18 @@ class TodayInBrowserTest {
     @Test
     void signUpLogInAndSeeTheChartWithData() throws Exception {
         String email = "browser@example.org";
-        String password = "correct horse battery staple";
+        String password = "granite willow harbor seven";
         try (BrowserContext context = browser.phone("en-US")) {
             Page page = context.newPage();
             page.navigate(app.url() + "/");
             assertThat(page).hasURL(app.url() + "/login");
             page.click("text=Create account");
-            page.fill("input[name=email]", email);
+            page.fill("input[name=identifier]", email);
             page.fill("input[name=password]", password);
             page.check("input[name=accept_policy]");
+            page.click("button.primary");
+            // No mail server in this test: the code is read from the outbox.
+            page.fill("input[name=code]", app.awaitOutbox(email, java.util.regex.Pattern.compile("\\b(\\d{6})\\b")));
             page.click("button.primary");
             assertThat(page).hasURL(app.url() + "/today");
             assertThat(page.locator(".nodata")).isVisible();
@@ -78,7 +81,7 @@ class TodayInBrowserTest {
             // Log out and log in again.
             page.click("nav >> text=Log out");
             assertThat(page).hasURL(app.url() + "/login");
-            page.fill("input[name=email]", email);
+            page.fill("input[name=identifier]", email);
             page.fill("input[name=password]", password);
             page.click("button.primary");
             assertThat(page).hasURL(app.url() + "/today");

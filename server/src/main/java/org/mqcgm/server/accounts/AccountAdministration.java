@@ -1,0 +1,71 @@
+package org.mqcgm.server.accounts;
+
+import java.time.Clock;
+import java.util.UUID;
+import org.mqcgm.server.ServerConfig;
+import org.mqcgm.server.platform.crypto.DeploymentSecrets;
+import org.mqcgm.server.platform.crypto.MasterKey;
+import org.mqcgm.server.platform.crypto.UserKeys;
+import org.mqcgm.server.platform.db.Database;
+import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.outbound.Outbound;
+import org.mqcgm.server.platform.outbound.OutboxSender;
+import org.mqcgm.server.platform.security.Role;
+import org.mqcgm.server.platform.web.Language;
+
+/**
+ * Bootstrapping administrators from the command line ({@code mqcgm admin create-user} / {@code grant-role})
+ * against the configured database, without starting the web server.
+ */
+public final class AccountAdministration implements AutoCloseable {
+
+    private final Database database;
+    private final Accounts accounts;
+    private final Outbound outbound;
+
+    private AccountAdministration(Database database, Accounts accounts, Outbound outbound) {
+        this.database = database;
+        this.accounts = accounts;
+        this.outbound = outbound;
+    }
+
+    public static AccountAdministration open(ServerConfig config) {
+        MasterKey master = MasterKey.load(config.masterKeyFile());
+        Database db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(), 2);
+        db.migrate();
+        Clock clock = Clock.systemUTC();
+        DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(db.jdbi(), master);
+        AccountStore store = new AccountStore(db.jdbi(), new UserKeys(db.jdbi(), master), secrets);
+        OutboxSender outbox = new OutboxSender(config.outboxDirectory(), clock);
+        Outbound outbound = new Outbound(outbox, outbox);
+        ApiTokens tokens = new ApiTokens(db.jdbi(), clock);
+        Accounts accounts = new Accounts(store, new PasswordHasher(config.argon2()),
+                new Sessions(db.jdbi(), clock, config.sessionIdle(), config.sessionAbsolute()), tokens,
+                new SecurityEvents(db.jdbi(), clock), outbound, config.publicUrl(), secrets, clock);
+        return new AccountAdministration(db, accounts, outbound);
+    }
+
+    /** Creates a verified account, optionally with a role; returns its id. */
+    public UUID createUser(String identifier, String password, Role role) {
+        UUID id = accounts.createVerified(identifier, password, "UTC", Language.EN);
+        if (role != null && role != Role.USER) {
+            accounts.grantRole(id, role);
+        }
+        return id;
+    }
+
+    /** Grants a role to the account with this login. */
+    public UUID grantRole(String identifier, Role role) {
+        UUID id = accounts.findId(identifier).orElseThrow(() -> new ProblemException(Problem.of(404, "no-account",
+                "No account", "No account has the login " + identifier + ".")));
+        accounts.grantRole(id, role);
+        return id;
+    }
+
+    @Override
+    public void close() {
+        outbound.close();
+        database.close();
+    }
+}
