@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.TestTag;
+import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
@@ -56,12 +57,18 @@ public final class TraceabilityListener implements TestExecutionListener {
         }
     }
 
+    /** {@code Class#method}; a dynamic test is described by the factory method that made it. */
     private String describe(TestIdentifier id) {
-        String className = id.getSource()
-                .filter(s -> s instanceof org.junit.platform.engine.support.descriptor.MethodSource)
-                .map(s -> ((org.junit.platform.engine.support.descriptor.MethodSource) s).getClassName())
-                .orElse("");
-        return className + "#" + id.getDisplayName();
+        TestIdentifier t = id;
+        while (t != null && t.getSource().filter(s -> s instanceof MethodSource).isEmpty() && plan != null) {
+            t = plan.getParent(t).orElse(null);
+        }
+        if (t == null) {
+            return id.getDisplayName();
+        }
+        MethodSource m = (MethodSource) t.getSource().orElseThrow();
+        String simple = m.getClassName().substring(m.getClassName().lastIndexOf('.') + 1);
+        return simple + "#" + m.getMethodName();
     }
 
     @Override
@@ -73,8 +80,10 @@ public final class TraceabilityListener implements TestExecutionListener {
         try {
             Path folder = Path.of(dir);
             Files.createDirectories(folder);
-            Path file = folder.resolve("tags-" + ProcessHandle.current().pid() + ".tsv");
-            Files.write(file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            // One file per module, replaced at every run, so results of earlier runs never linger.
+            Path file = folder.resolve("tags.tsv");
+            Files.write(file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
             lines.clear();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -61,12 +61,18 @@ public final class TraceabilityReport {
         for (Map.Entry<String, String> req : requirements.entrySet()) {
             List<String[]> tests = results.getOrDefault(req.getKey(), List.of());
             long passed = tests.stream().filter(t -> t[0].equals("SUCCESSFUL")).count();
-            String outcome = tests.isEmpty() ? "not yet covered" : passed == tests.size() ? "pass" : "FAIL";
+            String outcome = tests.isEmpty() ? "not yet covered" : passed == tests.size() ? "pass"
+                    : "FAIL (" + (tests.size() - passed) + " of " + tests.size() + ")";
             failed |= !tests.isEmpty() && passed != tests.size();
-            StringBuilder names = new StringBuilder();
+            // One line per test method; dynamic and parameterized cases are counted, not listed.
+            Map<String, Integer> cases = new java.util.LinkedHashMap<>();
             for (String[] t : tests) {
-                names.append(names.isEmpty() ? "" : "<br>").append('`').append(t[1]).append(": ")
-                        .append(t[2].replace("|", "\\|")).append('`');
+                cases.merge(t[1] + ": " + t[2], 1, Integer::sum);
+            }
+            StringBuilder names = new StringBuilder();
+            for (Map.Entry<String, Integer> c : cases.entrySet()) {
+                names.append(names.isEmpty() ? "" : "<br>").append('`').append(c.getKey().replace("|", "\\|"))
+                        .append('`').append(c.getValue() > 1 ? " (" + c.getValue() + " cases)" : "");
             }
             out.append("| ").append(req.getKey()).append(" | ").append(req.getValue().replace("|", "\\|"))
                     .append(" | ").append(names).append(" | ").append(outcome).append(" |\n");
