@@ -115,6 +115,8 @@ final class SensorCommand implements Runnable {
                 throw new ConfigException("--interval", e.getMessage());
             }
             VirtualCgmSensor sensor = new VirtualCgmSensor(config);
+            // a backdated sensor lives in the simulated past: its records keep the simulated clock's times
+            sensor.useOwnClockForSessionStartTime(backdateMinutes > 0);
             for (String f : faults) {
                 applyFault(sensor, f);
             }

@@ -269,7 +269,12 @@ public final class Collector implements AutoCloseable {
         transport.subscribe(RACP);
         transport.subscribe(SOCP);
         CgmStatus status = decode(CgmsCodec.decodeStatus(transport.read(STATUS), link.ctx), "CGM Status");
-        if (status.annunciation().warnings().contains(SensorStatusAnnunciation.Warning.SESSION_STOPPED)) {
+        boolean stopped = status.annunciation().warnings().contains(SensorStatusAnnunciation.Warning.SESSION_STOPPED);
+        SessionStartTime known = decode(CgmsCodec.decodeSessionStartTime(transport.read(SST), link.ctx),
+                "Session Start Time");
+        // A stopped session with a known start still holds its records: backfill them, never wipe them by
+        // starting a new session. Only a sensor that never ran a session is started.
+        if (stopped && known.sessionStart().isEmpty()) {
             if (!options.startSession()) {
                 log.info("the sensor has no session running; waiting for one");
                 return idle(link);
@@ -282,6 +287,9 @@ public final class Collector implements AutoCloseable {
             writeSessionStartTime(link);
             log.info("started a new sensor session");
             status = decode(CgmsCodec.decodeStatus(transport.read(STATUS), link.ctx), "CGM Status");
+            stopped = false;
+        } else if (stopped) {
+            log.info("the sensor's session has ended; collecting its stored records");
         }
         link.sst = decode(CgmsCodec.decodeSessionStartTime(transport.read(SST), link.ctx), "Session Start Time");
         if (link.sst.sessionStart().isEmpty()) {
@@ -295,8 +303,10 @@ public final class Collector implements AutoCloseable {
         link.cursor = journal.cursor(link.session, true);
         Instant sensorNow = link.sst.timeOf(status.timeOffsetMinutes()).orElseThrow();
         long skew = Duration.between(clock.instant(), sensorNow).toSeconds();
-        metrics.set(CollectorMetrics.CLOCK_SKEW, skew);
-        if (Math.abs(skew) > 120) {
+        if (!stopped) {
+            metrics.set(CollectorMetrics.CLOCK_SKEW, skew);
+        }
+        if (!stopped && Math.abs(skew) > 120) {
             log.warn("the sensor's clock is {} s {} this computer's", Math.abs(skew), skew > 0 ? "ahead of" : "behind");
         }
         noteConditions(link, status.annunciation());

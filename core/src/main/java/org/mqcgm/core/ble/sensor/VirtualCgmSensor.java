@@ -107,6 +107,7 @@ public final class VirtualCgmSensor {
     private long driftPpm;
     private SFloat overrideValue;
     private int overrideRemaining;
+    private boolean ownClock;
 
     public VirtualCgmSensor(SensorConfig config) {
         this.config = Objects.requireNonNull(config, "config");
@@ -364,7 +365,10 @@ public final class VirtualCgmSensor {
         }
         SessionStartTime written = decoded.orElseThrow();
         Optional<LocalDateTime> local = written.localDateTime();
-        if (running && local.isPresent()) {
+        if (running && ownClock && written.utcOffset().isPresent()) {
+            LocalDateTime start = LocalDateTime.ofInstant(sessionStartReal, written.utcOffset().get());
+            written = SessionStartTime.of(start, written.timeZone(), written.dstOffset());
+        } else if (running && local.isPresent()) {
             LocalDateTime start = local.get().minusSeconds(sensorSeconds(now));
             written = new SessionStartTime(start.getYear(), start.getMonthValue(), start.getDayOfMonth(),
                     start.getHour(), start.getMinute(), start.getSecond(), written.timeZone(), written.dstOffset(),
@@ -620,6 +624,15 @@ public final class VirtualCgmSensor {
     public void overrideNextValues(SFloat value, int n) {
         overrideValue = Objects.requireNonNull(value, "value");
         overrideRemaining = n;
+    }
+
+    /**
+     * A sensor with its own accurate clock: a written Session Start Time only sets the time zone and DST, the
+     * start itself is the sensor clock's. The simulator uses this when its clock is deliberately set in the past
+     * ({@code --backdate}), so the records of a replayed past keep their past times.
+     */
+    public void useOwnClockForSessionStartTime(boolean value) {
+        ownClock = value;
     }
 
     /** Sets or clears the "device battery low" annunciation. */
