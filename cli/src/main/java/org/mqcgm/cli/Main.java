@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
 @Command(name = "mqcgm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-hostable continuous glucose monitoring.",
         subcommands = {Main.DemoCommand.class, Main.ServeCommand.class, Main.MigrateCommand.class,
-                Main.KeygenCommand.class, AdminCommand.class, Main.VersionCommand.class},
+                Main.KeygenCommand.class, AdminCommand.class, CollectCommand.class, SensorCommand.class,
+                BleCommand.class, Main.VersionCommand.class},
         footer = {"", "Run the tests with: ./mqcgm test"})
 public final class Main implements Runnable {
 
@@ -90,6 +91,10 @@ public final class Main implements Runnable {
         @Option(names = "--tz", description = "Time zone of the demo wearer (default: this machine's).")
         String timeZone;
 
+        @Option(names = "--via-collector", description = "Feed live readings from a simulated Bluetooth sensor "
+                + "through the collector and the API (queue in <data-dir>/collector) instead of directly.")
+        boolean viaCollector;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -107,16 +112,21 @@ public final class Main implements Runnable {
             } catch (DateTimeException e) {
                 throw new ConfigException("--tz", "unknown time zone '" + timeZone + "'");
             }
-            Demo demo = Demo.start(new Demo.Options(dataDir, host, port, speed, zone));
+            Demo demo = Demo.start(new Demo.Options(dataDir, host, port, speed, zone, !viaCollector));
+            AutoCloseable running = viaCollector ? DemoViaCollector.start(demo, dataDir, speed, zone) : demo;
             PrintWriter out = spec.commandLine().getOut();
             out.println();
             out.println("mqcgm demo is running: " + demo.info().url());
             out.println("  log in as   " + demo.info().email() + " / " + demo.info().password());
             out.println("  API token   in " + dataDir.toAbsolutePath().resolve("demo.json"));
             out.println("  speed       " + (speed == 1 ? "real time" : speed + "x"));
+            if (viaCollector) {
+                out.println("  live data   simulated sensor -> collector -> API (queue in "
+                        + dataDir.toAbsolutePath().resolve("collector") + ")");
+            }
             out.println("Press Ctrl-C to stop.");
             out.flush();
-            runUntilStopped(demo);
+            runUntilStopped(running);
         }
     }
 

@@ -49,7 +49,8 @@ public final class Demo implements AutoCloseable {
     static final Duration HISTORY = Duration.ofDays(14);
     static final Duration INTERVAL = Duration.ofMinutes(5);
     static final String TOKEN_NAME = "demo";
-    private static final long SEED = 20261126L;
+    /** The demo wearer's trace seed (a simulated sensor feeding the demo through the collector uses it too). */
+    public static final long SEED = 20261126L;
 
     /**
      * @param dataDirectory where PostgreSQL data, the master key and demo.json live
@@ -57,8 +58,13 @@ public final class Demo implements AutoCloseable {
      * @param port          TCP port (0 = any free port)
      * @param speed         simulated seconds per real second
      * @param zone          the demo wearer's time zone
+     * @param liveFeed      add each new reading directly; false when a simulated sensor and the collector feed
+     *                      the demo through the API instead ({@code mqcgm demo --via-collector})
      */
-    public record Options(Path dataDirectory, String host, int port, double speed, ZoneId zone) {
+    public record Options(Path dataDirectory, String host, int port, double speed, ZoneId zone, boolean liveFeed) {
+        public Options(Path dataDirectory, String host, int port, double speed, ZoneId zone) {
+            this(dataDirectory, host, port, speed, zone, true);
+        }
     }
 
     /**
@@ -77,12 +83,14 @@ public final class Demo implements AutoCloseable {
     private final App app;
     private final ScheduledExecutorService feed;
     private final Info info;
+    private final SimulatedClock clock;
 
-    private Demo(LocalPostgres postgres, App app, ScheduledExecutorService feed, Info info) {
+    private Demo(LocalPostgres postgres, App app, ScheduledExecutorService feed, Info info, SimulatedClock clock) {
         this.postgres = postgres;
         this.app = app;
         this.feed = feed;
         this.info = info;
+        this.clock = clock;
     }
 
     public static Demo start(Options options) {
@@ -124,14 +132,16 @@ public final class Demo implements AutoCloseable {
                     return t;
                 });
                 long periodMillis = Math.max(50, (long) (INTERVAL.toMillis() / options.speed()));
-                feed.scheduleAtFixedRate(() -> {
-                    try {
-                        fill(app, owner, trace, options.zone(), clock.instant());
-                    } catch (RuntimeException e) {
-                        log.warn("demo sensor could not store a reading: {}", e.toString());
-                    }
-                }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
-                return new Demo(postgres, app, feed, info);
+                if (options.liveFeed()) {
+                    feed.scheduleAtFixedRate(() -> {
+                        try {
+                            fill(app, owner, trace, options.zone(), clock.instant());
+                        } catch (RuntimeException e) {
+                            log.warn("demo sensor could not store a reading: {}", e.toString());
+                        }
+                    }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+                }
+                return new Demo(postgres, app, feed, info, clock);
             } catch (RuntimeException e) {
                 app.close();
                 throw e;
@@ -229,6 +239,11 @@ public final class Demo implements AutoCloseable {
 
     public App app() {
         return app;
+    }
+
+    /** The demo's data clock (simulated, possibly faster than real time). */
+    public java.time.Clock clock() {
+        return clock;
     }
 
     /** Stops the sensor, the server and PostgreSQL, in that order. */

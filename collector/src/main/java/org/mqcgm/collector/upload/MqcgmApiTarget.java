@@ -1,0 +1,69 @@
+package org.mqcgm.collector.upload;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Objects;
+import org.mqcgm.collector.queue.JournalEntry;
+
+/**
+ * {@code POST /api/v1/readings} of an mqcgm server with an API token ({@code readings:write}): a JSON array of
+ * {@code {time, mgdl}} with the wearer's UTC offset. The server stores each (owner, time) once, so a batch sent
+ * again after a crash only counts as duplicates. 200 → stored; 422 → the valid items were stored and the others
+ * are refused for good; 413 → split the batch; anything else → retry later.
+ */
+public final class MqcgmApiTarget implements UploadTarget {
+
+    static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI endpoint;
+    private final String token;
+    private final HttpClient http;
+
+    public MqcgmApiTarget(URI server, String token) {
+        this.endpoint = server.resolve("/api/v1/readings");
+        this.token = Objects.requireNonNull(token, "token");
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    @Override
+    public String id() {
+        return "mqcgm";
+    }
+
+    @Override
+    public Outcome upload(List<JournalEntry> batch) throws IOException, InterruptedException {
+        ArrayNode body = JSON.createArrayNode();
+        for (JournalEntry e : batch) {
+            body.addObject().put("time", ISO.format(e.localTime())).put("mgdl", e.mgdl());
+        }
+        HttpRequest request = HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body), StandardCharsets.UTF_8))
+                .build();
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        return switch (r.statusCode()) {
+            case 200, 422 -> {
+                JsonNode n = JSON.readTree(r.body());
+                yield Outcome.stored(n.path("accepted").asInt(), n.path("duplicates").asInt(),
+                        n.path("rejected").asInt());
+            }
+            case 413 -> Outcome.batchTooLarge();
+            case 401, 403 -> throw new RetryableException("the server refused the API token (HTTP " + r.statusCode()
+                    + "); check --token");
+            default -> throw new RetryableException("HTTP " + r.statusCode());
+        };
+    }
+}
