@@ -165,8 +165,8 @@ class CollectorEndToEndTest {
                 try (Browser browser = new Browser(); BrowserContext context = browser.phone("en-US")) {
                     Page page = context.newPage();
                     page.navigate(app.url() + "/login");
-                    page.fill("input[name=email]", email);
-                    page.fill("input[name=password]", "correct horse battery");
+                    page.fill("input[name=identifier]", email);
+                    page.fill("input[name=password]", TestApp.PASSWORD);
                     page.click("button.primary");
                     assertThat(page).hasURL(app.url() + "/today");
                     int last = all.get(all.size() - 1).path("mgdl").asInt();
@@ -204,7 +204,8 @@ class CollectorEndToEndTest {
 
         void start() {
             app = App.start(new ServerConfig(jdbcUrl, TestDatabase.user(), TestDatabase.password(), 4, key,
-                    "127.0.0.1", port, 1_000_000, TestApp.TEST_ARGON2, Duration.ofHours(12), Duration.ofDays(7)),
+                    "127.0.0.1", port, 1_000_000, TestApp.TEST_ARGON2, Duration.ofHours(12), Duration.ofDays(7), null,
+                    key.resolveSibling("outbox"), "http://localhost"),
                     Clock.systemUTC());
         }
 
@@ -237,7 +238,7 @@ class CollectorEndToEndTest {
         Files.writeString(replay, csv);
         Path queue = dir.resolve("queue");
         try (RestartableServer server = new RestartableServer(dir)) {
-            UUID owner = server.app.accounts().register("reliable@example.org", "correct horse battery",
+            UUID owner = server.app.accounts().createVerified("reliable@example.org", TestApp.PASSWORD,
                     ZONE.getId(), Language.EN);
             String token = server.app.apiTokens().create(owner, "collector",
                     EnumSet.of(Scope.READINGS_READ, Scope.READINGS_WRITE));
