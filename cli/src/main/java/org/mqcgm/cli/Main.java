@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 @Command(name = "mqcgm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Self-hostable continuous glucose monitoring.",
         subcommands = {Main.DemoCommand.class, Main.ServeCommand.class, Main.MigrateCommand.class,
-                Main.KeygenCommand.class, Main.VersionCommand.class},
+                Main.KeygenCommand.class, Main.VersionCommand.class, AnalyzeCommand.class},
         footer = {"", "Run the tests with: ./mqcgm test"})
 public final class Main implements Runnable {
 
