@@ -39,8 +39,8 @@ public final class ReportTimer {
     }
 
     public static void main(String[] args) throws Exception {
-        int jsonRuns = Integer.parseInt(arg(args, "--json", "200"));
-        int pdfRuns = Integer.parseInt(arg(args, "--pdf", "30"));
+        int jsonRuns = Integer.parseInt(LoadDriver.arg(args, "--json", "200"));
+        int pdfRuns = Integer.parseInt(LoadDriver.arg(args, "--pdf", "30"));
         if (jsonRuns < 1 || jsonRuns > 10_000 || pdfRuns < 1 || pdfRuns > 1_000) {
             throw new IllegalArgumentException("--json 1..10000, --pdf 1..1000");
         }
@@ -120,26 +120,12 @@ public final class ReportTimer {
         }
         Arrays.sort(nanos);
         System.out.printf(Locale.ROOT, "%-22s %4d requests, %7d bytes: p50 %.1f ms  p90 %.1f ms  max %.1f ms%n",
-                label, runs, bytes, pct(nanos, 50), pct(nanos, 90), nanos[runs - 1] / 1e6);
+                label, runs, bytes, LoadDriver.pct(nanos, 50), LoadDriver.pct(nanos, 90), nanos[runs - 1] / 1e6);
     }
 
     private static void check(HttpResponse<byte[]> r) {
         if (r.statusCode() != 200) {
             throw new IllegalStateException("HTTP " + r.statusCode() + ": " + new String(r.body()));
         }
-    }
-
-    private static double pct(long[] sorted, int p) {
-        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
-    }
-
-    private static String arg(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 }
