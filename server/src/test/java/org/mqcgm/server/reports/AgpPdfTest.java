@@ -156,6 +156,18 @@ class AgpPdfTest {
     }
 
     @Test
+    void aPeriodWithoutReadingsIsStillAOnePageReportSayingSo() throws Exception {
+        HttpResponse<byte[]> r = pdf("from=2025-01-01&to=2025-01-14");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        try (PDDocument doc = Loader.loadPDF(r.body())) {
+            assertThat(doc.getNumberOfPages()).isEqualTo(1);
+            assertThat(new PDFTextStripper().getText(doc)).contains("There are no readings in this period.")
+                    .contains("Not enough data to draw the AGP curves.");
+        }
+    }
+
+    @Test
     void anUnknownLanguageIsAProblemNamingTheField() throws Exception {
         HttpResponse<byte[]> r = pdf("lang=fr");
 
