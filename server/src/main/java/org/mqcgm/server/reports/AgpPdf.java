@@ -89,7 +89,6 @@ final class AgpPdf {
             PDFont face = loadFont(doc, fontBytes);
             PdfRendererBuilder builder = new PdfRendererBuilder();
             builder.usePDDocument(doc);
-            builder.useFastMode();
             builder.useFont(new PDFontSupplier(face), "report", 400, FontStyle.NORMAL, true);
             builder.useFont(new PDFontSupplier(face), "report", 700, FontStyle.NORMAL, true);
             builder.useSVGDrawer(new BatikSVGDrawer());
