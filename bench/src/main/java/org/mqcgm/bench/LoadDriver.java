@@ -129,7 +129,8 @@ public final class LoadDriver {
         return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
     }
 
-    private static double pct(long[] sorted, int p) {
+    /** The p-th percentile (nearest rank) of sorted nanoseconds, in milliseconds. */
+    static double pct(long[] sorted, int p) {
         if (sorted.length == 0) {
             return 0;
         }
@@ -137,7 +138,8 @@ public final class LoadDriver {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1e6;
     }
 
-    private static String arg(String[] args, String name, String fallback) {
+    /** The value after {@code name} in {@code args}, or {@code fallback}. */
+    static String arg(String[] args, String name, String fallback) {
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];

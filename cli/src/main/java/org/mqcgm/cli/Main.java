@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         description = "Self-hostable continuous glucose monitoring.",
         subcommands = {Main.DemoCommand.class, Main.ServeCommand.class, Main.MigrateCommand.class,
                 Main.KeygenCommand.class, AdminCommand.class, CollectCommand.class, SensorCommand.class,
-                BleCommand.class, Main.VersionCommand.class},
+                BleCommand.class, AnalyzeCommand.class, Main.VersionCommand.class},
         footer = {"", "Run the tests with: ./mqcgm test"})
 public final class Main implements Runnable {
 

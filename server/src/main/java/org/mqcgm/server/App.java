@@ -37,6 +37,7 @@ import org.mqcgm.server.platform.web.ErrorPage;
 import org.mqcgm.server.platform.web.PageContexts;
 import org.mqcgm.server.platform.web.Pages;
 import org.mqcgm.server.privacy.PrivacyRoutes;
+import org.mqcgm.server.reports.ReportRoutes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -156,6 +157,7 @@ public final class App implements AutoCloseable {
                         new ReadingRoutes(readings, json).register(routes);
                         new TodayPage(readings, accounts, pages, pageContexts).register(routes);
                         new PrivacyRoutes(pages, pageContexts).register(routes);
+                        ReportRoutes.create(database.jdbi(), readings, accounts, pages, pageContexts).register(routes);
                         extraRoutes.accept(routes);
                     });
             Jobs jobs = Jobs.start(database.dataSource(), systemClock, List.of(

@@ -19,14 +19,14 @@ class ServerArchitectureTest {
         noClasses().that().resideInAPackage("org.mqcgm.server.platform..")
                 .should().dependOnClassesThat().resideInAnyPackage(
                         "org.mqcgm.server.accounts..", "org.mqcgm.server.glucose..", "org.mqcgm.server.demo..",
-                        "org.mqcgm.server.health..", "org.mqcgm.server.privacy..")
+                        "org.mqcgm.server.health..", "org.mqcgm.server.privacy..", "org.mqcgm.server.reports..")
                 .check(server);
     }
 
     @Test
     void onlyTheCompositionRootAndTheDemoWireFeaturesTogether() {
         noClasses().that().resideInAnyPackage("org.mqcgm.server.accounts..", "org.mqcgm.server.glucose..",
-                        "org.mqcgm.server.health..", "org.mqcgm.server.privacy..")
+                        "org.mqcgm.server.health..", "org.mqcgm.server.privacy..", "org.mqcgm.server.reports..")
                 .should().dependOnClassesThat().resideInAPackage("org.mqcgm.server.demo..")
                 .check(server);
     }
