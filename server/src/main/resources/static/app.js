@@ -11,11 +11,38 @@
     } catch (e) { /* keep UTC */ }
   }
 
-  // Today: refresh the page every minute so the value, its age and the chart stay current.
-  if (document.querySelector('[data-testid="current"]')) {
-    window.setInterval(function () {
-      if (document.visibilityState === 'visible') { window.location.reload(); }
-    }, 60000);
+  // Today: a Server-Sent Events stream announces each new reading; the page content is then fetched again and
+  // swapped in place (no reload, no flicker). Without EventSource the page refreshes every minute instead.
+  var live = document.querySelector('[data-live]');
+  function refresh() {
+    fetch(window.location.pathname, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (!html) { return; }
+        var next = new DOMParser().parseFromString(html, 'text/html').querySelector('main');
+        var main = document.querySelector('main');
+        if (next && main) {
+          main.innerHTML = next.innerHTML;
+          document.documentElement.setAttribute('data-updated', String(Date.now()));
+        }
+      })
+      .catch(function () { /* try again at the next event */ });
+  }
+  if (live) {
+    if (window.EventSource) {
+      var first = true;
+      var source = new EventSource(live.getAttribute('data-live'));
+      source.addEventListener('reading', function () {
+        if (first) { first = false; return; } // the stream opens with the reading already on the page
+        refresh();
+      });
+      // The age ("3 min ago") keeps counting between readings.
+      window.setInterval(function () { if (document.visibilityState === 'visible') { refresh(); } }, 60000);
+    } else {
+      window.setInterval(function () {
+        if (document.visibilityState === 'visible') { window.location.reload(); }
+      }, 60000);
+    }
   }
 
   // Select a freshly created token on focus so it is easy to copy.

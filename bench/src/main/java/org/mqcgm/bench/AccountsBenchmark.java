@@ -75,6 +75,7 @@ public class AccountsBenchmark {
                     Duration.ofDays(1), null, dir.resolve("outbox"), "http://localhost"), Clock.systemUTC());
             UUID id = app.accounts().createVerified("bench@example.org", "granite willow harbor seven", "UTC",
                     Language.EN);
+            app.consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "bench");
             token = app.apiTokens().create(id, "bench", EnumSet.allOf(Scope.class));
         }
 

@@ -57,6 +57,7 @@ public final class ReportTimer {
                 String base = "http://127.0.0.1:" + app.port();
                 UUID id = app.accounts().createVerified("bench@example.org", "granite willow harbor seven", zone.getId(),
                         Language.EN);
+                app.consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "bench");
                 String auth = "Bearer " + app.apiTokens().create(id, "bench", EnumSet.allOf(Scope.class));
                 HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 int stored = upload(http, base, auth, zone);

@@ -240,6 +240,7 @@ class CollectorEndToEndTest {
         try (RestartableServer server = new RestartableServer(dir)) {
             UUID owner = server.app.accounts().createVerified("reliable@example.org", TestApp.PASSWORD,
                     ZONE.getId(), Language.EN);
+            server.app.consents().record(owner, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
             String token = server.app.apiTokens().create(owner, "collector",
                     EnumSet.of(Scope.READINGS_READ, Scope.READINGS_WRITE));
             try (Processes.Running sensor = Processes.start(Map.of(), true, "sensor", "simulate", "--port", "0",

@@ -49,6 +49,7 @@ class ReportInBrowserTest {
         app = TestApp.start();
         browser = new Browser();
         UUID id = app.app().accounts().createVerified(EMAIL, PASSWORD, ZONE.getId(), Language.EN);
+        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
         token = app.app().apiTokens().create(id, "uploader", EnumSet.allOf(Scope.class));
         uploadFourteenDays();
     }

@@ -18,7 +18,14 @@ import org.mqcgm.server.accounts.Accounts;
 import org.mqcgm.server.accounts.ApiTokens;
 import org.mqcgm.server.accounts.PasswordHasher;
 import org.mqcgm.server.accounts.Sessions;
+import org.mqcgm.server.glucose.Annotations;
+import org.mqcgm.server.glucose.GlucoseApiRoutes;
+import org.mqcgm.server.glucose.HistoryPage;
+import org.mqcgm.server.glucose.OpenApiRoutes;
+import org.mqcgm.server.glucose.ReadingEvents;
 import org.mqcgm.server.glucose.ReadingRoutes;
+import org.mqcgm.server.glucose.Sensors;
+import org.mqcgm.server.privacy.ConsentLedger;
 import org.mqcgm.server.glucose.ReadingStore;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.glucose.TodayPage;
@@ -59,9 +66,14 @@ public final class App implements AutoCloseable {
     private final Devices devices;
     private final Outbound outbound;
     private final Jobs jobs;
+    private final List<AutoCloseable> closeables;
+    private final ConsentLedger consents;
 
     private App(Database database, HttpServer http, HealthRoutes health, Accounts accounts, ApiTokens apiTokens,
-                Readings readings, Devices devices, Outbound outbound, Jobs jobs) {
+                Readings readings, Devices devices, Outbound outbound, Jobs jobs, List<AutoCloseable> closeables,
+                ConsentLedger consents) {
+        this.closeables = closeables;
+        this.consents = consents;
         this.database = database;
         this.http = http;
         this.health = health;
@@ -132,16 +144,24 @@ public final class App implements AutoCloseable {
             ApiTokens apiTokens = new ApiTokens(database.jdbi(), systemClock);
             apiTokens.listenForRevocations(database.dataSource());
             SecurityEvents securityEvents = new SecurityEvents(database.jdbi(), systemClock);
+            ConsentLedger consents = new ConsentLedger(database.jdbi(), systemClock);
             Accounts accounts = new Accounts(accountStore, new PasswordHasher(config.argon2()), sessions, apiTokens,
-                    securityEvents, outbound, config.publicUrl(), secrets, systemClock);
+                    securityEvents, outbound, config.publicUrl(), secrets, consents, systemClock);
             Devices devices = new Devices(database.jdbi(), secrets, securityEvents, systemClock);
             LoginThrottle throttle = new LoginThrottle();
             AccessControl accessControl = new AccessControl(accounts, systemClock);
 
-            Readings readings = new Readings(new ReadingStore(database.jdbi()), dataClock);
-
             ObjectMapper mapper = Json.newMapper();
             JsonBodies json = new JsonBodies(mapper);
+
+            ReadingEvents readingEvents = new ReadingEvents(database.jdbi());
+            readingEvents.listen(database.dataSource());
+            ReadingStore readingStore = new ReadingStore(database.jdbi(), userKeys, accountStore::timeZone, dataClock);
+            Annotations annotations = new Annotations(database.jdbi(), userKeys, systemClock);
+            Readings readings = new Readings(readingStore, dataClock, consents, readingEvents, database.jdbi(), mapper,
+                    annotations);
+            Sensors sensors = new Sensors(database.jdbi(), userKeys, systemClock);
+            ReadingRoutes readingRoutes = new ReadingRoutes(readings, annotations, json);
             Pages pages = new Pages();
             PageContexts pageContexts = new PageContexts(id -> accounts.find(id).map(a ->
                     new PageContexts.Profile(a.label(), a.language(), a.unit())));
@@ -154,17 +174,22 @@ public final class App implements AutoCloseable {
                         new StaticAssets().register(routes);
                         new AccountRoutes(accounts, sessions, apiTokens, devices, throttle, pages, pageContexts, json)
                                 .register(routes);
-                        new ReadingRoutes(readings, json).register(routes);
-                        new TodayPage(readings, accounts, pages, pageContexts).register(routes);
-                        new PrivacyRoutes(pages, pageContexts).register(routes);
+                        readingRoutes.register(routes);
+                        new GlucoseApiRoutes(sensors, annotations, json).register(routes);
+                        new TodayPage(readings, annotations, accounts, pages, pageContexts).register(routes);
+                        new HistoryPage(readings, annotations, accounts, pages, pageContexts).register(routes);
+                        new OpenApiRoutes().register(routes);
+                        new PrivacyRoutes(pages, pageContexts, consents, json).register(routes);
                         ReportRoutes.create(database.jdbi(), readings, accounts, pages, pageContexts).register(routes);
                         extraRoutes.accept(routes);
                     });
             Jobs jobs = Jobs.start(database.dataSource(), systemClock, List.of(
                     Jobs.daily("purge-expired-account-codes", accounts::purgeExpired),
-                    Jobs.daily("purge-unlinked-devices", devices::purgeUnlinked)));
+                    Jobs.daily("purge-unlinked-devices", devices::purgeUnlinked),
+                    new Jobs.Job("compact-glucose", java.time.Duration.ofHours(1), readingStore::compact)));
             log.info("mqcgm listening on {}:{}", config.host(), http.port());
-            return new App(database, http, health, accounts, apiTokens, readings, devices, outbound, jobs);
+            return new App(database, http, health, accounts, apiTokens, readings, devices, outbound, jobs,
+                    List.of(readingRoutes, readingEvents), consents);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -211,10 +236,21 @@ public final class App implements AutoCloseable {
         return jobs;
     }
 
+    public ConsentLedger consents() {
+        return consents;
+    }
+
     /** Graceful stop: readiness goes red, requests in flight finish, then the pool closes. */
     @Override
     public void close() {
         health.markStopping();
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                log.warn("while stopping: {}", e.toString());
+            }
+        }
         http.close();
         jobs.close();
         apiTokens.close();

@@ -42,7 +42,8 @@ public final class AccountAdministration implements AutoCloseable {
         ApiTokens tokens = new ApiTokens(db.jdbi(), clock);
         Accounts accounts = new Accounts(store, new PasswordHasher(config.argon2()),
                 new Sessions(db.jdbi(), clock, config.sessionIdle(), config.sessionAbsolute()), tokens,
-                new SecurityEvents(db.jdbi(), clock), outbound, config.publicUrl(), secrets, clock);
+                new SecurityEvents(db.jdbi(), clock), outbound, config.publicUrl(), secrets,
+                new org.mqcgm.server.privacy.ConsentLedger(db.jdbi(), clock), clock);
         return new AccountAdministration(db, accounts, outbound);
     }
 

@@ -247,6 +247,17 @@ public final class AccountStore {
     void updateTimeZone(UUID id, ZoneId zone) {
         jdbi.useHandle(h -> h.createUpdate("update account set time_zone = :z where id = :id")
                 .bind("z", zone.getId()).bind("id", id).execute());
+        zones.invalidate(id);
+    }
+
+    private final com.github.benmanes.caffeine.cache.Cache<UUID, ZoneId> zones =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
+                    .expireAfterWrite(java.time.Duration.ofMinutes(5)).build();
+
+    /** The home time zone of an account (UTC for an unknown one); cached briefly. */
+    public ZoneId timeZone(UUID id) {
+        return zones.get(id, k -> jdbi.withHandle(h -> h.createQuery("select time_zone from account where id = :id")
+                .bind("id", id).mapTo(String.class).findOne().map(AccountStore::zone).orElse(ZoneId.of("UTC"))));
     }
 
     static ZoneId zone(String id) {

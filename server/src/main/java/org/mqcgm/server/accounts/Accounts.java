@@ -42,11 +42,12 @@ public final class Accounts implements Authenticator {
     private final AccountMail mail;
     private final DeploymentSecrets secrets;
     private final SecretCodes secretCodes;
+    private final org.mqcgm.server.platform.consent.Consents consents;
     private final Clock clock;
 
     public Accounts(AccountStore store, PasswordHasher hasher, Sessions sessions, ApiTokens tokens,
                     SecurityEvents events, org.mqcgm.server.platform.outbound.Outbound outbound, String publicUrl,
-                    DeploymentSecrets secrets, Clock clock) {
+                    DeploymentSecrets secrets, org.mqcgm.server.platform.consent.Consents consents, Clock clock) {
         this.store = store;
         this.hasher = hasher;
         this.sessions = sessions;
@@ -56,7 +57,9 @@ public final class Accounts implements Authenticator {
         this.clock = clock;
         this.mail = new AccountMail(outbound, publicUrl);
         this.secretCodes = new SecretCodes(secrets);
-        this.registrations = new Registrations(store.jdbi(), store, hasher, secretCodes, secrets, mail, events, clock);
+        this.registrations = new Registrations(store.jdbi(), store, hasher, secretCodes, secrets, mail, events,
+                consents, clock);
+        this.consents = consents;
         this.codes = new AccountCodes(store.jdbi(), secretCodes, clock);
         this.twoFactor = new TwoFactor(store, secretCodes, store.jdbi(), clock);
     }
@@ -345,6 +348,11 @@ public final class Accounts implements Authenticator {
     public void disableTwoFactor(UUID owner, ClientFacts client) {
         twoFactor.disable(owner);
         events.record(owner, SecurityEvents.Kind.TWO_FACTOR_DISABLED, client, null);
+    }
+
+    /** Whether the owner consents to the processing of their glucose data (shown in Settings → Privacy). */
+    public boolean healthDataConsent(UUID owner) {
+        return consents.granted(owner, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA);
     }
 
     public int unusedRecoveryCodes(UUID owner) {

@@ -34,10 +34,13 @@ public final class Registrations {
     private final DeploymentSecrets secrets;
     private final AccountMail mail;
     private final SecurityEvents events;
+    private final org.mqcgm.server.platform.consent.Consents consents;
     private final Clock clock;
 
     Registrations(Jdbi jdbi, AccountStore store, PasswordHasher hasher, SecretCodes codes, DeploymentSecrets secrets,
-                  AccountMail mail, SecurityEvents events, Clock clock) {
+                  AccountMail mail, SecurityEvents events, org.mqcgm.server.platform.consent.Consents consents,
+                  Clock clock) {
+        this.consents = consents;
         this.jdbi = jdbi;
         this.store = store;
         this.hasher = hasher;
@@ -54,6 +57,14 @@ public final class Registrations {
 
     /** Checks the input and sends the code (or, for a taken identifier, the notice). */
     public Started start(String rawIdentifier, String password, String timeZone, Language language) {
+        return start(rawIdentifier, password, timeZone, language, false);
+    }
+
+    /**
+     * @param healthDataConsent the separate, unticked "process my glucose data" box was ticked (PR-19, PR-32)
+     */
+    public Started start(String rawIdentifier, String password, String timeZone, Language language,
+                         boolean healthDataConsent) {
         List<Problem.FieldError> errors = new ArrayList<>();
         Optional<Identifier> identifier = Identifier.parse(rawIdentifier);
         if (identifier.isEmpty()) {
@@ -72,8 +83,11 @@ public final class Registrations {
         Instant now = clock.instant();
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into registration (id, identifier_index, identifier_enc, channel, code_hash,
-                                                  password_hash, time_zone, locale, created_at, expires_at)
-                        values (:id, :index, :enc, :channel, :code, :password, :zone, :locale, :now, :expires)""")
+                                                  password_hash, time_zone, locale, created_at, expires_at,
+                                                  health_data_consent)
+                        values (:id, :index, :enc, :channel, :code, :password, :zone, :locale, :now, :expires,
+                                :consent)""")
+                .bind("consent", healthDataConsent)
                 .bind("id", registration)
                 .bind("index", store.index(id))
                 .bind("enc", secrets.seal(SEAL_CONTEXT, id.value()))
@@ -101,16 +115,16 @@ public final class Registrations {
     public UUID confirm(UUID registrationId, String code) {
         Instant now = clock.instant();
         record Pending(byte[] index, byte[] identifierEnc, byte[] codeHash, String passwordHash, String zone,
-                       String locale, int attempts, Instant expiresAt, boolean consumed) {
+                       String locale, int attempts, Instant expiresAt, boolean consumed, boolean consent) {
         }
         Optional<Pending> pending = jdbi.withHandle(h -> h.createQuery("""
                         select identifier_index, identifier_enc, code_hash, password_hash, time_zone, locale, attempts,
-                               expires_at, consumed_at is not null as consumed
+                               expires_at, consumed_at is not null as consumed, health_data_consent
                         from registration where id = :id""")
                 .bind("id", registrationId)
                 .map((rs, ctx) -> new Pending(rs.getBytes(1), rs.getBytes(2), rs.getBytes(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getInt(7),
-                        rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getBoolean(9)))
+                        rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getBoolean(9), rs.getBoolean(10)))
                 .findOne());
         if (pending.isEmpty() || pending.get().consumed() || !pending.get().expiresAt().isAfter(now)
                 || pending.get().attempts() >= MAX_TRIES) {
@@ -138,6 +152,10 @@ public final class Registrations {
             UUID account = store.insert(identifier, p.passwordHash(), AccountStore.zone(p.zone()),
                     Language.parse(p.locale()).orElse(Language.EN));
             events.record(account, SecurityEvents.Kind.ACCOUNT_CREATED, ClientFacts.NONE, identifier.channel().name());
+            if (p.consent()) {
+                consents.record(account, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true,
+                        "signup");
+            }
             return account;
         } catch (AccountStore.IdentifierTaken e) {
             throw new ProblemException(Problem.of(409, "account-exists", "Account exists",

@@ -112,6 +112,7 @@ final class SettingsRoutes {
         model.put("devices", devices.list(p.accountId()));
         model.put("sessions", sessions.list(p.accountId(), WebSessions.cookie(ctx)));
         model.put("recoveryLeft", accounts.unusedRecoveryCodes(p.accountId()));
+        model.put("healthDataConsent", accounts.healthDataConsent(p.accountId()));
         model.put("createdToken", createdToken);
         model.put("recoveryCodes", recoveryCodes == null ? List.<String>of() : recoveryCodes);
         form.show(ctx, "accounts/settings.jte", model);

@@ -44,7 +44,8 @@ final class SignupRoutes {
                                 contexts.of(ctx).t("signup.error.policy")))));
             }
             Registrations.Started started = accounts.registrations().start(identifier, ctx.formParam("password"),
-                    ctx.formParam("time_zone"), contexts.of(ctx).msg().language());
+                    ctx.formParam("time_zone"), contexts.of(ctx).msg().language(),
+                    "yes".equals(ctx.formParam("health_data_consent")));
             form.show(ctx, "accounts/signup-verify.jte", Map.of("registration", started.id().toString(),
                     "sentTo", started.sentTo(), "channel", started.channel()));
         } catch (ProblemException e) {

@@ -158,7 +158,10 @@ public final class Demo implements AutoCloseable {
             return existing.get();
         }
         try {
-            return app.accounts().createVerified(EMAIL, password, zone.getId(), Language.EN);
+            UUID id = app.accounts().createVerified(EMAIL, password, zone.getId(), Language.EN);
+            // The demo person agreed to glucose processing at sign-up, as every real user must (PR-19).
+            app.consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "demo");
+            return id;
         } catch (ProblemException e) {
             Problem p = e.problem();
             throw new IllegalStateException(p.status() == 409

@@ -43,6 +43,17 @@ public final class GlucoseChart {
      */
     public static String render(List<Reading> readings, Instant from, Instant to, ZoneId zone, GlucoseUnit unit,
                                 String title, String emptyText) {
+        return render(readings, from, to, zone, unit, title, emptyText, List.of(), 3);
+    }
+
+    /**
+     * The chart with the user's annotations: each drawn as a band over its time span, readings under an excluding
+     * annotation drawn hollow (kept, but left out of statistics). Low/High readings are drawn as triangles at the
+     * sensor's limit. {@code tickHours} spaces the hour labels (3 for a day, 24 for small week charts).
+     */
+    public static String render(List<Reading> readings, Instant from, Instant to, ZoneId zone, GlucoseUnit unit,
+                                String title, String emptyText, List<Annotations.Annotation> annotations,
+                                int tickHours) {
         int max = readings.stream().mapToInt(Reading::mgdl).max().orElse(0);
         int top = max > 300 ? 400 : 300;
         int bottom = 40;
@@ -55,6 +66,17 @@ public final class GlucoseChart {
         svg.append("<rect class=\"target\" x=\"").append(fmt(LEFT)).append("\" y=\"").append(fmt(s.y(TARGET_HIGH)))
                 .append("\" width=\"").append(fmt(RIGHT - LEFT)).append("\" height=\"")
                 .append(fmt(s.y(TARGET_LOW) - s.y(TARGET_HIGH))).append("\"/>");
+        // Annotations as bands behind the data.
+        for (Annotations.Annotation a : annotations) {
+            double x1 = Math.max(LEFT, s.x(a.start()));
+            double x2 = Math.min(RIGHT, s.x(a.end()));
+            if (x2 >= x1) {
+                svg.append("<rect class=\"annotation").append(a.exclude() ? " excluding" : "").append("\" x=\"")
+                        .append(fmt(x1)).append("\" y=\"").append(fmt(TOP)).append("\" width=\"")
+                        .append(fmt(Math.max(1, x2 - x1))).append("\" height=\"").append(fmt(BOTTOM - TOP))
+                        .append("\"><title>").append(escape(a.kind())).append("</title></rect>");
+            }
+        }
         // Horizontal guides and glucose labels.
         // 54 mg/dL (level 2) is shown by the dots' colour; its label would collide with 70 on a phone.
         for (int g : new int[] {TARGET_LOW, TARGET_HIGH, 250, top}) {
@@ -71,7 +93,7 @@ public final class GlucoseChart {
         DateTimeFormatter hhmm = DateTimeFormatter.ofPattern("HH:mm", Locale.ROOT);
         ZonedDateTime tick = from.atZone(zone).truncatedTo(ChronoUnit.HOURS).plusHours(1);
         while (!tick.toInstant().isAfter(to)) {
-            if (tick.getHour() % 3 == 0) {
+            if (tick.getHour() % tickHours == 0) {
                 double x = s.x(tick.toInstant());
                 svg.append("<line class=\"hour\" x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x))
                         .append("\" y1=\"").append(fmt(TOP)).append("\" y2=\"").append(fmt(BOTTOM)).append("\"/>");
@@ -95,10 +117,22 @@ public final class GlucoseChart {
         if (!path.isEmpty()) {
             svg.append("<path class=\"trace\" d=\"").append(path.toString().trim()).append("\"/>");
         }
+        List<Annotations.Annotation> excluding = annotations.stream().filter(Annotations.Annotation::exclude).toList();
         for (Reading r : readings) {
-            svg.append("<circle class=\"").append(rangeClass(r.mgdl())).append("\" cx=\"")
-                    .append(fmt(s.x(r.time()))).append("\" cy=\"").append(fmt(s.y(r.mgdl())))
-                    .append("\" r=\"1.6\"/>");
+            boolean excluded = excluding.stream().anyMatch(a -> a.covers(r.time()));
+            double x = s.x(r.time());
+            double y = s.y(r.mgdl());
+            if (r.marker() != Reading.Marker.VALUE) {
+                // Low/High: a triangle at the limit, pointing where the true value lies.
+                double dy = r.marker() == Reading.Marker.LOW ? 3 : -3;
+                svg.append("<path class=\"marker ").append(r.marker() == Reading.Marker.LOW ? "vlow" : "vhigh")
+                        .append(excluded ? " excluded" : "").append("\" d=\"M").append(fmt(x - 2.5)).append(' ')
+                        .append(fmt(y - dy)).append(" L").append(fmt(x + 2.5)).append(' ').append(fmt(y - dy))
+                        .append(" L").append(fmt(x)).append(' ').append(fmt(y + dy)).append(" Z\"/>");
+                continue;
+            }
+            svg.append("<circle class=\"").append(rangeClass(r.mgdl())).append(excluded ? " excluded" : "")
+                    .append("\" cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y)).append("\" r=\"1.6\"/>");
         }
         if (!readings.isEmpty()) {
             Reading last = readings.get(readings.size() - 1);

@@ -3,14 +3,26 @@ package org.mqcgm.server.glucose;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.sse.SseClient;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.server.platform.http.JsonBodies;
 import org.mqcgm.server.platform.http.Problem;
@@ -21,36 +33,57 @@ import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
 
 /**
- * The readings API: {@code POST /api/v1/readings} (a JSON array of {@code {time, mgdl}}),
- * {@code GET /api/v1/readings?from=&to=} (JSON, or CSV with {@code Accept: text/csv}) and
- * {@code GET /api/v1/readings/latest}. Times are ISO-8601 with the wearer's UTC offset.
+ * The readings API: upload ({@code POST /api/v1/readings}), read a range (JSON, CSV, or downsampled for charts),
+ * the latest reading, and a live stream (Server-Sent Events). Times are ISO-8601 with the wearer's UTC offset.
  */
-public final class ReadingRoutes {
+public final class ReadingRoutes implements AutoCloseable {
 
     /** The longest range one read may ask for. */
     static final Duration MAX_RANGE = Duration.ofDays(90);
     /** ISO-8601 with seconds always present and the reading's own offset. */
     static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
+    static final Map<String, Duration> RESOLUTIONS = Map.of("5m", Duration.ofMinutes(5), "15m",
+            Duration.ofMinutes(15), "1h", Duration.ofHours(1));
 
     private final Readings readings;
+    private final Annotations annotations;
     private final JsonBodies json;
+    private final Set<SseClient> streams = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sse-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
 
-    public ReadingRoutes(Readings readings, JsonBodies json) {
+    public ReadingRoutes(Readings readings, Annotations annotations, JsonBodies json) {
         this.readings = readings;
+        this.annotations = annotations;
         this.json = json;
+        // Comments keep idle streams open through proxies and reveal closed ones.
+        heartbeat.scheduleAtFixedRate(() -> streams.forEach(s -> {
+            if (s.terminated()) {
+                streams.remove(s);
+            } else {
+                s.sendComment("keep-alive");
+            }
+        }), 20, 20, TimeUnit.SECONDS);
     }
 
     public void register(Routes routes) {
         routes.post("/api/v1/readings", Access.api(Scope.READINGS_WRITE), this::upload);
         routes.get("/api/v1/readings", Access.api(Scope.READINGS_READ), this::list);
         routes.get("/api/v1/readings/latest", Access.api(Scope.READINGS_READ), this::latest);
+        routes.sse("/api/v1/readings/stream", Access.api(Scope.READINGS_READ), this::stream);
     }
 
     private void upload(Context ctx) {
         Principal p = Principal.of(ctx);
         JsonNode body = json.readTree(ctx);
         boolean atomic = "true".equalsIgnoreCase(ctx.queryParam("atomic"));
-        Readings.Outcome outcome = readings.ingest(p.accountId(), body, atomic);
+        Readings.Outcome outcome = readings.ingest(p.accountId(), body, atomic, idempotencyKey(ctx));
+        if (outcome.replayed()) {
+            ctx.header("Idempotent-Replayed", "true");
+        }
         if (outcome.rejected() == 0) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("accepted", outcome.accepted());
@@ -68,10 +101,27 @@ public final class ReadingRoutes {
                 .with("rejected", outcome.rejected()));
     }
 
+    private static Optional<Readings.IdempotencyKey> idempotencyKey(Context ctx) {
+        String key = ctx.header("Idempotency-Key");
+        if (key == null) {
+            return Optional.empty();
+        }
+        if (key.isBlank() || key.length() > 255 || !key.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+            throw new ProblemException(Problem.badRequest("The Idempotency-Key header is not usable.",
+                    new Problem.FieldError("Idempotency-Key", "format", "must be 1 to 255 visible ASCII characters")));
+        }
+        try {
+            return Optional.of(new Readings.IdempotencyKey(key,
+                    MessageDigest.getInstance("SHA-256").digest(ctx.bodyAsBytes())));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private void list(Context ctx) {
         Principal p = Principal.of(ctx);
         Instant now = readings.clock().instant();
-        Instant to = instantParam(ctx, "to", now);
+        Instant to = instantParam(ctx, "to", now.plus(Readings.FUTURE_TOLERANCE));
         Instant from = instantParam(ctx, "from", to.minus(Duration.ofHours(24)));
         if (!from.isBefore(to)) {
             throw new ProblemException(Problem.badRequest("'from' must be before 'to'.",
@@ -81,35 +131,139 @@ public final class ReadingRoutes {
             throw new ProblemException(Problem.badRequest("The range is longer than 90 days.",
                     new Problem.FieldError("to", "max-range", "must be at most 90 days after from")));
         }
+        String resolution = Optional.ofNullable(ctx.queryParam("resolution")).orElse("raw");
+        if (!resolution.equals("raw") && !RESOLUTIONS.containsKey(resolution)) {
+            throw new ProblemException(Problem.badRequest("Unknown resolution.",
+                    new Problem.FieldError("resolution", "one-of", "must be raw, 5m, 15m or 1h")));
+        }
         List<Reading> list = readings.store().range(p.accountId(), from, to);
+        List<Annotations.Annotation> notes = annotations.overlapping(p.accountId(), from, to);
+        if (!resolution.equals("raw")) {
+            ctx.json(downsample(Annotations.forStatistics(list, notes), RESOLUTIONS.get(resolution)));
+            return;
+        }
         String accept = ctx.header("Accept");
         if (accept != null && accept.contains("text/csv")) {
-            StringBuilder csv = new StringBuilder("time,mgdl\n");
+            StringBuilder csv = new StringBuilder("time,mgdl,marker,trend,quality,device,excluded\n");
             for (Reading r : list) {
-                csv.append(ISO.format(r.localTime())).append(',').append(r.mgdl()).append('\n');
+                csv.append(ISO.format(r.localTime())).append(',').append(r.mgdl()).append(',')
+                        .append(r.marker() == Reading.Marker.VALUE ? "" : r.marker().name().toLowerCase(Locale.ROOT))
+                        .append(',').append(r.hasTrend() ? Double.toString(r.trend()) : "").append(',')
+                        .append(r.quality() >= 0 ? Integer.toString(r.quality()) : "").append(',')
+                        .append(r.source() == null ? "" : csvText(r.source())).append(',')
+                        .append(excluded(r, notes)).append('\n');
             }
             ctx.contentType("text/csv; charset=utf-8").result(csv.toString());
             return;
         }
-        ctx.json(list.stream().map(ReadingRoutes::view).toList());
+        List<Map<String, Object>> out = new ArrayList<>(list.size());
+        for (Reading r : list) {
+            Map<String, Object> m = view(r);
+            if (excluded(r, notes)) {
+                m.put("excluded", true);
+            }
+            out.add(m);
+        }
+        ctx.json(out);
+    }
+
+    private static boolean excluded(Reading r, List<Annotations.Annotation> notes) {
+        return notes.stream().anyMatch(a -> a.exclude() && a.covers(r.time()));
+    }
+
+    private static String csvText(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    /** Mean, minimum and maximum per time bucket, for charts of long ranges. */
+    static List<Map<String, Object>> downsample(List<Reading> list, Duration bucket) {
+        long size = bucket.getSeconds();
+        List<Map<String, Object>> out = new ArrayList<>();
+        int i = 0;
+        while (i < list.size()) {
+            long start = Math.floorDiv(list.get(i).time().getEpochSecond(), size) * size;
+            long sum = 0;
+            int min = Integer.MAX_VALUE;
+            int max = Integer.MIN_VALUE;
+            int n = 0;
+            while (i < list.size() && list.get(i).time().getEpochSecond() < start + size) {
+                int v = list.get(i).mgdl();
+                sum += v;
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+                n++;
+                i++;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time", Instant.ofEpochSecond(start).toString());
+            m.put("mgdl", Math.round((double) sum / n));
+            m.put("min", min);
+            m.put("max", max);
+            m.put("n", n);
+            out.add(m);
+        }
+        return out;
     }
 
     private void latest(Context ctx) {
         Principal p = Principal.of(ctx);
-        Reading r = readings.store().latest(p.accountId(), readings.clock().instant().plus(Readings.FUTURE_TOLERANCE))
-                .orElseThrow(() -> new ProblemException(Problem.of(404, "no-readings", "No readings",
-                        "There are no readings yet.")));
-        ctx.json(view(r));
+        ctx.json(view(latestOf(p.accountId()).orElseThrow(() -> new ProblemException(Problem.of(404, "no-readings",
+                "No readings", "There are no readings yet.")))));
+    }
+
+    private Optional<Reading> latestOf(UUID owner) {
+        return readings.store().latest(owner, readings.clock().instant().plus(Readings.FUTURE_TOLERANCE));
+    }
+
+    /**
+     * The live stream: the latest reading at once (event {@code reading}), then each newer one as it arrives.
+     */
+    private void stream(SseClient client) {
+        UUID owner = Principal.of(client.ctx()).accountId();
+        client.ctx().header("Cache-Control", "no-store");
+        client.ctx().header("X-Accel-Buffering", "no");
+        client.keepAlive();
+        streams.add(client);
+        long[] lastSent = {Long.MIN_VALUE};
+        Runnable send = () -> latestOf(owner).ifPresent(r -> {
+            synchronized (lastSent) {
+                if (r.time().getEpochSecond() > lastSent[0]) {
+                    lastSent[0] = r.time().getEpochSecond();
+                    client.sendEvent("reading", view(r), Long.toString(lastSent[0]));
+                }
+            }
+        });
+        Runnable stop = readings.events().watch(owner, o -> send.run());
+        client.onClose(() -> {
+            stop.run();
+            streams.remove(client);
+        });
+        send.run();
     }
 
     static Map<String, Object> view(Reading r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("time", ISO.format(r.localTime()));
         m.put("mgdl", r.mgdl());
+        if (r.marker() != Reading.Marker.VALUE) {
+            m.put("marker", r.marker().name().toLowerCase(Locale.ROOT));
+        }
+        if (r.hasTrend()) {
+            m.put("trend", r.trend());
+        }
+        if (r.quality() >= 0) {
+            m.put("quality", r.quality());
+        }
+        if (r.status() != 0) {
+            m.put("status", r.status());
+        }
+        if (r.source() != null) {
+            m.put("device", r.source());
+        }
         return m;
     }
 
-    private static Instant instantParam(Context ctx, String name, Instant fallback) {
+    static Instant instantParam(Context ctx, String name, Instant fallback) {
         String v = ctx.queryParam(name);
         if (v == null || v.isBlank()) {
             return fallback;
@@ -122,5 +276,11 @@ public final class ReadingRoutes {
                     new Problem.FieldError(name, "format",
                             "must be an ISO-8601 date-time with offset, e.g. 2026-11-26T00:00:00Z")));
         }
+    }
+
+    @Override
+    public void close() {
+        heartbeat.shutdownNow();
+        streams.forEach(SseClient::close);
     }
 }

@@ -1,8 +1,9 @@
 package org.mqcgm.server.glucose;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -10,17 +11,21 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.core.glucose.GlucoseUnit;
 import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 
 /**
  * Ingestion of readings: parse → validate → normalise each item of a batch, store the valid ones in one
  * transaction, and report per item what happened. One bad item does not reject the batch unless the caller asks
- * for all-or-nothing. A reading is acknowledged only after its transaction committed.
+ * for all-or-nothing. A reading is acknowledged only after its transaction committed. CGM data is health data:
+ * nothing is stored without the owner's consent to process it (PR-19).
  */
 public final class Readings {
 
@@ -28,14 +33,28 @@ public final class Readings {
     public static final int MAX_BATCH = 10_000;
     /** Readings may not claim to be from the future (clock skew of a phone is tolerated up to this). */
     static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
-    private static final Set<String> FIELDS = Set.of("time", "mgdl", "mmol");
+    static final Set<String> FIELDS = Set.of("time", "mgdl", "mmol", "marker", "limit", "trend", "quality",
+            "status", "device");
+    static final int DEFAULT_LOW_LIMIT = 40;
+    static final int DEFAULT_HIGH_LIMIT = 400;
 
     private final ReadingStore store;
     private final Clock dataClock;
+    private final Consents consents;
+    private final ReadingEvents events;
+    private final Jdbi jdbi;
+    private final ObjectMapper mapper;
+    private final Annotations annotations;
 
-    public Readings(ReadingStore store, Clock dataClock) {
+    public Readings(ReadingStore store, Clock dataClock, Consents consents, ReadingEvents events, Jdbi jdbi,
+                    ObjectMapper mapper, Annotations annotations) {
+        this.annotations = annotations;
         this.store = store;
         this.dataClock = dataClock;
+        this.consents = consents;
+        this.events = events;
+        this.jdbi = jdbi;
+        this.mapper = mapper;
     }
 
     /**
@@ -45,12 +64,21 @@ public final class Readings {
      * @param duplicates readings that were already stored (not stored twice)
      * @param rejected   items not stored because they broke a rule
      * @param errors     for each rejected item, the field and rule it broke (its index is in the field path)
+     * @param replayed   true when this is the stored answer to an earlier request with the same Idempotency-Key
      */
-    public record Outcome(int accepted, int duplicates, int rejected, List<Problem.FieldError> errors) {
+    public record Outcome(int accepted, int duplicates, int rejected, List<Problem.FieldError> errors,
+                          boolean replayed) {
+    }
+
+    /**
+     * An {@code Idempotency-Key} and the hash of the request body it came with.
+     */
+    public record IdempotencyKey(String key, byte[] requestHash) {
     }
 
     /** Validates and stores a JSON array of readings for {@code ownerId}. */
-    public Outcome ingest(UUID ownerId, JsonNode batch, boolean atomic) {
+    public Outcome ingest(UUID ownerId, JsonNode batch, boolean atomic, Optional<IdempotencyKey> idempotency) {
+        requireConsent(ownerId);
         if (!batch.isArray()) {
             throw new ProblemException(Problem.badRequest("The body must be a JSON array of readings.",
                     new Problem.FieldError("$", "type", "must be an array")));
@@ -73,19 +101,90 @@ public final class Readings {
                 rejected++;
             }
         }
-        if (atomic && rejected > 0) {
-            return new Outcome(0, 0, rejected, errors);
+        int rejectedCount = rejected;
+        Outcome outcome = jdbi.inTransaction(h -> {
+            if (idempotency.isPresent()) {
+                Optional<Outcome> earlier = replay(h, ownerId, idempotency.get());
+                if (earlier.isPresent()) {
+                    return earlier.get();
+                }
+            }
+            Outcome o;
+            if (atomic && rejectedCount > 0) {
+                o = new Outcome(0, 0, rejectedCount, errors, false);
+            } else {
+                int inserted = store.insert(h, ownerId, valid);
+                o = new Outcome(inserted, valid.size() - inserted, rejectedCount, errors, false);
+            }
+            if (idempotency.isPresent()) {
+                remember(h, ownerId, idempotency.get(), o);
+            }
+            return o;
+        });
+        if (outcome.accepted() > 0 && !outcome.replayed()) {
+            events.published(ownerId);
         }
-        int inserted = store.insert(ownerId, valid);
-        return new Outcome(inserted, valid.size() - inserted, rejected, errors);
+        return outcome;
     }
 
     /** Stores readings produced inside the server (the demo's simulated sensor). */
     public int store(UUID ownerId, List<Reading> readings) {
-        return store.insert(ownerId, readings);
+        int n = store.insert(ownerId, readings);
+        if (n > 0) {
+            events.published(ownerId);
+        }
+        return n;
     }
 
-    private static Reading parse(JsonNode item, String at, Instant latestAllowed, List<Problem.FieldError> errors) {
+    private void requireConsent(UUID ownerId) {
+        if (!consents.granted(ownerId, Consents.Purpose.HEALTH_DATA)) {
+            throw new ProblemException(Problem.of(403, "consent-required", "Consent required",
+                    "Glucose readings are health data. Give your consent to their processing in Settings → Privacy"
+                            + " (or POST /api/v1/me/consents) before uploading.")
+                    .with("code", "CONSENT_REQUIRED").with("purpose", Consents.Purpose.HEALTH_DATA.id()));
+        }
+    }
+
+    private Optional<Outcome> replay(org.jdbi.v3.core.Handle h, UUID ownerId, IdempotencyKey key) {
+        return h.createQuery("""
+                        select request_hash, body from idempotency_key
+                        where owner_id = :owner and key = :key and created_at > :since""")
+                .bind("owner", ownerId).bind("key", key.key())
+                .bind("since", dataClock.instant().minus(Duration.ofDays(1)).atOffset(java.time.ZoneOffset.UTC))
+                .map((rs, ctx) -> {
+                    if (!java.security.MessageDigest.isEqual(rs.getBytes("request_hash"), key.requestHash())) {
+                        throw new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
+                                "This Idempotency-Key was used with a different body.").withErrors(List.of(
+                                new Problem.FieldError("Idempotency-Key", "unique", "was used for another request"))));
+                    }
+                    try {
+                        Outcome o = mapper.readValue(rs.getString("body"), Outcome.class);
+                        return new Outcome(o.accepted(), o.duplicates(), o.rejected(), o.errors(), true);
+                    } catch (JsonProcessingException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .findOne();
+    }
+
+    private void remember(org.jdbi.v3.core.Handle h, UUID ownerId, IdempotencyKey key, Outcome outcome) {
+        try {
+            h.createUpdate("""
+                            insert into idempotency_key (owner_id, key, request_hash, status, body, created_at)
+                            values (:owner, :key, :hash, :status, :body, :at)
+                            on conflict (owner_id, key) do update set request_hash = excluded.request_hash,
+                                status = excluded.status, body = excluded.body, created_at = excluded.created_at""")
+                    .bind("owner", ownerId).bind("key", key.key()).bind("hash", key.requestHash())
+                    .bind("status", outcome.rejected() == 0 ? 200 : 422)
+                    .bind("body", mapper.writeValueAsString(outcome))
+                    .bind("at", dataClock.instant().atOffset(java.time.ZoneOffset.UTC))
+                    .execute();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Reading parse(JsonNode item, String at, Instant latestAllowed, List<Problem.FieldError> errors) {
         if (!item.isObject()) {
             errors.add(new Problem.FieldError(at, "type", "must be an object with time and mgdl"));
             return null;
@@ -97,65 +196,148 @@ public final class Readings {
                 errors.add(new Problem.FieldError(at + "." + name, "unknown-field", "is not an accepted field"));
             }
         }
-        OffsetDateTime time = null;
+        OffsetDateTime time = time(item, at, latestAllowed, errors);
+        Glucose glucose = glucose(item, at, errors);
+        double trend = optionalNumber(item, "trend", at, -30, 30, errors);
+        int quality = (int) optionalWhole(item, "quality", at, 0, 100, -1, errors);
+        int status = (int) optionalWhole(item, "status", at, 0, 0xFFFFFF, 0, errors);
+        String device = null;
+        JsonNode d = item.get("device");
+        if (d != null && !d.isNull()) {
+            if (!d.isTextual() || d.asText().isBlank() || d.asText().length() > Reading.MAX_SOURCE_LENGTH
+                    || !d.asText().chars().allMatch(c -> c >= 0x20 && c != 0x7f)) {
+                errors.add(new Problem.FieldError(at + ".device", "length",
+                        "must be text of 1 to " + Reading.MAX_SOURCE_LENGTH + " printable characters"));
+            } else {
+                device = d.asText();
+            }
+        }
+        if (errors.size() > before || time == null || glucose == null) {
+            return null;
+        }
+        return new Reading(time.toInstant(), time.getOffset(), glucose.mgdl(), glucose.marker(), trend, quality,
+                status, device);
+    }
+
+    private record Glucose(int mgdl, Reading.Marker marker) {
+    }
+
+    private static OffsetDateTime time(JsonNode item, String at, Instant latestAllowed,
+                                       List<Problem.FieldError> errors) {
         JsonNode t = item.get("time");
         if (t == null || t.isNull()) {
             errors.add(new Problem.FieldError(at + ".time", "required", "is required"));
-        } else if (!t.isTextual()) {
+            return null;
+        }
+        if (!t.isTextual()) {
             errors.add(new Problem.FieldError(at + ".time", "type",
                     "must be an ISO-8601 date-time with offset, e.g. 2026-11-26T08:05:00+08:00"));
-        } else {
-            try {
-                time = OffsetDateTime.parse(t.asText());
-                if (time.toInstant().isAfter(latestAllowed)) {
-                    errors.add(new Problem.FieldError(at + ".time", "not-future",
-                            "must not be more than 5 minutes in the future"));
-                    time = null;
-                }
-            } catch (DateTimeParseException e) {
-                errors.add(new Problem.FieldError(at + ".time", "format",
-                        "must be an ISO-8601 date-time with offset, e.g. 2026-11-26T08:05:00+08:00"));
-            }
-        }
-        Integer mgdl = glucose(item, at, errors);
-        if (errors.size() > before || time == null || mgdl == null) {
             return null;
         }
         try {
-            return new Reading(time.toInstant(), time.getOffset(), mgdl);
-        } catch (DateTimeException | IllegalArgumentException e) {
-            errors.add(new Problem.FieldError(at, "invalid", e.getMessage()));
+            OffsetDateTime time = OffsetDateTime.parse(t.asText());
+            if (time.toInstant().isAfter(latestAllowed)) {
+                errors.add(new Problem.FieldError(at + ".time", "not-future",
+                        "must not be more than 5 minutes in the future"));
+                return null;
+            }
+            if (time.getYear() < 1900) {
+                errors.add(new Problem.FieldError(at + ".time", "range", "must be after the year 1900"));
+                return null;
+            }
+            return time;
+        } catch (DateTimeParseException e) {
+            errors.add(new Problem.FieldError(at + ".time", "format",
+                    "must be an ISO-8601 date-time with offset, e.g. 2026-11-26T08:05:00+08:00"));
             return null;
         }
     }
 
-    private static Integer glucose(JsonNode item, String at, List<Problem.FieldError> errors) {
-        JsonNode mgdl = item.get("mgdl");
-        JsonNode mmol = item.get("mmol");
-        if ((mgdl == null || mgdl.isNull()) == (mmol == null || mmol.isNull())) {
-            errors.add(new Problem.FieldError(at + ".mgdl", "required", "give exactly one of mgdl or mmol"));
+    /** Exactly one of mgdl, mmol or marker (with an optional limit). */
+    private static Glucose glucose(JsonNode item, String at, List<Problem.FieldError> errors) {
+        JsonNode mgdl = present(item.get("mgdl"));
+        JsonNode mmol = present(item.get("mmol"));
+        JsonNode marker = present(item.get("marker"));
+        int given = (mgdl != null ? 1 : 0) + (mmol != null ? 1 : 0) + (marker != null ? 1 : 0);
+        if (given != 1) {
+            errors.add(new Problem.FieldError(at + ".mgdl", "required", "give exactly one of mgdl, mmol or marker"));
+            return null;
+        }
+        if (marker != null) {
+            String m = marker.asText("");
+            if (!m.equals("low") && !m.equals("high")) {
+                errors.add(new Problem.FieldError(at + ".marker", "one-of", "must be low or high"));
+                return null;
+            }
+            boolean low = m.equals("low");
+            long limit = optionalWhole(item, "limit", at, Reading.MIN_MGDL, Reading.MAX_MGDL,
+                    low ? DEFAULT_LOW_LIMIT : DEFAULT_HIGH_LIMIT, errors);
+            return new Glucose((int) limit, low ? Reading.Marker.LOW : Reading.Marker.HIGH);
+        }
+        if (present(item.get("limit")) != null) {
+            errors.add(new Problem.FieldError(at + ".limit", "with-marker", "is only meaningful with a marker"));
             return null;
         }
         int value;
-        if (mgdl != null && !mgdl.isNull()) {
+        String field;
+        if (mgdl != null) {
+            field = ".mgdl";
             if (!mgdl.isIntegralNumber() || !mgdl.canConvertToInt()) {
-                errors.add(new Problem.FieldError(at + ".mgdl", "type", "must be a whole number of mg/dL"));
+                errors.add(new Problem.FieldError(at + field, "type", "must be a whole number of mg/dL"));
                 return null;
             }
             value = mgdl.intValue();
         } else {
+            field = ".mmol";
             if (!mmol.isNumber()) {
-                errors.add(new Problem.FieldError(at + ".mmol", "type", "must be a number of mmol/L"));
+                errors.add(new Problem.FieldError(at + field, "type", "must be a number of mmol/L"));
                 return null;
             }
             value = GlucoseUnit.MMOL_L.toStoredMgdl(mmol.doubleValue());
         }
         if (value < Reading.MIN_MGDL || value > Reading.MAX_MGDL) {
-            errors.add(new Problem.FieldError(at + (mgdl != null && !mgdl.isNull() ? ".mgdl" : ".mmol"), "range",
-                    "must be between " + Reading.MIN_MGDL + " and " + Reading.MAX_MGDL + " mg/dL"));
+            errors.add(new Problem.FieldError(at + field, "range",
+                    "must be between " + Reading.MIN_MGDL + " and " + Reading.MAX_MGDL
+                            + " mg/dL; use marker low/high for values beyond the sensor's range"));
             return null;
         }
-        return value;
+        return new Glucose(value, Reading.Marker.VALUE);
+    }
+
+    private static JsonNode present(JsonNode n) {
+        return n == null || n.isNull() ? null : n;
+    }
+
+    private static double optionalNumber(JsonNode item, String field, String at, double min, double max,
+                                         List<Problem.FieldError> errors) {
+        JsonNode n = present(item.get(field));
+        if (n == null) {
+            return Double.NaN;
+        }
+        if (!n.isNumber() || n.doubleValue() < min || n.doubleValue() > max) {
+            errors.add(new Problem.FieldError(at + "." + field, "range", "must be a number from " + min + " to " + max));
+            return Double.NaN;
+        }
+        return n.doubleValue();
+    }
+
+    private static long optionalWhole(JsonNode item, String field, String at, long min, long max, long absent,
+                                      List<Problem.FieldError> errors) {
+        JsonNode n = present(item.get(field));
+        if (n == null) {
+            return absent;
+        }
+        if (!n.isIntegralNumber() || n.longValue() < min || n.longValue() > max) {
+            errors.add(new Problem.FieldError(at + "." + field, "range",
+                    "must be a whole number from " + min + " to " + max));
+            return absent;
+        }
+        return n.longValue();
+    }
+
+    /** Readings of {@code [from, to)} without those the user excluded from statistics (PR-62). */
+    public List<Reading> forStatistics(UUID owner, Instant from, Instant to) {
+        return Annotations.forStatistics(store.range(owner, from, to), annotations.overlapping(owner, from, to));
     }
 
     public ReadingStore store() {
@@ -164,5 +346,13 @@ public final class Readings {
 
     public Clock clock() {
         return dataClock;
+    }
+
+    public ReadingEvents events() {
+        return events;
+    }
+
+    public boolean consented(UUID owner) {
+        return consents.granted(owner, Consents.Purpose.HEALTH_DATA);
     }
 }

@@ -30,12 +30,15 @@ public final class TodayPage {
     static final Duration STALE_AFTER = Duration.ofMinutes(15);
 
     private final Readings readings;
+    private final Annotations annotations;
     private final Accounts accounts;
     private final Pages pages;
     private final PageContexts contexts;
 
-    public TodayPage(Readings readings, Accounts accounts, Pages pages, PageContexts contexts) {
+    public TodayPage(Readings readings, Annotations annotations, Accounts accounts, Pages pages,
+                     PageContexts contexts) {
         this.readings = readings;
+        this.annotations = annotations;
         this.accounts = accounts;
         this.pages = pages;
         this.contexts = contexts;
@@ -50,28 +53,37 @@ public final class TodayPage {
         Account account = accounts.find(p.accountId()).orElseThrow(() -> new ProblemException(Problem.notFound()));
         PageContext page = contexts.of(ctx);
         Instant now = readings.clock().instant();
-        List<Reading> day = readings.store().range(p.accountId(), now.minus(WINDOW), now.plusSeconds(1));
-        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, now, account, page)));
+        Instant from = now.minus(WINDOW);
+        List<Reading> day = readings.store().range(p.accountId(), from, now.plusSeconds(1));
+        List<Annotations.Annotation> notes = annotations.overlapping(p.accountId(), from, now.plusSeconds(1));
+        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, now, account, page),
+                "consented", readings.consented(p.accountId())));
     }
 
-    static TodayView view(List<Reading> day, Instant now, Account account, PageContext page) {
+    static TodayView view(List<Reading> day, List<Annotations.Annotation> notes, Instant now, Account account,
+                          PageContext page) {
         GlucoseUnit unit = page.unit();
         String chart = GlucoseChart.render(day, now.minus(WINDOW), now, account.timeZone(), unit,
-                page.t("today.chart.title"), page.t("today.chart.empty"));
+                page.t("today.chart.title"), page.t("today.chart.empty"), notes, 3);
         if (day.isEmpty()) {
             return new TodayView(false, "", unit.symbol(), "", "trend.none", 0, true, "", chart, 0, 0, 0, 0);
         }
         Reading last = day.get(day.size() - 1);
-        TrendArrow arrow = TrendArrow.fromRate(TrendEstimator.ratePerMinute(day));
+        // The sensor's own trend when it sent one; otherwise estimated from the last 15 minutes.
+        TrendArrow arrow = TrendArrow.fromRate(last.hasTrend() ? last.trend() : TrendEstimator.ratePerMinute(day));
         long minutes = Math.max(0, Duration.between(last.time(), now).toMinutes());
-        long below = day.stream().filter(r -> r.mgdl() < GlucoseChart.TARGET_LOW).count();
-        long above = day.stream().filter(r -> r.mgdl() > GlucoseChart.TARGET_HIGH).count();
-        int belowPct = (int) Math.round(100.0 * below / day.size());
-        int abovePct = (int) Math.round(100.0 * above / day.size());
-        return new TodayView(true, unit.format(last.mgdl()), unit.symbol(), arrow.symbol(),
+        // Time in ranges leaves out what the user excluded (e.g. a sensor error), like every statistic (PR-62).
+        List<Reading> counted = Annotations.forStatistics(day, notes);
+        long below = counted.stream().filter(r -> r.mgdl() < GlucoseChart.TARGET_LOW).count();
+        long above = counted.stream().filter(r -> r.mgdl() > GlucoseChart.TARGET_HIGH).count();
+        int belowPct = counted.isEmpty() ? 0 : (int) Math.round(100.0 * below / counted.size());
+        int abovePct = counted.isEmpty() ? 0 : (int) Math.round(100.0 * above / counted.size());
+        String value = (last.marker() == Reading.Marker.LOW ? "<" : last.marker() == Reading.Marker.HIGH ? ">" : "")
+                + unit.format(last.mgdl());
+        return new TodayView(true, value, unit.symbol(), arrow.symbol(),
                 "trend." + arrow.name().toLowerCase(java.util.Locale.ROOT), minutes,
                 Duration.between(last.time(), now).compareTo(STALE_AFTER) > 0,
-                GlucoseChart.rangeClass(last.mgdl()), chart, day.size(), belowPct,
-                100 - belowPct - abovePct, abovePct);
+                GlucoseChart.rangeClass(last.mgdl()), chart, counted.size(), belowPct,
+                counted.isEmpty() ? 0 : 100 - belowPct - abovePct, abovePct);
     }
 }

@@ -13,22 +13,85 @@ import org.mqcgm.server.platform.web.Pages;
 /** Publishes the privacy policy at {@code /privacy}, readable before sign-up (PR-01). */
 public final class PrivacyRoutes {
 
+    static final String POLICY = load();
+    /** The published policy's version: the start of its SHA-256 (recorded with every consent). */
+    public static final String POLICY_VERSION = sha256(POLICY).substring(0, 16);
+
     private final Pages pages;
     private final PageContexts contexts;
-    private final String policy;
+    private final ConsentLedger consents;
+    private final org.mqcgm.server.platform.http.JsonBodies json;
 
-    public PrivacyRoutes(Pages pages, PageContexts contexts) {
+    public PrivacyRoutes(Pages pages, PageContexts contexts, ConsentLedger consents,
+                         org.mqcgm.server.platform.http.JsonBodies json) {
         this.pages = pages;
         this.contexts = contexts;
+        this.consents = consents;
+        this.json = json;
+    }
+
+    private static String load() {
         try (InputStream in = PrivacyRoutes.class.getResourceAsStream("/privacy/privacy-policy.txt")) {
-            this.policy = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public void register(Routes routes) {
         routes.get("/privacy", Access.PUBLIC, ctx -> pages.render(ctx, contexts.of(ctx), "privacy/policy.jte",
-                Map.of("policy", policy)));
+                Map.of("policy", POLICY)));
+        routes.get("/api/v1/me/consents", Access.api(org.mqcgm.server.platform.security.Scope.PROFILE_READ),
+                ctx -> ctx.json(consents.history(org.mqcgm.server.platform.security.Principal.of(ctx).accountId())
+                        .stream().map(e -> Map.of("at", e.at().toString(), "purpose", e.purpose().id(),
+                                "granted", e.granted(), "channel", e.channel())).toList()));
+        routes.post("/api/v1/me/consents", Access.api(org.mqcgm.server.platform.security.Scope.PROFILE_WRITE),
+                this::recordFromApi);
+        routes.post("/settings/consents", Access.PAGE, ctx -> {
+            consents.record(org.mqcgm.server.platform.security.Principal.of(ctx).accountId(),
+                    org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA,
+                    "yes".equals(ctx.formParam("health_data")), "web");
+            ctx.redirect(ctx.formParam("return") != null && ctx.formParam("return").equals("/today") ? "/today"
+                    : "/settings#privacy", io.javalin.http.HttpStatus.SEE_OTHER);
+        });
+    }
+
+    private void recordFromApi(io.javalin.http.Context ctx) {
+        com.fasterxml.jackson.databind.JsonNode body = json.readTree(ctx);
+        java.util.List<org.mqcgm.server.platform.http.Problem.FieldError> errors = new java.util.ArrayList<>();
+        for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("purpose") && !f.equals("granted")) {
+                errors.add(new org.mqcgm.server.platform.http.Problem.FieldError("$." + f, "unknown-field",
+                        "is not an accepted field"));
+            }
+        }
+        var purpose = org.mqcgm.server.platform.consent.Consents.Purpose.parse(body.path("purpose").asText(""));
+        if (purpose.isEmpty()) {
+            errors.add(new org.mqcgm.server.platform.http.Problem.FieldError("$.purpose", "one-of",
+                    "must be health-data"));
+        }
+        if (!body.path("granted").isBoolean()) {
+            errors.add(new org.mqcgm.server.platform.http.Problem.FieldError("$.granted", "type",
+                    "must be true or false"));
+        }
+        if (!errors.isEmpty()) {
+            throw new org.mqcgm.server.platform.http.ProblemException(
+                    org.mqcgm.server.platform.http.Problem.badRequest("The consent could not be recorded.",
+                            errors.toArray(org.mqcgm.server.platform.http.Problem.FieldError[]::new)));
+        }
+        consents.record(org.mqcgm.server.platform.security.Principal.of(ctx).accountId(), purpose.get(),
+                body.path("granted").asBoolean(), "api");
+        ctx.status(201).json(Map.of("purpose", purpose.get().id(), "granted", body.path("granted").asBoolean(),
+                "policyVersion", POLICY_VERSION));
     }
 }

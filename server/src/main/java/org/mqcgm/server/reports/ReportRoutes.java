@@ -56,7 +56,7 @@ public final class ReportRoutes {
             log.warn("PDF reports are unavailable until the font {} is installed (Debian package fonts-wqy-microhei)",
                     AgpPdf.DEFAULT_FONT);
         }
-        return new ReportRoutes(new Reports(readings.store(), new ReportLog(jdbi), readings.clock()), accounts, pages,
+        return new ReportRoutes(new Reports(readings::forStatistics, new ReportLog(jdbi), readings.clock()), accounts, pages,
                 contexts, pdf);
     }
 

@@ -22,7 +22,6 @@ import org.mqcgm.core.metrics.DailySummary;
 import org.mqcgm.core.metrics.DataSufficiency;
 import org.mqcgm.core.metrics.Episodes;
 import org.mqcgm.core.metrics.GlucoseSample;
-import org.mqcgm.server.glucose.ReadingStore;
 
 /**
  * Builds reports: reads the readings of the period and of the previous period in one query, runs the metrics
@@ -35,11 +34,17 @@ public final class Reports {
     public static final String REPORT_VERSION =
             "mqcgm-report/1.0 (AGP: 1-hour triangular smoothing wrapping at midnight; curves when >= 14 days and >= 70 % active)";
 
-    private final ReadingStore store;
+    /** Where a report gets its readings: those the user has not excluded from statistics (PR-62). */
+    @FunctionalInterface
+    public interface ReadingSource {
+        List<Reading> forStatistics(UUID owner, Instant from, Instant to);
+    }
+
+    private final ReadingSource store;
     private final ReportLog log;
     private final Clock dataClock;
 
-    public Reports(ReadingStore store, ReportLog log, Clock dataClock) {
+    public Reports(ReadingSource store, ReportLog log, Clock dataClock) {
         this.store = store;
         this.log = log;
         this.dataClock = dataClock;
@@ -53,7 +58,7 @@ public final class Reports {
     public Report build(UUID owner, ReportPeriod period, Population population, ReportLog.Format format) {
         Instant now = dataClock.instant();
         ReportPeriod previous = period.previous();
-        List<Reading> both = store.range(owner, previous.from().toInstant(), period.to().toInstant());
+        List<Reading> both = store.forStatistics(owner, previous.from().toInstant(), period.to().toInstant());
         Instant split = period.from().toInstant();
         int cut = 0;
         while (cut < both.size() && both.get(cut).time().isBefore(split)) {

@@ -50,7 +50,12 @@ class ReadingsApiTest {
         HttpResponse<String> csv = http.get("/api/v1/readings?from=2026-04-30T23:00:00%2B00:00&to=2026-05-01T01:00:00Z",
                 "Authorization", bearer(token), "Accept", "text/csv");
         assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
-        assertThat(csv.body()).startsWith("time,mgdl\n2026-05-01T08:00:00+08:00,104\n");
+        assertThat(csv.body()).isEqualTo("""
+                time,mgdl,marker,trend,quality,device,excluded
+                2026-05-01T08:00:00+08:00,104,,,,,false
+                2026-05-01T00:05:00Z,111,,,,,false
+                2026-05-01T08:10:00+08:00,117,,,,,false
+                """);
     }
 
     @Test

@@ -52,6 +52,7 @@ final class ReportFixtures {
 
     static User user(TestApp app, String email, String timeZone) {
         UUID id = app.app().accounts().createVerified(email, org.mqcgm.server.testing.TestApp.PASSWORD, timeZone, Language.EN);
+        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
         return new User(id, app.app().apiTokens().create(id, "test", EnumSet.allOf(Scope.class)));
     }
 

@@ -65,6 +65,70 @@ public final class Http {
         return send(HttpRequest.newBuilder(uri(path)).method(method, publisher), headers);
     }
 
+    /**
+     * A GET that returns once the headers arrive: an event stream is closed at once and answers with an empty
+     * body (its status and headers are what the caller wants); any other answer is read whole.
+     */
+    public HttpResponse<String> getOrOpenStream(String path, String... headers) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path)).GET();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            builder.header(headers[i], headers[i + 1]);
+        }
+        try {
+            HttpResponse<java.io.InputStream> r = client.send(builder.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
+            String body;
+            try (java.io.InputStream in = r.body()) {
+                body = r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream") ? ""
+                        : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            return new Answer(r, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A response whose body was read (or dropped) by hand. */
+    private record Answer(HttpResponse<?> r, String body) implements HttpResponse<String> {
+        @Override
+        public int statusCode() {
+            return r.statusCode();
+        }
+
+        @Override
+        public HttpRequest request() {
+            return r.request();
+        }
+
+        @Override
+        public Optional<HttpResponse<String>> previousResponse() {
+            return Optional.empty();
+        }
+
+        @Override
+        public java.net.http.HttpHeaders headers() {
+            return r.headers();
+        }
+
+        @Override
+        public Optional<javax.net.ssl.SSLSession> sslSession() {
+            return r.sslSession();
+        }
+
+        @Override
+        public URI uri() {
+            return r.uri();
+        }
+
+        @Override
+        public HttpClient.Version version() {
+            return r.version();
+        }
+    }
+
     /** The CSRF token of the current cookie jar, fetching a page first when there is none. */
     public String csrfToken() {
         Optional<String> cookie = cookie("XSRF-TOKEN");

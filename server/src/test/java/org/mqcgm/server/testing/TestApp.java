@@ -97,9 +97,19 @@ public final class TestApp implements AutoCloseable {
         return Jdbi.create(jdbcUrl, TestDatabase.user(), TestDatabase.password());
     }
 
-    /** Creates a verified account directly (no HTTP) and returns its id. */
+    /**
+     * Creates a verified account directly (no HTTP) that consents to the processing of its glucose data, and
+     * returns its id.
+     */
     public UUID newUser(String identifier, String password) {
-        return app.accounts().createVerified(identifier, password, "Europe/Berlin", Language.EN);
+        UUID id = app.accounts().createVerified(identifier, password, "Europe/Berlin", Language.EN);
+        app.consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
+        return id;
+    }
+
+    /** A verified account that has not (yet) consented to the processing of health data. */
+    public UUID newUserWithoutConsent(String identifier) {
+        return app.accounts().createVerified(identifier, PASSWORD, "Europe/Berlin", Language.EN);
     }
 
     public UUID newUser(String identifier) {

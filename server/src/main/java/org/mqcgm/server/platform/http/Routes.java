@@ -49,11 +49,8 @@ public final class Routes {
 
     /** A Server-Sent Events stream; the access rule is checked before the stream opens. */
     public void sse(String path, Access access, Consumer<SseClient> client) {
-        table.add(new Route(HandlerType.GET, path, access));
-        javalin.sse(path, sse -> {
-            accessControl.check(sse.ctx(), access);
-            client.accept(sse);
-        });
+        // The check runs in the plain handler wrapper, before the SSE handler commits a 200 and its headers.
+        add(HandlerType.GET, path, access, new io.javalin.http.sse.SseHandler(client));
     }
 
     private void add(HandlerType method, String path, Access access, Handler handler) {

@@ -8,7 +8,8 @@ public enum Scope {
     READINGS_READ("readings:read"),
     READINGS_WRITE("readings:write"),
     DEVICES_WRITE("devices:write"),
-    PROFILE_READ("profile:read");
+    PROFILE_READ("profile:read"),
+    PROFILE_WRITE("profile:write");
 
     private final String id;
 

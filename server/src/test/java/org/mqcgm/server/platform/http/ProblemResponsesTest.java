@@ -46,7 +46,9 @@ class ProblemResponsesTest {
     }
 
     private static int stored() {
-        return app.sql().withHandle(h -> h.createQuery("select count(*) from glucose_reading").mapTo(Integer.class)
+        return app.sql().withHandle(h -> h.createQuery("""
+                select (select count(*) from glucose_recent)
+                     + coalesce((select sum(readings) from glucose_day), 0)""").mapTo(Integer.class)
                 .one());
     }
 

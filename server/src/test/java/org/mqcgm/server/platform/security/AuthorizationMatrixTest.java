@@ -42,6 +42,9 @@ class AuthorizationMatrixTest {
     static String ownerTokenId;
     static String ownerDeviceId;
     static String ownerSessionId;
+    static String ownerSensorId;
+    static String ownerSensorSessionId;
+    static String ownerAnnotationId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -49,7 +52,7 @@ class AuthorizationMatrixTest {
             String[] auth = token == null ? new String[0] : new String[] {"Authorization", "Bearer " + token};
             List<String> headers = new ArrayList<>(List.of(auth));
             if (method == HandlerType.GET) {
-                return http.get(path, headers.toArray(String[]::new));
+                return http.getOrOpenStream(path, headers.toArray(String[]::new));
             }
             if (token == null) {
                 headers.add("X-CSRF-Token");
@@ -82,6 +85,19 @@ class AuthorizationMatrixTest {
                 "Authorization", "Bearer " + ownerToken.token());
         ownerDeviceId = new com.fasterxml.jackson.databind.ObjectMapper().readTree(device.body()).path("id").asText();
         ownerSessionId = anotherSessionIdOfTheOwner();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String bearer = "Bearer " + ownerToken.token();
+        ownerSensorId = json.readTree(ownerToken.http().postJson("/api/v1/sensors",
+                "{\"model\":\"Simulated CGM\",\"serial\":\"SIM-1\"}", "Authorization", bearer).body())
+                .path("id").asText();
+        ownerSensorSessionId = json.readTree(ownerToken.http().postJson("/api/v1/sensors/" + ownerSensorId
+                + "/sessions", "{\"start\":\"2026-01-01T00:00:00Z\"}", "Authorization", bearer).body())
+                .path("id").asText();
+        ownerAnnotationId = json.readTree(ownerToken.http().postJson("/api/v1/annotations",
+                "{\"start\":\"2026-01-01T00:00:00Z\",\"end\":\"2026-01-01T01:00:00Z\",\"kind\":\"sensor-error\","
+                        + "\"exclude\":true}", "Authorization", bearer).body())
+                .path("id").asText();
+        assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
@@ -118,6 +134,10 @@ class AuthorizationMatrixTest {
                 .replace("/settings/devices/{id}", "/settings/devices/" + ownerDeviceId)
                 .replace("/api/v1/devices/{id}", "/api/v1/devices/" + ownerDeviceId)
                 .replace("/settings/sessions/{id}", "/settings/sessions/" + ownerSessionId)
+                .replace("/api/v1/sensors/{id}", "/api/v1/sensors/" + ownerSensorId)
+                .replace("/api/v1/sessions/{id}", "/api/v1/sessions/" + ownerSensorSessionId)
+                .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
+                .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
                 .replace("{link}", "not-a-live-link")
                 .replace("{name}", "app.css");
     }
@@ -264,6 +284,12 @@ class AuthorizationMatrixTest {
                 assertThat(t.active()).isTrue();
             });
             assertThat(app.app().devices().list(ownerId)).extracting(d -> d.id().toString()).contains(ownerDeviceId);
+            String annotations = ownerToken.http().get("/api/v1/annotations?from=2025-12-31T00:00:00Z"
+                    + "&to=2026-01-02T00:00:00Z", "Authorization", "Bearer " + ownerToken.token()).body();
+            assertThat(annotations).contains(ownerAnnotationId).contains("\"exclude\":true");
+            String sessions = ownerToken.http().get("/api/v1/sessions", "Authorization", "Bearer "
+                    + ownerToken.token()).body();
+            assertThat(sessions).contains(ownerSensorSessionId).doesNotContain("\"end\":\"2");
             // The session the strangers aimed at (the owner's first one) is alive and listed.
             assertThat(owner.http().get("/today").statusCode()).isEqualTo(200);
             assertThat(ownerSecondSession.http().get("/settings").body()).contains(ownerSessionId);

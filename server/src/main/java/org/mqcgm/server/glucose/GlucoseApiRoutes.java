@@ -1,0 +1,211 @@
+package org.mqcgm.server.glucose;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.Principal;
+import org.mqcgm.server.platform.security.Scope;
+
+/** Sensors, sensor sessions, calibrations and annotations over the API. Foreign ids answer 404. */
+public final class GlucoseApiRoutes {
+
+    private final Sensors sensors;
+    private final Annotations annotations;
+    private final JsonBodies json;
+
+    public GlucoseApiRoutes(Sensors sensors, Annotations annotations, JsonBodies json) {
+        this.sensors = sensors;
+        this.annotations = annotations;
+        this.json = json;
+    }
+
+    public void register(Routes routes) {
+        routes.get("/api/v1/sensors", Access.api(Scope.READINGS_READ),
+                ctx -> ctx.json(sensors.sensors(owner(ctx))));
+        routes.post("/api/v1/sensors", Access.api(Scope.READINGS_WRITE), this::addSensor);
+        routes.post("/api/v1/sensors/{id}/sessions", Access.api(Scope.READINGS_WRITE), this::startSession);
+        routes.get("/api/v1/sessions", Access.api(Scope.READINGS_READ),
+                ctx -> ctx.json(sensors.sessions(owner(ctx))));
+        routes.post("/api/v1/sessions/{id}/end", Access.api(Scope.READINGS_WRITE), this::endSession);
+        routes.get("/api/v1/calibrations", Access.api(Scope.READINGS_READ), ctx -> {
+            Instant to = ReadingRoutes.instantParam(ctx, "to", Instant.now().plus(Duration.ofMinutes(5)));
+            ctx.json(sensors.calibrations(owner(ctx), ReadingRoutes.instantParam(ctx, "from",
+                    to.minus(Duration.ofDays(90))), to));
+        });
+        routes.post("/api/v1/calibrations", Access.api(Scope.READINGS_WRITE), this::addCalibration);
+        routes.get("/api/v1/annotations", Access.api(Scope.READINGS_READ), ctx -> {
+            Instant to = ReadingRoutes.instantParam(ctx, "to", Instant.now().plus(Duration.ofDays(1)));
+            ctx.json(annotations.overlapping(owner(ctx), ReadingRoutes.instantParam(ctx, "from",
+                    to.minus(Duration.ofDays(90))), to).stream().map(Annotations.Annotation::json).toList());
+        });
+        routes.post("/api/v1/annotations", Access.api(Scope.READINGS_WRITE), this::annotate);
+        routes.post("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE), ctx -> {
+            // Another user's id is "not found" whatever the body says.
+            annotations.find(owner(ctx), uuid(ctx)).orElseThrow(() -> new ProblemException(Problem.notFound()));
+            JsonNode body = object(ctx, Set.of("exclude"));
+            if (!body.path("exclude").isBoolean()) {
+                throw invalid(new Problem.FieldError("$.exclude", "type", "must be true or false"));
+            }
+            if (!annotations.setExclude(owner(ctx), uuid(ctx), body.path("exclude").asBoolean())) {
+                throw new ProblemException(Problem.notFound());
+            }
+            ctx.json(annotations.find(owner(ctx), uuid(ctx)).orElseThrow().json());
+        });
+        routes.delete("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE), ctx -> {
+            if (!annotations.delete(owner(ctx), uuid(ctx))) {
+                throw new ProblemException(Problem.notFound());
+            }
+            ctx.status(204);
+        });
+    }
+
+    private void addSensor(Context ctx) {
+        JsonNode body = object(ctx, Set.of("model", "serial", "transmitterId"));
+        String model = text(body, "model", true, 80);
+        String serial = text(body, "serial", false, 64);
+        String transmitter = text(body, "transmitterId", false, 64);
+        ctx.status(201).json(Map.of("id", sensors.addSensor(owner(ctx), model, serial, transmitter).toString()));
+    }
+
+    private void startSession(Context ctx) {
+        if (!sensors.ownsSensor(owner(ctx), uuid(ctx))) {
+            throw new ProblemException(Problem.notFound());
+        }
+        JsonNode body = object(ctx, Set.of("start", "warmUpMinutes", "lifetimeDays"));
+        Instant start = time(body, "start");
+        long warm = whole(body, "warmUpMinutes", 0, 24 * 60, 60);
+        long life = whole(body, "lifetimeDays", 1, 30, 14);
+        UUID id = sensors.startSession(owner(ctx), uuid(ctx), start, Duration.ofMinutes(warm), Duration.ofDays(life))
+                .orElseThrow(() -> new ProblemException(Problem.notFound()));
+        ctx.status(201).json(Map.of("id", id.toString()));
+    }
+
+    private void endSession(Context ctx) {
+        if (!sensors.ownsSession(owner(ctx), uuid(ctx))) {
+            throw new ProblemException(Problem.notFound());
+        }
+        JsonNode body = object(ctx, Set.of("end", "reason"));
+        String reason = text(body, "reason", true, 20);
+        if (!Set.of("expired", "failed", "removed", "replaced", "other").contains(reason)) {
+            throw invalid(new Problem.FieldError("$.reason", "one-of",
+                    "must be expired, failed, removed, replaced or other"));
+        }
+        if (!sensors.endSession(owner(ctx), uuid(ctx), time(body, "end"), reason)) {
+            throw new ProblemException(Problem.notFound());
+        }
+        ctx.status(204);
+    }
+
+    private void addCalibration(Context ctx) {
+        JsonNode body = object(ctx, Set.of("time", "mgdl", "device"));
+        Instant t = time(body, "time");
+        int mgdl = (int) whole(body, "mgdl", Reading.MIN_MGDL, Reading.MAX_MGDL, -1);
+        if (mgdl < 0) {
+            throw invalid(new Problem.FieldError("$.mgdl", "required", "is required"));
+        }
+        ctx.status(201).json(Map.of("id", sensors.addCalibration(owner(ctx), t, mgdl,
+                text(body, "device", false, 64)).toString()));
+    }
+
+    private void annotate(Context ctx) {
+        JsonNode body = object(ctx, Set.of("start", "end", "kind", "note", "exclude"));
+        Instant start = time(body, "start");
+        Instant end = time(body, "end");
+        if (end.isBefore(start)) {
+            throw invalid(new Problem.FieldError("$.end", "after-start", "must not be before start"));
+        }
+        String kind = text(body, "kind", true, 20);
+        if (!Annotations.KINDS.contains(kind)) {
+            throw invalid(new Problem.FieldError("$.kind", "one-of", "must be one of " + Annotations.KINDS));
+        }
+        boolean exclude = body.path("exclude").asBoolean(kind.equals("sensor-error"));
+        ctx.status(201).json(annotations.create(owner(ctx), start, end, kind, text(body, "note", false, 500),
+                exclude).json());
+    }
+
+    private static UUID owner(Context ctx) {
+        return Principal.of(ctx).accountId();
+    }
+
+    private static UUID uuid(Context ctx) {
+        try {
+            return UUID.fromString(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.notFound());
+        }
+    }
+
+    private JsonNode object(Context ctx, Set<String> fields) {
+        JsonNode body = json.readTree(ctx);
+        if (!body.isObject()) {
+            throw new ProblemException(Problem.badRequest("The body must be a JSON object.",
+                    new Problem.FieldError("$", "type", "must be an object")));
+        }
+        List<Problem.FieldError> unknown = new ArrayList<>();
+        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!fields.contains(f)) {
+                unknown.add(new Problem.FieldError("$." + f, "unknown-field", "is not an accepted field"));
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ProblemException(Problem.badRequest("The body has fields this endpoint does not accept.",
+                    unknown.toArray(Problem.FieldError[]::new)));
+        }
+        return body;
+    }
+
+    private static ProblemException invalid(Problem.FieldError e) {
+        return new ProblemException(Problem.validation("The request could not be accepted.", List.of(e)));
+    }
+
+    private static String text(JsonNode body, String field, boolean required, int max) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw invalid(new Problem.FieldError("$." + field, "required", "is required"));
+            }
+            return null;
+        }
+        if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > max) {
+            throw invalid(new Problem.FieldError("$." + field, "length", "must be text of 1 to " + max + " characters"));
+        }
+        return n.asText().trim();
+    }
+
+    private static Instant time(JsonNode body, String field) {
+        String v = text(body, field, true, 40);
+        try {
+            return OffsetDateTime.parse(v).toInstant();
+        } catch (DateTimeParseException e) {
+            throw invalid(new Problem.FieldError("$." + field, "format", "must be an ISO-8601 date-time with offset"));
+        }
+    }
+
+    private static long whole(JsonNode body, String field, long min, long max, long absent) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return absent;
+        }
+        if (!n.isIntegralNumber() || n.longValue() < min || n.longValue() > max) {
+            throw invalid(new Problem.FieldError("$." + field, "range", "must be a whole number from " + min + " to "
+                    + max));
+        }
+        return n.longValue();
+    }
+}

@@ -1,0 +1,176 @@
+package org.mqcgm.server.glucose;
+
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.server.accounts.Account;
+import org.mqcgm.server.accounts.Accounts;
+import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.Principal;
+import org.mqcgm.server.platform.web.PageContext;
+import org.mqcgm.server.platform.web.PageContexts;
+import org.mqcgm.server.platform.web.Pages;
+
+/**
+ * History: one local day (midnight to midnight in the user's zone — 23 or 25 hours on DST days) or one week of
+ * small daily charts, with gaps left as gaps, Low/High drawn at the sensor limits, and the user's annotations shown
+ * and editable (add, exclude/include from statistics, delete).
+ */
+public final class HistoryPage {
+
+    /** A day on the page. */
+    public record Day(LocalDate date, String chartSvg, int count, int inRangePct, List<Annotations.Annotation> notes,
+                      boolean dstChange, long hours) {
+    }
+
+    private final Readings readings;
+    private final Annotations annotations;
+    private final Accounts accounts;
+    private final Pages pages;
+    private final PageContexts contexts;
+
+    public HistoryPage(Readings readings, Annotations annotations, Accounts accounts, Pages pages,
+                       PageContexts contexts) {
+        this.readings = readings;
+        this.annotations = annotations;
+        this.accounts = accounts;
+        this.pages = pages;
+        this.contexts = contexts;
+    }
+
+    public void register(Routes routes) {
+        routes.get("/history", Access.PAGE, this::show);
+        routes.post("/history/annotations", Access.PAGE, this::annotate);
+        routes.post("/history/annotations/{id}/exclude", Access.PAGE, ctx -> setExclude(ctx, true));
+        routes.post("/history/annotations/{id}/include", Access.PAGE, ctx -> setExclude(ctx, false));
+        routes.post("/history/annotations/{id}/delete", Access.PAGE, ctx -> {
+            if (!annotations.delete(Principal.of(ctx).accountId(), id(ctx))) {
+                throw new ProblemException(Problem.notFound());
+            }
+            back(ctx);
+        });
+    }
+
+    private void show(Context ctx) {
+        Principal p = Principal.of(ctx);
+        Account account = accounts.find(p.accountId()).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        ZoneId zone = account.timeZone();
+        LocalDate today = readings.clock().instant().atZone(zone).toLocalDate();
+        LocalDate date = date(ctx.queryParam("date"), today);
+        boolean week = "week".equals(ctx.queryParam("view"));
+        PageContext page = contexts.of(ctx);
+        List<Day> days = new ArrayList<>();
+        LocalDate first = week ? date.minusDays(6) : date;
+        for (LocalDate d = first; !d.isAfter(date); d = d.plusDays(1)) {
+            days.add(day(p.accountId(), d, zone, page, week));
+        }
+        Map<String, Object> model = new HashMap<>();
+        model.put("days", days);
+        model.put("date", date.toString());
+        model.put("week", week);
+        model.put("previous", (week ? date.minusDays(7) : date.minusDays(1)).toString());
+        model.put("next", date.isBefore(today) ? (week ? date.plusDays(7) : date.plusDays(1)).toString() : "");
+        model.put("kinds", List.copyOf(new java.util.TreeSet<>(Annotations.KINDS)));
+        model.put("zone", zone);
+        pages.render(ctx, page, "glucose/history.jte", model);
+    }
+
+    private Day day(UUID owner, LocalDate date, ZoneId zone, PageContext page, boolean small) {
+        Instant from = date.atStartOfDay(zone).toInstant();
+        Instant to = date.plusDays(1).atStartOfDay(zone).toInstant();
+        List<Reading> list = readings.store().range(owner, from, to);
+        List<Annotations.Annotation> notes = annotations.overlapping(owner, from, to);
+        String chart = GlucoseChart.render(list, from, to, zone, page.unit(), page.t("history.chart.title",
+                date.toString()), page.t("today.chart.empty"), notes, small ? 6 : 3);
+        List<Reading> counted = Annotations.forStatistics(list, notes);
+        long inRange = counted.stream().filter(r -> r.mgdl() >= GlucoseChart.TARGET_LOW
+                && r.mgdl() <= GlucoseChart.TARGET_HIGH).count();
+        long hours = java.time.Duration.between(from, to).toHours();
+        return new Day(date, chart, counted.size(), counted.isEmpty() ? 0 : (int) Math.round(100.0 * inRange
+                / counted.size()), notes, hours != 24, hours);
+    }
+
+    private void annotate(Context ctx) {
+        Principal p = Principal.of(ctx);
+        ZoneId zone = accounts.find(p.accountId()).map(Account::timeZone).orElse(ZoneId.of("UTC"));
+        Instant start = localTime(ctx.formParam("start"), zone, "start");
+        Instant end = localTime(ctx.formParam("end"), zone, "end");
+        String kind = ctx.formParam("kind");
+        if (kind == null || !Annotations.KINDS.contains(kind)) {
+            throw invalid("kind", "one-of", "must be one of " + Annotations.KINDS);
+        }
+        if (end.isBefore(start)) {
+            throw invalid("end", "after-start", "must not be before the start");
+        }
+        String note = ctx.formParam("note");
+        if (note != null && note.length() > 500) {
+            throw invalid("note", "length", "must have at most 500 characters");
+        }
+        annotations.create(p.accountId(), start, end, kind, note, ctx.formParam("exclude") != null);
+        back(ctx);
+    }
+
+    private void setExclude(Context ctx, boolean exclude) {
+        if (!annotations.setExclude(Principal.of(ctx).accountId(), id(ctx), exclude)) {
+            throw new ProblemException(Problem.notFound());
+        }
+        back(ctx);
+    }
+
+    private static void back(Context ctx) {
+        String date = ctx.formParam("date");
+        ctx.redirect("/history" + (date != null && date.matches("\\d{4}-\\d{2}-\\d{2}") ? "?date=" + date : ""),
+                HttpStatus.SEE_OTHER);
+    }
+
+    private static UUID id(Context ctx) {
+        try {
+            return UUID.fromString(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.notFound());
+        }
+    }
+
+    private static LocalDate date(String value, LocalDate fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            LocalDate d = LocalDate.parse(value);
+            if (d.getYear() < 1900 || d.isAfter(fallback)) {
+                throw invalid("date", "range", "must be a past day");
+            }
+            return d;
+        } catch (DateTimeParseException e) {
+            throw invalid("date", "format", "must be a date such as 2026-11-26");
+        }
+    }
+
+    /** A {@code datetime-local} value in the user's zone (in a DST gap, the later valid time). */
+    private static Instant localTime(String value, ZoneId zone, String field) {
+        try {
+            return LocalDateTime.parse(value).atZone(zone).toInstant();
+        } catch (DateTimeException | NullPointerException e) {
+            throw invalid(field, "format", "must be a date and time such as 2026-11-26T07:30");
+        }
+    }
+
+    private static ProblemException invalid(String field, String rule, String message) {
+        return new ProblemException(Problem.badRequest("The form could not be accepted.",
+                new Problem.FieldError(field, rule, message)));
+    }
+}

@@ -1,0 +1,147 @@
+package org.mqcgm.server.glucose;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.mqcgm.server.platform.crypto.UserKeys;
+
+/**
+ * Sensors (model, serial number, transmitter id — the last two encrypted with the owner's key) and their sessions:
+ * start, end of warm-up, expected end, actual end and why; plus fingerstick calibrations.
+ */
+public final class Sensors {
+
+    private static final String SERIAL = "sensor.serial";
+    private static final String TRANSMITTER = "sensor.transmitter";
+
+    private final Jdbi jdbi;
+    private final UserKeys keys;
+    private final Clock clock;
+
+    public Sensors(Jdbi jdbi, UserKeys keys, Clock clock) {
+        this.jdbi = jdbi;
+        this.keys = keys;
+        this.clock = clock;
+    }
+
+    public UUID addSensor(UUID owner, String model, String serial, String transmitter) {
+        UUID id = UUID.randomUUID();
+        jdbi.useHandle(h -> h.createUpdate("""
+                        insert into sensor (owner_id, id, model, serial_enc, transmitter_enc, created_at)
+                        values (:o, :id, :m, :s, :t, :now)""")
+                .bind("o", owner).bind("id", id).bind("m", model)
+                .bind("s", serial == null ? null : keys.encrypt(owner, SERIAL, serial))
+                .bind("t", transmitter == null ? null : keys.encrypt(owner, TRANSMITTER, transmitter))
+                .bind("now", clock.instant().atOffset(ZoneOffset.UTC)).execute());
+        return id;
+    }
+
+    public List<Map<String, Object>> sensors(UUID owner) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select id, model, serial_enc, transmitter_enc, created_at from sensor where owner_id = :o
+                        order by created_at desc""")
+                .bind("o", owner)
+                .map((rs, ctx) -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", rs.getString("id"));
+                    m.put("model", rs.getString("model"));
+                    m.put("serial", rs.getBytes("serial_enc") == null ? null
+                            : keys.decryptString(owner, SERIAL, rs.getBytes("serial_enc")));
+                    m.put("transmitterId", rs.getBytes("transmitter_enc") == null ? null
+                            : keys.decryptString(owner, TRANSMITTER, rs.getBytes("transmitter_enc")));
+                    m.put("createdAt", rs.getObject("created_at", OffsetDateTime.class).toInstant().toString());
+                    return m;
+                }).list());
+    }
+
+    /** Whether the owner has this sensor. */
+    public boolean ownsSensor(UUID owner, UUID sensor) {
+        return jdbi.withHandle(h -> h.createQuery("select count(*) = 1 from sensor where owner_id = :o and id = :s")
+                .bind("o", owner).bind("s", sensor).mapTo(Boolean.class).one());
+    }
+
+    /** Whether the owner has this sensor session. */
+    public boolean ownsSession(UUID owner, UUID session) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select count(*) = 1 from sensor_session where owner_id = :o and id = :s")
+                .bind("o", owner).bind("s", session).mapTo(Boolean.class).one());
+    }
+
+    /** Starts a session of a sensor of the owner; empty when the owner has no such sensor. */
+    public Optional<UUID> startSession(UUID owner, UUID sensor, Instant start, Duration warmUp, Duration lifetime) {
+        if (!ownsSensor(owner, sensor)) {
+            return Optional.empty();
+        }
+        UUID id = UUID.randomUUID();
+        jdbi.useHandle(h -> h.createUpdate("""
+                        insert into sensor_session (owner_id, id, sensor_id, started_at, warmup_ends_at, expected_end_at)
+                        values (:o, :id, :s, :start, :warm, :end)""")
+                .bind("o", owner).bind("id", id).bind("s", sensor).bind("start", start.atOffset(ZoneOffset.UTC))
+                .bind("warm", start.plus(warmUp).atOffset(ZoneOffset.UTC))
+                .bind("end", lifetime == null ? null : start.plus(lifetime).atOffset(ZoneOffset.UTC)).execute());
+        return Optional.of(id);
+    }
+
+    /** Ends a session of the owner; false when there is no such open session. */
+    public boolean endSession(UUID owner, UUID session, Instant end, String reason) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update sensor_session set ended_at = :end, end_reason = :reason
+                        where owner_id = :o and id = :id and ended_at is null""")
+                .bind("end", end.atOffset(ZoneOffset.UTC)).bind("reason", reason).bind("o", owner).bind("id", session)
+                .execute()) == 1;
+    }
+
+    public List<Map<String, Object>> sessions(UUID owner) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select id, sensor_id, started_at, warmup_ends_at, expected_end_at, ended_at, end_reason
+                        from sensor_session where owner_id = :o order by started_at desc""")
+                .bind("o", owner)
+                .map((rs, ctx) -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", rs.getString("id"));
+                    m.put("sensorId", rs.getString("sensor_id"));
+                    m.put("start", iso(rs.getObject("started_at", OffsetDateTime.class)));
+                    m.put("warmUpEnd", iso(rs.getObject("warmup_ends_at", OffsetDateTime.class)));
+                    m.put("expectedEnd", iso(rs.getObject("expected_end_at", OffsetDateTime.class)));
+                    m.put("end", iso(rs.getObject("ended_at", OffsetDateTime.class)));
+                    m.put("endReason", rs.getString("end_reason"));
+                    return m;
+                }).list());
+    }
+
+    public UUID addCalibration(UUID owner, Instant time, int mgdl, String source) {
+        UUID id = UUID.randomUUID();
+        jdbi.useHandle(h -> h.createUpdate("""
+                        insert into calibration (owner_id, id, time, mgdl, source) values (:o, :id, :t, :v, :s)""")
+                .bind("o", owner).bind("id", id).bind("t", time.atOffset(ZoneOffset.UTC)).bind("v", (short) mgdl)
+                .bind("s", source).execute());
+        return id;
+    }
+
+    public List<Map<String, Object>> calibrations(UUID owner, Instant from, Instant to) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select id, time, mgdl, source from calibration
+                        where owner_id = :o and time >= :from and time < :to order by time""")
+                .bind("o", owner).bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
+                .map((rs, ctx) -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", rs.getString("id"));
+                    m.put("time", iso(rs.getObject("time", OffsetDateTime.class)));
+                    m.put("mgdl", rs.getInt("mgdl"));
+                    m.put("source", rs.getString("source"));
+                    return m;
+                }).list());
+    }
+
+    private static String iso(OffsetDateTime t) {
+        return t == null ? null : t.toInstant().toString();
+    }
+}

@@ -1,0 +1,80 @@
+package org.mqcgm.server.privacy;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.mqcgm.server.platform.consent.Consents;
+
+/**
+ * The consent ledger: an append-only list of grants and withdrawals (who, which purpose, when, through which
+ * channel, under which policy version). The current state of a purpose is its latest event; earlier events stay
+ * as the record of what was allowed when (PR-67). Answers are cached briefly and dropped on every change here.
+ */
+public final class ConsentLedger implements Consents {
+
+    /** One entry of the ledger. */
+    public record Event(Instant at, Purpose purpose, boolean granted, String channel) {
+    }
+
+    private final Jdbi jdbi;
+    private final Clock clock;
+    private final Cache<String, Boolean> cache = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofSeconds(30))
+            .build();
+
+    public ConsentLedger(Jdbi jdbi, Clock clock) {
+        this.jdbi = jdbi;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean granted(UUID owner, Purpose purpose) {
+        return cache.get(owner + "/" + purpose.id(), k -> jdbi.withHandle(h -> h.createQuery("""
+                        select granted from consent_event where owner_id = :owner and purpose = :purpose
+                        order by at desc, id desc limit 1""")
+                .bind("owner", owner).bind("purpose", purpose.id())
+                .mapTo(Boolean.class).findOne().orElse(false)));
+    }
+
+    /** Records a grant or a withdrawal. */
+    @Override
+    public void record(UUID owner, Purpose purpose, boolean granted, String channel) {
+        jdbi.useHandle(h -> record(h, owner, purpose, granted, channel));
+    }
+
+    public void record(Handle h, UUID owner, Purpose purpose, boolean granted, String channel) {
+        h.createUpdate("""
+                        insert into consent_event (owner_id, id, purpose, granted, at, channel, policy_version)
+                        values (:owner, :id, :purpose, :granted, :at, :channel, :version)""")
+                .bind("owner", owner)
+                .bind("id", UUID.randomUUID())
+                .bind("purpose", purpose.id())
+                .bind("granted", granted)
+                .bind("at", clock.instant().atOffset(ZoneOffset.UTC))
+                .bind("channel", channel)
+                .bind("version", PrivacyRoutes.POLICY_VERSION)
+                .execute();
+        cache.invalidate(owner + "/" + purpose.id());
+    }
+
+    /** The owner's ledger, newest first. */
+    public List<Event> history(UUID owner) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select at, purpose, granted, channel from consent_event where owner_id = :owner
+                        order by at desc""")
+                .bind("owner", owner)
+                .map((rs, ctx) -> new Event(rs.getObject("at", OffsetDateTime.class).toInstant(),
+                        Purpose.parse(rs.getString("purpose")).orElseThrow(), rs.getBoolean("granted"),
+                        rs.getString("channel")))
+                .list());
+    }
+}
