@@ -34,6 +34,7 @@ import org.mqcgm.server.health.StaticAssets;
 import org.mqcgm.server.platform.crypto.DeploymentSecrets;
 import org.mqcgm.server.platform.crypto.MasterKey;
 import org.mqcgm.server.platform.crypto.UserKeys;
+import org.mqcgm.server.platform.db.Notifications;
 import org.mqcgm.server.platform.db.Database;
 import org.mqcgm.server.platform.http.HttpServer;
 import org.mqcgm.server.platform.http.Json;
@@ -127,7 +128,9 @@ public final class App implements AutoCloseable {
                 log.info("applied {} database migrations", migrations);
             }
 
+            Notifications notifications = new Notifications(database.dataSource());
             UserKeys userKeys = new UserKeys(database.jdbi(), masterKey);
+            userKeys.listen(notifications);
             DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(database.jdbi(), masterKey);
 
             OutboxSender outbox = new OutboxSender(config.outboxDirectory(), systemClock);
@@ -142,7 +145,7 @@ public final class App implements AutoCloseable {
             Sessions sessions = new Sessions(database.jdbi(), systemClock, config.sessionIdle(),
                     config.sessionAbsolute());
             ApiTokens apiTokens = new ApiTokens(database.jdbi(), systemClock);
-            apiTokens.listenForRevocations(database.dataSource());
+            apiTokens.listenForRevocations(notifications);
             SecurityEvents securityEvents = new SecurityEvents(database.jdbi(), systemClock);
             ConsentLedger consents = new ConsentLedger(database.jdbi(), systemClock);
             Accounts accounts = new Accounts(accountStore, new PasswordHasher(config.argon2()), sessions, apiTokens,
@@ -155,7 +158,7 @@ public final class App implements AutoCloseable {
             JsonBodies json = new JsonBodies(mapper);
 
             ReadingEvents readingEvents = new ReadingEvents(database.jdbi());
-            readingEvents.listen(database.dataSource());
+            readingEvents.listen(notifications);
             ReadingStore readingStore = new ReadingStore(database.jdbi(), userKeys, accountStore::timeZone, dataClock);
             Annotations annotations = new Annotations(database.jdbi(), userKeys, systemClock);
             Readings readings = new Readings(readingStore, dataClock, consents, readingEvents, database.jdbi(), mapper,
@@ -186,10 +189,12 @@ public final class App implements AutoCloseable {
             Jobs jobs = Jobs.start(database.dataSource(), systemClock, List.of(
                     Jobs.daily("purge-expired-account-codes", accounts::purgeExpired),
                     Jobs.daily("purge-unlinked-devices", devices::purgeUnlinked),
+                    Jobs.daily("purge-idempotency-keys", readings::purgeIdempotencyKeys),
                     new Jobs.Job("compact-glucose", java.time.Duration.ofHours(1), readingStore::compact)));
+            notifications.start();
             log.info("mqcgm listening on {}:{}", config.host(), http.port());
             return new App(database, http, health, accounts, apiTokens, readings, devices, outbound, jobs,
-                    List.of(readingRoutes, readingEvents), consents);
+                    List.of(readingRoutes, notifications), consents);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -253,7 +258,6 @@ public final class App implements AutoCloseable {
         }
         http.close();
         jobs.close();
-        apiTokens.close();
         outbound.close();
         database.close();
         log.info("mqcgm stopped");

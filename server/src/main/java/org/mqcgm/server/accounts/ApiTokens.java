@@ -3,9 +3,7 @@ package org.mqcgm.server.accounts;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.sql.Array;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,8 +20,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * {@code NOTIFY} that every other node's listener turns into the same invalidation; when a listener loses its
  * connection it empties its cache. Entries also expire after 30 seconds.
  */
-public final class ApiTokens implements AutoCloseable {
+public final class ApiTokens {
 
     private static final Logger log = LoggerFactory.getLogger(ApiTokens.class);
     public static final String PREFIX = "mqcgm_";
@@ -49,8 +45,6 @@ public final class ApiTokens implements AutoCloseable {
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30))
             .build();
-    private volatile Thread listener;
-    private volatile boolean closed;
 
     private record Cached(Principal principal, UUID tokenId, Instant touched) {
     }
@@ -202,8 +196,7 @@ public final class ApiTokens implements AutoCloseable {
 
     /** Something about the owner's credentials changed (revocation, roles): forget cached principals everywhere. */
     void revoked(Handle h, UUID ownerId) {
-        h.createQuery("select pg_notify('" + CHANNEL + "', :owner)").bind("owner", ownerId.toString())
-                .mapTo(String.class).one();
+        org.mqcgm.server.platform.db.Notifications.send(h, CHANNEL, ownerId.toString());
         invalidateOwner(ownerId.toString());
     }
 
@@ -212,50 +205,11 @@ public final class ApiTokens implements AutoCloseable {
     }
 
     /**
-     * Listens for revocations made by other server nodes, on one connection of its own. Runs until {@link #close}.
+     * Revocations made by other server nodes reach this node's cache through {@code notifications}; when the
+     * listener loses its connection, everything cached is forgotten (a revocation may have been missed).
      */
-    public void listenForRevocations(DataSource dataSource) {
-        Thread t = Thread.ofPlatform().daemon().name("token-revocations").start(() -> {
-            while (!closed) {
-                try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
-                    st.execute("listen " + CHANNEL);
-                    PGConnection pg = c.unwrap(PGConnection.class);
-                    while (!closed) {
-                        PGNotification[] notes = pg.getNotifications(1000);
-                        if (notes != null) {
-                            for (PGNotification n : notes) {
-                                invalidateOwner(n.getParameter());
-                            }
-                        }
-                    }
-                } catch (SQLException e) {
-                    // Without the listener we could miss a revocation: forget everything, then reconnect.
-                    cache.invalidateAll();
-                    if (!closed) {
-                        log.warn("token revocation listener lost its connection; cache cleared: {}", e.getMessage());
-                        try {
-                            Thread.sleep(1000);
-                        } catch (InterruptedException ie) {
-                            return;
-                        }
-                    }
-                }
-            }
-        });
-        listener = t;
-    }
-
-    @Override
-    public void close() {
-        closed = true;
-        Thread t = listener;
-        if (t != null) {
-            try {
-                t.join(3000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    public void listenForRevocations(org.mqcgm.server.platform.db.Notifications notifications) {
+        notifications.on(CHANNEL, this::invalidateOwner, cache::invalidateAll);
     }
 
     private static Set<Scope> scopes(Array array) throws SQLException {

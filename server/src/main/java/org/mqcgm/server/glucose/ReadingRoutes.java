@@ -78,6 +78,7 @@ public final class ReadingRoutes implements AutoCloseable {
 
     private void upload(Context ctx) {
         Principal p = Principal.of(ctx);
+        checkContentDigest(ctx);
         JsonNode body = json.readTree(ctx);
         boolean atomic = "true".equalsIgnoreCase(ctx.queryParam("atomic"));
         Readings.Outcome outcome = readings.ingest(p.accountId(), body, atomic, idempotencyKey(ctx));
@@ -99,6 +100,57 @@ public final class ReadingRoutes implements AutoCloseable {
                 .with("accepted", outcome.accepted())
                 .with("duplicates", outcome.duplicates())
                 .with("rejected", outcome.rejected()));
+    }
+
+    /**
+     * The per-batch checksum (PR-18): when the uploader sends {@code Content-Digest} (RFC 9530) with sha-256 or
+     * sha-512, a body that does not match it is refused before anything is parsed or stored.
+     */
+    static void checkContentDigest(Context ctx) {
+        String header = ctx.header("Content-Digest");
+        if (header == null) {
+            return;
+        }
+        boolean checked = false;
+        for (String member : header.split(",")) {
+            String[] kv = member.trim().split("=", 2);
+            String algorithm = kv[0].trim().toLowerCase(Locale.ROOT);
+            String jca = switch (algorithm) {
+                case "sha-256" -> "SHA-256";
+                case "sha-512" -> "SHA-512";
+                default -> null;
+            };
+            if (jca == null) {
+                continue;
+            }
+            String value = kv.length == 2 ? kv[1].trim() : "";
+            byte[] claimed;
+            try {
+                if (value.length() < 2 || value.charAt(0) != ':' || value.charAt(value.length() - 1) != ':') {
+                    throw new IllegalArgumentException();
+                }
+                claimed = java.util.Base64.getDecoder().decode(value.substring(1, value.length() - 1));
+            } catch (IllegalArgumentException e) {
+                throw new ProblemException(Problem.badRequest("The Content-Digest header is malformed.",
+                        new Problem.FieldError("Content-Digest", "format", "must be like sha-256=:<base64>:")));
+            }
+            try {
+                byte[] actual = MessageDigest.getInstance(jca).digest(ctx.bodyAsBytes());
+                if (!MessageDigest.isEqual(actual, claimed)) {
+                    throw new ProblemException(Problem.badRequest(
+                            "The body does not match its Content-Digest; it was damaged on the way. Nothing was stored.",
+                            new Problem.FieldError("Content-Digest", "digest-mismatch",
+                                    "must be the " + algorithm + " digest of the body")));
+                }
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+            checked = true;
+        }
+        if (!checked) {
+            throw new ProblemException(Problem.badRequest("The Content-Digest header names no supported algorithm.",
+                    new Problem.FieldError("Content-Digest", "algorithm", "must use sha-256 or sha-512")));
+        }
     }
 
     private static Optional<Readings.IdempotencyKey> idempotencyKey(Context ctx) {

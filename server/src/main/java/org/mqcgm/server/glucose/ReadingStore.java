@@ -38,6 +38,7 @@ import org.mqcgm.server.platform.crypto.UserKeys;
  */
 public final class ReadingStore {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadingStore.class);
     static final int RECENT_HOURS = 48;
     static final Duration RECENT = Duration.ofHours(RECENT_HOURS);
     private static final String READING_CONTEXT = "glucose.reading:";
@@ -133,11 +134,12 @@ public final class ReadingStore {
                 all.put(r.time().getEpochSecond(), r);
             }
         });
-        Set<Long> inRecent = checkRecent ? recentInstants(h, ownerId, readings) : Set.of();
+        Set<Long> elsewhere = new HashSet<>(checkRecent ? recentInstants(h, ownerId, readings) : Set.of());
+        elsewhere.addAll(inNeighbourBlocks(h, ownerId, day, readings));
         int added = 0;
         for (Reading r : readings) {
             long t = r.time().getEpochSecond();
-            if (!all.containsKey(t) && !inRecent.contains(t)) {
+            if (!all.containsKey(t) && !elsewhere.contains(t)) {
                 all.put(t, r);
                 added++;
             }
@@ -146,6 +148,40 @@ public final class ReadingStore {
             writeDay(h, ownerId, day, all.values());
         }
         return added;
+    }
+
+    /**
+     * Instants of these readings already stored in the blocks of other days. Blocks are cut at the owner's local
+     * midnight; after a change of home time zone the same instant can belong to another local day than the block
+     * it was first stored in. Neighbouring blocks whose time span does not overlap the readings are not opened.
+     */
+    private Set<Long> inNeighbourBlocks(Handle h, UUID ownerId, LocalDate day, List<Reading> readings) {
+        Instant first = readings.get(0).time();
+        Instant last = first;
+        for (Reading r : readings) {
+            first = r.time().isBefore(first) ? r.time() : first;
+            last = r.time().isAfter(last) ? r.time() : last;
+        }
+        Set<Long> wanted = new HashSet<>();
+        for (Reading r : readings) {
+            wanted.add(r.time().getEpochSecond());
+        }
+        Set<Long> found = new HashSet<>();
+        h.createQuery("""
+                        select day, block from glucose_day
+                        where owner_id = :owner and day between :from and :to and day <> :day
+                          and first_time <= :last and last_time >= :first""")
+                .bind("owner", ownerId).bind("from", day.minusDays(2)).bind("to", day.plusDays(2)).bind("day", day)
+                .bind("first", first.atOffset(ZoneOffset.UTC)).bind("last", last.atOffset(ZoneOffset.UTC))
+                .map((rs, ctx) -> decodeDay(ownerId, rs.getObject("day", LocalDate.class), rs.getBytes("block")))
+                .forEach(list -> {
+                    for (Reading r : list) {
+                        if (wanted.contains(r.time().getEpochSecond())) {
+                            found.add(r.time().getEpochSecond());
+                        }
+                    }
+                });
+        return found;
     }
 
     private Set<Long> recentInstants(Handle h, UUID ownerId, List<Reading> readings) {
@@ -261,7 +297,18 @@ public final class ReadingStore {
                 .bind("horizon", horizon.atOffset(ZoneOffset.UTC)).mapTo(UUID.class).list());
         int moved = 0;
         for (UUID owner : owners) {
-            moved += compact(owner, horizon);
+            try {
+                moved += compact(owner, horizon);
+            } catch (UserKeys.KeyDestroyedException e) {
+                // Shredded: nobody can ever read these rows again; drop them instead of carrying them along.
+                jdbi.useHandle(h -> {
+                    h.createUpdate("delete from glucose_recent where owner_id = :o").bind("o", owner).execute();
+                    h.createUpdate("delete from glucose_day where owner_id = :o").bind("o", owner).execute();
+                });
+            } catch (RuntimeException e) {
+                // One owner's trouble must not stop the others' compaction; the next run tries again.
+                log.warn("compaction of one owner's readings failed: {}", e.toString());
+            }
         }
         return moved;
     }

@@ -35,6 +35,8 @@ public final class Readings {
     static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
     static final Set<String> FIELDS = Set.of("time", "mgdl", "mmol", "marker", "limit", "trend", "quality",
             "status", "device");
+    /** How long the answer to an upload with an Idempotency-Key is replayed. */
+    static final Duration REPLAY_WINDOW = Duration.ofDays(1);
     static final int DEFAULT_LOW_LIMIT = 40;
     static final int DEFAULT_HIGH_LIMIT = 400;
 
@@ -150,7 +152,7 @@ public final class Readings {
                         select request_hash, body from idempotency_key
                         where owner_id = :owner and key = :key and created_at > :since""")
                 .bind("owner", ownerId).bind("key", key.key())
-                .bind("since", dataClock.instant().minus(Duration.ofDays(1)).atOffset(java.time.ZoneOffset.UTC))
+                .bind("since", dataClock.instant().minus(REPLAY_WINDOW).atOffset(java.time.ZoneOffset.UTC))
                 .map((rs, ctx) -> {
                     if (!java.security.MessageDigest.isEqual(rs.getBytes("request_hash"), key.requestHash())) {
                         throw new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
@@ -333,6 +335,12 @@ public final class Readings {
             return absent;
         }
         return n.longValue();
+    }
+
+    /** Forgets upload answers older than the replay window of a day; returns how many went. */
+    public int purgeIdempotencyKeys() {
+        return jdbi.withHandle(h -> h.createUpdate("delete from idempotency_key where created_at < :since")
+                .bind("since", dataClock.instant().minus(REPLAY_WINDOW).atOffset(java.time.ZoneOffset.UTC)).execute());
     }
 
     /** Readings of {@code [from, to)} without those the user excluded from statistics (PR-62). */

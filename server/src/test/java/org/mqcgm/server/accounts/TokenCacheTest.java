@@ -36,8 +36,11 @@ class TokenCacheTest {
         try (org.mqcgm.server.platform.db.Database db = org.mqcgm.server.platform.db.Database.open(
                 app.jdbcUrl(),
                 org.mqcgm.server.testing.TestDatabase.user(), org.mqcgm.server.testing.TestDatabase.password(), 3);
-             ApiTokens nodeB = new ApiTokens(db.jdbi(), Clock.systemUTC())) {
-            nodeB.listenForRevocations(db.dataSource());
+             org.mqcgm.server.platform.db.Notifications notifications =
+                     new org.mqcgm.server.platform.db.Notifications(db.dataSource())) {
+            ApiTokens nodeB = new ApiTokens(db.jdbi(), Clock.systemUTC());
+            nodeB.listenForRevocations(notifications);
+            notifications.start();
             String token = nodeA.create(owner, "shared", EnumSet.of(Scope.READINGS_READ));
             assertThat(nodeB.resolve(token)).isPresent(); // now cached on B
             assertThat(nodeB.resolve(token)).isPresent();

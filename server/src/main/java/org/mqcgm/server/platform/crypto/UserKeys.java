@@ -25,6 +25,8 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class UserKeys {
 
+    static final String CHANNEL = "mqcgm_user_key_destroyed";
+
     private final Jdbi jdbi;
     private final MasterKey master;
     private final Cache<UUID, Aead> cache = Caffeine.newBuilder()
@@ -78,10 +80,19 @@ public final class UserKeys {
         return new String(decrypt(ownerId, context, ciphertext), StandardCharsets.UTF_8);
     }
 
-    /** Deletes the user's data key (crypto-shredding). */
+    /**
+     * Deletes the user's data key (crypto-shredding), inside the caller's transaction; every server node forgets
+     * its cached copy when the transaction commits.
+     */
     public void destroy(Handle h, UUID ownerId) {
         h.createUpdate("delete from user_key where owner_id = :owner").bind("owner", ownerId).execute();
+        org.mqcgm.server.platform.db.Notifications.send(h, CHANNEL, ownerId.toString());
         cache.invalidate(ownerId);
+    }
+
+    /** Destroyed keys leave the cache on every node; a lost listener connection empties it. */
+    public void listen(org.mqcgm.server.platform.db.Notifications notifications) {
+        notifications.on(CHANNEL, owner -> cache.invalidate(UUID.fromString(owner)), cache::invalidateAll);
     }
 
     private Aead aead(UUID ownerId) {
