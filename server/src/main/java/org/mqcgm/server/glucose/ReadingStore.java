@@ -70,143 +70,190 @@ public final class ReadingStore {
 
     /** Stores readings inside the caller's transaction. */
     int insert(Handle h, UUID ownerId, List<Reading> readings) {
-        Map<Long, Reading> byInstant = new TreeMap<>();
-        for (Reading r : readings) {
-            byInstant.putIfAbsent(r.time().getEpochSecond(), r);
-        }
+        // One reading per owner and second: sort, keep the first of equal seconds.
+        List<Reading> sorted = new ArrayList<>(readings);
+        sorted.sort(null);
         Instant horizon = dataClock.instant().minus(RECENT);
         List<Reading> recent = new ArrayList<>();
         Map<LocalDate, List<Reading>> old = new TreeMap<>();
         ZoneId zone = null;
-        for (Reading r : byInstant.values()) {
+        LocalDate day = null;
+        Instant dayEnd = Instant.MIN;
+        List<Reading> dayList = null;
+        long previous = Long.MIN_VALUE;
+        for (Reading r : sorted) {
+            long second = r.time().getEpochSecond();
+            if (second == previous) {
+                continue;
+            }
+            previous = second;
             if (!r.time().isBefore(horizon)) {
                 recent.add(r);
-            } else {
-                if (zone == null) {
-                    zone = zones.apply(ownerId);
-                }
-                old.computeIfAbsent(r.time().atZone(zone).toLocalDate(), d -> new ArrayList<>()).add(r);
+                continue;
             }
+            if (zone == null) {
+                zone = zones.apply(ownerId);
+            }
+            if (day == null || !r.time().isBefore(dayEnd)) {
+                // Sorted input: the local day changes only when the instant passes the next midnight.
+                day = r.time().atZone(zone).toLocalDate();
+                dayEnd = day.plusDays(1).atStartOfDay(zone).toInstant();
+                dayList = old.computeIfAbsent(day, d -> new ArrayList<>());
+            }
+            dayList.add(r);
         }
-        int added = insertRecent(h, ownerId, recent);
-        for (Map.Entry<LocalDate, List<Reading>> day : old.entrySet()) {
-            added += mergeIntoDay(h, ownerId, day.getKey(), day.getValue(), true);
-        }
-        return added;
+        return insertRecent(h, ownerId, recent) + mergeIntoDays(h, ownerId, old, true);
     }
 
     private int insertRecent(Handle h, UUID ownerId, List<Reading> recent) {
         if (recent.isEmpty()) {
             return 0;
         }
-        OffsetDateTime[] times = new OffsetDateTime[recent.size()];
+        Long[] seconds = new Long[recent.size()];
         byte[][] payloads = new byte[recent.size()][];
         for (int i = 0; i < recent.size(); i++) {
             Reading r = recent.get(i);
-            times[i] = r.time().atOffset(ZoneOffset.UTC);
-            payloads[i] = keys.encrypt(ownerId, READING_CONTEXT + r.time().getEpochSecond(),
-                    DayBlockCodec.encode(List.of(r)));
+            seconds[i] = r.time().getEpochSecond();
+            payloads[i] = keys.encrypt(ownerId, READING_CONTEXT + seconds[i], DayBlockCodec.encode(List.of(r)));
         }
         return h.createUpdate("""
                         insert into glucose_recent (owner_id, time, payload)
-                        select :owner, t, p from unnest(:times::timestamptz[], :payloads::bytea[]) as r(t, p)
+                        select :owner, to_timestamp(t), p from unnest(:seconds::bigint[], :payloads::bytea[]) as r(t, p)
                         on conflict (owner_id, time) do nothing""")
                 .bind("owner", ownerId)
-                .bind("times", times)
+                .bind("seconds", seconds)
                 .bind("payloads", payloads)
                 .execute();
     }
 
     /**
-     * Merges readings into the block of one local day (creating it when absent) and returns how many were new.
-     * Concurrent writers of the same day wait for each other (a transaction-scoped advisory lock).
+     * Merges readings into the blocks of their local days (creating blocks where absent) and returns how many were
+     * new. A whole upload costs a fixed handful of statements whatever number of days it spans: one owner lock, one
+     * read of the blocks that could hold these instants, one look into the recent rows, one multi-row upsert.
+     * Writers of the same owner's history wait for each other (a transaction-scoped advisory lock per owner);
+     * recent rows need no lock (their primary key decides).
+     *
+     * <p>An instant counts as stored if it is in any block overlapping the batch — not only the block of its own
+     * day: blocks are cut at the owner's local midnight, and after a change of home time zone an instant can belong
+     * to another local day than the block it was first stored in.
      *
      * @param checkRecent also treat readings still in the recent table as already stored
      */
-    private int mergeIntoDay(Handle h, UUID ownerId, LocalDate day, List<Reading> readings, boolean checkRecent) {
+    private int mergeIntoDays(Handle h, UUID ownerId, Map<LocalDate, List<Reading>> byDay, boolean checkRecent) {
+        if (byDay.isEmpty()) {
+            return 0;
+        }
         h.createQuery("select 1 from pg_advisory_xact_lock(hashtextextended(:key, 0))")
-                .bind("key", ownerId + "/" + day).mapTo(Integer.class).one();
-        Optional<byte[]> stored = h.createQuery("select block from glucose_day where owner_id = :owner and day = :day")
-                .bind("owner", ownerId).bind("day", day).mapTo(byte[].class).findOne();
-        TreeMap<Long, Reading> all = new TreeMap<>();
-        stored.ifPresent(b -> {
-            for (Reading r : decodeDay(ownerId, day, b)) {
-                all.put(r.time().getEpochSecond(), r);
+                .bind("key", "glucose_day/" + ownerId).mapTo(Integer.class).one();
+        LocalDate firstDay = null;
+        LocalDate lastDay = null;
+        Instant first = null;
+        Instant last = null;
+        for (Map.Entry<LocalDate, List<Reading>> e : byDay.entrySet()) {
+            firstDay = firstDay == null || e.getKey().isBefore(firstDay) ? e.getKey() : firstDay;
+            lastDay = lastDay == null || e.getKey().isAfter(lastDay) ? e.getKey() : lastDay;
+            for (Reading r : e.getValue()) {
+                first = first == null || r.time().isBefore(first) ? r.time() : first;
+                last = last == null || r.time().isAfter(last) ? r.time() : last;
             }
-        });
-        Set<Long> elsewhere = new HashSet<>(checkRecent ? recentInstants(h, ownerId, readings) : Set.of());
-        elsewhere.addAll(inNeighbourBlocks(h, ownerId, day, readings));
+        }
+        // Every block that could hold one of these instants, decoded once.
+        Map<LocalDate, TreeMap<Long, Reading>> blocks = new TreeMap<>();
+        Set<Long> stored = new HashSet<>();
+        h.createQuery("""
+                        select day, block from glucose_day
+                        where owner_id = :owner and day between :fromDay and :toDay
+                          and ((first_time <= :last and last_time >= :first) or day = any(:days::date[]))""")
+                .bind("owner", ownerId).bind("fromDay", firstDay.minusDays(2)).bind("toDay", lastDay.plusDays(2))
+                .bind("first", first.atOffset(ZoneOffset.UTC)).bind("last", last.atOffset(ZoneOffset.UTC))
+                .bind("days", byDay.keySet().stream().map(LocalDate::toString).toArray(String[]::new))
+                .map((rs, ctx) -> {
+                    LocalDate day = rs.getObject("day", LocalDate.class);
+                    return Map.entry(day, decodeDay(ownerId, day, rs.getBytes("block")));
+                })
+                .forEach(e -> {
+                    TreeMap<Long, Reading> m = new TreeMap<>();
+                    for (Reading r : e.getValue()) {
+                        m.put(r.time().getEpochSecond(), r);
+                        stored.add(r.time().getEpochSecond());
+                    }
+                    blocks.put(e.getKey(), m);
+                });
+        if (checkRecent) {
+            stored.addAll(recentInstants(h, ownerId, first, last));
+        }
         int added = 0;
-        for (Reading r : readings) {
-            long t = r.time().getEpochSecond();
-            if (!all.containsKey(t) && !elsewhere.contains(t)) {
-                all.put(t, r);
-                added++;
+        Map<LocalDate, List<Reading>> changed = new TreeMap<>();
+        for (Map.Entry<LocalDate, List<Reading>> e : byDay.entrySet()) {
+            TreeMap<Long, Reading> existing = blocks.get(e.getKey());
+            List<Reading> fresh = new ArrayList<>(e.getValue().size());
+            for (Reading r : e.getValue()) {
+                // Inputs hold one reading per second, so only instants already stored need looking up.
+                if (stored.isEmpty() || stored.add(r.time().getEpochSecond())) {
+                    fresh.add(r);
+                }
+            }
+            if (fresh.isEmpty()) {
+                continue;
+            }
+            added += fresh.size();
+            if (existing == null) {
+                changed.put(e.getKey(), fresh); // sorted already: the common case of a new day costs no map
+            } else {
+                for (Reading r : fresh) {
+                    existing.put(r.time().getEpochSecond(), r);
+                }
+                changed.put(e.getKey(), new ArrayList<>(existing.values()));
             }
         }
-        if (added > 0) {
-            writeDay(h, ownerId, day, all.values());
-        }
+        writeDays(h, ownerId, changed);
         return added;
     }
 
-    /**
-     * Instants of these readings already stored in the blocks of other days. Blocks are cut at the owner's local
-     * midnight; after a change of home time zone the same instant can belong to another local day than the block
-     * it was first stored in. Neighbouring blocks whose time span does not overlap the readings are not opened.
-     */
-    private Set<Long> inNeighbourBlocks(Handle h, UUID ownerId, LocalDate day, List<Reading> readings) {
-        Instant first = readings.get(0).time();
-        Instant last = first;
-        for (Reading r : readings) {
-            first = r.time().isBefore(first) ? r.time() : first;
-            last = r.time().isAfter(last) ? r.time() : last;
-        }
-        Set<Long> wanted = new HashSet<>();
-        for (Reading r : readings) {
-            wanted.add(r.time().getEpochSecond());
-        }
-        Set<Long> found = new HashSet<>();
-        h.createQuery("""
-                        select day, block from glucose_day
-                        where owner_id = :owner and day between :from and :to and day <> :day
-                          and first_time <= :last and last_time >= :first""")
-                .bind("owner", ownerId).bind("from", day.minusDays(2)).bind("to", day.plusDays(2)).bind("day", day)
-                .bind("first", first.atOffset(ZoneOffset.UTC)).bind("last", last.atOffset(ZoneOffset.UTC))
-                .map((rs, ctx) -> decodeDay(ownerId, rs.getObject("day", LocalDate.class), rs.getBytes("block")))
-                .forEach(list -> {
-                    for (Reading r : list) {
-                        if (wanted.contains(r.time().getEpochSecond())) {
-                            found.add(r.time().getEpochSecond());
-                        }
-                    }
-                });
-        return found;
-    }
-
-    private Set<Long> recentInstants(Handle h, UUID ownerId, List<Reading> readings) {
-        OffsetDateTime[] times = readings.stream().map(r -> r.time().atOffset(ZoneOffset.UTC))
-                .toArray(OffsetDateTime[]::new);
+    /** Instants in the recent rows between {@code first} and {@code last} (a range scan, no big array). */
+    private Set<Long> recentInstants(Handle h, UUID ownerId, Instant first, Instant last) {
         return new HashSet<>(h.createQuery("""
-                        select time from glucose_recent where owner_id = :owner and time = any(:times::timestamptz[])""")
-                .bind("owner", ownerId).bind("times", times)
-                .map((rs, ctx) -> rs.getObject(1, OffsetDateTime.class).toEpochSecond()).list());
+                        select extract(epoch from time)::bigint from glucose_recent
+                        where owner_id = :owner and time between :first and :last""")
+                .bind("owner", ownerId).bind("first", first.atOffset(ZoneOffset.UTC))
+                .bind("last", last.atOffset(ZoneOffset.UTC))
+                .mapTo(Long.class).list());
     }
 
-    private void writeDay(Handle h, UUID ownerId, LocalDate day, Collection<Reading> readings) {
-        List<Reading> list = new ArrayList<>(readings);
-        byte[] block = keys.encrypt(ownerId, DAY_CONTEXT + day, DayBlockCodec.encode(list));
+    /** Writes the given day blocks (each sorted by time) in one statement. */
+    private void writeDays(Handle h, UUID ownerId, Map<LocalDate, List<Reading>> days) {
+        if (days.isEmpty()) {
+            return;
+        }
+        int n = days.size();
+        String[] dayNames = new String[n];
+        Long[] firsts = new Long[n];
+        Long[] lasts = new Long[n];
+        Integer[] counts = new Integer[n];
+        byte[][] encrypted = new byte[n][];
+        int i = 0;
+        for (Map.Entry<LocalDate, List<Reading>> e : days.entrySet()) {
+            List<Reading> list = e.getValue();
+            dayNames[i] = e.getKey().toString();
+            firsts[i] = list.get(0).time().getEpochSecond();
+            lasts[i] = list.get(list.size() - 1).time().getEpochSecond();
+            counts[i] = list.size();
+            encrypted[i] = keys.encrypt(ownerId, DAY_CONTEXT + e.getKey(), DayBlockCodec.encode(list));
+            i++;
+        }
         h.createUpdate("""
                         insert into glucose_day (owner_id, day, first_time, last_time, readings, block)
-                        values (:owner, :day, :first, :last, :n, :block)
+                        select :owner, d, to_timestamp(f), to_timestamp(l), n, b
+                        from unnest(:days::date[], :firsts::bigint[], :lasts::bigint[], :counts::int[],
+                                    :blocks::bytea[]) as x(d, f, l, n, b)
                         on conflict (owner_id, day) do update set first_time = excluded.first_time,
                             last_time = excluded.last_time, readings = excluded.readings, block = excluded.block""")
                 .bind("owner", ownerId)
-                .bind("day", day)
-                .bind("first", list.get(0).time().atOffset(ZoneOffset.UTC))
-                .bind("last", list.get(list.size() - 1).time().atOffset(ZoneOffset.UTC))
-                .bind("n", list.size())
-                .bind("block", block)
+                .bind("days", dayNames)
+                .bind("firsts", firsts)
+                .bind("lasts", lasts)
+                .bind("counts", counts)
+                .bind("blocks", encrypted)
                 .execute();
     }
 
@@ -330,12 +377,12 @@ public final class ReadingStore {
         for (Map.Entry<LocalDate, List<Reading>> day : byDay.entrySet()) {
             List<Reading> readings = day.getValue();
             moved += jdbi.inTransaction(h -> {
-                mergeIntoDay(h, ownerId, day.getKey(), readings, false);
-                OffsetDateTime[] times = readings.stream().map(r -> r.time().atOffset(ZoneOffset.UTC))
-                        .toArray(OffsetDateTime[]::new);
-                return h.createUpdate("delete from glucose_recent where owner_id = :owner"
-                                + " and time = any(:times::timestamptz[])")
-                        .bind("owner", ownerId).bind("times", times).execute();
+                mergeIntoDays(h, ownerId, Map.of(day.getKey(), readings), false);
+                Long[] seconds = readings.stream().map(r -> r.time().getEpochSecond()).toArray(Long[]::new);
+                return h.createUpdate("""
+                                delete from glucose_recent where owner_id = :owner
+                                  and time in (select to_timestamp(s) from unnest(:seconds::bigint[]) s)""")
+                        .bind("owner", ownerId).bind("seconds", seconds).execute();
             });
         }
         return moved;

@@ -217,7 +217,9 @@ public final class Readings {
         if (errors.size() > before || time == null || glucose == null) {
             return null;
         }
-        return new Reading(time.toInstant(), time.getOffset(), glucose.mgdl(), glucose.marker(), trend, quality,
+        // Readings are kept to the second (sensors report at most once a minute).
+        return new Reading(time.toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), time.getOffset(),
+                glucose.mgdl(), glucose.marker(), trend, quality,
                 status, device);
     }
 
@@ -237,7 +239,7 @@ public final class Readings {
             return null;
         }
         try {
-            OffsetDateTime time = OffsetDateTime.parse(t.asText());
+            OffsetDateTime time = org.mqcgm.core.time.IsoTimes.parseOffsetDateTime(t.asText());
             if (time.toInstant().isAfter(latestAllowed)) {
                 errors.add(new Problem.FieldError(at + ".time", "not-future",
                         "must not be more than 5 minutes in the future"));
