@@ -30,10 +30,12 @@
   }
   if (live) {
     if (window.EventSource) {
-      var first = true;
       var source = new EventSource(live.getAttribute('data-live'));
-      source.addEventListener('reading', function () {
-        if (first) { first = false; return; } // the stream opens with the reading already on the page
+      source.addEventListener('reading', function (event) {
+        // The stream opens with the newest reading, usually the one already on the page; an event's id is its
+        // reading's time, so only a reading the page does not show yet (even the very first one) refreshes it.
+        var shown = document.querySelector('[data-live]');
+        if (shown && event.lastEventId && shown.getAttribute('data-latest') === event.lastEventId) { return; }
         refresh();
       });
       // The age ("3 min ago") keeps counting between readings.

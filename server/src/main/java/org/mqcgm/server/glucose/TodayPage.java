@@ -66,7 +66,7 @@ public final class TodayPage {
         String chart = GlucoseChart.render(day, now.minus(WINDOW), now, account.timeZone(), unit,
                 page.t("today.chart.title"), page.t("today.chart.empty"), notes, 3);
         if (day.isEmpty()) {
-            return new TodayView(false, "", unit.symbol(), "", "trend.none", 0, true, "", chart, 0, 0, 0, 0);
+            return new TodayView(false, "", unit.symbol(), "", "trend.none", 0, true, "", chart, 0, 0, 0, 0, "");
         }
         Reading last = day.get(day.size() - 1);
         // The sensor's own trend when it sent one; otherwise estimated from the last 15 minutes.
@@ -84,6 +84,7 @@ public final class TodayPage {
                 "trend." + arrow.name().toLowerCase(java.util.Locale.ROOT), minutes,
                 Duration.between(last.time(), now).compareTo(STALE_AFTER) > 0,
                 GlucoseChart.rangeClass(last.mgdl()), chart, counted.size(), belowPct,
-                counted.isEmpty() ? 0 : 100 - belowPct - abovePct, abovePct);
+                counted.isEmpty() ? 0 : 100 - belowPct - abovePct, abovePct,
+                Long.toString(last.time().getEpochSecond()));
     }
 }

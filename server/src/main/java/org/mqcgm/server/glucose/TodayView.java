@@ -16,8 +16,10 @@ package org.mqcgm.server.glucose;
  * @param belowPct    percent of readings below 70 mg/dL
  * @param inRangePct  percent of readings in 70–180 mg/dL
  * @param abovePct    percent of readings above 180 mg/dL
+ * @param latest      epoch second of the newest reading shown, empty when none (the live stream's event id, so
+ *                    the page knows whether an event brings something new)
  */
 public record TodayView(boolean hasCurrent, String value, String unit, String arrow, String trendKey,
                         long minutesAgo, boolean stale, String rangeClass, String chartSvg,
-                        int count, int belowPct, int inRangePct, int abovePct) {
+                        int count, int belowPct, int inRangePct, int abovePct, String latest) {
 }

@@ -4,8 +4,8 @@ import org.mqcgm.core.glucose.GlucoseUnit;
 
 /**
  * What every page template needs besides its own model: texts in the chosen language, the CSRF token for forms,
- * the display unit, the signed-in user's label (null for visitors) and the current path (for the language switch
- * to return to).
+ * the display unit, the signed-in user's label (null for visitors) and the current path, with a GET's query (for
+ * the language switch to return to).
  */
 public record PageContext(Messages msg, String csrf, GlucoseUnit unit, String userLabel, String path) {
 

@@ -37,6 +37,13 @@ public final class PageContexts {
                 .orElse(Language.EN);
         GlucoseUnit unit = profile.map(Profile::unit).or(prefs::unit).orElse(GlucoseUnit.MG_DL);
         return new PageContext(Messages.of(language), Csrf.token(ctx), unit,
-                profile.map(Profile::label).orElse(null), ctx.path());
+                profile.map(Profile::label).orElse(null), here(ctx));
+    }
+
+    /** The page to come back to after a preference change: a GET keeps its query (the day History shows). */
+    private static String here(Context ctx) {
+        String query = ctx.queryString();
+        return ctx.method() == io.javalin.http.HandlerType.GET && query != null && !query.isEmpty()
+                ? ctx.path() + "?" + query : ctx.path();
     }
 }
