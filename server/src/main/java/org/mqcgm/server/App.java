@@ -148,6 +148,7 @@ public final class App implements AutoCloseable {
             apiTokens.listenForRevocations(notifications);
             SecurityEvents securityEvents = new SecurityEvents(database.jdbi(), systemClock);
             ConsentLedger consents = new ConsentLedger(database.jdbi(), systemClock);
+            consents.listen(notifications);
             Accounts accounts = new Accounts(accountStore, new PasswordHasher(config.argon2()), sessions, apiTokens,
                     securityEvents, outbound, config.publicUrl(), secrets, consents, systemClock);
             Devices devices = new Devices(database.jdbi(), secrets, securityEvents, systemClock);
@@ -194,7 +195,7 @@ public final class App implements AutoCloseable {
             notifications.start();
             log.info("mqcgm listening on {}:{}", config.host(), http.port());
             return new App(database, http, health, accounts, apiTokens, readings, devices, outbound, jobs,
-                    List.of(readingRoutes, notifications), consents);
+                    List.of(readingRoutes, readingEvents, notifications), consents);
         } catch (RuntimeException e) {
             database.close();
             throw e;

@@ -58,7 +58,7 @@ public final class DayBlockCodec {
         out.write(VERSION);
         out.varint(r.size());
         if (r.isEmpty()) {
-            return compress(out.toByteArray());
+            return pack(out.toByteArray());
         }
         int columns = 0;
         Map<String, Integer> sources = new LinkedHashMap<>();
@@ -129,12 +129,12 @@ public final class DayBlockCodec {
                 out.varint(x.source() == null ? 0 : sources.get(x.source()) + 1);
             }
         }
-        return compress(out.toByteArray());
+        return pack(out.toByteArray());
     }
 
     /** Decodes a block; readings come back sorted by time. */
     public static List<Reading> decode(byte[] block) {
-        In in = new In(decompress(block));
+        In in = new In(unpack(block));
         int version = in.read();
         if (version != VERSION) {
             throw new IllegalArgumentException("unknown block version " + version);
@@ -228,6 +228,40 @@ public final class DayBlockCodec {
 
     private static long unzig(long v) {
         return (v >>> 1) ^ -(v & 1);
+    }
+
+    /** Blocks shorter than this are stored as they are: DEFLATE would only add its set-up cost and bytes. */
+    static final int COMPRESS_FROM = 96;
+    private static final int STORED = 0;
+    private static final int DEFLATED = 1;
+
+    /** One leading byte says how the rest is stored: as is (small blocks, e.g. one recent reading) or deflated. */
+    private static byte[] pack(byte[] raw) {
+        byte[] body = raw;
+        int how = STORED;
+        if (raw.length >= COMPRESS_FROM) {
+            byte[] deflated = compress(raw);
+            if (deflated.length < raw.length) {
+                body = deflated;
+                how = DEFLATED;
+            }
+        }
+        byte[] out = new byte[body.length + 1];
+        out[0] = (byte) how;
+        System.arraycopy(body, 0, out, 1, body.length);
+        return out;
+    }
+
+    private static byte[] unpack(byte[] block) {
+        if (block.length == 0) {
+            throw new IllegalArgumentException("empty block");
+        }
+        byte[] body = java.util.Arrays.copyOfRange(block, 1, block.length);
+        return switch (block[0]) {
+            case STORED -> body;
+            case DEFLATED -> decompress(body);
+            default -> throw new IllegalArgumentException("unknown block format " + block[0]);
+        };
     }
 
     private static byte[] compress(byte[] raw) {

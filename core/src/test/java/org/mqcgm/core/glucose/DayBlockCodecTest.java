@@ -87,6 +87,22 @@ class DayBlockCodecTest {
     }
 
     @Test
+    void aSingleReadingIsStoredAsIsAndStillRoundTrips() {
+        List<Reading> one = List.of(new Reading(java.time.Instant.parse("2026-11-26T08:05:00Z"),
+                java.time.ZoneOffset.ofHours(8), 123));
+        byte[] block = DayBlockCodec.encode(one);
+        // Stored, not deflated: one format byte and a few bytes of reading, no DEFLATE set-up per upload.
+        assertThat(block[0]).isZero();
+        assertThat(block.length).isLessThan(16);
+        assertThat(DayBlockCodec.decode(block)).isEqualTo(one);
+        // A whole day is deflated.
+        assertThat(DayBlockCodec.encode(simulatedDay(300))[0]).isEqualTo((byte) 1);
+        byte[] truncated = java.util.Arrays.copyOf(block, block.length - 2);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DayBlockCodec.decode(truncated))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void corruptBlocksFailCleanlyNeverWithAWrongReading() {
         byte[] block = DayBlockCodec.encode(simulatedDay(300));
         Random rnd = new Random(7);

@@ -16,13 +16,15 @@ import org.mqcgm.server.platform.consent.Consents;
 /**
  * The consent ledger: an append-only list of grants and withdrawals (who, which purpose, when, through which
  * channel, under which policy version). The current state of a purpose is its latest event; earlier events stay
- * as the record of what was allowed when (PR-67). Answers are cached briefly and dropped on every change here.
+ * as the record of what was allowed when (PR-67). Answers are cached briefly and dropped on every change, on every node (NOTIFY).
  */
 public final class ConsentLedger implements Consents {
 
     /** One entry of the ledger. */
     public record Event(Instant at, Purpose purpose, boolean granted, String channel) {
     }
+
+    static final String CHANNEL = "mqcgm_consent_changed";
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -63,7 +65,13 @@ public final class ConsentLedger implements Consents {
                 .bind("channel", channel)
                 .bind("version", PrivacyRoutes.POLICY_VERSION)
                 .execute();
+        org.mqcgm.server.platform.db.Notifications.send(h, CHANNEL, owner + "/" + purpose.id());
         cache.invalidate(owner + "/" + purpose.id());
+    }
+
+    /** A change on any node (a withdrawal above all) takes effect on this node's cache at once. */
+    public void listen(org.mqcgm.server.platform.db.Notifications notifications) {
+        notifications.on(CHANNEL, cache::invalidate, cache::invalidateAll);
     }
 
     /** The owner's ledger, newest first. */

@@ -317,6 +317,14 @@ class GlucoseApiTest {
         assertThat(ended.path("end").asText()).isEqualTo("2026-11-09T08:00:00Z");
         assertThat(ended.path("endReason").asText()).isEqualTo("failed");
         assertThat(get(token, "/api/v1/sensors").body()).contains("MQ2-00042").contains("MQ CGM 2");
+        // Calibrations: a finger-stick value given to the sensor, in range, listed back.
+        HttpResponse<String> calibration = http.postJson("/api/v1/calibrations", "{\"time\":\"2026-11-02T07:00:00+08:00\","
+                + "\"mgdl\":104,\"device\":\"meter\"}", "Authorization", "Bearer " + token);
+        assertThat(calibration.statusCode()).as(calibration.body()).isEqualTo(201);
+        assertThat(http.postJson("/api/v1/calibrations", "{\"time\":\"2026-11-02T07:00:00+08:00\",\"mgdl\":19}",
+                "Authorization", "Bearer " + token).statusCode()).isEqualTo(422);
+        assertThat(get(token, "/api/v1/calibrations?from=2026-11-01T00:00:00Z&to=2026-11-03T00:00:00Z").body())
+                .contains("\"mgdl\":104").contains("2026-11-01T23:00:00Z");
         // Serial numbers identify a device: encrypted at rest.
         String atRest = app.sql().withHandle(h -> h.createQuery("select encode(serial_enc, 'escape') from sensor")
                 .mapTo(String.class).list().toString());

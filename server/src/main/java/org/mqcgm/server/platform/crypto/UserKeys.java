@@ -48,7 +48,7 @@ public final class UserKeys {
                     .bind("owner", ownerId)
                     .bind("wrapped", wrapped)
                     .execute();
-            cache.put(ownerId, keyset.getPrimitive(RegistryConfiguration.get(), Aead.class));
+            cache.put(ownerId, primitive(keyset));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot create data key", e);
         }
@@ -108,12 +108,17 @@ public final class UserKeys {
                 .orElseThrow(() -> new KeyDestroyedException(ownerId)));
         try {
             KeysetHandle keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, master.aead(), bytes(ownerId));
-            Aead aead = keyset.getPrimitive(RegistryConfiguration.get(), Aead.class);
+            Aead aead = primitive(keyset);
             cache.put(ownerId, aead);
             return aead;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot unwrap the data key of a user (wrong master key?)", e);
         }
+    }
+
+    /** The primitive used for a user's keyset (public for the encryption benchmark). */
+    public static Aead primitive(KeysetHandle keyset) throws GeneralSecurityException {
+        return SharedRandomAead.of(keyset, keyset.getPrimitive(RegistryConfiguration.get(), Aead.class));
     }
 
     private static byte[] associatedData(UUID ownerId, String context) {
