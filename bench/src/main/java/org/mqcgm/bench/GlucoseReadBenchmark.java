@@ -98,7 +98,7 @@ public class GlucoseReadBenchmark {
         }
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ninetyDaysRequest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
-                        + "/api/v1/readings?from=" + now.minus(Duration.ofDays(90)) + "&to=" + now.plusSeconds(1)))
+                        + "/api/v1/readings?from=" + now.minus(Duration.ofDays(90)).plusSeconds(1) + "&to=" + now.plusSeconds(1)))
                 .header("Authorization", "Bearer " + token).build();
         if (ninetyDays().size() != 90 * 288) {
             throw new IllegalStateException("expected " + 90 * 288 + " readings");
