@@ -1,20 +1,11 @@
 package org.mqcgm.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.util.EnumSet;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.mqcgm.server.App;
 import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.accounts.PasswordHasher;
-import org.mqcgm.server.platform.crypto.MasterKey;
-import org.mqcgm.server.platform.db.LocalPostgres;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
-import org.mqcgm.server.platform.web.Language;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -60,29 +51,20 @@ public class AccountsBenchmark {
     /** A running server over an embedded PostgreSQL with one account and one token. */
     @State(org.openjdk.jmh.annotations.Scope.Benchmark)
     public static class Server {
-        LocalPostgres postgres;
+        BenchServer server;
         App app;
         String token;
 
         @Setup(Level.Trial)
-        public void setUp() throws Exception {
-            postgres = LocalPostgres.startTemporary();
-            Path dir = Files.createTempDirectory("mqcgm-bench-");
-            Path key = dir.resolve("master-key.json");
-            MasterKey.generate(key);
-            app = App.start(new ServerConfig(postgres.jdbcUrl(), postgres.user(), postgres.password(), 4, key,
-                    "127.0.0.1", 0, 1_000_000, new ServerConfig.Argon2Cost(1024, 1, 1), Duration.ofHours(1),
-                    Duration.ofDays(1), null, dir.resolve("outbox"), "http://localhost"), Clock.systemUTC());
-            UUID id = app.accounts().createVerified("bench@example.org", "granite willow harbor seven", "UTC",
-                    Language.EN);
-            app.consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "bench");
-            token = app.apiTokens().create(id, "bench", EnumSet.allOf(Scope.class));
+        public void setUp() {
+            server = BenchServer.start(4);
+            app = server.app;
+            token = server.wearer("bench@example.org", java.time.ZoneOffset.UTC).token();
         }
 
         @TearDown(Level.Trial)
         public void tearDown() {
-            app.close();
-            postgres.close();
+            server.close();
         }
     }
 

@@ -4,28 +4,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.core.simulation.GlucoseTrace;
 import org.mqcgm.server.App;
-import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.glucose.ReadingStore;
-import org.mqcgm.server.platform.consent.Consents;
-import org.mqcgm.server.platform.crypto.MasterKey;
-import org.mqcgm.server.platform.db.LocalPostgres;
 import org.mqcgm.server.platform.security.Scope;
-import org.mqcgm.server.platform.web.Language;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -60,8 +51,7 @@ public class GlucoseReadBenchmark {
 
     static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
 
-    LocalPostgres postgres;
-    App app;
+    BenchServer server;
     ReadingStore store;
     UUID owner;
     Instant now;
@@ -70,34 +60,27 @@ public class GlucoseReadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        postgres = LocalPostgres.startTemporary();
-        Path dir = Files.createTempDirectory("mqcgm-bench-");
-        Path key = dir.resolve("master-key.json");
-        MasterKey.generate(key);
-        app = App.start(new ServerConfig(postgres.jdbcUrl(), postgres.user(), postgres.password(), 8, key,
-                "127.0.0.1", 0, 8_000_000, new ServerConfig.Argon2Cost(1024, 1, 1), Duration.ofHours(1),
-                Duration.ofDays(1), null, dir.resolve("outbox"), "http://localhost"), Clock.systemUTC());
+        server = BenchServer.start(8);
+        App app = server.app;
         store = app.readings().store();
         now = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 300 * 300);
         String token = null;
         for (int u = 0; u <= 20; u++) {
-            UUID id = app.accounts().createVerified("wearer" + u + "@example.org", "granite willow harbor seven",
-                    ZONE.getId(), Language.EN);
-            app.consents().record(id, Consents.Purpose.HEALTH_DATA, true, "bench");
+            BenchServer.Wearer wearer = server.wearer("wearer" + u + "@example.org", ZONE);
             GlucoseTrace trace = new GlucoseTrace(u, ZONE);
             List<Reading> readings = new ArrayList<>();
             for (int i = 90 * 288 - 1; i >= 0; i--) {
                 Instant t = now.minus(Duration.ofMinutes(5L * i));
                 readings.add(new Reading(t, ZoneOffset.ofHours(8), trace.mgdlAt(t)));
             }
-            store.insert(id, readings);
+            store.insert(wearer.id(), readings);
             if (u == 10) {
-                owner = id;
-                token = app.apiTokens().create(id, "bench", EnumSet.allOf(Scope.class));
+                owner = wearer.id();
+                token = wearer.token();
             }
         }
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        ninetyDaysRequest = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
+        ninetyDaysRequest = HttpRequest.newBuilder(URI.create(server.baseUrl()
                         + "/api/v1/readings?from=" + now.minus(Duration.ofDays(90)).plusSeconds(1) + "&to=" + now.plusSeconds(1)))
                 .header("Authorization", "Bearer " + token).build();
         if (ninetyDays().size() != 90 * 288) {
@@ -107,8 +90,7 @@ public class GlucoseReadBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        app.close();
-        postgres.close();
+        server.close();
     }
 
     @Benchmark

@@ -5,23 +5,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Locale;
-import java.util.UUID;
 import org.mqcgm.core.simulation.GlucoseTrace;
-import org.mqcgm.server.App;
-import org.mqcgm.server.ServerConfig;
-import org.mqcgm.server.platform.crypto.MasterKey;
-import org.mqcgm.server.platform.db.LocalPostgres;
-import org.mqcgm.server.platform.security.Scope;
-import org.mqcgm.server.platform.web.Language;
 
 /**
  * Times the report endpoints over real HTTP: starts its own PostgreSQL (temporary) and server on a free loopback
@@ -45,35 +34,20 @@ public final class ReportTimer {
             throw new IllegalArgumentException("--json 1..10000, --pdf 1..1000");
         }
         ZoneId zone = ZoneId.of("Asia/Shanghai");
-        Path keyDir = Files.createTempDirectory("mqcgm-bench-key-");
-        Path key = keyDir.resolve("master-key.json");
-        MasterKey.generate(key);
-        try (LocalPostgres pg = LocalPostgres.startTemporary()) {
-            pg.createDatabaseIfAbsent("bench");
-            ServerConfig config = new ServerConfig(pg.jdbcUrl("bench"), pg.user(), pg.password(), 8, key,
-                    "127.0.0.1", 0, 5_000_000, new ServerConfig.Argon2Cost(1024, 1, 1), Duration.ofHours(1),
-                    Duration.ofHours(2), null, keyDir.resolve("outbox"), "http://localhost");
-            try (App app = App.start(config, Clock.systemUTC())) {
-                String base = "http://127.0.0.1:" + app.port();
-                UUID id = app.accounts().createVerified("bench@example.org", "granite willow harbor seven", zone.getId(),
-                        Language.EN);
-                app.consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "bench");
-                String auth = "Bearer " + app.apiTokens().create(id, "bench", EnumSet.allOf(Scope.class));
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                int stored = upload(http, base, auth, zone);
-                // The 90 local days ending today.
-                String today = Instant.now().atZone(zone).toLocalDate().toString();
-                String from = Instant.now().atZone(zone).toLocalDate().minusDays(89).toString();
-                String query = "?from=" + from + "&to=" + today;
-                System.out.printf(Locale.ROOT, "report timer: %d readings stored, period %s .. %s (90 days), %s%n",
-                        stored, from, today, base);
-                time(http, URI.create(base + "/api/v1/reports" + query), auth, "report JSON, 90 days", jsonRuns);
-                time(http, URI.create(base + "/api/v1/reports/agp.pdf" + query), auth, "AGP PDF, 90 days", pdfRuns);
-                time(http, URI.create(base + "/api/v1/reports/agp.pdf"), auth, "AGP PDF, 14 days", pdfRuns);
-            }
-        } finally {
-            Files.deleteIfExists(key);
-            Files.deleteIfExists(keyDir);
+        try (BenchServer server = BenchServer.start(8)) {
+            String base = server.baseUrl();
+            String auth = server.wearer("bench@example.org", zone).bearer();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            int stored = upload(http, base, auth, zone);
+            // The 90 local days ending today.
+            String today = Instant.now().atZone(zone).toLocalDate().toString();
+            String from = Instant.now().atZone(zone).toLocalDate().minusDays(89).toString();
+            String query = "?from=" + from + "&to=" + today;
+            System.out.printf(Locale.ROOT, "report timer: %d readings stored, period %s .. %s (90 days), %s%n",
+                    stored, from, today, base);
+            time(http, URI.create(base + "/api/v1/reports" + query), auth, "report JSON, 90 days", jsonRuns);
+            time(http, URI.create(base + "/api/v1/reports/agp.pdf" + query), auth, "AGP PDF, 90 days", pdfRuns);
+            time(http, URI.create(base + "/api/v1/reports/agp.pdf"), auth, "AGP PDF, 14 days", pdfRuns);
         }
     }
 

@@ -5,31 +5,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.mqcgm.core.simulation.GlucoseTrace;
-import org.mqcgm.server.App;
-import org.mqcgm.server.ServerConfig;
-import org.mqcgm.server.platform.consent.Consents;
-import org.mqcgm.server.platform.crypto.MasterKey;
-import org.mqcgm.server.platform.db.LocalPostgres;
-import org.mqcgm.server.platform.security.Scope;
-import org.mqcgm.server.platform.web.Language;
 import org.postgresql.PGConnection;
 
 /**
@@ -62,84 +51,69 @@ public final class StorageBenchmark {
         if (rounds < 1 || rounds > 20) {
             throw new IllegalArgumentException("--rounds 1..20");
         }
-        Path keyDir = Files.createTempDirectory("mqcgm-bench-key-");
-        Path key = keyDir.resolve("master-key.json");
-        MasterKey.generate(key);
-        try (LocalPostgres pg = LocalPostgres.startTemporary()) {
-            pg.createDatabaseIfAbsent("bench");
-            String url = pg.jdbcUrl("bench");
-            ServerConfig config = new ServerConfig(url, pg.user(), pg.password(), 8, key, "127.0.0.1", 0, 8_000_000,
-                    new ServerConfig.Argon2Cost(1024, 1, 1), Duration.ofHours(1), Duration.ofHours(2), null,
-                    keyDir.resolve("outbox"), "http://localhost");
-            try (App app = App.start(config, Clock.systemUTC());
-                 Connection sql = DriverManager.getConnection(url, pg.user(), pg.password())) {
-                try (Statement st = sql.createStatement()) {
-                    st.execute("""
-                            create table plain_reading (owner_id uuid not null, time timestamptz not null,
-                                utc_offset int not null, mgdl smallint not null, primary key (owner_id, time))""");
-                }
-                String base = "http://127.0.0.1:" + app.port();
-                HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-                Instant end = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 300 * 300);
+        try (BenchServer server = BenchServer.start(8);
+             Connection sql = DriverManager.getConnection(server.jdbcUrl, server.postgres.user(),
+                     server.postgres.password())) {
+            try (Statement st = sql.createStatement()) {
+                st.execute("""
+                        create table plain_reading (owner_id uuid not null, time timestamptz not null,
+                            utc_offset int not null, mgdl smallint not null, primary key (owner_id, time))""");
+            }
+            String base = server.baseUrl();
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            Instant end = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 300 * 300);
 
-                // Warm-up (not counted): the JIT compiles the ingest path as a long-running server would have.
-                {
-                    List<Instant> times = times(end, Duration.ofMinutes(5), 365 * 288);
-                    timeApi(http, base, "Bearer " + user(app, "warmup@example.org"), jsonBatches(times), times.size());
-                    timeCopy(sql, csv(UUID.randomUUID(), times));
-                    try (Statement st = sql.createStatement()) {
-                        st.execute("truncate plain_reading");
-                        st.execute("truncate glucose_day, glucose_recent");
-                    }
-                }
-                System.out.printf(Locale.ROOT, "Bulk import of one year of 5-minute readings (%,d), %d rounds%n",
-                        365 * 288, rounds);
-                long[] api = new long[rounds];
-                long[] copy = new long[rounds];
-                for (int round = 0; round < rounds; round++) {
-                    List<Instant> times = times(end, Duration.ofMinutes(5), 365 * 288);
-                    String auth = "Bearer " + user(app, "import" + round + "@example.org");
-                    List<String> bodies = jsonBatches(times);
-                    String csv = csv(UUID.randomUUID(), times);
-                    // Alternate which goes first, so that neither always meets a warmer cache.
-                    if (round % 2 == 0) {
-                        api[round] = timeApi(http, base, auth, bodies, times.size());
-                        copy[round] = timeCopy(sql, csv);
-                    } else {
-                        copy[round] = timeCopy(sql, csv);
-                        api[round] = timeApi(http, base, auth, bodies, times.size());
-                    }
-                    System.out.printf(Locale.ROOT, "  round %d: API %,.0f readings/s, COPY %,.0f readings/s%n", round + 1,
-                            rate(times.size(), api[round]), rate(times.size(), copy[round]));
-                }
-                double apiRate = rate(365 * 288, median(api));
-                double copyRate = rate(365 * 288, median(copy));
-                System.out.printf(Locale.ROOT, "  median: API %,.0f readings/s (%.2f s), COPY %,.0f readings/s (%.2f s),"
-                                + " API/COPY = %.0f %%%n", apiRate, median(api) / 1e9, copyRate, median(copy) / 1e9,
-                        100 * apiRate / copyRate);
-                long stored = (long) rounds * 365 * 288;
-                sizes(sql, "5-minute readings", stored, stored);
-
-                // One year of 1-minute readings, once, for the bytes per reading of dense data.
+            // Warm-up (not counted): the JIT compiles the ingest path as a long-running server would have.
+            {
+                List<Instant> times = times(end, Duration.ofMinutes(5), 365 * 288);
+                timeApi(http, base, server.wearer("warmup@example.org", ZONE).bearer(), jsonBatches(times), times.size());
+                timeCopy(sql, csv(UUID.randomUUID(), times));
                 try (Statement st = sql.createStatement()) {
                     st.execute("truncate plain_reading");
                     st.execute("truncate glucose_day, glucose_recent");
                 }
-                List<Instant> minutes = times(end, Duration.ofMinutes(1), 365 * 1440);
-                String auth = "Bearer " + user(app, "dense@example.org");
-                long apiNanos = timeApi(http, base, auth, jsonBatches(minutes), minutes.size());
-                long copyNanos = timeCopy(sql, csv(UUID.randomUUID(), minutes));
-                System.out.printf(Locale.ROOT, "%nOne year of 1-minute readings (%,d): API %,.0f readings/s, COPY %,.0f"
-                        + " readings/s%n", minutes.size(), rate(minutes.size(), apiNanos), rate(minutes.size(), copyNanos));
-                sizes(sql, "1-minute readings", minutes.size(), minutes.size());
             }
-        }
-    }
+            System.out.printf(Locale.ROOT, "Bulk import of one year of 5-minute readings (%,d), %d rounds%n",
+                    365 * 288, rounds);
+            long[] api = new long[rounds];
+            long[] copy = new long[rounds];
+            for (int round = 0; round < rounds; round++) {
+                List<Instant> times = times(end, Duration.ofMinutes(5), 365 * 288);
+                String auth = server.wearer("import" + round + "@example.org", ZONE).bearer();
+                List<String> bodies = jsonBatches(times);
+                String csv = csv(UUID.randomUUID(), times);
+                // Alternate which goes first, so that neither always meets a warmer cache.
+                if (round % 2 == 0) {
+                    api[round] = timeApi(http, base, auth, bodies, times.size());
+                    copy[round] = timeCopy(sql, csv);
+                } else {
+                    copy[round] = timeCopy(sql, csv);
+                    api[round] = timeApi(http, base, auth, bodies, times.size());
+                }
+                System.out.printf(Locale.ROOT, "  round %d: API %,.0f readings/s, COPY %,.0f readings/s%n", round + 1,
+                        rate(times.size(), api[round]), rate(times.size(), copy[round]));
+            }
+            double apiRate = rate(365 * 288, median(api));
+            double copyRate = rate(365 * 288, median(copy));
+            System.out.printf(Locale.ROOT, "  median: API %,.0f readings/s (%.2f s), COPY %,.0f readings/s (%.2f s),"
+                            + " API/COPY = %.0f %%%n", apiRate, median(api) / 1e9, copyRate, median(copy) / 1e9,
+                    100 * apiRate / copyRate);
+            long stored = (long) rounds * 365 * 288;
+            sizes(sql, "5-minute readings", stored, stored);
 
-    private static String user(App app, String email) {
-        UUID id = app.accounts().createVerified(email, "granite willow harbor seven", ZONE.getId(), Language.EN);
-        app.consents().record(id, Consents.Purpose.HEALTH_DATA, true, "bench");
-        return app.apiTokens().create(id, "bench", EnumSet.allOf(Scope.class));
+            // One year of 1-minute readings, once, for the bytes per reading of dense data.
+            try (Statement st = sql.createStatement()) {
+                st.execute("truncate plain_reading");
+                st.execute("truncate glucose_day, glucose_recent");
+            }
+            List<Instant> minutes = times(end, Duration.ofMinutes(1), 365 * 1440);
+            String auth = server.wearer("dense@example.org", ZONE).bearer();
+            long apiNanos = timeApi(http, base, auth, jsonBatches(minutes), minutes.size());
+            long copyNanos = timeCopy(sql, csv(UUID.randomUUID(), minutes));
+            System.out.printf(Locale.ROOT, "%nOne year of 1-minute readings (%,d): API %,.0f readings/s, COPY %,.0f"
+                    + " readings/s%n", minutes.size(), rate(minutes.size(), apiNanos), rate(minutes.size(), copyNanos));
+            sizes(sql, "1-minute readings", minutes.size(), minutes.size());
+        }
     }
 
     private static List<Instant> times(Instant end, Duration step, int n) {
