@@ -3,7 +3,9 @@
 -- compressed block (DayBlockCodec), encrypted with the owner's key. A year of data is 365 rows, a 90-day read
 -- touches 90 rows, and destroying the owner's key shreds all of it.
 
-drop table glucose_reading;
+-- Readings stored by V1 in plain rows are kept aside, to be re-stored encrypted by the server at its next start
+-- (ReadingStore.adoptV1Readings: it needs the owners' keys, which SQL does not have), then this table is dropped.
+alter table glucose_reading rename to glucose_reading_v1;
 
 create table glucose_recent (
     owner_id  uuid not null references account (id) on delete cascade,

@@ -161,6 +161,7 @@ public final class App implements AutoCloseable {
             ReadingEvents readingEvents = new ReadingEvents(database.jdbi());
             readingEvents.listen(notifications);
             ReadingStore readingStore = new ReadingStore(database.jdbi(), userKeys, accountStore::timeZone, dataClock);
+            readingStore.adoptV1Readings();
             Annotations annotations = new Annotations(database.jdbi(), userKeys, systemClock);
             Readings readings = new Readings(readingStore, dataClock, consents, readingEvents, database.jdbi(), mapper,
                     annotations);

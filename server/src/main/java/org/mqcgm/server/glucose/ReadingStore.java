@@ -388,6 +388,38 @@ public final class ReadingStore {
         return moved;
     }
 
+    /**
+     * Re-stores readings that V1 kept in plain rows ({@code glucose_reading_v1}, set aside by migration V3)
+     * encrypted in this store, owner by owner, then drops that table. Idempotent: after a crash half-way the next
+     * start stores what is missing and nothing twice. Returns how many readings were adopted.
+     */
+    public int adoptV1Readings() {
+        boolean present = jdbi.withHandle(h -> h.createQuery("select to_regclass('glucose_reading_v1') is not null")
+                .mapTo(Boolean.class).one());
+        if (!present) {
+            return 0;
+        }
+        List<UUID> owners = jdbi.withHandle(h -> h.createQuery("select distinct owner_id from glucose_reading_v1")
+                .mapTo(UUID.class).list());
+        int adopted = 0;
+        for (UUID owner : owners) {
+            List<Reading> readings = jdbi.withHandle(h -> h.createQuery("""
+                            select time, utc_offset_min, mgdl from glucose_reading_v1 where owner_id = :o order by time""")
+                    .bind("o", owner)
+                    .map((rs, ctx) -> new Reading(rs.getObject("time", OffsetDateTime.class).toInstant(),
+                            ZoneOffset.ofTotalSeconds(rs.getInt("utc_offset_min") * 60), rs.getInt("mgdl")))
+                    .list());
+            for (int i = 0; i < readings.size(); i += 10_000) {
+                adopted += insert(owner, readings.subList(i, Math.min(readings.size(), i + 10_000)));
+            }
+        }
+        jdbi.useHandle(h -> h.execute("drop table glucose_reading_v1"));
+        if (adopted > 0) {
+            log.info("re-stored {} readings of {} owners from the V1 table, encrypted", adopted, owners.size());
+        }
+        return adopted;
+    }
+
     /** Bytes the stored readings take: both tables with their indexes and TOAST. */
     public long storedBytes() {
         return jdbi.withHandle(h -> h.createQuery(

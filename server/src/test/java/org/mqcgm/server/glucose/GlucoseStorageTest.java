@@ -154,6 +154,36 @@ class GlucoseStorageTest {
     }
 
     @Test
+    void readingsOfTheV1PlainTableAreReStoredEncryptedAndTheTableDropped() {
+        UUID owner = app.newUser("upgrade@example.org");
+        // As migration V3 leaves a database that V1 and V2 filled: the plain rows set aside.
+        app.sql().useHandle(h -> {
+            h.execute("""
+                    create table glucose_reading_v1 (owner_id uuid not null references account (id) on delete cascade,
+                        time timestamptz not null, utc_offset_min smallint not null, mgdl smallint not null,
+                        primary key (owner_id, time))""");
+            h.execute("""
+                    insert into glucose_reading_v1
+                    select ?, t, 480, 100 + (extract(epoch from t)::bigint / 300) % 50
+                    from generate_series(?::timestamptz, ?::timestamptz, interval '5 minutes') t""",
+                    owner, NOW.minus(Duration.ofDays(5)).atOffset(ZoneOffset.UTC), NOW.minus(Duration.ofMinutes(5))
+                            .atOffset(ZoneOffset.UTC));
+        });
+        // One of them was already stored again (say, re-uploaded by the phone): not stored twice.
+        Reading again = new Reading(NOW.minus(Duration.ofMinutes(5)), ZoneOffset.ofHours(8),
+                100 + (int) ((NOW.minus(Duration.ofMinutes(5)).getEpochSecond() / 300) % 50));
+        assertThat(store.insert(owner, List.of(again))).isEqualTo(1);
+        int expected = 5 * 288;
+        assertThat(store.adoptV1Readings()).isEqualTo(expected - 1);
+        List<Reading> stored = store.range(owner, NOW.minus(Duration.ofDays(6)), NOW);
+        assertThat(stored).hasSize(expected).contains(again);
+        assertThat(stored).allSatisfy(r -> assertThat(r.offset()).isEqualTo(ZoneOffset.ofHours(8)));
+        assertThat(app.sql().withHandle(h -> h.createQuery("select to_regclass('glucose_reading_v1') is null")
+                .mapTo(Boolean.class).one())).isTrue();
+        assertThat(store.adoptV1Readings()).isZero();
+    }
+
+    @Test
     void localDaysFollowDaylightSavingTime() {
         UUID owner = app.newUser("dst@example.org"); // Europe/Berlin
         ZoneId berlin = ZoneId.of("Europe/Berlin");
