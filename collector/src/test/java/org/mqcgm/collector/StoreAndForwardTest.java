@@ -136,6 +136,27 @@ class StoreAndForwardTest {
     }
 
     @Test
+    @Tag("PR-17")
+    void sensorFlagsAndResultsBeyondTheSensorsRangeArriveAsStatusAndMarkers() throws Exception {
+        String token = app.newUserToken("flags@example.org");
+        MqcgmApiTarget api = new MqcgmApiTarget(URI.create(app.url()), token);
+        ZoneOffset plus8 = ZoneOffset.ofHours(8);
+        // Battery low (0x20 octet bit 1) and calibration required (Cal/Temp bit 3); then below and above the
+        // range the sensor can measure (result octet bits 6 and 7), reported at its limits.
+        List<JournalEntry> entries = List.of(
+                new JournalEntry(0, START, 0, START, plus8, 150, 0x02, 0x08, 0, true),
+                new JournalEntry(0, START, 5, START.plus(Duration.ofMinutes(5)), plus8, 39, 0, 0, 0x40, true),
+                new JournalEntry(0, START, 10, START.plus(Duration.ofMinutes(10)), plus8, 401, 0, 0, 0x80, true));
+        UploadTarget.Outcome outcome = api.upload(entries);
+        assertThat(outcome.accepted()).isEqualTo(3);
+        var r = new org.mqcgm.server.testing.Http(app.url()).get("/api/v1/readings?from=" + START.minusSeconds(60)
+                + "&to=" + START.plus(Duration.ofHours(1)), "Authorization", "Bearer " + token);
+        assertThat(r.body()).contains("\"mgdl\":150,\"status\":2050}")
+                .contains("\"mgdl\":39,\"marker\":\"low\",\"status\":4194304}")
+                .contains("\"mgdl\":401,\"marker\":\"high\",\"status\":8388608}");
+    }
+
+    @Test
     void aWrongTokenIsRetriedNotDroppedAndAServerOutageLosesNothing() throws Exception {
         String token = app.newUserToken("outage@example.org");
         CollectorMetrics metrics = new CollectorMetrics();

@@ -41,11 +41,38 @@ public final class MqcgmApiTarget implements UploadTarget {
         return "mqcgm";
     }
 
+    /** Bits 6 and 7 of the result octet (flag 0x80): below / above what the sensor can measure. */
+    private static final int BELOW_DEVICE_RANGE = 1 << 6;
+    private static final int ABOVE_DEVICE_RANGE = 1 << 7;
+
+    /**
+     * One reading of the API: its local time, the value — or, when the sensor says the result is beyond what it can
+     * measure, a Low/High marker with the value as the sensor's limit — and the sensor status annunciation as one
+     * 24-bit {@code status}: bits 0–7 the 0x20 octet (session stopped, battery low, …), 8–15 Cal/Temp, 16–23 the
+     * result octet (the numbering of nRF Toolbox; absent octets are 0).
+     */
+    static void reading(com.fasterxml.jackson.databind.node.ObjectNode out, JournalEntry e) {
+        out.put("time", ISO.format(e.localTime()));
+        int result = Math.max(0, e.status());
+        int limit = Math.clamp(e.mgdl(), 20, 600);
+        if ((result & BELOW_DEVICE_RANGE) != 0) {
+            out.put("marker", "low").put("limit", limit);
+        } else if ((result & ABOVE_DEVICE_RANGE) != 0) {
+            out.put("marker", "high").put("limit", limit);
+        } else {
+            out.put("mgdl", e.mgdl());
+        }
+        int status = Math.max(0, e.warning()) | Math.max(0, e.calTemp()) << 8 | result << 16;
+        if (status != 0) {
+            out.put("status", status);
+        }
+    }
+
     @Override
     public Outcome upload(List<JournalEntry> batch) throws IOException, InterruptedException {
         ArrayNode body = JSON.createArrayNode();
         for (JournalEntry e : batch) {
-            body.addObject().put("time", ISO.format(e.localTime())).put("mgdl", e.mgdl());
+            reading(body.addObject(), e);
         }
         HttpRequest request = HttpRequest.newBuilder(endpoint)
                 .timeout(Duration.ofSeconds(30))

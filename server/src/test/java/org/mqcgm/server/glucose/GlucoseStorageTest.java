@@ -178,8 +178,9 @@ class GlucoseStorageTest {
         List<Reading> stored = store.range(owner, NOW.minus(Duration.ofDays(6)), NOW);
         assertThat(stored).hasSize(expected).contains(again);
         assertThat(stored).allSatisfy(r -> assertThat(r.offset()).isEqualTo(ZoneOffset.ofHours(8)));
-        assertThat(app.sql().withHandle(h -> h.createQuery("select to_regclass('glucose_reading_v1') is null")
-                .mapTo(Boolean.class).one())).isTrue();
+        boolean dropped = app.sql().withHandle(h -> h.createQuery("select to_regclass('glucose_reading_v1') is null")
+                .mapTo(Boolean.class).one());
+        assertThat(dropped).isTrue();
         assertThat(store.adoptV1Readings()).isZero();
     }
 
