@@ -100,7 +100,7 @@ public record AmbulatoryGlucoseProfile(int gridDt0Minutes, List<Bin> grid, List<
         for (int b = 0; b < nBins; b++) {
             int from = start[b];
             int to = start[b + 1];
-            Arrays.sort(flat, from, to);
+            RNumerics.sort(flat, from, to);
             out.add(new Bin(b * minutesPerBin, to - from,
                     RNumerics.quantileType7(flat, from, to, PROBS[0]),
                     RNumerics.quantileType7(flat, from, to, PROBS[1]),

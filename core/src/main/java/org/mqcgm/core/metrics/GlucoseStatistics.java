@@ -48,7 +48,7 @@ public record GlucoseStatistics(int readings, double meanMgdl, double medianMgdl
         double m = RNumerics.mean(g);
         double s = RNumerics.sampleSd(g);
         double[] sorted = Arrays.copyOf(g, n);
-        Arrays.sort(sorted);
+        RNumerics.sort(sorted, 0, n);
         double median = RNumerics.medianOfSorted(sorted, 0, n);
         double meanMmol = m / GlucoseUnit.MGDL_PER_MMOLL;
         double ms = m + s;
