@@ -104,7 +104,8 @@ public final class Readings {
             }
         }
         int rejectedCount = rejected;
-        Outcome outcome = jdbi.inTransaction(h -> {
+        Outcome outcome = idempotency.isEmpty() ? storeWithoutKey(ownerId, valid, atomic, rejectedCount, errors)
+                : jdbi.inTransaction(h -> {
             if (idempotency.isPresent()) {
                 Optional<Outcome> earlier = replay(h, ownerId, idempotency.get());
                 if (earlier.isPresent()) {
@@ -127,6 +128,16 @@ public final class Readings {
             events.published(ownerId);
         }
         return outcome;
+    }
+
+    /** Without an Idempotency-Key there is nothing to remember: the store picks its own transaction. */
+    private Outcome storeWithoutKey(UUID ownerId, List<Reading> valid, boolean atomic, int rejected,
+                                    List<Problem.FieldError> errors) {
+        if (atomic && rejected > 0) {
+            return new Outcome(0, 0, rejected, errors, false);
+        }
+        int inserted = store.insert(ownerId, valid);
+        return new Outcome(inserted, valid.size() - inserted, rejected, errors, false);
     }
 
     /** Stores readings produced inside the server (the demo's simulated sensor). */
