@@ -25,7 +25,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mqcgm.core.simulation.GlucoseTrace;
 import org.mqcgm.server.platform.security.Scope;
-import org.mqcgm.server.platform.web.Language;
 import org.mqcgm.server.testing.TestApp;
 
 /**
@@ -48,8 +47,7 @@ class ReportInBrowserTest {
         Files.createDirectories(SHOTS);
         app = TestApp.start();
         browser = new Browser();
-        UUID id = app.app().accounts().createVerified(EMAIL, PASSWORD, ZONE.getId(), Language.EN);
-        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
+        UUID id = app.newUser(EMAIL, PASSWORD, ZONE);
         token = app.app().apiTokens().create(id, "uploader", EnumSet.allOf(Scope.class));
         uploadFourteenDays();
     }

@@ -6,8 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -57,7 +55,7 @@ public final class GlucoseApiRoutes {
         routes.post("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE), ctx -> {
             // Another user's id is "not found" whatever the body says.
             annotations.find(owner(ctx), uuid(ctx)).orElseThrow(() -> new ProblemException(Problem.notFound()));
-            JsonNode body = object(ctx, Set.of("exclude"));
+            JsonNode body = json.readObject(ctx, Set.of("exclude"));
             if (!body.path("exclude").isBoolean()) {
                 throw invalid(new Problem.FieldError("$.exclude", "type", "must be true or false"));
             }
@@ -75,7 +73,7 @@ public final class GlucoseApiRoutes {
     }
 
     private void addSensor(Context ctx) {
-        JsonNode body = object(ctx, Set.of("model", "serial", "transmitterId"));
+        JsonNode body = json.readObject(ctx, Set.of("model", "serial", "transmitterId"));
         String model = text(body, "model", true, 80);
         String serial = text(body, "serial", false, 64);
         String transmitter = text(body, "transmitterId", false, 64);
@@ -86,7 +84,7 @@ public final class GlucoseApiRoutes {
         if (!sensors.ownsSensor(owner(ctx), uuid(ctx))) {
             throw new ProblemException(Problem.notFound());
         }
-        JsonNode body = object(ctx, Set.of("start", "warmUpMinutes", "lifetimeDays"));
+        JsonNode body = json.readObject(ctx, Set.of("start", "warmUpMinutes", "lifetimeDays"));
         Instant start = time(body, "start");
         long warm = whole(body, "warmUpMinutes", 0, 24 * 60, 60);
         long life = whole(body, "lifetimeDays", 1, 30, 14);
@@ -99,7 +97,7 @@ public final class GlucoseApiRoutes {
         if (!sensors.ownsSession(owner(ctx), uuid(ctx))) {
             throw new ProblemException(Problem.notFound());
         }
-        JsonNode body = object(ctx, Set.of("end", "reason"));
+        JsonNode body = json.readObject(ctx, Set.of("end", "reason"));
         String reason = text(body, "reason", true, 20);
         if (!Set.of("expired", "failed", "removed", "replaced", "other").contains(reason)) {
             throw invalid(new Problem.FieldError("$.reason", "one-of",
@@ -112,7 +110,7 @@ public final class GlucoseApiRoutes {
     }
 
     private void addCalibration(Context ctx) {
-        JsonNode body = object(ctx, Set.of("time", "mgdl", "device"));
+        JsonNode body = json.readObject(ctx, Set.of("time", "mgdl", "device"));
         Instant t = time(body, "time");
         int mgdl = (int) whole(body, "mgdl", Reading.MIN_MGDL, Reading.MAX_MGDL, -1);
         if (mgdl < 0) {
@@ -123,7 +121,7 @@ public final class GlucoseApiRoutes {
     }
 
     private void annotate(Context ctx) {
-        JsonNode body = object(ctx, Set.of("start", "end", "kind", "note", "exclude"));
+        JsonNode body = json.readObject(ctx, Set.of("start", "end", "kind", "note", "exclude"));
         Instant start = time(body, "start");
         Instant end = time(body, "end");
         if (end.isBefore(start)) {
@@ -148,26 +146,6 @@ public final class GlucoseApiRoutes {
         } catch (IllegalArgumentException e) {
             throw new ProblemException(Problem.notFound());
         }
-    }
-
-    private JsonNode object(Context ctx, Set<String> fields) {
-        JsonNode body = json.readTree(ctx);
-        if (!body.isObject()) {
-            throw new ProblemException(Problem.badRequest("The body must be a JSON object.",
-                    new Problem.FieldError("$", "type", "must be an object")));
-        }
-        List<Problem.FieldError> unknown = new ArrayList<>();
-        for (Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!fields.contains(f)) {
-                unknown.add(new Problem.FieldError("$." + f, "unknown-field", "is not an accepted field"));
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new ProblemException(Problem.badRequest("The body has fields this endpoint does not accept.",
-                    unknown.toArray(Problem.FieldError[]::new)));
-        }
-        return body;
     }
 
     private static ProblemException invalid(Problem.FieldError e) {

@@ -8,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +18,7 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
 import org.mqcgm.core.glucose.DayBlockCodec;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.server.platform.crypto.UserKeys;
@@ -81,34 +81,34 @@ public final class ReadingStore {
         sorted.sort(null);
         Instant horizon = dataClock.instant().minus(RECENT);
         List<Reading> recent = new ArrayList<>();
-        Map<LocalDate, List<Reading>> old = new TreeMap<>();
-        ZoneId zone = null;
-        LocalDate day = null;
-        Instant dayEnd = Instant.MIN;
-        List<Reading> dayList = null;
+        List<Reading> old = new ArrayList<>();
         long previous = Long.MIN_VALUE;
         for (Reading r : sorted) {
             long second = r.time().getEpochSecond();
-            if (second == previous) {
-                continue;
+            if (second != previous) {
+                (r.time().isBefore(horizon) ? old : recent).add(r);
             }
             previous = second;
-            if (!r.time().isBefore(horizon)) {
-                recent.add(r);
-                continue;
-            }
-            if (zone == null) {
-                zone = zones.apply(ownerId);
-            }
-            if (day == null || !r.time().isBefore(dayEnd)) {
+        }
+        Map<LocalDate, List<Reading>> byDay = old.isEmpty() ? Map.of() : byLocalDay(old, zones.apply(ownerId));
+        return insertRecent(h, ownerId, recent) + mergeIntoDays(h, ownerId, byDay, true);
+    }
+
+    /** Readings sorted by time, grouped by their local day in {@code zone} (the days of the blocks). */
+    private static Map<LocalDate, List<Reading>> byLocalDay(List<Reading> sorted, ZoneId zone) {
+        Map<LocalDate, List<Reading>> byDay = new TreeMap<>();
+        Instant dayEnd = Instant.MIN;
+        List<Reading> dayList = null;
+        for (Reading r : sorted) {
+            if (!r.time().isBefore(dayEnd)) {
                 // Sorted input: the local day changes only when the instant passes the next midnight.
-                day = r.time().atZone(zone).toLocalDate();
+                LocalDate day = r.time().atZone(zone).toLocalDate();
                 dayEnd = day.plusDays(1).atStartOfDay(zone).toInstant();
-                dayList = old.computeIfAbsent(day, d -> new ArrayList<>());
+                dayList = byDay.computeIfAbsent(day, d -> new ArrayList<>());
             }
             dayList.add(r);
         }
-        return insertRecent(h, ownerId, recent) + mergeIntoDays(h, ownerId, old, true);
+        return byDay;
     }
 
     private int insertRecent(Handle h, UUID ownerId, List<Reading> recent) {
@@ -173,17 +173,14 @@ public final class ReadingStore {
                 .bind("owner", ownerId).bind("fromDay", firstDay.minusDays(2)).bind("toDay", lastDay.plusDays(2))
                 .bind("first", first.atOffset(ZoneOffset.UTC)).bind("last", last.atOffset(ZoneOffset.UTC))
                 .bind("days", byDay.keySet().stream().map(LocalDate::toString).toArray(String[]::new))
-                .map((rs, ctx) -> {
-                    LocalDate day = rs.getObject("day", LocalDate.class);
-                    return Map.entry(day, decodeDay(ownerId, day, rs.getBytes("block")));
-                })
-                .forEach(e -> {
+                .map(dayBlocks(ownerId))
+                .forEach(block -> {
                     TreeMap<Long, Reading> m = new TreeMap<>();
-                    for (Reading r : e.getValue()) {
+                    for (Reading r : block.readings()) {
                         m.put(r.time().getEpochSecond(), r);
                         stored.add(r.time().getEpochSecond());
                     }
-                    blocks.put(e.getKey(), m);
+                    blocks.put(block.day(), m);
                 });
         if (checkRecent) {
             stored.addAll(recentInstants(h, ownerId, first, last));
@@ -263,12 +260,26 @@ public final class ReadingStore {
                 .execute();
     }
 
-    private List<Reading> decodeDay(UUID ownerId, LocalDate day, byte[] block) {
-        return DayBlockCodec.decode(keys.decrypt(ownerId, DAY_CONTEXT + day, block));
+    /** One day block, decrypted and decoded. */
+    private record DayBlock(LocalDate day, List<Reading> readings) {
     }
 
-    private Reading decodeRecent(UUID ownerId, long epochSecond, byte[] payload) {
-        return DayBlockCodec.decode(keys.decrypt(ownerId, READING_CONTEXT + epochSecond, payload)).get(0);
+    /** Maps a row of {@code select day, block from glucose_day}. */
+    private RowMapper<DayBlock> dayBlocks(UUID ownerId) {
+        return (rs, ctx) -> {
+            LocalDate day = rs.getObject("day", LocalDate.class);
+            return new DayBlock(day, DayBlockCodec.decode(keys.decrypt(ownerId, DAY_CONTEXT + day,
+                    rs.getBytes("block"))));
+        };
+    }
+
+    /** Maps a row of {@code select time, payload from glucose_recent}. */
+    private RowMapper<Reading> recentRows(UUID ownerId) {
+        return (rs, ctx) -> {
+            long second = rs.getObject("time", OffsetDateTime.class).toEpochSecond();
+            return DayBlockCodec.decode(keys.decrypt(ownerId, READING_CONTEXT + second, rs.getBytes("payload")))
+                    .get(0);
+        };
     }
 
     /** Readings with {@code from <= time < to}, oldest first. */
@@ -284,9 +295,9 @@ public final class ReadingStore {
                               and first_time < :to and last_time >= :from""")
                     .bind("owner", ownerId).bind("fromDay", fromDay).bind("toDay", toDay)
                     .bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
-                    .map((rs, ctx) -> decodeDay(ownerId, rs.getObject("day", LocalDate.class), rs.getBytes("block")))
-                    .forEach(day -> {
-                        for (Reading r : day) {
+                    .map(dayBlocks(ownerId))
+                    .forEach(block -> {
+                        for (Reading r : block.readings()) {
                             if (!r.time().isBefore(from) && r.time().isBefore(to)) {
                                 out.put(r.time().getEpochSecond(), r);
                             }
@@ -297,10 +308,7 @@ public final class ReadingStore {
                             where owner_id = :owner and time >= :from and time < :to""")
                     .bind("owner", ownerId)
                     .bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
-                    .map((rs, ctx) -> {
-                        long t = rs.getObject("time", OffsetDateTime.class).toEpochSecond();
-                        return decodeRecent(ownerId, t, rs.getBytes("payload"));
-                    })
+                    .map(recentRows(ownerId))
                     .forEach(r -> out.putIfAbsent(r.time().getEpochSecond(), r));
             return new ArrayList<>(out.values());
         });
@@ -313,8 +321,7 @@ public final class ReadingStore {
                             select time, payload from glucose_recent
                             where owner_id = :owner and time <= :t order by time desc limit 1""")
                     .bind("owner", ownerId).bind("t", notAfter.atOffset(ZoneOffset.UTC))
-                    .map((rs, ctx) -> decodeRecent(ownerId, rs.getObject("time", OffsetDateTime.class).toEpochSecond(),
-                            rs.getBytes("payload")))
+                    .map(recentRows(ownerId))
                     .findOne();
             if (recent.isPresent()) {
                 return recent;
@@ -323,9 +330,9 @@ public final class ReadingStore {
                             select day, block from glucose_day where owner_id = :owner and first_time <= :t
                             order by day desc limit 1""")
                     .bind("owner", ownerId).bind("t", notAfter.atOffset(ZoneOffset.UTC))
-                    .map((rs, ctx) -> decodeDay(ownerId, rs.getObject("day", LocalDate.class), rs.getBytes("block")))
+                    .map(dayBlocks(ownerId))
                     .findOne()
-                    .flatMap(day -> day.stream().filter(r -> !r.time().isAfter(notAfter)).reduce((a, b) -> b));
+                    .flatMap(block -> block.readings().stream().filter(r -> !r.time().isAfter(notAfter)).reduce((a, b) -> b));
         });
     }
 
@@ -372,13 +379,9 @@ public final class ReadingStore {
                         select time, payload from glucose_recent where owner_id = :owner and time < :horizon
                         order by time""")
                 .bind("owner", ownerId).bind("horizon", horizon.atOffset(ZoneOffset.UTC))
-                .map((rs, ctx) -> decodeRecent(ownerId, rs.getObject("time", OffsetDateTime.class).toEpochSecond(),
-                        rs.getBytes("payload")))
+                .map(recentRows(ownerId))
                 .list());
-        Map<LocalDate, List<Reading>> byDay = new TreeMap<>();
-        for (Reading r : old) {
-            byDay.computeIfAbsent(r.time().atZone(zone).toLocalDate(), d -> new ArrayList<>()).add(r);
-        }
+        Map<LocalDate, List<Reading>> byDay = byLocalDay(old, zone);
         int moved = 0;
         for (Map.Entry<LocalDate, List<Reading>> day : byDay.entrySet()) {
             List<Reading> readings = day.getValue();

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -104,24 +103,16 @@ public final class Readings {
             }
         }
         int rejectedCount = rejected;
-        Outcome outcome = idempotency.isEmpty() ? storeWithoutKey(ownerId, valid, atomic, rejectedCount, errors)
+        // Without an Idempotency-Key there is nothing to remember: the store picks its own transaction.
+        Outcome outcome = idempotency.isEmpty()
+                ? stored(valid, atomic, rejectedCount, errors, v -> store.insert(ownerId, v))
                 : jdbi.inTransaction(h -> {
-            if (idempotency.isPresent()) {
-                Optional<Outcome> earlier = replay(h, ownerId, idempotency.get());
-                if (earlier.isPresent()) {
-                    return earlier.get();
-                }
+            Optional<Outcome> earlier = replay(h, ownerId, idempotency.get());
+            if (earlier.isPresent()) {
+                return earlier.get();
             }
-            Outcome o;
-            if (atomic && rejectedCount > 0) {
-                o = new Outcome(0, 0, rejectedCount, errors, false);
-            } else {
-                int inserted = store.insert(h, ownerId, valid);
-                o = new Outcome(inserted, valid.size() - inserted, rejectedCount, errors, false);
-            }
-            if (idempotency.isPresent()) {
-                remember(h, ownerId, idempotency.get(), o);
-            }
+            Outcome o = stored(valid, atomic, rejectedCount, errors, v -> store.insert(h, ownerId, v));
+            remember(h, ownerId, idempotency.get(), o);
             return o;
         });
         if (outcome.accepted() > 0 && !outcome.replayed()) {
@@ -130,13 +121,16 @@ public final class Readings {
         return outcome;
     }
 
-    /** Without an Idempotency-Key there is nothing to remember: the store picks its own transaction. */
-    private Outcome storeWithoutKey(UUID ownerId, List<Reading> valid, boolean atomic, int rejected,
-                                    List<Problem.FieldError> errors) {
+    /**
+     * The outcome of storing the valid readings with {@code insert} (which returns how many were new) — or of
+     * storing nothing, when the caller asked for all or nothing and some item was rejected.
+     */
+    private static Outcome stored(List<Reading> valid, boolean atomic, int rejected, List<Problem.FieldError> errors,
+                                  java.util.function.ToIntFunction<List<Reading>> insert) {
         if (atomic && rejected > 0) {
             return new Outcome(0, 0, rejected, errors, false);
         }
-        int inserted = store.insert(ownerId, valid);
+        int inserted = insert.applyAsInt(valid);
         return new Outcome(inserted, valid.size() - inserted, rejected, errors, false);
     }
 
@@ -203,12 +197,7 @@ public final class Readings {
             return null;
         }
         int before = errors.size();
-        for (Iterator<String> names = item.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                errors.add(new Problem.FieldError(at + "." + name, "unknown-field", "is not an accepted field"));
-            }
-        }
+        errors.addAll(org.mqcgm.server.platform.http.JsonBodies.unknownFields(item, FIELDS, at));
         OffsetDateTime time = time(item, at, latestAllowed, errors);
         Glucose glucose = glucose(item, at, errors);
         double trend = optionalNumber(item, "trend", at, -30, 30, errors);

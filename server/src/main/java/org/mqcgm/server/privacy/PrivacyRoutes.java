@@ -67,14 +67,9 @@ public final class PrivacyRoutes {
 
     private void recordFromApi(io.javalin.http.Context ctx) {
         com.fasterxml.jackson.databind.JsonNode body = json.readTree(ctx);
-        java.util.List<org.mqcgm.server.platform.http.Problem.FieldError> errors = new java.util.ArrayList<>();
-        for (java.util.Iterator<String> it = body.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!f.equals("purpose") && !f.equals("granted")) {
-                errors.add(new org.mqcgm.server.platform.http.Problem.FieldError("$." + f, "unknown-field",
-                        "is not an accepted field"));
-            }
-        }
+        java.util.List<org.mqcgm.server.platform.http.Problem.FieldError> errors = new java.util.ArrayList<>(
+                org.mqcgm.server.platform.http.JsonBodies.unknownFields(body, java.util.Set.of("purpose", "granted"),
+                        "$"));
         var purpose = org.mqcgm.server.platform.consent.Consents.Purpose.parse(body.path("purpose").asText(""));
         if (purpose.isEmpty()) {
             errors.add(new org.mqcgm.server.platform.http.Problem.FieldError("$.purpose", "one-of",

@@ -16,7 +16,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.UUID;
 import org.mqcgm.server.platform.security.Scope;
-import org.mqcgm.server.platform.web.Language;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
@@ -51,8 +50,7 @@ final class ReportFixtures {
     }
 
     static User user(TestApp app, String email, String timeZone) {
-        UUID id = app.app().accounts().createVerified(email, org.mqcgm.server.testing.TestApp.PASSWORD, timeZone, Language.EN);
-        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
+        UUID id = app.newUser(email, org.mqcgm.server.testing.TestApp.PASSWORD, java.time.ZoneId.of(timeZone));
         return new User(id, app.app().apiTokens().create(id, "test", EnumSet.allOf(Scope.class)));
     }
 

@@ -102,7 +102,12 @@ public final class TestApp implements AutoCloseable {
      * returns its id.
      */
     public UUID newUser(String identifier, String password) {
-        UUID id = app.accounts().createVerified(identifier, password, "Europe/Berlin", Language.EN);
+        return newUser(identifier, password, java.time.ZoneId.of("Europe/Berlin"));
+    }
+
+    /** As {@link #newUser(String, String)}, living in {@code zone}. */
+    public UUID newUser(String identifier, String password, java.time.ZoneId zone) {
+        UUID id = app.accounts().createVerified(identifier, password, zone.getId(), Language.EN);
         app.consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
         return id;
     }

@@ -48,6 +48,36 @@ public final class JsonBodies {
         return read(ctx, JsonNode.class);
     }
 
+    /**
+     * Parses the body as a JSON object with a closed schema: anything but an object is a 400 {@code type}, a field
+     * outside {@code accepted} a 400 {@code unknown-field} (PR-04: what is not asked for is not taken).
+     */
+    public JsonNode readObject(Context ctx, java.util.Set<String> accepted) {
+        JsonNode body = readTree(ctx);
+        if (!body.isObject()) {
+            throw new ProblemException(Problem.badRequest("The body must be a JSON object.",
+                    new Problem.FieldError("$", "type", "must be an object")));
+        }
+        List<Problem.FieldError> unknown = unknownFields(body, accepted, "$");
+        if (!unknown.isEmpty()) {
+            throw new ProblemException(Problem.badRequest("The body has fields this endpoint does not accept.",
+                    unknown.toArray(Problem.FieldError[]::new)));
+        }
+        return body;
+    }
+
+    /** The fields of {@code object} (found at path {@code at}) outside {@code accepted}, as {@code unknown-field}. */
+    public static List<Problem.FieldError> unknownFields(JsonNode object, java.util.Set<String> accepted, String at) {
+        List<Problem.FieldError> unknown = new java.util.ArrayList<>();
+        for (java.util.Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!accepted.contains(f)) {
+                unknown.add(new Problem.FieldError(at + "." + f, "unknown-field", "is not an accepted field"));
+            }
+        }
+        return unknown;
+    }
+
     private static byte[] bodyOf(Context ctx) {
         String type = ctx.contentType();
         if (type == null || !type.toLowerCase(Locale.ROOT).contains("json")) {
