@@ -4,48 +4,39 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
-import org.mqcgm.server.accounts.AccountRoutes;
-import org.mqcgm.server.accounts.AccountStore;
+import org.mqcgm.server.accounts.AccountsFeature;
+import org.mqcgm.server.accounts.Accounts;
+import org.mqcgm.server.accounts.ApiTokens;
 import org.mqcgm.server.accounts.Devices;
-import org.mqcgm.server.accounts.LoginThrottle;
-import org.mqcgm.server.accounts.SecurityEvents;
+import org.mqcgm.server.glucose.GlucoseFeature;
+import org.mqcgm.server.glucose.Readings;
+import org.mqcgm.server.health.HealthRoutes;
+import org.mqcgm.server.health.StaticAssets;
+import org.mqcgm.server.platform.Feature;
+import org.mqcgm.server.platform.Platform;
+import org.mqcgm.server.platform.Web;
+import org.mqcgm.server.platform.crypto.DeploymentSecrets;
+import org.mqcgm.server.platform.crypto.MasterKey;
+import org.mqcgm.server.platform.crypto.UserKeys;
+import org.mqcgm.server.platform.db.Database;
+import org.mqcgm.server.platform.db.Notifications;
+import org.mqcgm.server.platform.http.HttpServer;
+import org.mqcgm.server.platform.http.Json;
+import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.OpenApiRoutes;
+import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.jobs.Jobs;
 import org.mqcgm.server.platform.outbound.Outbound;
 import org.mqcgm.server.platform.outbound.OutboxSender;
 import org.mqcgm.server.platform.outbound.Sender;
 import org.mqcgm.server.platform.outbound.SmtpSender;
-import org.mqcgm.server.accounts.Accounts;
-import org.mqcgm.server.accounts.ApiTokens;
-import org.mqcgm.server.accounts.PasswordHasher;
-import org.mqcgm.server.accounts.Sessions;
-import org.mqcgm.server.glucose.Annotations;
-import org.mqcgm.server.glucose.GlucoseApiRoutes;
-import org.mqcgm.server.glucose.HistoryPage;
-import org.mqcgm.server.glucose.OpenApiRoutes;
-import org.mqcgm.server.glucose.ReadingEvents;
-import org.mqcgm.server.glucose.ReadingRoutes;
-import org.mqcgm.server.glucose.Sensors;
-import org.mqcgm.server.privacy.ConsentLedger;
-import org.mqcgm.server.glucose.ReadingStore;
-import org.mqcgm.server.glucose.Readings;
-import org.mqcgm.server.glucose.TodayPage;
-import org.mqcgm.server.health.HealthRoutes;
-import org.mqcgm.server.health.StaticAssets;
-import org.mqcgm.server.platform.crypto.DeploymentSecrets;
-import org.mqcgm.server.platform.crypto.MasterKey;
-import org.mqcgm.server.platform.crypto.UserKeys;
-import org.mqcgm.server.platform.db.Notifications;
-import org.mqcgm.server.platform.db.Database;
-import org.mqcgm.server.platform.http.HttpServer;
-import org.mqcgm.server.platform.http.Json;
-import org.mqcgm.server.platform.http.JsonBodies;
-import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.AccessControl;
 import org.mqcgm.server.platform.web.ErrorPage;
 import org.mqcgm.server.platform.web.PageContexts;
 import org.mqcgm.server.platform.web.Pages;
-import org.mqcgm.server.privacy.PrivacyRoutes;
-import org.mqcgm.server.reports.ReportRoutes;
+import org.mqcgm.server.privacy.ConsentLedger;
+import org.mqcgm.server.privacy.PrivacyFeature;
+import org.mqcgm.server.reports.ReportsFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,28 +51,25 @@ public final class App implements AutoCloseable {
     private final Database database;
     private final HttpServer http;
     private final HealthRoutes health;
-    private final Accounts accounts;
-    private final ApiTokens apiTokens;
-    private final Readings readings;
-
-    private final Devices devices;
+    private final List<Feature> features;
+    private final AccountsFeature accounts;
+    private final GlucoseFeature glucose;
+    private final PrivacyFeature privacy;
+    private final Notifications notifications;
     private final Outbound outbound;
     private final Jobs jobs;
-    private final List<AutoCloseable> closeables;
-    private final ConsentLedger consents;
 
-    private App(Database database, HttpServer http, HealthRoutes health, Accounts accounts, ApiTokens apiTokens,
-                Readings readings, Devices devices, Outbound outbound, Jobs jobs, List<AutoCloseable> closeables,
-                ConsentLedger consents) {
-        this.closeables = closeables;
-        this.consents = consents;
+    private App(Database database, HttpServer http, HealthRoutes health, List<Feature> features,
+                AccountsFeature accounts, GlucoseFeature glucose, PrivacyFeature privacy, Notifications notifications,
+                Outbound outbound, Jobs jobs) {
         this.database = database;
         this.http = http;
         this.health = health;
+        this.features = features;
         this.accounts = accounts;
-        this.apiTokens = apiTokens;
-        this.readings = readings;
-        this.devices = devices;
+        this.glucose = glucose;
+        this.privacy = privacy;
+        this.notifications = notifications;
         this.outbound = outbound;
         this.jobs = jobs;
     }
@@ -128,11 +116,11 @@ public final class App implements AutoCloseable {
                 log.info("applied {} database migrations", migrations);
             }
 
+            // The platform: shared services that know no feature.
             Notifications notifications = new Notifications(database.dataSource());
             UserKeys userKeys = new UserKeys(database.jdbi(), masterKey);
             userKeys.listen(notifications);
             DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(database.jdbi(), masterKey);
-
             OutboxSender outbox = new OutboxSender(config.outboxDirectory(), systemClock);
             Sender email = config.smtp() == null ? outbox : smtp(config.smtp());
             if (config.smtp() == null) {
@@ -140,63 +128,36 @@ public final class App implements AutoCloseable {
                         config.outboxDirectory().toAbsolutePath());
             }
             Outbound outbound = new Outbound(email, outbox);
-
-            AccountStore accountStore = new AccountStore(database.jdbi(), userKeys, secrets);
-            Sessions sessions = new Sessions(database.jdbi(), systemClock, config.sessionIdle(),
-                    config.sessionAbsolute());
-            ApiTokens apiTokens = new ApiTokens(database.jdbi(), systemClock);
-            apiTokens.listenForRevocations(notifications);
-            SecurityEvents securityEvents = new SecurityEvents(database.jdbi(), systemClock);
-            ConsentLedger consents = new ConsentLedger(database.jdbi(), systemClock);
-            consents.listen(notifications);
-            Accounts accounts = new Accounts(accountStore, new PasswordHasher(config.argon2()), sessions, apiTokens,
-                    securityEvents, outbound, config.publicUrl(), secrets, consents, systemClock);
-            Devices devices = new Devices(database.jdbi(), secrets, securityEvents, systemClock);
-            LoginThrottle throttle = new LoginThrottle();
-            AccessControl accessControl = new AccessControl(accounts, systemClock);
-
             ObjectMapper mapper = Json.newMapper();
             JsonBodies json = new JsonBodies(mapper);
+            PrivacyFeature privacy = PrivacyFeature.create(database.jdbi(), systemClock, notifications, json);
+            Platform platform = new Platform(database.jdbi(), database.dataSource(), userKeys, secrets,
+                    notifications, mapper, json, privacy.consents(), outbound, dataClock, systemClock);
 
-            ReadingEvents readingEvents = new ReadingEvents(database.jdbi());
-            readingEvents.listen(notifications);
-            ReadingStore readingStore = new ReadingStore(database.jdbi(), userKeys, accountStore::timeZone, dataClock);
-            readingStore.adoptV1Readings();
-            Annotations annotations = new Annotations(database.jdbi(), userKeys, systemClock);
-            Readings readings = new Readings(readingStore, dataClock, consents, readingEvents, database.jdbi(), mapper,
-                    annotations);
-            Sensors sensors = new Sensors(database.jdbi(), userKeys, systemClock);
-            ReadingRoutes readingRoutes = new ReadingRoutes(readings, annotations, json);
-            Pages pages = new Pages();
-            PageContexts pageContexts = new PageContexts(id -> accounts.find(id).map(a ->
-                    new PageContexts.Profile(a.label(), a.language(), a.unit())));
+            // The features, each built from the platform and the narrow ports of the features before it.
+            AccountsFeature accounts = AccountsFeature.create(platform, new AccountsFeature.Settings(
+                    config.argon2(), config.sessionIdle(), config.sessionAbsolute(), config.publicUrl()));
+            GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones());
+            ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics);
             HealthRoutes health = new HealthRoutes(database::isReachable);
+            List<Feature> features = List.of(health, accounts, privacy, glucose, reports);
 
+            Web web = new Web(new Pages(), new PageContexts(accounts.profiles()), accounts.profiles());
+            AccessControl accessControl = new AccessControl(accounts.authenticator(), systemClock);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes()),
-                    mapper, accessControl, new ErrorPage(pages, pageContexts), (Routes routes) -> {
-                        health.register(routes);
+                    mapper, accessControl, new ErrorPage(web.pages(), web.contexts()), (Routes routes) -> {
                         new StaticAssets().register(routes);
-                        new AccountRoutes(accounts, sessions, apiTokens, devices, throttle, pages, pageContexts, json)
-                                .register(routes);
-                        readingRoutes.register(routes);
-                        new GlucoseApiRoutes(sensors, annotations, json).register(routes);
-                        new TodayPage(readings, annotations, accounts, pages, pageContexts).register(routes);
-                        new HistoryPage(readings, annotations, accounts, pages, pageContexts).register(routes);
                         new OpenApiRoutes().register(routes);
-                        new PrivacyRoutes(pages, pageContexts, consents, json).register(routes);
-                        ReportRoutes.create(database.jdbi(), readings, accounts, pages, pageContexts).register(routes);
+                        features.forEach(f -> f.routes(routes, web));
                         extraRoutes.accept(routes);
                     });
-            Jobs jobs = Jobs.start(database.dataSource(), systemClock, List.of(
-                    Jobs.daily("purge-expired-account-codes", accounts::purgeExpired),
-                    Jobs.daily("purge-unlinked-devices", devices::purgeUnlinked),
-                    Jobs.daily("purge-idempotency-keys", readings::purgeIdempotencyKeys),
-                    new Jobs.Job("compact-glucose", java.time.Duration.ofHours(1), readingStore::compact)));
+            Jobs jobs = Jobs.start(database.dataSource(), systemClock,
+                    features.stream().flatMap(f -> f.jobs().stream()).toList());
             notifications.start();
             log.info("mqcgm listening on {}:{}", config.host(), http.port());
-            return new App(database, http, health, accounts, apiTokens, readings, devices, outbound, jobs,
-                    List.of(readingRoutes, readingEvents, notifications), consents);
+            return new App(database, http, health, features, accounts, glucose, privacy, notifications, outbound,
+                    jobs);
         } catch (RuntimeException e) {
             database.close();
             throw e;
@@ -220,15 +181,15 @@ public final class App implements AutoCloseable {
     }
 
     public Accounts accounts() {
-        return accounts;
+        return accounts.accounts();
     }
 
     public ApiTokens apiTokens() {
-        return apiTokens;
+        return accounts.apiTokens();
     }
 
     public Readings readings() {
-        return readings;
+        return glucose.readings();
     }
 
     public Optional<Database> database() {
@@ -236,7 +197,7 @@ public final class App implements AutoCloseable {
     }
 
     public Devices devices() {
-        return devices;
+        return accounts.devices();
     }
 
     public Jobs jobs() {
@@ -244,20 +205,21 @@ public final class App implements AutoCloseable {
     }
 
     public ConsentLedger consents() {
-        return consents;
+        return privacy.ledger();
     }
 
     /** Graceful stop: readiness goes red, requests in flight finish, then the pool closes. */
     @Override
     public void close() {
         health.markStopping();
-        for (AutoCloseable c : closeables) {
+        for (Feature f : features.reversed()) {
             try {
-                c.close();
-            } catch (Exception e) {
+                f.close();
+            } catch (RuntimeException e) {
                 log.warn("while stopping: {}", e.toString());
             }
         }
+        notifications.close();
         http.close();
         jobs.close();
         outbound.close();

@@ -2,13 +2,24 @@ package org.mqcgm.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Keeps the package-by-feature shape: the shared platform knows no feature, features do not use the demo. */
+/**
+ * Keeps the package-by-feature shape: the shared platform knows no feature, features do not use the demo, and a
+ * feature reaches another only through that feature's public face (its {@code *Feature} class and the ports it
+ * hands out), never its internals. The composition root ({@code App}) wires features together.
+ */
 class ServerArchitectureTest {
+
+    static final List<String> FEATURES = List.of("accounts", "glucose", "reports", "privacy", "health", "demo");
 
     private final JavaClasses server = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -18,8 +29,7 @@ class ServerArchitectureTest {
     void platformDependsOnNoFeature() {
         noClasses().that().resideInAPackage("org.mqcgm.server.platform..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "org.mqcgm.server.accounts..", "org.mqcgm.server.glucose..", "org.mqcgm.server.demo..",
-                        "org.mqcgm.server.health..", "org.mqcgm.server.privacy..", "org.mqcgm.server.reports..")
+                        FEATURES.stream().map(f -> "org.mqcgm.server." + f + "..").toArray(String[]::new))
                 .check(server);
     }
 
@@ -28,6 +38,34 @@ class ServerArchitectureTest {
         noClasses().that().resideInAnyPackage("org.mqcgm.server.accounts..", "org.mqcgm.server.glucose..",
                         "org.mqcgm.server.health..", "org.mqcgm.server.privacy..", "org.mqcgm.server.reports..")
                 .should().dependOnClassesThat().resideInAPackage("org.mqcgm.server.demo..")
+                .check(server);
+    }
+
+    /** Every feature but the demo, which (like {@code App}) wires features together to seed its data. */
+    static List<String> features() {
+        return FEATURES.stream().filter(f -> !f.equals("demo")).toList();
+    }
+
+    @ParameterizedTest
+    @MethodSource("features")
+    void aFeatureUsesNoOtherFeaturesInternals(String feature) {
+        String own = "org.mqcgm.server." + feature + "..";
+        DescribedPredicate<JavaClass> otherFeaturesInternals = new DescribedPredicate<>(
+                "internals of a feature other than " + feature) {
+            @Override
+            public boolean test(JavaClass c) {
+                String pkg = c.getPackageName();
+                for (String other : FEATURES) {
+                    if (!other.equals(feature) && (pkg.equals("org.mqcgm.server." + other)
+                            || pkg.startsWith("org.mqcgm.server." + other + "."))) {
+                        return !c.getSimpleName().endsWith("Feature");
+                    }
+                }
+                return false;
+            }
+        };
+        noClasses().that().resideInAPackage(own)
+                .should().dependOnClassesThat(otherFeaturesInternals)
                 .check(server);
     }
 

@@ -46,6 +46,17 @@ public record TimeInRanges(Basis basis, int readings,
     }
 
     /**
+     * Time in ranges of plain glucose values (mg/dL), each reading counting once: what a day view shows next to
+     * its chart, by the same band rules as the reports.
+     *
+     * @param mgdl       the values (not modified)
+     * @param thresholds the person's targets
+     */
+    public static TimeInRanges of(double[] mgdl, RangeThresholds thresholds) {
+        return compute(mgdl, null, 0, mgdl.length, thresholds);
+    }
+
+    /**
      * Computes the ranges over {@code g[from:to]}.
      *
      * @param weights per-reading weights (same indexing as {@code g}) or {@code null} for count-based

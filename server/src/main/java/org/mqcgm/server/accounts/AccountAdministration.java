@@ -43,7 +43,7 @@ public final class AccountAdministration implements AutoCloseable {
         Accounts accounts = new Accounts(store, new PasswordHasher(config.argon2()),
                 new Sessions(db.jdbi(), clock, config.sessionIdle(), config.sessionAbsolute()), tokens,
                 new SecurityEvents(db.jdbi(), clock), outbound, config.publicUrl(), secrets,
-                new org.mqcgm.server.privacy.ConsentLedger(db.jdbi(), clock), clock);
+                org.mqcgm.server.privacy.PrivacyFeature.consents(db.jdbi(), clock), clock);
         return new AccountAdministration(db, accounts, outbound);
     }
 

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.mqcgm.core.glucose.Reading;
-import org.mqcgm.server.accounts.Account;
-import org.mqcgm.server.accounts.Accounts;
+import org.mqcgm.core.metrics.RangeThresholds;
+import org.mqcgm.core.metrics.TimeInRanges;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -39,20 +39,17 @@ public final class HistoryPage {
 
     private final Readings readings;
     private final Annotations annotations;
-    private final Accounts accounts;
     private final Pages pages;
     private final PageContexts contexts;
 
-    public HistoryPage(Readings readings, Annotations annotations, Accounts accounts, Pages pages,
-                       PageContexts contexts) {
+    HistoryPage(Readings readings, Annotations annotations, Pages pages, PageContexts contexts) {
         this.readings = readings;
         this.annotations = annotations;
-        this.accounts = accounts;
         this.pages = pages;
         this.contexts = contexts;
     }
 
-    public void register(Routes routes) {
+    void register(Routes routes) {
         routes.get("/history", Access.PAGE, this::show);
         routes.post("/history/annotations", Access.PAGE, this::annotate);
         routes.post("/history/annotations/{id}/exclude", Access.PAGE, ctx -> setExclude(ctx, true));
@@ -67,16 +64,15 @@ public final class HistoryPage {
 
     private void show(Context ctx) {
         Principal p = Principal.of(ctx);
-        Account account = accounts.find(p.accountId()).orElseThrow(() -> new ProblemException(Problem.notFound()));
-        ZoneId zone = account.timeZone();
+        PageContext page = contexts.of(ctx);
+        ZoneId zone = page.zone();
         LocalDate today = readings.clock().instant().atZone(zone).toLocalDate();
         LocalDate date = date(ctx.queryParam("date"), today);
         boolean week = "week".equals(ctx.queryParam("view"));
-        PageContext page = contexts.of(ctx);
         List<Day> days = new ArrayList<>();
         LocalDate first = week ? date.minusDays(6) : date;
         for (LocalDate d = first; !d.isAfter(date); d = d.plusDays(1)) {
-            days.add(day(p.accountId(), d, zone, page, week));
+            days.add(day(p.accountId(), d, zone, page.profile().targets(), page, week));
         }
         Map<String, Object> model = new HashMap<>();
         model.put("days", days);
@@ -89,7 +85,8 @@ public final class HistoryPage {
         pages.render(ctx, page, "glucose/history.jte", model);
     }
 
-    private Day day(UUID owner, LocalDate date, ZoneId zone, PageContext page, boolean small) {
+    private Day day(UUID owner, LocalDate date, ZoneId zone, RangeThresholds targets, PageContext page,
+                    boolean small) {
         Instant from = date.atStartOfDay(zone).toInstant();
         Instant to = date.plusDays(1).atStartOfDay(zone).toInstant();
         List<Reading> list = readings.store().range(owner, from, to);
@@ -97,16 +94,15 @@ public final class HistoryPage {
         String chart = GlucoseChart.render(list, from, to, zone, page.unit(), page.t("history.chart.title",
                 date.toString()), page.t("today.chart.empty"), notes, small ? 6 : 3);
         List<Reading> counted = Annotations.forStatistics(list, notes);
-        long inRange = counted.stream().filter(r -> r.mgdl() >= GlucoseChart.TARGET_LOW
-                && r.mgdl() <= GlucoseChart.TARGET_HIGH).count();
+        TimeInRanges ranges = TimeInRanges.of(Readings.values(counted), targets);
         long hours = java.time.Duration.between(from, to).toHours();
-        return new Day(date, chart, counted.size(), counted.isEmpty() ? 0 : (int) Math.round(100.0 * inRange
-                / counted.size()), notes, hours != 24, hours);
+        return new Day(date, chart, counted.size(), counted.isEmpty() ? 0 : (int) Math.round(ranges.inRangePercent()),
+                notes, hours != 24, hours);
     }
 
     private void annotate(Context ctx) {
         Principal p = Principal.of(ctx);
-        ZoneId zone = accounts.find(p.accountId()).map(Account::timeZone).orElse(ZoneId.of("UTC"));
+        ZoneId zone = contexts.of(ctx).zone();
         Instant start = localTime(ctx.formParam("start"), zone, "start");
         Instant end = localTime(ctx.formParam("end"), zone, "end");
         String kind = ctx.formParam("kind");

@@ -350,6 +350,15 @@ public final class Readings {
         return Annotations.forStatistics(store.range(owner, from, to), annotations.overlapping(owner, from, to));
     }
 
+    /** The readings' values in mg/dL (a Low/High marker counts at the sensor's limit). */
+    static double[] values(List<Reading> readings) {
+        double[] v = new double[readings.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = readings.get(i).mgdl();
+        }
+        return v;
+    }
+
     public ReadingStore store() {
         return store;
     }

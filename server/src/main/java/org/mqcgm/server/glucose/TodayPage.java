@@ -9,11 +9,9 @@ import org.mqcgm.core.glucose.GlucoseUnit;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.core.glucose.TrendArrow;
 import org.mqcgm.core.glucose.TrendEstimator;
-import org.mqcgm.server.accounts.Account;
-import org.mqcgm.server.accounts.Accounts;
-import org.mqcgm.server.platform.http.Problem;
-import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.core.metrics.TimeInRanges;
 import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.profile.Profile;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.web.PageContext;
@@ -31,39 +29,35 @@ public final class TodayPage {
 
     private final Readings readings;
     private final Annotations annotations;
-    private final Accounts accounts;
     private final Pages pages;
     private final PageContexts contexts;
 
-    public TodayPage(Readings readings, Annotations annotations, Accounts accounts, Pages pages,
-                     PageContexts contexts) {
+    TodayPage(Readings readings, Annotations annotations, Pages pages, PageContexts contexts) {
         this.readings = readings;
         this.annotations = annotations;
-        this.accounts = accounts;
         this.pages = pages;
         this.contexts = contexts;
     }
 
-    public void register(Routes routes) {
+    void register(Routes routes) {
         routes.get("/today", Access.PAGE, this::show);
     }
 
     private void show(Context ctx) {
         Principal p = Principal.of(ctx);
-        Account account = accounts.find(p.accountId()).orElseThrow(() -> new ProblemException(Problem.notFound()));
         PageContext page = contexts.of(ctx);
         Instant now = readings.clock().instant();
         Instant from = now.minus(WINDOW);
         List<Reading> day = readings.store().range(p.accountId(), from, now.plusSeconds(1));
         List<Annotations.Annotation> notes = annotations.overlapping(p.accountId(), from, now.plusSeconds(1));
-        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, now, account, page),
+        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, now, page.profile(), page),
                 "consented", readings.consented(p.accountId())));
     }
 
-    static TodayView view(List<Reading> day, List<Annotations.Annotation> notes, Instant now, Account account,
+    static TodayView view(List<Reading> day, List<Annotations.Annotation> notes, Instant now, Profile profile,
                           PageContext page) {
         GlucoseUnit unit = page.unit();
-        String chart = GlucoseChart.render(day, now.minus(WINDOW), now, account.timeZone(), unit,
+        String chart = GlucoseChart.render(day, now.minus(WINDOW), now, profile.zone(), unit,
                 page.t("today.chart.title"), page.t("today.chart.empty"), notes, 3);
         if (day.isEmpty()) {
             return new TodayView(false, "", unit.symbol(), "", "trend.none", 0, true, "", chart, 0, 0, 0, 0, "");
@@ -74,10 +68,11 @@ public final class TodayPage {
         long minutes = Math.max(0, Duration.between(last.time(), now).toMinutes());
         // Time in ranges leaves out what the user excluded (e.g. a sensor error), like every statistic (PR-62).
         List<Reading> counted = Annotations.forStatistics(day, notes);
-        long below = counted.stream().filter(r -> r.mgdl() < GlucoseChart.TARGET_LOW).count();
-        long above = counted.stream().filter(r -> r.mgdl() > GlucoseChart.TARGET_HIGH).count();
-        int belowPct = counted.isEmpty() ? 0 : (int) Math.round(100.0 * below / counted.size());
-        int abovePct = counted.isEmpty() ? 0 : (int) Math.round(100.0 * above / counted.size());
+        // The same band rules and the person's targets as the reports (core.metrics); whole percentages that add
+        // up to 100 on the page.
+        TimeInRanges ranges = TimeInRanges.of(Readings.values(counted), profile.targets());
+        int belowPct = counted.isEmpty() ? 0 : (int) Math.round(ranges.belowRangePercent());
+        int abovePct = counted.isEmpty() ? 0 : (int) Math.round(ranges.aboveRangePercent());
         String value = (last.marker() == Reading.Marker.LOW ? "<" : last.marker() == Reading.Marker.HIGH ? ">" : "")
                 + unit.format(last.mgdl());
         return new TodayView(true, value, unit.symbol(), arrow.symbol(),

@@ -3,6 +3,8 @@ package org.mqcgm.server.health;
 import io.javalin.http.Context;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.mqcgm.server.platform.Feature;
+import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -12,7 +14,7 @@ import org.mqcgm.server.platform.security.Access;
  * {@code /healthz}: the process is alive and serving. {@code /readyz}: it can do useful work — the database
  * answers and the server is not shutting down — so a load balancer may send traffic.
  */
-public final class HealthRoutes {
+public final class HealthRoutes implements Feature {
 
     private final BooleanSupplier databaseReachable;
     private volatile boolean stopping;
@@ -21,7 +23,8 @@ public final class HealthRoutes {
         this.databaseReachable = databaseReachable;
     }
 
-    public void register(Routes routes) {
+    @Override
+    public void routes(Routes routes, Web web) {
         routes.get("/healthz", Access.PUBLIC, ctx -> ok(ctx, Map.of("status", "ok")));
         routes.get("/readyz", Access.PUBLIC, this::ready);
     }

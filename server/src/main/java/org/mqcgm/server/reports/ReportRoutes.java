@@ -5,23 +5,18 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.mqcgm.server.accounts.Account;
-import org.mqcgm.server.accounts.Accounts;
-import org.mqcgm.server.glucose.Readings;
-import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.profile.Profile;
+import org.mqcgm.server.platform.profile.Profiles;
 import org.mqcgm.server.platform.security.Access;
-import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.web.Language;
 import org.mqcgm.server.platform.web.Messages;
 import org.mqcgm.server.platform.web.PageContext;
 import org.mqcgm.server.platform.web.PageContexts;
 import org.mqcgm.server.platform.web.Pages;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The report routes: {@code GET /api/v1/reports} (JSON), {@code GET /api/v1/reports/agp.pdf} (the one-page AGP
@@ -29,45 +24,32 @@ import org.slf4j.LoggerFactory;
  * {@code population} ({@code t1d-t2d} by default, {@code older-high-risk}, {@code pregnancy}); the PDF also takes
  * {@code lang} ({@code en}, {@code zh-CN}; the user's language by default).
  */
-public final class ReportRoutes {
+final class ReportRoutes {
 
-    private static final Logger log = LoggerFactory.getLogger(ReportRoutes.class);
     private static final DateTimeFormatter GENERATED = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm xxx");
 
     private final Reports reports;
-    private final Accounts accounts;
+    private final Profiles profiles;
     private final Pages pages;
     private final PageContexts contexts;
     private final AgpPdf pdf;
 
-    ReportRoutes(Reports reports, Accounts accounts, Pages pages, PageContexts contexts, AgpPdf pdf) {
+    ReportRoutes(Reports reports, Profiles profiles, Pages pages, PageContexts contexts, AgpPdf pdf) {
         this.reports = reports;
-        this.accounts = accounts;
+        this.profiles = profiles;
         this.pages = pages;
         this.contexts = contexts;
         this.pdf = pdf;
     }
 
-    /** Wires the feature: the report log in {@code jdbi}, the readings' store and data clock. */
-    public static ReportRoutes create(Jdbi jdbi, Readings readings, Accounts accounts, Pages pages,
-                                      PageContexts contexts) {
-        AgpPdf pdf = new AgpPdf(AgpPdf.DEFAULT_FONT);
-        if (!pdf.fontAvailable()) {
-            log.warn("PDF reports are unavailable until the font {} is installed (Debian package fonts-wqy-microhei)",
-                    AgpPdf.DEFAULT_FONT);
-        }
-        return new ReportRoutes(new Reports(readings::forStatistics, new ReportLog(jdbi), readings.clock()), accounts, pages,
-                contexts, pdf);
-    }
-
-    public void register(Routes routes) {
+    void register(Routes routes) {
         routes.get("/api/v1/reports", Access.api(Scope.READINGS_READ), this::json);
         routes.get("/api/v1/reports/agp.pdf", Access.api(Scope.READINGS_READ), this::pdf);
         routes.get("/reports", Access.PAGE, this::page);
     }
 
     /** What a report request asks for. */
-    record Request(Account account, ReportPeriod period, Population population) {
+    record Request(Profile profile, ReportPeriod period, Population population) {
     }
 
     /**
@@ -75,9 +57,8 @@ public final class ReportRoutes {
      * null).
      */
     Request request(Context ctx, List<Problem.FieldError> errors) {
-        Account account = accounts.find(Principal.of(ctx).accountId())
-                .orElseThrow(() -> new ProblemException(Problem.notFound()));
-        ReportPeriod period = ReportPeriod.parse(ctx.queryParam("from"), ctx.queryParam("to"), account.timeZone(),
+        Profile profile = profiles.current(ctx);
+        ReportPeriod period = ReportPeriod.parse(ctx.queryParam("from"), ctx.queryParam("to"), profile.zone(),
                 reports.clock().instant(), errors);
         String p = ctx.queryParam("population");
         Population population = Population.T1D_T2D;
@@ -87,7 +68,7 @@ public final class ReportRoutes {
                 errors.add(new Problem.FieldError("population", "enum", "must be one of " + Population.ids()));
             }
         }
-        return new Request(account, period, population);
+        return new Request(profile, period, population);
     }
 
     private static void failOn(List<Problem.FieldError> errors) {
@@ -115,7 +96,7 @@ public final class ReportRoutes {
             ctx.status(422); // the form again, with what is wrong (as the sign-up form)
             return;
         }
-        Report report = reports.build(req.account().id(), req.period(), population, ReportLog.Format.HTML);
+        Report report = reports.build(req.profile().id(), req.period(), population, ReportLog.Format.HTML);
         ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(false), Integer.MAX_VALUE);
         String from = req.period().firstDay().toString();
         String to = req.period().lastDay().toString();
@@ -133,7 +114,7 @@ public final class ReportRoutes {
         List<Problem.FieldError> errors = new ArrayList<>();
         Request req = request(ctx, errors);
         String lang = ctx.queryParam("lang");
-        Language language = req.account().language();
+        Language language = req.profile().language();
         if (lang != null && !lang.isBlank()) {
             language = Language.parse(lang).orElse(null);
             if (language == null) {
@@ -141,8 +122,8 @@ public final class ReportRoutes {
             }
         }
         failOn(errors);
-        Report report = reports.build(req.account().id(), req.period(), req.population(), ReportLog.Format.PDF);
-        PageContext page = new PageContext(Messages.of(language), "", req.account().unit(), null, ctx.path());
+        Report report = reports.build(req.profile().id(), req.period(), req.population(), ReportLog.Format.PDF);
+        PageContext page = new PageContext(Messages.of(language), "", req.profile().unit(), null, ctx.path());
         ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(true), AgpPdf.MAX_DAYS);
         byte[] bytes = pdf.render(view, page, GENERATED.format(report.generatedAt().atZone(req.period().zone())));
         ctx.header("Cache-Control", "no-store");
@@ -155,7 +136,7 @@ public final class ReportRoutes {
         List<Problem.FieldError> errors = new ArrayList<>();
         Request req = request(ctx, errors);
         failOn(errors);
-        Report report = reports.build(req.account().id(), req.period(), req.population(), ReportLog.Format.JSON);
+        Report report = reports.build(req.profile().id(), req.period(), req.population(), ReportLog.Format.JSON);
         ctx.header("Cache-Control", "no-store");
         ctx.json(ReportJson.of(report));
     }

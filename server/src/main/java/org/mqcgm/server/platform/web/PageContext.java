@@ -1,16 +1,28 @@
 package org.mqcgm.server.platform.web;
 
+import java.time.ZoneId;
 import org.mqcgm.core.glucose.GlucoseUnit;
+import org.mqcgm.server.platform.profile.Profile;
 
 /**
  * What every page template needs besides its own model: texts in the chosen language, the CSRF token for forms,
- * the display unit, the signed-in user's label (null for visitors) and the current path, with a GET's query (for
+ * the display unit, the signed-in person's profile (null for visitors; pages take the zone and unit from it) and the current path, with a GET's query (for
  * the language switch to return to).
  */
-public record PageContext(Messages msg, String csrf, GlucoseUnit unit, String userLabel, String path) {
+public record PageContext(Messages msg, String csrf, GlucoseUnit unit, Profile profile, String path) {
 
     public boolean signedIn() {
-        return userLabel != null;
+        return profile != null;
+    }
+
+    /** How the signed-in person is shown to themself; null for visitors. */
+    public String userLabel() {
+        return profile == null ? null : profile.label();
+    }
+
+    /** The signed-in person's home zone (UTC for visitors). */
+    public ZoneId zone() {
+        return profile == null ? ZoneId.of("UTC") : profile.zone();
     }
 
     public String lang() {

@@ -2,9 +2,9 @@ package org.mqcgm.server.platform.web;
 
 import io.javalin.http.Context;
 import java.util.Optional;
-import java.util.UUID;
 import org.mqcgm.core.glucose.GlucoseUnit;
-import org.mqcgm.server.platform.security.Principal;
+import org.mqcgm.server.platform.profile.Profile;
+import org.mqcgm.server.platform.profile.Profiles;
 
 /**
  * Builds the {@link PageContext} of a request. Language: the {@code ui_prefs} cookie, then the signed-in user's
@@ -12,15 +12,6 @@ import org.mqcgm.server.platform.security.Principal;
  * mg/dL.
  */
 public final class PageContexts {
-
-    /** What pages need to know about the signed-in user. */
-    public record Profile(String label, Language language, GlucoseUnit unit) {
-    }
-
-    /** Looks up the profile of an account (implemented by the accounts feature). */
-    public interface Profiles {
-        Optional<Profile> of(UUID accountId);
-    }
 
     private final Profiles profiles;
 
@@ -30,14 +21,14 @@ public final class PageContexts {
 
     public PageContext of(Context ctx) {
         UiPrefs prefs = UiPrefs.read(ctx);
-        Optional<Profile> profile = Principal.optional(ctx).flatMap(p -> profiles.of(p.accountId()));
+        Optional<Profile> profile = profiles.optional(ctx);
         Language language = prefs.language()
                 .or(() -> profile.map(Profile::language))
                 .or(() -> Language.fromAcceptLanguage(ctx.header("Accept-Language")))
                 .orElse(Language.EN);
         GlucoseUnit unit = profile.map(Profile::unit).or(prefs::unit).orElse(GlucoseUnit.MG_DL);
         return new PageContext(Messages.of(language), Csrf.token(ctx), unit,
-                profile.map(Profile::label).orElse(null), here(ctx));
+                profile.orElse(null), here(ctx));
     }
 
     /** The page to come back to after a preference change: a GET keeps its query (the day History shows). */

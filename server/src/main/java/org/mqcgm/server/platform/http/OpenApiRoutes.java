@@ -1,9 +1,8 @@
-package org.mqcgm.server.glucose;
+package org.mqcgm.server.platform.http;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
 
 /**

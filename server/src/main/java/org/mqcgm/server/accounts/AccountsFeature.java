@@ -1,0 +1,106 @@
+package org.mqcgm.server.accounts;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.mqcgm.core.metrics.RangeThresholds;
+import org.mqcgm.server.platform.Feature;
+import org.mqcgm.server.platform.Platform;
+import org.mqcgm.server.platform.Web;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.jobs.Jobs;
+import org.mqcgm.server.platform.profile.Profile;
+import org.mqcgm.server.platform.profile.Profiles;
+import org.mqcgm.server.platform.security.Authenticator;
+
+/**
+ * The accounts feature: sign-up, login, sessions, two-factor, password reset, devices, API tokens, settings and
+ * the security activity log. Other features see it only through its ports: {@link #authenticator()} (for access
+ * control), {@link #profiles()} (zone, unit, language of a person) and {@link #timeZones()}.
+ */
+public final class AccountsFeature implements Feature {
+
+    /** What the accounts feature is configured with. */
+    public record Settings(org.mqcgm.server.ServerConfig.Argon2Cost argon2, Duration sessionIdle, Duration sessionAbsolute,
+                           String publicUrl) {
+    }
+
+    private final Accounts accounts;
+    private final AccountStore store;
+    private final Sessions sessions;
+    private final ApiTokens tokens;
+    private final Devices devices;
+    private final LoginThrottle throttle;
+    private final Platform platform;
+
+    private AccountsFeature(Platform platform, Accounts accounts, AccountStore store, Sessions sessions,
+                            ApiTokens tokens, Devices devices) {
+        this.platform = platform;
+        this.accounts = accounts;
+        this.store = store;
+        this.sessions = sessions;
+        this.tokens = tokens;
+        this.devices = devices;
+        this.throttle = new LoginThrottle();
+    }
+
+    public static AccountsFeature create(Platform platform, Settings settings) {
+        AccountStore store = new AccountStore(platform.jdbi(), platform.userKeys(), platform.secrets());
+        Sessions sessions = new Sessions(platform.jdbi(), platform.systemClock(), settings.sessionIdle(),
+                settings.sessionAbsolute());
+        ApiTokens tokens = new ApiTokens(platform.jdbi(), platform.systemClock());
+        tokens.listenForRevocations(platform.notifications());
+        SecurityEvents events = new SecurityEvents(platform.jdbi(), platform.systemClock());
+        Accounts accounts = new Accounts(store, new PasswordHasher(settings.argon2()), sessions, tokens, events,
+                platform.outbound(), settings.publicUrl(), platform.secrets(), platform.consents(),
+                platform.systemClock());
+        Devices devices = new Devices(platform.jdbi(), platform.secrets(), events, platform.systemClock());
+        return new AccountsFeature(platform, accounts, store, sessions, tokens, devices);
+    }
+
+    @Override
+    public void routes(Routes routes, Web web) {
+        new AccountRoutes(accounts, sessions, tokens, devices, throttle, web.pages(), web.contexts(),
+                platform.json()).register(routes);
+    }
+
+    @Override
+    public List<Jobs.Job> jobs() {
+        return List.of(Jobs.daily("purge-expired-account-codes", accounts::purgeExpired),
+                Jobs.daily("purge-unlinked-devices", devices::purgeUnlinked));
+    }
+
+    /** Credentials → principal, for access control. */
+    public Authenticator authenticator() {
+        return accounts;
+    }
+
+    /** The profile port: what other features may know about a person. */
+    public Profiles profiles() {
+        return id -> profile(accounts, id);
+    }
+
+    private static Optional<Profile> profile(Accounts accounts, UUID id) {
+        return accounts.find(id).map(a -> new Profile(a.id(), a.label(), a.language(), a.unit(), a.timeZone(),
+                RangeThresholds.consensusMgdl()));
+    }
+
+    /** A person's home time zone, for features that cut data into local days. */
+    public java.util.function.Function<UUID, java.time.ZoneId> timeZones() {
+        return store::timeZone;
+    }
+
+    /** The account services (administration, tests). */
+    public Accounts accounts() {
+        return accounts;
+    }
+
+    public ApiTokens apiTokens() {
+        return tokens;
+    }
+
+    public Devices devices() {
+        return devices;
+    }
+}

@@ -1,0 +1,83 @@
+package org.mqcgm.server.glucose;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Function;
+import org.mqcgm.server.platform.Feature;
+import org.mqcgm.server.platform.Platform;
+import org.mqcgm.server.platform.Web;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.jobs.Jobs;
+
+/**
+ * The glucose feature: readings (upload, read, CSV, live stream), sensors, sessions, calibrations, annotations,
+ * and the Today and History pages. Other features read glucose only through {@link #readings()}.
+ */
+public final class GlucoseFeature implements Feature {
+
+    private final Platform platform;
+    private final ReadingStore store;
+    private final ReadingEvents events;
+    private final Annotations annotations;
+    private final Readings readings;
+    private final Sensors sensors;
+    private final ReadingRoutes readingRoutes;
+
+    private GlucoseFeature(Platform platform, ReadingStore store, ReadingEvents events, Annotations annotations,
+                           Readings readings, Sensors sensors) {
+        this.platform = platform;
+        this.store = store;
+        this.events = events;
+        this.annotations = annotations;
+        this.readings = readings;
+        this.sensors = sensors;
+        this.readingRoutes = new ReadingRoutes(readings, annotations, platform.json());
+    }
+
+    /**
+     * Builds the feature; re-stores readings a schema older than V3 kept in clear.
+     *
+     * @param timeZones a person's home zone (the accounts feature answers): readings are kept in blocks per local day
+     */
+    public static GlucoseFeature create(Platform platform, Function<UUID, ZoneId> timeZones) {
+        Clock dataClock = platform.dataClock();
+        ReadingEvents events = new ReadingEvents(platform.jdbi());
+        events.listen(platform.notifications());
+        ReadingStore store = new ReadingStore(platform.jdbi(), platform.userKeys(), timeZones, dataClock);
+        store.adoptV1Readings();
+        Annotations annotations = new Annotations(platform.jdbi(), platform.userKeys(), platform.systemClock());
+        Readings readings = new Readings(store, dataClock, platform.consents(), events, platform.jdbi(),
+                platform.mapper(), annotations);
+        Sensors sensors = new Sensors(platform.jdbi(), platform.userKeys(), platform.systemClock());
+        return new GlucoseFeature(platform, store, events, annotations, readings, sensors);
+    }
+
+    @Override
+    public void routes(Routes routes, Web web) {
+        readingRoutes.register(routes);
+        new GlucoseApiRoutes(sensors, annotations, platform.json()).register(routes);
+        new TodayPage(readings, annotations, web.pages(), web.contexts()).register(routes);
+        new HistoryPage(readings, annotations, web.pages(), web.contexts()).register(routes);
+    }
+
+    @Override
+    public List<Jobs.Job> jobs() {
+        return List.of(Jobs.daily("purge-idempotency-keys", readings::purgeIdempotencyKeys),
+                new Jobs.Job("compact-glucose", Duration.ofHours(1), store::compact));
+    }
+
+    /** Open streams end, then the event listener stops. */
+    @Override
+    public void close() {
+        readingRoutes.close();
+        events.close();
+    }
+
+    /** The readings of a person: storage, statistics, events (the port reports and the demo use). */
+    public Readings readings() {
+        return readings;
+    }
+}

@@ -1,0 +1,27 @@
+package org.mqcgm.server.platform;
+
+import java.util.List;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.jobs.Jobs;
+
+/**
+ * One feature of the server (accounts, glucose, reports, privacy, …): the seam every feature plugs in through.
+ * A feature is built once by its own factory from the {@link Platform} and the narrow ports it needs from other
+ * features, keeps its classes package-private, and tells the composition root three things: its routes, its
+ * recurring jobs and what to close at shutdown. Adding a feature is one line in {@code App}'s list.
+ */
+public interface Feature extends AutoCloseable {
+
+    /** Registers the feature's routes, each with its access rule, using the shared web toolkit. */
+    void routes(Routes routes, Web web);
+
+    /** The feature's recurring jobs (run once per schedule across all nodes). */
+    default List<Jobs.Job> jobs() {
+        return List.of();
+    }
+
+    /** Stops what the feature started (streams, listeners); called before the HTTP server and the pool close. */
+    @Override
+    default void close() {
+    }
+}

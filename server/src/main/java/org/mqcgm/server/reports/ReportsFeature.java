@@ -1,0 +1,42 @@
+package org.mqcgm.server.reports;
+
+import org.mqcgm.server.platform.Feature;
+import org.mqcgm.server.platform.Platform;
+import org.mqcgm.server.platform.Web;
+import org.mqcgm.server.platform.http.Routes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reports feature: consensus CGM metrics and the AGP report as JSON, a web page and a one-page PDF, each
+ * recorded in the report log with its algorithm version. It reads glucose only through a {@link Reports.ReadingSource}.
+ */
+public final class ReportsFeature implements Feature {
+
+    private static final Logger log = LoggerFactory.getLogger(ReportsFeature.class);
+
+    private final Reports reports;
+    private final AgpPdf pdf;
+
+    private ReportsFeature(Reports reports, AgpPdf pdf) {
+        this.reports = reports;
+        this.pdf = pdf;
+    }
+
+    /**
+     * @param readings the readings that count for statistics (excluded stretches left out), by owner and period
+     */
+    public static ReportsFeature create(Platform platform, Reports.ReadingSource readings) {
+        AgpPdf pdf = new AgpPdf(AgpPdf.DEFAULT_FONT);
+        if (!pdf.fontAvailable()) {
+            log.warn("PDF reports are unavailable until the font {} is installed (Debian package fonts-wqy-microhei)",
+                    AgpPdf.DEFAULT_FONT);
+        }
+        return new ReportsFeature(new Reports(readings, new ReportLog(platform.jdbi()), platform.dataClock()), pdf);
+    }
+
+    @Override
+    public void routes(Routes routes, Web web) {
+        new ReportRoutes(reports, web.profiles(), web.pages(), web.contexts(), pdf).register(routes);
+    }
+}
