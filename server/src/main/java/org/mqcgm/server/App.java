@@ -26,6 +26,7 @@ import org.mqcgm.server.platform.http.JsonBodies;
 import org.mqcgm.server.platform.http.OpenApiRoutes;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.jobs.Jobs;
+import org.mqcgm.server.platform.metrics.Metrics;
 import org.mqcgm.server.platform.outbound.Outbound;
 import org.mqcgm.server.platform.outbound.OutboxSender;
 import org.mqcgm.server.platform.outbound.Sender;
@@ -58,10 +59,12 @@ public final class App implements AutoCloseable {
     private final Notifications notifications;
     private final Outbound outbound;
     private final Jobs jobs;
+    private final Metrics metrics;
 
     private App(Database database, HttpServer http, HealthRoutes health, List<Feature> features,
                 AccountsFeature accounts, GlucoseFeature glucose, PrivacyFeature privacy, Notifications notifications,
-                Outbound outbound, Jobs jobs) {
+                Outbound outbound, Jobs jobs, Metrics metrics) {
+        this.metrics = metrics;
         this.database = database;
         this.http = http;
         this.health = health;
@@ -110,7 +113,9 @@ public final class App implements AutoCloseable {
 
         Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                 config.databasePoolSize());
+        Metrics metrics = Metrics.start(config.metrics());
         try {
+            database.measureWith(metrics.registry());
             int migrations = database.migrate();
             if (migrations > 0) {
                 log.info("applied {} database migrations", migrations);
@@ -132,7 +137,8 @@ public final class App implements AutoCloseable {
             JsonBodies json = new JsonBodies(mapper);
             PrivacyFeature privacy = PrivacyFeature.create(database.jdbi(), systemClock, notifications, json);
             Platform platform = new Platform(database.jdbi(), database.dataSource(), userKeys, secrets,
-                    notifications, mapper, json, privacy.consents(), outbound, dataClock, systemClock);
+                    notifications, mapper, json, privacy.consents(), outbound, dataClock, systemClock,
+                    metrics.registry());
 
             // The features, each built from the platform and the narrow ports of the features before it.
             AccountsFeature accounts = AccountsFeature.create(platform, new AccountsFeature.Settings(
@@ -145,7 +151,7 @@ public final class App implements AutoCloseable {
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), systemClock);
             HttpServer http = HttpServer.start(
-                    new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes()),
+                    new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(), metrics::request),
                     mapper, accessControl, new ErrorPage(web.pages(), web.contexts()), (Routes routes) -> {
                         new StaticAssets().register(routes);
                         new OpenApiRoutes().register(routes);
@@ -153,13 +159,14 @@ public final class App implements AutoCloseable {
                         extraRoutes.accept(routes);
                     });
             Jobs jobs = Jobs.start(database.dataSource(), systemClock,
-                    features.stream().flatMap(f -> f.jobs().stream()).toList());
+                    features.stream().flatMap(f -> f.jobs().stream()).toList(), metrics::job);
             notifications.start();
             log.info("mqcgm listening on {}:{}", config.host(), http.port());
             return new App(database, http, health, features, accounts, glucose, privacy, notifications, outbound,
-                    jobs);
+                    jobs, metrics);
         } catch (RuntimeException e) {
             database.close();
+            metrics.close();
             throw e;
         }
     }
@@ -200,6 +207,11 @@ public final class App implements AutoCloseable {
         return accounts.devices();
     }
 
+    /** Operators' metrics (the exporter's port when it is on). */
+    public Metrics metrics() {
+        return metrics;
+    }
+
     public Jobs jobs() {
         return jobs;
     }
@@ -224,6 +236,7 @@ public final class App implements AutoCloseable {
         jobs.close();
         outbound.close();
         database.close();
+        metrics.close();
         log.info("mqcgm stopped");
     }
 }

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.mqcgm.server.platform.metrics.Metrics;
 import org.mqcgm.server.platform.outbound.SmtpSender;
 
 /**
@@ -33,6 +34,8 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  * @param outboxDirectory    where the bundled SMS channel (and e-mail without SMTP) writes messages
  *                           ({@code MQCGM_OUTBOX_DIR})
  * @param publicUrl          the address users reach the web app at, for links in messages ({@code MQCGM_PUBLIC_URL})
+ * @param metrics            operators' Prometheus metrics: {@code MQCGM_METRICS_PORT} (unset = off) and
+ *                           {@code MQCGM_METRICS_HOST} (default 127.0.0.1)
  */
 public record ServerConfig(
         String databaseUrl,
@@ -48,7 +51,18 @@ public record ServerConfig(
         Duration sessionAbsolute,
         SmtpSender.Settings smtp,
         Path outboxDirectory,
-        String publicUrl) {
+        String publicUrl,
+        Metrics.Settings metrics) {
+
+    /** Settings without the operators' metrics listener. */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                Metrics.Settings.OFF);
+    }
 
     /**
      * Argon2id cost. The defaults exceed the OWASP minimum (19 MiB, t=2) and follow PR-06 (m ≥ 64 MiB, t ≥ 3).
@@ -125,7 +139,17 @@ public record ServerConfig(
                 Duration.ofHours(integer(s, "MQCGM_SESSION_ABSOLUTE_HOURS", 30 * 24, 1, 365 * 24)),
                 smtp(s),
                 Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox")),
-                publicUrl(s.getOrDefault("MQCGM_PUBLIC_URL", "http://localhost:" + s.getOrDefault("MQCGM_PORT", "8080"))));
+                publicUrl(s.getOrDefault("MQCGM_PUBLIC_URL", "http://localhost:" + s.getOrDefault("MQCGM_PORT", "8080"))),
+                metrics(s));
+    }
+
+    private static Metrics.Settings metrics(Map<String, String> s) {
+        String port = s.get("MQCGM_METRICS_PORT");
+        if (port == null || port.isBlank()) {
+            return Metrics.Settings.OFF;
+        }
+        return new Metrics.Settings(s.getOrDefault("MQCGM_METRICS_HOST", "127.0.0.1").trim(),
+                integer(s, "MQCGM_METRICS_PORT", 0, 0, 65535));
     }
 
     private static SmtpSender.Settings smtp(Map<String, String> s) {
@@ -157,13 +181,21 @@ public record ServerConfig(
     public ServerConfig withListen(String newHost, int newPort) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
-                publicUrl);
+                publicUrl, metrics);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
-                host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl);
+                host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics);
+    }
+
+    /** A copy with the operators' metrics listener set. */
+    public ServerConfig withMetrics(Metrics.Settings settings) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                settings);
     }
 
     private static String required(Map<String, String> s, String name, String problem) {

@@ -51,6 +51,7 @@ public final class GlucoseFeature implements Feature {
         Annotations annotations = new Annotations(platform.jdbi(), platform.userKeys(), platform.systemClock());
         Readings readings = new Readings(store, dataClock, platform.consents(), events, platform.jdbi(),
                 platform.mapper(), annotations);
+        readings.countWith(platform.meters());
         Sensors sensors = new Sensors(platform.jdbi(), platform.userKeys(), platform.systemClock());
         return new GlucoseFeature(platform, store, events, annotations, readings, sensors);
     }

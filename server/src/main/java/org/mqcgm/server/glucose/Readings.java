@@ -46,6 +46,24 @@ public final class Readings {
     private final Jdbi jdbi;
     private final ObjectMapper mapper;
     private final Annotations annotations;
+    private volatile UploadCounters counters = UploadCounters.NONE;
+
+    /** Counts uploaded readings by outcome for operators (no owner, no value). */
+    record UploadCounters(io.micrometer.core.instrument.Counter accepted,
+                          io.micrometer.core.instrument.Counter duplicates,
+                          io.micrometer.core.instrument.Counter rejected) {
+        static final UploadCounters NONE = null;
+
+        static UploadCounters in(io.micrometer.core.instrument.MeterRegistry registry) {
+            return new UploadCounters(registry.counter("mqcgm.readings", "outcome", "accepted"),
+                    registry.counter("mqcgm.readings", "outcome", "duplicate"),
+                    registry.counter("mqcgm.readings", "outcome", "rejected"));
+        }
+    }
+
+    void countWith(io.micrometer.core.instrument.MeterRegistry registry) {
+        counters = UploadCounters.in(registry);
+    }
 
     public Readings(ReadingStore store, Clock dataClock, Consents consents, ReadingEvents events, Jdbi jdbi,
                     ObjectMapper mapper, Annotations annotations) {
@@ -117,6 +135,12 @@ public final class Readings {
         });
         if (outcome.accepted() > 0 && !outcome.replayed()) {
             events.published(ownerId);
+        }
+        UploadCounters c = counters;
+        if (c != null && !outcome.replayed()) {
+            c.accepted().increment(outcome.accepted());
+            c.duplicates().increment(outcome.duplicates());
+            c.rejected().increment(outcome.rejected());
         }
         return outcome;
     }

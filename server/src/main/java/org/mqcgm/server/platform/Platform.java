@@ -26,8 +26,10 @@ import org.mqcgm.server.platform.outbound.Outbound;
  * @param outbound      e-mail and SMS
  * @param dataClock     "now" for glucose data (the demo can run it faster)
  * @param systemClock   "now" for security timeouts, codes and retention
+ * @param meters        operators' metrics (Micrometer): counts and timings, never personal data
  */
 public record Platform(Jdbi jdbi, DataSource dataSource, UserKeys userKeys, DeploymentSecrets secrets,
                        Notifications notifications, ObjectMapper mapper, JsonBodies json, Consents consents,
-                       Outbound outbound, Clock dataClock, Clock systemClock) {
+                       Outbound outbound, Clock dataClock, Clock systemClock,
+                       io.micrometer.core.instrument.MeterRegistry meters) {
 }

@@ -73,6 +73,12 @@ public final class Database implements AutoCloseable {
         return jdbi;
     }
 
+    /** Publishes the pool's gauges and timings (active, idle, pending connections, wait time) to a registry. */
+    public void measureWith(io.micrometer.core.instrument.MeterRegistry registry) {
+        dataSource.setMetricsTrackerFactory(
+                new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+    }
+
     public DataSource dataSource() {
         return dataSource;
     }

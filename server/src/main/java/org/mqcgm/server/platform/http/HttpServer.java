@@ -38,7 +38,17 @@ public final class HttpServer implements AutoCloseable {
      * @param port            port, 0 for any
      * @param maxRequestBytes largest request body accepted
      */
-    public record Settings(String host, int port, long maxRequestBytes) {
+    public record Settings(String host, int port, long maxRequestBytes, RequestObserver observer) {
+        public Settings(String host, int port, long maxRequestBytes) {
+            this(host, port, maxRequestBytes, (method, route, status, took) -> {
+            });
+        }
+    }
+
+    /** Told of every request once answered, by route template (operators' metrics). */
+    @FunctionalInterface
+    public interface RequestObserver {
+        void answered(String method, String routeTemplate, int status, java.time.Duration took);
     }
 
     private final Javalin javalin;
@@ -93,6 +103,8 @@ public final class HttpServer implements AutoCloseable {
                 // glucose values or share tokens; PR-19, PR-33).
                 access.info("{} {} {} {}ms", ctx.method(), ctx.endpoint() == null ? ctx.path()
                         : ctx.endpoint().path, ctx.statusCode(), Math.round(ms));
+                settings.observer().answered(ctx.method().name(), ctx.endpoint() == null ? null
+                        : ctx.endpoint().path, ctx.statusCode(), java.time.Duration.ofNanos((long) (ms * 1e6)));
                 MDC.remove(RequestIds.MDC_KEY);
             });
 

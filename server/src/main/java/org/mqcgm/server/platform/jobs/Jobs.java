@@ -35,16 +35,30 @@ public final class Jobs implements AutoCloseable {
     private final Scheduler scheduler;
     private final Map<String, Job> byName = new ConcurrentHashMap<>();
 
-    private Jobs(Scheduler scheduler, List<Job> jobs) {
+    private Jobs(Scheduler scheduler, List<Job> jobs, Observer observer) {
         this.scheduler = scheduler;
+        this.observer = observer;
         jobs.forEach(j -> byName.put(j.name(), j));
     }
 
+    /** What a job run is reported to (operators' metrics); does nothing by default. */
+    @FunctionalInterface
+    public interface Observer {
+        void ran(String job, int rows, Duration took);
+    }
+
+    private final Observer observer;
+
     public static Jobs start(DataSource dataSource, Clock clock, List<Job> jobs) {
+        return start(dataSource, clock, jobs, (job, rows, took) -> {
+        });
+    }
+
+    public static Jobs start(DataSource dataSource, Clock clock, List<Job> jobs, Observer observer) {
         List<RecurringTask<Void>> tasks = new ArrayList<>();
         for (Job job : jobs) {
             tasks.add(Tasks.recurring(job.name(), Schedules.fixedDelay(job.every()))
-                    .execute((instance, context) -> runLogged(job)));
+                    .execute((instance, context) -> runLogged(job, observer)));
         }
         Scheduler scheduler = Scheduler.create(dataSource)
                 .startTasks(tasks)
@@ -53,11 +67,13 @@ public final class Jobs implements AutoCloseable {
                 .clock(clock::instant)
                 .build();
         scheduler.start();
-        return new Jobs(scheduler, jobs);
+        return new Jobs(scheduler, jobs, observer);
     }
 
-    private static int runLogged(Job job) {
+    private static int runLogged(Job job, Observer observer) {
+        long start = System.nanoTime();
         int n = job.work().getAsInt();
+        observer.ran(job.name(), n, Duration.ofNanos(System.nanoTime() - start));
         log.info("job {} handled {} rows", job.name(), n);
         return n;
     }
@@ -68,7 +84,7 @@ public final class Jobs implements AutoCloseable {
         if (job == null) {
             throw new IllegalArgumentException("no job " + name);
         }
-        return runLogged(job);
+        return runLogged(job, observer);
     }
 
     @Override
