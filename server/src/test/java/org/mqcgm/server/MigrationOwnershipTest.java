@@ -1,0 +1,117 @@
+package org.mqcgm.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Each migration touches only its own feature's tables, so features stay separable (and a feature's schema can
+ * be read in its own files). A migration is named {@code V<n>__<feature>_<what>.sql}; every table it creates,
+ * alters, drops or writes must belong to that feature in {@link #OWNER}. A new table must be added to the map,
+ * which is where its owner is decided. V1–V4 predate the rule (V1 laid the foundation, V3 also created the consent
+ * ledger and widened sign-up rows) and cannot change: Flyway checks applied migrations' checksums.
+ */
+class MigrationOwnershipTest {
+
+    /** Which feature owns each table ("platform" for shared infrastructure). */
+    static final Map<String, String> OWNER = Map.ofEntries(
+            Map.entry("account", "accounts"), Map.entry("account_role", "accounts"),
+            Map.entry("api_token", "accounts"), Map.entry("web_session", "accounts"),
+            Map.entry("device", "accounts"), Map.entry("login_challenge", "accounts"),
+            Map.entry("one_time_code", "accounts"), Map.entry("recovery_code", "accounts"),
+            Map.entry("registration", "accounts"), Map.entry("security_event", "accounts"),
+            Map.entry("user_key", "platform"), Map.entry("deployment_secret", "platform"),
+            Map.entry("scheduled_tasks", "platform"),
+            Map.entry("glucose_reading", "glucose"), Map.entry("glucose_reading_v1", "glucose"),
+            Map.entry("glucose_recent", "glucose"), Map.entry("glucose_day", "glucose"),
+            Map.entry("calibration", "glucose"), Map.entry("glucose_annotation", "glucose"),
+            Map.entry("idempotency_key", "glucose"), Map.entry("sensor", "glucose"),
+            Map.entry("sensor_session", "glucose"),
+            Map.entry("consent_event", "privacy"),
+            Map.entry("report_log", "reports"));
+
+    static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy");
+    static final int FIRST_UNDER_THE_RULE = 5;
+
+    private static final Pattern NAME = Pattern.compile("V(\\d+)__([a-z]+)_[a-z0-9_]+\\.sql");
+    private static final Pattern TABLE = Pattern.compile(
+            "\\b(?:create\\s+(?:unlogged\\s+)?table(?:\\s+if\\s+not\\s+exists)?|alter\\s+table(?:\\s+if\\s+exists)?"
+                    + "|drop\\s+table(?:\\s+if\\s+exists)?|insert\\s+into|update|delete\\s+from|truncate(?:\\s+table)?"
+                    + "|references|create\\s+(?:unique\\s+)?index(?:\\s+if\\s+not\\s+exists)?\\s+\\w+\\s+on)"
+                    + "\\s+(?:only\\s+)?([a-z_][a-z0-9_]*)");
+
+    static List<Path> migrations() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".sql")).sorted().toList();
+        }
+    }
+
+    /** The tables a migration's statements name (comments removed). */
+    static Set<String> tables(String sql) {
+        String code = sql.replaceAll("(?m)--.*$", "").replaceAll("(?s)/\\*.*?\\*/", "").toLowerCase(Locale.ROOT);
+        Set<String> tables = new LinkedHashSet<>();
+        Matcher m = TABLE.matcher(code);
+        while (m.find()) {
+            tables.add(m.group(1));
+        }
+        return tables;
+    }
+
+    @Test
+    void everyMigrationTouchesOnlyItsOwnFeaturesTables() throws IOException {
+        List<String> problems = new ArrayList<>();
+        for (Path file : migrations()) {
+            String name = file.getFileName().toString();
+            Matcher n = Pattern.compile("V(\\d+)__.*").matcher(name);
+            assertThat(n.matches()).as(name).isTrue();
+            int version = Integer.parseInt(n.group(1));
+            Set<String> tables = tables(Files.readString(file, StandardCharsets.UTF_8));
+            for (String t : tables) {
+                if (!OWNER.containsKey(t)) {
+                    problems.add(name + ": table " + t + " has no owner in MigrationOwnershipTest.OWNER");
+                }
+            }
+            if (version < FIRST_UNDER_THE_RULE) {
+                continue;
+            }
+            Matcher m = NAME.matcher(name);
+            if (!m.matches() || !FEATURES.contains(m.group(2))) {
+                problems.add(name + ": name it V<n>__<feature>_<what>.sql with a feature of " + FEATURES);
+                continue;
+            }
+            for (String t : tables) {
+                String owner = OWNER.get(t);
+                if (owner != null && !owner.equals(m.group(2))) {
+                    problems.add(name + ": touches " + t + ", a table of " + owner);
+                }
+            }
+        }
+        assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void theRuleSeesTheStatementsThatTouchTables() {
+        assertThat(tables("""
+                -- alter table ignored_in_a_comment add column x int;
+                create table if not exists a_new (owner_id uuid references account (id));
+                alter table calibration add column payload bytea;
+                update glucose_day set n = 1; delete from report_log; insert into consent_event values (1);
+                create index report_log_at on report_log (at);
+                drop table if exists old_one;
+                """)).containsExactlyInAnyOrder("a_new", "account", "calibration", "glucose_day", "report_log",
+                "consent_event", "old_one");
+    }
+}
