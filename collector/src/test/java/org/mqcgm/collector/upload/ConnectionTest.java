@@ -30,6 +30,7 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mqcgm.collector.queue.JournalEntry;
@@ -120,6 +121,7 @@ class ConnectionTest {
     }
 
     @Test
+    @Tag("PR-18")
     void plainHttpToAnotherHostIsRefusedBeforeAnythingIsSent() {
         // 192.0.2.0/24 is TEST-NET-1: the refusal comes from the constructor, so no request can exist
         assertThatThrownBy(() -> new MqcgmApiTarget(URI.create("http://192.0.2.10:8080"), TOKEN))
@@ -165,6 +167,7 @@ class ConnectionTest {
     }
 
     @Test
+    @Tag("PR-18")
     void httpsWithTheRightPinIsAcceptedEvenSelfSigned() throws Exception {
         int port = httpsServer();
         Connection pinned = new Connection(false, Connection.parsePins(List.of(Connection.pinOf(serverCert))));
@@ -176,6 +179,7 @@ class ConnectionTest {
     }
 
     @Test
+    @Tag("PR-18")
     void httpsWithAWrongPinFailsTheHandshakeAndSendsNothing() throws Exception {
         int port = httpsServer();
         Connection wrong = new Connection(false, Connection.parsePins(List.of(Connection.pinOf(otherCert))));
