@@ -31,6 +31,7 @@ import org.mqcgm.collector.transport.InProcessTransport;
 import org.mqcgm.collector.transport.SensorHost;
 import org.mqcgm.collector.transport.SocketTransport;
 import org.mqcgm.collector.upload.Backoff;
+import org.mqcgm.collector.upload.Connection;
 import org.mqcgm.collector.upload.MqcgmApiTarget;
 import org.mqcgm.collector.upload.NightscoutTarget;
 import org.mqcgm.collector.upload.UploadTarget;
@@ -83,6 +84,19 @@ final class CollectCommand implements Runnable {
 
     @Option(names = "--nightscout-secret", description = "Nightscout API secret (or NIGHTSCOUT_API_SECRET).")
     String nightscoutSecret;
+
+    @Option(names = "--insecure-http", description = "Allow http:// to a host other than this machine (the token "
+            + "then crosses the network in clear). Without it, http is refused except to 127.0.0.1, ::1, localhost.")
+    boolean insecureHttp;
+
+    @Option(names = "--pin", paramLabel = "sha256/BASE64", description = "Trust the --server only if a key of its "
+            + "certificate chain has this SHA-256 SubjectPublicKeyInfo digest (repeatable; a pin of the server's own "
+            + "key also accepts a self-signed certificate).")
+    List<String> pins = new ArrayList<>();
+
+    @Option(names = "--nightscout-pin", paramLabel = "sha256/BASE64", description = "The same as --pin, for "
+            + "--nightscout (repeatable).")
+    List<String> nightscoutPins = new ArrayList<>();
 
     @Option(names = "--queue", description = "Queue directory (default: $XDG_DATA_HOME/mqcgm/collector or "
             + "~/.local/share/mqcgm/collector).")
@@ -150,19 +164,37 @@ final class CollectCommand implements Runnable {
             if (apiToken == null || apiToken.isBlank()) {
                 throw new ConfigException("--token", "missing (needed with --server)");
             }
-            targets.add(new MqcgmApiTarget(base, apiToken));
+            Connection connection = connection("--pin", pins);
+            try {
+                targets.add(new MqcgmApiTarget(base, apiToken, connection));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(demoJson != null ? "--demo-json" : "--server", e.getMessage());
+            }
         }
         if (nightscout != null) {
             String secret = nightscoutSecret != null ? nightscoutSecret : System.getenv("NIGHTSCOUT_API_SECRET");
             if (secret == null || secret.isBlank()) {
                 throw new ConfigException("--nightscout-secret", "missing (needed with --nightscout)");
             }
-            targets.add(new NightscoutTarget(nightscout, secret));
+            Connection connection = connection("--nightscout-pin", nightscoutPins);
+            try {
+                targets.add(new NightscoutTarget(nightscout, secret, connection));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("--nightscout", e.getMessage());
+            }
         }
         if (targets.isEmpty()) {
             throw new ConfigException("--server", "missing: give --server and --token, --demo-json or --nightscout");
         }
         return targets;
+    }
+
+    private Connection connection(String option, List<String> values) {
+        try {
+            return new Connection(insecureHttp, Connection.parsePins(values));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(option, e.getMessage());
+        }
     }
 
     /** A running collector with its uploaders; closing stops everything in order and writes the metrics. */

@@ -30,10 +30,19 @@ public final class MqcgmApiTarget implements UploadTarget {
     private final String token;
     private final HttpClient http;
 
+    /** With {@link Connection#defaults()}: https, or http to this machine only. */
     public MqcgmApiTarget(URI server, String token) {
+        this(server, token, Connection.defaults());
+    }
+
+    /**
+     * @throws Connection.InsecureTargetException when {@code connection} refuses the URL (nothing is sent)
+     */
+    public MqcgmApiTarget(URI server, String token, Connection connection) {
+        connection.check(server);
         this.endpoint = server.resolve("/api/v1/readings");
         this.token = Objects.requireNonNull(token, "token");
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = connection.client();
     }
 
     @Override

@@ -30,10 +30,19 @@ public final class NightscoutTarget implements UploadTarget {
     private final String secretHash;
     private final HttpClient http;
 
+    /** With {@link Connection#defaults()}: https, or http to this machine only. */
     public NightscoutTarget(URI site, String apiSecret) {
+        this(site, apiSecret, Connection.defaults());
+    }
+
+    /**
+     * @throws Connection.InsecureTargetException when {@code connection} refuses the URL (nothing is sent)
+     */
+    public NightscoutTarget(URI site, String apiSecret, Connection connection) {
+        connection.check(site);
         this.endpoint = site.resolve("/api/v1/entries");
         this.secretHash = sha1Hex(apiSecret);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = connection.client();
     }
 
     static String sha1Hex(String secret) {

@@ -166,7 +166,22 @@ public record ReportView(String title, String periodLabel, String unit, boolean 
         String population = msg.t("reports.population." + r.population().id());
         return new ReportView(msg.t("reports.title"), periodLabel, u, res != null, suff.meetsConsensus(), stats,
                 msg.t("reports.targets.title", population), targets, bands, tirBar, agp, days, daysNote, episodes,
-                previousLabel, comparison, msg.t("reports.footer", r.algorithmVersion(), r.reportVersion()));
+                previousLabel, comparison, footer(msg, r.algorithmVersion(), r.reportVersion()));
+    }
+
+    /**
+     * The footer in the page's language: each version's identifier (e.g. {@code mqcgm-report/1.0}) with its
+     * description from the messages; in English it reads exactly as the version strings stored with the report.
+     */
+    static String footer(Messages msg, String algorithmVersion, String reportVersion) {
+        return msg.t("reports.footer", versionId(algorithmVersion), msg.t("reports.version.algorithm"),
+                versionId(reportVersion), msg.t("reports.version.report"));
+    }
+
+    /** A version string up to its parenthesised description. */
+    static String versionId(String version) {
+        int i = version.indexOf(" (");
+        return i < 0 ? version : version.substring(0, i);
     }
 
     static String days(double days) {

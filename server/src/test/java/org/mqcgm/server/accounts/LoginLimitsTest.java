@@ -1,6 +1,7 @@
 package org.mqcgm.server.accounts;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
@@ -35,20 +36,18 @@ class LoginLimitsTest {
         app.newUser("+86 131 0000 0001");
         Accounts accounts = app.app().accounts();
         for (int i = 0; i < 10; i++) {
-            try {
-                accounts.login("+8613100000001", "wrong password number " + i, ClientFacts.NONE);
-            } catch (ProblemException e) {
-                assertThat(e.problem().status()).isEqualTo(401);
-            }
+            String wrong = "wrong password number " + i;
+            assertThatThrownBy(() -> accounts.login("+8613100000001", wrong, ClientFacts.NONE))
+                    .isInstanceOfSatisfying(ProblemException.class,
+                            e -> assertThat(e.problem().status()).isEqualTo(401));
         }
         // Locked now, even with the right password: 429 with the time to wait.
-        try {
-            accounts.login("+8613100000001", TestApp.PASSWORD, ClientFacts.NONE);
-            throw new AssertionError("the locked account logged in");
-        } catch (ProblemException e) {
-            assertThat(e.problem().status()).isEqualTo(429);
-            assertThat(((Number) e.problem().anyExtensions().get("retryAfter")).longValue()).isBetween(1L, 900L);
-        }
+        assertThatThrownBy(() -> accounts.login("+8613100000001", TestApp.PASSWORD, ClientFacts.NONE))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.problem().status()).isEqualTo(429);
+                    assertThat(((Number) e.problem().anyExtensions().get("retryAfter")).longValue())
+                            .isBetween(1L, 900L);
+                });
         assertThat(app.awaitOutbox("+8613100000001", Pattern.compile("(locked for 15 minutes)"))).isNotEmpty();
         // The lock is explained with the rule that caused it (PR-72).
         assertThat(accounts.events().recent(accounts.findId("+8613100000001").orElseThrow(), 20))
@@ -64,12 +63,8 @@ class LoginLimitsTest {
         throttle.attempt("login", "203.0.113.9");
         throttle.attempt("login", "203.0.113.9");
         throttle.attempt("login", "203.0.113.9");
-        try {
-            throttle.attempt("login", "203.0.113.9");
-            throw new AssertionError("not throttled");
-        } catch (ProblemException e) {
-            assertThat(e.problem().status()).isEqualTo(429);
-        }
+        assertThatThrownBy(() -> throttle.attempt("login", "203.0.113.9"))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().status()).isEqualTo(429));
         // Another address and another action are counted apart.
         throttle.attempt("login", "203.0.113.10");
         throttle.attempt("reset", "203.0.113.9");

@@ -35,9 +35,15 @@ class AgpCurveTest {
         // A step at midnight: 200 in the last hour of the day, 100 elsewhere.
         List<Bin> smooth = AgpCurve.smooth(grid(i -> i >= 276 ? 200 : 100), 5);
 
-        // 00:00 averages 23:30..00:30 with triangular weights: the late-evening bins pull it up.
-        assertThat(smooth.get(0).p50()).isGreaterThan(130).isLessThan(170);
-        assertThat(smooth.get(287).p50()).isGreaterThan(smooth.get(0).p50());
+        // 00:00 averages 23:30..00:30 with the triangular weights 1..7..1 (sum 49): the six bins before midnight
+        // (23:30..23:55, weights 1..6) are 200, the seven from 00:00 (weights 7..1) are 100.
+        double atMidnight = (200.0 * (1 + 2 + 3 + 4 + 5 + 6) + 100.0 * (7 + 6 + 5 + 4 + 3 + 2 + 1)) / 49;
+        assertThat(smooth.get(0).p50()).isCloseTo(atMidnight, within(1e-9)); // 1000/7 = 142.857…
+        assertThat(smooth.get(0).p05()).isCloseTo(atMidnight - 40, within(1e-9));
+        assertThat(smooth.get(0).p95()).isCloseTo(atMidnight + 40, within(1e-9));
+        // 23:55: 23:25..23:55 (weights 1..7) are 200, 00:00..00:25 after the wrap (weights 6..1) are 100.
+        double at2355 = (200.0 * (1 + 2 + 3 + 4 + 5 + 6 + 7) + 100.0 * (6 + 5 + 4 + 3 + 2 + 1)) / 49;
+        assertThat(smooth.get(287).p50()).isCloseTo(at2355, within(1e-9)); // 1100/7 = 157.142…
         assertThat(smooth.get(144).p50()).isCloseTo(100, within(1e-9));
     }
 

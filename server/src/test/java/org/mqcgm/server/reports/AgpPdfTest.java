@@ -105,6 +105,27 @@ class AgpPdfTest {
         return (double) ink / ((long) png.getWidth() * png.getHeight());
     }
 
+    private static String pdfTextWithoutSpaces(String lang) throws Exception {
+        HttpResponse<byte[]> r = pdf("lang=" + lang);
+        assertThat(r.statusCode()).isEqualTo(200);
+        try (PDDocument doc = Loader.loadPDF(r.body())) {
+            // the 6 pt footer wraps wherever the line ends: compare without white space
+            return new PDFTextStripper().getText(doc).replaceAll("[\\s\u00a0]+", "");
+        }
+    }
+
+    @Test
+    void theFooterIsInThePdfsLanguage() throws Exception {
+        String zh = pdfTextWithoutSpaces("zh-CN");
+        assertThat(zh).contains("指标算法：mqcgm-metrics/1.0（与参考实现一致）。报告规则：mqcgm-report/1.0（AGP：1小时三角平滑，"
+                + "跨午夜衔接；数据满14天且有效佩戴时间不少于70%时显示曲线）。");
+        assertThat(zh).doesNotContain("oracle-compatible").doesNotContain("smoothing").doesNotContain("Metrics:");
+        // In English the footer reads exactly as the version strings stored with the report.
+        String en = pdfTextWithoutSpaces("en");
+        assertThat(en).contains(("Metrics: " + org.mqcgm.core.metrics.CgmAnalysis.ALGORITHM_VERSION + ". Report rules: "
+                + Reports.REPORT_VERSION + ".").replaceAll("\\s+", ""));
+    }
+
     @Tag("PR-20")
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"en", "zh-CN"})
@@ -138,7 +159,7 @@ class AgpPdfTest {
                 .contains(pct(m.path("cvPercent").asDouble()) + " %")
                 .contains(pct(api.path("sufficiency").path("activePercent").asDouble()) + " %")
                 .contains("2026-11-13 – 2026-11-26")
-                .contains(api.path("algorithmVersion").asText());
+                .contains(ReportView.versionId(api.path("algorithmVersion").asText())); // its description translated
         assertThat(text).contains(lang.equals("en") ? "Ambulatory glucose profile" : "动态葡萄糖图谱");
         assertThat(inkShare(file)).as("share of non-white pixels").isGreaterThan(0.08);
     }
