@@ -7,7 +7,11 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** Keeps the package-by-feature shape: the shared platform knows no feature, features do not use the demo. */
+/**
+ * Keeps the package-by-feature shape: the shared platform knows no feature; the production server knows neither the
+ * demo nor the embedded PostgreSQL (both are other modules; the server's build also bans them from its compile and
+ * runtime dependencies).
+ */
 class ServerArchitectureTest {
 
     private final JavaClasses server = new ClassFileImporter()
@@ -18,16 +22,16 @@ class ServerArchitectureTest {
     void platformDependsOnNoFeature() {
         noClasses().that().resideInAPackage("org.mqcgm.server.platform..")
                 .should().dependOnClassesThat().resideInAnyPackage(
-                        "org.mqcgm.server.accounts..", "org.mqcgm.server.glucose..", "org.mqcgm.server.demo..",
+                        "org.mqcgm.server.accounts..", "org.mqcgm.server.glucose..",
                         "org.mqcgm.server.health..", "org.mqcgm.server.privacy..", "org.mqcgm.server.reports..")
                 .check(server);
     }
 
     @Test
-    void onlyTheCompositionRootAndTheDemoWireFeaturesTogether() {
-        noClasses().that().resideInAnyPackage("org.mqcgm.server.accounts..", "org.mqcgm.server.glucose..",
-                        "org.mqcgm.server.health..", "org.mqcgm.server.privacy..", "org.mqcgm.server.reports..")
-                .should().dependOnClassesThat().resideInAPackage("org.mqcgm.server.demo..")
+    void theProductionServerUsesNeitherTheDemoNorTheEmbeddedPostgres() {
+        noClasses().that().resideInAPackage("org.mqcgm.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.mqcgm.demo..", "org.mqcgm.localdb..",
+                        "io.zonky..")
                 .check(server);
     }
 

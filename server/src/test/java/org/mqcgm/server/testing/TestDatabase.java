@@ -1,8 +1,8 @@
 package org.mqcgm.server.testing;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mqcgm.localdb.LocalPostgres;
 import org.mqcgm.server.platform.db.Database;
-import org.mqcgm.server.platform.db.LocalPostgres;
 
 /**
  * One embedded PostgreSQL per test JVM. The schema is migrated once into a template database; every test (class)

@@ -1,4 +1,4 @@
-package org.mqcgm.server.demo;
+package org.mqcgm.demo;
 
 import io.javalin.http.Context;
 import java.io.IOException;

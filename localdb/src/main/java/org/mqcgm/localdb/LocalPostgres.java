@@ -1,4 +1,4 @@
-package org.mqcgm.server.platform.db;
+package org.mqcgm.localdb;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;

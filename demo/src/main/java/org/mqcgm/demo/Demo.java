@@ -1,4 +1,4 @@
-package org.mqcgm.server.demo;
+package org.mqcgm.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -24,10 +24,10 @@ import java.util.concurrent.TimeUnit;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.core.simulation.GlucoseTrace;
 import org.mqcgm.core.simulation.SimulatedClock;
+import org.mqcgm.localdb.LocalPostgres;
 import org.mqcgm.server.App;
 import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.platform.crypto.MasterKey;
-import org.mqcgm.server.platform.db.LocalPostgres;
 import org.mqcgm.server.platform.outbound.OutboxSender;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
