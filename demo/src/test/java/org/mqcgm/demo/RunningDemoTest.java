@@ -15,6 +15,11 @@ import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.ZoneId;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -39,6 +44,23 @@ class RunningDemoTest {
     @AfterAll
     static void stop() {
         demo.close();
+    }
+
+    @Test
+    void whatTheDemoAcknowledgesIsOnDisk() throws SQLException {
+        // People run the demo as their server: a reading answered 200 must survive a crash of PostgreSQL or of
+        // the machine, so every commit waits for its WAL to be flushed.
+        assertThat(show("synchronous_commit")).isEqualTo("on");
+        assertThat(show("fsync")).isEqualTo("on");
+    }
+
+    private static String show(String setting) throws SQLException {
+        try (Connection c = DriverManager.getConnection(demo.info().jdbcUrl(), "postgres", "");
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("show " + setting)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
     }
 
     @Test
