@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Function;
+import org.mqcgm.demo.DemoDatabase;
 import org.mqcgm.server.ConfigException;
 import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.accounts.AccountAdministration;
@@ -17,7 +19,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code mqcgm admin …}: bootstrap accounts and roles against the configured database. */
+/**
+ * {@code mqcgm admin …}: bootstrap accounts and roles against the configured database, or against a demo's data
+ * directory ({@code --data-dir}; the demo may be running).
+ */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer accounts from the command line.",
         subcommands = {AdminCommand.CreateUser.class, AdminCommand.GrantRole.class})
 final class AdminCommand implements Runnable {
@@ -36,6 +41,33 @@ final class AdminCommand implements Runnable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("--role", "must be one of user, guardian, follower, support, admin (got '"
                     + name + "')");
+        }
+    }
+
+    /** Where the accounts are: the production configuration (--config and MQCGM_*) or a demo's data directory. */
+    static final class Database {
+        @Option(names = "--config", description = "Configuration file of MQCGM_*=value lines.")
+        Path config;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "A demo's data directory instead (e.g. .mqcgm-data; the demo may be running).")
+        Path dataDir;
+
+        /**
+         * Runs {@code action} against the accounts. With {@code --data-dir} and the demo stopped, the demo's
+         * PostgreSQL runs for the duration of the command only.
+         */
+        <T> T with(Function<AccountAdministration, T> action) {
+            if (dataDir != null && config != null) {
+                throw new ConfigException("--data-dir", "give either --data-dir or --config, not both");
+            }
+            try (DemoDatabase demo = dataDir == null ? null : DemoDatabase.open(dataDir);
+                 AccountAdministration admin = AccountAdministration.open(demo != null ? demo.config()
+                         : ServerConfig.load(System.getenv(), config))) {
+                return action.apply(admin);
+            } catch (ProblemException e) {
+                throw explain(e);
+            }
         }
     }
 
@@ -58,8 +90,8 @@ final class AdminCommand implements Runnable {
         @Option(names = "--password-stdin", description = "Read the password from standard input; otherwise one is generated and printed.")
         boolean passwordStdin;
 
-        @Option(names = "--config", description = "Configuration file of MQCGM_*=value lines.")
-        Path config;
+        @CommandLine.Mixin
+        Database database;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -68,14 +100,10 @@ final class AdminCommand implements Runnable {
         public void run() {
             Role r = role(role);
             String password = passwordStdin ? readLine() : generated();
-            try (AccountAdministration admin = AccountAdministration.open(ServerConfig.load(System.getenv(), config))) {
-                UUID id = admin.createUser(login, password, r);
-                spec.commandLine().getOut().println("created account " + id + " (" + r.id() + ")");
-                if (!passwordStdin) {
-                    spec.commandLine().getOut().println("password: " + password + "  (shown once; change it after logging in)");
-                }
-            } catch (ProblemException e) {
-                throw explain(e);
+            UUID id = database.with(admin -> admin.createUser(login, password, r));
+            spec.commandLine().getOut().println("created account " + id + " (" + r.id() + ")");
+            if (!passwordStdin) {
+                spec.commandLine().getOut().println("password: " + password + "  (shown once; change it after logging in)");
             }
         }
 
@@ -113,8 +141,8 @@ final class AdminCommand implements Runnable {
         @Option(names = "--role", required = true, description = "user, guardian, follower, support or admin.")
         String role;
 
-        @Option(names = "--config", description = "Configuration file of MQCGM_*=value lines.")
-        Path config;
+        @CommandLine.Mixin
+        Database database;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -122,12 +150,8 @@ final class AdminCommand implements Runnable {
         @Override
         public void run() {
             Role r = role(role);
-            try (AccountAdministration admin = AccountAdministration.open(ServerConfig.load(System.getenv(), config))) {
-                UUID id = admin.grantRole(login, r);
-                spec.commandLine().getOut().println("granted " + r.id() + " to account " + id);
-            } catch (ProblemException e) {
-                throw explain(e);
-            }
+            UUID id = database.with(admin -> admin.grantRole(login, r));
+            spec.commandLine().getOut().println("granted " + r.id() + " to account " + id);
         }
     }
 }

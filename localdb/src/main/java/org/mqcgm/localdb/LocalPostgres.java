@@ -25,6 +25,8 @@ public final class LocalPostgres implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
     public static final String DATABASE = "mqcgm";
+    /** The superuser the embedded server trusts on loopback, without a password. */
+    public static final String USER = "postgres";
 
     private final EmbeddedPostgres postgres;
 
@@ -145,7 +147,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public String jdbcUrl(String database) {
-        return postgres.getJdbcUrl("postgres", database);
+        return postgres.getJdbcUrl(USER, database);
     }
 
     public String jdbcUrl() {
@@ -153,7 +155,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public String user() {
-        return "postgres";
+        return USER;
     }
 
     public String password() {
