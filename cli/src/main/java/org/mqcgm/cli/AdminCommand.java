@@ -11,7 +11,6 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.mqcgm.demo.DemoDatabase;
 import org.mqcgm.server.ConfigException;
-import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.accounts.AccountAdministration;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.security.Role;
@@ -46,8 +45,8 @@ final class AdminCommand implements Runnable {
 
     /** Where the accounts are: the production configuration (--config and MQCGM_*) or a demo's data directory. */
     static final class Database {
-        @Option(names = "--config", description = "Configuration file of MQCGM_*=value lines.")
-        Path config;
+        @CommandLine.Mixin
+        SharedOptions.ConfigFile config;
 
         @Option(names = "--data-dir", paramLabel = "DIR",
                 description = "A demo's data directory instead (e.g. .mqcgm-data; the demo may be running).")
@@ -58,12 +57,12 @@ final class AdminCommand implements Runnable {
          * PostgreSQL runs for the duration of the command only.
          */
         <T> T with(Function<AccountAdministration, T> action) {
-            if (dataDir != null && config != null) {
+            if (dataDir != null && config.given()) {
                 throw new ConfigException("--data-dir", "give either --data-dir or --config, not both");
             }
             try (DemoDatabase demo = dataDir == null ? null : DemoDatabase.open(dataDir);
                  AccountAdministration admin = AccountAdministration.open(demo != null ? demo.config()
-                         : ServerConfig.load(System.getenv(), config))) {
+                         : config.load())) {
                 return action.apply(admin);
             } catch (ProblemException e) {
                 throw explain(e);
@@ -81,8 +80,8 @@ final class AdminCommand implements Runnable {
     @Command(name = "create-user", mixinStandardHelpOptions = true,
             description = "Create a verified account (no code is sent), optionally with a role.")
     static final class CreateUser implements Runnable {
-        @Option(names = "--login", required = true, description = "E-mail address or mobile number (+86…).")
-        String login;
+        @CommandLine.Mixin
+        SharedOptions.Login account;
 
         @Option(names = "--role", defaultValue = "user", description = "Role to grant (default: ${DEFAULT-VALUE}).")
         String role;
@@ -100,7 +99,7 @@ final class AdminCommand implements Runnable {
         public void run() {
             Role r = role(role);
             String password = passwordStdin ? readLine() : generated();
-            UUID id = database.with(admin -> admin.createUser(login, password, r));
+            UUID id = database.with(admin -> admin.createUser(account.login, password, r));
             spec.commandLine().getOut().println("created account " + id + " (" + r.id() + ")");
             if (!passwordStdin) {
                 spec.commandLine().getOut().println("password: " + password + "  (shown once; change it after logging in)");
@@ -135,8 +134,8 @@ final class AdminCommand implements Runnable {
 
     @Command(name = "grant-role", mixinStandardHelpOptions = true, description = "Grant a role to an account.")
     static final class GrantRole implements Runnable {
-        @Option(names = "--login", required = true, description = "E-mail address or mobile number of the account.")
-        String login;
+        @CommandLine.Mixin
+        SharedOptions.Login account;
 
         @Option(names = "--role", required = true, description = "user, guardian, follower, support or admin.")
         String role;
@@ -150,7 +149,7 @@ final class AdminCommand implements Runnable {
         @Override
         public void run() {
             Role r = role(role);
-            UUID id = database.with(admin -> admin.grantRole(login, r));
+            UUID id = database.with(admin -> admin.grantRole(account.login, r));
             spec.commandLine().getOut().println("granted " + r.id() + " to account " + id);
         }
     }
