@@ -100,7 +100,8 @@ class AnalyzeCommandTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines().toList()).containsExactly("mqcgm: " + csv
-                + ": row 3 (line 4): time '2024-13-04T00:13:17Z' is not an ISO-8601 timestamp such as 2024-03-04T00:03:17Z");
+                + ": row 3 (line 4), column timestamp_utc: '2024-13-04T00:13:17Z' is not an ISO-8601 timestamp such as "
+                + "2024-03-04T00:03:17Z");
     }
 
     @Test
@@ -112,13 +113,13 @@ class AnalyzeCommandTest {
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines().toList()).containsExactly("mqcgm: " + csv
-                + ": row 2 (line 4): glucose value 'six' is not a number");
+                + ": row 2 (line 4), column glucose_mmol_l: 'six' is not a number");
     }
 
     @Test
     void otherUnusableFilesAreOneLineAndStatus2() throws Exception {
         Map<String, String> cases = Map.of(
-                "timestamp_utc,glucose_mg_dl\n2024-03-04T00:03:17Z,0\n", "row 1 (line 2): glucose value '0' must be positive",
+                "timestamp_utc,glucose_mg_dl\n2024-03-04T00:03:17Z,0\n", "row 1 (line 2), column glucose_mg_dl: '0' must be positive",
                 "timestamp_utc,glucose_mg_dl\n2024-03-04T00:03:17Z 122\n", "row 1 (line 2): expected two comma-separated fields",
                 "time,bg\n2024-03-04T00:03:17Z,122\n", "line 1 (header): unknown value column 'bg'",
                 "timestamp_utc,glucose_mg_dl\n", "no readings after the header");
@@ -135,6 +136,37 @@ class AnalyzeCommandTest {
         CommandRun zone = run("analyze", vectors().resolve("c1_t1d_5min.csv").toString(), "--tz", "Mars/Olympus");
         assertThat(zone.status()).isEqualTo(2);
         assertThat(zone.err()).contains("--tz: unknown time zone 'Mars/Olympus'");
+    }
+
+    @Test
+    void quotedFieldsAndLineBreaksInsideThemAreCsvNotGuessworkAndTheBadRowIsNamedByItsLine() throws IOException {
+        // RFC 4180: a quoted third column may hold a comma and a line break; rows after it keep their true line.
+        Path csv = write("timestamp_utc,glucose_mg_dl,note\r\n\"2024-03-04T00:03:17Z\",\"122\",\"breakfast, then\r\n"
+                + "a walk\"\r\n2024-03-04T00:08:17Z,\"1,18\",\r\n");
+
+        CommandRun r = run("analyze", csv.toString());
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).containsExactly("mqcgm: " + csv
+                + ": row 2 (line 4), column glucose_mg_dl: '1,18' is not a number");
+
+        Path good = write("timestamp_utc,glucose_mg_dl,note\r\n\"2024-03-04T00:03:17Z\",\"122\",\"breakfast, then\r\n"
+                + "a walk\"\r\n\n   \n2024-03-04T00:08:17Z, 118 ,\r\n");
+        CommandRun ok = run("analyze", good.toString(), "--json");
+        assertThat(ok.status()).as(ok.err()).isZero();
+        assertThat(JSON.readTree(ok.out()).path("preprocessing").path("n_rows").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsOneLine() throws IOException {
+        Path csv = dir.resolve("latin1.csv");
+        Files.write(csv, "timestamp_utc,glucose_mg_dl\n2024-03-04T00:03:17Z,122 \u00b5\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+
+        CommandRun r = run("analyze", csv.toString());
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("mqcgm: " + csv + ": not a UTF-8 text file" + System.lineSeparator());
     }
 
     private Path write(String content) throws IOException {
