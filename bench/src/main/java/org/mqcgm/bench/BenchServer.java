@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.util.EnumSet;
 import java.util.UUID;
+import org.mqcgm.localdb.LocalPostgres;
 import org.mqcgm.server.App;
 import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.crypto.MasterKey;
-import org.mqcgm.server.platform.db.LocalPostgres;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.web.Language;
 

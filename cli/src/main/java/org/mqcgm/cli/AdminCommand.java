@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Function;
+import org.mqcgm.demo.DemoDatabase;
 import org.mqcgm.server.ConfigException;
-import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.accounts.AccountAdministration;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.security.Role;
@@ -17,7 +18,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code mqcgm admin …}: bootstrap accounts and roles against the configured database. */
+/**
+ * {@code mqcgm admin …}: bootstrap accounts and roles against the configured database, or against a demo's data
+ * directory ({@code --data-dir}; the demo may be running).
+ */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer accounts from the command line.",
         subcommands = {AdminCommand.CreateUser.class, AdminCommand.GrantRole.class})
 final class AdminCommand implements Runnable {
@@ -39,6 +43,33 @@ final class AdminCommand implements Runnable {
         }
     }
 
+    /** Where the accounts are: the production configuration (--config and MQCGM_*) or a demo's data directory. */
+    static final class Database {
+        @CommandLine.Mixin
+        SharedOptions.ConfigFile config;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "A demo's data directory instead (e.g. .mqcgm-data; the demo may be running).")
+        Path dataDir;
+
+        /**
+         * Runs {@code action} against the accounts. With {@code --data-dir} and the demo stopped, the demo's
+         * PostgreSQL runs for the duration of the command only.
+         */
+        <T> T with(Function<AccountAdministration, T> action) {
+            if (dataDir != null && config.given()) {
+                throw new ConfigException("--data-dir", "give either --data-dir or --config, not both");
+            }
+            try (DemoDatabase demo = dataDir == null ? null : DemoDatabase.open(dataDir);
+                 AccountAdministration admin = AccountAdministration.open(demo != null ? demo.config()
+                         : config.load())) {
+                return action.apply(admin);
+            } catch (ProblemException e) {
+                throw explain(e);
+            }
+        }
+    }
+
     /** Problems from the account rules become one line and exit status 2, like configuration errors. */
     static RuntimeException explain(ProblemException e) {
         String errors = e.problem().errors().isEmpty() ? "" : " " + e.problem().errors().stream()
@@ -49,8 +80,8 @@ final class AdminCommand implements Runnable {
     @Command(name = "create-user", mixinStandardHelpOptions = true,
             description = "Create a verified account (no code is sent), optionally with a role.")
     static final class CreateUser implements Runnable {
-        @Option(names = "--login", required = true, description = "E-mail address or mobile number (+86…).")
-        String login;
+        @CommandLine.Mixin
+        SharedOptions.Login account;
 
         @Option(names = "--role", defaultValue = "user", description = "Role to grant (default: ${DEFAULT-VALUE}).")
         String role;
@@ -58,8 +89,8 @@ final class AdminCommand implements Runnable {
         @Option(names = "--password-stdin", description = "Read the password from standard input; otherwise one is generated and printed.")
         boolean passwordStdin;
 
-        @Option(names = "--config", description = "Configuration file of MQCGM_*=value lines.")
-        Path config;
+        @CommandLine.Mixin
+        Database database;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -68,14 +99,10 @@ final class AdminCommand implements Runnable {
         public void run() {
             Role r = role(role);
             String password = passwordStdin ? readLine() : generated();
-            try (AccountAdministration admin = AccountAdministration.open(ServerConfig.load(System.getenv(), config))) {
-                UUID id = admin.createUser(login, password, r);
-                spec.commandLine().getOut().println("created account " + id + " (" + r.id() + ")");
-                if (!passwordStdin) {
-                    spec.commandLine().getOut().println("password: " + password + "  (shown once; change it after logging in)");
-                }
-            } catch (ProblemException e) {
-                throw explain(e);
+            UUID id = database.with(admin -> admin.createUser(account.login, password, r));
+            spec.commandLine().getOut().println("created account " + id + " (" + r.id() + ")");
+            if (!passwordStdin) {
+                spec.commandLine().getOut().println("password: " + password + "  (shown once; change it after logging in)");
             }
         }
 
@@ -107,14 +134,14 @@ final class AdminCommand implements Runnable {
 
     @Command(name = "grant-role", mixinStandardHelpOptions = true, description = "Grant a role to an account.")
     static final class GrantRole implements Runnable {
-        @Option(names = "--login", required = true, description = "E-mail address or mobile number of the account.")
-        String login;
+        @CommandLine.Mixin
+        SharedOptions.Login account;
 
         @Option(names = "--role", required = true, description = "user, guardian, follower, support or admin.")
         String role;
 
-        @Option(names = "--config", description = "Configuration file of MQCGM_*=value lines.")
-        Path config;
+        @CommandLine.Mixin
+        Database database;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -122,12 +149,8 @@ final class AdminCommand implements Runnable {
         @Override
         public void run() {
             Role r = role(role);
-            try (AccountAdministration admin = AccountAdministration.open(ServerConfig.load(System.getenv(), config))) {
-                UUID id = admin.grantRole(login, r);
-                spec.commandLine().getOut().println("granted " + r.id() + " to account " + id);
-            } catch (ProblemException e) {
-                throw explain(e);
-            }
+            UUID id = database.with(admin -> admin.grantRole(account.login, r));
+            spec.commandLine().getOut().println("granted " + r.id() + " to account " + id);
         }
     }
 }

@@ -2,19 +2,25 @@ package org.mqcgm.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import org.mqcgm.core.glucose.GlucoseUnit;
 import org.mqcgm.core.metrics.CgmAnalysis;
 import org.mqcgm.core.metrics.CgmOptions;
 import org.mqcgm.core.metrics.CgmRecording;
@@ -35,7 +41,7 @@ import picocli.CommandLine.Parameters;
  * ({@code timestamp_utc,glucose_mg_dl} or {@code timestamp_utc,glucose_mmol_l}) computed by the core metrics
  * engine. {@code --json} prints the sections and field names of the shared {@code *.expected.json} test vectors.
  * A file the engine cannot use (missing file, bad header, a row whose time or value cannot be read, no readings)
- * is one line on stderr naming the row, and exit status 2.
+ * is one line on stderr naming the row, its line and the column, and exit status 2.
  */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = {"Compute the consensus CGM metrics of a CSV file (header timestamp_utc,glucose_mg_dl "
@@ -101,80 +107,99 @@ final class AnalyzeCommand implements Callable<Integer> {
     }
 
     /**
-     * Reads the CSV strictly: where the engine's reader would silently drop a row (the oracle's behaviour), the
-     * command stops and names the row instead, since a person running it wants to know.
+     * Reads the CSV strictly with FastCSV (RFC 4180: quotes, a BOM, CRLF): where the engine's reader would silently
+     * drop a row (the oracle's behaviour), the command stops at the first bad row and names its row, line and
+     * column, since a person running it wants to know. Blank lines are skipped; columns after the second are ignored.
      */
     static CgmRecording read(Path file) throws BadInput {
-        String text;
-        try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+        GlucoseUnit unit = null;
+        String valueColumn = null;
+        List<GlucoseSample> samples = new ArrayList<>();
+        // A strict UTF-8 decoder (Files.newBufferedReader): a file in another encoding is an error, not mojibake.
+        try (CsvReader<CsvRecord> csv = CsvReader.builder()
+                .trimWhitespacesAroundQuotes(true)
+                .allowExtraFields(true)
+                .allowMissingFields(true)
+                .ofCsvRecord(Files.newBufferedReader(file, StandardCharsets.UTF_8))) {
+            for (CsvRecord record : csv) {
+                if (blank(record)) {
+                    continue;
+                }
+                if (unit == null) {
+                    valueColumn = record.getFieldCount() < 2 ? "" : headerName(record.getField(1));
+                    unit = unitOf(valueColumn, record);
+                    continue;
+                }
+                samples.add(sample(record, samples.size() + 1, unit, valueColumn));
+            }
         } catch (NoSuchFileException e) {
             throw new BadInput("no such file");
-        } catch (MalformedInputException e) {
-            throw new BadInput("not a UTF-8 text file");
         } catch (IOException e) {
             throw new BadInput("cannot read: " + e.getMessage());
+        } catch (UncheckedIOException e) {
+            throw new BadInput(e.getCause() instanceof MalformedInputException ? "not a UTF-8 text file"
+                    : "cannot read: " + e.getCause().getMessage());
+        } catch (CsvParseException e) {
+            throw new BadInput("not a CSV file: " + e.getMessage());
         }
-        CgmRecording recording;
-        try {
-            recording = CgmCsvReader.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new BadInput("line 1 (header): " + e.getMessage());
+        if (unit == null) {
+            throw new BadInput("line 1 (header): empty file, expected the header " + CgmCsvReader.TIME_COLUMN + ","
+                    + CgmCsvReader.MGDL_COLUMN);
         }
-        boolean allUsable = recording.samples().size() == recording.rowsRead()
-                && recording.samples().stream().allMatch(AnalyzeCommand::usable);
-        if (!allUsable) {
-            throw firstBadRow(text);
-        }
-        if (recording.samples().isEmpty()) {
+        if (samples.isEmpty()) {
             throw new BadInput("no readings after the header");
         }
-        return recording;
+        return new CgmRecording(unit, samples.size(), samples);
     }
 
-    private static boolean usable(GlucoseSample s) {
-        return Double.isFinite(s.mgdl()) && s.mgdl() > 0;
-    }
-
-    /** Finds the first row the reader drops or the engine would discard, and says what is wrong with it. */
-    private static BadInput firstBadRow(String text) {
-        List<String> lines = text.lines().toList();
-        String header = null;
-        int row = 0;
-        for (int i = 0; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.isBlank()) {
-                continue;
-            }
-            if (header == null) {
-                header = line;
-                continue;
-            }
-            row++;
-            String where = "row " + row + " (line " + (i + 1) + "): ";
-            int comma = line.indexOf(',');
-            if (comma < 0) {
-                return new BadInput(where + "expected two comma-separated fields, got '" + clip(line) + "'");
-            }
-            List<GlucoseSample> parsed = CgmCsvReader.parse(header + "\n" + line).samples();
-            if (parsed.isEmpty()) {
-                String time = line.substring(0, comma);
-                // A row with this time and a valid value tells which of the two fields the reader rejects.
-                boolean timeOk = !CgmCsvReader.parse(header + "\n" + time + ",100").samples().isEmpty();
-                return new BadInput(where + (timeOk
-                        ? "glucose value '" + clip(valueField(line, comma)) + "' is not a number"
-                        : "time '" + clip(time.strip()) + "' is not an ISO-8601 timestamp such as 2024-03-04T00:03:17Z"));
-            }
-            if (!usable(parsed.get(0))) {
-                return new BadInput(where + "glucose value '" + clip(valueField(line, comma)) + "' must be positive");
-            }
+    /** The unit of the header's value column. */
+    private static GlucoseUnit unitOf(String valueColumn, CsvRecord header) throws BadInput {
+        if (valueColumn.equals(CgmCsvReader.MGDL_COLUMN)) {
+            return GlucoseUnit.MG_DL;
         }
-        return new BadInput("a row could not be read");
+        if (valueColumn.equals(CgmCsvReader.MMOL_COLUMN)) {
+            return GlucoseUnit.MMOL_L;
+        }
+        throw new BadInput("line " + header.getStartingLineNumber() + " (header): "
+                + (header.getFieldCount() < 2 ? "expected two columns, " + CgmCsvReader.TIME_COLUMN + " and "
+                + CgmCsvReader.MGDL_COLUMN + " or " + CgmCsvReader.MMOL_COLUMN
+                : "unknown value column '" + clip(valueColumn) + "', expected " + CgmCsvReader.MGDL_COLUMN + " or "
+                + CgmCsvReader.MMOL_COLUMN));
     }
 
-    private static String valueField(String line, int comma) {
-        int end = line.indexOf(',', comma + 1);
-        return (end < 0 ? line.substring(comma + 1) : line.substring(comma + 1, end)).strip();
+    /** One data row as a reading, or the reason it is not one, naming the row, its line and the column. */
+    private static GlucoseSample sample(CsvRecord record, int row, GlucoseUnit unit, String valueColumn)
+            throws BadInput {
+        String where = "row " + row + " (line " + record.getStartingLineNumber() + ")";
+        if (record.getFieldCount() < 2) {
+            throw new BadInput(where + ": expected two comma-separated fields, got '"
+                    + clip(String.join(",", record.getFields())) + "'");
+        }
+        String time = record.getField(0).strip();
+        String value = record.getField(1).strip();
+        Instant t = CgmCsvReader.parseTime(time);
+        if (t == null) {
+            throw new BadInput(where + ", column " + CgmCsvReader.TIME_COLUMN + ": '" + clip(time)
+                    + "' is not an ISO-8601 timestamp such as 2024-03-04T00:03:17Z");
+        }
+        double mgdl = CgmCsvReader.parseValue(value, unit, true);
+        if (Double.isNaN(mgdl)) {
+            throw new BadInput(where + ", column " + valueColumn + ": '" + clip(value) + "' is not a number");
+        }
+        if (!(Double.isFinite(mgdl) && mgdl > 0)) {
+            throw new BadInput(where + ", column " + valueColumn + ": '" + clip(value) + "' must be positive");
+        }
+        return new GlucoseSample(t, mgdl);
+    }
+
+    /** An empty line, or one of spaces only (the engine's reader skips those too). */
+    private static boolean blank(CsvRecord record) {
+        return record.getFieldCount() == 1 && record.getField(0).isBlank();
+    }
+
+    /** A header name without surrounding spaces and byte-order mark. */
+    private static String headerName(String field) {
+        return field.replace("\uFEFF", "").strip();
     }
 
     private static String clip(String s) {

@@ -14,7 +14,7 @@ import org.mqcgm.core.ble.sensor.GlucoseSource;
 import org.mqcgm.core.ble.sensor.SensorConfig;
 import org.mqcgm.core.ble.sensor.VirtualCgmSensor;
 import org.mqcgm.core.simulation.GlucoseTrace;
-import org.mqcgm.server.demo.Demo;
+import org.mqcgm.demo.Demo;
 
 /**
  * {@code mqcgm demo --via-collector}: the demo's live readings come from a virtual sensor on the demo's clock,

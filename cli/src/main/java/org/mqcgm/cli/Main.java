@@ -4,14 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
+import org.mqcgm.demo.Demo;
 import org.mqcgm.server.App;
 import org.mqcgm.server.ConfigException;
 import org.mqcgm.server.ServerConfig;
-import org.mqcgm.server.demo.Demo;
 import org.mqcgm.server.platform.crypto.MasterKey;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -88,8 +87,8 @@ public final class Main implements Runnable {
         @Option(names = "--speed", defaultValue = "1", description = "Run the simulated clock N times faster (default: ${DEFAULT-VALUE}).")
         double speed;
 
-        @Option(names = "--tz", description = "Time zone of the demo wearer (default: this machine's).")
-        String timeZone;
+        @CommandLine.Mixin
+        SharedOptions.WearerZone wearerZone;
 
         @Option(names = "--via-collector", description = "Feed live readings from a simulated Bluetooth sensor "
                 + "through the collector and the API (queue in <data-dir>/collector) instead of directly.")
@@ -106,12 +105,7 @@ public final class Main implements Runnable {
             if (port < 0 || port > 65535) {
                 throw new ConfigException("--port", "must be between 0 and 65535 (got " + port + ")");
             }
-            ZoneId zone;
-            try {
-                zone = timeZone == null ? ZoneId.systemDefault() : ZoneId.of(timeZone);
-            } catch (DateTimeException e) {
-                throw new ConfigException("--tz", "unknown time zone '" + timeZone + "'");
-            }
+            ZoneId zone = wearerZone.zone();
             Demo demo = Demo.start(new Demo.Options(dataDir, host, port, speed, zone, !viaCollector));
             AutoCloseable running = viaCollector ? DemoViaCollector.start(demo, dataDir, speed, zone) : demo;
             PrintWriter out = spec.commandLine().getOut();
@@ -134,8 +128,8 @@ public final class Main implements Runnable {
             description = {"Serve mqcgm against an external PostgreSQL (14 or newer).",
                     "Settings come from MQCGM_* environment variables or --config FILE (see the README)."})
     static final class ServeCommand implements Runnable {
-        @Option(names = "--config", description = "Configuration file of MQCGM_*=value lines.")
-        Path config;
+        @CommandLine.Mixin
+        SharedOptions.ConfigFile config;
 
         @Option(names = "--port", description = "HTTP port (overrides MQCGM_PORT).")
         Integer port;
@@ -145,7 +139,7 @@ public final class Main implements Runnable {
 
         @Override
         public void run() {
-            ServerConfig c = ServerConfig.load(System.getenv(), config);
+            ServerConfig c = config.load();
             if (port != null || host != null) {
                 if (port != null && (port < 0 || port > 65535)) {
                     throw new ConfigException("--port", "must be between 0 and 65535 (got " + port + ")");
@@ -160,15 +154,15 @@ public final class Main implements Runnable {
     @Command(name = "migrate", mixinStandardHelpOptions = true,
             description = "Apply pending database migrations to the configured database and exit.")
     static final class MigrateCommand implements Runnable {
-        @Option(names = "--config", description = "Configuration file of MQCGM_*=value lines.")
-        Path config;
+        @CommandLine.Mixin
+        SharedOptions.ConfigFile config;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public void run() {
-            int n = App.migrate(ServerConfig.load(System.getenv(), config));
+            int n = App.migrate(config.load());
             spec.commandLine().getOut().println("applied " + n + " migrations");
         }
     }

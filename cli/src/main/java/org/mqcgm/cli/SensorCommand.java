@@ -69,8 +69,8 @@ final class SensorCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "20261126", description = "Seed of the physiological trace.")
         long seed;
 
-        @Option(names = "--tz", description = "The wearer's time zone for the trace (default: this machine's).")
-        String timeZone;
+        @CommandLine.Mixin
+        SharedOptions.WearerZone wearerZone;
 
         @Option(names = "--foreign-devices", defaultValue = "0",
                 description = "Also advertise N other devices (headphones, watches…) that are not CGMs.")
@@ -80,12 +80,9 @@ final class SensorCommand implements Runnable {
                 + "next one N times), duplicate:N, drop-every:N, drift-ppm:N, value:V (next value, e.g. 9999).")
         List<String> faults = new ArrayList<>();
 
+        /** The wearer's zone (also the simulated trace's). */
         ZoneId zone() {
-            try {
-                return timeZone == null ? ZoneId.systemDefault() : ZoneId.of(timeZone);
-            } catch (java.time.DateTimeException e) {
-                throw new ConfigException("--tz", "unknown time zone '" + timeZone + "'");
-            }
+            return wearerZone.zone();
         }
 
         CatchUpClock clock() {

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,24 +27,8 @@ class AnalyzeCommandTest {
     @TempDir
     Path dir;
 
-    /** What one run printed and returned. */
-    record Run(int status, String out, String err) {
-    }
-
-    static synchronized Run run(String... args) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            int status = Main.run(args);
-            return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+    static CommandRun run(String... args) {
+        return CommandRun.of(args);
     }
 
     static Path vectors() throws URISyntaxException {
@@ -67,7 +48,7 @@ class AnalyzeCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void jsonOutputOfEverySharedCaseEqualsTheOraclesExpectedJson(String name) throws Exception {
-        Run r = run("analyze", vectors().resolve(name + ".csv").toString(), "--json");
+        CommandRun r = run("analyze", vectors().resolve(name + ".csv").toString(), "--json");
 
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.err()).isEmpty();
@@ -79,7 +60,7 @@ class AnalyzeCommandTest {
 
     @Test
     void plainOutputIsAReadableSummaryOfEverySection() throws Exception {
-        Run r = run("analyze", vectors().resolve("c1_t1d_5min.csv").toString());
+        CommandRun r = run("analyze", vectors().resolve("c1_t1d_5min.csv").toString());
 
         assertThat(r.status()).isZero();
         JsonNode expected = JSON.readTree(vectors().resolve("c1_t1d_5min.expected.json").toFile()).path("metrics");
@@ -98,8 +79,8 @@ class AnalyzeCommandTest {
 
     @Test
     void localDaysFollowTheTimeZoneOption() throws Exception {
-        Run utc = run("analyze", vectors().resolve("c1_t1d_5min.csv").toString(), "--json");
-        Run shanghai = run("analyze", vectors().resolve("c1_t1d_5min.csv").toString(), "--json", "--tz", "Asia/Shanghai");
+        CommandRun utc = run("analyze", vectors().resolve("c1_t1d_5min.csv").toString(), "--json");
+        CommandRun shanghai = run("analyze", vectors().resolve("c1_t1d_5min.csv").toString(), "--json", "--tz", "Asia/Shanghai");
 
         assertThat(shanghai.status()).isZero();
         // 14 UTC days starting at midnight span 15 local days in UTC+8; the overall metrics do not change.
@@ -114,46 +95,78 @@ class AnalyzeCommandTest {
         Path csv = write("timestamp_utc,glucose_mg_dl\n2024-03-04T00:03:17Z,122\n2024-03-04T00:08:17Z,118\n"
                 + "2024-13-04T00:13:17Z,115\n2024-03-04T00:18:17Z,111\n");
 
-        Run r = run("analyze", csv.toString());
+        CommandRun r = run("analyze", csv.toString());
 
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines().toList()).containsExactly("mqcgm: " + csv
-                + ": row 3 (line 4): time '2024-13-04T00:13:17Z' is not an ISO-8601 timestamp such as 2024-03-04T00:03:17Z");
+                + ": row 3 (line 4), column timestamp_utc: '2024-13-04T00:13:17Z' is not an ISO-8601 timestamp such as "
+                + "2024-03-04T00:03:17Z");
     }
 
     @Test
     void aRowWithABadValueStopsWithItsRowNumberAndStatus2() throws IOException {
         Path csv = write("timestamp_utc,glucose_mmol_l\n\n2024-03-04T00:03:17Z,6.1\n2024-03-04T00:08:17Z,six\n");
 
-        Run r = run("analyze", csv.toString(), "--json");
+        CommandRun r = run("analyze", csv.toString(), "--json");
 
         assertThat(r.status()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines().toList()).containsExactly("mqcgm: " + csv
-                + ": row 2 (line 4): glucose value 'six' is not a number");
+                + ": row 2 (line 4), column glucose_mmol_l: 'six' is not a number");
     }
 
     @Test
     void otherUnusableFilesAreOneLineAndStatus2() throws Exception {
         Map<String, String> cases = Map.of(
-                "timestamp_utc,glucose_mg_dl\n2024-03-04T00:03:17Z,0\n", "row 1 (line 2): glucose value '0' must be positive",
+                "timestamp_utc,glucose_mg_dl\n2024-03-04T00:03:17Z,0\n", "row 1 (line 2), column glucose_mg_dl: '0' must be positive",
                 "timestamp_utc,glucose_mg_dl\n2024-03-04T00:03:17Z 122\n", "row 1 (line 2): expected two comma-separated fields",
                 "time,bg\n2024-03-04T00:03:17Z,122\n", "line 1 (header): unknown value column 'bg'",
                 "timestamp_utc,glucose_mg_dl\n", "no readings after the header");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             Path csv = write(c.getKey());
-            Run r = run("analyze", csv.toString());
+            CommandRun r = run("analyze", csv.toString());
             assertThat(r.status()).as(c.getKey()).isEqualTo(2);
             assertThat(r.err().lines().toList()).as(c.getKey()).hasSize(1);
             assertThat(r.err()).as(c.getKey()).startsWith("mqcgm: " + csv + ": " + c.getValue());
         }
-        Run missing = run("analyze", dir.resolve("nope.csv").toString());
+        CommandRun missing = run("analyze", dir.resolve("nope.csv").toString());
         assertThat(missing.status()).isEqualTo(2);
         assertThat(missing.err()).isEqualTo("mqcgm: " + dir.resolve("nope.csv") + ": no such file" + System.lineSeparator());
-        Run zone = run("analyze", vectors().resolve("c1_t1d_5min.csv").toString(), "--tz", "Mars/Olympus");
+        CommandRun zone = run("analyze", vectors().resolve("c1_t1d_5min.csv").toString(), "--tz", "Mars/Olympus");
         assertThat(zone.status()).isEqualTo(2);
         assertThat(zone.err()).contains("--tz: unknown time zone 'Mars/Olympus'");
+    }
+
+    @Test
+    void quotedFieldsAndLineBreaksInsideThemAreCsvNotGuessworkAndTheBadRowIsNamedByItsLine() throws IOException {
+        // RFC 4180: a quoted third column may hold a comma and a line break; rows after it keep their true line.
+        Path csv = write("timestamp_utc,glucose_mg_dl,note\r\n\"2024-03-04T00:03:17Z\",\"122\",\"breakfast, then\r\n"
+                + "a walk\"\r\n2024-03-04T00:08:17Z,\"1,18\",\r\n");
+
+        CommandRun r = run("analyze", csv.toString());
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().lines().toList()).containsExactly("mqcgm: " + csv
+                + ": row 2 (line 4), column glucose_mg_dl: '1,18' is not a number");
+
+        Path good = write("timestamp_utc,glucose_mg_dl,note\r\n\"2024-03-04T00:03:17Z\",\"122\",\"breakfast, then\r\n"
+                + "a walk\"\r\n\n   \n2024-03-04T00:08:17Z, 118 ,\r\n");
+        CommandRun ok = run("analyze", good.toString(), "--json");
+        assertThat(ok.status()).as(ok.err()).isZero();
+        assertThat(JSON.readTree(ok.out()).path("preprocessing").path("n_rows").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void aFileThatIsNotUtf8IsOneLine() throws IOException {
+        Path csv = dir.resolve("latin1.csv");
+        Files.write(csv, "timestamp_utc,glucose_mg_dl\n2024-03-04T00:03:17Z,122 \u00b5\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+
+        CommandRun r = run("analyze", csv.toString());
+
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("mqcgm: " + csv + ": not a UTF-8 text file" + System.lineSeparator());
     }
 
     private Path write(String content) throws IOException {

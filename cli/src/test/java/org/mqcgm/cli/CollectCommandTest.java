@@ -16,14 +16,14 @@ class CollectCommandTest {
     @Test
     void plainHttpToAnotherHostIsAConfigurationErrorAndNothingStarts() {
         Path queue = dir.resolve("queue");
-        AnalyzeCommandTest.Run run = AnalyzeCommandTest.run("collect", "--simulate", "--server",
+        CommandRun run = CommandRun.of("collect", "--simulate", "--server",
                 "http://192.0.2.10:8080", "--token", "mqcgm_secret_token", "--queue", queue.toString());
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains("mqcgm: --server: refusing to send the credential over plain http to 192.0.2.10")
                 .contains("--insecure-http").doesNotContain("mqcgm_secret_token");
         assertThat(queue).doesNotExist();
 
-        AnalyzeCommandTest.Run ns = AnalyzeCommandTest.run("collect", "--simulate", "--nightscout",
+        CommandRun ns = CommandRun.of("collect", "--simulate", "--nightscout",
                 "http://ns.example.org", "--nightscout-secret", "s3cret", "--queue", queue.toString());
         assertThat(ns.status()).isEqualTo(2);
         assertThat(ns.err()).contains("mqcgm: --nightscout: refusing to send the credential over plain http");
@@ -32,7 +32,7 @@ class CollectCommandTest {
 
     @Test
     void aMalformedPinIsAConfigurationError() {
-        AnalyzeCommandTest.Run run = AnalyzeCommandTest.run("collect", "--simulate", "--server",
+        CommandRun run = CommandRun.of("collect", "--simulate", "--server",
                 "https://cgm.example.org", "--token", "mqcgm_x", "--pin", "sha256/AAAA", "--queue",
                 dir.resolve("q").toString());
         assertThat(run.status()).isEqualTo(2);

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mqcgm.localdb.LocalPostgres;
 import org.mqcgm.server.platform.crypto.MasterKey;
-import org.mqcgm.server.platform.db.LocalPostgres;
 
 /** {@code mqcgm serve} against an external PostgreSQL, configured by environment, as an operator runs it. */
 class ServeCommandTest {

@@ -13,13 +13,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Keeps the package-by-feature shape: the shared platform knows no feature, features do not use the demo, and a
- * feature reaches another only through that feature's public face (its {@code *Feature} class and the ports it
- * hands out), never its internals. The composition root ({@code App}) wires features together.
+ * Keeps the package-by-feature shape: the shared platform knows no feature; a feature reaches another only through
+ * that feature's public face (its {@code *Feature} class and the ports it hands out), never its internals — the
+ * composition root ({@code App}) wires features together; and the production server knows neither the demo nor
+ * the embedded PostgreSQL (both are other modules; the server's build also bans them from its compile and runtime
+ * dependencies).
  */
 class ServerArchitectureTest {
 
-    static final List<String> FEATURES = List.of("accounts", "glucose", "reports", "privacy", "health", "demo");
+    static final List<String> FEATURES = List.of("accounts", "glucose", "reports", "privacy", "health");
 
     private final JavaClasses server = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -34,16 +36,15 @@ class ServerArchitectureTest {
     }
 
     @Test
-    void onlyTheCompositionRootAndTheDemoWireFeaturesTogether() {
-        noClasses().that().resideInAnyPackage("org.mqcgm.server.accounts..", "org.mqcgm.server.glucose..",
-                        "org.mqcgm.server.health..", "org.mqcgm.server.privacy..", "org.mqcgm.server.reports..")
-                .should().dependOnClassesThat().resideInAPackage("org.mqcgm.server.demo..")
+    void theProductionServerUsesNeitherTheDemoNorTheEmbeddedPostgres() {
+        noClasses().that().resideInAPackage("org.mqcgm.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.mqcgm.demo..", "org.mqcgm.localdb..",
+                        "io.zonky..")
                 .check(server);
     }
 
-    /** Every feature but the demo, which (like {@code App}) wires features together to seed its data. */
     static List<String> features() {
-        return FEATURES.stream().filter(f -> !f.equals("demo")).toList();
+        return FEATURES;
     }
 
     @ParameterizedTest

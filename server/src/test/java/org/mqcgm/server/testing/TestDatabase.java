@@ -1,12 +1,13 @@
 package org.mqcgm.server.testing;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import org.mqcgm.localdb.LocalPostgres;
 import org.mqcgm.server.platform.db.Database;
-import org.mqcgm.server.platform.db.LocalPostgres;
 
 /**
  * One embedded PostgreSQL per test JVM. The schema is migrated once into a template database; every test (class)
  * gets its own database copied from the template in a few milliseconds, so tests never see each other's rows.
+ * Its commits are not waited for on disk ({@link LocalPostgres#startForTests()}): test data does not outlive the JVM.
  */
 public final class TestDatabase {
 
@@ -19,7 +20,7 @@ public final class TestDatabase {
 
     private static synchronized LocalPostgres server() {
         if (postgres == null) {
-            LocalPostgres pg = LocalPostgres.startTemporary();
+            LocalPostgres pg = LocalPostgres.startForTests();
             pg.createDatabaseIfAbsent(TEMPLATE);
             try (Database db = Database.open(pg.jdbcUrl(TEMPLATE), pg.user(), pg.password(), 2)) {
                 db.migrate();

@@ -135,8 +135,8 @@ public final class CgmCsvReader {
         return s;
     }
 
-    /** Parses a time; {@code null} if unparsable. */
-    static Instant parseTime(String s) {
+    /** Parses a time of the {@value #TIME_COLUMN} column (see the class rules); {@code null} if unparsable. */
+    public static Instant parseTime(String s) {
         Instant fast = parseCanonical(s);
         if (fast != null) {
             return fast;
@@ -184,8 +184,8 @@ public final class CgmCsvReader {
         return v;
     }
 
-    /** Parses a value into mg/dL; {@code NaN} if unparsable. */
-    static double parseValue(String s, GlucoseUnit unit, boolean mapSensorLimits) {
+    /** Parses a value of the value column into mg/dL (see the class rules); {@code NaN} if unparsable. */
+    public static double parseValue(String s, GlucoseUnit unit, boolean mapSensorLimits) {
         if (s.isEmpty()) {
             return Double.NaN;
         }

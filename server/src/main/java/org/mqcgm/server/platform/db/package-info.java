@@ -1,2 +1,2 @@
-/** The PostgreSQL connection pool, Flyway migrations, JDBI, and the embedded PostgreSQL used by the demo and tests. */
+/** The PostgreSQL connection pool, Flyway migrations, JDBI (the embedded PostgreSQL of the demo and tests is in {@code localdb}). */
 package org.mqcgm.server.platform.db;

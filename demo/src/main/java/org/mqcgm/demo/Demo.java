@@ -1,4 +1,4 @@
-package org.mqcgm.server.demo;
+package org.mqcgm.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,6 +16,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -24,10 +25,10 @@ import java.util.concurrent.TimeUnit;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.core.simulation.GlucoseTrace;
 import org.mqcgm.core.simulation.SimulatedClock;
+import org.mqcgm.localdb.LocalPostgres;
 import org.mqcgm.server.App;
 import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.platform.crypto.MasterKey;
-import org.mqcgm.server.platform.db.LocalPostgres;
 import org.mqcgm.server.platform.outbound.OutboxSender;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
@@ -49,6 +50,9 @@ public final class Demo implements AutoCloseable {
     static final Duration HISTORY = Duration.ofDays(14);
     static final Duration INTERVAL = Duration.ofMinutes(5);
     static final String TOKEN_NAME = "demo";
+    static final String MASTER_KEY = "master-key.json";
+    static final String INFO = "demo.json";
+    static final String POSTGRES_DATA = "pg";
     /** The demo wearer's trace seed (a simulated sensor feeding the demo through the collector uses it too). */
     public static final long SEED = 20261126L;
 
@@ -95,21 +99,16 @@ public final class Demo implements AutoCloseable {
 
     public static Demo start(Options options) {
         Path dir = options.dataDirectory().toAbsolutePath();
-        LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"));
+        LocalPostgres postgres = LocalPostgres.start(dir.resolve(POSTGRES_DATA));
         try {
-            Path masterKey = dir.resolve("master-key.json");
-            MasterKey.loadOrGenerate(masterKey);
-            Path outbox = dir.resolve("outbox");
-            ServerConfig config = new ServerConfig(postgres.jdbcUrl(), postgres.user(), postgres.password(), 10,
-                    masterKey, options.host(), options.port(), 5_000_000, ServerConfig.Argon2Cost.DEFAULT,
-                    Duration.ofDays(7), Duration.ofDays(30), null, outbox,
-                    "http://" + (options.host().equals("0.0.0.0") ? "localhost" : options.host()) + ":"
-                            + options.port());
+            MasterKey.loadOrGenerate(dir.resolve(MASTER_KEY));
+            ServerConfig config = serverConfig(dir, postgres.jdbcUrl(), options.host(), options.port());
+            Path outbox = config.outboxDirectory();
             SimulatedClock clock = new SimulatedClock(Instant::now, options.speed());
             App app = App.start(config, clock, java.time.Clock.systemUTC(),
                     routes -> new DemoOutboxPage(new OutboxSender(outbox, java.time.Clock.systemUTC())).register(routes));
             try {
-                Path infoFile = dir.resolve("demo.json");
+                Path infoFile = dir.resolve(INFO);
                 String password = previousPassword(infoFile).orElseGet(Demo::newPassword);
                 UUID owner = demoAccount(app, password, options.zone());
                 Instant newest = app.readings().store().newestTime(owner).orElse(Instant.EPOCH);
@@ -150,6 +149,23 @@ public final class Demo implements AutoCloseable {
             postgres.close();
             throw e;
         }
+    }
+
+    /**
+     * The server settings of a demo in {@code dir} (absolute) whose database is at {@code jdbcUrl}: the master key,
+     * outbox and database of the data directory, every other setting at its default.
+     */
+    static ServerConfig serverConfig(Path dir, String jdbcUrl, String host, int port) {
+        String publicHost = host.equals("0.0.0.0") ? "localhost" : host;
+        return ServerConfig.fromSettings(Map.of(
+                "MQCGM_DB_URL", jdbcUrl,
+                "MQCGM_DB_USER", LocalPostgres.USER,
+                "MQCGM_DB_PASSWORD", "",
+                "MQCGM_MASTER_KEY_FILE", dir.resolve(MASTER_KEY).toString(),
+                "MQCGM_HOST", host,
+                "MQCGM_PORT", Integer.toString(port),
+                "MQCGM_OUTBOX_DIR", dir.resolve("outbox").toString(),
+                "MQCGM_PUBLIC_URL", "http://" + publicHost + ":" + port));
     }
 
     private static UUID demoAccount(App app, String password, ZoneId zone) {

@@ -1,4 +1,4 @@
-package org.mqcgm.server.platform.db;
+package org.mqcgm.localdb;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -25,6 +25,8 @@ public final class LocalPostgres implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(LocalPostgres.class);
     public static final String DATABASE = "mqcgm";
+    /** The superuser the embedded server trusts on loopback, without a password. */
+    public static final String USER = "postgres";
 
     private final EmbeddedPostgres postgres;
 
@@ -35,9 +37,37 @@ public final class LocalPostgres implements AutoCloseable {
     /**
      * Starts PostgreSQL on a free loopback port with its data in {@code dataDirectory} (created when absent, kept
      * when present) and makes sure the {@code mqcgm} database exists. A server left running by an earlier process
-     * that was killed is stopped first, so the data directory is never used by two servers.
+     * that was killed is stopped first, so the data directory is never used by two servers. Commits are durable:
+     * {@code fsync} and {@code synchronous_commit} are on (the embedded library's default turns the latter off),
+     * so what the server acknowledged survives a crash of PostgreSQL or of the machine.
      */
     public static LocalPostgres start(Path dataDirectory) {
+        return start(dataDirectory, true);
+    }
+
+    /** Starts a throw-away server in a fresh temporary directory, with durable commits (benchmarks). */
+    public static LocalPostgres startTemporary() {
+        return start(temporaryDirectory(), true);
+    }
+
+    /**
+     * Starts a throw-away server for tests, whose data does not outlive the JVM: commits return before their WAL
+     * reaches the disk ({@code synchronous_commit=off}; visibility and isolation are unchanged), which keeps the
+     * test suites fast. Never for data anyone keeps.
+     */
+    public static LocalPostgres startForTests() {
+        return start(temporaryDirectory(), false);
+    }
+
+    private static Path temporaryDirectory() {
+        try {
+            return Files.createTempDirectory("mqcgm-pg-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static LocalPostgres start(Path dataDirectory, boolean durableCommits) {
         try {
             Files.createDirectories(dataDirectory);
             stopOrphan(dataDirectory);
@@ -50,6 +80,7 @@ public final class LocalPostgres implements AutoCloseable {
                     .setServerConfig("max_connections", "100")
                     .setServerConfig("shared_buffers", "128MB")
                     .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", durableCommits ? "on" : "off")
                     .setOutputRedirector(ProcessBuilder.Redirect.DISCARD)
                     .setErrorRedirector(ProcessBuilder.Redirect.DISCARD)
                     .start();
@@ -58,15 +89,6 @@ public final class LocalPostgres implements AutoCloseable {
             return local;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start embedded PostgreSQL in " + dataDirectory, e);
-        }
-    }
-
-    /** Starts a throw-away server in a fresh temporary directory (tests). */
-    public static LocalPostgres startTemporary() {
-        try {
-            return start(Files.createTempDirectory("mqcgm-pg-"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
@@ -125,7 +147,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public String jdbcUrl(String database) {
-        return postgres.getJdbcUrl("postgres", database);
+        return postgres.getJdbcUrl(USER, database);
     }
 
     public String jdbcUrl() {
@@ -133,7 +155,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     public String user() {
-        return "postgres";
+        return USER;
     }
 
     public String password() {

@@ -1,4 +1,4 @@
-package org.mqcgm.server.demo;
+package org.mqcgm.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
