@@ -153,7 +153,7 @@ public final class App implements AutoCloseable {
                     securityEvents, outbound, config.publicUrl(), secrets, consents, systemClock);
             Devices devices = new Devices(database.jdbi(), secrets, securityEvents, systemClock);
             LoginThrottle throttle = new LoginThrottle();
-            AccessControl accessControl = new AccessControl(accounts, systemClock);
+            AccessControl accessControl = new AccessControl(accounts, consents, systemClock);
 
             ObjectMapper mapper = Json.newMapper();
             JsonBodies json = new JsonBodies(mapper);

@@ -1,5 +1,7 @@
 package org.mqcgm.server.glucose;
 
+import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -33,26 +35,26 @@ public final class GlucoseApiRoutes {
     }
 
     public void register(Routes routes) {
-        routes.get("/api/v1/sensors", Access.api(Scope.READINGS_READ),
+        routes.get("/api/v1/sensors", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA),
                 ctx -> ctx.json(sensors.sensors(owner(ctx))));
-        routes.post("/api/v1/sensors", Access.api(Scope.READINGS_WRITE), this::addSensor);
-        routes.post("/api/v1/sensors/{id}/sessions", Access.api(Scope.READINGS_WRITE), this::startSession);
-        routes.get("/api/v1/sessions", Access.api(Scope.READINGS_READ),
+        routes.post("/api/v1/sensors", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::addSensor);
+        routes.post("/api/v1/sensors/{id}/sessions", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::startSession);
+        routes.get("/api/v1/sessions", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA),
                 ctx -> ctx.json(sensors.sessions(owner(ctx))));
-        routes.post("/api/v1/sessions/{id}/end", Access.api(Scope.READINGS_WRITE), this::endSession);
-        routes.get("/api/v1/calibrations", Access.api(Scope.READINGS_READ), ctx -> {
+        routes.post("/api/v1/sessions/{id}/end", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::endSession);
+        routes.get("/api/v1/calibrations", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), ctx -> {
             Instant to = ReadingRoutes.instantParam(ctx, "to", Instant.now().plus(Duration.ofMinutes(5)));
             ctx.json(sensors.calibrations(owner(ctx), ReadingRoutes.instantParam(ctx, "from",
                     to.minus(Duration.ofDays(90))), to));
         });
-        routes.post("/api/v1/calibrations", Access.api(Scope.READINGS_WRITE), this::addCalibration);
-        routes.get("/api/v1/annotations", Access.api(Scope.READINGS_READ), ctx -> {
+        routes.post("/api/v1/calibrations", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::addCalibration);
+        routes.get("/api/v1/annotations", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), ctx -> {
             Instant to = ReadingRoutes.instantParam(ctx, "to", Instant.now().plus(Duration.ofDays(1)));
             ctx.json(annotations.overlapping(owner(ctx), ReadingRoutes.instantParam(ctx, "from",
                     to.minus(Duration.ofDays(90))), to).stream().map(Annotations.Annotation::json).toList());
         });
-        routes.post("/api/v1/annotations", Access.api(Scope.READINGS_WRITE), this::annotate);
-        routes.post("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE), ctx -> {
+        routes.post("/api/v1/annotations", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::annotate);
+        routes.post("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), ctx -> {
             // Another user's id is "not found" whatever the body says.
             annotations.find(owner(ctx), uuid(ctx)).orElseThrow(() -> new ProblemException(Problem.notFound()));
             JsonNode body = json.readObject(ctx, Set.of("exclude"));
@@ -64,7 +66,7 @@ public final class GlucoseApiRoutes {
             }
             ctx.json(annotations.find(owner(ctx), uuid(ctx)).orElseThrow().json());
         });
-        routes.delete("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE), ctx -> {
+        routes.delete("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), ctx -> {
             if (!annotations.delete(owner(ctx), uuid(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }

@@ -1,5 +1,7 @@
 package org.mqcgm.server.glucose;
 
+import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
+
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.DateTimeException;
@@ -53,11 +55,11 @@ public final class HistoryPage {
     }
 
     public void register(Routes routes) {
-        routes.get("/history", Access.PAGE, this::show);
-        routes.post("/history/annotations", Access.PAGE, this::annotate);
-        routes.post("/history/annotations/{id}/exclude", Access.PAGE, ctx -> setExclude(ctx, true));
-        routes.post("/history/annotations/{id}/include", Access.PAGE, ctx -> setExclude(ctx, false));
-        routes.post("/history/annotations/{id}/delete", Access.PAGE, ctx -> {
+        routes.get("/history", Access.PAGE.requiring(HEALTH_DATA), this::show);
+        routes.post("/history/annotations", Access.PAGE.requiring(HEALTH_DATA), this::annotate);
+        routes.post("/history/annotations/{id}/exclude", Access.PAGE.requiring(HEALTH_DATA), ctx -> setExclude(ctx, true));
+        routes.post("/history/annotations/{id}/include", Access.PAGE.requiring(HEALTH_DATA), ctx -> setExclude(ctx, false));
+        routes.post("/history/annotations/{id}/delete", Access.PAGE.requiring(HEALTH_DATA), ctx -> {
             if (!annotations.delete(Principal.of(ctx).accountId(), id(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }

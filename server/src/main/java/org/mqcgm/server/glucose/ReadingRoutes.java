@@ -1,5 +1,7 @@
 package org.mqcgm.server.glucose;
 
+import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -70,10 +72,10 @@ public final class ReadingRoutes implements AutoCloseable {
     }
 
     public void register(Routes routes) {
-        routes.post("/api/v1/readings", Access.api(Scope.READINGS_WRITE), this::upload);
-        routes.get("/api/v1/readings", Access.api(Scope.READINGS_READ), this::list);
-        routes.get("/api/v1/readings/latest", Access.api(Scope.READINGS_READ), this::latest);
-        routes.sse("/api/v1/readings/stream", Access.api(Scope.READINGS_READ), this::stream);
+        routes.post("/api/v1/readings", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::upload);
+        routes.get("/api/v1/readings", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::list);
+        routes.get("/api/v1/readings/latest", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::latest);
+        routes.sse("/api/v1/readings/stream", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::stream);
     }
 
     private void upload(Context ctx) {

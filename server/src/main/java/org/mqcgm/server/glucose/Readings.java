@@ -24,7 +24,7 @@ import org.mqcgm.server.platform.http.ProblemException;
  * Ingestion of readings: parse → validate → normalise each item of a batch, store the valid ones in one
  * transaction, and report per item what happened. One bad item does not reject the batch unless the caller asks
  * for all-or-nothing. A reading is acknowledged only after its transaction committed. CGM data is health data:
- * nothing is stored without the owner's consent to process it (PR-19).
+ * nothing is stored without the owner's consent to process it (PR-19): the routes require it in their access rule.
  */
 public final class Readings {
 
@@ -79,7 +79,6 @@ public final class Readings {
 
     /** Validates and stores a JSON array of readings for {@code ownerId}. */
     public Outcome ingest(UUID ownerId, JsonNode batch, boolean atomic, Optional<IdempotencyKey> idempotency) {
-        requireConsent(ownerId);
         if (!batch.isArray()) {
             throw new ProblemException(Problem.badRequest("The body must be a JSON array of readings.",
                     new Problem.FieldError("$", "type", "must be an array")));
@@ -141,15 +140,6 @@ public final class Readings {
             events.published(ownerId);
         }
         return n;
-    }
-
-    private void requireConsent(UUID ownerId) {
-        if (!consents.granted(ownerId, Consents.Purpose.HEALTH_DATA)) {
-            throw new ProblemException(Problem.of(403, "consent-required", "Consent required",
-                    "Glucose readings are health data. Give your consent to their processing in Settings → Privacy"
-                            + " (or POST /api/v1/me/consents) before uploading.")
-                    .with("code", "CONSENT_REQUIRED").with("purpose", Consents.Purpose.HEALTH_DATA.id()));
-        }
     }
 
     private Optional<Outcome> replay(org.jdbi.v3.core.Handle h, UUID ownerId, IdempotencyKey key) {

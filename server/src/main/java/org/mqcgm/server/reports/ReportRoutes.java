@@ -1,5 +1,7 @@
 package org.mqcgm.server.reports;
 
+import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
+
 import io.javalin.http.Context;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -61,9 +63,9 @@ public final class ReportRoutes {
     }
 
     public void register(Routes routes) {
-        routes.get("/api/v1/reports", Access.api(Scope.READINGS_READ), this::json);
-        routes.get("/api/v1/reports/agp.pdf", Access.api(Scope.READINGS_READ), this::pdf);
-        routes.get("/reports", Access.PAGE, this::page);
+        routes.get("/api/v1/reports", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::json);
+        routes.get("/api/v1/reports/agp.pdf", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::pdf);
+        routes.get("/reports", Access.PAGE.requiring(HEALTH_DATA), this::page);
     }
 
     /** What a report request asks for. */

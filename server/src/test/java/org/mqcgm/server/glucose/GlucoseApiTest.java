@@ -196,16 +196,21 @@ class GlucoseApiTest {
         HttpResponse<String> refused = upload(token, body);
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(json(refused).path("code").asText()).isEqualTo("CONSENT_REQUIRED");
-        assertThat(count(token)).isZero();
+        // Without consent its health data is not processed at all, reading included.
+        assertThat(get(token, "/api/v1/readings").statusCode()).isEqualTo(403);
         // Consent through the API, then the same upload is accepted.
         HttpResponse<String> grant = http.postJson("/api/v1/me/consents", "{\"purpose\":\"health-data\",\"granted\":true}",
                 "Authorization", "Bearer " + token);
         assertThat(grant.statusCode()).as(grant.body()).isEqualTo(201);
         assertThat(upload(token, body).statusCode()).isEqualTo(200);
-        // Withdrawn: no further processing (what is stored stays the owner's to read, export or delete).
+        assertThat(count(token)).isEqualTo(3);
+        // Withdrawn: no further processing (what is stored is kept until the owner gives consent again or deletes it).
         http.postJson("/api/v1/me/consents", "{\"purpose\":\"health-data\",\"granted\":false}",
                 "Authorization", "Bearer " + token);
         assertThat(upload(token, batch(1, NOW)).statusCode()).isEqualTo(403);
+        assertThat(get(token, "/api/v1/readings").statusCode()).isEqualTo(403);
+        http.postJson("/api/v1/me/consents", "{\"purpose\":\"health-data\",\"granted\":true}",
+                "Authorization", "Bearer " + token);
         assertThat(count(token)).isEqualTo(3);
         JsonNode ledger = json(get(token, "/api/v1/me/consents"));
         assertThat(ledger.toString()).contains("\"granted\":true").contains("\"granted\":false");

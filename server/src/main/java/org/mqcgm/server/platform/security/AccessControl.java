@@ -3,6 +3,7 @@ package org.mqcgm.server.platform.security;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.Optional;
+import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.web.Csrf;
@@ -16,6 +17,8 @@ import org.mqcgm.server.platform.web.Csrf;
  *   <li>state-changing requests that carry the session cookie, and every form post, must carry the CSRF token
  *       (cookies are ambient credentials; bearer tokens are not);</li>
  *   <li>API routes answer 401 problems, pages redirect to the login page;</li>
+ *   <li>routes touching health data need the account's current consent to its processing (403
+ *       {@code CONSENT_REQUIRED});</li>
  *   <li>later features add ownership and sharing decisions here ({@code owner or grantee}), answering 404 for
  *       someone else's data so that its existence does not leak.</li>
  * </ul>
@@ -27,10 +30,12 @@ public final class AccessControl {
     public static final java.time.Duration RECENT_LOGIN = java.time.Duration.ofMinutes(5);
 
     private final Authenticator authenticator;
+    private final Consents consents;
     private final java.time.Clock clock;
 
-    public AccessControl(Authenticator authenticator, java.time.Clock clock) {
+    public AccessControl(Authenticator authenticator, Consents consents, java.time.Clock clock) {
         this.authenticator = authenticator;
+        this.consents = consents;
         this.clock = clock;
     }
 
@@ -52,6 +57,7 @@ public final class AccessControl {
                 if (page.recentLogin() && !recent(principal.get())) {
                     throw new RecentLoginRequired();
                 }
+                requireConsents(principal.get(), page.consents());
                 return principal;
             }
             case Access.Api api -> {
@@ -70,6 +76,7 @@ public final class AccessControl {
                             "This action needs your password (and second factor) confirmed in the last "
                                     + RECENT_LOGIN.toMinutes() + " minutes.").with("code", "REAUTH_REQUIRED"));
                 }
+                requireConsents(principal.get(), api.consents());
                 return principal;
             }
             case Access.Admin ignored -> {
@@ -85,6 +92,26 @@ public final class AccessControl {
                 return principal;
             }
         }
+    }
+
+    /**
+     * Health data is processed only with the account's current consent (PR-19): the same 403 problem for API
+     * calls and pages (a browser is shown a page explaining the consent, with a link to Settings → Privacy).
+     */
+    private void requireConsents(Principal principal, java.util.Set<Consents.Purpose> purposes) {
+        for (Consents.Purpose purpose : purposes) {
+            if (!consents.granted(principal.accountId(), purpose)) {
+                throw new ProblemException(consentRequired(purpose));
+            }
+        }
+    }
+
+    /** The answer to a caller whose account does not consent to {@code purpose}. */
+    public static Problem consentRequired(Consents.Purpose purpose) {
+        return Problem.of(403, "consent-required", "Consent required",
+                "Glucose readings are health data. Give your consent to their processing in Settings → Privacy"
+                        + " (or POST /api/v1/me/consents) before uploading.")
+                .with("code", "CONSENT_REQUIRED").with("purpose", purpose.id());
     }
 
     private boolean recent(Principal p) {
