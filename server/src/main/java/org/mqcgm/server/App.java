@@ -166,6 +166,7 @@ public final class App implements AutoCloseable {
             Readings readings = new Readings(readingStore, dataClock, consents, readingEvents, database.jdbi(), mapper,
                     annotations);
             Sensors sensors = new Sensors(database.jdbi(), userKeys, systemClock);
+            sensors.encryptPlainRows();
             ReadingRoutes readingRoutes = new ReadingRoutes(readings, annotations, json);
             Pages pages = new Pages();
             PageContexts pageContexts = new PageContexts(id -> accounts.find(id).map(a ->
