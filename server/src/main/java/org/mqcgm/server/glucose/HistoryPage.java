@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.accounts.Account;
 import org.mqcgm.server.accounts.Accounts;
 import org.mqcgm.server.platform.http.Problem;
@@ -111,6 +112,13 @@ public final class HistoryPage {
         ZoneId zone = accounts.find(p.accountId()).map(Account::timeZone).orElse(ZoneId.of("UTC"));
         Instant start = localTime(ctx.formParam("start"), zone, "start");
         Instant end = localTime(ctx.formParam("end"), zone, "end");
+        Instant now = Instant.now();
+        TimeBounds.dataTime(start, now).ifPresent(v -> {
+            throw outOfBounds("start", v);
+        });
+        TimeBounds.rangeBound(end, now).ifPresent(v -> {
+            throw outOfBounds("end", v);
+        });
         String kind = ctx.formParam("kind");
         if (kind == null || !Annotations.KINDS.contains(kind)) {
             throw invalid("kind", "one-of", "must be one of " + Annotations.KINDS);
@@ -147,19 +155,27 @@ public final class HistoryPage {
         }
     }
 
+    /** The day shown: within {@link TimeBounds#day} (422 otherwise), and not after today (there is nothing yet). */
     private static LocalDate date(String value, LocalDate fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
+        LocalDate d;
         try {
-            LocalDate d = LocalDate.parse(value);
-            if (d.getYear() < 1900 || d.isAfter(fallback)) {
-                throw invalid("date", "range", "must be a past day");
-            }
-            return d;
+            d = LocalDate.parse(value.trim());
         } catch (DateTimeParseException e) {
+            if (TimeBounds.hasYearOutOfRange(value)) {
+                throw outOfBounds("date", TimeBounds.outOfRange());
+            }
             throw invalid("date", "format", "must be a date such as 2026-11-26");
         }
+        TimeBounds.day(d, fallback).ifPresent(v -> {
+            throw outOfBounds("date", v);
+        });
+        if (d.isAfter(fallback)) {
+            throw invalid("date", "range", "must be a past day");
+        }
+        return d;
     }
 
     /** A {@code datetime-local} value in the user's zone (in a DST gap, the later valid time). */
@@ -167,8 +183,16 @@ public final class HistoryPage {
         try {
             return LocalDateTime.parse(value).atZone(zone).toInstant();
         } catch (DateTimeException | NullPointerException e) {
+            if (TimeBounds.hasYearOutOfRange(value)) {
+                throw outOfBounds(field, TimeBounds.outOfRange());
+            }
             throw invalid(field, "format", "must be a date and time such as 2026-11-26T07:30");
         }
+    }
+
+    private static ProblemException outOfBounds(String field, TimeBounds.Violation v) {
+        return new ProblemException(Problem.validation("The form could not be accepted.",
+                List.of(new Problem.FieldError(field, v.rule(), v.message()))));
     }
 
     private static ProblemException invalid(String field, String rule, String message) {

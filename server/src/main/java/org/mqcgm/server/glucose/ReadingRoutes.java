@@ -26,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.JsonBodies;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
@@ -175,8 +176,8 @@ public final class ReadingRoutes implements AutoCloseable {
     private void list(Context ctx) {
         Principal p = Principal.of(ctx);
         Instant now = readings.clock().instant();
-        Instant to = instantParam(ctx, "to", now.plus(Readings.FUTURE_TOLERANCE));
-        Instant from = instantParam(ctx, "from", to.minus(Duration.ofHours(24)));
+        Instant to = instantParam(ctx, "to", now.plus(Readings.FUTURE_TOLERANCE), now);
+        Instant from = instantParam(ctx, "from", to.minus(Duration.ofHours(24)), now);
         if (!from.isBefore(to)) {
             throw new ProblemException(Problem.badRequest("'from' must be before 'to'.",
                     new Problem.FieldError("from", "before-to", "must be before to")));
@@ -317,19 +318,37 @@ public final class ReadingRoutes implements AutoCloseable {
         return m;
     }
 
-    static Instant instantParam(Context ctx, String name, Instant fallback) {
+    /**
+     * A {@code from}/{@code to} query parameter: an ISO-8601 date-time with offset (400 when malformed) within
+     * {@link TimeBounds#rangeBound} of {@code now} (422 naming the parameter otherwise).
+     */
+    static Instant instantParam(Context ctx, String name, Instant fallback, Instant now) {
         String v = ctx.queryParam(name);
         if (v == null || v.isBlank()) {
             return fallback;
         }
+        Instant t;
         try {
             // An unencoded '+' in the offset arrives as a space after query decoding.
-            return OffsetDateTime.parse(v.trim().replace(' ', '+')).toInstant();
+            t = OffsetDateTime.parse(v.trim().replace(' ', '+')).toInstant();
         } catch (DateTimeParseException e) {
+            if (TimeBounds.hasYearOutOfRange(v)) {
+                throw outOfBounds(name, TimeBounds.outOfRange());
+            }
             throw new ProblemException(Problem.badRequest("'" + name + "' is not a date-time.",
                     new Problem.FieldError(name, "format",
                             "must be an ISO-8601 date-time with offset, e.g. 2026-11-26T00:00:00Z")));
         }
+        TimeBounds.rangeBound(t, now).ifPresent(violation -> {
+            throw outOfBounds(name, violation);
+        });
+        return t;
+    }
+
+    /** A time outside its bounds: 422 naming the field and the rule. */
+    static ProblemException outOfBounds(String field, TimeBounds.Violation violation) {
+        return new ProblemException(Problem.validation("'" + field + "' is outside the supported times.",
+                List.of(new Problem.FieldError(field, violation.rule(), violation.message()))));
     }
 
     @Override

@@ -31,7 +31,7 @@ public final class Readings {
     /** Largest batch accepted in one request. */
     public static final int MAX_BATCH = 10_000;
     /** Readings may not claim to be from the future (clock skew of a phone is tolerated up to this). */
-    static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
+    static final Duration FUTURE_TOLERANCE = org.mqcgm.core.time.TimeBounds.FUTURE_TOLERANCE;
     static final Set<String> FIELDS = Set.of("time", "mgdl", "mmol", "marker", "limit", "trend", "quality",
             "status", "device");
     /** How long the answer to an upload with an Idempotency-Key is replayed. */
@@ -230,17 +230,19 @@ public final class Readings {
         }
         try {
             OffsetDateTime time = org.mqcgm.core.time.IsoTimes.parseOffsetDateTime(t.asText());
-            if (time.toInstant().isAfter(latestAllowed)) {
-                errors.add(new Problem.FieldError(at + ".time", "not-future",
-                        "must not be more than 5 minutes in the future"));
-                return null;
-            }
-            if (time.getYear() < 1900) {
-                errors.add(new Problem.FieldError(at + ".time", "range", "must be after the year 1900"));
+            var violation = org.mqcgm.core.time.TimeBounds.dataTime(time.toInstant(),
+                    latestAllowed.minus(org.mqcgm.core.time.TimeBounds.FUTURE_TOLERANCE));
+            if (violation.isPresent()) {
+                errors.add(new Problem.FieldError(at + ".time", violation.get().rule(), violation.get().message()));
                 return null;
             }
             return time;
         } catch (DateTimeParseException e) {
+            if (org.mqcgm.core.time.TimeBounds.hasYearOutOfRange(t.asText())) {
+                errors.add(new Problem.FieldError(at + ".time", "range",
+                        org.mqcgm.core.time.TimeBounds.outOfRange().message()));
+                return null;
+            }
             errors.add(new Problem.FieldError(at + ".time", "format",
                     "must be an ISO-8601 date-time with offset, e.g. 2026-11-26T08:05:00+08:00"));
             return null;

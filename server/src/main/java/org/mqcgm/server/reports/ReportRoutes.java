@@ -92,7 +92,12 @@ public final class ReportRoutes {
         return new Request(account, period, population);
     }
 
+    /** Malformed parameters are 400; a period outside the supported dates is 422 (as every time out of bounds). */
     private static void failOn(List<Problem.FieldError> errors) {
+        if (errors.stream().anyMatch(e -> e.rule().equals("range"))) {
+            throw new ProblemException(Problem.validation("The report period is outside the supported dates.",
+                    errors));
+        }
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.badRequest("The report parameters are not valid.",
                     errors.toArray(Problem.FieldError[]::new)));
