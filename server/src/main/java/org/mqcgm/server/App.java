@@ -154,6 +154,7 @@ public final class App implements AutoCloseable {
             Devices devices = new Devices(database.jdbi(), secrets, securityEvents, systemClock);
             LoginThrottle throttle = new LoginThrottle();
             AccessControl accessControl = new AccessControl(accounts, consents, systemClock);
+            accessControl.closeStreamsWhenCredentialsChange(notifications);
 
             ObjectMapper mapper = Json.newMapper();
             JsonBodies json = new JsonBodies(mapper);

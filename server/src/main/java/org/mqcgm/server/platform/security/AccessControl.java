@@ -31,6 +31,13 @@ public final class AccessControl {
 
     private final Authenticator authenticator;
     private final Consents consents;
+    /** Open event streams by owner, with the credential each was opened with. */
+    private final java.util.Map<java.util.UUID, java.util.Set<Stream>> streams =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An open event stream and the credential (bearer token or session cookie) it was opened with. */
+    private record Stream(io.javalin.http.sse.SseClient client, String bearer, String cookie) {
+    }
     private final java.time.Clock clock;
 
     public AccessControl(Authenticator authenticator, Consents consents, java.time.Clock clock) {
@@ -148,6 +155,55 @@ public final class AccessControl {
     private static boolean isUnsafe(Context ctx) {
         HandlerType m = ctx.method();
         return m == HandlerType.POST || m == HandlerType.PUT || m == HandlerType.PATCH || m == HandlerType.DELETE;
+    }
+
+    /**
+     * Keeps an event stream open only as long as the credential it was opened with stays valid: when the owner's
+     * credentials change on any node ({@link Authenticator#CREDENTIALS_CHANGED}: logout, ended sessions, revoked
+     * tokens, password reset, reported compromise), the stream checks its credential again and closes if it no
+     * longer authenticates the same account. Called by {@code Routes.sse} after the access check.
+     */
+    public void watch(io.javalin.http.sse.SseClient client) {
+        Context ctx = client.ctx();
+        Principal principal = Principal.of(ctx);
+        String authorization = ctx.header("Authorization");
+        Stream stream = authorization != null
+                ? new Stream(client, authorization.substring(7).trim(), null)
+                : new Stream(client, null, ctx.cookie(SESSION_COOKIE));
+        streams.computeIfAbsent(principal.accountId(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+                .add(stream);
+    }
+
+    /** Listens for credential changes of every node (a lost listener checks every open stream). */
+    public void closeStreamsWhenCredentialsChange(org.mqcgm.server.platform.db.Notifications notifications) {
+        notifications.on(Authenticator.CREDENTIALS_CHANGED, owner -> {
+            try {
+                recheck(java.util.UUID.fromString(owner));
+            } catch (IllegalArgumentException e) {
+                // not an owner id: nothing of ours
+            }
+        }, () -> streams.keySet().forEach(this::recheck));
+    }
+
+    /** Closes the owner's streams whose credential no longer authenticates the owner; forgets closed ones. */
+    void recheck(java.util.UUID owner) {
+        java.util.Set<Stream> open = streams.get(owner);
+        if (open == null) {
+            return;
+        }
+        open.removeIf(s -> {
+            if (s.client().terminated()) {
+                return true;
+            }
+            Optional<Principal> now = s.bearer() != null ? authenticator.apiToken(s.bearer())
+                    : s.cookie() != null ? authenticator.session(s.cookie()) : Optional.empty();
+            if (now.map(p -> p.accountId().equals(owner)).orElse(false)) {
+                return false;
+            }
+            s.client().close();
+            return true;
+        });
+        streams.computeIfPresent(owner, (k, v) -> v.isEmpty() ? null : v);
     }
 
     /** Thrown for pages that need a signed-in user; rendered as a redirect to the login page. */
