@@ -199,14 +199,12 @@ public final class ReadingRoutes implements AutoCloseable {
         }
         String accept = ctx.header("Accept");
         if (accept != null && accept.contains("text/csv")) {
-            StringBuilder csv = new StringBuilder("time,mgdl,marker,trend,quality,device,excluded\n");
+            CsvExport csv = new CsvExport("time", "mgdl", "marker", "trend", "quality", "device", "excluded");
             for (Reading r : list) {
-                csv.append(ISO.format(r.localTime())).append(',').append(r.mgdl()).append(',')
-                        .append(r.marker() == Reading.Marker.VALUE ? "" : r.marker().name().toLowerCase(Locale.ROOT))
-                        .append(',').append(r.hasTrend() ? Double.toString(r.trend()) : "").append(',')
-                        .append(r.quality() >= 0 ? Integer.toString(r.quality()) : "").append(',')
-                        .append(r.source() == null ? "" : csvText(r.source())).append(',')
-                        .append(excluded(r, notes)).append('\n');
+                csv.record(ISO.format(r.localTime()), r.mgdl(),
+                        r.marker() == Reading.Marker.VALUE ? "" : r.marker().name().toLowerCase(Locale.ROOT),
+                        r.hasTrend() ? Double.toString(r.trend()) : "", r.quality() >= 0 ? r.quality() : "",
+                        CsvExport.text(r.source()), excluded(r, notes));
             }
             ctx.contentType("text/csv; charset=utf-8").result(csv.toString());
             return;
@@ -224,10 +222,6 @@ public final class ReadingRoutes implements AutoCloseable {
 
     private static boolean excluded(Reading r, List<Annotations.Annotation> notes) {
         return notes.stream().anyMatch(a -> a.exclude() && a.covers(r.time()));
-    }
-
-    private static String csvText(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     /** Mean, minimum and maximum per time bucket, for charts of long ranges. */

@@ -246,6 +246,27 @@ class GlucoseApiTest {
     }
 
     @Test
+    void csvCellsThatASpreadsheetWouldRunAsAFormulaAreNeutralisedButNumbersStayNumbers() {
+        String token = app.newUserToken("csv-injection@example.org");
+        String body = "[{\"time\":\"2026-11-10T07:00:00Z\",\"mgdl\":100,\"trend\":-1.2,"
+                + "\"device\":\"=HYPERLINK(\\\"http://evil.example\\\",\\\"x\\\")\"},"
+                + "{\"time\":\"2026-11-10T07:05:00Z\",\"mgdl\":101,\"device\":\"+SUM(A1)\"},"
+                + "{\"time\":\"2026-11-10T07:10:00Z\",\"mgdl\":102,\"device\":\"-2+3\"},"
+                + "{\"time\":\"2026-11-10T07:15:00Z\",\"mgdl\":103,\"device\":\"@SUM(A1)\"},"
+                + "{\"time\":\"2026-11-10T07:20:00Z\",\"mgdl\":104,\"device\":\"Phone, \\\"quoted\\\"\"}]";
+        HttpResponse<String> up = upload(token, body);
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+        String csv = get(token, "/api/v1/readings?from=2026-11-10T07:00:00Z&to=2026-11-10T07:30:00Z",
+                "Accept", "text/csv").body();
+        assertThat(csv).isEqualTo("time,mgdl,marker,trend,quality,device,excluded\n"
+                + "2026-11-10T07:00:00Z,100,,-1.2,,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",false\n"
+                + "2026-11-10T07:05:00Z,101,,,,'+SUM(A1),false\n"
+                + "2026-11-10T07:10:00Z,102,,,,'-2+3,false\n"
+                + "2026-11-10T07:15:00Z,103,,,,'@SUM(A1),false\n"
+                + "2026-11-10T07:20:00Z,104,,,,\"Phone, \"\"quoted\"\"\",false\n");
+    }
+
+    @Test
     @Tag("PR-62")
     void aSensorErrorIsExcludedFromStatisticsButKeptShownAndExported() {
         String token = app.newUserToken("flag@example.org");
