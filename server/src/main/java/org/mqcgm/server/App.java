@@ -149,7 +149,9 @@ public final class App implements AutoCloseable {
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles()), accounts.profiles());
-            AccessControl accessControl = new AccessControl(accounts.authenticator(), systemClock);
+            AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),
+                    systemClock);
+            accessControl.closeStreamsWhenCredentialsChange(notifications);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(), metrics::request),
                     mapper, accessControl, new ErrorPage(web.pages(), web.contexts()), (Routes routes) -> {

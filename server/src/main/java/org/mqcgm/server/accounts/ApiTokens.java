@@ -36,7 +36,7 @@ public final class ApiTokens {
 
     private static final Logger log = LoggerFactory.getLogger(ApiTokens.class);
     public static final String PREFIX = "mqcgm_";
-    static final String CHANNEL = "mqcgm_credentials_revoked";
+    static final String CHANNEL = org.mqcgm.server.platform.security.Authenticator.CREDENTIALS_CHANGED;
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
 
     private final Jdbi jdbi;

@@ -123,9 +123,17 @@ public final class Sessions {
 
     /** Ends one session (logout). */
     public void end(String cookieValue) {
-        Credentials.parse(cookieValue, PREFIX).ifPresent(c -> jdbi.useHandle(h -> h.createUpdate(
-                        "delete from web_session where owner_id = :owner and token_hash = :hash")
-                .bind("owner", c.ownerId()).bind("hash", c.hash()).execute()));
+        Credentials.parse(cookieValue, PREFIX).ifPresent(c -> jdbi.useTransaction(h -> ended(h, c.ownerId(),
+                h.createUpdate("delete from web_session where owner_id = :owner and token_hash = :hash")
+                        .bind("owner", c.ownerId()).bind("hash", c.hash()).execute())));
+    }
+
+    /** Open event streams of the owner, on every node, check their credential again when sessions ended. */
+    private static int ended(org.jdbi.v3.core.Handle h, UUID ownerId, int sessions) {
+        if (sessions > 0) {
+            org.mqcgm.server.platform.db.Notifications.send(h, ApiTokens.CHANNEL, ownerId.toString());
+        }
+        return sessions;
     }
 
     /** Ends one session of the owner by its listed id (the first six bytes of its hash, in hex). */
@@ -133,15 +141,15 @@ public final class Sessions {
         if (id == null || !id.matches("[0-9a-f]{12}")) {
             return false;
         }
-        return jdbi.withHandle(h -> h.createUpdate("""
+        return jdbi.inTransaction(h -> ended(h, ownerId, h.createUpdate("""
                         delete from web_session where owner_id = :owner and substring(token_hash from 1 for 6) = :prefix""")
-                .bind("owner", ownerId).bind("prefix", java.util.HexFormat.of().parseHex(id)).execute()) > 0;
+                .bind("owner", ownerId).bind("prefix", java.util.HexFormat.of().parseHex(id)).execute())) > 0;
     }
 
     /** Ends every session of a user (logout everywhere, password reset, reported compromise). */
     public int endAll(UUID ownerId) {
-        return jdbi.withHandle(h -> h.createUpdate("delete from web_session where owner_id = :owner")
-                .bind("owner", ownerId).execute());
+        return jdbi.inTransaction(h -> ended(h, ownerId, h.createUpdate("delete from web_session where owner_id = :owner")
+                .bind("owner", ownerId).execute()));
     }
 
     public Duration absoluteTimeout() {

@@ -1,5 +1,7 @@
 package org.mqcgm.server.glucose;
 
+import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.JsonBodies;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
@@ -33,26 +36,28 @@ public final class GlucoseApiRoutes {
     }
 
     public void register(Routes routes) {
-        routes.get("/api/v1/sensors", Access.api(Scope.READINGS_READ),
+        routes.get("/api/v1/sensors", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA),
                 ctx -> ctx.json(sensors.sensors(owner(ctx))));
-        routes.post("/api/v1/sensors", Access.api(Scope.READINGS_WRITE), this::addSensor);
-        routes.post("/api/v1/sensors/{id}/sessions", Access.api(Scope.READINGS_WRITE), this::startSession);
-        routes.get("/api/v1/sessions", Access.api(Scope.READINGS_READ),
+        routes.post("/api/v1/sensors", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::addSensor);
+        routes.post("/api/v1/sensors/{id}/sessions", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::startSession);
+        routes.get("/api/v1/sessions", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA),
                 ctx -> ctx.json(sensors.sessions(owner(ctx))));
-        routes.post("/api/v1/sessions/{id}/end", Access.api(Scope.READINGS_WRITE), this::endSession);
-        routes.get("/api/v1/calibrations", Access.api(Scope.READINGS_READ), ctx -> {
-            Instant to = ReadingRoutes.instantParam(ctx, "to", Instant.now().plus(Duration.ofMinutes(5)));
+        routes.post("/api/v1/sessions/{id}/end", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::endSession);
+        routes.get("/api/v1/calibrations", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), ctx -> {
+            Instant now = Instant.now();
+            Instant to = ReadingRoutes.instantParam(ctx, "to", now.plus(Duration.ofMinutes(5)), now);
             ctx.json(sensors.calibrations(owner(ctx), ReadingRoutes.instantParam(ctx, "from",
-                    to.minus(Duration.ofDays(90))), to));
+                    to.minus(Duration.ofDays(90)), now), to));
         });
-        routes.post("/api/v1/calibrations", Access.api(Scope.READINGS_WRITE), this::addCalibration);
-        routes.get("/api/v1/annotations", Access.api(Scope.READINGS_READ), ctx -> {
-            Instant to = ReadingRoutes.instantParam(ctx, "to", Instant.now().plus(Duration.ofDays(1)));
+        routes.post("/api/v1/calibrations", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::addCalibration);
+        routes.get("/api/v1/annotations", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), ctx -> {
+            Instant now = Instant.now();
+            Instant to = ReadingRoutes.instantParam(ctx, "to", now.plus(Duration.ofDays(1)), now);
             ctx.json(annotations.overlapping(owner(ctx), ReadingRoutes.instantParam(ctx, "from",
-                    to.minus(Duration.ofDays(90))), to).stream().map(Annotations.Annotation::json).toList());
+                    to.minus(Duration.ofDays(90)), now), to).stream().map(Annotations.Annotation::json).toList());
         });
-        routes.post("/api/v1/annotations", Access.api(Scope.READINGS_WRITE), this::annotate);
-        routes.post("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE), ctx -> {
+        routes.post("/api/v1/annotations", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::annotate);
+        routes.post("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), ctx -> {
             // Another user's id is "not found" whatever the body says.
             annotations.find(owner(ctx), uuid(ctx)).orElseThrow(() -> new ProblemException(Problem.notFound()));
             JsonNode body = json.readObject(ctx, Set.of("exclude"));
@@ -64,7 +69,7 @@ public final class GlucoseApiRoutes {
             }
             ctx.json(annotations.find(owner(ctx), uuid(ctx)).orElseThrow().json());
         });
-        routes.delete("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE), ctx -> {
+        routes.delete("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), ctx -> {
             if (!annotations.delete(owner(ctx), uuid(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }
@@ -85,7 +90,7 @@ public final class GlucoseApiRoutes {
             throw new ProblemException(Problem.notFound());
         }
         JsonNode body = json.readObject(ctx, Set.of("start", "warmUpMinutes", "lifetimeDays"));
-        Instant start = time(body, "start");
+        Instant start = dataTime(body, "start");
         long warm = whole(body, "warmUpMinutes", 0, 24 * 60, 60);
         long life = whole(body, "lifetimeDays", 1, 30, 14);
         UUID id = sensors.startSession(owner(ctx), uuid(ctx), start, Duration.ofMinutes(warm), Duration.ofDays(life))
@@ -103,7 +108,7 @@ public final class GlucoseApiRoutes {
             throw invalid(new Problem.FieldError("$.reason", "one-of",
                     "must be expired, failed, removed, replaced or other"));
         }
-        if (!sensors.endSession(owner(ctx), uuid(ctx), time(body, "end"), reason)) {
+        if (!sensors.endSession(owner(ctx), uuid(ctx), dataTime(body, "end"), reason)) {
             throw new ProblemException(Problem.notFound());
         }
         ctx.status(204);
@@ -111,7 +116,7 @@ public final class GlucoseApiRoutes {
 
     private void addCalibration(Context ctx) {
         JsonNode body = json.readObject(ctx, Set.of("time", "mgdl", "device"));
-        Instant t = time(body, "time");
+        Instant t = dataTime(body, "time");
         int mgdl = (int) whole(body, "mgdl", Reading.MIN_MGDL, Reading.MAX_MGDL, -1);
         if (mgdl < 0) {
             throw invalid(new Problem.FieldError("$.mgdl", "required", "is required"));
@@ -122,8 +127,11 @@ public final class GlucoseApiRoutes {
 
     private void annotate(Context ctx) {
         JsonNode body = json.readObject(ctx, Set.of("start", "end", "kind", "note", "exclude"));
-        Instant start = time(body, "start");
+        Instant start = dataTime(body, "start");
         Instant end = time(body, "end");
+        TimeBounds.rangeBound(end, Instant.now()).ifPresent(v -> {
+            throw invalid(new Problem.FieldError("$.end", v.rule(), v.message()));
+        });
         if (end.isBefore(start)) {
             throw invalid(new Problem.FieldError("$.end", "after-start", "must not be before start"));
         }
@@ -131,7 +139,12 @@ public final class GlucoseApiRoutes {
         if (!Annotations.KINDS.contains(kind)) {
             throw invalid(new Problem.FieldError("$.kind", "one-of", "must be one of " + Annotations.KINDS));
         }
-        boolean exclude = body.path("exclude").asBoolean(kind.equals("sensor-error"));
+        JsonNode excludeField = body.get("exclude");
+        if (excludeField != null && !excludeField.isNull() && !excludeField.isBoolean()) {
+            throw invalid(new Problem.FieldError("$.exclude", "type", "must be true or false"));
+        }
+        boolean exclude = excludeField == null || excludeField.isNull() ? kind.equals("sensor-error")
+                : excludeField.booleanValue();
         ctx.status(201).json(annotations.create(owner(ctx), start, end, kind, text(body, "note", false, 500),
                 exclude).json());
     }
@@ -167,12 +180,28 @@ public final class GlucoseApiRoutes {
     }
 
     private static Instant time(JsonNode body, String field) {
+        JsonNode n = body.get(field);
+        if (n != null && !n.isNull() && !n.isTextual()) {
+            throw invalid(new Problem.FieldError("$." + field, "type", "must be an ISO-8601 date-time with offset"));
+        }
         String v = text(body, field, true, 40);
         try {
             return OffsetDateTime.parse(v).toInstant();
         } catch (DateTimeParseException e) {
+            if (TimeBounds.hasYearOutOfRange(v)) {
+                throw invalid(new Problem.FieldError("$." + field, "range", TimeBounds.outOfRange().message()));
+            }
             throw invalid(new Problem.FieldError("$." + field, "format", "must be an ISO-8601 date-time with offset"));
         }
+    }
+
+    /** When something happened: within {@link TimeBounds#dataTime} (1900 … now + 5 minutes). */
+    private static Instant dataTime(JsonNode body, String field) {
+        Instant t = time(body, field);
+        TimeBounds.dataTime(t, Instant.now()).ifPresent(v -> {
+            throw invalid(new Problem.FieldError("$." + field, v.rule(), v.message()));
+        });
+        return t;
     }
 
     private static long whole(JsonNode body, String field, long min, long max, long absent) {
@@ -180,7 +209,11 @@ public final class GlucoseApiRoutes {
         if (n == null || n.isNull()) {
             return absent;
         }
-        if (!n.isIntegralNumber() || n.longValue() < min || n.longValue() > max) {
+        if (!n.isIntegralNumber()) {
+            throw invalid(new Problem.FieldError("$." + field, "type", "must be a whole number from " + min + " to "
+                    + max));
+        }
+        if (!n.canConvertToLong() || n.longValue() < min || n.longValue() > max) {
             throw invalid(new Problem.FieldError("$." + field, "range", "must be a whole number from " + min + " to "
                     + max));
         }

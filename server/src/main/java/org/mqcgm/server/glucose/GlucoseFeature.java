@@ -53,6 +53,7 @@ public final class GlucoseFeature implements Feature {
                 platform.mapper(), annotations);
         readings.countWith(platform.meters());
         Sensors sensors = new Sensors(platform.jdbi(), platform.userKeys(), platform.systemClock());
+        sensors.encryptPlainRows();
         return new GlucoseFeature(platform, store, events, annotations, readings, sensors);
     }
 

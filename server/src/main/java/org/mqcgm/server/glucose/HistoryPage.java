@@ -1,5 +1,7 @@
 package org.mqcgm.server.glucose;
 
+import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
+
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.DateTimeException;
@@ -16,6 +18,7 @@ import java.util.UUID;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.core.metrics.RangeThresholds;
 import org.mqcgm.core.metrics.TimeInRanges;
+import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -50,11 +53,11 @@ public final class HistoryPage {
     }
 
     void register(Routes routes) {
-        routes.get("/history", Access.PAGE, this::show);
-        routes.post("/history/annotations", Access.PAGE, this::annotate);
-        routes.post("/history/annotations/{id}/exclude", Access.PAGE, ctx -> setExclude(ctx, true));
-        routes.post("/history/annotations/{id}/include", Access.PAGE, ctx -> setExclude(ctx, false));
-        routes.post("/history/annotations/{id}/delete", Access.PAGE, ctx -> {
+        routes.get("/history", Access.PAGE.requiring(HEALTH_DATA), this::show);
+        routes.post("/history/annotations", Access.PAGE.requiring(HEALTH_DATA), this::annotate);
+        routes.post("/history/annotations/{id}/exclude", Access.PAGE.requiring(HEALTH_DATA), ctx -> setExclude(ctx, true));
+        routes.post("/history/annotations/{id}/include", Access.PAGE.requiring(HEALTH_DATA), ctx -> setExclude(ctx, false));
+        routes.post("/history/annotations/{id}/delete", Access.PAGE.requiring(HEALTH_DATA), ctx -> {
             if (!annotations.delete(Principal.of(ctx).accountId(), id(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }
@@ -105,6 +108,13 @@ public final class HistoryPage {
         ZoneId zone = contexts.of(ctx).zone();
         Instant start = localTime(ctx.formParam("start"), zone, "start");
         Instant end = localTime(ctx.formParam("end"), zone, "end");
+        Instant now = readings.clock().instant();
+        TimeBounds.dataTime(start, now).ifPresent(v -> {
+            throw outOfBounds("start", v);
+        });
+        TimeBounds.rangeBound(end, now).ifPresent(v -> {
+            throw outOfBounds("end", v);
+        });
         String kind = ctx.formParam("kind");
         if (kind == null || !Annotations.KINDS.contains(kind)) {
             throw invalid("kind", "one-of", "must be one of " + Annotations.KINDS);
@@ -141,19 +151,27 @@ public final class HistoryPage {
         }
     }
 
+    /** The day shown: within {@link TimeBounds#day} (422 otherwise), and not after today (there is nothing yet). */
     private static LocalDate date(String value, LocalDate fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
+        LocalDate d;
         try {
-            LocalDate d = LocalDate.parse(value);
-            if (d.getYear() < 1900 || d.isAfter(fallback)) {
-                throw invalid("date", "range", "must be a past day");
-            }
-            return d;
+            d = LocalDate.parse(value.trim());
         } catch (DateTimeParseException e) {
+            if (TimeBounds.hasYearOutOfRange(value)) {
+                throw outOfBounds("date", TimeBounds.outOfRange());
+            }
             throw invalid("date", "format", "must be a date such as 2026-11-26");
         }
+        TimeBounds.day(d, fallback).ifPresent(v -> {
+            throw outOfBounds("date", v);
+        });
+        if (d.isAfter(fallback)) {
+            throw invalid("date", "range", "must be a past day");
+        }
+        return d;
     }
 
     /** A {@code datetime-local} value in the user's zone (in a DST gap, the later valid time). */
@@ -161,8 +179,16 @@ public final class HistoryPage {
         try {
             return LocalDateTime.parse(value).atZone(zone).toInstant();
         } catch (DateTimeException | NullPointerException e) {
+            if (TimeBounds.hasYearOutOfRange(value)) {
+                throw outOfBounds(field, TimeBounds.outOfRange());
+            }
             throw invalid(field, "format", "must be a date and time such as 2026-11-26T07:30");
         }
+    }
+
+    private static ProblemException outOfBounds(String field, TimeBounds.Violation v) {
+        return new ProblemException(Problem.validation("The form could not be accepted.",
+                List.of(new Problem.FieldError(field, v.rule(), v.message()))));
     }
 
     private static ProblemException invalid(String field, String rule, String message) {

@@ -1,5 +1,7 @@
 package org.mqcgm.server.glucose;
 
+import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -24,6 +26,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.JsonBodies;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
@@ -70,10 +73,10 @@ public final class ReadingRoutes implements AutoCloseable {
     }
 
     public void register(Routes routes) {
-        routes.post("/api/v1/readings", Access.api(Scope.READINGS_WRITE), this::upload);
-        routes.get("/api/v1/readings", Access.api(Scope.READINGS_READ), this::list);
-        routes.get("/api/v1/readings/latest", Access.api(Scope.READINGS_READ), this::latest);
-        routes.sse("/api/v1/readings/stream", Access.api(Scope.READINGS_READ), this::stream);
+        routes.post("/api/v1/readings", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::upload);
+        routes.get("/api/v1/readings", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::list);
+        routes.get("/api/v1/readings/latest", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::latest);
+        routes.sse("/api/v1/readings/stream", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::stream);
     }
 
     private void upload(Context ctx) {
@@ -173,8 +176,8 @@ public final class ReadingRoutes implements AutoCloseable {
     private void list(Context ctx) {
         Principal p = Principal.of(ctx);
         Instant now = readings.clock().instant();
-        Instant to = instantParam(ctx, "to", now.plus(Readings.FUTURE_TOLERANCE));
-        Instant from = instantParam(ctx, "from", to.minus(Duration.ofHours(24)));
+        Instant to = instantParam(ctx, "to", now.plus(Readings.FUTURE_TOLERANCE), now);
+        Instant from = instantParam(ctx, "from", to.minus(Duration.ofHours(24)), now);
         if (!from.isBefore(to)) {
             throw new ProblemException(Problem.badRequest("'from' must be before 'to'.",
                     new Problem.FieldError("from", "before-to", "must be before to")));
@@ -196,14 +199,12 @@ public final class ReadingRoutes implements AutoCloseable {
         }
         String accept = ctx.header("Accept");
         if (accept != null && accept.contains("text/csv")) {
-            StringBuilder csv = new StringBuilder("time,mgdl,marker,trend,quality,device,excluded\n");
+            CsvExport csv = new CsvExport("time", "mgdl", "marker", "trend", "quality", "device", "excluded");
             for (Reading r : list) {
-                csv.append(ISO.format(r.localTime())).append(',').append(r.mgdl()).append(',')
-                        .append(r.marker() == Reading.Marker.VALUE ? "" : r.marker().name().toLowerCase(Locale.ROOT))
-                        .append(',').append(r.hasTrend() ? Double.toString(r.trend()) : "").append(',')
-                        .append(r.quality() >= 0 ? Integer.toString(r.quality()) : "").append(',')
-                        .append(r.source() == null ? "" : csvText(r.source())).append(',')
-                        .append(excluded(r, notes)).append('\n');
+                csv.record(ISO.format(r.localTime()), r.mgdl(),
+                        r.marker() == Reading.Marker.VALUE ? "" : r.marker().name().toLowerCase(Locale.ROOT),
+                        r.hasTrend() ? Double.toString(r.trend()) : "", r.quality() >= 0 ? r.quality() : "",
+                        CsvExport.text(r.source()), excluded(r, notes));
             }
             ctx.contentType("text/csv; charset=utf-8").result(csv.toString());
             return;
@@ -221,10 +222,6 @@ public final class ReadingRoutes implements AutoCloseable {
 
     private static boolean excluded(Reading r, List<Annotations.Annotation> notes) {
         return notes.stream().anyMatch(a -> a.exclude() && a.covers(r.time()));
-    }
-
-    private static String csvText(String s) {
-        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
     /** Mean, minimum and maximum per time bucket, for charts of long ranges. */
@@ -315,19 +312,37 @@ public final class ReadingRoutes implements AutoCloseable {
         return m;
     }
 
-    static Instant instantParam(Context ctx, String name, Instant fallback) {
+    /**
+     * A {@code from}/{@code to} query parameter: an ISO-8601 date-time with offset (400 when malformed) within
+     * {@link TimeBounds#rangeBound} of {@code now} (422 naming the parameter otherwise).
+     */
+    static Instant instantParam(Context ctx, String name, Instant fallback, Instant now) {
         String v = ctx.queryParam(name);
         if (v == null || v.isBlank()) {
             return fallback;
         }
+        Instant t;
         try {
             // An unencoded '+' in the offset arrives as a space after query decoding.
-            return OffsetDateTime.parse(v.trim().replace(' ', '+')).toInstant();
+            t = OffsetDateTime.parse(v.trim().replace(' ', '+')).toInstant();
         } catch (DateTimeParseException e) {
+            if (TimeBounds.hasYearOutOfRange(v)) {
+                throw outOfBounds(name, TimeBounds.outOfRange());
+            }
             throw new ProblemException(Problem.badRequest("'" + name + "' is not a date-time.",
                     new Problem.FieldError(name, "format",
                             "must be an ISO-8601 date-time with offset, e.g. 2026-11-26T00:00:00Z")));
         }
+        TimeBounds.rangeBound(t, now).ifPresent(violation -> {
+            throw outOfBounds(name, violation);
+        });
+        return t;
+    }
+
+    /** A time outside its bounds: 422 naming the field and the rule. */
+    static ProblemException outOfBounds(String field, TimeBounds.Violation violation) {
+        return new ProblemException(Problem.validation("'" + field + "' is outside the supported times.",
+                List.of(new Problem.FieldError(field, violation.rule(), violation.message()))));
     }
 
     @Override

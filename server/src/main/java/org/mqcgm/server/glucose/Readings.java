@@ -24,14 +24,14 @@ import org.mqcgm.server.platform.http.ProblemException;
  * Ingestion of readings: parse → validate → normalise each item of a batch, store the valid ones in one
  * transaction, and report per item what happened. One bad item does not reject the batch unless the caller asks
  * for all-or-nothing. A reading is acknowledged only after its transaction committed. CGM data is health data:
- * nothing is stored without the owner's consent to process it (PR-19).
+ * nothing is stored without the owner's consent to process it (PR-19): the routes require it in their access rule.
  */
 public final class Readings {
 
     /** Largest batch accepted in one request. */
     public static final int MAX_BATCH = 10_000;
     /** Readings may not claim to be from the future (clock skew of a phone is tolerated up to this). */
-    static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(5);
+    static final Duration FUTURE_TOLERANCE = org.mqcgm.core.time.TimeBounds.FUTURE_TOLERANCE;
     static final Set<String> FIELDS = Set.of("time", "mgdl", "mmol", "marker", "limit", "trend", "quality",
             "status", "device");
     /** How long the answer to an upload with an Idempotency-Key is replayed. */
@@ -97,7 +97,6 @@ public final class Readings {
 
     /** Validates and stores a JSON array of readings for {@code ownerId}. */
     public Outcome ingest(UUID ownerId, JsonNode batch, boolean atomic, Optional<IdempotencyKey> idempotency) {
-        requireConsent(ownerId);
         if (!batch.isArray()) {
             throw new ProblemException(Problem.badRequest("The body must be a JSON array of readings.",
                     new Problem.FieldError("$", "type", "must be an array")));
@@ -165,15 +164,6 @@ public final class Readings {
             events.published(ownerId);
         }
         return n;
-    }
-
-    private void requireConsent(UUID ownerId) {
-        if (!consents.granted(ownerId, Consents.Purpose.HEALTH_DATA)) {
-            throw new ProblemException(Problem.of(403, "consent-required", "Consent required",
-                    "Glucose readings are health data. Give your consent to their processing in Settings → Privacy"
-                            + " (or POST /api/v1/me/consents) before uploading.")
-                    .with("code", "CONSENT_REQUIRED").with("purpose", Consents.Purpose.HEALTH_DATA.id()));
-        }
     }
 
     private Optional<Outcome> replay(org.jdbi.v3.core.Handle h, UUID ownerId, IdempotencyKey key) {
@@ -264,17 +254,19 @@ public final class Readings {
         }
         try {
             OffsetDateTime time = org.mqcgm.core.time.IsoTimes.parseOffsetDateTime(t.asText());
-            if (time.toInstant().isAfter(latestAllowed)) {
-                errors.add(new Problem.FieldError(at + ".time", "not-future",
-                        "must not be more than 5 minutes in the future"));
-                return null;
-            }
-            if (time.getYear() < 1900) {
-                errors.add(new Problem.FieldError(at + ".time", "range", "must be after the year 1900"));
+            var violation = org.mqcgm.core.time.TimeBounds.dataTime(time.toInstant(),
+                    latestAllowed.minus(org.mqcgm.core.time.TimeBounds.FUTURE_TOLERANCE));
+            if (violation.isPresent()) {
+                errors.add(new Problem.FieldError(at + ".time", violation.get().rule(), violation.get().message()));
                 return null;
             }
             return time;
         } catch (DateTimeParseException e) {
+            if (org.mqcgm.core.time.TimeBounds.hasYearOutOfRange(t.asText())) {
+                errors.add(new Problem.FieldError(at + ".time", "range",
+                        org.mqcgm.core.time.TimeBounds.outOfRange().message()));
+                return null;
+            }
             errors.add(new Problem.FieldError(at + ".time", "format",
                     "must be an ISO-8601 date-time with offset, e.g. 2026-11-26T08:05:00+08:00"));
             return null;

@@ -14,13 +14,18 @@ import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.server.platform.crypto.UserKeys;
 
 /**
- * Sensors (model, serial number, transmitter id — the last two encrypted with the owner's key) and their sessions:
- * start, end of warm-up, expected end, actual end and why; plus fingerstick calibrations.
+ * Sensors (model, serial number, transmitter id — encrypted with the owner's key) and their sessions: start, end of
+ * warm-up, expected end, actual end and why; plus fingerstick calibrations (value and source encrypted with the
+ * owner's key, bound to their row). Destroying the owner's key shreds them all.
  */
 public final class Sensors {
 
     private static final String SERIAL = "sensor.serial";
     private static final String TRANSMITTER = "sensor.transmitter";
+    /** Contexts bound to the row: a value cannot be moved to another row (or field) and still decrypt. */
+    private static final String MODEL = "sensor.model/";
+    private static final String CALIBRATION_MGDL = "calibration.mgdl/";
+    private static final String CALIBRATION_SOURCE = "calibration.source/";
 
     private final Jdbi jdbi;
     private final UserKeys keys;
@@ -35,9 +40,9 @@ public final class Sensors {
     public UUID addSensor(UUID owner, String model, String serial, String transmitter) {
         UUID id = UUID.randomUUID();
         jdbi.useHandle(h -> h.createUpdate("""
-                        insert into sensor (owner_id, id, model, serial_enc, transmitter_enc, created_at)
+                        insert into sensor (owner_id, id, model_enc, serial_enc, transmitter_enc, created_at)
                         values (:o, :id, :m, :s, :t, :now)""")
-                .bind("o", owner).bind("id", id).bind("m", model)
+                .bind("o", owner).bind("id", id).bind("m", keys.encrypt(owner, MODEL + id, model))
                 .bind("s", serial == null ? null : keys.encrypt(owner, SERIAL, serial))
                 .bind("t", transmitter == null ? null : keys.encrypt(owner, TRANSMITTER, transmitter))
                 .bind("now", clock.instant().atOffset(ZoneOffset.UTC)).execute());
@@ -46,13 +51,13 @@ public final class Sensors {
 
     public List<Map<String, Object>> sensors(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select id, model, serial_enc, transmitter_enc, created_at from sensor where owner_id = :o
+                        select id, model_enc, serial_enc, transmitter_enc, created_at from sensor where owner_id = :o
                         order by created_at desc""")
                 .bind("o", owner)
                 .map((rs, ctx) -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("id", rs.getString("id"));
-                    m.put("model", rs.getString("model"));
+                    m.put("model", keys.decryptString(owner, MODEL + rs.getString("id"), rs.getBytes("model_enc")));
                     m.put("serial", rs.getBytes("serial_enc") == null ? null
                             : keys.decryptString(owner, SERIAL, rs.getBytes("serial_enc")));
                     m.put("transmitterId", rs.getBytes("transmitter_enc") == null ? null
@@ -120,25 +125,78 @@ public final class Sensors {
     public UUID addCalibration(UUID owner, Instant time, int mgdl, String source) {
         UUID id = UUID.randomUUID();
         jdbi.useHandle(h -> h.createUpdate("""
-                        insert into calibration (owner_id, id, time, mgdl, source) values (:o, :id, :t, :v, :s)""")
-                .bind("o", owner).bind("id", id).bind("t", time.atOffset(ZoneOffset.UTC)).bind("v", (short) mgdl)
-                .bind("s", source).execute());
+                        insert into calibration (owner_id, id, time, mgdl_enc, source_enc)
+                        values (:o, :id, :t, :v, :s)""")
+                .bind("o", owner).bind("id", id).bind("t", time.atOffset(ZoneOffset.UTC))
+                .bind("v", keys.encrypt(owner, CALIBRATION_MGDL + id, Integer.toString(mgdl)))
+                .bind("s", source == null ? null : keys.encrypt(owner, CALIBRATION_SOURCE + id, source)).execute());
         return id;
     }
 
     public List<Map<String, Object>> calibrations(UUID owner, Instant from, Instant to) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select id, time, mgdl, source from calibration
+                        select id, time, mgdl_enc, source_enc from calibration
                         where owner_id = :o and time >= :from and time < :to order by time""")
                 .bind("o", owner).bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
                 .map((rs, ctx) -> {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("id", rs.getString("id"));
                     m.put("time", iso(rs.getObject("time", OffsetDateTime.class)));
-                    m.put("mgdl", rs.getInt("mgdl"));
-                    m.put("source", rs.getString("source"));
+                    String id = rs.getString("id");
+                    m.put("mgdl", Integer.parseInt(keys.decryptString(owner, CALIBRATION_MGDL + id,
+                            rs.getBytes("mgdl_enc"))));
+                    m.put("source", rs.getBytes("source_enc") == null ? null
+                            : keys.decryptString(owner, CALIBRATION_SOURCE + id, rs.getBytes("source_enc")));
                     return m;
                 }).list());
+    }
+
+    /**
+     * Re-stores, encrypted with each owner's key, the calibrations and sensor models that migration V8 set aside
+     * in clear, then drops the aside tables (once; later starts find nothing to do). Rows of owners whose key was
+     * destroyed are deleted: nobody could read them. Returns how many rows were re-stored.
+     */
+    public int encryptPlainRows() {
+        return jdbi.inTransaction(h -> {
+            boolean present = h.createQuery("select to_regclass('calibration_plain_v7') is not null")
+                    .mapTo(Boolean.class).one();
+            if (!present) {
+                return 0;
+            }
+            int n = 0;
+            for (Map<String, Object> row : h.createQuery("select owner_id, id, mgdl, source from calibration_plain_v7")
+                    .mapToMap().list()) {
+                UUID owner = (UUID) row.get("owner_id");
+                UUID id = (UUID) row.get("id");
+                try {
+                    n += h.createUpdate("update calibration set mgdl_enc = :v, source_enc = :s where owner_id = :o"
+                                    + " and id = :id")
+                            .bind("v", keys.encrypt(owner, CALIBRATION_MGDL + id, row.get("mgdl").toString()))
+                            .bind("s", row.get("source") == null ? null
+                                    : keys.encrypt(owner, CALIBRATION_SOURCE + id, (String) row.get("source")))
+                            .bind("o", owner).bind("id", id).execute();
+                } catch (UserKeys.KeyDestroyedException e) {
+                    h.createUpdate("delete from calibration where owner_id = :o and id = :id")
+                            .bind("o", owner).bind("id", id).execute();
+                }
+            }
+            for (Map<String, Object> row : h.createQuery("select owner_id, id, model from sensor_plain_v7")
+                    .mapToMap().list()) {
+                UUID owner = (UUID) row.get("owner_id");
+                UUID id = (UUID) row.get("id");
+                try {
+                    n += h.createUpdate("update sensor set model_enc = :m where owner_id = :o and id = :id")
+                            .bind("m", keys.encrypt(owner, MODEL + id, (String) row.get("model")))
+                            .bind("o", owner).bind("id", id).execute();
+                } catch (UserKeys.KeyDestroyedException e) {
+                    h.createUpdate("delete from sensor where owner_id = :o and id = :id")
+                            .bind("o", owner).bind("id", id).execute();
+                }
+            }
+            h.execute("drop table calibration_plain_v7");
+            h.execute("drop table sensor_plain_v7");
+            return n;
+        });
     }
 
     private static String iso(OffsetDateTime t) {

@@ -1,5 +1,7 @@
 package org.mqcgm.server.glucose;
 
+import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
+
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +42,7 @@ public final class TodayPage {
     }
 
     void register(Routes routes) {
-        routes.get("/today", Access.PAGE, this::show);
+        routes.get("/today", Access.PAGE.requiring(HEALTH_DATA), this::show);
     }
 
     private void show(Context ctx) {
@@ -50,8 +52,7 @@ public final class TodayPage {
         Instant from = now.minus(WINDOW);
         List<Reading> day = readings.store().range(p.accountId(), from, now.plusSeconds(1));
         List<Annotations.Annotation> notes = annotations.overlapping(p.accountId(), from, now.plusSeconds(1));
-        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, now, page.profile(), page),
-                "consented", readings.consented(p.accountId())));
+        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, now, page.profile(), page)));
     }
 
     static TodayView view(List<Reading> day, List<Annotations.Annotation> notes, Instant now, Profile profile,

@@ -17,6 +17,9 @@ public final class PrivacyRoutes {
     /** The published policy's version: the start of its SHA-256 (recorded with every consent). */
     public static final String POLICY_VERSION = sha256(POLICY).substring(0, 16);
 
+    /** Pages that ask for the health-data consent and to which granting it returns. */
+    static final java.util.Set<String> RETURN_PAGES = java.util.Set.of("/today", "/history", "/reports");
+
     private final Pages pages;
     private final PageContexts contexts;
     private final ConsentLedger consents;
@@ -60,8 +63,10 @@ public final class PrivacyRoutes {
             consents.record(org.mqcgm.server.platform.security.Principal.of(ctx).accountId(),
                     org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA,
                     "yes".equals(ctx.formParam("health_data")), "web");
-            ctx.redirect(ctx.formParam("return") != null && ctx.formParam("return").equals("/today") ? "/today"
-                    : "/settings#privacy", io.javalin.http.HttpStatus.SEE_OTHER);
+            // Back to the page that asked for the consent (a fixed list: never an arbitrary address).
+            String back = ctx.formParam("return");
+            ctx.redirect(back != null && RETURN_PAGES.contains(back) ? back : "/settings#privacy",
+                    io.javalin.http.HttpStatus.SEE_OTHER);
         });
     }
 

@@ -10,6 +10,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.Problem;
 
 /**
@@ -37,8 +38,8 @@ public record ReportPeriod(ZoneId zone, ZonedDateTime from, ZonedDateTime to, bo
      */
     static ReportPeriod parse(String fromText, String toText, ZoneId zone, Instant now, List<Problem.FieldError> errors) {
         int before = errors.size();
-        ZonedDateTime from = end(fromText, "from", zone, false, errors);
-        ZonedDateTime to = end(toText, "to", zone, true, errors);
+        ZonedDateTime from = end(fromText, "from", zone, false, now, errors);
+        ZonedDateTime to = end(toText, "to", zone, true, now, errors);
         if (errors.size() > before) {
             return null;
         }
@@ -62,25 +63,44 @@ public record ReportPeriod(ZoneId zone, ZonedDateTime from, ZonedDateTime to, bo
         return new ReportPeriod(zone, from, to, isMidnight(from) && isMidnight(to));
     }
 
-    private static ZonedDateTime end(String text, String name, ZoneId zone, boolean isTo,
+    /**
+     * One end of the period: a day within {@link TimeBounds#day} or a date-time within
+     * {@link TimeBounds#rangeBound} (1900 … a year from now), checked before any date arithmetic.
+     */
+    private static ZonedDateTime end(String text, String name, ZoneId zone, boolean isTo, Instant now,
                                      List<Problem.FieldError> errors) {
         if (text == null || text.isBlank()) {
             return null;
         }
         String t = text.trim();
         try {
-            if (t.length() == 10) {
+            if (!t.contains("T")) {
                 LocalDate date = LocalDate.parse(t);
+                var violation = TimeBounds.day(date, now.atZone(zone).toLocalDate());
+                if (violation.isPresent()) {
+                    errors.add(new Problem.FieldError(name, violation.get().rule(), violation.get().message()));
+                    return null;
+                }
                 return (isTo ? date.plusDays(1) : date).atStartOfDay(zone);
             }
             // An unencoded '+' in the offset arrives as a space after query decoding.
-            return OffsetDateTime.parse(t.replace(' ', '+')).atZoneSameInstant(zone);
+            Instant instant = OffsetDateTime.parse(t.replace(' ', '+')).toInstant();
+            var violation = TimeBounds.rangeBound(instant, now);
+            if (violation.isPresent()) {
+                errors.add(new Problem.FieldError(name, violation.get().rule(), violation.get().message()));
+                return null;
+            }
+            return instant.atZone(zone);
         } catch (DateTimeParseException | ArithmeticException e) {
+            if (TimeBounds.hasYearOutOfRange(t)) {
+                errors.add(new Problem.FieldError(name, "range", TimeBounds.outOfRange().message()));
+                return null;
+            }
             errors.add(new Problem.FieldError(name, "format",
                     "must be a date (2026-11-12) or an ISO-8601 date-time with offset (2026-11-12T00:00:00+08:00)"));
             return null;
         } catch (DateTimeException e) {
-            errors.add(new Problem.FieldError(name, "range", "is outside the supported dates"));
+            errors.add(new Problem.FieldError(name, "range", TimeBounds.outOfRange().message()));
             return null;
         }
     }

@@ -1,5 +1,7 @@
 package org.mqcgm.server.reports;
 
+import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
+
 import io.javalin.http.Context;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -43,9 +45,9 @@ final class ReportRoutes {
     }
 
     void register(Routes routes) {
-        routes.get("/api/v1/reports", Access.api(Scope.READINGS_READ), this::json);
-        routes.get("/api/v1/reports/agp.pdf", Access.api(Scope.READINGS_READ), this::pdf);
-        routes.get("/reports", Access.PAGE, this::page);
+        routes.get("/api/v1/reports", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::json);
+        routes.get("/api/v1/reports/agp.pdf", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::pdf);
+        routes.get("/reports", Access.PAGE.requiring(HEALTH_DATA), this::page);
     }
 
     /** What a report request asks for. */
@@ -71,7 +73,12 @@ final class ReportRoutes {
         return new Request(profile, period, population);
     }
 
+    /** Malformed parameters are 400; a period outside the supported dates is 422 (as every time out of bounds). */
     private static void failOn(List<Problem.FieldError> errors) {
+        if (errors.stream().anyMatch(e -> e.rule().equals("range"))) {
+            throw new ProblemException(Problem.validation("The report period is outside the supported dates.",
+                    errors));
+        }
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.badRequest("The report parameters are not valid.",
                     errors.toArray(Problem.FieldError[]::new)));

@@ -68,7 +68,10 @@ class WebAccountFlowTest {
         assertThat(done.headers().firstValue("Location")).contains("/today");
         assertThat(done.headers().allValues("Set-Cookie")).anySatisfy(c -> assertThat(c)
                 .startsWith("SESSION=").contains("HttpOnly").contains("SameSite=Lax"));
-        assertThat(http.get("/today").statusCode()).isEqualTo(200);
+        // Signed in; without the health-data consent (not ticked here) Today asks for it first.
+        HttpResponse<String> today = http.get("/today", "Accept", "text/html");
+        assertThat(today.statusCode()).isEqualTo(403);
+        assertThat(today.body()).contains("data-testid=\"consent-required\"");
         assertThat(http.get("/settings").body()).contains("data-testid=\"login-phone\">+8613812345678<");
         // The code is stored only as a keyed hash; the phone number only encrypted.
         String dump = app.sql().withHandle(h -> h.createQuery(

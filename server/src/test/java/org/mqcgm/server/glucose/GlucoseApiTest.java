@@ -196,16 +196,21 @@ class GlucoseApiTest {
         HttpResponse<String> refused = upload(token, body);
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(json(refused).path("code").asText()).isEqualTo("CONSENT_REQUIRED");
-        assertThat(count(token)).isZero();
+        // Without consent its health data is not processed at all, reading included.
+        assertThat(get(token, "/api/v1/readings").statusCode()).isEqualTo(403);
         // Consent through the API, then the same upload is accepted.
         HttpResponse<String> grant = http.postJson("/api/v1/me/consents", "{\"purpose\":\"health-data\",\"granted\":true}",
                 "Authorization", "Bearer " + token);
         assertThat(grant.statusCode()).as(grant.body()).isEqualTo(201);
         assertThat(upload(token, body).statusCode()).isEqualTo(200);
-        // Withdrawn: no further processing (what is stored stays the owner's to read, export or delete).
+        assertThat(count(token)).isEqualTo(3);
+        // Withdrawn: no further processing (what is stored is kept until the owner gives consent again or deletes it).
         http.postJson("/api/v1/me/consents", "{\"purpose\":\"health-data\",\"granted\":false}",
                 "Authorization", "Bearer " + token);
         assertThat(upload(token, batch(1, NOW)).statusCode()).isEqualTo(403);
+        assertThat(get(token, "/api/v1/readings").statusCode()).isEqualTo(403);
+        http.postJson("/api/v1/me/consents", "{\"purpose\":\"health-data\",\"granted\":true}",
+                "Authorization", "Bearer " + token);
         assertThat(count(token)).isEqualTo(3);
         JsonNode ledger = json(get(token, "/api/v1/me/consents"));
         assertThat(ledger.toString()).contains("\"granted\":true").contains("\"granted\":false");
@@ -238,6 +243,27 @@ class GlucoseApiTest {
                 "Accept", "text/csv").body();
         assertThat(csv).isEqualTo("time,mgdl,marker,trend,quality,device,excluded\n"
                 + "2026-11-10T08:00:00Z,100,,,,,false\n2026-11-10T08:05:00Z,101,,,,,false\n");
+    }
+
+    @Test
+    void csvCellsThatASpreadsheetWouldRunAsAFormulaAreNeutralisedButNumbersStayNumbers() {
+        String token = app.newUserToken("csv-injection@example.org");
+        String body = "[{\"time\":\"2026-11-10T07:00:00Z\",\"mgdl\":100,\"trend\":-1.2,"
+                + "\"device\":\"=HYPERLINK(\\\"http://evil.example\\\",\\\"x\\\")\"},"
+                + "{\"time\":\"2026-11-10T07:05:00Z\",\"mgdl\":101,\"device\":\"+SUM(A1)\"},"
+                + "{\"time\":\"2026-11-10T07:10:00Z\",\"mgdl\":102,\"device\":\"-2+3\"},"
+                + "{\"time\":\"2026-11-10T07:15:00Z\",\"mgdl\":103,\"device\":\"@SUM(A1)\"},"
+                + "{\"time\":\"2026-11-10T07:20:00Z\",\"mgdl\":104,\"device\":\"Phone, \\\"quoted\\\"\"}]";
+        HttpResponse<String> up = upload(token, body);
+        assertThat(up.statusCode()).as(up.body()).isEqualTo(200);
+        String csv = get(token, "/api/v1/readings?from=2026-11-10T07:00:00Z&to=2026-11-10T07:30:00Z",
+                "Accept", "text/csv").body();
+        assertThat(csv).isEqualTo("time,mgdl,marker,trend,quality,device,excluded\n"
+                + "2026-11-10T07:00:00Z,100,,-1.2,,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",false\n"
+                + "2026-11-10T07:05:00Z,101,,,,'+SUM(A1),false\n"
+                + "2026-11-10T07:10:00Z,102,,,,'-2+3,false\n"
+                + "2026-11-10T07:15:00Z,103,,,,'@SUM(A1),false\n"
+                + "2026-11-10T07:20:00Z,104,,,,\"Phone, \"\"quoted\"\"\",false\n");
     }
 
     @Test

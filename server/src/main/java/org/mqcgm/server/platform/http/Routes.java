@@ -50,7 +50,11 @@ public final class Routes {
     /** A Server-Sent Events stream; the access rule is checked before the stream opens. */
     public void sse(String path, Access access, Consumer<SseClient> client) {
         // The check runs in the plain handler wrapper, before the SSE handler commits a 200 and its headers.
-        add(HandlerType.GET, path, access, new io.javalin.http.sse.SseHandler(client));
+        // Once open, the stream lasts only as long as the credential it was opened with (AccessControl.watch).
+        add(HandlerType.GET, path, access, new io.javalin.http.sse.SseHandler(c -> {
+            accessControl.watch(c);
+            client.accept(c);
+        }));
     }
 
     private void add(HandlerType method, String path, Access access, Handler handler) {

@@ -1,5 +1,9 @@
 package org.mqcgm.server.platform.security;
 
+import java.util.EnumSet;
+import java.util.Set;
+import org.mqcgm.server.platform.consent.Consents.Purpose;
+
 /**
  * The access rule of a route, declared where the route is registered and checked by {@link AccessControl}.
  */
@@ -14,8 +18,17 @@ public sealed interface Access {
      *
      * @param recentLogin the password must have been confirmed in the last five minutes (sensitive actions:
      *                    changing credentials, creating tokens, exporting, cancelling — PR-64)
+     * @param consents    purposes the user must currently consent to; without them the page explains the consent
+     *                    and links to Settings → Privacy
      */
-    record Page(boolean recentLogin) implements Access {
+    record Page(boolean recentLogin, Set<Purpose> consents) implements Access {
+        public Page {
+            consents = Set.copyOf(consents);
+        }
+
+        public Page(boolean recentLogin) {
+            this(recentLogin, Set.of());
+        }
     }
 
     /**
@@ -23,12 +36,41 @@ public sealed interface Access {
      *
      * @param scope       the scope needed, or null for any authenticated caller
      * @param recentLogin with a web session, the password must have been confirmed in the last five minutes
+     * @param consents    purposes the caller's account must currently consent to (403 CONSENT_REQUIRED otherwise)
      */
-    record Api(Scope scope, boolean recentLogin) implements Access {
+    record Api(Scope scope, boolean recentLogin, Set<Purpose> consents) implements Access {
+        public Api {
+            consents = Set.copyOf(consents);
+        }
+
+        public Api(Scope scope, boolean recentLogin) {
+            this(scope, recentLogin, Set.of());
+        }
     }
 
     /** Administration: the admin role, in a session that passed two-factor authentication (PR-53). */
     record Admin() implements Access {
+    }
+
+    /** The purposes the caller's account must consent to (health data for every route touching glucose data). */
+    default Set<Purpose> consents() {
+        return Set.of();
+    }
+
+    /**
+     * This rule, also requiring the account's current consent to {@code purpose}, e.g.
+     * {@code Access.api(Scope.READINGS_READ).requiring(Purpose.HEALTH_DATA)}. Only pages and API routes have an
+     * account to ask.
+     */
+    default Access requiring(Purpose purpose) {
+        Set<Purpose> all = EnumSet.of(purpose);
+        all.addAll(consents());
+        return switch (this) {
+            case Page p -> new Page(p.recentLogin(), all);
+            case Api a -> new Api(a.scope(), a.recentLogin(), all);
+            case Public p -> throw new IllegalArgumentException("a public route has no account to ask for consent");
+            case Admin a -> throw new IllegalArgumentException("administration does not read users' health data");
+        };
     }
 
     Access PUBLIC = new Public();

@@ -3,6 +3,7 @@ package org.mqcgm.server.platform.security;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.Optional;
+import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.web.Csrf;
@@ -16,6 +17,8 @@ import org.mqcgm.server.platform.web.Csrf;
  *   <li>state-changing requests that carry the session cookie, and every form post, must carry the CSRF token
  *       (cookies are ambient credentials; bearer tokens are not);</li>
  *   <li>API routes answer 401 problems, pages redirect to the login page;</li>
+ *   <li>routes touching health data need the account's current consent to its processing (403
+ *       {@code CONSENT_REQUIRED});</li>
  *   <li>later features add ownership and sharing decisions here ({@code owner or grantee}), answering 404 for
  *       someone else's data so that its existence does not leak.</li>
  * </ul>
@@ -27,10 +30,19 @@ public final class AccessControl {
     public static final java.time.Duration RECENT_LOGIN = java.time.Duration.ofMinutes(5);
 
     private final Authenticator authenticator;
+    private final Consents consents;
+    /** Open event streams by owner, with the credential each was opened with. */
+    private final java.util.Map<java.util.UUID, java.util.Set<Stream>> streams =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An open event stream and the credential (bearer token or session cookie) it was opened with. */
+    private record Stream(io.javalin.http.sse.SseClient client, String bearer, String cookie) {
+    }
     private final java.time.Clock clock;
 
-    public AccessControl(Authenticator authenticator, java.time.Clock clock) {
+    public AccessControl(Authenticator authenticator, Consents consents, java.time.Clock clock) {
         this.authenticator = authenticator;
+        this.consents = consents;
         this.clock = clock;
     }
 
@@ -52,6 +64,7 @@ public final class AccessControl {
                 if (page.recentLogin() && !recent(principal.get())) {
                     throw new RecentLoginRequired();
                 }
+                requireConsents(principal.get(), page.consents());
                 return principal;
             }
             case Access.Api api -> {
@@ -70,6 +83,7 @@ public final class AccessControl {
                             "This action needs your password (and second factor) confirmed in the last "
                                     + RECENT_LOGIN.toMinutes() + " minutes.").with("code", "REAUTH_REQUIRED"));
                 }
+                requireConsents(principal.get(), api.consents());
                 return principal;
             }
             case Access.Admin ignored -> {
@@ -85,6 +99,26 @@ public final class AccessControl {
                 return principal;
             }
         }
+    }
+
+    /**
+     * Health data is processed only with the account's current consent (PR-19): the same 403 problem for API
+     * calls and pages (a browser is shown a page explaining the consent, with a link to Settings → Privacy).
+     */
+    private void requireConsents(Principal principal, java.util.Set<Consents.Purpose> purposes) {
+        for (Consents.Purpose purpose : purposes) {
+            if (!consents.granted(principal.accountId(), purpose)) {
+                throw new ProblemException(consentRequired(purpose));
+            }
+        }
+    }
+
+    /** The answer to a caller whose account does not consent to {@code purpose}. */
+    public static Problem consentRequired(Consents.Purpose purpose) {
+        return Problem.of(403, "consent-required", "Consent required",
+                "Glucose readings are health data. Give your consent to their processing in Settings → Privacy"
+                        + " (or POST /api/v1/me/consents) before uploading.")
+                .with("code", "CONSENT_REQUIRED").with("purpose", purpose.id());
     }
 
     private boolean recent(Principal p) {
@@ -121,6 +155,55 @@ public final class AccessControl {
     private static boolean isUnsafe(Context ctx) {
         HandlerType m = ctx.method();
         return m == HandlerType.POST || m == HandlerType.PUT || m == HandlerType.PATCH || m == HandlerType.DELETE;
+    }
+
+    /**
+     * Keeps an event stream open only as long as the credential it was opened with stays valid: when the owner's
+     * credentials change on any node ({@link Authenticator#CREDENTIALS_CHANGED}: logout, ended sessions, revoked
+     * tokens, password reset, reported compromise), the stream checks its credential again and closes if it no
+     * longer authenticates the same account. Called by {@code Routes.sse} after the access check.
+     */
+    public void watch(io.javalin.http.sse.SseClient client) {
+        Context ctx = client.ctx();
+        Principal principal = Principal.of(ctx);
+        String authorization = ctx.header("Authorization");
+        Stream stream = authorization != null
+                ? new Stream(client, authorization.substring(7).trim(), null)
+                : new Stream(client, null, ctx.cookie(SESSION_COOKIE));
+        streams.computeIfAbsent(principal.accountId(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet())
+                .add(stream);
+    }
+
+    /** Listens for credential changes of every node (a lost listener checks every open stream). */
+    public void closeStreamsWhenCredentialsChange(org.mqcgm.server.platform.db.Notifications notifications) {
+        notifications.on(Authenticator.CREDENTIALS_CHANGED, owner -> {
+            try {
+                recheck(java.util.UUID.fromString(owner));
+            } catch (IllegalArgumentException e) {
+                // not an owner id: nothing of ours
+            }
+        }, () -> streams.keySet().forEach(this::recheck));
+    }
+
+    /** Closes the owner's streams whose credential no longer authenticates the owner; forgets closed ones. */
+    void recheck(java.util.UUID owner) {
+        java.util.Set<Stream> open = streams.get(owner);
+        if (open == null) {
+            return;
+        }
+        open.removeIf(s -> {
+            if (s.client().terminated()) {
+                return true;
+            }
+            Optional<Principal> now = s.bearer() != null ? authenticator.apiToken(s.bearer())
+                    : s.cookie() != null ? authenticator.session(s.cookie()) : Optional.empty();
+            if (now.map(p -> p.accountId().equals(owner)).orElse(false)) {
+                return false;
+            }
+            s.client().close();
+            return true;
+        });
+        streams.computeIfPresent(owner, (k, v) -> v.isEmpty() ? null : v);
     }
 
     /** Thrown for pages that need a signed-in user; rendered as a redirect to the login page. */

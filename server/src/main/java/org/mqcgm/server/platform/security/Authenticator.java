@@ -5,6 +5,13 @@ import java.util.Optional;
 /** Turns credentials into principals; implemented by the accounts feature. */
 public interface Authenticator {
 
+    /**
+     * The notification channel (platform.db.Notifications) on which the accounts feature announces, with the owner
+     * id as payload, that some credential of the owner ended (logout, session ended, token revoked, password reset,
+     * reported compromise), on every node; open event streams of that owner then check theirs again.
+     */
+    String CREDENTIALS_CHANGED = "mqcgm_credentials_revoked";
+
     /** The principal of a live web session cookie value. */
     Optional<Principal> session(String cookieValue);
 

@@ -257,6 +257,70 @@ class AuthorizationMatrixTest {
         }
     }
 
+    /** Where health data is read or written: every route under these paths needs the health-data consent. */
+    static final List<String> HEALTH_DATA_PATHS = List.of("/api/v1/readings", "/api/v1/sensors", "/api/v1/sessions",
+            "/api/v1/calibrations", "/api/v1/annotations", "/api/v1/reports", "/reports", "/today", "/history");
+
+    static boolean touchesHealthData(String path) {
+        return HEALTH_DATA_PATHS.stream().anyMatch(prefix -> path.equals(prefix) || path.startsWith(prefix + "/")
+                || path.startsWith(prefix + "?"));
+    }
+
+    /**
+     * A caller whose account does not consent to the processing of health data reaches none of it: the API answers
+     * 403 CONSENT_REQUIRED, pages explain the consent (and link to Settings → Privacy). A new route under a
+     * health-data path without the requirement fails here.
+     */
+    @TestFactory
+    @Tag("PR-19")
+    Stream<DynamicTest> healthDataNeedsTheOwnersConsent() {
+        List<DynamicTest> tests = new ArrayList<>();
+        List<Routes.Route> healthRoutes = app.app().routes().stream().filter(r -> touchesHealthData(r.path())).toList();
+        tests.add(DynamicTest.dynamicTest("the health-data paths have routes", () ->
+                assertThat(healthRoutes).hasSizeGreaterThanOrEqualTo(HEALTH_DATA_PATHS.size())));
+        for (Routes.Route route : healthRoutes) {
+            tests.add(DynamicTest.dynamicTest(route.method() + " " + route.path() + " declares the consent", () ->
+                    assertThat(route.access().consents()).contains(
+                            org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA)));
+            boolean api = route.path().startsWith("/api/");
+            for (boolean token : api ? new boolean[] {true, false} : new boolean[] {false}) {
+                tests.add(DynamicTest.dynamicTest(route.method() + " " + route.path() + " without consent ("
+                        + (token ? "token" : "session") + ")", () -> {
+                    Caller caller = withoutConsent(token);
+                    HttpResponse<String> r = api ? caller.call(route.method(), concrete(route.path()))
+                            : route.method() == HandlerType.GET
+                            ? caller.http().get(concrete(route.path()), "Accept", "text/html")
+                            : caller.http().send(route.method().name(), concrete(route.path()), "", "Accept",
+                            "text/html", "X-CSRF-Token", caller.http().csrfToken(), "Content-Type",
+                            "application/x-www-form-urlencoded");
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(403);
+                    if (api) {
+                        assertThat(r.headers().firstValue("Content-Type").orElse(""))
+                                .startsWith("application/problem+json");
+                        assertThat(r.body()).contains("\"code\":\"CONSENT_REQUIRED\"")
+                                .contains("\"purpose\":\"health-data\"");
+                    } else {
+                        assertThat(r.body()).contains("data-testid=\"consent-required\"")
+                                .contains("href=\"/settings#privacy\"");
+                    }
+                }));
+            }
+        }
+        return tests.stream();
+    }
+
+    /** A fresh account that has not consented to the processing of health data. */
+    static Caller withoutConsent(boolean token) {
+        UUID id = app.newUserWithoutConsent("no-consent" + SEQ.incrementAndGet() + "@example.org");
+        if (token) {
+            return new Caller("without consent (token)", new Http(app.url()),
+                    app.app().apiTokens().create(id, "all", EnumSet.allOf(Scope.class)));
+        }
+        Http http = new Http(app.url());
+        http.setCookie("SESSION", startSession(id));
+        return new Caller("without consent (session)", http, null);
+    }
+
     @TestFactory
     @Tag("PR-19")
     Stream<DynamicTest> nobodyReachesAnotherUsersResources() {
