@@ -36,6 +36,7 @@ import org.mqcgm.server.platform.crypto.MasterKey;
 import org.mqcgm.server.platform.crypto.UserKeys;
 import org.mqcgm.server.platform.db.Notifications;
 import org.mqcgm.server.platform.db.Database;
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.http.HttpServer;
 import org.mqcgm.server.platform.http.Json;
 import org.mqcgm.server.platform.http.JsonBodies;
@@ -177,7 +178,8 @@ public final class App implements AutoCloseable {
                     mapper, accessControl, new ErrorPage(pages, pageContexts), (Routes routes) -> {
                         health.register(routes);
                         new StaticAssets().register(routes);
-                        new AccountRoutes(accounts, sessions, apiTokens, devices, throttle, pages, pageContexts, json)
+                        new AccountRoutes(accounts, sessions, apiTokens, devices, throttle, pages, pageContexts, json,
+                                new ClientAddress(config.clientAddress()))
                                 .register(routes);
                         readingRoutes.register(routes);
                         new GlucoseApiRoutes(sensors, annotations, json).register(routes);

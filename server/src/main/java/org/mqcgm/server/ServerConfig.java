@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.outbound.SmtpSender;
 
 /**
@@ -33,6 +34,10 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  * @param outboxDirectory    where the bundled SMS channel (and e-mail without SMTP) writes messages
  *                           ({@code MQCGM_OUTBOX_DIR})
  * @param publicUrl          the address users reach the web app at, for links in messages ({@code MQCGM_PUBLIC_URL})
+ * @param clientAddress      the reverse proxies whose client-address header is believed: comma-separated CIDRs
+ *                           ({@code MQCGM_TRUSTED_PROXIES}, default none: the socket peer is the client) and the
+ *                           header they write ({@code MQCGM_FORWARDED_HEADER}: {@code X-Forwarded-For}, the
+ *                           default, or {@code Forwarded})
  */
 public record ServerConfig(
         String databaseUrl,
@@ -48,7 +53,18 @@ public record ServerConfig(
         Duration sessionAbsolute,
         SmtpSender.Settings smtp,
         Path outboxDirectory,
-        String publicUrl) {
+        String publicUrl,
+        ClientAddress.Settings clientAddress) {
+
+    /** Settings without a trusted reverse proxy (the socket peer is the client). */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                ClientAddress.Settings.NONE);
+    }
 
     /**
      * Argon2id cost. The defaults exceed the OWASP minimum (19 MiB, t=2) and follow PR-06 (m ≥ 64 MiB, t ≥ 3).
@@ -125,7 +141,26 @@ public record ServerConfig(
                 Duration.ofHours(integer(s, "MQCGM_SESSION_ABSOLUTE_HOURS", 30 * 24, 1, 365 * 24)),
                 smtp(s),
                 Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox")),
-                publicUrl(s.getOrDefault("MQCGM_PUBLIC_URL", "http://localhost:" + s.getOrDefault("MQCGM_PORT", "8080"))));
+                publicUrl(s.getOrDefault("MQCGM_PUBLIC_URL", "http://localhost:" + s.getOrDefault("MQCGM_PORT", "8080"))),
+                clientAddress(s));
+    }
+
+    private static ClientAddress.Settings clientAddress(Map<String, String> s) {
+        java.util.List<ClientAddress.Cidr> networks;
+        try {
+            networks = ClientAddress.Settings.parseNetworks(s.get("MQCGM_TRUSTED_PROXIES"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("MQCGM_TRUSTED_PROXIES", e.getMessage()
+                    + " (expected comma-separated CIDRs such as 10.0.0.0/8, fd00::/8)");
+        }
+        String header = s.getOrDefault("MQCGM_FORWARDED_HEADER", "X-Forwarded-For").trim();
+        ClientAddress.Header h = switch (header.toLowerCase(java.util.Locale.ROOT)) {
+            case "x-forwarded-for" -> ClientAddress.Header.X_FORWARDED_FOR;
+            case "forwarded" -> ClientAddress.Header.FORWARDED;
+            default -> throw new ConfigException("MQCGM_FORWARDED_HEADER",
+                    "must be X-Forwarded-For or Forwarded (got '" + header + "')");
+        };
+        return new ClientAddress.Settings(networks, h);
     }
 
     private static SmtpSender.Settings smtp(Map<String, String> s) {
@@ -157,13 +192,21 @@ public record ServerConfig(
     public ServerConfig withListen(String newHost, int newPort) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
-                publicUrl);
+                publicUrl, clientAddress);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
-                host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl);
+                host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                clientAddress);
+    }
+
+    /** A copy trusting other reverse proxies. */
+    public ServerConfig withClientAddress(ClientAddress.Settings settings) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                settings);
     }
 
     private static String required(Map<String, String> s, String name, String problem) {
