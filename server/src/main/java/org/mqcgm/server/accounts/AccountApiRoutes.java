@@ -89,15 +89,18 @@ final class AccountApiRoutes {
             throw new ProblemException(Problem.badRequest("The request has fields mqcgm does not accept.",
                     refused.toArray(Problem.FieldError[]::new)));
         }
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (String f : List.of("identifier", "password", "code", "name")) {
+            JsonNode v = body.get(f);
+            if (v != null && !v.isNull() && !v.isTextual()) {
+                errors.add(new Problem.FieldError("$." + f, "type", "must be a string"));
+            }
+        }
+        Set<Scope> scopes = scopes(body, errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.validation("The login request has invalid fields.", errors));
+        }
         String name = body.path("name").asText("app");
-        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        for (JsonNode s : body.path("scopes")) {
-            scopes.add(Scope.parse(s.asText()).orElseThrow(() -> new ProblemException(Problem.validation(
-                    "Unknown scope.", List.of(new Problem.FieldError("$.scopes", "one-of", "unknown scope " + s))))));
-        }
-        if (scopes.isEmpty()) {
-            scopes = EnumSet.allOf(Scope.class);
-        }
         if (name.isBlank() || name.length() > 80) {
             throw new ProblemException(Problem.validation("The token needs a name.",
                     List.of(new Problem.FieldError("$.name", "length", "must have 1 to 80 characters"))));
@@ -122,6 +125,38 @@ final class AccountApiRoutes {
         out.put("tokenId", created.id().toString());
         out.put("scopes", scopes.stream().map(Scope::id).sorted().toList());
         ctx.status(201).json(out);
+    }
+
+    /**
+     * The scopes asked for: a non-empty list of known scope names. Only an absent {@code scopes} field means the
+     * documented default, every scope; a wrong type, an empty list or an unknown name is an error, never "all".
+     */
+    static Set<Scope> scopes(JsonNode body, List<Problem.FieldError> errors) {
+        if (!body.has("scopes")) {
+            return EnumSet.allOf(Scope.class);
+        }
+        JsonNode list = body.get("scopes");
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        if (!list.isArray()) {
+            errors.add(new Problem.FieldError("$.scopes", "type", "must be a list of scope names"));
+            return scopes;
+        }
+        if (list.isEmpty()) {
+            errors.add(new Problem.FieldError("$.scopes", "min-items",
+                    "must name at least one scope (leave it out for every scope)"));
+            return scopes;
+        }
+        for (JsonNode s : list) {
+            if (!s.isTextual()) {
+                errors.add(new Problem.FieldError("$.scopes", "type", "must be a list of scope names"));
+            } else {
+                Scope.parse(s.asText()).ifPresentOrElse(scopes::add, () -> errors.add(new Problem.FieldError(
+                        "$.scopes", "one-of", "unknown scope '" + s.asText().substring(0, Math.min(40, s.asText().length()))
+                                + "'; known: " + java.util.Arrays.stream(
+                                Scope.values()).map(Scope::id).sorted().toList())));
+            }
+        }
+        return scopes;
     }
 
     private void logout(Context ctx) {
