@@ -174,11 +174,6 @@ public final class AccountStore {
                 .bind("id", id).execute());
     }
 
-    void lockUntil(UUID id, Instant until) {
-        jdbi.useHandle(h -> h.createUpdate("update account set locked_until = :until where id = :id")
-                .bind("until", Sessions.utc(until)).bind("id", id).execute());
-    }
-
     /** Replaces the e-mail or phone of an account. */
     void changeIdentifier(UUID id, Identifier identifier) {
         String column = identifier instanceof Identifier.Email ? "email" : "phone";

@@ -24,10 +24,6 @@ import org.mqcgm.server.platform.web.Language;
  */
 public final class Accounts implements Authenticator {
 
-    /** Ten failed logins in fifteen minutes lock the account for fifteen minutes (PR-06). */
-    static final int MAX_FAILURES = 10;
-    static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
-    static final Duration LOCK = Duration.ofMinutes(15);
     static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
     private static final String TARGET_CONTEXT = "account.identifier-change";
 
@@ -42,6 +38,7 @@ public final class Accounts implements Authenticator {
     private final AccountMail mail;
     private final DeploymentSecrets secrets;
     private final SecretCodes secretCodes;
+    private final LoginFailures failures;
     private final org.mqcgm.server.platform.consent.Consents consents;
     private final Clock clock;
 
@@ -62,6 +59,7 @@ public final class Accounts implements Authenticator {
         this.consents = consents;
         this.codes = new AccountCodes(store.jdbi(), secretCodes, clock);
         this.twoFactor = new TwoFactor(store, secretCodes, store.jdbi(), clock);
+        this.failures = new LoginFailures(store.jdbi(), secretCodes, clock);
     }
 
     public Registrations registrations() {
@@ -83,33 +81,29 @@ public final class Accounts implements Authenticator {
 
     /**
      * Checks identifier and password. Unknown identifiers cost the same time as wrong passwords and give the same
-     * answer (no account enumeration). Ten failures in fifteen minutes lock the account for fifteen minutes and
-     * notify its owner; a locked account answers 429 whatever the password.
+     * answers, locks included (no account enumeration). Failures lock the client's network out of the account
+     * ({@link LoginFailures}: ten in fifteen minutes), and a hundred in an hour from everywhere lock every network
+     * but the owner's known ones; the owner is told when a limit is reached. A locked client gets 429 whatever
+     * the password.
      */
     public LoginOutcome login(String rawIdentifier, String password, ClientFacts client) {
         Optional<Identifier> identifier = Identifier.parse(rawIdentifier);
         Optional<AccountStore.Row> row = identifier.flatMap(store::findByIdentifier);
         String pw = password == null ? "" : password.substring(0, Math.min(password.length(), PasswordPolicy.MAX_LENGTH));
+        LoginFailures.Key key = row.isPresent() ? failures.forAccount(row.get().id(), client)
+                : failures.forUnknown(identifier.map(Identifier::value).orElse(rawIdentifier), client);
+        LoginFailures.Attempt.Counted attempt = takeAttempt(key, pw);
         if (row.isEmpty()) {
             hasher.verifyDecoy(pw);
             throw loginFailed();
         }
         AccountStore.Row r = row.get();
         Instant now = clock.instant();
-        if (r.lockedUntil() != null && r.lockedUntil().isAfter(now)) {
-            throw LoginThrottle.tooMany(Duration.between(now, r.lockedUntil()).toSeconds() + 1,
-                    "Too many failed logins: this account is locked for a few minutes. We told its owner.");
-        }
         if (!r.status().equals("active") || !hasher.verify(pw, r.passwordHash())) {
-            events.record(r.id(), SecurityEvents.Kind.LOGIN_FAILED, client, null);
-            if (events.countSince(r.id(), SecurityEvents.Kind.LOGIN_FAILED, FAILURE_WINDOW) >= MAX_FAILURES) {
-                store.lockUntil(r.id(), now.plus(LOCK));
-                events.record(r.id(), SecurityEvents.Kind.LOGIN_LOCKED, client,
-                        "rule: " + MAX_FAILURES + " failures in " + FAILURE_WINDOW.toMinutes() + " min (v1)");
-                notify(r.id(), AccountMail.Kind.LOCKED, null, null);
-            }
+            failed(r.id(), attempt, client, null);
             throw loginFailed();
         }
+        failures.uncount(attempt);
         if (r.mustResetPassword()) {
             throw new ProblemException(Problem.of(403, "password-reset-required", "Set a new password",
                     "For your safety this account needs a new password. Use \"Forgot password\" to set one."));
@@ -126,8 +120,33 @@ public final class Accounts implements Authenticator {
                     .bind("expires", Sessions.utc(now.plus(CHALLENGE_LIFETIME))).execute());
             return new LoginOutcome.SecondFactor(challenge.secret());
         }
+        failures.known(key);
         events.record(r.id(), SecurityEvents.Kind.LOGIN, client, null);
         return new LoginOutcome.Done(r.id());
+    }
+
+    /** Takes a counted attempt, or answers 429 — the same for known and unknown logins (same body, same work). */
+    private LoginFailures.Attempt.Counted takeAttempt(LoginFailures.Key key, String password) {
+        return switch (failures.attempt(key)) {
+            case LoginFailures.Attempt.Counted counted -> counted;
+            case LoginFailures.Attempt.Locked locked -> {
+                if (password != null) {
+                    hasher.verifyDecoy(password);
+                }
+                throw LoginThrottle.tooMany(Duration.between(clock.instant(), locked.until()).toSeconds() + 1,
+                        "Too many failed logins: logins to this account from your network are paused for a few"
+                                + " minutes.");
+            }
+        };
+    }
+
+    /** Records a failed attempt of any factor; tells the owner when it reached a limit (PR-06, PR-72). */
+    private void failed(UUID owner, LoginFailures.Attempt.Counted attempt, ClientFacts client, String detail) {
+        events.record(owner, SecurityEvents.Kind.LOGIN_FAILED, client, detail);
+        if (attempt.limitReached() != null) {
+            events.record(owner, SecurityEvents.Kind.LOGIN_LOCKED, client, "rule: " + attempt.limitReached() + " (v2)");
+            notify(owner, AccountMail.Kind.LOCKED, null, null);
+        }
     }
 
     /** Completes a login with a TOTP or recovery code (five tries per challenge). */
@@ -271,7 +290,7 @@ public final class Accounts implements Authenticator {
             throw Registrations.codeGone();
         }
         store.updatePasswordHash(owner, hasher.hash(newPassword), true);
-        store.lockUntil(owner, clock.instant());
+        failures.forget(owner);
         sessions.endAll(owner);
         tokens.revokeAll(owner);
         events.record(owner, SecurityEvents.Kind.PASSWORD_RESET, client, null);
@@ -437,11 +456,6 @@ public final class Accounts implements Authenticator {
         return events;
     }
 
-    /** Instant a lock ends, if the account is locked now. */
-    public Optional<Instant> lockedUntil(UUID id) {
-        return store.row(id).map(AccountStore.Row::lockedUntil).filter(t -> t.isAfter(clock.instant()));
-    }
-
     private void notify(UUID owner, AccountMail.Kind kind, String code, String link) {
         find(owner).ifPresent(a -> {
             String to = a.email() != null ? a.email() : a.phone();
@@ -462,7 +476,7 @@ public final class Accounts implements Authenticator {
 
     /** Deletes expired codes and challenges (purge job). */
     public int purgeExpired() {
-        return registrations.purge() + codes.purge();
+        return registrations.purge() + codes.purge() + failures.purge();
     }
 
     static OffsetDateTime utc(Instant i) {
