@@ -149,28 +149,34 @@ public final class Accounts implements Authenticator {
         }
     }
 
-    /** Completes a login with a TOTP or recovery code (five tries per challenge). */
+    /**
+     * Completes a login with a TOTP or recovery code. A challenge allows five tries, and each try is used up
+     * before the code is compared (one statement), so parallel requests cannot share a try; wrong codes count
+     * toward the same per-account limits as wrong passwords, so new challenges do not give new guesses.
+     */
     public UUID completeSecondFactor(String challenge, String code, ClientFacts client) {
         Credentials c = Credentials.parse(challenge, "").orElseThrow(Registrations::codeGone);
-        Integer attempts = store.jdbi().withHandle(h -> h.createQuery("""
-                        select attempts from login_challenge
-                        where owner_id = :owner and token_hash = :hash and expires_at > :now""")
+        Integer used = store.jdbi().withHandle(h -> h.createQuery("""
+                        update login_challenge set attempts = attempts + 1
+                        where owner_id = :owner and token_hash = :hash and expires_at > :now and attempts < :max
+                        returning attempts""")
                 .bind("owner", c.ownerId()).bind("hash", c.hash()).bind("now", Sessions.utc(clock.instant()))
+                .bind("max", Registrations.MAX_TRIES)
                 .mapTo(Integer.class).findOne().orElse(null));
-        if (attempts == null || attempts >= Registrations.MAX_TRIES) {
+        if (used == null) {
             throw Registrations.codeGone();
         }
+        LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(c.ownerId(), client), null);
         TwoFactor.Result result = twoFactor.verify(c.ownerId(), code);
         if (result == TwoFactor.Result.WRONG) {
-            store.jdbi().useHandle(h -> h.createUpdate("update login_challenge set attempts = attempts + 1"
-                            + " where owner_id = :owner and token_hash = :hash")
-                    .bind("owner", c.ownerId()).bind("hash", c.hash()).execute());
-            events.record(c.ownerId(), SecurityEvents.Kind.LOGIN_FAILED, client, "second factor");
-            throw Registrations.wrongCode(Registrations.MAX_TRIES - attempts - 1);
+            failed(c.ownerId(), attempt, client, "second factor");
+            throw Registrations.wrongCode(Registrations.MAX_TRIES - used);
         }
+        failures.uncount(attempt);
         store.jdbi().useHandle(h -> h.createUpdate(
                         "delete from login_challenge where owner_id = :owner and token_hash = :hash")
                 .bind("owner", c.ownerId()).bind("hash", c.hash()).execute());
+        failures.known(attempt.key());
         if (result == TwoFactor.Result.RECOVERY_CODE) {
             events.record(c.ownerId(), SecurityEvents.Kind.RECOVERY_CODE_USED, client, null);
         }
@@ -196,17 +202,22 @@ public final class Accounts implements Authenticator {
     /** Confirms identity for sensitive actions: the password, and the second factor when it is on (PR-64). */
     public void confirm(UUID owner, String password, String code, String sessionCookie, ClientFacts client) {
         AccountStore.Row r = store.row(owner).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        // Counted like a login: a stolen session cannot guess the password (or the code) without limit.
+        LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(owner, client),
+                password == null ? "" : password);
         if (password == null || !hasher.verify(password, r.passwordHash())) {
-            events.record(owner, SecurityEvents.Kind.LOGIN_FAILED, client, "confirmation");
+            failed(owner, attempt, client, "confirmation");
             throw new ProblemException(Problem.of(401, "confirm-failed", "Not confirmed",
                     "The password is not correct.").withErrors(List.of(
                     new Problem.FieldError("password", "match", "is not your password"))));
         }
         if (r.twoFactor() && twoFactor.verify(owner, code) == TwoFactor.Result.WRONG) {
+            failed(owner, attempt, client, "confirmation, second factor");
             throw new ProblemException(Problem.of(401, "confirm-failed", "Not confirmed",
                     "The code from your authenticator app is not correct.").withErrors(List.of(
                     new Problem.FieldError("code", "match", "is not the current code"))));
         }
+        failures.uncount(attempt);
         sessions.confirmedNow(sessionCookie);
     }
 
@@ -255,9 +266,9 @@ public final class Accounts implements Authenticator {
         AccountCodes.Live live = codes.live(owner, AccountCodes.Purpose.PASSWORD_RESET)
                 .orElseThrow(Registrations::codeGone);
         checkNewPassword(owner, newPassword);
-        if (!codes.check(owner, AccountCodes.Purpose.PASSWORD_RESET, live, code)) {
-            int left = AccountCodes.MAX_TRIES - live.attempts() - 1;
-            throw left <= 0 ? Registrations.codeGone() : Registrations.wrongCode(left);
+        AccountCodes.Check check = codes.check(owner, AccountCodes.Purpose.PASSWORD_RESET, live, code);
+        if (!check.matches()) {
+            throw check.triesLeft() <= 0 ? Registrations.codeGone() : Registrations.wrongCode(check.triesLeft());
         }
         return finishReset(owner, live.id(), newPassword, client);
     }
@@ -322,9 +333,9 @@ public final class Accounts implements Authenticator {
         AccountCodes.Purpose purpose = "phone".equals(kind) ? AccountCodes.Purpose.PHONE_CHANGE
                 : AccountCodes.Purpose.EMAIL_CHANGE;
         AccountCodes.Live live = codes.live(owner, purpose).orElseThrow(Registrations::codeGone);
-        if (!codes.check(owner, purpose, live, code)) {
-            int left = AccountCodes.MAX_TRIES - live.attempts() - 1;
-            throw left <= 0 ? Registrations.codeGone() : Registrations.wrongCode(left);
+        AccountCodes.Check check = codes.check(owner, purpose, live, code);
+        if (!check.matches()) {
+            throw check.triesLeft() <= 0 ? Registrations.codeGone() : Registrations.wrongCode(check.triesLeft());
         }
         if (!codes.consume(owner, live.id())) {
             throw Registrations.codeGone();
@@ -353,7 +364,7 @@ public final class Accounts implements Authenticator {
         return twoFactor.start(owner, find(owner).map(Account::label).orElse("mqcgm"));
     }
 
-    public TwoFactor.Enrolment pendingTwoFactor(UUID owner) {
+    public Optional<TwoFactor.Enrolment> pendingTwoFactor(UUID owner) {
         return twoFactor.pending(owner, find(owner).map(Account::label).orElse("mqcgm"));
     }
 

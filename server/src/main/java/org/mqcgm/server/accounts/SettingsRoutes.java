@@ -61,8 +61,12 @@ final class SettingsRoutes {
                 Map.of("identifier", "", "sentTo", "", "kind", "")));
         routes.post("/settings/login", Access.SENSITIVE_PAGE, this::requestLoginChange);
         routes.post("/settings/login/confirm", Access.SENSITIVE_PAGE, this::confirmLoginChange);
+        // Opening the page changes nothing; setting up (a new) phone is a POST, and the active second factor
+        // stays active until a code from the new secret is confirmed.
         routes.get("/settings/2fa", Access.SENSITIVE_PAGE, ctx -> form.show(ctx, "accounts/two-factor.jte",
-                Map.of("enrolment", accounts.startTwoFactor(Principal.of(ctx).accountId()))));
+                twoFactorModel(ctx, null)));
+        routes.post("/settings/2fa/start", Access.SENSITIVE_PAGE, ctx -> form.show(ctx, "accounts/two-factor.jte",
+                twoFactorModel(ctx, accounts.startTwoFactor(Principal.of(ctx).accountId()))));
         routes.post("/settings/2fa", Access.SENSITIVE_PAGE, this::enableTwoFactor);
         routes.post("/settings/2fa/disable", Access.SENSITIVE_PAGE, ctx -> {
             accounts.disableTwoFactor(Principal.of(ctx).accountId(), ClientFacts.of(ctx, clients));
@@ -163,8 +167,17 @@ final class SettingsRoutes {
             web.start(ctx, owner);
             overview(ctx, null, recovery);
         } catch (ProblemException e) {
-            form.failed(ctx, "accounts/two-factor.jte", Map.of("enrolment", accounts.pendingTwoFactor(owner)), e);
+            form.failed(ctx, "accounts/two-factor.jte", twoFactorModel(ctx,
+                    accounts.pendingTwoFactor(owner).orElse(null)), e);
         }
+    }
+
+    /** The two-factor page: its state, and the secret being set up (null before "set up" is pressed). */
+    private Map<String, Object> twoFactorModel(Context ctx, TwoFactor.Enrolment enrolment) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("enrolment", enrolment);
+        model.put("active", account(ctx).twoFactor());
+        return model;
     }
 
     private void createToken(Context ctx) {

@@ -19,3 +19,10 @@ create table login_known_client (
     last_login_at  timestamptz not null,
     primary key (owner_id, client)
 );
+
+-- Two-factor enrolment keeps the active secret until the new one is confirmed with a code: the secret being set up
+-- waits in its own column (encrypted with the owner's key, like the active one). Enrolments pending before this
+-- version move there.
+alter table account add column totp_pending_enc bytea;
+update account set totp_pending_enc = totp_secret_enc, totp_secret_enc = null, totp_last_step = null
+    where totp_secret_enc is not null and totp_enabled_at is null;
