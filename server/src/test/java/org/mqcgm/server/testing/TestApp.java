@@ -62,17 +62,12 @@ public final class TestApp implements AutoCloseable {
      * @param smtp        an SMTP server for e-mail, or null for the outbox
      */
     public static TestApp start(Clock dataClock, Clock systemClock, SmtpSender.Settings smtp) {
-        return start(dataClock, systemClock, smtp, c -> c);
+        return start(dataClock, systemClock, smtp, java.util.function.UnaryOperator.identity());
     }
 
-    /** Starts behind a reverse proxy: {@code trustedProxies} (CIDRs) are believed about the client's address. */
-    public static TestApp startBehindProxy(String trustedProxies, Clock systemClock) {
-        return start(Clock.systemUTC(), systemClock, null, c -> c.withClientAddress(new ClientAddress.Settings(
-                ClientAddress.Settings.parseNetworks(trustedProxies), ClientAddress.Header.X_FORWARDED_FOR)));
-    }
-
-    private static TestApp start(Clock dataClock, Clock systemClock, SmtpSender.Settings smtp,
-                                 java.util.function.UnaryOperator<ServerConfig> adjust) {
+    /** As {@link #start(Clock, Clock, SmtpSender.Settings)}, with the test's own settings on top. */
+    public static TestApp start(Clock dataClock, Clock systemClock, SmtpSender.Settings smtp,
+                                java.util.function.UnaryOperator<ServerConfig> settings) {
         try {
             Path dir = Files.createTempDirectory("mqcgm-test-");
             Path key = dir.resolve("master-key.json");
@@ -81,10 +76,16 @@ public final class TestApp implements AutoCloseable {
             ServerConfig config = new ServerConfig(url, TestDatabase.user(), TestDatabase.password(), 8, key,
                     "127.0.0.1", 0, 1_000_000, TEST_ARGON2, Duration.ofHours(12), Duration.ofDays(7), smtp,
                     dir.resolve("outbox"), "http://mqcgm.test");
-            return new TestApp(App.start(adjust.apply(config), dataClock, systemClock), url, dir);
+            return new TestApp(App.start(settings.apply(config), dataClock, systemClock), url, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Starts behind a reverse proxy: {@code trustedProxies} (CIDRs) are believed about the client's address. */
+    public static TestApp startBehindProxy(String trustedProxies, Clock systemClock) {
+        return start(Clock.systemUTC(), systemClock, null, c -> c.withClientAddress(new ClientAddress.Settings(
+                ClientAddress.Settings.parseNetworks(trustedProxies), ClientAddress.Header.X_FORWARDED_FOR)));
     }
 
     /** The master key file of this app. */
