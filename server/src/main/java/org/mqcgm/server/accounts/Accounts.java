@@ -133,7 +133,8 @@ public final class Accounts implements Authenticator {
                 if (password != null) {
                     hasher.verifyDecoy(password);
                 }
-                throw LoginThrottle.tooMany(Duration.between(clock.instant(), locked.until()).toSeconds() + 1,
+                long millis = Duration.between(clock.instant(), locked.until()).toMillis();
+                throw LoginThrottle.tooMany(Math.max(1, (millis + 999) / 1000),
                         "Too many failed logins: logins to this account from your network are paused for a few"
                                 + " minutes.");
             }
