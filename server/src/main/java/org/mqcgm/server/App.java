@@ -20,6 +20,7 @@ import org.mqcgm.server.platform.crypto.MasterKey;
 import org.mqcgm.server.platform.crypto.UserKeys;
 import org.mqcgm.server.platform.db.Database;
 import org.mqcgm.server.platform.db.Notifications;
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.http.HttpServer;
 import org.mqcgm.server.platform.http.Json;
 import org.mqcgm.server.platform.http.JsonBodies;
@@ -138,7 +139,7 @@ public final class App implements AutoCloseable {
             PrivacyFeature privacy = PrivacyFeature.create(database.jdbi(), systemClock, notifications, json);
             Platform platform = new Platform(database.jdbi(), database.dataSource(), userKeys, secrets,
                     notifications, mapper, json, privacy.consents(), outbound, dataClock, systemClock,
-                    metrics.registry());
+                    metrics.registry(), new ClientAddress(config.clientAddress()));
 
             // The features, each built from the platform and the narrow ports of the features before it.
             AccountsFeature accounts = AccountsFeature.create(platform, new AccountsFeature.Settings(

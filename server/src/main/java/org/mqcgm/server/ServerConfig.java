@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.mqcgm.server.platform.metrics.Metrics;
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.outbound.SmtpSender;
 
 /**
@@ -36,6 +37,10 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  * @param publicUrl          the address users reach the web app at, for links in messages ({@code MQCGM_PUBLIC_URL})
  * @param metrics            operators' Prometheus metrics: {@code MQCGM_METRICS_PORT} (unset = off) and
  *                           {@code MQCGM_METRICS_HOST} (default 127.0.0.1)
+ * @param clientAddress      the reverse proxies whose client-address header is believed: comma-separated CIDRs
+ *                           ({@code MQCGM_TRUSTED_PROXIES}, default none: the socket peer is the client) and the
+ *                           header they write ({@code MQCGM_FORWARDED_HEADER}: {@code X-Forwarded-For}, the
+ *                           default, or {@code Forwarded})
  */
 public record ServerConfig(
         String databaseUrl,
@@ -52,16 +57,17 @@ public record ServerConfig(
         SmtpSender.Settings smtp,
         Path outboxDirectory,
         String publicUrl,
-        Metrics.Settings metrics) {
+        Metrics.Settings metrics,
+        ClientAddress.Settings clientAddress) {
 
-    /** Settings without the operators' metrics listener. */
+    /** Settings without the operators' metrics listener and without a trusted reverse proxy. */
     public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
                         Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
                         Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
                         Path outboxDirectory, String publicUrl) {
         this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
                 maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                Metrics.Settings.OFF);
+                Metrics.Settings.OFF, ClientAddress.Settings.NONE);
     }
 
     /**
@@ -140,7 +146,8 @@ public record ServerConfig(
                 smtp(s),
                 Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox")),
                 publicUrl(s.getOrDefault("MQCGM_PUBLIC_URL", "http://localhost:" + s.getOrDefault("MQCGM_PORT", "8080"))),
-                metrics(s));
+                metrics(s),
+                clientAddress(s));
     }
 
     private static Metrics.Settings metrics(Map<String, String> s) {
@@ -150,6 +157,24 @@ public record ServerConfig(
         }
         return new Metrics.Settings(s.getOrDefault("MQCGM_METRICS_HOST", "127.0.0.1").trim(),
                 integer(s, "MQCGM_METRICS_PORT", 0, 0, 65535));
+    }
+
+    private static ClientAddress.Settings clientAddress(Map<String, String> s) {
+        java.util.List<ClientAddress.Cidr> networks;
+        try {
+            networks = ClientAddress.Settings.parseNetworks(s.get("MQCGM_TRUSTED_PROXIES"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("MQCGM_TRUSTED_PROXIES", e.getMessage()
+                    + " (expected comma-separated CIDRs such as 10.0.0.0/8, fd00::/8)");
+        }
+        String header = s.getOrDefault("MQCGM_FORWARDED_HEADER", "X-Forwarded-For").trim();
+        ClientAddress.Header h = switch (header.toLowerCase(java.util.Locale.ROOT)) {
+            case "x-forwarded-for" -> ClientAddress.Header.X_FORWARDED_FOR;
+            case "forwarded" -> ClientAddress.Header.FORWARDED;
+            default -> throw new ConfigException("MQCGM_FORWARDED_HEADER",
+                    "must be X-Forwarded-For or Forwarded (got '" + header + "')");
+        };
+        return new ClientAddress.Settings(networks, h);
     }
 
     private static SmtpSender.Settings smtp(Map<String, String> s) {
@@ -181,21 +206,28 @@ public record ServerConfig(
     public ServerConfig withListen(String newHost, int newPort) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
-                publicUrl, metrics);
+                publicUrl, metrics, clientAddress);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics);
+                metrics, clientAddress);
     }
 
     /** A copy with the operators' metrics listener set. */
     public ServerConfig withMetrics(Metrics.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                settings);
+                settings, clientAddress);
+    }
+
+    /** A copy trusting other reverse proxies. */
+    public ServerConfig withClientAddress(ClientAddress.Settings settings) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, settings);
     }
 
     private static String required(Map<String, String> s, String name, String problem) {

@@ -33,13 +33,15 @@ class MigrationOwnershipTest {
             Map.entry("device", "accounts"), Map.entry("login_challenge", "accounts"),
             Map.entry("one_time_code", "accounts"), Map.entry("recovery_code", "accounts"),
             Map.entry("registration", "accounts"), Map.entry("security_event", "accounts"),
+            Map.entry("login_failure", "accounts"), Map.entry("login_known_client", "accounts"),
             Map.entry("user_key", "platform"), Map.entry("deployment_secret", "platform"),
             Map.entry("scheduled_tasks", "platform"),
             Map.entry("glucose_reading", "glucose"), Map.entry("glucose_reading_v1", "glucose"),
             Map.entry("glucose_recent", "glucose"), Map.entry("glucose_day", "glucose"),
             Map.entry("calibration", "glucose"), Map.entry("glucose_annotation", "glucose"),
             Map.entry("idempotency_key", "glucose"), Map.entry("sensor", "glucose"),
-            Map.entry("sensor_session", "glucose"),
+            Map.entry("sensor_session", "glucose"), Map.entry("calibration_plain_v7", "glucose"),
+            Map.entry("sensor_plain_v7", "glucose"),
             Map.entry("consent_event", "privacy"),
             Map.entry("report_log", "reports"));
 

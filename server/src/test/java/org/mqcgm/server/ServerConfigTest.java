@@ -69,6 +69,24 @@ class ServerConfigTest {
     }
 
     @Test
+    void trustedProxiesAreCidrsAndDefaultToNone() throws IOException {
+        assertThat(ServerConfig.fromSettings(valid()).clientAddress().trustedProxies()).isEmpty();
+        Map<String, String> s = valid();
+        s.put("MQCGM_TRUSTED_PROXIES", "10.0.0.0/8, ::1/128");
+        s.put("MQCGM_FORWARDED_HEADER", "forwarded");
+        ServerConfig c = ServerConfig.fromSettings(s);
+        assertThat(c.clientAddress().trustedProxies()).hasSize(2);
+        assertThat(c.clientAddress().header()).isEqualTo(org.mqcgm.server.platform.http.ClientAddress.Header.FORWARDED);
+        Map<String, String> bad = valid();
+        bad.put("MQCGM_TRUSTED_PROXIES", "10.0.0.0/8,proxy.internal");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(bad))
+                .hasMessageStartingWith("MQCGM_TRUSTED_PROXIES: 'proxy.internal' is not");
+        Map<String, String> header = valid();
+        header.put("MQCGM_FORWARDED_HEADER", "X-Real-IP");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(header)).hasMessageStartingWith("MQCGM_FORWARDED_HEADER:");
+    }
+
+    @Test
     void configFileIsReadAndTheEnvironmentWins() throws IOException {
         Path file = dir.resolve("mqcgm.conf");
         StringBuilder text = new StringBuilder();

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.http.JsonBodies;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
@@ -25,6 +26,7 @@ import org.mqcgm.server.platform.security.Scope;
  */
 final class AccountApiRoutes {
 
+    private final ClientAddress clients;
     /** Fields of the app login request; everything else is refused by name (PR-04, PR-08). */
     static final Set<String> LOGIN_FIELDS = Set.of("identifier", "password", "code", "name", "scopes");
 
@@ -34,7 +36,9 @@ final class AccountApiRoutes {
     private final LoginThrottle throttle;
     private final JsonBodies json;
 
-    AccountApiRoutes(Accounts accounts, ApiTokens tokens, Devices devices, LoginThrottle throttle, JsonBodies json) {
+    AccountApiRoutes(Accounts accounts, ApiTokens tokens, Devices devices, LoginThrottle throttle, JsonBodies json,
+                     ClientAddress clients) {
+        this.clients = clients;
         this.accounts = accounts;
         this.tokens = tokens;
         this.devices = devices;
@@ -55,7 +59,7 @@ final class AccountApiRoutes {
                 devices.list(Principal.of(ctx).accountId()).stream().map(Devices.Device::json).toList()));
         routes.delete("/api/v1/devices/{id}", Access.api(Scope.DEVICES_WRITE), ctx -> {
             if (!devices.remove(Principal.of(ctx).accountId(), SettingsRoutes.uuid(ctx.pathParam("id")),
-                    ClientFacts.of(ctx))) {
+                    ClientFacts.of(ctx, clients))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
@@ -67,7 +71,7 @@ final class AccountApiRoutes {
     }
 
     private void login(Context ctx) {
-        throttle.attempt("login", ctx.ip());
+        throttle.attempt("login", ClientFacts.of(ctx, clients));
         JsonNode body = json.readTree(ctx);
         if (!body.isObject()) {
             throw new ProblemException(Problem.badRequest("The body must be a JSON object.",
@@ -85,21 +89,24 @@ final class AccountApiRoutes {
             throw new ProblemException(Problem.badRequest("The request has fields mqcgm does not accept.",
                     refused.toArray(Problem.FieldError[]::new)));
         }
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (String f : List.of("identifier", "password", "code", "name")) {
+            JsonNode v = body.get(f);
+            if (v != null && !v.isNull() && !v.isTextual()) {
+                errors.add(new Problem.FieldError("$." + f, "type", "must be a string"));
+            }
+        }
+        Set<Scope> scopes = scopes(body, errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.validation("The login request has invalid fields.", errors));
+        }
         String name = body.path("name").asText("app");
-        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
-        for (JsonNode s : body.path("scopes")) {
-            scopes.add(Scope.parse(s.asText()).orElseThrow(() -> new ProblemException(Problem.validation(
-                    "Unknown scope.", List.of(new Problem.FieldError("$.scopes", "one-of", "unknown scope " + s))))));
-        }
-        if (scopes.isEmpty()) {
-            scopes = EnumSet.allOf(Scope.class);
-        }
         if (name.isBlank() || name.length() > 80) {
             throw new ProblemException(Problem.validation("The token needs a name.",
                     List.of(new Problem.FieldError("$.name", "length", "must have 1 to 80 characters"))));
         }
         UUID account = switch (accounts.login(body.path("identifier").asText(null), body.path("password").asText(null),
-                ClientFacts.of(ctx))) {
+                ClientFacts.of(ctx, clients))) {
             case Accounts.LoginOutcome.Done done -> done.account();
             case Accounts.LoginOutcome.SecondFactor challenge -> {
                 if (!body.hasNonNull("code")) {
@@ -108,16 +115,48 @@ final class AccountApiRoutes {
                             .with("code", "SECOND_FACTOR_REQUIRED"));
                 }
                 yield accounts.completeSecondFactor(challenge.challenge(), body.path("code").asText(),
-                        ClientFacts.of(ctx));
+                        ClientFacts.of(ctx, clients));
             }
         };
         ApiTokens.Created created = tokens.createWithId(account, name, scopes);
-        accounts.events().record(account, SecurityEvents.Kind.TOKEN_CREATED, ClientFacts.of(ctx), name);
+        accounts.events().record(account, SecurityEvents.Kind.TOKEN_CREATED, ClientFacts.of(ctx, clients), name);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("token", created.secret());
         out.put("tokenId", created.id().toString());
         out.put("scopes", scopes.stream().map(Scope::id).sorted().toList());
         ctx.status(201).json(out);
+    }
+
+    /**
+     * The scopes asked for: a non-empty list of known scope names. Only an absent {@code scopes} field means the
+     * documented default, every scope; a wrong type, an empty list or an unknown name is an error, never "all".
+     */
+    static Set<Scope> scopes(JsonNode body, List<Problem.FieldError> errors) {
+        if (!body.has("scopes")) {
+            return EnumSet.allOf(Scope.class);
+        }
+        JsonNode list = body.get("scopes");
+        Set<Scope> scopes = EnumSet.noneOf(Scope.class);
+        if (!list.isArray()) {
+            errors.add(new Problem.FieldError("$.scopes", "type", "must be a list of scope names"));
+            return scopes;
+        }
+        if (list.isEmpty()) {
+            errors.add(new Problem.FieldError("$.scopes", "min-items",
+                    "must name at least one scope (leave it out for every scope)"));
+            return scopes;
+        }
+        for (JsonNode s : list) {
+            if (!s.isTextual()) {
+                errors.add(new Problem.FieldError("$.scopes", "type", "must be a list of scope names"));
+            } else {
+                Scope.parse(s.asText()).ifPresentOrElse(scopes::add, () -> errors.add(new Problem.FieldError(
+                        "$.scopes", "one-of", "unknown scope '" + s.asText().substring(0, Math.min(40, s.asText().length()))
+                                + "'; known: " + java.util.Arrays.stream(
+                                Scope.values()).map(Scope::id).sorted().toList())));
+            }
+        }
+        return scopes;
     }
 
     private void logout(Context ctx) {
@@ -126,7 +165,7 @@ final class AccountApiRoutes {
             throw new ProblemException(Problem.badRequest("Only an API token can log itself out here."));
         }
         tokens.revoke(p.accountId(), UUID.fromString(p.credentialId()));
-        accounts.events().record(p.accountId(), SecurityEvents.Kind.TOKEN_REVOKED, ClientFacts.of(ctx), "logout");
+        accounts.events().record(p.accountId(), SecurityEvents.Kind.TOKEN_REVOKED, ClientFacts.of(ctx, clients), "logout");
         ctx.status(204);
     }
 
@@ -147,7 +186,7 @@ final class AccountApiRoutes {
     private void registerDevice(Context ctx) {
         Principal p = Principal.of(ctx);
         UUID tokenId = p.method() == Principal.Method.API_TOKEN ? UUID.fromString(p.credentialId()) : null;
-        Devices.Device d = devices.register(p.accountId(), json.readTree(ctx), tokenId, ClientFacts.of(ctx));
+        Devices.Device d = devices.register(p.accountId(), json.readTree(ctx), tokenId, ClientFacts.of(ctx, clients));
         ctx.status(201).json(d.json());
     }
 

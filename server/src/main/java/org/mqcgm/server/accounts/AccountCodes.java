@@ -107,15 +107,28 @@ final class AccountCodes {
                 .map(l -> c.get().ownerId());
     }
 
-    /** Whether {@code code} matches the live code; a miss uses up one try. */
-    boolean check(UUID owner, Purpose purpose, Live live, String code) {
-        if (codes.matches(live.codeHash(), purpose.id, owner + "/" + live.id(), code)) {
-            return true;
+    /** The outcome of one try: whether the code matched, and the tries left after this one. */
+    record Check(boolean matches, int triesLeft) {
+    }
+
+    /**
+     * Uses up one try of the live code (one statement, so parallel requests cannot share a try), then compares
+     * {@code code} with it. No try left, or the code used meanwhile: no match and no tries left.
+     */
+    Check check(UUID owner, Purpose purpose, Live live, String code) {
+        Optional<Integer> used = jdbi.withHandle(h -> h.createQuery("""
+                        update one_time_code set attempts = attempts + 1
+                        where owner_id = :owner and id = :id and consumed_at is null and expires_at > :now
+                          and attempts < :max
+                        returning attempts""")
+                .bind("owner", owner).bind("id", live.id()).bind("now", Sessions.utc(clock.instant()))
+                .bind("max", MAX_TRIES)
+                .mapTo(Integer.class).findOne());
+        if (used.isEmpty()) {
+            return new Check(false, 0);
         }
-        jdbi.useHandle(h -> h.createUpdate("update one_time_code set attempts = attempts + 1"
-                        + " where owner_id = :owner and id = :id")
-                .bind("owner", owner).bind("id", live.id()).execute());
-        return false;
+        return new Check(codes.matches(live.codeHash(), purpose.id, owner + "/" + live.id(), code),
+                MAX_TRIES - used.get());
     }
 
     /** Marks a code used; false when another request used it first. */

@@ -1,5 +1,6 @@
 package org.mqcgm.server.accounts;
 
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.http.JsonBodies;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.web.PageContexts;
@@ -16,9 +17,12 @@ public final class AccountRoutes {
     private final Pages pages;
     private final PageContexts contexts;
     private final JsonBodies json;
+    private final ClientAddress clients;
 
     public AccountRoutes(Accounts accounts, Sessions sessions, ApiTokens tokens, Devices devices,
-                         LoginThrottle throttle, Pages pages, PageContexts contexts, JsonBodies json) {
+                         LoginThrottle throttle, Pages pages, PageContexts contexts, JsonBodies json,
+                         ClientAddress clients) {
+        this.clients = clients;
         this.accounts = accounts;
         this.sessions = sessions;
         this.tokens = tokens;
@@ -30,12 +34,12 @@ public final class AccountRoutes {
     }
 
     public void register(Routes routes) {
-        WebSessions web = new WebSessions(sessions);
+        WebSessions web = new WebSessions(sessions, clients);
         FormPage form = new FormPage(pages, contexts);
-        new LoginRoutes(accounts, throttle, web, form).register(routes);
-        new SignupRoutes(accounts, throttle, web, form, contexts).register(routes);
-        new PasswordResetRoutes(accounts, throttle, form, contexts).register(routes);
-        new SettingsRoutes(accounts, sessions, tokens, devices, web, form).register(routes);
-        new AccountApiRoutes(accounts, tokens, devices, throttle, json).register(routes);
+        new LoginRoutes(accounts, throttle, web, form, clients).register(routes);
+        new SignupRoutes(accounts, throttle, web, form, contexts, clients).register(routes);
+        new PasswordResetRoutes(accounts, throttle, form, contexts, clients).register(routes);
+        new SettingsRoutes(accounts, sessions, tokens, devices, web, form, clients).register(routes);
+        new AccountApiRoutes(accounts, tokens, devices, throttle, json, clients).register(routes);
     }
 }

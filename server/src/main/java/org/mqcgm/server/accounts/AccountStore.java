@@ -174,11 +174,6 @@ public final class AccountStore {
                 .bind("id", id).execute());
     }
 
-    void lockUntil(UUID id, Instant until) {
-        jdbi.useHandle(h -> h.createUpdate("update account set locked_until = :until where id = :id")
-                .bind("until", Sessions.utc(until)).bind("id", id).execute());
-    }
-
     /** Replaces the e-mail or phone of an account. */
     void changeIdentifier(UUID id, Identifier identifier) {
         String column = identifier instanceof Identifier.Email ? "email" : "phone";
@@ -197,15 +192,36 @@ public final class AccountStore {
         }
     }
 
-    // Two-factor secret: stored encrypted; "pending" until the first code is confirmed.
+    // Two-factor secret: stored encrypted. A new secret waits in its own column until a code from it is confirmed,
+    // so setting up a new phone never turns off the active one.
 
     void setPendingTotp(UUID id, byte[] secret) {
-        jdbi.useHandle(h -> h.createUpdate("update account set totp_secret_enc = :s, totp_enabled_at = null,"
-                        + " totp_last_step = null where id = :id")
+        jdbi.useHandle(h -> h.createUpdate("update account set totp_pending_enc = :s where id = :id")
                 .bind("s", keys.encrypt(id, TOTP_CONTEXT, secret)).bind("id", id).execute());
     }
 
-    /** The TOTP secret (pending or enabled) and the last step used. */
+    /** A secret being set up: the secret, and its stored form (to activate exactly that one). */
+    record PendingTotp(byte[] secret, byte[] stored) {
+    }
+
+    Optional<PendingTotp> pendingTotp(UUID id) {
+        return jdbi.withHandle(h -> h.createQuery("select totp_pending_enc from account where id = :id"
+                        + " and totp_pending_enc is not null")
+                .bind("id", id)
+                .map((rs, ctx) -> new PendingTotp(keys.decrypt(id, TOTP_CONTEXT, rs.getBytes(1)), rs.getBytes(1)))
+                .findOne());
+    }
+
+    /** Makes the pending secret the active one, with its first used step; false when it changed meanwhile. */
+    boolean activatePendingTotp(UUID id, byte[] stored, long step) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update account set totp_secret_enc = totp_pending_enc, totp_pending_enc = null,
+                                           totp_enabled_at = now(), totp_last_step = :step
+                        where id = :id and totp_pending_enc = :stored""")
+                .bind("step", step).bind("id", id).bind("stored", stored).execute()) == 1;
+    }
+
+    /** The active TOTP secret and the last step used. */
     Optional<TotpState> totp(UUID id) {
         return jdbi.withHandle(h -> h.createQuery("select totp_secret_enc, totp_enabled_at is not null as enabled,"
                         + " coalesce(totp_last_step, -1) as last_step from account where id = :id"
@@ -220,17 +236,16 @@ public final class AccountStore {
     }
 
     /** Records a used step; false when another request used the same or a later step first (replay). */
-    boolean useTotpStep(UUID id, long step, boolean enable) {
+    boolean useTotpStep(UUID id, long step) {
         return jdbi.withHandle(h -> h.createUpdate("update account set totp_last_step = :step"
-                        + (enable ? ", totp_enabled_at = now()" : "")
                         + " where id = :id and coalesce(totp_last_step, -1) < :step")
                 .bind("step", step).bind("id", id).execute()) == 1;
     }
 
     void disableTotp(UUID id) {
         jdbi.useTransaction(h -> {
-            h.createUpdate("update account set totp_secret_enc = null, totp_enabled_at = null, totp_last_step = null"
-                    + " where id = :id").bind("id", id).execute();
+            h.createUpdate("update account set totp_secret_enc = null, totp_pending_enc = null,"
+                    + " totp_enabled_at = null, totp_last_step = null where id = :id").bind("id", id).execute();
             h.createUpdate("delete from recovery_code where owner_id = :id").bind("id", id).execute();
         });
     }

@@ -24,10 +24,6 @@ import org.mqcgm.server.platform.web.Language;
  */
 public final class Accounts implements Authenticator {
 
-    /** Ten failed logins in fifteen minutes lock the account for fifteen minutes (PR-06). */
-    static final int MAX_FAILURES = 10;
-    static final Duration FAILURE_WINDOW = Duration.ofMinutes(15);
-    static final Duration LOCK = Duration.ofMinutes(15);
     static final Duration CHALLENGE_LIFETIME = Duration.ofMinutes(5);
     private static final String TARGET_CONTEXT = "account.identifier-change";
 
@@ -42,6 +38,7 @@ public final class Accounts implements Authenticator {
     private final AccountMail mail;
     private final DeploymentSecrets secrets;
     private final SecretCodes secretCodes;
+    private final LoginFailures failures;
     private final org.mqcgm.server.platform.consent.Consents consents;
     private final Clock clock;
 
@@ -62,6 +59,7 @@ public final class Accounts implements Authenticator {
         this.consents = consents;
         this.codes = new AccountCodes(store.jdbi(), secretCodes, clock);
         this.twoFactor = new TwoFactor(store, secretCodes, store.jdbi(), clock);
+        this.failures = new LoginFailures(store.jdbi(), secretCodes, clock);
     }
 
     public Registrations registrations() {
@@ -83,33 +81,29 @@ public final class Accounts implements Authenticator {
 
     /**
      * Checks identifier and password. Unknown identifiers cost the same time as wrong passwords and give the same
-     * answer (no account enumeration). Ten failures in fifteen minutes lock the account for fifteen minutes and
-     * notify its owner; a locked account answers 429 whatever the password.
+     * answers, locks included (no account enumeration). Failures lock the client's network out of the account
+     * ({@link LoginFailures}: ten in fifteen minutes), and a hundred in an hour from everywhere lock every network
+     * but the owner's known ones; the owner is told when a limit is reached. A locked client gets 429 whatever
+     * the password.
      */
     public LoginOutcome login(String rawIdentifier, String password, ClientFacts client) {
         Optional<Identifier> identifier = Identifier.parse(rawIdentifier);
         Optional<AccountStore.Row> row = identifier.flatMap(store::findByIdentifier);
         String pw = password == null ? "" : password.substring(0, Math.min(password.length(), PasswordPolicy.MAX_LENGTH));
+        LoginFailures.Key key = row.isPresent() ? failures.forAccount(row.get().id(), client)
+                : failures.forUnknown(identifier.map(Identifier::value).orElse(rawIdentifier), client);
+        LoginFailures.Attempt.Counted attempt = takeAttempt(key, pw);
         if (row.isEmpty()) {
             hasher.verifyDecoy(pw);
             throw loginFailed();
         }
         AccountStore.Row r = row.get();
         Instant now = clock.instant();
-        if (r.lockedUntil() != null && r.lockedUntil().isAfter(now)) {
-            throw LoginThrottle.tooMany(Duration.between(now, r.lockedUntil()).toSeconds() + 1,
-                    "Too many failed logins: this account is locked for a few minutes. We told its owner.");
-        }
         if (!r.status().equals("active") || !hasher.verify(pw, r.passwordHash())) {
-            events.record(r.id(), SecurityEvents.Kind.LOGIN_FAILED, client, null);
-            if (events.countSince(r.id(), SecurityEvents.Kind.LOGIN_FAILED, FAILURE_WINDOW) >= MAX_FAILURES) {
-                store.lockUntil(r.id(), now.plus(LOCK));
-                events.record(r.id(), SecurityEvents.Kind.LOGIN_LOCKED, client,
-                        "rule: " + MAX_FAILURES + " failures in " + FAILURE_WINDOW.toMinutes() + " min (v1)");
-                notify(r.id(), AccountMail.Kind.LOCKED, null, null);
-            }
+            failed(r.id(), attempt, client, null);
             throw loginFailed();
         }
+        failures.uncount(attempt);
         if (r.mustResetPassword()) {
             throw new ProblemException(Problem.of(403, "password-reset-required", "Set a new password",
                     "For your safety this account needs a new password. Use \"Forgot password\" to set one."));
@@ -126,32 +120,64 @@ public final class Accounts implements Authenticator {
                     .bind("expires", Sessions.utc(now.plus(CHALLENGE_LIFETIME))).execute());
             return new LoginOutcome.SecondFactor(challenge.secret());
         }
+        failures.known(key);
         events.record(r.id(), SecurityEvents.Kind.LOGIN, client, null);
         return new LoginOutcome.Done(r.id());
     }
 
-    /** Completes a login with a TOTP or recovery code (five tries per challenge). */
+    /** Takes a counted attempt, or answers 429 — the same for known and unknown logins (same body, same work). */
+    private LoginFailures.Attempt.Counted takeAttempt(LoginFailures.Key key, String password) {
+        return switch (failures.attempt(key)) {
+            case LoginFailures.Attempt.Counted counted -> counted;
+            case LoginFailures.Attempt.Locked locked -> {
+                if (password != null) {
+                    hasher.verifyDecoy(password);
+                }
+                long millis = Duration.between(clock.instant(), locked.until()).toMillis();
+                throw LoginThrottle.tooMany(Math.max(1, (millis + 999) / 1000),
+                        "Too many failed logins: logins to this account from your network are paused for a few"
+                                + " minutes.");
+            }
+        };
+    }
+
+    /** Records a failed attempt of any factor; tells the owner when it reached a limit (PR-06, PR-72). */
+    private void failed(UUID owner, LoginFailures.Attempt.Counted attempt, ClientFacts client, String detail) {
+        events.record(owner, SecurityEvents.Kind.LOGIN_FAILED, client, detail);
+        if (attempt.limitReached() != null) {
+            events.record(owner, SecurityEvents.Kind.LOGIN_LOCKED, client, "rule: " + attempt.limitReached() + " (v2)");
+            notify(owner, AccountMail.Kind.LOCKED, null, null);
+        }
+    }
+
+    /**
+     * Completes a login with a TOTP or recovery code. A challenge allows five tries, and each try is used up
+     * before the code is compared (one statement), so parallel requests cannot share a try; wrong codes count
+     * toward the same per-account limits as wrong passwords, so new challenges do not give new guesses.
+     */
     public UUID completeSecondFactor(String challenge, String code, ClientFacts client) {
         Credentials c = Credentials.parse(challenge, "").orElseThrow(Registrations::codeGone);
-        Integer attempts = store.jdbi().withHandle(h -> h.createQuery("""
-                        select attempts from login_challenge
-                        where owner_id = :owner and token_hash = :hash and expires_at > :now""")
+        Integer used = store.jdbi().withHandle(h -> h.createQuery("""
+                        update login_challenge set attempts = attempts + 1
+                        where owner_id = :owner and token_hash = :hash and expires_at > :now and attempts < :max
+                        returning attempts""")
                 .bind("owner", c.ownerId()).bind("hash", c.hash()).bind("now", Sessions.utc(clock.instant()))
+                .bind("max", Registrations.MAX_TRIES)
                 .mapTo(Integer.class).findOne().orElse(null));
-        if (attempts == null || attempts >= Registrations.MAX_TRIES) {
+        if (used == null) {
             throw Registrations.codeGone();
         }
+        LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(c.ownerId(), client), null);
         TwoFactor.Result result = twoFactor.verify(c.ownerId(), code);
         if (result == TwoFactor.Result.WRONG) {
-            store.jdbi().useHandle(h -> h.createUpdate("update login_challenge set attempts = attempts + 1"
-                            + " where owner_id = :owner and token_hash = :hash")
-                    .bind("owner", c.ownerId()).bind("hash", c.hash()).execute());
-            events.record(c.ownerId(), SecurityEvents.Kind.LOGIN_FAILED, client, "second factor");
-            throw Registrations.wrongCode(Registrations.MAX_TRIES - attempts - 1);
+            failed(c.ownerId(), attempt, client, "second factor");
+            throw Registrations.wrongCode(Registrations.MAX_TRIES - used);
         }
+        failures.uncount(attempt);
         store.jdbi().useHandle(h -> h.createUpdate(
                         "delete from login_challenge where owner_id = :owner and token_hash = :hash")
                 .bind("owner", c.ownerId()).bind("hash", c.hash()).execute());
+        failures.known(attempt.key());
         if (result == TwoFactor.Result.RECOVERY_CODE) {
             events.record(c.ownerId(), SecurityEvents.Kind.RECOVERY_CODE_USED, client, null);
         }
@@ -177,17 +203,22 @@ public final class Accounts implements Authenticator {
     /** Confirms identity for sensitive actions: the password, and the second factor when it is on (PR-64). */
     public void confirm(UUID owner, String password, String code, String sessionCookie, ClientFacts client) {
         AccountStore.Row r = store.row(owner).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        // Counted like a login: a stolen session cannot guess the password (or the code) without limit.
+        LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(owner, client),
+                password == null ? "" : password);
         if (password == null || !hasher.verify(password, r.passwordHash())) {
-            events.record(owner, SecurityEvents.Kind.LOGIN_FAILED, client, "confirmation");
+            failed(owner, attempt, client, "confirmation");
             throw new ProblemException(Problem.of(401, "confirm-failed", "Not confirmed",
                     "The password is not correct.").withErrors(List.of(
                     new Problem.FieldError("password", "match", "is not your password"))));
         }
         if (r.twoFactor() && twoFactor.verify(owner, code) == TwoFactor.Result.WRONG) {
+            failed(owner, attempt, client, "confirmation, second factor");
             throw new ProblemException(Problem.of(401, "confirm-failed", "Not confirmed",
                     "The code from your authenticator app is not correct.").withErrors(List.of(
                     new Problem.FieldError("code", "match", "is not the current code"))));
         }
+        failures.uncount(attempt);
         sessions.confirmedNow(sessionCookie);
     }
 
@@ -236,9 +267,9 @@ public final class Accounts implements Authenticator {
         AccountCodes.Live live = codes.live(owner, AccountCodes.Purpose.PASSWORD_RESET)
                 .orElseThrow(Registrations::codeGone);
         checkNewPassword(owner, newPassword);
-        if (!codes.check(owner, AccountCodes.Purpose.PASSWORD_RESET, live, code)) {
-            int left = AccountCodes.MAX_TRIES - live.attempts() - 1;
-            throw left <= 0 ? Registrations.codeGone() : Registrations.wrongCode(left);
+        AccountCodes.Check check = codes.check(owner, AccountCodes.Purpose.PASSWORD_RESET, live, code);
+        if (!check.matches()) {
+            throw check.triesLeft() <= 0 ? Registrations.codeGone() : Registrations.wrongCode(check.triesLeft());
         }
         return finishReset(owner, live.id(), newPassword, client);
     }
@@ -271,7 +302,7 @@ public final class Accounts implements Authenticator {
             throw Registrations.codeGone();
         }
         store.updatePasswordHash(owner, hasher.hash(newPassword), true);
-        store.lockUntil(owner, clock.instant());
+        failures.forget(owner);
         sessions.endAll(owner);
         tokens.revokeAll(owner);
         events.record(owner, SecurityEvents.Kind.PASSWORD_RESET, client, null);
@@ -303,9 +334,9 @@ public final class Accounts implements Authenticator {
         AccountCodes.Purpose purpose = "phone".equals(kind) ? AccountCodes.Purpose.PHONE_CHANGE
                 : AccountCodes.Purpose.EMAIL_CHANGE;
         AccountCodes.Live live = codes.live(owner, purpose).orElseThrow(Registrations::codeGone);
-        if (!codes.check(owner, purpose, live, code)) {
-            int left = AccountCodes.MAX_TRIES - live.attempts() - 1;
-            throw left <= 0 ? Registrations.codeGone() : Registrations.wrongCode(left);
+        AccountCodes.Check check = codes.check(owner, purpose, live, code);
+        if (!check.matches()) {
+            throw check.triesLeft() <= 0 ? Registrations.codeGone() : Registrations.wrongCode(check.triesLeft());
         }
         if (!codes.consume(owner, live.id())) {
             throw Registrations.codeGone();
@@ -334,7 +365,7 @@ public final class Accounts implements Authenticator {
         return twoFactor.start(owner, find(owner).map(Account::label).orElse("mqcgm"));
     }
 
-    public TwoFactor.Enrolment pendingTwoFactor(UUID owner) {
+    public Optional<TwoFactor.Enrolment> pendingTwoFactor(UUID owner) {
         return twoFactor.pending(owner, find(owner).map(Account::label).orElse("mqcgm"));
     }
 
@@ -437,11 +468,6 @@ public final class Accounts implements Authenticator {
         return events;
     }
 
-    /** Instant a lock ends, if the account is locked now. */
-    public Optional<Instant> lockedUntil(UUID id) {
-        return store.row(id).map(AccountStore.Row::lockedUntil).filter(t -> t.isAfter(clock.instant()));
-    }
-
     private void notify(UUID owner, AccountMail.Kind kind, String code, String link) {
         find(owner).ifPresent(a -> {
             String to = a.email() != null ? a.email() : a.phone();
@@ -462,7 +488,7 @@ public final class Accounts implements Authenticator {
 
     /** Deletes expired codes and challenges (purge job). */
     public int purgeExpired() {
-        return registrations.purge() + codes.purge();
+        return registrations.purge() + codes.purge() + failures.purge();
     }
 
     static OffsetDateTime utc(Instant i) {

@@ -62,7 +62,7 @@ public final class AccountsFeature implements Feature {
     @Override
     public void routes(Routes routes, Web web) {
         new AccountRoutes(accounts, sessions, tokens, devices, throttle, web.pages(), web.contexts(),
-                platform.json()).register(routes);
+                platform.json(), platform.clientAddress()).register(routes);
     }
 
     @Override

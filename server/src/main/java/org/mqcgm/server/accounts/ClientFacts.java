@@ -3,13 +3,15 @@ package org.mqcgm.server.accounts;
 import io.javalin.http.Context;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.mqcgm.server.platform.http.ClientAddress;
 
 /**
  * What a security record keeps about the client: the IP address truncated to its network (/24 for IPv4, /48 for
  * IPv6 — enough for a person to recognise "that was me at home", not enough to locate them) and the first 160
  * characters of the user agent.
  *
- * @param ip        the full address (used for rate limiting only, never stored)
+ * @param ip        the full address of the client, through trusted proxies ({@link ClientAddress}); used for rate
+ *                  limiting only, never stored
  * @param ipPrefix  the truncated address that is stored
  * @param userAgent the shortened user agent
  */
@@ -17,10 +19,16 @@ public record ClientFacts(String ip, String ipPrefix, String userAgent) {
 
     public static final ClientFacts NONE = new ClientFacts("", "", "");
 
-    public static ClientFacts of(Context ctx) {
-        String ip = ctx.ip();
+    /** The facts of the client behind {@code ctx}, its address taken through trusted proxies only. */
+    public static ClientFacts of(Context ctx, ClientAddress addresses) {
+        String ip = addresses.of(ctx);
         String agent = ctx.userAgent();
         return new ClientFacts(ip, prefix(ip), agent == null ? "" : agent.substring(0, Math.min(160, agent.length())));
+    }
+
+    /** What rate limits count by: the address, or its /64 network for IPv6. */
+    String bucket() {
+        return ClientAddress.bucket(ip);
     }
 
     static String prefix(String ip) {

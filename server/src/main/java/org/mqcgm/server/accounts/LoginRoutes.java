@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.Map;
 import java.util.UUID;
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
@@ -12,12 +13,14 @@ import org.mqcgm.server.platform.security.Principal;
 /** Login (with the second factor when it is on), logout, and confirming identity for sensitive actions. */
 final class LoginRoutes {
 
+    private final ClientAddress clients;
     private final Accounts accounts;
     private final LoginThrottle throttle;
     private final WebSessions web;
     private final FormPage form;
 
-    LoginRoutes(Accounts accounts, LoginThrottle throttle, WebSessions web, FormPage form) {
+    LoginRoutes(Accounts accounts, LoginThrottle throttle, WebSessions web, FormPage form, ClientAddress clients) {
+        this.clients = clients;
         this.accounts = accounts;
         this.throttle = throttle;
         this.web = web;
@@ -44,8 +47,8 @@ final class LoginRoutes {
         String identifier = SignupRoutes.value(ctx, "identifier");
         String next = WebSessions.safeNext(ctx.formParam("next"));
         try {
-            throttle.attempt("login", ctx.ip());
-            switch (accounts.login(identifier, ctx.formParam("password"), ClientFacts.of(ctx))) {
+            throttle.attempt("login", ClientFacts.of(ctx, clients));
+            switch (accounts.login(identifier, ctx.formParam("password"), ClientFacts.of(ctx, clients))) {
                 case Accounts.LoginOutcome.Done done -> {
                     web.start(ctx, done.account());
                     ctx.redirect(next, HttpStatus.SEE_OTHER);
@@ -62,8 +65,8 @@ final class LoginRoutes {
         String challenge = SignupRoutes.value(ctx, "challenge");
         String next = WebSessions.safeNext(ctx.formParam("next"));
         try {
-            throttle.attempt("code", ctx.ip());
-            UUID account = accounts.completeSecondFactor(challenge, ctx.formParam("code"), ClientFacts.of(ctx));
+            throttle.attempt("code", ClientFacts.of(ctx, clients));
+            UUID account = accounts.completeSecondFactor(challenge, ctx.formParam("code"), ClientFacts.of(ctx, clients));
             web.start(ctx, account);
             ctx.redirect(next, HttpStatus.SEE_OTHER);
         } catch (ProblemException e) {
@@ -84,9 +87,9 @@ final class LoginRoutes {
         Principal p = Principal.of(ctx);
         String next = WebSessions.safeNext(ctx.formParam("next"));
         try {
-            throttle.attempt("login", ctx.ip());
+            throttle.attempt("login", ClientFacts.of(ctx, clients));
             accounts.confirm(p.accountId(), ctx.formParam("password"), ctx.formParam("code"), WebSessions.cookie(ctx),
-                    ClientFacts.of(ctx));
+                    ClientFacts.of(ctx, clients));
             ctx.redirect(next, HttpStatus.SEE_OTHER);
         } catch (ProblemException e) {
             form.failed(ctx, "accounts/confirm.jte", confirmModel(ctx, next), e);

@@ -35,6 +35,11 @@ public final class LoginThrottle {
         this.attempts = attempts;
     }
 
+    /** Takes one attempt of {@code action} for the client's address (IPv6: its /64), or fails with 429. */
+    void attempt(String action, ClientFacts client) {
+        attempt(action, client.bucket());
+    }
+
     /** Takes one attempt of {@code action} for {@code ip}, or fails with 429 and the seconds to wait. */
     public void attempt(String action, String ip) {
         Bucket bucket = buckets.get(action + "|" + ip, k -> Bucket.builder()

@@ -2,6 +2,7 @@ package org.mqcgm.server.accounts;
 
 import io.javalin.http.Context;
 import java.util.Map;
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
@@ -13,12 +14,15 @@ import org.mqcgm.server.platform.web.PageContexts;
  */
 final class PasswordResetRoutes {
 
+    private final ClientAddress clients;
     private final Accounts accounts;
     private final LoginThrottle throttle;
     private final FormPage form;
     private final PageContexts contexts;
 
-    PasswordResetRoutes(Accounts accounts, LoginThrottle throttle, FormPage form, PageContexts contexts) {
+    PasswordResetRoutes(Accounts accounts, LoginThrottle throttle, FormPage form, PageContexts contexts,
+                        ClientAddress clients) {
+        this.clients = clients;
         this.accounts = accounts;
         this.throttle = throttle;
         this.form = form;
@@ -37,8 +41,8 @@ final class PasswordResetRoutes {
     private void request(Context ctx) {
         String identifier = SignupRoutes.value(ctx, "identifier");
         try {
-            throttle.attempt("reset", ctx.ip());
-            accounts.requestPasswordReset(identifier, contexts.of(ctx).msg().language(), ClientFacts.of(ctx));
+            throttle.attempt("reset", ClientFacts.of(ctx, clients));
+            accounts.requestPasswordReset(identifier, contexts.of(ctx).msg().language(), ClientFacts.of(ctx, clients));
             form.show(ctx, "accounts/reset-code.jte", Map.of("identifier", identifier));
         } catch (ProblemException e) {
             form.failed(ctx, "accounts/reset.jte", Map.of("identifier", identifier), e);
@@ -48,8 +52,8 @@ final class PasswordResetRoutes {
     private void confirm(Context ctx) {
         String identifier = SignupRoutes.value(ctx, "identifier");
         try {
-            throttle.attempt("code", ctx.ip());
-            accounts.resetPassword(identifier, ctx.formParam("code"), ctx.formParam("password"), ClientFacts.of(ctx));
+            throttle.attempt("code", ClientFacts.of(ctx, clients));
+            accounts.resetPassword(identifier, ctx.formParam("code"), ctx.formParam("password"), ClientFacts.of(ctx, clients));
             form.show(ctx, "accounts/reset-done.jte", Map.of());
         } catch (ProblemException e) {
             form.failed(ctx, "accounts/reset-code.jte", Map.of("identifier", identifier), e);
@@ -68,8 +72,8 @@ final class PasswordResetRoutes {
     private void confirmByLink(Context ctx) {
         String link = ctx.pathParam("link");
         try {
-            throttle.attempt("code", ctx.ip());
-            accounts.resetPasswordByLink(link, ctx.formParam("password"), ClientFacts.of(ctx));
+            throttle.attempt("code", ClientFacts.of(ctx, clients));
+            accounts.resetPasswordByLink(link, ctx.formParam("password"), ClientFacts.of(ctx, clients));
             form.show(ctx, "accounts/reset-done.jte", Map.of());
         } catch (ProblemException e) {
             form.failed(ctx, e.problem().status() == 410 ? "accounts/reset.jte" : "accounts/reset-link.jte",

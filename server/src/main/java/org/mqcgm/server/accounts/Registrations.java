@@ -117,24 +117,23 @@ public final class Registrations {
         record Pending(byte[] index, byte[] identifierEnc, byte[] codeHash, String passwordHash, String zone,
                        String locale, int attempts, Instant expiresAt, boolean consumed, boolean consent) {
         }
+        // One try is used up before the code is compared (one statement): parallel requests cannot share a try.
         Optional<Pending> pending = jdbi.withHandle(h -> h.createQuery("""
-                        select identifier_index, identifier_enc, code_hash, password_hash, time_zone, locale, attempts,
-                               expires_at, consumed_at is not null as consumed, health_data_consent
-                        from registration where id = :id""")
-                .bind("id", registrationId)
+                        update registration set attempts = attempts + 1
+                        where id = :id and consumed_at is null and expires_at > :now and attempts < :max
+                        returning identifier_index, identifier_enc, code_hash, password_hash, time_zone, locale,
+                                  attempts, expires_at, consumed_at is not null as consumed, health_data_consent""")
+                .bind("id", registrationId).bind("now", Sessions.utc(now)).bind("max", MAX_TRIES)
                 .map((rs, ctx) -> new Pending(rs.getBytes(1), rs.getBytes(2), rs.getBytes(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getInt(7),
                         rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getBoolean(9), rs.getBoolean(10)))
                 .findOne());
-        if (pending.isEmpty() || pending.get().consumed() || !pending.get().expiresAt().isAfter(now)
-                || pending.get().attempts() >= MAX_TRIES) {
+        if (pending.isEmpty()) {
             throw codeGone();
         }
         Pending p = pending.get();
         if (!codes.matches(p.codeHash(), "signup", registrationId.toString(), code)) {
-            int used = jdbi.withHandle(h -> h.createQuery(
-                            "update registration set attempts = attempts + 1 where id = :id returning attempts")
-                    .bind("id", registrationId).mapTo(Integer.class).one());
+            int used = p.attempts();
             if (used >= MAX_TRIES) {
                 throw codeGone();
             }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.mqcgm.core.glucose.GlucoseUnit;
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -28,6 +29,7 @@ import org.mqcgm.server.platform.web.UiPrefs;
  */
 final class SettingsRoutes {
 
+    private final ClientAddress clients;
     private final Accounts accounts;
     private final Sessions sessions;
     private final ApiTokens tokens;
@@ -36,7 +38,8 @@ final class SettingsRoutes {
     private final FormPage form;
 
     SettingsRoutes(Accounts accounts, Sessions sessions, ApiTokens tokens, Devices devices, WebSessions web,
-                   FormPage form) {
+                   FormPage form, ClientAddress clients) {
+        this.clients = clients;
         this.accounts = accounts;
         this.sessions = sessions;
         this.tokens = tokens;
@@ -58,11 +61,15 @@ final class SettingsRoutes {
                 Map.of("identifier", "", "sentTo", "", "kind", "")));
         routes.post("/settings/login", Access.SENSITIVE_PAGE, this::requestLoginChange);
         routes.post("/settings/login/confirm", Access.SENSITIVE_PAGE, this::confirmLoginChange);
+        // Opening the page changes nothing; setting up (a new) phone is a POST, and the active second factor
+        // stays active until a code from the new secret is confirmed.
         routes.get("/settings/2fa", Access.SENSITIVE_PAGE, ctx -> form.show(ctx, "accounts/two-factor.jte",
-                Map.of("enrolment", accounts.startTwoFactor(Principal.of(ctx).accountId()))));
+                twoFactorModel(ctx, null)));
+        routes.post("/settings/2fa/start", Access.SENSITIVE_PAGE, ctx -> form.show(ctx, "accounts/two-factor.jte",
+                twoFactorModel(ctx, accounts.startTwoFactor(Principal.of(ctx).accountId()))));
         routes.post("/settings/2fa", Access.SENSITIVE_PAGE, this::enableTwoFactor);
         routes.post("/settings/2fa/disable", Access.SENSITIVE_PAGE, ctx -> {
-            accounts.disableTwoFactor(Principal.of(ctx).accountId(), ClientFacts.of(ctx));
+            accounts.disableTwoFactor(Principal.of(ctx).accountId(), ClientFacts.of(ctx, clients));
             web.start(ctx, Principal.of(ctx).accountId());
             ctx.redirect("/settings", HttpStatus.SEE_OTHER);
         });
@@ -72,11 +79,11 @@ final class SettingsRoutes {
                 throw new ProblemException(Problem.notFound());
             }
             accounts.events().record(Principal.of(ctx).accountId(), SecurityEvents.Kind.TOKEN_REVOKED,
-                    ClientFacts.of(ctx), null);
+                    ClientFacts.of(ctx, clients), null);
             ctx.redirect("/settings#tokens", HttpStatus.SEE_OTHER);
         });
         routes.post("/settings/devices/{id}/remove", Access.PAGE, ctx -> {
-            if (!devices.remove(Principal.of(ctx).accountId(), uuid(ctx.pathParam("id")), ClientFacts.of(ctx))) {
+            if (!devices.remove(Principal.of(ctx).accountId(), uuid(ctx.pathParam("id")), ClientFacts.of(ctx, clients))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect("/settings#devices", HttpStatus.SEE_OTHER);
@@ -88,12 +95,12 @@ final class SettingsRoutes {
             ctx.redirect("/settings#sessions", HttpStatus.SEE_OTHER);
         });
         routes.post("/settings/sessions/end-all", Access.PAGE, ctx -> {
-            accounts.logoutEverywhere(Principal.of(ctx).accountId(), ClientFacts.of(ctx));
+            accounts.logoutEverywhere(Principal.of(ctx).accountId(), ClientFacts.of(ctx, clients));
             web.end(ctx);
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
         });
         routes.post("/settings/compromised", Access.PAGE, ctx -> {
-            accounts.reportCompromise(Principal.of(ctx).accountId(), ClientFacts.of(ctx));
+            accounts.reportCompromise(Principal.of(ctx).accountId(), ClientFacts.of(ctx, clients));
             web.end(ctx);
             form.show(ctx, "accounts/compromised.jte", Map.of());
         });
@@ -121,7 +128,7 @@ final class SettingsRoutes {
     private void changePassword(Context ctx) {
         try {
             accounts.changePassword(Principal.of(ctx).accountId(), ctx.formParam("password"), WebSessions.cookie(ctx),
-                    ClientFacts.of(ctx));
+                    ClientFacts.of(ctx, clients));
             ctx.redirect("/settings?changed=password", HttpStatus.SEE_OTHER);
         } catch (ProblemException e) {
             form.failed(ctx, "accounts/password.jte", Map.of(), e);
@@ -144,7 +151,7 @@ final class SettingsRoutes {
         String kind = SignupRoutes.value(ctx, "kind");
         try {
             accounts.confirmIdentifierChange(Principal.of(ctx).accountId(), kind, ctx.formParam("code"),
-                    ClientFacts.of(ctx));
+                    ClientFacts.of(ctx, clients));
             ctx.redirect("/settings?changed=login", HttpStatus.SEE_OTHER);
         } catch (ProblemException e) {
             form.failed(ctx, "accounts/login-change.jte", Map.of("identifier", SignupRoutes.value(ctx, "identifier"),
@@ -155,13 +162,22 @@ final class SettingsRoutes {
     private void enableTwoFactor(Context ctx) {
         UUID owner = Principal.of(ctx).accountId();
         try {
-            List<String> recovery = accounts.enableTwoFactor(owner, ctx.formParam("code"), ClientFacts.of(ctx));
+            List<String> recovery = accounts.enableTwoFactor(owner, ctx.formParam("code"), ClientFacts.of(ctx, clients));
             // A privilege change: the session id changes too.
             web.start(ctx, owner);
             overview(ctx, null, recovery);
         } catch (ProblemException e) {
-            form.failed(ctx, "accounts/two-factor.jte", Map.of("enrolment", accounts.pendingTwoFactor(owner)), e);
+            form.failed(ctx, "accounts/two-factor.jte", twoFactorModel(ctx,
+                    accounts.pendingTwoFactor(owner).orElse(null)), e);
         }
+    }
+
+    /** The two-factor page: its state, and the secret being set up (null before "set up" is pressed). */
+    private Map<String, Object> twoFactorModel(Context ctx, TwoFactor.Enrolment enrolment) {
+        Map<String, Object> model = new HashMap<>();
+        model.put("enrolment", enrolment);
+        model.put("active", account(ctx).twoFactor());
+        return model;
     }
 
     private void createToken(Context ctx) {
@@ -181,7 +197,7 @@ final class SettingsRoutes {
                     List.of(new Problem.FieldError("scope", "required", "choose at least one scope"))));
         }
         String secret = tokens.create(p.accountId(), name, scopes);
-        accounts.events().record(p.accountId(), SecurityEvents.Kind.TOKEN_CREATED, ClientFacts.of(ctx), name);
+        accounts.events().record(p.accountId(), SecurityEvents.Kind.TOKEN_CREATED, ClientFacts.of(ctx, clients), name);
         overview(ctx, secret, null);
     }
 

@@ -5,6 +5,7 @@ import io.javalin.http.HttpStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -14,13 +15,16 @@ import org.mqcgm.server.platform.web.PageContexts;
 /** Sign-up: identifier and password, then the code that was sent. */
 final class SignupRoutes {
 
+    private final ClientAddress clients;
     private final Accounts accounts;
     private final LoginThrottle throttle;
     private final WebSessions web;
     private final FormPage form;
     private final PageContexts contexts;
 
-    SignupRoutes(Accounts accounts, LoginThrottle throttle, WebSessions web, FormPage form, PageContexts contexts) {
+    SignupRoutes(Accounts accounts, LoginThrottle throttle, WebSessions web, FormPage form, PageContexts contexts,
+                 ClientAddress clients) {
+        this.clients = clients;
         this.accounts = accounts;
         this.throttle = throttle;
         this.web = web;
@@ -37,7 +41,7 @@ final class SignupRoutes {
     private void start(Context ctx) {
         String identifier = value(ctx, "identifier");
         try {
-            throttle.attempt("signup", ctx.ip());
+            throttle.attempt("signup", ClientFacts.of(ctx, clients));
             if (ctx.formParam("accept_policy") == null) {
                 throw new ProblemException(Problem.validation("Please read and accept the privacy policy.",
                         List.of(new Problem.FieldError("accept_policy", "required",
@@ -58,7 +62,7 @@ final class SignupRoutes {
         Map<String, Object> model = Map.of("registration", registration, "sentTo", value(ctx, "sent_to"),
                 "channel", value(ctx, "channel"));
         try {
-            throttle.attempt("code", ctx.ip());
+            throttle.attempt("code", ClientFacts.of(ctx, clients));
             UUID id;
             try {
                 id = UUID.fromString(registration);

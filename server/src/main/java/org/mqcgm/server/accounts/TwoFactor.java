@@ -11,8 +11,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Optional two-factor authentication: TOTP (RFC 6238) with an authenticator app, and ten single-use recovery codes
- * for a lost phone. The secret is kept encrypted with the user's key and becomes active only after the first code
- * from the app is confirmed.
+ * for a lost phone. The secret is kept encrypted with the user's key; a new one waits apart and becomes active only
+ * after a code from the app is confirmed, so setting up a new phone never turns the current one off.
  */
 public final class TwoFactor {
 
@@ -42,17 +42,19 @@ public final class TwoFactor {
     public record Enrolment(String secret, String uri, String qrSvg) {
     }
 
-    /** Starts (or restarts) enrolment with a new secret. */
+    /**
+     * Starts (or restarts) enrolment with a new secret, kept pending: an active second factor stays active until a
+     * code from the new secret is confirmed.
+     */
     Enrolment start(UUID owner, String accountLabel) {
         byte[] secret = Totp.newSecret();
         store.setPendingTotp(owner, secret);
         return enrolment(secret, accountLabel);
     }
 
-    /** The pending enrolment, to show again (e.g. after a wrong code). */
-    Enrolment pending(UUID owner, String accountLabel) {
-        return store.totp(owner).filter(t -> !t.enabled()).map(t -> enrolment(t.secret(), accountLabel))
-                .orElseGet(() -> start(owner, accountLabel));
+    /** The pending enrolment, to show again (e.g. after a wrong code), if one was started. */
+    java.util.Optional<Enrolment> pending(UUID owner, String accountLabel) {
+        return store.pendingTotp(owner).map(p -> enrolment(p.secret(), accountLabel));
     }
 
     private static Enrolment enrolment(byte[] secret, String label) {
@@ -60,13 +62,14 @@ public final class TwoFactor {
         return new Enrolment(Totp.base32(secret).replaceAll("(.{4})", "$1 ").trim(), uri, qrSvg(uri));
     }
 
-    /** Confirms the first code; turns two-factor on and returns the recovery codes (shown once). */
+    /**
+     * Confirms a code of the pending secret; it becomes the active one (replacing any earlier one) and new
+     * recovery codes are returned (shown once).
+     */
     List<String> enable(UUID owner, String code) {
-        AccountStore.TotpState state = store.totp(owner).filter(t -> !t.enabled()).orElseThrow(
-                () -> Registrations.codeGone());
-        OptionalLong step = Totp.verify(state.secret(), code, Totp.step(clock.instant().getEpochSecond()),
-                state.lastStep());
-        if (step.isEmpty() || !store.useTotpStep(owner, step.getAsLong(), true)) {
+        AccountStore.PendingTotp pending = store.pendingTotp(owner).orElseThrow(Registrations::codeGone);
+        OptionalLong step = Totp.verify(pending.secret(), code, Totp.step(clock.instant().getEpochSecond()), -1);
+        if (step.isEmpty() || !store.activatePendingTotp(owner, pending.stored(), step.getAsLong())) {
             throw Registrations.wrongCode(1);
         }
         return newRecoveryCodes(owner);
@@ -82,7 +85,7 @@ public final class TwoFactor {
         if (c.replace(" ", "").matches("[0-9]{6}")) {
             OptionalLong step = Totp.verify(state.secret(), c, Totp.step(clock.instant().getEpochSecond()),
                     state.lastStep());
-            return step.isPresent() && store.useTotpStep(owner, step.getAsLong(), false) ? Result.TOTP : Result.WRONG;
+            return step.isPresent() && store.useTotpStep(owner, step.getAsLong()) ? Result.TOTP : Result.WRONG;
         }
         int used = jdbi.withHandle(h -> h.createUpdate("update recovery_code set used_at = now()"
                         + " where owner_id = :owner and code_hash = :hash and used_at is null")

@@ -4,6 +4,7 @@ import io.javalin.http.Context;
 import io.javalin.http.Cookie;
 import io.javalin.http.SameSite;
 import java.util.UUID;
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.security.AccessControl;
 import org.mqcgm.server.platform.web.Csrf;
 import org.mqcgm.server.platform.web.WebRequests;
@@ -11,9 +12,11 @@ import org.mqcgm.server.platform.web.WebRequests;
 /** Starting and ending the browser's session cookie. */
 final class WebSessions {
 
+    private final ClientAddress clients;
     private final Sessions sessions;
 
-    WebSessions(Sessions sessions) {
+    WebSessions(Sessions sessions, ClientAddress clients) {
+        this.clients = clients;
         this.sessions = sessions;
     }
 
@@ -23,7 +26,7 @@ final class WebSessions {
         if (old != null) {
             sessions.end(old);
         }
-        Cookie c = new Cookie(AccessControl.SESSION_COOKIE, sessions.start(accountId, ClientFacts.of(ctx)));
+        Cookie c = new Cookie(AccessControl.SESSION_COOKIE, sessions.start(accountId, ClientFacts.of(ctx, clients)));
         c.setPath("/");
         c.setHttpOnly(true);
         c.setSameSite(SameSite.LAX);

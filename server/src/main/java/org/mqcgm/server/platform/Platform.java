@@ -27,9 +27,11 @@ import org.mqcgm.server.platform.outbound.Outbound;
  * @param dataClock     "now" for glucose data (the demo can run it faster)
  * @param systemClock   "now" for security timeouts, codes and retention
  * @param meters        operators' metrics (Micrometer): counts and timings, never personal data
+ * @param clientAddress the client's address of a request, through trusted reverse proxies only
  */
 public record Platform(Jdbi jdbi, DataSource dataSource, UserKeys userKeys, DeploymentSecrets secrets,
                        Notifications notifications, ObjectMapper mapper, JsonBodies json, Consents consents,
                        Outbound outbound, Clock dataClock, Clock systemClock,
-                       io.micrometer.core.instrument.MeterRegistry meters) {
+                       io.micrometer.core.instrument.MeterRegistry meters,
+                       org.mqcgm.server.platform.http.ClientAddress clientAddress) {
 }

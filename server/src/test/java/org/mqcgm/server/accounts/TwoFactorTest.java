@@ -54,14 +54,19 @@ class TwoFactorTest {
 
     /** Enrols through the pages and returns the secret and the recovery codes. */
     static String[] enrol(Http http) {
-        HttpResponse<String> page = http.get("/settings/2fa");
+        return enrol(http, TwoFactorTest::currentCode);
+    }
+
+    /** As {@link #enrol(Http)}, with the codes of another test's clock. */
+    static String[] enrol(Http http, java.util.function.UnaryOperator<String> currentCode) {
+        HttpResponse<String> page = http.postForm("/settings/2fa/start", Map.of());
         assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
         assertThat(page.body()).contains("<svg class=\"qr\"");
         Matcher secret = Pattern.compile("data-testid=\"totp-secret\">([A-Z2-7 ]+)<").matcher(page.body());
         assertThat(secret.find()).isTrue();
         HttpResponse<String> wrong = http.postForm("/settings/2fa", Map.of("code", "000000"));
         assertThat(wrong.statusCode()).isEqualTo(422);
-        HttpResponse<String> on = http.postForm("/settings/2fa", Map.of("code", currentCode(secret.group(1))));
+        HttpResponse<String> on = http.postForm("/settings/2fa", Map.of("code", currentCode.apply(secret.group(1))));
         assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
         Matcher codes = Pattern.compile("<code>([a-z2-9]{5}-[a-z2-9]{5})</code>").matcher(on.body());
         java.util.List<String> recovery = new java.util.ArrayList<>();

@@ -21,6 +21,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.server.App;
 import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.platform.crypto.MasterKey;
+import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.outbound.SmtpSender;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.web.Language;
@@ -79,6 +80,12 @@ public final class TestApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Starts behind a reverse proxy: {@code trustedProxies} (CIDRs) are believed about the client's address. */
+    public static TestApp startBehindProxy(String trustedProxies, Clock systemClock) {
+        return start(Clock.systemUTC(), systemClock, null, c -> c.withClientAddress(new ClientAddress.Settings(
+                ClientAddress.Settings.parseNetworks(trustedProxies), ClientAddress.Header.X_FORWARDED_FOR)));
     }
 
     /** The master key file of this app. */
