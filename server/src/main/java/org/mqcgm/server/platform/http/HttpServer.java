@@ -75,7 +75,8 @@ public final class HttpServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, mapper, htmlErrors,
                     fromJavalin(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                // The route template, never the path: a path can hold a token (a password-reset link).
+                log.error("unhandled error on {} {}", ctx.method(), route(ctx), e);
                 write(ctx, mapper, htmlErrors, Problem.of(500, "internal", "Internal error",
                         "Something went wrong on our side. Quote request id " + RequestIds.of(ctx)
                                 + " when you contact support."));
@@ -91,8 +92,7 @@ public final class HttpServer implements AutoCloseable {
             config.requestLogger.http((ctx, ms) -> {
                 // Method, route path, status and time only: never bodies or query strings (they can hold
                 // glucose values or share tokens; PR-19, PR-33).
-                access.info("{} {} {} {}ms", ctx.method(), ctx.endpoint() == null ? ctx.path()
-                        : ctx.endpoint().path, ctx.statusCode(), Math.round(ms));
+                access.info("{} {} {} {}ms", ctx.method(), route(ctx), ctx.statusCode(), Math.round(ms));
                 MDC.remove(RequestIds.MDC_KEY);
             });
 
@@ -105,6 +105,18 @@ public final class HttpServer implements AutoCloseable {
         });
         app.start(settings.host(), settings.port());
         return new HttpServer(app, holder[0]);
+    }
+
+    /**
+     * The route template of the request ({@code /reset/{token}}) for logs; never the path itself, which can hold
+     * a token. A path that matched no route is not printed either.
+     */
+    static String route(Context ctx) {
+        try {
+            return ctx.endpoint() == null ? "(no route)" : ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            return "(no route)";
+        }
     }
 
     /** Sends the browser to {@code page}, to come back here afterwards (GET pages only; forms go to settings). */
