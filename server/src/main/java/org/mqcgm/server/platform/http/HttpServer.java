@@ -66,6 +66,7 @@ public final class HttpServer implements AutoCloseable {
             config.routes.before(ctx -> {
                 RequestIds.assign(ctx);
                 SecurityHeaders.apply(ctx);
+                rejectUnknownCharset(ctx);
             });
 
             config.routes.exception(ProblemException.class, (e, ctx) -> write(ctx, mapper, htmlErrors, e.problem()));
@@ -75,6 +76,13 @@ public final class HttpServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, mapper, htmlErrors,
                     fromJavalin(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                Problem clientFault = clientFault(e);
+                if (clientFault != null) {
+                    // The client's fault (a broken body, an unknown charset): one line, no stack trace.
+                    log.info("bad request on {} {}: {}", ctx.method(), route(ctx), e.getClass().getName());
+                    write(ctx, mapper, htmlErrors, clientFault);
+                    return;
+                }
                 // The route template, never the path: a path can hold a token (a password-reset link).
                 log.error("unhandled error on {} {}", ctx.method(), route(ctx), e);
                 write(ctx, mapper, htmlErrors, Problem.of(500, "internal", "Internal error",
@@ -117,6 +125,60 @@ public final class HttpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             return "(no route)";
         }
+    }
+
+    /**
+     * Refuses a request body in a charset this server does not know (415) before anything reads it; reading it
+     * would otherwise fail deep in a handler.
+     */
+    static void rejectUnknownCharset(Context ctx) {
+        String type = ctx.header("Content-Type");
+        if (type == null) {
+            return;
+        }
+        for (String param : type.split(";")) {
+            int eq = param.indexOf('=');
+            if (eq < 0 || !param.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                continue;
+            }
+            String name = param.substring(eq + 1).trim();
+            if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+                name = name.substring(1, name.length() - 1);
+            }
+            boolean known;
+            try {
+                known = java.nio.charset.Charset.isSupported(name);
+            } catch (java.nio.charset.IllegalCharsetNameException e) {
+                known = false;
+            }
+            if (!known) {
+                throw new ProblemException(unsupportedCharset());
+            }
+        }
+    }
+
+    private static Problem unsupportedCharset() {
+        return Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                "The request's charset is not supported; send UTF-8.")
+                .withErrors(List.of(new Problem.FieldError("Content-Type", "charset", "must be UTF-8")));
+    }
+
+    /** The problem to answer when {@code e} (or its cause) is the client's fault, or null when it is ours. */
+    static Problem clientFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.charset.UnsupportedCharsetException
+                    || t instanceof java.nio.charset.IllegalCharsetNameException) {
+                return unsupportedCharset();
+            }
+            if (t instanceof org.eclipse.jetty.io.EofException) {
+                return Problem.badRequest("The request body ended early or its framing is broken.");
+            }
+            if (t instanceof org.eclipse.jetty.http.HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+                return h.getCode() == 413 ? generic(413)
+                        : Problem.badRequest("The request could not be understood.");
+            }
+        }
+        return null;
     }
 
     /** Sends the browser to {@code page}, to come back here afterwards (GET pages only; forms go to settings). */
