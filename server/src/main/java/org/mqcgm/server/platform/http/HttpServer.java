@@ -61,11 +61,19 @@ public final class HttpServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.http.generateEtags = false;
             config.jsonMapper(new JavalinJackson(mapper, true));
-            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(10_000);
+                server.setErrorHandler(new JettyErrors());
+            });
 
             config.routes.before(ctx -> {
                 RequestIds.assign(ctx);
                 SecurityHeaders.apply(ctx);
+                if (ctx.path().startsWith("/api/")) {
+                    // API answers carry health data and credentials: no cache may keep them. A route serving
+                    // something public (the OpenAPI document) may say otherwise.
+                    ctx.header("Cache-Control", "no-store");
+                }
                 rejectUnknownCharset(ctx);
             });
 
