@@ -46,11 +46,14 @@ class PlatformErrorsTest {
                 return Optional.empty();
             }
         };
-        server = HttpServer.start(new HttpServer.Settings("127.0.0.1", 0, 100_000), Json.newMapper(),
+        JsonBodies json = new JsonBodies(Json.newMapper());
+        server = HttpServer.start(new HttpServer.Settings("127.0.0.1", 0, 100_000), json.mapper(),
                 new AccessControl(nobody, java.time.Clock.systemUTC()), null, routes -> {
                     routes.get("/reset/{token}", Access.PUBLIC, ctx -> {
                         throw new IllegalStateException("the handler failed");
                     });
+                    routes.post("/typed", Access.PUBLIC, ctx -> ctx.json(json.read(ctx, Sample.class)));
+                    routes.post("/tree", Access.PUBLIC, ctx -> ctx.json(json.readTree(ctx)));
                 });
         http = new Http("http://127.0.0.1:" + server.port());
     }
@@ -66,6 +69,10 @@ class PlatformErrorsTest {
         synchronized (appender) {
             appender.list.clear();
         }
+    }
+
+    /** A typed body, to see what the shared mapper accepts. */
+    public record Sample(Boolean flag, Integer count, String name, Double level) {
     }
 
     static List<ILoggingEvent> events() {
@@ -96,5 +103,36 @@ class PlatformErrorsTest {
         assertThat(events()).anySatisfy(e -> assertThat(e.getFormattedMessage())
                 .contains("unhandled error").contains("/reset/{token}"));
         assertThat(wholeLog()).doesNotContain("SECRET-RESET-TOKEN-4711");
+    }
+
+    private static void assertProblem(HttpResponse<String> r, int status, String field, String rule) {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        assertThat(r.headers().firstValue("Content-Type")).contains(Problem.MEDIA_TYPE);
+        assertThat(r.body()).contains("\"field\":\"" + field + "\"").contains("\"rule\":\"" + rule + "\"");
+    }
+
+    @Test
+    void aWellTypedBodyIsAccepted() {
+        HttpResponse<String> r = http.postJson("/typed", "{\"flag\":true,\"count\":12,\"name\":\"a\",\"level\":1}");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("\"count\":12").contains("\"level\":1.0");
+    }
+
+    @Test
+    void duplicateKeysAreRefusedNamingTheField() {
+        assertProblem(http.postJson("/typed", "{\"flag\":true,\"flag\":false}"), 400, "$.flag", "duplicate");
+        assertProblem(http.postJson("/tree", "[{\"a\":{\"mgdl\":1,\"mgdl\":2}}]"), 400, "$[0].a.mgdl", "duplicate");
+    }
+
+    @Test
+    void scalarsAreNotSilentlyCoerced() {
+        assertProblem(http.postJson("/typed", "{\"flag\":\"yes\"}"), 422, "$.flag", "type");
+        assertProblem(http.postJson("/typed", "{\"flag\":1}"), 422, "$.flag", "type");
+        assertProblem(http.postJson("/typed", "{\"count\":\"12\"}"), 422, "$.count", "type");
+        assertProblem(http.postJson("/typed", "{\"count\":true}"), 422, "$.count", "type");
+        assertProblem(http.postJson("/typed", "{\"level\":\"1.5\"}"), 422, "$.level", "type");
+        assertProblem(http.postJson("/typed", "{\"name\":1}"), 422, "$.name", "type");
+        assertProblem(http.postJson("/typed", "{\"name\":false}"), 422, "$.name", "type");
+        assertProblem(http.postJson("/typed", "{\"count\":1.5}"), 422, "$.count", "type");
     }
 }
