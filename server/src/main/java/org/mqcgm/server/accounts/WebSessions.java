@@ -48,10 +48,6 @@ final class WebSessions {
 
     /** Only local paths are followed after login (no open redirect). */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")
-                || next.contains("\r") || next.contains("\n") || next.length() > 200) {
-            return "/today";
-        }
-        return next;
+        return WebRequests.safeLocalPath(next, "/today");
     }
 }
