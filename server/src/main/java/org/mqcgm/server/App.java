@@ -255,7 +255,7 @@ public final class App implements AutoCloseable {
             try {
                 c.close();
             } catch (Exception e) {
-                log.warn("while stopping: {}", e.toString());
+                log.warn("while stopping: {}", org.mqcgm.server.platform.db.SafeErrors.describe(e));
             }
         }
         http.close();

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.mqcgm.server.platform.db.SafeErrors;
 import org.mqcgm.server.platform.security.AccessControl;
 import org.mqcgm.server.platform.web.WebRequests;
 import org.slf4j.Logger;
@@ -92,7 +93,9 @@ public final class HttpServer implements AutoCloseable {
                     return;
                 }
                 // The route template, never the path: a path can hold a token (a password-reset link).
-                log.error("unhandled error on {} {}", ctx.method(), route(ctx), e);
+                // No bound SQL value either: a failed statement's exception carries them in its message.
+                log.error("unhandled error on {} {}: {}", ctx.method(), route(ctx), SafeErrors.describe(e),
+                        SafeErrors.scrub(e));
                 write(ctx, mapper, htmlErrors, Problem.of(500, "internal", "Internal error",
                         "Something went wrong on our side. Quote request id " + RequestIds.of(ctx)
                                 + " when you contact support."));
@@ -237,7 +240,7 @@ public final class HttpServer implements AutoCloseable {
                 htmlErrors.render(ctx, p);
                 return;
             } catch (RuntimeException e) {
-                log.error("error page failed; answering with problem+json", e);
+                log.error("error page failed; answering with problem+json", SafeErrors.scrub(e));
             }
         }
         try {

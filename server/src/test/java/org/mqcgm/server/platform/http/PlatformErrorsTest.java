@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  */
 class PlatformErrorsTest {
 
+    static final java.util.UUID OWNER = java.util.UUID.fromString("0d5e3c7a-1b2f-4c6d-8e9f-a0b1c2d3e4f5");
+    static org.mqcgm.server.platform.db.Database database;
+    static org.mqcgm.server.platform.jobs.Jobs jobs;
     static HttpServer server;
     static Http http;
     static ListAppender<ILoggingEvent> appender;
@@ -47,20 +50,35 @@ class PlatformErrorsTest {
             }
         };
         JsonBodies json = new JsonBodies(Json.newMapper());
+        database = org.mqcgm.server.platform.db.Database.open(org.mqcgm.server.testing.TestDatabase.fresh(),
+                org.mqcgm.server.testing.TestDatabase.user(), org.mqcgm.server.testing.TestDatabase.password(), 2);
+        jobs = org.mqcgm.server.platform.jobs.Jobs.start(database.dataSource(), java.time.Clock.systemUTC(),
+                List.of(new org.mqcgm.server.platform.jobs.Jobs.Job("failing-insert", java.time.Duration.ofDays(1),
+                        PlatformErrorsTest::badInsert)));
         server = HttpServer.start(new HttpServer.Settings("127.0.0.1", 0, 100_000), json.mapper(),
                 new AccessControl(nobody, java.time.Clock.systemUTC()), null, routes -> {
                     routes.get("/reset/{token}", Access.PUBLIC, ctx -> {
                         throw new IllegalStateException("the handler failed");
                     });
+                    routes.post("/sql", Access.PUBLIC, ctx -> ctx.result("" + badInsert()));
                     routes.post("/typed", Access.PUBLIC, ctx -> ctx.json(json.read(ctx, Sample.class)));
                     routes.post("/tree", Access.PUBLIC, ctx -> ctx.json(json.readTree(ctx)));
                 });
         http = new Http("http://127.0.0.1:" + server.port());
     }
 
+    /** A statement that fails, with bound values that must not reach the log. */
+    static int badInsert() {
+        return database.jdbi().withHandle(h -> h.createUpdate(
+                        "insert into no_such_table (owner_id, mgdl, note) values (:owner, :mgdl, :note)")
+                .bind("owner", OWNER).bind("mgdl", 4242).bind("note", "my-private-note").execute());
+    }
+
     @AfterAll
     static void stop() {
         server.close();
+        jobs.close();
+        database.close();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
     }
 
@@ -134,5 +152,27 @@ class PlatformErrorsTest {
         assertProblem(http.postJson("/typed", "{\"name\":1}"), 422, "$.name", "type");
         assertProblem(http.postJson("/typed", "{\"name\":false}"), 422, "$.name", "type");
         assertProblem(http.postJson("/typed", "{\"count\":1.5}"), 422, "$.count", "type");
+    }
+
+    private static void assertNoBoundValueLogged() {
+        String log = wholeLog();
+        assertThat(log).doesNotContain("4242").doesNotContain(OWNER.toString()).doesNotContain("my-private-note");
+    }
+
+    @Test
+    void aFailedStatementInARequestLogsItsSqlStateButNoBoundValue() {
+        HttpResponse<String> r = http.postJson("/sql", "{}");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(r.body()).doesNotContain("4242");
+        assertThat(wholeLog()).contains("unhandled error").contains("42P01");
+        assertNoBoundValueLogged();
+    }
+
+    @Test
+    void aFailedStatementInAJobLogsNoBoundValue() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> jobs.runNow("failing-insert"))
+                .hasMessageNotContaining("4242");
+        assertThat(wholeLog()).contains("failing-insert");
+        assertNoBoundValueLogged();
     }
 }
