@@ -30,7 +30,6 @@ import org.mqcgm.server.glucose.ReadingStore;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.glucose.TodayPage;
 import org.mqcgm.server.health.HealthRoutes;
-import org.mqcgm.server.health.StaticAssets;
 import org.mqcgm.server.platform.crypto.DeploymentSecrets;
 import org.mqcgm.server.platform.crypto.MasterKey;
 import org.mqcgm.server.platform.crypto.UserKeys;
@@ -43,6 +42,7 @@ import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.AccessControl;
 import org.mqcgm.server.platform.web.ErrorPage;
 import org.mqcgm.server.platform.web.PageContexts;
+import org.mqcgm.server.platform.web.StaticAssets;
 import org.mqcgm.server.platform.web.Pages;
 import org.mqcgm.server.privacy.PrivacyRoutes;
 import org.mqcgm.server.reports.ReportRoutes;
@@ -176,7 +176,7 @@ public final class App implements AutoCloseable {
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes()),
                     mapper, accessControl, new ErrorPage(pages, pageContexts), (Routes routes) -> {
                         health.register(routes);
-                        new StaticAssets().register(routes);
+                        StaticAssets.register(routes);
                         new AccountRoutes(accounts, sessions, apiTokens, devices, throttle, pages, pageContexts, json)
                                 .register(routes);
                         readingRoutes.register(routes);
