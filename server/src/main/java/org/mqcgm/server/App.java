@@ -173,7 +173,8 @@ public final class App implements AutoCloseable {
             HealthRoutes health = new HealthRoutes(database::isReachable);
 
             HttpServer http = HttpServer.start(
-                    new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes()),
+                    new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),
+                            config.publicUrl().startsWith("https://")),
                     mapper, accessControl, new ErrorPage(pages, pageContexts), (Routes routes) -> {
                         health.register(routes);
                         StaticAssets.register(routes);

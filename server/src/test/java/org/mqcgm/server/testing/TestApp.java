@@ -61,6 +61,15 @@ public final class TestApp implements AutoCloseable {
      * @param smtp        an SMTP server for e-mail, or null for the outbox
      */
     public static TestApp start(Clock dataClock, Clock systemClock, SmtpSender.Settings smtp) {
+        return start(dataClock, systemClock, smtp, "http://mqcgm.test");
+    }
+
+    /** Starts with a given public URL ({@code MQCGM_PUBLIC_URL}; https:// turns on {@code __Host-} cookies). */
+    public static TestApp startWithPublicUrl(String publicUrl) {
+        return start(Clock.systemUTC(), Clock.systemUTC(), null, publicUrl);
+    }
+
+    private static TestApp start(Clock dataClock, Clock systemClock, SmtpSender.Settings smtp, String publicUrl) {
         try {
             Path dir = Files.createTempDirectory("mqcgm-test-");
             Path key = dir.resolve("master-key.json");
@@ -68,7 +77,7 @@ public final class TestApp implements AutoCloseable {
             String url = TestDatabase.fresh();
             ServerConfig config = new ServerConfig(url, TestDatabase.user(), TestDatabase.password(), 8, key,
                     "127.0.0.1", 0, 1_000_000, TEST_ARGON2, Duration.ofHours(12), Duration.ofDays(7), smtp,
-                    dir.resolve("outbox"), "http://mqcgm.test");
+                    dir.resolve("outbox"), publicUrl);
             return new TestApp(App.start(config, dataClock, systemClock), url, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -38,8 +38,13 @@ public final class HttpServer implements AutoCloseable {
      * @param host            interface to bind
      * @param port            port, 0 for any
      * @param maxRequestBytes largest request body accepted
+     * @param httpsDeployment the public URL is https://: cookies are {@code __Host-} cookies
      */
-    public record Settings(String host, int port, long maxRequestBytes) {
+    public record Settings(String host, int port, long maxRequestBytes, boolean httpsDeployment) {
+        /** A deployment served over plain http (plain cookie names). */
+        public Settings(String host, int port, long maxRequestBytes) {
+            this(host, port, maxRequestBytes, false);
+        }
     }
 
     private final Javalin javalin;
@@ -70,6 +75,7 @@ public final class HttpServer implements AutoCloseable {
             config.routes.before(ctx -> {
                 RequestIds.assign(ctx);
                 SecurityHeaders.apply(ctx);
+                org.mqcgm.server.platform.web.Cookies.markHttpsDeployment(ctx, settings.httpsDeployment());
                 if (ctx.path().startsWith("/api/")) {
                     // API answers carry health data and credentials: no cache may keep them. A route serving
                     // something public (the OpenAPI document) may say otherwise.
