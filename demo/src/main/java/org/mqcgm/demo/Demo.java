@@ -136,7 +136,7 @@ public final class Demo implements AutoCloseable {
                         try {
                             fill(app, owner, trace, options.zone(), clock.instant());
                         } catch (RuntimeException e) {
-                            log.warn("demo sensor could not store a reading: {}", e.toString());
+                            log.warn("demo sensor could not store a reading: {}", org.mqcgm.server.platform.db.SafeErrors.describe(e));
                         }
                     }, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
                 }

@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,7 +190,6 @@ class ReadmeApiCommandsTest {
     }
 
     @Test
-    @Disabled("until platweb's SSE Accept fix is merged")
     void theStreamCommandPrintsEvents() {
         Command stream = commands.stream().filter(Command::isStream).findFirst().orElseThrow();
         // curl ends it after --max-time (exit 28); until then the demo's latest reading arrives as an event

@@ -11,7 +11,7 @@ import org.mqcgm.server.accounts.Devices;
 import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.health.HealthRoutes;
-import org.mqcgm.server.health.StaticAssets;
+import org.mqcgm.server.platform.web.StaticAssets;
 import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Platform;
 import org.mqcgm.server.platform.Web;
@@ -35,6 +35,7 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
 import org.mqcgm.server.platform.security.AccessControl;
 import org.mqcgm.server.platform.web.ErrorPage;
 import org.mqcgm.server.platform.web.PageContexts;
+import org.mqcgm.server.platform.web.StaticAssets;
 import org.mqcgm.server.platform.web.Pages;
 import org.mqcgm.server.privacy.ConsentLedger;
 import org.mqcgm.server.privacy.PrivacyFeature;
@@ -154,9 +155,10 @@ public final class App implements AutoCloseable {
                     systemClock);
             accessControl.closeStreamsWhenCredentialsChange(notifications);
             HttpServer http = HttpServer.start(
-                    new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(), metrics::request),
+                    new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),
+                            config.publicUrl().startsWith("https://"), metrics::request),
                     mapper, accessControl, new ErrorPage(web.pages(), web.contexts()), (Routes routes) -> {
-                        new StaticAssets().register(routes);
+                        StaticAssets.register(routes);
                         new OpenApiRoutes().register(routes);
                         features.forEach(f -> f.routes(routes, web));
                         extraRoutes.accept(routes);
@@ -231,7 +233,7 @@ public final class App implements AutoCloseable {
             try {
                 f.close();
             } catch (RuntimeException e) {
-                log.warn("while stopping: {}", e.toString());
+                log.warn("while stopping: {}", org.mqcgm.server.platform.db.SafeErrors.describe(e));
             }
         }
         notifications.close();

@@ -223,6 +223,13 @@ public record ServerConfig(
                 settings, clientAddress);
     }
 
+    /** A copy reached at another public address. */
+    public ServerConfig withPublicUrl(String url) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
+                publicUrl(url), metrics, clientAddress);
+    }
+
     /** A copy trusting other reverse proxies. */
     public ServerConfig withClientAddress(ClientAddress.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,

@@ -1,11 +1,10 @@
 package org.mqcgm.server.accounts;
 
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
-import io.javalin.http.SameSite;
 import java.util.UUID;
 import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.security.AccessControl;
+import org.mqcgm.server.platform.web.Cookies;
 import org.mqcgm.server.platform.web.Csrf;
 import org.mqcgm.server.platform.web.WebRequests;
 
@@ -22,39 +21,30 @@ final class WebSessions {
 
     /** A new session id at every login and privilege change (no session fixation), and a new CSRF token. */
     void start(Context ctx, UUID accountId) {
-        String old = ctx.cookie(AccessControl.SESSION_COOKIE);
+        String old = cookie(ctx);
         if (old != null) {
             sessions.end(old);
         }
-        Cookie c = new Cookie(AccessControl.SESSION_COOKIE, sessions.start(accountId, ClientFacts.of(ctx, clients)));
-        c.setPath("/");
-        c.setHttpOnly(true);
-        c.setSameSite(SameSite.LAX);
-        c.setSecure(WebRequests.isHttps(ctx));
-        c.setMaxAge((int) sessions.absoluteTimeout().toSeconds());
-        ctx.cookie(c);
-        Csrf.rotate(ctx);
+        String session = sessions.start(accountId, ClientFacts.of(ctx, clients));
+        Cookies.set(ctx, AccessControl.SESSION_COOKIE, session, (int) sessions.absoluteTimeout().toSeconds());
+        Csrf.bindTo(ctx, session);
     }
 
     void end(Context ctx) {
-        String cookie = ctx.cookie(AccessControl.SESSION_COOKIE);
+        String cookie = cookie(ctx);
         if (cookie != null) {
             sessions.end(cookie);
         }
-        ctx.removeCookie(AccessControl.SESSION_COOKIE, "/");
+        Cookies.set(ctx, AccessControl.SESSION_COOKIE, "", 0);
         Csrf.rotate(ctx);
     }
 
     static String cookie(Context ctx) {
-        return ctx.cookie(AccessControl.SESSION_COOKIE);
+        return Cookies.read(ctx, AccessControl.SESSION_COOKIE);
     }
 
     /** Only local paths are followed after login (no open redirect). */
     static String safeNext(String next) {
-        if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\")
-                || next.contains("\r") || next.contains("\n") || next.length() > 200) {
-            return "/today";
-        }
-        return next;
+        return WebRequests.safeLocalPath(next, "/today");
     }
 }

@@ -93,7 +93,8 @@ public final class ReadingEvents implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             // Other nodes' live views miss this batch; their next refresh shows the readings anyway.
-            log.warn("could not announce new readings to other nodes: {}", e.toString());
+            log.warn("could not announce new readings to other nodes: {}",
+                    org.mqcgm.server.platform.db.SafeErrors.describe(e));
         }
     }
 
@@ -119,7 +120,7 @@ public final class ReadingEvents implements AutoCloseable {
             try {
                 w.accept(owner);
             } catch (RuntimeException e) {
-                log.debug("a watcher failed: {}", e.toString());
+                log.debug("a watcher failed: {}", org.mqcgm.server.platform.db.SafeErrors.describe(e));
             }
         }
     }

@@ -367,7 +367,8 @@ public final class ReadingStore {
                 });
             } catch (RuntimeException e) {
                 // One owner's trouble must not stop the others' compaction; the next run tries again.
-                log.warn("compaction of one owner's readings failed: {}", e.toString());
+                log.warn("compaction of one owner's readings failed: {}",
+                        org.mqcgm.server.platform.db.SafeErrors.describe(e));
             }
         }
         return moved;

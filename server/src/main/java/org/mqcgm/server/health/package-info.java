@@ -1,2 +1,2 @@
-/** Liveness ({@code /healthz}), readiness ({@code /readyz}, checks the database) and static assets. */
+/** Liveness ({@code /healthz}), and readiness ({@code /readyz}, checks the database). */
 package org.mqcgm.server.health;

@@ -65,6 +65,11 @@ public final class TestApp implements AutoCloseable {
         return start(dataClock, systemClock, smtp, java.util.function.UnaryOperator.identity());
     }
 
+    /** Starts with a given public URL ({@code MQCGM_PUBLIC_URL}; https:// turns on {@code __Host-} cookies). */
+    public static TestApp startWithPublicUrl(String publicUrl) {
+        return start(Clock.systemUTC(), Clock.systemUTC(), null, c -> c.withPublicUrl(publicUrl));
+    }
+
     /** As {@link #start(Clock, Clock, SmtpSender.Settings)}, with the test's own settings on top. */
     public static TestApp start(Clock dataClock, Clock systemClock, SmtpSender.Settings smtp,
                                 java.util.function.UnaryOperator<ServerConfig> settings) {

@@ -91,7 +91,7 @@ public final class Notifications implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                log.warn("notification listener lost its connection; caches cleared: {}", e.getMessage());
+                log.warn("notification listener lost its connection; caches cleared: {}", SafeErrors.describe(e));
                 handlers.values().forEach(list -> list.forEach(h -> h.onLost().run()));
                 try {
                     Thread.sleep(1000); // back off before reconnecting; not a synchronisation
@@ -107,7 +107,7 @@ public final class Notifications implements AutoCloseable {
             try {
                 h.onNotification().accept(payload);
             } catch (RuntimeException e) {
-                log.warn("a handler of {} failed: {}", channel, e.toString());
+                log.warn("a handler of {} failed: {}", channel, SafeErrors.describe(e));
             }
         }
     }

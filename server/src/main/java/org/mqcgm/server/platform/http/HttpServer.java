@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.mqcgm.server.platform.db.SafeErrors;
 import org.mqcgm.server.platform.security.AccessControl;
 import org.mqcgm.server.platform.web.WebRequests;
 import org.slf4j.Logger;
@@ -37,10 +38,13 @@ public final class HttpServer implements AutoCloseable {
      * @param host            interface to bind
      * @param port            port, 0 for any
      * @param maxRequestBytes largest request body accepted
+     * @param httpsDeployment the public URL is https://: cookies are {@code __Host-} cookies
      */
-    public record Settings(String host, int port, long maxRequestBytes, RequestObserver observer) {
+    public record Settings(String host, int port, long maxRequestBytes, boolean httpsDeployment,
+                           RequestObserver observer) {
+        /** A deployment served over plain http (plain cookie names), measured by nobody. */
         public Settings(String host, int port, long maxRequestBytes) {
-            this(host, port, maxRequestBytes, (method, route, status, took) -> {
+            this(host, port, maxRequestBytes, false, (method, route, status, took) -> {
             });
         }
     }
@@ -71,11 +75,21 @@ public final class HttpServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.http.generateEtags = false;
             config.jsonMapper(new JavalinJackson(mapper, true));
-            config.jetty.modifyServer(server -> server.setStopTimeout(10_000));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(10_000);
+                server.setErrorHandler(new JettyErrors());
+            });
 
             config.routes.before(ctx -> {
                 RequestIds.assign(ctx);
                 SecurityHeaders.apply(ctx);
+                org.mqcgm.server.platform.web.Cookies.markHttpsDeployment(ctx, settings.httpsDeployment());
+                if (ctx.path().startsWith("/api/")) {
+                    // API answers carry health data and credentials: no cache may keep them. A route serving
+                    // something public (the OpenAPI document) may say otherwise.
+                    ctx.header("Cache-Control", "no-store");
+                }
+                rejectUnknownCharset(ctx);
             });
 
             config.routes.exception(ProblemException.class, (e, ctx) -> write(ctx, mapper, htmlErrors, e.problem()));
@@ -85,7 +99,17 @@ public final class HttpServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, mapper, htmlErrors,
                     fromJavalin(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
-                log.error("unhandled error on {} {}", ctx.method(), ctx.path(), e);
+                Problem clientFault = clientFault(e);
+                if (clientFault != null) {
+                    // The client's fault (a broken body, an unknown charset): one line, no stack trace.
+                    log.info("bad request on {} {}: {}", ctx.method(), route(ctx), e.getClass().getName());
+                    write(ctx, mapper, htmlErrors, clientFault);
+                    return;
+                }
+                // The route template, never the path: a path can hold a token (a password-reset link).
+                // No bound SQL value either: a failed statement's exception carries them in its message.
+                log.error("unhandled error on {} {}: {}", ctx.method(), route(ctx), SafeErrors.describe(e),
+                        SafeErrors.scrub(e));
                 write(ctx, mapper, htmlErrors, Problem.of(500, "internal", "Internal error",
                         "Something went wrong on our side. Quote request id " + RequestIds.of(ctx)
                                 + " when you contact support."));
@@ -101,10 +125,9 @@ public final class HttpServer implements AutoCloseable {
             config.requestLogger.http((ctx, ms) -> {
                 // Method, route path, status and time only: never bodies or query strings (they can hold
                 // glucose values or share tokens; PR-19, PR-33).
-                access.info("{} {} {} {}ms", ctx.method(), ctx.endpoint() == null ? ctx.path()
-                        : ctx.endpoint().path, ctx.statusCode(), Math.round(ms));
-                settings.observer().answered(ctx.method().name(), ctx.endpoint() == null ? null
-                        : ctx.endpoint().path, ctx.statusCode(), java.time.Duration.ofNanos((long) (ms * 1e6)));
+                access.info("{} {} {} {}ms", ctx.method(), route(ctx), ctx.statusCode(), Math.round(ms));
+                settings.observer().answered(ctx.method().name(), route(ctx), ctx.statusCode(),
+                        java.time.Duration.ofNanos((long) (ms * 1e6)));
                 MDC.remove(RequestIds.MDC_KEY);
             });
 
@@ -117,6 +140,72 @@ public final class HttpServer implements AutoCloseable {
         });
         app.start(settings.host(), settings.port());
         return new HttpServer(app, holder[0]);
+    }
+
+    /**
+     * The route template of the request ({@code /reset/{token}}) for logs; never the path itself, which can hold
+     * a token. A path that matched no route is not printed either.
+     */
+    static String route(Context ctx) {
+        try {
+            return ctx.endpoint() == null ? "(no route)" : ctx.endpoint().path;
+        } catch (RuntimeException e) {
+            return "(no route)";
+        }
+    }
+
+    /**
+     * Refuses a request body in a charset this server does not know (415) before anything reads it; reading it
+     * would otherwise fail deep in a handler.
+     */
+    static void rejectUnknownCharset(Context ctx) {
+        String type = ctx.header("Content-Type");
+        if (type == null) {
+            return;
+        }
+        for (String param : type.split(";")) {
+            int eq = param.indexOf('=');
+            if (eq < 0 || !param.substring(0, eq).trim().equalsIgnoreCase("charset")) {
+                continue;
+            }
+            String name = param.substring(eq + 1).trim();
+            if (name.length() >= 2 && name.startsWith("\"") && name.endsWith("\"")) {
+                name = name.substring(1, name.length() - 1);
+            }
+            boolean known;
+            try {
+                known = java.nio.charset.Charset.isSupported(name);
+            } catch (java.nio.charset.IllegalCharsetNameException e) {
+                known = false;
+            }
+            if (!known) {
+                throw new ProblemException(unsupportedCharset());
+            }
+        }
+    }
+
+    private static Problem unsupportedCharset() {
+        return Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                "The request's charset is not supported; send UTF-8.")
+                .withErrors(List.of(new Problem.FieldError("Content-Type", "charset", "must be UTF-8")));
+    }
+
+    /** The problem to answer when {@code e} (or its cause) is the client's fault, or null when it is ours. */
+    static Problem clientFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.nio.charset.UnsupportedCharsetException
+                    || t instanceof java.nio.charset.IllegalCharsetNameException) {
+                return unsupportedCharset();
+            }
+            if (t instanceof org.eclipse.jetty.io.EofException) {
+                return Problem.badRequest("The request body ended early or its framing is broken.");
+            }
+            if (t instanceof org.eclipse.jetty.http.HttpException h && h.getCode() >= 400 && h.getCode() < 500) {
+                return h.getCode() == 413 ? generic(413)
+                        : Problem.badRequest("The request could not be understood.");
+            }
+        }
+        return null;
     }
 
     /** Sends the browser to {@code page}, to come back here afterwards (GET pages only; forms go to settings). */
@@ -167,7 +256,7 @@ public final class HttpServer implements AutoCloseable {
                 htmlErrors.render(ctx, p);
                 return;
             } catch (RuntimeException e) {
-                log.error("error page failed; answering with problem+json", e);
+                log.error("error page failed; answering with problem+json", SafeErrors.scrub(e));
             }
         }
         try {

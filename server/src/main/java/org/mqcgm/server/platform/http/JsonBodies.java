@@ -16,8 +16,9 @@ import java.util.Locale;
 
 /**
  * Reads JSON request bodies and turns every way they can be wrong into a 400 problem that names the field and the
- * rule: malformed JSON ({@code json-syntax}), a wrong type ({@code type}), a field the schema does not have
- * ({@code unknown-field}), a missing body ({@code required}), a wrong content type ({@code content-type}).
+ * rule: malformed JSON ({@code json-syntax}), a key given twice ({@code duplicate}), a field the schema does not
+ * have ({@code unknown-field}), a missing body ({@code required}), a wrong content type ({@code content-type}) —
+ * 400 — and a wrong type, never coerced ({@code type}, 422).
  */
 public final class JsonBodies {
 
@@ -103,8 +104,15 @@ public final class JsonBodies {
             DatabindException d = (DatabindException) e;
             String expected = d instanceof MismatchedInputException m && m.getTargetType() != null
                     ? describe(m.getTargetType()) : "another type";
-            return Problem.badRequest("A field has the wrong type.",
-                    new Problem.FieldError(path((JsonMappingException) d), "type", "must be " + expected));
+            return Problem.validation("A field has the wrong type.", List.of(
+                    new Problem.FieldError(path((JsonMappingException) d), "type", "must be " + expected)));
+        }
+        java.util.regex.Matcher duplicate = e instanceof com.fasterxml.jackson.core.JsonParseException
+                ? DUPLICATE.matcher(String.valueOf(e.getOriginalMessage())) : null;
+        if (duplicate != null && duplicate.find()) {
+            return Problem.badRequest("The body gives a field more than once.",
+                    new Problem.FieldError(pathOf(((com.fasterxml.jackson.core.JsonParseException) e).getProcessor(),
+                            duplicate.group(1)), "duplicate", "must appear only once"));
         }
         JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
         String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
@@ -112,11 +120,30 @@ public final class JsonBodies {
                 new Problem.FieldError("$", "json-syntax", "must be well-formed JSON"));
     }
 
+    private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile("^Duplicate field '(.*)'");
+
+    /** The path ({@code $.a[2].b}) of field {@code name} in the object the parser is in. */
+    private static String pathOf(com.fasterxml.jackson.core.JsonParser parser, String name) {
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        if (parser != null) {
+            // The innermost context is the object holding the duplicate; its own name is the duplicate itself.
+            com.fasterxml.jackson.core.JsonStreamContext c = parser.getParsingContext();
+            c = c == null ? null : c.getParent();
+            for (; c != null && !c.inRoot(); c = c.getParent()) {
+                parts.push(c.inArray() ? "[" + c.getCurrentIndex() + "]" : "." + c.getCurrentName());
+            }
+        }
+        return "$" + String.join("", parts) + "." + name;
+    }
+
     private static String describe(Class<?> type) {
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
             return "a whole number";
         }
-        if (type == double.class || type == Double.class) {
+        if (type == boolean.class || type == Boolean.class) {
+            return "true or false";
+        }
+        if (type == double.class || type == Double.class || type == float.class || type == Float.class) {
             return "a number";
         }
         if (type == String.class) {

@@ -47,14 +47,29 @@ public final class Routes {
         add(HandlerType.DELETE, path, access, handler);
     }
 
-    /** A Server-Sent Events stream; the access rule is checked before the stream opens. */
+    /**
+     * A Server-Sent Events stream; the access rule is checked before the stream opens. The stream is served
+     * whatever the Accept header says ({@code curl -N} sends none; Javalin's own handler would answer an empty
+     * 200), and no cache may keep it.
+     */
     public void sse(String path, Access access, Consumer<SseClient> client) {
-        // The check runs in the plain handler wrapper, before the SSE handler commits a 200 and its headers.
-        // Once open, the stream lasts only as long as the credential it was opened with (AccessControl.watch).
-        add(HandlerType.GET, path, access, new io.javalin.http.sse.SseHandler(c -> {
-            accessControl.watch(c);
-            client.accept(c);
-        }));
+        // The check runs in the plain handler wrapper, before the stream commits a 200 and its headers.
+        add(HandlerType.GET, path, access, ctx -> {
+            jakarta.servlet.http.HttpServletResponse res = ctx.res();
+            res.setStatus(200);
+            res.setCharacterEncoding("UTF-8");
+            res.setContentType("text/event-stream");
+            res.setHeader("Cache-Control", "no-store");
+            res.setHeader("Connection", "close");
+            res.setHeader("X-Accel-Buffering", "no");
+            res.flushBuffer();
+            // Once open, the stream lasts only as long as the credential it was opened with (AccessControl.watch).
+            ctx.async(config -> config.timeout = 0, () -> {
+                SseClient c = new SseClient(ctx);
+                accessControl.watch(c);
+                client.accept(c);
+            });
+        });
     }
 
     private void add(HandlerType method, String path, Access access, Handler handler) {

@@ -26,14 +26,19 @@ final class SecurityHeaders {
     private SecurityHeaders() {
     }
 
+    /** The headers every answer carries (HSTS apart, which depends on the request). */
+    static final java.util.Map<String, String> ALWAYS = java.util.Collections.unmodifiableMap(
+            new java.util.LinkedHashMap<>(java.util.Map.of(
+                    "Content-Security-Policy", CSP,
+                    "X-Content-Type-Options", "nosniff",
+                    "X-Frame-Options", "DENY",
+                    "Referrer-Policy", "no-referrer",
+                    "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+                    "Cross-Origin-Opener-Policy", "same-origin",
+                    "Cross-Origin-Resource-Policy", "same-origin")));
+
     static void apply(Context ctx) {
-        ctx.header("Content-Security-Policy", CSP);
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()");
-        ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-        ctx.header("Cross-Origin-Resource-Policy", "same-origin");
+        ALWAYS.forEach(ctx::header);
         if (WebRequests.isHttps(ctx)) {
             ctx.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
         }

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 import javax.sql.DataSource;
+import org.mqcgm.server.platform.db.SafeErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,7 +73,15 @@ public final class Jobs implements AutoCloseable {
 
     private static int runLogged(Job job, Observer observer) {
         long start = System.nanoTime();
-        int n = job.work().getAsInt();
+        int n;
+        try {
+            n = job.work().getAsInt();
+        } catch (RuntimeException e) {
+            // One safe line here; the scheduler logs what we throw, so that is scrubbed of bound SQL values too.
+            log.warn("job {} failed: {}", job.name(), SafeErrors.describe(e));
+            throw new IllegalStateException("job " + job.name() + " failed: " + SafeErrors.describe(e),
+                    SafeErrors.scrub(e));
+        }
         observer.ran(job.name(), n, Duration.ofNanos(System.nanoTime() - start));
         log.info("job {} handled {} rows", job.name(), n);
         return n;

@@ -119,7 +119,8 @@ public final class Metrics implements AutoCloseable {
     public void request(String method, String routeTemplate, int status, Duration took) {
         Timer.builder("http.server.requests")
                 .tag("method", method)
-                .tag("route", routeTemplate == null || routeTemplate.equals("*") ? UNMATCHED : routeTemplate)
+                .tag("route", routeTemplate == null || routeTemplate.equals("*")
+                        || routeTemplate.equals("(no route)") ? UNMATCHED : routeTemplate)
                 .tag("status", Integer.toString(status))
                 .publishPercentileHistogram(false)
                 .register(registry)

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.web.Cookies;
 import org.mqcgm.server.platform.web.Csrf;
 
 /**
@@ -25,7 +26,8 @@ import org.mqcgm.server.platform.web.Csrf;
  */
 public final class AccessControl {
 
-    public static final String SESSION_COOKIE = "SESSION";
+    /** The session cookie's plain name ({@code __Host-SESSION} over HTTPS, see {@link Cookies}). */
+    public static final String SESSION_COOKIE = Csrf.SESSION_COOKIE;
     /** How long a confirmed password counts as "recent" for sensitive actions (PR-64). */
     public static final java.time.Duration RECENT_LOGIN = java.time.Duration.ofMinutes(5);
 
@@ -136,7 +138,7 @@ public final class AccessControl {
                     .orElseThrow(() -> new ProblemException(
                             Problem.unauthorized("The API token is unknown or has been revoked."))));
         }
-        String cookie = ctx.cookie(SESSION_COOKIE);
+        String cookie = Cookies.read(ctx, SESSION_COOKIE);
         return cookie == null ? Optional.empty() : authenticator.session(cookie);
     }
 
@@ -149,7 +151,7 @@ public final class AccessControl {
         if (!isUnsafe(ctx) || principal.map(p -> p.method() == Principal.Method.API_TOKEN).orElse(false)) {
             return false;
         }
-        return ctx.cookie(SESSION_COOKIE) != null || Csrf.isFormContentType(ctx);
+        return Cookies.read(ctx, SESSION_COOKIE) != null || Csrf.isFormContentType(ctx);
     }
 
     private static boolean isUnsafe(Context ctx) {

@@ -1,60 +1,92 @@
 package org.mqcgm.server.platform.web;
 
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
-import io.javalin.http.SameSite;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Locale;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 
 /**
- * Cross-site request forgery protection by the double-submit pattern: a random token in the HttpOnly
- * {@code XSRF-TOKEN} cookie, repeated in every form ({@code _csrf}) or in the {@code X-CSRF-Token} header. A page on
- * another site can make the browser send the cookie but cannot read it to repeat it. The token is replaced at
- * login (see the accounts feature) so a token planted before login is useless after.
+ * Cross-site request forgery protection. Every form repeats a token ({@code _csrf}, or the {@code X-CSRF-Token}
+ * header) that a page on another site cannot know:
+ * <ul>
+ *   <li>with a session, the token is bound to it: an HMAC-SHA256 keyed by the session cookie's value. A token of
+ *       another session, or one from before login, is refused — even if an attacker managed to plant it as the
+ *       CSRF cookie (a sibling subdomain, a plain-http page);</li>
+ *   <li>without a session (login, sign-up), double submit: a random token in the HttpOnly {@code XSRF-TOKEN}
+ *       cookie, repeated in the form.</li>
+ * </ul>
+ * The cookie holds the current token in both cases. Over HTTPS the cookies are {@code __Host-} cookies
+ * ({@link Cookies}).
  */
 public final class Csrf {
 
+    /** The CSRF cookie's plain name ({@code __Host-XSRF-TOKEN} over HTTPS). */
     public static final String COOKIE = "XSRF-TOKEN";
     public static final String FIELD = "_csrf";
     public static final String HEADER = "X-CSRF-Token";
+    /** The session cookie's plain name ({@code __Host-SESSION} over HTTPS). */
+    public static final String SESSION_COOKIE = "SESSION";
 
+    private static final String ATTRIBUTE = "mqcgm.csrf-token";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Csrf() {
     }
 
-    /** The request's token, issuing a new cookie when there is none. */
+    /** The request's token: bound to its session when there is one, else the double-submit cookie's. */
     public static String token(Context ctx) {
-        String existing = ctx.attribute(COOKIE);
+        String existing = ctx.attribute(ATTRIBUTE);
         if (existing != null) {
             return existing;
         }
-        String fromCookie = ctx.cookie(COOKIE);
+        String session = Cookies.read(ctx, SESSION_COOKIE);
+        if (session != null) {
+            return bindTo(ctx, session);
+        }
+        String fromCookie = Cookies.read(ctx, COOKIE);
         if (fromCookie != null && fromCookie.length() == 43) {
-            ctx.attribute(COOKIE, fromCookie);
+            ctx.attribute(ATTRIBUTE, fromCookie);
             return fromCookie;
         }
         return rotate(ctx);
     }
 
-    /** Issues a fresh token (at login and logout). */
+    /** The token of a session (at login: the session just started); the cookie is set to it. */
+    public static String bindTo(Context ctx, String sessionCookieValue) {
+        String token = forSession(sessionCookieValue);
+        if (!token.equals(Cookies.read(ctx, COOKIE))) {
+            Cookies.set(ctx, COOKIE, token, -1);
+        }
+        ctx.attribute(ATTRIBUTE, token);
+        return token;
+    }
+
+    /** Issues a fresh random token for a request without a session (at logout). */
     public static String rotate(Context ctx) {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        Cookie c = new Cookie(COOKIE, token);
-        c.setPath("/");
-        c.setHttpOnly(true);
-        c.setSameSite(SameSite.LAX);
-        c.setSecure(WebRequests.isHttps(ctx));
-        ctx.cookie(c);
-        ctx.attribute(COOKIE, token);
+        Cookies.set(ctx, COOKIE, token, -1);
+        ctx.attribute(ATTRIBUTE, token);
         return token;
+    }
+
+    static String forSession(String sessionCookieValue) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(sessionCookieValue.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    mac.doFinal("mqcgm csrf v1".getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Content types a form on another site can submit without a CORS preflight. */
@@ -68,19 +100,20 @@ public final class Csrf {
                 || t.startsWith("text/plain");
     }
 
-    /** Fails with 403 unless the submitted token equals the cookie. */
+    /** Fails with 403 unless the submitted token is the session's (or, without a session, the cookie's). */
     public static void requireValid(Context ctx) {
-        String cookie = ctx.cookie(COOKIE);
+        String session = Cookies.read(ctx, SESSION_COOKIE);
+        String expected = session != null ? forSession(session) : Cookies.read(ctx, COOKIE);
         String submitted = ctx.header(HEADER);
         if (submitted == null && isFormContentType(ctx)) {
             submitted = ctx.formParam(FIELD);
         }
-        if (cookie == null || submitted == null || !MessageDigest.isEqual(
-                cookie.getBytes(StandardCharsets.US_ASCII), submitted.getBytes(StandardCharsets.US_ASCII))) {
+        if (expected == null || submitted == null || !MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII), submitted.getBytes(StandardCharsets.US_ASCII))) {
             throw new ProblemException(Problem.of(403, "csrf", "Request not trusted",
                     "The form is out of date or did not come from this site. Reload the page and try again.")
                     .withErrors(java.util.List.of(new Problem.FieldError(FIELD, "csrf-token",
-                            "must repeat the XSRF-TOKEN cookie"))));
+                            "must be this session's token"))));
         }
     }
 }

@@ -26,4 +26,34 @@ public final class WebRequests {
         String accept = ctx.header("Accept");
         return accept != null && accept.toLowerCase(Locale.ROOT).contains("text/html");
     }
+
+    /**
+     * A path of this site to send the browser to after a form ({@code next}, {@code return}), or {@code fallback}
+     * when it could lead anywhere else (no open redirect). Accepted: a reference that parses as a URI with no
+     * scheme and no authority, whose path starts with a single '/', and that holds no backslash and no control
+     * character even after percent-decoding — browsers drop tabs and newlines and read '\\' as '/', which turn
+     * {@code /%09/evil.example} or {@code /\\evil.example} into another host.
+     */
+    public static String safeLocalPath(String next, String fallback) {
+        if (next == null || next.length() > 200 || !next.startsWith("/") || next.startsWith("//")) {
+            return fallback;
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(next);
+        } catch (java.net.URISyntaxException e) {
+            return fallback;
+        }
+        if (uri.getScheme() != null || uri.getRawAuthority() != null || uri.isOpaque()
+                || uri.getRawPath() == null || !uri.getRawPath().startsWith("/")) {
+            return fallback;
+        }
+        String decoded = uri.getPath() + "?" + java.util.Objects.toString(uri.getQuery(), "") + "#"
+                + java.util.Objects.toString(uri.getFragment(), "");
+        if (uri.getPath().startsWith("//") || decoded.indexOf('\\') >= 0
+                || decoded.chars().anyMatch(c -> Character.isISOControl(c) || c == '\uFFFD')) {
+            return fallback;
+        }
+        return next;
+    }
 }

@@ -48,8 +48,9 @@ class SecurityHeadersTest {
     @Test
     void pagesHaveNoInlineScript() {
         String html = http.get("/login").body();
-        assertThat(html).contains("<script src=\"/static/app.js\"");
-        assertThat(html.replace("<script src=\"/static/app.js\" defer></script>", "")).doesNotContain("<script");
+        String script = "<script src=\"" + org.mqcgm.server.platform.web.StaticAssets.url("app.js") + "\" defer></script>";
+        assertThat(html).contains(script);
+        assertThat(html.replace(script, "")).doesNotContain("<script");
         assertThat(html).doesNotContain("style=\"").doesNotContain(" onclick=");
     }
 
@@ -72,5 +73,51 @@ class SecurityHeadersTest {
         assertThat(http.get("/static/..%2Flogback.xml").statusCode()).isEqualTo(404);
         assertThat(http.get("/static/logback.xml").statusCode()).isEqualTo(404);
         assertThat(http.get("/static/missing.css").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void apiAnswersAreNeverStoredByCaches() {
+        String token = app.newUserToken("cache-control@example.org");
+        for (HttpResponse<String> r : new HttpResponse[] {
+                http.get("/api/v1/me", "Authorization", "Bearer " + token),
+                http.get("/api/v1/readings?from=2026-04-30T23:00:00Z&to=2026-05-01T01:00:00Z",
+                        "Authorization", "Bearer " + token),
+                http.get("/api/v1/readings/latest", "Authorization", "Bearer " + token),
+                http.get("/api/v1/me"),
+                http.postJson("/api/v1/auth/token", "{\"identifier\":\"cache-control@example.org\",\"password\":\""
+                        + TestApp.PASSWORD + "\",\"name\":\"t\"}")}) {
+            assertThat(r.headers().firstValue("Cache-Control")).as("%s %s", r.request().uri(), r.statusCode())
+                    .contains("no-store");
+        }
+        HttpResponse<String> stream = http.getOrOpenStream("/api/v1/readings/stream", "Accept", "text/event-stream",
+                "Authorization", "Bearer " + token);
+        assertThat(stream.headers().firstValue("Cache-Control")).contains("no-store");
+    }
+
+    /** Sends raw bytes and returns the whole answer (the connection is closed by the server or the request). */
+    static String raw(String request) throws java.io.IOException {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", app.app().port())) {
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            return new String(s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void jettysOwnErrorAnswersCarryTheSecurityHeadersToo() throws java.io.IOException {
+        String[] requests = {
+                "GET /%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nthis header has no colon\r\nConnection: close\r\n\r\n",
+                "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000) + "\r\nConnection: close\r\n\r\n",
+                "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"};
+        for (String request : requests) {
+            String answer = raw(request);
+            String head = answer.substring(0, Math.max(0, answer.indexOf("\r\n\r\n"))).toLowerCase(java.util.Locale.ROOT);
+            assertThat(head).as(head).matches("(?s)http/1.1 4\\d\\d.*");
+            assertThat(head).as(head).contains("content-security-policy: default-src 'self'")
+                    .contains("x-content-type-options: nosniff").contains("x-frame-options: deny")
+                    .contains("referrer-policy: no-referrer");
+        }
     }
 }

@@ -1,0 +1,119 @@
+package org.mqcgm.server.platform.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.mqcgm.server.testing.Http;
+import org.mqcgm.server.testing.TestApp;
+import org.slf4j.LoggerFactory;
+
+/** Malformed requests found by a bad-input probe: a 4xx problem and one log line, never a 500 or a stack trace. */
+class BadRequestsTest {
+
+    static TestApp app;
+    static Http http;
+    static String token;
+    static ListAppender<ILoggingEvent> appender;
+
+    @BeforeAll
+    static void start() {
+        appender = new ListAppender<>();
+        appender.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(appender);
+        app = TestApp.start();
+        http = new Http(app.url());
+        token = app.newUserToken("bad-requests@example.org");
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
+    }
+
+    @BeforeEach
+    void clearLog() {
+        synchronized (appender) {
+            appender.list.clear();
+        }
+    }
+
+    private static void assertNoStackTraceOrError() {
+        List<ILoggingEvent> events;
+        synchronized (appender) {
+            events = List.copyOf(appender.list);
+        }
+        assertThat(events).noneSatisfy(e -> assertThat(e.getThrowableProxy()).isNotNull());
+        assertThat(events).noneSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
+    }
+
+    private static void assertClientError(HttpResponse<String> r) {
+        assertThat(r.statusCode()).isIn(400, 415);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith(Problem.MEDIA_TYPE));
+    }
+
+    @Test
+    void anUnknownCharsetOnTheLoginFormIsAClientError() {
+        HttpResponse<String> r = http.post("/login", "application/x-www-form-urlencoded; charset=ebcdic",
+                "identifier=a%40example.org&password=x&_csrf=" + http.csrfToken());
+        assertClientError(r);
+        assertNoStackTraceOrError();
+    }
+
+    @Test
+    void anUnknownCharsetOnTheTokenLoginIsAClientError() {
+        HttpResponse<String> r = http.post("/api/v1/auth/token", "application/json; charset=ebcdic",
+                "{\"identifier\":\"a@example.org\",\"password\":\"x\"}");
+        assertClientError(r);
+        assertNoStackTraceOrError();
+    }
+
+    @Test
+    void anUnknownCharsetOnAnApiPostIsAClientError() {
+        HttpResponse<String> r = http.post("/api/v1/readings", "application/json; charset=ebcdic",
+                "[{\"time\":\"2026-04-01T00:00:00Z\",\"mgdl\":100}]", "Authorization", "Bearer " + token);
+        assertClientError(r);
+        assertNoStackTraceOrError();
+    }
+
+    @Test
+    void anIllegalCharsetNameIsAClientError() {
+        HttpResponse<String> r = http.post("/login", "application/x-www-form-urlencoded; charset=\"a b\"",
+                "identifier=a&password=x");
+        assertClientError(r);
+        assertNoStackTraceOrError();
+    }
+
+    @Test
+    void malformedChunkedFramingIsAClientError() throws IOException {
+        String head = "POST /api/v1/readings HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + "4\r\n[{\"t\r\nzz-not-a-size\r\n\r\n";
+        String answer;
+        try (Socket s = new Socket("127.0.0.1", app.app().port())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            answer = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
+        assertThat(answer).startsWith("HTTP/1.1 400");
+        assertNoStackTraceOrError();
+    }
+}
