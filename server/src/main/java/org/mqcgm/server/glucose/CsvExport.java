@@ -1,13 +1,11 @@
 package org.mqcgm.server.glucose;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.List;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
+import de.siegmar.fastcsv.writer.CsvWriter;
+import de.siegmar.fastcsv.writer.LineDelimiter;
+import java.io.StringWriter;
 
 /**
- * CSV the server writes: RFC 4180 quoting by Apache Commons CSV, one record per line ({@code \n}).
+ * CSV the server writes: RFC 4180 quoting by FastCSV (the library {@code mqcgm analyze} reads CSV with), one record per line ({@code \n}).
  *
  * <p>Spreadsheets run a cell starting with {@code =}, {@code +}, {@code -}, {@code @}, tab or carriage return as
  * a formula (CSV or formula injection): such a <em>text</em> cell — anything a user or a device wrote, like a
@@ -16,18 +14,12 @@ import org.apache.commons.csv.CSVPrinter;
  */
 final class CsvExport {
 
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
-
-    private final StringBuilder out = new StringBuilder();
-    private final CSVPrinter printer;
+    private final StringWriter out = new StringWriter();
+    private final CsvWriter writer;
 
     CsvExport(String... header) {
-        try {
-            printer = new CSVPrinter(out, FORMAT);
-            printer.printRecord((Object[]) header);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        writer = CsvWriter.builder().lineDelimiter(LineDelimiter.LF).build(out);
+        writer.writeRecord(header);
     }
 
     /**
@@ -35,12 +27,12 @@ final class CsvExport {
      * the empty string).
      */
     CsvExport record(Object... cells) {
-        try {
-            printer.printRecord(List.of(cells));
-            return this;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        String[] text = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            text[i] = cells[i] == null ? "" : cells[i].toString();
         }
+        writer.writeRecord(text);
+        return this;
     }
 
     /** A text cell, neutralised when a spreadsheet would read it as a formula; null is an empty cell. */
@@ -54,6 +46,11 @@ final class CsvExport {
 
     @Override
     public String toString() {
+        try {
+            writer.flush();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return out.toString();
     }
 }
