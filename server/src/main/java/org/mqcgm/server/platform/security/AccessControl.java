@@ -171,7 +171,7 @@ public final class AccessControl {
         String authorization = ctx.header("Authorization");
         Stream stream = authorization != null
                 ? new Stream(client, authorization.substring(7).trim(), null)
-                : new Stream(client, null, ctx.cookie(SESSION_COOKIE));
+                : new Stream(client, null, Cookies.read(ctx, SESSION_COOKIE));
         streams.computeIfAbsent(principal.accountId(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet())
                 .add(stream);
     }
