@@ -118,7 +118,9 @@ public final class ClientAddress {
      * The client for a socket peer and the values of the proxy header (in the order received).
      */
     String resolve(String peer, List<String> headerValues) {
-        InetAddress current = literal(peer);
+        // Jetty writes an IPv6 socket peer in brackets ([2001:db8::1]).
+        InetAddress current = literal(peer != null && peer.startsWith("[") && peer.endsWith("]")
+                ? peer.substring(1, peer.length() - 1) : peer);
         if (current == null) {
             return peer == null ? "" : peer;
         }

@@ -171,9 +171,22 @@ public final class AccessControl {
         String authorization = ctx.header("Authorization");
         Stream stream = authorization != null
                 ? new Stream(client, authorization.substring(7).trim(), null)
-                : new Stream(client, null, ctx.cookie(SESSION_COOKIE));
-        streams.computeIfAbsent(principal.accountId(), k -> java.util.concurrent.ConcurrentHashMap.newKeySet())
-                .add(stream);
+                : new Stream(client, null, Cookies.read(ctx, SESSION_COOKIE));
+        // Streams that ended since (the client went away) are forgotten here, not only at a credential change:
+        // an app reconnecting all day would otherwise leave one entry per connection. Atomic per owner, so that
+        // recheck cannot drop the owner's set between its lookup and the add.
+        streams.compute(principal.accountId(), (owner, open) -> {
+            java.util.Set<Stream> set = open != null ? open : java.util.concurrent.ConcurrentHashMap.newKeySet();
+            set.removeIf(s -> s.client().terminated());
+            set.add(stream);
+            return set;
+        });
+    }
+
+    /** How many streams of {@code owner} are watched (tests). */
+    int watched(java.util.UUID owner) {
+        java.util.Set<Stream> open = streams.get(owner);
+        return open == null ? 0 : open.size();
     }
 
     /** Listens for credential changes of every node (a lost listener checks every open stream). */

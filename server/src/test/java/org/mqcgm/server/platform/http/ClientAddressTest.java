@@ -75,6 +75,18 @@ class ClientAddressTest {
         assertThat(c.resolve("2001:db8:fffe::1", List.of("198.51.100.7"))).isEqualTo("2001:db8:fffe:0:0:0:0:1");
     }
 
+    /** Jetty gives an IPv6 socket peer in brackets ({@code ctx.ip()} is {@code [2001:db8:ffff:0:0:0:0:1]}). */
+    @Test
+    void anIpv6SocketPeerInBracketsAsJettyGivesItIsReadAsAnAddress() {
+        ClientAddress c = trusting("2001:db8:ffff::/48");
+        assertThat(c.resolve("[2001:db8:ffff:0:0:0:0:1]", List.of("2001:db8:1:2::99")))
+                .as("a trusted IPv6 proxy's header is believed").isEqualTo("2001:db8:1:2:0:0:0:99");
+        String direct = c.resolve("[2001:db8:1:2:0:0:0:5]", List.of("198.51.100.7"));
+        assertThat(direct).as("an untrusted IPv6 peer is the client, in canonical form")
+                .isEqualTo("2001:db8:1:2:0:0:0:5");
+        assertThat(ClientAddress.bucket(direct)).isEqualTo("2001:db8:1:2::/64");
+    }
+
     @Test
     void ipv6AddressesAreCountedByTheirSlash64AndIpv4ByTheAddress() {
         assertThat(ClientAddress.bucket("2001:db8:1:2:aaaa::1")).isEqualTo("2001:db8:1:2::/64");
