@@ -35,7 +35,6 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
 import org.mqcgm.server.platform.security.AccessControl;
 import org.mqcgm.server.platform.web.ErrorPage;
 import org.mqcgm.server.platform.web.PageContexts;
-import org.mqcgm.server.platform.web.StaticAssets;
 import org.mqcgm.server.platform.web.Pages;
 import org.mqcgm.server.privacy.ConsentLedger;
 import org.mqcgm.server.privacy.PrivacyFeature;
@@ -62,11 +61,13 @@ public final class App implements AutoCloseable {
     private final Outbound outbound;
     private final Jobs jobs;
     private final Metrics metrics;
+    private final AccessControl accessControl;
 
     private App(Database database, HttpServer http, HealthRoutes health, List<Feature> features,
                 AccountsFeature accounts, GlucoseFeature glucose, PrivacyFeature privacy, Notifications notifications,
-                Outbound outbound, Jobs jobs, Metrics metrics) {
+                Outbound outbound, Jobs jobs, Metrics metrics, AccessControl accessControl) {
         this.metrics = metrics;
+        this.accessControl = accessControl;
         this.database = database;
         this.http = http;
         this.health = health;
@@ -168,7 +169,7 @@ public final class App implements AutoCloseable {
             notifications.start();
             log.info("mqcgm listening on {}:{}", config.host(), http.port());
             return new App(database, http, health, features, accounts, glucose, privacy, notifications, outbound,
-                    jobs, metrics);
+                    jobs, metrics, accessControl);
         } catch (RuntimeException e) {
             database.close();
             metrics.close();
@@ -212,6 +213,14 @@ public final class App implements AutoCloseable {
         return accounts.devices();
     }
 
+    /**
+     * Checks every open event stream's credential and consents now, as the periodic check does every
+     * 30 seconds (tests move the clock past a session's end and call this instead of waiting).
+     */
+    public void recheckStreams() {
+        accessControl.recheckAll();
+    }
+
     /** Operators' metrics (the exporter's port when it is on). */
     public Metrics metrics() {
         return metrics;
@@ -229,6 +238,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         health.markStopping();
+        accessControl.close();
         for (Feature f : features.reversed()) {
             try {
                 f.close();

@@ -24,7 +24,7 @@ public final class ConsentLedger implements Consents {
     public record Event(Instant at, Purpose purpose, boolean granted, String channel) {
     }
 
-    static final String CHANNEL = "mqcgm_consent_changed";
+    static final String CHANNEL = Consents.CHANGED;
 
     private final Jdbi jdbi;
     private final Clock clock;

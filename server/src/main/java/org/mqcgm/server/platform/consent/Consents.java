@@ -5,6 +5,9 @@ import java.util.UUID;
 /** Whether a user currently consents to a purpose (the latest grant or withdrawal counts). */
 public interface Consents {
 
+    /** The notification channel on which a change of a person's consents is announced ("owner/purpose"). */
+    String CHANGED = "mqcgm_consent_changed";
+
     /** Purposes that need the user's separate, explicit consent. */
     enum Purpose {
         /** Processing CGM readings, which are health data — sensitive personal information (PR-19). */

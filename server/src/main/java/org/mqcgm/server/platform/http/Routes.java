@@ -66,7 +66,7 @@ public final class Routes {
             // Once open, the stream lasts only as long as the credential it was opened with (AccessControl.watch).
             ctx.async(config -> config.timeout = 0, () -> {
                 SseClient c = new SseClient(ctx);
-                accessControl.watch(c);
+                accessControl.watch(c, access);
                 client.accept(c);
             });
         });

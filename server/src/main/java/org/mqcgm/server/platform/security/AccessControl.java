@@ -37,9 +37,22 @@ public final class AccessControl {
     private final java.util.Map<java.util.UUID, java.util.Set<Stream>> streams =
             new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** An open event stream and the credential (bearer token or session cookie) it was opened with. */
-    private record Stream(io.javalin.http.sse.SseClient client, String bearer, String cookie) {
+    /**
+     * An open event stream, the credential (bearer token or session cookie) it was opened with, and the consents
+     * its route requires.
+     */
+    private record Stream(io.javalin.http.sse.SseClient client, String bearer, String cookie,
+                          java.util.Set<Consents.Purpose> consents) {
     }
+
+    /** How often every open stream is checked again, for what sends no notice (a session expiring). */
+    static final java.time.Duration RECHECK_EVERY = java.time.Duration.ofSeconds(30);
+    private final java.util.concurrent.ScheduledExecutorService rechecks =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "stream-recheck");
+                t.setDaemon(true);
+                return t;
+            });
     private final java.time.Clock clock;
 
     public AccessControl(Authenticator authenticator, Consents consents, java.time.Clock clock) {
@@ -162,16 +175,19 @@ public final class AccessControl {
     /**
      * Keeps an event stream open only as long as the credential it was opened with stays valid: when the owner's
      * credentials change on any node ({@link Authenticator#CREDENTIALS_CHANGED}: logout, ended sessions, revoked
-     * tokens, password reset, reported compromise), the stream checks its credential again and closes if it no
-     * longer authenticates the same account. Called by {@code Routes.sse} after the access check.
+     * tokens, password reset, reported compromise) or their consents change ({@link Consents#CHANGED}), the stream
+     * checks its credential and the consents its route requires again and closes if the credential no longer
+     * authenticates the same account or a consent was withdrawn. Every {@link #RECHECK_EVERY} all streams are
+     * checked again, for what sends no notice (a session reaching its idle or absolute end). Called by
+     * {@code Routes.sse} after the access check, with the route's rule.
      */
-    public void watch(io.javalin.http.sse.SseClient client) {
+    public void watch(io.javalin.http.sse.SseClient client, Access rule) {
         Context ctx = client.ctx();
         Principal principal = Principal.of(ctx);
         String authorization = ctx.header("Authorization");
         Stream stream = authorization != null
-                ? new Stream(client, authorization.substring(7).trim(), null)
-                : new Stream(client, null, Cookies.read(ctx, SESSION_COOKIE));
+                ? new Stream(client, authorization.substring(7).trim(), null, rule.consents())
+                : new Stream(client, null, Cookies.read(ctx, SESSION_COOKIE), rule.consents());
         // Streams that ended since (the client went away) are forgotten here, not only at a credential change:
         // an app reconnecting all day would otherwise leave one entry per connection. Atomic per owner, so that
         // recheck cannot drop the owner's set between its lookup and the add.
@@ -189,15 +205,40 @@ public final class AccessControl {
         return open == null ? 0 : open.size();
     }
 
-    /** Listens for credential changes of every node (a lost listener checks every open stream). */
+    /**
+     * Listens for credential and consent changes of every node (a lost listener checks every open stream), and
+     * checks every open stream again every {@link #RECHECK_EVERY}.
+     */
     public void closeStreamsWhenCredentialsChange(org.mqcgm.server.platform.db.Notifications notifications) {
-        notifications.on(Authenticator.CREDENTIALS_CHANGED, owner -> {
+        java.util.function.Consumer<String> ofOwner = payload -> {
+            // credential notices carry the owner id, consent notices "owner/purpose"
+            int slash = payload.indexOf('/');
             try {
-                recheck(java.util.UUID.fromString(owner));
+                recheck(java.util.UUID.fromString(slash < 0 ? payload : payload.substring(0, slash)));
             } catch (IllegalArgumentException e) {
                 // not an owner id: nothing of ours
             }
-        }, () -> streams.keySet().forEach(this::recheck));
+        };
+        notifications.on(Authenticator.CREDENTIALS_CHANGED, ofOwner, this::recheckAll);
+        notifications.on(Consents.CHANGED, ofOwner, this::recheckAll);
+        rechecks.scheduleWithFixedDelay(this::recheckAll, RECHECK_EVERY.toSeconds(), RECHECK_EVERY.toSeconds(),
+                java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Checks every open stream again now (the periodic check; tests and operators may call it). */
+    public void recheckAll() {
+        try {
+            streams.keySet().forEach(this::recheck);
+        } catch (RuntimeException e) {
+            // a database hiccup must not end the periodic check; the next round tries again
+            org.slf4j.LoggerFactory.getLogger(AccessControl.class).warn("stream recheck failed: {}",
+                    org.mqcgm.server.platform.db.SafeErrors.describe(e));
+        }
+    }
+
+    /** Stops the periodic check (at shutdown). */
+    public void close() {
+        rechecks.shutdownNow();
     }
 
     /** Closes the owner's streams whose credential no longer authenticates the owner; forgets closed ones. */
@@ -212,7 +253,8 @@ public final class AccessControl {
             }
             Optional<Principal> now = s.bearer() != null ? authenticator.apiToken(s.bearer())
                     : s.cookie() != null ? authenticator.session(s.cookie()) : Optional.empty();
-            if (now.map(p -> p.accountId().equals(owner)).orElse(false)) {
+            if (now.map(p -> p.accountId().equals(owner)).orElse(false)
+                    && s.consents().stream().allMatch(purpose -> consents.granted(owner, purpose))) {
                 return false;
             }
             s.client().close();
