@@ -48,6 +48,23 @@ public final class SafeErrors {
         return s;
     }
 
+    /**
+     * For the log of an unexpected failure, where any message could quote input (a value from a request, a template
+     * model, a note): the chain's classes and SQL state, never a message, with the original stack frames.
+     */
+    public static Throwable withoutMessages(Throwable e) {
+        return e == null ? null : copy(e, new IdentityHashMap<>());
+    }
+
+    /** One line naming the chain's outermost class (and SQL state), never a message. */
+    public static String classOnly(Throwable e) {
+        if (e == null) {
+            return "null";
+        }
+        String state = sqlState(e);
+        return e.getClass().getName() + (state == null ? "" : " (SQL state " + state + ")");
+    }
+
     /** True when the chain holds a JDBC, PostgreSQL or Jdbi exception. */
     static boolean involvesSql(Throwable e) {
         Map<Throwable, Boolean> seen = new IdentityHashMap<>();

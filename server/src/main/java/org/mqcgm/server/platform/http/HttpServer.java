@@ -108,8 +108,9 @@ public final class HttpServer implements AutoCloseable {
                 }
                 // The route template, never the path: a path can hold a token (a password-reset link).
                 // No bound SQL value either: a failed statement's exception carries them in its message.
-                log.error("unhandled error on {} {}: {}", ctx.method(), route(ctx), SafeErrors.describe(e),
-                        SafeErrors.scrub(e));
+                // Classes and stack frames only: a message could quote what the request carried (PR-19, PR-33).
+                log.error("unhandled error on {} {}: {}", ctx.method(), route(ctx), SafeErrors.classOnly(e),
+                        SafeErrors.withoutMessages(e));
                 write(ctx, mapper, htmlErrors, Problem.of(500, "internal", "Internal error",
                         "Something went wrong on our side. Quote request id " + RequestIds.of(ctx)
                                 + " when you contact support."));

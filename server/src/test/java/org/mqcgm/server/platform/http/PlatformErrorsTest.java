@@ -69,6 +69,10 @@ class PlatformErrorsTest {
                     routes.get("/reset/{token}", Access.PUBLIC, ctx -> {
                         throw new IllegalStateException("the handler failed");
                     });
+                    routes.get("/quoting", Access.PUBLIC, ctx -> {
+                        throw new IllegalArgumentException("not a plausible glucose value: 4343 (note: 'dizzy')",
+                                new IllegalStateException("caused by 4343"));
+                    });
                     routes.post("/sql", Access.PUBLIC, ctx -> ctx.result("" + badInsert()));
                     routes.post("/typed", Access.PUBLIC, ctx -> ctx.json(json.read(ctx, Sample.class)));
                     routes.post("/tree", Access.PUBLIC, ctx -> ctx.json(json.readTree(ctx)));
@@ -130,6 +134,15 @@ class PlatformErrorsTest {
         assertThat(events()).anySatisfy(e -> assertThat(e.getFormattedMessage())
                 .contains("unhandled error").contains("/reset/{token}"));
         assertThat(wholeLog()).doesNotContain("SECRET-RESET-TOKEN-4711");
+    }
+
+    @Test
+    void theUnhandledErrorLogNeverQuotesAnExceptionsMessage() {
+        HttpResponse<String> r = http.get("/quoting");
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertThat(events()).anySatisfy(e -> assertThat(e.getFormattedMessage())
+                .contains("unhandled error").contains("/quoting").contains("IllegalArgumentException"));
+        assertThat(wholeLog()).doesNotContain("4343").doesNotContain("dizzy");
     }
 
     private static void assertProblem(HttpResponse<String> r, int status, String field, String rule) {
