@@ -37,7 +37,7 @@ final class DemoOutboxPage {
         }
         StringBuilder html = new StringBuilder("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-                + "<title>Demo outbox · mqcgm</title><link rel=\"stylesheet\" href=\"/static/app.css\"></head><body>"
+                + "<title>Demo outbox · mqcgm</title><link rel=\"stylesheet\" href=\"" + org.mqcgm.server.platform.web.StaticAssets.url("app.css") + "\"></head><body>"
                 + "<main><section class=\"card\"><h1>Demo outbox</h1><p class=\"muted\">Messages the demo would "
                 + "have sent by e-mail or SMS, newest first. Only the demo has this page.</p>");
         try {

@@ -47,7 +47,9 @@ public final class LoginThrottle {
                 .build());
         ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
         if (!probe.isConsumed()) {
-            long seconds = Math.max(1, Duration.ofNanos(probe.getNanosToWaitForRefill()).toSeconds() + 1);
+            long nanos = probe.getNanosToWaitForRefill();
+            // whole seconds, rounded up: a wait of exactly 300 s says 300, not 301
+            long seconds = Math.max(1, (nanos + 999_999_999L) / 1_000_000_000L);
             throw tooMany(seconds, "Too many attempts from your network. Try again in " + seconds + " seconds.");
         }
     }
