@@ -13,8 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,22 +30,17 @@ import org.mqcgm.server.testing.TestApp;
 class EmailSignupAndResetTest {
 
     @RegisterExtension
+    @Order(1)
     static GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
             .withPerMethodLifecycle(false);
 
     static final MutableClock clock = MutableClock.now();
-    static TestApp app;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start(java.time.Clock.systemUTC(), clock, new SmtpSender.Settings("127.0.0.1",
-                mail.getSmtp().getPort(), null, "", "noreply@mqcgm.test", "none"));
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    /** Started after the mail server, which has its port by then. */
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock, () -> new SmtpSender.Settings(
+            "127.0.0.1", mail.getSmtp().getPort(), null, "", "noreply@mqcgm.test", "none"));
 
     /** The newest mail to {@code to}, waiting for it to arrive. */
     static MimeMessage awaitMail(String to, String subjectContains) throws Exception {

@@ -7,26 +7,16 @@ import java.util.EnumSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.TestApp;
 
 /** The token cache never outlives a revocation, on this node or on another one. */
 class TokenCacheTest {
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
 
     @Test
     void aRevocationOnOneNodeReachesTheCacheOfAnother() {

@@ -8,9 +8,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
@@ -19,17 +18,9 @@ import org.mqcgm.server.testing.TestApp;
 class TwoFactorTest {
 
     static final MutableClock clock = MutableClock.now();
-    static TestApp app;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start(java.time.Clock.systemUTC(), clock, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock);
 
     @Test
     void totpMatchesTheRfc6238TestVectors() {

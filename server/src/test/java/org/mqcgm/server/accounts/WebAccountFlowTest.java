@@ -13,10 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
@@ -27,17 +26,9 @@ class WebAccountFlowTest {
     static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
     static final Pattern REGISTRATION = Pattern.compile("name=\"registration\" value=\"([0-9a-f-]{36})\"");
     static MutableClock clock = MutableClock.now();
-    static TestApp app;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start(java.time.Clock.systemUTC(), clock, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock);
 
     static HttpResponse<String> startSignup(Http http, String identifier, String password) {
         return http.postForm("/signup", Map.of("identifier", identifier, "password", password,

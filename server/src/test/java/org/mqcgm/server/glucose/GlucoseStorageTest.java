@@ -18,10 +18,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.core.glucose.DayBlockCodec;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.server.platform.crypto.MasterKey;
@@ -38,18 +38,15 @@ class GlucoseStorageTest {
 
     static final Instant NOW = Instant.parse("2026-11-10T12:00:00Z");
     static final MutableClock clock = new MutableClock(NOW);
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(clock);
+
     static ReadingStore store;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start(clock);
         store = app.app().readings().store();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     /**
