@@ -22,7 +22,6 @@ import org.mqcgm.collector.queue.JournalEntry;
 import org.mqcgm.collector.queue.ReadingJournal;
 import org.mqcgm.collector.testing.Await;
 import org.mqcgm.collector.testing.LogCapture;
-import org.mqcgm.collector.testing.MutableClock;
 import org.mqcgm.collector.transport.CgmTransport;
 import org.mqcgm.collector.transport.InProcessTransport;
 import org.mqcgm.collector.transport.SensorHost;
@@ -37,6 +36,7 @@ import org.mqcgm.core.ble.sensor.Neighbourhood;
 import org.mqcgm.core.ble.sensor.SensorConfig;
 import org.mqcgm.core.ble.sensor.VirtualCgmSensor;
 import org.mqcgm.core.simulation.GlucoseTrace;
+import org.mqcgm.testkit.MutableClock;
 
 /** The CGMS client against the virtual sensor, with a hand-moved clock: live data, backfill, faults, restarts. */
 class CollectorTest {

@@ -22,7 +22,6 @@ import org.mqcgm.collector.PairingFile;
 import org.mqcgm.collector.queue.ReadingJournal;
 import org.mqcgm.collector.testing.Await;
 import org.mqcgm.collector.testing.LogCapture;
-import org.mqcgm.collector.testing.MutableClock;
 import org.mqcgm.collector.transport.SensorHost;
 import org.mqcgm.collector.transport.TransportException;
 import org.mqcgm.core.ble.sensor.Advertisement;
@@ -32,6 +31,7 @@ import org.mqcgm.core.ble.sensor.Neighbourhood;
 import org.mqcgm.core.ble.sensor.SensorConfig;
 import org.mqcgm.core.ble.sensor.VirtualCgmSensor;
 import org.mqcgm.core.simulation.GlucoseTrace;
+import org.mqcgm.testkit.MutableClock;
 
 /** The BlueZ transport against a fake bluetoothd whose CGM is the virtual sensor and whose air has 20 others. */
 class BluezTransportTest {

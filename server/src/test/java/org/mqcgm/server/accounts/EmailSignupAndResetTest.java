@@ -20,8 +20,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.outbound.SmtpSender;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /**
  * Sign-up and password retrieval by e-mail through a real SMTP server (GreenMail, in-process): the code is read

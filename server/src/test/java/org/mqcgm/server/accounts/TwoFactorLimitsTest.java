@@ -17,9 +17,9 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
 import org.mqcgm.server.testing.TestTotp;
+import org.mqcgm.testkit.MutableClock;
 
 /**
  * The second factor cannot be turned off by opening a page, and cannot be guessed without limit: every factor's

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /** TOTP two-factor authentication: the algorithm, enrolment, login, recovery codes, API login. */
 class TwoFactorTest {

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /** Sign-up with a code, login, logout, CSRF and tokens through the web pages, over real HTTP. */
 class WebAccountFlowTest {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /** The glucose API over real HTTP: validation, idempotency, consent, markers, exports, sensors and annotations. */
 class GlucoseApiTest {

@@ -27,8 +27,8 @@ import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.server.platform.crypto.MasterKey;
 import org.mqcgm.server.platform.crypto.UserKeys;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /**
  * The reading store: recent rows and per-day blocks, compaction between them, exactly-once storage whatever

@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /** The History page over HTTP: local days across both DST changes, the week view, annotations from the form. */
 class HistoryPageTest {

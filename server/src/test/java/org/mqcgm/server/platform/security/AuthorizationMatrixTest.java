@@ -19,8 +19,8 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /**
  * Walks every registered route with every kind of caller — anonymous, each role, a token with and without the
