@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.outbound.SmtpSender;
 import org.mqcgm.server.testing.TestApp;
 import org.mqcgm.server.testing.TestTotp;
+import org.mqcgm.testkit.Wait;
 
 /**
  * The account system in real Chromium at phone size: sign up with the code from the real mail (GreenMail SMTP),
@@ -57,23 +59,19 @@ class AccountsInBrowserTest {
     }
 
     static String codeFromMail(String to, String subject) throws Exception {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            MimeMessage newest = null;
+        MimeMessage newest = Wait.until("a mail to " + to + " about " + subject, () -> {
+            MimeMessage found = null;
             for (MimeMessage m : mail.getReceivedMessagesForDomain(to)) {
                 if (m.getSubject().contains(subject)) {
-                    newest = m;
+                    found = m;
                 }
             }
-            if (newest != null) {
-                Matcher code = Pattern.compile("\\b(\\d{6})\\b").matcher(GreenMailUtil.getBody(newest));
-                assertThat(code.find()).isTrue();
-                mail.purgeEmailFromAllMailboxes();
-                return code.group(1);
-            }
-            mail.waitForIncomingEmail(200, mail.getReceivedMessages().length + 1);
-        }
-        throw new AssertionError("no mail to " + to);
+            return Optional.ofNullable(found);
+        }, Optional::isPresent).orElseThrow();
+        Matcher code = Pattern.compile("\\b(\\d{6})\\b").matcher(GreenMailUtil.getBody(newest));
+        assertThat(code.find()).isTrue();
+        mail.purgeEmailFromAllMailboxes();
+        return code.group(1);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +23,7 @@ import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 import org.mqcgm.testkit.MutableClock;
+import org.mqcgm.testkit.Wait;
 
 /**
  * Sign-up and password retrieval by e-mail through a real SMTP server (GreenMail, in-process): the code is read
@@ -43,21 +45,16 @@ class EmailSignupAndResetTest {
             "127.0.0.1", mail.getSmtp().getPort(), null, "", "noreply@mqcgm.test", "none"));
 
     /** The newest mail to {@code to}, waiting for it to arrive. */
-    static MimeMessage awaitMail(String to, String subjectContains) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
+    static MimeMessage awaitMail(String to, String subjectContains) {
+        return Wait.until("a mail to " + to + " about " + subjectContains, () -> {
             MimeMessage newest = null;
             for (MimeMessage m : mail.getReceivedMessagesForDomain(to)) {
                 if (m.getSubject().contains(subjectContains)) {
                     newest = m;
                 }
             }
-            if (newest != null) {
-                return newest;
-            }
-            mail.waitForIncomingEmail(200, mail.getReceivedMessages().length + 1);
-        }
-        throw new AssertionError("no mail to " + to + " about " + subjectContains);
+            return Optional.ofNullable(newest);
+        }, Optional::isPresent).orElseThrow();
     }
 
     static String codeIn(MimeMessage m) {

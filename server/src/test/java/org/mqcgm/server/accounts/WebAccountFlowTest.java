@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 import org.mqcgm.testkit.MutableClock;
+import org.mqcgm.testkit.Wait;
 
 /** Sign-up with a code, login, logout, CSRF and tokens through the web pages, over real HTTP. */
 class WebAccountFlowTest {
@@ -154,17 +155,12 @@ class WebAccountFlowTest {
     }
 
     private static String awaitNth(String to, int n) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            List<String> found = app.outboxMessages().filter(m -> m.startsWith("To: " + to + "\n")).toList();
-            if (found.size() >= n) {
-                Matcher m = CODE.matcher(found.get(n - 1));
-                assertThat(m.find()).isTrue();
-                return m.group(1);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-        }
-        throw new AssertionError("message " + n + " to " + to + " did not arrive");
+        List<String> found = Wait.until("message " + n + " to " + to,
+                () -> app.outboxMessages().filter(m -> m.startsWith("To: " + to + "\n")).toList(),
+                messages -> messages.size() >= n);
+        Matcher m = CODE.matcher(found.get(n - 1));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.mqcgm.server.platform.crypto.UserKeys;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 import org.mqcgm.testkit.MutableClock;
+import org.mqcgm.testkit.Wait;
 
 /**
  * The reading store: recent rows and per-day blocks, compaction between them, exactly-once storage whatever
@@ -243,10 +244,7 @@ class GlucoseStorageTest {
         // Destroyed by another node (its own UserKeys): the server's cached copy goes too, on notification.
         UserKeys keys = new UserKeys(app.sql(), MasterKey.load(app.masterKeyFile()));
         app.sql().useTransaction(h -> keys.destroy(h, owner));
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline && readable(owner)) {
-            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
-        }
+        Wait.until("the server's cached key destroyed", () -> !readable(owner));
         assertThatThrownBy(() -> store.range(owner, NOW.minus(Duration.ofDays(5)), NOW))
                 .isInstanceOf(UserKeys.KeyDestroyedException.class);
         // Compaction drops what nobody can read any more, and carries on with everyone else.
