@@ -22,6 +22,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.outbound.SmtpSender;
@@ -37,25 +38,29 @@ import org.mqcgm.testkit.Wait;
 class AccountsInBrowserTest {
 
     @RegisterExtension
+    @Order(1)
     static GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
             .withPerMethodLifecycle(false);
 
     static final Path SHOTS = Path.of("target", "screenshots");
-    static TestApp app;
+
+    /** Started after the mail server, which has its port by then. */
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.perClass(Clock.systemUTC(), Clock.systemUTC(), () -> new SmtpSender.Settings(
+            "127.0.0.1", mail.getSmtp().getPort(), null, "", "noreply@mqcgm.test", "none"));
+
     static Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        app = TestApp.start(Clock.systemUTC(), Clock.systemUTC(), new SmtpSender.Settings("127.0.0.1",
-                mail.getSmtp().getPort(), null, "", "noreply@mqcgm.test", "none"));
         browser = new Browser();
     }
 
     @AfterAll
     static void stop() {
         browser.close();
-        app.close();
     }
 
     static String codeFromMail(String to, String subject) throws Exception {

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.web.Language;
@@ -43,7 +44,10 @@ class HistoryInBrowserTest {
     static final Path SHOTS = Path.of("target", "screenshots");
     static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
     static final String EMAIL = "history@example.org";
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static Browser browser;
     static UUID id;
     /** The local day of the latest DST change at least six days ago: its day has 23 or 25 hours. */
@@ -54,7 +58,6 @@ class HistoryInBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        app = TestApp.start();
         browser = new Browser();
         id = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, ZONE.getId(), Language.EN);
         app.app().consents().record(id, Consents.Purpose.HEALTH_DATA, true, "test");
@@ -68,7 +71,6 @@ class HistoryInBrowserTest {
     @AfterAll
     static void stop() {
         browser.close();
-        app.close();
     }
 
     /**

@@ -27,6 +27,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.TestApp;
 
@@ -40,19 +41,20 @@ class LiveTodayInBrowserTest {
     static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
     /** How long the page and the streams may take to show a new reading (the requirement is one second). */
     static final double WAIT_MS = 5_000;
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static Browser browser;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start();
         browser = new Browser();
     }
 
     @AfterAll
     static void stop() {
         browser.close();
-        app.close();
     }
 
     private static String tokenOf(UUID id) {

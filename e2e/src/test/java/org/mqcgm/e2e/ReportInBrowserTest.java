@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.core.simulation.GlucoseTrace;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.TestApp;
@@ -38,14 +39,16 @@ class ReportInBrowserTest {
     static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
     static final String EMAIL = "agp@example.org";
     static final String PASSWORD = org.mqcgm.server.testing.TestApp.PASSWORD;
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static Browser browser;
     static String token;
 
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        app = TestApp.start();
         browser = new Browser();
         UUID id = app.newUser(EMAIL, PASSWORD, ZONE);
         token = app.app().apiTokens().create(id, "uploader", EnumSet.allOf(Scope.class));
@@ -55,7 +58,6 @@ class ReportInBrowserTest {
     @AfterAll
     static void stop() {
         browser.close();
-        app.close();
     }
 
     /** 14 days of the demo's simulated wearer, every 5 minutes, ending a few minutes ago. */

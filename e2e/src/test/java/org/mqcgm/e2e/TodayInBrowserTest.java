@@ -16,6 +16,7 @@ import java.time.ZoneId;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.core.simulation.GlucoseTrace;
 import org.mqcgm.server.testing.TestApp;
 
@@ -27,20 +28,21 @@ import org.mqcgm.server.testing.TestApp;
 class TodayInBrowserTest {
 
     static final Path SHOTS = Path.of("target", "screenshots");
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static Browser browser;
 
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        app = TestApp.start();
         browser = new Browser();
     }
 
     @AfterAll
     static void stop() {
         browser.close();
-        app.close();
     }
 
     @Test
