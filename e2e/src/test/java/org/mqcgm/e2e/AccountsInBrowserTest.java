@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -50,17 +49,12 @@ class AccountsInBrowserTest {
     static final TestApp app = TestApp.perClass(Clock.systemUTC(), Clock.systemUTC(), () -> new SmtpSender.Settings(
             "127.0.0.1", mail.getSmtp().getPort(), null, "", "noreply@mqcgm.test", "none"));
 
-    static Browser browser;
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
 
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
     }
 
     static String codeFromMail(String to, String subject) throws Exception {

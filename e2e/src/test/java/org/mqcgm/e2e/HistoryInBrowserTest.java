@@ -21,7 +21,6 @@ import java.time.ZonedDateTime;
 import java.util.EnumSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -48,7 +47,8 @@ class HistoryInBrowserTest {
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
 
-    static Browser browser;
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
     static UUID id;
     /** The local day of the latest DST change at least six days ago: its day has 23 or 25 hours. */
     static LocalDate dstDay;
@@ -58,7 +58,6 @@ class HistoryInBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        browser = new Browser();
         id = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, ZONE.getId(), Language.EN);
         app.app().consents().record(id, Consents.Purpose.HEALTH_DATA, true, "test");
         String token = app.app().apiTokens().create(id, "uploader", EnumSet.allOf(Scope.class));
@@ -66,11 +65,6 @@ class HistoryInBrowserTest {
         dstDay = change.atZone(ZONE).toLocalDate();
         eventDay = dstDay.plusDays(1);
         upload(token);
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
     }
 
     /**

@@ -24,8 +24,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.security.Scope;
@@ -45,17 +43,8 @@ class LiveTodayInBrowserTest {
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
 
-    static Browser browser;
-
-    @BeforeAll
-    static void start() {
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-    }
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
 
     private static String tokenOf(UUID id) {
         return app.app().apiTokens().create(id, "uploader", EnumSet.allOf(Scope.class));

@@ -19,7 +19,6 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -43,21 +42,16 @@ class ReportInBrowserTest {
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
 
-    static Browser browser;
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
     static String token;
 
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        browser = new Browser();
         UUID id = app.newUser(EMAIL, PASSWORD, ZONE);
         token = app.app().apiTokens().create(id, "uploader", EnumSet.allOf(Scope.class));
         uploadFourteenDays();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
     }
 
     /** 14 days of the demo's simulated wearer, every 5 minutes, ending a few minutes ago. */
