@@ -20,9 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mqcgm.collector.queue.JournalEntry;
 import org.mqcgm.collector.queue.ReadingJournal;
-import org.mqcgm.collector.testing.Await;
 import org.mqcgm.collector.testing.LogCapture;
-import org.mqcgm.collector.testing.MutableClock;
 import org.mqcgm.collector.transport.CgmTransport;
 import org.mqcgm.collector.transport.InProcessTransport;
 import org.mqcgm.collector.transport.SensorHost;
@@ -37,6 +35,8 @@ import org.mqcgm.core.ble.sensor.Neighbourhood;
 import org.mqcgm.core.ble.sensor.SensorConfig;
 import org.mqcgm.core.ble.sensor.VirtualCgmSensor;
 import org.mqcgm.core.simulation.GlucoseTrace;
+import org.mqcgm.testkit.MutableClock;
+import org.mqcgm.testkit.Wait;
 
 /** The CGMS client against the virtual sensor, with a hand-moved clock: live data, backfill, faults, restarts. */
 class CollectorTest {
@@ -80,7 +80,7 @@ class CollectorTest {
                 Collector.Options.defaults().withReconnect(Duration.ofMillis(20), Duration.ofMillis(200)));
         open.add(collector);
         collector.start();
-        Await.until("collector set up", collector::receiving);
+        Wait.until("collector set up", collector::receiving);
     }
 
     void stopCollector() {
@@ -107,7 +107,8 @@ class CollectorTest {
     }
 
     void awaitAllStoredRecordsQueued() {
-        Await.until("every sensor record queued", () -> pending().size() == sensor(VirtualCgmSensor::storedRecordCount),
+        Wait.untilShowing("every sensor record queued",
+                () -> pending().size() == sensor(VirtualCgmSensor::storedRecordCount),
                 () -> pending().size() + " of " + sensor(VirtualCgmSensor::storedRecordCount) + "\n"
                         + metrics.prometheusText());
     }
@@ -139,10 +140,10 @@ class CollectorTest {
         live(Duration.ofMinutes(20));
         awaitAllStoredRecordsQueued();
         host.setInRange(false);
-        Await.until("collector noticed the loss", () -> !collector.receiving());
+        Wait.until("collector noticed the loss", () -> !collector.receiving());
         live(Duration.ofMinutes(45)); // recorded by the sensor, not delivered
         host.setInRange(true);
-        Await.until("reconnected", collector::receiving);
+        Wait.until("reconnected", collector::receiving);
         live(Duration.ofMinutes(10));
         awaitAllStoredRecordsQueued();
         assertThat(pending()).extracting(JournalEntry::timeOffset).doesNotHaveDuplicates().hasSize(76)
@@ -156,7 +157,7 @@ class CollectorTest {
         });
         for (int i = 0; i < 30; i++) {
             live(Duration.ofMinutes(1));
-            Await.until("reconnected", collector::receiving);
+            Wait.until("reconnected", collector::receiving);
         }
         awaitAllStoredRecordsQueued();
         assertThat(pending()).extracting(JournalEntry::timeOffset).doesNotHaveDuplicates().hasSize(106);
@@ -175,7 +176,7 @@ class CollectorTest {
                 return null;
             });
             live(Duration.ofMinutes(5));
-            Await.until("crc rejection counted", () -> metrics.value(CollectorMetrics.REJECTED, "reason", "crc") == 1);
+            Wait.until("crc rejection counted", () -> metrics.value(CollectorMetrics.REJECTED, "reason", "crc") == 1);
             awaitAllStoredRecordsQueued();
             assertThat(pending()).extracting(JournalEntry::timeOffset).containsExactly(0, 5, 10, 15);
             assertThat(metrics.prometheusText()).contains("ble_rejected_total{reason=\"crc\"} 1");
@@ -200,7 +201,7 @@ class CollectorTest {
             return null;
         });
         live(Duration.ofMinutes(4));
-        Await.until("99 duplicates counted", () -> metrics.value(CollectorMetrics.DUPLICATES) >= 99,
+        Wait.untilShowing("99 duplicates counted", () -> metrics.value(CollectorMetrics.DUPLICATES) >= 99,
                 metrics::prometheusText);
         awaitAllStoredRecordsQueued();
         assertThat(pending()).hasSize(1);
@@ -221,10 +222,10 @@ class CollectorTest {
             return null;
         });
         live(Duration.ofMinutes(10));
-        Await.until("four records seen", () -> metrics.value(CollectorMetrics.RECORDS) >= 4);
-        Await.until("implausible counted", () -> metrics.value(CollectorMetrics.IMPLAUSIBLE, "kind", "nan") == 1);
+        Wait.until("four records seen", () -> metrics.value(CollectorMetrics.RECORDS) >= 4);
+        Wait.until("implausible counted", () -> metrics.value(CollectorMetrics.IMPLAUSIBLE, "kind", "nan") == 1);
         assertThat(metrics.value(CollectorMetrics.IMPLAUSIBLE, "kind", "out_of_range")).isEqualTo(1);
-        Await.until("the plausible ones queued", () -> pending().size() == 2);
+        Wait.until("the plausible ones queued", () -> pending().size() == 2);
         // offset 0 carried 9999 mg/dL, offset 10 NaN: neither is queued as glucose
         assertThat(pending()).extracting(JournalEntry::timeOffset).containsExactly(5, 15);
         assertThat(pending()).allMatch(e -> e.mgdl() >= 20 && e.mgdl() <= 600);
@@ -254,7 +255,7 @@ class CollectorTest {
         List<JournalEntry> q = pending();
         assertThat(q.get(1).calTemp()).isEqualTo(-1);
         assertThat(q.get(2).calTemp()).isEqualTo(1 << 3); // calibration required
-        Await.until("gauge set", () -> metrics.value("ble_sensor_condition", "condition", "calibration_required") == 1);
+        Wait.until("gauge set", () -> metrics.value("ble_sensor_condition", "condition", "calibration_required") == 1);
     }
 
     @Test
@@ -292,7 +293,7 @@ class CollectorTest {
         });
         startCollector(new InProcessTransport(host));
         live(Duration.ofMinutes(40));
-        Await.until("future readings rejected",
+        Wait.untilShowing("future readings rejected",
                 () -> metrics.value(CollectorMetrics.REJECTED, "reason", "future") > 0, metrics::prometheusText);
         assertThat(pending()).allMatch(e -> !e.time().isAfter(clock.instant().plus(Duration.ofMinutes(5))));
     }

@@ -26,12 +26,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mqcgm.collector.queue.JournalEntry;
 import org.mqcgm.collector.queue.ReadingJournal;
-import org.mqcgm.collector.testing.Await;
 import org.mqcgm.collector.upload.Backoff;
 import org.mqcgm.collector.upload.MqcgmApiTarget;
 import org.mqcgm.collector.upload.UploadTarget;
 import org.mqcgm.collector.upload.Uploader;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.Wait;
 
 /** The encrypted queue and the uploader against the real server. */
 class StoreAndForwardTest {
@@ -123,9 +123,9 @@ class StoreAndForwardTest {
             assertThat(journal.pendingCount(api.id())).isEqualTo(250);
             Flaky flaky = new Flaky(api, 3);
             try (Uploader uploader = new Uploader(journal, flaky, metrics, fastBackoff(), 60).start()) {
-                Await.until("queue drained", () -> journal.pendingCount(api.id()) == 0, metrics::prometheusText);
+                Wait.untilShowing("queue drained", () -> journal.pendingCount(api.id()) == 0, metrics::prometheusText);
                 journal.append(readings(10, 250 * 5));
-                Await.until("queue drained again", () -> journal.pendingCount(api.id()) == 0);
+                Wait.until("queue drained again", () -> journal.pendingCount(api.id()) == 0);
             }
             assertThat(flaky.calls.get()).isGreaterThan(3);
         }
@@ -164,20 +164,20 @@ class StoreAndForwardTest {
             journal.append(readings(20, 0));
             try (Uploader bad = new Uploader(journal, new MqcgmApiTarget(URI.create(app.url()), "mqcgm_wrong"),
                     metrics, fastBackoff(), 50).start()) {
-                Await.until("failures counted", () -> metrics.value(CollectorMetrics.UPLOAD_FAILURES, "target",
+                Wait.until("failures counted", () -> metrics.value(CollectorMetrics.UPLOAD_FAILURES, "target",
                         "mqcgm") >= 2);
             }
             assertThat(journal.pendingCount("mqcgm")).isEqualTo(20);
             // nothing listens on this port: connection refused until the "server" is back
             try (Uploader down = new Uploader(journal, new MqcgmApiTarget(URI.create("http://127.0.0.1:9"), token),
                     metrics, fastBackoff(), 50).start()) {
-                Await.until("more failures", () -> metrics.value(CollectorMetrics.UPLOAD_FAILURES, "target",
+                Wait.until("more failures", () -> metrics.value(CollectorMetrics.UPLOAD_FAILURES, "target",
                         "mqcgm") >= 4);
             }
             assertThat(journal.pendingCount("mqcgm")).isEqualTo(20);
             try (Uploader up = new Uploader(journal, new MqcgmApiTarget(URI.create(app.url()), token), metrics,
                     fastBackoff(), 50).start()) {
-                Await.until("drained", () -> journal.pendingCount("mqcgm") == 0);
+                Wait.until("drained", () -> journal.pendingCount("mqcgm") == 0);
             }
         }
         assertThat(count(token)).isEqualTo(20);

@@ -17,15 +17,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.outbound.SmtpSender;
 import org.mqcgm.server.testing.TestApp;
 import org.mqcgm.server.testing.TestTotp;
+import org.mqcgm.testkit.Wait;
 
 /**
  * The account system in real Chromium at phone size: sign up with the code from the real mail (GreenMail SMTP),
@@ -35,45 +37,40 @@ import org.mqcgm.server.testing.TestTotp;
 class AccountsInBrowserTest {
 
     @RegisterExtension
+    @Order(1)
     static GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
             .withPerMethodLifecycle(false);
 
     static final Path SHOTS = Path.of("target", "screenshots");
-    static TestApp app;
-    static Browser browser;
+
+    /** Started after the mail server, which has its port by then. */
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.perClass(Clock.systemUTC(), Clock.systemUTC(), () -> new SmtpSender.Settings(
+            "127.0.0.1", mail.getSmtp().getPort(), null, "", "noreply@mqcgm.test", "none"));
+
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
 
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        app = TestApp.start(Clock.systemUTC(), Clock.systemUTC(), new SmtpSender.Settings("127.0.0.1",
-                mail.getSmtp().getPort(), null, "", "noreply@mqcgm.test", "none"));
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        app.close();
     }
 
     static String codeFromMail(String to, String subject) throws Exception {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            MimeMessage newest = null;
+        MimeMessage newest = Wait.until("a mail to " + to + " about " + subject, () -> {
+            MimeMessage found = null;
             for (MimeMessage m : mail.getReceivedMessagesForDomain(to)) {
                 if (m.getSubject().contains(subject)) {
-                    newest = m;
+                    found = m;
                 }
             }
-            if (newest != null) {
-                Matcher code = Pattern.compile("\\b(\\d{6})\\b").matcher(GreenMailUtil.getBody(newest));
-                assertThat(code.find()).isTrue();
-                mail.purgeEmailFromAllMailboxes();
-                return code.group(1);
-            }
-            mail.waitForIncomingEmail(200, mail.getReceivedMessages().length + 1);
-        }
-        throw new AssertionError("no mail to " + to);
+            return Optional.ofNullable(found);
+        }, Optional::isPresent).orElseThrow();
+        Matcher code = Pattern.compile("\\b(\\d{6})\\b").matcher(GreenMailUtil.getBody(newest));
+        assertThat(code.find()).isTrue();
+        mail.purgeEmailFromAllMailboxes();
+        return code.group(1);
     }
 
     /**

@@ -17,7 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -26,8 +25,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,6 +49,8 @@ import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.web.Language;
 import org.mqcgm.server.testing.TestApp;
 import org.mqcgm.server.testing.TestDatabase;
+import org.mqcgm.testkit.MutableClock;
+import org.mqcgm.testkit.Wait;
 
 /**
  * The Bluetooth path end to end: virtual sensor → socket → collector → encrypted queue → API → the Today page in
@@ -65,38 +64,9 @@ class CollectorEndToEndTest {
     @TempDir
     Path dir;
 
-    /** A clock the test moves. */
-    static final class ManualClock extends Clock {
-        volatile Instant now;
-
-        ManualClock(Instant start) {
-            now = start;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-    }
-
+    /** Waits (at most {@code seconds}) until {@code condition} holds. */
     static void await(String what, int seconds, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + seconds + " s: " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
+        Wait.until(what, Duration.ofSeconds(seconds), condition);
     }
 
     static JsonNode readings(String base, String token, Instant from, Instant to) {
@@ -122,7 +92,7 @@ class CollectorEndToEndTest {
     @Test
     void sensorToCollectorToServerToTheTodayPageWithABackfillAfterADisconnect() throws Exception {
         Instant start = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofHours(3));
-        ManualClock clock = new ManualClock(start);
+        MutableClock clock = new MutableClock(start);
         GlucoseTrace trace = new GlucoseTrace(99, ZONE);
         String email = "collector@example.org";
         try (TestApp app = TestApp.start();
@@ -181,9 +151,9 @@ class CollectorEndToEndTest {
         }
     }
 
-    private static void advance(ManualClock clock, SensorHost host, Duration d) {
+    private static void advance(MutableClock clock, SensorHost host, Duration d) {
         for (long m = 0; m < d.toMinutes(); m++) {
-            clock.now = clock.now.plus(Duration.ofMinutes(1));
+            clock.advance(Duration.ofMinutes(1));
             host.tick();
         }
     }

@@ -11,9 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mqcgm.testkit.Wait;
 
 /**
  * {@code mqcgm demo} as a user runs it: a separate process, its own data directory, demo.json to drive it, live
@@ -53,13 +53,7 @@ class DemoCommandTest {
             assertThat(get(base + "/api/v1/readings/latest", token).path("time").asText()).endsWith("+08:00");
             // At 600x, five simulated minutes pass every half second: the live feed adds readings. Poll the API
             // (bounded) until a newer reading is there.
-            Instant later = firstLatest;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (!later.isAfter(firstLatest) && System.nanoTime() < deadline) {
-                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-                later = latest(base, token);
-            }
-            assertThat(later).isAfter(firstLatest);
+            Wait.until("a newer reading in the API", () -> latest(base, token), later -> later.isAfter(firstLatest));
 
             demo.terminate(); // SIGTERM
             assertThat(demo.awaitExit(20)).as("stopped within 20 s").isTrue();

@@ -21,10 +21,10 @@ import java.time.ZonedDateTime;
 import java.util.EnumSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.web.Language;
@@ -43,8 +43,12 @@ class HistoryInBrowserTest {
     static final Path SHOTS = Path.of("target", "screenshots");
     static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
     static final String EMAIL = "history@example.org";
-    static TestApp app;
-    static Browser browser;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
     static UUID id;
     /** The local day of the latest DST change at least six days ago: its day has 23 or 25 hours. */
     static LocalDate dstDay;
@@ -54,8 +58,6 @@ class HistoryInBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        app = TestApp.start();
-        browser = new Browser();
         id = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, ZONE.getId(), Language.EN);
         app.app().consents().record(id, Consents.Purpose.HEALTH_DATA, true, "test");
         String token = app.app().apiTokens().create(id, "uploader", EnumSet.allOf(Scope.class));
@@ -63,12 +65,6 @@ class HistoryInBrowserTest {
         dstDay = change.atZone(ZONE).toLocalDate();
         eventDay = dstDay.plusDays(1);
         upload(token);
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        app.close();
     }
 
     /**

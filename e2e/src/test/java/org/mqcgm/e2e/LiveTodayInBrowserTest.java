@@ -24,9 +24,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.TestApp;
 
@@ -40,20 +39,12 @@ class LiveTodayInBrowserTest {
     static final ZoneId ZONE = ZoneId.of("Europe/Berlin");
     /** How long the page and the streams may take to show a new reading (the requirement is one second). */
     static final double WAIT_MS = 5_000;
-    static TestApp app;
-    static Browser browser;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-        browser = new Browser();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
 
-    @AfterAll
-    static void stop() {
-        browser.close();
-        app.close();
-    }
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
 
     private static String tokenOf(UUID id) {
         return app.app().apiTokens().create(id, "uploader", EnumSet.allOf(Scope.class));

@@ -19,10 +19,10 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.core.simulation.GlucoseTrace;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.TestApp;
@@ -38,24 +38,20 @@ class ReportInBrowserTest {
     static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
     static final String EMAIL = "agp@example.org";
     static final String PASSWORD = org.mqcgm.server.testing.TestApp.PASSWORD;
-    static TestApp app;
-    static Browser browser;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
     static String token;
 
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        app = TestApp.start();
-        browser = new Browser();
         UUID id = app.newUser(EMAIL, PASSWORD, ZONE);
         token = app.app().apiTokens().create(id, "uploader", EnumSet.allOf(Scope.class));
         uploadFourteenDays();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        app.close();
     }
 
     /** 14 days of the demo's simulated wearer, every 5 minutes, ending a few minutes ago. */

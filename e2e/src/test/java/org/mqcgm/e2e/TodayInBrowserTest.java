@@ -13,9 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.core.simulation.GlucoseTrace;
 import org.mqcgm.server.testing.TestApp;
 
@@ -27,20 +27,16 @@ import org.mqcgm.server.testing.TestApp;
 class TodayInBrowserTest {
 
     static final Path SHOTS = Path.of("target", "screenshots");
-    static TestApp app;
-    static Browser browser;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
 
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        app = TestApp.start();
-        browser = new Browser();
-    }
-
-    @AfterAll
-    static void stop() {
-        browser.close();
-        app.close();
     }
 
     @Test

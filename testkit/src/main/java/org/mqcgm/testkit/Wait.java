@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The one way tests wait for something that happens on another thread or process: poll an observable condition
@@ -33,6 +35,22 @@ public final class Wait {
     /** Waits until {@code condition} holds within {@code limit}. */
     public static void until(String what, Duration limit, BooleanSupplier condition) {
         await(what).atMost(limit).until(condition::getAsBoolean);
+    }
+
+    /**
+     * As {@link #until(String, BooleanSupplier)}; when it fails, the message also shows {@code state} as it was then
+     * (counters, a queue's length), to tell why the condition never held.
+     */
+    public static void untilShowing(String what, BooleanSupplier condition, Supplier<String> state) {
+        untilShowing(what, LIMIT, condition, state);
+    }
+
+    static void untilShowing(String what, Duration limit, BooleanSupplier condition, Supplier<String> state) {
+        try {
+            until(what, limit, condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; state: " + state.get(), e);
+        }
     }
 
     /** Waits until {@code value} gives a result {@code accepted} accepts, and returns that result. */

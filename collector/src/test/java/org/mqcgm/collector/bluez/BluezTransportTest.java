@@ -20,9 +20,7 @@ import org.mqcgm.collector.Collector;
 import org.mqcgm.collector.CollectorMetrics;
 import org.mqcgm.collector.PairingFile;
 import org.mqcgm.collector.queue.ReadingJournal;
-import org.mqcgm.collector.testing.Await;
 import org.mqcgm.collector.testing.LogCapture;
-import org.mqcgm.collector.testing.MutableClock;
 import org.mqcgm.collector.transport.SensorHost;
 import org.mqcgm.collector.transport.TransportException;
 import org.mqcgm.core.ble.sensor.Advertisement;
@@ -32,6 +30,8 @@ import org.mqcgm.core.ble.sensor.Neighbourhood;
 import org.mqcgm.core.ble.sensor.SensorConfig;
 import org.mqcgm.core.ble.sensor.VirtualCgmSensor;
 import org.mqcgm.core.simulation.GlucoseTrace;
+import org.mqcgm.testkit.MutableClock;
+import org.mqcgm.testkit.Wait;
 
 /** The BlueZ transport against a fake bluetoothd whose CGM is the virtual sensor and whose air has 20 others. */
 class BluezTransportTest {
@@ -196,18 +196,18 @@ class BluezTransportTest {
             try (Collector collector = new Collector(transport, journal, new PairingFile(dir.resolve("q")), metrics,
                     clock, ZoneId.of("Europe/Berlin"), Collector.Options.defaults()
                     .withReconnect(Duration.ofMillis(10), Duration.ofMillis(100))).start()) {
-                Await.until("set up", collector::receiving);
+                Wait.until("set up", collector::receiving);
                 for (int i = 0; i < 12; i++) {
                     clock.advance(Duration.ofMinutes(5));
                     host.tick();
                 }
-                Await.until("13 readings (offsets 0..60)", () -> journal.pendingCount("t") == 13);
+                Wait.until("13 readings (offsets 0..60)", () -> journal.pendingCount("t") == 13);
                 host.dropConnection("supervision timeout");
-                Await.until("reconnected", () -> bluez.calls.stream().filter(c -> c.startsWith("connect")).count() == 2
+                Wait.until("reconnected", () -> bluez.calls.stream().filter(c -> c.startsWith("connect")).count() == 2
                         && collector.receiving());
                 clock.advance(Duration.ofMinutes(5));
                 host.tick();
-                Await.until("14 readings", () -> journal.pendingCount("t") == 14);
+                Wait.until("14 readings", () -> journal.pendingCount("t") == 14);
             }
             assertThat(bluez.calls.stream().filter(c -> c.startsWith("pair"))).hasSize(1);
             String recorded = logs.text() + String.join("\n", bluez.calls);

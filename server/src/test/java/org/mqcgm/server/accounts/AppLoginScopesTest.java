@@ -6,28 +6,24 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
 /** The scopes an app asks for at login: a list of known scopes, never "all" by mistake. */
 class AppLoginScopesTest {
 
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static Http http;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start();
         app.newUser("scopes@example.org");
         http = new Http(app.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     private static HttpResponse<String> login(String extra) {

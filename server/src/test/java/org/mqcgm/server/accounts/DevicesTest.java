@@ -7,31 +7,28 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /** Devices: closed schema, pseudonymous keys, push aliases, removal and purge. */
 class DevicesTest {
 
     static final MutableClock clock = MutableClock.now();
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock);
+
     static Http http;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start(java.time.Clock.systemUTC(), clock, null);
         http = new Http(app.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     static final String PHONE = "{\"platform\":\"android\",\"model\":\"Pixel 8\",\"osVersion\":\"Android 15\","

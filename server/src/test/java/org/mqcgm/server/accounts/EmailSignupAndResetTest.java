@@ -10,19 +10,20 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.outbound.SmtpSender;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
+import org.mqcgm.testkit.Wait;
 
 /**
  * Sign-up and password retrieval by e-mail through a real SMTP server (GreenMail, in-process): the code is read
@@ -31,39 +32,29 @@ import org.mqcgm.server.testing.TestApp;
 class EmailSignupAndResetTest {
 
     @RegisterExtension
+    @Order(1)
     static GreenMailExtension mail = new GreenMailExtension(ServerSetupTest.SMTP.dynamicPort())
             .withPerMethodLifecycle(false);
 
     static final MutableClock clock = MutableClock.now();
-    static TestApp app;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start(java.time.Clock.systemUTC(), clock, new SmtpSender.Settings("127.0.0.1",
-                mail.getSmtp().getPort(), null, "", "noreply@mqcgm.test", "none"));
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    /** Started after the mail server, which has its port by then. */
+    @RegisterExtension
+    @Order(2)
+    static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock, () -> new SmtpSender.Settings(
+            "127.0.0.1", mail.getSmtp().getPort(), null, "", "noreply@mqcgm.test", "none"));
 
     /** The newest mail to {@code to}, waiting for it to arrive. */
-    static MimeMessage awaitMail(String to, String subjectContains) throws Exception {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
+    static MimeMessage awaitMail(String to, String subjectContains) {
+        return Wait.until("a mail to " + to + " about " + subjectContains, () -> {
             MimeMessage newest = null;
             for (MimeMessage m : mail.getReceivedMessagesForDomain(to)) {
                 if (m.getSubject().contains(subjectContains)) {
                     newest = m;
                 }
             }
-            if (newest != null) {
-                return newest;
-            }
-            mail.waitForIncomingEmail(200, mail.getReceivedMessages().length + 1);
-        }
-        throw new AssertionError("no mail to " + to + " about " + subjectContains);
+            return Optional.ofNullable(newest);
+        }, Optional::isPresent).orElseThrow();
     }
 
     static String codeIn(MimeMessage m) {

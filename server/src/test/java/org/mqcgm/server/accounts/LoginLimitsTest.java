@@ -6,10 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
@@ -17,17 +16,8 @@ import org.mqcgm.server.testing.TestApp;
 /** Guessing limits: per account (lock + notice) and per network address (429 with Retry-After). */
 class LoginLimitsTest {
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
 
     @Test
     @Tag("PR-06")

@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /**
  * Locks after failed logins cost the attacker, not the owner, and say nothing about whether an account exists.
@@ -19,18 +19,15 @@ import org.mqcgm.server.testing.TestApp;
 class LoginLockTest {
 
     static final MutableClock clock = MutableClock.now();
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClassBehindProxy("127.0.0.1/32", clock);
+
     static Http http;
 
     @BeforeAll
     static void start() {
-        app = TestApp.startBehindProxy("127.0.0.1/32", clock);
         http = new Http(app.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     private static HttpResponse<String> login(String client, String identifier, String password) {

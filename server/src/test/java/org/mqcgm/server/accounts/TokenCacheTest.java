@@ -5,28 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.Wait;
 
 /** The token cache never outlives a revocation, on this node or on another one. */
 class TokenCacheTest {
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
 
     @Test
     void aRevocationOnOneNodeReachesTheCacheOfAnother() {
@@ -47,11 +36,7 @@ class TokenCacheTest {
             UUID id = nodeA.list(owner).get(0).id();
             assertThat(nodeA.revoke(owner, id)).isTrue();
             assertThat(nodeA.resolve(token)).isEmpty();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (nodeB.resolve(token).isPresent() && System.nanoTime() < deadline) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-            }
-            assertThat(nodeB.resolve(token)).as("node B learned of the revocation").isEmpty();
+            Wait.until("node B learned of the revocation", () -> nodeB.resolve(token).isEmpty());
         }
     }
 }

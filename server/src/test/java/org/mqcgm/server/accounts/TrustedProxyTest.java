@@ -4,26 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
 /** Behind a trusted reverse proxy, guessing limits count each client, not the proxy. */
 class TrustedProxyTest {
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start() {
-        app = TestApp.startBehindProxy("127.0.0.1/32", Clock.systemUTC());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClassBehindProxy("127.0.0.1/32", Clock.systemUTC());
 
     private static HttpResponse<String> login(Http http, String client, String identifier, String password) {
         return http.postJson("/api/v1/auth/token", "{\"identifier\":\"" + identifier + "\",\"password\":\""

@@ -14,13 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
 import org.mqcgm.server.testing.TestTotp;
+import org.mqcgm.testkit.MutableClock;
 
 /**
  * The second factor cannot be turned off by opening a page, and cannot be guessed without limit: every factor's
@@ -29,17 +28,9 @@ import org.mqcgm.server.testing.TestTotp;
 class TwoFactorLimitsTest {
 
     static final MutableClock clock = MutableClock.now();
-    static TestApp app;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.startBehindProxy("127.0.0.1/32", clock);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClassBehindProxy("127.0.0.1/32", clock);
 
     private static String code(String secret) {
         return TestTotp.code(secret, clock.instant().getEpochSecond());

@@ -13,13 +13,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
+import org.mqcgm.testkit.Wait;
 
 /** Sign-up with a code, login, logout, CSRF and tokens through the web pages, over real HTTP. */
 class WebAccountFlowTest {
@@ -27,17 +27,9 @@ class WebAccountFlowTest {
     static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
     static final Pattern REGISTRATION = Pattern.compile("name=\"registration\" value=\"([0-9a-f-]{36})\"");
     static MutableClock clock = MutableClock.now();
-    static TestApp app;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start(java.time.Clock.systemUTC(), clock, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock);
 
     static HttpResponse<String> startSignup(Http http, String identifier, String password) {
         return http.postForm("/signup", Map.of("identifier", identifier, "password", password,
@@ -163,17 +155,12 @@ class WebAccountFlowTest {
     }
 
     private static String awaitNth(String to, int n) {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            List<String> found = app.outboxMessages().filter(m -> m.startsWith("To: " + to + "\n")).toList();
-            if (found.size() >= n) {
-                Matcher m = CODE.matcher(found.get(n - 1));
-                assertThat(m.find()).isTrue();
-                return m.group(1);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
-        }
-        throw new AssertionError("message " + n + " to " + to + " did not arrive");
+        List<String> found = Wait.until("message " + n + " to " + to,
+                () -> app.outboxMessages().filter(m -> m.startsWith("To: " + to + "\n")).toList(),
+                messages -> messages.size() >= n);
+        Matcher m = CODE.matcher(found.get(n - 1));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
     }
 
     @Test

@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
@@ -37,7 +37,9 @@ class ExtremeDatesTest {
     static final List<String> LOCAL_TIMES = List.of("+294277-01-01T00:00", "294277-01-01T00:00",
             "+999999999-01-01T00:00", "-999999999-01-01T00:00", "1899-12-31T00:00");
 
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static UUID owner;
     static String token;
     static Http api;
@@ -48,7 +50,6 @@ class ExtremeDatesTest {
 
     @BeforeAll
     static void start() throws Exception {
-        app = TestApp.start();
         owner = app.newUser("extreme@example.org");
         token = app.app().apiTokens().create(owner, "all", EnumSet.allOf(Scope.class));
         api = new Http(app.url());
@@ -62,11 +63,6 @@ class ExtremeDatesTest {
         annotation = json.readTree(post("/api/v1/annotations", "{\"start\":\"2026-01-01T00:00:00Z\","
                 + "\"end\":\"2026-01-01T01:00:00Z\",\"kind\":\"meal\"}").body()).path("id").asText();
         assertThat(List.of(sensor, session, annotation)).doesNotContain("");
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     static HttpResponse<String> post(String path, String body) {

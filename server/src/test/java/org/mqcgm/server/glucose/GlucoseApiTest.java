@@ -15,32 +15,29 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /** The glucose API over real HTTP: validation, idempotency, consent, markers, exports, sensors and annotations. */
 class GlucoseApiTest {
 
     static final Instant NOW = Instant.parse("2026-11-10T12:00:00Z");
     static final ObjectMapper JSON = new ObjectMapper();
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(new MutableClock(NOW));
+
     static Http http;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start(new MutableClock(NOW));
         http = new Http(app.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     static HttpResponse<String> upload(String token, String body, String... headers) {

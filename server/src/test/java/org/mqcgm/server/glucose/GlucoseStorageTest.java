@@ -18,17 +18,18 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.core.glucose.DayBlockCodec;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.server.platform.crypto.MasterKey;
 import org.mqcgm.server.platform.crypto.UserKeys;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
+import org.mqcgm.testkit.Wait;
 
 /**
  * The reading store: recent rows and per-day blocks, compaction between them, exactly-once storage whatever
@@ -38,18 +39,15 @@ class GlucoseStorageTest {
 
     static final Instant NOW = Instant.parse("2026-11-10T12:00:00Z");
     static final MutableClock clock = new MutableClock(NOW);
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(clock);
+
     static ReadingStore store;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start(clock);
         store = app.app().readings().store();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     /**
@@ -246,10 +244,7 @@ class GlucoseStorageTest {
         // Destroyed by another node (its own UserKeys): the server's cached copy goes too, on notification.
         UserKeys keys = new UserKeys(app.sql(), MasterKey.load(app.masterKeyFile()));
         app.sql().useTransaction(h -> keys.destroy(h, owner));
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline && readable(owner)) {
-            java.util.concurrent.locks.LockSupport.parkNanos(10_000_000);
-        }
+        Wait.until("the server's cached key destroyed", () -> !readable(owner));
         assertThatThrownBy(() -> store.range(owner, NOW.minus(Duration.ofDays(5)), NOW))
                 .isInstanceOf(UserKeys.KeyDestroyedException.class);
         // Compaction drops what nobody can read any more, and carries on with everyone else.

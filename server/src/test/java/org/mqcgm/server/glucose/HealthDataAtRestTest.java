@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.crypto.MasterKey;
 import org.mqcgm.server.platform.crypto.UserKeys;
 import org.mqcgm.server.testing.Http;
@@ -36,23 +36,19 @@ class HealthDataAtRestTest {
     static final List<String> TEXTS = List.of("Pizza-at-Gianni", "FingerPrick-QX7", "Sensor-Model-ZK4", "SERIAL-QQ1",
             "TRANSMITTER-QQ2", "Uploader-Phone-QZ9");
 
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static UUID owner;
     static String token;
     static Http http;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start();
         owner = app.newUser("at-rest@example.org");
         token = app.app().apiTokens().create(owner, "all",
                 java.util.EnumSet.allOf(org.mqcgm.server.platform.security.Scope.class));
         http = new Http(app.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     static String at(Duration ago) {

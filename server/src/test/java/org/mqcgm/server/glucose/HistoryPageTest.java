@@ -14,26 +14,28 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /** The History page over HTTP: local days across both DST changes, the week view, annotations from the form. */
 class HistoryPageTest {
 
     static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(new MutableClock(Instant.parse("2026-11-10T12:00:00Z")));
+
     static Http http;
     static UUID owner;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start(new MutableClock(Instant.parse("2026-11-10T12:00:00Z")));
         owner = app.newUser("history@example.org"); // Europe/Berlin
         List<Reading> all = new ArrayList<>();
         for (LocalDate d : List.of(LocalDate.of(2026, 3, 29), LocalDate.of(2026, 10, 25))) {
@@ -49,11 +51,6 @@ class HistoryPageTest {
         http = new Http(app.url());
         assertThat(http.postForm("/login", Map.of("identifier", "history@example.org", "password", TestApp.PASSWORD))
                 .statusCode()).isEqualTo(303);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @Test

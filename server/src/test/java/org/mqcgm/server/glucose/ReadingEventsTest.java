@@ -8,9 +8,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.server.platform.db.Database;
 import org.mqcgm.server.platform.db.Notifications;
@@ -20,17 +19,8 @@ import org.mqcgm.server.testing.TestDatabase;
 /** "New readings for X" reaches watchers on this node and, batched through NOTIFY, on another node. */
 class ReadingEventsTest {
 
-    static TestApp app;
-
-    @BeforeAll
-    static void start() {
-        app = TestApp.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
 
     @Test
     void watchersOnThisNodeAndOnAnotherNodeHearOfNewReadingsOfTheirOwnerOnly() throws Exception {

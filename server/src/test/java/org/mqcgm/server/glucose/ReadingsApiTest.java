@@ -4,27 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
 class ReadingsApiTest {
 
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static Http http;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start();
         http = new Http(app.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     private static String bearer(String token) {

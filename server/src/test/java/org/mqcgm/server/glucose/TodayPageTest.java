@@ -7,9 +7,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
@@ -17,17 +16,9 @@ import org.mqcgm.server.testing.TestApp;
 class TodayPageTest {
 
     static final Instant NOW = Instant.parse("2026-07-01T10:00:00Z");
-    static TestApp app;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start(Clock.fixed(NOW, ZoneOffset.UTC));
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static Http signedIn(String email) {
         Http http = new Http(app.url());

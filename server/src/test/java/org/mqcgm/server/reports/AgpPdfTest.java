@@ -23,10 +23,10 @@ import org.apache.pdfbox.Loader;
 import org.apache.pdfbox.pdmodel.PDDocument;
 import org.apache.pdfbox.pdmodel.font.PDFont;
 import org.apache.pdfbox.text.PDFTextStripper;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mqcgm.core.glucose.GlucoseUnit;
@@ -48,13 +48,15 @@ class AgpPdfTest {
     static final Instant NOW = Instant.parse("2026-11-26T06:00:00Z");
     static final ZoneId ZONE = ZoneId.of("Asia/Shanghai");
     static final Path OUT = Path.of("target", "reports");
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(Clock.fixed(NOW, ZoneOffset.UTC));
+
     static ReportFixtures.User user;
 
     @BeforeAll
     static void start() throws IOException {
         Files.createDirectories(OUT);
-        app = TestApp.start(Clock.fixed(NOW, ZoneOffset.UTC));
         user = ReportFixtures.user(app, "pdf@example.org", ZONE.getId());
         // 28 days of the demo's simulated wearer, every 5 minutes: this period and the previous one.
         GlucoseTrace trace = new GlucoseTrace(7, ZONE);
@@ -68,11 +70,6 @@ class AgpPdfTest {
         body.append(']');
         assertThat(new Http(app.url()).postJson("/api/v1/readings", body.toString(),
                 "Authorization", "Bearer " + user.token()).statusCode()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     private static HttpResponse<byte[]> pdf(String query) throws Exception {

@@ -12,10 +12,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
@@ -24,17 +23,9 @@ class ReportPageTest {
 
     static final Instant NOW = Instant.parse("2024-03-21T10:00:00Z");
     static final String PERIOD = "from=2024-03-04&to=2024-03-17";
-    static TestApp app;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start(Clock.fixed(NOW, ZoneOffset.UTC));
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(Clock.fixed(NOW, ZoneOffset.UTC));
 
     /** A signed-in browser of a UTC user with the c1 vector uploaded; returns the browser and the user's token. */
     private static Http signedInWithData(String email, ReportFixtures.User[] user) {

@@ -12,10 +12,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mqcgm.core.metrics.CgmAnalysis;
@@ -29,17 +28,9 @@ class ReportsApiTest {
     /** Four days after the shared vectors end (they cover 2024-03-04 to 2024-03-17 UTC). */
     static final Instant NOW = Instant.parse("2024-03-21T10:00:00Z");
     static final String VECTOR_PERIOD = "from=2024-03-04&to=2024-03-17";
-    static TestApp app;
 
-    @BeforeAll
-    static void start() {
-        app = TestApp.start(Clock.fixed(NOW, ZoneOffset.UTC));
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static HttpResponse<String> get(ReportFixtures.User user, String query) {
         return new Http(app.url()).get("/api/v1/reports" + (query.isEmpty() ? "" : "?" + query),

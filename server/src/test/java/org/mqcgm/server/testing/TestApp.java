@@ -12,12 +12,15 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.mqcgm.server.App;
 import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.platform.crypto.MasterKey;
@@ -25,27 +28,106 @@ import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.outbound.SmtpSender;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.web.Language;
+import org.mqcgm.testkit.MutableClock;
+import org.mqcgm.testkit.Wait;
 
 /**
  * The real server on a random loopback port over its own fresh database, for HTTP tests. Password hashing is made
  * cheap (tests create many accounts); everything else is production code and configuration. E-mail goes to an
  * SMTP server when one is given (GreenMail in tests), otherwise — like SMS — to an outbox folder the test reads.
+ *
+ * <p>One app per test class is a JUnit extension: {@code @RegisterExtension static final TestApp app =
+ * TestApp.perClass();} starts it before the class's {@code @BeforeAll} methods and closes it after its
+ * {@code @AfterAll} methods. A test that needs an app of its own starts one with {@link #start()} in
+ * try-with-resources.
  */
-public final class TestApp implements AutoCloseable {
+public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
     /** Cheap Argon2 for tests only; the default cost is checked by its own test. */
     public static final ServerConfig.Argon2Cost TEST_ARGON2 = new ServerConfig.Argon2Cost(1024, 1, 1);
     public static final String PASSWORD = "glucose meter blue river";
 
-    private final App app;
-    private final String jdbcUrl;
-    private final Path dir;
-
-    private TestApp(App app, String jdbcUrl, Path dir) {
-        this.app = app;
-        this.jdbcUrl = jdbcUrl;
-        this.dir = dir;
+    /** A started app, its database and its folder (master key, outbox). */
+    private record Running(App app, String jdbcUrl, Path dir) {
     }
+
+    /** How a per-class app is started; null for an app started at once. */
+    private final Supplier<Running> starter;
+    /** The class whose lifecycle owns this app (nested classes see the same app). */
+    private String owner;
+    private volatile Running running;
+
+    private TestApp(Supplier<Running> starter, Running running) {
+        this.starter = starter;
+        this.running = running;
+    }
+
+    // ---- one app per test class (a JUnit extension) ----
+
+    /** An app for the whole test class: register on a static field with {@code @RegisterExtension}. */
+    public static TestApp perClass() {
+        return perClass(Clock.systemUTC());
+    }
+
+    /** As {@link #perClass()}, with a given data clock (time-dependent glucose tests). */
+    public static TestApp perClass(Clock dataClock) {
+        return perClass(dataClock, Clock.systemUTC());
+    }
+
+    /** As {@link #perClass()}, with given clocks of data and of the system (a {@link MutableClock} to move time). */
+    public static TestApp perClass(Clock dataClock, Clock systemClock) {
+        return perClass(dataClock, systemClock, () -> null);
+    }
+
+    /**
+     * As {@link #perClass()}; {@code smtp} is asked when the app starts (an SMTP server extension registered
+     * before this one has its port by then) and may give null for the outbox.
+     */
+    public static TestApp perClass(Clock dataClock, Clock systemClock, Supplier<SmtpSender.Settings> smtp) {
+        return perClass(dataClock, systemClock, smtp, UnaryOperator.identity());
+    }
+
+    /** As {@link #perClass()}, with the test's own settings on top. */
+    public static TestApp perClass(UnaryOperator<ServerConfig> settings) {
+        return perClass(Clock.systemUTC(), Clock.systemUTC(), () -> null, settings);
+    }
+
+    /** As {@link #perClass(Clock, Clock, Supplier)}, with the test's own settings on top. */
+    public static TestApp perClass(Clock dataClock, Clock systemClock, Supplier<SmtpSender.Settings> smtp,
+                                   UnaryOperator<ServerConfig> settings) {
+        return new TestApp(() -> launch(dataClock, systemClock, smtp.get(), settings), null);
+    }
+
+    /** As {@link #startBehindProxy(String, Clock)}, for the whole test class. */
+    public static TestApp perClassBehindProxy(String trustedProxies, Clock systemClock) {
+        return perClass(Clock.systemUTC(), systemClock, () -> null, behindProxy(trustedProxies));
+    }
+
+    /** As {@link #startWithPublicUrl(String)}, for the whole test class. */
+    public static TestApp perClassWithPublicUrl(String publicUrl) {
+        return perClass(c -> c.withPublicUrl(publicUrl));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        if (starter == null) {
+            throw new IllegalStateException("an app started by TestApp.start(...) is not an extension; "
+                    + "use TestApp.perClass(...)");
+        }
+        if (running == null) {
+            owner = context.getUniqueId();
+            running = starter.get();
+        }
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (running != null && context.getUniqueId().equals(owner)) {
+            close();
+        }
+    }
+
+    // ---- an app of the test's own (try-with-resources) ----
 
     public static TestApp start() {
         return start(Clock.systemUTC());
@@ -62,7 +144,7 @@ public final class TestApp implements AutoCloseable {
      * @param smtp        an SMTP server for e-mail, or null for the outbox
      */
     public static TestApp start(Clock dataClock, Clock systemClock, SmtpSender.Settings smtp) {
-        return start(dataClock, systemClock, smtp, java.util.function.UnaryOperator.identity());
+        return start(dataClock, systemClock, smtp, UnaryOperator.identity());
     }
 
     /** Starts with a given public URL ({@code MQCGM_PUBLIC_URL}; https:// turns on {@code __Host-} cookies). */
@@ -72,7 +154,22 @@ public final class TestApp implements AutoCloseable {
 
     /** As {@link #start(Clock, Clock, SmtpSender.Settings)}, with the test's own settings on top. */
     public static TestApp start(Clock dataClock, Clock systemClock, SmtpSender.Settings smtp,
-                                java.util.function.UnaryOperator<ServerConfig> settings) {
+                                UnaryOperator<ServerConfig> settings) {
+        return new TestApp(null, launch(dataClock, systemClock, smtp, settings));
+    }
+
+    /** Starts behind a reverse proxy: {@code trustedProxies} (CIDRs) are believed about the client's address. */
+    public static TestApp startBehindProxy(String trustedProxies, Clock systemClock) {
+        return start(Clock.systemUTC(), systemClock, null, behindProxy(trustedProxies));
+    }
+
+    private static UnaryOperator<ServerConfig> behindProxy(String trustedProxies) {
+        return c -> c.withClientAddress(new ClientAddress.Settings(
+                ClientAddress.Settings.parseNetworks(trustedProxies), ClientAddress.Header.X_FORWARDED_FOR));
+    }
+
+    private static Running launch(Clock dataClock, Clock systemClock, SmtpSender.Settings smtp,
+                                  UnaryOperator<ServerConfig> settings) {
         try {
             Path dir = Files.createTempDirectory("mqcgm-test-");
             Path key = dir.resolve("master-key.json");
@@ -81,38 +178,41 @@ public final class TestApp implements AutoCloseable {
             ServerConfig config = new ServerConfig(url, TestDatabase.user(), TestDatabase.password(), 8, key,
                     "127.0.0.1", 0, 1_000_000, TEST_ARGON2, Duration.ofHours(12), Duration.ofDays(7), smtp,
                     dir.resolve("outbox"), "http://mqcgm.test");
-            return new TestApp(App.start(settings.apply(config), dataClock, systemClock), url, dir);
+            return new Running(App.start(settings.apply(config), dataClock, systemClock), url, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** Starts behind a reverse proxy: {@code trustedProxies} (CIDRs) are believed about the client's address. */
-    public static TestApp startBehindProxy(String trustedProxies, Clock systemClock) {
-        return start(Clock.systemUTC(), systemClock, null, c -> c.withClientAddress(new ClientAddress.Settings(
-                ClientAddress.Settings.parseNetworks(trustedProxies), ClientAddress.Header.X_FORWARDED_FOR)));
+    private Running running() {
+        Running r = running;
+        if (r == null) {
+            throw new IllegalStateException("the app is not running: register TestApp.perClass(...) with "
+                    + "@RegisterExtension on a static field, or use TestApp.start(...)");
+        }
+        return r;
     }
 
     /** The master key file of this app. */
     public Path masterKeyFile() {
-        return dir.resolve("master-key.json");
+        return running().dir().resolve("master-key.json");
     }
 
     public App app() {
-        return app;
+        return running().app();
     }
 
     public String url() {
-        return "http://127.0.0.1:" + app.port();
+        return "http://127.0.0.1:" + app().port();
     }
 
     public String jdbcUrl() {
-        return jdbcUrl;
+        return running().jdbcUrl();
     }
 
     /** Direct SQL access to this app's database, for assertions on what is stored. */
     public Jdbi sql() {
-        return Jdbi.create(jdbcUrl, TestDatabase.user(), TestDatabase.password());
+        return Jdbi.create(jdbcUrl(), TestDatabase.user(), TestDatabase.password());
     }
 
     /**
@@ -125,14 +225,14 @@ public final class TestApp implements AutoCloseable {
 
     /** As {@link #newUser(String, String)}, living in {@code zone}. */
     public UUID newUser(String identifier, String password, java.time.ZoneId zone) {
-        UUID id = app.accounts().createVerified(identifier, password, zone.getId(), Language.EN);
-        app.consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
+        UUID id = app().accounts().createVerified(identifier, password, zone.getId(), Language.EN);
+        app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
         return id;
     }
 
     /** A verified account that has not (yet) consented to the processing of health data. */
     public UUID newUserWithoutConsent(String identifier) {
-        return app.accounts().createVerified(identifier, PASSWORD, "Europe/Berlin", Language.EN);
+        return app().accounts().createVerified(identifier, PASSWORD, "Europe/Berlin", Language.EN);
     }
 
     public UUID newUser(String identifier) {
@@ -143,29 +243,23 @@ public final class TestApp implements AutoCloseable {
     public String newUserToken(String identifier, Scope... scopes) {
         UUID id = newUser(identifier);
         Set<Scope> set = scopes.length == 0 ? EnumSet.allOf(Scope.class) : EnumSet.of(scopes[0], scopes);
-        return app.apiTokens().create(id, "test", set);
+        return app().apiTokens().create(id, "test", set);
     }
 
     /**
-     * Waits (at most ten seconds) for a message to {@code to} in the outbox whose text matches {@code pattern}
+     * Waits (at most {@link Wait#LIMIT}) for a message to {@code to} in the outbox whose text matches {@code pattern}
      * and returns the pattern's first group. Messages are sent in the background, so this polls the folder.
      */
     public String awaitOutbox(String to, Pattern pattern) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            Optional<String> found = outboxMessages().filter(m -> m.startsWith("To: " + to + "\n"))
-                    .map(pattern::matcher).filter(Matcher::find).map(m -> m.group(1)).reduce((a, b) -> b);
-            if (found.isPresent()) {
-                return found.get();
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-        throw new AssertionError("no outbox message to " + to + " matching " + pattern);
+        return Wait.until("an outbox message to " + to + " matching " + pattern,
+                () -> outboxMessages().filter(m -> m.startsWith("To: " + to + "\n")).map(pattern::matcher)
+                        .filter(Matcher::find).map(m -> m.group(1)).reduce((a, b) -> b),
+                Optional::isPresent).orElseThrow();
     }
 
     /** Every message in the outbox, oldest first. */
     public Stream<String> outboxMessages() {
-        Path outbox = dir.resolve("outbox");
+        Path outbox = running().dir().resolve("outbox");
         if (!Files.isDirectory(outbox)) {
             return Stream.empty();
         }
@@ -184,8 +278,13 @@ public final class TestApp implements AutoCloseable {
 
     @Override
     public void close() {
-        app.close();
-        try (var files = Files.walk(dir)) {
+        Running r = running;
+        if (r == null) {
+            return;
+        }
+        running = null;
+        r.app().close();
+        try (var files = Files.walk(r.dir())) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

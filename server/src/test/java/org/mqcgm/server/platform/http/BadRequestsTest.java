@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 import org.slf4j.LoggerFactory;
@@ -24,7 +25,9 @@ import org.slf4j.LoggerFactory;
 /** Malformed requests found by a bad-input probe: a 4xx problem and one log line, never a 500 or a stack trace. */
 class BadRequestsTest {
 
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static Http http;
     static String token;
     static ListAppender<ILoggingEvent> appender;
@@ -34,14 +37,12 @@ class BadRequestsTest {
         appender = new ListAppender<>();
         appender.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(appender);
-        app = TestApp.start();
         http = new Http(app.url());
         token = app.newUserToken("bad-requests@example.org");
     }
 
     @AfterAll
     static void stop() {
-        app.close();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
     }
 

@@ -11,8 +11,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mqcgm.server.testing.Http;
@@ -21,21 +21,17 @@ import org.mqcgm.server.testing.TestApp;
 /** The README's {@code curl -N … /readings/stream} works: the stream is served whatever the Accept header says. */
 class EventStreamTest {
 
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static String token;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start();
         token = app.newUserToken("stream@example.org");
         String time = Instant.now().minus(2, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS).toString();
         assertThat(new Http(app.url()).postJson("/api/v1/readings", "[{\"time\":\"" + time + "\",\"mgdl\":123}]",
                 "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @ParameterizedTest

@@ -3,29 +3,25 @@ package org.mqcgm.server.platform.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
 /** Bad input of every kind gets a 4xx problem+json naming the field and rule; never a 5xx, never a half write. */
 class ProblemResponsesTest {
 
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static Http http;
     static String token;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start();
         http = new Http(app.url());
         token = app.newUserToken("problems@example.org");
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     private static void assertProblem(HttpResponse<String> r, int status, String field, String rule) {

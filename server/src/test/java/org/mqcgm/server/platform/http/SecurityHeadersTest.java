@@ -3,26 +3,22 @@ package org.mqcgm.server.platform.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
 class SecurityHeadersTest {
 
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static Http http;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start();
         http = new Http(app.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @Test

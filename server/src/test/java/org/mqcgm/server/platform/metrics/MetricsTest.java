@@ -8,27 +8,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
 /** Operators' metrics: off unless configured; by route template, uploads, jobs, pool, JVM; no paths or persons. */
 class MetricsTest {
 
-    private static TestApp app;
-
-    @BeforeAll
-    static void start() {
-        app = TestApp.start(Clock.systemUTC(), Clock.systemUTC(), null,
-                config -> config.withMetrics(new Metrics.Settings("127.0.0.1", 0)));
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(config -> config.withMetrics(new Metrics.Settings("127.0.0.1", 0)));
 
     private static HttpResponse<String> scrape() throws Exception {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(

@@ -11,16 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.testing.Http;
-import org.mqcgm.server.testing.MutableClock;
 import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
 
 /**
  * Walks every registered route with every kind of caller — anonymous, each role, a token with and without the
@@ -32,7 +32,10 @@ import org.mqcgm.server.testing.TestApp;
 class AuthorizationMatrixTest {
 
     static final MutableClock clock = MutableClock.now();
-    static TestApp app;
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock);
+
     static Caller owner;
     static Caller ownerToken;
     static Caller stranger;
@@ -74,7 +77,6 @@ class AuthorizationMatrixTest {
 
     @BeforeAll
     static void start() throws Exception {
-        app = TestApp.start(java.time.Clock.systemUTC(), clock, null);
         ownerId = app.newUser("owner@example.org");
         owner = session("owner (session)", "owner@example.org");
         ownerToken = new Caller("owner (token, all scopes)", new Http(app.url()),
@@ -121,11 +123,6 @@ class AuthorizationMatrixTest {
                 .matcher(second.http().get("/settings").body());
         assertThat(m.find()).isTrue();
         return m.group(1);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     /** The path of a route with its parameters filled with the owner's resources. */

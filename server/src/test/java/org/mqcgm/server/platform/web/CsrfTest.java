@@ -7,27 +7,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
 /** The CSRF token is bound to the session; over HTTPS the cookies are {@code __Host-} cookies. */
 class CsrfTest {
 
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
 
     @BeforeAll
     static void start() {
-        app = TestApp.start();
         app.newUser("csrf-a@example.org");
         app.newUser("csrf-b@example.org");
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     private static Http signedIn(String identifier) {

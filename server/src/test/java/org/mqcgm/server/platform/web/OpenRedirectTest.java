@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.mqcgm.server.testing.Http;
@@ -15,7 +15,8 @@ import org.mqcgm.server.testing.TestApp;
 /** After login the browser goes back only to a path of this site, never to another host (open redirect). */
 class OpenRedirectTest {
 
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
 
     static final String[] ELSEWHERE = {
             "/\t/evil.example", "/%09/evil.example", "//evil.example", "/\\evil.example", "/%2F%2Fevil.example",
@@ -25,13 +26,7 @@ class OpenRedirectTest {
 
     @BeforeAll
     static void start() {
-        app = TestApp.start();
         app.newUser("redirect@example.org");
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     private static HttpResponse<String> loginWithNext(String next) {

@@ -10,27 +10,23 @@ import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
 /** Static files: a fixed set loaded at start, content-hashed names cached for a year, nothing kept for misses. */
 class StaticAssetsTest {
 
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
     static Http http;
 
     @BeforeAll
     static void start() {
-        app = TestApp.start();
         http = new Http(app.url());
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
     }
 
     @Test
