@@ -18,9 +18,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
@@ -33,18 +32,9 @@ import org.mqcgm.testkit.MutableClock;
 class StreamConsentAndExpiryTest {
 
     static final MutableClock systemClock = MutableClock.now();
-    static TestApp app;
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(Clock.systemUTC(), systemClock);
     static final HttpClient client = HttpClient.newHttpClient();
-
-    @BeforeAll
-    static void start() {
-        app = TestApp.start(Clock.systemUTC(), systemClock, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        app.close();
-    }
 
     /** An open stream: its lines as they come, and a future that completes when the server ends it. */
     record Open(BlockingQueue<String> lines, CompletableFuture<Void> ended) {
@@ -103,6 +93,7 @@ class StreamConsentAndExpiryTest {
         UUID owner = app.newUser("stream-consent@example.org");
         String token = tokenWithAReading(owner);
         Open stream = open("Authorization", "Bearer " + token);
+        systemClock.advance(Duration.ofSeconds(1)); // the withdrawal comes after the grant on the ledger's clock
 
         HttpResponse<String> withdraw = new Http(app.url()).postJson("/api/v1/me/consents",
                 "{\"purpose\":\"health-data\",\"granted\":false}", "Authorization", "Bearer " + token);
