@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.mqcgm.core.glucose.Reading;
@@ -54,7 +53,7 @@ public final class GlucoseApiRoutes {
             Instant now = Instant.now();
             Instant to = ReadingRoutes.instantParam(ctx, "to", now.plus(Duration.ofDays(1)), now);
             ctx.json(annotations.overlapping(owner(ctx), ReadingRoutes.instantParam(ctx, "from",
-                    to.minus(Duration.ofDays(90)), now), to).stream().map(Annotations.Annotation::json).toList());
+                    to.minus(Duration.ofDays(90)), now), to).stream().map(ApiSchemas.Annotation::of).toList());
         });
         routes.post("/api/v1/annotations", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::annotate);
         routes.post("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), ctx -> {
@@ -67,7 +66,7 @@ public final class GlucoseApiRoutes {
             if (!annotations.setExclude(owner(ctx), uuid(ctx), body.path("exclude").asBoolean())) {
                 throw new ProblemException(Problem.notFound());
             }
-            ctx.json(annotations.find(owner(ctx), uuid(ctx)).orElseThrow().json());
+            ctx.json(ApiSchemas.Annotation.of(annotations.find(owner(ctx), uuid(ctx)).orElseThrow()));
         });
         routes.delete("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), ctx -> {
             if (!annotations.delete(owner(ctx), uuid(ctx))) {
@@ -82,7 +81,7 @@ public final class GlucoseApiRoutes {
         String model = text(body, "model", true, 80);
         String serial = text(body, "serial", false, 64);
         String transmitter = text(body, "transmitterId", false, 64);
-        ctx.status(201).json(Map.of("id", sensors.addSensor(owner(ctx), model, serial, transmitter).toString()));
+        ctx.status(201).json(new ApiSchemas.Created(sensors.addSensor(owner(ctx), model, serial, transmitter).toString()));
     }
 
     private void startSession(Context ctx) {
@@ -95,7 +94,7 @@ public final class GlucoseApiRoutes {
         long life = whole(body, "lifetimeDays", 1, 30, 14);
         UUID id = sensors.startSession(owner(ctx), uuid(ctx), start, Duration.ofMinutes(warm), Duration.ofDays(life))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
-        ctx.status(201).json(Map.of("id", id.toString()));
+        ctx.status(201).json(new ApiSchemas.Created(id.toString()));
     }
 
     private void endSession(Context ctx) {
@@ -121,7 +120,7 @@ public final class GlucoseApiRoutes {
         if (mgdl < 0) {
             throw invalid(new Problem.FieldError("$.mgdl", "required", "is required"));
         }
-        ctx.status(201).json(Map.of("id", sensors.addCalibration(owner(ctx), t, mgdl,
+        ctx.status(201).json(new ApiSchemas.Created(sensors.addCalibration(owner(ctx), t, mgdl,
                 text(body, "device", false, 64)).toString()));
     }
 
@@ -145,8 +144,8 @@ public final class GlucoseApiRoutes {
         }
         boolean exclude = excludeField == null || excludeField.isNull() ? kind.equals("sensor-error")
                 : excludeField.booleanValue();
-        ctx.status(201).json(annotations.create(owner(ctx), start, end, kind, text(body, "note", false, 500),
-                exclude).json());
+        ctx.status(201).json(ApiSchemas.Annotation.of(annotations.create(owner(ctx), start, end, kind,
+                text(body, "note", false, 500), exclude)));
     }
 
     private static UUID owner(Context ctx) {

@@ -55,8 +55,8 @@ public final class PrivacyRoutes {
                 Map.of("policy", POLICY)));
         routes.get("/api/v1/me/consents", Access.api(org.mqcgm.server.platform.security.Scope.PROFILE_READ),
                 ctx -> ctx.json(consents.history(org.mqcgm.server.platform.security.Principal.of(ctx).accountId())
-                        .stream().map(e -> Map.of("at", e.at().toString(), "purpose", e.purpose().id(),
-                                "granted", e.granted(), "channel", e.channel())).toList()));
+                        .stream().map(e -> new ApiSchemas.Consent(e.at().toString(), e.purpose().id(),
+                                e.granted(), e.channel())).toList()));
         routes.post("/api/v1/me/consents", Access.api(org.mqcgm.server.platform.security.Scope.PROFILE_WRITE),
                 this::recordFromApi);
         routes.post("/settings/consents", Access.PAGE, ctx -> {
@@ -91,7 +91,7 @@ public final class PrivacyRoutes {
         }
         consents.record(org.mqcgm.server.platform.security.Principal.of(ctx).accountId(), purpose.get(),
                 body.path("granted").asBoolean(), "api");
-        ctx.status(201).json(Map.of("purpose", purpose.get().id(), "granted", body.path("granted").asBoolean(),
-                "policyVersion", POLICY_VERSION));
+        ctx.status(201).json(new ApiSchemas.ConsentRecorded(purpose.get().id(), body.path("granted").asBoolean(),
+                POLICY_VERSION));
     }
 }
