@@ -51,9 +51,12 @@ final class ApiSchemas {
      * reading has them; {@code excluded} only (as {@code true}) in a range whose annotation leaves it out of
      * statistics.
      */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ReadingView(String time, int mgdl, String marker, Double trend, Integer quality, Integer status,
-                       String device, Boolean excluded) {
+    record ReadingView(String time, int mgdl, @JsonInclude(JsonInclude.Include.NON_NULL) String marker,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Double trend,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer quality,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Integer status,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) String device,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Boolean excluded) {
         ReadingView markedExcluded() {
             return new ReadingView(time, mgdl, marker, trend, quality, status, device, true);
         }
