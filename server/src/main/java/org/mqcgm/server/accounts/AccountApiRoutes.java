@@ -26,7 +26,8 @@ final class AccountApiRoutes {
 
     private final ClientAddress clients;
     /** Fields of the app login request; everything else is refused by name (PR-04, PR-08). */
-    static final Set<String> LOGIN_FIELDS = Set.of("identifier", "password", "code", "name", "scopes");
+    static final Set<String> LOGIN_FIELDS =
+            org.mqcgm.server.platform.http.RequestFields.of(ApiSchemas.LoginRequest.class);
 
     private final Accounts accounts;
     private final ApiTokens tokens;

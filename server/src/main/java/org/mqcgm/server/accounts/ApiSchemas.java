@@ -6,7 +6,7 @@ import java.util.Map;
 /**
  * The JSON answers of the accounts API, one record per component schema of {@code openapi.json} (the
  * {@code OpenApiContractTest} keeps both in step). Absent values are written as {@code null}. Requests (login,
- * device registration) are read as trees: unknown fields and fields the privacy policy forbids are refused by name
+ * device registration) have records too, for their field names, but are read as trees: unknown fields and fields the privacy policy forbids are refused by name
  * with their own rule ({@code unknown-field}, {@code not-collected}), which binding to a record would lose.
  */
 final class ApiSchemas {
@@ -18,7 +18,9 @@ final class ApiSchemas {
             "SecurityEvent", SecurityEvent.class,
             "Device", Device.class,
             "PushAlias", PushAlias.class,
-            "AdminAccount", AdminAccount.class);
+            "AdminAccount", AdminAccount.class,
+            "LoginRequest", LoginRequest.class,
+            "DeviceRegistration", DeviceRegistration.class);
 
     private ApiSchemas() {
     }
@@ -52,5 +54,13 @@ final class ApiSchemas {
 
     /** An account as administrators see it: no personal data. */
     record AdminAccount(String id, String status, String createdAt, List<String> roles) {
+    }
+
+    /** The fields of {@code POST /api/v1/auth/token} (read as a tree; see {@link AccountApiRoutes}). */
+    record LoginRequest(String identifier, String password, String code, String name, List<String> scopes) {
+    }
+
+    /** The fields of {@code POST /api/v1/devices} (read as a tree; see {@link Devices#register}). */
+    record DeviceRegistration(String platform, String model, String osVersion, String appVersion, String installId) {
     }
 }

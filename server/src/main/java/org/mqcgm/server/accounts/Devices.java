@@ -27,7 +27,8 @@ import org.mqcgm.server.platform.http.ProblemException;
 public final class Devices {
 
     /** Fields of the registration request. */
-    static final Set<String> FIELDS = Set.of("platform", "model", "osVersion", "appVersion", "installId");
+    static final Set<String> FIELDS =
+            org.mqcgm.server.platform.http.RequestFields.of(ApiSchemas.DeviceRegistration.class);
     /** Fields apps commonly send that the privacy policy forbids us to collect. */
     static final Set<String> NOT_COLLECTED = Set.of("imei", "meid", "imsi", "mac", "macAddress", "wifiMac",
             "bluetoothMac", "androidId", "serial", "serialNumber", "installedApps", "apps", "packages", "contacts",

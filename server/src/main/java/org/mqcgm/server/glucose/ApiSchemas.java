@@ -6,21 +6,29 @@ import java.util.Map;
 /**
  * The JSON answers of the glucose API, one record per component schema of {@code openapi.json} (the
  * {@code OpenApiContractTest} keeps both in step). Absent values are written as {@code null}, except in
- * {@link ReadingView}, which leaves out what a reading does not have. Requests are read as trees: each wrong field
- * is reported with its own rule (type, length, range, not-future …), and readings uploads report per item.
+ * {@link ReadingView}, which leaves out what a reading does not have. Requests have records for their field names but
+ * are read as trees: each wrong field is reported with its own rule (type, length, range, not-future …), and
+ * readings uploads report per item.
  */
 final class ApiSchemas {
 
     /** Component schema name → record. */
-    static final Map<String, Class<?>> ALL = Map.of(
-            "Created", Created.class,
-            "Sensor", Sensor.class,
-            "SensorSession", SensorSession.class,
-            "Calibration", Calibration.class,
-            "Annotation", Annotation.class,
-            "ReadingView", ReadingView.class,
-            "ReadingBucket", ReadingBucket.class,
-            "UploadResult", UploadResult.class);
+    static final Map<String, Class<?>> ALL = Map.ofEntries(
+            Map.entry("Created", Created.class),
+            Map.entry("Sensor", Sensor.class),
+            Map.entry("SensorSession", SensorSession.class),
+            Map.entry("Calibration", Calibration.class),
+            Map.entry("Annotation", Annotation.class),
+            Map.entry("ReadingView", ReadingView.class),
+            Map.entry("ReadingBucket", ReadingBucket.class),
+            Map.entry("UploadResult", UploadResult.class),
+            Map.entry("Reading", ReadingUpload.class),
+            Map.entry("NewSensor", NewSensor.class),
+            Map.entry("NewSensorSession", NewSensorSession.class),
+            Map.entry("SensorSessionEnd", SensorSessionEnd.class),
+            Map.entry("NewCalibration", NewCalibration.class),
+            Map.entry("NewAnnotation", NewAnnotation.class),
+            Map.entry("AnnotationExclusion", AnnotationExclusion.class));
 
     private ApiSchemas() {
     }
@@ -68,5 +76,30 @@ final class ApiSchemas {
 
     /** An upload in which every reading was accepted or a duplicate. */
     record UploadResult(int accepted, int duplicates, int rejected) {
+    }
+
+    // Requests: their field names (read as trees, see the class comment).
+
+    /** One item of {@code POST /api/v1/readings}. */
+    record ReadingUpload(String time, Integer mgdl, Double mmol, String marker, Integer limit, Double trend,
+                         Integer quality, Integer status, String device) {
+    }
+
+    record NewSensor(String model, String serial, String transmitterId) {
+    }
+
+    record NewSensorSession(String start, Integer warmUpMinutes, Integer lifetimeDays) {
+    }
+
+    record SensorSessionEnd(String end, String reason) {
+    }
+
+    record NewCalibration(String time, Integer mgdl, String device) {
+    }
+
+    record NewAnnotation(String start, String end, String kind, String note, Boolean exclude) {
+    }
+
+    record AnnotationExclusion(Boolean exclude) {
     }
 }

@@ -16,6 +16,7 @@ import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.JsonBodies;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
@@ -59,7 +60,7 @@ public final class GlucoseApiRoutes {
         routes.post("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), ctx -> {
             // Another user's id is "not found" whatever the body says.
             annotations.find(owner(ctx), uuid(ctx)).orElseThrow(() -> new ProblemException(Problem.notFound()));
-            JsonNode body = json.readObject(ctx, Set.of("exclude"));
+            JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.AnnotationExclusion.class));
             if (!body.path("exclude").isBoolean()) {
                 throw invalid(new Problem.FieldError("$.exclude", "type", "must be true or false"));
             }
@@ -77,7 +78,7 @@ public final class GlucoseApiRoutes {
     }
 
     private void addSensor(Context ctx) {
-        JsonNode body = json.readObject(ctx, Set.of("model", "serial", "transmitterId"));
+        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.NewSensor.class));
         String model = text(body, "model", true, 80);
         String serial = text(body, "serial", false, 64);
         String transmitter = text(body, "transmitterId", false, 64);
@@ -88,7 +89,7 @@ public final class GlucoseApiRoutes {
         if (!sensors.ownsSensor(owner(ctx), uuid(ctx))) {
             throw new ProblemException(Problem.notFound());
         }
-        JsonNode body = json.readObject(ctx, Set.of("start", "warmUpMinutes", "lifetimeDays"));
+        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.NewSensorSession.class));
         Instant start = dataTime(body, "start");
         long warm = whole(body, "warmUpMinutes", 0, 24 * 60, 60);
         long life = whole(body, "lifetimeDays", 1, 30, 14);
@@ -101,7 +102,7 @@ public final class GlucoseApiRoutes {
         if (!sensors.ownsSession(owner(ctx), uuid(ctx))) {
             throw new ProblemException(Problem.notFound());
         }
-        JsonNode body = json.readObject(ctx, Set.of("end", "reason"));
+        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.SensorSessionEnd.class));
         String reason = text(body, "reason", true, 20);
         if (!Set.of("expired", "failed", "removed", "replaced", "other").contains(reason)) {
             throw invalid(new Problem.FieldError("$.reason", "one-of",
@@ -114,7 +115,7 @@ public final class GlucoseApiRoutes {
     }
 
     private void addCalibration(Context ctx) {
-        JsonNode body = json.readObject(ctx, Set.of("time", "mgdl", "device"));
+        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.NewCalibration.class));
         Instant t = dataTime(body, "time");
         int mgdl = (int) whole(body, "mgdl", Reading.MIN_MGDL, Reading.MAX_MGDL, -1);
         if (mgdl < 0) {
@@ -125,7 +126,7 @@ public final class GlucoseApiRoutes {
     }
 
     private void annotate(Context ctx) {
-        JsonNode body = json.readObject(ctx, Set.of("start", "end", "kind", "note", "exclude"));
+        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.NewAnnotation.class));
         Instant start = dataTime(body, "start");
         Instant end = time(body, "end");
         TimeBounds.rangeBound(end, Instant.now()).ifPresent(v -> {

@@ -73,7 +73,8 @@ public final class PrivacyRoutes {
     private void recordFromApi(io.javalin.http.Context ctx) {
         com.fasterxml.jackson.databind.JsonNode body = json.readTree(ctx);
         java.util.List<org.mqcgm.server.platform.http.Problem.FieldError> errors = new java.util.ArrayList<>(
-                org.mqcgm.server.platform.http.JsonBodies.unknownFields(body, java.util.Set.of("purpose", "granted"),
+                org.mqcgm.server.platform.http.JsonBodies.unknownFields(body,
+                        org.mqcgm.server.platform.http.RequestFields.of(ApiSchemas.ConsentRequest.class),
                         "$"));
         var purpose = org.mqcgm.server.platform.consent.Consents.Purpose.parse(body.path("purpose").asText(""));
         if (purpose.isEmpty()) {

@@ -30,7 +30,8 @@ import org.mqcgm.server.testing.TestApp;
  * The OpenAPI document cannot drift from the API: every JSON answer of the API is a record that a feature
  * registers under the name of its component schema in {@code openapi.json}; the schema's properties are exactly the
  * record's JSON properties (as the server's own mapper writes them), nested records are {@code $ref}s to their own
- * registered schemas, and every API route's JSON success answer refers to registered schemas.
+ * registered schemas, and every API route's JSON request body and success answer refer to registered schemas.
+ * (Request bodies are read as trees for per-field errors; their records give the accepted field names.)
  */
 class OpenApiContractTest {
 
@@ -128,7 +129,7 @@ class OpenApiContractTest {
     }
 
     @Test
-    void everyJsonAnswerOfTheApiRefersToRegisteredSchemas() throws IOException {
+    void everyJsonBodyOfTheApiRefersToRegisteredSchemas() throws IOException {
         JsonNode doc = openApi();
         Set<String> registered = registry().keySet();
         List<String> problems = new ArrayList<>();
@@ -143,6 +144,20 @@ class OpenApiContractTest {
                 if (op.isMissingNode()) {
                     problems.add(where + ": not documented");
                     continue;
+                }
+                JsonNode request = op.path("requestBody").path("content").path("application/json");
+                if (!request.isMissingNode()) {
+                    Set<String> refs = new TreeSet<>();
+                    refs(request.path("schema"), refs);
+                    if (refs.isEmpty()) {
+                        problems.add(where + " request: the JSON body refers to no schema");
+                    }
+                    for (String ref : refs) {
+                        if (!registered.contains(ref)) {
+                            problems.add(where + " request: " + ref + " is no registered record");
+                        }
+                    }
+                    checked++;
                 }
                 boolean success = false;
                 for (var it = op.path("responses").fields(); it.hasNext(); ) {
@@ -184,7 +199,7 @@ class OpenApiContractTest {
             }
         }
         assertThat(problems).isEmpty();
-        assertThat(checked).isGreaterThan(20);
+        assertThat(checked).isGreaterThan(30);
     }
 
     private static void refs(JsonNode schema, Set<String> out) {
