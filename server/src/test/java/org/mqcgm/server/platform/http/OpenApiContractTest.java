@@ -160,8 +160,7 @@ class OpenApiContractTest {
                     checked++;
                 }
                 boolean success = false;
-                for (var it = op.path("responses").fields(); it.hasNext(); ) {
-                    var response = it.next();
+                for (Map.Entry<String, JsonNode> response : op.path("responses").properties()) {
                     if (!response.getKey().startsWith("2")) {
                         continue;
                     }
