@@ -5,9 +5,7 @@ import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.mqcgm.server.platform.http.ClientAddress;
@@ -28,7 +26,8 @@ final class AccountApiRoutes {
 
     private final ClientAddress clients;
     /** Fields of the app login request; everything else is refused by name (PR-04, PR-08). */
-    static final Set<String> LOGIN_FIELDS = Set.of("identifier", "password", "code", "name", "scopes");
+    static final Set<String> LOGIN_FIELDS =
+            org.mqcgm.server.platform.http.RequestFields.of(ApiSchemas.LoginRequest.class);
 
     private final Accounts accounts;
     private final ApiTokens tokens;
@@ -51,12 +50,11 @@ final class AccountApiRoutes {
         routes.delete("/api/v1/auth/token", Access.ANY_API, this::logout);
         routes.get("/api/v1/me", Access.api(Scope.PROFILE_READ), this::me);
         routes.get("/api/v1/me/security-events", Access.api(Scope.PROFILE_READ), ctx -> ctx.json(
-                accounts.events().recent(Principal.of(ctx).accountId(), 100).stream().map(e -> Map.of(
-                        "at", e.at().toString(), "kind", e.kind().id(),
-                        "ipPrefix", e.ipPrefix() == null ? "" : e.ipPrefix())).toList()));
+                accounts.events().recent(Principal.of(ctx).accountId(), 100).stream().map(e -> new ApiSchemas.SecurityEvent(
+                        e.at().toString(), e.kind().id(), e.ipPrefix() == null ? "" : e.ipPrefix())).toList()));
         routes.post("/api/v1/devices", Access.api(Scope.DEVICES_WRITE), this::registerDevice);
         routes.get("/api/v1/devices", Access.api(Scope.DEVICES_WRITE), ctx -> ctx.json(
-                devices.list(Principal.of(ctx).accountId()).stream().map(Devices.Device::json).toList()));
+                devices.list(Principal.of(ctx).accountId()).stream().map(ApiSchemas.Device::of).toList()));
         routes.delete("/api/v1/devices/{id}", Access.api(Scope.DEVICES_WRITE), ctx -> {
             if (!devices.remove(Principal.of(ctx).accountId(), SettingsRoutes.uuid(ctx.pathParam("id")),
                     ClientFacts.of(ctx, clients))) {
@@ -64,8 +62,8 @@ final class AccountApiRoutes {
             }
             ctx.status(204);
         });
-        routes.post("/api/v1/devices/{id}/push-alias", Access.api(Scope.DEVICES_WRITE), ctx -> ctx.json(Map.of(
-                "pushAlias", devices.rotateAlias(Principal.of(ctx).accountId(), SettingsRoutes.uuid(ctx.pathParam("id")))
+        routes.post("/api/v1/devices/{id}/push-alias", Access.api(Scope.DEVICES_WRITE), ctx -> ctx.json(new ApiSchemas.PushAlias(
+                devices.rotateAlias(Principal.of(ctx).accountId(), SettingsRoutes.uuid(ctx.pathParam("id")))
                         .orElseThrow(() -> new ProblemException(Problem.notFound())).toString())));
         routes.get("/api/v1/admin/accounts", Access.ADMIN, this::adminAccounts);
     }
@@ -120,11 +118,8 @@ final class AccountApiRoutes {
         };
         ApiTokens.Created created = tokens.createWithId(account, name, scopes);
         accounts.events().record(account, SecurityEvents.Kind.TOKEN_CREATED, ClientFacts.of(ctx, clients), name);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("token", created.secret());
-        out.put("tokenId", created.id().toString());
-        out.put("scopes", scopes.stream().map(Scope::id).sorted().toList());
-        ctx.status(201).json(out);
+        ctx.status(201).json(new ApiSchemas.TokenIssued(created.secret(), created.id().toString(),
+                scopes.stream().map(Scope::id).sorted().toList()));
     }
 
     /**
@@ -171,23 +166,15 @@ final class AccountApiRoutes {
 
     private void me(Context ctx) {
         Account a = accounts.find(Principal.of(ctx).accountId()).orElseThrow(() -> new ProblemException(Problem.notFound()));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", a.id().toString());
-        out.put("email", a.email());
-        out.put("phone", a.phone());
-        out.put("timeZone", a.timeZone().getId());
-        out.put("unit", a.unit().symbol());
-        out.put("language", a.language().tag());
-        out.put("twoFactor", a.twoFactor());
-        out.put("roles", a.roles().stream().map(r -> r.id()).sorted().toList());
-        ctx.json(out);
+        ctx.json(new ApiSchemas.Me(a.id().toString(), a.email(), a.phone(), a.timeZone().getId(), a.unit().symbol(),
+                a.language().tag(), a.twoFactor(), a.roles().stream().map(r -> r.id()).sorted().toList()));
     }
 
     private void registerDevice(Context ctx) {
         Principal p = Principal.of(ctx);
         UUID tokenId = p.method() == Principal.Method.API_TOKEN ? UUID.fromString(p.credentialId()) : null;
         Devices.Device d = devices.register(p.accountId(), json.readTree(ctx), tokenId, ClientFacts.of(ctx, clients));
-        ctx.status(201).json(d.json());
+        ctx.status(201).json(ApiSchemas.Device.of(d));
     }
 
     /** Accounts without personal data: id, status, roles, creation — what an administrator needs to act. */
@@ -196,9 +183,9 @@ final class AccountApiRoutes {
                         select a.id, a.status, a.created_at,
                                array(select role from account_role r where r.owner_id = a.id order by role) as roles
                         from account a order by a.created_at desc limit 500""")
-                .map((rs, c) -> Map.of("id", rs.getString("id"), "status", rs.getString("status"),
-                        "createdAt", rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant().toString(),
-                        "roles", List.of((String[]) rs.getArray("roles").getArray())))
+                .map((rs, c) -> new ApiSchemas.AdminAccount(rs.getString("id"), rs.getString("status"),
+                        rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant().toString(),
+                        List.of((String[]) rs.getArray("roles").getArray())))
                 .list()));
     }
 }

@@ -26,6 +26,9 @@ public final class AccountsFeature implements Feature {
                            String publicUrl) {
     }
 
+    /** The JSON answers of the API, by their component schema name in {@code openapi.json}. */
+    public static final java.util.Map<String, Class<?>> API_SCHEMAS = ApiSchemas.ALL;
+
     private final Accounts accounts;
     private final AccountStore store;
     private final Sessions sessions;

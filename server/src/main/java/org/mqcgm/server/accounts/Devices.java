@@ -8,7 +8,6 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -28,7 +27,8 @@ import org.mqcgm.server.platform.http.ProblemException;
 public final class Devices {
 
     /** Fields of the registration request. */
-    static final Set<String> FIELDS = Set.of("platform", "model", "osVersion", "appVersion", "installId");
+    static final Set<String> FIELDS =
+            org.mqcgm.server.platform.http.RequestFields.of(ApiSchemas.DeviceRegistration.class);
     /** Fields apps commonly send that the privacy policy forbids us to collect. */
     static final Set<String> NOT_COLLECTED = Set.of("imei", "meid", "imsi", "mac", "macAddress", "wifiMac",
             "bluetoothMac", "androidId", "serial", "serialNumber", "installedApps", "apps", "packages", "contacts",
@@ -52,18 +52,6 @@ public final class Devices {
     /** A device as its owner sees it. */
     public record Device(UUID id, String platform, String model, String osVersion, String appVersion,
                          UUID pushAlias, Instant createdAt, Instant lastSeenAt) {
-        public Map<String, Object> json() {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("id", id.toString());
-            m.put("platform", platform);
-            m.put("model", model);
-            m.put("osVersion", osVersion);
-            m.put("appVersion", appVersion);
-            m.put("pushAlias", pushAlias == null ? null : pushAlias.toString());
-            m.put("createdAt", createdAt.toString());
-            m.put("lastSeenAt", lastSeenAt.toString());
-            return m;
-        }
     }
 
     /**

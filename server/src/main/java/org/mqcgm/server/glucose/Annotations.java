@@ -6,7 +6,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -33,17 +32,6 @@ public final class Annotations {
     public record Annotation(UUID id, Instant start, Instant end, String kind, String note, boolean exclude) {
         public boolean covers(Instant t) {
             return !t.isBefore(start) && !t.isAfter(end);
-        }
-
-        public Map<String, Object> json() {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("id", id.toString());
-            m.put("start", start.toString());
-            m.put("end", end.toString());
-            m.put("kind", kind);
-            m.put("note", note);
-            m.put("exclude", exclude);
-            return m;
         }
     }
 

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.mqcgm.core.glucose.Reading;
@@ -17,6 +16,7 @@ import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.JsonBodies;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
@@ -54,20 +54,20 @@ public final class GlucoseApiRoutes {
             Instant now = Instant.now();
             Instant to = ReadingRoutes.instantParam(ctx, "to", now.plus(Duration.ofDays(1)), now);
             ctx.json(annotations.overlapping(owner(ctx), ReadingRoutes.instantParam(ctx, "from",
-                    to.minus(Duration.ofDays(90)), now), to).stream().map(Annotations.Annotation::json).toList());
+                    to.minus(Duration.ofDays(90)), now), to).stream().map(ApiSchemas.Annotation::of).toList());
         });
         routes.post("/api/v1/annotations", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::annotate);
         routes.post("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), ctx -> {
             // Another user's id is "not found" whatever the body says.
             annotations.find(owner(ctx), uuid(ctx)).orElseThrow(() -> new ProblemException(Problem.notFound()));
-            JsonNode body = json.readObject(ctx, Set.of("exclude"));
+            JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.AnnotationExclusion.class));
             if (!body.path("exclude").isBoolean()) {
                 throw invalid(new Problem.FieldError("$.exclude", "type", "must be true or false"));
             }
             if (!annotations.setExclude(owner(ctx), uuid(ctx), body.path("exclude").asBoolean())) {
                 throw new ProblemException(Problem.notFound());
             }
-            ctx.json(annotations.find(owner(ctx), uuid(ctx)).orElseThrow().json());
+            ctx.json(ApiSchemas.Annotation.of(annotations.find(owner(ctx), uuid(ctx)).orElseThrow()));
         });
         routes.delete("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), ctx -> {
             if (!annotations.delete(owner(ctx), uuid(ctx))) {
@@ -78,31 +78,31 @@ public final class GlucoseApiRoutes {
     }
 
     private void addSensor(Context ctx) {
-        JsonNode body = json.readObject(ctx, Set.of("model", "serial", "transmitterId"));
+        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.NewSensor.class));
         String model = text(body, "model", true, 80);
         String serial = text(body, "serial", false, 64);
         String transmitter = text(body, "transmitterId", false, 64);
-        ctx.status(201).json(Map.of("id", sensors.addSensor(owner(ctx), model, serial, transmitter).toString()));
+        ctx.status(201).json(new ApiSchemas.Created(sensors.addSensor(owner(ctx), model, serial, transmitter).toString()));
     }
 
     private void startSession(Context ctx) {
         if (!sensors.ownsSensor(owner(ctx), uuid(ctx))) {
             throw new ProblemException(Problem.notFound());
         }
-        JsonNode body = json.readObject(ctx, Set.of("start", "warmUpMinutes", "lifetimeDays"));
+        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.NewSensorSession.class));
         Instant start = dataTime(body, "start");
         long warm = whole(body, "warmUpMinutes", 0, 24 * 60, 60);
         long life = whole(body, "lifetimeDays", 1, 30, 14);
         UUID id = sensors.startSession(owner(ctx), uuid(ctx), start, Duration.ofMinutes(warm), Duration.ofDays(life))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
-        ctx.status(201).json(Map.of("id", id.toString()));
+        ctx.status(201).json(new ApiSchemas.Created(id.toString()));
     }
 
     private void endSession(Context ctx) {
         if (!sensors.ownsSession(owner(ctx), uuid(ctx))) {
             throw new ProblemException(Problem.notFound());
         }
-        JsonNode body = json.readObject(ctx, Set.of("end", "reason"));
+        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.SensorSessionEnd.class));
         String reason = text(body, "reason", true, 20);
         if (!Set.of("expired", "failed", "removed", "replaced", "other").contains(reason)) {
             throw invalid(new Problem.FieldError("$.reason", "one-of",
@@ -115,18 +115,18 @@ public final class GlucoseApiRoutes {
     }
 
     private void addCalibration(Context ctx) {
-        JsonNode body = json.readObject(ctx, Set.of("time", "mgdl", "device"));
+        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.NewCalibration.class));
         Instant t = dataTime(body, "time");
         int mgdl = (int) whole(body, "mgdl", Reading.MIN_MGDL, Reading.MAX_MGDL, -1);
         if (mgdl < 0) {
             throw invalid(new Problem.FieldError("$.mgdl", "required", "is required"));
         }
-        ctx.status(201).json(Map.of("id", sensors.addCalibration(owner(ctx), t, mgdl,
+        ctx.status(201).json(new ApiSchemas.Created(sensors.addCalibration(owner(ctx), t, mgdl,
                 text(body, "device", false, 64)).toString()));
     }
 
     private void annotate(Context ctx) {
-        JsonNode body = json.readObject(ctx, Set.of("start", "end", "kind", "note", "exclude"));
+        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.NewAnnotation.class));
         Instant start = dataTime(body, "start");
         Instant end = time(body, "end");
         TimeBounds.rangeBound(end, Instant.now()).ifPresent(v -> {
@@ -145,8 +145,8 @@ public final class GlucoseApiRoutes {
         }
         boolean exclude = excludeField == null || excludeField.isNull() ? kind.equals("sensor-error")
                 : excludeField.booleanValue();
-        ctx.status(201).json(annotations.create(owner(ctx), start, end, kind, text(body, "note", false, 500),
-                exclude).json());
+        ctx.status(201).json(ApiSchemas.Annotation.of(annotations.create(owner(ctx), start, end, kind,
+                text(body, "note", false, 500), exclude)));
     }
 
     private static UUID owner(Context ctx) {

@@ -18,6 +18,9 @@ import org.mqcgm.server.platform.jobs.Jobs;
  */
 public final class GlucoseFeature implements Feature {
 
+    /** The JSON answers of the API, by their component schema name in {@code openapi.json}. */
+    public static final java.util.Map<String, Class<?>> API_SCHEMAS = ApiSchemas.ALL;
+
     private final Platform platform;
     private final ReadingStore store;
     private final ReadingEvents events;

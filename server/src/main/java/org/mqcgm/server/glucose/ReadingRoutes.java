@@ -14,7 +14,6 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -89,11 +88,7 @@ public final class ReadingRoutes implements AutoCloseable {
             ctx.header("Idempotent-Replayed", "true");
         }
         if (outcome.rejected() == 0) {
-            Map<String, Object> result = new LinkedHashMap<>();
-            result.put("accepted", outcome.accepted());
-            result.put("duplicates", outcome.duplicates());
-            result.put("rejected", 0);
-            ctx.status(HttpStatus.OK).json(result);
+            ctx.status(HttpStatus.OK).json(new ApiSchemas.UploadResult(outcome.accepted(), outcome.duplicates(), 0));
             return;
         }
         String detail = atomic
@@ -209,13 +204,9 @@ public final class ReadingRoutes implements AutoCloseable {
             ctx.contentType("text/csv; charset=utf-8").result(csv.toString());
             return;
         }
-        List<Map<String, Object>> out = new ArrayList<>(list.size());
+        List<ApiSchemas.ReadingView> out = new ArrayList<>(list.size());
         for (Reading r : list) {
-            Map<String, Object> m = view(r);
-            if (excluded(r, notes)) {
-                m.put("excluded", true);
-            }
-            out.add(m);
+            out.add(excluded(r, notes) ? view(r).markedExcluded() : view(r));
         }
         ctx.json(out);
     }
@@ -225,9 +216,9 @@ public final class ReadingRoutes implements AutoCloseable {
     }
 
     /** Mean, minimum and maximum per time bucket, for charts of long ranges. */
-    static List<Map<String, Object>> downsample(List<Reading> list, Duration bucket) {
+    static List<ApiSchemas.ReadingBucket> downsample(List<Reading> list, Duration bucket) {
         long size = bucket.getSeconds();
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<ApiSchemas.ReadingBucket> out = new ArrayList<>();
         int i = 0;
         while (i < list.size()) {
             long start = Math.floorDiv(list.get(i).time().getEpochSecond(), size) * size;
@@ -243,13 +234,8 @@ public final class ReadingRoutes implements AutoCloseable {
                 n++;
                 i++;
             }
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("time", Instant.ofEpochSecond(start).toString());
-            m.put("mgdl", Math.round((double) sum / n));
-            m.put("min", min);
-            m.put("max", max);
-            m.put("n", n);
-            out.add(m);
+            out.add(new ApiSchemas.ReadingBucket(Instant.ofEpochSecond(start).toString(), Math.round((double) sum / n),
+                    min, max, n));
         }
         return out;
     }
@@ -290,26 +276,13 @@ public final class ReadingRoutes implements AutoCloseable {
         send.run();
     }
 
-    static Map<String, Object> view(Reading r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("time", ISO.format(r.localTime()));
-        m.put("mgdl", r.mgdl());
-        if (r.marker() != Reading.Marker.VALUE) {
-            m.put("marker", r.marker().name().toLowerCase(Locale.ROOT));
-        }
-        if (r.hasTrend()) {
-            m.put("trend", r.trend());
-        }
-        if (r.quality() >= 0) {
-            m.put("quality", r.quality());
-        }
-        if (r.status() != 0) {
-            m.put("status", r.status());
-        }
-        if (r.source() != null) {
-            m.put("device", r.source());
-        }
-        return m;
+    static ApiSchemas.ReadingView view(Reading r) {
+        return new ApiSchemas.ReadingView(ISO.format(r.localTime()), r.mgdl(),
+                r.marker() != Reading.Marker.VALUE ? r.marker().name().toLowerCase(Locale.ROOT) : null,
+                r.hasTrend() ? r.trend() : null,
+                r.quality() >= 0 ? r.quality() : null,
+                r.status() != 0 ? r.status() : null,
+                r.source(), null);
     }
 
     /**

@@ -32,8 +32,8 @@ public final class Readings {
     public static final int MAX_BATCH = 10_000;
     /** Readings may not claim to be from the future (clock skew of a phone is tolerated up to this). */
     static final Duration FUTURE_TOLERANCE = org.mqcgm.core.time.TimeBounds.FUTURE_TOLERANCE;
-    static final Set<String> FIELDS = Set.of("time", "mgdl", "mmol", "marker", "limit", "trend", "quality",
-            "status", "device");
+    static final Set<String> FIELDS =
+            org.mqcgm.server.platform.http.RequestFields.of(ApiSchemas.ReadingUpload.class);
     /** How long the answer to an upload with an Idempotency-Key is replayed. */
     static final Duration REPLAY_WINDOW = Duration.ofDays(1);
     static final int DEFAULT_LOW_LIMIT = 40;

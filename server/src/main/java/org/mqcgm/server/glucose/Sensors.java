@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,22 +48,18 @@ public final class Sensors {
         return id;
     }
 
-    public List<Map<String, Object>> sensors(UUID owner) {
+    public List<ApiSchemas.Sensor> sensors(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select id, model_enc, serial_enc, transmitter_enc, created_at from sensor where owner_id = :o
                         order by created_at desc""")
                 .bind("o", owner)
-                .map((rs, ctx) -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("id", rs.getString("id"));
-                    m.put("model", keys.decryptString(owner, MODEL + rs.getString("id"), rs.getBytes("model_enc")));
-                    m.put("serial", rs.getBytes("serial_enc") == null ? null
-                            : keys.decryptString(owner, SERIAL, rs.getBytes("serial_enc")));
-                    m.put("transmitterId", rs.getBytes("transmitter_enc") == null ? null
-                            : keys.decryptString(owner, TRANSMITTER, rs.getBytes("transmitter_enc")));
-                    m.put("createdAt", rs.getObject("created_at", OffsetDateTime.class).toInstant().toString());
-                    return m;
-                }).list());
+                .map((rs, ctx) -> new ApiSchemas.Sensor(rs.getString("id"),
+                        keys.decryptString(owner, MODEL + rs.getString("id"), rs.getBytes("model_enc")),
+                        rs.getBytes("serial_enc") == null ? null
+                                : keys.decryptString(owner, SERIAL, rs.getBytes("serial_enc")),
+                        rs.getBytes("transmitter_enc") == null ? null
+                                : keys.decryptString(owner, TRANSMITTER, rs.getBytes("transmitter_enc")),
+                        rs.getObject("created_at", OffsetDateTime.class).toInstant().toString())).list());
     }
 
     /** Whether the owner has this sensor. */
@@ -104,22 +99,16 @@ public final class Sensors {
                 .execute()) == 1;
     }
 
-    public List<Map<String, Object>> sessions(UUID owner) {
+    public List<ApiSchemas.SensorSession> sessions(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select id, sensor_id, started_at, warmup_ends_at, expected_end_at, ended_at, end_reason
                         from sensor_session where owner_id = :o order by started_at desc""")
                 .bind("o", owner)
-                .map((rs, ctx) -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("id", rs.getString("id"));
-                    m.put("sensorId", rs.getString("sensor_id"));
-                    m.put("start", iso(rs.getObject("started_at", OffsetDateTime.class)));
-                    m.put("warmUpEnd", iso(rs.getObject("warmup_ends_at", OffsetDateTime.class)));
-                    m.put("expectedEnd", iso(rs.getObject("expected_end_at", OffsetDateTime.class)));
-                    m.put("end", iso(rs.getObject("ended_at", OffsetDateTime.class)));
-                    m.put("endReason", rs.getString("end_reason"));
-                    return m;
-                }).list());
+                .map((rs, ctx) -> new ApiSchemas.SensorSession(rs.getString("id"), rs.getString("sensor_id"),
+                        iso(rs.getObject("started_at", OffsetDateTime.class)),
+                        iso(rs.getObject("warmup_ends_at", OffsetDateTime.class)),
+                        iso(rs.getObject("expected_end_at", OffsetDateTime.class)),
+                        iso(rs.getObject("ended_at", OffsetDateTime.class)), rs.getString("end_reason"))).list());
     }
 
     public UUID addCalibration(UUID owner, Instant time, int mgdl, String source) {
@@ -133,21 +122,17 @@ public final class Sensors {
         return id;
     }
 
-    public List<Map<String, Object>> calibrations(UUID owner, Instant from, Instant to) {
+    public List<ApiSchemas.Calibration> calibrations(UUID owner, Instant from, Instant to) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select id, time, mgdl_enc, source_enc from calibration
                         where owner_id = :o and time >= :from and time < :to order by time""")
                 .bind("o", owner).bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
                 .map((rs, ctx) -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("id", rs.getString("id"));
-                    m.put("time", iso(rs.getObject("time", OffsetDateTime.class)));
                     String id = rs.getString("id");
-                    m.put("mgdl", Integer.parseInt(keys.decryptString(owner, CALIBRATION_MGDL + id,
-                            rs.getBytes("mgdl_enc"))));
-                    m.put("source", rs.getBytes("source_enc") == null ? null
-                            : keys.decryptString(owner, CALIBRATION_SOURCE + id, rs.getBytes("source_enc")));
-                    return m;
+                    return new ApiSchemas.Calibration(id, iso(rs.getObject("time", OffsetDateTime.class)),
+                            Integer.parseInt(keys.decryptString(owner, CALIBRATION_MGDL + id, rs.getBytes("mgdl_enc"))),
+                            rs.getBytes("source_enc") == null ? null
+                                    : keys.decryptString(owner, CALIBRATION_SOURCE + id, rs.getBytes("source_enc")));
                 }).list());
     }
 

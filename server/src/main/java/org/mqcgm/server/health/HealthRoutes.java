@@ -1,7 +1,6 @@
 package org.mqcgm.server.health;
 
 import io.javalin.http.Context;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Web;
@@ -19,13 +18,16 @@ public final class HealthRoutes implements Feature {
     private final BooleanSupplier databaseReachable;
     private volatile boolean stopping;
 
+    /** The JSON answers, by their component schema name in {@code openapi.json}. */
+    public static final java.util.Map<String, Class<?>> API_SCHEMAS = ApiSchemas.ALL;
+
     public HealthRoutes(BooleanSupplier databaseReachable) {
         this.databaseReachable = databaseReachable;
     }
 
     @Override
     public void routes(Routes routes, Web web) {
-        routes.get("/healthz", Access.PUBLIC, ctx -> ok(ctx, Map.of("status", "ok")));
+        routes.get("/healthz", Access.PUBLIC, ctx -> ok(ctx, new ApiSchemas.Health("ok")));
         routes.get("/readyz", Access.PUBLIC, this::ready);
     }
 
@@ -38,7 +40,7 @@ public final class HealthRoutes implements Feature {
         notReadyBecause().ifPresent(reason -> {
             throw new ProblemException(Problem.of(503, "not-ready", "Not ready", reason));
         });
-        ok(ctx, Map.of("status", "ready", "database", "ok"));
+        ok(ctx, new ApiSchemas.Ready("ready", "ok"));
     }
 
     /** Why the server should not receive traffic now, if it should not. */
@@ -52,7 +54,7 @@ public final class HealthRoutes implements Feature {
         return java.util.Optional.empty();
     }
 
-    private static void ok(Context ctx, Map<String, String> body) {
+    private static void ok(Context ctx, Object body) {
         ctx.header("Cache-Control", "no-store");
         ctx.json(body);
     }

@@ -15,6 +15,9 @@ import org.mqcgm.server.platform.http.Routes;
  */
 public final class PrivacyFeature implements Feature {
 
+    /** The JSON answers of the API, by their component schema name in {@code openapi.json}. */
+    public static final java.util.Map<String, Class<?>> API_SCHEMAS = ApiSchemas.ALL;
+
     private final ConsentLedger consents;
     private final JsonBodies json;
 

@@ -55,8 +55,8 @@ public final class PrivacyRoutes {
                 Map.of("policy", POLICY)));
         routes.get("/api/v1/me/consents", Access.api(org.mqcgm.server.platform.security.Scope.PROFILE_READ),
                 ctx -> ctx.json(consents.history(org.mqcgm.server.platform.security.Principal.of(ctx).accountId())
-                        .stream().map(e -> Map.of("at", e.at().toString(), "purpose", e.purpose().id(),
-                                "granted", e.granted(), "channel", e.channel())).toList()));
+                        .stream().map(e -> new ApiSchemas.Consent(e.at().toString(), e.purpose().id(),
+                                e.granted(), e.channel())).toList()));
         routes.post("/api/v1/me/consents", Access.api(org.mqcgm.server.platform.security.Scope.PROFILE_WRITE),
                 this::recordFromApi);
         routes.post("/settings/consents", Access.PAGE, ctx -> {
@@ -73,7 +73,8 @@ public final class PrivacyRoutes {
     private void recordFromApi(io.javalin.http.Context ctx) {
         com.fasterxml.jackson.databind.JsonNode body = json.readTree(ctx);
         java.util.List<org.mqcgm.server.platform.http.Problem.FieldError> errors = new java.util.ArrayList<>(
-                org.mqcgm.server.platform.http.JsonBodies.unknownFields(body, java.util.Set.of("purpose", "granted"),
+                org.mqcgm.server.platform.http.JsonBodies.unknownFields(body,
+                        org.mqcgm.server.platform.http.RequestFields.of(ApiSchemas.ConsentRequest.class),
                         "$"));
         var purpose = org.mqcgm.server.platform.consent.Consents.Purpose.parse(body.path("purpose").asText(""));
         if (purpose.isEmpty()) {
@@ -91,7 +92,7 @@ public final class PrivacyRoutes {
         }
         consents.record(org.mqcgm.server.platform.security.Principal.of(ctx).accountId(), purpose.get(),
                 body.path("granted").asBoolean(), "api");
-        ctx.status(201).json(Map.of("purpose", purpose.get().id(), "granted", body.path("granted").asBoolean(),
-                "policyVersion", POLICY_VERSION));
+        ctx.status(201).json(new ApiSchemas.ConsentRecorded(purpose.get().id(), body.path("granted").asBoolean(),
+                POLICY_VERSION));
     }
 }

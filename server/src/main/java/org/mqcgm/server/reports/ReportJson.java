@@ -4,9 +4,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.core.metrics.AmbulatoryGlucoseProfile.Bin;
@@ -17,9 +15,9 @@ import org.mqcgm.core.metrics.GlucoseStatistics;
 import org.mqcgm.core.metrics.TimeInRanges;
 
 /**
- * The report as JSON ({@code GET /api/v1/reports}). Glucose in mg/dL (names end in {@code Mgdl}), percentages
- * 0–100, times ISO-8601 with the user's offset, values at full precision; a value that cannot be computed is
- * {@code null}.
+ * The report as JSON ({@code GET /api/v1/reports}): builds the {@link ApiSchemas} records. Glucose in mg/dL (names
+ * end in {@code Mgdl}), percentages 0–100, times ISO-8601 with the user's offset, values at full precision; a value
+ * that cannot be computed is {@code null}.
  */
 final class ReportJson {
 
@@ -28,29 +26,18 @@ final class ReportJson {
     private ReportJson() {
     }
 
-    static Map<String, Object> of(Report r) {
+    static ApiSchemas.Report of(Report r) {
         ZoneId zone = r.period().zone();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("reportId", r.id().toString());
-        m.put("algorithmVersion", r.algorithmVersion());
-        m.put("reportVersion", r.reportVersion());
-        m.put("generatedAt", time(r.generatedAt(), zone));
-        m.put("period", period(r.period()));
-        m.put("population", r.population().id());
-        m.put("sufficiency", sufficiency(r.sufficiency()));
-        m.put("metrics", r.result() == null ? null : metrics(r.result()));
-        m.put("targets", r.targets().stream().map(ReportJson::target).toList());
-        m.put("agp", agp(r));
-        m.put("daily", r.days().stream().map(ReportJson::day).toList());
-        m.put("episodes", episodes(r, zone));
-        Map<String, Object> cmp = new LinkedHashMap<>();
-        cmp.put("period", period(r.comparison().period()));
-        cmp.put("sufficiency", sufficiency(r.comparison().sufficiency()));
-        cmp.put("metrics", r.comparison().result() == null ? null : metrics(r.comparison().result()));
-        cmp.put("change", r.result() == null || r.comparison().result() == null ? null
-                : change(r.result(), r.comparison().result()));
-        m.put("comparison", cmp);
-        return m;
+        ApiSchemas.Comparison comparison = new ApiSchemas.Comparison(period(r.comparison().period()),
+                sufficiency(r.comparison().sufficiency()),
+                r.comparison().result() == null ? null : metrics(r.comparison().result()),
+                r.result() == null || r.comparison().result() == null ? null
+                        : change(r.result(), r.comparison().result()));
+        return new ApiSchemas.Report(r.id().toString(), r.algorithmVersion(), r.reportVersion(),
+                time(r.generatedAt(), zone), period(r.period()), r.population().id(), sufficiency(r.sufficiency()),
+                r.result() == null ? null : metrics(r.result()),
+                r.targets().stream().map(ReportJson::target).toList(), agp(r),
+                r.days().stream().map(ReportJson::day).toList(), episodes(r, zone), comparison);
     }
 
     static String time(Instant t, ZoneId zone) {
@@ -62,117 +49,60 @@ final class ReportJson {
         return Double.isNaN(v) || Double.isInfinite(v) ? null : v;
     }
 
-    private static Map<String, Object> period(ReportPeriod p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("from", LOCAL.format(p.from()));
-        m.put("to", LOCAL.format(p.to()));
-        m.put("timeZone", p.zone().getId());
-        m.put("firstDay", p.firstDay().toString());
-        m.put("lastDay", p.lastDay().toString());
-        m.put("days", p.days());
-        return m;
+    private static ApiSchemas.Period period(ReportPeriod p) {
+        return new ApiSchemas.Period(LOCAL.format(p.from()), LOCAL.format(p.to()), p.zone().getId(),
+                p.firstDay().toString(), p.lastDay().toString(), p.days());
     }
 
-    private static Map<String, Object> sufficiency(Report.Sufficiency s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("readings", s.readings());
-        m.put("daysWithData", s.daysWithData());
-        m.put("elapsedDays", s.elapsedDays());
-        m.put("intervalMinutes", s.dt0Minutes());
-        m.put("activePercent", s.activePercent());
-        m.put("meetsConsensus", s.meetsConsensus());
-        m.put("agpCurvesShown", s.meetsConsensus());
-        m.put("rule", "AGP curves are drawn when the period has at least 14 days and the sensor was active at least"
-                + " 70 % of the elapsed time (Battelino et al., Diabetes Care 2019;42:1593)");
-        return m;
+    private static ApiSchemas.Sufficiency sufficiency(Report.Sufficiency s) {
+        return new ApiSchemas.Sufficiency(s.readings(), s.daysWithData(), s.elapsedDays(), s.dt0Minutes(),
+                s.activePercent(), s.meetsConsensus(), s.meetsConsensus(),
+                "AGP curves are drawn when the period has at least 14 days and the sensor was active at least"
+                        + " 70 % of the elapsed time (Battelino et al., Diabetes Care 2019;42:1593)");
     }
 
-    static Map<String, Object> metrics(CgmResult r) {
+    static ApiSchemas.Metrics metrics(CgmResult r) {
         GlucoseStatistics s = r.statistics();
-        TimeInRanges t = r.timeInRanges();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("readings", s.readings());
-        m.put("meanMgdl", num(s.meanMgdl()));
-        m.put("meanMmol", num(s.meanMmol()));
-        m.put("medianMgdl", num(s.medianMgdl()));
-        m.put("minMgdl", num(s.minMgdl()));
-        m.put("maxMgdl", num(s.maxMgdl()));
-        m.put("sdMgdl", num(s.sdMgdl()));
-        m.put("cvPercent", num(s.cvPercent()));
-        m.put("gmiPercent", num(s.gmiPercent()));
-        m.put("gmiMmolMol", num(s.gmiMmolMol()));
-        m.put("ea1cPercent", num(s.ea1cPercent()));
-        m.put("jIndex", num(s.jIndex()));
-        m.put("timeInRanges", ranges(t));
-        Map<String, Object> gri = new LinkedHashMap<>();
-        gri.put("value", num(r.gri().gri()));
-        gri.put("zone", r.gri().zone() == null ? null : r.gri().zone().name());
-        gri.put("hypoComponent", num(r.gri().hypoComponent()));
-        gri.put("hyperComponent", num(r.gri().hyperComponent()));
-        m.put("gri", gri);
-        m.put("lbgi", num(r.risk().lbgi()));
-        m.put("hbgi", num(r.risk().hbgi()));
-        m.put("adrr", num(r.risk().adrr()));
-        m.put("adrrDays", r.risk().adrrDays());
-        m.put("conga" + r.variability().congaHours() + "Mgdl", num(r.variability().conga()));
-        m.put("moddMgdl", num(r.variability().modd()));
-        m.put("mageMgdl", num(r.variability().mage().value()));
-        return m;
-    }
-
-    private static Map<String, Object> ranges(TimeInRanges t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("veryLowPercent", num(t.veryLowPercent()));
-        m.put("lowPercent", num(t.lowPercent()));
-        m.put("belowRangePercent", num(t.belowRangePercent()));
-        m.put("inRangePercent", num(t.inRangePercent()));
-        m.put("tightRangePercent", num(t.tightRangePercent()));
-        m.put("highPercent", num(t.highPercent()));
-        m.put("veryHighPercent", num(t.veryHighPercent()));
-        m.put("aboveRangePercent", num(t.aboveRangePercent()));
-        return m;
-    }
-
-    private static Map<String, Object> target(Report.TargetResult t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("id", t.target().id());
-        m.put("lowMgdl", t.target().lowMgdl());
-        m.put("highMgdl", t.target().highMgdl());
-        m.put("comparison", t.target().comparison().symbol());
-        m.put("limitPercent", t.target().limit());
-        m.put("valuePercent", num(t.value()));
-        m.put("met", t.met());
-        return m;
-    }
-
-    private static Map<String, Object> agp(Report r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("curvesShown", r.sufficiency().meetsConsensus());
-        if (r.result() == null) {
-            m.put("binMinutes", null);
-            m.put("grid", null);
-            m.put("smoothed", null);
-            return m;
+        if (r.variability().congaHours() != 1) {
+            // The server always analyses with the reference options (CONGA over one hour): the field is conga1Mgdl.
+            throw new IllegalStateException("CONGA lag " + r.variability().congaHours() + " h has no API field");
         }
-        m.put("binMinutes", r.result().agp().gridDt0Minutes());
-        m.put("grid", bins(r.result().agp().grid()));
-        m.put("smoothed", bins(r.agpSmoothed()));
-        m.put("smoothing", "triangular moving window of ±" + AgpCurve.HALF_WINDOW_MINUTES
-                + " minutes over the grid bins, wrapping at midnight");
-        return m;
+        ApiSchemas.Gri gri = new ApiSchemas.Gri(num(r.gri().gri()),
+                r.gri().zone() == null ? null : r.gri().zone().name(), num(r.gri().hypoComponent()),
+                num(r.gri().hyperComponent()));
+        return new ApiSchemas.Metrics(s.readings(), num(s.meanMgdl()), num(s.meanMmol()), num(s.medianMgdl()),
+                num(s.minMgdl()), num(s.maxMgdl()), num(s.sdMgdl()), num(s.cvPercent()), num(s.gmiPercent()),
+                num(s.gmiMmolMol()), num(s.ea1cPercent()), num(s.jIndex()), ranges(r.timeInRanges()), gri,
+                num(r.risk().lbgi()), num(r.risk().hbgi()), num(r.risk().adrr()), r.risk().adrrDays(),
+                num(r.variability().conga()), num(r.variability().modd()), num(r.variability().mage().value()));
+    }
+
+    private static ApiSchemas.TimeInRanges ranges(TimeInRanges t) {
+        return new ApiSchemas.TimeInRanges(num(t.veryLowPercent()), num(t.lowPercent()), num(t.belowRangePercent()),
+                num(t.inRangePercent()), num(t.tightRangePercent()), num(t.highPercent()), num(t.veryHighPercent()),
+                num(t.aboveRangePercent()));
+    }
+
+    private static ApiSchemas.Target target(Report.TargetResult t) {
+        return new ApiSchemas.Target(t.target().id(), t.target().lowMgdl(), t.target().highMgdl(),
+                t.target().comparison().symbol(), t.target().limit(), num(t.value()), t.met());
+    }
+
+    private static ApiSchemas.Agp agp(Report r) {
+        if (r.result() == null) {
+            return new ApiSchemas.Agp(r.sufficiency().meetsConsensus(), null, null, null, null);
+        }
+        return new ApiSchemas.Agp(r.sufficiency().meetsConsensus(), r.result().agp().gridDt0Minutes(),
+                bins(r.result().agp().grid()), bins(r.agpSmoothed()),
+                "triangular moving window of ±" + AgpCurve.HALF_WINDOW_MINUTES
+                        + " minutes over the grid bins, wrapping at midnight");
     }
 
     /** Percentile bins as parallel arrays. */
-    private static Map<String, Object> bins(List<Bin> bins) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("minuteOfDay", bins.stream().map(Bin::startMinuteOfDay).toList());
-        m.put("values", bins.stream().map(Bin::values).toList());
-        m.put("p05", column(bins, Bin::p05));
-        m.put("p25", column(bins, Bin::p25));
-        m.put("p50", column(bins, Bin::p50));
-        m.put("p75", column(bins, Bin::p75));
-        m.put("p95", column(bins, Bin::p95));
-        return m;
+    private static ApiSchemas.Bins bins(List<Bin> bins) {
+        return new ApiSchemas.Bins(bins.stream().map(Bin::startMinuteOfDay).toList(),
+                bins.stream().map(Bin::values).toList(), column(bins, Bin::p05), column(bins, Bin::p25),
+                column(bins, Bin::p50), column(bins, Bin::p75), column(bins, Bin::p95));
     }
 
     private static List<Double> column(List<Bin> bins, ToDoubleFunction<Bin> f) {
@@ -183,17 +113,8 @@ final class ReportJson {
         return out;
     }
 
-    private static Map<String, Object> day(Report.DayProfile d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("date", d.date().toString());
+    private static ApiSchemas.Day day(Report.DayProfile d) {
         DailySummary s = d.summary();
-        m.put("readings", d.readings().size());
-        m.put("meanMgdl", s == null ? null : num(s.meanMgdl()));
-        m.put("minMgdl", s == null ? null : num(s.minMgdl()));
-        m.put("maxMgdl", s == null ? null : num(s.maxMgdl()));
-        m.put("inRangePercent", s == null ? null : num(s.ranges().inRangePercent()));
-        m.put("belowRangePercent", s == null ? null : num(s.ranges().belowRangePercent()));
-        m.put("aboveRangePercent", s == null ? null : num(s.ranges().aboveRangePercent()));
         int[] minutes = new int[d.readings().size()];
         int[] mgdl = new int[d.readings().size()];
         for (int i = 0; i < minutes.length; i++) {
@@ -201,63 +122,48 @@ final class ReportJson {
             minutes[i] = (int) ((r.time().getEpochSecond() - d.start().toEpochSecond()) / 60);
             mgdl[i] = r.mgdl();
         }
-        Map<String, Object> profile = new LinkedHashMap<>();
-        profile.put("minuteOfDay", minutes);
-        profile.put("mgdl", mgdl);
-        m.put("profile", profile);
-        return m;
+        return new ApiSchemas.Day(d.date().toString(), d.readings().size(),
+                s == null ? null : num(s.meanMgdl()),
+                s == null ? null : num(s.minMgdl()),
+                s == null ? null : num(s.maxMgdl()),
+                s == null ? null : num(s.ranges().inRangePercent()),
+                s == null ? null : num(s.ranges().belowRangePercent()),
+                s == null ? null : num(s.ranges().aboveRangePercent()),
+                new ApiSchemas.DayProfile(minutes, mgdl));
     }
 
-    private static Map<String, Object> episodes(Report r, ZoneId zone) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        Map<String, Object> summary = new LinkedHashMap<>();
+    private static ApiSchemas.Episodes episodes(Report r, ZoneId zone) {
+        ApiSchemas.EpisodeSummaries summary = new ApiSchemas.EpisodeSummaries(null, null, null, null, null);
         if (r.result() != null) {
             Episodes e = r.result().episodes();
-            summary.put("hypoLevel1", summary(e.lv1Hypo()));
-            summary.put("hypoLevel2", summary(e.lv2Hypo()));
-            summary.put("hypoExtended", summary(e.extendedHypo()));
-            summary.put("hyperLevel1", summary(e.lv1Hyper()));
-            summary.put("hyperLevel2", summary(e.lv2Hyper()));
+            summary = new ApiSchemas.EpisodeSummaries(summary(e.lv1Hypo()), summary(e.lv2Hypo()),
+                    summary(e.extendedHypo()), summary(e.lv1Hyper()), summary(e.lv2Hyper()));
         }
-        m.put("summary", summary);
-        List<Map<String, Object>> list = new ArrayList<>();
+        List<ApiSchemas.Episode> list = new ArrayList<>();
         for (Report.Episode e : r.episodes()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("kind", e.kind());
-            x.put("level", e.level());
-            x.put("extended", e.extended());
-            x.put("start", time(e.start(), zone));
-            x.put("end", time(e.end(), zone));
-            x.put("durationMinutes", e.durationMinutes());
-            x.put("meanMgdl", num(e.meanMgdl()));
-            x.put(e.kind().equals("hypo") ? "nadirMgdl" : "peakMgdl", num(e.extremeMgdl()));
-            list.add(x);
+            boolean hypo = e.kind().equals("hypo");
+            list.add(new ApiSchemas.Episode(e.kind(), e.level(), e.extended(), time(e.start(), zone),
+                    time(e.end(), zone), e.durationMinutes(), num(e.meanMgdl()),
+                    hypo ? num(e.extremeMgdl()) : null, hypo ? null : num(e.extremeMgdl())));
         }
-        m.put("list", list);
-        return m;
+        return new ApiSchemas.Episodes(summary, list);
     }
 
-    private static Map<String, Object> summary(Episodes.EpisodeSummary s) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("count", s.count());
-        m.put("perDay", num(s.perDay()));
-        m.put("meanDurationMinutes", num(s.meanDurationMinutes()));
-        return m;
+    private static ApiSchemas.EpisodeSummary summary(Episodes.EpisodeSummary s) {
+        return new ApiSchemas.EpisodeSummary(s.count(), num(s.perDay()), num(s.meanDurationMinutes()));
     }
 
-    private static Map<String, Object> change(CgmResult now, CgmResult before) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    private static ApiSchemas.Change change(CgmResult now, CgmResult before) {
         TimeInRanges a = now.timeInRanges();
         TimeInRanges b = before.timeInRanges();
-        m.put("inRangePercent", num(a.inRangePercent() - b.inRangePercent()));
-        m.put("belowRangePercent", num(a.belowRangePercent() - b.belowRangePercent()));
-        m.put("veryLowPercent", num(a.veryLowPercent() - b.veryLowPercent()));
-        m.put("aboveRangePercent", num(a.aboveRangePercent() - b.aboveRangePercent()));
-        m.put("veryHighPercent", num(a.veryHighPercent() - b.veryHighPercent()));
-        m.put("meanMgdl", num(now.statistics().meanMgdl() - before.statistics().meanMgdl()));
-        m.put("gmiPercent", num(now.statistics().gmiPercent() - before.statistics().gmiPercent()));
-        m.put("cvPercent", num(now.statistics().cvPercent() - before.statistics().cvPercent()));
-        m.put("gri", num(now.gri().gri() - before.gri().gri()));
-        return m;
+        return new ApiSchemas.Change(num(a.inRangePercent() - b.inRangePercent()),
+                num(a.belowRangePercent() - b.belowRangePercent()),
+                num(a.veryLowPercent() - b.veryLowPercent()),
+                num(a.aboveRangePercent() - b.aboveRangePercent()),
+                num(a.veryHighPercent() - b.veryHighPercent()),
+                num(now.statistics().meanMgdl() - before.statistics().meanMgdl()),
+                num(now.statistics().gmiPercent() - before.statistics().gmiPercent()),
+                num(now.statistics().cvPercent() - before.statistics().cvPercent()),
+                num(now.gri().gri() - before.gri().gri()));
     }
 }

@@ -13,6 +13,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class ReportsFeature implements Feature {
 
+    /** The JSON answers of the API, by their component schema name in {@code openapi.json}. */
+    public static final java.util.Map<String, Class<?>> API_SCHEMAS = ApiSchemas.ALL;
+
     private static final Logger log = LoggerFactory.getLogger(ReportsFeature.class);
 
     private final Reports reports;

@@ -151,11 +151,11 @@ class HealthDataAtRestTest {
                 Clock.systemUTC());
         assertThat(sensors.encryptPlainRows()).isEqualTo(2);
         assertThat(sensors.calibrations(other, NOW.minus(Duration.ofDays(1)), NOW)).singleElement().satisfies(c -> {
-            assertThat(c.get("mgdl")).isEqualTo(142);
-            assertThat(c.get("source")).isEqualTo("meter-before-v8");
+            assertThat(c.mgdl()).isEqualTo(142);
+            assertThat(c.source()).isEqualTo("meter-before-v8");
         });
         assertThat(sensors.sensors(other)).singleElement().satisfies(c ->
-                assertThat(c.get("model")).isEqualTo("model-before-v8"));
+                assertThat(c.model()).isEqualTo("model-before-v8"));
         boolean dropped = app.sql().withHandle(h -> h.createQuery("select to_regclass('calibration_plain_v7') is null"
                 + " and to_regclass('sensor_plain_v7') is null").mapTo(Boolean.class).one());
         assertThat(dropped).isTrue();

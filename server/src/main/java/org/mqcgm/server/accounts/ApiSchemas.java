@@ -1,0 +1,66 @@
+package org.mqcgm.server.accounts;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON answers of the accounts API, one record per component schema of {@code openapi.json} (the
+ * {@code OpenApiContractTest} keeps both in step). Absent values are written as {@code null}. Requests (login,
+ * device registration) have records too, for their field names, but are read as trees: unknown fields and fields the privacy policy forbids are refused by name
+ * with their own rule ({@code unknown-field}, {@code not-collected}), which binding to a record would lose.
+ */
+final class ApiSchemas {
+
+    /** Component schema name → record. */
+    static final Map<String, Class<?>> ALL = Map.of(
+            "TokenIssued", TokenIssued.class,
+            "Me", Me.class,
+            "SecurityEvent", SecurityEvent.class,
+            "Device", Device.class,
+            "PushAlias", PushAlias.class,
+            "AdminAccount", AdminAccount.class,
+            "LoginRequest", LoginRequest.class,
+            "DeviceRegistration", DeviceRegistration.class);
+
+    private ApiSchemas() {
+    }
+
+    /** {@code POST /api/v1/auth/token}: the secret is shown once. */
+    record TokenIssued(String token, String tokenId, List<String> scopes) {
+    }
+
+    /** The caller's profile. */
+    record Me(String id, String email, String phone, String timeZone, String unit, String language,
+              boolean twoFactor, List<String> roles) {
+    }
+
+    /** One entry of the caller's security activity ({@code ipPrefix} is empty when unknown). */
+    record SecurityEvent(String at, String kind, String ipPrefix) {
+    }
+
+    /** A device as its owner sees it. */
+    record Device(String id, String platform, String model, String osVersion, String appVersion, String pushAlias,
+                  String createdAt, String lastSeenAt) {
+        static Device of(Devices.Device d) {
+            return new Device(d.id().toString(), d.platform(), d.model(), d.osVersion(), d.appVersion(),
+                    d.pushAlias() == null ? null : d.pushAlias().toString(), d.createdAt().toString(),
+                    d.lastSeenAt().toString());
+        }
+    }
+
+    /** A new push alias of a device. */
+    record PushAlias(String pushAlias) {
+    }
+
+    /** An account as administrators see it: no personal data. */
+    record AdminAccount(String id, String status, String createdAt, List<String> roles) {
+    }
+
+    /** The fields of {@code POST /api/v1/auth/token} (read as a tree; see {@link AccountApiRoutes}). */
+    record LoginRequest(String identifier, String password, String code, String name, List<String> scopes) {
+    }
+
+    /** The fields of {@code POST /api/v1/devices} (read as a tree; see {@link Devices#register}). */
+    record DeviceRegistration(String platform, String model, String osVersion, String appVersion, String installId) {
+    }
+}
