@@ -7,7 +7,7 @@ import org.mqcgm.server.platform.web.PageContexts;
 import org.mqcgm.server.platform.web.Pages;
 
 /** Every route of the accounts feature: sign-up, login, password reset, settings, and the accounts API. */
-public final class AccountRoutes {
+final class AccountRoutes {
 
     private final Accounts accounts;
     private final Sessions sessions;

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * every large provider does, so {@code Ann@x.org} and {@code ann@x.org} are one account). Addresses longer than
  * 254 characters (RFC 5321) or without a plausible shape are rejected.
  */
-public record EmailAddress(String value) {
+record EmailAddress(String value) {
 
     private static final Pattern SHAPE = Pattern.compile(
             "[a-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+");

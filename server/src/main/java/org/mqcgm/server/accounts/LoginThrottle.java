@@ -16,7 +16,7 @@ import org.mqcgm.server.platform.http.ProblemException;
  * account for fifteen minutes and tell the owner — lives in {@link Accounts}, counted in the security events so it
  * holds across server nodes.)
  */
-public final class LoginThrottle {
+final class LoginThrottle {
 
     static final int PER_IP_ATTEMPTS = 30;
     static final Duration REFILL = Duration.ofMinutes(5);

@@ -16,7 +16,7 @@ import org.mqcgm.server.platform.http.Problem;
  * dictionaries of leaked passwords, names and words, keyboard patterns, dates and leet substitutions), with the
  * user's own e-mail and name parts added as a dictionary so "anna.li2026" is refused for anna.li@….
  */
-public final class PasswordPolicy {
+final class PasswordPolicy {
 
     public static final int MIN_LENGTH = 8;
     public static final int MAX_LENGTH = 256;

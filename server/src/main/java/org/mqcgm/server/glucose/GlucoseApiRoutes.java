@@ -23,7 +23,7 @@ import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
 
 /** Sensors, sensor sessions, calibrations and annotations over the API. Foreign ids answer 404. */
-public final class GlucoseApiRoutes {
+final class GlucoseApiRoutes {
 
     private final Sensors sensors;
     private final Annotations annotations;

@@ -38,7 +38,7 @@ import org.mqcgm.server.platform.security.Scope;
  * The readings API: upload ({@code POST /api/v1/readings}), read a range (JSON, CSV, or downsampled for charts),
  * the latest reading, and a live stream (Server-Sent Events). Times are ISO-8601 with the wearer's UTC offset.
  */
-public final class ReadingRoutes implements AutoCloseable {
+final class ReadingRoutes implements AutoCloseable {
 
     /** The longest range one read may ask for. */
     static final Duration MAX_RANGE = Duration.ofDays(90);

@@ -17,7 +17,7 @@ import org.mqcgm.server.platform.crypto.UserKeys;
  * warm-up, expected end, actual end and why; plus fingerstick calibrations (value and source encrypted with the
  * owner's key, bound to their row). Destroying the owner's key shreds them all.
  */
-public final class Sensors {
+final class Sensors {
 
     private static final String SERIAL = "sensor.serial";
     private static final String TRANSMITTER = "sensor.transmitter";

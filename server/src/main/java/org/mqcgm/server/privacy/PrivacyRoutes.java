@@ -11,7 +11,7 @@ import org.mqcgm.server.platform.web.PageContexts;
 import org.mqcgm.server.platform.web.Pages;
 
 /** Publishes the privacy policy at {@code /privacy}, readable before sign-up (PR-01). */
-public final class PrivacyRoutes {
+final class PrivacyRoutes {
 
     static final String POLICY = load();
     /** The published policy's version: the start of its SHA-256 (recorded with every consent). */

@@ -8,7 +8,7 @@ import org.jdbi.v3.core.Jdbi;
  * The SQL of {@code report_log}: one row per report produced, with the algorithm version and a summary of the
  * inputs (PR-20, PR-72). No glucose values.
  */
-public final class ReportLog {
+final class ReportLog {
 
     /** How a report was delivered. */
     public enum Format { JSON, HTML, PDF }
