@@ -2,25 +2,17 @@ package org.mqcgm.server.glucose;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.security.Scope;
+import org.mqcgm.server.testing.EventStream;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 import org.mqcgm.testkit.MutableClock;
@@ -34,52 +26,13 @@ class StreamConsentAndExpiryTest {
     static final MutableClock systemClock = MutableClock.now();
     @RegisterExtension
     static final TestApp app = TestApp.perClass(Clock.systemUTC(), systemClock);
-    static final HttpClient client = HttpClient.newHttpClient();
 
-    /** An open stream: its lines as they come, and a future that completes when the server ends it. */
-    record Open(BlockingQueue<String> lines, CompletableFuture<Void> ended) {
-
-        /** Waits (at most ten seconds) for the next reading event's data line. */
-        String nextReading() throws InterruptedException {
-            boolean event = false;
-            while (true) {
-                String line = lines.poll(10, TimeUnit.SECONDS);
-                assertThat(line).as("a reading event within ten seconds").isNotNull();
-                if (line.equals("event: reading")) {
-                    event = true;
-                } else if (event && line.startsWith("data:")) {
-                    return line;
-                }
-            }
-        }
-    }
-
-    /** Opens the stream and waits for its first reading event. */
-    static Open open(String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.url() + "/api/v1/readings/stream"));
-        for (int i = 0; i + 1 < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        HttpResponse<Stream<String>> r = client.send(b.build(), HttpResponse.BodyHandlers.ofLines());
-        assertThat(r.statusCode()).isEqualTo(200);
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> {
-            try (Stream<String> body = r.body()) {
-                body.forEach(lines::add);
-            } catch (RuntimeException e) {
-                // a connection closed by the server ends the stream too
-            }
-        });
-        Open open = new Open(lines, ended);
-        open.nextReading(); // the latest reading comes at once: the stream is open
-        return open;
+    static EventStream open(String... headers) throws Exception {
+        return EventStream.open(app, headers);
     }
 
     static void upload(String token, int mgdl, int secondsAgo) {
-        String time = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(secondsAgo).toString();
-        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/readings",
-                "[{\"time\":\"" + time + "\",\"mgdl\":" + mgdl + "}]", "Authorization", "Bearer " + token);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        EventStream.upload(app, token, mgdl, secondsAgo);
     }
 
     static String tokenWithAReading(UUID owner) {
@@ -92,7 +45,7 @@ class StreamConsentAndExpiryTest {
     void withdrawingTheHealthDataConsentEndsTheStream() throws Exception {
         UUID owner = app.newUser("stream-consent@example.org");
         String token = tokenWithAReading(owner);
-        Open stream = open("Authorization", "Bearer " + token);
+        EventStream stream = open("Authorization", "Bearer " + token);
         systemClock.advance(Duration.ofSeconds(1)); // the withdrawal comes after the grant on the ledger's clock
 
         HttpResponse<String> withdraw = new Http(app.url()).postJson("/api/v1/me/consents",
@@ -106,7 +59,7 @@ class StreamConsentAndExpiryTest {
     void aWithdrawalAnnouncedByAnotherNodeEndsTheStream() throws Exception {
         UUID owner = app.newUser("stream-consent-node@example.org");
         String token = tokenWithAReading(owner);
-        Open stream = open("Authorization", "Bearer " + token);
+        EventStream stream = open("Authorization", "Bearer " + token);
 
         // Another node records the withdrawal and announces it: only the database connects the two.
         app.sql().useTransaction(h -> {
@@ -127,7 +80,7 @@ class StreamConsentAndExpiryTest {
         Http browser = new Http(app.url());
         assertThat(browser.postForm("/login", Map.of("identifier", "stream-expiry@example.org", "password",
                 TestApp.PASSWORD)).statusCode()).isEqualTo(303);
-        Open stream = open("Cookie", "SESSION=" + browser.cookie("SESSION").orElseThrow());
+        EventStream stream = open("Cookie", "SESSION=" + browser.cookie("SESSION").orElseThrow());
 
         app.app().recheckStreams();
         upload(token, 150, 60);
