@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mqcgm.collector.queue.JournalEntry;
 import org.mqcgm.collector.queue.ReadingJournal;
-import org.mqcgm.collector.testing.LogCapture;
+import org.mqcgm.testkit.LogCapture;
 import org.mqcgm.collector.transport.CgmTransport;
 import org.mqcgm.collector.transport.InProcessTransport;
 import org.mqcgm.collector.transport.SensorHost;

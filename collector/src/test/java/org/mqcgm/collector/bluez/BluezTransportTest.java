@@ -20,7 +20,7 @@ import org.mqcgm.collector.Collector;
 import org.mqcgm.collector.CollectorMetrics;
 import org.mqcgm.collector.PairingFile;
 import org.mqcgm.collector.queue.ReadingJournal;
-import org.mqcgm.collector.testing.LogCapture;
+import org.mqcgm.testkit.LogCapture;
 import org.mqcgm.collector.transport.SensorHost;
 import org.mqcgm.collector.transport.TransportException;
 import org.mqcgm.core.ble.sensor.Advertisement;

@@ -3,9 +3,7 @@ package org.mqcgm.server.platform.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,14 +11,12 @@ import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
+import org.mqcgm.testkit.LogCapture;
 import org.mqcgm.server.testing.TestApp;
-import org.slf4j.LoggerFactory;
 
 /** Malformed requests found by a bad-input probe: a 4xx problem and one log line, never a 500 or a stack trace. */
 class BadRequestsTest {
@@ -30,34 +26,17 @@ class BadRequestsTest {
 
     static Http http;
     static String token;
-    static ListAppender<ILoggingEvent> appender;
+    @RegisterExtension
+    static final LogCapture log = new LogCapture();
 
     @BeforeAll
     static void start() {
-        appender = new ListAppender<>();
-        appender.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(appender);
         http = new Http(app.url());
         token = app.newUserToken("bad-requests@example.org");
     }
 
-    @AfterAll
-    static void stop() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
-    }
-
-    @BeforeEach
-    void clearLog() {
-        synchronized (appender) {
-            appender.list.clear();
-        }
-    }
-
     private static void assertNoStackTraceOrError() {
-        List<ILoggingEvent> events;
-        synchronized (appender) {
-            events = List.copyOf(appender.list);
-        }
+        List<ILoggingEvent> events = log.events();
         assertThat(events).noneSatisfy(e -> assertThat(e.getThrowableProxy()).isNotNull());
         assertThat(events).noneSatisfy(e -> assertThat(e.getLevel()).isEqualTo(Level.ERROR));
     }

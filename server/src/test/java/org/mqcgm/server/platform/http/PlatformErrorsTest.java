@@ -2,23 +2,20 @@ package org.mqcgm.server.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.AccessControl;
 import org.mqcgm.server.platform.security.Authenticator;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.testing.Http;
-import org.slf4j.LoggerFactory;
+import org.mqcgm.testkit.LogCapture;
 
 /**
  * The HTTP platform on its own, with routes made for the test (a handler that throws, ...): what reaches the
@@ -31,13 +28,11 @@ class PlatformErrorsTest {
     static org.mqcgm.server.platform.jobs.Jobs jobs;
     static HttpServer server;
     static Http http;
-    static ListAppender<ILoggingEvent> appender;
+    @RegisterExtension
+    static final LogCapture log = new LogCapture();
 
     @BeforeAll
     static void start() {
-        appender = new ListAppender<>();
-        appender.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(appender);
         Authenticator nobody = new Authenticator() {
             @Override
             public Optional<Principal> session(String cookieValue) {
@@ -92,14 +87,6 @@ class PlatformErrorsTest {
         server.close();
         jobs.close();
         database.close();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
-    }
-
-    @BeforeEach
-    void clearLog() {
-        synchronized (appender) {
-            appender.list.clear();
-        }
     }
 
     /** A typed body, to see what the shared mapper accepts. */
@@ -107,24 +94,11 @@ class PlatformErrorsTest {
     }
 
     static List<ILoggingEvent> events() {
-        synchronized (appender) {
-            return List.copyOf(appender.list);
-        }
-    }
-
-    /** Everything a log line would print: message, MDC, and the whole exception chain with its messages. */
-    static String printed(ILoggingEvent e) {
-        StringBuilder sb = new StringBuilder(e.getFormattedMessage()).append(' ').append(e.getMDCPropertyMap());
-        for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
-            sb.append(" | ").append(t.getClassName()).append(": ").append(t.getMessage());
-        }
-        return sb.toString();
+        return log.events();
     }
 
     static String wholeLog() {
-        StringBuilder sb = new StringBuilder();
-        events().forEach(e -> sb.append(printed(e)).append('\n'));
-        return sb.toString();
+        return log.text();
     }
 
     @Test

@@ -2,20 +2,17 @@ package org.mqcgm.server.platform.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
+import org.mqcgm.testkit.LogCapture;
 import org.mqcgm.server.testing.TestApp;
-import org.slf4j.LoggerFactory;
 
 /** Logs carry the request id and never the glucose values (PR-19, PR-33). */
 class RequestLoggingTest {
@@ -24,25 +21,16 @@ class RequestLoggingTest {
     static final TestApp app = TestApp.perClass();
 
     static Http http;
-    static ListAppender<ILoggingEvent> appender;
+    @RegisterExtension
+    static final LogCapture log = new LogCapture();
 
     @BeforeAll
     static void start() {
-        appender = new ListAppender<>();
-        appender.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(appender);
         http = new Http(app.url());
     }
 
-    @AfterAll
-    static void stop() {
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).detachAppender(appender);
-    }
-
     private static List<ILoggingEvent> events() {
-        synchronized (appender) {
-            return List.copyOf(appender.list);
-        }
+        return log.events();
     }
 
     @Test
