@@ -52,8 +52,9 @@ class MigrationOwnershipTest {
     private static final Pattern TABLE = Pattern.compile(
             "\\b(?:create\\s+(?:unlogged\\s+)?table(?:\\s+if\\s+not\\s+exists)?|alter\\s+table(?:\\s+if\\s+exists)?"
                     + "|drop\\s+table(?:\\s+if\\s+exists)?|insert\\s+into|update|delete\\s+from|truncate(?:\\s+table)?"
-                    + "|references|create\\s+(?:unique\\s+)?index(?:\\s+if\\s+not\\s+exists)?\\s+\\w+\\s+on)"
-                    + "\\s+(?:only\\s+)?([a-z_][a-z0-9_]*)");
+                    + "|references|create\\s+(?:or\\s+replace\\s+)?trigger\\s+\\w+\\s+(?:before|after|instead\\s+of)"
+                    + "\\s+[a-z_,\\s]+?\\s+on|create\\s+(?:unique\\s+)?index(?:\\s+if\\s+not\\s+exists)?\\s+\\w+\\s+on)"
+                    + "\\s+(?:only\\s+)?(?!(?:on|or|of)\\b)([a-z_][a-z0-9_]*)");
 
     static List<Path> migrations() throws IOException {
         try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration"))) {
@@ -113,7 +114,9 @@ class MigrationOwnershipTest {
                 update glucose_day set n = 1; delete from report_log; insert into consent_event values (1);
                 create index report_log_at on report_log (at);
                 drop table if exists old_one;
+                create trigger t before update or delete on consent_event for each row execute function f();
+                create trigger u before truncate on sensor for each statement execute function f();
                 """)).containsExactlyInAnyOrder("a_new", "account", "calibration", "glucose_day", "report_log",
-                "consent_event", "old_one");
+                "consent_event", "old_one", "sensor");
     }
 }

@@ -1,0 +1,95 @@
+package org.mqcgm.server.privacy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.UUID;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mqcgm.server.testing.TestApp;
+
+/**
+ * The consent ledger is append-only in the database (PR-67): with the application's own database role a row can be
+ * inserted, never updated or deleted, except by an erasure that says so with {@code set local mqcgm.erasure = 'on'}.
+ */
+class ConsentLedgerTest {
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
+    /** The application's database role (the same user and password the app's pool connects with). */
+    static Jdbi db() {
+        return app.sql();
+    }
+
+    static int rows(UUID owner) {
+        return db().withHandle(h -> h.createQuery("select count(*) from consent_event where owner_id = :o")
+                .bind("o", owner).mapTo(Integer.class).one());
+    }
+
+    static void insert(Handle h, UUID owner) {
+        h.execute("insert into consent_event (owner_id, id, at, purpose, granted, channel, policy_version) "
+                + "values (?, gen_random_uuid(), now(), 'health-data', false, 'test', 'x')", owner);
+    }
+
+    @Test
+    void anInsertWorksButAnUpdateADeleteOrATruncateIsRefused() {
+        UUID owner = app.newUser("ledger-append@example.org");
+        db().useHandle(h -> insert(h, owner));
+        assertThat(rows(owner)).isEqualTo(2);
+
+        assertThatThrownBy(() -> db().useHandle(h -> h.execute(
+                "update consent_event set granted = not granted where owner_id = ?", owner)))
+                .hasMessageContaining("consent_event is append-only").hasMessageContaining("UPDATE");
+        assertThatThrownBy(() -> db().useHandle(h -> h.execute(
+                "delete from consent_event where owner_id = ?", owner)))
+                .hasMessageContaining("consent_event is append-only").hasMessageContaining("DELETE");
+        assertThatThrownBy(() -> db().useHandle(h -> h.execute("truncate consent_event")))
+                .hasMessageContaining("consent_event is append-only").hasMessageContaining("TRUNCATE");
+        // Deleting the account would cascade to its ledger: refused the same way.
+        assertThatThrownBy(() -> db().useHandle(h -> h.execute("delete from account where id = ?", owner)))
+                .hasMessageContaining("consent_event is append-only");
+
+        assertThat(rows(owner)).isEqualTo(2);
+        int granted = db().withHandle(h -> h.createQuery(
+                "select count(*) from consent_event where owner_id = :o and granted").bind("o", owner)
+                .mapTo(Integer.class).one());
+        assertThat(granted).isEqualTo(1);
+    }
+
+    @Test
+    void onlyAnErasureThatSetsTheTransactionLocalSettingMayDelete() {
+        UUID owner = app.newUser("ledger-erasure@example.org");
+        UUID other = app.newUser("ledger-erasure-other@example.org");
+
+        // The setting lasts only for its transaction: the next one on the same connection is refused again.
+        db().useHandle(h -> {
+            h.useTransaction(t -> {
+                t.execute("set local mqcgm.erasure = 'on'");
+                assertThat(t.execute("delete from consent_event where owner_id = ?", owner)).isEqualTo(1);
+            });
+            assertThatThrownBy(() -> h.execute("delete from consent_event where owner_id = ?", other))
+                    .hasMessageContaining("consent_event is append-only");
+            // Any other value is no escape; an update is refused even inside an erasure.
+            assertThatThrownBy(() -> h.useTransaction(t -> {
+                t.execute("set local mqcgm.erasure = 'yes'");
+                t.execute("delete from consent_event where owner_id = ?", other);
+            })).hasMessageContaining("consent_event is append-only");
+            assertThatThrownBy(() -> h.useTransaction(t -> {
+                t.execute("set local mqcgm.erasure = 'on'");
+                t.execute("update consent_event set channel = 'x' where owner_id = ?", other);
+            })).hasMessageContaining("consent_event is append-only");
+        });
+        assertThat(rows(owner)).isZero();
+        assertThat(rows(other)).isEqualTo(1);
+
+        // With the setting, deleting the account takes its ledger with it (the cascade).
+        db().useTransaction(t -> {
+            t.execute("set local mqcgm.erasure = 'on'");
+            t.execute("delete from account where id = ?", other);
+        });
+        assertThat(rows(other)).isZero();
+    }
+}
