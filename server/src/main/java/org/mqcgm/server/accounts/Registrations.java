@@ -151,6 +151,9 @@ public final class Registrations {
             UUID account = store.insert(identifier, p.passwordHash(), AccountStore.zone(p.zone()),
                     Language.parse(p.locale()).orElse(Language.EN));
             events.record(account, SecurityEvents.Kind.ACCOUNT_CREATED, ClientFacts.NONE, identifier.channel().name());
+            // The sign-up form cannot be sent without accepting the policy (PR-01): the ledger keeps that
+            // acceptance with the version of the policy in force.
+            consents.record(account, org.mqcgm.server.platform.consent.Consents.Purpose.POLICY, true, "signup");
             if (p.consent()) {
                 consents.record(account, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true,
                         "signup");

@@ -18,8 +18,10 @@ final class ApiSchemas {
     private ApiSchemas() {
     }
 
-    /** One entry of the consent history. */
-    record Consent(String at, String purpose, boolean granted, String channel) {
+    /** One entry of the consent history, with the version of the privacy policy it was given under. */
+    record Consent(String at, String purpose, boolean granted, String channel,
+                   @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                   String policyVersion) {
     }
 
     /** A consent just recorded, with the policy version it was given under. */

@@ -21,7 +21,7 @@ import org.mqcgm.server.platform.consent.Consents;
 public final class ConsentLedger implements Consents {
 
     /** One entry of the ledger. */
-    public record Event(Instant at, Purpose purpose, boolean granted, String channel) {
+    public record Event(Instant at, Purpose purpose, boolean granted, String channel, String policyVersion) {
     }
 
     static final String CHANNEL = Consents.CHANGED;
@@ -77,12 +77,12 @@ public final class ConsentLedger implements Consents {
     /** The owner's ledger, newest first. */
     public List<Event> history(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select at, purpose, granted, channel from consent_event where owner_id = :owner
-                        order by at desc""")
+                        select at, purpose, granted, channel, policy_version from consent_event
+                        where owner_id = :owner order by at desc, id desc""")
                 .bind("owner", owner)
                 .map((rs, ctx) -> new Event(rs.getObject("at", OffsetDateTime.class).toInstant(),
                         Purpose.parse(rs.getString("purpose")).orElseThrow(), rs.getBoolean("granted"),
-                        rs.getString("channel")))
+                        rs.getString("channel"), rs.getString("policy_version")))
                 .list());
     }
 }

@@ -56,7 +56,7 @@ final class PrivacyRoutes {
         routes.get("/api/v1/me/consents", Access.api(org.mqcgm.server.platform.security.Scope.PROFILE_READ),
                 ctx -> ctx.json(consents.history(org.mqcgm.server.platform.security.Principal.of(ctx).accountId())
                         .stream().map(e -> new ApiSchemas.Consent(e.at().toString(), e.purpose().id(),
-                                e.granted(), e.channel())).toList()));
+                                e.granted(), e.channel(), e.policyVersion())).toList()));
         routes.post("/api/v1/me/consents", Access.api(org.mqcgm.server.platform.security.Scope.PROFILE_WRITE),
                 this::recordFromApi);
         routes.post("/settings/consents", Access.PAGE, ctx -> {
@@ -76,7 +76,9 @@ final class PrivacyRoutes {
                 org.mqcgm.server.platform.http.JsonBodies.unknownFields(body,
                         org.mqcgm.server.platform.http.RequestFields.of(ApiSchemas.ConsentRequest.class),
                         "$"));
-        var purpose = org.mqcgm.server.platform.consent.Consents.Purpose.parse(body.path("purpose").asText(""));
+        // The policy is accepted by signing up, not granted or withdrawn here.
+        var purpose = org.mqcgm.server.platform.consent.Consents.Purpose.parse(body.path("purpose").asText(""))
+                .filter(p -> p != org.mqcgm.server.platform.consent.Consents.Purpose.POLICY);
         if (purpose.isEmpty()) {
             errors.add(new org.mqcgm.server.platform.http.Problem.FieldError("$.purpose", "one-of",
                     "must be health-data"));

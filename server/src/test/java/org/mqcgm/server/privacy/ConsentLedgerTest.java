@@ -3,18 +3,31 @@ package org.mqcgm.server.privacy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mqcgm.server.platform.consent.Consents.Purpose;
+import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 
 /**
  * The consent ledger is append-only in the database (PR-67): with the application's own database role a row can be
  * inserted, never updated or deleted, except by an erasure that says so with {@code set local mqcgm.erasure = 'on'}.
+ * Signing up records the acceptance of the privacy policy with its version, which the consent API returns (PR-01).
  */
 class ConsentLedgerTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final Pattern CODE = Pattern.compile("\\b(\\d{6})\\b");
+    static final Pattern REGISTRATION = Pattern.compile("name=\"registration\" value=\"([0-9a-f-]{36})\"");
 
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
@@ -91,5 +104,52 @@ class ConsentLedgerTest {
             t.execute("delete from account where id = ?", other);
         });
         assertThat(rows(other)).isZero();
+    }
+
+    @Test
+    void signingUpRecordsThePolicyAcceptanceWithItsVersionAndTheApiReturnsIt() throws Exception {
+        Http http = new Http(app.url());
+        HttpResponse<String> started = http.postForm("/signup", Map.of("identifier", "ledger-signup@example.org",
+                "password", TestApp.PASSWORD, "time_zone", "Asia/Shanghai", "accept_policy", "yes",
+                "health_data_consent", "yes"));
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
+        Matcher registration = REGISTRATION.matcher(started.body());
+        assertThat(registration.find()).as(started.body()).isTrue();
+        String code = app.awaitOutbox("ledger-signup@example.org", CODE);
+        HttpResponse<String> done = http.postForm("/signup/verify", Map.of("registration", registration.group(1),
+                "code", code, "sent_to", "x", "channel", "email"));
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(303);
+
+        UUID owner = db().withHandle(h -> h.createQuery(
+                        "select owner_id from consent_event where purpose = 'policy' and channel = 'signup'")
+                .mapTo(UUID.class).one());
+        String stored = db().withHandle(h -> h.createQuery(
+                        "select policy_version from consent_event where owner_id = :o and purpose = 'policy'")
+                .bind("o", owner).mapTo(String.class).one());
+        assertThat(stored).isEqualTo(PrivacyRoutes.POLICY_VERSION).hasSize(16);
+
+        HttpResponse<String> ledger = http.get("/api/v1/me/consents", "Accept", "application/json");
+        assertThat(ledger.statusCode()).as(ledger.body()).isEqualTo(200);
+        JsonNode events = JSON.readTree(ledger.body());
+        assertThat(events.isArray()).isTrue();
+        assertThat(events).anySatisfy(e -> {
+            assertThat(e.path("purpose").asText()).isEqualTo("policy");
+            assertThat(e.path("granted").asBoolean()).isTrue();
+            assertThat(e.path("channel").asText()).isEqualTo("signup");
+            assertThat(e.path("policyVersion").asText()).isEqualTo(PrivacyRoutes.POLICY_VERSION);
+        });
+        assertThat(events).allSatisfy(e ->
+                assertThat(e.path("policyVersion").asText()).isEqualTo(PrivacyRoutes.POLICY_VERSION));
+        assertThat(events).hasSize(2);
+    }
+
+    @Test
+    void thePolicyCannotBeGrantedOrWithdrawnThroughTheConsentApi() {
+        String token = app.newUserToken("ledger-api@example.org");
+        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/me/consents",
+                "{\"purpose\":\"policy\",\"granted\":false}", "Authorization", "Bearer " + token);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(r.body()).contains("$.purpose");
+        assertThat(Purpose.parse("policy")).contains(Purpose.POLICY);
     }
 }

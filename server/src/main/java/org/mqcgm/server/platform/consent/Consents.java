@@ -8,10 +8,15 @@ public interface Consents {
     /** The notification channel on which a change of a person's consents is announced ("owner/purpose"). */
     String CHANGED = "mqcgm_consent_changed";
 
-    /** Purposes that need the user's separate, explicit consent. */
+    /** Purposes that need the user's separate, explicit consent, and the acceptance of the privacy policy. */
     enum Purpose {
         /** Processing CGM readings, which are health data — sensitive personal information (PR-19). */
-        HEALTH_DATA("health-data");
+        HEALTH_DATA("health-data"),
+        /**
+         * Acceptance of the privacy policy, recorded at sign-up with the policy's version (PR-01). Not a purpose one
+         * grants or withdraws through the consent API: it is accepted by signing up.
+         */
+        POLICY("policy");
 
         private final String id;
 
