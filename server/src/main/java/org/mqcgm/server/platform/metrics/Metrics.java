@@ -57,19 +57,23 @@ public final class Metrics implements AutoCloseable {
         this.exporter = exporter;
     }
 
-    /** Creates the registry (always: recording is cheap) and starts the exporter when the settings ask for it. */
+    /**
+     * Creates the registry (always, so features can hold their counters) and, when the settings ask for it, binds
+     * the JVM's gauges and starts the exporter.
+     */
     public static Metrics start(Settings settings) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("application", "mqcgm");
+        if (!settings.enabled()) {
+            // Nobody can read them: no JVM gauges and no timer per request (features' counters stay, they are cheap).
+            return new Metrics(registry, null);
+        }
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
-        if (!settings.enabled()) {
-            return new Metrics(registry, null);
-        }
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(settings.host(), settings.port()), 16);
             server.setExecutor(Executors.newSingleThreadExecutor(r -> {
@@ -117,6 +121,9 @@ public final class Metrics implements AutoCloseable {
      * or Javalin's catch-all {@code *} — counts as {@link #UNMATCHED}, so probing paths adds no series).
      */
     public void request(String method, String routeTemplate, int status, Duration took) {
+        if (exporter == null) {
+            return;
+        }
         Timer.builder("http.server.requests")
                 .tag("method", method)
                 .tag("route", routeTemplate == null || routeTemplate.equals("*")
@@ -129,6 +136,9 @@ public final class Metrics implements AutoCloseable {
 
     /** Records one run of a job. */
     public void job(String name, int rows, Duration took) {
+        if (exporter == null) {
+            return;
+        }
         Timer.builder("mqcgm.job").tag("job", name).register(registry).record(took);
         registry.counter("mqcgm.job.rows", "job", name).increment(rows);
     }

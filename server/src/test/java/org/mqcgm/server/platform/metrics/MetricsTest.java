@@ -29,7 +29,7 @@ class MetricsTest {
     void offByDefault() {
         try (TestApp plain = TestApp.start()) {
             assertThat(plain.app().metrics().port()).isEqualTo(-1);
-            // The registry still records (cheap), but nothing listens: the application port has no /metrics.
+            // Nothing listens: the application port has no /metrics, and the exporter has no port.
             assertThat(new Http(plain.url()).get("/metrics").statusCode()).isEqualTo(404);
         }
     }
