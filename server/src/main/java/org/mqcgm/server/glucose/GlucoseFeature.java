@@ -52,9 +52,8 @@ public final class GlucoseFeature implements Feature {
         ReadingStore store = new ReadingStore(platform.jdbi(), platform.userKeys(), timeZones, dataClock);
         store.adoptV1Readings();
         Annotations annotations = new Annotations(platform.jdbi(), platform.userKeys(), platform.systemClock());
-        Readings readings = new Readings(store, dataClock, platform.consents(), events, platform.jdbi(),
-                platform.mapper(), annotations);
-        readings.countWith(platform.meters());
+        Readings readings = new Readings(store, dataClock, events, platform.jdbi(), platform.mapper(), annotations,
+                platform.meters());
         Sensors sensors = new Sensors(platform.jdbi(), platform.userKeys(), platform.systemClock());
         sensors.encryptPlainRows();
         return new GlucoseFeature(platform, store, events, annotations, readings, sensors);

@@ -255,8 +255,6 @@ final class ReadingRoutes implements AutoCloseable {
      */
     private void stream(SseClient client) {
         UUID owner = Principal.of(client.ctx()).accountId();
-        client.ctx().header("Cache-Control", "no-store");
-        client.ctx().header("X-Accel-Buffering", "no");
         client.keepAlive();
         streams.add(client);
         long[] lastSent = {Long.MIN_VALUE};

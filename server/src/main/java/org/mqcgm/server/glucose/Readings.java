@@ -3,6 +3,8 @@ package org.mqcgm.server.glucose;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +18,6 @@ import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.core.glucose.GlucoseUnit;
 import org.mqcgm.core.glucose.Reading;
-import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 
@@ -41,37 +42,24 @@ public final class Readings {
 
     private final ReadingStore store;
     private final Clock dataClock;
-    private final Consents consents;
     private final ReadingEvents events;
     private final Jdbi jdbi;
     private final ObjectMapper mapper;
     private final Annotations annotations;
-    private volatile UploadCounters counters = UploadCounters.NONE;
+    /** Uploaded readings by outcome, for operators (no owner, no value). */
+    private final Counter acceptedMeter;
+    private final Counter duplicateMeter;
+    private final Counter rejectedMeter;
 
-    /** Counts uploaded readings by outcome for operators (no owner, no value). */
-    record UploadCounters(io.micrometer.core.instrument.Counter accepted,
-                          io.micrometer.core.instrument.Counter duplicates,
-                          io.micrometer.core.instrument.Counter rejected) {
-        static final UploadCounters NONE = null;
-
-        static UploadCounters in(io.micrometer.core.instrument.MeterRegistry registry) {
-            return new UploadCounters(registry.counter("mqcgm.readings", "outcome", "accepted"),
-                    registry.counter("mqcgm.readings", "outcome", "duplicate"),
-                    registry.counter("mqcgm.readings", "outcome", "rejected"));
-        }
-    }
-
-    void countWith(io.micrometer.core.instrument.MeterRegistry registry) {
-        counters = UploadCounters.in(registry);
-    }
-
-    public Readings(ReadingStore store, Clock dataClock, Consents consents, ReadingEvents events, Jdbi jdbi,
-                    ObjectMapper mapper, Annotations annotations) {
+    public Readings(ReadingStore store, Clock dataClock, ReadingEvents events, Jdbi jdbi, ObjectMapper mapper,
+                    Annotations annotations, MeterRegistry meters) {
         this.annotations = annotations;
         this.store = store;
         this.dataClock = dataClock;
-        this.consents = consents;
         this.events = events;
+        this.acceptedMeter = meters.counter("mqcgm.readings", "outcome", "accepted");
+        this.duplicateMeter = meters.counter("mqcgm.readings", "outcome", "duplicate");
+        this.rejectedMeter = meters.counter("mqcgm.readings", "outcome", "rejected");
         this.jdbi = jdbi;
         this.mapper = mapper;
     }
@@ -135,11 +123,10 @@ public final class Readings {
         if (outcome.accepted() > 0 && !outcome.replayed()) {
             events.published(ownerId);
         }
-        UploadCounters c = counters;
-        if (c != null && !outcome.replayed()) {
-            c.accepted().increment(outcome.accepted());
-            c.duplicates().increment(outcome.duplicates());
-            c.rejected().increment(outcome.rejected());
+        if (!outcome.replayed()) {
+            acceptedMeter.increment(outcome.accepted());
+            duplicateMeter.increment(outcome.duplicates());
+            rejectedMeter.increment(outcome.rejected());
         }
         return outcome;
     }
@@ -385,9 +372,5 @@ public final class Readings {
 
     public ReadingEvents events() {
         return events;
-    }
-
-    public boolean consented(UUID owner) {
-        return consents.granted(owner, Consents.Purpose.HEALTH_DATA);
     }
 }

@@ -24,7 +24,6 @@ public final class ConsentLedger implements Consents {
     public record Event(Instant at, Purpose purpose, boolean granted, String channel, String policyVersion) {
     }
 
-    static final String CHANNEL = Consents.CHANGED;
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -65,13 +64,13 @@ public final class ConsentLedger implements Consents {
                 .bind("channel", channel)
                 .bind("version", PrivacyRoutes.POLICY_VERSION)
                 .execute();
-        org.mqcgm.server.platform.db.Notifications.send(h, CHANNEL, owner + "/" + purpose.id());
+        org.mqcgm.server.platform.db.Notifications.send(h, Consents.CHANGED, owner + "/" + purpose.id());
         cache.invalidate(owner + "/" + purpose.id());
     }
 
     /** A change on any node (a withdrawal above all) takes effect on this node's cache at once. */
     public void listen(org.mqcgm.server.platform.db.Notifications notifications) {
-        notifications.on(CHANNEL, cache::invalidate, cache::invalidateAll);
+        notifications.on(Consents.CHANGED, cache::invalidate, cache::invalidateAll);
     }
 
     /** The owner's ledger, newest first. */

@@ -133,7 +133,6 @@ final class ReportRoutes {
         PageContext page = new PageContext(Messages.of(language), "", req.profile().unit(), null, ctx.path());
         ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(true), AgpPdf.MAX_DAYS);
         byte[] bytes = pdf.render(view, page, GENERATED.format(report.generatedAt().atZone(req.period().zone())));
-        ctx.header("Cache-Control", "no-store");
         ctx.header("Content-Disposition", "inline; filename=\"agp-report-" + req.period().firstDay() + "-"
                 + req.period().lastDay() + ".pdf\"");
         ctx.contentType("application/pdf").result(bytes);
@@ -144,7 +143,6 @@ final class ReportRoutes {
         Request req = request(ctx, errors);
         failOn(errors);
         Report report = reports.build(req.profile().id(), req.period(), req.population(), ReportLog.Format.JSON);
-        ctx.header("Cache-Control", "no-store");
         ctx.json(ReportJson.of(report));
     }
 }

@@ -128,8 +128,13 @@ public final class AccessControl {
         }
     }
 
+    /** The token of an {@code Authorization: Bearer <token>} header. */
+    private static String bearerToken(String authorization) {
+        return authorization.substring(7).trim();
+    }
+
     /** The answer to a caller whose account does not consent to {@code purpose}. */
-    public static Problem consentRequired(Consents.Purpose purpose) {
+    private static Problem consentRequired(Consents.Purpose purpose) {
         return Problem.of(403, "consent-required", "Consent required",
                 "Glucose readings are health data. Give your consent to their processing in Settings → Privacy"
                         + " (or POST /api/v1/me/consents) before uploading.")
@@ -147,7 +152,7 @@ public final class AccessControl {
                 throw new ProblemException(Problem.unauthorized("Only 'Authorization: Bearer <token>' is supported."));
             }
             // A presented but unknown or revoked token is an error, never a silent fall-back to anonymous.
-            return Optional.of(authenticator.apiToken(authorization.substring(7).trim())
+            return Optional.of(authenticator.apiToken(bearerToken(authorization))
                     .orElseThrow(() -> new ProblemException(
                             Problem.unauthorized("The API token is unknown or has been revoked."))));
         }
@@ -186,7 +191,7 @@ public final class AccessControl {
         Principal principal = Principal.of(ctx);
         String authorization = ctx.header("Authorization");
         Stream stream = authorization != null
-                ? new Stream(client, authorization.substring(7).trim(), null, rule.consents())
+                ? new Stream(client, bearerToken(authorization), null, rule.consents())
                 : new Stream(client, null, Cookies.read(ctx, SESSION_COOKIE), rule.consents());
         // Streams that ended since (the client went away) are forgotten here, not only at a credential change:
         // an app reconnecting all day would otherwise leave one entry per connection. Atomic per owner, so that
