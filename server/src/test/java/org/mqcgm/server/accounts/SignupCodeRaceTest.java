@@ -3,18 +3,14 @@ package org.mqcgm.server.accounts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.web.Language;
+import org.mqcgm.server.testing.AllAtOnce;
 import org.mqcgm.server.testing.TestApp;
 
 /**
@@ -34,33 +30,17 @@ class SignupCodeRaceTest {
         String code = app.awaitOutbox(identifier, Pattern.compile("(\\d{6})"));
         String wrong = code.equals("000000") ? "111111" : "000000";
 
-        int parallel = 20;
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(parallel);
-        List<Future<Integer>> answers = new ArrayList<>();
-        try {
-            for (int i = 0; i < parallel; i++) {
-                answers.add(pool.submit(() -> {
-                    go.await();
-                    try {
-                        registrations.confirm(id, wrong);
-                        return 200;
-                    } catch (ProblemException e) {
-                        return e.problem().status();
-                    }
-                }));
+        List<Integer> statuses = AllAtOnce.run(20, () -> {
+            try {
+                registrations.confirm(id, wrong);
+                return 200;
+            } catch (ProblemException e) {
+                return e.problem().status();
             }
-            go.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Integer> f : answers) {
-                statuses.add(f.get());
-            }
-            // 422 "wrong code, n tries left" is a comparison that found the code wrong; 410 "no tries left" is none.
-            assertThat(statuses).containsOnly(422, 410);
-            assertThat(statuses).filteredOn(s -> s == 422).hasSizeLessThan(Registrations.MAX_TRIES);
-        } finally {
-            pool.shutdownNow();
-        }
+        });
+        // 422 "wrong code, n tries left" is a comparison that found the code wrong; 410 "no tries left" is none.
+        assertThat(statuses).containsOnly(422, 410);
+        assertThat(statuses).filteredOn(s -> s == 422).hasSizeLessThan(Registrations.MAX_TRIES);
         int attempts = app.sql().withHandle(h -> h.createQuery("select attempts from registration where id = :id")
                 .bind("id", id).mapTo(Integer.class).one());
         assertThat(attempts).isEqualTo(Registrations.MAX_TRIES);

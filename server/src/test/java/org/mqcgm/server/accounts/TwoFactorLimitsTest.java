@@ -4,18 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mqcgm.server.testing.AllAtOnce;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
 import org.mqcgm.server.testing.TestTotp;
@@ -108,29 +104,11 @@ class TwoFactorLimitsTest {
         String challenge = challenge(WebAccountFlowTest.login(attacker, "race2fa@example.org"));
         String wrong = wrongCode(secret);
 
-        int parallel = 20;
-        CountDownLatch go = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(parallel);
-        List<Future<Integer>> answers = new ArrayList<>();
-        try {
-            for (int i = 0; i < parallel; i++) {
-                answers.add(pool.submit(() -> {
-                    go.await();
-                    return attacker.postForm("/login/2fa", Map.of("challenge", challenge, "code", wrong,
-                            "next", "/today")).statusCode();
-                }));
-            }
-            go.countDown();
-            List<Integer> statuses = new ArrayList<>();
-            for (Future<Integer> f : answers) {
-                statuses.add(f.get());
-            }
-            // 422 "wrong code" is a comparison; 410 "no tries left" is not.
-            assertThat(statuses).filteredOn(s -> s == 422).hasSizeLessThanOrEqualTo(Registrations.MAX_TRIES);
-            assertThat(statuses).containsOnly(422, 410);
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Integer> statuses = AllAtOnce.run(20, () -> attacker.postForm("/login/2fa", Map.of("challenge",
+                challenge, "code", wrong, "next", "/today")).statusCode());
+        // 422 "wrong code" is a comparison; 410 "no tries left" is not.
+        assertThat(statuses).filteredOn(s -> s == 422).hasSizeLessThanOrEqualTo(Registrations.MAX_TRIES);
+        assertThat(statuses).containsOnly(422, 410);
         assertThat(attacker.postForm("/login/2fa", Map.of("challenge", challenge, "code", code(secret),
                 "next", "/today")).statusCode()).as("the right code after the tries are used up").isEqualTo(410);
     }
