@@ -62,7 +62,7 @@ public final class GlucoseFeature implements Feature {
     @Override
     public void routes(Routes routes, Web web) {
         readingRoutes.register(routes);
-        new GlucoseApiRoutes(sensors, annotations, platform.json()).register(routes);
+        new GlucoseApiRoutes(sensors, annotations, platform.json(), platform.dataClock()).register(routes);
         new TodayPage(readings, annotations, web.pages(), web.contexts()).register(routes);
         new HistoryPage(readings, annotations, web.pages(), web.contexts()).register(routes);
     }

@@ -346,6 +346,10 @@ class GlucoseApiTest {
         assertThat(calibration.statusCode()).as(calibration.body()).isEqualTo(201);
         assertThat(http.postJson("/api/v1/calibrations", "{\"time\":\"2026-11-02T07:00:00+08:00\",\"mgdl\":19}",
                 "Authorization", "Bearer " + token).statusCode()).isEqualTo(422);
+        // "Future" is judged by the data clock, as for readings (the demo runs it faster than the wall clock):
+        // an hour after the data's now is refused even though that hour is long past in real time.
+        assertThat(http.postJson("/api/v1/calibrations", "{\"time\":\"2026-11-10T13:00:00Z\",\"mgdl\":104}",
+                "Authorization", "Bearer " + token).body()).contains("\"field\":\"$.time\"").contains("\"rule\":\"not-future\"");
         assertThat(get(token, "/api/v1/calibrations?from=2026-11-01T00:00:00Z&to=2026-11-03T00:00:00Z").body())
                 .contains("\"mgdl\":104").contains("2026-11-01T23:00:00Z");
         // Serial numbers identify a device: encrypted at rest.
