@@ -94,6 +94,12 @@ public final class AccountsFeature implements Feature {
         return store::timeZone;
     }
 
+    /** Password (and code) confirmation before destructive or exfiltrating actions (PR-64). */
+    public org.mqcgm.server.platform.security.Reconfirmation reconfirmation() {
+        return (ctx, owner, password, code) -> accounts.confirm(owner, password, code, WebSessions.cookie(ctx),
+                ClientFacts.of(ctx, platform.clientAddress()));
+    }
+
     /** The account services (administration, tests). */
     public Accounts accounts() {
         return accounts;

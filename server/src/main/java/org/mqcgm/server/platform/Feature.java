@@ -20,6 +20,13 @@ public interface Feature extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * What the feature holds about a person, for "My data" and the export (empty when it holds nothing personal).
+     */
+    default List<org.mqcgm.server.platform.rights.PersonalData> personalData() {
+        return List.of();
+    }
+
     /** Stops what the feature started (streams, listeners); called before the HTTP server and the pool close. */
     @Override
     default void close() {

@@ -9,7 +9,9 @@ public enum Scope {
     READINGS_WRITE("readings:write"),
     DEVICES_WRITE("devices:write"),
     PROFILE_READ("profile:read"),
-    PROFILE_WRITE("profile:write");
+    PROFILE_WRITE("profile:write"),
+    /** Exports, transfers, deletions and cancellation of the account: each also needs the password again. */
+    ACCOUNT_MANAGE("account:manage");
 
     private final String id;
 
