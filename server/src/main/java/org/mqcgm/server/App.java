@@ -146,7 +146,8 @@ public final class App implements AutoCloseable {
             // The features, each built from the platform and the narrow ports of the features before it.
             AccountsFeature accounts = AccountsFeature.create(platform, new AccountsFeature.Settings(
                     config.argon2(), config.sessionIdle(), config.sessionAbsolute(), config.publicUrl()));
-            GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones());
+            GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones(),
+                    accounts.reconfirmation());
             ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics);
             HealthRoutes health = new HealthRoutes(database::isReachable);
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports);

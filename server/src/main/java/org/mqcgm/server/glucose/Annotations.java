@@ -87,6 +87,17 @@ public final class Annotations {
                 .bind("o", owner).bind("id", id).execute()) == 1;
     }
 
+    /**
+     * Deletes, inside the caller's transaction, the annotations lying wholly inside {@code [from, to)} (they described
+     * only readings deleted with the range); returns how many. Annotations reaching outside the range are kept.
+     */
+    int deleteWithin(org.jdbi.v3.core.Handle h, UUID owner, Instant from, Instant to) {
+        return h.createUpdate("""
+                        delete from glucose_annotation where owner_id = :o and start_time >= :from and end_time < :to""")
+                .bind("o", owner).bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
+                .execute();
+    }
+
     public Optional<Annotation> find(UUID owner, UUID id) {
         return jdbi.withHandle(h -> h.createQuery("select start_time from glucose_annotation where owner_id = :o"
                         + " and id = :id").bind("o", owner).bind("id", id).mapTo(OffsetDateTime.class).findOne())

@@ -28,9 +28,22 @@ final class ApiSchemas {
             Map.entry("SensorSessionEnd", SensorSessionEnd.class),
             Map.entry("NewCalibration", NewCalibration.class),
             Map.entry("NewAnnotation", NewAnnotation.class),
-            Map.entry("AnnotationExclusion", AnnotationExclusion.class));
+            Map.entry("AnnotationExclusion", AnnotationExclusion.class),
+            Map.entry("ReadingDeletionRequest", ReadingDeletionRequest.class),
+            Map.entry("ReadingDeletion", ReadingDeletion.class));
 
     private ApiSchemas() {
+    }
+
+    /** A request to delete the readings of {@code [from, to)}, confirmed with the password (and code). */
+    record ReadingDeletionRequest(String from, String to, String password, String code) {
+    }
+
+    /**
+     * What a deletion of a range removed: readings, and annotations that lay wholly inside the range (annotations
+     * reaching outside it are kept).
+     */
+    record ReadingDeletion(String from, String to, int readings, int annotations) {
     }
 
     /** The id of something just created. */

@@ -11,6 +11,7 @@ import org.mqcgm.server.platform.Platform;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.jobs.Jobs;
+import org.mqcgm.server.platform.security.Reconfirmation;
 
 /**
  * The glucose feature: readings (upload, read, CSV, live stream), sensors, sessions, calibrations, annotations,
@@ -28,9 +29,11 @@ public final class GlucoseFeature implements Feature {
     private final Readings readings;
     private final Sensors sensors;
     private final ReadingRoutes readingRoutes;
+    private final Reconfirmation reconfirmation;
 
     private GlucoseFeature(Platform platform, ReadingStore store, ReadingEvents events, Annotations annotations,
-                           Readings readings, Sensors sensors) {
+                           Readings readings, Sensors sensors, Reconfirmation reconfirmation) {
+        this.reconfirmation = reconfirmation;
         this.platform = platform;
         this.store = store;
         this.events = events;
@@ -43,9 +46,11 @@ public final class GlucoseFeature implements Feature {
     /**
      * Builds the feature; re-stores readings a schema older than V3 kept in clear.
      *
-     * @param timeZones a person's home zone (the accounts feature answers): readings are kept in blocks per local day
+     * @param timeZones      a person's home zone (the accounts feature answers): readings are kept in blocks per local day
+     * @param reconfirmation the owner's password (and code) before a deletion (the accounts feature answers)
      */
-    public static GlucoseFeature create(Platform platform, Function<UUID, ZoneId> timeZones) {
+    public static GlucoseFeature create(Platform platform, Function<UUID, ZoneId> timeZones,
+                                        Reconfirmation reconfirmation) {
         Clock dataClock = platform.dataClock();
         ReadingEvents events = new ReadingEvents(platform.jdbi());
         events.listen(platform.notifications());
@@ -56,7 +61,7 @@ public final class GlucoseFeature implements Feature {
                 platform.meters());
         Sensors sensors = new Sensors(platform.jdbi(), platform.userKeys(), platform.systemClock());
         sensors.encryptPlainRows();
-        return new GlucoseFeature(platform, store, events, annotations, readings, sensors);
+        return new GlucoseFeature(platform, store, events, annotations, readings, sensors, reconfirmation);
     }
 
     @Override
@@ -65,6 +70,9 @@ public final class GlucoseFeature implements Feature {
         new GlucoseApiRoutes(sensors, annotations, platform.json(), platform.dataClock()).register(routes);
         new TodayPage(readings, annotations, web.pages(), web.contexts()).register(routes);
         new HistoryPage(readings, annotations, web.pages(), web.contexts()).register(routes);
+        ReadingDeletions deletions = new ReadingDeletions(platform.jdbi(), store, annotations);
+        new DeletionApiRoutes(deletions, sensors, reconfirmation, platform.json(), platform.dataClock())
+                .register(routes);
     }
 
     @Override

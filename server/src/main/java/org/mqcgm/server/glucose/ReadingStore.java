@@ -41,8 +41,8 @@ public final class ReadingStore {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReadingStore.class);
     static final int RECENT_HOURS = 48;
     static final Duration RECENT = Duration.ofHours(RECENT_HOURS);
-    private static final String READING_CONTEXT = "glucose.reading:";
-    private static final String DAY_CONTEXT = "glucose.day:";
+    static final String READING_CONTEXT = "glucose.reading:";
+    static final String DAY_CONTEXT = "glucose.day:";
 
     private final Jdbi jdbi;
     private final UserKeys keys;
@@ -314,6 +314,79 @@ public final class ReadingStore {
         });
     }
 
+    /**
+     * What a deletion of a range removed.
+     *
+     * @param readings       readings deleted (recent rows and readings cut out of day blocks)
+     * @param blocksRewritten day blocks that kept readings outside the range and were re-encrypted without the others
+     * @param blocksDeleted   day blocks that held only readings of the range and were deleted
+     */
+    public record Deleted(int readings, int blocksRewritten, int blocksDeleted) {
+    }
+
+    /**
+     * Deletes every reading with {@code from <= time < to}, in one transaction: recent rows are deleted, day blocks
+     * wholly inside the range are deleted, and blocks that also hold readings outside it are decoded and written
+     * again without the deleted readings (a new ciphertext replaces the old one; nothing is merely hidden). Writers of
+     * the owner's history wait (the owner lock of {@link #mergeIntoDays}), so a compaction running at the same time
+     * cannot bring a deleted reading back.
+     */
+    public Deleted deleteRange(UUID ownerId, Instant from, Instant to) {
+        return jdbi.inTransaction(h -> deleteRange(h, ownerId, from, to));
+    }
+
+    /** {@link #deleteRange(UUID, Instant, Instant)} inside the caller's transaction. */
+    Deleted deleteRange(Handle h, UUID ownerId, Instant from, Instant to) {
+        if (!from.isBefore(to)) {
+            return new Deleted(0, 0, 0);
+        }
+        h.createQuery("select 1 from pg_advisory_xact_lock(hashtextextended(:key, 0))")
+                .bind("key", "glucose_day/" + ownerId).mapTo(Integer.class).one();
+        OffsetDateTime f = from.atOffset(ZoneOffset.UTC);
+        OffsetDateTime t = to.atOffset(ZoneOffset.UTC);
+        int readings = h.createUpdate("""
+                        delete from glucose_recent where owner_id = :owner and time >= :from and time < :to""")
+                .bind("owner", ownerId).bind("from", f).bind("to", t).execute();
+        // Blocks wholly inside the range go without being read.
+        List<Integer> whole = h.createQuery("""
+                        delete from glucose_day where owner_id = :owner and first_time >= :from and last_time < :to
+                        returning readings""")
+                .bind("owner", ownerId).bind("from", f).bind("to", t).mapTo(Integer.class).list();
+        for (int n : whole) {
+            readings += n;
+        }
+        int blocksDeleted = whole.size();
+        // The (at most a few) blocks the range cuts: rewritten without the range.
+        Map<LocalDate, List<Reading>> rewrite = new TreeMap<>();
+        List<LocalDate> emptied = new ArrayList<>();
+        int cut = 0;
+        for (DayBlock block : h.createQuery("""
+                        select day, block from glucose_day
+                        where owner_id = :owner and first_time < :to and last_time >= :from for update""")
+                .bind("owner", ownerId).bind("from", f).bind("to", t)
+                .map(dayBlocks(ownerId)).list()) {
+            List<Reading> kept = new ArrayList<>(block.readings().size());
+            for (Reading r : block.readings()) {
+                if (r.time().isBefore(from) || !r.time().isBefore(to)) {
+                    kept.add(r);
+                }
+            }
+            cut += block.readings().size() - kept.size();
+            if (kept.isEmpty()) {
+                emptied.add(block.day());
+            } else if (kept.size() < block.readings().size()) {
+                rewrite.put(block.day(), kept);
+            }
+        }
+        if (!emptied.isEmpty()) {
+            h.createUpdate("delete from glucose_day where owner_id = :owner and day = any(:days::date[])")
+                    .bind("owner", ownerId)
+                    .bind("days", emptied.stream().map(LocalDate::toString).toArray(String[]::new)).execute();
+        }
+        writeDays(h, ownerId, rewrite);
+        return new Deleted(readings + cut, rewrite.size(), blocksDeleted + emptied.size());
+    }
+
     /** The newest reading at or before {@code notAfter}. */
     public Optional<Reading> latest(UUID ownerId, Instant notAfter) {
         return jdbi.withHandle(h -> {
@@ -375,24 +448,45 @@ public final class ReadingStore {
     }
 
     int compact(UUID ownerId, Instant horizon) {
-        ZoneId zone = zones.apply(ownerId);
         List<Reading> old = jdbi.withHandle(h -> h.createQuery("""
                         select time, payload from glucose_recent where owner_id = :owner and time < :horizon
                         order by time""")
                 .bind("owner", ownerId).bind("horizon", horizon.atOffset(ZoneOffset.UTC))
                 .map(recentRows(ownerId))
                 .list());
-        Map<LocalDate, List<Reading>> byDay = byLocalDay(old, zone);
+        return moveIntoDays(ownerId, old);
+    }
+
+    /**
+     * Moves recent rows, read earlier as {@code old} (sorted by time), into their day blocks, one local day per
+     * transaction; rows no longer there when their day's turn comes (deleted since) are not moved.
+     */
+    int moveIntoDays(UUID ownerId, List<Reading> old) {
+        Map<LocalDate, List<Reading>> byDay = byLocalDay(old, zones.apply(ownerId));
         int moved = 0;
         for (Map.Entry<LocalDate, List<Reading>> day : byDay.entrySet()) {
-            List<Reading> readings = day.getValue();
+            Long[] seconds = day.getValue().stream().map(r -> r.time().getEpochSecond()).toArray(Long[]::new);
             moved += jdbi.inTransaction(h -> {
+                // Under the owner lock, only the rows still there: a deletion of a range that ran since the read
+                // above has removed some, and moving those into a block would bring them back.
+                h.createQuery("select 1 from pg_advisory_xact_lock(hashtextextended(:key, 0))")
+                        .bind("key", "glucose_day/" + ownerId).mapTo(Integer.class).one();
+                List<Reading> readings = h.createQuery("""
+                                select time, payload from glucose_recent where owner_id = :owner
+                                  and time in (select to_timestamp(s) from unnest(:seconds::bigint[]) s)
+                                order by time""")
+                        .bind("owner", ownerId).bind("seconds", seconds)
+                        .map(recentRows(ownerId)).list();
+                if (readings.isEmpty()) {
+                    return 0;
+                }
                 mergeIntoDays(h, ownerId, Map.of(day.getKey(), readings), false);
-                Long[] seconds = readings.stream().map(r -> r.time().getEpochSecond()).toArray(Long[]::new);
                 return h.createUpdate("""
                                 delete from glucose_recent where owner_id = :owner
                                   and time in (select to_timestamp(s) from unnest(:seconds::bigint[]) s)""")
-                        .bind("owner", ownerId).bind("seconds", seconds).execute();
+                        .bind("owner", ownerId)
+                        .bind("seconds", readings.stream().map(r -> r.time().getEpochSecond()).toArray(Long[]::new))
+                        .execute();
             });
         }
         return moved;

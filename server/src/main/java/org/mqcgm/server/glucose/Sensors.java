@@ -111,6 +111,18 @@ final class Sensors {
                         iso(rs.getObject("ended_at", OffsetDateTime.class)), rs.getString("end_reason"))).list());
     }
 
+    /** Deletes a sensor of the owner with all its sessions (readings are kept); false when there is none. */
+    public boolean deleteSensor(UUID owner, UUID sensor) {
+        return jdbi.withHandle(h -> h.createUpdate("delete from sensor where owner_id = :o and id = :id")
+                .bind("o", owner).bind("id", sensor).execute()) == 1;
+    }
+
+    /** Deletes a calibration of the owner; false when there is none. */
+    public boolean deleteCalibration(UUID owner, UUID calibration) {
+        return jdbi.withHandle(h -> h.createUpdate("delete from calibration where owner_id = :o and id = :id")
+                .bind("o", owner).bind("id", calibration).execute()) == 1;
+    }
+
     public UUID addCalibration(UUID owner, Instant time, int mgdl, String source) {
         UUID id = UUID.randomUUID();
         jdbi.useHandle(h -> h.createUpdate("""

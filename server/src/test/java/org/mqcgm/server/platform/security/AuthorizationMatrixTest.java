@@ -48,6 +48,7 @@ class AuthorizationMatrixTest {
     static String ownerSensorId;
     static String ownerSensorSessionId;
     static String ownerAnnotationId;
+    static String ownerCalibrationId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -99,7 +100,11 @@ class AuthorizationMatrixTest {
                 "{\"start\":\"2026-01-01T00:00:00Z\",\"end\":\"2026-01-01T01:00:00Z\",\"kind\":\"sensor-error\","
                         + "\"exclude\":true}", "Authorization", bearer).body())
                 .path("id").asText();
-        assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId)).doesNotContain("");
+        ownerCalibrationId = json.readTree(ownerToken.http().postJson("/api/v1/calibrations",
+                "{\"time\":\"2026-01-01T00:00:00Z\",\"mgdl\":110}", "Authorization", bearer).body())
+                .path("id").asText();
+        assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId))
+                .doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
@@ -132,6 +137,9 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/devices/{id}", "/api/v1/devices/" + ownerDeviceId)
                 .replace("/settings/sessions/{id}", "/settings/sessions/" + ownerSessionId)
                 .replace("/api/v1/sensors/{id}", "/api/v1/sensors/" + ownerSensorId)
+                .replace("/api/v1/calibrations/{id}", "/api/v1/calibrations/" + ownerCalibrationId)
+                .replace("/history/data/sensors/{id}", "/history/data/sensors/" + ownerSensorId)
+                .replace("/history/data/calibrations/{id}", "/history/data/calibrations/" + ownerCalibrationId)
                 .replace("/api/v1/sessions/{id}", "/api/v1/sessions/" + ownerSensorSessionId)
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
@@ -351,6 +359,10 @@ class AuthorizationMatrixTest {
             String sessions = ownerToken.http().get("/api/v1/sessions", "Authorization", "Bearer "
                     + ownerToken.token()).body();
             assertThat(sessions).contains(ownerSensorSessionId).doesNotContain("\"end\":\"2");
+            assertThat(ownerToken.http().get("/api/v1/sensors", "Authorization", "Bearer " + ownerToken.token())
+                    .body()).contains(ownerSensorId);
+            assertThat(ownerToken.http().get("/api/v1/calibrations?from=2025-12-31T00:00:00Z&to=2026-01-02T00:00:00Z",
+                    "Authorization", "Bearer " + ownerToken.token()).body()).contains(ownerCalibrationId);
             // The session the strangers aimed at (the owner's first one) is alive and listed.
             assertThat(owner.http().get("/today").statusCode()).isEqualTo(200);
             assertThat(ownerSecondSession.http().get("/settings").body()).contains(ownerSessionId);
