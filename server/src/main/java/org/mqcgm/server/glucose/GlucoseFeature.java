@@ -73,6 +73,8 @@ public final class GlucoseFeature implements Feature {
         ReadingDeletions deletions = new ReadingDeletions(platform.jdbi(), store, annotations);
         new DeletionApiRoutes(deletions, sensors, reconfirmation, platform.json(), platform.dataClock())
                 .register(routes);
+        new DataPage(deletions, sensors, reconfirmation, platform.dataClock(), web.pages(), web.contexts())
+                .register(routes);
     }
 
     @Override
