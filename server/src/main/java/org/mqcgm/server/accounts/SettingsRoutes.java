@@ -83,6 +83,14 @@ final class SettingsRoutes {
             ctx.redirect("/settings#tokens", HttpStatus.SEE_OTHER);
         });
         routes.post("/settings/devices/{id}/remove", Access.PAGE, ctx -> {
+            if (!"yes".equals(ctx.formParam("confirm"))) {
+                // The button on Settings leads to this confirmation first; its own button sends confirm=yes.
+                Devices.Device device = devices.list(Principal.of(ctx).accountId()).stream()
+                        .filter(d -> d.id().toString().equals(ctx.pathParam("id"))).findFirst()
+                        .orElseThrow(() -> new ProblemException(Problem.notFound()));
+                form.show(ctx, "accounts/device-remove.jte", Map.of("device", device));
+                return;
+            }
             if (!devices.remove(Principal.of(ctx).accountId(), uuid(ctx.pathParam("id")), ClientFacts.of(ctx, clients))) {
                 throw new ProblemException(Problem.notFound());
             }

@@ -128,8 +128,14 @@ class DevicesTest {
         WebAccountFlowTest.login(web, "purge.device@example.org");
         String settings = web.get("/settings").body();
         assertThat(settings).contains("Pixel 8").contains("Android 15").contains("1.4.2");
-        assertThat(web.postForm("/settings/devices/" + device.path("id").asText() + "/remove", java.util.Map.of())
-                .statusCode()).isEqualTo(303);
+        // The Remove button leads to a confirmation; only its own button unlinks the device.
+        HttpResponse<String> confirm = web.postForm("/settings/devices/" + device.path("id").asText() + "/remove",
+                java.util.Map.of());
+        assertThat(confirm.statusCode()).isEqualTo(200);
+        assertThat(confirm.body()).contains("Pixel 8 (android) will be unlinked at once");
+        assertThat(web.get("/settings").body()).contains("Pixel 8");
+        assertThat(web.postForm("/settings/devices/" + device.path("id").asText() + "/remove",
+                java.util.Map.of("confirm", "yes")).statusCode()).isEqualTo(303);
         assertThat(web.get("/settings").body()).doesNotContain("Pixel 8");
         clock.advance(Duration.ofDays(89));
         app.app().jobs().runNow("purge-unlinked-devices");
