@@ -49,6 +49,7 @@ final class AccountApiRoutes {
         routes.post("/api/v1/auth/token", Access.PUBLIC, this::login);
         routes.delete("/api/v1/auth/token", Access.ANY_API, this::logout);
         routes.get("/api/v1/me", Access.api(Scope.PROFILE_READ), this::me);
+        routes.put("/api/v1/me/profile", Access.api(Scope.PROFILE_WRITE), this::correctProfile);
         routes.get("/api/v1/me/security-events", Access.api(Scope.PROFILE_READ), ctx -> ctx.json(
                 accounts.events().recent(Principal.of(ctx).accountId(), 100).stream().map(e -> new ApiSchemas.SecurityEvent(
                         e.at().toString(), e.kind().id(), e.ipPrefix() == null ? "" : e.ipPrefix())).toList()));
@@ -168,6 +169,63 @@ final class AccountApiRoutes {
         Account a = accounts.find(Principal.of(ctx).accountId()).orElseThrow(() -> new ProblemException(Problem.notFound()));
         ctx.json(new ApiSchemas.Me(a.id().toString(), a.email(), a.phone(), a.timeZone().getId(), a.unit().symbol(),
                 a.language().tag(), a.twoFactor(), a.roles().stream().map(r -> r.id()).sorted().toList()));
+    }
+
+    /**
+     * Corrects the profile fields a person sets themself: time zone, unit, language (PR-62). The login (e-mail or
+     * phone) is changed on Settings with a code sent to the new address. All fields are checked before any is
+     * written; each wrong one is named (422).
+     */
+    private void correctProfile(Context ctx) {
+        JsonNode body = json.readObject(ctx,
+                org.mqcgm.server.platform.http.RequestFields.of(ApiSchemas.ProfileCorrection.class));
+        List<Problem.FieldError> errors = new ArrayList<>();
+        java.util.Optional<java.time.ZoneId> zone = java.util.Optional.empty();
+        String z = text(body, "timeZone", errors);
+        if (z != null) {
+            try {
+                zone = java.util.Optional.of(java.time.ZoneId.of(z));
+            } catch (java.time.DateTimeException e) {
+                errors.add(new Problem.FieldError("$.timeZone", "zone",
+                        "must be an IANA time zone such as Asia/Shanghai"));
+            }
+        }
+        String u = text(body, "unit", errors);
+        java.util.Optional<org.mqcgm.core.glucose.GlucoseUnit> unit = u == null ? java.util.Optional.empty()
+                : org.mqcgm.core.glucose.GlucoseUnit.parse(u);
+        if (u != null && unit.isEmpty()) {
+            errors.add(new Problem.FieldError("$.unit", "one-of", "must be mg/dL or mmol/L"));
+        }
+        String l = text(body, "language", errors);
+        java.util.Optional<org.mqcgm.server.platform.web.Language> language = l == null
+                ? java.util.Optional.empty() : org.mqcgm.server.platform.web.Language.parse(l);
+        if (l != null && language.isEmpty()) {
+            errors.add(new Problem.FieldError("$.language", "one-of", "must be en or zh-CN"));
+        }
+        if (errors.isEmpty() && z == null && u == null && l == null) {
+            errors.add(new Problem.FieldError("$", "min-properties", "give at least one of timeZone, unit, language"));
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.validation("The profile was not changed.", errors));
+        }
+        UUID owner = Principal.of(ctx).accountId();
+        zone.ifPresent(zoneId -> accounts.store().updateTimeZone(owner, zoneId));
+        accounts.store().updatePreferences(owner, unit, language);
+        me(ctx);
+    }
+
+    /** An optional text field: null when absent; a wrong type is recorded in {@code errors}. */
+    private static String text(JsonNode body, String field,
+                               List<Problem.FieldError> errors) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isTextual() || n.asText().isBlank() || n.asText().length() > 64) {
+            errors.add(new Problem.FieldError("$." + field, "type", "must be text of 1 to 64 characters"));
+            return null;
+        }
+        return n.asText().trim();
     }
 
     private void registerDevice(Context ctx) {

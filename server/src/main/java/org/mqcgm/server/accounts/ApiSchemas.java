@@ -20,9 +20,14 @@ final class ApiSchemas {
             "PushAlias", PushAlias.class,
             "AdminAccount", AdminAccount.class,
             "LoginRequest", LoginRequest.class,
-            "DeviceRegistration", DeviceRegistration.class);
+            "DeviceRegistration", DeviceRegistration.class,
+            "ProfileCorrection", ProfileCorrection.class);
 
     private ApiSchemas() {
+    }
+
+    /** {@code PUT /api/v1/me/profile}: the fields to correct (at least one). */
+    record ProfileCorrection(String timeZone, String unit, String language) {
     }
 
     /** {@code POST /api/v1/auth/token}: the secret is shown once. */
