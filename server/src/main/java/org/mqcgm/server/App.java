@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.mqcgm.server.accounts.AccountsFeature;
+import org.mqcgm.server.fhir.FhirFeature;
 import org.mqcgm.server.accounts.Accounts;
 import org.mqcgm.server.accounts.ApiTokens;
 import org.mqcgm.server.accounts.Devices;
@@ -148,8 +149,20 @@ public final class App implements AutoCloseable {
                     config.argon2(), config.sessionIdle(), config.sessionAbsolute(), config.publicUrl()));
             GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones());
             ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics);
+            FhirFeature fhir = FhirFeature.create(platform, accounts.profiles(), glucose.readings().store()::range,
+                    glucose.readings()::forStatistics, new FhirFeature.ReadingSpan() {
+                        @Override
+                        public Optional<java.time.Instant> oldest(java.util.UUID owner) {
+                            return glucose.readings().store().oldestTime(owner);
+                        }
+
+                        @Override
+                        public Optional<java.time.Instant> newest(java.util.UUID owner) {
+                            return glucose.readings().store().newestTime(owner);
+                        }
+                    }, reports.agpPdfs()::render);
             HealthRoutes health = new HealthRoutes(database::isReachable);
-            List<Feature> features = List.of(health, accounts, privacy, glucose, reports);
+            List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),
@@ -228,6 +241,11 @@ public final class App implements AutoCloseable {
 
     public Jobs jobs() {
         return jobs;
+    }
+
+    /** The feature of this type in the list (tests reach a feature's ports through it). */
+    public <F extends Feature> F feature(Class<F> type) {
+        return features.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
     }
 
     public ConsentLedger consents() {
