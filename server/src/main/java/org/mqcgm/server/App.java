@@ -40,6 +40,7 @@ import org.mqcgm.server.platform.web.Pages;
 import org.mqcgm.server.privacy.ConsentLedger;
 import org.mqcgm.server.privacy.PrivacyFeature;
 import org.mqcgm.server.reports.ReportsFeature;
+import org.mqcgm.server.transfers.TransfersFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,7 +137,8 @@ public final class App implements AutoCloseable {
                 log.warn("no SMTP server configured (MQCGM_SMTP_HOST): e-mails are written to {}",
                         config.outboxDirectory().toAbsolutePath());
             }
-            Outbound outbound = new Outbound(email, outbox);
+            // Transfers may reach loopback over http only where a developer or a test says so (never in production).
+            Outbound outbound = new Outbound(email, outbox, Boolean.getBoolean("mqcgm.transfers.allowLoopbackHttp"));
             ObjectMapper mapper = Json.newMapper();
             JsonBodies json = new JsonBodies(mapper);
             PrivacyFeature privacy = PrivacyFeature.create(database.jdbi(), systemClock, notifications, json);
@@ -161,8 +163,21 @@ public final class App implements AutoCloseable {
                             return glucose.readings().store().newestTime(owner);
                         }
                     }, reports.agpPdfs()::render);
+            TransfersFeature transfers = TransfersFeature.create(platform, accounts.reconfirmation(),
+                    new TransfersFeature.Source() {
+                        @Override
+                        public int bundles(java.util.UUID owner, int maxReadings, BundleSink sink)
+                                throws java.io.IOException {
+                            return fhir.cgmData().bundles(owner, maxReadings, sink::accept);
+                        }
+
+                        @Override
+                        public void readings(java.util.UUID owner, ReadingSink sink) throws java.io.IOException {
+                            fhir.cgmData().readings(owner, sink::accept);
+                        }
+                    });
             HealthRoutes health = new HealthRoutes(database::isReachable);
-            List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir);
+            List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),
