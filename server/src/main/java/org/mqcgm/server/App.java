@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.mqcgm.server.accounts.AccountsFeature;
+import org.mqcgm.server.fhir.FhirFeature;
 import org.mqcgm.server.accounts.Accounts;
 import org.mqcgm.server.accounts.ApiTokens;
 import org.mqcgm.server.accounts.Devices;
@@ -39,6 +40,7 @@ import org.mqcgm.server.platform.web.Pages;
 import org.mqcgm.server.privacy.ConsentLedger;
 import org.mqcgm.server.privacy.PrivacyFeature;
 import org.mqcgm.server.reports.ReportsFeature;
+import org.mqcgm.server.transfers.TransfersFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -135,7 +137,8 @@ public final class App implements AutoCloseable {
                 log.warn("no SMTP server configured (MQCGM_SMTP_HOST): e-mails are written to {}",
                         config.outboxDirectory().toAbsolutePath());
             }
-            Outbound outbound = new Outbound(email, outbox);
+            // Transfers may reach loopback over http only where a developer or a test says so (never in production).
+            Outbound outbound = new Outbound(email, outbox, Boolean.getBoolean("mqcgm.transfers.allowLoopbackHttp"));
             ObjectMapper mapper = Json.newMapper();
             JsonBodies json = new JsonBodies(mapper);
             PrivacyFeature privacy = PrivacyFeature.create(database.jdbi(), systemClock, notifications, json);
@@ -149,8 +152,33 @@ public final class App implements AutoCloseable {
             GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones(),
                     accounts.reconfirmation());
             ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics);
+            FhirFeature fhir = FhirFeature.create(platform, accounts.profiles(), glucose.readings().store()::range,
+                    glucose.readings()::forStatistics, new FhirFeature.ReadingSpan() {
+                        @Override
+                        public Optional<java.time.Instant> oldest(java.util.UUID owner) {
+                            return glucose.readings().store().oldestTime(owner);
+                        }
+
+                        @Override
+                        public Optional<java.time.Instant> newest(java.util.UUID owner) {
+                            return glucose.readings().store().newestTime(owner);
+                        }
+                    }, reports.agpPdfs()::render);
+            TransfersFeature transfers = TransfersFeature.create(platform, accounts.reconfirmation(),
+                    new TransfersFeature.Source() {
+                        @Override
+                        public int bundles(java.util.UUID owner, int maxReadings, BundleSink sink)
+                                throws java.io.IOException {
+                            return fhir.cgmData().bundles(owner, maxReadings, sink::accept);
+                        }
+
+                        @Override
+                        public void readings(java.util.UUID owner, ReadingSink sink) throws java.io.IOException {
+                            fhir.cgmData().readings(owner, sink::accept);
+                        }
+                    });
             HealthRoutes health = new HealthRoutes(database::isReachable);
-            List<Feature> features = List.of(health, accounts, privacy, glucose, reports);
+            List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),
@@ -229,6 +257,11 @@ public final class App implements AutoCloseable {
 
     public Jobs jobs() {
         return jobs;
+    }
+
+    /** The feature of this type in the list (tests reach a feature's ports through it). */
+    public <F extends Feature> F feature(Class<F> type) {
+        return features.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
     }
 
     public ConsentLedger consents() {

@@ -419,6 +419,16 @@ public final class ReadingStore {
                 .one());
     }
 
+    /** The time of the oldest reading of any time, if any (the FHIR export starts there). */
+    public Optional<Instant> oldestTime(UUID ownerId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select least((select min(time) from glucose_recent where owner_id = :owner),
+                                     (select min(first_time) from glucose_day where owner_id = :owner))""")
+                .bind("owner", ownerId)
+                .map((rs, ctx) -> Optional.ofNullable(rs.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant))
+                .one());
+    }
+
     /**
      * Moves readings older than the recent window from rows into day blocks, owner by owner, one local day per
      * transaction (so a crash half way loses nothing and duplicates nothing). Returns how many readings moved.

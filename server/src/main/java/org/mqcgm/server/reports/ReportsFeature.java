@@ -38,6 +38,36 @@ public final class ReportsFeature implements Feature {
         return new ReportsFeature(new Reports(readings, new ReportLog(platform.jdbi()), platform.dataClock()), pdf);
     }
 
+    /**
+     * The one-page AGP PDF of a person over whole local days of their zone, in their language and unit (the FHIR
+     * export's DiagnosticReport); empty when PDFs are unavailable on this server (no font). Logged in the report
+     * log like every PDF.
+     */
+    @FunctionalInterface
+    public interface AgpPdfs {
+        java.util.Optional<byte[]> render(org.mqcgm.server.platform.profile.Profile profile,
+                                          java.time.LocalDate first, java.time.LocalDate last);
+    }
+
+    /** The port to {@link AgpPdfs}. */
+    public AgpPdfs agpPdfs() {
+        return (profile, first, last) -> {
+            if (!pdf.fontAvailable()) {
+                return java.util.Optional.empty();
+            }
+            java.time.ZoneId zone = profile.zone();
+            ReportPeriod period = new ReportPeriod(zone, first.atStartOfDay(zone), last.plusDays(1).atStartOfDay(zone),
+                    true);
+            Report report = reports.build(profile.id(), period, Population.T1D_T2D, ReportLog.Format.PDF);
+            org.mqcgm.server.platform.web.PageContext page = new org.mqcgm.server.platform.web.PageContext(
+                    org.mqcgm.server.platform.web.Messages.of(profile.language()), "", profile.unit(), null,
+                    "/api/v1/reports/agp.pdf");
+            ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(true), AgpPdf.MAX_DAYS);
+            return java.util.Optional.of(pdf.render(view, page, java.time.format.DateTimeFormatter
+                    .ofPattern("uuuu-MM-dd HH:mm xxx").format(report.generatedAt().atZone(zone))));
+        };
+    }
+
     @Override
     public void routes(Routes routes, Web web) {
         new ReportRoutes(reports, web.profiles(), web.pages(), web.contexts(), pdf).register(routes);

@@ -17,9 +17,27 @@ public final class Outbound implements AutoCloseable {
 
     private final Map<OutboundMessage.Channel, Sender> senders;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final HttpTransfers http;
 
     public Outbound(Sender email, Sender sms) {
+        this(email, sms, false);
+    }
+
+    /**
+     * @param allowLoopbackHttp let HTTP transfers reach this machine's loopback address, over plain http too (tests
+     *                          and development only: system property {@code mqcgm.transfers.allowLoopbackHttp})
+     */
+    public Outbound(Sender email, Sender sms, boolean allowLoopbackHttp) {
         this.senders = Map.of(OutboundMessage.Channel.EMAIL, email, OutboundMessage.Channel.SMS, sms);
+        this.http = new HttpTransfers(allowLoopbackHttp);
+    }
+
+    /**
+     * The one way data leaves for a third party a user designated (their transfers): POSTs to https addresses on
+     * public hosts only, redirects never followed. See {@link HttpTransfers}.
+     */
+    public HttpTransfers http() {
+        return http;
     }
 
     /** Queues a message; returns at once. */

@@ -1,0 +1,57 @@
+package org.mqcgm.server.transfers;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+
+/** The SQL of {@code transfer_log}: one row per transfer, the destination's host only, no data and no credential. */
+final class TransferLog {
+
+    private final Jdbi jdbi;
+
+    TransferLog(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    void start(UUID owner, UUID id, Instant at, String kind, String host) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        insert into transfer_log (owner_id, id, at, kind, destination, status)
+                        values (:owner, :id, :at, :kind, :host, 'running')""")
+                .bind("owner", owner).bind("id", id).bind("at", at.atOffset(ZoneOffset.UTC))
+                .bind("kind", kind).bind("host", host)
+                .execute());
+    }
+
+    void finish(UUID owner, UUID id, Instant at, int readings, int requests, String failure) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update transfer_log set finished_at = :at, status = :status, readings = :readings,
+                               requests = :requests, failure = :failure
+                        where owner_id = :owner and id = :id""")
+                .bind("owner", owner).bind("id", id).bind("at", at.atOffset(ZoneOffset.UTC))
+                .bind("status", failure == null ? "done" : "failed")
+                .bind("readings", readings).bind("requests", requests).bind("failure", failure)
+                .execute());
+    }
+
+    /** The owner's transfers, newest first (at most 200). */
+    List<ApiSchemas.Transfer> list(UUID owner) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select id, at, finished_at, kind, destination, status, readings, requests, failure
+                        from transfer_log where owner_id = :owner order by at desc, id limit 200""")
+                .bind("owner", owner)
+                .map((rs, ctx) -> new ApiSchemas.Transfer(rs.getString("id"),
+                        rs.getObject("at", OffsetDateTime.class).toInstant().toString(),
+                        rs.getObject("finished_at", OffsetDateTime.class) == null ? null
+                                : rs.getObject("finished_at", OffsetDateTime.class).toInstant().toString(),
+                        rs.getString("kind"), rs.getString("destination"), rs.getString("status"),
+                        rs.getInt("readings"), rs.getInt("requests"), rs.getString("failure")))
+                .list());
+    }
+
+    ApiSchemas.Transfer one(UUID owner, UUID id) {
+        return list(owner).stream().filter(t -> t.id().equals(id.toString())).findFirst().orElseThrow();
+    }
+}

@@ -1,0 +1,326 @@
+package org.mqcgm.server.transfers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.server.platform.security.Scope;
+import org.mqcgm.server.testing.Http;
+import org.mqcgm.server.testing.TestApp;
+
+/**
+ * Direct transfer (PR-71) against a real HTTP server on loopback that plays a FHIR server and a Nightscout site and
+ * records every request it gets.
+ */
+class TransfersTest {
+
+    static {
+        // Plain http to loopback, for this test's own server only (production allows https to public hosts only).
+        System.setProperty("mqcgm.transfers.allowLoopbackHttp", "true");
+    }
+
+    static final Instant NOW = Instant.parse("2026-03-20T12:00:00Z");
+    static final int READINGS = 3 * 288;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(Clock.fixed(NOW, ZoneOffset.UTC));
+
+    /** One request the fake destination got. */
+    record Received(String path, Map<String, List<String>> headers, byte[] body) {
+        String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0)).findFirst().orElse(null);
+        }
+    }
+
+    static HttpServer server;
+    static String base;
+    static final List<Received> received = new CopyOnWriteArrayList<>();
+
+    @BeforeAll
+    static void startDestination() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/fhir", ex -> answer(ex, 200, "{\"resourceType\":\"Bundle\","
+                + "\"type\":\"transaction-response\"}"));
+        server.createContext("/ns/api/v1/entries", ex -> {
+            boolean ok = Transfers.sha1("the-api-secret").equals(ex.getRequestHeaders().getFirst("api-secret"));
+            answer(ex, ok ? 200 : 401, ok ? "[]" : "{\"status\":401}");
+        });
+        server.createContext("/moved", ex -> {
+            ex.getResponseHeaders().add("Location", base + "/elsewhere");
+            answer(ex, 302, "");
+        });
+        server.createContext("/elsewhere", ex -> answer(ex, 200, "{}"));
+        server.start();
+        base = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private static void answer(HttpExchange ex, int status, String body) throws IOException {
+        received.add(new Received(ex.getRequestURI().getPath(), Map.copyOf(ex.getRequestHeaders()),
+                ex.getRequestBody().readAllBytes()));
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        ex.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            ex.getResponseBody().write(bytes);
+        }
+        ex.close();
+    }
+
+    @AfterAll
+    static void stopDestination() {
+        server.stop(0);
+    }
+
+    @BeforeEach
+    void forget() {
+        received.clear();
+    }
+
+    /** A person with three days of readings, and a token that may manage the account. */
+    record Person(UUID id, String token, List<Reading> readings) {
+    }
+
+    static Person person(String identifier) {
+        UUID id = app.newUser(identifier);
+        List<Reading> readings = new ArrayList<>();
+        Instant start = NOW.minus(Duration.ofDays(3));
+        for (int i = 0; i < READINGS; i++) {
+            readings.add(new Reading(start.plus(Duration.ofMinutes(5L * i)), ZoneOffset.ofHours(8),
+                    70 + (i * 7) % 150, Reading.Marker.VALUE, (i % 9) - 4, -1, 0, null));
+        }
+        assertThat(app.app().readings().store(id, readings)).isEqualTo(READINGS);
+        String token = app.app().apiTokens().create(id, "transfers", java.util.EnumSet.of(Scope.ACCOUNT_MANAGE));
+        return new Person(id, token, readings);
+    }
+
+    static HttpResponse<String> transfer(Person p, String password, String kind, String url, String credential) {
+        String body = "{\"password\":" + quote(password) + ",\"kind\":" + quote(kind) + ",\"url\":" + quote(url)
+                + (credential == null ? "" : ",\"credential\":" + quote(credential)) + "}";
+        return new Http(app.url()).postJson("/api/v1/me/transfers", body, "Authorization", "Bearer " + p.token());
+    }
+
+    static String quote(String s) {
+        return JSON.valueToTree(s).toString();
+    }
+
+    static JsonNode log(Person p) throws IOException {
+        HttpResponse<String> r = new Http(app.url()).get("/api/v1/me/transfers", "Authorization", "Bearer " + p.token());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    @Tag("PR-71")
+    @Test
+    void aFhirServerReceivesEveryReadingInTransactionBundlesWithTheUsersToken() throws IOException {
+        Person p = person("fhir-transfer@example.org");
+
+        HttpResponse<String> r = transfer(p, TestApp.PASSWORD, "fhir", base + "/fhir", "token-of-the-clinic");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(received).hasSize(2); // 864 readings in bundles of at most 500
+        int observations = 0;
+        Set<String> times = new HashSet<>();
+        for (Received req : received) {
+            assertThat(req.path()).isEqualTo("/fhir");
+            assertThat(req.header("Authorization")).isEqualTo("Bearer token-of-the-clinic");
+            assertThat(req.header("Content-Type")).isEqualTo("application/fhir+json");
+            JsonNode bundle = JSON.readTree(req.body());
+            assertThat(bundle.path("type").asText()).isEqualTo("transaction");
+            for (JsonNode e : bundle.path("entry")) {
+                JsonNode res = e.path("resource");
+                if (res.path("code").path("coding").path(0).path("code").asText().equals("99504-3")) {
+                    observations++;
+                    times.add(res.path("effectiveDateTime").asText());
+                }
+            }
+        }
+        assertThat(observations).isEqualTo(READINGS);
+        assertThat(times).hasSize(READINGS);
+        JsonNode entry = JSON.readTree(r.body());
+        assertThat(entry.path("status").asText()).isEqualTo("done");
+        assertThat(entry.path("readings").asInt()).isEqualTo(READINGS);
+        JsonNode log = log(p);
+        assertThat(log).hasSize(1);
+        assertThat(log.get(0).path("kind").asText()).isEqualTo("fhir");
+        assertThat(log.get(0).path("destination").asText()).isEqualTo("127.0.0.1"); // the host only
+        assertThat(log.get(0).path("requests").asInt()).isEqualTo(2);
+        // The credential is kept nowhere.
+        long leaked = app.sql().withHandle(h -> h.createQuery("select count(*) from transfer_log where "
+                + "transfer_log::text like '%token-of-the-clinic%'").mapTo(Long.class).one());
+        assertThat(leaked).isZero();
+    }
+
+    @Tag("PR-71")
+    @Test
+    void aNightscoutSiteReceivesTheReadingsWithMatchingCountsAndTheHashedSecret() throws IOException {
+        Person p = person("ns-transfer@example.org");
+
+        HttpResponse<String> r = transfer(p, TestApp.PASSWORD, "nightscout", base + "/ns/", "the-api-secret");
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        assertThat(received).isNotEmpty().allSatisfy(req -> {
+            assertThat(req.path()).isEqualTo("/ns/api/v1/entries");
+            // SHA-1 of "the-api-secret", lower-case hex, as Nightscout compares it (never the secret itself)
+            assertThat(req.header("api-secret")).isEqualTo("d60a07ad01f5329927299320744eafefcdcb2003");
+        });
+        List<JsonNode> entries = new ArrayList<>();
+        for (Received req : received) {
+            JSON.readTree(req.body()).forEach(entries::add);
+        }
+        assertThat(entries).hasSize(READINGS);
+        assertThat(entries).allSatisfy(e -> assertThat(e.path("type").asText()).isEqualTo("sgv"));
+        Set<Long> sent = new HashSet<>();
+        for (JsonNode e : entries) {
+            sent.add(e.path("date").asLong());
+        }
+        Set<Long> stored = new HashSet<>();
+        for (Reading reading : p.readings()) {
+            stored.add(reading.time().toEpochMilli());
+        }
+        assertThat(sent).isEqualTo(stored);
+        JsonNode first = entries.stream().filter(e -> e.path("date").asLong() == p.readings().get(0).time()
+                .toEpochMilli()).findFirst().orElseThrow();
+        assertThat(first.path("sgv").asInt()).isEqualTo(p.readings().get(0).mgdl());
+        assertThat(first.path("dateString").asText()).endsWith("+08:00");
+        assertThat(log(p).get(0).path("readings").asInt()).isEqualTo(READINGS);
+    }
+
+    @Tag("PR-71")
+    @Test
+    void aWrongCredentialFailsTheTransferAndItIsLogged() throws IOException {
+        Person p = person("ns-wrong@example.org");
+
+        HttpResponse<String> r = transfer(p, TestApp.PASSWORD, "nightscout", base + "/ns", "not-the-secret");
+
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(JSON.readTree(r.body()).path("type").asText()).endsWith("transfer-failed");
+        assertThat(received).hasSize(1); // the first refusal stops the transfer
+        JsonNode log = log(p);
+        assertThat(log.get(0).path("status").asText()).isEqualTo("failed");
+        assertThat(log.get(0).path("failure").asText()).isEqualTo("answered 401");
+        assertThat(log.get(0).path("readings").asInt()).isZero();
+    }
+
+    @Tag("PR-71")
+    @Test
+    void aRedirectIsNotFollowedAndTheLogSaysSo() throws IOException {
+        Person p = person("redirect@example.org");
+
+        HttpResponse<String> r = transfer(p, TestApp.PASSWORD, "fhir", base + "/moved", null);
+
+        assertThat(r.statusCode()).isEqualTo(502);
+        assertThat(r.body()).contains("redirect refused");
+        assertThat(received).extracting(Received::path).containsExactly("/moved"); // nothing reached /elsewhere
+        JsonNode log = log(p);
+        assertThat(log).hasSize(1);
+        assertThat(log.get(0).path("status").asText()).isEqualTo("failed");
+        assertThat(log.get(0).path("failure").asText()).isEqualTo("redirect refused");
+    }
+
+    @Test
+    void plainHttpToAnotherHostOrAPrivateAddressIsRefusedBeforeAnythingIsSent() throws IOException {
+        Person p = person("http@example.org");
+        for (String url : List.of("http://example.org/fhir", "https://10.1.2.3/fhir", "https://169.254.169.254/",
+                "https://user:pw@example.org/", "ftp://example.org/", "not a url")) {
+            HttpResponse<String> r = transfer(p, TestApp.PASSWORD, "fhir", url, "t");
+            assertThat(r.statusCode()).as(url + ": " + r.body()).isIn(400, 422);
+            assertThat(r.body()).as(url).contains("$.url");
+        }
+        assertThat(transfer(p, TestApp.PASSWORD, "fhir", "http://example.org/fhir", "t").statusCode())
+                .isEqualTo(422);
+        assertThat(received).isEmpty();
+        assertThat(log(p)).isEmpty();
+    }
+
+    @Test
+    void aWrongPasswordIs401AndNothingIsSent() throws IOException {
+        Person p = person("password@example.org");
+
+        HttpResponse<String> r = transfer(p, "not the password", "fhir", base + "/fhir", "t");
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(r.body()).path("type").asText()).endsWith("confirm-failed");
+        assertThat(received).isEmpty();
+        assertThat(log(p)).isEmpty();
+    }
+
+    @Test
+    void someoneElseCannotSeeYourTransfers() throws IOException {
+        Person p = person("mine@example.org");
+        assertThat(transfer(p, TestApp.PASSWORD, "nightscout", base + "/ns", "the-api-secret").statusCode())
+                .isEqualTo(201);
+        Person other = person("theirs@example.org");
+
+        assertThat(log(p)).hasSize(1);
+        assertThat(log(other)).isEmpty();
+    }
+
+    @Test
+    void badFieldsAre400WithTheField() throws IOException {
+        Person p = person("fields@example.org");
+        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/me/transfers",
+                "{\"password\":1,\"kind\":\"ftp\",\"url\":\"https://example.org\",\"extra\":true}",
+                "Authorization", "Bearer " + p.token());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("$.extra");
+        r = new Http(app.url()).postJson("/api/v1/me/transfers",
+                "{\"password\":1,\"kind\":\"ftp\",\"url\":\"https://example.org\"}",
+                "Authorization", "Bearer " + p.token());
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("$.password").contains("$.kind");
+        r = transfer(p, TestApp.PASSWORD, "nightscout", "https://example.org", null);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("$.credential");
+        assertThat(received).isEmpty();
+    }
+
+    @Test
+    void theSettingsPageSendsAndListsTransfers() {
+        Person p = person("page@example.org");
+        Http web = new Http(app.url());
+        assertThat(web.postForm("/login", Map.of("identifier", "page@example.org", "password", TestApp.PASSWORD))
+                .statusCode()).isEqualTo(303);
+        HttpResponse<String> page = web.get("/settings/transfer");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("data-testid=\"transfer-form\"").contains("data-testid=\"transfer-log-empty\"");
+
+        HttpResponse<String> wrong = web.postForm("/settings/transfer", Map.of("_csrf", web.csrfToken(),
+                "kind", "nightscout", "url", base + "/ns", "credential", "the-api-secret", "password", "nope"));
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(received).isEmpty();
+
+        HttpResponse<String> done = web.postForm("/settings/transfer", Map.of("_csrf", web.csrfToken(),
+                "kind", "nightscout", "url", base + "/ns", "credential", "the-api-secret",
+                "password", TestApp.PASSWORD));
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(done.body()).contains("data-testid=\"transfer-result\"").contains("data-testid=\"transfer-log\"")
+                .contains("127.0.0.1").doesNotContain("the-api-secret");
+        assertThat(received).isNotEmpty();
+    }
+}
