@@ -129,7 +129,8 @@ public final class PolicyVersions {
     public void publishBundledIfNone() {
         String text = bundled();
         String hash = sha256(text);
-        Instant now = clock.instant();
+        // The database keeps microseconds: a time rounded up there would lie after a clock that stands still.
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         jdbi.useHandle(h -> {
             int inserted = h.createUpdate("""
                             insert into policy_version (number, version, sha256, text, effective_at, published_at,
@@ -165,8 +166,8 @@ public final class PolicyVersions {
         if (text.isBlank()) {
             throw new Refused("the policy text is empty");
         }
-        Instant now = clock.instant();
-        Instant from = effective == null ? now : effective;
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        Instant from = effective == null ? now : effective.truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         if (from.isBefore(now.minusSeconds(60))) {
             throw new Refused("the effective date lies in the past");
         }
@@ -220,11 +221,17 @@ public final class PolicyVersions {
         return all().stream().filter(v -> v.version().equals(version)).findFirst();
     }
 
-    /** The version in force now: the newest one whose effective time has come. */
+    /**
+     * The version in force now: the newest one whose effective time has come (the first one should the clock stand
+     * before it).
+     */
     public Version current() {
         Instant now = clock.instant();
-        return all().stream().filter(v -> v.inEffect(now)).reduce((a, b) -> b)
-                .orElseThrow(() -> new IllegalStateException("no privacy policy is published"));
+        List<Version> all = all();
+        if (all.isEmpty()) {
+            throw new IllegalStateException("no privacy policy is published");
+        }
+        return all.stream().filter(v -> v.inEffect(now)).reduce((a, b) -> b).orElse(all.getFirst());
     }
 
     /** A published version that is not in effect yet (announced ahead), if any. */
