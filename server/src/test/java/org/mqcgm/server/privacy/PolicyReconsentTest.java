@@ -38,6 +38,7 @@ class PolicyReconsentTest {
 
     @Test
     @Tag("PR-83")
+    @Tag("PR-84")
     void aMajorVersionPausesOptionalProcessingUntilAcceptedAndAMinorOneIsAnnouncedOnce() {
         UUID alice = app.newUser("reconsent-alice@example.org");
         UUID bob = app.newUser("reconsent-bob@example.org");

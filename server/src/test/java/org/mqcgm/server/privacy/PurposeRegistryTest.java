@@ -164,9 +164,11 @@ class PurposeRegistryTest {
     /**
      * For every consent-based purpose: every route whose access rule needs it (or a purpose part of it) answers
      * before the withdrawal and is refused right after it — API routes with 403 CONSENT_REQUIRED naming the
-     * purpose, pages with the page explaining the consent. Purposes without a feature have no route yet.
+     * purpose, pages with the page explaining the consent — while every other page and API read still answers.
+     * Purposes without a feature have no route yet.
      */
     @TestFactory
+    @Tag("PR-05")
     @Tag("PR-66")
     Stream<DynamicTest> everyRouteNeedingAPurposeIsRefusedRightAfterItsWithdrawal() {
         List<DynamicTest> tests = new ArrayList<>();
@@ -192,6 +194,19 @@ class PurposeRegistryTest {
                             .doesNotContain("CONSENT_REQUIRED").doesNotContain("consent-required");
                 }
                 app.app().consents().record(owner, purpose, false, "test");
+                // Refusing one purpose disables only its features (PR-05): every page and API read that does not
+                // need it still answers.
+                for (Routes.Route r : app.app().routes()) {
+                    boolean personal = r.access() instanceof org.mqcgm.server.platform.security.Access.Page
+                            || r.access() instanceof org.mqcgm.server.platform.security.Access.Api;
+                    if (r.method() != HandlerType.GET || routes.contains(r) || !personal) {
+                        continue;
+                    }
+                    HttpResponse<String> other = call(web, bearer, r);
+                    assertThat(other.statusCode()).as("unrelated: " + r).isNotEqualTo(403);
+                    assertThat(other.body()).as("unrelated: " + r).doesNotContain("CONSENT_REQUIRED")
+                            .doesNotContain("consent-required");
+                }
                 for (Routes.Route r : routes) {
                     HttpResponse<String> answer = call(web, bearer, r);
                     assertThat(answer.statusCode()).as("after: " + r + " " + answer.body()).isEqualTo(403);
@@ -208,7 +223,8 @@ class PurposeRegistryTest {
     }
 
     private static HttpResponse<String> call(Http web, String bearer, Routes.Route r) {
-        String path = r.path().replace("{id}", UUID.randomUUID().toString());
+        String path = r.path().replace("{id}", UUID.randomUUID().toString()).replace("{number}", "1")
+                .replace("{name}", "app.css").replace("{link}", "not-a-live-link");
         boolean api = path.startsWith("/api/");
         if (r.method() == HandlerType.GET) {
             return api ? web.getOrOpenStream(path, "Authorization", bearer)
