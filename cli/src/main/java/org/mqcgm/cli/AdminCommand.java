@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * directory ({@code --data-dir}; the demo may be running).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer accounts from the command line.",
-        subcommands = {AdminCommand.CreateUser.class, AdminCommand.GrantRole.class})
+        subcommands = {AdminCommand.CreateUser.class, AdminCommand.GrantRole.class, AdminCommand.PublishPolicy.class})
 final class AdminCommand implements Runnable {
 
     @CommandLine.Spec
@@ -67,6 +67,20 @@ final class AdminCommand implements Runnable {
             } catch (ProblemException e) {
                 throw explain(e);
             }
+        }
+    }
+
+    /** Where the policy versions are, as for {@link Database}; runs {@code action} against their archive. */
+    static <T> T withPolicies(Database database, Function<org.mqcgm.server.privacy.PolicyAdministration, T> action) {
+        if (database.dataDir != null && database.config.given()) {
+            throw new ConfigException("--data-dir", "give either --data-dir or --config, not both");
+        }
+        try (DemoDatabase demo = database.dataDir == null ? null : DemoDatabase.open(database.dataDir);
+             org.mqcgm.server.privacy.PolicyAdministration admin = org.mqcgm.server.privacy.PolicyAdministration
+                     .open(demo != null ? demo.config() : database.config.load())) {
+            return action.apply(admin);
+        } catch (org.mqcgm.server.privacy.PolicyVersions.Refused e) {
+            throw new ConfigException("publish-policy", e.getMessage());
         }
     }
 
@@ -151,6 +165,77 @@ final class AdminCommand implements Runnable {
             Role r = role(role);
             UUID id = database.with(admin -> admin.grantRole(account.login, r));
             spec.commandLine().getOut().println("granted " + r.id() + " to account " + id);
+        }
+    }
+
+    @Command(name = "publish-policy", mixinStandardHelpOptions = true,
+            description = {"Publish a new version of the privacy policy. Archived versions never change.",
+                    "A major version (any change of section VIII 1-6) must be accepted by each person before their"
+                            + " optional features run again; a minor one is announced once."})
+    static final class PublishPolicy implements Runnable {
+        @CommandLine.Parameters(index = "0", paramLabel = "FILE", description = "The policy text (UTF-8).")
+        Path file;
+
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Kind kind;
+
+        static final class Kind {
+            @Option(names = "--major", required = true, description = "A major change: people re-consent.")
+            boolean major;
+
+            @Option(names = "--minor", required = true, description = "A minor change: a notice only.")
+            boolean minor;
+        }
+
+        @Option(names = "--summary", required = true, paramLabel = "TEXT",
+                description = "What changed, in plain words (shown to users).")
+        String summary;
+
+        @Option(names = "--effective", paramLabel = "DATE",
+                description = "When it takes effect: YYYY-MM-DD (00:00 UTC) or an ISO-8601 instant (default: now).")
+        String effective;
+
+        @Option(names = "--change", split = ",", paramLabel = "KIND",
+                description = "Major-change kinds of section VIII: purpose, ownership, recipients, rights, contacts,"
+                        + " high-risk (any of them requires --major).")
+        java.util.List<String> changes = new java.util.ArrayList<>();
+
+        @CommandLine.Mixin
+        Database database;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            String text;
+            try {
+                text = java.nio.file.Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ConfigException("FILE", "cannot read " + file + ": " + e.getClass().getSimpleName());
+            }
+            java.util.Set<org.mqcgm.server.privacy.PolicyVersions.Change> kinds =
+                    java.util.EnumSet.noneOf(org.mqcgm.server.privacy.PolicyVersions.Change.class);
+            for (String c : changes) {
+                kinds.add(org.mqcgm.server.privacy.PolicyVersions.Change.parse(c.strip().toLowerCase(Locale.ROOT))
+                        .orElseThrow(() -> new ConfigException("--change", "must be one of purpose, ownership,"
+                                + " recipients, rights, contacts, high-risk (got '" + c + "')")));
+            }
+            java.time.Instant from = effective == null ? null : instant(effective);
+            var v = withPolicies(database, admin -> admin.publish(text, kind.major, kinds, summary, from));
+            spec.commandLine().getOut().println("published privacy policy version " + v.number() + " ("
+                    + (v.major() ? "major" : "minor") + "), in effect from " + v.effective() + ", sha-256 "
+                    + v.sha256());
+        }
+
+        static java.time.Instant instant(String value) {
+            try {
+                return value.length() == 10 ? java.time.LocalDate.parse(value).atStartOfDay(java.time.ZoneOffset.UTC)
+                        .toInstant() : java.time.OffsetDateTime.parse(value).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ConfigException("--effective", "must be YYYY-MM-DD or an ISO-8601 time with offset (got '"
+                        + value + "')");
+            }
         }
     }
 }

@@ -70,8 +70,13 @@ final class Browser implements AutoCloseable, BeforeAllCallback, AfterAllCallbac
 
     /** A fresh browser profile sized like a phone (360 × 780 CSS pixels). */
     BrowserContext phone(String locale) {
+        return phone(locale, 360);
+    }
+
+    /** A fresh browser profile sized like a phone {@code width} CSS pixels wide (780 high). */
+    BrowserContext phone(String locale, int width) {
         return browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-                .setViewportSize(360, 780)
+                .setViewportSize(width, 780)
                 .setDeviceScaleFactor(2)
                 .setLocale(locale)
                 .setTimezoneId("Asia/Shanghai"));

@@ -180,7 +180,7 @@ public final class App implements AutoCloseable {
             HealthRoutes health = new HealthRoutes(database::isReachable);
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers);
 
-            Web web = new Web(new Pages(), new PageContexts(accounts.profiles()), accounts.profiles());
+            Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),
                     systemClock);
             accessControl.closeStreamsWhenCredentialsChange(notifications);
@@ -266,6 +266,11 @@ public final class App implements AutoCloseable {
 
     public ConsentLedger consents() {
         return privacy.ledger();
+    }
+
+    /** The archive of privacy-policy versions (publishing, the current version). */
+    public org.mqcgm.server.privacy.PolicyVersions policyVersions() {
+        return privacy.policyVersions();
     }
 
     /** Graceful stop: readiness goes red, requests in flight finish, then the pool closes. */

@@ -42,7 +42,7 @@ class MigrationOwnershipTest {
             Map.entry("idempotency_key", "glucose"), Map.entry("sensor", "glucose"),
             Map.entry("sensor_session", "glucose"), Map.entry("calibration_plain_v7", "glucose"),
             Map.entry("sensor_plain_v7", "glucose"),
-            Map.entry("consent_event", "privacy"),
+            Map.entry("consent_event", "privacy"), Map.entry("policy_version", "privacy"),
             Map.entry("report_log", "reports"),
             Map.entry("transfer_log", "transfers"));
 

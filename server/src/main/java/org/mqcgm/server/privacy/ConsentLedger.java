@@ -16,7 +16,12 @@ import org.mqcgm.server.platform.consent.Consents;
 /**
  * The consent ledger: an append-only list of grants and withdrawals (who, which purpose, when, through which
  * channel, under which policy version). The current state of a purpose is its latest event; earlier events stay
- * as the record of what was allowed when (PR-67). Answers are cached briefly and dropped on every change, on every node (NOTIFY).
+ * as the record of what was allowed when (PR-67). Answers are cached briefly and dropped on every change, on every
+ * node (NOTIFY).
+ *
+ * <p>What {@link #granted} answers follows the purpose registry ({@link Consents.Purpose}): a contract purpose is
+ * always allowed; a consent-based one needs its latest event (or that of the purpose it is part of) to be a grant,
+ * and — after a major policy change — the acceptance of that version (PR-83).
  */
 public final class ConsentLedger implements Consents {
 
@@ -24,21 +29,36 @@ public final class ConsentLedger implements Consents {
     public record Event(Instant at, Purpose purpose, boolean granted, String channel, String policyVersion) {
     }
 
-
     private final Jdbi jdbi;
     private final Clock clock;
+    private final PolicyVersions versions;
     private final Cache<String, Boolean> cache = Caffeine.newBuilder()
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30))
             .build();
+    /** The highest policy version number each person accepted. */
+    private final Cache<UUID, Integer> accepted = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(Duration.ofSeconds(30))
+            .build();
 
-    public ConsentLedger(Jdbi jdbi, Clock clock) {
+    public ConsentLedger(Jdbi jdbi, Clock clock, PolicyVersions versions) {
         this.jdbi = jdbi;
         this.clock = clock;
+        this.versions = versions;
     }
 
     @Override
     public boolean granted(UUID owner, Purpose purpose) {
+        return switch (purpose.basis()) {
+            case CONTRACT -> true;
+            case ACCEPTANCE -> latest(owner, purpose);
+            case CONSENT -> latest(owner, purpose.decidedBy()) && !mustAcceptPolicy(owner);
+        };
+    }
+
+    /** The latest recorded choice about the purpose (false when none). */
+    private boolean latest(UUID owner, Purpose purpose) {
         return cache.get(owner + "/" + purpose.id(), k -> jdbi.withHandle(h -> h.createQuery("""
                         select granted from consent_event where owner_id = :owner and purpose = :purpose
                         order by at desc, id desc limit 1""")
@@ -46,13 +66,33 @@ public final class ConsentLedger implements Consents {
                 .mapTo(Boolean.class).findOne().orElse(false)));
     }
 
-    /** Records a grant or a withdrawal. */
+    @Override
+    public boolean mustAcceptPolicy(UUID owner) {
+        int required = versions.requiredNumber();
+        return required > 0 && acceptedNumber(owner) < required;
+    }
+
+    /** The highest policy version number the person has accepted (0 when none). */
+    int acceptedNumber(UUID owner) {
+        return accepted.get(owner, o -> jdbi.withHandle(h -> versions.acceptedNumber(h, o)));
+    }
+
+    /** Records a grant or a withdrawal under the policy version in force. */
     @Override
     public void record(UUID owner, Purpose purpose, boolean granted, String channel) {
         jdbi.useHandle(h -> record(h, owner, purpose, granted, channel));
     }
 
     public void record(Handle h, UUID owner, Purpose purpose, boolean granted, String channel) {
+        record(h, owner, purpose, granted, channel, versions.current().version());
+    }
+
+    /** Records the acceptance of a given policy version (the re-consent page names the version it showed). */
+    void acceptPolicy(UUID owner, String version, String channel) {
+        jdbi.useHandle(h -> record(h, owner, Purpose.POLICY, true, channel, version));
+    }
+
+    private void record(Handle h, UUID owner, Purpose purpose, boolean granted, String channel, String version) {
         h.createUpdate("""
                         insert into consent_event (owner_id, id, purpose, granted, at, channel, policy_version)
                         values (:owner, :id, :purpose, :granted, :at, :channel, :version)""")
@@ -62,15 +102,29 @@ public final class ConsentLedger implements Consents {
                 .bind("granted", granted)
                 .bind("at", clock.instant().atOffset(ZoneOffset.UTC))
                 .bind("channel", channel)
-                .bind("version", PrivacyRoutes.POLICY_VERSION)
+                .bind("version", version)
                 .execute();
         org.mqcgm.server.platform.db.Notifications.send(h, Consents.CHANGED, owner + "/" + purpose.id());
-        cache.invalidate(owner + "/" + purpose.id());
+        forget(owner + "/" + purpose.id());
+    }
+
+    private void forget(String key) {
+        cache.invalidate(key);
+        if (key.endsWith("/" + Purpose.POLICY.id())) {
+            try {
+                accepted.invalidate(UUID.fromString(key.substring(0, key.indexOf('/'))));
+            } catch (IllegalArgumentException e) {
+                // not an owner id: nothing of ours
+            }
+        }
     }
 
     /** A change on any node (a withdrawal above all) takes effect on this node's cache at once. */
     public void listen(org.mqcgm.server.platform.db.Notifications notifications) {
-        notifications.on(Consents.CHANGED, cache::invalidate, cache::invalidateAll);
+        notifications.on(Consents.CHANGED, this::forget, () -> {
+            cache.invalidateAll();
+            accepted.invalidateAll();
+        });
     }
 
     /** The owner's ledger, newest first. */

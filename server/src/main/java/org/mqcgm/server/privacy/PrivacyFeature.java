@@ -10,8 +10,8 @@ import org.mqcgm.server.platform.http.JsonBodies;
 import org.mqcgm.server.platform.http.Routes;
 
 /**
- * The privacy feature: the policy page, the consent ledger and the consent API. Built before the platform record
- * because every other feature asks its {@link #consents()} port.
+ * The privacy feature: the policy and its archive of versions, the consent ledger, the privacy centre and the
+ * consent API. Built before the platform record because every other feature asks its {@link #consents()} port.
  */
 public final class PrivacyFeature implements Feature {
 
@@ -19,27 +19,37 @@ public final class PrivacyFeature implements Feature {
     public static final java.util.Map<String, Class<?>> API_SCHEMAS = ApiSchemas.ALL;
 
     private final ConsentLedger consents;
+    private final PolicyVersions versions;
     private final JsonBodies json;
 
-    private PrivacyFeature(ConsentLedger consents, JsonBodies json) {
+    private PrivacyFeature(ConsentLedger consents, PolicyVersions versions, JsonBodies json) {
         this.consents = consents;
+        this.versions = versions;
         this.json = json;
     }
 
+    /**
+     * Builds the feature; on a first start the policy bundled with the server becomes the first archived version.
+     */
     public static PrivacyFeature create(Jdbi jdbi, Clock clock, Notifications notifications, JsonBodies json) {
-        ConsentLedger consents = new ConsentLedger(jdbi, clock);
+        PolicyVersions versions = new PolicyVersions(jdbi, clock);
+        versions.publishBundledIfNone();
+        versions.listen(notifications);
+        ConsentLedger consents = new ConsentLedger(jdbi, clock, versions);
         consents.listen(notifications);
-        return new PrivacyFeature(consents, json);
+        return new PrivacyFeature(consents, versions, json);
     }
 
     @Override
     public void routes(Routes routes, Web web) {
-        new PrivacyRoutes(web.pages(), web.contexts(), consents, json).register(routes);
+        new PrivacyRoutes(web.pages(), web.contexts(), consents, versions, json).register(routes);
     }
 
     /** The consent port alone, for a command that runs without the server (administration). */
     public static Consents consents(Jdbi jdbi, Clock clock) {
-        return new ConsentLedger(jdbi, clock);
+        PolicyVersions versions = new PolicyVersions(jdbi, clock);
+        versions.publishBundledIfNone();
+        return new ConsentLedger(jdbi, clock, versions);
     }
 
     /** Whether a person consents to a purpose; every feature asks here. */
@@ -50,5 +60,18 @@ public final class PrivacyFeature implements Feature {
     /** The ledger itself (history of choices; tests). */
     public ConsentLedger ledger() {
         return consents;
+    }
+
+    /**
+     * The notice the layout shows signed-in people: a new major policy version to accept (until accepted), or a
+     * minor change (once per browser).
+     */
+    public org.mqcgm.server.platform.web.Notices notices() {
+        return PrivacyRoutes.notices(consents, versions);
+    }
+
+    /** The archive of policy versions (publishing; tests). */
+    public PolicyVersions policyVersions() {
+        return versions;
     }
 }

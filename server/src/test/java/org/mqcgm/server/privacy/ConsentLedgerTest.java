@@ -126,7 +126,7 @@ class ConsentLedgerTest {
         String stored = db().withHandle(h -> h.createQuery(
                         "select policy_version from consent_event where owner_id = :o and purpose = 'policy'")
                 .bind("o", owner).mapTo(String.class).one());
-        assertThat(stored).isEqualTo(PrivacyRoutes.POLICY_VERSION).hasSize(16);
+        assertThat(stored).isEqualTo(app.app().policyVersions().current().version()).hasSize(16);
 
         HttpResponse<String> ledger = http.get("/api/v1/me/consents", "Accept", "application/json");
         assertThat(ledger.statusCode()).as(ledger.body()).isEqualTo(200);
@@ -136,10 +136,10 @@ class ConsentLedgerTest {
             assertThat(e.path("purpose").asText()).isEqualTo("policy");
             assertThat(e.path("granted").asBoolean()).isTrue();
             assertThat(e.path("channel").asText()).isEqualTo("signup");
-            assertThat(e.path("policyVersion").asText()).isEqualTo(PrivacyRoutes.POLICY_VERSION);
+            assertThat(e.path("policyVersion").asText()).isEqualTo(app.app().policyVersions().current().version());
         });
         assertThat(events).allSatisfy(e ->
-                assertThat(e.path("policyVersion").asText()).isEqualTo(PrivacyRoutes.POLICY_VERSION));
+                assertThat(e.path("policyVersion").asText()).isEqualTo(app.app().policyVersions().current().version()));
         assertThat(events).hasSize(2);
     }
 

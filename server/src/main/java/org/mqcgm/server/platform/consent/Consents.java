@@ -1,45 +1,159 @@
 package org.mqcgm.server.platform.consent;
 
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
-/** Whether a user currently consents to a purpose (the latest grant or withdrawal counts). */
+/**
+ * Whether a user currently consents to a purpose (the latest grant or withdrawal counts), and the registry of every
+ * processing purpose the product has or will have ({@link Purpose}).
+ */
 public interface Consents {
 
     /** The notification channel on which a change of a person's consents is announced ("owner/purpose"). */
     String CHANGED = "mqcgm_consent_changed";
 
-    /** Purposes that need the user's separate, explicit consent, and the acceptance of the privacy policy. */
+    /** The legal basis of a purpose. */
+    enum Basis {
+        /** Needed to provide the service the person signed up for; no consent is asked, none can be withdrawn. */
+        CONTRACT,
+        /** Only with the person's separate, explicit consent, which they may withdraw at any time. */
+        CONSENT,
+        /** The acceptance of the privacy policy itself (recorded with the policy's version). */
+        ACCEPTANCE
+    }
+
+    /**
+     * The purpose registry: every processing purpose of the product, present or planned, with its legal basis and
+     * whether the product has the feature yet. What each purpose means and what stops when it is withdrawn are
+     * texts in both languages under {@link #nameKey()}, {@link #whatKey()} and {@link #stopsKey()}. Features never
+     * decide consent themselves: a route declares the purposes it needs ({@code Access….requiring(purpose)}) and
+     * {@code AccessControl} asks {@link Consents#granted} at every request.
+     */
     enum Purpose {
-        /** Processing CGM readings, which are health data — sensitive personal information (PR-19). */
-        HEALTH_DATA("health-data"),
+        /** The account itself: signing in, settings, security (contract). */
+        ACCOUNT("account", Basis.CONTRACT, true, null),
         /**
-         * Acceptance of the privacy policy, recorded at sign-up with the policy's version (PR-01). Not a purpose one
-         * grants or withdraws through the consent API: it is accepted by signing up.
+         * Storing and showing CGM readings, which are health data — sensitive personal information (PR-19). It
+         * includes the analysis of one's own readings ({@link #ANALYSIS}).
          */
-        POLICY("policy");
+        HEALTH_DATA("health-data", Basis.CONSENT, true, null),
+        /**
+         * Statistics, reports and the AGP of one's own readings: part of {@link #HEALTH_DATA}, given and withdrawn
+         * with it (no separate choice: analysing the readings is what they are stored for).
+         */
+        ANALYSIS("analysis", Basis.CONSENT, true, "health-data"),
+        /** Sharing readings with people the user chooses (followers, carers, clinicians). Not offered yet. */
+        SHARING("sharing", Basis.CONSENT, false, null),
+        /** Publishing posts to the community. Not offered yet. */
+        COMMUNITY("community", Basis.CONSENT, false, null),
+        /** Being found by other users in search. Not offered yet. */
+        SEARCH("search", Basis.CONSENT, false, null),
+        /** Push notifications (alerts, reminders) to the user's phone. Not offered yet. */
+        PUSH_NOTIFICATIONS("push-notifications", Basis.CONSENT, false, null),
+        /** Crash reports from the apps, to fix faults. Not offered yet. */
+        CRASH_REPORTS("crash-reports", Basis.CONSENT, false, null),
+        /** Answering the user's own support requests (contract). No in-product channel yet. */
+        CUSTOMER_SERVICE("customer-service", Basis.CONTRACT, false, null),
+        /** Research on de-identified data. Not offered yet. */
+        RESEARCH("research", Basis.CONSENT, false, null),
+        /** A newsletter by e-mail. Not offered yet. */
+        NEWSLETTER("newsletter", Basis.CONSENT, false, null),
+        /**
+         * Acceptance of the privacy policy, recorded at sign-up (and at a re-consent after a major change) with the
+         * policy's version (PR-01). Not a purpose one grants or withdraws through the consent API.
+         */
+        POLICY("policy", Basis.ACCEPTANCE, true, null);
 
         private final String id;
+        private final Basis basis;
+        private final boolean available;
+        private final String partOf;
 
-        Purpose(String id) {
+        Purpose(String id, Basis basis, boolean available, String partOf) {
             this.id = id;
+            this.basis = basis;
+            this.available = available;
+            this.partOf = partOf;
         }
 
         public String id() {
             return id;
         }
 
-        public static java.util.Optional<Purpose> parse(String id) {
+        public Basis basis() {
+            return basis;
+        }
+
+        /** Whether the product has a feature processing for this purpose now. */
+        public boolean available() {
+            return available;
+        }
+
+        /** The purpose whose consent covers this one (analysis is part of health data), if any. */
+        public Optional<Purpose> partOf() {
+            return partOf == null ? Optional.empty() : parse(partOf);
+        }
+
+        /** The purpose whose ledger entries decide this one: itself, or the purpose it is part of. */
+        public Purpose decidedBy() {
+            return partOf().orElse(this);
+        }
+
+        /**
+         * Whether a person chooses it on its own: consent-based and not part of another purpose. These, and only
+         * these, are granted and withdrawn in the privacy centre and through {@code POST /api/v1/me/consents}.
+         */
+        public boolean optional() {
+            return basis == Basis.CONSENT && partOf == null;
+        }
+
+        /** i18n key of the purpose's short name. */
+        public String nameKey() {
+            return "privacy.purpose." + id + ".name";
+        }
+
+        /** i18n key of what the purpose means (what is processed, why). */
+        public String whatKey() {
+            return "privacy.purpose." + id + ".what";
+        }
+
+        /** i18n key of what stops when the consent is withdrawn (or, for a contract, why it cannot be). */
+        public String stopsKey() {
+            return "privacy.purpose." + id + ".stops";
+        }
+
+        /** The purposes a person can grant and withdraw, in registry order. */
+        public static List<Purpose> optionalOnes() {
+            return Arrays.stream(values()).filter(Purpose::optional).toList();
+        }
+
+        public static Optional<Purpose> parse(String id) {
             for (Purpose p : values()) {
                 if (p.id.equals(id)) {
-                    return java.util.Optional.of(p);
+                    return Optional.of(p);
                 }
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
+    /**
+     * Whether processing for {@code purpose} is allowed now: a contract purpose always; a consent-based one when the
+     * latest choice about it (or the purpose it is part of) is a grant and the person has accepted the current
+     * major version of the policy; the policy when it was accepted.
+     */
     boolean granted(UUID owner, Purpose purpose);
 
     /** Records a grant or a withdrawal, with the channel it came through (web, api, signup, demo…). */
     void record(UUID owner, Purpose purpose, boolean granted, String channel);
+
+    /**
+     * Whether the person must accept a new major version of the privacy policy before optional processing runs
+     * again (PR-83); until then every consent-based purpose counts as not granted.
+     */
+    default boolean mustAcceptPolicy(UUID owner) {
+        return false;
+    }
 }

@@ -96,6 +96,8 @@ public final class HttpServer implements AutoCloseable {
             config.routes.exception(AccessControl.LoginRequired.class, (e, ctx) -> redirectWithNext(ctx, "/login"));
             config.routes.exception(AccessControl.RecentLoginRequired.class,
                     (e, ctx) -> redirectWithNext(ctx, "/confirm"));
+            config.routes.exception(AccessControl.PolicyAcceptanceRequired.class,
+                    (e, ctx) -> redirectWithNext(ctx, "/privacy/accept"));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, mapper, htmlErrors,
                     fromJavalin(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {

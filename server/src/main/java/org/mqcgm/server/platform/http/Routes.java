@@ -43,6 +43,10 @@ public final class Routes {
         add(HandlerType.PUT, path, access, handler);
     }
 
+    public void patch(String path, Access access, Handler handler) {
+        add(HandlerType.PATCH, path, access, handler);
+    }
+
     public void delete(String path, Access access, Handler handler) {
         add(HandlerType.DELETE, path, access, handler);
     }

@@ -79,6 +79,9 @@ public final class AccessControl {
                 if (page.recentLogin() && !recent(principal.get())) {
                     throw new RecentLoginRequired();
                 }
+                if (needsPolicyAcceptance(principal.get(), page.consents())) {
+                    throw new PolicyAcceptanceRequired();
+                }
                 requireConsents(principal.get(), page.consents());
                 return principal;
             }
@@ -97,6 +100,13 @@ public final class AccessControl {
                     throw new ProblemException(Problem.of(401, "reauth-required", "Confirm it is you",
                             "This action needs your password (and second factor) confirmed in the last "
                                     + RECENT_LOGIN.toMinutes() + " minutes.").with("code", "REAUTH_REQUIRED"));
+                }
+                if (needsPolicyAcceptance(principal.get(), api.consents())) {
+                    throw new ProblemException(Problem.of(403, "policy-acceptance-required",
+                            "New privacy policy to accept",
+                            "The privacy policy changed in a way that needs your agreement. Until you accept it"
+                                    + " (at /privacy/accept), optional processing stays off.")
+                            .with("code", "POLICY_ACCEPTANCE_REQUIRED"));
                 }
                 requireConsents(principal.get(), api.consents());
                 return principal;
@@ -126,6 +136,15 @@ public final class AccessControl {
                 throw new ProblemException(consentRequired(purpose));
             }
         }
+    }
+
+    /**
+     * Whether the route needs a consent-based purpose while the account has not accepted the current major version
+     * of the privacy policy (PR-83): then it is sent to accept it first instead of being told to consent.
+     */
+    private boolean needsPolicyAcceptance(Principal principal, java.util.Set<Consents.Purpose> purposes) {
+        return purposes.stream().anyMatch(p -> p.basis() == Consents.Basis.CONSENT)
+                && consents.mustAcceptPolicy(principal.accountId());
     }
 
     /** The token of an {@code Authorization: Bearer <token>} header. */
@@ -272,6 +291,16 @@ public final class AccessControl {
     public static final class LoginRequired extends RuntimeException {
         public LoginRequired() {
             super("login required", null, false, false);
+        }
+    }
+
+    /**
+     * Thrown for pages needing an optional purpose while a new major version of the privacy policy awaits the
+     * person's acceptance; rendered as a redirect to the page that asks for it.
+     */
+    public static final class PolicyAcceptanceRequired extends RuntimeException {
+        public PolicyAcceptanceRequired() {
+            super("policy acceptance required", null, false, false);
         }
     }
 

@@ -7,9 +7,15 @@ import org.mqcgm.server.platform.profile.Profile;
 /**
  * What every page template needs besides its own model: texts in the chosen language, the CSRF token for forms,
  * the display unit, the signed-in person's profile (null for visitors; pages take the zone and unit from it) and the current path, with a GET's query (for
- * the language switch to return to).
+ * the language switch to return to), and a notice for the top of the page (null when none).
  */
-public record PageContext(Messages msg, String csrf, GlucoseUnit unit, Profile profile, String path) {
+public record PageContext(Messages msg, String csrf, GlucoseUnit unit, Profile profile, String path,
+                          Notices.Notice notice) {
+
+    /** A page without a notice. */
+    public PageContext(Messages msg, String csrf, GlucoseUnit unit, Profile profile, String path) {
+        this(msg, csrf, unit, profile, path, null);
+    }
 
     public boolean signedIn() {
         return profile != null;

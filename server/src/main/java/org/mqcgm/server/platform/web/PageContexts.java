@@ -14,9 +14,16 @@ import org.mqcgm.server.platform.profile.Profiles;
 public final class PageContexts {
 
     private final Profiles profiles;
+    private final Notices notices;
 
     public PageContexts(Profiles profiles) {
+        this(profiles, Notices.NONE);
+    }
+
+    /** With a source of notices for signed-in people (the privacy feature's policy-change notice). */
+    public PageContexts(Profiles profiles, Notices notices) {
         this.profiles = profiles;
+        this.notices = notices;
     }
 
     public PageContext of(Context ctx) {
@@ -27,8 +34,9 @@ public final class PageContexts {
                 .or(() -> Language.fromAcceptLanguage(ctx.header("Accept-Language")))
                 .orElse(Language.EN);
         GlucoseUnit unit = profile.map(Profile::unit).or(prefs::unit).orElse(GlucoseUnit.MG_DL);
-        return new PageContext(Messages.of(language), Csrf.token(ctx), unit,
-                profile.orElse(null), here(ctx));
+        Messages msg = Messages.of(language);
+        return new PageContext(msg, Csrf.token(ctx), unit, profile.orElse(null), here(ctx),
+                profile.flatMap(p -> notices.of(ctx, p, msg)).orElse(null));
     }
 
     /** The page to come back to after a preference change: a GET keeps its query (the day History shows). */

@@ -144,6 +144,7 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
                 .replace("{link}", "not-a-live-link")
+                .replace("{number}", "1")
                 .replace("{name}", "app.css");
     }
 

@@ -1,0 +1,109 @@
+package org.mqcgm.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mqcgm.server.privacy.PolicyVersions;
+import org.mqcgm.server.testing.TestApp;
+
+/**
+ * Settings → Privacy in real Chromium at 375 CSS pixels: the toggles, the confirmation showing what stops before a
+ * withdrawal, the history; the policy page with its contents and sections; a major policy version sends the person
+ * to accept it before Today opens again; the centre in Simplified Chinese.
+ */
+class PrivacyInBrowserTest {
+
+    static final Path SHOTS = Path.of("target", "screenshots");
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
+
+    static void fitsTheScreen(Page page) {
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(375);
+    }
+
+    @Test
+    void privacyCentreWithdrawalPolicyPagesAndReconsentAtPhoneSize() throws Exception {
+        Files.createDirectories(SHOTS);
+        app.newUser("browser.privacy@example.org");
+        try (BrowserContext context = browser.phone("en-US", 375)) {
+            Page page = context.newPage();
+            page.navigate(app.url() + "/login");
+            page.fill("input[name=identifier]", "browser.privacy@example.org");
+            page.fill("input[name=password]", TestApp.PASSWORD);
+            page.click("button.primary");
+            assertThat(page).hasURL(app.url() + "/today");
+
+            // Settings → Privacy
+            page.navigate(app.url() + "/settings");
+            page.click("[data-testid=privacy-centre-link]");
+            assertThat(page).hasURL(app.url() + "/settings/privacy");
+            assertThat(page.locator("form.purpose")).hasCount(8);
+            assertThat(page.locator("[data-testid=purpose-health-data] [data-testid=state]")).hasText("On");
+            fitsTheScreen(page);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("privacy-centre.png")).setFullPage(true));
+
+            // A withdrawal shows what stops first.
+            page.click("[data-testid=purpose-health-data] button");
+            assertThat(page.locator("[data-testid=withdraw-consequences]")).containsText("New readings are refused");
+            fitsTheScreen(page);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("privacy-withdraw.png")).setFullPage(true));
+            page.click("button.danger");
+            assertThat(page.locator("[data-testid=privacy-saved]")).isVisible();
+            assertThat(page.locator("[data-testid=purpose-health-data] [data-testid=state]")).hasText("Off");
+            assertThat(page.locator("[data-testid=consent-history]")).containsText("withdrawn");
+            page.navigate(app.url() + "/today");
+            assertThat(page.locator("[data-testid=consent-required]")).isVisible();
+
+            // Switching it on again needs no confirmation.
+            page.navigate(app.url() + "/settings/privacy");
+            page.click("[data-testid=purpose-health-data] button");
+            assertThat(page.locator("[data-testid=purpose-health-data] [data-testid=state]")).hasText("On");
+
+            // The policy: summary, contents, sections, its versions.
+            page.navigate(app.url() + "/privacy");
+            assertThat(page.locator("[data-testid=policy-summary]")).isVisible();
+            assertThat(page.locator("[data-testid=policy-toc] li")).hasCount(10);
+            page.click("[data-testid=policy-toc] >> text=Your rights");
+            assertThat(page).hasURL(Pattern.compile(".*/privacy#section-5$"));
+            assertThat(page.locator("#section-5 h2")).containsText("Your rights");
+            fitsTheScreen(page);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("privacy-policy.png")));
+
+            // A major version: Today waits until it is accepted.
+            PolicyVersions.Version v2 = app.app().policyVersions().publish(PolicyVersions.bundled()
+                            + "\nⅩⅠ. A test section\nAdded for the browser test.\n", true,
+                    Set.of(PolicyVersions.Change.RIGHTS), "A new section on how you exercise your rights.",
+                    Instant.now());
+            page.navigate(app.url() + "/today");
+            assertThat(page).hasURL(Pattern.compile(".*/privacy/accept\\?next=%2Ftoday$"));
+            assertThat(page.locator("[data-testid=policy-change-summary]"))
+                    .hasText("A new section on how you exercise your rights.");
+            fitsTheScreen(page);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("privacy-accept.png")).setFullPage(true));
+            page.click("[data-testid=policy-accept-button]");
+            assertThat(page).hasURL(app.url() + "/today");
+            page.navigate(app.url() + "/settings/privacy");
+            assertThat(page.locator("[data-testid=accepted-versions]")).containsText("Version " + v2.number());
+
+            // In Chinese.
+            page.click("footer >> text=简体中文");
+            assertThat(page.locator("h1")).hasText("隐私");
+            assertThat(page.locator("[data-testid=purpose-health-data]")).containsText("血糖数据的存储与显示");
+            fitsTheScreen(page);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("privacy-centre-zh.png")).setFullPage(true));
+        }
+    }
+}
