@@ -39,6 +39,7 @@ import org.mqcgm.server.platform.web.Pages;
 import org.mqcgm.server.privacy.ConsentLedger;
 import org.mqcgm.server.privacy.PrivacyFeature;
 import org.mqcgm.server.reports.ReportsFeature;
+import org.mqcgm.server.rights.RightsFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,7 +150,13 @@ public final class App implements AutoCloseable {
             GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones());
             ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics);
             HealthRoutes health = new HealthRoutes(database::isReachable);
-            List<Feature> features = List.of(health, accounts, privacy, glucose, reports);
+            // Rights asks every feature (itself included) what it holds about a person; the list is complete only
+            // after it is built, so it gets the list through a reference set right below.
+            java.util.concurrent.atomic.AtomicReference<List<Feature>> all = new java.util.concurrent.atomic.AtomicReference<>(List.of());
+            RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
+                    () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
+            List<Feature> features = List.of(health, accounts, privacy, glucose, reports, rights);
+            all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),

@@ -20,21 +20,29 @@ public final class PrivacyFeature implements Feature {
 
     private final ConsentLedger consents;
     private final JsonBodies json;
+    private final Jdbi jdbi;
 
-    private PrivacyFeature(ConsentLedger consents, JsonBodies json) {
+    private PrivacyFeature(ConsentLedger consents, JsonBodies json, Jdbi jdbi) {
         this.consents = consents;
         this.json = json;
+        this.jdbi = jdbi;
     }
 
     public static PrivacyFeature create(Jdbi jdbi, Clock clock, Notifications notifications, JsonBodies json) {
         ConsentLedger consents = new ConsentLedger(jdbi, clock);
         consents.listen(notifications);
-        return new PrivacyFeature(consents, json);
+        return new PrivacyFeature(consents, json, jdbi);
     }
 
     @Override
     public void routes(Routes routes, Web web) {
         new PrivacyRoutes(web.pages(), web.contexts(), consents, json).register(routes);
+    }
+
+    /** The consent ledger, for "My data" and the export. */
+    @Override
+    public java.util.List<org.mqcgm.server.platform.rights.PersonalData> personalData() {
+        return java.util.List.of(new ConsentData(jdbi, consents, json.mapper()));
     }
 
     /** The consent port alone, for a command that runs without the server (administration). */

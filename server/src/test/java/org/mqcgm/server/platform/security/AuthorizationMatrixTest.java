@@ -48,6 +48,7 @@ class AuthorizationMatrixTest {
     static String ownerSensorId;
     static String ownerSensorSessionId;
     static String ownerAnnotationId;
+    static String ownerExportId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -99,7 +100,9 @@ class AuthorizationMatrixTest {
                 "{\"start\":\"2026-01-01T00:00:00Z\",\"end\":\"2026-01-01T01:00:00Z\",\"kind\":\"sensor-error\","
                         + "\"exclude\":true}", "Authorization", bearer).body())
                 .path("id").asText();
-        assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId)).doesNotContain("");
+        ownerExportId = json.readTree(ownerToken.http().postJson("/api/v1/me/exports",
+                "{\"password\":\"" + TestApp.PASSWORD + "\"}", "Authorization", bearer).body()).path("id").asText();
+        assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerExportId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
@@ -135,6 +138,7 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/sessions/{id}", "/api/v1/sessions/" + ownerSensorSessionId)
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
+                .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
                 .replace("{link}", "not-a-live-link")
                 .replace("{name}", "app.css");
     }
