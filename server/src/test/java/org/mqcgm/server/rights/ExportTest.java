@@ -152,7 +152,8 @@ class ExportTest {
 
         assertThat(files).containsKeys("README.txt", "account.json", "readings.csv", "consents.json",
                 "sensors.json", "sensor-sessions.json", "calibrations.json", "annotations.json", "devices.json",
-                "sessions.json", "api-tokens.json", "security-events.json", "exports.json");
+                "sessions.json", "api-tokens.json", "security-events.json", "exports.json", "reports.json",
+                "known-networks.json", "upload-receipts.json");
         for (String name : files.keySet()) {
             assertThat(files.get("README.txt")).as("the README names " + name).contains(name);
         }
@@ -291,17 +292,20 @@ class ExportTest {
                 .minus(Duration.ofHours(1)).atOffset(ZoneOffset.ofHours(8))) + "\",\"mgdl\":124}")));
         a.post("/api/v1/devices", "{\"platform\":\"ios\",\"model\":\"iPhone 15\",\"osVersion\":\"iOS 18\","
                 + "\"appVersion\":\"2.0\",\"installId\":\"install-export-1\"}");
+        assertThat(a.get("/api/v1/reports").statusCode()).isEqualTo(200);
         Map<String, Long> counts = counts(a);
         Map<String, Long> db = new LinkedHashMap<>();
         app.sql().useHandle(h -> {
             for (String[] t : new String[][] {{"devices", "device"}, {"api-tokens", "api_token"},
                 {"consents", "consent_event"}, {"security-events", "security_event"}, {"sensors", "sensor"},
-                {"calibrations", "calibration"}, {"annotations", "glucose_annotation"}, {"exports", "export_job"}}) {
+                {"calibrations", "calibration"}, {"annotations", "glucose_annotation"}, {"exports", "export_job"},
+                {"reports", "report_log"}}) {
                 db.put(t[0], h.createQuery("select count(*) from " + t[1] + " where owner_id = :o")
                         .bind("o", a.id()).mapTo(Long.class).one());
             }
         });
-        assertThat(counts).containsAllEntriesOf(db).containsEntry("readings", 2L).containsEntry("devices", 1L);
+        assertThat(counts).containsAllEntriesOf(db).containsEntry("readings", 2L).containsEntry("devices", 1L)
+                .containsEntry("reports", 1L);
         Map<String, Long> other = counts(b);
         assertThat(other).containsEntry("readings", 0L).containsEntry("devices", 0L);
 
@@ -348,5 +352,29 @@ class ExportTest {
         HttpResponse<String> zip = web.get(link.group(1));
         assertThat(zip.statusCode()).isEqualTo(200);
         assertThat(zip.headers().firstValue("Content-Type").orElse("")).startsWith("application/zip");
+    }
+
+    @Test
+    @Tag("PR-64")
+    void withTwoFactorTheCodeIsNeededToo() throws Exception {
+        Account a = account();
+        String secret = app.app().accounts().startTwoFactor(a.id()).secret();
+        app.app().accounts().enableTwoFactor(a.id(), org.mqcgm.server.testing.TestTotp.code(secret,
+                clock.instant().getEpochSecond()), org.mqcgm.server.accounts.ClientFacts.NONE);
+        HttpResponse<String> noCode = a.post("/api/v1/me/exports", password());
+        assertThat(noCode.statusCode()).isEqualTo(401);
+        assertThat(noCode.body()).contains("confirm-failed").contains("\"field\":\"code\"");
+        assertThat(jobs(a.id())).isZero();
+        // The next time step: the code used to enable two-factor cannot be replayed.
+        clock.advance(Duration.ofSeconds(30));
+        try {
+            String code = org.mqcgm.server.testing.TestTotp.code(secret, clock.instant().getEpochSecond());
+            HttpResponse<String> ok = a.post("/api/v1/me/exports", "{\"password\":\"" + TestApp.PASSWORD
+                    + "\",\"code\":\"" + code + "\"}");
+            assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+            assertThat(jobs(a.id())).isEqualTo(1);
+        } finally {
+            clock.set(Instant.now());
+        }
     }
 }
