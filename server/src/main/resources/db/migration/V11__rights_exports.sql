@@ -1,7 +1,7 @@
 -- Copies of a person's data (issue 11, PR-70). One row per export request; a poller on any server node claims a
 -- queued row (FOR UPDATE SKIP LOCKED), writes the ZIP archive and stores it here in chunks encrypted with the
--- owner's data key (so destroying the key shreds archives too). A ready archive expires 7 days later; the daily
--- purge deletes its chunks and keeps the row as "expired" (times and size only, no personal data).
+-- owner's data key (so destroying the key shreds archives too). A ready archive expires 7 days later or after its
+-- 5th download; the daily purge deletes its chunks and keeps the row as "expired" (times and size only).
 create table export_job (
     owner_id       uuid not null references account (id) on delete cascade,
     id             uuid not null,
@@ -13,6 +13,7 @@ create table export_job (
     finished_at    timestamptz,
     expires_at     timestamptz,
     archive_bytes  bigint,
+    downloads      int not null default 0,
     attempts       int not null default 0,
     primary key (owner_id, id)
 );

@@ -25,6 +25,8 @@ final class Exports {
     /** A running export whose node stopped reporting for this long is taken up again by another node. */
     static final Duration STALE = Duration.ofMinutes(5);
     static final int CHUNK = 1 << 20;
+    /** How many times an archive can be downloaded (PR-70). */
+    static final int DOWNLOADS = 5;
 
     enum Status { QUEUED, RUNNING, READY, FAILED, EXPIRED;
 
@@ -35,10 +37,11 @@ final class Exports {
 
     /** One export request as stored; {@link #status(Instant)} says what it is at a given time. */
     record Job(UUID owner, UUID id, Status stored, double progress, Instant createdAt, Instant finishedAt,
-               Instant expiresAt, Long archiveBytes) {
+               Instant expiresAt, Long archiveBytes, int downloads) {
 
         Status status(Instant now) {
-            return stored == Status.READY && expiresAt != null && !now.isBefore(expiresAt) ? Status.EXPIRED : stored;
+            return stored == Status.READY && (expiresAt != null && !now.isBefore(expiresAt) || downloads >= DOWNLOADS)
+                    ? Status.EXPIRED : stored;
         }
     }
 
@@ -65,14 +68,14 @@ final class Exports {
             rs.getDouble("progress"), instant(rs.getObject("created_at", OffsetDateTime.class)),
             instant(rs.getObject("finished_at", OffsetDateTime.class)),
             instant(rs.getObject("expires_at", OffsetDateTime.class)),
-            rs.getObject("archive_bytes") == null ? null : rs.getLong("archive_bytes"));
+            rs.getObject("archive_bytes") == null ? null : rs.getLong("archive_bytes"), rs.getInt("downloads"));
 
     private static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
     }
 
     private static final String COLUMNS =
-            "owner_id, id, status, progress, created_at, finished_at, expires_at, archive_bytes";
+            "owner_id, id, status, progress, created_at, finished_at, expires_at, archive_bytes, downloads";
 
     /** Queues an export; empty when the owner has one queued or running already (one at a time). */
     Optional<UUID> queue(UUID owner) {
@@ -178,7 +181,8 @@ final class Exports {
         return jdbi.inTransaction(h -> {
             int n = h.createUpdate("""
                             update export_job set status = 'expired'
-                            where status = 'ready' and expires_at <= :now""")
+                            where status = 'ready' and (expires_at <= :now or downloads >= :max)""")
+                    .bind("max", DOWNLOADS)
                     .bind("now", at(now())).execute();
             h.createUpdate("""
                     delete from export_chunk c using export_job j
@@ -186,6 +190,18 @@ final class Exports {
                     .execute();
             return n;
         });
+    }
+
+    /**
+     * Counts one download of a ready, unexpired archive; false when it may not be downloaded any more (7 days passed,
+     * or {@value #DOWNLOADS} downloads made). Counted before the download, so parallel requests cannot exceed it.
+     */
+    boolean countDownload(UUID owner, UUID id) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update export_job set downloads = downloads + 1
+                        where owner_id = :owner and id = :id and status = 'ready' and expires_at > :now
+                          and downloads < :max""")
+                .bind("owner", owner).bind("id", id).bind("now", at(now())).bind("max", DOWNLOADS).execute()) == 1;
     }
 
     private static String context(UUID id, int seq) {

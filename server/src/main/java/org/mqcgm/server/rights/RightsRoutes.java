@@ -150,6 +150,9 @@ final class RightsRoutes {
         Exports.Job job = own(ctx);
         switch (job.status(exports.now())) {
             case READY -> {
+                if (!exports.countDownload(job.owner(), job.id())) {
+                    throw gone();
+                }
                 ctx.contentType("application/zip");
                 ctx.header("Content-Disposition", "attachment; filename=\"mqcgm-export-"
                         + job.finishedAt().toString().substring(0, 10) + ".zip\"");
@@ -160,13 +163,18 @@ final class RightsRoutes {
                     exports.read(job.owner(), job.id(), out);
                 }
             }
-            case EXPIRED -> throw new ProblemException(Problem.of(410, "export-expired", "Expired",
-                    "This export's archive was deleted 7 days after it was made; request a new export."));
+            case EXPIRED -> throw gone();
             case FAILED -> throw new ProblemException(Problem.of(409, "export-failed", "The export failed",
                     "This export could not be made; request a new one."));
             default -> throw new ProblemException(Problem.of(409, "export-not-ready", "Not ready yet",
                     "The export is still being made.").with("progress", job.progress()));
         }
+    }
+
+    private static ProblemException gone() {
+        return new ProblemException(Problem.of(410, "export-expired", "Expired",
+                "This export's archive is deleted 7 days after it was made or after its "
+                        + Exports.DOWNLOADS + "th download; request a new export."));
     }
 
     // ---------------------------------------------------------------- pages

@@ -230,6 +230,24 @@ class ExportTest {
         }
     }
 
+    @Test
+    @Tag("PR-70")
+    void anArchiveCanBeDownloadedFiveTimes() throws Exception {
+        Account a = account();
+        JsonNode ready = exportReady(a);
+        String archive = ready.path("archive").asText();
+        for (int i = 0; i < 5; i++) {
+            assertThat(unzip(download(a, archive))).containsKey("readings.csv");
+        }
+        HttpResponse<String> sixth = a.get(archive);
+        assertThat(sixth.statusCode()).isEqualTo(410);
+        assertThat(sixth.body()).contains("export-expired");
+        JsonNode status = JSON.readTree(a.get("/api/v1/me/exports/" + ready.path("id").asText()).body());
+        assertThat(status.path("status").asText()).isEqualTo("expired");
+        assertThat(app.app().jobs().runNow("purge-expired-exports")).isGreaterThanOrEqualTo(1);
+        assertThat(chunks(a.id())).isZero();
+    }
+
     private static int chunks(UUID owner) {
         return app.sql().withHandle(h -> h.createQuery("select count(*) from export_chunk where owner_id = :o")
                 .bind("o", owner).mapTo(Integer.class).one());
