@@ -47,6 +47,12 @@
     }
   }
 
+  // Export: while an export is being made its page is fetched again every 2 seconds, showing the progress and
+  // then the download link.
+  window.setInterval(function () {
+    if (document.querySelector('[data-export-pending]') && document.visibilityState === 'visible') { refresh(); }
+  }, 2000);
+
   // Select a freshly created token on focus so it is easy to copy.
   var token = document.querySelector('input.token');
   if (token) {

@@ -40,6 +40,7 @@ import org.mqcgm.server.platform.web.Pages;
 import org.mqcgm.server.privacy.ConsentLedger;
 import org.mqcgm.server.privacy.PrivacyFeature;
 import org.mqcgm.server.reports.ReportsFeature;
+import org.mqcgm.server.rights.RightsFeature;
 import org.mqcgm.server.transfers.TransfersFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,7 +179,14 @@ public final class App implements AutoCloseable {
                         }
                     });
             HealthRoutes health = new HealthRoutes(database::isReachable);
-            List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers);
+            // Rights asks every feature (itself included) what it holds about a person; the list is complete only
+            // after it is built, so it gets the list through a reference set right below.
+            java.util.concurrent.atomic.AtomicReference<List<Feature>> all =
+                    new java.util.concurrent.atomic.AtomicReference<>(List.of());
+            RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
+                    () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
+            List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights);
+            all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),

@@ -74,6 +74,12 @@ public final class AccountsFeature implements Feature {
                 Jobs.daily("purge-unlinked-devices", devices::purgeUnlinked));
     }
 
+    /** The account, sessions, tokens, devices and security activity, for "My data" and the export. */
+    @Override
+    public List<org.mqcgm.server.platform.rights.PersonalData> personalData() {
+        return List.of(new AccountData(platform.jdbi(), store, platform.mapper()));
+    }
+
     /** Credentials → principal, for access control. */
     public Authenticator authenticator() {
         return accounts;

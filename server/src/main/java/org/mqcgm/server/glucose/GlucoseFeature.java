@@ -83,6 +83,12 @@ public final class GlucoseFeature implements Feature {
                 new Jobs.Job("compact-glucose", Duration.ofHours(1), store::compact));
     }
 
+    /** Readings, sensors, sessions, calibrations and annotations, for "My data" and the export. */
+    @Override
+    public List<org.mqcgm.server.platform.rights.PersonalData> personalData() {
+        return List.of(new GlucoseData(platform.jdbi(), store, sensors, annotations, platform.mapper()));
+    }
+
     /** Open streams end, then the event listener stops. */
     @Override
     public void close() {

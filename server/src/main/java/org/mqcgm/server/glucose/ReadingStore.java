@@ -387,6 +387,53 @@ public final class ReadingStore {
         return new Deleted(readings + cut, rewrite.size(), blocksDeleted + emptied.size());
     }
 
+    /**
+     * Every reading of the owner, oldest first, one at a time (the export): day blocks are read one by one in the
+     * order of their first reading and merged with the recent rows, so memory holds the recent rows and about two
+     * blocks, never the whole history. A reading stored in a block and a recent row is given once.
+     */
+    void forEachReading(UUID ownerId, java.util.function.Consumer<Reading> sink) {
+        jdbi.useTransaction(h -> {
+            TreeMap<Long, Reading> pending = new TreeMap<>();
+            h.createQuery("select time, payload from glucose_recent where owner_id = :owner")
+                    .bind("owner", ownerId).map(recentRows(ownerId))
+                    .forEach(r -> pending.put(r.time().getEpochSecond(), r));
+            List<LocalDate> days = h.createQuery(
+                            "select day from glucose_day where owner_id = :owner order by first_time, day")
+                    .bind("owner", ownerId).mapTo(LocalDate.class).list();
+            List<Long> firsts = h.createQuery(
+                            "select first_time from glucose_day where owner_id = :owner order by first_time, day")
+                    .bind("owner", ownerId).mapTo(OffsetDateTime.class).map(OffsetDateTime::toEpochSecond).list();
+            // Blocks may overlap after a change of home zone: a reading is given only when no later block can
+            // hold an earlier one.
+            long[] laterFirst = new long[firsts.size() + 1];
+            laterFirst[firsts.size()] = Long.MAX_VALUE;
+            for (int i = firsts.size() - 1; i >= 0; i--) {
+                laterFirst[i] = Math.min(firsts.get(i), laterFirst[i + 1]);
+            }
+            for (int i = 0; i < days.size(); i++) {
+                h.createQuery("select day, block from glucose_day where owner_id = :owner and day = :day")
+                        .bind("owner", ownerId).bind("day", days.get(i)).map(dayBlocks(ownerId))
+                        .forEach(block -> block.readings().forEach(r -> pending.put(r.time().getEpochSecond(), r)));
+                long bound = laterFirst[i + 1];
+                while (!pending.isEmpty() && pending.firstKey() < bound) {
+                    sink.accept(pending.pollFirstEntry().getValue());
+                }
+            }
+            while (!pending.isEmpty()) {
+                sink.accept(pending.pollFirstEntry().getValue());
+            }
+        });
+    }
+
+    /** How many readings the owner has stored (blocks and recent rows; a reading is in one of them only). */
+    long count(UUID ownerId) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select coalesce((select sum(readings) from glucose_day where owner_id = :owner), 0)
+                             + (select count(*) from glucose_recent where owner_id = :owner)""")
+                .bind("owner", ownerId).mapTo(Long.class).one());
+    }
+
     /** The newest reading at or before {@code notAfter}. */
     public Optional<Reading> latest(UUID ownerId, Instant notAfter) {
         return jdbi.withHandle(h -> {

@@ -21,11 +21,13 @@ public final class PrivacyFeature implements Feature {
     private final ConsentLedger consents;
     private final PolicyVersions versions;
     private final JsonBodies json;
+    private final Jdbi jdbi;
 
-    private PrivacyFeature(ConsentLedger consents, PolicyVersions versions, JsonBodies json) {
+    private PrivacyFeature(ConsentLedger consents, PolicyVersions versions, JsonBodies json, Jdbi jdbi) {
         this.consents = consents;
         this.versions = versions;
         this.json = json;
+        this.jdbi = jdbi;
     }
 
     /**
@@ -37,12 +39,18 @@ public final class PrivacyFeature implements Feature {
         versions.listen(notifications);
         ConsentLedger consents = new ConsentLedger(jdbi, clock, versions);
         consents.listen(notifications);
-        return new PrivacyFeature(consents, versions, json);
+        return new PrivacyFeature(consents, versions, json, jdbi);
     }
 
     @Override
     public void routes(Routes routes, Web web) {
         new PrivacyRoutes(web.pages(), web.contexts(), consents, versions, json).register(routes);
+    }
+
+    /** The consent ledger, for "My data" and the export. */
+    @Override
+    public java.util.List<org.mqcgm.server.platform.rights.PersonalData> personalData() {
+        return java.util.List.of(new ConsentData(jdbi, consents, json.mapper()));
     }
 
     /** The consent port alone, for a command that runs without the server (administration). */

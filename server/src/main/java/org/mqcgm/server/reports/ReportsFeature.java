@@ -20,10 +20,12 @@ public final class ReportsFeature implements Feature {
 
     private final Reports reports;
     private final AgpPdf pdf;
+    private final ReportData data;
 
-    private ReportsFeature(Reports reports, AgpPdf pdf) {
+    private ReportsFeature(Reports reports, AgpPdf pdf, ReportData data) {
         this.reports = reports;
         this.pdf = pdf;
+        this.data = data;
     }
 
     /**
@@ -35,7 +37,14 @@ public final class ReportsFeature implements Feature {
             log.warn("PDF reports are unavailable until the font {} is installed (Debian package fonts-wqy-microhei)",
                     AgpPdf.DEFAULT_FONT);
         }
-        return new ReportsFeature(new Reports(readings, new ReportLog(platform.jdbi()), platform.dataClock()), pdf);
+        return new ReportsFeature(new Reports(readings, new ReportLog(platform.jdbi()), platform.dataClock()), pdf,
+                new ReportData(platform.jdbi(), platform.mapper()));
+    }
+
+    /** The log of reports made, for "My data" and the export. */
+    @Override
+    public java.util.List<org.mqcgm.server.platform.rights.PersonalData> personalData() {
+        return java.util.List.of(data);
     }
 
     /**

@@ -49,6 +49,7 @@ class AuthorizationMatrixTest {
     static String ownerSensorSessionId;
     static String ownerAnnotationId;
     static String ownerCalibrationId;
+    static String ownerExportId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -103,8 +104,10 @@ class AuthorizationMatrixTest {
         ownerCalibrationId = json.readTree(ownerToken.http().postJson("/api/v1/calibrations",
                 "{\"time\":\"2026-01-01T00:00:00Z\",\"mgdl\":110}", "Authorization", bearer).body())
                 .path("id").asText();
-        assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId))
-                .doesNotContain("");
+        ownerExportId = json.readTree(ownerToken.http().postJson("/api/v1/me/exports",
+                "{\"password\":\"" + TestApp.PASSWORD + "\"}", "Authorization", bearer).body()).path("id").asText();
+        assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
+                ownerExportId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
@@ -143,6 +146,7 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/sessions/{id}", "/api/v1/sessions/" + ownerSensorSessionId)
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
+                .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
                 .replace("{link}", "not-a-live-link")
                 .replace("{number}", "1")
                 .replace("{name}", "app.css");
