@@ -8,6 +8,7 @@ import org.mqcgm.server.accounts.AccountsFeature;
 import org.mqcgm.server.accounts.Accounts;
 import org.mqcgm.server.accounts.ApiTokens;
 import org.mqcgm.server.accounts.Devices;
+import org.mqcgm.server.cancellation.CancellationFeature;
 import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.health.HealthRoutes;
@@ -148,8 +149,10 @@ public final class App implements AutoCloseable {
                     config.argon2(), config.sessionIdle(), config.sessionAbsolute(), config.publicUrl()));
             GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones());
             ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics);
+            CancellationFeature cancellation = CancellationFeature.create(platform, accounts.closure(),
+                    accounts.reconfirmation(), config.deletionLedger());
             HealthRoutes health = new HealthRoutes(database::isReachable);
-            List<Feature> features = List.of(health, accounts, privacy, glucose, reports);
+            List<Feature> features = List.of(health, accounts, privacy, glucose, reports, cancellation);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),

@@ -21,7 +21,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ServerArchitectureTest {
 
-    static final List<String> FEATURES = List.of("accounts", "glucose", "reports", "privacy", "health");
+    static final List<String> FEATURES = List.of("accounts", "glucose", "reports", "privacy", "health",
+            "cancellation");
 
     private final JavaClasses server = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -42,7 +42,8 @@ class OpenApiContractTest {
     static Map<String, Class<?>> registry() {
         Map<String, Class<?>> all = new LinkedHashMap<>();
         for (Map<String, Class<?>> feature : List.of(AccountsFeature.API_SCHEMAS, GlucoseFeature.API_SCHEMAS,
-                ReportsFeature.API_SCHEMAS, PrivacyFeature.API_SCHEMAS, HealthRoutes.API_SCHEMAS)) {
+                ReportsFeature.API_SCHEMAS, PrivacyFeature.API_SCHEMAS, HealthRoutes.API_SCHEMAS,
+                org.mqcgm.server.cancellation.CancellationFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());
         }
