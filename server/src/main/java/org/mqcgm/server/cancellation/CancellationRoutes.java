@@ -78,8 +78,9 @@ final class CancellationRoutes {
         PageContext page = web.contexts().of(ctx);
         String typed = ctx.formParam("confirm");
         if (typed == null || !confirmed(typed.strip(), page)) {
-            show(ctx, Problem.badRequest(page.t("cancellation.confirmMismatch"), new Problem.FieldError(
-                    "confirm", "match", page.t("cancellation.confirmMismatch"))));
+            // 422 with the form again, as every form of the web app answers invalid input.
+            show(ctx, Problem.validation(page.t("cancellation.confirmMismatch"), List.of(new Problem.FieldError(
+                    "confirm", "match", page.t("cancellation.confirmMismatch")))));
             return;
         }
         String password = ctx.formParam("password");
