@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
  * directory ({@code --data-dir}; the demo may be running).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer accounts from the command line.",
-        subcommands = {AdminCommand.CreateUser.class, AdminCommand.GrantRole.class})
+        subcommands = {AdminCommand.CreateUser.class, AdminCommand.GrantRole.class, CancelAccountCommand.class})
 final class AdminCommand implements Runnable {
 
     @CommandLine.Spec
@@ -67,6 +67,18 @@ final class AdminCommand implements Runnable {
             } catch (ProblemException e) {
                 throw explain(e);
             }
+        }
+    }
+
+    /** The configuration the {@link Database} options name: a demo's data directory, or --config and MQCGM_*. */
+    static <T> T withConfig(Database database, Function<org.mqcgm.server.ServerConfig, T> action) {
+        if (database.dataDir != null && database.config.given()) {
+            throw new ConfigException("--data-dir", "give either --data-dir or --config, not both");
+        }
+        try (DemoDatabase demo = database.dataDir == null ? null : DemoDatabase.open(database.dataDir)) {
+            return action.apply(demo != null ? demo.config() : database.config.load());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("admin", e.getMessage());
         }
     }
 
