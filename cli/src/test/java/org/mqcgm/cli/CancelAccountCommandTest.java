@@ -17,7 +17,8 @@ import org.mqcgm.testkit.Wait;
 
 /**
  * {@code mqcgm admin cancel-account} and {@code mqcgm backup} against a running demo: the operator's cancellation
- * closes the account at once and the running server's job erases it; the ledger beside the demo's outbox lists it.
+ * closes the account at once and the running server's job erases it; the ledger beside the demo's outbox lists it;
+ * no command brings an erased user back. (Not tagged PR-86: the row's caller-ID and SMS-code checks do not exist.)
  */
 class CancelAccountCommandTest {
 
@@ -28,7 +29,7 @@ class CancelAccountCommandTest {
     Path dir;
 
     @Test
-    @Tag("PR-86")
+    @Tag("PR-88")
     void anOperatorCancelsAnAccountOnItsOwnersBehalfAndBacksUpTheRunningDemo() throws Exception {
         try (Demo demo = Demo.start(new Demo.Options(dir, "127.0.0.1", 0, 1, ZoneId.of("Asia/Shanghai"), false))) {
             CommandRun created = CommandRun.of("admin", "create-user", "--login", "caller@example.org",
@@ -55,6 +56,11 @@ class CancelAccountCommandTest {
             demo.app().jobs().runNow(CancellationFeature.JOB);
             Wait.until("the account is erased", () -> demo.app().accounts().find(id).isEmpty());
             assertThat(Files.readAllLines(dir.resolve("deletion-ledger.txt"))).contains(id.toString());
+            // There is no way back: no command restores an erased user.
+            CommandRun restoreUser = CommandRun.of("admin", "restore-user", "caller@example.org", "--data-dir",
+                    dir.toString());
+            assertThat(restoreUser.status()).isEqualTo(2);
+            assertThat(restoreUser.err()).contains("restore-user");
 
             Path backup = dir.resolve("backup.zip");
             CommandRun backedUp = CommandRun.of("backup", "--out", backup.toString(), "--data-dir", dir.toString());
