@@ -71,7 +71,8 @@ class AppLoginScopesTest {
         HttpResponse<String> all = login("");
         assertThat(all.statusCode()).as(all.body()).isEqualTo(201);
         assertThat(json(all).path("scopes")).extracting(JsonNode::asText).containsExactlyInAnyOrderElementsOf(
-                List.of("readings:read", "readings:write", "devices:write", "profile:read", "profile:write"));
+                List.of("readings:read", "readings:write", "devices:write", "profile:read", "profile:write",
+                        "account:manage"));
     }
 
     @Test
