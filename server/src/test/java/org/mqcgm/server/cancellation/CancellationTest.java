@@ -164,6 +164,42 @@ class CancellationTest {
                 + "\",\"password\":\"" + TestApp.PASSWORD + "\"}").statusCode()).isEqualTo(401);
     }
 
+    /**
+     * Another server node that read the person's data before has their key in its cache; the erasure on this node
+     * reaches it (NOTIFY on commit), so it cannot decrypt either — while a node that missed the notice would.
+     */
+    @Test
+    @Tag("PR-65")
+    void theKeyLeavesTheCacheOfEveryNode() throws Exception {
+        Person p = person("two-nodes@example.org");
+        byte[] ciphertext = emailCiphertext(p.id());
+        try (org.mqcgm.server.platform.db.Database db = org.mqcgm.server.platform.db.Database.open(app.jdbcUrl(),
+                org.mqcgm.server.testing.TestDatabase.user(), org.mqcgm.server.testing.TestDatabase.password(), 3);
+             org.mqcgm.server.platform.db.Notifications notifications =
+                     new org.mqcgm.server.platform.db.Notifications(db.dataSource())) {
+            UserKeys nodeB = new UserKeys(db.jdbi(), MasterKey.load(app.masterKeyFile()));
+            nodeB.listen(notifications);
+            notifications.start();
+            UserKeys deaf = new UserKeys(db.jdbi(), MasterKey.load(app.masterKeyFile()));
+            assertThat(nodeB.decryptString(p.id(), EMAIL_CONTEXT, ciphertext)).isEqualTo(p.email()); // cached
+            assertThat(deaf.decryptString(p.id(), EMAIL_CONTEXT, ciphertext)).isEqualTo(p.email()); // cached
+
+            assertThat(cancel(p, "{\"password\":\"" + TestApp.PASSWORD + "\"}").statusCode()).isEqualTo(202);
+            eraseQueued(p.id());
+
+            Wait.until("node B forgot the destroyed key", () -> {
+                try {
+                    nodeB.decrypt(p.id(), EMAIL_CONTEXT, ciphertext);
+                    return false;
+                } catch (UserKeys.KeyDestroyedException e) {
+                    return true;
+                }
+            });
+            // What the notice is for: a cache that never heard of the erasure still holds the key.
+            assertThat(deaf.decryptString(p.id(), EMAIL_CONTEXT, ciphertext)).isEqualTo(p.email());
+        }
+    }
+
     @Test
     @Tag("PR-64")
     void aWrongPasswordIsRefusedAndChangesNothing() throws Exception {
