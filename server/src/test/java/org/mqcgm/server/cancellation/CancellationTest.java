@@ -164,6 +164,24 @@ class CancellationTest {
                 + "\",\"password\":\"" + TestApp.PASSWORD + "\"}").statusCode()).isEqualTo(401);
     }
 
+    @Test
+    @Tag("PR-68")
+    void cancellingEndsTheOpenEventStreamsOfTheTokenAndTheSession() throws Exception {
+        Person p = person("streaming@example.org");
+        org.mqcgm.server.testing.EventStream byToken = org.mqcgm.server.testing.EventStream.open(app,
+                "Authorization", "Bearer " + p.token());
+        org.mqcgm.server.testing.EventStream bySession = org.mqcgm.server.testing.EventStream.open(app,
+                "Cookie", "SESSION=" + p.web().cookie("SESSION").orElseThrow());
+        org.mqcgm.server.testing.EventStream.upload(app, p.token(), 140, 30);
+        assertThat(byToken.nextReading()).contains("\"mgdl\":140");
+
+        assertThat(cancel(p, "{\"password\":\"" + TestApp.PASSWORD + "\"}").statusCode()).isEqualTo(202);
+
+        byToken.awaitEnd();
+        bySession.awaitEnd();
+        eraseQueued(p.id()); // no cancellation is left queued for the other tests of the class
+    }
+
     /**
      * Another server node that read the person's data before has their key in its cache; the erasure on this node
      * reaches it (NOTIFY on commit), so it cannot decrypt either — while a node that missed the notice would.
