@@ -246,6 +246,29 @@ class CancellationTest {
     }
 
     @Test
+    @Tag("PR-64")
+    void withTwoFactorOnTheCurrentCodeIsNeededToo() throws Exception {
+        Person p = person("two-factor@example.org");
+        String secret = app.app().accounts().startTwoFactor(p.id()).secret();
+        long now = Instant.now().getEpochSecond();
+        app.app().accounts().enableTwoFactor(p.id(), org.mqcgm.server.testing.TestTotp.code(secret, now),
+                org.mqcgm.server.accounts.ClientFacts.NONE);
+
+        HttpResponse<String> noCode = cancel(p, "{\"password\":\"" + TestApp.PASSWORD + "\"}");
+        HttpResponse<String> wrongCode = cancel(p, "{\"password\":\"" + TestApp.PASSWORD + "\",\"code\":\"000000\"}");
+        assertThat(noCode.statusCode()).isEqualTo(401);
+        assertThat(noCode.body()).contains("confirm-failed").contains("\"field\":\"code\"");
+        assertThat(wrongCode.statusCode()).isEqualTo(401);
+        assertThat(p.api("GET", "/api/v1/me", null).statusCode()).isEqualTo(200);
+
+        // The next step's code (the one just used for enabling is never accepted twice).
+        HttpResponse<String> ok = cancel(p, "{\"password\":\"" + TestApp.PASSWORD + "\",\"code\":\""
+                + org.mqcgm.server.testing.TestTotp.code(secret, now + 30) + "\"}");
+        assertThat(ok.statusCode()).as(ok.body()).isEqualTo(202);
+        eraseQueued(p.id());
+    }
+
+    @Test
     void aTokenWithoutAccountManageCannotCancel() {
         UUID id = app.newUser("narrow-token@example.org");
         String token = app.app().apiTokens().create(id, "narrow", EnumSet.of(Scope.READINGS_WRITE,
