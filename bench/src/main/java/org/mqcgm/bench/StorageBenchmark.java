@@ -116,7 +116,7 @@ public final class StorageBenchmark {
         }
     }
 
-    private static List<Instant> times(Instant end, Duration step, int n) {
+    static List<Instant> times(Instant end, Duration step, int n) {
         List<Instant> out = new ArrayList<>(n);
         for (int i = n - 1; i >= 0; i--) {
             out.add(end.minus(step.multipliedBy(i)));
@@ -124,7 +124,7 @@ public final class StorageBenchmark {
         return out;
     }
 
-    private static List<String> jsonBatches(List<Instant> times) {
+    static List<String> jsonBatches(List<Instant> times) {
         GlucoseTrace trace = new GlucoseTrace(11, ZONE);
         List<String> bodies = new ArrayList<>();
         for (int i = 0; i < times.size(); i += BATCH) {
@@ -139,7 +139,7 @@ public final class StorageBenchmark {
         return bodies;
     }
 
-    private static String csv(UUID owner, List<Instant> times) {
+    static String csv(UUID owner, List<Instant> times) {
         GlucoseTrace trace = new GlucoseTrace(11, ZONE);
         StringBuilder b = new StringBuilder(times.size() * 72);
         for (Instant t : times) {
@@ -149,7 +149,7 @@ public final class StorageBenchmark {
         return b.toString();
     }
 
-    private static long timeApi(HttpClient http, String base, String auth, List<String> bodies, int expected)
+    static long timeApi(HttpClient http, String base, String auth, List<String> bodies, int expected)
             throws Exception {
         URI uri = URI.create(base + "/api/v1/readings");
         long start = System.nanoTime();

@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
  * directory ({@code --data-dir}; the demo may be running).
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer accounts from the command line.",
-        subcommands = {AdminCommand.CreateUser.class, AdminCommand.GrantRole.class, AdminCommand.PublishPolicy.class})
+        subcommands = {AdminCommand.CreateUser.class, AdminCommand.GrantRole.class, AdminCommand.PublishPolicy.class,
+                CancelAccountCommand.class})
 final class AdminCommand implements Runnable {
 
     @CommandLine.Spec
@@ -70,17 +71,28 @@ final class AdminCommand implements Runnable {
         }
     }
 
-    /** Where the policy versions are, as for {@link Database}; runs {@code action} against their archive. */
-    static <T> T withPolicies(Database database, Function<org.mqcgm.server.privacy.PolicyAdministration, T> action) {
+    /** The configuration the {@link Database} options name: a demo's data directory, or --config and MQCGM_*. */
+    static <T> T withConfig(Database database, Function<org.mqcgm.server.ServerConfig, T> action) {
         if (database.dataDir != null && database.config.given()) {
             throw new ConfigException("--data-dir", "give either --data-dir or --config, not both");
         }
-        try (DemoDatabase demo = database.dataDir == null ? null : DemoDatabase.open(database.dataDir);
-             org.mqcgm.server.privacy.PolicyAdministration admin = org.mqcgm.server.privacy.PolicyAdministration
-                     .open(demo != null ? demo.config() : database.config.load())) {
-            return action.apply(admin);
-        } catch (org.mqcgm.server.privacy.PolicyVersions.Refused e) {
-            throw new ConfigException("publish-policy", e.getMessage());
+        try (DemoDatabase demo = database.dataDir == null ? null : DemoDatabase.open(database.dataDir)) {
+            return action.apply(demo != null ? demo.config() : database.config.load());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("admin", e.getMessage());
+        }
+    }
+
+    /** Where the policy versions are, as for {@link Database}; runs {@code action} against their archive. */
+    static <T> T withPolicies(Database database, Function<org.mqcgm.server.privacy.PolicyAdministration, T> action) {
+        return withConfig(database, config -> {
+            try (org.mqcgm.server.privacy.PolicyAdministration admin =
+                         org.mqcgm.server.privacy.PolicyAdministration.open(config)) {
+                return action.apply(admin);
+            } catch (org.mqcgm.server.privacy.PolicyVersions.Refused e) {
+                throw new ConfigException("publish-policy", e.getMessage());
+            }
+        });
         }
     }
 

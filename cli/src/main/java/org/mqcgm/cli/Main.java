@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
         description = "Self-hostable continuous glucose monitoring.",
         subcommands = {Main.DemoCommand.class, Main.ServeCommand.class, Main.MigrateCommand.class,
                 Main.KeygenCommand.class, AdminCommand.class, CollectCommand.class, SensorCommand.class,
-                BleCommand.class, AnalyzeCommand.class, Main.VersionCommand.class},
+                BleCommand.class, AnalyzeCommand.class, BackupCommands.Backup.class, BackupCommands.Restore.class,
+                Main.VersionCommand.class},
         footer = {"", "Run the tests with: ./mqcgm test"})
 public final class Main implements Runnable {
 

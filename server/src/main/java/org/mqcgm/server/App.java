@@ -9,6 +9,7 @@ import org.mqcgm.server.fhir.FhirFeature;
 import org.mqcgm.server.accounts.Accounts;
 import org.mqcgm.server.accounts.ApiTokens;
 import org.mqcgm.server.accounts.Devices;
+import org.mqcgm.server.cancellation.CancellationFeature;
 import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.health.HealthRoutes;
@@ -178,6 +179,8 @@ public final class App implements AutoCloseable {
                             fhir.cgmData().readings(owner, sink::accept);
                         }
                     });
+            CancellationFeature cancellation = CancellationFeature.create(platform, accounts.closure(),
+                    accounts.reconfirmation(), config.deletionLedger());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -185,7 +188,8 @@ public final class App implements AutoCloseable {
                     new java.util.concurrent.atomic.AtomicReference<>(List.of());
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
-            List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights);
+            List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
+                    cancellation);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices()), accounts.profiles());

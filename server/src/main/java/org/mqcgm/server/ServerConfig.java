@@ -41,6 +41,9 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  *                           ({@code MQCGM_TRUSTED_PROXIES}, default none: the socket peer is the client) and the
  *                           header they write ({@code MQCGM_FORWARDED_HEADER}: {@code X-Forwarded-For}, the
  *                           default, or {@code Forwarded})
+ * @param deletionLedger     the file that lists the ids of cancelled accounts, kept outside the database and its
+ *                           backups and replayed by {@code mqcgm restore} ({@code MQCGM_DELETION_LEDGER}; default
+ *                           {@code deletion-ledger.txt} beside the outbox folder)
  */
 public record ServerConfig(
         String databaseUrl,
@@ -58,7 +61,8 @@ public record ServerConfig(
         Path outboxDirectory,
         String publicUrl,
         Metrics.Settings metrics,
-        ClientAddress.Settings clientAddress) {
+        ClientAddress.Settings clientAddress,
+        Path deletionLedger) {
 
     /** Settings without the operators' metrics listener and without a trusted reverse proxy. */
     public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
@@ -67,7 +71,12 @@ public record ServerConfig(
                         Path outboxDirectory, String publicUrl) {
         this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
                 maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                Metrics.Settings.OFF, ClientAddress.Settings.NONE);
+                Metrics.Settings.OFF, ClientAddress.Settings.NONE, defaultLedger(outboxDirectory));
+    }
+
+    /** The deletion ledger's default place: beside the outbox folder (in the demo, in its data directory). */
+    static Path defaultLedger(Path outboxDirectory) {
+        return outboxDirectory.toAbsolutePath().resolveSibling("deletion-ledger.txt");
     }
 
     /**
@@ -147,7 +156,10 @@ public record ServerConfig(
                 Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox")),
                 publicUrl(s.getOrDefault("MQCGM_PUBLIC_URL", "http://localhost:" + s.getOrDefault("MQCGM_PORT", "8080"))),
                 metrics(s),
-                clientAddress(s));
+                clientAddress(s),
+                s.containsKey("MQCGM_DELETION_LEDGER") && !s.get("MQCGM_DELETION_LEDGER").isBlank()
+                        ? Path.of(s.get("MQCGM_DELETION_LEDGER").trim())
+                        : defaultLedger(Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox"))));
     }
 
     private static Metrics.Settings metrics(Map<String, String> s) {
@@ -206,35 +218,42 @@ public record ServerConfig(
     public ServerConfig withListen(String newHost, int newPort) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
-                publicUrl, metrics, clientAddress);
+                publicUrl, metrics, clientAddress, deletionLedger);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress);
+                metrics, clientAddress, deletionLedger);
     }
 
     /** A copy with the operators' metrics listener set. */
     public ServerConfig withMetrics(Metrics.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                settings, clientAddress);
+                settings, clientAddress, deletionLedger);
     }
 
     /** A copy reached at another public address. */
     public ServerConfig withPublicUrl(String url) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
-                publicUrl(url), metrics, clientAddress);
+                publicUrl(url), metrics, clientAddress, deletionLedger);
     }
 
     /** A copy trusting other reverse proxies. */
     public ServerConfig withClientAddress(ClientAddress.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, settings);
+                metrics, settings, deletionLedger);
+    }
+
+    /** A copy keeping the deletion ledger elsewhere. */
+    public ServerConfig withDeletionLedger(Path file) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, file);
     }
 
     private static String required(Map<String, String> s, String name, String problem) {

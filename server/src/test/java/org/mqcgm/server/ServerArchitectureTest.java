@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ServerArchitectureTest {
 
     static final List<String> FEATURES = List.of("accounts", "glucose", "reports", "privacy", "health", "fhir",
-            "transfers", "rights");
+            "transfers", "rights", "cancellation");
 
     private final JavaClasses server = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -34,17 +34,29 @@ public final class AccountAdministration implements AutoCloseable {
         MasterKey master = MasterKey.load(config.masterKeyFile());
         Database db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(), 2);
         db.migrate();
+        OutboxSender outbox = new OutboxSender(config.outboxDirectory(), Clock.systemUTC());
+        Outbound outbound = new Outbound(outbox, outbox);
+        return new AccountAdministration(db, accounts(config, db, master, new UserKeys(db.jdbi(), master), outbound),
+                outbound);
+    }
+
+    private static Accounts accounts(ServerConfig config, Database db, MasterKey master, UserKeys keys,
+                                     Outbound outbound) {
         Clock clock = Clock.systemUTC();
         DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(db.jdbi(), master);
-        AccountStore store = new AccountStore(db.jdbi(), new UserKeys(db.jdbi(), master), secrets);
-        OutboxSender outbox = new OutboxSender(config.outboxDirectory(), clock);
-        Outbound outbound = new Outbound(outbox, outbox);
+        AccountStore store = new AccountStore(db.jdbi(), keys, secrets);
         ApiTokens tokens = new ApiTokens(db.jdbi(), clock);
-        Accounts accounts = new Accounts(store, new PasswordHasher(config.argon2()),
+        return new Accounts(store, new PasswordHasher(config.argon2()),
                 new Sessions(db.jdbi(), clock, config.sessionIdle(), config.sessionAbsolute()), tokens,
                 new SecurityEvents(db.jdbi(), clock), outbound, config.publicUrl(), secrets,
                 org.mqcgm.server.privacy.PrivacyFeature.consents(db.jdbi(), clock), clock);
-        return new AccountAdministration(db, accounts, outbound);
+    }
+
+    /** Closing and erasing accounts from a command (operators' cancellation, restore): no message is sent. */
+    static org.mqcgm.server.platform.security.AccountClosure closure(ServerConfig config, Database db, MasterKey master,
+                                                                    UserKeys keys, Outbound outbound) {
+        Accounts accounts = accounts(config, db, master, keys, outbound);
+        return new AccountClosing(accounts, new ApiTokens(db.jdbi(), Clock.systemUTC()), Clock.systemUTC());
     }
 
     /** Creates a verified account, optionally with a role; returns its id. */

@@ -106,6 +106,22 @@ public final class AccountsFeature implements Feature {
                 ClientFacts.of(ctx, platform.clientAddress()));
     }
 
+    /**
+     * Closing and erasing accounts, for account cancellation (PR-68, PR-87): the port the cancellation feature
+     * holds instead of the accounts' internals.
+     */
+    public org.mqcgm.server.platform.security.AccountClosure closure() {
+        return new AccountClosing(accounts, tokens, platform.systemClock());
+    }
+
+    /** The same port for a command that runs without the server (operators cancelling on a user's behalf). */
+    public static org.mqcgm.server.platform.security.AccountClosure closure(
+            org.mqcgm.server.ServerConfig config, org.mqcgm.server.platform.db.Database database,
+            org.mqcgm.server.platform.crypto.MasterKey master, org.mqcgm.server.platform.crypto.UserKeys keys,
+            org.mqcgm.server.platform.outbound.Outbound outbound) {
+        return AccountAdministration.closure(config, database, master, keys, outbound);
+    }
+
     /** The account services (administration, tests). */
     public Accounts accounts() {
         return accounts;

@@ -39,6 +39,14 @@ public final class TestDatabase {
         return pg.jdbcUrl(name);
     }
 
+    /** A new database without any table (not migrated): what a restore loads a backup into. */
+    public static String empty() {
+        LocalPostgres pg = server();
+        String name = "e" + ProcessHandle.current().pid() + "_" + COUNTER.incrementAndGet();
+        pg.execute("create database \"" + name + "\" template template0");
+        return pg.jdbcUrl(name);
+    }
+
     public static String user() {
         return server().user();
     }

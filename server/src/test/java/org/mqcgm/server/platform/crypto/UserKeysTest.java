@@ -54,8 +54,8 @@ class UserKeysTest {
     }
 
     /**
-     * Not tagged PR-65: this exercises {@link UserKeys#destroy}, which no production path calls yet (cancellation
-     * does not destroy the key — issue 11), so it proves the mechanism, not the requirement.
+     * Not tagged PR-65: this exercises the mechanism; account cancellation's use of it (the erasure job destroys the
+     * key, on every node) is tested end to end in {@code cancellation.CancellationTest}.
      */
     @Test
     void deletingTheKeyShredsTheUsersData() {

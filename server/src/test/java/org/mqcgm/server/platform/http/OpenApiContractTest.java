@@ -44,7 +44,8 @@ class OpenApiContractTest {
         for (Map<String, Class<?>> feature : List.of(AccountsFeature.API_SCHEMAS, GlucoseFeature.API_SCHEMAS,
                 ReportsFeature.API_SCHEMAS, PrivacyFeature.API_SCHEMAS, HealthRoutes.API_SCHEMAS,
                 org.mqcgm.server.transfers.TransfersFeature.API_SCHEMAS,
-                org.mqcgm.server.rights.RightsFeature.API_SCHEMAS)) {
+                org.mqcgm.server.rights.RightsFeature.API_SCHEMAS,
+                org.mqcgm.server.cancellation.CancellationFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());
         }

@@ -1,0 +1,133 @@
+package org.mqcgm.server.cancellation;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.mqcgm.server.ConfigException;
+import org.mqcgm.server.ServerConfig;
+import org.mqcgm.server.accounts.AccountsFeature;
+import org.mqcgm.server.platform.crypto.MasterKey;
+import org.mqcgm.server.platform.crypto.UserKeys;
+import org.mqcgm.server.platform.db.Database;
+import org.mqcgm.server.platform.db.DatabaseBackup;
+import org.mqcgm.server.platform.outbound.Outbound;
+import org.mqcgm.server.platform.outbound.OutboxSender;
+import org.mqcgm.server.platform.outbound.Sender;
+import org.mqcgm.server.platform.outbound.SmtpSender;
+import org.mqcgm.server.platform.security.AccountClosure;
+
+/**
+ * Operators' commands against the configured database, without the web server: {@code mqcgm admin cancel-account}
+ * (cancelling on a user's behalf after verifying the caller), {@code mqcgm backup} and {@code mqcgm restore} (which
+ * replays the deletion ledger, PR-65).
+ */
+public final class CancellationAdministration implements AutoCloseable {
+
+    private final ServerConfig config;
+    private final Database database;
+    private final Outbound outbound;
+    private final MasterKey master;
+
+    private CancellationAdministration(ServerConfig config, Database database, Outbound outbound, MasterKey master) {
+        this.config = config;
+        this.database = database;
+        this.outbound = outbound;
+        this.master = master;
+    }
+
+    /** Opens the configured database; {@code migrate} is false for a restore (which migrates to the backup's version). */
+    public static CancellationAdministration open(ServerConfig config, boolean migrate) {
+        MasterKey master = MasterKey.load(config.masterKeyFile());
+        Database db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(), 3);
+        if (migrate) {
+            db.migrate();
+        }
+        OutboxSender outbox = new OutboxSender(config.outboxDirectory(), Clock.systemUTC());
+        Sender email = outbox;
+        if (config.smtp() != null) {
+            try {
+                email = new SmtpSender(config.smtp());
+            } catch (jakarta.mail.MessagingException e) {
+                db.close();
+                throw new ConfigException("MQCGM_MAIL_FROM", "not a valid sender address: " + e.getMessage());
+            }
+        }
+        return new CancellationAdministration(config, db, new Outbound(email, outbox), master);
+    }
+
+    private Cancellations cancellations(UserKeys keys, AccountClosure accounts) {
+        return new Cancellations(database.jdbi(), keys, accounts, new DeletionLedger(config.deletionLedger()),
+                new CancellationMail(outbound), Clock.systemUTC());
+    }
+
+    private Cancellations cancellations() {
+        UserKeys keys = new UserKeys(database.jdbi(), master);
+        return cancellations(keys, AccountsFeature.closure(config, database, master, keys, outbound));
+    }
+
+    /** What an operator's cancellation did. */
+    public record Cancelled(UUID account, Instant completeBy, boolean erasedNow) {
+    }
+
+    /**
+     * Cancels the account with this login on its owner's behalf: it is closed at once (every credential stops) and
+     * queued for erasure, which the running server completes within a minute; with {@code eraseNow} the erasure
+     * runs here and now instead (for a deployment whose server is stopped).
+     *
+     * @throws IllegalArgumentException when no account has this login, or the reason is missing
+     */
+    public Cancelled cancel(String identifier, String reason, boolean eraseNow) {
+        if (reason == null || reason.isBlank() || reason.length() > 500) {
+            throw new IllegalArgumentException("--reason must say, in 1 to 500 characters, who asked and how the"
+                    + " caller was verified");
+        }
+        UserKeys keys = new UserKeys(database.jdbi(), master);
+        AccountClosure accounts = AccountsFeature.closure(config, database, master, keys, outbound);
+        Cancellations cancellations = cancellations(keys, accounts);
+        UUID account = accounts.find(identifier).orElseThrow(() -> new IllegalArgumentException(
+                "no account has the login " + identifier));
+        Instant completeBy = cancellations.request(account, Cancellations.Channel.OPERATOR, reason.strip());
+        if (eraseNow) {
+            cancellations.eraseDue();
+        }
+        return new Cancelled(account, completeBy, eraseNow && !cancellations.pending(account));
+    }
+
+    /** Writes a consistent snapshot of the running deployment's database to {@code out}. */
+    public DatabaseBackup.Summary backup(Path out) {
+        return DatabaseBackup.backup(database.dataSource(), out);
+    }
+
+    /** What a restore did. */
+    public record Restored(DatabaseBackup.Summary backup, int ledgerEntries, int erasedAgain) {
+    }
+
+    /**
+     * Loads a backup into the configured (empty) database, then erases again every account the deletion ledgers
+     * list (the configured one and {@code extraLedgers}, e.g. other nodes' copies) — the account rows with
+     * everything referencing them, and their keys — so no cancelled account comes back.
+     */
+    public Restored restore(Path backup, List<Path> extraLedgers) {
+        DatabaseBackup.Summary summary = DatabaseBackup.restore(database.dataSource(), backup);
+        Set<UUID> ids = new LinkedHashSet<>(DeletionLedger.read(config.deletionLedger()));
+        for (Path p : extraLedgers) {
+            if (!java.nio.file.Files.exists(p)) {
+                throw new IllegalArgumentException("no deletion ledger at " + p);
+            }
+            ids.addAll(DeletionLedger.read(p));
+        }
+        int erased = cancellations().eraseNow(new ArrayList<>(ids));
+        return new Restored(summary, ids.size(), erased);
+    }
+
+    @Override
+    public void close() {
+        outbound.close();
+        database.close();
+    }
+}
