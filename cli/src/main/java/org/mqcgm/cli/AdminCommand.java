@@ -93,7 +93,6 @@ final class AdminCommand implements Runnable {
                 throw new ConfigException("publish-policy", e.getMessage());
             }
         });
-        }
     }
 
     /** Problems from the account rules become one line and exit status 2, like configuration errors. */
