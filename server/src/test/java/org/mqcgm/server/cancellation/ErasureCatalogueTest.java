@@ -30,11 +30,6 @@ import org.mqcgm.testkit.Wait;
  */
 class ErasureCatalogueTest {
 
-    static {
-        // Plain http to loopback, for the transfer to this test's own FHIR server (production refuses it).
-        System.setProperty("mqcgm.transfers.allowLoopbackHttp", "true");
-    }
-
     @Test
     @Tag("PR-87")
     void everyOwnerColumnOfTheSchemaIsErasedByTheCascade() {
@@ -46,7 +41,9 @@ class ErasureCatalogueTest {
     @Test
     @Tag("PR-87")
     void aTableAddedLaterWithAnOwnerColumnFailsTheCheckUntilItReferencesTheAccountOnDeleteCascade() throws Exception {
-        try (TestApp app = TestApp.start()) {
+        // Plain http to loopback, for the transfer to this test's own FHIR server (production refuses it).
+        try (TestApp app = TestApp.start(java.time.Clock.systemUTC(), java.time.Clock.systemUTC(), null,
+                c -> c.withTransfersAllowLoopbackHttp(true))) {
             UUID id = app.newUser("later@example.org");
             app.sql().useHandle(h -> {
                 h.execute("create table later_feature_note (owner_id uuid not null, id uuid primary key, note text)");
