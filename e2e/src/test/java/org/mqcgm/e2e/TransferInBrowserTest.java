@@ -31,18 +31,14 @@ import org.mqcgm.server.testing.TestApp;
  */
 class TransferInBrowserTest {
 
-    static {
-        // Plain http to loopback, for this test's fake Nightscout only.
-        System.setProperty("mqcgm.transfers.allowLoopbackHttp", "true");
-    }
-
     static final Path SHOTS = Path.of("target", "screenshots");
     static final String EMAIL = "transfer@example.org";
     static final String PASSWORD = TestApp.PASSWORD;
     static final int READINGS = 288;
 
     @RegisterExtension
-    static final TestApp app = TestApp.perClass();
+    /** Plain http to loopback, for this test's fake Nightscout only (production refuses it). */
+    static final TestApp app = TestApp.perClass(c -> c.withTransfersAllowLoopbackHttp(true));
 
     @RegisterExtension
     static final Browser browser = Browser.perClass();

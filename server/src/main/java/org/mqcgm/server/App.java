@@ -139,8 +139,9 @@ public final class App implements AutoCloseable {
                 log.warn("no SMTP server configured (MQCGM_SMTP_HOST): e-mails are written to {}",
                         config.outboxDirectory().toAbsolutePath());
             }
-            // Transfers may reach loopback over http only where a developer or a test says so (never in production).
-            Outbound outbound = new Outbound(email, outbox, Boolean.getBoolean("mqcgm.transfers.allowLoopbackHttp"));
+            // Transfers may reach loopback over http only where a developer or a test says so (never in production):
+            // MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP.
+            Outbound outbound = new Outbound(email, outbox, config.transfersAllowLoopbackHttp());
             ObjectMapper mapper = Json.newMapper();
             JsonBodies json = new JsonBodies(mapper);
             PrivacyFeature privacy = PrivacyFeature.create(database.jdbi(), systemClock, notifications, json);

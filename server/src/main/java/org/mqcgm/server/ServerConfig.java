@@ -44,6 +44,9 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  * @param deletionLedger     the file that lists the ids of cancelled accounts, kept outside the database and its
  *                           backups and replayed by {@code mqcgm restore} ({@code MQCGM_DELETION_LEDGER}; default
  *                           {@code deletion-ledger.txt} beside the outbox folder)
+ * @param transfersAllowLoopbackHttp let transfers (PR-71) reach this machine's loopback address, over plain http
+ *                           too: for tests and a FHIR server on the same machine only, never in production
+ *                           ({@code MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP}, default false)
  */
 public record ServerConfig(
         String databaseUrl,
@@ -62,7 +65,19 @@ public record ServerConfig(
         String publicUrl,
         Metrics.Settings metrics,
         ClientAddress.Settings clientAddress,
-        Path deletionLedger) {
+        Path deletionLedger,
+        boolean transfersAllowLoopbackHttp) {
+
+    /** Settings where transfers reach public https hosts only (the production rule). */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl, Metrics.Settings metrics,
+                        ClientAddress.Settings clientAddress, Path deletionLedger) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
+                clientAddress, deletionLedger, false);
+    }
 
     /** Settings without the operators' metrics listener and without a trusted reverse proxy. */
     public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
@@ -159,7 +174,8 @@ public record ServerConfig(
                 clientAddress(s),
                 s.containsKey("MQCGM_DELETION_LEDGER") && !s.get("MQCGM_DELETION_LEDGER").isBlank()
                         ? Path.of(s.get("MQCGM_DELETION_LEDGER").trim())
-                        : defaultLedger(Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox"))));
+                        : defaultLedger(Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox"))),
+                bool(s, "MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP"));
     }
 
     private static Metrics.Settings metrics(Map<String, String> s) {
@@ -218,42 +234,61 @@ public record ServerConfig(
     public ServerConfig withListen(String newHost, int newPort) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
-                publicUrl, metrics, clientAddress, deletionLedger);
+                publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp);
     }
 
     /** A copy with the operators' metrics listener set. */
     public ServerConfig withMetrics(Metrics.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                settings, clientAddress, deletionLedger);
+                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp);
     }
 
     /** A copy reached at another public address. */
     public ServerConfig withPublicUrl(String url) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
-                publicUrl(url), metrics, clientAddress, deletionLedger);
+                publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp);
     }
 
     /** A copy trusting other reverse proxies. */
     public ServerConfig withClientAddress(ClientAddress.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, settings, deletionLedger);
+                metrics, settings, deletionLedger, transfersAllowLoopbackHttp);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
     public ServerConfig withDeletionLedger(Path file) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, file);
+                metrics, clientAddress, file, transfersAllowLoopbackHttp);
+    }
+
+    /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
+    public ServerConfig withTransfersAllowLoopbackHttp(boolean allow) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, allow);
+    }
+
+    private static boolean bool(Map<String, String> s, String name) {
+        String v = s.get(name);
+        if (v == null || v.isBlank()) {
+            return false;
+        }
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new ConfigException(name, "must be true or false (got '" + v + "')");
+        };
     }
 
     private static String required(Map<String, String> s, String name, String problem) {

@@ -39,6 +39,23 @@ class ServerConfigTest {
     }
 
     @Test
+    void transfersReachLoopbackOnlyWhenTheSettingSaysSo() throws IOException {
+        assertThat(ServerConfig.fromSettings(valid()).transfersAllowLoopbackHttp()).isFalse();
+        Map<String, String> on = valid();
+        on.put("MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP", "true");
+        assertThat(ServerConfig.fromSettings(on).transfersAllowLoopbackHttp()).isTrue();
+        // Other settings keep it.
+        assertThat(ServerConfig.fromSettings(on).withListen("127.0.0.1", 0).transfersAllowLoopbackHttp()).isTrue();
+        Map<String, String> off = valid();
+        off.put("MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP", "false");
+        assertThat(ServerConfig.fromSettings(off).transfersAllowLoopbackHttp()).isFalse();
+        Map<String, String> bad = valid();
+        bad.put("MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP", "yes");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(bad))
+                .hasMessage("MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP: must be true or false (got 'yes')");
+    }
+
+    @Test
     void eachMissingRequiredSettingIsNamed() throws IOException {
         for (String name : new String[] {"MQCGM_DB_URL", "MQCGM_DB_USER", "MQCGM_DB_PASSWORD",
                 "MQCGM_MASTER_KEY_FILE"}) {

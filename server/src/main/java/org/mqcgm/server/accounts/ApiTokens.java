@@ -159,9 +159,10 @@ public final class ApiTokens {
                     .bind("owner", ownerId)
                     .bind("id", tokenId)
                     .execute();
-            // An app that logs out loses its push alias with its token (PR-12).
-            h.createUpdate("update device set push_alias = null where owner_id = :owner and token_id = :id")
-                    .bind("owner", ownerId).bind("id", tokenId).execute();
+            // An app that logs out loses its push alias with its token (PR-12); its device is unlinked, and its
+            // platform facts are purged 90 days later unless the app registers again (PR-14).
+            h.createUpdate(UNLINK + " and token_id = :id")
+                    .bind("now", Sessions.utc(clock.instant())).bind("owner", ownerId).bind("id", tokenId).execute();
             revoked(h, ownerId);
             return n == 1;
         });
@@ -182,13 +183,17 @@ public final class ApiTokens {
         });
     }
 
-    /** Revokes all tokens of the owner (password reset, reported compromise). */
+    /** Implicit unlinking of devices whose credential ends (see {@link Devices#purgeUnlinked}). */
+    private static final String UNLINK = """
+            update device set unlinked_at = coalesce(unlinked_at, :now), push_alias = null, token_id = null
+            where owner_id = :owner""";
+
+    /** Revokes all tokens of the owner (password reset, reported compromise); every device is unlinked. */
     public int revokeAll(UUID ownerId) {
         return jdbi.inTransaction(h -> {
             int n = h.createUpdate("update api_token set revoked_at = :now where owner_id = :owner and revoked_at is null")
                     .bind("now", Sessions.utc(clock.instant())).bind("owner", ownerId).execute();
-            h.createUpdate("update device set push_alias = null where owner_id = :owner").bind("owner", ownerId)
-                    .execute();
+            h.createUpdate(UNLINK).bind("now", Sessions.utc(clock.instant())).bind("owner", ownerId).execute();
             revoked(h, ownerId);
             return n;
         });

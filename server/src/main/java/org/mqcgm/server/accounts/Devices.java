@@ -34,7 +34,7 @@ public final class Devices {
             "bluetoothMac", "androidId", "serial", "serialNumber", "installedApps", "apps", "packages", "contacts",
             "location", "latitude", "longitude", "gps", "phoneNumber", "simSerial", "advertisingId");
     static final Set<String> PLATFORMS = Set.of("android", "ios", "web", "collector", "other");
-    /** Platform facts of an unlinked device are kept this long, then purged (PR-14). */
+    /** Platform facts of an implicitly unlinked device (its token revoked) are kept this long, then purged (PR-14). */
     static final Duration KEEP_UNLINKED = Duration.ofDays(90);
 
     private final Jdbi jdbi;
@@ -150,12 +150,16 @@ public final class Devices {
                 .bind("o", owner).map((rs, ctx) -> device(rs)).list());
     }
 
-    /** Unlinks a device: its push alias is deleted at once, its facts are purged after 90 days. */
+    /**
+     * Deletes a device at its owner's request (Settings confirmation, {@code DELETE /api/v1/devices/{id}}): the row,
+     * its platform facts and its push alias are gone from the database at once (PR-63). A device unlinked implicitly
+     * (its token revoked by a logout, a revocation, a password reset or a reported compromise) is kept 90 days
+     * instead, then purged (PR-14); the owner can still delete it by id.
+     */
     public boolean remove(UUID owner, UUID id, ClientFacts client) {
         Optional<String> model = jdbi.withHandle(h -> h.createQuery("""
-                        update device set unlinked_at = :now, push_alias = null, token_id = null
-                        where owner_id = :o and id = :id and unlinked_at is null returning model""")
-                .bind("now", Sessions.utc(clock.instant())).bind("o", owner).bind("id", id)
+                        delete from device where owner_id = :o and id = :id returning model""")
+                .bind("o", owner).bind("id", id)
                 .mapTo(String.class).findOne());
         model.ifPresent(m -> events.record(owner, SecurityEvents.Kind.DEVICE_REMOVED, client, m));
         return model.isPresent();

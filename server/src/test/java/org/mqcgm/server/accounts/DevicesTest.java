@@ -97,16 +97,27 @@ class DevicesTest {
     @Tag("PR-12")
     void anAppLoggingOutLosesItsPushAlias() throws Exception {
         app.newUser("logout.app@example.org");
-        HttpResponse<String> login = http.postJson("/api/v1/auth/token", "{\"identifier\":\"logout.app@example.org\","
-                + "\"password\":\"" + TestApp.PASSWORD + "\",\"name\":\"phone\",\"scopes\":[\"devices:write\"]}");
-        assertThat(login.statusCode()).as(login.body()).isEqualTo(201);
-        String token = new ObjectMapper().readTree(login.body()).path("token").asText();
-        assertThat(register(token, PHONE).statusCode()).isEqualTo(201);
+        String token = appLogin("logout.app@example.org");
+        JsonNode device = new ObjectMapper().readTree(register(token, PHONE).body());
+        assertThat(device.path("pushAlias").asText()).isNotEmpty();
         assertThat(http.send("DELETE", "/api/v1/auth/token", null, "Authorization", "Bearer " + token).statusCode())
                 .isEqualTo(204);
         assertThat(http.get("/api/v1/devices", "Authorization", "Bearer " + token).statusCode()).isEqualTo(401);
         UUID owner = app.app().accounts().findId("logout.app@example.org").orElseThrow();
-        assertThat(app.app().devices().list(owner)).singleElement().satisfies(d -> assertThat(d.pushAlias()).isNull());
+        // The device is unlinked (no longer listed) and its alias is gone; logging in again links it anew.
+        assertThat(app.app().devices().list(owner)).isEmpty();
+        assertThat(count(owner, "push_alias is null and unlinked_at is not null")).isEqualTo(1);
+        JsonNode again = new ObjectMapper().readTree(register(appLogin("logout.app@example.org"), PHONE).body());
+        assertThat(again.path("id").asText()).isEqualTo(device.path("id").asText());
+        assertThat(again.path("pushAlias").asText()).isNotEmpty().isNotEqualTo(device.path("pushAlias").asText());
+        assertThat(app.app().devices().list(owner)).hasSize(1);
+    }
+
+    private static String appLogin(String login) throws Exception {
+        HttpResponse<String> r = http.postJson("/api/v1/auth/token", "{\"identifier\":\"" + login + "\","
+                + "\"password\":\"" + TestApp.PASSWORD + "\",\"name\":\"phone\",\"scopes\":[\"devices:write\"]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return new ObjectMapper().readTree(r.body()).path("token").asText();
     }
 
     @Test
@@ -120,23 +131,19 @@ class DevicesTest {
 
     @Test
     @Tag("PR-14")
-    void anUnlinkedDeviceIsShownNoMoreAndPurgedAfterNinetyDays() throws Exception {
-        String token = app.newUserToken("purge.device@example.org", Scope.DEVICES_WRITE);
-        JsonNode device = new ObjectMapper().readTree(register(token, PHONE).body());
+    void anImplicitlyUnlinkedDeviceIsShownNoMoreAndPurgedAfterNinetyDays() throws Exception {
+        app.newUser("purge.device@example.org");
+        String token = appLogin("purge.device@example.org");
+        assertThat(register(token, PHONE).statusCode()).isEqualTo(201);
         UUID owner = app.app().accounts().findId("purge.device@example.org").orElseThrow();
         Http web = new Http(app.url());
         WebAccountFlowTest.login(web, "purge.device@example.org");
-        String settings = web.get("/settings").body();
-        assertThat(settings).contains("Pixel 8").contains("Android 15").contains("1.4.2");
-        // The Remove button leads to a confirmation; only its own button unlinks the device.
-        HttpResponse<String> confirm = web.postForm("/settings/devices/" + device.path("id").asText() + "/remove",
-                java.util.Map.of());
-        assertThat(confirm.statusCode()).isEqualTo(200);
-        assertThat(confirm.body()).contains("Pixel 8 (android) will be unlinked at once");
-        assertThat(web.get("/settings").body()).contains("Pixel 8");
-        assertThat(web.postForm("/settings/devices/" + device.path("id").asText() + "/remove",
-                java.util.Map.of("confirm", "yes")).statusCode()).isEqualTo(303);
+        assertThat(web.get("/settings").body()).contains("Pixel 8").contains("Android 15").contains("1.4.2");
+        // The app logs out: its device is unlinked implicitly, hidden at once, its facts kept 90 days for support.
+        assertThat(http.send("DELETE", "/api/v1/auth/token", null, "Authorization", "Bearer " + token).statusCode())
+                .isEqualTo(204);
         assertThat(web.get("/settings").body()).doesNotContain("Pixel 8");
+        assertThat(count(owner)).isEqualTo(1);
         clock.advance(Duration.ofDays(89));
         app.app().jobs().runNow("purge-unlinked-devices");
         assertThat(count(owner)).isEqualTo(1);
@@ -145,8 +152,66 @@ class DevicesTest {
         assertThat(count(owner)).isZero();
     }
 
+    @Test
+    void reportingACompromiseUnlinksEveryDeviceAndKeepsItsFactsForThePurge() {
+        String token = app.newUserToken("compromise.device@example.org", Scope.DEVICES_WRITE);
+        assertThat(register(token, PHONE).statusCode()).isEqualTo(201);
+        UUID owner = app.app().accounts().findId("compromise.device@example.org").orElseThrow();
+        Http web = new Http(app.url());
+        WebAccountFlowTest.login(web, "compromise.device@example.org");
+        assertThat(web.postForm("/settings/compromised", java.util.Map.of()).statusCode()).isEqualTo(200);
+        assertThat(app.app().devices().list(owner)).isEmpty();
+        assertThat(count(owner, "push_alias is null and token_id is null and unlinked_at is not null")).isEqualTo(1);
+    }
+
+    @Test
+    @Tag("PR-63")
+    void removingADeviceOnSettingsDeletesItsRowAtOnce() throws Exception {
+        String token = app.newUserToken("remove.device@example.org", Scope.DEVICES_WRITE);
+        JsonNode device = new ObjectMapper().readTree(register(token, PHONE).body());
+        UUID owner = app.app().accounts().findId("remove.device@example.org").orElseThrow();
+        Http web = new Http(app.url());
+        WebAccountFlowTest.login(web, "remove.device@example.org");
+        assertThat(web.get("/settings").body()).contains("Pixel 8");
+        // The Remove button leads to a confirmation; only its own button deletes the device.
+        HttpResponse<String> confirm = web.postForm("/settings/devices/" + device.path("id").asText() + "/remove",
+                java.util.Map.of());
+        assertThat(confirm.statusCode()).isEqualTo(200);
+        assertThat(confirm.body()).contains("Pixel 8 (android) will be deleted at once");
+        assertThat(count(owner)).isEqualTo(1);
+        assertThat(web.postForm("/settings/devices/" + device.path("id").asText() + "/remove",
+                java.util.Map.of("confirm", "yes")).statusCode()).isEqualTo(303);
+        assertThat(web.get("/settings").body()).doesNotContain("Pixel 8");
+        assertThat(count(owner)).isZero();
+        assertThat(web.postForm("/settings/devices/" + device.path("id").asText() + "/remove",
+                java.util.Map.of("confirm", "yes")).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Tag("PR-63")
+    void deletingADeviceThroughTheApiDeletesItsRowAndAliasAtOnce() throws Exception {
+        String token = app.newUserToken("api.remove.device@example.org", Scope.DEVICES_WRITE);
+        JsonNode device = new ObjectMapper().readTree(register(token, PHONE).body());
+        String alias = device.path("pushAlias").asText();
+        UUID owner = app.app().accounts().findId("api.remove.device@example.org").orElseThrow();
+        HttpResponse<String> r = http.send("DELETE", "/api/v1/devices/" + device.path("id").asText(), null,
+                "Authorization", "Bearer " + token);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(204);
+        assertThat(count(owner)).isZero();
+        int withAlias = app.sql().withHandle(h -> h.createQuery("select count(*) from device where push_alias = :a")
+                .bind("a", UUID.fromString(alias)).mapTo(Integer.class).one());
+        assertThat(withAlias).isZero();
+        assertThat(http.send("DELETE", "/api/v1/devices/" + device.path("id").asText(), null,
+                "Authorization", "Bearer " + token).statusCode()).isEqualTo(404);
+    }
+
     private static int count(UUID owner) {
-        return app.sql().withHandle(h -> h.createQuery("select count(*) from device where owner_id = :o")
+        return count(owner, "true");
+    }
+
+    private static int count(UUID owner, String condition) {
+        return app.sql().withHandle(h -> h.createQuery("select count(*) from device where owner_id = :o and "
+                        + condition)
                 .bind("o", owner).mapTo(Integer.class).one());
     }
 }

@@ -305,6 +305,32 @@ class WebAccountFlowTest {
     }
 
     @Test
+    void theTokenFormOffersEveryScopeAndATokenWithAccountManageCanRequestAnExport() {
+        java.util.UUID owner = app.newUser("manage.token@example.org");
+        Http http = new Http(app.url());
+        login(http, "manage.token@example.org");
+        String settings = http.get("/settings").body();
+        for (org.mqcgm.server.platform.security.Scope scope : org.mqcgm.server.platform.security.Scope.values()) {
+            assertThat(settings).contains("name=\"scope\" value=\"" + scope.id() + "\"");
+        }
+        assertThat(settings).contains("account:manage lets the app request exports and transfers of your data");
+        HttpResponse<String> created = http.post("/settings/tokens", "application/x-www-form-urlencoded",
+                "name=my+exporter&scope=profile%3Awrite&scope=account%3Amanage&_csrf=" + http.csrfToken());
+        assertThat(created.statusCode()).isEqualTo(200);
+        Matcher m = Pattern.compile("value=\"(mqcgm_[A-Za-z0-9_-]{64})\"").matcher(created.body());
+        assertThat(m.find()).isTrue();
+        assertThat(app.app().apiTokens().list(owner)).singleElement().satisfies(t -> assertThat(t.scopes())
+                .containsExactlyInAnyOrder(org.mqcgm.server.platform.security.Scope.PROFILE_WRITE,
+                        org.mqcgm.server.platform.security.Scope.ACCOUNT_MANAGE));
+        HttpResponse<String> export = new Http(app.url()).postJson("/api/v1/me/exports",
+                "{\"password\":\"" + TestApp.PASSWORD + "\"}", "Authorization", "Bearer " + m.group(1));
+        assertThat(export.statusCode()).as(export.body()).isEqualTo(202);
+        // The language switch shows the hint in Chinese too.
+        http.postForm("/preferences", Map.of("lang", "zh-CN", "return", "/settings"));
+        assertThat(http.get("/settings").body()).contains("account:manage 允许应用申请导出");
+    }
+
+    @Test
     void someoneElsesTokenOrSessionCannotBeTouched() {
         java.util.UUID owner = app.newUser("owner@example.org");
         app.app().apiTokens().create(owner, "mine", java.util.EnumSet.allOf(

@@ -39,17 +39,14 @@ import org.mqcgm.server.testing.TestApp;
  */
 class TransfersTest {
 
-    static {
-        // Plain http to loopback, for this test's own server only (production allows https to public hosts only).
-        System.setProperty("mqcgm.transfers.allowLoopbackHttp", "true");
-    }
-
     static final Instant NOW = Instant.parse("2026-03-20T12:00:00Z");
     static final int READINGS = 3 * 288;
     static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    static final TestApp app = TestApp.perClass(Clock.fixed(NOW, ZoneOffset.UTC));
+    /** Plain http to loopback is allowed for this test's own destination only (production refuses it). */
+    static final TestApp app = TestApp.perClass(Clock.fixed(NOW, ZoneOffset.UTC), Clock.systemUTC(), () -> null,
+            c -> c.withTransfersAllowLoopbackHttp(true));
 
     /** One request the fake destination got. */
     record Received(String path, Map<String, List<String>> headers, byte[] body) {

@@ -25,7 +25,7 @@ public final class Outbound implements AutoCloseable {
 
     /**
      * @param allowLoopbackHttp let HTTP transfers reach this machine's loopback address, over plain http too (tests
-     *                          and development only: system property {@code mqcgm.transfers.allowLoopbackHttp})
+     *                          and development only: setting {@code MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP})
      */
     public Outbound(Sender email, Sender sms, boolean allowLoopbackHttp) {
         this.senders = Map.of(OutboundMessage.Channel.EMAIL, email, OutboundMessage.Channel.SMS, sms);
