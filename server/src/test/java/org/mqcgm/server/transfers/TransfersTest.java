@@ -323,4 +323,51 @@ class TransfersTest {
                 .contains("127.0.0.1").doesNotContain("the-api-secret");
         assertThat(received).isNotEmpty();
     }
+
+    /** A transfer holds its person's slot: a second one while it runs answers 409 and sends nothing. */
+    @Test
+    void aSecondTransferWhileOneRunsIsRefused() throws Exception {
+        Person p = person("busy@example.org");
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer slow = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.createContext("/fhir", ex -> {
+            requests.incrementAndGet();
+            ex.getRequestBody().readAllBytes();
+            // Headers at once, then the body only once the test lets it go.
+            ex.sendResponseHeaders(200, 0);
+            ex.getResponseBody().write('{');
+            ex.getResponseBody().flush();
+            arrived.countDown();
+            try {
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.getResponseBody().write('}');
+            ex.close();
+        });
+        slow.start();
+        String url = "http://127.0.0.1:" + slow.getAddress().getPort() + "/fhir";
+        try {
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> first = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> transfer(p, TestApp.PASSWORD, "fhir", url, ""));
+            assertThat(arrived.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            HttpResponse<String> second = transfer(p, TestApp.PASSWORD, "fhir", url, "");
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+            assertThat(second.body()).contains("transfer-in-progress");
+            assertThat(requests.get()).isEqualTo(1);
+
+            release.countDown();
+            assertThat(first.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+            // Once it has finished, the next one may run.
+            assertThat(transfer(p, TestApp.PASSWORD, "fhir", url, "").statusCode()).isEqualTo(201);
+        } finally {
+            release.countDown();
+            slow.stop(0);
+        }
+    }
 }

@@ -1,6 +1,5 @@
 package org.mqcgm.server.platform.outbound;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -12,6 +11,10 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * HTTP requests that carry a person's data to a third party they designated (PR-71). Every such request of the
@@ -22,7 +25,9 @@ import java.util.Optional;
  *       {@code allowLoopbackHttp} (tests) loopback hosts are allowed, over plain http too;</li>
  *   <li>redirects are never followed: a 3xx answer fails the transfer ("redirect refused"), so data cannot be
  *       steered to another host;</li>
- *   <li>bounded: 10 s to connect, 60 s per request.</li>
+ *   <li>bounded: 10 s to connect, 60 s for the whole exchange (request, answer headers and answer body: a
+ *       destination that answers and then trickles its body is cut off at the bound and the transfer fails
+ *       "timed out").</li>
  * </ul>
  * The destination is checked again before each request (a name may resolve differently later). Nothing of the
  * request (body, headers, credential) is logged.
@@ -47,10 +52,17 @@ public final class HttpTransfers {
     static final Duration REQUEST = Duration.ofSeconds(60);
 
     private final boolean allowLoopbackHttp;
+    private final Duration exchange;
     private final HttpClient client;
 
     HttpTransfers(boolean allowLoopbackHttp) {
+        this(allowLoopbackHttp, REQUEST);
+    }
+
+    /** With another bound on one whole exchange (tests). */
+    HttpTransfers(boolean allowLoopbackHttp, Duration exchange) {
         this.allowLoopbackHttp = allowLoopbackHttp;
+        this.exchange = exchange;
         this.client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT)
@@ -118,18 +130,24 @@ public final class HttpTransfers {
      */
     public int post(String url, String contentType, Map<String, String> headers, byte[] body) throws Refused {
         URI uri = check(url);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(exchange)
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         HttpResponse<Void> response;
+        // The request's own timeout covers the answer's headers only; the future bounds the body too, and
+        // cancelling it aborts the exchange (the connection is closed, nothing keeps the thread).
+        CompletableFuture<HttpResponse<Void>> exchanged = client.sendAsync(request.build(),
+                HttpResponse.BodyHandlers.discarding());
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
-        } catch (HttpTimeoutException e) {
+            response = exchanged.get(exchange.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchanged.cancel(true);
             throw new Refused("timed out");
-        } catch (IOException e) {
-            throw new Refused("connection failed");
+        } catch (ExecutionException e) {
+            throw new Refused(e.getCause() instanceof HttpTimeoutException ? "timed out" : "connection failed");
         } catch (InterruptedException e) {
+            exchanged.cancel(true);
             Thread.currentThread().interrupt();
             throw new Refused("interrupted");
         }

@@ -42,4 +42,36 @@ class HttpTransfersTest {
         assertThatThrownBy(() -> production.post("http://127.0.0.1:9/", "application/json", Map.of(), new byte[0]))
                 .isInstanceOf(HttpTransfers.Refused.class).hasMessage("https required");
     }
+
+    /** A destination that answers at once and then never finishes its body is cut off at the exchange's bound. */
+    @Test
+    void aBodyThatNeverEndsTimesOut() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        com.sun.net.httpserver.HttpServer trickle = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        trickle.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        trickle.createContext("/", ex -> {
+            ex.getRequestBody().readAllBytes();
+            ex.sendResponseHeaders(200, 0);
+            ex.getResponseBody().write('[');
+            ex.getResponseBody().flush();
+            try {
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.close();
+        });
+        trickle.start();
+        HttpTransfers bounded = new HttpTransfers(true, java.time.Duration.ofMillis(300));
+        try {
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () ->
+                    assertThatThrownBy(() -> bounded.post("http://127.0.0.1:" + trickle.getAddress().getPort()
+                            + "/", "application/json", Map.of(), "[]".getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                            .isInstanceOf(HttpTransfers.Refused.class).hasMessage("timed out"));
+        } finally {
+            release.countDown();
+            trickle.stop(0);
+        }
+    }
 }
