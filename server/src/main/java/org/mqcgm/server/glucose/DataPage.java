@@ -1,7 +1,5 @@
 package org.mqcgm.server.glucose;
 
-import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
-
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.time.Duration;
@@ -28,7 +26,8 @@ import org.mqcgm.server.platform.web.Pages;
 /**
  * History → Manage data (PR-63): delete the readings of a range of local days (a first step shows how many will go
  * and asks for the password), a sensor with its sessions, or a calibration (each after a confirmation page).
- * Devices are unlinked under Settings.
+ * Devices are unlinked under Settings. No route here requires the health-data consent: a person who withdrew it
+ * can still delete their data (the page shows no readings, only the owner's sensors and calibrations to pick).
  */
 public final class DataPage {
 
@@ -62,19 +61,19 @@ public final class DataPage {
     }
 
     void register(Routes routes) {
-        routes.get("/history/data", Access.PAGE.requiring(HEALTH_DATA), ctx -> show(ctx, List.of(), 200));
-        routes.post("/history/data/readings", Access.PAGE.requiring(HEALTH_DATA), this::previewRange);
-        routes.post("/history/data/readings/delete", Access.PAGE.requiring(HEALTH_DATA), this::deleteRange);
-        routes.get("/history/data/sensors/{id}/delete", Access.PAGE.requiring(HEALTH_DATA), this::confirmSensor);
-        routes.post("/history/data/sensors/{id}/delete", Access.PAGE.requiring(HEALTH_DATA), ctx -> {
+        routes.get("/history/data", Access.PAGE, ctx -> show(ctx, List.of(), 200));
+        routes.post("/history/data/readings", Access.PAGE, this::previewRange);
+        routes.post("/history/data/readings/delete", Access.PAGE, this::deleteRange);
+        routes.get("/history/data/sensors/{id}/delete", Access.PAGE, this::confirmSensor);
+        routes.post("/history/data/sensors/{id}/delete", Access.PAGE, ctx -> {
             if (!sensors.deleteSensor(owner(ctx), id(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect("/history/data?done=sensor", HttpStatus.SEE_OTHER);
         });
-        routes.get("/history/data/calibrations/{id}/delete", Access.PAGE.requiring(HEALTH_DATA),
+        routes.get("/history/data/calibrations/{id}/delete", Access.PAGE,
                 this::confirmCalibration);
-        routes.post("/history/data/calibrations/{id}/delete", Access.PAGE.requiring(HEALTH_DATA), ctx -> {
+        routes.post("/history/data/calibrations/{id}/delete", Access.PAGE, ctx -> {
             if (!sensors.deleteCalibration(owner(ctx), id(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }

@@ -1,7 +1,5 @@
 package org.mqcgm.server.glucose;
 
-import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.http.Context;
 import java.time.Instant;
@@ -26,7 +24,7 @@ import org.mqcgm.server.platform.security.Scope;
  * readings (confirmed with the password, and the code when two-factor is on), a sensor with its sessions, a
  * calibration. Foreign or unknown ids answer 404.
  *
- * <p>The range deletion is not under a health-data path and does not require the health-data consent: a person who
+ * <p>None of them requires the health-data consent (nor the acceptance of a new major policy version): a person who
  * withdrew it can still delete their data.
  */
 final class DeletionApiRoutes {
@@ -48,13 +46,13 @@ final class DeletionApiRoutes {
 
     void register(Routes routes) {
         routes.post("/api/v1/me/readings/deletions", Access.api(Scope.ACCOUNT_MANAGE), this::deleteRange);
-        routes.delete("/api/v1/sensors/{id}", Access.api(Scope.ACCOUNT_MANAGE).requiring(HEALTH_DATA), ctx -> {
+        routes.delete("/api/v1/sensors/{id}", Access.api(Scope.ACCOUNT_MANAGE), ctx -> {
             if (!sensors.deleteSensor(owner(ctx), uuid(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
         });
-        routes.delete("/api/v1/calibrations/{id}", Access.api(Scope.ACCOUNT_MANAGE).requiring(HEALTH_DATA), ctx -> {
+        routes.delete("/api/v1/calibrations/{id}", Access.api(Scope.ACCOUNT_MANAGE), ctx -> {
             if (!sensors.deleteCalibration(owner(ctx), uuid(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }

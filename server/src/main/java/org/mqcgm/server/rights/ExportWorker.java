@@ -16,11 +16,18 @@ import org.slf4j.LoggerFactory;
  * nodes), asks every feature's {@link PersonalData} to write its files in turn, reports progress after each, and
  * stores the archive. It is woken at once when this node queues an export and looks for work every
  * {@value #POLL_SECONDS} seconds anyway (exports queued on another node, exports of a node that stopped).
+ *
+ * <p>While an export runs, a timer reports every {@link #HEARTBEAT} that this node is still at it, so a long
+ * feature is not mistaken for a dead node. Every write names the claim's attempt number (the fencing token): once
+ * another node took the export up, this node's writes change nothing and it stops. Nothing a feature throws — an
+ * {@link Error} included — ends the worker thread.
  */
 final class ExportWorker implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ExportWorker.class);
     static final int POLL_SECONDS = 5;
+    /** How often a running export reports that its node is alive (well under {@link Exports#STALE}). */
+    static final java.time.Duration HEARTBEAT = java.time.Duration.ofSeconds(30);
 
     static final String README_INTRO = """
             mqcgm: a copy of everything this server holds about you
@@ -34,6 +41,9 @@ final class ExportWorker implements AutoCloseable {
     private final Supplier<List<PersonalData>> sources;
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
+    private final java.util.concurrent.ScheduledExecutorService heartbeats =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().name("mqcgm-export-heartbeat").daemon().factory());
     private volatile boolean running = true;
 
     ExportWorker(Exports exports, Supplier<List<PersonalData>> sources) {
@@ -63,7 +73,7 @@ final class ExportWorker implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 if (!running) {
                     return;
                 }
@@ -78,36 +88,69 @@ final class ExportWorker implements AutoCloseable {
         }
     }
 
-    /** Writes one export's archive; a failure marks it failed and keeps nothing of it. */
+    /**
+     * Writes one export's archive under its claim; a failure marks it failed and keeps nothing of it. When the claim
+     * turns out stale (another node took the export up), this node stops and leaves the export to the other.
+     */
     void run(Exports.Job job) {
         long start = System.nanoTime();
-        exports.discardArchive(job.owner(), job.id());
+        java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.ScheduledFuture<?> beat = heartbeats.scheduleAtFixedRate(() -> {
+            try {
+                if (!exports.heartbeat(job)) {
+                    lost.set(true);
+                }
+            } catch (RuntimeException e) {
+                log.warn("export {} heartbeat: {}", job.id(), SafeErrors.describe(e));
+            }
+        }, HEARTBEAT.toMillis(), HEARTBEAT.toMillis(), TimeUnit.MILLISECONDS);
         try {
             List<PersonalData> all = sources.get();
-            OutputStream out = exports.writer(job.owner(), job.id());
+            OutputStream out = exports.writer(job);
             ZipArchive zip = new ZipArchive(out, exports.now());
             for (int i = 0; i < all.size(); i++) {
                 all.get(i).export(job.owner(), zip);
-                exports.progress(job.owner(), job.id(), (i + 1.0) / (all.size() + 1));
+                if (lost.get() || !exports.progress(job, (i + 1.0) / (all.size() + 1))) {
+                    throw new Exports.StaleClaim(job.id());
+                }
             }
             zip.finish(README_INTRO);
-            exports.ready(job.owner(), job.id(), Exports.size(out));
+            if (!exports.ready(job, Exports.size(out))) {
+                throw new Exports.StaleClaim(job.id());
+            }
             log.info("export {} ready: {} files, {} bytes in {} ms", job.id(), zip.files().size() + 1,
                     Exports.size(out), (System.nanoTime() - start) / 1_000_000);
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            if (stale(e)) {
+                log.info("export {} (attempt {}) was taken up by another node; this node stops", job.id(),
+                        job.attempt());
+                return;
+            }
             log.warn("export {} failed: {}", job.id(), SafeErrors.describe(e));
             try {
-                exports.failed(job.owner(), job.id());
+                exports.failed(job);
             } catch (RuntimeException again) {
                 log.warn("export {} could not be marked failed: {}", job.id(), SafeErrors.describe(again));
             }
+        } finally {
+            beat.cancel(false);
         }
+    }
+
+    private static boolean stale(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof Exports.StaleClaim) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
     public void close() {
         running = false;
         wake.release();
+        heartbeats.shutdownNow();
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -22,8 +22,13 @@ final class Exports {
 
     /** How long a ready archive can be downloaded. */
     static final Duration KEPT = Duration.ofDays(7);
-    /** A running export whose node stopped reporting for this long is taken up again by another node. */
+    /**
+     * A running export whose node stopped reporting for this long is taken up again by another node (the worker
+     * reports every {@link ExportWorker#HEARTBEAT} while it runs).
+     */
     static final Duration STALE = Duration.ofMinutes(5);
+    /** An export whose node stopped this many times (it crashed or hung on it) is marked failed, not tried again. */
+    static final int MAX_ATTEMPTS = 3;
     static final int CHUNK = 1 << 20;
     /** How many times an archive can be downloaded (PR-70). */
     static final int DOWNLOADS = 5;
@@ -37,7 +42,7 @@ final class Exports {
 
     /** One export request as stored; {@link #status(Instant)} says what it is at a given time. */
     record Job(UUID owner, UUID id, Status stored, double progress, Instant createdAt, Instant finishedAt,
-               Instant expiresAt, Long archiveBytes, int downloads) {
+               Instant expiresAt, Long archiveBytes, int downloads, int attempt) {
 
         Status status(Instant now) {
             return stored == Status.READY && (expiresAt != null && !now.isBefore(expiresAt) || downloads >= DOWNLOADS)
@@ -68,14 +73,15 @@ final class Exports {
             rs.getDouble("progress"), instant(rs.getObject("created_at", OffsetDateTime.class)),
             instant(rs.getObject("finished_at", OffsetDateTime.class)),
             instant(rs.getObject("expires_at", OffsetDateTime.class)),
-            rs.getObject("archive_bytes") == null ? null : rs.getLong("archive_bytes"), rs.getInt("downloads"));
+            rs.getObject("archive_bytes") == null ? null : rs.getLong("archive_bytes"), rs.getInt("downloads"),
+            rs.getInt("attempts"));
 
     private static Instant instant(OffsetDateTime t) {
         return t == null ? null : t.toInstant();
     }
 
     private static final String COLUMNS =
-            "owner_id, id, status, progress, created_at, finished_at, expires_at, archive_bytes, downloads";
+            "owner_id, id, status, progress, created_at, finished_at, expires_at, archive_bytes, downloads, attempts";
 
     /** Queues an export; empty when the owner has one queued or running already (one at a time). */
     Optional<UUID> queue(UUID owner) {
@@ -120,56 +126,100 @@ final class Exports {
     }
 
     /**
-     * Claims the oldest queued export (or a running one whose node stopped reporting) for this node. Safe across
-     * nodes: the row is locked and skipped by every other claimer until this transaction ends.
+     * This claim of an export was superseded: another node took the export up (its attempt number, the fencing
+     * token, moved on) or it ended. Whatever the stale worker writes is refused; it stops.
+     */
+    static final class StaleClaim extends RuntimeException {
+        StaleClaim(UUID id) {
+            super("export " + id + " was taken up again elsewhere", null, false, false);
+        }
+    }
+
+    /**
+     * Claims the oldest queued export (or a running one whose node stopped reporting) for this node, and drops the
+     * chunks an earlier, interrupted attempt wrote. Safe across nodes: the row is locked and skipped by every other
+     * claimer until this transaction ends. The returned {@link Job#attempt} is the claim's fencing token: every later
+     * write of the export names it and changes nothing once another claim has been made. An export whose node
+     * stopped on it {@value #MAX_ATTEMPTS} times is marked failed instead of being claimed again.
      */
     Optional<Job> claim() {
         Instant now = now();
-        return jdbi.inTransaction(h -> h.createQuery("""
-                        update export_job set status = 'running', started_at = :now, heartbeat_at = :now,
-                               progress = 0, attempts = attempts + 1
-                        where (owner_id, id) = (
-                            select owner_id, id from export_job
-                            where status = 'queued' or (status = 'running' and heartbeat_at < :stale)
-                            order by created_at limit 1 for update skip locked)
-                        returning\s""" + COLUMNS)
-                .bind("now", at(now)).bind("stale", at(now.minus(STALE)))
-                .map(JOB).findOne());
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("""
+                            with dead as (
+                                update export_job set status = 'failed', finished_at = :now
+                                where (owner_id, id) in (
+                                    select owner_id, id from export_job
+                                    where status = 'running' and heartbeat_at < :stale and attempts >= :max
+                                    for update skip locked)
+                                returning owner_id, id)
+                            delete from export_chunk c using dead
+                            where c.owner_id = dead.owner_id and c.export_id = dead.id""")
+                    .bind("now", at(now)).bind("stale", at(now.minus(STALE))).bind("max", MAX_ATTEMPTS).execute();
+            Optional<Job> job = h.createQuery("""
+                            update export_job set status = 'running', started_at = :now, heartbeat_at = :now,
+                                   progress = 0, attempts = attempts + 1
+                            where (owner_id, id) = (
+                                select owner_id, id from export_job
+                                where status = 'queued'
+                                   or (status = 'running' and heartbeat_at < :stale and attempts < :max)
+                                order by created_at limit 1 for update skip locked)
+                            returning\s""" + COLUMNS)
+                    .bind("now", at(now)).bind("stale", at(now.minus(STALE))).bind("max", MAX_ATTEMPTS)
+                    .map(JOB).findOne();
+            job.ifPresent(j -> h.createUpdate("delete from export_chunk where owner_id = :owner and export_id = :id")
+                    .bind("owner", j.owner()).bind("id", j.id()).execute());
+            return job;
+        });
     }
 
-    /** Drops the chunks a claimed export may hold from an earlier, interrupted run. */
-    void discardArchive(UUID owner, UUID id) {
-        jdbi.useHandle(h -> h.createUpdate("delete from export_chunk where owner_id = :owner and export_id = :id")
-                .bind("owner", owner).bind("id", id).execute());
-    }
-
-    void progress(UUID owner, UUID id, double progress) {
-        jdbi.useHandle(h -> h.createUpdate("""
+    /** Records progress (and that the node is alive); false when the claim is stale. */
+    boolean progress(Job claim, double progress) {
+        return jdbi.withHandle(h -> h.createUpdate("""
                         update export_job set progress = :p, heartbeat_at = :now
-                        where owner_id = :owner and id = :id and status = 'running'""")
+                        where owner_id = :owner and id = :id and status = 'running' and attempts = :attempt""")
                 .bind("p", Math.max(0, Math.min(1, progress))).bind("now", at(now()))
-                .bind("owner", owner).bind("id", id).execute());
+                .bind("owner", claim.owner()).bind("id", claim.id()).bind("attempt", claim.attempt())
+                .execute()) == 1;
     }
 
-    void ready(UUID owner, UUID id, long bytes) {
+    /** Records that the node is still working on the export; false when the claim is stale. */
+    boolean heartbeat(Job claim) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update export_job set heartbeat_at = :now
+                        where owner_id = :owner and id = :id and status = 'running' and attempts = :attempt""")
+                .bind("now", at(now())).bind("owner", claim.owner()).bind("id", claim.id())
+                .bind("attempt", claim.attempt()).execute()) == 1;
+    }
+
+    /** Marks the archive ready; false (nothing changed) when the claim is stale. */
+    boolean ready(Job claim, long bytes) {
         Instant now = now();
-        jdbi.useHandle(h -> h.createUpdate("""
+        return jdbi.withHandle(h -> h.createUpdate("""
                         update export_job set status = 'ready', progress = 1, finished_at = :now, expires_at = :expires,
                                archive_bytes = :bytes
-                        where owner_id = :owner and id = :id""")
+                        where owner_id = :owner and id = :id and status = 'running' and attempts = :attempt""")
                 .bind("now", at(now)).bind("expires", at(now.plus(KEPT))).bind("bytes", bytes)
-                .bind("owner", owner).bind("id", id).execute());
+                .bind("owner", claim.owner()).bind("id", claim.id()).bind("attempt", claim.attempt())
+                .execute()) == 1;
     }
 
-    /** Marks an export failed and drops whatever part of its archive was written. */
-    void failed(UUID owner, UUID id) {
-        jdbi.useTransaction(h -> {
-            h.createUpdate("delete from export_chunk where owner_id = :owner and export_id = :id")
-                    .bind("owner", owner).bind("id", id).execute();
-            h.createUpdate("""
+    /**
+     * Marks an export failed and drops whatever part of its archive was written; nothing changes (false) when the
+     * claim is stale: the archive is then another node's.
+     */
+    boolean failed(Job claim) {
+        return jdbi.inTransaction(h -> {
+            int n = h.createUpdate("""
                             update export_job set status = 'failed', finished_at = :now
-                            where owner_id = :owner and id = :id""")
-                    .bind("now", at(now())).bind("owner", owner).bind("id", id).execute();
+                            where owner_id = :owner and id = :id and status = 'running' and attempts = :attempt""")
+                    .bind("now", at(now())).bind("owner", claim.owner()).bind("id", claim.id())
+                    .bind("attempt", claim.attempt()).execute();
+            if (n == 1) {
+                h.createUpdate("delete from export_chunk where owner_id = :owner and export_id = :id")
+                        .bind("owner", claim.owner()).bind("id", claim.id()).execute();
+            }
+            return n == 1;
         });
     }
 
@@ -208,9 +258,12 @@ final class Exports {
         return "rights.export:" + id + ":" + seq;
     }
 
-    /** Where an export's archive is written: chunks encrypted and inserted as they fill. */
-    OutputStream writer(UUID owner, UUID id) {
-        return new ChunkWriter(owner, id);
+    /**
+     * Where an export's archive is written under a claim: chunks encrypted and inserted as they fill, each only
+     * while the claim holds ({@link StaleClaim} otherwise).
+     */
+    OutputStream writer(Job claim) {
+        return new ChunkWriter(claim);
     }
 
     /** Writes the owner's archive to {@code out}, chunk by chunk. */
@@ -230,15 +283,17 @@ final class Exports {
     private final class ChunkWriter extends OutputStream {
         private final UUID owner;
         private final UUID id;
+        private final int attempt;
         private final byte[] buffer = new byte[CHUNK];
         private int used;
         private int seq;
         private long total;
         private boolean closed;
 
-        ChunkWriter(UUID owner, UUID id) {
-            this.owner = owner;
-            this.id = id;
+        ChunkWriter(Job claim) {
+            this.owner = claim.owner();
+            this.id = claim.id();
+            this.attempt = claim.attempt();
         }
 
         @Override
@@ -268,9 +323,21 @@ final class Exports {
         private void store() {
             byte[] sealed = keys.encrypt(owner, context(id, seq), java.util.Arrays.copyOf(buffer, used));
             int s = seq;
-            jdbi.useHandle(h -> h.createUpdate("""
-                            insert into export_chunk (owner_id, export_id, seq, data) values (:owner, :id, :seq, :data)""")
-                    .bind("owner", owner).bind("id", id).bind("seq", s).bind("data", sealed).execute());
+            // The job's row is share-locked while the chunk goes in: a new claim (which locks it for update and
+            // drops the chunks) waits for this insert, or this insert sees the new attempt and writes nothing.
+            jdbi.useTransaction(h -> {
+                Optional<Integer> current = h.createQuery("""
+                                select attempts from export_job
+                                where owner_id = :owner and id = :id and status = 'running' for share""")
+                        .bind("owner", owner).bind("id", id).mapTo(Integer.class).findOne();
+                if (current.isEmpty() || current.get() != attempt) {
+                    throw new StaleClaim(id);
+                }
+                h.createUpdate("""
+                                insert into export_chunk (owner_id, export_id, seq, data)
+                                values (:owner, :id, :seq, :data)""")
+                        .bind("owner", owner).bind("id", id).bind("seq", s).bind("data", sealed).execute();
+            });
             seq++;
             used = 0;
         }

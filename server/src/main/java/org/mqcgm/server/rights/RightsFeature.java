@@ -96,6 +96,16 @@ public final class RightsFeature implements Feature {
         });
     }
 
+    /** The export store (for tests that play several nodes). */
+    Exports exports() {
+        return exports;
+    }
+
+    /** This node's export worker (for tests that play several nodes). */
+    ExportWorker worker() {
+        return worker;
+    }
+
     /** Exports still being written on this node stop (another node takes them up). */
     @Override
     public void close() {

@@ -36,12 +36,38 @@ final class TransferLog {
                 .execute());
     }
 
+    /**
+     * Marks transfers still {@code running} that started before {@code before} as failed ("interrupted"): their
+     * node stopped (restart, crash) before they finished. Returns how many.
+     */
+    int sweep(Instant before, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update transfer_log set status = 'failed', failure = 'interrupted', finished_at = :now
+                        where status = 'running' and at < :before""")
+                .bind("before", before.atOffset(ZoneOffset.UTC)).bind("now", now.atOffset(ZoneOffset.UTC))
+                .execute());
+    }
+
+    long count(UUID owner) {
+        return jdbi.withHandle(h -> h.createQuery("select count(*) from transfer_log where owner_id = :owner")
+                .bind("owner", owner).mapTo(Long.class).one());
+    }
+
     /** The owner's transfers, newest first (at most 200). */
     List<ApiSchemas.Transfer> list(UUID owner) {
+        return list(owner, 200);
+    }
+
+    /** All the owner's transfers, newest first. */
+    List<ApiSchemas.Transfer> all(UUID owner) {
+        return list(owner, Integer.MAX_VALUE);
+    }
+
+    private List<ApiSchemas.Transfer> list(UUID owner, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select id, at, finished_at, kind, destination, status, readings, requests, failure
-                        from transfer_log where owner_id = :owner order by at desc, id limit 200""")
-                .bind("owner", owner)
+                        from transfer_log where owner_id = :owner order by at desc, id limit :limit""")
+                .bind("owner", owner).bind("limit", limit)
                 .map((rs, ctx) -> new ApiSchemas.Transfer(rs.getString("id"),
                         rs.getObject("at", OffsetDateTime.class).toInstant().toString(),
                         rs.getObject("finished_at", OffsetDateTime.class) == null ? null

@@ -107,8 +107,11 @@ final class TransferRoutes {
                     + "of hosts on the public internet.", unprocessable));
         }
         UUID owner = Principal.of(ctx).accountId();
-        reconfirmation.confirm(ctx, owner, c.password(), c.code());
-        Transfers.Outcome outcome = transfers.run(owner, c.kind(), c.url(), c.credential());
+        Transfers.Outcome outcome;
+        try (Transfers.Slot slot = reserve(owner)) {
+            reconfirmation.confirm(ctx, owner, c.password(), c.code());
+            outcome = transfers.run(slot, c.kind(), c.url(), c.credential());
+        }
         ApiSchemas.Transfer entry = log.one(owner, outcome.id());
         if (outcome.failure() != null) {
             throw new ProblemException(Problem.of(502, "transfer-failed", "Transfer failed",
@@ -117,6 +120,22 @@ final class TransferRoutes {
         }
         ctx.status(201).header("Location", "/api/v1/me/transfers").json(entry);
     }
+
+    /** A transfer slot, or 409 (one running for this person) / 503 with Retry-After (this node's maximum). */
+    private Transfers.Slot reserve(UUID owner) {
+        try {
+            return transfers.reserve(owner);
+        } catch (Transfers.Busy e) {
+            throw new ProblemException(e.mine()
+                    ? Problem.of(409, "transfer-in-progress", "A transfer is in progress",
+                    "One of your transfers is still running; wait until it has finished.")
+                    : Problem.of(503, "transfers-busy", "Too many transfers",
+                    "The server is running as many transfers as it can; try again in a minute.")
+                    .with("retryAfter", RETRY_AFTER_SECONDS));
+        }
+    }
+
+    static final int RETRY_AFTER_SECONDS = 60;
 
     private static String text(JsonNode body, String field) {
         JsonNode n = body.get(field);
@@ -149,14 +168,29 @@ final class TransferRoutes {
             return;
         }
         UUID owner = Principal.of(ctx).accountId();
+        Transfers.Outcome outcome;
+        Transfers.Slot slot;
         try {
-            reconfirmation.confirm(ctx, owner, c.password(), c.code());
-        } catch (ProblemException e) {
-            ctx.status(401);
-            page(ctx, web, form, List.of(page.t("transfers.error.confirm")), null);
+            slot = transfers.reserve(owner);
+        } catch (Transfers.Busy e) {
+            ctx.status(e.mine() ? 409 : 503);
+            if (!e.mine()) {
+                ctx.header("Retry-After", String.valueOf(RETRY_AFTER_SECONDS));
+            }
+            page(ctx, web, form, List.of(page.t(e.mine() ? "transfers.error.inProgress" : "transfers.error.busy")),
+                    null);
             return;
         }
-        Transfers.Outcome outcome = transfers.run(owner, c.kind(), c.url(), c.credential());
+        try (slot) {
+            try {
+                reconfirmation.confirm(ctx, owner, c.password(), c.code());
+            } catch (ProblemException e) {
+                ctx.status(401);
+                page(ctx, web, form, List.of(page.t("transfers.error.confirm")), null);
+                return;
+            }
+            outcome = transfers.run(slot, c.kind(), c.url(), c.credential());
+        }
         if (outcome.failure() != null) {
             ctx.status(502);
         }

@@ -23,7 +23,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one transfer, synchronously in the request that asked for it: FHIR transaction bundles of at most
+ * Runs one transfer, synchronously in the request that asked for it, under a {@link Slot}: one transfer at a time per
+ * person and at most {@value #CONCURRENT} at a time on this node, so transfers cannot hold every server thread: FHIR transaction bundles of at most
  * {@value #FHIR_READINGS} readings POSTed to the FHIR server's base URL, or Nightscout {@code sgv} entries
  * ({@value #NIGHTSCOUT_ENTRIES} per {@code POST /api/v1/entries}, header {@code api-secret} = SHA-1 of the secret).
  * Each request is bounded by the outbound gateway (60 s); the whole transfer by {@link #BUDGET}. The first failure
@@ -34,6 +35,8 @@ final class Transfers {
     static final int FHIR_READINGS = 500;
     static final int NIGHTSCOUT_ENTRIES = 1000;
     static final Duration BUDGET = Duration.ofMinutes(10);
+    /** How many transfers may run at once on this node. */
+    static final int CONCURRENT = 4;
 
     private static final Logger log = LoggerFactory.getLogger(Transfers.class);
 
@@ -52,6 +55,59 @@ final class Transfers {
         this.clock = clock;
     }
 
+    private final java.util.Set<UUID> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(CONCURRENT);
+
+    /** No transfer can start now: the person has one running ({@code mine}), or this node runs its maximum. */
+    static final class Busy extends RuntimeException {
+        private final boolean mine;
+
+        Busy(boolean mine) {
+            super(mine ? "transfer in progress" : "transfers busy", null, false, false);
+            this.mine = mine;
+        }
+
+        boolean mine() {
+            return mine;
+        }
+    }
+
+    /** The right to run one transfer for a person; closing it gives it back. */
+    final class Slot implements AutoCloseable {
+        private final UUID owner;
+        private boolean open = true;
+
+        private Slot(UUID owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public void close() {
+            if (open) {
+                open = false;
+                slots.release();
+                running.remove(owner);
+            }
+        }
+    }
+
+    /**
+     * Reserves a transfer for {@code owner}: taken before the password is checked, so a refused one costs no
+     * confirmation attempt.
+     *
+     * @throws Busy when the person has a transfer running, or this node runs {@value #CONCURRENT} already
+     */
+    Slot reserve(UUID owner) {
+        if (!running.add(owner)) {
+            throw new Busy(true);
+        }
+        if (!slots.tryAcquire()) {
+            running.remove(owner);
+            throw new Busy(false);
+        }
+        return new Slot(owner);
+    }
+
     /** What a transfer did; {@code failure} null when everything arrived. */
     record Outcome(UUID id, int readings, int requests, String failure) {
     }
@@ -63,7 +119,11 @@ final class Transfers {
         }
     }
 
-    Outcome run(UUID owner, String kind, String url, String credential) {
+    Outcome run(Slot slot, String kind, String url, String credential) {
+        if (!slot.open) {
+            throw new IllegalStateException("slot closed");
+        }
+        UUID owner = slot.owner;
         UUID id = UUID.randomUUID();
         Instant started = clock.instant();
         String host = java.net.URI.create(url).getHost().toLowerCase(Locale.ROOT);

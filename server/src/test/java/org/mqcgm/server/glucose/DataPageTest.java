@@ -136,4 +136,61 @@ class DataPageTest {
         assertThat(api.get("/api/v1/sessions", "Authorization", "Bearer " + token).body()).isEqualTo("[]");
         assertThat(http.get("/history/data/sensors/" + sensor + "/delete").statusCode()).isEqualTo(404);
     }
+
+    /** Deletion needs no consent: after withdrawing it, the web page and the API still delete (PR-63). */
+    @Test
+    @Tag("PR-63")
+    void afterTheConsentIsWithdrawnDeletionStillWorksOnTheWebAndOverTheApi() {
+        UUID owner = userWithReadings("web-delete-no-consent@example.org");
+        String token = app.app().apiTokens().create(owner, "t",
+                java.util.EnumSet.allOf(org.mqcgm.server.platform.security.Scope.class));
+        Http api = new Http(app.url());
+        String bearer = "Bearer " + token;
+        String sensorA = api.postJson("/api/v1/sensors", "{\"model\":\"Web CGM A\"}", "Authorization", bearer)
+                .body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        String sensorB = api.postJson("/api/v1/sensors", "{\"model\":\"Web CGM B\"}", "Authorization", bearer)
+                .body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        String calA = api.postJson("/api/v1/calibrations", "{\"time\":\"2026-11-09T08:00:00Z\",\"mgdl\":123}",
+                "Authorization", bearer).body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        String calB = api.postJson("/api/v1/calibrations", "{\"time\":\"2026-11-09T09:00:00Z\",\"mgdl\":124}",
+                "Authorization", bearer).body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
+        Http http = login("web-delete-no-consent@example.org");
+        assertThat(http.postForm("/settings/privacy", Map.of("purpose", "health-data", "granted", "no",
+                "confirm", "yes")).statusCode()).isEqualTo(303);
+        assertThat(app.app().consents().granted(owner,
+                org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA)).isFalse();
+        assertThat(http.get("/today", "Accept", "text/html").statusCode()).isEqualTo(403);
+
+        // The web: the page, a range of days, a sensor, a calibration.
+        HttpResponse<String> page = http.get("/history/data", "Accept", "text/html");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("Web CGM A");
+        assertThat(http.postForm("/history/data/readings", Map.of("from", "2026-11-02", "to", "2026-11-02"))
+                .statusCode()).isEqualTo(200);
+        assertThat(http.postForm("/history/data/readings/delete", Map.of("from", "2026-11-02", "to", "2026-11-02",
+                "password", TestApp.PASSWORD)).statusCode()).isEqualTo(303);
+        assertThat(stored(owner, LocalDate.of(2026, 11, 2), LocalDate.of(2026, 11, 2))).isZero();
+        assertThat(http.get("/history/data/sensors/" + sensorA + "/delete").statusCode()).isEqualTo(200);
+        assertThat(http.postForm("/history/data/sensors/" + sensorA + "/delete", Map.of()).statusCode())
+                .isEqualTo(303);
+        assertThat(http.get("/history/data/calibrations/" + calA + "/delete").statusCode()).isEqualTo(200);
+        assertThat(http.postForm("/history/data/calibrations/" + calA + "/delete", Map.of()).statusCode())
+                .isEqualTo(303);
+
+        // The API: a sensor, a calibration, a range.
+        assertThat(api.send("DELETE", "/api/v1/sensors/" + sensorB, "", "Authorization", bearer).statusCode())
+                .isEqualTo(204);
+        assertThat(api.send("DELETE", "/api/v1/calibrations/" + calB, "", "Authorization", bearer).statusCode())
+                .isEqualTo(204);
+        assertThat(api.postJson("/api/v1/me/readings/deletions", "{\"from\":\"2026-11-03T00:00:00+01:00\","
+                + "\"to\":\"2026-11-04T00:00:00+01:00\",\"password\":\"" + TestApp.PASSWORD + "\"}",
+                "Authorization", bearer).statusCode()).isEqualTo(200);
+        assertThat(stored(owner, LocalDate.of(2026, 11, 3), LocalDate.of(2026, 11, 3))).isZero();
+        assertThat(stored(owner, LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 1))).isEqualTo(288);
+
+        // Reading the data stays refused.
+        assertThat(api.get("/api/v1/sensors", "Authorization", bearer).statusCode()).isEqualTo(403);
+        String after = http.get("/history/data").body();
+        assertThat(after).doesNotContain("Web CGM").doesNotContain(calA).doesNotContain(calB);
+    }
 }

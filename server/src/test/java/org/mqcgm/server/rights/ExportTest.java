@@ -77,7 +77,12 @@ class ExportTest {
 
     /** Requests an export, waits until it is ready and returns its status answer. */
     static JsonNode exportReady(Account a) throws IOException {
-        HttpResponse<String> created = a.post("/api/v1/me/exports", password());
+        return exportReady(a, password());
+    }
+
+    /** As {@link #exportReady(Account)} with a given request body (password and code). */
+    static JsonNode exportReady(Account a, String body) throws IOException {
+        HttpResponse<String> created = a.post("/api/v1/me/exports", body);
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
         String location = created.headers().firstValue("Location").orElseThrow();
         assertThat(location).matches("/api/v1/me/exports/[0-9a-f-]{36}");
@@ -145,7 +150,23 @@ class ExportTest {
         data.path("categories").forEach(c -> assertThat(c.path("purpose").asText() + c.path("source").asText()
                 + c.path("location").asText()).isNotBlank());
 
-        JsonNode ready = exportReady(a);
+        // Two-factor sign-in on, with recovery codes: none of its secrets may leave in the archive.
+        String totpSecret = app.app().accounts().startTwoFactor(a.id()).secret();
+        List<String> recoveryCodes = app.app().accounts().enableTwoFactor(a.id(),
+                org.mqcgm.server.testing.TestTotp.code(totpSecret, clock.instant().getEpochSecond()),
+                org.mqcgm.server.accounts.ClientFacts.NONE);
+        assertThat(recoveryCodes).isNotEmpty();
+        List<byte[]> recoveryHashes = app.sql().withHandle(h -> h.createQuery(
+                "select code_hash from recovery_code where owner_id = :o").bind("o", a.id()).mapTo(byte[].class)
+                .list());
+        byte[] totpSealed = app.sql().withHandle(h -> h.createQuery(
+                "select totp_secret_enc from account where id = :o").bind("o", a.id()).mapTo(byte[].class).one());
+        assertThat(recoveryHashes).hasSameSizeAs(recoveryCodes);
+        assertThat(totpSealed).isNotNull();
+        clock.advance(Duration.ofSeconds(30)); // the next code: one code is accepted once only
+
+        JsonNode ready = exportReady(a, "{\"password\":\"" + TestApp.PASSWORD + "\",\"code\":\""
+                + org.mqcgm.server.testing.TestTotp.code(totpSecret, clock.instant().getEpochSecond()) + "\"}");
         assertThat(ready.path("progress").asDouble()).isEqualTo(1.0);
         assertThat(Instant.parse(ready.path("expires").asText())).isAfter(clock.instant().plus(Duration.ofDays(6)));
         Map<String, String> files = unzip(download(a, ready.path("archive").asText()));
@@ -169,19 +190,61 @@ class ExportTest {
 
         for (Map.Entry<String, String> f : files.entrySet()) {
             if (f.getKey().endsWith(".json")) {
-                assertThat(JSON.readTree(f.getValue())).as(f.getKey()).isNotNull();
+                JsonNode parsed = JSON.readTree(f.getValue());
+                assertThat(parsed.isArray() || parsed.isObject()).as(f.getKey() + " is a JSON array or object")
+                        .isTrue();
             }
         }
         JsonNode account = JSON.readTree(files.get("account.json"));
         assertThat(account.path("id").asText()).isEqualTo(a.id().toString());
         assertThat(account.path("email").asText())
                 .isEqualTo(app.app().accounts().find(a.id()).orElseThrow().email());
+        assertThat(account.path("timeZone").asText()).isNotBlank();
+        assertThat(account.path("glucoseUnit").asText()).isIn("mg/dL", "mmol/L");
+        assertThat(account.path("language").asText()).isNotBlank();
+        assertThat(account.path("status").asText()).isEqualTo("active");
+        assertThat(account.path("twoFactor").asBoolean()).isTrue();
+        assertThat(account.path("twoFactorSince").asText()).isNotBlank();
+        assertThat(account.path("created").asText()).isNotBlank();
+        // The consent history: the health-data consent given at sign-up, under a policy version, with its channel.
+        JsonNode consents = JSON.readTree(files.get("consents.json"));
+        assertThat(consents.isArray()).isTrue();
+        assertThat(consents.size()).isEqualTo(counts.get("consents").intValue());
+        assertThat(consents).anySatisfy(c -> {
+            assertThat(c.path("purpose").asText()).isEqualTo("health-data");
+            assertThat(c.path("granted").asBoolean()).isTrue();
+            assertThat(c.path("policyVersion").asText()).isNotBlank();
+            assertThat(c.path("channel").asText()).isNotBlank();
+            assertThat(Instant.parse(c.path("at").asText())).isBeforeOrEqualTo(clock.instant());
+        });
+        JsonNode tokens = JSON.readTree(files.get("api-tokens.json"));
+        assertThat(tokens).hasSize(1);
+        assertThat(tokens.get(0).path("name").asText()).isEqualTo("test");
+        assertThat(JSON.readTree(files.get("exports.json"))).anySatisfy(e ->
+                assertThat(ready.path("id").asText()).isEqualTo(e.path("id").asText()));
         assertThat(JSON.readTree(files.get("annotations.json")).get(0).path("note").asText()).isEqualTo("first day");
         assertThat(JSON.readTree(files.get("sensors.json")).get(0).path("serial").asText()).isEqualTo("SIM-9");
-        // No secret leaves: no password hash, no token or session hash, no two-factor secret.
-        String all = String.join("\n", files.values());
-        assertThat(all).doesNotContain("$argon2").doesNotContain(a.token()).doesNotContainIgnoringCase("token_hash")
-                .doesNotContainIgnoringCase("totp_secret").doesNotContainIgnoringCase("passwordHash");
+        // No secret leaves: no password hash, no token or session hash, no two-factor secret, no recovery code or
+        // its hash — in any file.
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            String file = f.getValue();
+            assertThat(file).as(f.getKey()).doesNotContain("$argon2").doesNotContain(a.token())
+                    .doesNotContainIgnoringCase("token_hash").doesNotContainIgnoringCase("totp_secret")
+                    .doesNotContainIgnoringCase("passwordHash").doesNotContainIgnoringCase("code_hash")
+                    .doesNotContainIgnoringCase(totpSecret)
+                    .doesNotContain(java.util.Base64.getEncoder().encodeToString(totpSealed))
+                    .doesNotContainIgnoringCase(java.util.HexFormat.of().formatHex(totpSealed));
+            for (String code : recoveryCodes) {
+                assertThat(file).as(f.getKey()).doesNotContainIgnoringCase(code)
+                        .doesNotContainIgnoringCase(code.replace("-", ""));
+            }
+            for (byte[] hash : recoveryHashes) {
+                assertThat(file).as(f.getKey())
+                        .doesNotContain(java.util.Base64.getEncoder().encodeToString(hash))
+                        .doesNotContain(java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(hash))
+                        .doesNotContainIgnoringCase(java.util.HexFormat.of().formatHex(hash));
+            }
+        }
     }
 
     private static void upload(Account a, List<String> batch) {

@@ -320,4 +320,138 @@ class TransfersTest {
                 .contains("127.0.0.1").doesNotContain("the-api-secret");
         assertThat(received).isNotEmpty();
     }
+
+    /** A transfer holds its person's slot: a second one while it runs answers 409 and sends nothing. */
+    @Test
+    void aSecondTransferWhileOneRunsIsRefused() throws Exception {
+        Person p = person("busy@example.org");
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer slow = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        slow.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        slow.createContext("/fhir", ex -> {
+            requests.incrementAndGet();
+            ex.getRequestBody().readAllBytes();
+            // Headers at once, then the body only once the test lets it go.
+            ex.sendResponseHeaders(200, 0);
+            ex.getResponseBody().write('{');
+            ex.getResponseBody().flush();
+            arrived.countDown();
+            try {
+                release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.getResponseBody().write('}');
+            ex.close();
+        });
+        slow.start();
+        String url = "http://127.0.0.1:" + slow.getAddress().getPort() + "/fhir";
+        try {
+            java.util.concurrent.CompletableFuture<HttpResponse<String>> first = java.util.concurrent.CompletableFuture
+                    .supplyAsync(() -> transfer(p, TestApp.PASSWORD, "fhir", url, ""));
+            assertThat(arrived.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            HttpResponse<String> second = transfer(p, TestApp.PASSWORD, "fhir", url, "");
+            assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+            assertThat(second.body()).contains("transfer-in-progress");
+            assertThat(requests.get()).isEqualTo(1);
+
+            release.countDown();
+            assertThat(first.get(60, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+            // Once it has finished, the next one may run.
+            assertThat(transfer(p, TestApp.PASSWORD, "fhir", url, "").statusCode()).isEqualTo(201);
+        } finally {
+            release.countDown();
+            slow.stop(0);
+        }
+    }
+
+    /** "My data" counts the transfers and the export holds them: host, kind, outcome; never the credential. */
+    @Test
+    @Tag("PR-70")
+    void myDataAndTheExportHoldTheTransferLogWithoutTheCredential() throws Exception {
+        Person p = person("transfer-export@example.org");
+        assertThat(transfer(p, TestApp.PASSWORD, "nightscout", base + "/ns/api/v1", "the-api-secret")
+                .statusCode()).isEqualTo(201);
+        assertThat(transfer(p, TestApp.PASSWORD, "nightscout", base + "/ns", "a-wrong-secret").statusCode())
+                .isEqualTo(502);
+
+        String profile = app.app().apiTokens().create(p.id(), "data", java.util.EnumSet.of(Scope.PROFILE_READ));
+        JsonNode data = JSON.readTree(new Http(app.url()).get("/api/v1/me/data", "Authorization", "Bearer " + profile)
+                .body());
+        JsonNode category = null;
+        for (JsonNode c : data.path("categories")) {
+            if (c.path("id").asText().equals("transfers")) {
+                category = c;
+            }
+        }
+        assertThat(category).as(data.toString()).isNotNull();
+        assertThat(category.path("count").asLong()).isEqualTo(2);
+        assertThat(category.path("purpose").asText()).contains("service you designated");
+
+        Http http = new Http(app.url());
+        HttpResponse<String> created = http.postJson("/api/v1/me/exports", "{\"password\":\"" + TestApp.PASSWORD
+                + "\"}", "Authorization", "Bearer " + p.token());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        String status = created.headers().firstValue("Location").orElseThrow();
+        JsonNode ready = org.mqcgm.testkit.Wait.until("the export is ready", () -> JSON.readTree(http.get(status,
+                "Authorization", "Bearer " + p.token()).body()), n -> n.path("status").asText().equals("ready"));
+        HttpResponse<byte[]> archive = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                        .newBuilder(java.net.URI.create(app.url() + ready.path("archive").asText()))
+                        .header("Authorization", "Bearer " + p.token()).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(archive.statusCode()).isEqualTo(200);
+        Map<String, String> files = new java.util.HashMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(archive.body()))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                files.put(e.getName(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(files).containsKey("transfers.json");
+        assertThat(files.get("README.txt")).contains("transfers.json");
+        JsonNode rows = JSON.readTree(files.get("transfers.json"));
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0).path("status").asText()).isEqualTo("failed");
+        assertThat(rows.get(0).path("failure").asText()).isEqualTo("answered 401");
+        assertThat(rows.get(1).path("status").asText()).isEqualTo("done");
+        assertThat(rows.get(1).path("readings").asInt()).isEqualTo(READINGS);
+        for (JsonNode row : rows) {
+            assertThat(row.path("kind").asText()).isEqualTo("nightscout");
+            assertThat(row.path("destination").asText()).isEqualTo("127.0.0.1");
+        }
+        assertThat(files.get("transfers.json")).doesNotContain("the-api-secret").doesNotContain("a-wrong-secret")
+                .doesNotContain(Transfers.sha1("the-api-secret")).doesNotContain("/ns");
+    }
+
+    /** A transfer still "running" long after its start was interrupted (its node stopped): it is marked so. */
+    @Test
+    void theSweeperMarksInterruptedTransfersFailed() throws IOException {
+        Person p = person("sweep@example.org");
+        Instant now = Instant.now();
+        UUID old = UUID.randomUUID();
+        UUID recent = UUID.randomUUID();
+        app.sql().useHandle(h -> {
+            for (Object[] row : new Object[][] {{old, now.minus(TransfersFeature.INTERRUPTED_AFTER).minusSeconds(60)},
+                {recent, now.minusSeconds(60)}}) {
+                h.createUpdate("""
+                                insert into transfer_log (owner_id, id, at, kind, destination, status)
+                                values (:owner, :id, :at, 'fhir', 'fhir.example.org', 'running')""")
+                        .bind("owner", p.id()).bind("id", (UUID) row[0])
+                        .bind("at", ((Instant) row[1]).atOffset(ZoneOffset.UTC)).execute();
+            }
+        });
+
+        assertThat(app.app().jobs().runNow("sweep-interrupted-transfers")).isEqualTo(1);
+
+        Map<String, JsonNode> byId = new java.util.HashMap<>();
+        log(p).forEach(t -> byId.put(t.path("id").asText(), t));
+        assertThat(byId.get(old.toString()).path("status").asText()).isEqualTo("failed");
+        assertThat(byId.get(old.toString()).path("failure").asText()).isEqualTo("interrupted");
+        assertThat(byId.get(old.toString()).path("finishedAt").asText()).isNotBlank();
+        assertThat(byId.get(recent.toString()).path("status").asText()).isEqualTo("running");
+        assertThat(app.app().jobs().runNow("sweep-interrupted-transfers")).isZero();
+    }
 }

@@ -1,6 +1,5 @@
 package org.mqcgm.server.platform.outbound;
 
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -12,20 +11,31 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * HTTP requests that carry a person's data to a third party they designated (PR-71). Every such request of the
  * server goes through here, so the rules hold in one place:
  * <ul>
  *   <li>only {@code https} URLs, without user info, to hosts whose every address is public (not loopback, link-local,
- *       site-local, unique-local, wildcard or multicast: no request into the server's own network); with
+ *       private, unique-local, carrier-grade NAT, reserved, documentation, wildcard or multicast, nor an IPv6
+ *       address embedding such an IPv4 address: see {@link #notPublic}; no request into the server's own network);
+ *       with
  *       {@code allowLoopbackHttp} (tests) loopback hosts are allowed, over plain http too;</li>
  *   <li>redirects are never followed: a 3xx answer fails the transfer ("redirect refused"), so data cannot be
  *       steered to another host;</li>
- *   <li>bounded: 10 s to connect, 60 s per request.</li>
+ *   <li>bounded: 10 s to connect, 60 s for the whole exchange (request, answer headers and answer body: a
+ *       destination that answers and then trickles its body is cut off at the bound and the transfer fails
+ *       "timed out").</li>
  * </ul>
- * The destination is checked again before each request (a name may resolve differently later). Nothing of the
- * request (body, headers, credential) is logged.
+ * The destination is checked again before each request (a name may resolve differently later). Known gap: the
+ * client resolves the name again when it connects, so a name whose DNS answer changes between the check and the
+ * connection (DNS rebinding) can still reach a private address; pinning the checked address is not possible with
+ * {@link HttpClient} without breaking TLS host name verification. Nothing of the request (body, headers,
+ * credential) is logged.
  */
 public final class HttpTransfers {
 
@@ -47,10 +57,17 @@ public final class HttpTransfers {
     static final Duration REQUEST = Duration.ofSeconds(60);
 
     private final boolean allowLoopbackHttp;
+    private final Duration exchange;
     private final HttpClient client;
 
     HttpTransfers(boolean allowLoopbackHttp) {
+        this(allowLoopbackHttp, REQUEST);
+    }
+
+    /** With another bound on one whole exchange (tests). */
+    HttpTransfers(boolean allowLoopbackHttp, Duration exchange) {
         this.allowLoopbackHttp = allowLoopbackHttp;
+        this.exchange = exchange;
         this.client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT)
@@ -97,14 +114,92 @@ public final class HttpTransfers {
             throw new Refused("unknown host");
         }
         for (InetAddress a : addresses) {
-            boolean privateAddress = a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress()
-                    || a.isAnyLocalAddress() || a.isMulticastAddress()
-                    || (a.getAddress().length == 16 && (a.getAddress()[0] & 0xfe) == 0xfc);
-            if (privateAddress && !(loopback && a.isLoopbackAddress())) {
+            if (notPublic(a.getAddress()) && !(loopback && a.isLoopbackAddress())) {
                 throw new Refused("host in a private network");
             }
         }
         return uri;
+    }
+
+    /** IPv4 ranges that are not the public internet: {address, prefix length}. */
+    private static final int[][] V4_BLOCKED = {
+            {0x00000000, 8},    // 0.0.0.0/8 "this network"
+            {0x0a000000, 8},    // 10.0.0.0/8 private
+            {0x64400000, 10},   // 100.64.0.0/10 carrier-grade NAT (Alibaba's metadata 100.100.100.200 is in it)
+            {0x7f000000, 8},    // 127.0.0.0/8 loopback
+            {0xa9fe0000, 16},   // 169.254.0.0/16 link-local (cloud metadata 169.254.169.254)
+            {0xac100000, 12},   // 172.16.0.0/12 private
+            {0xc0000000, 24},   // 192.0.0.0/24 IETF protocol assignments
+            {0xc0000200, 24},   // 192.0.2.0/24 documentation
+            {0xc0586300, 24},   // 192.88.99.0/24 6to4 relay anycast
+            {0xc0a80000, 16},   // 192.168.0.0/16 private
+            {0xc6120000, 15},   // 198.18.0.0/15 benchmarking
+            {0xc6336400, 24},   // 198.51.100.0/24 documentation
+            {0xcb007100, 24},   // 203.0.113.0/24 documentation
+            {0xe0000000, 4},    // 224.0.0.0/4 multicast
+            {0xf0000000, 4},    // 240.0.0.0/4 reserved, broadcast
+    };
+
+    /**
+     * Whether an address (4 or 16 bytes) is outside the public internet. IPv6: unspecified, loopback, IPv4-mapped
+     * ({@code ::ffff:0:0/96}) and IPv4-compatible ({@code ::/96}), discard-only {@code 100::/64}, Teredo
+     * {@code 2001::/32}, documentation {@code 2001:db8::/32}, unique-local {@code fc00::/7}, link-local
+     * {@code fe80::/10}, site-local {@code fec0::/10}, multicast {@code ff00::/8}, local-use NAT64
+     * {@code 64:ff9b:1::/48}; NAT64 {@code 64:ff9b::/96} and 6to4 {@code 2002::/16} by the IPv4 address they embed.
+     */
+    static boolean notPublic(byte[] a) {
+        if (a.length == 4) {
+            int v = ((a[0] & 0xff) << 24) | ((a[1] & 0xff) << 16) | ((a[2] & 0xff) << 8) | (a[3] & 0xff);
+            for (int[] range : V4_BLOCKED) {
+                int mask = -1 << (32 - range[1]);
+                if ((v & mask) == range[0]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (a.length != 16) {
+            return true;
+        }
+        int b0 = a[0] & 0xff;
+        int b1 = a[1] & 0xff;
+        if (zero(a, 0, 10)) {
+            // ::, ::1, ::/96 (IPv4-compatible), ::ffff:0:0/96 (IPv4-mapped): never a public destination.
+            return true;
+        }
+        if (b0 == 0x01 && b1 == 0x00 && zero(a, 2, 8)) {
+            return true; // 100::/64 discard-only
+        }
+        if (b0 == 0x20 && b1 == 0x01 && a[2] == 0 && a[3] == 0) {
+            return true; // 2001::/32 Teredo (its IPv4 address is obfuscated)
+        }
+        if (b0 == 0x20 && b1 == 0x01 && (a[2] & 0xff) == 0x0d && (a[3] & 0xff) == 0xb8) {
+            return true; // 2001:db8::/32 documentation
+        }
+        if (b0 == 0x00 && b1 == 0x64 && (a[2] & 0xff) == 0xff && (a[3] & 0xff) == 0x9b) {
+            if (a[4] == 0 && a[5] == 1) {
+                return true; // 64:ff9b:1::/48 local-use NAT64
+            }
+            // 64:ff9b::/96 NAT64: the IPv4 address in the last 4 bytes decides.
+            return !zero(a, 4, 12) || notPublic(java.util.Arrays.copyOfRange(a, 12, 16));
+        }
+        if (b0 == 0x20 && b1 == 0x02) {
+            // 2002::/16 6to4: the IPv4 address in bytes 2 to 5 decides.
+            return notPublic(java.util.Arrays.copyOfRange(a, 2, 6));
+        }
+        return (b0 & 0xfe) == 0xfc          // fc00::/7 unique-local
+                || b0 == 0xfe && (b1 & 0xc0) == 0x80  // fe80::/10 link-local
+                || b0 == 0xfe && (b1 & 0xc0) == 0xc0  // fec0::/10 site-local (deprecated)
+                || b0 == 0xff;                          // ff00::/8 multicast
+    }
+
+    private static boolean zero(byte[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean isLoopback(String host) {
@@ -118,18 +213,24 @@ public final class HttpTransfers {
      */
     public int post(String url, String contentType, Map<String, String> headers, byte[] body) throws Refused {
         URI uri = check(url);
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(REQUEST)
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(exchange)
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         HttpResponse<Void> response;
+        // The request's own timeout covers the answer's headers only; the future bounds the body too, and
+        // cancelling it aborts the exchange (the connection is closed, nothing keeps the thread).
+        CompletableFuture<HttpResponse<Void>> exchanged = client.sendAsync(request.build(),
+                HttpResponse.BodyHandlers.discarding());
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.discarding());
-        } catch (HttpTimeoutException e) {
+            response = exchanged.get(exchange.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            exchanged.cancel(true);
             throw new Refused("timed out");
-        } catch (IOException e) {
-            throw new Refused("connection failed");
+        } catch (ExecutionException e) {
+            throw new Refused(e.getCause() instanceof HttpTimeoutException ? "timed out" : "connection failed");
         } catch (InterruptedException e) {
+            exchanged.cancel(true);
             Thread.currentThread().interrupt();
             throw new Refused("interrupted");
         }

@@ -271,9 +271,34 @@ class AuthorizationMatrixTest {
     static final List<String> HEALTH_DATA_PATHS = List.of("/api/v1/readings", "/api/v1/sensors", "/api/v1/sessions",
             "/api/v1/calibrations", "/api/v1/annotations", "/api/v1/reports", "/reports", "/today", "/history");
 
+    /**
+     * Deletion at the owner's request needs no consent (a person who withdrew it can still delete): exactly these
+     * routes under the health-data paths are exempt.
+     */
+    static final List<String> DELETION_ROUTES = List.of("DELETE /api/v1/sensors/{id}",
+            "DELETE /api/v1/calibrations/{id}", "GET /history/data", "POST /history/data/readings",
+            "POST /history/data/readings/delete", "GET /history/data/sensors/{id}/delete",
+            "POST /history/data/sensors/{id}/delete", "GET /history/data/calibrations/{id}/delete",
+            "POST /history/data/calibrations/{id}/delete");
+
     static boolean touchesHealthData(String path) {
         return HEALTH_DATA_PATHS.stream().anyMatch(prefix -> path.equals(prefix) || path.startsWith(prefix + "/")
                 || path.startsWith(prefix + "?"));
+    }
+
+    static boolean isDeletion(Routes.Route route) {
+        return DELETION_ROUTES.contains(route.method() + " " + route.path());
+    }
+
+    @Test
+    void deletionRoutesNeedNoConsentAndExist() {
+        List<String> registered = app.app().routes().stream().map(r -> r.method() + " " + r.path()).toList();
+        assertThat(registered).containsAll(DELETION_ROUTES);
+        for (Routes.Route route : app.app().routes()) {
+            if (isDeletion(route)) {
+                assertThat(route.access().consents()).as(route.method() + " " + route.path()).isEmpty();
+            }
+        }
     }
 
     /**
@@ -285,7 +310,8 @@ class AuthorizationMatrixTest {
     @Tag("PR-19")
     Stream<DynamicTest> healthDataNeedsTheOwnersConsent() {
         List<DynamicTest> tests = new ArrayList<>();
-        List<Routes.Route> healthRoutes = app.app().routes().stream().filter(r -> touchesHealthData(r.path())).toList();
+        List<Routes.Route> healthRoutes = app.app().routes().stream()
+                .filter(r -> touchesHealthData(r.path()) && !isDeletion(r)).toList();
         tests.add(DynamicTest.dynamicTest("the health-data paths have routes", () ->
                 assertThat(healthRoutes).hasSizeGreaterThanOrEqualTo(HEALTH_DATA_PATHS.size())));
         for (Routes.Route route : healthRoutes) {
