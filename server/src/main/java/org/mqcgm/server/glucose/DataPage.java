@@ -17,7 +17,6 @@ import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
-import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Reconfirmation;
 import org.mqcgm.server.platform.web.PageContext;
 import org.mqcgm.server.platform.web.PageContexts;
@@ -66,7 +65,7 @@ public final class DataPage {
         routes.post("/history/data/readings/delete", Access.PAGE, this::deleteRange);
         routes.get("/history/data/sensors/{id}/delete", Access.PAGE, this::confirmSensor);
         routes.post("/history/data/sensors/{id}/delete", Access.PAGE, ctx -> {
-            if (!sensors.deleteSensor(owner(ctx), id(ctx))) {
+            if (!sensors.deleteSensor(GlucoseApiRoutes.owner(ctx), id(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect("/history/data?done=sensor", HttpStatus.SEE_OTHER);
@@ -74,7 +73,7 @@ public final class DataPage {
         routes.get("/history/data/calibrations/{id}/delete", Access.PAGE,
                 this::confirmCalibration);
         routes.post("/history/data/calibrations/{id}/delete", Access.PAGE, ctx -> {
-            if (!sensors.deleteCalibration(owner(ctx), id(ctx))) {
+            if (!sensors.deleteCalibration(GlucoseApiRoutes.owner(ctx), id(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect("/history/data?done=calibration", HttpStatus.SEE_OTHER);
@@ -83,7 +82,7 @@ public final class DataPage {
 
     private void show(Context ctx, List<Problem.FieldError> errors, int status) {
         PageContext page = contexts.of(ctx);
-        UUID owner = owner(ctx);
+        UUID owner = GlucoseApiRoutes.owner(ctx);
         Map<String, Long> sessions = new HashMap<>();
         for (ApiSchemas.SensorSession s : sensors.sessions(owner)) {
             sessions.merge(s.sensorId(), 1L, Long::sum);
@@ -176,7 +175,7 @@ public final class DataPage {
 
     private void confirmRange(Context ctx, PageContext page, DeletionApiRoutes.Range range,
                               List<Problem.FieldError> errors, int status) {
-        int count = deletions.count(owner(ctx), range.from(), range.to());
+        int count = deletions.count(GlucoseApiRoutes.owner(ctx), range.from(), range.to());
         String from = ctx.formParam("from").trim();
         String to = ctx.formParam("to").trim();
         Map<String, Object> model = new HashMap<>();
@@ -200,7 +199,7 @@ public final class DataPage {
         }
         String code = ctx.formParam("code");
         try {
-            reconfirmation.confirm(ctx, owner(ctx), ctx.formParam("password"),
+            reconfirmation.confirm(ctx, GlucoseApiRoutes.owner(ctx), ctx.formParam("password"),
                     code == null || code.isBlank() ? null : code.trim());
         } catch (ProblemException e) {
             if (e.problem().status() != 401) {
@@ -209,16 +208,16 @@ public final class DataPage {
             confirmRange(ctx, page, range, e.problem().errors(), 401);
             return;
         }
-        ReadingDeletions.Result r = deletions.delete(owner(ctx), range.from(), range.to());
+        ReadingDeletions.Result r = deletions.delete(GlucoseApiRoutes.owner(ctx), range.from(), range.to());
         ctx.redirect("/history/data?deleted=" + r.readings(), HttpStatus.SEE_OTHER);
     }
 
     private void confirmSensor(Context ctx) {
         PageContext page = contexts.of(ctx);
         String id = id(ctx).toString();
-        ApiSchemas.Sensor sensor = sensors.sensors(owner(ctx)).stream().filter(s -> s.id().equals(id)).findFirst()
+        ApiSchemas.Sensor sensor = sensors.sensors(GlucoseApiRoutes.owner(ctx)).stream().filter(s -> s.id().equals(id)).findFirst()
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
-        long sessions = sensors.sessions(owner(ctx)).stream().filter(s -> s.sensorId().equals(id)).count();
+        long sessions = sensors.sessions(GlucoseApiRoutes.owner(ctx)).stream().filter(s -> s.sensorId().equals(id)).count();
         confirm(ctx, page, new Confirmation(page.t("history.data.sensors.confirmTitle"),
                 page.t("history.data.sensors.confirm", sensor.model(), sessions),
                 "/history/data/sensors/" + id + "/delete", Map.of(), false));
@@ -227,7 +226,7 @@ public final class DataPage {
     private void confirmCalibration(Context ctx) {
         PageContext page = contexts.of(ctx);
         String id = id(ctx).toString();
-        ApiSchemas.Calibration c = sensors.calibrations(owner(ctx), TimeBounds.EARLIEST,
+        ApiSchemas.Calibration c = sensors.calibrations(GlucoseApiRoutes.owner(ctx), TimeBounds.EARLIEST,
                         dataClock.instant().plus(Duration.ofDays(1))).stream().filter(x -> x.id().equals(id))
                 .findFirst().orElseThrow(() -> new ProblemException(Problem.notFound()));
         confirm(ctx, page, new Confirmation(page.t("history.data.calibrations.confirmTitle"),
@@ -244,9 +243,6 @@ public final class DataPage {
         pages.render(ctx, page, "glucose/data-confirm.jte", model);
     }
 
-    private static UUID owner(Context ctx) {
-        return Principal.of(ctx).accountId();
-    }
 
     private static UUID id(Context ctx) {
         try {

@@ -15,7 +15,6 @@ import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
-import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Reconfirmation;
 import org.mqcgm.server.platform.security.Scope;
 
@@ -47,13 +46,13 @@ final class DeletionApiRoutes {
     void register(Routes routes) {
         routes.post("/api/v1/me/readings/deletions", Access.api(Scope.ACCOUNT_MANAGE), this::deleteRange);
         routes.delete("/api/v1/sensors/{id}", Access.api(Scope.ACCOUNT_MANAGE), ctx -> {
-            if (!sensors.deleteSensor(owner(ctx), uuid(ctx))) {
+            if (!sensors.deleteSensor(GlucoseApiRoutes.owner(ctx), GlucoseApiRoutes.uuid(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
         });
         routes.delete("/api/v1/calibrations/{id}", Access.api(Scope.ACCOUNT_MANAGE), ctx -> {
-            if (!sensors.deleteCalibration(owner(ctx), uuid(ctx))) {
+            if (!sensors.deleteCalibration(GlucoseApiRoutes.owner(ctx), GlucoseApiRoutes.uuid(ctx))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
@@ -66,8 +65,8 @@ final class DeletionApiRoutes {
         String password = body.path("password").isTextual() ? body.path("password").asText() : null;
         String code = body.path("code").isTextual() ? body.path("code").asText() : null;
         // The range is checked before the password is tried: a typo in a date costs no confirmation attempt.
-        reconfirmation.confirm(ctx, owner(ctx), password, code);
-        ReadingDeletions.Result r = deletions.delete(owner(ctx), range.from(), range.to());
+        reconfirmation.confirm(ctx, GlucoseApiRoutes.owner(ctx), password, code);
+        ReadingDeletions.Result r = deletions.delete(GlucoseApiRoutes.owner(ctx), range.from(), range.to());
         ctx.json(new ApiSchemas.ReadingDeletion(range.from().toString(), range.to().toString(), r.readings(),
                 r.annotations()));
     }
@@ -122,15 +121,5 @@ final class DeletionApiRoutes {
         return t;
     }
 
-    private static UUID owner(Context ctx) {
-        return Principal.of(ctx).accountId();
-    }
 
-    private static UUID uuid(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("id"));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.notFound());
-        }
-    }
 }

@@ -152,11 +152,13 @@ final class GlucoseApiRoutes {
                 text(body, "note", false, 500), exclude)));
     }
 
-    private static UUID owner(Context ctx) {
+    /** The caller's account (the owner of what a glucose route reads or changes). */
+    static UUID owner(Context ctx) {
         return Principal.of(ctx).accountId();
     }
 
-    private static UUID uuid(Context ctx) {
+    /** The path's {@code id} as a UUID; anything else is a 404 (an id that cannot exist), never a 500. */
+    static UUID uuid(Context ctx) {
         try {
             return UUID.fromString(ctx.pathParam("id"));
         } catch (IllegalArgumentException e) {
