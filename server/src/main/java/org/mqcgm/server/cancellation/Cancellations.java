@@ -72,7 +72,7 @@ final class Cancellations {
      */
     Instant request(UUID owner, Channel channel, String reason) {
         Instant now = clock.instant();
-        return jdbi.inTransaction(h -> {
+        Instant completeBy = jdbi.inTransaction(h -> {
             accounts.close(h, owner);
             return h.createQuery("""
                             insert into account_cancellation (owner_id, requested_at, complete_by, channel, reason)
@@ -83,6 +83,22 @@ final class Cancellations {
                     .bind("channel", channel.id).bind("reason", reason)
                     .mapTo(OffsetDateTime.class).one().toInstant();
         });
+        // In the ledger from now on, not only once erased: if the database is lost before the job erases the
+        // account, a restore of an older backup still erases it (the id may be listed twice; replay is idempotent).
+        try {
+            ledger.append(owner);
+        } catch (RuntimeException e) {
+            // The cancellation stands (the account is closed and queued); the erasure writes the ledger again and
+            // cannot commit without it, so a broken ledger shows as a stuck erasure and its alarm.
+            log.error("cannot write a requested cancellation to the deletion ledger: {}", SafeErrors.describe(e));
+        }
+        return completeBy;
+    }
+
+    /** The accounts whose cancellation waits for erasure (a restore erases them at once). */
+    java.util.List<UUID> pendingAccounts() {
+        return jdbi.withHandle(h -> h.createQuery("select owner_id from account_cancellation order by requested_at")
+                .mapTo(UUID.class).list());
     }
 
     /** Whether the account waits for erasure. */
