@@ -50,8 +50,10 @@ final class BackupCommands {
 
     @Command(name = "restore", mixinStandardHelpOptions = true,
             description = {"Load a backup into an empty database (MQCGM_DB_URL), then erase again every account the"
-                    + " deletion ledger lists (MQCGM_DELETION_LEDGER and each --ledger), so no cancelled account"
-                    + " comes back. Start the server afterwards: it applies newer migrations."})
+                    + " deletion ledger lists (MQCGM_DELETION_LEDGER and each --ledger) and every account whose"
+                    + " cancellation was queued in the backup, so no cancelled account comes back. Start the server"
+                    + " afterwards: it applies newer migrations.",
+                    "Refuses to run when the deletion ledger file does not exist, unless --no-ledger is given."})
     static final class Restore implements Runnable {
         @Parameters(index = "0", paramLabel = "FILE", description = "A file written by 'mqcgm backup'.")
         Path file;
@@ -59,6 +61,12 @@ final class BackupCommands {
         @Option(names = "--ledger", paramLabel = "FILE",
                 description = "Another deletion ledger to replay (e.g. of another server node); repeatable.")
         List<Path> ledgers = new ArrayList<>();
+
+        @Option(names = "--no-ledger",
+                description = "Restore even though the deletion ledger (MQCGM_DELETION_LEDGER) does not exist."
+                        + " Every account erased since the backup was taken then comes back: only for a ledger"
+                        + " that is truly lost.")
+        boolean noLedger;
 
         @CommandLine.Mixin
         SharedOptions.ConfigFile config;
@@ -73,14 +81,14 @@ final class BackupCommands {
             }
             CancellationAdministration.Restored r;
             try (CancellationAdministration admin = CancellationAdministration.open(config.load(), false)) {
-                r = admin.restore(file, ledgers);
+                r = admin.restore(file, ledgers, noLedger);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("restore", e.getMessage());
             }
             spec.commandLine().getOut().println("restored schema version " + r.backup().schemaVersion()
                     + " from the backup taken at " + r.backup().takenAt() + " (" + r.backup().totalRows()
-                    + " rows); deletion ledger: " + r.ledgerEntries() + " ids, " + r.erasedAgain()
-                    + " accounts erased again");
+                    + " rows); deletion ledger: " + r.ledgerEntries() + " ids; cancellations queued in the backup: "
+                    + r.pendingCancellations() + "; " + r.erasedAgain() + " accounts erased");
         }
     }
 }

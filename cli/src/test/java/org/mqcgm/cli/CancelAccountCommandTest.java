@@ -65,7 +65,7 @@ class CancelAccountCommandTest {
             Path backup = dir.resolve("backup.zip");
             CommandRun backedUp = CommandRun.of("backup", "--out", backup.toString(), "--data-dir", dir.toString());
             assertThat(backedUp.status()).as(backedUp.err()).isZero();
-            assertThat(backedUp.out()).contains("backup of schema version 13");
+            assertThat(backedUp.out()).containsPattern("backup of schema version \\d+ taken at");
             assertThat(backup).isRegularFile();
         }
     }

@@ -1,5 +1,6 @@
 package org.mqcgm.server.cancellation;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -103,26 +104,56 @@ public final class CancellationAdministration implements AutoCloseable {
         return DatabaseBackup.backup(database.dataSource(), out);
     }
 
-    /** What a restore did. */
-    public record Restored(DatabaseBackup.Summary backup, int ledgerEntries, int erasedAgain) {
+    /**
+     * What a restore did.
+     *
+     * @param ledgerEntries        ids in the deletion ledgers replayed
+     * @param pendingCancellations cancellations queued in the backup (requested, not yet erased when it was taken)
+     * @param erasedAgain          accounts of the backup erased by the restore (ledger ids and queued cancellations)
+     */
+    public record Restored(DatabaseBackup.Summary backup, int ledgerEntries, int pendingCancellations,
+                           int erasedAgain) {
     }
 
     /**
-     * Loads a backup into the configured (empty) database, then erases again every account the deletion ledgers
-     * list (the configured one and {@code extraLedgers}, e.g. other nodes' copies) — the account rows with
-     * everything referencing them, and their keys — so no cancelled account comes back.
+     * Loads a backup into the configured (empty) database, then erases every account the deletion ledgers list (the
+     * configured one and {@code extraLedgers}, e.g. other nodes' copies) and every account whose cancellation was
+     * queued in the backup — the account rows with everything referencing them, and their keys — so no cancelled
+     * account comes back.
+     *
+     * @param noLedger restore even when the configured ledger file does not exist (every account erased since the
+     *                 snapshot then comes back); without it a missing ledger is refused before anything is loaded
+     * @throws IllegalArgumentException when a ledger is missing, or the database is not empty
      */
-    public Restored restore(Path backup, List<Path> extraLedgers) {
-        DatabaseBackup.Summary summary = DatabaseBackup.restore(database.dataSource(), backup);
-        Set<UUID> ids = new LinkedHashSet<>(DeletionLedger.read(config.deletionLedger()));
+    public Restored restore(Path backup, List<Path> extraLedgers, boolean noLedger) {
+        Path configured = config.deletionLedger();
+        if (!noLedger && !Files.exists(configured)) {
+            throw new IllegalArgumentException("no deletion ledger at " + configured + " (MQCGM_DELETION_LEDGER):"
+                    + " without it every account erased since the backup would come back; give --no-ledger to"
+                    + " restore anyway");
+        }
         for (Path p : extraLedgers) {
-            if (!java.nio.file.Files.exists(p)) {
+            if (!Files.exists(p)) {
                 throw new IllegalArgumentException("no deletion ledger at " + p);
             }
+        }
+        DatabaseBackup.Summary summary = DatabaseBackup.restore(database.dataSource(), backup);
+        Set<UUID> ids = new LinkedHashSet<>(DeletionLedger.read(configured));
+        for (Path p : extraLedgers) {
             ids.addAll(DeletionLedger.read(p));
         }
-        int erased = cancellations().eraseNow(new ArrayList<>(ids));
-        return new Restored(summary, ids.size(), erased);
+        int ledgerEntries = ids.size();
+        Cancellations cancellations = cancellations();
+        List<UUID> pending = cancellations.pendingAccounts();
+        DeletionLedger ledger = new DeletionLedger(configured);
+        for (UUID owner : pending) {
+            if (ids.add(owner)) {
+                // Erased now, so listed now: the ledger lists every erased account.
+                ledger.append(owner);
+            }
+        }
+        int erased = cancellations.eraseNow(new ArrayList<>(ids));
+        return new Restored(summary, ledgerEntries, pending.size(), erased);
     }
 
     @Override

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,7 +74,7 @@ final class Cancellations {
      */
     Instant request(UUID owner, Channel channel, String reason) {
         Instant now = clock.instant();
-        return jdbi.inTransaction(h -> {
+        Instant completeBy = jdbi.inTransaction(h -> {
             accounts.close(h, owner);
             return h.createQuery("""
                             insert into account_cancellation (owner_id, requested_at, complete_by, channel, reason)
@@ -83,6 +85,22 @@ final class Cancellations {
                     .bind("channel", channel.id).bind("reason", reason)
                     .mapTo(OffsetDateTime.class).one().toInstant();
         });
+        // In the ledger from now on, not only once erased: if the database is lost before the job erases the
+        // account, a restore of an older backup still erases it (the id may be listed twice; replay is idempotent).
+        try {
+            ledger.append(owner);
+        } catch (RuntimeException e) {
+            // The cancellation stands (the account is closed and queued); the erasure writes the ledger again and
+            // cannot commit without it, so a broken ledger shows as a stuck erasure and its alarm.
+            log.error("cannot write a requested cancellation to the deletion ledger: {}", SafeErrors.describe(e));
+        }
+        return completeBy;
+    }
+
+    /** The accounts whose cancellation waits for erasure (a restore erases them at once). */
+    List<UUID> pendingAccounts() {
+        return jdbi.withHandle(h -> h.createQuery("select owner_id from account_cancellation order by requested_at")
+                .mapTo(UUID.class).list());
     }
 
     /** Whether the account waits for erasure. */
@@ -91,15 +109,39 @@ final class Cancellations {
                 .bind("o", owner).mapTo(Integer.class).one()) > 0;
     }
 
-    /** The job: erases queued accounts, one transaction each; returns how many it erased. */
+    /**
+     * The job: erases queued accounts, one transaction each, those tried fewest times first, then the oldest; returns
+     * how many it erased. An account whose erasure fails is counted ({@code attempts}, {@code last_error}) in a
+     * transaction of its own and the job goes on with the others; it fails at the end (with the first failure) so the
+     * scheduler's log shows it, and the failed account is tried again at the next run.
+     */
     int eraseDue() {
         int erased = 0;
+        List<UUID> tried = new ArrayList<>();
+        RuntimeException failure = null;
         try {
-            while (erased < BATCH) {
-                Optional<Erased> done = eraseOne();
+            while (tried.size() < BATCH) {
+                UUID[] picked = new UUID[1];
+                Optional<Erased> done;
+                try {
+                    done = eraseOne(tried, picked);
+                } catch (RuntimeException e) {
+                    if (picked[0] == null) {
+                        throw e; // the queue itself cannot be read: nothing to go on with
+                    }
+                    tried.add(picked[0]);
+                    recordFailure(picked[0], e);
+                    if (failure == null) {
+                        failure = e;
+                    } else {
+                        failure.addSuppressed(SafeErrors.scrub(e));
+                    }
+                    continue;
+                }
                 if (done.isEmpty()) {
                     break;
                 }
+                tried.add(done.get().account());
                 erased++;
                 done.get().contact().ifPresent(mail::confirm);
             }
@@ -107,22 +149,47 @@ final class Cancellations {
             // Also when an erasure failed: the gauges and the alarm tell operators a cancellation is stuck.
             measure();
         }
+        if (failure != null) {
+            log.warn("job erased {} account(s); {} erasure(s) failed and will be retried", erased,
+                    1 + failure.getSuppressed().length);
+            throw failure;
+        }
         return erased;
     }
 
     private record Erased(UUID account, Optional<AccountClosure.Contact> contact) {
     }
 
-    private Optional<Erased> eraseOne() {
+    /** Counts a failed erasure, in its own transaction; the error is kept as its class (and SQL state) only. */
+    private void recordFailure(UUID owner, RuntimeException e) {
+        String error = SafeErrors.classOnly(e);
+        try {
+            jdbi.useTransaction(h -> h.createUpdate("""
+                            update account_cancellation
+                            set attempts = attempts + 1, last_attempt_at = :now, last_error = :error
+                            where owner_id = :owner""")
+                    .bind("now", utc(clock.instant()))
+                    .bind("error", error.length() > 300 ? error.substring(0, 300) : error)
+                    .bind("owner", owner)
+                    .execute());
+        } catch (RuntimeException again) {
+            log.warn("cannot count a failed erasure: {}", SafeErrors.describe(again));
+        }
+    }
+
+    private Optional<Erased> eraseOne(List<UUID> tried, UUID[] picked) {
         return jdbi.inTransaction(h -> {
             Optional<UUID> next = h.createQuery("""
-                            select owner_id from account_cancellation order by requested_at
+                            select owner_id from account_cancellation where owner_id <> all(:tried)
+                            order by attempts, requested_at
                             limit 1 for update skip locked""")
+                    .bindArray("tried", UUID.class, tried)
                     .mapTo(UUID.class).findOne();
             if (next.isEmpty()) {
                 return Optional.<Erased>empty();
             }
             UUID owner = next.get();
+            picked[0] = owner;
             Optional<AccountClosure.Contact> contact = contact(owner);
             h.execute("set local mqcgm.erasure = 'on'");
             keys.destroy(h, owner);

@@ -15,9 +15,10 @@ import java.util.UUID;
 
 /**
  * The deletion ledger: a plain file outside the database (and so outside its backups) that lists, one a line, the
- * random id of every erased account — nothing else. {@code mqcgm restore} replays it, so an account erased after a
- * backup was made never comes back with that backup (PR-65). Each id is written and forced to disk before the
- * erasure commits: a crash in between leaves an id whose account still exists (it is erased again on the next run
+ * random id of every cancelled account — nothing else. {@code mqcgm restore} replays it, so an account cancelled
+ * after a backup was made never comes back with that backup (PR-65). An id is appended twice: when the cancellation
+ * is requested (right after its transaction commits, so a database lost before the erasure still has it listed) and
+ * at the erasure, written and forced to disk before the erasure commits: a crash in between leaves an id whose account still exists (it is erased again on the next run
  * or at restore), never an erasure the ledger misses. Appends from several processes on one host are serialised by
  * a file lock.
  */

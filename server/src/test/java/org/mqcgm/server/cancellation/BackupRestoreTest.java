@@ -85,7 +85,9 @@ class BackupRestoreTest {
             try (CancellationAdministration admin = CancellationAdministration.open(
                     config(app.jdbcUrl(), app, ledger), false)) {
                 var summary = admin.backup(backup);
-                assertThat(summary.schemaVersion()).isEqualTo("13");
+                assertThat(summary.schemaVersion()).isEqualTo(app.sql().withHandle(h -> h.createQuery("""
+                        select version from flyway_schema_history where success and version is not null
+                        order by installed_rank desc limit 1""").mapTo(String.class).one()));
                 assertThat(summary.rows()).containsKeys("account", "user_key", "glucose_day", "consent_event")
                         .doesNotContainKeys("flyway_schema_history", "scheduled_tasks");
             }
@@ -102,11 +104,11 @@ class BackupRestoreTest {
                     "select count(*) from account where id = :id").bind("id", leaving).mapTo(Integer.class).one()) == 0);
             assertThat(Files.readAllLines(ledger)).contains(leaving.toString());
 
-            // Without the ledger the old backup would bring the account back (what the replay is for).
+            // Without the ledger (--no-ledger) the old backup would bring the account back (what the replay is for).
             String withoutLedger = TestDatabase.empty();
             try (CancellationAdministration admin = CancellationAdministration.open(
-                    config(withoutLedger, app, dir.resolve("empty-ledger.txt")), false)) {
-                assertThat(admin.restore(backup, List.of()).erasedAgain()).isZero();
+                    config(withoutLedger, app, dir.resolve("lost-ledger.txt")), false)) {
+                assertThat(admin.restore(backup, List.of(), true).erasedAgain()).isZero();
             }
             assertThat(rows(sql(withoutLedger), "user_key", leaving)).isOne();
 
@@ -114,7 +116,7 @@ class BackupRestoreTest {
             CancellationAdministration.Restored result;
             try (CancellationAdministration admin = CancellationAdministration.open(config(restored, app, ledger),
                     false)) {
-                result = admin.restore(backup, List.of());
+                result = admin.restore(backup, List.of(), false);
             }
 
             assertThat(result.erasedAgain()).isOne();
@@ -145,13 +147,131 @@ class BackupRestoreTest {
     void aRestoreRefusesADatabaseThatIsNotEmpty() throws Exception {
         try (TestApp app = TestApp.start()) {
             Path backup = dir.resolve("b.zip");
-            Path ledger = dir.resolve("ledger.txt");
+            Path ledger = Files.writeString(dir.resolve("ledger.txt"), "");
             try (CancellationAdministration admin = CancellationAdministration.open(
                     config(app.jdbcUrl(), app, ledger), false)) {
                 admin.backup(backup);
-                assertThatThrownBy(() -> admin.restore(backup, List.of()))
+                assertThatThrownBy(() -> admin.restore(backup, List.of(), false))
                         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty database");
             }
+        }
+    }
+
+    static void cancel(TestApp app, String token) {
+        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/me/cancellation",
+                "{\"password\":\"" + TestApp.PASSWORD + "\"}", "Authorization", "Bearer " + token);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+    }
+
+    static long publicTables(Jdbi sql) {
+        return sql.withHandle(h -> h.createQuery("select count(*) from pg_tables where schemaname = 'public'")
+                .mapTo(Long.class).one());
+    }
+
+    @Test
+    @Tag("PR-65")
+    void aCancellationQueuedWhenTheBackupWasTakenIsErasedByTheRestore() throws Exception {
+        try (TestApp app = TestApp.start()) {
+            // The erasure job must not run: the backup is to hold the cancellation queued, not yet erased.
+            app.app().jobs().close();
+            UUID leaving = app.newUser("queued@example.org");
+            UUID staying = app.newUser("staying@example.org");
+            cancel(app, upload(app, leaving, 50));
+            upload(app, staying, 50);
+            assertThat(rows(app.sql(), "account_cancellation", leaving)).isOne();
+            Path backup = dir.resolve("queued.zip");
+            try (CancellationAdministration admin = CancellationAdministration.open(
+                    config(app.jdbcUrl(), app, dir.resolve("unused.txt")), false)) {
+                admin.backup(backup);
+            }
+
+            // A ledger that does not list the account (say, that of a node which lost its copy): the queue in the
+            // backup is enough for the restore to erase it.
+            Path ledger = Files.writeString(dir.resolve("ledger-without-it.txt"), "");
+            String restored = TestDatabase.empty();
+            CancellationAdministration.Restored result;
+            try (CancellationAdministration admin = CancellationAdministration.open(config(restored, app, ledger),
+                    false)) {
+                result = admin.restore(backup, List.of(), false);
+            }
+
+            assertThat(result.pendingCancellations()).isOne();
+            assertThat(result.erasedAgain()).isOne();
+            Jdbi db = sql(restored);
+            assertThat(UserTraces.of(db, leaving)).as("the cancelled account's id in the restored database").isEmpty();
+            assertThat(rows(db, "glucose_recent", staying) + rows(db, "glucose_day", staying)).isPositive();
+            assertThat(Files.readAllLines(ledger)).as("erased by the restore, so listed").containsExactly(
+                    leaving.toString());
+        }
+    }
+
+    @Test
+    @Tag("PR-65")
+    void aCancellationRequestedAfterTheBackupIsErasedByTheRestoreWhenTheDatabaseWasLostBeforeItsErasure()
+            throws Exception {
+        try (TestApp app = TestApp.start()) {
+            app.app().jobs().close();
+            Path ledger = app.masterKeyFile().resolveSibling("deletion-ledger.txt");
+            UUID leaving = app.newUser("lost@example.org");
+            UUID staying = app.newUser("staying@example.org");
+            String token = upload(app, leaving, 50);
+            upload(app, staying, 50);
+            Path backup = dir.resolve("older.zip");
+            try (CancellationAdministration admin = CancellationAdministration.open(
+                    config(app.jdbcUrl(), app, ledger), false)) {
+                admin.backup(backup);
+            }
+
+            cancel(app, token);
+            // Not erased yet (the job did not run) — and now the database is lost: the older backup is restored.
+            assertThat(rows(app.sql(), "account_cancellation", leaving)).isOne();
+            assertThat(Files.readAllLines(ledger)).as("listed when requested").contains(leaving.toString());
+
+            String restored = TestDatabase.empty();
+            CancellationAdministration.Restored result;
+            try (CancellationAdministration admin = CancellationAdministration.open(config(restored, app, ledger),
+                    false)) {
+                result = admin.restore(backup, List.of(), false);
+            }
+
+            assertThat(result.pendingCancellations()).isZero();
+            assertThat(result.erasedAgain()).isOne();
+            Jdbi db = sql(restored);
+            assertThat(UserTraces.of(db, leaving)).as("the cancelled account's id in the restored database").isEmpty();
+            assertThat(rows(db, "glucose_recent", staying) + rows(db, "glucose_day", staying)).isPositive();
+        }
+    }
+
+    @Test
+    @Tag("PR-65")
+    void aRestoreWithoutItsDeletionLedgerIsRefusedUnlessNoLedgerIsGiven() throws Exception {
+        try (TestApp app = TestApp.start()) {
+            app.newUser("someone@example.org");
+            Path backup = dir.resolve("b.zip");
+            Path missing = dir.resolve("lost-ledger.txt");
+            try (CancellationAdministration admin = CancellationAdministration.open(
+                    config(app.jdbcUrl(), app, missing), false)) {
+                admin.backup(backup);
+            }
+            String target = TestDatabase.empty();
+            try (CancellationAdministration admin = CancellationAdministration.open(config(target, app, missing),
+                    false)) {
+                assertThatThrownBy(() -> admin.restore(backup, List.of(), false))
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("no deletion ledger at " + missing)
+                        .hasMessageContaining("--no-ledger")
+                        .hasMessageNotContaining("\n");
+            }
+            assertThat(publicTables(sql(target))).as("nothing loaded").isZero();
+
+            try (CancellationAdministration admin = CancellationAdministration.open(config(target, app, missing),
+                    false)) {
+                CancellationAdministration.Restored r = admin.restore(backup, List.of(), true);
+                assertThat(r.ledgerEntries()).isZero();
+                assertThat(r.backup().rows().get("account")).isOne();
+            }
+            assertThat(rows(sql(target), "user_key", app.sql().withHandle(h -> h.createQuery(
+                    "select id from account").mapTo(UUID.class).one()))).isOne();
         }
     }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -29,6 +30,16 @@ public final class UserKeys {
 
     private final Jdbi jdbi;
     private final MasterKey master;
+    /**
+     * Counts the invalidations (destroyed keys, a lost listener connection). A key read from the database is cached
+     * and kept only when no invalidation happened between the read and the caching: otherwise a read that saw the
+     * key just before its destruction committed could put it into the cache after the notice had been handled, and
+     * the destroyed key would stay usable on this node until it expired from the cache.
+     */
+    private final AtomicLong invalidations = new AtomicLong();
+    /** Runs after a wrapped key was read and before it is cached (tests hold a reader there). */
+    volatile Runnable afterKeyRead = () -> {
+    };
     private final Cache<UUID, Aead> cache = Caffeine.newBuilder()
             .maximumSize(10_000)
             .expireAfterAccess(Duration.ofMinutes(10))
@@ -87,12 +98,23 @@ public final class UserKeys {
     public void destroy(Handle h, UUID ownerId) {
         h.createUpdate("delete from user_key where owner_id = :owner").bind("owner", ownerId).execute();
         org.mqcgm.server.platform.db.Notifications.send(h, CHANNEL, ownerId.toString());
-        cache.invalidate(ownerId);
+        forget(ownerId);
     }
 
     /** Destroyed keys leave the cache on every node; a lost listener connection empties it. */
     public void listen(org.mqcgm.server.platform.db.Notifications notifications) {
-        notifications.on(CHANNEL, owner -> cache.invalidate(UUID.fromString(owner)), cache::invalidateAll);
+        notifications.on(CHANNEL, owner -> forget(UUID.fromString(owner)), this::forgetAll);
+    }
+
+    /** Drops a user's key from this node's cache, also one being read at this moment (the invalidation notice). */
+    void forget(UUID ownerId) {
+        invalidations.incrementAndGet();
+        cache.invalidate(ownerId);
+    }
+
+    private void forgetAll() {
+        invalidations.incrementAndGet();
+        cache.invalidateAll();
     }
 
     private Aead aead(UUID ownerId) {
@@ -100,6 +122,7 @@ public final class UserKeys {
         if (cached != null) {
             return cached;
         }
+        long seen = invalidations.get();
         byte[] wrapped = jdbi.withHandle(h -> h.createQuery(
                         "select wrapped_keyset from user_key where owner_id = :owner")
                 .bind("owner", ownerId)
@@ -109,7 +132,13 @@ public final class UserKeys {
         try {
             KeysetHandle keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, master.aead(), bytes(ownerId));
             Aead aead = primitive(keyset);
+            afterKeyRead.run();
             cache.put(ownerId, aead);
+            // An invalidation since the read (counted before it empties the cache): it may have run before the put,
+            // so undo the put. Either it empties the cache after the put, or this sees its count — never neither.
+            if (invalidations.get() != seen) {
+                cache.asMap().remove(ownerId, aead);
+            }
             return aead;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot unwrap the data key of a user (wrong master key?)", e);

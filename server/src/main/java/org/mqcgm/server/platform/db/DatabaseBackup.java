@@ -45,8 +45,8 @@ import org.postgresql.copy.CopyManager;
  * transaction, checking each table's columns and row count against the manifest.
  *
  * <p>Personal data in the snapshot stays encrypted with each person's key (which is in {@code user_key}, wrapped by
- * the master key, which is not in the backup). Erasures made after a snapshot are replayed from the deletion ledger
- * by the cancellation feature after the restore.
+ * the master key, which is not in the backup). After the restore the cancellation feature erases every account the
+ * deletion ledger lists (cancellations made since the snapshot) and every cancellation still queued in the backup.
  */
 public final class DatabaseBackup {
 

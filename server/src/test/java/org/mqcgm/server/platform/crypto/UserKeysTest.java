@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -71,5 +75,44 @@ class UserKeysTest {
 
     private static java.nio.file.Path masterKeyOf() {
         return app.masterKeyFile();
+    }
+
+    @Test
+    void aKeyReadJustBeforeItsDestructionIsNotCachedAfterTheInvalidationNotice() throws Exception {
+        UUID id = app.newUser("race@example.org", TestApp.PASSWORD);
+        byte[] email = storedEmail(id);
+        MasterKey master = MasterKey.load(app.masterKeyFile());
+        UserKeys node = new UserKeys(app.sql(), master); // a server node that has not cached the key yet
+        UserKeys eraser = new UserKeys(app.sql(), master); // the node whose job erases the account
+        CountDownLatch read = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        node.afterKeyRead = () -> {
+            read.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        ExecutorService reader = Executors.newSingleThreadExecutor();
+        try {
+            // A request on that node reads the wrapped key (the destruction has not committed yet) …
+            Future<String> decrypting = reader.submit(() -> node.decryptString(id, "account.email", email));
+            assertThat(read.await(1, java.util.concurrent.TimeUnit.MINUTES)).as("the key was read").isTrue();
+            // … meanwhile the key is destroyed and the invalidation notice reaches the node (what listen() does) …
+            app.sql().useTransaction(h -> eraser.destroy(h, id));
+            node.forget(id);
+            // … and only then does the request go on to cache the key it read.
+            release.countDown();
+            assertThat(decrypting.get()).isEqualTo("race@example.org");
+        } finally {
+            release.countDown();
+            reader.shutdown();
+        }
+        node.afterKeyRead = () -> {
+        };
+        assertThatThrownBy(() -> node.decryptString(id, "account.email", email))
+                .as("the destroyed key must not stay in the node's cache")
+                .isInstanceOf(UserKeys.KeyDestroyedException.class);
     }
 }
