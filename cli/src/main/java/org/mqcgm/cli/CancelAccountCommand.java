@@ -9,13 +9,13 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code mqcgm admin cancel-account IDENTIFIER --reason TEXT}: an operator cancels an account on its owner's behalf
- * (PR-86), after verifying that the caller is the owner (docs/privacy-cancellation.md says how). The account stops
+ * (PR-86), after verifying that the caller is the owner (docs/privacy.md#leaving-cancelling-your-account says how). The account stops
  * working at once; the running server erases it within a minute (or this command with {@code --erase-now}).
  */
 @Command(name = "cancel-account", mixinStandardHelpOptions = true,
         description = {"Cancel an account on its owner's behalf: it stops working at once and all its data is erased"
                 + " within 24 hours (the running server does it within a minute). It cannot be undone.",
-                "Verify the caller first: see docs/privacy-cancellation.md (operators)."})
+                "Verify the caller first: see docs/privacy.md#leaving-cancelling-your-account (operators)."})
 final class CancelAccountCommand implements Runnable {
 
     @Parameters(index = "0", paramLabel = "IDENTIFIER", description = "E-mail address or mobile number (+86…) of the account.")
