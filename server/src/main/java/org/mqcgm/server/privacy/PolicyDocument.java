@@ -9,7 +9,8 @@ import java.util.regex.Pattern;
  * The policy's plain text cut into a readable page: the preamble, then one section per Roman-numbered heading
  * (Ⅰ–Ⅹ, or VII/IX as the text sometimes spells them), each made of paragraphs, numbered items (short ones are
  * sub-headings) and lettered list items. The table of contents lists the sections. Nothing of the text is dropped:
- * every line ends up in exactly one block. Public for the page templates only.
+ * every line ends up in exactly one block. A translation keeps the markers, so it parses into the same blocks
+ * (full-width punctuation ends an item as the ASCII one does). Public for the page templates only.
  */
 public record PolicyDocument(List<Block> preamble, List<Section> sections) {
 
@@ -80,8 +81,7 @@ public record PolicyDocument(List<Block> preamble, List<Section> sections) {
             Matcher n = NUMBERED.matcher(line);
             if (n.matches()) {
                 String body = n.group(2).strip();
-                boolean heading = body.length() <= 90 && !body.endsWith(".") && !body.endsWith(";")
-                        && !body.endsWith(":") && !body.endsWith(",");
+                boolean heading = body.length() <= 90 && !body.matches(".*[.;:,。；：，]$");
                 current.add(new Block(heading ? Block.Kind.SUBHEADING : Block.Kind.ITEM, n.group(1), body));
                 continue;
             }

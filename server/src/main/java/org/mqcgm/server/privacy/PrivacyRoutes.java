@@ -102,7 +102,11 @@ final class PrivacyRoutes {
         model.put("version", version);
         model.put("current", versions.current().number());
         model.put("archived", archived);
-        model.put("document", PolicyDocument.parse(version.text()));
+        // The reading translation for the page's language, if this exact English text has one (PR-85).
+        Optional<String> translation = "en".equals(page.lang()) ? Optional.empty()
+                : PolicyTranslations.of(page.lang(), version.sha256());
+        model.put("translated", translation.isPresent());
+        model.put("document", PolicyDocument.parse(translation.orElse(version.text())));
         model.put("upcoming", versions.upcoming().orElse(null));
         pages.render(ctx, page, "privacy/policy.jte", model);
     }

@@ -88,7 +88,7 @@ class PolicyVersionsTest {
 
         HttpResponse<String> zh = http.get("/privacy", "Accept-Language", "zh-CN");
         assertThat(zh.body()).contains("简明摘要").contains("目录").contains("第 1 版")
-                .contains("data-testid=\"policy-language\"");
+                .contains("data-testid=\"policy-translation\"").doesNotContain("data-testid=\"policy-language\"");
     }
 
     @Test
