@@ -18,7 +18,7 @@ import org.mqcgm.server.testing.TestApp;
 /**
  * Settings → Privacy in real Chromium at 375 CSS pixels: the toggles, the confirmation showing what stops before a
  * withdrawal, the history; the policy page with its contents and sections; a major policy version sends the person
- * to accept it before Today opens again; the centre in Simplified Chinese.
+ * to accept it before Today opens again; the centre and the policy's reading translation in Simplified Chinese.
  */
 class PrivacyInBrowserTest {
 
@@ -104,6 +104,22 @@ class PrivacyInBrowserTest {
             assertThat(page.locator("[data-testid=purpose-health-data]")).containsText("血糖数据的存储与显示");
             fitsTheScreen(page);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("privacy-centre-zh.png")).setFullPage(true));
+
+            // The policy in Chinese: version 1 has a reading translation under the notice that English prevails;
+            // version 2 (published above, not translated) is shown in English with a notice.
+            page.navigate(app.url() + "/privacy/versions/1");
+            assertThat(page.locator("[data-testid=policy-translation]"))
+                    .containsText("中文译文仅供参考，如有不一致，以英文版本为准");
+            assertThat(page.locator("[data-testid=policy-toc] li")).hasCount(10);
+            page.click("[data-testid=policy-toc] >> text=您的权利");
+            assertThat(page).hasURL(Pattern.compile(".*/privacy/versions/1#section-5$"));
+            assertThat(page.locator("#section-5 h2")).containsText("您的权利");
+            fitsTheScreen(page);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("privacy-policy-zh.png")));
+            page.navigate(app.url() + "/privacy");
+            assertThat(page.locator("[data-testid=policy-language]")).containsText("此版本暂无中文译文");
+            assertThat(page.locator("#section-5 h2")).containsText("Your rights");
+            fitsTheScreen(page);
         }
     }
 }
