@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The core stays plain Java: the clinical numbers must not depend on a web framework, a database or I/O. */
 class CoreArchitectureTest {
 
-    private final JavaClasses core = new ClassFileImporter()
+    private static final JavaClasses core = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("org.mqcgm.core");
 
