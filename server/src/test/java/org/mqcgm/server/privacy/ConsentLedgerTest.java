@@ -107,6 +107,7 @@ class ConsentLedgerTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("PR-01")
     void signingUpRecordsThePolicyAcceptanceWithItsVersionAndTheApiReturnsIt() throws Exception {
         Http http = new Http(app.url());
         HttpResponse<String> started = http.postForm("/signup", Map.of("identifier", "ledger-signup@example.org",
