@@ -9,7 +9,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -41,18 +40,11 @@ public final class CancellationBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int rounds = Integer.parseInt(LoadDriver.arg(args, "--rounds", "1"));
-        if (rounds < 1 || rounds > 20) {
-            throw new IllegalArgumentException("--rounds 1..20");
-        }
+        int rounds = StorageBenchmark.rounds(args, "1");
         try (BenchServer server = BenchServer.start(8);
              Connection sql = DriverManager.getConnection(server.jdbcUrl, server.postgres.user(),
                      server.postgres.password())) {
-            try (Statement st = sql.createStatement()) {
-                st.execute("""
-                        create table plain_reading (owner_id uuid not null, time timestamptz not null,
-                            utc_offset int not null, mgdl smallint not null, primary key (owner_id, time))""");
-            }
+            StorageBenchmark.createPlainReadingTable(sql);
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Instant end = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 300 * 300);
             List<Instant> times = StorageBenchmark.times(end, Duration.ofMinutes(5), READINGS);

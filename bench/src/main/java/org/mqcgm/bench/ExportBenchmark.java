@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -50,10 +49,7 @@ public final class ExportBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int rounds = Integer.parseInt(LoadDriver.arg(args, "--rounds", "3"));
-        if (rounds < 1 || rounds > 20) {
-            throw new IllegalArgumentException("--rounds 1..20");
-        }
+        int rounds = StorageBenchmark.rounds(args, "3");
         try (BenchServer server = BenchServer.start(8);
              Connection sql = DriverManager.getConnection(server.jdbcUrl, server.postgres.user(),
                      server.postgres.password())) {
@@ -63,11 +59,7 @@ public final class ExportBenchmark {
             BenchServer.Wearer wearer = server.wearer("export@example.org", ZONE);
             UUID plainOwner = UUID.randomUUID();
             upload(http, base, wearer.bearer(), end);
-            try (Statement st = sql.createStatement()) {
-                st.execute("""
-                        create table plain_reading (owner_id uuid not null, time timestamptz not null,
-                            utc_offset int not null, mgdl smallint not null, primary key (owner_id, time))""");
-            }
+            StorageBenchmark.createPlainReadingTable(sql);
             copyIn(sql, plainOwner, end);
             // The hourly compaction moves what is older than 48 hours into day blocks, as on a running server.
             server.app.jobs().runNow("compact-glucose");

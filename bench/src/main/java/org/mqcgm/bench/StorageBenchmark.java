@@ -46,19 +46,30 @@ public final class StorageBenchmark {
     private StorageBenchmark() {
     }
 
-    public static void main(String[] args) throws Exception {
-        int rounds = Integer.parseInt(LoadDriver.arg(args, "--rounds", "3"));
+    /** The {@code --rounds} argument (1–20), as every storage-side benchmark takes it. */
+    static int rounds(String[] args, String byDefault) {
+        int rounds = Integer.parseInt(LoadDriver.arg(args, "--rounds", byDefault));
         if (rounds < 1 || rounds > 20) {
             throw new IllegalArgumentException("--rounds 1..20");
         }
+        return rounds;
+    }
+
+    /** The plain table the benchmarks compare our storage with: one row per reading, no encryption. */
+    static void createPlainReadingTable(Connection sql) throws java.sql.SQLException {
+        try (Statement st = sql.createStatement()) {
+            st.execute("""
+                    create table plain_reading (owner_id uuid not null, time timestamptz not null,
+                        utc_offset int not null, mgdl smallint not null, primary key (owner_id, time))""");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = rounds(args, "3");
         try (BenchServer server = BenchServer.start(8);
              Connection sql = DriverManager.getConnection(server.jdbcUrl, server.postgres.user(),
                      server.postgres.password())) {
-            try (Statement st = sql.createStatement()) {
-                st.execute("""
-                        create table plain_reading (owner_id uuid not null, time timestamptz not null,
-                            utc_offset int not null, mgdl smallint not null, primary key (owner_id, time))""");
-            }
+            createPlainReadingTable(sql);
             String base = server.baseUrl();
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Instant end = Instant.ofEpochSecond(Instant.now().getEpochSecond() / 300 * 300);
