@@ -168,18 +168,7 @@ public final class App implements AutoCloseable {
                         }
                     }, reports.agpPdfs()::render);
             TransfersFeature transfers = TransfersFeature.create(platform, accounts.reconfirmation(),
-                    new TransfersFeature.Source() {
-                        @Override
-                        public int bundles(java.util.UUID owner, int maxReadings, BundleSink sink)
-                                throws java.io.IOException {
-                            return fhir.cgmData().bundles(owner, maxReadings, sink::accept);
-                        }
-
-                        @Override
-                        public void readings(java.util.UUID owner, ReadingSink sink) throws java.io.IOException {
-                            fhir.cgmData().readings(owner, sink::accept);
-                        }
-                    });
+                    fhir.cgmData());
             CancellationFeature cancellation = CancellationFeature.create(platform, accounts.closure(),
                     accounts.reconfirmation(), config.deletionLedger());
             HealthRoutes health = new HealthRoutes(database::isReachable);

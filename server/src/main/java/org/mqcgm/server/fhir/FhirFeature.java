@@ -14,6 +14,7 @@ import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.profile.Profile;
 import org.mqcgm.server.platform.profile.Profiles;
+import org.mqcgm.server.platform.rights.CgmData;
 import org.mqcgm.server.platform.rights.ExportArchive;
 import org.mqcgm.server.platform.rights.PersonalData;
 
@@ -44,30 +45,6 @@ public final class FhirFeature implements Feature {
         Optional<byte[]> render(Profile profile, LocalDate first, LocalDate last);
     }
 
-    /** A person's CGM data for a transfer: FHIR transaction bundles, or the plain readings. */
-    public interface CgmData {
-
-        /** Receives one FHIR transaction bundle (JSON) holding {@code readings} sensor readings. */
-        @FunctionalInterface
-        interface BundleSink {
-            void accept(byte[] bundleJson, int readings) throws IOException;
-        }
-
-        /** Receives readings, oldest first, at most a month at a time. */
-        @FunctionalInterface
-        interface ReadingSink {
-            void accept(List<Reading> readings) throws IOException;
-        }
-
-        /**
-         * The person's bundle cut into transaction bundles of at most {@code maxReadings} readings (each with the
-         * Patient and Devices it refers to; the first with the summary and report); returns the readings sent.
-         */
-        int bundles(UUID owner, int maxReadings, BundleSink sink) throws IOException;
-
-        /** Every reading of the person since the first. */
-        void readings(UUID owner, ReadingSink sink) throws IOException;
-    }
 
     private final CgmBundles bundles;
     private final Profiles profiles;

@@ -40,13 +40,13 @@ final class Transfers {
 
     private static final Logger log = LoggerFactory.getLogger(Transfers.class);
 
-    private final TransfersFeature.Source source;
+    private final org.mqcgm.server.platform.rights.CgmData source;
     private final HttpTransfers http;
     private final TransferLog transferLog;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    Transfers(TransfersFeature.Source source, HttpTransfers http, TransferLog transferLog, ObjectMapper mapper,
+    Transfers(org.mqcgm.server.platform.rights.CgmData source, HttpTransfers http, TransferLog transferLog, ObjectMapper mapper,
               Clock clock) {
         this.source = source;
         this.http = http;

@@ -9,6 +9,7 @@ import org.mqcgm.server.platform.Platform;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.jobs.Jobs;
+import org.mqcgm.server.platform.rights.CgmData;
 import org.mqcgm.server.platform.rights.ExportArchive;
 import org.mqcgm.server.platform.rights.PersonalData;
 import org.mqcgm.server.platform.security.Reconfirmation;
@@ -24,27 +25,6 @@ public final class TransfersFeature implements Feature {
     /** The JSON of the API, by component schema name in {@code openapi.json}. */
     public static final java.util.Map<String, Class<?>> API_SCHEMAS = ApiSchemas.ALL;
 
-    /** Where a transfer's data comes from (the FHIR feature makes the bundles). */
-    public interface Source {
-
-        /** Receives one FHIR transaction bundle (JSON) with {@code readings} readings. */
-        @FunctionalInterface
-        interface BundleSink {
-            void accept(byte[] bundleJson, int readings) throws IOException;
-        }
-
-        /** Receives readings, oldest first. */
-        @FunctionalInterface
-        interface ReadingSink {
-            void accept(List<Reading> readings) throws IOException;
-        }
-
-        /** The person's FHIR bundle in transaction bundles of at most {@code maxReadings} readings. */
-        int bundles(UUID owner, int maxReadings, BundleSink sink) throws IOException;
-
-        /** Every reading of the person since the first. */
-        void readings(UUID owner, ReadingSink sink) throws IOException;
-    }
 
     /**
      * A transfer still {@code running} this long after it started was interrupted (its node stopped): the sweeper
@@ -62,7 +42,7 @@ public final class TransfersFeature implements Feature {
         this.platform = platform;
     }
 
-    public static TransfersFeature create(Platform platform, Reconfirmation reconfirmation, Source source) {
+    public static TransfersFeature create(Platform platform, Reconfirmation reconfirmation, CgmData source) {
         TransferLog log = new TransferLog(platform.jdbi());
         Transfers transfers = new Transfers(source, platform.outbound().http(), log, platform.mapper(),
                 platform.systemClock());
