@@ -48,6 +48,25 @@ public sealed interface Access {
         }
     }
 
+    /**
+     * Someone's data that they may share with others: the route's path has a {@code {person}} parameter. The
+     * caller is either that person (then the rule is the one of {@link Page} or {@link Api} on their own data), or
+     * someone the person shares {@code share} with under an active {@link Grant}; anybody else gets 404, as if the
+     * person did not exist. For a grantee the person's consents are asked ({@code consents} and sharing), never
+     * the viewer's; the read is recorded for the person ("who saw my data"). The handler reads whose data it
+     * serves with {@link Grant#person} and the limits of a grantee's view with {@link Grant#of}.
+     *
+     * @param page     a web page (sessions only; anonymous visitors are sent to log in) rather than an API call
+     * @param scope    the token scope an API caller needs (readings:read to read what is shared with them)
+     * @param share    what the person must share with a caller who is not them
+     * @param consents purposes the person must consent to
+     */
+    record Shared(boolean page, Scope scope, ShareScope share, Set<Purpose> consents) implements Access {
+        public Shared {
+            consents = Set.copyOf(consents);
+        }
+    }
+
     /** Administration: the admin role, in a session that passed two-factor authentication (PR-53). */
     record Admin() implements Access {
     }
@@ -68,6 +87,7 @@ public sealed interface Access {
         return switch (this) {
             case Page p -> new Page(p.recentLogin(), all);
             case Api a -> new Api(a.scope(), a.recentLogin(), all);
+            case Shared s -> new Shared(s.page(), s.scope(), s.share(), all);
             case Public p -> throw new IllegalArgumentException("a public route has no account to ask for consent");
             case Admin a -> throw new IllegalArgumentException("administration does not read users' health data");
         };
@@ -87,5 +107,15 @@ public sealed interface Access {
 
     static Access sensitiveApi(Scope scope) {
         return new Api(scope, true);
+    }
+
+    /** An API route on the data of {@code {person}}: theirs, or shared with the caller as {@code share}. */
+    static Access sharedApi(Scope scope, ShareScope share) {
+        return new Shared(false, scope, share, Set.of());
+    }
+
+    /** A page on the data of {@code {person}}: theirs, or shared with the signed-in user as {@code share}. */
+    static Access sharedPage(ShareScope share) {
+        return new Shared(true, null, share, Set.of());
     }
 }

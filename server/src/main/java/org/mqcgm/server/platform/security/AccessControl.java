@@ -3,6 +3,7 @@ package org.mqcgm.server.platform.security;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.Optional;
+import java.util.UUID;
 import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
@@ -20,8 +21,9 @@ import org.mqcgm.server.platform.web.Csrf;
  *   <li>API routes answer 401 problems, pages redirect to the login page;</li>
  *   <li>routes touching health data need the account's current consent to its processing (403
  *       {@code CONSENT_REQUIRED});</li>
- *   <li>later features add ownership and sharing decisions here ({@code owner or grantee}), answering 404 for
- *       someone else's data so that its existence does not leak.</li>
+ *   <li>someone's shareable data ({@link Access.Shared}) is served to that person or to a grantee whose active
+ *       {@link Grant} covers it ({@link Grants}), and is a 404 for everyone else, so that its existence does not
+ *       leak; a grantee's reads are recorded for the person.</li>
  * </ul>
  */
 public final class AccessControl {
@@ -33,16 +35,17 @@ public final class AccessControl {
 
     private final Authenticator authenticator;
     private final Consents consents;
+    private final Grants grants;
     /** Open event streams by owner, with the credential each was opened with. */
     private final java.util.Map<java.util.UUID, java.util.Set<Stream>> streams =
             new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * An open event stream, the credential (bearer token or session cookie) it was opened with, and the consents
-     * its route requires.
+     * An open event stream, the credential (bearer token or session cookie) it was opened with, the consents its
+     * route requires and, on someone else's data, whose data it is and the share it needs (else null).
      */
     private record Stream(io.javalin.http.sse.SseClient client, String bearer, String cookie,
-                          java.util.Set<Consents.Purpose> consents) {
+                          java.util.Set<Consents.Purpose> consents, UUID person, ShareScope share) {
     }
 
     /** How often every open stream is checked again, for what sends no notice (a session expiring). */
@@ -56,8 +59,13 @@ public final class AccessControl {
     private final java.time.Clock clock;
 
     public AccessControl(Authenticator authenticator, Consents consents, java.time.Clock clock) {
+        this(authenticator, consents, Grants.NONE, clock);
+    }
+
+    public AccessControl(Authenticator authenticator, Consents consents, Grants grants, java.time.Clock clock) {
         this.authenticator = authenticator;
         this.consents = consents;
+        this.grants = grants;
         this.clock = clock;
     }
 
@@ -73,42 +81,15 @@ public final class AccessControl {
                 return principal;
             }
             case Access.Page page -> {
-                if (principal.isEmpty() || principal.get().method() != Principal.Method.SESSION) {
-                    throw new LoginRequired();
-                }
-                if (page.recentLogin() && !recent(principal.get())) {
-                    throw new RecentLoginRequired();
-                }
-                if (needsPolicyAcceptance(principal.get(), page.consents())) {
-                    throw new PolicyAcceptanceRequired();
-                }
-                requireConsents(principal.get(), page.consents());
+                checkPage(principal, page.recentLogin(), page.consents());
                 return principal;
             }
             case Access.Api api -> {
-                if (principal.isEmpty()) {
-                    throw new ProblemException(Problem.unauthorized(
-                            "Send an API token as 'Authorization: Bearer <token>' or sign in."));
-                }
-                if (api.scope() != null && !principal.get().has(api.scope())) {
-                    throw new ProblemException(Problem.of(403, "insufficient-scope", "Insufficient scope",
-                            "This token lacks the scope '" + api.scope().id() + "'.")
-                            .with("requiredScope", api.scope().id()));
-                }
-                if (api.recentLogin() && principal.get().method() == Principal.Method.SESSION
-                        && !recent(principal.get())) {
-                    throw new ProblemException(Problem.of(401, "reauth-required", "Confirm it is you",
-                            "This action needs your password (and second factor) confirmed in the last "
-                                    + RECENT_LOGIN.toMinutes() + " minutes.").with("code", "REAUTH_REQUIRED"));
-                }
-                if (needsPolicyAcceptance(principal.get(), api.consents())) {
-                    throw new ProblemException(Problem.of(403, "policy-acceptance-required",
-                            "New privacy policy to accept",
-                            "The privacy policy changed in a way that needs your agreement. Until you accept it"
-                                    + " (at /privacy/accept), optional processing stays off.")
-                            .with("code", "POLICY_ACCEPTANCE_REQUIRED"));
-                }
-                requireConsents(principal.get(), api.consents());
+                checkApi(principal, api.scope(), api.recentLogin(), api.consents());
+                return principal;
+            }
+            case Access.Shared shared -> {
+                checkShared(ctx, principal, shared);
                 return principal;
             }
             case Access.Admin ignored -> {
@@ -123,6 +104,101 @@ public final class AccessControl {
                 }
                 return principal;
             }
+        }
+    }
+
+    private void checkPage(Optional<Principal> principal, boolean recentLogin,
+                           java.util.Set<Consents.Purpose> purposes) {
+        requirePageCaller(principal);
+        if (recentLogin && !recent(principal.get())) {
+            throw new RecentLoginRequired();
+        }
+        if (needsPolicyAcceptance(principal.get(), purposes)) {
+            throw new PolicyAcceptanceRequired();
+        }
+        requireConsents(principal.get(), purposes);
+    }
+
+    private static void requirePageCaller(Optional<Principal> principal) {
+        if (principal.isEmpty() || principal.get().method() != Principal.Method.SESSION) {
+            throw new LoginRequired();
+        }
+    }
+
+    private void checkApi(Optional<Principal> principal, Scope scope, boolean recentLogin,
+                          java.util.Set<Consents.Purpose> purposes) {
+        requireApiCaller(principal, scope);
+        if (recentLogin && principal.get().method() == Principal.Method.SESSION && !recent(principal.get())) {
+            throw new ProblemException(Problem.of(401, "reauth-required", "Confirm it is you",
+                    "This action needs your password (and second factor) confirmed in the last "
+                            + RECENT_LOGIN.toMinutes() + " minutes.").with("code", "REAUTH_REQUIRED"));
+        }
+        if (needsPolicyAcceptance(principal.get(), purposes)) {
+            throw new ProblemException(Problem.of(403, "policy-acceptance-required",
+                    "New privacy policy to accept",
+                    "The privacy policy changed in a way that needs your agreement. Until you accept it"
+                            + " (at /privacy/accept), optional processing stays off.")
+                    .with("code", "POLICY_ACCEPTANCE_REQUIRED"));
+        }
+        requireConsents(principal.get(), purposes);
+    }
+
+    private static void requireApiCaller(Optional<Principal> principal, Scope scope) {
+        if (principal.isEmpty()) {
+            throw new ProblemException(Problem.unauthorized(
+                    "Send an API token as 'Authorization: Bearer <token>' or sign in."));
+        }
+        if (scope != null && !principal.get().has(scope)) {
+            throw new ProblemException(Problem.of(403, "insufficient-scope", "Insufficient scope",
+                    "This token lacks the scope '" + scope.id() + "'.")
+                    .with("requiredScope", scope.id()));
+        }
+    }
+
+    /**
+     * The person's own data under the rules of their pages and API; someone else's only under an active grant
+     * covering the route's share scope, with the person's consents to the route's purposes and to sharing. Every
+     * other caller gets 404, whatever the reason (no share, revoked, ended, consent withdrawn, no such person):
+     * what a stranger is not shown must not tell them whether it exists.
+     */
+    private void checkShared(Context ctx, Optional<Principal> principal, Access.Shared rule) {
+        if (rule.page()) {
+            requirePageCaller(principal);
+        } else {
+            requireApiCaller(principal, rule.scope());
+        }
+        UUID person = personOf(ctx);
+        ctx.attribute(Grant.PERSON_ATTRIBUTE, person);
+        Principal caller = principal.get();
+        if (person.equals(caller.accountId())) {
+            if (rule.page()) {
+                checkPage(principal, false, rule.consents());
+            } else {
+                checkApi(principal, rule.scope(), false, rule.consents());
+            }
+            return;
+        }
+        Grant grant = grantFor(person, caller.accountId(), rule.share(), rule.consents())
+                .orElseThrow(() -> new ProblemException(Problem.notFound()));
+        grant.attachTo(ctx);
+        grants.recordRead(grant, rule.share(), ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path);
+    }
+
+    /** The grant, when it is active now, covers {@code share}, and the person consents to sharing and {@code purposes}. */
+    private Optional<Grant> grantFor(UUID person, UUID grantee, ShareScope share,
+                                     java.util.Set<Consents.Purpose> purposes) {
+        return grants.active(person, grantee)
+                .filter(g -> g.person().equals(person) && g.grantee().equals(grantee))
+                .filter(g -> g.covers(share) && g.activeAt(clock.instant()))
+                .filter(g -> consents.granted(person, Consents.Purpose.SHARING)
+                        && purposes.stream().allMatch(p -> consents.granted(person, p)));
+    }
+
+    private static UUID personOf(Context ctx) {
+        try {
+            return UUID.fromString(ctx.pathParam("person"));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.notFound());
         }
     }
 
@@ -209,9 +285,11 @@ public final class AccessControl {
         Context ctx = client.ctx();
         Principal principal = Principal.of(ctx);
         String authorization = ctx.header("Authorization");
+        UUID person = Grant.of(ctx).map(Grant::person).orElse(null);
+        ShareScope share = person != null && rule instanceof Access.Shared s ? s.share() : null;
         Stream stream = authorization != null
-                ? new Stream(client, bearerToken(authorization), null, rule.consents())
-                : new Stream(client, null, Cookies.read(ctx, SESSION_COOKIE), rule.consents());
+                ? new Stream(client, bearerToken(authorization), null, rule.consents(), person, share)
+                : new Stream(client, null, Cookies.read(ctx, SESSION_COOKIE), rule.consents(), person, share);
         // Streams that ended since (the client went away) are forgotten here, not only at a credential change:
         // an app reconnecting all day would otherwise leave one entry per connection. Atomic per owner, so that
         // recheck cannot drop the owner's set between its lookup and the add.
@@ -235,18 +313,34 @@ public final class AccessControl {
      */
     public void closeStreamsWhenCredentialsChange(org.mqcgm.server.platform.db.Notifications notifications) {
         java.util.function.Consumer<String> ofOwner = payload -> {
-            // credential notices carry the owner id, consent notices "owner/purpose"
+            // credential notices carry the owner id, consent notices "owner/purpose", grant notices
+            // "person/grantee": the streams of that account, and those of others on that account's data
             int slash = payload.indexOf('/');
             try {
-                recheck(java.util.UUID.fromString(slash < 0 ? payload : payload.substring(0, slash)));
+                UUID id = UUID.fromString(slash < 0 ? payload : payload.substring(0, slash));
+                recheck(id);
+                recheckViewersOf(id);
+                if (slash >= 0) {
+                    recheck(UUID.fromString(payload.substring(slash + 1)));
+                }
             } catch (IllegalArgumentException e) {
-                // not an owner id: nothing of ours
+                // not an account id: nothing of ours
             }
         };
         notifications.on(Authenticator.CREDENTIALS_CHANGED, ofOwner, this::recheckAll);
         notifications.on(Consents.CHANGED, ofOwner, this::recheckAll);
+        notifications.on(Grants.CHANGED, ofOwner, this::recheckAll);
         rechecks.scheduleWithFixedDelay(this::recheckAll, RECHECK_EVERY.toSeconds(), RECHECK_EVERY.toSeconds(),
                 java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Checks again the open streams others have on {@code person}'s data. */
+    private void recheckViewersOf(UUID person) {
+        streams.forEach((viewer, open) -> {
+            if (open.stream().anyMatch(s -> person.equals(s.person()))) {
+                recheck(viewer);
+            }
+        });
     }
 
     /** Checks every open stream again now (the periodic check; tests and operators may call it). */
@@ -277,8 +371,11 @@ public final class AccessControl {
             }
             Optional<Principal> now = s.bearer() != null ? authenticator.apiToken(s.bearer())
                     : s.cookie() != null ? authenticator.session(s.cookie()) : Optional.empty();
-            if (now.map(p -> p.accountId().equals(owner)).orElse(false)
-                    && s.consents().stream().allMatch(purpose -> consents.granted(owner, purpose))) {
+            boolean same = now.map(p -> p.accountId().equals(owner)).orElse(false);
+            boolean allowed = s.person() == null
+                    ? s.consents().stream().allMatch(purpose -> consents.granted(owner, purpose))
+                    : grantFor(s.person(), owner, s.share(), s.consents()).isPresent();
+            if (same && allowed) {
                 return false;
             }
             s.client().close();

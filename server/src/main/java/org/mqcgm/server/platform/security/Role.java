@@ -2,7 +2,9 @@ package org.mqcgm.server.platform.security;
 
 /** Roles a person can hold. Every account is a {@code USER}; the others are granted. */
 public enum Role {
-    USER, GUARDIAN, FOLLOWER, SUPPORT, ADMIN;
+    USER, GUARDIAN, FOLLOWER, SUPPORT, ADMIN,
+    /** Works the community's moderation queue (hides and restores reported posts and comments). */
+    MODERATOR;
 
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);

@@ -11,7 +11,13 @@ public enum Scope {
     PROFILE_READ("profile:read"),
     PROFILE_WRITE("profile:write"),
     /** Exports, transfers, deletions and cancellation of the account: each also needs the password again. */
-    ACCOUNT_MANAGE("account:manage");
+    ACCOUNT_MANAGE("account:manage"),
+    /** Inviting followers, listing and revoking shares, clinician links, "who saw my data". */
+    SHARING("sharing"),
+    /** The logbook: check-ins (meals, insulin, exercise, medication, fingersticks, notes) and their photos. */
+    LOGBOOK("logbook"),
+    /** Community posts, comments, likes, reports of abuse. */
+    COMMUNITY("community");
 
     private final String id;
 

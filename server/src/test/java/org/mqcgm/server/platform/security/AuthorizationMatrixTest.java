@@ -147,6 +147,7 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
                 .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
+                .replace("{person}", ownerId.toString())
                 .replace("{link}", "not-a-live-link")
                 .replace("{number}", "1")
                 .replace("{name}", "app.css");
@@ -251,6 +252,21 @@ class AuthorizationMatrixTest {
                     assertThat(r.body()).contains("insufficient-scope");
                 } else {
                     assertThat(status).as(r.body()).isNotIn(401, 403);
+                }
+            }
+            case Access.Shared shared -> {
+                // Every fresh caller is someone other than the person, who shares nothing with them.
+                if (shared.page() && (kind == Kind.ANONYMOUS || isToken)) {
+                    assertThat(status).isEqualTo(303);
+                    assertThat(location).startsWith("/login");
+                } else if (kind == Kind.ANONYMOUS) {
+                    assertThat(status).isEqualTo(401);
+                } else if (kind == Kind.TOKEN_PROFILE_ONLY && shared.scope() != null
+                        && shared.scope() != Scope.PROFILE_READ) {
+                    assertThat(status).isEqualTo(403);
+                } else {
+                    assertThat(status).as("someone else's data does not exist for them: " + r.body())
+                            .isEqualTo(404);
                 }
             }
             case Access.Admin admin -> {

@@ -1,0 +1,40 @@
+package org.mqcgm.server.platform.media;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Photos people upload (a meal in the logbook, a picture in a community post): recognised by content, re-encoded
+ * without any metadata, thumbnailed and stored encrypted under the owner's key. The photos feature provides it;
+ * the features photos are attached to (logbook, community) take it, and decide themselves who else may see a
+ * photo attached to what they hold (a follower with the {@code photos} share, readers of a post).
+ */
+public interface Photos {
+
+    /** Which rendition. */
+    enum Size { FULL, THUMB }
+
+    /** What a photo is attached to: a check-in of the logbook, or a community post or comment. */
+    enum Usage { CHECKIN, POST }
+
+    /** One rendition's bytes (JPEG or PNG, no metadata). */
+    record Image(String contentType, byte[] bytes) {
+    }
+
+    /**
+     * Attaches the owner's uploaded photos to something of theirs ({@code usage}): a photo never attached is
+     * removed a day after its upload. Throws a 422 problem naming {@code field}{@code [i]} when an id is not a
+     * photo of the owner (or is already attached elsewhere), attaching none of them.
+     */
+    void attach(UUID owner, List<UUID> ids, Usage usage, String field);
+
+    /** A rendition of one of the owner's photos, if it exists. */
+    Optional<Image> read(UUID owner, UUID id, Size size);
+
+    /** The usage a photo of the owner is attached to, if it exists and is attached. */
+    Optional<Usage> usage(UUID owner, UUID id);
+
+    /** Deletes photos of the owner with every rendition (what they were attached to was deleted). */
+    void delete(UUID owner, List<UUID> ids);
+}
