@@ -40,7 +40,7 @@ import org.mqcgm.server.platform.http.ProblemException;
  */
 final class PhotoPipeline {
 
-    static final int MAX_BYTES = 10 * 1024 * 1024;
+    static final int MAX_BYTES = org.mqcgm.server.platform.media.Photos.MAX_BYTES;
     static final long MAX_PIXELS = 40_000_000L;
     static final int MAX_SIDE = 12_000;
     static final int FULL_SIDE = 2048;
@@ -72,6 +72,24 @@ final class PhotoPipeline {
 
     /** Runs the whole pipeline; throws a {@link ProblemException} naming {@code file} when the file is refused. */
     Result process(byte[] file) {
+        return process(file, FIELD);
+    }
+
+    /** Runs the whole pipeline; a refusal names {@code field}. */
+    Result process(byte[] file, String field) {
+        try {
+            return run(file);
+        } catch (ProblemException e) {
+            if (field.equals(FIELD)) {
+                throw e;
+            }
+            Problem p = e.problem();
+            throw new ProblemException(p.withErrors(p.errors().stream()
+                    .map(er -> new Problem.FieldError(field, er.rule(), er.message())).toList()));
+        }
+    }
+
+    private Result run(byte[] file) {
         if (file.length > MAX_BYTES) {
             throw tooLarge();
         }

@@ -42,12 +42,14 @@ public final class PhotosFeature implements Feature, Photos {
     static final String PURGE_JOB = "delete-unattached-photos";
 
     private final PhotoStore store;
+    private final PhotoPipeline pipeline;
     private final PhotoRoutes routes;
     private final Clock clock;
     private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
-    private PhotosFeature(PhotoStore store, PhotoRoutes routes, Clock clock,
+    private PhotosFeature(PhotoStore store, PhotoPipeline pipeline, PhotoRoutes routes, Clock clock,
                           com.fasterxml.jackson.databind.ObjectMapper mapper) {
+        this.pipeline = pipeline;
         this.mapper = mapper;
         this.store = store;
         this.routes = routes;
@@ -56,7 +58,8 @@ public final class PhotosFeature implements Feature, Photos {
 
     public static PhotosFeature create(Platform platform) {
         PhotoStore store = new PhotoStore(platform.jdbi(), platform.userKeys());
-        return new PhotosFeature(store, new PhotoRoutes(new PhotoPipeline(), store, platform.systemClock()),
+        PhotoPipeline pipeline = new PhotoPipeline();
+        return new PhotosFeature(store, pipeline, new PhotoRoutes(pipeline, store, platform.systemClock()),
                 platform.systemClock(), platform.mapper());
     }
 
@@ -86,6 +89,14 @@ public final class PhotosFeature implements Feature, Photos {
                             "must be the id of a photo you uploaded and did not attach elsewhere"))
                     .toList()));
         }
+    }
+
+    @Override
+    public UUID upload(UUID owner, byte[] file, String field) {
+        PhotoPipeline.Result result = pipeline.process(file, field);
+        UUID id = UUID.randomUUID();
+        store.insert(owner, id, clock.instant(), result);
+        return id;
     }
 
     @Override

@@ -394,4 +394,47 @@ class PhotosTest {
         assertThat(files.get("photos/" + id + ".jpg")).isEqualTo(download(token, "/api/v1/photos/" + id).body());
         assertThat(new String(files.get("photos.json"), StandardCharsets.UTF_8)).contains(id);
     }
+
+    @Test
+    void aWebSessionUploadsWithTheFormsCsrfFieldAndNotWithoutIt() throws IOException {
+        app.newUser("jo.photos@example.org");
+        org.mqcgm.server.testing.Http http = new org.mqcgm.server.testing.Http(app.url());
+        assertThat(http.postForm("/login", Map.of("identifier", "jo.photos@example.org", "password",
+                TestApp.PASSWORD)).statusCode()).isEqualTo(303);
+        String cookie = "SESSION=" + http.cookie("SESSION").orElseThrow();
+        String csrf = http.csrfToken();
+        byte[] file = Multipart.body("b0und", "file", "meal.jpg", "image/jpeg", Multipart.picture("jpeg", 40, 30));
+        byte[] form = TestImages.concat(("--b0und\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n" + csrf
+                + "\r\n").getBytes(StandardCharsets.US_ASCII), file);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.util.function.Function<byte[], HttpResponse<String>> post = body -> {
+            try {
+                return client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(app.url()
+                                + "/api/v1/photos")).header("Content-Type", "multipart/form-data; boundary=b0und")
+                        .header("Cookie", cookie).POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        HttpResponse<String> withToken = post.apply(form);
+        assertThat(withToken.statusCode()).as(withToken.body()).isEqualTo(201);
+        HttpResponse<String> forged = post.apply(file);
+        assertThat(forged.statusCode()).as("a cross-site form cannot upload: " + forged.body()).isEqualTo(403);
+    }
+
+    @Test
+    void anotherFeaturesFormStoresAPhotoThroughThePortAndRefusalsNameItsField() {
+        UUID kim = app.newUser("kim.photos@example.org");
+        Photos photos = app.app().feature(PhotosFeature.class).photos();
+        UUID id = photos.upload(kim, Multipart.picture("jpeg", 40, 30), "photo");
+        assertThat(photos.read(kim, id, Photos.Size.THUMB)).isPresent();
+        assertThat(photos.usage(kim, id)).as("not attached yet").isEmpty();
+        assertThatThrownBy(() -> photos.upload(kim, TestImages.heicHeader(), "photo"))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.problem().status()).isEqualTo(415);
+                    assertThat(e.problem().errors()).extracting(er -> er.field()).containsExactly("photo");
+                });
+        assertThat(rows(kim)).isOne();
+    }
 }
