@@ -162,6 +162,16 @@ public final class PhotosFeature implements Feature, Photos {
         });
     }
 
+    /**
+     * Runs the whole pipeline on {@code file} without storing anything (the benchmark): recognise, check the
+     * header, decode, turn upright, re-encode at most 2,048 px and thumbnail. Returns the sizes in bytes of the full
+     * image and of the thumbnail; a refused file throws the problem the API would answer with.
+     */
+    public static int[] reencode(byte[] file) {
+        PhotoPipeline.Result r = new PhotoPipeline().process(file);
+        return new int[] {r.full().bytes().length, r.thumb().bytes().length};
+    }
+
     /** How many photos the owner has (tests). */
     long count(UUID owner) {
         return store.count(owner);
