@@ -170,7 +170,7 @@ final class PhotoPipeline {
                 throw tooManyPixels(width, height);
             }
             ImageReadParam param = reader.getDefaultReadParam();
-            int step = Math.max(1, Math.max(width, height) / (2 * FULL_SIDE));
+            int step = Math.max(1, (int) Math.ceil(Math.max(width, height) / (2.0 * FULL_SIDE)));
             if (step > 1) {
                 param.setSourceSubsampling(step, step, 0, 0);
             }
