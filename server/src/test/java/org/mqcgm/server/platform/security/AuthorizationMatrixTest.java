@@ -50,6 +50,7 @@ class AuthorizationMatrixTest {
     static String ownerAnnotationId;
     static String ownerCalibrationId;
     static String ownerExportId;
+    static String ownerShareId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -106,8 +107,12 @@ class AuthorizationMatrixTest {
                 .path("id").asText();
         ownerExportId = json.readTree(ownerToken.http().postJson("/api/v1/me/exports",
                 "{\"password\":\"" + TestApp.PASSWORD + "\"}", "Authorization", bearer).body()).path("id").asText();
+        app.app().consents().record(ownerId, org.mqcgm.server.platform.consent.Consents.Purpose.SHARING, true,
+                "test");
+        ownerShareId = json.readTree(ownerToken.http().postJson("/api/v1/shares", "{\"scopes\":[\"glucose\"]}",
+                "Authorization", bearer).body()).path("id").asText();
         assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
-                ownerExportId)).doesNotContain("");
+                ownerExportId, ownerShareId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
@@ -147,6 +152,7 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
                 .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
+                .replace("/api/v1/shares/{id}", "/api/v1/shares/" + ownerShareId)
                 .replace("{person}", ownerId.toString())
                 .replace("{link}", "not-a-live-link")
                 .replace("{number}", "1")
@@ -177,6 +183,8 @@ class AuthorizationMatrixTest {
             return new Caller("anonymous", new Http(app.url()), null);
         }
         UUID id = app.newUser("matrix" + SEQ.incrementAndGet() + "@example.org");
+        // Like health data, sharing is a consent every caller here has given (the routes needing it are walked).
+        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.SHARING, true, "test");
         switch (kind) {
             case TOKEN_ALL_SCOPES -> {
                 return new Caller(kind.name(), new Http(app.url()),
