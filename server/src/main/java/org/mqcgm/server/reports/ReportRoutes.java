@@ -53,6 +53,8 @@ final class ReportRoutes {
         // The report of a person who shares their history with the caller (or the caller's own).
         routes.get("/api/v1/people/{person}/reports",
                 Access.sharedApi(Scope.READINGS_READ, ShareScope.HISTORY).requiring(HEALTH_DATA), this::json);
+        routes.get("/people/{person}/reports", Access.sharedPage(ShareScope.HISTORY).requiring(HEALTH_DATA),
+                this::page);
     }
 
     /** What a report request asks for. */
@@ -130,7 +132,9 @@ final class ReportRoutes {
         ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(false), Integer.MAX_VALUE);
         String from = req.period().firstDay().toString();
         String to = req.period().lastDay().toString();
-        String pdf = "/api/v1/reports/agp.pdf?from=" + from + "&to=" + to + "&population=" + population.id()
+        // The PDF is of one's own data only: none on a person's report page.
+        String pdf = ctx.pathParamMap().containsKey("person") ? ""
+                : "/api/v1/reports/agp.pdf?from=" + from + "&to=" + to + "&population=" + population.id()
                 + "&lang=" + page.lang();
         pages.render(ctx, page, "reports/report.jte", Map.of("model",
                 new ReportPage(from, to, options, List.of(), view, pdf)));

@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Platform;
 import org.mqcgm.server.platform.Web;
@@ -45,8 +48,14 @@ public final class SharingFeature implements Feature {
     private final Sharing sharing;
     private final Grants grants;
 
-    private SharingFeature(Platform platform, Shares shares, AccessLog log, Sharing sharing) {
+    private final Function<UUID, Optional<Reading>> latest;
+    private final Supplier<List<ReadLog>> otherReadLogs;
+
+    private SharingFeature(Platform platform, Shares shares, AccessLog log, Sharing sharing,
+                           Function<UUID, Optional<Reading>> latest, Supplier<List<ReadLog>> otherReadLogs) {
         this.platform = platform;
+        this.latest = latest;
+        this.otherReadLogs = otherReadLogs;
         this.shares = shares;
         this.log = log;
         this.sharing = sharing;
@@ -64,15 +73,20 @@ public final class SharingFeature implements Feature {
     }
 
     /**
-     * @param profiles how people are shown (a follower to the wearer, a wearer to their followers), their language
+     * @param profiles      how people are shown (a follower to the wearer, a wearer to their followers), their
+     *                      language
+     * @param latest        a person's latest reading (the glucose feature answers), for "People I follow"
+     * @param otherReadLogs the reads of a person's data other features record (clinician links), listed with this
+     *                      feature's own in "Who saw my data"
      */
-    public static SharingFeature create(Platform platform, Profiles profiles, Settings settings) {
+    public static SharingFeature create(Platform platform, Profiles profiles, Function<UUID, Optional<Reading>> latest,
+                                        Supplier<List<ReadLog>> otherReadLogs, Settings settings) {
         Shares shares = new Shares(platform.jdbi(), platform.userKeys(), platform.consents(), platform.systemClock(),
                 platform.dataClock(), settings.maxFollowers());
         AccessLog log = new AccessLog(platform.jdbi(), platform.userKeys(), platform.systemClock());
         Sharing sharing = new Sharing(shares, profiles, platform.outbound(), settings.publicUrl(),
                 platform.systemClock());
-        return new SharingFeature(platform, shares, log, sharing);
+        return new SharingFeature(platform, shares, log, sharing, latest, otherReadLogs);
     }
 
     /** Who may see whose data (the port {@code AccessControl} asks). */
@@ -89,6 +103,9 @@ public final class SharingFeature implements Feature {
     public void routes(Routes routes, Web web) {
         new ShareApiRoutes(sharing, log, platform.json(), platform.clientAddress(), platform.systemClock())
                 .register(routes);
+        new SharingPages(sharing, log, () -> java.util.stream.Stream.concat(java.util.stream.Stream.of((ReadLog) log),
+                otherReadLogs.get().stream()).toList(), latest, platform.consents(), platform.clientAddress(),
+                platform.systemClock(), platform.dataClock()).register(routes, web);
     }
 
     /** The shares a person gave, those they follow, and the log of reads of their data by others. */

@@ -83,7 +83,8 @@ class ErasureCatalogueTest {
     /** The user tables {@link #useEveryFeature} fills; every one must hold a row of the person before cancelling. */
     static final List<String> USER_TABLES = List.of("account_role", "api_token", "device", "security_event",
             "glucose_recent", "glucose_day", "sensor", "sensor_session", "calibration",
-            "glucose_annotation", "consent_event", "report_log", "export_job", "export_chunk", "transfer_log");
+            "glucose_annotation", "consent_event", "report_log", "export_job", "export_chunk", "transfer_log",
+            "share", "share_read");
 
     /**
      * Uses every feature that stores something of the person, through the API: readings over three days (one day of
@@ -122,6 +123,15 @@ class ErasureCatalogueTest {
         assertThat(http.postJson("/api/v1/me/consents", "{\"purpose\":\"newsletter\",\"granted\":true}", auth)
                 .statusCode()).isIn(200, 201);
         assertThat(http.get("/api/v1/reports", auth).statusCode()).isEqualTo(200);
+        // A share with a follower who reads the latest reading ("who saw my data").
+        assertThat(http.postJson("/api/v1/me/consents", "{\"purpose\":\"sharing\",\"granted\":true}", auth)
+                .statusCode()).isIn(200, 201);
+        String invitation = json.readTree(http.postJson("/api/v1/shares", "{\"scopes\":[\"glucose\"]}", auth)
+                .body()).path("invitation").asText();
+        String[] follower = {"Authorization", "Bearer " + app.newUserToken("erasure-follower@example.org")};
+        assertThat(http.postJson("/api/v1/following", "{\"invitation\":\"" + invitation + "\"}", follower)
+                .statusCode()).isEqualTo(201);
+        assertThat(http.get("/api/v1/people/" + id + "/readings/latest", follower).statusCode()).isEqualTo(200);
         HttpResponse<String> export = http.postJson("/api/v1/me/exports", "{\"password\":\"" + TestApp.PASSWORD
                 + "\"}", auth);
         assertThat(export.statusCode()).as(export.body()).isEqualTo(202);

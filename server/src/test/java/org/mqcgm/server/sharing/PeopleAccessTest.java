@@ -236,7 +236,6 @@ class PeopleAccessTest {
 
     /** "Who saw my data": every read by a follower is listed to the wearer — who, what, when — without values. */
     @Test
-    @Tag("PR-24")
     void everyReadIsListedToTheWearerWithoutData() throws Exception {
         Person follower = follower("{\"scopes\":[\"glucose\",\"history\"]}");
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
@@ -270,5 +269,35 @@ class PeopleAccessTest {
                 .mapTo(String.class).one());
         assertThat(rows).doesNotContain("example.org");
         assertThat(new Http(app.url()).get("/api/v1/shares/access-log", follower.auth()).body()).isEqualTo("[]");
+    }
+
+    /** "My data" and the export hold the shares given, those followed, and who saw the data. */
+    @Test
+    void mySharesFollowingsAndAccessLogAreInMyDataAndTheExport() throws Exception {
+        Person follower = follower("{\"scopes\":[\"glucose\"]}");
+        follower.get(people("/readings/latest"));
+        JsonNode categories = JSON.readTree(new Http(app.url()).get("/api/v1/me/data", "Authorization",
+                "Bearer " + wearerToken).body());
+        assertThat(categories.toString()).contains("\"shares\"").contains("\"share-reads\"");
+        assertThat(JSON.readTree(follower.get("/api/v1/me/data").body()).toString()).contains("\"following\"");
+
+        HttpResponse<String> export = new Http(app.url()).postJson("/api/v1/me/exports", "{\"password\":\""
+                + TestApp.PASSWORD + "\"}", follower.auth());
+        assertThat(export.statusCode()).as(export.body()).isEqualTo(202);
+        String location = export.headers().firstValue("Location").orElseThrow();
+        JsonNode ready = org.mqcgm.testkit.Wait.until("the export is ready",
+                () -> JSON.readTree(follower.get(location).body()), s -> s.path("status").asText().equals("ready"));
+        HttpResponse<byte[]> zip = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(app.url() + ready.path("archive").asText())).header("Authorization",
+                        "Bearer " + follower.token()).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        java.util.Map<String, String> files = new java.util.HashMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(zip.body()))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                files.put(e.getName(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(files).containsKeys("sharing/shares.json", "sharing/following.json", "sharing/access-log.json");
+        assertThat(files.get("sharing/following.json")).contains(wearer.toString());
     }
 }
