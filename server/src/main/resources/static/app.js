@@ -38,6 +38,10 @@
         if (shown && event.lastEventId && shown.getAttribute('data-latest') === event.lastEventId) { return; }
         refresh();
       });
+      // A stream the server ended for good (the share was revoked, the session ended) is marked, not retried.
+      source.addEventListener('error', function () {
+        if (source.readyState === 2) { document.documentElement.setAttribute('data-live-closed', 'true'); }
+      });
       // The age ("3 min ago") keeps counting between readings.
       window.setInterval(function () { if (document.visibilityState === 'visible') { refresh(); } }, 60000);
     } else {

@@ -43,6 +43,7 @@ import org.mqcgm.server.privacy.ConsentLedger;
 import org.mqcgm.server.privacy.PrivacyFeature;
 import org.mqcgm.server.reports.ReportsFeature;
 import org.mqcgm.server.rights.RightsFeature;
+import org.mqcgm.server.sharing.SharingFeature;
 import org.mqcgm.server.transfers.TransfersFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -173,6 +174,10 @@ public final class App implements AutoCloseable {
             CancellationFeature cancellation = CancellationFeature.create(platform, accounts.closure(),
                     accounts.reconfirmation(), config.deletionLedger());
             PhotosFeature photos = PhotosFeature.create(platform);
+            SharingFeature sharing = SharingFeature.create(platform, accounts.profiles(),
+                    person -> glucose.readings().store().latest(person,
+                            dataClock.instant().plus(java.time.Duration.ofMinutes(5))),
+                    List::of, new SharingFeature.Settings(config.publicUrl(), config.maxFollowers()));
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -181,12 +186,12 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, photos);
+                    cancellation, photos, sharing);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),
-                    systemClock);
+                    sharing.grants(), systemClock);
             accessControl.closeStreamsWhenCredentialsChange(notifications);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),

@@ -47,6 +47,8 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  * @param transfersAllowLoopbackHttp let transfers (PR-71) reach this machine's loopback address, over plain http
  *                           too: for tests and a FHIR server on the same machine only, never in production
  *                           ({@code MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP}, default false)
+ * @param maxFollowers       how many people one wearer may share with at once, invitations included
+ *                           ({@code MQCGM_MAX_FOLLOWERS}, default 20)
  */
 public record ServerConfig(
         String databaseUrl,
@@ -66,7 +68,22 @@ public record ServerConfig(
         Metrics.Settings metrics,
         ClientAddress.Settings clientAddress,
         Path deletionLedger,
-        boolean transfersAllowLoopbackHttp) {
+        boolean transfersAllowLoopbackHttp,
+        int maxFollowers) {
+
+    /** The default of {@link #maxFollowers}. */
+    public static final int DEFAULT_MAX_FOLLOWERS = 20;
+
+    /** Settings with the default number of followers. */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl, Metrics.Settings metrics,
+                        ClientAddress.Settings clientAddress, Path deletionLedger, boolean transfersAllowLoopbackHttp) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
+                clientAddress, deletionLedger, transfersAllowLoopbackHttp, DEFAULT_MAX_FOLLOWERS);
+    }
 
     /** Settings where transfers reach public https hosts only (the production rule). */
     public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
@@ -175,7 +192,8 @@ public record ServerConfig(
                 s.containsKey("MQCGM_DELETION_LEDGER") && !s.get("MQCGM_DELETION_LEDGER").isBlank()
                         ? Path.of(s.get("MQCGM_DELETION_LEDGER").trim())
                         : defaultLedger(Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox"))),
-                bool(s, "MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP"));
+                bool(s, "MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP"),
+                integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000));
     }
 
     private static Metrics.Settings metrics(Map<String, String> s) {
@@ -234,49 +252,56 @@ public record ServerConfig(
     public ServerConfig withListen(String newHost, int newPort) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
-                publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp);
+                publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers);
     }
 
     /** A copy with the operators' metrics listener set. */
     public ServerConfig withMetrics(Metrics.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp);
+                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers);
     }
 
     /** A copy reached at another public address. */
     public ServerConfig withPublicUrl(String url) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
-                publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp);
+                publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers);
     }
 
     /** A copy trusting other reverse proxies. */
     public ServerConfig withClientAddress(ClientAddress.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, settings, deletionLedger, transfersAllowLoopbackHttp);
+                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers);
+    }
+
+    /** A copy allowing {@code max} followers per wearer. */
+    public ServerConfig withMaxFollowers(int max) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
     public ServerConfig withDeletionLedger(Path file) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, file, transfersAllowLoopbackHttp);
+                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
     public ServerConfig withTransfersAllowLoopbackHttp(boolean allow) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, allow);
+                metrics, clientAddress, deletionLedger, allow, maxFollowers);
     }
 
     private static boolean bool(Map<String, String> s, String name) {

@@ -68,8 +68,8 @@ public final class GlucoseFeature implements Feature {
     public void routes(Routes routes, Web web) {
         readingRoutes.register(routes);
         new GlucoseApiRoutes(sensors, annotations, platform.json(), platform.dataClock()).register(routes);
-        new TodayPage(readings, annotations, web.pages(), web.contexts()).register(routes);
-        new HistoryPage(readings, annotations, web.pages(), web.contexts()).register(routes);
+        new TodayPage(readings, annotations, web.pages(), web.contexts(), web.profiles()).register(routes);
+        new HistoryPage(readings, annotations, web.pages(), web.contexts(), web.profiles()).register(routes);
         ReadingDeletions deletions = new ReadingDeletions(platform.jdbi(), store, annotations);
         new DeletionApiRoutes(deletions, sensors, reconfirmation, platform.json(), platform.dataClock())
                 .register(routes);

@@ -44,8 +44,11 @@ public final class HistoryPage {
     private final Annotations annotations;
     private final Pages pages;
     private final PageContexts contexts;
+    private final org.mqcgm.server.platform.profile.Profiles profiles;
 
-    HistoryPage(Readings readings, Annotations annotations, Pages pages, PageContexts contexts) {
+    HistoryPage(Readings readings, Annotations annotations, Pages pages, PageContexts contexts,
+                org.mqcgm.server.platform.profile.Profiles profiles) {
+        this.profiles = profiles;
         this.readings = readings;
         this.annotations = annotations;
         this.pages = pages;
@@ -54,6 +57,9 @@ public final class HistoryPage {
 
     void register(Routes routes) {
         routes.get("/history", Access.PAGE.requiring(HEALTH_DATA), this::show);
+        // The history of a person who shares it with the viewer: the charts only, no notes and no editing.
+        routes.get("/people/{person}/history", Access.sharedPage(
+                org.mqcgm.server.platform.security.ShareScope.HISTORY).requiring(HEALTH_DATA), this::show);
         routes.post("/history/annotations", Access.PAGE.requiring(HEALTH_DATA), this::annotate);
         routes.post("/history/annotations/{id}/exclude", Access.PAGE.requiring(HEALTH_DATA), ctx -> setExclude(ctx, true));
         routes.post("/history/annotations/{id}/include", Access.PAGE.requiring(HEALTH_DATA), ctx -> setExclude(ctx, false));
@@ -66,16 +72,23 @@ public final class HistoryPage {
     }
 
     private void show(Context ctx) {
-        Principal p = Principal.of(ctx);
         PageContext page = contexts.of(ctx);
-        ZoneId zone = page.zone();
+        boolean shared = ctx.pathParamMap().containsKey("person");
+        UUID owner = shared ? org.mqcgm.server.platform.security.Grant.person(ctx) : Principal.of(ctx).accountId();
+        org.mqcgm.server.platform.profile.Profile profile = shared ? profiles.of(owner)
+                .orElseThrow(() -> new ProblemException(Problem.notFound())) : page.profile();
+        ZoneId zone = profile.zone();
         LocalDate today = readings.clock().instant().atZone(zone).toLocalDate();
         LocalDate date = date(ctx.queryParam("date"), today);
         boolean week = "week".equals(ctx.queryParam("view"));
         List<Day> days = new ArrayList<>();
         LocalDate first = week ? date.minusDays(6) : date;
+        Instant window = ReadingRoutes.visibleFrom(ctx);
+        if (window != null && first.plusDays(1).atStartOfDay(zone).toInstant().isBefore(window)) {
+            throw ReadingRoutes.outsideSharedWindow("date", window);
+        }
         for (LocalDate d = first; !d.isAfter(date); d = d.plusDays(1)) {
-            days.add(day(p.accountId(), d, zone, page.profile().targets(), page, week));
+            days.add(day(owner, d, zone, profile.targets(), page, week, window));
         }
         Map<String, Object> model = new HashMap<>();
         model.put("days", days);
@@ -85,14 +98,20 @@ public final class HistoryPage {
         model.put("next", date.isBefore(today) ? (week ? date.plusDays(7) : date.plusDays(1)).toString() : "");
         model.put("kinds", List.copyOf(new java.util.TreeSet<>(Annotations.KINDS)));
         model.put("zone", zone);
+        if (shared) {
+            model.put("base", "/people/" + owner + "/history");
+            model.put("name", profile.label());
+        }
         pages.render(ctx, page, "glucose/history.jte", model);
     }
 
     private Day day(UUID owner, LocalDate date, ZoneId zone, RangeThresholds targets, PageContext page,
-                    boolean small) {
+                    boolean small, Instant window) {
         Instant from = date.atStartOfDay(zone).toInstant();
         Instant to = date.plusDays(1).atStartOfDay(zone).toInstant();
-        List<Reading> list = readings.store().range(owner, from, to);
+        // A follower's window may start inside the first day: nothing before it is read.
+        List<Reading> list = readings.store().range(owner, window != null && from.isBefore(window) ? window : from,
+                to);
         List<Annotations.Annotation> notes = annotations.overlapping(owner, from, to);
         String chart = GlucoseChart.render(list, from, to, zone, page.unit(), page.t("history.chart.title",
                 date.toString()), page.t("today.chart.empty"), notes, small ? 6 : 3);

@@ -31,8 +31,10 @@ import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.Grant;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
+import org.mqcgm.server.platform.security.ShareScope;
 
 /**
  * The readings API: upload ({@code POST /api/v1/readings}), read a range (JSON, CSV, or downsampled for charts),
@@ -76,6 +78,35 @@ final class ReadingRoutes implements AutoCloseable {
         routes.get("/api/v1/readings", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::list);
         routes.get("/api/v1/readings/latest", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::latest);
         routes.sse("/api/v1/readings/stream", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::stream);
+        // The same on the data of a person who shares it with the caller (or the caller's own): history for ranges,
+        // live glucose for the latest reading and the stream.
+        routes.get("/api/v1/people/{person}/readings",
+                Access.sharedApi(Scope.READINGS_READ, ShareScope.HISTORY).requiring(HEALTH_DATA), this::list);
+        routes.get("/api/v1/people/{person}/readings/latest",
+                Access.sharedApi(Scope.READINGS_READ, ShareScope.GLUCOSE).requiring(HEALTH_DATA), this::latest);
+        routes.sse("/api/v1/people/{person}/readings/stream",
+                Access.sharedApi(Scope.READINGS_READ, ShareScope.GLUCOSE).requiring(HEALTH_DATA), this::stream);
+    }
+
+    /**
+     * Whose readings a request reads: the {@code {person}} of a shared route (the caller, or someone sharing with
+     * them: checked by the access rule), otherwise the caller.
+     */
+    static UUID whose(Context ctx) {
+        return ctx.pathParamMap().containsKey("person") ? Grant.person(ctx) : Principal.of(ctx).accountId();
+    }
+
+    /** The earliest reading time a follower may see (a share of "the last N days"), or null for all. */
+    static Instant visibleFrom(Context ctx) {
+        return Grant.of(ctx).map(Grant::visibleFrom).orElse(null);
+    }
+
+    /** A follower asking for data before their share's window: 403 naming {@code field} (PR-24). */
+    static ProblemException outsideSharedWindow(String field, Instant visibleFrom) {
+        return new ProblemException(Problem.of(403, "outside-shared-window", "Outside the shared window",
+                "This person shares only their data since " + visibleFrom + ".").withErrors(List.of(
+                new Problem.FieldError(field, "outside-shared-window", "must not be before " + visibleFrom)))
+                .with("visibleFrom", visibleFrom.toString()));
     }
 
     private void upload(Context ctx) {
@@ -169,10 +200,17 @@ final class ReadingRoutes implements AutoCloseable {
     }
 
     private void list(Context ctx) {
-        Principal p = Principal.of(ctx);
+        UUID owner = whose(ctx);
         Instant now = readings.clock().instant();
         Instant to = instantParam(ctx, "to", now.plus(Readings.FUTURE_TOLERANCE), now);
         Instant from = instantParam(ctx, "from", to.minus(Duration.ofHours(24)), now);
+        Instant window = visibleFrom(ctx);
+        if (window != null && from.isBefore(window)) {
+            if (ctx.queryParam("from") != null && !ctx.queryParam("from").isBlank()) {
+                throw outsideSharedWindow("from", window);
+            }
+            from = window;
+        }
         if (!from.isBefore(to)) {
             throw new ProblemException(Problem.badRequest("'from' must be before 'to'.",
                     new Problem.FieldError("from", "before-to", "must be before to")));
@@ -186,8 +224,8 @@ final class ReadingRoutes implements AutoCloseable {
             throw new ProblemException(Problem.badRequest("Unknown resolution.",
                     new Problem.FieldError("resolution", "one-of", "must be raw, 5m, 15m or 1h")));
         }
-        List<Reading> list = readings.store().range(p.accountId(), from, to);
-        List<Annotations.Annotation> notes = annotations.overlapping(p.accountId(), from, to);
+        List<Reading> list = readings.store().range(owner, from, to);
+        List<Annotations.Annotation> notes = annotations.overlapping(owner, from, to);
         if (!resolution.equals("raw")) {
             ctx.json(downsample(Annotations.forStatistics(list, notes), RESOLUTIONS.get(resolution)));
             return;
@@ -241,8 +279,8 @@ final class ReadingRoutes implements AutoCloseable {
     }
 
     private void latest(Context ctx) {
-        Principal p = Principal.of(ctx);
-        ctx.json(view(latestOf(p.accountId()).orElseThrow(() -> new ProblemException(Problem.of(404, "no-readings",
+        Instant window = visibleFrom(ctx);
+        ctx.json(view(latestOf(whose(ctx)).filter(r -> window == null || !r.time().isBefore(window)).orElseThrow(() -> new ProblemException(Problem.of(404, "no-readings",
                 "No readings", "There are no readings yet.")))));
     }
 
@@ -254,11 +292,12 @@ final class ReadingRoutes implements AutoCloseable {
      * The live stream: the latest reading at once (event {@code reading}), then each newer one as it arrives.
      */
     private void stream(SseClient client) {
-        UUID owner = Principal.of(client.ctx()).accountId();
+        UUID owner = whose(client.ctx());
+        Instant window = visibleFrom(client.ctx());
         client.keepAlive();
         streams.add(client);
         long[] lastSent = {Long.MIN_VALUE};
-        Runnable send = () -> latestOf(owner).ifPresent(r -> {
+        Runnable send = () -> latestOf(owner).filter(r -> window == null || !r.time().isBefore(window)).ifPresent(r -> {
             synchronized (lastSent) {
                 if (r.time().getEpochSecond() > lastSent[0]) {
                     lastSent[0] = r.time().getEpochSecond();

@@ -7,11 +7,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.mqcgm.core.glucose.GlucoseUnit;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.core.glucose.TrendArrow;
 import org.mqcgm.core.glucose.TrendEstimator;
 import org.mqcgm.core.metrics.TimeInRanges;
+import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.profile.Profile;
 import org.mqcgm.server.platform.security.Access;
@@ -33,8 +36,11 @@ public final class TodayPage {
     private final Annotations annotations;
     private final Pages pages;
     private final PageContexts contexts;
+    private final org.mqcgm.server.platform.profile.Profiles profiles;
 
-    TodayPage(Readings readings, Annotations annotations, Pages pages, PageContexts contexts) {
+    TodayPage(Readings readings, Annotations annotations, Pages pages, PageContexts contexts,
+              org.mqcgm.server.platform.profile.Profiles profiles) {
+        this.profiles = profiles;
         this.readings = readings;
         this.annotations = annotations;
         this.pages = pages;
@@ -43,6 +49,25 @@ public final class TodayPage {
 
     void register(Routes routes) {
         routes.get("/today", Access.PAGE.requiring(HEALTH_DATA), this::show);
+        // The Today page of a person who shares their live glucose with the viewer, live over their stream.
+        routes.get("/people/{person}/today", Access.sharedPage(
+                org.mqcgm.server.platform.security.ShareScope.GLUCOSE).requiring(HEALTH_DATA), this::showPerson);
+    }
+
+    private void showPerson(Context ctx) {
+        UUID person = org.mqcgm.server.platform.security.Grant.person(ctx);
+        Profile profile = profiles.of(person).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        PageContext page = contexts.of(ctx);
+        Instant now = readings.clock().instant();
+        Instant from = now.minus(WINDOW);
+        Instant window = ReadingRoutes.visibleFrom(ctx);
+        if (window != null && from.isBefore(window)) {
+            from = window;
+        }
+        List<Reading> day = readings.store().range(person, from, now.plusSeconds(1));
+        List<Annotations.Annotation> notes = annotations.overlapping(person, from, now.plusSeconds(1));
+        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, now, profile, page),
+                "person", person.toString(), "name", profile.label()));
     }
 
     private void show(Context ctx) {

@@ -13,7 +13,9 @@ import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.profile.Profile;
 import org.mqcgm.server.platform.profile.Profiles;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.Grant;
 import org.mqcgm.server.platform.security.Scope;
+import org.mqcgm.server.platform.security.ShareScope;
 import org.mqcgm.server.platform.web.Language;
 import org.mqcgm.server.platform.web.Messages;
 import org.mqcgm.server.platform.web.PageContext;
@@ -48,6 +50,11 @@ final class ReportRoutes {
         routes.get("/api/v1/reports", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::json);
         routes.get("/api/v1/reports/agp.pdf", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::pdf);
         routes.get("/reports", Access.PAGE.requiring(HEALTH_DATA), this::page);
+        // The report of a person who shares their history with the caller (or the caller's own).
+        routes.get("/api/v1/people/{person}/reports",
+                Access.sharedApi(Scope.READINGS_READ, ShareScope.HISTORY).requiring(HEALTH_DATA), this::json);
+        routes.get("/people/{person}/reports", Access.sharedPage(ShareScope.HISTORY).requiring(HEALTH_DATA),
+                this::page);
     }
 
     /** What a report request asks for. */
@@ -59,9 +66,27 @@ final class ReportRoutes {
      * null).
      */
     Request request(Context ctx, List<Problem.FieldError> errors) {
-        Profile profile = profiles.current(ctx);
-        ReportPeriod period = ReportPeriod.parse(ctx.queryParam("from"), ctx.queryParam("to"), profile.zone(),
+        // On a shared route, the report is of the {person} (their zone and targets), checked by the access rule.
+        Profile profile = ctx.pathParamMap().containsKey("person")
+                ? profiles.of(Grant.person(ctx)).orElseThrow(() -> new ProblemException(Problem.notFound()))
+                : profiles.current(ctx);
+        java.time.Instant window = Grant.of(ctx).map(Grant::visibleFrom).orElse(null);
+        String fromText = ctx.queryParam("from");
+        if (window != null && (fromText == null || fromText.isBlank())) {
+            // A follower who sees only the last N days gets, by default, the whole days inside that window.
+            java.time.LocalDate first = window.atZone(profile.zone()).toLocalDate().plusDays(1);
+            java.time.LocalDate today = reports.clock().instant().atZone(profile.zone()).toLocalDate();
+            fromText = (first.isBefore(today.minusDays(ReportPeriod.DEFAULT_DAYS - 1))
+                    ? today.minusDays(ReportPeriod.DEFAULT_DAYS - 1) : first).toString();
+        }
+        ReportPeriod period = ReportPeriod.parse(fromText, ctx.queryParam("to"), profile.zone(),
                 reports.clock().instant(), errors);
+        if (window != null && period != null && period.from().toInstant().isBefore(window)) {
+            throw new ProblemException(Problem.of(403, "outside-shared-window", "Outside the shared window",
+                    "This person shares only their data since " + window + ".").withErrors(List.of(
+                    new Problem.FieldError("from", "outside-shared-window", "must not be before " + window)))
+                    .with("visibleFrom", window.toString()));
+        }
         String p = ctx.queryParam("population");
         Population population = Population.T1D_T2D;
         if (p != null && !p.isBlank()) {
@@ -107,7 +132,9 @@ final class ReportRoutes {
         ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(false), Integer.MAX_VALUE);
         String from = req.period().firstDay().toString();
         String to = req.period().lastDay().toString();
-        String pdf = "/api/v1/reports/agp.pdf?from=" + from + "&to=" + to + "&population=" + population.id()
+        // The PDF is of one's own data only: none on a person's report page.
+        String pdf = ctx.pathParamMap().containsKey("person") ? ""
+                : "/api/v1/reports/agp.pdf?from=" + from + "&to=" + to + "&population=" + population.id()
                 + "&lang=" + page.lang();
         pages.render(ctx, page, "reports/report.jte", Map.of("model",
                 new ReportPage(from, to, options, List.of(), view, pdf)));

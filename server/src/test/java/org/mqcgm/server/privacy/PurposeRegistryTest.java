@@ -190,7 +190,7 @@ class PurposeRegistryTest {
                 assertThat(web.postForm("/login", Map.of("identifier", login, "password", TestApp.PASSWORD))
                         .statusCode()).isEqualTo(303);
                 for (Routes.Route r : routes) {
-                    assertThat(call(web, bearer, r).body()).as("before: " + r)
+                    assertThat(call(web, bearer, r, owner).body()).as("before: " + r)
                             .doesNotContain("CONSENT_REQUIRED").doesNotContain("consent-required");
                 }
                 app.app().consents().record(owner, purpose, false, "test");
@@ -202,13 +202,13 @@ class PurposeRegistryTest {
                     if (r.method() != HandlerType.GET || routes.contains(r) || !personal) {
                         continue;
                     }
-                    HttpResponse<String> other = call(web, bearer, r);
+                    HttpResponse<String> other = call(web, bearer, r, owner);
                     assertThat(other.statusCode()).as("unrelated: " + r).isNotEqualTo(403);
                     assertThat(other.body()).as("unrelated: " + r).doesNotContain("CONSENT_REQUIRED")
                             .doesNotContain("consent-required");
                 }
                 for (Routes.Route r : routes) {
-                    HttpResponse<String> answer = call(web, bearer, r);
+                    HttpResponse<String> answer = call(web, bearer, r, owner);
                     assertThat(answer.statusCode()).as("after: " + r + " " + answer.body()).isEqualTo(403);
                     if (r.path().startsWith("/api/")) {
                         assertThat(answer.body()).contains("\"code\":\"CONSENT_REQUIRED\"")
@@ -222,8 +222,9 @@ class PurposeRegistryTest {
         return tests.stream();
     }
 
-    private static HttpResponse<String> call(Http web, String bearer, Routes.Route r) {
+    private static HttpResponse<String> call(Http web, String bearer, Routes.Route r, UUID owner) {
         String path = r.path().replace("{id}", UUID.randomUUID().toString()).replace("{number}", "1")
+                .replace("{person}", owner.toString()).replace("{code}", "not-a-live-code")
                 .replace("{name}", "app.css").replace("{link}", "not-a-live-link");
         boolean api = path.startsWith("/api/");
         if (r.method() == HandlerType.GET) {

@@ -30,7 +30,12 @@ public record EventStream(BlockingQueue<String> lines, CompletableFuture<Void> e
      * reading event (the latest reading comes at once: the owner must have one).
      */
     public static EventStream open(TestApp app, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.url() + "/api/v1/readings/stream"))
+        return open(app.url() + "/api/v1/readings/stream", headers);
+    }
+
+    /** As {@link #open(TestApp, String...)}, for the stream at {@code url} (a person's stream, another node). */
+    public static EventStream open(String url, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
                 .header("Accept", "text/event-stream");
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);

@@ -46,7 +46,8 @@ class OpenApiContractTest {
                 org.mqcgm.server.transfers.TransfersFeature.API_SCHEMAS,
                 org.mqcgm.server.rights.RightsFeature.API_SCHEMAS,
                 org.mqcgm.server.cancellation.CancellationFeature.API_SCHEMAS,
-                org.mqcgm.server.photos.PhotosFeature.API_SCHEMAS)) {
+                org.mqcgm.server.photos.PhotosFeature.API_SCHEMAS,
+                org.mqcgm.server.sharing.SharingFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());
         }

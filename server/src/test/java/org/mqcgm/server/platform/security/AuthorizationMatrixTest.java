@@ -51,6 +51,7 @@ class AuthorizationMatrixTest {
     static String ownerCalibrationId;
     static String ownerExportId;
     static String ownerPhotoId;
+    static String ownerShareId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -107,11 +108,15 @@ class AuthorizationMatrixTest {
                 .path("id").asText();
         ownerExportId = json.readTree(ownerToken.http().postJson("/api/v1/me/exports",
                 "{\"password\":\"" + TestApp.PASSWORD + "\"}", "Authorization", bearer).body()).path("id").asText();
+        app.app().consents().record(ownerId, org.mqcgm.server.platform.consent.Consents.Purpose.SHARING, true,
+                "test");
+        ownerShareId = json.readTree(ownerToken.http().postJson("/api/v1/shares", "{\"scopes\":[\"glucose\"]}",
+                "Authorization", bearer).body()).path("id").asText();
         ownerPhotoId = json.readTree(org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/photos",
                 "meal.png", "image/png", org.mqcgm.server.testing.Multipart.picture("png", 8, 8), "Authorization",
                 bearer).body()).path("id").asText();
         assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
-                ownerExportId, ownerPhotoId)).doesNotContain("");
+                ownerExportId, ownerPhotoId, ownerShareId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
@@ -152,6 +157,9 @@ class AuthorizationMatrixTest {
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
                 .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
                 .replace("/photos/{id}", "/photos/" + ownerPhotoId)
+                .replace("/api/v1/shares/{id}", "/api/v1/shares/" + ownerShareId)
+                .replace("/settings/sharing/{id}", "/settings/sharing/" + ownerShareId)
+                .replace("{code}", "not-a-live-invitation-code")
                 .replace("{person}", ownerId.toString())
                 .replace("{link}", "not-a-live-link")
                 .replace("{number}", "1")
@@ -182,6 +190,8 @@ class AuthorizationMatrixTest {
             return new Caller("anonymous", new Http(app.url()), null);
         }
         UUID id = app.newUser("matrix" + SEQ.incrementAndGet() + "@example.org");
+        // Like health data, sharing is a consent every caller here has given (the routes needing it are walked).
+        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.SHARING, true, "test");
         switch (kind) {
             case TOKEN_ALL_SCOPES -> {
                 return new Caller(kind.name(), new Http(app.url()),
@@ -428,6 +438,50 @@ class AuthorizationMatrixTest {
             assertThat(ownerSecondSession.http().get("/settings").body()).contains(ownerSessionId);
         }));
         return tests.stream();
+    }
+
+    /**
+     * A follower with a share of the owner's live glucose reaches exactly the routes on the owner's data that the
+     * share covers (200), and every other route on it is a 404 — and all of them are 404 once the owner revokes it.
+     */
+    @Test
+    @Tag("PR-24")
+    void aFollowerReachesExactlyWhatTheShareCoversAndNothingAfterRevocation() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String bearer = "Bearer " + ownerToken.token();
+        ownerToken.http().postJson("/api/v1/readings", "[{\"time\":\"" + java.time.Instant.now().minusSeconds(60)
+                .truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\",\"mgdl\":140}]", "Authorization", bearer);
+        HttpResponse<String> share = ownerToken.http().postJson("/api/v1/shares", "{\"scopes\":[\"glucose\"]}",
+                "Authorization", bearer);
+        String shareId = json.readTree(share.body()).path("id").asText();
+        UUID followerId = app.newUser("follower-with-share@example.org");
+        Caller token = new Caller("follower (token)", new Http(app.url()),
+                app.app().apiTokens().create(followerId, "all", EnumSet.allOf(Scope.class)));
+        Http web = new Http(app.url());
+        web.setCookie("SESSION", startSession(followerId));
+        Caller session = new Caller("follower (session)", web, null);
+        HttpResponse<String> accepted = token.http().postJson("/api/v1/following", "{\"invitation\":\""
+                + json.readTree(share.body()).path("invitation").asText() + "\"}", "Authorization", "Bearer "
+                + token.token());
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
+        List<Routes.Route> shared = app.app().routes().stream()
+                .filter(r -> r.access() instanceof Access.Shared && r.method() == HandlerType.GET).toList();
+        assertThat(shared).extracting(Routes.Route::path).contains("/api/v1/people/{person}/readings/latest",
+                "/people/{person}/today", "/api/v1/people/{person}/readings");
+        for (Routes.Route r : shared) {
+            Access.Shared rule = (Access.Shared) r.access();
+            Caller caller = rule.page() ? session : token;
+            HttpResponse<String> answer = caller.call(r.method(), concrete(r.path()));
+            assertThat(answer.statusCode()).as(r.path() + " " + answer.body())
+                    .isEqualTo(rule.share() == ShareScope.GLUCOSE ? 200 : 404);
+        }
+        assertThat(ownerToken.http().send("DELETE", "/api/v1/shares/" + shareId, "", "Authorization", bearer)
+                .statusCode()).isEqualTo(204);
+        for (Routes.Route r : shared) {
+            Caller caller = ((Access.Shared) r.access()).page() ? session : token;
+            assertThat(caller.call(r.method(), concrete(r.path())).statusCode()).as("after revocation: " + r.path())
+                    .isEqualTo(404);
+        }
     }
 
     @Test

@@ -1,0 +1,303 @@
+package org.mqcgm.server.sharing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mqcgm.server.App;
+import org.mqcgm.server.ServerConfig;
+import org.mqcgm.server.platform.consent.Consents.Purpose;
+import org.mqcgm.server.platform.security.Scope;
+import org.mqcgm.server.testing.EventStream;
+import org.mqcgm.server.testing.Http;
+import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.server.testing.TestDatabase;
+
+/**
+ * A follower reads exactly what the wearer shares, within its window, and nothing once it ends; everybody else gets
+ * 404; every read is in the wearer's "who saw my data".
+ */
+class PeopleAccessTest {
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static int seq;
+    static UUID wearer;
+    static String wearerToken;
+
+    record Person(UUID id, String login, String token) {
+        String[] auth() {
+            return new String[] {"Authorization", "Bearer " + token};
+        }
+
+        HttpResponse<String> get(String path) {
+            return new Http(app.url()).get(path, auth());
+        }
+    }
+
+    static Person person(String name) {
+        String login = name + (++seq) + "@example.org";
+        UUID id = app.newUser(login);
+        app.app().consents().record(id, Purpose.SHARING, true, "test");
+        return new Person(id, login, app.app().apiTokens().create(id, "all", EnumSet.allOf(Scope.class)));
+    }
+
+    /** The wearer has a reading every hour of the last 20 days (values 100 + hours ago, mod 200). */
+    @BeforeAll
+    static void readings() {
+        Person w = person("wearer");
+        wearer = w.id();
+        wearerToken = w.token();
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        List<String> list = new ArrayList<>();
+        for (int h = 1; h <= 20 * 24; h++) {
+            list.add("{\"time\":\"" + now.minus(Duration.ofHours(h)) + "\",\"mgdl\":" + (100 + h % 200) + "}");
+        }
+        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/readings", "[" + String.join(",", list)
+                + "]", w.auth());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    static String share(String body) throws Exception {
+        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/shares", body, "Authorization",
+                "Bearer " + wearerToken);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return JSON.readTree(r.body()).path("invitation").asText();
+    }
+
+    static Person follower(String shareBody) throws Exception {
+        Person f = person("follower");
+        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/following", "{\"invitation\":\""
+                + share(shareBody) + "\"}", f.auth());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return f;
+    }
+
+    static String shareIdOf(Person follower) throws Exception {
+        for (JsonNode s : JSON.readTree(new Http(app.url()).get("/api/v1/shares", "Authorization",
+                "Bearer " + wearerToken).body())) {
+            if (s.path("follower").asText().equals(follower.login()) && s.path("status").asText().equals("active")) {
+                return s.path("id").asText();
+            }
+        }
+        throw new AssertionError("no active share with " + follower.login());
+    }
+
+    static String people(String rest) {
+        return "/api/v1/people/" + wearer + rest;
+    }
+
+    /** PR-44: a recipient of glucose only receives glucose: the latest reading and the live stream, no history. */
+    @Test
+    @Tag("PR-44")
+    void aFollowerReadsExactlyTheSharedCategories() throws Exception {
+        Person glucoseOnly = follower("{\"scopes\":[\"glucose\"]}");
+        assertThat(glucoseOnly.get(people("/readings/latest")).statusCode()).isEqualTo(200);
+        // Opening waits for the first reading event (the latest reading comes at once).
+        EventStream.open(app.url() + people("/readings/stream"), glucoseOnly.auth());
+        assertThat(glucoseOnly.get(people("/readings")).statusCode()).isEqualTo(404);
+        assertThat(glucoseOnly.get(people("/reports")).statusCode()).isEqualTo(404);
+        // Their own data stays theirs; the wearer's own routes under /api/v1/readings give the follower's.
+        assertThat(glucoseOnly.get("/api/v1/readings").body()).isEqualTo("[]");
+
+        Person history = follower("{\"scopes\":[\"history\"]}");
+        assertThat(history.get(people("/readings")).statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(history.get(people("/readings")).body()).size()).isGreaterThan(20);
+        assertThat(history.get(people("/reports")).statusCode()).isEqualTo(200);
+        assertThat(history.get(people("/readings/latest")).statusCode()).isEqualTo(404);
+
+        // A token without readings:read reads nothing shared.
+        String narrow = app.app().apiTokens().create(history.id(), "narrow", EnumSet.of(Scope.SHARING));
+        assertThat(new Http(app.url()).get(people("/readings"), "Authorization", "Bearer " + narrow).statusCode())
+                .isEqualTo(403);
+    }
+
+    /** PR-24: a share of the last 14 days shows 14 days only; asking for day 15 is 403 naming the field. */
+    @Test
+    @Tag("PR-24")
+    void aWindowedShareShowsOnlyItsDaysAndRefusesEarlierOnes() throws Exception {
+        Person carer = follower("{\"scopes\":[\"glucose\",\"history\"],\"historyDays\":14}");
+        Instant now = Instant.now();
+        HttpResponse<String> inside = carer.get(people("/readings?from=" + now.minus(Duration.ofDays(13))
+                + "&to=" + now));
+        assertThat(inside.statusCode()).as(inside.body()).isEqualTo(200);
+        assertThat(JSON.readTree(inside.body()).size()).isBetween(13 * 24 - 2, 13 * 24 + 2);
+        HttpResponse<String> day15 = carer.get(people("/readings?from=" + now.minus(Duration.ofDays(15))
+                + "&to=" + now.minus(Duration.ofDays(14).minusHours(1))));
+        assertThat(day15.statusCode()).as(day15.body()).isEqualTo(403);
+        assertThat(day15.body()).contains("outside-shared-window").contains("\"field\":\"from\"")
+                .doesNotContain("\"mgdl\"");
+        HttpResponse<String> report = carer.get(people("/reports"));
+        assertThat(report.statusCode()).as(report.body()).isEqualTo(200);
+        HttpResponse<String> oldReport = carer.get(people("/reports?from="
+                + java.time.LocalDate.now().minusDays(16) + "&to=" + java.time.LocalDate.now()));
+        assertThat(oldReport.statusCode()).as(oldReport.body()).isEqualTo(403);
+        assertThat(oldReport.body()).contains("\"field\":\"from\"");
+        // The wearer themself has no window on their own data.
+        HttpResponse<String> own = new Http(app.url()).get(people("/readings?from=" + now.minus(Duration.ofDays(19))
+                + "&to=" + now.minus(Duration.ofDays(18))), "Authorization", "Bearer " + wearerToken);
+        assertThat(own.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(own.body()).size()).isGreaterThan(20);
+    }
+
+    @Test
+    void strangersAndGuessedIdsGet404() throws Exception {
+        Person stranger = person("stranger");
+        for (String path : List.of("/readings", "/readings/latest", "/reports")) {
+            assertThat(stranger.get(people(path)).statusCode()).as(path).isEqualTo(404);
+            assertThat(stranger.get("/api/v1/people/" + UUID.randomUUID() + path).statusCode()).isEqualTo(404);
+            assertThat(stranger.get("/api/v1/people/not-a-uuid" + path).statusCode()).isEqualTo(404);
+        }
+        // A follower of the wearer does not reach a third person's data by changing the id.
+        Person follower = follower("{\"scopes\":[\"glucose\",\"history\"]}");
+        assertThat(follower.get("/api/v1/people/" + stranger.id() + "/readings").statusCode()).isEqualTo(404);
+        HttpResponse<String> anonymous = new Http(app.url()).get(people("/readings"));
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+    }
+
+    /**
+     * PR-24: revocation takes effect at once — the next request is 404 and an open stream closes, on every node:
+     * the follower's stream is on a second server over the same database, the wearer revokes on the first, and the
+     * stream ends through the notification (the periodic recheck every 30 s is never run here).
+     */
+    @Test
+    @Tag("PR-24")
+    void revocationEndsAccessAtOnceOnEveryNode() throws Exception {
+        Person follower = follower("{\"scopes\":[\"glucose\",\"history\"]}");
+        Path dir = Files.createTempDirectory("mqcgm-second-node-");
+        ServerConfig config = new ServerConfig(app.jdbcUrl(), TestDatabase.user(), TestDatabase.password(), 4,
+                app.masterKeyFile(), "127.0.0.1", 0, 1_000_000, TestApp.TEST_ARGON2, Duration.ofHours(12),
+                Duration.ofDays(7), null, dir.resolve("outbox"), "http://mqcgm.test");
+        try (App second = App.start(config, Clock.systemUTC())) {
+            String secondUrl = "http://127.0.0.1:" + second.port();
+            EventStream onSecond = EventStream.open(secondUrl + people("/readings/stream"), follower.auth());
+            EventStream onFirst = EventStream.open(app.url() + people("/readings/stream"), follower.auth());
+            assertThat(new Http(secondUrl).get(people("/readings/latest"), follower.auth()).statusCode())
+                    .isEqualTo(200);
+
+            HttpResponse<String> revoked = new Http(app.url()).send("DELETE", "/api/v1/shares/"
+                    + shareIdOf(follower), "", "Authorization", "Bearer " + wearerToken);
+            assertThat(revoked.statusCode()).isEqualTo(204);
+
+            assertThat(follower.get(people("/readings/latest")).statusCode()).isEqualTo(404);
+            assertThat(new Http(secondUrl).get(people("/readings"), follower.auth()).statusCode()).isEqualTo(404);
+            onFirst.awaitEnd();
+            onSecond.awaitEnd();
+            assertThat(new Http(secondUrl).get(people("/readings/stream"), follower.auth()).statusCode())
+                    .isEqualTo(404);
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void theFollowerLeavingEndsTheirStream() throws Exception {
+        Person follower = follower("{\"scopes\":[\"glucose\"]}");
+        EventStream stream = EventStream.open(app.url() + people("/readings/stream"), follower.auth());
+        HttpResponse<String> left = new Http(app.url()).send("DELETE", "/api/v1/following/" + wearer, "",
+                follower.auth());
+        assertThat(left.statusCode()).isEqualTo(204);
+        stream.awaitEnd();
+        assertThat(follower.get(people("/readings/latest")).statusCode()).isEqualTo(404);
+    }
+
+    /** Withdrawing the sharing consent stops every share at once (the shares stay, paused). */
+    @Test
+    void withdrawingTheSharingConsentStopsEveryShare() throws Exception {
+        Person follower = follower("{\"scopes\":[\"glucose\"]}");
+        assertThat(follower.get(people("/readings/latest")).statusCode()).isEqualTo(200);
+        app.app().consents().record(wearer, Purpose.SHARING, false, "test");
+        try {
+            assertThat(follower.get(people("/readings/latest")).statusCode()).isEqualTo(404);
+        } finally {
+            app.app().consents().record(wearer, Purpose.SHARING, true, "test");
+        }
+        assertThat(follower.get(people("/readings/latest")).statusCode()).isEqualTo(200);
+    }
+
+    /** "Who saw my data": every read by a follower is listed to the wearer — who, what, when — without values. */
+    @Test
+    void everyReadIsListedToTheWearerWithoutData() throws Exception {
+        Person follower = follower("{\"scopes\":[\"glucose\",\"history\"]}");
+        Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        follower.get(people("/readings/latest"));
+        follower.get(people("/readings/latest"));
+        follower.get(people("/readings"));
+        JsonNode log = JSON.readTree(new Http(app.url()).get("/api/v1/shares/access-log", "Authorization",
+                "Bearer " + wearerToken).body());
+        List<JsonNode> mine = new ArrayList<>();
+        log.forEach(e -> {
+            if (e.path("who").asText().equals(follower.login())) {
+                mine.add(e);
+            }
+        });
+        assertThat(mine).extracting(e -> e.path("scope").asText() + " " + e.path("route").asText())
+                .containsExactlyInAnyOrder("glucose /api/v1/people/{person}/readings/latest",
+                        "history /api/v1/people/{person}/readings");
+        JsonNode latest = mine.stream().filter(e -> e.path("scope").asText().equals("glucose")).findFirst()
+                .orElseThrow();
+        assertThat(latest.path("reads").asInt()).isEqualTo(2);
+        assertThat(Instant.parse(latest.path("first").asText())).isAfterOrEqualTo(before);
+        assertThat(log.toString()).doesNotContain("mgdl");
+        // The wearer reading their own data is not "someone else".
+        new Http(app.url()).get(people("/readings/latest"), "Authorization", "Bearer " + wearerToken);
+        assertThat(JSON.readTree(new Http(app.url()).get("/api/v1/shares/access-log", "Authorization",
+                "Bearer " + wearerToken).body()).size()).isEqualTo(log.size());
+        assertThat(app.app().feature(SharingFeature.class).readLog().reads(wearer, before, 10))
+                .anySatisfy(e -> assertThat(e.who()).isEqualTo(follower.login()));
+        // Nothing of the follower in clear in the log table.
+        String rows = app.sql().withHandle(h -> h.createQuery("select string_agg(r::text, ' ') from share_read r")
+                .mapTo(String.class).one());
+        assertThat(rows).doesNotContain("example.org");
+        assertThat(new Http(app.url()).get("/api/v1/shares/access-log", follower.auth()).body()).isEqualTo("[]");
+    }
+
+    /** "My data" and the export hold the shares given, those followed, and who saw the data. */
+    @Test
+    void mySharesFollowingsAndAccessLogAreInMyDataAndTheExport() throws Exception {
+        Person follower = follower("{\"scopes\":[\"glucose\"]}");
+        follower.get(people("/readings/latest"));
+        JsonNode categories = JSON.readTree(new Http(app.url()).get("/api/v1/me/data", "Authorization",
+                "Bearer " + wearerToken).body());
+        assertThat(categories.toString()).contains("\"shares\"").contains("\"share-reads\"");
+        assertThat(JSON.readTree(follower.get("/api/v1/me/data").body()).toString()).contains("\"following\"");
+
+        HttpResponse<String> export = new Http(app.url()).postJson("/api/v1/me/exports", "{\"password\":\""
+                + TestApp.PASSWORD + "\"}", follower.auth());
+        assertThat(export.statusCode()).as(export.body()).isEqualTo(202);
+        String location = export.headers().firstValue("Location").orElseThrow();
+        JsonNode ready = org.mqcgm.testkit.Wait.until("the export is ready",
+                () -> JSON.readTree(follower.get(location).body()), s -> s.path("status").asText().equals("ready"));
+        HttpResponse<byte[]> zip = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(app.url() + ready.path("archive").asText())).header("Authorization",
+                        "Bearer " + follower.token()).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        java.util.Map<String, String> files = new java.util.HashMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(
+                new java.io.ByteArrayInputStream(zip.body()))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                files.put(e.getName(), new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(files).containsKeys("sharing/shares.json", "sharing/following.json", "sharing/access-log.json");
+        assertThat(files.get("sharing/following.json")).contains(wearer.toString());
+    }
+}
