@@ -13,6 +13,7 @@ import org.mqcgm.server.cancellation.CancellationFeature;
 import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.health.HealthRoutes;
+import org.mqcgm.server.logbook.LogbookFeature;
 import org.mqcgm.server.platform.web.StaticAssets;
 import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Platform;
@@ -171,6 +172,7 @@ public final class App implements AutoCloseable {
                     fhir.cgmData());
             CancellationFeature cancellation = CancellationFeature.create(platform, accounts.closure(),
                     accounts.reconfirmation(), config.deletionLedger());
+            LogbookFeature logbook = LogbookFeature.create(platform, LogbookFeature.PHOTOS_UNAVAILABLE);
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -179,7 +181,7 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation);
+                    cancellation, logbook);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices()), accounts.profiles());

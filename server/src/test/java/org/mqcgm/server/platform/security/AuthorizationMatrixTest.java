@@ -50,6 +50,7 @@ class AuthorizationMatrixTest {
     static String ownerAnnotationId;
     static String ownerCalibrationId;
     static String ownerExportId;
+    static String ownerCheckinId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -106,8 +107,11 @@ class AuthorizationMatrixTest {
                 .path("id").asText();
         ownerExportId = json.readTree(ownerToken.http().postJson("/api/v1/me/exports",
                 "{\"password\":\"" + TestApp.PASSWORD + "\"}", "Authorization", bearer).body()).path("id").asText();
+        ownerCheckinId = json.readTree(ownerToken.http().postJson("/api/v1/checkins",
+                "{\"time\":\"2026-01-01T08:00:00+08:00\",\"kind\":\"note\",\"note\":\"matrix\"}",
+                "Authorization", bearer).body()).path("id").asText();
         assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
-                ownerExportId)).doesNotContain("");
+                ownerExportId, ownerCheckinId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
@@ -147,6 +151,8 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
                 .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
+                .replace("/api/v1/checkins/{id}", "/api/v1/checkins/" + ownerCheckinId)
+                .replace("/logbook/{id}", "/logbook/" + ownerCheckinId)
                 .replace("{person}", ownerId.toString())
                 .replace("{link}", "not-a-live-link")
                 .replace("{number}", "1")
@@ -285,7 +291,8 @@ class AuthorizationMatrixTest {
 
     /** Where health data is read or written: every route under these paths needs the health-data consent. */
     static final List<String> HEALTH_DATA_PATHS = List.of("/api/v1/readings", "/api/v1/sensors", "/api/v1/sessions",
-            "/api/v1/calibrations", "/api/v1/annotations", "/api/v1/reports", "/reports", "/today", "/history");
+            "/api/v1/calibrations", "/api/v1/annotations", "/api/v1/reports", "/reports", "/today", "/history",
+            "/api/v1/checkins", "/logbook");
 
     /**
      * Deletion at the owner's request needs no consent (a person who withdrew it can still delete): exactly these

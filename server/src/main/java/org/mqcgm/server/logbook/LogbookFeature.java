@@ -1,0 +1,74 @@
+package org.mqcgm.server.logbook;
+
+import java.util.List;
+import org.mqcgm.server.platform.Feature;
+import org.mqcgm.server.platform.Platform;
+import org.mqcgm.server.platform.Web;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.media.Photos;
+import org.mqcgm.server.platform.rights.PersonalData;
+
+/**
+ * The logbook: check-ins (meals with photos, insulin, exercise, medication, finger-sticks, notes) over the API, each
+ * encrypted with its owner's key except its time and kind.
+ */
+public final class LogbookFeature implements Feature {
+
+    /** The JSON answers of the API, by their component schema name in {@code openapi.json}. */
+    public static final java.util.Map<String, Class<?>> API_SCHEMAS = ApiSchemas.ALL;
+
+    private final Platform platform;
+    private final Checkins checkins;
+
+    private LogbookFeature(Platform platform, Checkins checkins) {
+        this.platform = platform;
+        this.checkins = checkins;
+    }
+
+    /**
+     * Builds the feature.
+     *
+     * @param photos the photos of entries (the photos feature answers): attached on create and change, deleted with
+     *               the entry
+     */
+    public static LogbookFeature create(Platform platform, Photos photos) {
+        return new LogbookFeature(platform, new Checkins(platform.jdbi(), platform.userKeys(), platform.mapper(),
+                photos, platform.systemClock()));
+    }
+
+    /** Until the photos feature is wired: every photo id is refused (422 naming it), nothing is stored. */
+    public static final Photos PHOTOS_UNAVAILABLE = new Photos() {
+        @Override
+        public void attach(java.util.UUID owner, List<java.util.UUID> ids, Usage usage, String field) {
+            throw new org.mqcgm.server.platform.http.ProblemException(
+                    org.mqcgm.server.platform.http.Problem.validation("Photos cannot be stored on this server.",
+                            List.of(new org.mqcgm.server.platform.http.Problem.FieldError(field + "[0]",
+                                    "not-found", "is not a photo of yours"))));
+        }
+
+        @Override
+        public java.util.Optional<Image> read(java.util.UUID owner, java.util.UUID id, Size size) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public java.util.Optional<Usage> usage(java.util.UUID owner, java.util.UUID id) {
+            return java.util.Optional.empty();
+        }
+
+        @Override
+        public void delete(java.util.UUID owner, List<java.util.UUID> ids) {
+        }
+    };
+
+    @Override
+    public void routes(Routes routes, Web web) {
+        new CheckinApiRoutes(checkins, platform.json(), platform.dataClock()).register(routes);
+    }
+
+    /** Every check-in, for "My data" and the export. */
+    @Override
+    public List<PersonalData> personalData() {
+        return List.of(new LogbookData(checkins, platform.mapper()));
+    }
+}
