@@ -7,6 +7,7 @@ import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.rights.PersonalData;
+import org.mqcgm.server.platform.search.PersonalSearch;
 
 /**
  * The logbook: check-ins (meals with photos, insulin, exercise, medication, finger-sticks, notes) over the API, each
@@ -64,6 +65,11 @@ public final class LogbookFeature implements Feature {
     @Override
     public void routes(Routes routes, Web web) {
         new CheckinApiRoutes(checkins, platform.json(), platform.dataClock()).register(routes);
+    }
+
+    /** Search in a person's own logbook (the community's search takes it). */
+    public PersonalSearch search() {
+        return new LogbookSearch(checkins, platform.dataClock());
     }
 
     /** Every check-in, for "My data" and the export. */
