@@ -153,8 +153,9 @@ public final class App implements AutoCloseable {
             // The features, each built from the platform and the narrow ports of the features before it.
             AccountsFeature accounts = AccountsFeature.create(platform, new AccountsFeature.Settings(
                     config.argon2(), config.sessionIdle(), config.sessionAbsolute(), config.publicUrl()));
+            LogbookFeature logbook = LogbookFeature.create(platform, LogbookFeature.PHOTOS_UNAVAILABLE);
             GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones(),
-                    accounts.reconfirmation());
+                    accounts.reconfirmation(), logbook.marks());
             ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics);
             FhirFeature fhir = FhirFeature.create(platform, accounts.profiles(), glucose.readings().store()::range,
                     glucose.readings()::forStatistics, new FhirFeature.ReadingSpan() {
@@ -172,7 +173,6 @@ public final class App implements AutoCloseable {
                     fhir.cgmData());
             CancellationFeature cancellation = CancellationFeature.create(platform, accounts.closure(),
                     accounts.reconfirmation(), config.deletionLedger());
-            LogbookFeature logbook = LogbookFeature.create(platform, LogbookFeature.PHOTOS_UNAVAILABLE);
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.

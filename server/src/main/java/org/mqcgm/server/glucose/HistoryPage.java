@@ -22,6 +22,7 @@ import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.marks.CheckinMarks;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.web.PageContext;
@@ -37,15 +38,17 @@ public final class HistoryPage {
 
     /** A day on the page. */
     public record Day(LocalDate date, String chartSvg, int count, int inRangePct, List<Annotations.Annotation> notes,
-                      boolean dstChange, long hours) {
+                      boolean dstChange, long hours, List<CheckinMarks.Mark> marks) {
     }
 
     private final Readings readings;
     private final Annotations annotations;
     private final Pages pages;
     private final PageContexts contexts;
+    private final CheckinMarks marks;
 
-    HistoryPage(Readings readings, Annotations annotations, Pages pages, PageContexts contexts) {
+    HistoryPage(Readings readings, Annotations annotations, CheckinMarks marks, Pages pages, PageContexts contexts) {
+        this.marks = marks;
         this.readings = readings;
         this.annotations = annotations;
         this.pages = pages;
@@ -94,13 +97,15 @@ public final class HistoryPage {
         Instant to = date.plusDays(1).atStartOfDay(zone).toInstant();
         List<Reading> list = readings.store().range(owner, from, to);
         List<Annotations.Annotation> notes = annotations.overlapping(owner, from, to);
+        List<CheckinMarks.Mark> entries = marks.marks(owner, from, to);
         String chart = GlucoseChart.render(list, from, to, zone, page.unit(), page.t("history.chart.title",
-                date.toString()), page.t("today.chart.empty"), notes, small ? 6 : 3);
+                date.toString()), page.t("today.chart.empty"), notes, small ? 6 : 3, entries,
+                k -> page.t("logbook.kind." + k));
         List<Reading> counted = Annotations.forStatistics(list, notes);
         TimeInRanges ranges = TimeInRanges.of(Readings.values(counted), targets);
         long hours = java.time.Duration.between(from, to).toHours();
         return new Day(date, chart, counted.size(), counted.isEmpty() ? 0 : (int) Math.round(ranges.inRangePercent()),
-                notes, hours != 24, hours);
+                notes, hours != 24, hours, entries);
     }
 
     private void annotate(Context ctx) {

@@ -13,6 +13,7 @@ import org.mqcgm.core.glucose.TrendArrow;
 import org.mqcgm.core.glucose.TrendEstimator;
 import org.mqcgm.core.metrics.TimeInRanges;
 import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.marks.CheckinMarks;
 import org.mqcgm.server.platform.profile.Profile;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
@@ -33,8 +34,10 @@ public final class TodayPage {
     private final Annotations annotations;
     private final Pages pages;
     private final PageContexts contexts;
+    private final CheckinMarks marks;
 
-    TodayPage(Readings readings, Annotations annotations, Pages pages, PageContexts contexts) {
+    TodayPage(Readings readings, Annotations annotations, CheckinMarks marks, Pages pages, PageContexts contexts) {
+        this.marks = marks;
         this.readings = readings;
         this.annotations = annotations;
         this.pages = pages;
@@ -52,14 +55,17 @@ public final class TodayPage {
         Instant from = now.minus(WINDOW);
         List<Reading> day = readings.store().range(p.accountId(), from, now.plusSeconds(1));
         List<Annotations.Annotation> notes = annotations.overlapping(p.accountId(), from, now.plusSeconds(1));
-        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, now, page.profile(), page)));
+        List<CheckinMarks.Mark> entries = marks.marks(p.accountId(), from, now.plusSeconds(1));
+        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, entries, now, page.profile(),
+                page), "marks", entries.reversed()));
     }
 
-    static TodayView view(List<Reading> day, List<Annotations.Annotation> notes, Instant now, Profile profile,
-                          PageContext page) {
+    static TodayView view(List<Reading> day, List<Annotations.Annotation> notes, List<CheckinMarks.Mark> entries,
+                          Instant now, Profile profile, PageContext page) {
         GlucoseUnit unit = page.unit();
         String chart = GlucoseChart.render(day, now.minus(WINDOW), now, profile.zone(), unit,
-                page.t("today.chart.title"), page.t("today.chart.empty"), notes, 3);
+                page.t("today.chart.title"), page.t("today.chart.empty"), notes, 3, entries,
+                k -> page.t("logbook.kind." + k));
         if (day.isEmpty()) {
             return new TodayView(false, "", unit.symbol(), "", "trend.none", 0, true, "", chart, 0, 0, 0, 0, "");
         }

@@ -5,6 +5,7 @@ import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Platform;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.marks.CheckinMarks;
 import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.rights.PersonalData;
 import org.mqcgm.server.platform.search.PersonalSearch;
@@ -20,10 +21,12 @@ public final class LogbookFeature implements Feature {
 
     private final Platform platform;
     private final Checkins checkins;
+    private final Photos photos;
 
-    private LogbookFeature(Platform platform, Checkins checkins) {
+    private LogbookFeature(Platform platform, Checkins checkins, Photos photos) {
         this.platform = platform;
         this.checkins = checkins;
+        this.photos = photos;
     }
 
     /**
@@ -34,7 +37,7 @@ public final class LogbookFeature implements Feature {
      */
     public static LogbookFeature create(Platform platform, Photos photos) {
         return new LogbookFeature(platform, new Checkins(platform.jdbi(), platform.userKeys(), platform.mapper(),
-                photos, platform.systemClock()));
+                photos, platform.systemClock()), photos);
     }
 
     /** Until the photos feature is wired: every photo id is refused (422 naming it), nothing is stored. */
@@ -65,6 +68,12 @@ public final class LogbookFeature implements Feature {
     @Override
     public void routes(Routes routes, Web web) {
         new CheckinApiRoutes(checkins, platform.json(), platform.dataClock()).register(routes);
+        new LogbookPage(checkins, photos, platform.dataClock(), web.pages(), web.contexts()).register(routes);
+    }
+
+    /** The entries as marks on the owner's glucose curve (Today, History, the AGP report's daily profiles). */
+    public CheckinMarks marks() {
+        return new LogbookMarks(checkins);
     }
 
     /** Search in a person's own logbook (the community's search takes it). */

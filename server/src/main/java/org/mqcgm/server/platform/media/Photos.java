@@ -37,4 +37,15 @@ public interface Photos {
 
     /** Deletes photos of the owner with every rendition (what they were attached to was deleted). */
     void delete(UUID owner, List<UUID> ids);
+
+    /**
+     * Stores a photo the owner uploaded through a page (a form without JavaScript, e.g. the logbook's meal form) as
+     * {@code POST /api/v1/photos} does — recognised by content, re-encoded without metadata, encrypted — and returns
+     * its id, not yet attached ({@link #attach} it to {@code usage}'s entry). A file that is not an accepted photo is
+     * a 4xx problem, and nothing is stored.
+     */
+    default UUID store(UUID owner, byte[] bytes, Usage usage) {
+        throw new org.mqcgm.server.platform.http.ProblemException(org.mqcgm.server.platform.http.Problem.of(415,
+                "unsupported-media-type", "Photos not available", "This server cannot store photos."));
+    }
 }
