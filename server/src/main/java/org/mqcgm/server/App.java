@@ -13,6 +13,7 @@ import org.mqcgm.server.cancellation.CancellationFeature;
 import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.health.HealthRoutes;
+import org.mqcgm.server.photos.PhotosFeature;
 import org.mqcgm.server.logbook.LogbookFeature;
 import org.mqcgm.server.platform.web.StaticAssets;
 import org.mqcgm.server.platform.Feature;
@@ -153,7 +154,8 @@ public final class App implements AutoCloseable {
             // The features, each built from the platform and the narrow ports of the features before it.
             AccountsFeature accounts = AccountsFeature.create(platform, new AccountsFeature.Settings(
                     config.argon2(), config.sessionIdle(), config.sessionAbsolute(), config.publicUrl()));
-            LogbookFeature logbook = LogbookFeature.create(platform, LogbookFeature.PHOTOS_UNAVAILABLE);
+            PhotosFeature photos = PhotosFeature.create(platform);
+            LogbookFeature logbook = LogbookFeature.create(platform, photos.photos());
             GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones(),
                     accounts.reconfirmation(), logbook.marks());
             ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics);
@@ -181,7 +183,7 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, logbook);
+                    cancellation, photos, logbook);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices()), accounts.profiles());

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.function.Consumer;
 import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.server.platform.crypto.UserKeys;
+import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.media.Photos;
 
 /**
@@ -55,9 +56,7 @@ final class Checkins {
                     .bind("off", draft.time().getOffset().getTotalSeconds()).bind("k", draft.kind().id())
                     .bind("d", encrypt(owner, id, draft.values())).bind("now", now.atOffset(ZoneOffset.UTC))
                     .execute();
-            if (!draft.values().photos().isEmpty()) {
-                photos.attach(owner, draft.values().photos(), Photos.Usage.CHECKIN, "$.photos");
-            }
+            attach(owner, draft.values().photos(), draft.values().photos());
             return new Checkin(id, draft.time(), draft.kind(), draft.values(), now, now);
         });
     }
@@ -93,9 +92,7 @@ final class Checkins {
             added.removeAll(old.values().photos());
             List<UUID> removed = new ArrayList<>(old.values().photos());
             removed.removeAll(draft.values().photos());
-            if (!added.isEmpty()) {
-                photos.attach(owner, added, Photos.Usage.CHECKIN, "$.photos");
-            }
+            attach(owner, added, draft.values().photos());
             if (!removed.isEmpty()) {
                 photos.delete(owner, removed);
             }
@@ -139,6 +136,39 @@ final class Checkins {
                 stream.forEach(each);
             }
         });
+    }
+
+    /**
+     * Attaches {@code added} (photos of {@code all}, the entry's list): each must be an uploaded photo of the owner
+     * not yet attached to anything — one photo belongs to one entry, so that deleting an entry can delete its photos.
+     * Otherwise a 422 names {@code $.photos[i]} (its place in {@code all}).
+     */
+    private void attach(UUID owner, List<UUID> added, List<UUID> all) {
+        if (added.isEmpty()) {
+            return;
+        }
+        List<Problem.FieldError> taken = new ArrayList<>();
+        for (UUID id : added) {
+            if (photos.usage(owner, id).isPresent()) {
+                taken.add(new Problem.FieldError("$.photos[" + all.indexOf(id) + "]", "photo",
+                        "must be the id of a photo you uploaded and did not attach elsewhere"));
+            }
+        }
+        if (!taken.isEmpty()) {
+            throw CheckinInput.invalid(taken);
+        }
+        try {
+            photos.attach(owner, added, Photos.Usage.CHECKIN, "$.photos");
+        } catch (org.mqcgm.server.platform.http.ProblemException e) {
+            // Its errors count in the added photos; the caller's places are those of the entry's list.
+            throw CheckinInput.invalid(e.problem().errors().stream().map(f -> {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\$\\.photos\\[(\\d+)]$")
+                        .matcher(f.field());
+                return m.matches() && Integer.parseInt(m.group(1)) < added.size()
+                        ? new Problem.FieldError("$.photos[" + all.indexOf(added.get(Integer.parseInt(m.group(1))))
+                        + "]", f.rule(), f.message()) : f;
+            }).toList());
+        }
     }
 
     private byte[] encrypt(UUID owner, UUID id, Checkin.Values values) {

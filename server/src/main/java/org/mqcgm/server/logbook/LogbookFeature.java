@@ -40,31 +40,6 @@ public final class LogbookFeature implements Feature {
                 photos, platform.systemClock()), photos);
     }
 
-    /** Until the photos feature is wired: every photo id is refused (422 naming it), nothing is stored. */
-    public static final Photos PHOTOS_UNAVAILABLE = new Photos() {
-        @Override
-        public void attach(java.util.UUID owner, List<java.util.UUID> ids, Usage usage, String field) {
-            throw new org.mqcgm.server.platform.http.ProblemException(
-                    org.mqcgm.server.platform.http.Problem.validation("Photos cannot be stored on this server.",
-                            List.of(new org.mqcgm.server.platform.http.Problem.FieldError(field + "[0]",
-                                    "not-found", "is not a photo of yours"))));
-        }
-
-        @Override
-        public java.util.Optional<Image> read(java.util.UUID owner, java.util.UUID id, Size size) {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public java.util.Optional<Usage> usage(java.util.UUID owner, java.util.UUID id) {
-            return java.util.Optional.empty();
-        }
-
-        @Override
-        public void delete(java.util.UUID owner, List<java.util.UUID> ids) {
-        }
-    };
-
     @Override
     public void routes(Routes routes, Web web) {
         new CheckinApiRoutes(checkins, platform.json(), platform.dataClock()).register(routes);

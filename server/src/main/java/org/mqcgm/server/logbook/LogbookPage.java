@@ -160,15 +160,7 @@ public final class LogbookPage {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        UUID id;
-        try {
-            id = photos.store(owner, bytes, Photos.Usage.CHECKIN);
-        } catch (ProblemException e) {
-            // The pipeline names its own field; on this page it is the photo input.
-            throw new ProblemException(Problem.validation(e.problem().detail(), List.of(new Problem.FieldError(
-                    "photo", "photo", e.problem().errors().isEmpty() ? e.problem().detail()
-                    : e.problem().errors().get(0).message()))));
-        }
+        UUID id = photos.upload(owner, bytes, "photo");
         List<UUID> all = new ArrayList<>(draft.values().photos());
         all.add(id);
         Checkin.Values v = draft.values();

@@ -84,7 +84,7 @@ class ErasureCatalogueTest {
     static final List<String> USER_TABLES = List.of("account_role", "api_token", "device", "security_event",
             "glucose_recent", "glucose_day", "sensor", "sensor_session", "calibration",
             "glucose_annotation", "consent_event", "report_log", "export_job", "export_chunk", "transfer_log",
-            "logbook_checkin");
+            "photo", "logbook_checkin");
 
     /**
      * Uses every feature that stores something of the person, through the API: readings over three days (one day of
@@ -125,6 +125,9 @@ class ErasureCatalogueTest {
         assertThat(http.postJson("/api/v1/me/consents", "{\"purpose\":\"newsletter\",\"granted\":true}", auth)
                 .statusCode()).isIn(200, 201);
         assertThat(http.get("/api/v1/reports", auth).statusCode()).isEqualTo(200);
+        HttpResponse<String> photo = org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/photos",
+                "meal.jpg", "image/jpeg", org.mqcgm.server.testing.Multipart.picture("jpeg", 16, 16), auth);
+        assertThat(photo.statusCode()).as(photo.body()).isEqualTo(201);
         HttpResponse<String> export = http.postJson("/api/v1/me/exports", "{\"password\":\"" + TestApp.PASSWORD
                 + "\"}", auth);
         assertThat(export.statusCode()).as(export.body()).isEqualTo(202);

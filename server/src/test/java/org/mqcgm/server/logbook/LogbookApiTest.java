@@ -177,6 +177,48 @@ class LogbookApiTest {
         assertThat(rows()).isEqualTo(before);
     }
 
+    static String upload() {
+        HttpResponse<String> r = org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/photos", "meal.jpg",
+                "image/jpeg", org.mqcgm.server.testing.Multipart.picture("jpg", 16, 12), "Authorization",
+                "Bearer " + owner);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return json(r).path("id").asText();
+    }
+
+    static int photo(String id) {
+        return org.mqcgm.server.testing.Multipart.download(app.url(), "/api/v1/photos/" + id, "Authorization",
+                "Bearer " + owner).statusCode();
+    }
+
+    @Test
+    void photosAreAttachedWithTheEntryReplacedByAPatchAndDeletedWithIt() {
+        String first = upload();
+        String second = upload();
+        JsonNode meal = create("{\"time\":\"2026-11-05T12:00:00Z\",\"kind\":\"meal\",\"carbs\":30,"
+                + "\"photos\":[\"" + first + "\",\"" + second + "\"]}");
+        assertThat(meal.path("photos").toString()).isEqualTo("[\"" + first + "\",\"" + second + "\"]");
+        String path = "/api/v1/checkins/" + meal.path("id").asText();
+        // A photo already attached to this entry cannot be attached to another one.
+        HttpResponse<String> again = call(owner, "POST", "/api/v1/checkins", "{\"time\":\"2026-11-05T13:00:00Z\","
+                + "\"kind\":\"note\",\"note\":\"x\",\"photos\":[\"" + first + "\"]}");
+        assertThat(again.statusCode()).isEqualTo(422);
+        assertThat(again.body()).contains("\"field\":\"$.photos[0]\"");
+
+        HttpResponse<String> patched = call(owner, "PATCH", path, "{\"photos\":[\"" + second + "\"]}");
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(json(patched).path("photos").toString()).isEqualTo("[\"" + second + "\"]");
+        assertThat(photo(first)).as("the photo no longer listed is deleted").isEqualTo(404);
+        assertThat(photo(second)).isEqualTo(200);
+
+        HttpResponse<String> foreign = call(owner, "PATCH", path, "{\"photos\":[\"" + second + "\",\""
+                + UUID.randomUUID() + "\"]}");
+        assertThat(foreign.statusCode()).isEqualTo(422);
+        assertThat(foreign.body()).contains("\"field\":\"$.photos[1]\"");
+        assertThat(json(call(owner, "GET", path, null)).path("photos")).hasSize(1);
+        assertThat(call(owner, "DELETE", path, null).statusCode()).isEqualTo(204);
+        assertThat(photo(second)).as("deleted with the entry").isEqualTo(404);
+    }
+
     @Test
     void aMergePatchChangesFieldsRemovesWithNullAndKeepsTheKind() {
         JsonNode meal = create("""

@@ -18,6 +18,9 @@ public interface Photos {
     /** What a photo is attached to: a check-in of the logbook, or a community post or comment. */
     enum Usage { CHECKIN, POST }
 
+    /** The largest photo file accepted, in bytes (10 MB). */
+    int MAX_BYTES = 10 * 1024 * 1024;
+
     /** One rendition's bytes (JPEG or PNG, no metadata). */
     record Image(String contentType, byte[] bytes) {
     }
@@ -35,17 +38,13 @@ public interface Photos {
     /** The usage a photo of the owner is attached to, if it exists and is attached. */
     Optional<Usage> usage(UUID owner, UUID id);
 
+    /**
+     * Stores a photo the owner sent in a form of another feature (the bytes of its file field, a page without
+     * JavaScript), through the same pipeline as {@code POST /api/v1/photos}: refused with the same problems (413,
+     * 415, 422) naming {@code field}, nothing stored then. Returns the new photo's id, not yet attached.
+     */
+    UUID upload(UUID owner, byte[] file, String field);
+
     /** Deletes photos of the owner with every rendition (what they were attached to was deleted). */
     void delete(UUID owner, List<UUID> ids);
-
-    /**
-     * Stores a photo the owner uploaded through a page (a form without JavaScript, e.g. the logbook's meal form) as
-     * {@code POST /api/v1/photos} does — recognised by content, re-encoded without metadata, encrypted — and returns
-     * its id, not yet attached ({@link #attach} it to {@code usage}'s entry). A file that is not an accepted photo is
-     * a 4xx problem, and nothing is stored.
-     */
-    default UUID store(UUID owner, byte[] bytes, Usage usage) {
-        throw new org.mqcgm.server.platform.http.ProblemException(org.mqcgm.server.platform.http.Problem.of(415,
-                "unsupported-media-type", "Photos not available", "This server cannot store photos."));
-    }
 }

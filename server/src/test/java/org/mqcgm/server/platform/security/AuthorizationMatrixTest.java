@@ -50,6 +50,7 @@ class AuthorizationMatrixTest {
     static String ownerAnnotationId;
     static String ownerCalibrationId;
     static String ownerExportId;
+    static String ownerPhotoId;
     static String ownerCheckinId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
@@ -107,11 +108,14 @@ class AuthorizationMatrixTest {
                 .path("id").asText();
         ownerExportId = json.readTree(ownerToken.http().postJson("/api/v1/me/exports",
                 "{\"password\":\"" + TestApp.PASSWORD + "\"}", "Authorization", bearer).body()).path("id").asText();
+        ownerPhotoId = json.readTree(org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/photos",
+                "meal.png", "image/png", org.mqcgm.server.testing.Multipart.picture("png", 8, 8), "Authorization",
+                bearer).body()).path("id").asText();
         ownerCheckinId = json.readTree(ownerToken.http().postJson("/api/v1/checkins",
                 "{\"time\":\"2026-01-01T08:00:00+08:00\",\"kind\":\"note\",\"note\":\"matrix\"}",
                 "Authorization", bearer).body()).path("id").asText();
         assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
-                ownerExportId, ownerCheckinId)).doesNotContain("");
+                ownerExportId, ownerPhotoId, ownerCheckinId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
@@ -153,6 +157,7 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
                 .replace("/api/v1/checkins/{id}", "/api/v1/checkins/" + ownerCheckinId)
                 .replace("/logbook/{id}", "/logbook/" + ownerCheckinId)
+                .replace("/photos/{id}", "/photos/" + ownerPhotoId)
                 .replace("{person}", ownerId.toString())
                 .replace("{link}", "not-a-live-link")
                 .replace("{number}", "1")
@@ -417,6 +422,8 @@ class AuthorizationMatrixTest {
                     .body()).contains(ownerSensorId);
             assertThat(ownerToken.http().get("/api/v1/calibrations?from=2025-12-31T00:00:00Z&to=2026-01-02T00:00:00Z",
                     "Authorization", "Bearer " + ownerToken.token()).body()).contains(ownerCalibrationId);
+            assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), "/api/v1/photos/" + ownerPhotoId,
+                    "Authorization", "Bearer " + ownerToken.token()).statusCode()).isEqualTo(200);
             // The session the strangers aimed at (the owner's first one) is alive and listed.
             assertThat(owner.http().get("/today").statusCode()).isEqualTo(200);
             assertThat(ownerSecondSession.http().get("/settings").body()).contains(ownerSessionId);
