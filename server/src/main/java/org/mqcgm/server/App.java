@@ -158,7 +158,8 @@ public final class App implements AutoCloseable {
             LogbookFeature logbook = LogbookFeature.create(platform, photos.photos());
             GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones(),
                     accounts.reconfirmation(), logbook.marks());
-            ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics);
+            ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics,
+                    logbook.marks());
             FhirFeature fhir = FhirFeature.create(platform, accounts.profiles(), glucose.readings().store()::range,
                     glucose.readings()::forStatistics, new FhirFeature.ReadingSpan() {
                         @Override

@@ -62,6 +62,9 @@ class LogbookPageTest {
                 .contains("data-testid=\"checkins\"").contains("12:30");
         String history = http.get("/history?date=2026-11-10").body();
         assertThat(history).contains("class=\"checkin meal\"").contains("45 g");
+        String report = http.get("/reports?from=2026-11-04&to=2026-11-10").body();
+        assertThat(report).as("the AGP report's daily profile of the day").contains("class=\"checkin meal\"")
+                .contains("<title>45 g</title>");
         String list = http.get("/logbook").body();
         assertThat(list).contains("&lt;b&gt;Nudeln&lt;/b&gt;").doesNotContain("<b>Nudeln</b>");
         Matcher m = Pattern.compile("href=\"/logbook/([0-9a-f-]{36})\"").matcher(list);
