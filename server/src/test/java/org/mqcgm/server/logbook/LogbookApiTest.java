@@ -252,6 +252,38 @@ class LogbookApiTest {
     }
 
     @Test
+    void myDataCountsTheEntriesAndTheExportHoldsThemDecrypted() throws Exception {
+        UUID me = app.newUser("logbook-rights@example.org");
+        String token = app.app().apiTokens().create(me, "all", EnumSet.allOf(Scope.class));
+        for (String body : List.of(
+                "{\"time\":\"2026-11-01T08:00:00+08:00\",\"kind\":\"meal\",\"carbs\":12.5,\"note\":\"早餐 congee\"}",
+                "{\"time\":\"2026-11-01T09:00:00+08:00\",\"kind\":\"fingerstick\",\"value\":5.5,\"unit\":\"mmol/L\"}")) {
+            assertThat(call(token, "POST", "/api/v1/checkins", body).statusCode()).isEqualTo(201);
+        }
+        JsonNode data = json(call(token, "GET", "/api/v1/me/data", null));
+        assertThat(data.toString()).contains("\"checkins\"");
+        data.findParents("id").stream().filter(n -> n.path("id").asText().equals("checkins"))
+                .forEach(n -> assertThat(n.path("count").asLong()).isEqualTo(2));
+        assertThat(data.findParents("id").stream().anyMatch(n -> n.path("id").asText().equals("checkins"))).isTrue();
+
+        java.util.Map<String, java.io.ByteArrayOutputStream> files = new java.util.LinkedHashMap<>();
+        for (var part : app.app().feature(LogbookFeature.class).personalData()) {
+            part.export(me, (name, description) -> {
+                assertThat(description).isNotBlank();
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                files.put(name, out);
+                return out;
+            });
+        }
+        assertThat(files).containsOnlyKeys("logbook.json");
+        JsonNode exported = JSON.readTree(files.get("logbook.json").toByteArray());
+        assertThat(exported).hasSize(2);
+        assertThat(exported.get(0).path("note").asText()).isEqualTo("早餐 congee");
+        assertThat(exported.get(0).path("time").asText()).isEqualTo("2026-11-01T08:00+08:00");
+        assertThat(exported.get(1).path("mgdl").asInt()).isEqualTo(99);
+    }
+
+    @Test
     @Tag("PR-24")
     void aNewCheckinIsVisibleOnlyToItsOwner() {
         JsonNode note = create("{\"time\":\"2026-11-06T12:00:00Z\",\"kind\":\"note\",\"note\":\"only mine\"}");
