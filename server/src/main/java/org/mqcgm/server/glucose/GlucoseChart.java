@@ -160,8 +160,11 @@ public final class GlucoseChart {
                     .append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(TOP + 5))
                     .append("\" r=\"3.5\"/>");
             if (!m.label().isEmpty()) {
-                svg.append("<text class=\"checkin-label\" x=\"").append(fmt(x + 5)).append("\" y=\"")
-                        .append(fmt(TOP + 8)).append("\">").append(escape(m.label())).append("</text>");
+                // Near the right edge the label goes to the left of its mark.
+                boolean left = x > RIGHT - 40;
+                svg.append("<text class=\"checkin-label\" x=\"").append(fmt(left ? x - 5 : x + 5))
+                        .append(left ? "\" text-anchor=\"end" : "").append("\" y=\"").append(fmt(TOP + 8))
+                        .append("\">").append(escape(m.label())).append("</text>");
             }
             svg.append("</g>");
         }
