@@ -89,6 +89,12 @@ final class CheckinApiRoutes {
                     "must be meal, insulin, exercise, medication, fingerstick or note")));
         }
         int limit = limit(ctx);
+        if (grant != null && grant.visibleFrom() != null && from.isBefore(grant.visibleFrom())) {
+            from = grant.visibleFrom();
+            if (!from.isBefore(to)) {
+                return List.of();
+            }
+        }
         return visible(checkins.list(person, from, to, kind, limit), grant);
     }
 

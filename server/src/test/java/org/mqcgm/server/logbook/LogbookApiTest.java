@@ -28,6 +28,9 @@ class LogbookApiTest {
     @RegisterExtension
     static final TestApp app = TestApp.perClass(new MutableClock(NOW));
 
+    @RegisterExtension
+    static final org.mqcgm.testkit.LogCapture log = new org.mqcgm.testkit.LogCapture();
+
     static Http http;
     static UUID ownerId;
     static String owner;
@@ -249,6 +252,27 @@ class LogbookApiTest {
         assertThat(call(owner, "DELETE", path, null).statusCode()).isEqualTo(204);
         assertThat(call(owner, "GET", path, null).statusCode()).isEqualTo(404);
         assertThat(call(owner, "DELETE", path, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void notesAndNamesNeverReachTheLogs() {
+        String secret = "Quokka-Zebra-7731";
+        JsonNode n = create("{\"time\":\"2026-11-04T09:00:00Z\",\"kind\":\"medication\",\"medication\":\""
+                + secret + "\",\"note\":\"" + secret + "\"}");
+        String path = "/api/v1/checkins/" + n.path("id").asText();
+        call(owner, "PATCH", path, "{\"note\":\"" + secret + " again\",\"carbs\":1}");
+        call(owner, "POST", "/api/v1/checkins", "{\"time\":\"2026-11-04T09:00:00Z\",\"kind\":\"note\",\"note\":\""
+                + secret + "x".repeat(2001) + "\"}");
+        call(owner, "POST", "/api/v1/checkins", "{\"time\":\"2026-11-04T09:00:00Z\",\"kind\":\"note\",\""
+                + secret + "\":1}");
+        call(owner, "GET", path, null);
+        assertThat(log.events()).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.getFormattedMessage()).doesNotContain(secret);
+            assertThat(e.getMDCPropertyMap().toString()).doesNotContain(secret);
+            if (e.getThrowableProxy() != null) {
+                assertThat(e.getThrowableProxy().getMessage()).doesNotContain(secret);
+            }
+        });
     }
 
     @Test
