@@ -184,6 +184,7 @@ class PurposeRegistryTest {
                 assertThat(routes).isNotEmpty();
                 String login = "registry-walk" + SEQ.incrementAndGet() + "@example.org";
                 UUID owner = app.newUserWithoutConsent(login);
+                person = owner;
                 Purpose.optionalOnes().forEach(p -> app.app().consents().record(owner, p, true, "test"));
                 String bearer = "Bearer " + app.app().apiTokens().create(owner, "all", EnumSet.allOf(Scope.class));
                 Http web = new Http(app.url());
@@ -222,8 +223,12 @@ class PurposeRegistryTest {
         return tests.stream();
     }
 
+    /** The walk's caller, whose own data a {@code {person}} route serves. */
+    private static UUID person;
+
     private static HttpResponse<String> call(Http web, String bearer, Routes.Route r) {
         String path = r.path().replace("{id}", UUID.randomUUID().toString()).replace("{number}", "1")
+                .replace("{person}", String.valueOf(person))
                 .replace("{name}", "app.css").replace("{link}", "not-a-live-link");
         boolean api = path.startsWith("/api/");
         if (r.method() == HandlerType.GET) {
