@@ -14,6 +14,7 @@ import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.health.HealthRoutes;
 import org.mqcgm.server.photos.PhotosFeature;
+import org.mqcgm.server.logbook.LogbookFeature;
 import org.mqcgm.server.platform.web.StaticAssets;
 import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Platform;
@@ -154,9 +155,12 @@ public final class App implements AutoCloseable {
             // The features, each built from the platform and the narrow ports of the features before it.
             AccountsFeature accounts = AccountsFeature.create(platform, new AccountsFeature.Settings(
                     config.argon2(), config.sessionIdle(), config.sessionAbsolute(), config.publicUrl()));
+            PhotosFeature photos = PhotosFeature.create(platform);
+            LogbookFeature logbook = LogbookFeature.create(platform, photos.photos());
             GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones(),
-                    accounts.reconfirmation());
-            ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics);
+                    accounts.reconfirmation(), logbook.marks());
+            ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics,
+                    logbook.marks());
             FhirFeature fhir = FhirFeature.create(platform, accounts.profiles(), glucose.readings().store()::range,
                     glucose.readings()::forStatistics, new FhirFeature.ReadingSpan() {
                         @Override
@@ -173,7 +177,6 @@ public final class App implements AutoCloseable {
                     fhir.cgmData());
             CancellationFeature cancellation = CancellationFeature.create(platform, accounts.closure(),
                     accounts.reconfirmation(), config.deletionLedger());
-            PhotosFeature photos = PhotosFeature.create(platform);
             SharingFeature sharing = SharingFeature.create(platform, accounts.profiles(),
                     person -> glucose.readings().store().latest(person,
                             dataClock.instant().plus(java.time.Duration.ofMinutes(5))),
@@ -186,7 +189,7 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, photos, sharing);
+                    cancellation, photos, sharing, logbook);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices()), accounts.profiles());

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import org.mqcgm.core.glucose.GlucoseUnit;
 import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.server.platform.marks.CheckinMarks;
 
 /**
  * Server-rendered SVG chart of glucose over a time window: the target range (70–180 mg/dL) shaded, one dot per
@@ -54,6 +55,17 @@ public final class GlucoseChart {
     public static String render(List<Reading> readings, Instant from, Instant to, ZoneId zone, GlucoseUnit unit,
                                 String title, String emptyText, List<Annotations.Annotation> annotations,
                                 int tickHours) {
+        return render(readings, from, to, zone, unit, title, emptyText, annotations, tickHours, List.of(), k -> k);
+    }
+
+    /**
+     * The chart with the logbook's entries too: each a dashed line at its time with a dot (class {@code checkin} and
+     * its kind) at the top, its kind ({@code kindName}) and label as its tooltip and its label beside it.
+     */
+    public static String render(List<Reading> readings, Instant from, Instant to, ZoneId zone, GlucoseUnit unit,
+                                String title, String emptyText, List<Annotations.Annotation> annotations,
+                                int tickHours, List<CheckinMarks.Mark> marks,
+                                java.util.function.Function<String, String> kindName) {
         int max = readings.stream().mapToInt(Reading::mgdl).max().orElse(0);
         int top = max > 300 ? 400 : 300;
         int bottom = 40;
@@ -133,6 +145,28 @@ public final class GlucoseChart {
             }
             svg.append("<circle class=\"").append(rangeClass(r.mgdl())).append(excluded ? " excluded" : "")
                     .append("\" cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(y)).append("\" r=\"1.6\"/>");
+        }
+        for (CheckinMarks.Mark m : marks) {
+            if (m.time().isBefore(from) || m.time().isAfter(to)) {
+                continue;
+            }
+            double x = s.x(m.time());
+            String kind = escape(m.kind());
+            String tip = escape(kindName.apply(m.kind()) + (m.label().isEmpty() ? "" : " " + m.label()));
+            svg.append("<g class=\"checkin ").append(kind).append("\" data-kind=\"").append(kind).append("\">")
+                    .append("<title>").append(tip).append("</title>")
+                    .append("<line class=\"checkin-line\" x1=\"").append(fmt(x)).append("\" x2=\"").append(fmt(x))
+                    .append("\" y1=\"").append(fmt(TOP + 5)).append("\" y2=\"").append(fmt(BOTTOM)).append("\"/>")
+                    .append("<circle cx=\"").append(fmt(x)).append("\" cy=\"").append(fmt(TOP + 5))
+                    .append("\" r=\"3.5\"/>");
+            if (!m.label().isEmpty()) {
+                // Near the right edge the label goes to the left of its mark.
+                boolean left = x > RIGHT - 40;
+                svg.append("<text class=\"checkin-label\" x=\"").append(fmt(left ? x - 5 : x + 5))
+                        .append(left ? "\" text-anchor=\"end" : "").append("\" y=\"").append(fmt(TOP + 8))
+                        .append("\">").append(escape(m.label())).append("</text>");
+            }
+            svg.append("</g>");
         }
         if (!readings.isEmpty()) {
             Reading last = readings.get(readings.size() - 1);

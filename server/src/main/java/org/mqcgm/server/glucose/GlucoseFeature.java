@@ -11,6 +11,7 @@ import org.mqcgm.server.platform.Platform;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.jobs.Jobs;
+import org.mqcgm.server.platform.marks.CheckinMarks;
 import org.mqcgm.server.platform.security.Reconfirmation;
 
 /**
@@ -30,9 +31,11 @@ public final class GlucoseFeature implements Feature {
     private final Sensors sensors;
     private final ReadingRoutes readingRoutes;
     private final Reconfirmation reconfirmation;
+    private final CheckinMarks marks;
 
     private GlucoseFeature(Platform platform, ReadingStore store, ReadingEvents events, Annotations annotations,
-                           Readings readings, Sensors sensors, Reconfirmation reconfirmation) {
+                           Readings readings, Sensors sensors, Reconfirmation reconfirmation, CheckinMarks marks) {
+        this.marks = marks;
         this.reconfirmation = reconfirmation;
         this.platform = platform;
         this.store = store;
@@ -48,9 +51,10 @@ public final class GlucoseFeature implements Feature {
      *
      * @param timeZones      a person's home zone (the accounts feature answers): readings are kept in blocks per local day
      * @param reconfirmation the owner's password (and code) before a deletion (the accounts feature answers)
+     * @param marks          the logbook's entries shown on Today and History (the logbook answers)
      */
     public static GlucoseFeature create(Platform platform, Function<UUID, ZoneId> timeZones,
-                                        Reconfirmation reconfirmation) {
+                                        Reconfirmation reconfirmation, CheckinMarks marks) {
         Clock dataClock = platform.dataClock();
         ReadingEvents events = new ReadingEvents(platform.jdbi());
         events.listen(platform.notifications());
@@ -61,15 +65,16 @@ public final class GlucoseFeature implements Feature {
                 platform.meters());
         Sensors sensors = new Sensors(platform.jdbi(), platform.userKeys(), platform.systemClock());
         sensors.encryptPlainRows();
-        return new GlucoseFeature(platform, store, events, annotations, readings, sensors, reconfirmation);
+        return new GlucoseFeature(platform, store, events, annotations, readings, sensors, reconfirmation,
+                marks);
     }
 
     @Override
     public void routes(Routes routes, Web web) {
         readingRoutes.register(routes);
         new GlucoseApiRoutes(sensors, annotations, platform.json(), platform.dataClock()).register(routes);
-        new TodayPage(readings, annotations, web.pages(), web.contexts(), web.profiles()).register(routes);
-        new HistoryPage(readings, annotations, web.pages(), web.contexts(), web.profiles()).register(routes);
+        new TodayPage(readings, annotations, marks, web.pages(), web.contexts(), web.profiles()).register(routes);
+        new HistoryPage(readings, annotations, marks, web.pages(), web.contexts(), web.profiles()).register(routes);
         ReadingDeletions deletions = new ReadingDeletions(platform.jdbi(), store, annotations);
         new DeletionApiRoutes(deletions, sensors, reconfirmation, platform.json(), platform.dataClock())
                 .register(routes);

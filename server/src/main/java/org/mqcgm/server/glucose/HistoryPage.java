@@ -22,6 +22,7 @@ import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.marks.CheckinMarks;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.web.PageContext;
@@ -37,7 +38,7 @@ public final class HistoryPage {
 
     /** A day on the page. */
     public record Day(LocalDate date, String chartSvg, int count, int inRangePct, List<Annotations.Annotation> notes,
-                      boolean dstChange, long hours) {
+                      boolean dstChange, long hours, List<CheckinMarks.Mark> marks) {
     }
 
     private final Readings readings;
@@ -45,10 +46,12 @@ public final class HistoryPage {
     private final Pages pages;
     private final PageContexts contexts;
     private final org.mqcgm.server.platform.profile.Profiles profiles;
+    private final CheckinMarks marks;
 
-    HistoryPage(Readings readings, Annotations annotations, Pages pages, PageContexts contexts,
+    HistoryPage(Readings readings, Annotations annotations, CheckinMarks marks, Pages pages, PageContexts contexts,
                 org.mqcgm.server.platform.profile.Profiles profiles) {
         this.profiles = profiles;
+        this.marks = marks;
         this.readings = readings;
         this.annotations = annotations;
         this.pages = pages;
@@ -84,11 +87,14 @@ public final class HistoryPage {
         List<Day> days = new ArrayList<>();
         LocalDate first = week ? date.minusDays(6) : date;
         Instant window = ReadingRoutes.visibleFrom(ctx);
+        // The logbook's entries only for someone the person shares their logbook with (or the person).
+        boolean logbook = org.mqcgm.server.platform.security.Grant.of(ctx)
+                .map(g -> g.covers(org.mqcgm.server.platform.security.ShareScope.LOGBOOK)).orElse(true);
         if (window != null && first.plusDays(1).atStartOfDay(zone).toInstant().isBefore(window)) {
             throw ReadingRoutes.outsideSharedWindow("date", window);
         }
         for (LocalDate d = first; !d.isAfter(date); d = d.plusDays(1)) {
-            days.add(day(owner, d, zone, profile.targets(), page, week, window));
+            days.add(day(owner, d, zone, profile.targets(), page, week, window, logbook));
         }
         Map<String, Object> model = new HashMap<>();
         model.put("days", days);
@@ -106,20 +112,23 @@ public final class HistoryPage {
     }
 
     private Day day(UUID owner, LocalDate date, ZoneId zone, RangeThresholds targets, PageContext page,
-                    boolean small, Instant window) {
+                    boolean small, Instant window, boolean logbook) {
         Instant from = date.atStartOfDay(zone).toInstant();
         Instant to = date.plusDays(1).atStartOfDay(zone).toInstant();
         // A follower's window may start inside the first day: nothing before it is read.
         List<Reading> list = readings.store().range(owner, window != null && from.isBefore(window) ? window : from,
                 to);
         List<Annotations.Annotation> notes = annotations.overlapping(owner, from, to);
+        List<CheckinMarks.Mark> entries = logbook
+                ? marks.marks(owner, window != null && from.isBefore(window) ? window : from, to) : List.of();
         String chart = GlucoseChart.render(list, from, to, zone, page.unit(), page.t("history.chart.title",
-                date.toString()), page.t("today.chart.empty"), notes, small ? 6 : 3);
+                date.toString()), page.t("today.chart.empty"), notes, small ? 6 : 3, entries,
+                k -> page.t("logbook.kind." + k));
         List<Reading> counted = Annotations.forStatistics(list, notes);
         TimeInRanges ranges = TimeInRanges.of(Readings.values(counted), targets);
         long hours = java.time.Duration.between(from, to).toHours();
         return new Day(date, chart, counted.size(), counted.isEmpty() ? 0 : (int) Math.round(ranges.inRangePercent()),
-                notes, hours != 24, hours);
+                notes, hours != 24, hours, entries);
     }
 
     private void annotate(Context ctx) {

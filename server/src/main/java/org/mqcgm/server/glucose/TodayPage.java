@@ -16,6 +16,7 @@ import org.mqcgm.core.metrics.TimeInRanges;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.marks.CheckinMarks;
 import org.mqcgm.server.platform.profile.Profile;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
@@ -37,10 +38,12 @@ public final class TodayPage {
     private final Pages pages;
     private final PageContexts contexts;
     private final org.mqcgm.server.platform.profile.Profiles profiles;
+    private final CheckinMarks marks;
 
-    TodayPage(Readings readings, Annotations annotations, Pages pages, PageContexts contexts,
+    TodayPage(Readings readings, Annotations annotations, CheckinMarks marks, Pages pages, PageContexts contexts,
               org.mqcgm.server.platform.profile.Profiles profiles) {
         this.profiles = profiles;
+        this.marks = marks;
         this.readings = readings;
         this.annotations = annotations;
         this.pages = pages;
@@ -66,8 +69,13 @@ public final class TodayPage {
         }
         List<Reading> day = readings.store().range(person, from, now.plusSeconds(1));
         List<Annotations.Annotation> notes = annotations.overlapping(person, from, now.plusSeconds(1));
-        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, now, profile, page),
-                "person", person.toString(), "name", profile.label()));
+        // The logbook's entries only for someone the person shares their logbook with (or the person).
+        boolean logbook = org.mqcgm.server.platform.security.Grant.of(ctx)
+                .map(g -> g.covers(org.mqcgm.server.platform.security.ShareScope.LOGBOOK)).orElse(true);
+        List<CheckinMarks.Mark> entries = logbook ? marks.marks(person, from, now.plusSeconds(1)) : List.of();
+        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, entries, now, profile, page),
+                "person", person.toString(), "name", profile.label(), "marks", entries.reversed(),
+                "logbook", logbook));
     }
 
     private void show(Context ctx) {
@@ -77,14 +85,17 @@ public final class TodayPage {
         Instant from = now.minus(WINDOW);
         List<Reading> day = readings.store().range(p.accountId(), from, now.plusSeconds(1));
         List<Annotations.Annotation> notes = annotations.overlapping(p.accountId(), from, now.plusSeconds(1));
-        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, now, page.profile(), page)));
+        List<CheckinMarks.Mark> entries = marks.marks(p.accountId(), from, now.plusSeconds(1));
+        pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, entries, now, page.profile(),
+                page), "marks", entries.reversed()));
     }
 
-    static TodayView view(List<Reading> day, List<Annotations.Annotation> notes, Instant now, Profile profile,
-                          PageContext page) {
+    static TodayView view(List<Reading> day, List<Annotations.Annotation> notes, List<CheckinMarks.Mark> entries,
+                          Instant now, Profile profile, PageContext page) {
         GlucoseUnit unit = page.unit();
         String chart = GlucoseChart.render(day, now.minus(WINDOW), now, profile.zone(), unit,
-                page.t("today.chart.title"), page.t("today.chart.empty"), notes, 3);
+                page.t("today.chart.title"), page.t("today.chart.empty"), notes, 3, entries,
+                k -> page.t("logbook.kind." + k));
         if (day.isEmpty()) {
             return new TodayView(false, "", unit.symbol(), "", "trend.none", 0, true, "", chart, 0, 0, 0, 0, "");
         }

@@ -10,6 +10,7 @@ import org.mqcgm.core.glucose.GlucoseUnit;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.core.metrics.AmbulatoryGlucoseProfile.Bin;
 import org.mqcgm.core.metrics.TimeInRanges;
+import org.mqcgm.server.platform.marks.CheckinMarks;
 
 /**
  * The report's server-rendered SVG charts: the stacked time-in-ranges bar, the AGP percentile chart and the daily
@@ -26,10 +27,17 @@ final class ReportCharts {
     private static final String CSS = load("/reports/charts.css");
 
     private final boolean styled;
+    private final List<CheckinMarks.Mark> marks;
 
     /** @param styled true: embed the chart rules in every SVG (PDF); false: classes only (web page) */
     ReportCharts(boolean styled) {
+        this(styled, List.of());
+    }
+
+    /** @param marks the logbook's entries of the period, drawn on the daily profiles */
+    ReportCharts(boolean styled, List<CheckinMarks.Mark> marks) {
         this.styled = styled;
+        this.marks = List.copyOf(marks);
     }
 
     private StringBuilder open(String cls, double w, double h, String label) {
@@ -170,6 +178,15 @@ final class ReportCharts {
         path(s, "trace low", low);
         path(s, "trace inrange", in);
         path(s, "trace high", high);
+        for (CheckinMarks.Mark m : marks) {
+            long t = m.time().getEpochSecond();
+            if (t >= dayStart && t < d.end().toEpochSecond()) {
+                String kind = escape(m.kind());
+                s.append("<circle class=\"checkin ").append(kind).append("\" data-kind=\"").append(kind)
+                        .append("\" cx=\"").append(fmt(f.x((t - dayStart) / 60.0))).append("\" cy=\"3\" r=\"2\">")
+                        .append("<title>").append(escape(m.label())).append("</title></circle>");
+            }
+        }
         return s.append("</svg>").toString();
     }
 

@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.mqcgm.server.platform.marks.CheckinMarks;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -37,8 +38,11 @@ final class ReportRoutes {
     private final Pages pages;
     private final PageContexts contexts;
     private final AgpPdf pdf;
+    private final CheckinMarks marks;
 
-    ReportRoutes(Reports reports, Profiles profiles, Pages pages, PageContexts contexts, AgpPdf pdf) {
+    ReportRoutes(Reports reports, Profiles profiles, Pages pages, PageContexts contexts, AgpPdf pdf,
+                 CheckinMarks marks) {
+        this.marks = marks;
         this.reports = reports;
         this.profiles = profiles;
         this.pages = pages;
@@ -129,7 +133,8 @@ final class ReportRoutes {
             return;
         }
         Report report = reports.build(req.profile().id(), req.period(), population, ReportLog.Format.HTML);
-        ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(false), Integer.MAX_VALUE);
+        ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(false, marks(req)),
+                Integer.MAX_VALUE);
         String from = req.period().firstDay().toString();
         String to = req.period().lastDay().toString();
         // The PDF is of one's own data only: none on a person's report page.
@@ -138,6 +143,11 @@ final class ReportRoutes {
                 + "&lang=" + page.lang();
         pages.render(ctx, page, "reports/report.jte", Map.of("model",
                 new ReportPage(from, to, options, List.of(), view, pdf)));
+    }
+
+    /** The logbook's entries of the report's period (the owner's own report only). */
+    private List<CheckinMarks.Mark> marks(Request req) {
+        return marks.marks(req.profile().id(), req.period().from().toInstant(), req.period().to().toInstant());
     }
 
     private static String text(String s) {
@@ -158,7 +168,8 @@ final class ReportRoutes {
         failOn(errors);
         Report report = reports.build(req.profile().id(), req.period(), req.population(), ReportLog.Format.PDF);
         PageContext page = new PageContext(Messages.of(language), "", req.profile().unit(), null, ctx.path());
-        ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(true), AgpPdf.MAX_DAYS);
+        ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(true, marks(req)),
+                AgpPdf.MAX_DAYS);
         byte[] bytes = pdf.render(view, page, GENERATED.format(report.generatedAt().atZone(req.period().zone())));
         ctx.header("Content-Disposition", "inline; filename=\"agp-report-" + req.period().firstDay() + "-"
                 + req.period().lastDay() + ".pdf\"");

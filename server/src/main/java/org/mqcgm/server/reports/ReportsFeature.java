@@ -4,6 +4,7 @@ import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Platform;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.marks.CheckinMarks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,8 +22,10 @@ public final class ReportsFeature implements Feature {
     private final Reports reports;
     private final AgpPdf pdf;
     private final ReportData data;
+    private final CheckinMarks marks;
 
-    private ReportsFeature(Reports reports, AgpPdf pdf, ReportData data) {
+    private ReportsFeature(Reports reports, AgpPdf pdf, ReportData data, CheckinMarks marks) {
+        this.marks = marks;
         this.reports = reports;
         this.pdf = pdf;
         this.data = data;
@@ -30,15 +33,16 @@ public final class ReportsFeature implements Feature {
 
     /**
      * @param readings the readings that count for statistics (excluded stretches left out), by owner and period
+     * @param marks    the logbook's entries, drawn on the daily profiles (the logbook answers)
      */
-    public static ReportsFeature create(Platform platform, Reports.ReadingSource readings) {
+    public static ReportsFeature create(Platform platform, Reports.ReadingSource readings, CheckinMarks marks) {
         AgpPdf pdf = new AgpPdf(AgpPdf.DEFAULT_FONT);
         if (!pdf.fontAvailable()) {
             log.warn("PDF reports are unavailable until the font {} is installed (Debian package fonts-wqy-microhei)",
                     AgpPdf.DEFAULT_FONT);
         }
         return new ReportsFeature(new Reports(readings, new ReportLog(platform.jdbi()), platform.dataClock()), pdf,
-                new ReportData(platform.jdbi(), platform.mapper()));
+                new ReportData(platform.jdbi(), platform.mapper()), marks);
     }
 
     /** The log of reports made, for "My data" and the export. */
@@ -79,6 +83,6 @@ public final class ReportsFeature implements Feature {
 
     @Override
     public void routes(Routes routes, Web web) {
-        new ReportRoutes(reports, web.profiles(), web.pages(), web.contexts(), pdf).register(routes);
+        new ReportRoutes(reports, web.profiles(), web.pages(), web.contexts(), pdf, marks).register(routes);
     }
 }

@@ -84,7 +84,7 @@ class ErasureCatalogueTest {
     static final List<String> USER_TABLES = List.of("account_role", "api_token", "device", "security_event",
             "glucose_recent", "glucose_day", "sensor", "sensor_session", "calibration",
             "glucose_annotation", "consent_event", "report_log", "export_job", "export_chunk", "transfer_log",
-            "photo", "share", "share_read");
+            "photo", "share", "share_read", "logbook_checkin");
 
     /**
      * Uses every feature that stores something of the person, through the API: readings over three days (one day of
@@ -119,6 +119,8 @@ class ErasureCatalogueTest {
         assertThat(http.postJson("/api/v1/devices", "{\"platform\":\"ios\",\"model\":\"iPhone 15\","
                 + "\"osVersion\":\"iOS 18\",\"appVersion\":\"2.0\",\"installId\":\"install-erase-1\"}", auth)
                 .statusCode()).isEqualTo(201);
+        assertThat(http.postJson("/api/v1/checkins", "{\"time\":\"" + now.minus(Duration.ofHours(2))
+                + "\",\"kind\":\"meal\",\"carbs\":45,\"note\":\"pasta\"}", auth).statusCode()).isEqualTo(201);
         app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.POLICY, true, "signup");
         assertThat(http.postJson("/api/v1/me/consents", "{\"purpose\":\"newsletter\",\"granted\":true}", auth)
                 .statusCode()).isIn(200, 201);

@@ -47,7 +47,8 @@ class OpenApiContractTest {
                 org.mqcgm.server.rights.RightsFeature.API_SCHEMAS,
                 org.mqcgm.server.cancellation.CancellationFeature.API_SCHEMAS,
                 org.mqcgm.server.photos.PhotosFeature.API_SCHEMAS,
-                org.mqcgm.server.sharing.SharingFeature.API_SCHEMAS)) {
+                org.mqcgm.server.sharing.SharingFeature.API_SCHEMAS,
+                org.mqcgm.server.logbook.LogbookFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());
         }

@@ -52,6 +52,7 @@ class AuthorizationMatrixTest {
     static String ownerExportId;
     static String ownerPhotoId;
     static String ownerShareId;
+    static String ownerCheckinId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -115,8 +116,11 @@ class AuthorizationMatrixTest {
         ownerPhotoId = json.readTree(org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/photos",
                 "meal.png", "image/png", org.mqcgm.server.testing.Multipart.picture("png", 8, 8), "Authorization",
                 bearer).body()).path("id").asText();
+        ownerCheckinId = json.readTree(ownerToken.http().postJson("/api/v1/checkins",
+                "{\"time\":\"2026-01-01T08:00:00+08:00\",\"kind\":\"note\",\"note\":\"matrix\"}",
+                "Authorization", bearer).body()).path("id").asText();
         assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
-                ownerExportId, ownerPhotoId, ownerShareId)).doesNotContain("");
+                ownerExportId, ownerPhotoId, ownerShareId, ownerCheckinId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
@@ -156,6 +160,8 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
                 .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
+                .replace("/api/v1/checkins/{id}", "/api/v1/checkins/" + ownerCheckinId)
+                .replace("/logbook/{id}", "/logbook/" + ownerCheckinId)
                 .replace("/photos/{id}", "/photos/" + ownerPhotoId)
                 .replace("/api/v1/shares/{id}", "/api/v1/shares/" + ownerShareId)
                 .replace("/settings/sharing/{id}", "/settings/sharing/" + ownerShareId)
@@ -306,7 +312,8 @@ class AuthorizationMatrixTest {
 
     /** Where health data is read or written: every route under these paths needs the health-data consent. */
     static final List<String> HEALTH_DATA_PATHS = List.of("/api/v1/readings", "/api/v1/sensors", "/api/v1/sessions",
-            "/api/v1/calibrations", "/api/v1/annotations", "/api/v1/reports", "/reports", "/today", "/history");
+            "/api/v1/calibrations", "/api/v1/annotations", "/api/v1/reports", "/reports", "/today", "/history",
+            "/api/v1/checkins", "/logbook");
 
     /**
      * Deletion at the owner's request needs no consent (a person who withdrew it can still delete): exactly these

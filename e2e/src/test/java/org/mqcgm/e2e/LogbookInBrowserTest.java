@@ -1,0 +1,113 @@
+package org.mqcgm.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mqcgm.server.testing.TestApp;
+
+/**
+ * The logbook in real Chromium at phone size: log a meal with a photo from the file input (the camera on a phone),
+ * see it on the Today chart and in the list under it, change it, delete it. Screenshots go to
+ * {@code target/screenshots/}.
+ */
+class LogbookInBrowserTest {
+
+    static final Path SHOTS = Path.of("target", "screenshots");
+    static final String EMAIL = "logbook-browser@example.org";
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
+
+    static Path photo;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Files.createDirectories(SHOTS);
+        app.newUser(EMAIL, TestApp.PASSWORD, ZoneId.of("Asia/Shanghai"));
+        BufferedImage image = new BufferedImage(120, 90, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setColor(new Color(250, 240, 200));
+        g.fillRect(0, 0, 120, 90);
+        g.setColor(new Color(200, 80, 30));
+        g.fillOval(20, 15, 80, 60);
+        g.dispose();
+        photo = Files.createTempFile("meal", ".jpg");
+        assertThat(ImageIO.write(image, "jpg", photo.toFile())).isTrue();
+    }
+
+    static void assertFitsThePhone(Page page) {
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(360);
+    }
+
+    @Test
+    void logAMealWithAPhotoSeeItOnTheChartChangeItAndDeleteIt() throws Exception {
+        try (BrowserContext context = browser.phone("en-US")) {
+            Page page = context.newPage();
+            page.navigate(app.url() + "/login");
+            page.fill("input[name=identifier]", EMAIL);
+            page.fill("input[name=password]", TestApp.PASSWORD);
+            page.click("button.primary");
+            assertThat(page).hasURL(app.url() + "/today");
+
+            page.click("nav >> text=Logbook");
+            assertThat(page).hasURL(app.url() + "/logbook");
+            assertFitsThePhone(page);
+            page.click("[data-testid=add-meal] summary");
+            var meal = page.locator("[data-testid=add-meal] form");
+            // The photo input asks for the camera only when tapped; a test sets the file directly.
+            assertThat(meal.locator("input[type=file]")).hasAttribute("capture", "environment");
+            assertThat(meal.locator("input[type=file]")).hasAttribute("accept", "image/*");
+            meal.locator("[data-testid=carbs]").fill("45");
+            meal.locator("[data-testid=note]").fill("Noodles 面条");
+            meal.locator("[data-testid=photo]").setInputFiles(photo);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("logbook-add-meal.png"))
+                    .setFullPage(true));
+            meal.locator("[data-testid=save-meal]").click();
+            assertThat(page).hasURL(app.url() + "/logbook");
+            var entry = page.locator("[data-testid=entry]");
+            assertThat(entry).hasCount(1);
+            assertThat(entry).containsText("45 g");
+            assertThat(entry).containsText("Noodles 面条");
+            assertThat(entry.locator("img[data-testid=thumb]")).hasCount(1);
+            assertThat((Boolean) entry.locator("img[data-testid=thumb]").evaluate(
+                    "img => img.complete && img.naturalWidth > 0")).as("the photo is served to its owner").isTrue();
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("logbook-list.png")).setFullPage(true));
+
+            page.click("nav >> text=Today");
+            assertThat(page.locator("svg.chart g.checkin.meal")).hasCount(1);
+            assertThat(page.locator("[data-testid=checkins] li[data-kind=meal]")).containsText("45 g");
+            assertFitsThePhone(page);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("logbook-today.png")).setFullPage(true));
+
+            page.click("nav >> text=Logbook");
+            page.click("[data-testid=entry] [data-testid=edit]");
+            page.fill("[data-testid=edit-form] [data-testid=carbs]", "50");
+            page.click("[data-testid=edit-form] [data-testid=save]");
+            assertThat(page).hasURL(app.url() + "/logbook");
+            assertThat(page.locator("[data-testid=entry]")).containsText("50 g");
+            assertThat(page.locator("[data-testid=entry] img[data-testid=thumb]")).hasCount(1);
+
+            page.click("[data-testid=entry] [data-testid=edit]");
+            page.click("[data-testid=delete]");
+            assertThat(page).hasURL(app.url() + "/logbook");
+            assertThat(page.locator("[data-testid=entry]")).hasCount(0);
+            page.click("nav >> text=Today");
+            assertThat(page.locator("svg.chart g.checkin")).hasCount(0);
+        }
+    }
+}

@@ -1,0 +1,198 @@
+package org.mqcgm.server.logbook;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.jdbi.v3.core.Jdbi;
+import org.mqcgm.server.platform.crypto.UserKeys;
+import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.media.Photos;
+
+/**
+ * The check-ins of the logbook, stored with only their owner, id, time, offset and kind in clear: everything else
+ * (amounts, names, notes, photo ids) is one JSON document encrypted with the owner's key, its context bound to the
+ * entry's id so that contents cannot be moved between entries. Photos are attached through the {@link Photos} port in
+ * the same transaction as the entry (a refused photo stores nothing) and deleted with it.
+ */
+final class Checkins {
+
+    private static final String CONTEXT = "logbook.checkin/";
+
+    private final Jdbi jdbi;
+    private final UserKeys keys;
+    private final ObjectMapper mapper;
+    private final Photos photos;
+    private final Clock clock;
+
+    Checkins(Jdbi jdbi, UserKeys keys, ObjectMapper mapper, Photos photos, Clock clock) {
+        this.jdbi = jdbi;
+        this.keys = keys;
+        this.mapper = mapper;
+        this.photos = photos;
+        this.clock = clock;
+    }
+
+    /** Stores a new check-in and attaches its photos; a photo that is not the owner's stores nothing (422). */
+    Checkin create(UUID owner, CheckinInput.Draft draft) {
+        UUID id = UUID.randomUUID();
+        Instant now = clock.instant();
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("""
+                            insert into logbook_checkin (owner_id, id, time, offset_seconds, kind, data_enc, created_at,
+                                                         updated_at)
+                            values (:o, :id, :t, :off, :k, :d, :now, :now)""")
+                    .bind("o", owner).bind("id", id).bind("t", draft.time())
+                    .bind("off", draft.time().getOffset().getTotalSeconds()).bind("k", draft.kind().id())
+                    .bind("d", encrypt(owner, id, draft.values())).bind("now", now.atOffset(ZoneOffset.UTC))
+                    .execute();
+            attach(owner, draft.values().photos(), draft.values().photos());
+            return new Checkin(id, draft.time(), draft.kind(), draft.values(), now, now);
+        });
+    }
+
+    Optional<Checkin> find(UUID owner, UUID id) {
+        return jdbi.withHandle(h -> h.createQuery("select * from logbook_checkin where owner_id = :o and id = :id")
+                .bind("o", owner).bind("id", id).map((rs, ctx) -> row(owner, rs)).findOne());
+    }
+
+    /**
+     * Replaces a check-in's content with {@code draft} (its kind is unchanged): photos newly listed are attached,
+     * photos no longer listed are deleted, all in one transaction. Empty when the owner has no such entry.
+     */
+    Optional<Checkin> update(UUID owner, UUID id, java.util.function.Function<Checkin, CheckinInput.Draft> change) {
+        return jdbi.inTransaction(h -> {
+            Optional<Checkin> current = h.createQuery(
+                            "select * from logbook_checkin where owner_id = :o and id = :id for update")
+                    .bind("o", owner).bind("id", id).map((rs, ctx) -> row(owner, rs)).findOne();
+            if (current.isEmpty()) {
+                return Optional.<Checkin>empty();
+            }
+            Checkin old = current.get();
+            CheckinInput.Draft draft = change.apply(old);
+            Instant now = clock.instant();
+            h.createUpdate("""
+                            update logbook_checkin set time = :t, offset_seconds = :off, data_enc = :d, updated_at = :now
+                            where owner_id = :o and id = :id""")
+                    .bind("o", owner).bind("id", id).bind("t", draft.time())
+                    .bind("off", draft.time().getOffset().getTotalSeconds())
+                    .bind("d", encrypt(owner, id, draft.values())).bind("now", now.atOffset(ZoneOffset.UTC))
+                    .execute();
+            List<UUID> added = new ArrayList<>(draft.values().photos());
+            added.removeAll(old.values().photos());
+            List<UUID> removed = new ArrayList<>(old.values().photos());
+            removed.removeAll(draft.values().photos());
+            attach(owner, added, draft.values().photos());
+            if (!removed.isEmpty()) {
+                photos.delete(owner, removed);
+            }
+            return Optional.of(new Checkin(id, draft.time(), old.kind(), draft.values(), old.created(), now));
+        });
+    }
+
+    /** Deletes a check-in with its photos; false when the owner has no such entry. */
+    boolean delete(UUID owner, UUID id) {
+        return jdbi.inTransaction(h -> {
+            Optional<Checkin> gone = h.createQuery(
+                            "delete from logbook_checkin where owner_id = :o and id = :id returning *")
+                    .bind("o", owner).bind("id", id).map((rs, ctx) -> row(owner, rs)).findOne();
+            gone.filter(c -> !c.values().photos().isEmpty())
+                    .ifPresent(c -> photos.delete(owner, c.values().photos()));
+            return gone.isPresent();
+        });
+    }
+
+    /** The owner's check-ins in {@code [from, to)}, of one kind or all (null), newest first, at most {@code limit}. */
+    List<Checkin> list(UUID owner, Instant from, Instant to, Checkin.Kind kind, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select * from logbook_checkin where owner_id = :o and time >= :from and time < :to
+                          and (cast(:k as text) is null or kind = :k)
+                        order by time desc, id limit :limit""")
+                .bind("o", owner).bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
+                .bind("k", kind == null ? null : kind.id()).bind("limit", limit)
+                .map((rs, ctx) -> row(owner, rs)).list());
+    }
+
+    long count(UUID owner) {
+        return jdbi.withHandle(h -> h.createQuery("select count(*) from logbook_checkin where owner_id = :o")
+                .bind("o", owner).mapTo(Long.class).one());
+    }
+
+    /** Every check-in of the owner, oldest first, one at a time (the export). */
+    void forEach(UUID owner, Consumer<Checkin> each) {
+        jdbi.useHandle(h -> {
+            try (var stream = h.createQuery("select * from logbook_checkin where owner_id = :o order by time, id")
+                    .bind("o", owner).setFetchSize(500).map((rs, ctx) -> row(owner, rs)).stream()) {
+                stream.forEach(each);
+            }
+        });
+    }
+
+    /**
+     * Attaches {@code added} (photos of {@code all}, the entry's list): each must be an uploaded photo of the owner
+     * not yet attached to anything — one photo belongs to one entry, so that deleting an entry can delete its photos.
+     * Otherwise a 422 names {@code $.photos[i]} (its place in {@code all}).
+     */
+    private void attach(UUID owner, List<UUID> added, List<UUID> all) {
+        if (added.isEmpty()) {
+            return;
+        }
+        List<Problem.FieldError> taken = new ArrayList<>();
+        for (UUID id : added) {
+            if (photos.usage(owner, id).isPresent()) {
+                taken.add(new Problem.FieldError("$.photos[" + all.indexOf(id) + "]", "photo",
+                        "must be the id of a photo you uploaded and did not attach elsewhere"));
+            }
+        }
+        if (!taken.isEmpty()) {
+            throw CheckinInput.invalid(taken);
+        }
+        try {
+            photos.attach(owner, added, Photos.Usage.CHECKIN, "$.photos");
+        } catch (org.mqcgm.server.platform.http.ProblemException e) {
+            // Its errors count in the added photos; the caller's places are those of the entry's list.
+            throw CheckinInput.invalid(e.problem().errors().stream().map(f -> {
+                java.util.regex.Matcher m = java.util.regex.Pattern.compile("^\\$\\.photos\\[(\\d+)]$")
+                        .matcher(f.field());
+                return m.matches() && Integer.parseInt(m.group(1)) < added.size()
+                        ? new Problem.FieldError("$.photos[" + all.indexOf(added.get(Integer.parseInt(m.group(1))))
+                        + "]", f.rule(), f.message()) : f;
+            }).toList());
+        }
+    }
+
+    private byte[] encrypt(UUID owner, UUID id, Checkin.Values values) {
+        try {
+            return keys.encrypt(owner, CONTEXT + id, mapper.writeValueAsBytes(values));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Checkin row(UUID owner, ResultSet rs) throws SQLException {
+        UUID id = rs.getObject("id", UUID.class);
+        ZoneOffset offset = ZoneOffset.ofTotalSeconds(rs.getInt("offset_seconds"));
+        Checkin.Values values;
+        try {
+            values = mapper.readValue(keys.decrypt(owner, CONTEXT + id, rs.getBytes("data_enc")),
+                    Checkin.Values.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Checkin(id, rs.getObject("time", OffsetDateTime.class).toInstant().atOffset(offset),
+                Checkin.Kind.parse(rs.getString("kind")).orElseThrow(), values,
+                rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+    }
+
+}

@@ -1,0 +1,64 @@
+package org.mqcgm.server.logbook;
+
+import java.util.List;
+import org.mqcgm.server.platform.Feature;
+import org.mqcgm.server.platform.Platform;
+import org.mqcgm.server.platform.Web;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.marks.CheckinMarks;
+import org.mqcgm.server.platform.media.Photos;
+import org.mqcgm.server.platform.rights.PersonalData;
+import org.mqcgm.server.platform.search.PersonalSearch;
+
+/**
+ * The logbook: check-ins (meals with photos, insulin, exercise, medication, finger-sticks, notes) over the API, each
+ * encrypted with its owner's key except its time and kind.
+ */
+public final class LogbookFeature implements Feature {
+
+    /** The JSON answers of the API, by their component schema name in {@code openapi.json}. */
+    public static final java.util.Map<String, Class<?>> API_SCHEMAS = ApiSchemas.ALL;
+
+    private final Platform platform;
+    private final Checkins checkins;
+    private final Photos photos;
+
+    private LogbookFeature(Platform platform, Checkins checkins, Photos photos) {
+        this.platform = platform;
+        this.checkins = checkins;
+        this.photos = photos;
+    }
+
+    /**
+     * Builds the feature.
+     *
+     * @param photos the photos of entries (the photos feature answers): attached on create and change, deleted with
+     *               the entry
+     */
+    public static LogbookFeature create(Platform platform, Photos photos) {
+        return new LogbookFeature(platform, new Checkins(platform.jdbi(), platform.userKeys(), platform.mapper(),
+                photos, platform.systemClock()), photos);
+    }
+
+    @Override
+    public void routes(Routes routes, Web web) {
+        new CheckinApiRoutes(checkins, platform.json(), platform.dataClock()).register(routes);
+        new LogbookPage(checkins, photos, platform.dataClock(), web.pages(), web.contexts()).register(routes);
+    }
+
+    /** The entries as marks on the owner's glucose curve (Today, History, the AGP report's daily profiles). */
+    public CheckinMarks marks() {
+        return new LogbookMarks(checkins);
+    }
+
+    /** Search in a person's own logbook (the community's search takes it). */
+    public PersonalSearch search() {
+        return new LogbookSearch(checkins, platform.dataClock());
+    }
+
+    /** Every check-in, for "My data" and the export. */
+    @Override
+    public List<PersonalData> personalData() {
+        return List.of(new LogbookData(checkins, platform.mapper()));
+    }
+}
