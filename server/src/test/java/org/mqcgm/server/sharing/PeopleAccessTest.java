@@ -300,4 +300,34 @@ class PeopleAccessTest {
         assertThat(files).containsKeys("sharing/shares.json", "sharing/following.json", "sharing/access-log.json");
         assertThat(files.get("sharing/following.json")).contains(wearer.toString());
     }
+
+    /**
+     * The person's logbook shows on their Today and History pages only to a follower whose share includes the
+     * logbook: a glucose-and-history share shows the curve without the entries.
+     */
+    @Test
+    void logbookEntriesOnAPersonsPagesNeedTheLogbookShare() throws Exception {
+        HttpResponse<String> meal = new Http(app.url()).postJson("/api/v1/checkins", "{\"time\":\""
+                + Instant.now().minus(Duration.ofMinutes(40)).truncatedTo(ChronoUnit.SECONDS)
+                + "\",\"kind\":\"meal\",\"carbs\":47}", "Authorization", "Bearer " + wearerToken);
+        assertThat(meal.statusCode()).as(meal.body()).isEqualTo(201);
+        Person without = follower("{\"scopes\":[\"glucose\",\"history\"]}");
+        Person with = follower("{\"scopes\":[\"glucose\",\"history\",\"logbook\"]}");
+        for (Person p : List.of(without, with)) {
+            Http web = new Http(app.url());
+            assertThat(web.postForm("/login", java.util.Map.of("identifier", p.login(), "password",
+                    TestApp.PASSWORD)).statusCode()).isEqualTo(303);
+            String today = web.get("/people/" + wearer + "/today").body();
+            String history = web.get("/people/" + wearer + "/history").body();
+            assertThat(today).contains("data-testid=\"chart\"");
+            if (p == with) {
+                assertThat(today).contains("data-kind=\"meal\"").contains("47");
+                assertThat(history).contains("data-kind=\"meal\"");
+            } else {
+                assertThat(today).doesNotContain("data-kind=\"meal\"").doesNotContain("data-testid=\"checkins\"");
+                assertThat(history).doesNotContain("data-kind=\"meal\"");
+            }
+            assertThat(today).doesNotContain("data-testid=\"logbook-link\"");
+        }
+    }
 }
