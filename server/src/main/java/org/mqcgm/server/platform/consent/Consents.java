@@ -44,8 +44,8 @@ public interface Consents {
          * with it (no separate choice: analysing the readings is what they are stored for).
          */
         ANALYSIS("analysis", Basis.CONSENT, true, "health-data"),
-        /** Sharing readings with people the user chooses (followers, carers, clinicians). Not offered yet. */
-        SHARING("sharing", Basis.CONSENT, false, null),
+        /** Sharing readings with people the user chooses (followers, carers, clinicians). */
+        SHARING("sharing", Basis.CONSENT, true, null),
         /** Publishing posts to the community. Not offered yet. */
         COMMUNITY("community", Basis.CONSENT, false, null),
         /** Being found by other users in search. Not offered yet. */

@@ -50,6 +50,7 @@ class AuthorizationMatrixTest {
     static String ownerAnnotationId;
     static String ownerCalibrationId;
     static String ownerExportId;
+    static String ownerLinkId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -106,8 +107,12 @@ class AuthorizationMatrixTest {
                 .path("id").asText();
         ownerExportId = json.readTree(ownerToken.http().postJson("/api/v1/me/exports",
                 "{\"password\":\"" + TestApp.PASSWORD + "\"}", "Authorization", bearer).body()).path("id").asText();
+        assertThat(ownerToken.http().postJson("/api/v1/me/consents", "{\"purpose\":\"sharing\",\"granted\":true}",
+                "Authorization", bearer).statusCode()).isIn(200, 201);
+        ownerLinkId = json.readTree(ownerToken.http().postJson("/api/v1/shares/links", "{\"label\":\"Dr Matrix\","
+                + "\"from\":\"2026-01-01\",\"to\":\"2026-01-14\"}", "Authorization", bearer).body()).path("id").asText();
         assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
-                ownerExportId)).doesNotContain("");
+                ownerExportId, ownerLinkId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
@@ -147,6 +152,9 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
                 .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
+                .replace("/api/v1/shares/links/{id}", "/api/v1/shares/links/" + ownerLinkId)
+                .replace("/settings/sharing/links/{id}", "/settings/sharing/links/" + ownerLinkId)
+                .replace("{token}", "not-a-live-link-token-0000000000000000000000")
                 .replace("{person}", ownerId.toString())
                 .replace("{link}", "not-a-live-link")
                 .replace("{number}", "1")
@@ -177,6 +185,9 @@ class AuthorizationMatrixTest {
             return new Caller("anonymous", new Http(app.url()), null);
         }
         UUID id = app.newUser("matrix" + SEQ.incrementAndGet() + "@example.org");
+        // Every fresh account consents to sharing too, so that routes needing it are reached (their consent
+        // requirement is checked by the route declarations and the features' own tests).
+        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.SHARING, true, "test");
         switch (kind) {
             case TOKEN_ALL_SCOPES -> {
                 return new Caller(kind.name(), new Http(app.url()),
@@ -268,6 +279,13 @@ class AuthorizationMatrixTest {
                     assertThat(status).as("someone else's data does not exist for them: " + r.body())
                             .isEqualTo(404);
                 }
+            }
+            case Access.Link link -> {
+                // Anyone, signed in or not, with a token that opens no link: nothing exists here.
+                assertThat(status).as("a bad link token is unknown: " + r.body()).isEqualTo(404);
+                assertThat(location).doesNotStartWith("/login");
+                assertThat(r.headers().firstValue("Cache-Control").orElse("")).isEqualTo("no-store");
+                assertThat(r.headers().firstValue("X-Robots-Tag").orElse("")).contains("noindex");
             }
             case Access.Admin admin -> {
                 if (kind == Kind.ADMIN_WITH_2FA) {
@@ -410,6 +428,8 @@ class AuthorizationMatrixTest {
                     .body()).contains(ownerSensorId);
             assertThat(ownerToken.http().get("/api/v1/calibrations?from=2025-12-31T00:00:00Z&to=2026-01-02T00:00:00Z",
                     "Authorization", "Bearer " + ownerToken.token()).body()).contains(ownerCalibrationId);
+            assertThat(ownerToken.http().get("/api/v1/shares/links", "Authorization", "Bearer " + ownerToken.token())
+                    .body()).contains(ownerLinkId).contains("\"state\":\"active\"");
             // The session the strangers aimed at (the owner's first one) is alive and listed.
             assertThat(owner.http().get("/today").statusCode()).isEqualTo(200);
             assertThat(ownerSecondSession.http().get("/settings").body()).contains(ownerSessionId);
