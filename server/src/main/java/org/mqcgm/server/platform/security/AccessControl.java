@@ -24,6 +24,9 @@ import org.mqcgm.server.platform.web.Csrf;
  *   <li>someone's shareable data ({@link Access.Shared}) is served to that person or to a grantee whose active
  *       {@link Grant} covers it ({@link Grants}), and is a 404 for everyone else, so that its existence does not
  *       leak; a grantee's reads are recorded for the person.</li>
+ *   <li>a page reached through a link a person made for someone without an account ({@link Access.Link}) is
+ *       answered by {@link LinkTokens}: 404 for unknown or revoked tokens and without the person's consents, 410
+ *       once ended, the PIN first where there is one.</li>
  * </ul>
  */
 public final class AccessControl {
