@@ -62,4 +62,14 @@
   if (token) {
     token.addEventListener('focus', function () { token.select(); });
   }
+
+  // Copy buttons (hidden without JavaScript): copy the value of the field they name, e.g. a clinician link.
+  document.querySelectorAll('button[data-copy]').forEach(function (button) {
+    var field = document.getElementById(button.getAttribute('data-copy'));
+    if (!field || !navigator.clipboard) { return; }
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      navigator.clipboard.writeText(field.value).then(function () { button.setAttribute('data-copied', 'yes'); });
+    });
+  });
 })();

@@ -10,6 +10,7 @@ import org.mqcgm.server.accounts.Accounts;
 import org.mqcgm.server.accounts.ApiTokens;
 import org.mqcgm.server.accounts.Devices;
 import org.mqcgm.server.cancellation.CancellationFeature;
+import org.mqcgm.server.clinician.ClinicianFeature;
 import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.health.HealthRoutes;
@@ -177,10 +178,12 @@ public final class App implements AutoCloseable {
                     fhir.cgmData());
             CancellationFeature cancellation = CancellationFeature.create(platform, accounts.closure(),
                     accounts.reconfirmation(), config.deletionLedger());
+            ClinicianFeature clinician = ClinicianFeature.create(platform, new ClinicianFeature.Settings(
+                    config.publicUrl(), config.argon2()), reports.sharedReports()::page, reports.sharedReports()::pdf);
             SharingFeature sharing = SharingFeature.create(platform, accounts.profiles(),
                     person -> glucose.readings().store().latest(person,
                             dataClock.instant().plus(java.time.Duration.ofMinutes(5))),
-                    List::of, new SharingFeature.Settings(config.publicUrl(), config.maxFollowers()));
+                    () -> List.of(clinician.readLog()), new SharingFeature.Settings(config.publicUrl(), config.maxFollowers()));
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -189,12 +192,13 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, photos, sharing, logbook);
+                    cancellation, photos, sharing, logbook, clinician);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),
                     sharing.grants(), systemClock);
+            accessControl.linkTokens(clinician.linkTokens());
             accessControl.closeStreamsWhenCredentialsChange(notifications);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),

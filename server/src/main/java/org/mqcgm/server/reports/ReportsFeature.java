@@ -81,6 +81,58 @@ public final class ReportsFeature implements Feature {
         };
     }
 
+    /**
+     * A person's AGP report shown read-only to someone they shared it with without an account (a clinician link):
+     * the page without the period form, and the one-page PDF, over whole local days of the person's zone in the
+     * viewer's language; each is logged in the report log like every report.
+     */
+    public interface SharedReports {
+
+        /**
+         * Renders the report page of {@code owner} from {@code first} to {@code last}.
+         *
+         * @param page    the viewer's page context (language, and the unit to show)
+         * @param heading whose report it is, as the person chose to be named
+         * @param note    a line under the heading (e.g. until when the link opens)
+         * @param pdfUrl  the address of the same report as PDF
+         */
+        void page(io.javalin.http.Context ctx, org.mqcgm.server.platform.web.PageContext page,
+                  org.mqcgm.server.platform.profile.Profile owner, java.time.LocalDate first,
+                  java.time.LocalDate last, String heading, String note, String pdfUrl);
+
+        /** The PDF of the same report; empty when PDFs are unavailable on this server (no font). */
+        java.util.Optional<byte[]> pdf(org.mqcgm.server.platform.profile.Profile owner, java.time.LocalDate first,
+                                       java.time.LocalDate last, org.mqcgm.server.platform.web.Language language);
+    }
+
+    /** The port to {@link SharedReports}. */
+    public SharedReports sharedReports() {
+        org.mqcgm.server.platform.web.Pages pages = new org.mqcgm.server.platform.web.Pages();
+        return new SharedReports() {
+            @Override
+            public void page(io.javalin.http.Context ctx, org.mqcgm.server.platform.web.PageContext page,
+                             org.mqcgm.server.platform.profile.Profile owner, java.time.LocalDate first,
+                             java.time.LocalDate last, String heading, String note, String pdfUrl) {
+                java.time.ZoneId zone = owner.zone();
+                ReportPeriod period = new ReportPeriod(zone, first.atStartOfDay(zone),
+                        last.plusDays(1).atStartOfDay(zone), true);
+                Report report = reports.build(owner.id(), period, Population.T1D_T2D, ReportLog.Format.HTML);
+                ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(false),
+                        Integer.MAX_VALUE);
+                pages.render(ctx, page, "reports/shared.jte", java.util.Map.of("view", view, "heading", heading,
+                        "note", note, "pdfUrl", pdfUrl));
+            }
+
+            @Override
+            public java.util.Optional<byte[]> pdf(org.mqcgm.server.platform.profile.Profile owner,
+                                                  java.time.LocalDate first, java.time.LocalDate last,
+                                                  org.mqcgm.server.platform.web.Language language) {
+                return agpPdfs().render(new org.mqcgm.server.platform.profile.Profile(owner.id(), owner.label(),
+                        language, owner.unit(), owner.zone(), owner.targets()), first, last);
+            }
+        };
+    }
+
     @Override
     public void routes(Routes routes, Web web) {
         new ReportRoutes(reports, web.profiles(), web.pages(), web.contexts(), pdf, marks).register(routes);

@@ -84,7 +84,8 @@ class ErasureCatalogueTest {
     static final List<String> USER_TABLES = List.of("account_role", "api_token", "device", "security_event",
             "glucose_recent", "glucose_day", "sensor", "sensor_session", "calibration",
             "glucose_annotation", "consent_event", "report_log", "export_job", "export_chunk", "transfer_log",
-            "photo", "share", "share_read", "logbook_checkin");
+            "photo", "share", "share_read", "logbook_checkin", "clinician_link",
+            "clinician_link_view");
 
     /**
      * Uses every feature that stores something of the person, through the API: readings over three days (one day of
@@ -143,6 +144,15 @@ class ErasureCatalogueTest {
         String location = export.headers().firstValue("Location").orElseThrow();
         Wait.until("the export is ready", () -> json.readTree(http.get(location, auth).body()).path("status")
                 .asText(), "ready"::equals);
+        // A clinician link (with the consent to sharing), opened once without an account.
+        assertThat(http.postJson("/api/v1/me/consents", "{\"purpose\":\"sharing\",\"granted\":true}", auth)
+                .statusCode()).isIn(200, 201);
+        HttpResponse<String> link = http.postJson("/api/v1/shares/links", "{\"label\":\"Dr Erase\",\"from\":\""
+                + now.minus(Duration.ofDays(3)).atZone(ZoneOffset.UTC).toLocalDate() + "\",\"to\":\""
+                + now.atZone(ZoneOffset.UTC).toLocalDate() + "\"}", auth);
+        assertThat(link.statusCode()).as(link.body()).isEqualTo(201);
+        String url = json.readTree(link.body()).path("url").asText();
+        assertThat(new Http(app.url()).get(url.substring(url.indexOf("/c/"))).statusCode()).isEqualTo(200);
         HttpServer fhir = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         fhir.createContext("/fhir", ex -> {
             ex.getRequestBody().readAllBytes();

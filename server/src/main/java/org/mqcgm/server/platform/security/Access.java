@@ -67,6 +67,19 @@ public sealed interface Access {
         }
     }
 
+    /**
+     * A page reached without an account through an unguessable link a person made (a clinician link): the route's
+     * path has a {@code {token}} parameter, answered by {@link LinkTokens}. Unknown, revoked or guessed tokens are
+     * 404 (and too many misses from one client 429), ended or locked links 410; the person's consents to sharing
+     * and to the processing of health data are asked at every request (404 without them). The handler reads the
+     * link with {@link LinkTokens.Link#of}.
+     *
+     * @param unlocked the route serves the person's data: a PIN-protected link needs its PIN entered first (403
+     *                 {@code PIN_REQUIRED} otherwise); false for the page that asks for the PIN
+     */
+    record Link(boolean unlocked) implements Access {
+    }
+
     /** Administration: the admin role, in a session that passed two-factor authentication (PR-53). */
     record Admin() implements Access {
     }
@@ -89,6 +102,7 @@ public sealed interface Access {
             case Api a -> new Api(a.scope(), a.recentLogin(), all);
             case Shared s -> new Shared(s.page(), s.scope(), s.share(), all);
             case Public p -> throw new IllegalArgumentException("a public route has no account to ask for consent");
+            case Link l -> throw new IllegalArgumentException("a link route asks the person's consents itself");
             case Admin a -> throw new IllegalArgumentException("administration does not read users' health data");
         };
     }
@@ -107,6 +121,11 @@ public sealed interface Access {
 
     static Access sensitiveApi(Scope scope) {
         return new Api(scope, true);
+    }
+
+    /** A page reached through a link's {@code {token}}; {@code unlocked}: serves the data (after the PIN, if any). */
+    static Access link(boolean unlocked) {
+        return new Link(unlocked);
     }
 
     /** An API route on the data of {@code {person}}: theirs, or shared with the caller as {@code share}. */

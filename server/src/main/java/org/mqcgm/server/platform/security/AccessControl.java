@@ -24,6 +24,9 @@ import org.mqcgm.server.platform.web.Csrf;
  *   <li>someone's shareable data ({@link Access.Shared}) is served to that person or to a grantee whose active
  *       {@link Grant} covers it ({@link Grants}), and is a 404 for everyone else, so that its existence does not
  *       leak; a grantee's reads are recorded for the person.</li>
+ *   <li>a page reached through a link a person made for someone without an account ({@link Access.Link}) is
+ *       answered by {@link LinkTokens}: 404 for unknown or revoked tokens and without the person's consents, 410
+ *       once ended, the PIN first where there is one.</li>
  * </ul>
  */
 public final class AccessControl {
@@ -36,6 +39,8 @@ public final class AccessControl {
     private final Authenticator authenticator;
     private final Consents consents;
     private final Grants grants;
+    /** The links people made for someone without an account ({@link Access.Link}); set by the composition root. */
+    private volatile LinkTokens links = LinkTokens.NONE;
     /** Open event streams by owner, with the credential each was opened with. */
     private final java.util.Map<java.util.UUID, java.util.Set<Stream>> streams =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -69,6 +74,11 @@ public final class AccessControl {
         this.clock = clock;
     }
 
+    /** Answers {@link Access.Link} routes with these links (the clinician feature's). */
+    public void linkTokens(LinkTokens links) {
+        this.links = links;
+    }
+
     /** Checks the rule; attaches and returns the principal, or throws a problem / redirect. */
     public Optional<Principal> check(Context ctx, Access rule) {
         Optional<Principal> principal = authenticate(ctx);
@@ -90,6 +100,10 @@ public final class AccessControl {
             }
             case Access.Shared shared -> {
                 checkShared(ctx, principal, shared);
+                return principal;
+            }
+            case Access.Link link -> {
+                checkLink(ctx, link);
                 return principal;
             }
             case Access.Admin ignored -> {
@@ -182,6 +196,30 @@ public final class AccessControl {
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
         grant.attachTo(ctx);
         grants.recordRead(grant, rule.share(), ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path);
+    }
+
+    /**
+     * A link's page: the link of the path's token, while the person consents to sharing and to the processing of
+     * health data (404 otherwise, as for an unknown or revoked token: nothing tells a guesser a link existed); 410
+     * once it has ended or was locked; a route serving the data needs the PIN first. The token is in the address,
+     * so these pages are never stored nor indexed (the referrer policy is no-referrer everywhere).
+     */
+    private void checkLink(Context ctx, Access.Link rule) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.header("X-Robots-Tag", "noindex, nofollow");
+        LinkTokens.Link link = links.find(ctx, ctx.pathParam("token"))
+                .filter(l -> consents.granted(l.person(), Consents.Purpose.SHARING)
+                        && consents.granted(l.person(), Consents.Purpose.HEALTH_DATA))
+                .orElseThrow(() -> new ProblemException(Problem.notFound()));
+        if (link.state() != LinkTokens.State.LIVE) {
+            throw new ProblemException(Problem.of(410, "link-ended", "This link has ended",
+                    "This link has ended. Ask the person who shared it for a new one.").with("code", "LINK_ENDED"));
+        }
+        if (rule.unlocked() && link.pin() && !link.unlocked()) {
+            throw new ProblemException(Problem.of(403, "pin-required", "PIN required",
+                    "Open the link and enter its PIN first.").with("code", "PIN_REQUIRED"));
+        }
+        link.attachTo(ctx);
     }
 
     /** The grant, when it is active now, covers {@code share}, and the person consents to sharing and {@code purposes}. */

@@ -53,6 +53,7 @@ class AuthorizationMatrixTest {
     static String ownerPhotoId;
     static String ownerShareId;
     static String ownerCheckinId;
+    static String ownerLinkId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -119,8 +120,10 @@ class AuthorizationMatrixTest {
         ownerCheckinId = json.readTree(ownerToken.http().postJson("/api/v1/checkins",
                 "{\"time\":\"2026-01-01T08:00:00+08:00\",\"kind\":\"note\",\"note\":\"matrix\"}",
                 "Authorization", bearer).body()).path("id").asText();
+        ownerLinkId = json.readTree(ownerToken.http().postJson("/api/v1/shares/links", "{\"label\":\"Dr Matrix\","
+                + "\"from\":\"2026-01-01\",\"to\":\"2026-01-14\"}", "Authorization", bearer).body()).path("id").asText();
         assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
-                ownerExportId, ownerPhotoId, ownerShareId, ownerCheckinId)).doesNotContain("");
+                ownerExportId, ownerPhotoId, ownerShareId, ownerCheckinId, ownerLinkId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
@@ -160,6 +163,9 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
                 .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
+                .replace("/api/v1/shares/links/{id}", "/api/v1/shares/links/" + ownerLinkId)
+                .replace("/settings/sharing/links/{id}", "/settings/sharing/links/" + ownerLinkId)
+                .replace("{token}", "not-a-live-link-token-0000000000000000000000")
                 .replace("/api/v1/checkins/{id}", "/api/v1/checkins/" + ownerCheckinId)
                 .replace("/logbook/{id}", "/logbook/" + ownerCheckinId)
                 .replace("/photos/{id}", "/photos/" + ownerPhotoId)
@@ -295,6 +301,13 @@ class AuthorizationMatrixTest {
                     assertThat(status).as("someone else's data does not exist for them: " + r.body())
                             .isEqualTo(404);
                 }
+            }
+            case Access.Link link -> {
+                // Anyone, signed in or not, with a token that opens no link: nothing exists here.
+                assertThat(status).as("a bad link token is unknown: " + r.body()).isEqualTo(404);
+                assertThat(location).doesNotStartWith("/login");
+                assertThat(r.headers().firstValue("Cache-Control").orElse("")).isEqualTo("no-store");
+                assertThat(r.headers().firstValue("X-Robots-Tag").orElse("")).contains("noindex");
             }
             case Access.Admin admin -> {
                 if (kind == Kind.ADMIN_WITH_2FA) {
@@ -440,6 +453,8 @@ class AuthorizationMatrixTest {
                     "Authorization", "Bearer " + ownerToken.token()).body()).contains(ownerCalibrationId);
             assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), "/api/v1/photos/" + ownerPhotoId,
                     "Authorization", "Bearer " + ownerToken.token()).statusCode()).isEqualTo(200);
+            assertThat(ownerToken.http().get("/api/v1/shares/links", "Authorization", "Bearer " + ownerToken.token())
+                    .body()).contains(ownerLinkId).contains("\"state\":\"active\"");
             // The session the strangers aimed at (the owner's first one) is alive and listed.
             assertThat(owner.http().get("/today").statusCode()).isEqualTo(200);
             assertThat(ownerSecondSession.http().get("/settings").body()).contains(ownerSessionId);
