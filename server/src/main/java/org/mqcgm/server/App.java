@@ -183,7 +183,8 @@ public final class App implements AutoCloseable {
             SharingFeature sharing = SharingFeature.create(platform, accounts.profiles(),
                     person -> glucose.readings().store().latest(person,
                             dataClock.instant().plus(java.time.Duration.ofMinutes(5))),
-                    () -> List.of(clinician.readLog()), new SharingFeature.Settings(config.publicUrl(), config.maxFollowers()));
+                    () -> List.of(clinician.readLog()),
+                    new SharingFeature.Settings(config.publicUrl(), config.maxFollowers()));
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.

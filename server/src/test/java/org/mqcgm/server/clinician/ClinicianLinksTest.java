@@ -160,6 +160,11 @@ class ClinicianLinksTest {
         });
         assertThat((int) app.sql().withHandle(h -> h.createQuery("select count(*) from clinician_link_view")
                 .mapTo(Integer.class).one())).isPositive();
+        // "Who saw my data" lists them with the followers' reads.
+        Http web = new Http(app.url());
+        assertThat(web.postForm("/login", java.util.Map.of("identifier", w.email(), "password", TestApp.PASSWORD))
+                .statusCode()).isEqualTo(303);
+        assertThat(web.get("/settings/sharing/access").body()).contains("Dr Wang");
 
         // Someone else cannot revoke it; the wearer can, at once.
         Wearer other = wearer(true);
