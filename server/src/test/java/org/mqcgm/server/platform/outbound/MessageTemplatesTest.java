@@ -42,7 +42,8 @@ class MessageTemplatesTest {
     static final Object[] ARGS = {"530164", "https://cgm.example.org/password-reset/link/Ab12-cd"};
 
     /** The classes that build outbound messages; a new one fails the test until its templates are covered here. */
-    static final List<String> SENDERS = List.of("accounts/AccountMail.java", "cancellation/CancellationMail.java");
+    static final List<String> SENDERS = List.of("accounts/AccountMail.java", "cancellation/CancellationMail.java",
+            "sharing/Sharing.java");
 
     static void assertNoHealthData(String text) {
         assertThat(GLUCOSE.matcher(text).find()).as("a glucose value in: %s", text).isFalse();
@@ -84,6 +85,10 @@ class MessageTemplatesTest {
             }
         }
         assertThat(rendered).contains("cancellation.mail.body@en", "cancellation.mail.sms@zh-CN");
+        for (String part : List.of("subject", "body", "sms")) {
+            assertThat(rendered).contains("sharing.mail.invite." + part + "@en", "sharing.mail.invite." + part
+                    + "@zh-CN");
+        }
 
         // Only these classes send messages, and they build them from the templates above.
         Path main = Path.of("src/main/java/org/mqcgm/server");
