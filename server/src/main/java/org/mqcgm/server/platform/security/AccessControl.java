@@ -92,6 +92,14 @@ public final class AccessControl {
                 checkShared(ctx, principal, shared);
                 return principal;
             }
+            case Access.Moderator ignored -> {
+                // Someone without the role learns nothing: the route does not exist for them.
+                if (principal.isEmpty() || !principal.get().has(Role.MODERATOR)
+                        || principal.get().method() != Principal.Method.SESSION) {
+                    throw new ProblemException(Problem.notFound());
+                }
+                return principal;
+            }
             case Access.Admin ignored -> {
                 // Someone without the role learns nothing: the route does not exist for them.
                 if (principal.isEmpty() || !principal.get().has(Role.ADMIN)

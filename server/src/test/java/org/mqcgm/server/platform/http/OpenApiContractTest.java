@@ -45,7 +45,8 @@ class OpenApiContractTest {
                 ReportsFeature.API_SCHEMAS, PrivacyFeature.API_SCHEMAS, HealthRoutes.API_SCHEMAS,
                 org.mqcgm.server.transfers.TransfersFeature.API_SCHEMAS,
                 org.mqcgm.server.rights.RightsFeature.API_SCHEMAS,
-                org.mqcgm.server.cancellation.CancellationFeature.API_SCHEMAS)) {
+                org.mqcgm.server.cancellation.CancellationFeature.API_SCHEMAS,
+                org.mqcgm.server.community.CommunityFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());
         }
