@@ -14,6 +14,7 @@ import org.mqcgm.server.community.CommunityFeature;
 import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.health.HealthRoutes;
+import org.mqcgm.server.photos.PhotosFeature;
 import org.mqcgm.server.platform.web.StaticAssets;
 import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Platform;
@@ -172,7 +173,8 @@ public final class App implements AutoCloseable {
                     fhir.cgmData());
             CancellationFeature cancellation = CancellationFeature.create(platform, accounts.closure(),
                     accounts.reconfirmation(), config.deletionLedger());
-            CommunityFeature community = CommunityFeature.create(platform, CommunityFeature.NO_PHOTOS,
+            PhotosFeature photos = PhotosFeature.create(platform);
+            CommunityFeature community = CommunityFeature.create(platform, photos.photos(),
                     CommunityFeature.Followers.NONE, org.mqcgm.server.platform.search.PersonalSearch.NONE);
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
@@ -182,7 +184,7 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, community);
+                    cancellation, photos, community);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices()), accounts.profiles());

@@ -53,6 +53,12 @@ public final class CommunityFeature implements Feature {
         }
 
         @Override
+        public UUID upload(UUID owner, byte[] file, String field) {
+            throw new ProblemException(Problem.validation("Photos cannot be uploaded on this server yet.",
+                    List.of(new Problem.FieldError(field, "unavailable", "photos are not offered"))));
+        }
+
+        @Override
         public Optional<Usage> usage(UUID owner, UUID id) {
             return Optional.empty();
         }
@@ -66,12 +72,14 @@ public final class CommunityFeature implements Feature {
     private final Community community;
     private final PostApi api;
     private final Search search;
+    private final Photos photos;
 
-    private CommunityFeature(Platform platform, Community community, PostApi api, Search search) {
+    private CommunityFeature(Platform platform, Community community, PostApi api, Search search, Photos photos) {
         this.platform = platform;
         this.community = community;
         this.api = api;
         this.search = search;
+        this.photos = photos;
     }
 
     /**
@@ -85,13 +93,13 @@ public final class CommunityFeature implements Feature {
                 photos, followers, platform.systemClock());
         Search search = new Search(community, logbook);
         return new CommunityFeature(platform, community, new PostApi(community, photos, platform.json(), search),
-                search);
+                search, photos);
     }
 
     @Override
     public void routes(Routes routes, Web web) {
         api.register(routes);
-        new CommunityPages(community, search, web).register(routes);
+        new CommunityPages(community, search, photos, web).register(routes);
     }
 
     /** What the person published and did in the community: posts, comments, likes, reports. */

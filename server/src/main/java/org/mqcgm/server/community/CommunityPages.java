@@ -15,6 +15,7 @@ import org.mqcgm.server.platform.consent.Consents.Purpose;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.web.PageContext;
@@ -30,11 +31,13 @@ final class CommunityPages {
 
     private final Community community;
     private final Search search;
+    private final Photos photos;
     private final Web web;
 
-    CommunityPages(Community community, Search search, Web web) {
+    CommunityPages(Community community, Search search, Photos photos, Web web) {
         this.community = community;
         this.search = search;
+        this.photos = photos;
         this.web = web;
     }
 
@@ -159,12 +162,30 @@ final class CommunityPages {
             return;
         }
         UUID me = Principal.of(ctx).accountId();
+        List<io.javalin.http.UploadedFile> files = ctx.uploadedFiles("photos").stream()
+                .filter(f -> f.size() > 0).toList();
+        if (files.size() > Community.MAX_PHOTOS) {
+            feed(ctx, form, List.of(page.t("community.error.photos", Community.MAX_PHOTOS)), List.of(), 422, false);
+            return;
+        }
+        List<UUID> photoIds = new ArrayList<>();
+        for (io.javalin.http.UploadedFile f : files) {
+            try (java.io.InputStream in = f.content()) {
+                photoIds.add(photos.upload(me, in.readAllBytes(), "photos"));
+            } catch (ProblemException e) {
+                feed(ctx, form, List.of(page.t("community.error.photo", f.filename())), List.of(),
+                        e.problem().status(), false);
+                return;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         String name = ctx.formParam("displayName");
         if (name != null && !name.isBlank() && name.strip().length() <= Community.MAX_NAME
                 && ContactDetails.find(name).isEmpty()) {
             community.store().setDisplayName(me, name.strip());
         }
-        PostStore.Row row = community.publish(me, new Community.Draft(checked, visibility, List.of(), tags, null));
+        PostStore.Row row = community.publish(me, new Community.Draft(checked, visibility, photoIds, tags, null));
         ctx.redirect("/community/posts/" + row.id(), HttpStatus.SEE_OTHER);
     }
 

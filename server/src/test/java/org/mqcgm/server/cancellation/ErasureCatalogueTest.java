@@ -84,7 +84,8 @@ class ErasureCatalogueTest {
     static final List<String> USER_TABLES = List.of("account_role", "api_token", "device", "security_event",
             "glucose_recent", "glucose_day", "sensor", "sensor_session", "calibration",
             "glucose_annotation", "consent_event", "report_log", "export_job", "export_chunk", "transfer_log",
-            "community_profile", "community_post", "community_comment", "community_like", "community_report");
+            "photo", "community_profile", "community_post", "community_comment", "community_like",
+            "community_report");
 
     /**
      * Uses every feature that stores something of the person, through the API: readings over three days (one day of
@@ -123,6 +124,9 @@ class ErasureCatalogueTest {
         assertThat(http.postJson("/api/v1/me/consents", "{\"purpose\":\"newsletter\",\"granted\":true}", auth)
                 .statusCode()).isIn(200, 201);
         assertThat(http.get("/api/v1/reports", auth).statusCode()).isEqualTo(200);
+        HttpResponse<String> photo = org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/photos",
+                "meal.jpg", "image/jpeg", org.mqcgm.server.testing.Multipart.picture("jpeg", 16, 16), auth);
+        assertThat(photo.statusCode()).as(photo.body()).isEqualTo(201);
         assertThat(http.postJson("/api/v1/me/consents", "{\"purpose\":\"community\",\"granted\":true}", auth)
                 .statusCode()).isIn(200, 201);
         assertThat(http.send("PUT", "/api/v1/community/profile", "{\"displayName\":\"Erased\"}", "Authorization",

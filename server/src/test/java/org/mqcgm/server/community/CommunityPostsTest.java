@@ -252,6 +252,41 @@ class CommunityPostsTest {
     }
 
     @Test
+    @Tag("PR-26")
+    void deletingAPostDeletesItsPhotosWithEveryRendition() throws Exception {
+        Member author = member();
+        HttpResponse<String> upload = org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/community/photos",
+                "meal.jpg", "image/jpeg", org.mqcgm.server.testing.Multipart.picture("jpeg", 64, 48), author.auth());
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        String photo = JSON.readTree(upload.body()).path("id").asText();
+        HttpResponse<String> r = publish(author, "{\"text\":\"my lunch\",\"visibility\":\"public\","
+                + "\"photos\":[\"" + photo + "\"]}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        String id = JSON.readTree(r.body()).path("id").asText();
+        String full = "/api/v1/posts/" + id + "/photos/" + photo;
+        assertThat(JSON.readTree(r.body()).path("photos").get(0).asText()).isEqualTo(full);
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), full).statusCode()).isEqualTo(200);
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), full + "?size=thumb").statusCode())
+                .isEqualTo(200);
+        // A photo of a post that turned private is gone for others at once.
+        assertThat(patch(author, id, "{\"visibility\":\"private\"}").statusCode()).isEqualTo(200);
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), full).statusCode()).isEqualTo(404);
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), full, author.auth()).statusCode())
+                .isEqualTo(200);
+
+        assertThat(http().send("DELETE", "/api/v1/posts/" + id, "", author.auth()).statusCode()).isEqualTo(204);
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), full, author.auth()).statusCode())
+                .isEqualTo(404);
+        for (String size : new String[] {"", "?size=thumb"}) {
+            assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), "/api/v1/community/photos/" + photo + size,
+                    author.auth()).statusCode()).as("the photo itself" + size).isEqualTo(404);
+        }
+        long rows = app.sql().withHandle(h -> h.createQuery("select count(*) from photo where id = :id")
+                .bind("id", UUID.fromString(photo)).mapTo(Long.class).one());
+        assertThat(rows).isZero();
+    }
+
+    @Test
     void theFeedIsPagedNewestFirstWithACursor() throws Exception {
         Member author = member();
         for (int i = 0; i < 5; i++) {

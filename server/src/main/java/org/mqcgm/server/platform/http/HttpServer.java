@@ -55,6 +55,9 @@ public final class HttpServer implements AutoCloseable {
         void answered(String method, String routeTemplate, int status, java.time.Duration took);
     }
 
+    /** The largest multipart body, in MB: a 10 MB photo with its form around it. */
+    static final int MULTIPART_MAX_MB = 11;
+
     private final Javalin javalin;
     private final Routes routes;
 
@@ -72,6 +75,10 @@ public final class HttpServer implements AutoCloseable {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.maxRequestSize = settings.maxRequestBytes();
+            // Multipart bodies (photo uploads, at most 10 MB) are parsed in memory, so a plaintext photo is never
+            // written to a temporary file, and bounded, so no form post can fill the memory.
+            config.jetty.multipartConfig.maxInMemoryFileSize(MULTIPART_MAX_MB, io.javalin.config.SizeUnit.MB);
+            config.jetty.multipartConfig.maxTotalRequestSize(MULTIPART_MAX_MB, io.javalin.config.SizeUnit.MB);
             config.http.prefer405over404 = true;
             config.http.generateEtags = false;
             config.jsonMapper(new JavalinJackson(mapper, true));
@@ -195,6 +202,13 @@ public final class HttpServer implements AutoCloseable {
 
     /** The problem to answer when {@code e} (or its cause) is the client's fault, or null when it is ours. */
     static Problem clientFault(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            // Jetty's multipart parser over its limits (MULTIPART_MAX_MB), e.g. "max length exceeded: 11534336"
+            if (t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().startsWith("max ")
+                    && t.getMessage().contains(" exceeded")) {
+                return generic(413);
+            }
+        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof java.nio.charset.UnsupportedCharsetException
                     || t instanceof java.nio.charset.IllegalCharsetNameException) {

@@ -18,6 +18,9 @@ public interface Photos {
     /** What a photo is attached to: a check-in of the logbook, or a community post or comment. */
     enum Usage { CHECKIN, POST }
 
+    /** The largest photo file accepted, in bytes (10 MB). */
+    int MAX_BYTES = 10 * 1024 * 1024;
+
     /** One rendition's bytes (JPEG or PNG, no metadata). */
     record Image(String contentType, byte[] bytes) {
     }
@@ -34,6 +37,13 @@ public interface Photos {
 
     /** The usage a photo of the owner is attached to, if it exists and is attached. */
     Optional<Usage> usage(UUID owner, UUID id);
+
+    /**
+     * Stores a photo the owner sent in a form of another feature (the bytes of its file field, a page without
+     * JavaScript), through the same pipeline as {@code POST /api/v1/photos}: refused with the same problems (413,
+     * 415, 422) naming {@code field}, nothing stored then. Returns the new photo's id, not yet attached.
+     */
+    UUID upload(UUID owner, byte[] file, String field);
 
     /** Deletes photos of the owner with every rendition (what they were attached to was deleted). */
     void delete(UUID owner, List<UUID> ids);

@@ -46,6 +46,7 @@ class OpenApiContractTest {
                 org.mqcgm.server.transfers.TransfersFeature.API_SCHEMAS,
                 org.mqcgm.server.rights.RightsFeature.API_SCHEMAS,
                 org.mqcgm.server.cancellation.CancellationFeature.API_SCHEMAS,
+                org.mqcgm.server.photos.PhotosFeature.API_SCHEMAS,
                 org.mqcgm.server.community.CommunityFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());

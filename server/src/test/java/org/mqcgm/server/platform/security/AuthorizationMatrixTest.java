@@ -52,6 +52,7 @@ class AuthorizationMatrixTest {
     static String ownerExportId;
     static String ownerPostId;
     static String ownerCommentId;
+    static String ownerPhotoId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -108,6 +109,9 @@ class AuthorizationMatrixTest {
                 .path("id").asText();
         ownerExportId = json.readTree(ownerToken.http().postJson("/api/v1/me/exports",
                 "{\"password\":\"" + TestApp.PASSWORD + "\"}", "Authorization", bearer).body()).path("id").asText();
+        ownerPhotoId = json.readTree(org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/photos",
+                "meal.png", "image/png", org.mqcgm.server.testing.Multipart.picture("png", 8, 8), "Authorization",
+                bearer).body()).path("id").asText();
         app.app().consents().record(ownerId, org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY, true,
                 "test");
         ownerPostId = json.readTree(ownerToken.http().postJson("/api/v1/posts",
@@ -116,7 +120,7 @@ class AuthorizationMatrixTest {
         ownerCommentId = json.readTree(ownerToken.http().postJson("/api/v1/posts/" + ownerPostId + "/comments",
                 "{\"text\":\"a note\"}", "Authorization", bearer).body()).path("id").asText();
         assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
-                ownerExportId, ownerPostId, ownerCommentId)).doesNotContain("");
+                ownerExportId, ownerPhotoId, ownerPostId, ownerCommentId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         app.app().consents().record(strangerId, org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY, true,
                 "test");
@@ -158,6 +162,7 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
                 .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
+                .replace("/photos/{id}", "/photos/" + ownerPhotoId)
                 .replace("{person}", ownerId.toString())
                 .replace("{link}", "not-a-live-link")
                 .replace("{number}", "1")
@@ -440,6 +445,8 @@ class AuthorizationMatrixTest {
                     .body()).contains(ownerSensorId);
             assertThat(ownerToken.http().get("/api/v1/calibrations?from=2025-12-31T00:00:00Z&to=2026-01-02T00:00:00Z",
                     "Authorization", "Bearer " + ownerToken.token()).body()).contains(ownerCalibrationId);
+            assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), "/api/v1/photos/" + ownerPhotoId,
+                    "Authorization", "Bearer " + ownerToken.token()).statusCode()).isEqualTo(200);
             // The session the strangers aimed at (the owner's first one) is alive and listed.
             assertThat(owner.http().get("/today").statusCode()).isEqualTo(200);
             assertThat(ownerSecondSession.http().get("/settings").body()).contains(ownerSessionId);
