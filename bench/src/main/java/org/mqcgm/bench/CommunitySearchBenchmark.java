@@ -10,8 +10,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.mqcgm.server.platform.consent.Consents;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * {@code GET /api/v1/search} over loopback, client included, on a database of {@code posts} public posts (half
  * English, half Chinese, generated from small vocabularies so that common words match thousands of posts and rare
- * ones a few) published through the API by 100 authors: a Chinese word, an English word, a Chinese phrase and two
+ * ones a few) by 100 authors (seeded through {@code CommunityFeature.seed}: encrypted, indexed as the API does): a Chinese word, an English word, a Chinese phrase and two
  * words together, anonymous (public posts only). Run: see docs/benchmarks.md.
  */
 @BenchmarkMode({Mode.SampleTime})
@@ -59,35 +57,32 @@ public class CommunitySearchBenchmark {
     public void setUp() throws Exception {
         server = BenchServer.start(8);
         http = HttpClient.newHttpClient();
-        List<String> bearers = new ArrayList<>();
+        List<java.util.UUID> ids = new ArrayList<>();
         for (int a = 0; a < 100; a++) {
             BenchServer.Wearer w = server.wearer("author" + a + "@example.org", ZoneId.of("Asia/Shanghai"));
             server.app.consents().record(w.id(), Consents.Purpose.COMMUNITY, true, "bench");
-            bearers.add(w.bearer());
+            ids.add(w.id());
         }
-        Random random = new Random(12);
-        Semaphore inFlight = new Semaphore(8);
-        List<CompletableFuture<?>> pending = new ArrayList<>();
-        for (int i = 0; i < posts; i++) {
-            String text = i % 2 == 0 ? sentence(random, HAN, "") : sentence(random, LATIN, " ");
-            HttpRequest r = HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/posts"))
-                    .header("Authorization", bearers.get(i % bearers.size()))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"text\":\"" + text
-                            + "\",\"visibility\":\"public\"}")).build();
-            inFlight.acquire();
-            pending.add(http.sendAsync(r, HttpResponse.BodyHandlers.discarding()).whenComplete((res, e) -> {
-                inFlight.release();
-                if (e != null || res.statusCode() != 201) {
-                    throw new IllegalStateException("seeding failed: " + (e != null ? e : res.statusCode()));
+        // Seeded through the feature (encrypted content and search terms as the API stores them), two threads.
+        org.mqcgm.server.community.CommunityFeature community =
+                server.app.feature(org.mqcgm.server.community.CommunityFeature.class);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+        for (int t = 0; t < 2; t++) {
+            int thread = t;
+            done.add(pool.submit(() -> {
+                Random random = new Random(12 + thread);
+                for (int i = thread; i < posts; i += 2) {
+                    String text = i % 2 == 0 ? sentence(random, HAN, "") : sentence(random, LATIN, " ");
+                    community.seed(ids.get(i % ids.size()), text, "public", List.of());
                 }
+                return null;
             }));
-            if (pending.size() >= 1000) {
-                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
-                pending.clear();
-            }
         }
-        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).join();
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get();
+        }
+        pool.shutdown();
         try (var c = java.sql.DriverManager.getConnection(server.jdbcUrl, server.postgres.user(),
                 server.postgres.password()); var s = c.createStatement()) {
             s.execute("vacuum analyze community_post");

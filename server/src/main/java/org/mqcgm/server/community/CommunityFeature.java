@@ -96,6 +96,17 @@ public final class CommunityFeature implements Feature {
                 search, photos);
     }
 
+    /**
+     * Publishes a text post as {@code author} without the HTTP checks of the API (no contact-details check, no
+     * consent check): for benchmarks and demos that seed many posts. Returns the post's id.
+     */
+    public UUID seed(UUID author, String text, String visibility, List<String> tags) {
+        if (!Community.VISIBILITIES.contains(visibility)) {
+            throw new IllegalArgumentException("visibility: " + visibility);
+        }
+        return community.publish(author, new Community.Draft(text, visibility, List.of(), tags, null)).id();
+    }
+
     @Override
     public void routes(Routes routes, Web web) {
         api.register(routes);
