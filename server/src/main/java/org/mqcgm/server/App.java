@@ -11,6 +11,7 @@ import org.mqcgm.server.accounts.ApiTokens;
 import org.mqcgm.server.accounts.Devices;
 import org.mqcgm.server.cancellation.CancellationFeature;
 import org.mqcgm.server.clinician.ClinicianFeature;
+import org.mqcgm.server.community.CommunityFeature;
 import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.health.HealthRoutes;
@@ -185,6 +186,9 @@ public final class App implements AutoCloseable {
                             dataClock.instant().plus(java.time.Duration.ofMinutes(5))),
                     () -> List.of(clinician.readLog()),
                     new SharingFeature.Settings(config.publicUrl(), config.maxFollowers()));
+            CommunityFeature community = CommunityFeature.create(platform, photos.photos(),
+                    // a post for "followers" is for the people the author shares their data with
+                    (author, viewer) -> sharing.grants().active(author, viewer).isPresent(), logbook.search());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -193,7 +197,7 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, photos, sharing, logbook, clinician);
+                    cancellation, photos, sharing, logbook, clinician, community);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices()), accounts.profiles());

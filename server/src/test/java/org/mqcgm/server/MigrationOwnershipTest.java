@@ -49,10 +49,13 @@ class MigrationOwnershipTest {
             Map.entry("export_job", "rights"), Map.entry("export_chunk", "rights"),
             Map.entry("account_cancellation", "cancellation"), Map.entry("cancellation_tombstone", "cancellation"),
             Map.entry("photo", "photos"), Map.entry("logbook_checkin", "logbook"),
-            Map.entry("share", "sharing"), Map.entry("share_read", "sharing"));
+            Map.entry("share", "sharing"), Map.entry("share_read", "sharing"),
+            Map.entry("community_profile", "community"), Map.entry("community_post", "community"),
+            Map.entry("community_comment", "community"), Map.entry("community_like", "community"),
+            Map.entry("community_report", "community"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
-            "rights", "cancellation", "photos", "sharing", "logbook", "clinician");
+            "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community");
     static final int FIRST_UNDER_THE_RULE = 5;
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__([a-z]+)_[a-z0-9_]+\\.sql");

@@ -85,7 +85,8 @@ class ErasureCatalogueTest {
             "glucose_recent", "glucose_day", "sensor", "sensor_session", "calibration",
             "glucose_annotation", "consent_event", "report_log", "export_job", "export_chunk", "transfer_log",
             "photo", "share", "share_read", "logbook_checkin", "clinician_link",
-            "clinician_link_view");
+            "clinician_link_view", "community_profile", "community_post", "community_comment",
+            "community_like", "community_report");
 
     /**
      * Uses every feature that stores something of the person, through the API: readings over three days (one day of
@@ -138,6 +139,17 @@ class ErasureCatalogueTest {
         assertThat(http.postJson("/api/v1/following", "{\"invitation\":\"" + invitation + "\"}", follower)
                 .statusCode()).isEqualTo(201);
         assertThat(http.get("/api/v1/people/" + id + "/readings/latest", follower).statusCode()).isEqualTo(200);
+        assertThat(http.postJson("/api/v1/me/consents", "{\"purpose\":\"community\",\"granted\":true}", auth)
+                .statusCode()).isIn(200, 201);
+        assertThat(http.send("PUT", "/api/v1/community/profile", "{\"displayName\":\"Erased\"}", "Authorization",
+                "Bearer " + token, "Content-Type", "application/json").statusCode()).isEqualTo(200);
+        String post = json.readTree(http.postJson("/api/v1/posts", "{\"text\":\"bye\",\"visibility\":\"public\"}",
+                auth).body()).path("id").asText();
+        assertThat(http.postJson("/api/v1/posts/" + post + "/comments", "{\"text\":\"c\"}", auth).statusCode())
+                .isEqualTo(201);
+        assertThat(http.send("PUT", "/api/v1/posts/" + post + "/like", "", auth).statusCode()).isEqualTo(204);
+        assertThat(http.postJson("/api/v1/posts/" + post + "/reports", "{\"reason\":\"test\"}", auth)
+                .statusCode()).isEqualTo(201);
         HttpResponse<String> export = http.postJson("/api/v1/me/exports", "{\"password\":\"" + TestApp.PASSWORD
                 + "\"}", auth);
         assertThat(export.statusCode()).as(export.body()).isEqualTo(202);

@@ -74,7 +74,8 @@ class SharesApiTest {
         Person wearer = person("noconsent", false);
         HttpResponse<String> r = wearer.post("/api/v1/shares", "{\"scopes\":[\"glucose\"]}");
         assertThat(r.statusCode()).isEqualTo(403);
-        assertThat(r.body()).contains("\"code\":\"CONSENT_REQUIRED\"").contains("\"purpose\":\"sharing\"");
+        assertThat(r.body()).contains("\"code\":\"CONSENT_REQUIRED\"").contains("\"purpose\":\"sharing\"")
+                .contains("consent to 'sharing'").doesNotContain("Glucose readings");
         assertThat(shareCount(wearer.id())).isZero();
     }
 

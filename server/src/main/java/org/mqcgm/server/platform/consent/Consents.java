@@ -46,8 +46,8 @@ public interface Consents {
         ANALYSIS("analysis", Basis.CONSENT, true, "health-data"),
         /** Sharing readings with people the user chooses (followers, carers, clinicians). */
         SHARING("sharing", Basis.CONSENT, true, null),
-        /** Publishing posts to the community. Not offered yet. */
-        COMMUNITY("community", Basis.CONSENT, false, null),
+        /** Publishing posts, comments and likes to the community (each post's audience chosen when publishing). */
+        COMMUNITY("community", Basis.CONSENT, true, null),
         /** Being found by other users in search. Not offered yet. */
         SEARCH("search", Basis.CONSENT, false, null),
         /** Push notifications (alerts, reminders) to the user's phone. Not offered yet. */

@@ -277,7 +277,8 @@ public final class HttpServer implements AutoCloseable {
             }
         }
         try {
-            ctx.contentType(Problem.MEDIA_TYPE).result(mapper.writeValueAsString(p));
+            // UTF-8 bytes: a String result would be encoded as ISO-8859-1 for this type, turning Chinese into '?'
+            ctx.contentType(Problem.MEDIA_TYPE).result(mapper.writeValueAsBytes(p));
         } catch (JsonProcessingException e) {
             ctx.contentType(Problem.MEDIA_TYPE).result("{\"status\":" + p.status() + "}");
         }

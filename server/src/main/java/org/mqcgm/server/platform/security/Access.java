@@ -84,6 +84,13 @@ public sealed interface Access {
     record Admin() implements Access {
     }
 
+    /**
+     * Community moderation: the moderator role, in a web session. Anybody else gets 404, as if the route did not
+     * exist.
+     */
+    record Moderator() implements Access {
+    }
+
     /** The purposes the caller's account must consent to (health data for every route touching glucose data). */
     default Set<Purpose> consents() {
         return Set.of();
@@ -104,6 +111,7 @@ public sealed interface Access {
             case Public p -> throw new IllegalArgumentException("a public route has no account to ask for consent");
             case Link l -> throw new IllegalArgumentException("a link route asks the person's consents itself");
             case Admin a -> throw new IllegalArgumentException("administration does not read users' health data");
+            case Moderator m -> throw new IllegalArgumentException("moderation needs no consent of the moderator");
         };
     }
 
@@ -111,6 +119,7 @@ public sealed interface Access {
     Access PAGE = new Page(false);
     Access SENSITIVE_PAGE = new Page(true);
     Access ADMIN = new Admin();
+    Access MODERATOR = new Moderator();
 
     /** Any authenticated API caller, whatever its scopes (e.g. an app logging out its own token). */
     Access ANY_API = new Api(null, false);

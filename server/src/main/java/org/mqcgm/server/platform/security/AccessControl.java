@@ -106,6 +106,14 @@ public final class AccessControl {
                 checkLink(ctx, link);
                 return principal;
             }
+            case Access.Moderator ignored -> {
+                // Someone without the role learns nothing: the route does not exist for them.
+                if (principal.isEmpty() || !principal.get().has(Role.MODERATOR)
+                        || principal.get().method() != Principal.Method.SESSION) {
+                    throw new ProblemException(Problem.notFound());
+                }
+                return principal;
+            }
             case Access.Admin ignored -> {
                 // Someone without the role learns nothing: the route does not exist for them.
                 if (principal.isEmpty() || !principal.get().has(Role.ADMIN)
@@ -268,9 +276,12 @@ public final class AccessControl {
 
     /** The answer to a caller whose account does not consent to {@code purpose}. */
     private static Problem consentRequired(Consents.Purpose purpose) {
-        return Problem.of(403, "consent-required", "Consent required",
-                "Glucose readings are health data. Give your consent to their processing in Settings → Privacy"
-                        + " (or POST /api/v1/me/consents) before uploading.")
+        String detail = purpose == Consents.Purpose.HEALTH_DATA
+                ? "Glucose readings are health data. Give your consent to their processing in Settings → Privacy"
+                        + " (or POST /api/v1/me/consents) before uploading."
+                : "This needs your consent to '" + purpose.id() + "'. Give it in Settings → Privacy (or POST"
+                        + " /api/v1/me/consents with {\"purpose\":\"" + purpose.id() + "\",\"granted\":true}).";
+        return Problem.of(403, "consent-required", "Consent required", detail)
                 .with("code", "CONSENT_REQUIRED").with("purpose", purpose.id());
     }
 

@@ -50,6 +50,8 @@ class AuthorizationMatrixTest {
     static String ownerAnnotationId;
     static String ownerCalibrationId;
     static String ownerExportId;
+    static String ownerPostId;
+    static String ownerCommentId;
     static String ownerPhotoId;
     static String ownerShareId;
     static String ownerCheckinId;
@@ -122,9 +124,18 @@ class AuthorizationMatrixTest {
                 "Authorization", bearer).body()).path("id").asText();
         ownerLinkId = json.readTree(ownerToken.http().postJson("/api/v1/shares/links", "{\"label\":\"Dr Matrix\","
                 + "\"from\":\"2026-01-01\",\"to\":\"2026-01-14\"}", "Authorization", bearer).body()).path("id").asText();
+        app.app().consents().record(ownerId, org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY, true,
+                "test");
+        ownerPostId = json.readTree(ownerToken.http().postJson("/api/v1/posts",
+                "{\"text\":\"mine only\",\"visibility\":\"private\"}", "Authorization", bearer).body())
+                .path("id").asText();
+        ownerCommentId = json.readTree(ownerToken.http().postJson("/api/v1/posts/" + ownerPostId + "/comments",
+                "{\"text\":\"a note\"}", "Authorization", bearer).body()).path("id").asText();
         assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
-                ownerExportId, ownerPhotoId, ownerShareId, ownerCheckinId, ownerLinkId)).doesNotContain("");
+                ownerExportId, ownerPhotoId, ownerShareId, ownerCheckinId, ownerLinkId, ownerPostId, ownerCommentId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
+        app.app().consents().record(strangerId, org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY, true,
+                "test");
         stranger = session("another user (session)", "stranger@example.org");
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
                 app.app().apiTokens().create(strangerId, "all", EnumSet.allOf(Scope.class)));
@@ -175,8 +186,17 @@ class AuthorizationMatrixTest {
                 .replace("{person}", ownerId.toString())
                 .replace("{link}", "not-a-live-link")
                 .replace("{number}", "1")
-                .replace("{name}", "app.css");
+                .replace("{name}", "app.css")
+                .replace("/api/v1/posts/{id}", "/api/v1/posts/" + ownerPostId)
+                .replace("/api/v1/comments/{id}", "/api/v1/comments/" + ownerCommentId)
+                .replace("/community/posts/{id}", "/community/posts/" + ownerPostId)
+                .replace("/moderation/posts/{id}", "/moderation/posts/" + ownerPostId)
+                .replace("/moderation/comments/{id}", "/moderation/comments/" + ownerCommentId)
+                .replace("{photo}", UNKNOWN_PHOTO);
     }
+
+    /** A photo id no post has. */
+    static final String UNKNOWN_PHOTO = "00000000-0000-4000-8000-000000000021";
 
     static boolean ownsAResource(String path) {
         return path.contains("{id}");
@@ -192,7 +212,7 @@ class AuthorizationMatrixTest {
 
     /** The kinds of caller the access test tries on every route; each test gets fresh ones. */
     enum Kind { ANONYMOUS, USER_SESSION, TOKEN_ALL_SCOPES, TOKEN_PROFILE_ONLY, ADMIN_WITHOUT_2FA, ADMIN_WITH_2FA,
-        GUARDIAN, FOLLOWER, SUPPORT }
+        GUARDIAN, FOLLOWER, SUPPORT, MODERATOR }
 
     private static final java.util.concurrent.atomic.AtomicInteger SEQ = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -204,6 +224,7 @@ class AuthorizationMatrixTest {
         UUID id = app.newUser("matrix" + SEQ.incrementAndGet() + "@example.org");
         // Like health data, sharing is a consent every caller here has given (the routes needing it are walked).
         app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.SHARING, true, "test");
+        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY, true, "test");
         switch (kind) {
             case TOKEN_ALL_SCOPES -> {
                 return new Caller(kind.name(), new Http(app.url()),
@@ -217,6 +238,7 @@ class AuthorizationMatrixTest {
             case GUARDIAN -> app.app().accounts().grantRole(id, Role.GUARDIAN);
             case FOLLOWER -> app.app().accounts().grantRole(id, Role.FOLLOWER);
             case SUPPORT -> app.app().accounts().grantRole(id, Role.SUPPORT);
+            case MODERATOR -> app.app().accounts().grantRole(id, Role.MODERATOR);
             default -> {
             }
         }
@@ -308,6 +330,14 @@ class AuthorizationMatrixTest {
                 assertThat(location).doesNotStartWith("/login");
                 assertThat(r.headers().firstValue("Cache-Control").orElse("")).isEqualTo("no-store");
                 assertThat(r.headers().firstValue("X-Robots-Tag").orElse("")).contains("noindex");
+            }
+            case Access.Moderator moderator -> {
+                if (kind == Kind.MODERATOR) {
+                    assertThat(status).as(r.body()).isNotIn(401, 403, 404);
+                    assertThat(r.body()).doesNotContain("@example.org");
+                } else {
+                    assertThat(status).as("no existence leak").isEqualTo(404);
+                }
             }
             case Access.Admin admin -> {
                 if (kind == Kind.ADMIN_WITH_2FA) {
@@ -458,6 +488,8 @@ class AuthorizationMatrixTest {
             // The session the strangers aimed at (the owner's first one) is alive and listed.
             assertThat(owner.http().get("/today").statusCode()).isEqualTo(200);
             assertThat(ownerSecondSession.http().get("/settings").body()).contains(ownerSessionId);
+            assertThat(ownerToken.http().get("/api/v1/posts/" + ownerPostId + "/comments", "Authorization",
+                    "Bearer " + ownerToken.token()).body()).contains(ownerCommentId);
         }));
         return tests.stream();
     }

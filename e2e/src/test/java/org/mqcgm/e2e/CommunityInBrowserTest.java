@@ -1,0 +1,131 @@
+package org.mqcgm.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Response;
+import com.microsoft.playwright.options.FilePayload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mqcgm.server.platform.consent.Consents.Purpose;
+import org.mqcgm.server.platform.security.Role;
+import org.mqcgm.server.testing.Multipart;
+import org.mqcgm.server.testing.TestApp;
+
+/**
+ * The community in real Chromium at phone size: a member publishes a public post with a photo and Chinese text,
+ * finds it by a Chinese word on the search page, another member reports it, a moderator hides it, and the reporter
+ * no longer sees it. Nothing is wider than the screen. Screenshots go to {@code target/screenshots/}.
+ */
+class CommunityInBrowserTest {
+
+    static final Path SHOTS = Path.of("target", "screenshots");
+    static final String TEXT = "今天早餐吃了米饭，血糖升得很快";
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
+
+    @BeforeAll
+    static void people() throws Exception {
+        Files.createDirectories(SHOTS);
+        for (String who : new String[] {"author", "reporter", "moderator"}) {
+            UUID id = app.newUser(who + "@example.org");
+            app.app().consents().record(id, Purpose.COMMUNITY, true, "test");
+            if (who.equals("moderator")) {
+                app.app().accounts().grantRole(id, Role.MODERATOR);
+            }
+        }
+    }
+
+    static Page login(BrowserContext context, String who) {
+        Page page = context.newPage();
+        page.navigate(app.url() + "/login");
+        page.fill("input[name=identifier]", who + "@example.org");
+        page.fill("input[name=password]", TestApp.PASSWORD);
+        page.click("button.primary");
+        assertThat(page).hasURL(app.url() + "/today");
+        return page;
+    }
+
+    static void fits(Page page) {
+        assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(360);
+    }
+
+    @Test
+    void publishFindReportHide() {
+        String postUrl;
+        try (BrowserContext context = browser.phone("en-US")) {
+            Page page = login(context, "author");
+            page.click("nav >> text=Community");
+            assertThat(page).hasURL(app.url() + "/community");
+            assertThat(page.locator("[data-testid=visibility] input:checked")).hasCount(0);
+            fits(page);
+            page.fill("[data-testid=post-text-input]", TEXT);
+            page.check("[data-testid=visibility-public]");
+            page.fill("[data-testid=tags-input]", "早餐");
+            page.setInputFiles("[data-testid=photos-input]", new FilePayload("breakfast.jpg", "image/jpeg",
+                    Multipart.picture("jpeg", 320, 240)));
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("community-publish-mobile.png"))
+                    .setFullPage(true));
+            page.click("[data-testid=publish]");
+            assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/community/posts/[0-9a-f-]{36}$"));
+            postUrl = page.url();
+            assertThat(page.locator("[data-testid=post-text]")).hasText(TEXT);
+            assertThat(page.locator(".photos img")).hasCount(1);
+            assertThat((Boolean) page.evaluate("document.querySelector('.photos img').naturalWidth > 0")).isTrue();
+            fits(page);
+
+            page.navigate(app.url() + "/search");
+            page.fill("[data-testid=search-q]", "米饭");
+            page.click("[data-testid=search-submit]");
+            assertThat(page.locator("[data-testid=result]")).hasCount(1);
+            assertThat(page.locator("[data-testid=result] mark")).hasText("米饭");
+            fits(page);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("community-search-mobile.png"))
+                    .setFullPage(true));
+            page.click("[data-testid=result-link]");
+            assertThat(page).hasURL(postUrl);
+        }
+        try (BrowserContext context = browser.phone("zh-CN")) {
+            Page page = login(context, "reporter");
+            page.navigate(postUrl);
+            page.click("footer >> text=简体中文");
+            assertThat(page.locator("html")).hasAttribute("lang", "zh-CN");
+            page.click("[data-testid=report-open]");
+            page.fill("[data-testid=report-reason]", "广告");
+            page.click("[data-testid=report-send]");
+            assertThat(page.locator("[data-testid=reported]")).isVisible();
+            fits(page);
+        }
+        try (BrowserContext context = browser.phone("en-US")) {
+            Page page = login(context, "moderator");
+            page.navigate(app.url() + "/moderation");
+            assertThat(page.locator("[data-testid=reported-post]")).hasCount(1);
+            assertThat(page.locator("[data-testid=report-count]")).hasText("1 reports");
+            assertThat(page.locator("[data-testid=report-reason]")).hasText("广告");
+            assertThat(page.content()).doesNotContain("author@example.org").doesNotContain("reporter@example.org");
+            fits(page);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("community-moderation-mobile.png"))
+                    .setFullPage(true));
+            page.click("[data-testid=hide]");
+            assertThat(page.locator("[data-testid=restore]")).isVisible();
+        }
+        try (BrowserContext context = browser.phone("en-US")) {
+            Page page = login(context, "reporter");
+            Response gone = page.navigate(postUrl);
+            assertThat(gone.status()).isEqualTo(404);
+            page.navigate(app.url() + "/search?q=" + java.net.URLEncoder.encode("米饭",
+                    java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(page.locator("[data-testid=result]")).hasCount(0);
+        }
+    }
+}
