@@ -47,7 +47,8 @@ public final class CancellationFeature implements Feature {
     public static CancellationFeature create(Platform platform, AccountClosure accounts, Reconfirmation reconfirmation,
                                              Path ledger) {
         Cancellations cancellations = new Cancellations(platform.jdbi(), platform.userKeys(), accounts,
-                new DeletionLedger(ledger), new CancellationMail(platform.outbound()), platform.systemClock());
+                new DeletionLedger(ledger), new CancellationMail(platform.outbound()), platform.systemClock(),
+                platform.consents());
         Gauge.builder("mqcgm.cancellations.oldest.pending", cancellations, Cancellations::oldestPendingSeconds)
                 .baseUnit("seconds")
                 .description("age of the oldest account cancellation waiting for erasure (the promise is 24 h)")

@@ -47,8 +47,20 @@ final class Cancellations {
     private final AtomicLong oldestPendingSeconds = new AtomicLong();
     private final AtomicLong overdue = new AtomicLong();
 
+    private final org.mqcgm.server.platform.consent.Consents consents;
+
     Cancellations(Jdbi jdbi, UserKeys keys, AccountClosure accounts, DeletionLedger ledger, CancellationMail mail,
                   Clock clock) {
+        this(jdbi, keys, accounts, ledger, mail, clock, null);
+    }
+
+    /**
+     * @param consents the consent port, to withdraw every consent when the account closes (null in the command-line
+     *                 administration, which has no running server's port)
+     */
+    Cancellations(Jdbi jdbi, UserKeys keys, AccountClosure accounts, DeletionLedger ledger, CancellationMail mail,
+                  Clock clock, org.mqcgm.server.platform.consent.Consents consents) {
+        this.consents = consents;
         this.jdbi = jdbi;
         this.keys = keys;
         this.accounts = accounts;
@@ -85,6 +97,17 @@ final class Cancellations {
                     .bind("channel", channel.id).bind("reason", reason)
                     .mapTo(OffsetDateTime.class).one().toInstant();
         });
+        // A closed account shares, publishes and processes nothing more while it waits for erasure: every consent
+        // it gave is withdrawn now, so followers' and clinician links' access ends at once (their open streams
+        // close on every node) and its community posts leave other people's feeds.
+        if (consents != null) {
+            for (org.mqcgm.server.platform.consent.Consents.Purpose purpose
+                    : org.mqcgm.server.platform.consent.Consents.Purpose.optionalOnes()) {
+                if (consents.granted(owner, purpose)) {
+                    consents.record(owner, purpose, false, "cancellation");
+                }
+            }
+        }
         // In the ledger from now on, not only once erased: if the database is lost before the job erases the
         // account, a restore of an older backup still erases it (the id may be listed twice; replay is idempotent).
         try {

@@ -54,8 +54,11 @@ final class Community {
     private final CommunityFeature.Followers followers;
     private final Clock clock;
 
+    private final org.mqcgm.server.platform.consent.Consents consents;
+
     Community(PostStore store, UserKeys keys, ObjectMapper mapper, Photos photos,
-              CommunityFeature.Followers followers, Clock clock) {
+              CommunityFeature.Followers followers, Clock clock, org.mqcgm.server.platform.consent.Consents consents) {
+        this.consents = consents;
         this.store = store;
         this.keys = keys;
         this.mapper = mapper;
@@ -80,6 +83,11 @@ final class Community {
             return true;
         }
         if (p.hiddenAt() != null) {
+            return false;
+        }
+        // Published with the author's consent, shown only while it lasts: withdrawing it (or cancelling the
+        // account) takes every post out of other people's feeds, posts and search at once.
+        if (!consents.granted(p.owner(), org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY)) {
             return false;
         }
         return switch (p.visibility()) {

@@ -90,7 +90,7 @@ public final class CommunityFeature implements Feature {
     public static CommunityFeature create(Platform platform, Photos photos, Followers followers,
                                           PersonalSearch logbook) {
         Community community = new Community(new PostStore(platform.jdbi()), platform.userKeys(), platform.mapper(),
-                photos, followers, platform.systemClock());
+                photos, followers, platform.systemClock(), platform.consents());
         Search search = new Search(community, logbook);
         return new CommunityFeature(platform, community, new PostApi(community, photos, platform.json(), search),
                 search, photos);

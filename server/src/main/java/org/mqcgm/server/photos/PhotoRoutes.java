@@ -45,17 +45,25 @@ final class PhotoRoutes {
     }
 
     void register(Routes routes) {
-        for (var base : List.of(new Base("/api/v1/photos", Scope.LOGBOOK),
-                new Base("/api/v1/community/photos", Scope.COMMUNITY))) {
+        for (var base : List.of(new Base("/api/v1/photos", Scope.LOGBOOK, Photos.Usage.CHECKIN),
+                new Base("/api/v1/community/photos", Scope.COMMUNITY, Photos.Usage.POST))) {
             routes.post(base.path(), Access.api(base.scope()), this::upload);
-            routes.get(base.path() + "/{id}", Access.api(base.scope()), this::own);
-            routes.delete(base.path() + "/{id}", Access.api(base.scope()), this::delete);
+            // A token for the logbook reaches the logbook's photos (and unattached uploads), one for the
+            // community the posts' photos: neither the other's.
+            routes.get(base.path() + "/{id}", Access.api(base.scope()), ctx -> own(ctx, base.usage()));
+            routes.delete(base.path() + "/{id}", Access.api(base.scope()), ctx -> delete(ctx, base.usage()));
         }
-        routes.get("/api/v1/people/{person}/photos/{id}",
-                Access.sharedApi(Scope.READINGS_READ, ShareScope.PHOTOS), this::shared);
+        // Logbook photos are health data: the person's consent to its processing is needed, as for the entries.
+        routes.get("/api/v1/people/{person}/photos/{id}", Access.sharedApi(Scope.READINGS_READ, ShareScope.PHOTOS)
+                .requiring(org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA), this::shared);
     }
 
-    private record Base(String path, Scope scope) {
+    private record Base(String path, Scope scope, Photos.Usage usage) {
+    }
+
+    /** Whether the owner's photo is unattached or attached to {@code usage}. */
+    private boolean usable(UUID owner, UUID id, Photos.Usage usage) {
+        return store.row(owner, id).map(r -> r.usage() == null || r.usage() == usage).orElse(false);
     }
 
     private void upload(Context ctx) {
@@ -68,10 +76,10 @@ final class PhotoRoutes {
                 result.full().height(), result.full().contentType()));
     }
 
-    private void own(Context ctx) {
+    private void own(Context ctx, Photos.Usage usage) {
         UUID owner = Principal.of(ctx).accountId();
         Photos.Size size = size(ctx);
-        Photos.Image image = id(ctx).flatMap(id -> store.read(owner, id, size))
+        Photos.Image image = id(ctx).filter(id -> usable(owner, id, usage)).flatMap(id -> store.read(owner, id, size))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
         send(ctx, image);
     }
@@ -80,16 +88,20 @@ final class PhotoRoutes {
     private void shared(Context ctx) {
         UUID person = Grant.person(ctx);
         Photos.Size size = size(ctx);
+        // Not a photo uploaded before the share's window (its entry cannot be later than its upload by much).
+        java.time.Instant window = Grant.of(ctx).map(Grant::visibleFrom).orElse(null);
         Photos.Image image = id(ctx)
-                .filter(id -> store.row(person, id).map(r -> r.usage() == Photos.Usage.CHECKIN).orElse(false))
+                .filter(id -> store.row(person, id).map(r -> r.usage() == Photos.Usage.CHECKIN
+                        && (window == null || !r.uploadedAt().isBefore(window))).orElse(false))
                 .flatMap(id -> store.read(person, id, size))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
         send(ctx, image);
     }
 
-    private void delete(Context ctx) {
+    private void delete(Context ctx, Photos.Usage usage) {
         UUID owner = Principal.of(ctx).accountId();
-        UUID id = id(ctx).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        UUID id = id(ctx).filter(i -> usable(owner, i, usage))
+                .orElseThrow(() -> new ProblemException(Problem.notFound()));
         if (store.delete(owner, List.of(id)) == 0) {
             throw new ProblemException(Problem.notFound());
         }

@@ -336,4 +336,46 @@ class CancellationTest {
         assertThat(readings.statusCode()).as(readings.body()).isEqualTo(200);
         assertThat(readings.body()).isEqualTo("[]");
     }
+
+    /**
+     * A cancelled account shares and publishes nothing more while it waits for erasure: its follower, its clinician
+     * link and its public post answer 404 at once.
+     */
+    @Test
+    void aCancelledAccountStopsSharingAndPublishingAtOnce() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        UUID id = app.newUser("sharer-cancels@example.org");
+        String[] auth = {"Authorization", "Bearer " + app.app().apiTokens().create(id, "all",
+                EnumSet.allOf(Scope.class))};
+        Http http = new Http(app.url());
+        assertThat(http.postJson("/api/v1/readings", "[{\"time\":\"" + Instant.now().minusSeconds(300)
+                + "\",\"mgdl\":120}]", auth).statusCode()).isEqualTo(200);
+        for (String purpose : List.of("sharing", "community")) {
+            assertThat(http.postJson("/api/v1/me/consents", "{\"purpose\":\"" + purpose + "\",\"granted\":true}",
+                    auth).statusCode()).isIn(200, 201);
+        }
+        String invitation = json.readTree(http.postJson("/api/v1/shares", "{\"scopes\":[\"glucose\"]}", auth)
+                .body()).path("invitation").asText();
+        String[] follower = {"Authorization", "Bearer " + app.newUserToken("follows-canceller@example.org")};
+        assertThat(http.postJson("/api/v1/following", "{\"invitation\":\"" + invitation + "\"}", follower)
+                .statusCode()).isEqualTo(201);
+        String link = json.readTree(http.postJson("/api/v1/shares/links", "{\"label\":\"Dr Gone\",\"from\":\""
+                + java.time.LocalDate.now(ZoneOffset.UTC).minusDays(3) + "\",\"to\":\""
+                + java.time.LocalDate.now(ZoneOffset.UTC) + "\"}", auth).body()).path("url").asText();
+        String linkPath = link.substring(link.indexOf("/c/"));
+        String post = json.readTree(http.postJson("/api/v1/posts", "{\"text\":\"farewell\",\"visibility\":"
+                + "\"public\"}", auth).body()).path("id").asText();
+        String latest = "/api/v1/people/" + id + "/readings/latest";
+        assertThat(http.get(latest, follower).statusCode()).isEqualTo(200);
+        assertThat(new Http(app.url()).get(linkPath).statusCode()).isEqualTo(200);
+        assertThat(new Http(app.url()).get("/api/v1/posts/" + post).statusCode()).isEqualTo(200);
+
+        assertThat(http.postJson("/api/v1/me/cancellation", "{\"password\":\"" + TestApp.PASSWORD + "\"}", auth)
+                .statusCode()).isEqualTo(202);
+        assertThat(http.get(latest, follower).statusCode()).isEqualTo(404);
+        assertThat(new Http(app.url()).get(linkPath).statusCode()).isEqualTo(404);
+        assertThat(new Http(app.url()).get("/api/v1/posts/" + post).statusCode()).isEqualTo(404);
+        // Erased now, so that the background job does not erase it during another test of this class.
+        eraseQueued(id);
+    }
 }

@@ -306,7 +306,7 @@ class PeopleAccessTest {
      * logbook: a glucose-and-history share shows the curve without the entries.
      */
     @Test
-    void logbookEntriesOnAPersonsPagesNeedTheLogbookShare() throws Exception {
+    void logbookEntriesOnAPersonsPagesAndReportNeedTheLogbookShare() throws Exception {
         HttpResponse<String> meal = new Http(app.url()).postJson("/api/v1/checkins", "{\"time\":\""
                 + Instant.now().minus(Duration.ofMinutes(40)).truncatedTo(ChronoUnit.SECONDS)
                 + "\",\"kind\":\"meal\",\"carbs\":47}", "Authorization", "Bearer " + wearerToken);
@@ -319,15 +319,50 @@ class PeopleAccessTest {
                     TestApp.PASSWORD)).statusCode()).isEqualTo(303);
             String today = web.get("/people/" + wearer + "/today").body();
             String history = web.get("/people/" + wearer + "/history").body();
+            String reports = web.get("/people/" + wearer + "/reports").body();
             assertThat(today).contains("data-testid=\"chart\"");
+            assertThat(reports).contains("data-testid=\"report-daily\"");
             if (p == with) {
                 assertThat(today).contains("data-kind=\"meal\"").contains("47");
                 assertThat(history).contains("data-kind=\"meal\"");
+                assertThat(reports).contains("47 g");
             } else {
                 assertThat(today).doesNotContain("data-kind=\"meal\"").doesNotContain("data-testid=\"checkins\"");
                 assertThat(history).doesNotContain("data-kind=\"meal\"");
+                assertThat(reports).doesNotContain("47 g");
             }
             assertThat(today).doesNotContain("data-testid=\"logbook-link\"");
         }
+    }
+
+    /**
+     * A check-in's photo reaches a follower with the photos share, and a token of the wearer reaches it only through
+     * the logbook's photo routes, not the community's.
+     */
+    @Test
+    void aCheckinPhotoReachesAPhotosFollowerAndOnlyTheLogbooksRoutes() throws Exception {
+        HttpResponse<String> upload = org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/photos",
+                "meal.jpg", "image/jpeg", org.mqcgm.server.testing.Multipart.picture("jpeg", 16, 16),
+                "Authorization", "Bearer " + wearerToken);
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        String photo = JSON.readTree(upload.body()).path("id").asText();
+        HttpResponse<String> meal = new Http(app.url()).postJson("/api/v1/checkins", "{\"time\":\""
+                + Instant.now().minus(Duration.ofMinutes(20)).truncatedTo(ChronoUnit.SECONDS)
+                + "\",\"kind\":\"meal\",\"carbs\":12,\"photos\":[\"" + photo + "\"]}", "Authorization",
+                "Bearer " + wearerToken);
+        assertThat(meal.statusCode()).as(meal.body()).isEqualTo(201);
+        Person photos = follower("{\"scopes\":[\"logbook\",\"photos\"]}");
+        Person noPhotos = follower("{\"scopes\":[\"logbook\"]}");
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), people("/photos/" + photo),
+                photos.auth()).statusCode()).isEqualTo(200);
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), people("/photos/" + photo),
+                noPhotos.auth()).statusCode()).isEqualTo(404);
+        String communityOnly = app.app().apiTokens().create(wearer, "community", EnumSet.of(Scope.COMMUNITY));
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), "/api/v1/community/photos/" + photo,
+                "Authorization", "Bearer " + communityOnly).statusCode()).isEqualTo(404);
+        assertThat(new Http(app.url()).send("DELETE", "/api/v1/community/photos/" + photo, "", "Authorization",
+                "Bearer " + communityOnly).statusCode()).isEqualTo(404);
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), "/api/v1/photos/" + photo,
+                "Authorization", "Bearer " + wearerToken).statusCode()).isEqualTo(200);
     }
 }
