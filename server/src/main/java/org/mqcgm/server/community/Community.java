@@ -71,6 +71,10 @@ final class Community {
         return store;
     }
 
+    org.mqcgm.server.platform.consent.Consents consents() {
+        return consents;
+    }
+
     Clock clock() {
         return clock;
     }

@@ -223,7 +223,8 @@ final class CommunityPages {
                     throw new ProblemException(Problem.badRequest("tags", errors.toArray(Problem.FieldError[]::new)));
                 }
                 ZoneId zone = zone(page);
-                for (Search.Hit h : search.search(PostApi.viewer(ctx), q, PostApi.parseTime(from, "from"),
+                for (Search.Hit h : search.search(PostApi.viewer(ctx),
+                        PostApi.logbookOwner(ctx, search.consents()), q, PostApi.parseTime(from, "from"),
                         PostApi.parseTime(to, "to"), tagList)) {
                     String href = "post".equals(h.type()) ? "/community/posts/" + h.id() : "/logbook";
                     results.add(new Views.Result(h.type(), href, Views.parts(h.snippet()), time(h.time(), zone)));

@@ -83,6 +83,17 @@ final class PostApi {
         return Principal.optional(ctx).filter(p -> p.has(Scope.COMMUNITY)).map(Principal::accountId).orElse(null);
     }
 
+    /**
+     * Whose logbook the search may cover: the caller's own, when their credential reaches the logbook (the
+     * {@code logbook} scope) and they consent to the processing of their health data; else nobody's (null).
+     */
+    static UUID logbookOwner(Context ctx, org.mqcgm.server.platform.consent.Consents consents) {
+        return Principal.optional(ctx).filter(p -> p.has(Scope.COMMUNITY) && p.has(Scope.LOGBOOK))
+                .map(Principal::accountId)
+                .filter(id -> consents.granted(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA))
+                .orElse(null);
+    }
+
     static UUID id(Context ctx) {
         return Community.uuid(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(Problem.notFound()));
     }
@@ -264,7 +275,8 @@ final class PostApi {
             throw new ProblemException(Problem.badRequest("The tags are not valid.",
                     errors.toArray(Problem.FieldError[]::new)));
         }
-        List<ApiSchemas.SearchResult> results = search.search(viewer(ctx), ctx.queryParam("q"), from, to, tags)
+        List<ApiSchemas.SearchResult> results = search.search(viewer(ctx), logbookOwner(ctx,
+                search.consents()), ctx.queryParam("q"), from, to, tags)
                 .stream().map(h -> new ApiSchemas.SearchResult(h.type(), h.id().toString(), h.snippet(),
                         h.time().toString(), h.rank())).toList();
         ctx.header("Cache-Control", "no-store").json(new ApiSchemas.SearchResults(results));

@@ -33,7 +33,16 @@ final class Search {
         this.logbook = logbook;
     }
 
-    List<Hit> search(UUID viewer, String q, Instant from, Instant to, List<String> tags) {
+    /** The consent port (whose logbook a search may cover). */
+    org.mqcgm.server.platform.consent.Consents consents() {
+        return community.consents();
+    }
+
+    /**
+     * Posts {@code viewer} may see (null: anonymous) and, when {@code logbookOwner} is not null, that person's own
+     * logbook.
+     */
+    List<Hit> search(UUID viewer, UUID logbookOwner, String q, Instant from, Instant to, List<String> tags) {
         String query = q == null ? "" : q.length() > MAX_QUERY ? q.substring(0, MAX_QUERY) : q;
         List<SearchText.Group> groups = SearchText.groups(query);
         List<String> wanted = tags.stream().map(t -> t.toLowerCase(Locale.ROOT)).toList();
@@ -44,8 +53,8 @@ final class Search {
         if (viewer != null && (!groups.isEmpty() || !wanted.isEmpty())) {
             hits.addAll(privatePosts(viewer, groups, from, to, wanted));
         }
-        if (viewer != null && !groups.isEmpty()) {
-            for (PersonalSearch.Hit h : logbook.search(viewer, query, from, to, LIMIT)) {
+        if (logbookOwner != null && !groups.isEmpty()) {
+            for (PersonalSearch.Hit h : logbook.search(logbookOwner, query, from, to, LIMIT)) {
                 hits.add(new Hit(h.type(), h.id(), h.snippet(), h.time(), h.rank()));
             }
         }

@@ -142,7 +142,11 @@ class CommunitySearchTest {
     @Test
     @Tag("PR-25")
     void followersSeeFollowersPostsAndEachPersonFindsOnlyTheirOwnLogbook() throws Exception {
-        String author = member();
+        UUID authorId = app.newUser("logbook-searcher@example.org");
+        app.app().consents().record(authorId, Purpose.COMMUNITY, true, "test");
+        String author = "Bearer " + app.app().apiTokens().create(authorId, "all", EnumSet.allOf(Scope.class));
+        String communityOnly = "Bearer " + app.app().apiTokens().create(authorId, "community",
+                EnumSet.of(Scope.COMMUNITY));
         String post = publish(author, "vermilionfollow for the people I share with", "followers", "[]");
         String follower = member();
         String stranger = member();
@@ -167,6 +171,7 @@ class CommunitySearchTest {
         assertThat(own.get(0).path("type").asText()).isEqualTo("checkin");
         assertThat(own.get(0).path("id").asText()).isEqualTo(id);
         assertThat(ids(search(author, "小米粥"))).contains(id);
+        assertThat(search(communityOnly, "xylophonic")).as("a token without the logbook scope").isEmpty();
         assertThat(search(follower, "xylophonic")).isEmpty();
         assertThat(search(stranger, "xylophonic")).isEmpty();
         assertThat(search(null, "xylophonic")).isEmpty();
