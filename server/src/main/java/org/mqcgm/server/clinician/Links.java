@@ -69,14 +69,15 @@ final class Links {
         LocalDate last = date(to, prefix + "to", badRequest);
         if (first != null && last != null) {
             LocalDate today = now.atZone(zone).toLocalDate();
-            if (last.isBefore(first)) {
+            if (first.isBefore(EARLIEST) || last.isAfter(today)) {
+                // first, so that no arithmetic runs on a date at the end of the calendar
+                unprocessable.add(new Problem.FieldError(first.isBefore(EARLIEST) ? prefix + "from" : prefix + "to",
+                        "range", "must be between " + EARLIEST + " and today"));
+            } else if (last.isBefore(first)) {
                 unprocessable.add(new Problem.FieldError(prefix + "to", "order", "must not be before from"));
             } else if (first.plusDays(MAX_DAYS).isBefore(last.plusDays(1))) {
                 unprocessable.add(new Problem.FieldError(prefix + "to", "max-days", "the period is at most "
                         + MAX_DAYS + " days"));
-            } else if (first.isBefore(EARLIEST) || last.isAfter(today)) {
-                unprocessable.add(new Problem.FieldError(first.isBefore(EARLIEST) ? prefix + "from" : prefix + "to",
-                        "range", "must be between " + EARLIEST + " and today"));
             }
         }
         // whole seconds, rounded down: the database keeps microseconds and must not move the end later

@@ -170,6 +170,9 @@ final class Community {
                 String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("/");
                 beforeTime = Instant.parse(parts[0]);
                 beforeId = UUID.fromString(parts[1]);
+                if (org.mqcgm.core.time.TimeBounds.rangeBound(beforeTime, clock.instant()).isPresent()) {
+                    throw new IllegalArgumentException("a forged cursor"); // never a time the database refuses
+                }
             } catch (RuntimeException e) {
                 throw new ProblemException(Problem.badRequest("The cursor is not one this server gave.",
                         new Problem.FieldError("cursor", "format", "must be the 'next' of a previous page")));

@@ -286,15 +286,24 @@ final class PostApi {
         if (s == null || s.isBlank()) {
             return null;
         }
+        Instant t;
         try {
-            return Instant.parse(s);
+            t = Instant.parse(s);
         } catch (java.time.format.DateTimeParseException e) {
             try {
-                return java.time.LocalDate.parse(s).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-            } catch (java.time.format.DateTimeParseException e2) {
+                t = java.time.LocalDate.parse(s).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+            } catch (java.time.DateTimeException e2) {
                 throw new ProblemException(Problem.badRequest("The time is not valid.",
                         new Problem.FieldError(field, "format", "must be an ISO-8601 instant or date")));
             }
         }
+        // The database keeps years 1900-9999 of our data: anything else is refused by name, never a 5xx.
+        java.util.Optional<org.mqcgm.core.time.TimeBounds.Violation> out =
+                org.mqcgm.core.time.TimeBounds.rangeBound(t, Instant.now());
+        if (out.isPresent()) {
+            throw new ProblemException(Problem.validation("The time is outside the supported times.",
+                    List.of(new Problem.FieldError(field, out.get().rule(), out.get().message()))));
+        }
+        return t;
     }
 }

@@ -161,7 +161,8 @@ final class SharingPages {
     private static String untilOf(String date, ZoneId zone) {
         try {
             return LocalDate.parse(date).plusDays(1).atStartOfDay(zone).toOffsetDateTime().toString();
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (java.time.DateTimeException e) {
+            // unparsable, or at the end of the calendar: the share's own check names the field and rule
             return date;
         }
     }

@@ -271,6 +271,9 @@ class ClinicianLinksTest {
                 "unknown-field");
         assertProblem(create(w, "{\"label\":\"Dr Wang\",\"from\":\"" + today() + "\",\"to\":\""
                 + today().minusDays(1) + "\"}"), 422, "$.to", "order");
+        // Dates at the end of the calendar: refused by name, never a server error.
+        assertProblem(create(w, "{\"label\":\"x\",\"from\":\"2026-01-01\",\"to\":\"+999999999-12-31\"}"),
+                422, "$.to", "range");
         assertThat(w.http().get("/api/v1/shares/links", w.auth()).body()).isEqualTo("[]");
         // Without the consent to sharing: no link, 403; listing still works.
         Wearer shy = wearer(false);

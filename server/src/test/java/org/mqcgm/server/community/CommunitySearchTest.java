@@ -176,4 +176,18 @@ class CommunitySearchTest {
         assertThat(search(stranger, "xylophonic")).isEmpty();
         assertThat(search(null, "xylophonic")).isEmpty();
     }
+
+    /** Times at the ends of the calendar are refused by name (a forged cursor too), never a server error. */
+    @Test
+    void timesAtTheEndsOfTheCalendarAreRefusedByName() throws Exception {
+        Http http = new Http(app.url());
+        for (String q : List.of("to=%2B999999999-01-01", "from=-999999999-01-01", "to=9999-12-31T23:59:59Z",
+                "from=1800-01-01")) {
+            HttpResponse<String> r = http.get("/api/v1/search?q=a&" + q, "Authorization", a);
+            assertThat(r.statusCode()).as(q + ": " + r.body()).isIn(400, 422);
+        }
+        String cursor = java.util.Base64.getUrlEncoder().encodeToString(("+999999999-01-01T00:00:00Z/"
+                + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+        assertThat(http.get("/api/v1/posts?cursor=" + cursor, "Authorization", a).statusCode()).isEqualTo(400);
+    }
 }
