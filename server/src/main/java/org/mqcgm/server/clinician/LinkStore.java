@@ -173,4 +173,18 @@ final class LinkStore {
         return jdbi.withHandle(h -> h.createQuery("select count(*) from clinician_link_view where owner_id = :owner")
                 .bind("owner", owner).mapTo(Long.class).one());
     }
+
+    /**
+     * Runs {@code attempt} while holding the link's lock (a transaction-scoped advisory lock, so across every
+     * node): PIN attempts on one link are taken one at a time, and parallel requests cannot all pass the limits
+     * before any failure is counted.
+     */
+    <T> T oneAtATime(UUID link, java.util.function.Supplier<T> attempt) {
+        return jdbi.inTransaction(h -> {
+            h.createQuery("select pg_advisory_xact_lock(:key)")
+                    .bind("key", link.getMostSignificantBits() ^ link.getLeastSignificantBits())
+                    .mapToMap().list();
+            return attempt.get();
+        });
+    }
 }

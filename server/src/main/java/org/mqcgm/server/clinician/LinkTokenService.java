@@ -150,6 +150,12 @@ final class LinkTokenService implements LinkTokens {
 
     /** Checks a PIN; a right one sets the link's cookie. Wrong ones count towards the limits. */
     PinOutcome tryPin(Context ctx, LinkStore.Row link, String token, String pin) {
+        return store.oneAtATime(link.id(), () -> store.one(link.owner(), link.id())
+                .map(current -> tryPinAlone(ctx, current, token, pin)).orElse(PinOutcome.LOCKED));
+    }
+
+    /** {@link #tryPin} under the link's lock, with the link's row read under it. */
+    private PinOutcome tryPinAlone(Context ctx, LinkStore.Row link, String token, String pin) {
         Instant now = clock.instant();
         if (link.locked()) {
             return PinOutcome.LOCKED;

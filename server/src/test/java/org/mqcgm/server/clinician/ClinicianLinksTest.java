@@ -350,4 +350,19 @@ class ClinicianLinksTest {
         assertThat(w.http().get("/api/v1/me/data", w.auth()).body()).contains("clinician-links")
                 .contains("clinician-link-views");
     }
+
+    /** Wrong PINs sent all at once count one by one: no more than the window's tries get a verdict. */
+    @Test
+    @Tag("PR-24")
+    void parallelWrongPinsCannotOutrunTheLimit() throws Exception {
+        Wearer w = wearer(true);
+        String path = path(link(w, ",\"pin\":\"4821\""));
+        Visitor visitor = new Visitor();
+        assertThat(visitor.get(path).body()).contains("pin-form"); // the form, and its CSRF cookie
+        List<Integer> statuses = org.mqcgm.server.testing.AllAtOnce.run(12, () -> visitor.pin(path, "0000")
+                .statusCode());
+        assertThat(statuses).as(statuses.toString()).filteredOn(s -> s == 422).hasSize(LinkTokenService.PIN_TRIES);
+        assertThat(statuses).as(statuses.toString()).filteredOn(s -> s == 429)
+                .hasSize(12 - LinkTokenService.PIN_TRIES);
+    }
 }
