@@ -29,6 +29,10 @@ import org.mqcgm.server.testing.TestApp;
  */
 class SharingInBrowserTest {
 
+    /** Screenshots for the README (copied to docs/img by hand when the pages change). */
+    static final java.nio.file.Path SHOTS = java.nio.file.Path.of("target", "screenshots");
+
+
     /** How long the pages may take to show a change (the stream delivers within a second). */
     static final double WAIT_MS = 10_000;
 
@@ -75,6 +79,8 @@ class SharingInBrowserTest {
             assertThat(w.locator("[data-testid=confirm-scopes] li")).hasCount(2);
             w.click("[data-testid=confirm-submit]");
             assertThat(w.locator("[data-testid=share-qr]")).isVisible();
+            w.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("sharing-invite-mobile.png"))
+                    .setFullPage(true));
             String link = w.locator("[data-testid=share-link]").inputValue();
             assertThat(link).startsWith("http://mqcgm.test/follow/");
             // The page fits a phone: nothing wider than the screen.
@@ -90,6 +96,7 @@ class SharingInBrowserTest {
             assertThat(c).hasURL(app.url() + "/people/" + wearer + "/today");
             assertThat(c.locator("[data-testid=current-value]")).hasText("123");
             assertThat(c.locator("[data-testid=person-name]")).containsText("sharer@example.org");
+            c.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("sharing-follower-today-mobile.png")));
 
             // Live: a new reading of the wearer appears on the carer's open page without a reload.
             upload(token, 0, 187);
@@ -99,6 +106,7 @@ class SharingInBrowserTest {
             // The wearer sees who looked, then revokes.
             w.navigate(app.url() + "/settings/sharing/access");
             assertThat(w.locator("[data-testid=access-entry]").first()).containsText("carer@example.org");
+            w.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("sharing-who-saw-mobile.png")));
             w.navigate(app.url() + "/settings/sharing");
             w.click("[data-testid=revoke]");
             assertThat(w.locator("[data-testid=share]").first()).hasAttribute("data-status", "ended");
