@@ -288,7 +288,8 @@ class PhotosTest {
         big[0] = (byte) 0xFF;
         big[1] = (byte) 0xD8;
         big[2] = (byte) 0xFF;
-        assertRefused(upload(token, "/api/v1/photos", big, "big.jpg", "image/jpeg"), 413, "payload-too-large");
+        assertRefused(Multipart.upload(true, app.url(), "/api/v1/photos", "big.jpg", "image/jpeg", big,
+                "Authorization", "Bearer " + token), 413, "payload-too-large");
         assertThat(rows(frank)).isZero();
     }
 

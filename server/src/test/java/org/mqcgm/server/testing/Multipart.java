@@ -40,8 +40,18 @@ public final class Multipart {
     /** Posts {@code file} as the field {@code file} to {@code base + path} with extra headers. */
     public static HttpResponse<String> upload(String base, String path, String filename, String contentType,
                                               byte[] file, String... headers) {
+        return upload(false, base, path, filename, contentType, file, headers);
+    }
+
+    /**
+     * As {@link #upload(String, String, String, String, byte[], String...)}, optionally sending
+     * {@code Expect: 100-continue}: the body is sent only once the server asks for it, so a body the server refuses
+     * by its declared length (413) is never sent, and the answer is not lost in a connection closed mid-upload.
+     */
+    public static HttpResponse<String> upload(boolean expectContinue, String base, String path, String filename,
+                                              String contentType, byte[] file, String... headers) {
         String boundary = "----mqcgm" + UUID.randomUUID().toString().replace("-", "");
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).expectContinue(expectContinue)
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body(boundary, "file", filename, contentType, file)));
         for (int i = 0; i + 1 < headers.length; i += 2) {
