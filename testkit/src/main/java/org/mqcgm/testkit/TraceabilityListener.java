@@ -80,8 +80,9 @@ public final class TraceabilityListener implements TestExecutionListener {
         try {
             Path folder = Path.of(dir);
             Files.createDirectories(folder);
-            // One file per module, replaced at every run, so results of earlier runs never linger.
-            Path file = folder.resolve("tags.tsv");
+            // One file per module and test JVM (the build names it by fork: tags-1.tsv, tags-2.tsv), replaced at
+            // every run, so results of earlier runs never linger and parallel forks never overwrite each other.
+            Path file = folder.resolve(System.getProperty("mqcgm.traceability.file", "tags.tsv"));
             Files.write(file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                     StandardOpenOption.TRUNCATE_EXISTING);
             lines.clear();
