@@ -27,6 +27,9 @@ class CommunitySearchTest {
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
 
+    @RegisterExtension
+    static final org.mqcgm.testkit.LogCapture log = new org.mqcgm.testkit.LogCapture();
+
     static final ObjectMapper JSON = new ObjectMapper();
     static final AtomicInteger SEQ = new AtomicInteger();
     static String a;
@@ -189,5 +192,28 @@ class CommunitySearchTest {
         String cursor = java.util.Base64.getUrlEncoder().encodeToString(("+999999999-01-01T00:00:00Z/"
                 + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
         assertThat(http.get("/api/v1/posts?cursor=" + cursor, "Authorization", a).statusCode()).isEqualTo(400);
+    }
+
+    /** Queries are stored nowhere: not in the logs (the access log included), not in any table. */
+    @Test
+    @Tag("PR-25")
+    void queriesAreNeitherLoggedNorStored() throws Exception {
+        String query = "quinoaquery" + SEQ.incrementAndGet();
+        log.clear();
+        assertThat(search(a, query)).isEmpty();
+        assertThat(search(null, query + " 米饭")).isNotNull();
+        assertThat(log.text()).doesNotContain(query).contains("/api/v1/search");
+        long stored = app.sql().withHandle(h -> h.createQuery("""
+                        select count(*) from information_schema.columns c
+                        where c.table_schema = 'public' and c.data_type in ('text', 'character varying', 'jsonb')
+                        """).mapTo(Long.class).one());
+        assertThat(stored).isPositive();
+        for (String table : app.sql().withHandle(h -> h.createQuery("""
+                        select table_name from information_schema.tables where table_schema = 'public'
+                        and table_type = 'BASE TABLE'""").mapTo(String.class).list())) {
+            long hits = app.sql().withHandle(h -> h.createQuery("select count(*) from \"" + table + "\" t"
+                    + " where t::text like :q").bind("q", "%" + query + "%").mapTo(Long.class).one());
+            assertThat(hits).as(table).isZero();
+        }
     }
 }
