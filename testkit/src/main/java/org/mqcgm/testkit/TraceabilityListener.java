@@ -27,6 +27,11 @@ public final class TraceabilityListener implements TestExecutionListener {
     static final Pattern REQUIREMENT = Pattern.compile("PR-\\d{2}");
 
     private final List<String> lines = new ArrayList<>();
+    /**
+     * Every line of this JVM so far: a forked JVM that is reused runs one test plan per test class, and each plan's
+     * end rewrites the file with all of them (not only its own).
+     */
+    private static final List<String> WRITTEN = new ArrayList<>();
     private TestPlan plan;
 
     @Override
@@ -83,8 +88,11 @@ public final class TraceabilityListener implements TestExecutionListener {
             // One file per module and test JVM (the build names it by fork: tags-1.tsv, tags-2.tsv), replaced at
             // every run, so results of earlier runs never linger and parallel forks never overwrite each other.
             Path file = folder.resolve(System.getProperty("mqcgm.traceability.file", "tags.tsv"));
-            Files.write(file, lines, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.TRUNCATE_EXISTING);
+            synchronized (WRITTEN) {
+                WRITTEN.addAll(lines);
+                Files.write(file, WRITTEN, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
+            }
             lines.clear();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
