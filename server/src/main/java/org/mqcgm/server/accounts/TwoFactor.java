@@ -1,6 +1,5 @@
 package org.mqcgm.server.accounts;
 
-import io.nayuki.qrcodegen.QrCode;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -59,7 +58,8 @@ public final class TwoFactor {
 
     private static Enrolment enrolment(byte[] secret, String label) {
         String uri = Totp.uri(secret, label);
-        return new Enrolment(Totp.base32(secret).replaceAll("(.{4})", "$1 ").trim(), uri, qrSvg(uri));
+        return new Enrolment(Totp.base32(secret).replaceAll("(.{4})", "$1 ").trim(), uri,
+                org.mqcgm.server.platform.web.QrCodes.svg(uri));
     }
 
     /**
@@ -128,23 +128,5 @@ public final class TwoFactor {
 
     private static String normalise(String code) {
         return code.replace("-", "").replace(" ", "");
-    }
-
-    /** A QR code as SVG: one path of dark modules, a quiet zone of four modules. */
-    static String qrSvg(String text) {
-        QrCode qr = QrCode.encodeText(text, QrCode.Ecc.MEDIUM);
-        int border = 4;
-        int size = qr.size + border * 2;
-        StringBuilder path = new StringBuilder();
-        for (int y = 0; y < qr.size; y++) {
-            for (int x = 0; x < qr.size; x++) {
-                if (qr.getModule(x, y)) {
-                    path.append('M').append(x + border).append(',').append(y + border).append("h1v1h-1z");
-                }
-            }
-        }
-        return "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + size + " " + size
-                + "\" role=\"img\" aria-label=\"QR code\"><rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>"
-                + "<path d=\"" + path + "\" fill=\"#000\"/></svg>";
     }
 }

@@ -1,7 +1,6 @@
 package org.mqcgm.server.sharing;
 
 import io.javalin.http.Context;
-import io.nayuki.qrcodegen.QrCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -202,7 +201,8 @@ final class SharingPages {
         String link = sharing.link(created.code());
         ctx.header("Cache-Control", "no-store");
         web.pages().render(ctx, page, "sharing/created.jte", Map.of("model", new SharingViews.Created(link,
-                qrSvg(link), r.contact() == null ? "" : r.contact().value(), r.contact() != null)));
+                org.mqcgm.server.platform.web.QrCodes.svg(link, " data-testid=\"share-qr\""),
+                r.contact() == null ? "" : r.contact().value(), r.contact() != null)));
     }
 
     private void access(Context ctx, Web web) {
@@ -266,23 +266,5 @@ final class SharingPages {
                     s.scopes().contains(ShareScope.HISTORY)));
         }
         web.pages().render(ctx, page, "sharing/people.jte", Map.of("people", rows));
-    }
-
-    /** A QR code as SVG: one path of dark modules, a quiet zone of four modules. */
-    static String qrSvg(String text) {
-        QrCode qr = QrCode.encodeText(text, QrCode.Ecc.MEDIUM);
-        int border = 4;
-        int size = qr.size + border * 2;
-        StringBuilder path = new StringBuilder();
-        for (int y = 0; y < qr.size; y++) {
-            for (int x = 0; x < qr.size; x++) {
-                if (qr.getModule(x, y)) {
-                    path.append('M').append(x + border).append(',').append(y + border).append("h1v1h-1z");
-                }
-            }
-        }
-        return "<svg class=\"qr\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + size + " " + size
-                + "\" role=\"img\" aria-label=\"QR code\" data-testid=\"share-qr\"><rect width=\"100%\" height=\"100%\""
-                + " fill=\"#fff\"/><path d=\"" + path + "\" fill=\"#000\"/></svg>";
     }
 }
