@@ -2,7 +2,6 @@ package org.mqcgm.server.accounts;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,12 +75,6 @@ final class AccountData implements PersonalData {
         return t == null ? null : t.toInstant().toString();
     }
 
-    private void json(ExportArchive archive, String name, String description, Object value) throws IOException {
-        try (OutputStream out = archive.file(name, description)) {
-            mapper.writerWithDefaultPrettyPrinter().writeValue(out, value);
-        }
-    }
-
     @Override
     public void export(UUID owner, ExportArchive archive) throws IOException {
         Account a = store.find(owner).orElse(null);
@@ -107,10 +100,11 @@ final class AccountData implements PersonalData {
                     m.put("twoFactorSince", iso(rs, "totp_enabled_at"));
                     return m;
                 }).one());
-        json(archive, "account.json", "Your account: id, e-mail address, phone number, home time zone, glucose "
+        archive.json(mapper, "account.json", "Your account: id, e-mail address, phone number, home time zone, glucose "
                 + "unit, language, roles, status, when it was created, whether two-factor sign-in is on. JSON "
                 + "object. (Your password and two-factor secret are never exported.)", account);
-        json(archive, "sessions.json", "Your web sign-ins (sessions): when each began, was last used and ends, the "
+        archive.json(mapper, "sessions.json",
+                "Your web sign-ins (sessions): when each began, was last used and ends, the "
                 + "network (shortened address) and browser. JSON array.", jdbi.withHandle(h -> h.createQuery("""
                         select created_at, last_seen_at, expires_at, reauth_at, ip_prefix, user_agent from web_session
                         where owner_id = :o order by created_at""")
@@ -124,7 +118,8 @@ final class AccountData implements PersonalData {
                     m.put("browser", rs.getString("user_agent"));
                     return m;
                 }).list()));
-        json(archive, "api-tokens.json", "Your API tokens (without their secrets): id, name, scopes, when created, "
+        archive.json(mapper, "api-tokens.json",
+                "Your API tokens (without their secrets): id, name, scopes, when created, "
                 + "last used and revoked. JSON array.", jdbi.withHandle(h -> h.createQuery("""
                         select id, name, scopes, created_at, last_used_at, revoked_at from api_token
                         where owner_id = :o order by created_at""")
@@ -138,7 +133,7 @@ final class AccountData implements PersonalData {
                     m.put("revoked", iso(rs, "revoked_at"));
                     return m;
                 }).list()));
-        json(archive, "devices.json", "Your phones and collectors: platform, model, system and app versions, "
+        archive.json(mapper, "devices.json", "Your phones and collectors: platform, model, system and app versions, "
                 + "whether push notifications are set up, when first and last seen, when unlinked. JSON array.",
                 jdbi.withHandle(h -> h.createQuery("""
                         select id, platform, model, os_version, app_version, push_alias is not null as push,
@@ -157,7 +152,7 @@ final class AccountData implements PersonalData {
                     m.put("unlinked", iso(rs, "unlinked_at"));
                     return m;
                 }).list()));
-        json(archive, "security-events.json", "Your account's security activity: when, what (e.g. login, "
+        archive.json(mapper, "security-events.json", "Your account's security activity: when, what (e.g. login, "
                 + "password-changed), the network (shortened address), the browser and details. JSON array.",
                 jdbi.withHandle(h -> h.createQuery("""
                         select at, kind, ip_prefix, user_agent, detail from security_event
@@ -171,7 +166,8 @@ final class AccountData implements PersonalData {
                     m.put("detail", rs.getString("detail"));
                     return m;
                 }).list()));
-        json(archive, "known-networks.json", "Networks you signed in from in the last 30 days (kept as keyed hashes, "
+        archive.json(mapper, "known-networks.json",
+                "Networks you signed in from in the last 30 days (kept as keyed hashes, "
                 + "so only the time of the last sign-in from each can be shown). JSON array.",
                 jdbi.withHandle(h -> h.createQuery("""
                         select last_login_at from login_known_client where owner_id = :o order by last_login_at""")

@@ -123,12 +123,10 @@ public final class ClinicianFeature implements Feature {
                             .map(v -> Map.of("at", v.at().toString(), "what", v.what())).toList());
                     return m;
                 }).toList();
-                try (java.io.OutputStream out = archive.file("clinician-links.json", "The report links you made "
+                archive.json(platform.mapper(), "clinician-links.json", "The report links you made "
                         + "for clinicians: label, report period, when each was made, ends or was revoked, whether "
                         + "it has a PIN, and each time it was opened (never the link's token). JSON array, newest "
-                        + "first.")) {
-                    platform.mapper().writerWithDefaultPrettyPrinter().writeValue(out, rows);
-                }
+                        + "first.", rows);
             }
         });
     }

@@ -170,11 +170,9 @@ public final class CommunityFeature implements Feature {
                 all.put("comments", comments);
                 all.put("likes", s.likesOf(owner));
                 all.put("reports", reports);
-                try (java.io.OutputStream out = archive.file("community.json", "What you published in the "
+                archive.json(platform.mapper(), "community.json", "What you published in the "
                         + "community: your display name, your posts (text, tags, audience, photo ids), your "
-                        + "comments, the posts you liked and the reports of abuse you made. JSON object.")) {
-                    platform.mapper().writerWithDefaultPrettyPrinter().writeValue(out, all);
-                }
+                        + "comments, the posts you liked and the reports of abuse you made. JSON object.", all);
             }
         });
     }

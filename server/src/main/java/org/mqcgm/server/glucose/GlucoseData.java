@@ -5,7 +5,6 @@ import de.siegmar.fastcsv.writer.CsvWriter;
 import de.siegmar.fastcsv.writer.LineDelimiter;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
@@ -104,17 +103,19 @@ final class GlucoseData implements PersonalData {
                 throw e.getCause();
             }
         }
-        json(archive, "sensors.json", "Your sensors: id, model, serial number, transmitter id, when added. JSON "
+        archive.json(mapper, "sensors.json", "Your sensors: id, model, serial number, transmitter id, when added. JSON "
                 + "array.", sensors.sensors(owner));
-        json(archive, "sensor-sessions.json", "Your sensor sessions (each wear of a sensor): sensor, start, end of "
+        archive.json(mapper, "sensor-sessions.json",
+                "Your sensor sessions (each wear of a sensor): sensor, start, end of "
                 + "warm-up, expected and actual end, why it ended. JSON array.", sensors.sessions(owner));
-        json(archive, "calibrations.json", "Your finger-stick calibrations: time, mg/dL, device. JSON array.",
+        archive.json(mapper, "calibrations.json", "Your finger-stick calibrations: time, mg/dL, device. JSON array.",
                 sensors.calibrations(owner, FIRST, LAST));
-        json(archive, "annotations.json", "Your notes on stretches of your data: start, end, kind, note, and "
+        archive.json(mapper, "annotations.json", "Your notes on stretches of your data: start, end, kind, note, and "
                 + "whether the stretch is excluded from statistics. JSON array.",
                 notes.stream().map(a -> new ApiSchemas.Annotation(a.id().toString(), a.start().toString(),
                         a.end().toString(), a.kind(), a.note(), a.exclude())).toList());
-        json(archive, "upload-receipts.json", "Answers to uploads sent with an Idempotency-Key (kept one day so a "
+        archive.json(mapper, "upload-receipts.json",
+                "Answers to uploads sent with an Idempotency-Key (kept one day so a "
                 + "repeated upload gets the same answer): key, status, time, answer. JSON array.",
                 jdbi.withHandle(h -> h.createQuery("""
                         select key, status, body, created_at from idempotency_key where owner_id = :o
@@ -136,11 +137,5 @@ final class GlucoseData implements PersonalData {
             }
         }
         return false;
-    }
-
-    private void json(ExportArchive archive, String name, String description, Object value) throws IOException {
-        try (OutputStream out = archive.file(name, description)) {
-            mapper.writerWithDefaultPrettyPrinter().writeValue(out, value);
-        }
     }
 }

@@ -152,11 +152,9 @@ public final class PhotosFeature implements Feature, Photos {
                     index.add(m);
                 }
                 if (!rows.isEmpty()) {
-                    try (OutputStream out = archive.file("photos.json", "Your photos: file in this archive, id, "
+                    archive.json(mapper, "photos.json", "Your photos: file in this archive, id, "
                             + "when uploaded, what it is attached to (checkin or post), width and height. JSON "
-                            + "array, oldest first.")) {
-                        mapper.writerWithDefaultPrettyPrinter().writeValue(out, index);
-                    }
+                            + "array, oldest first.", index);
                 }
             }
         });

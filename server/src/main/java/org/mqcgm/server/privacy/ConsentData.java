@@ -2,7 +2,6 @@ package org.mqcgm.server.privacy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,10 +45,8 @@ final class ConsentData implements PersonalData {
             m.put("policyVersion", e.policyVersion());
             return m;
         }).toList();
-        try (OutputStream out = archive.file("consents.json", "Your consent history, oldest first: when, which "
+        archive.json(mapper, "consents.json", "Your consent history, oldest first: when, which "
                 + "purpose (e.g. health-data, policy), granted or withdrawn, through which channel, under which "
-                + "version of the privacy policy. JSON array.")) {
-            mapper.writerWithDefaultPrettyPrinter().writeValue(out, rows);
-        }
+                + "version of the privacy policy. JSON array.", rows);
     }
 }

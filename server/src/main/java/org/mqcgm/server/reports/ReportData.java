@@ -2,7 +2,6 @@ package org.mqcgm.server.reports;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,10 +51,8 @@ final class ReportData implements PersonalData {
                     m.put("reportVersion", rs.getString("report_version"));
                     return m;
                 }).list());
-        try (OutputStream out = archive.file("reports.json", "The reports made for you (web page, JSON, PDF): when, "
+        archive.json(mapper, "reports.json", "The reports made for you (web page, JSON, PDF): when, "
                 + "which period and time zone, which targets (population), how many readings went in, and the "
-                + "algorithm and report versions. No glucose values. JSON array.")) {
-            mapper.writerWithDefaultPrettyPrinter().writeValue(out, rows);
-        }
+                + "algorithm and report versions. No glucose values. JSON array.", rows);
     }
 }

@@ -1,7 +1,6 @@
 package org.mqcgm.server.rights;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -87,11 +86,9 @@ public final class RightsFeature implements Feature {
                     m.put("expires", j.expiresAt() == null ? null : j.expiresAt().toString());
                     return m;
                 }).toList();
-                try (OutputStream out = archive.file("exports.json",
+                archive.json(platform.mapper(), "exports.json",
                         "Your export requests (this one included): when each was requested, its status, when its "
-                                + "archive is deleted. JSON array.")) {
-                    platform.mapper().writerWithDefaultPrettyPrinter().writeValue(out, rows);
-                }
+                                + "archive is deleted. JSON array.", rows);
             }
         });
     }

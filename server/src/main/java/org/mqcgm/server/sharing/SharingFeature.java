@@ -1,7 +1,6 @@
 package org.mqcgm.server.sharing;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,10 +130,12 @@ public final class SharingFeature implements Feature {
             @Override
             public void export(UUID owner, ExportArchive archive) throws IOException {
                 Instant now = platform.systemClock().instant();
-                write(archive, "sharing/shares.json", "The shares you gave: whom you invited, who accepted, what "
+                archive.json(platform.mapper(), "sharing/shares.json",
+                        "The shares you gave: whom you invited, who accepted, what "
                         + "you shared, from when, until when, and how each ended. JSON array, newest first.",
                         shares.given(owner).stream().map(s -> ShareApiRoutes.view(s, now)).toList());
-                write(archive, "sharing/following.json", "The people who share their data with you: their id, "
+                archive.json(platform.mapper(), "sharing/following.json",
+                        "The people who share their data with you: their id, "
                         + "what they share and until when. JSON array.",
                         shares.following(owner).stream().map(s -> {
                             Map<String, Object> m = new LinkedHashMap<>();
@@ -145,18 +146,12 @@ public final class SharingFeature implements Feature {
                             m.put("accepted", s.accepted() == null ? null : s.accepted().toString());
                             return m;
                         }).toList());
-                write(archive, "sharing/access-log.json", "Who saw your data: each read by a follower (who, what, "
+                archive.json(platform.mapper(), "sharing/access-log.json",
+                        "Who saw your data: each read by a follower (who, what, "
                         + "which address, first and last time within a minute, how many). JSON array, newest first.",
                         log.all(owner, Instant.EPOCH, Integer.MAX_VALUE).stream().map(r -> new ApiSchemas.ShareRead(
                                 r.first().toString(), r.last().toString(), r.reads(), r.share().toString(),
                                 r.who(), r.scope(), r.route())).toList());
-            }
-
-            private void write(ExportArchive archive, String name, String description, Object rows)
-                    throws IOException {
-                try (OutputStream out = archive.file(name, description)) {
-                    platform.mapper().writerWithDefaultPrettyPrinter().writeValue(out, rows);
-                }
             }
         });
     }

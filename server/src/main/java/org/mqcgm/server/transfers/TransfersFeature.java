@@ -86,11 +86,9 @@ public final class TransfersFeature implements Feature {
                     m.put("failure", t.failure());
                     return m;
                 }).toList();
-                try (java.io.OutputStream out = archive.file("transfers.json", "Your transfers to other services: "
+                archive.json(platform.mapper(), "transfers.json", "Your transfers to other services: "
                         + "when, what kind (fhir or nightscout), the destination's host name, how it ended and how "
-                        + "many readings arrived (never your credential). JSON array, newest first.")) {
-                    platform.mapper().writerWithDefaultPrettyPrinter().writeValue(out, rows);
-                }
+                        + "many readings arrived (never your credential). JSON array, newest first.", rows);
             }
         });
     }
