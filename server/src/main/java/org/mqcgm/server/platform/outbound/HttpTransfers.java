@@ -207,11 +207,32 @@ public final class HttpTransfers {
         return h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]") || h.equals("::1");
     }
 
+    /** A destination's answer to a POST: its status and its {@code Retry-After} header, if any. */
+    public record Answer(int status, Optional<String> retryAfter) {
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
     /**
      * POSTs {@code body} to {@code url} and returns the status of a 2xx answer; any other answer, a redirect, a
      * refused destination, a timeout or a broken connection throws {@link Refused} with a fixed reason.
      */
     public int post(String url, String contentType, Map<String, String> headers, byte[] body) throws Refused {
+        Answer answer = exchange(url, contentType, headers, body);
+        if (!answer.ok()) {
+            throw new Refused("answered " + answer.status());
+        }
+        return answer.status();
+    }
+
+    /**
+     * POSTs {@code body} to {@code url} and returns the answer whatever its status, for protocols that act on
+     * error statuses (Web Push: 404/410 end a subscription, 429 and 5xx are retried after {@code Retry-After}). A
+     * redirect, a refused destination, a timeout or a broken connection throws {@link Refused}.
+     */
+    public Answer exchange(String url, String contentType, Map<String, String> headers, byte[] body)
+            throws Refused {
         URI uri = check(url);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(exchange)
                 .header("Content-Type", contentType)
@@ -238,9 +259,6 @@ public final class HttpTransfers {
         if (status >= 300 && status < 400) {
             throw new Refused("redirect refused");
         }
-        if (status < 200 || status >= 300) {
-            throw new Refused("answered " + status);
-        }
-        return status;
+        return new Answer(status, response.headers().firstValue("Retry-After"));
     }
 }
