@@ -2,6 +2,52 @@
 (function () {
   'use strict';
 
+  // Crash reports (PR-50), set up first so that a fault further down is reported too: only while the signed-in
+  // person consents to them (the server marks the page), at most five per page, sent to this server only with a
+  // random install id kept in this browser, never the account. The server scrubs what it receives.
+  var crashToken = document.body && document.body.getAttribute('data-crash-reports');
+  if (crashToken && window.fetch) {
+    var sent = 0;
+    var seen = {};
+    var installId = function () {
+      var id = null;
+      try { id = window.localStorage.getItem('mqcgm.install'); } catch (e) { /* private mode */ }
+      if (!id || !/^[0-9a-f-]{36}$/.test(id)) {
+        id = window.crypto && crypto.randomUUID ? crypto.randomUUID()
+          : 'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'.replace(/x/g, function () {
+            return (Math.random() * 16 | 0).toString(16);
+          });
+        try { window.localStorage.setItem('mqcgm.install', id); } catch (e) { /* not kept */ }
+      }
+      return id;
+    };
+    var report = function (kind, message, stack) {
+      var key = kind + ':' + message;
+      if (sent >= 5 || seen[key]) { return; }
+      seen[key] = true;
+      sent++;
+      fetch('/api/v1/crash-reports', {
+        method: 'POST', credentials: 'same-origin', keepalive: true,
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': crashToken },
+        body: JSON.stringify({
+          source: 'web', installId: installId(), platform: 'web',
+          kind: String(kind || 'Error').slice(0, 100), message: String(message || '').slice(0, 2000),
+          stack: String(stack || '').slice(0, 16000)
+        })
+      }).then(function (r) {
+        document.documentElement.setAttribute('data-crash-reported', String(r.status));
+      }).catch(function () { /* nothing to do */ });
+    };
+    window.addEventListener('error', function (event) {
+      var e = event.error;
+      report(e && e.name, e && e.message || event.message, e && e.stack);
+    });
+    window.addEventListener('unhandledrejection', function (event) {
+      var e = event.reason;
+      report(e && e.name || 'UnhandledRejection', e && e.message || String(e), e && e.stack);
+    });
+  }
+
   // Sign-up: record the browser's time zone so daily views follow the user's local days.
   var tz = document.getElementById('time_zone');
   if (tz && window.Intl && Intl.DateTimeFormat) {

@@ -12,6 +12,7 @@ import org.mqcgm.server.accounts.Devices;
 import org.mqcgm.server.cancellation.CancellationFeature;
 import org.mqcgm.server.clinician.ClinicianFeature;
 import org.mqcgm.server.community.CommunityFeature;
+import org.mqcgm.server.crashes.CrashesFeature;
 import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.health.HealthRoutes;
@@ -189,6 +190,7 @@ public final class App implements AutoCloseable {
             CommunityFeature community = CommunityFeature.create(platform, photos.photos(),
                     // a post for "followers" is for the people the author shares their data with
                     (author, viewer) -> sharing.grants().active(author, viewer).isPresent(), logbook.search());
+            CrashesFeature crashes = CrashesFeature.create(platform);
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -197,10 +199,11 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, photos, sharing, logbook, clinician, community);
+                    cancellation, photos, sharing, logbook, clinician, community, crashes);
             all.set(features);
 
-            Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices()), accounts.profiles());
+            Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices(),
+                    privacy.consents()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),
                     sharing.grants(), systemClock);
             accessControl.linkTokens(clinician.linkTokens());

@@ -52,8 +52,11 @@ public interface Consents {
         SEARCH("search", Basis.CONSENT, false, null),
         /** Push notifications (alerts, reminders) to the user's phone. Not offered yet. */
         PUSH_NOTIFICATIONS("push-notifications", Basis.CONSENT, false, null),
-        /** Crash reports from the apps, to fix faults. Not offered yet. */
-        CRASH_REPORTS("crash-reports", Basis.CONSENT, false, null),
+        /**
+         * Crash reports from the apps, to fix faults: scrubbed of personal data, tied to a random install id, never
+         * to the account, kept 90 days.
+         */
+        CRASH_REPORTS("crash-reports", Basis.CONSENT, true, null),
         /** Answering the user's own support requests (contract). No in-product channel yet. */
         CUSTOMER_SERVICE("customer-service", Basis.CONTRACT, false, null),
         /** Research on de-identified data. Not offered yet. */

@@ -7,14 +7,21 @@ import org.mqcgm.server.platform.profile.Profile;
 /**
  * What every page template needs besides its own model: texts in the chosen language, the CSRF token for forms,
  * the display unit, the signed-in person's profile (null for visitors; pages take the zone and unit from it) and the current path, with a GET's query (for
- * the language switch to return to), and a notice for the top of the page (null when none).
+ * the language switch to return to), a notice for the top of the page (null when none), and whether the page's
+ * script reports its crashes (only while the signed-in person consents to crash reports, PR-50).
  */
 public record PageContext(Messages msg, String csrf, GlucoseUnit unit, Profile profile, String path,
-                          Notices.Notice notice) {
+                          Notices.Notice notice, boolean crashReports) {
 
     /** A page without a notice. */
     public PageContext(Messages msg, String csrf, GlucoseUnit unit, Profile profile, String path) {
         this(msg, csrf, unit, profile, path, null);
+    }
+
+    /** A page whose scripts send no crash reports. */
+    public PageContext(Messages msg, String csrf, GlucoseUnit unit, Profile profile, String path,
+                       Notices.Notice notice) {
+        this(msg, csrf, unit, profile, path, notice, false);
     }
 
     public boolean signedIn() {

@@ -3,6 +3,7 @@ package org.mqcgm.server.platform.web;
 import io.javalin.http.Context;
 import java.util.Optional;
 import org.mqcgm.core.glucose.GlucoseUnit;
+import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.profile.Profile;
 import org.mqcgm.server.platform.profile.Profiles;
 
@@ -15,6 +16,7 @@ public final class PageContexts {
 
     private final Profiles profiles;
     private final Notices notices;
+    private final Consents consents;
 
     public PageContexts(Profiles profiles) {
         this(profiles, Notices.NONE);
@@ -22,8 +24,17 @@ public final class PageContexts {
 
     /** With a source of notices for signed-in people (the privacy feature's policy-change notice). */
     public PageContexts(Profiles profiles, Notices notices) {
+        this(profiles, notices, null);
+    }
+
+    /**
+     * @param consents asked whether the signed-in person consents to crash reports (the page's script reports
+     *                 its crashes only then); null: never
+     */
+    public PageContexts(Profiles profiles, Notices notices, Consents consents) {
         this.profiles = profiles;
         this.notices = notices;
+        this.consents = consents;
     }
 
     public PageContext of(Context ctx) {
@@ -35,8 +46,10 @@ public final class PageContexts {
                 .orElse(Language.EN);
         GlucoseUnit unit = profile.map(Profile::unit).or(prefs::unit).orElse(GlucoseUnit.MG_DL);
         Messages msg = Messages.of(language);
+        boolean crashReports = consents != null && profile.isPresent()
+                && consents.granted(profile.get().id(), Consents.Purpose.CRASH_REPORTS);
         return new PageContext(msg, Csrf.token(ctx), unit, profile.orElse(null), here(ctx),
-                profile.flatMap(p -> notices.of(ctx, p, msg)).orElse(null));
+                profile.flatMap(p -> notices.of(ctx, p, msg)).orElse(null), crashReports);
     }
 
     /** The page to come back to after a preference change: a GET keeps its query (the day History shows). */

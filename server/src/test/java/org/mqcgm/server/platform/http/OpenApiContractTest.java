@@ -50,7 +50,8 @@ class OpenApiContractTest {
                 org.mqcgm.server.sharing.SharingFeature.API_SCHEMAS,
                 org.mqcgm.server.logbook.LogbookFeature.API_SCHEMAS,
                 org.mqcgm.server.clinician.ClinicianFeature.API_SCHEMAS,
-                org.mqcgm.server.community.CommunityFeature.API_SCHEMAS)) {
+                org.mqcgm.server.community.CommunityFeature.API_SCHEMAS,
+                org.mqcgm.server.crashes.CrashesFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());
         }

@@ -222,9 +222,12 @@ class AuthorizationMatrixTest {
             return new Caller("anonymous", new Http(app.url()), null);
         }
         UUID id = app.newUser("matrix" + SEQ.incrementAndGet() + "@example.org");
-        // Like health data, sharing is a consent every caller here has given (the routes needing it are walked).
+        // Like health data, sharing (and community, crash reports) are consents every caller here has given (the
+        // routes needing them are walked).
         app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.SHARING, true, "test");
         app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY, true, "test");
+        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.CRASH_REPORTS, true,
+                "test");
         switch (kind) {
             case TOKEN_ALL_SCOPES -> {
                 return new Caller(kind.name(), new Http(app.url()),

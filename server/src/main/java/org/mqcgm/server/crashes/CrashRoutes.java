@@ -1,0 +1,103 @@
+package org.mqcgm.server.crashes;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.mqcgm.server.platform.consent.Consents.Purpose;
+import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.http.RequestFields;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.security.Access;
+
+/**
+ * {@code POST /api/v1/crash-reports}: any signed-in app (a web session or any API token) whose account consents
+ * to crash reports; 201 with the report's id and group. {@code GET /api/v1/admin/crash-reports}: the groups, for
+ * operators (the admin role, with two-factor).
+ */
+final class CrashRoutes {
+
+    /** The largest report taken, in bytes (the body as sent). */
+    static final int MAX_BYTES = 64 * 1024;
+    static final Set<String> SOURCES = Set.of("web", "collector");
+    static final Set<String> FIELDS = RequestFields.of(ApiSchemas.CrashReportRequest.class);
+    static final int MAX_SHORT = 100;
+
+    private final CrashReports reports;
+    private final JsonBodies json;
+
+    CrashRoutes(CrashReports reports, JsonBodies json) {
+        this.reports = reports;
+        this.json = json;
+    }
+
+    void register(Routes routes) {
+        routes.post("/api/v1/crash-reports", Access.ANY_API.requiring(Purpose.CRASH_REPORTS), this::receive);
+        routes.get("/api/v1/admin/crash-reports", Access.ADMIN, ctx -> ctx.json(new ApiSchemas.CrashGroups(
+                reports.groups(200).stream().map(ApiSchemas.CrashGroup::of).toList())));
+    }
+
+    private void receive(Context ctx) {
+        if (ctx.contentLength() > MAX_BYTES || ctx.bodyAsBytes().length > MAX_BYTES) {
+            throw new ProblemException(Problem.of(413, "too-large", "Crash report too large",
+                    "A crash report holds at most " + MAX_BYTES + " bytes.")
+                    .withErrors(List.of(new Problem.FieldError("$", "max-bytes", "at most " + MAX_BYTES
+                            + " bytes"))));
+        }
+        JsonNode body = json.readObject(ctx, FIELDS);
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String source = text(body, "source", errors, true);
+        if (source != null && !SOURCES.contains(source)) {
+            errors.add(new Problem.FieldError("$.source", "one-of", "must be web or collector"));
+        }
+        String install = text(body, "installId", errors, true);
+        UUID installId = null;
+        if (install != null) {
+            try {
+                installId = UUID.fromString(install);
+            } catch (IllegalArgumentException e) {
+                errors.add(new Problem.FieldError("$.installId", "uuid", "must be a random UUID the app made"));
+            }
+        }
+        String kind = text(body, "kind", errors, true);
+        String message = text(body, "message", errors, true);
+        String appVersion = text(body, "appVersion", errors, false);
+        String platform = text(body, "platform", errors, false);
+        String stack = text(body, "stack", errors, false);
+        for (String f : List.of("appVersion", "platform")) {
+            JsonNode v = body.get(f);
+            if (v != null && v.isTextual() && v.asText().length() > MAX_SHORT) {
+                errors.add(new Problem.FieldError("$." + f, "max-length", "at most " + MAX_SHORT + " characters"));
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.validation("The crash report has problems.", errors));
+        }
+        CrashReports.Stored stored = reports.add(new CrashReports.Report(source, Scrubber.kind(kind), installId,
+                Scrubber.text(appVersion), Scrubber.text(platform), Scrubber.text(message), Scrubber.text(stack)));
+        ctx.status(201).json(new ApiSchemas.CrashReportReceipt(stored.id().toString(), stored.signature()));
+    }
+
+    private static String text(JsonNode body, String field, List<Problem.FieldError> errors, boolean required) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            if (required) {
+                errors.add(new Problem.FieldError("$." + field, "required", "is required"));
+            }
+            return null;
+        }
+        if (!v.isTextual()) {
+            errors.add(new Problem.FieldError("$." + field, "type", "must be a string"));
+            return null;
+        }
+        if (required && v.asText().isBlank()) {
+            errors.add(new Problem.FieldError("$." + field, "required", "must not be empty"));
+            return null;
+        }
+        return v.asText();
+    }
+}
