@@ -122,4 +122,75 @@ class PrivacyInBrowserTest {
             fitsTheScreen(page);
         }
     }
+
+    /** Throws from a task of the page (as a real fault would), then waits until the tasks queued after it ran. */
+    private static void crash(Page page, String message) {
+        page.evaluate("m => new Promise(done => { setTimeout(() => { throw new TypeError(m); }, 0);"
+                + " setTimeout(() => fetch('/readyz').then(() => done(true)), 0); })", message);
+    }
+
+    private static int storedCrashReports() {
+        return app.sql().withHandle(h -> h.createQuery("select count(*) from crash_report").mapTo(Integer.class)
+                .one());
+    }
+
+    /**
+     * PR-50 in the browser: the page's script reports a fault only while the person consents to crash reports, and
+     * what arrives is scrubbed; after a withdrawal the next fault sends nothing.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("PR-50")
+    void crashReportsAreSentOnlyWhileConsentedAndArriveScrubbed() {
+        app.newUser("browser.crash@example.org");
+        try (BrowserContext context = browser.phone("en-US", 375)) {
+            java.util.List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+            context.onRequest(r -> {
+                if (r.url().contains("/api/v1/crash-reports")) {
+                    sent.add(r.postData());
+                }
+            });
+            Page page = context.newPage();
+            page.navigate(app.url() + "/login");
+            page.fill("input[name=identifier]", "browser.crash@example.org");
+            page.fill("input[name=password]", TestApp.PASSWORD);
+            page.click("button.primary");
+            // The other test of this class may have published a major policy version: accept it first.
+            page.waitForURL(Pattern.compile(".*/(today|privacy/accept\\?next=%2Ftoday)$"));
+            if (page.url().contains("/privacy/accept")) {
+                page.click("[data-testid=policy-accept-button]");
+            }
+            assertThat(page).hasURL(app.url() + "/today");
+
+            // Off by default: a fault sends nothing.
+            int before = storedCrashReports();
+            crash(page, "cannot draw 287 mg/dL for +86 138 0013 8000");
+            assertThat(sent).isEmpty();
+
+            page.navigate(app.url() + "/settings/privacy");
+            assertThat(page.locator("[data-testid=purpose-crash-reports] [data-testid=state]")).hasText("Off");
+            page.click("[data-testid=purpose-crash-reports] button");
+            assertThat(page.locator("[data-testid=purpose-crash-reports] [data-testid=state]")).hasText("On");
+            fitsTheScreen(page);
+            page.navigate(app.url() + "/today");
+            crash(page, "cannot draw 287 mg/dL for +86 138 0013 8000");
+            assertThat(page.locator("html[data-crash-reported='201']")).hasCount(1);
+            assertThat(sent).hasSize(1);
+            assertThat(sent.get(0)).contains("\"source\":\"web\"").contains("\"installId\":\"")
+                    .doesNotContain("browser.crash");
+            assertThat(storedCrashReports()).isEqualTo(before + 1);
+            String stored = app.sql().withHandle(h -> h.createQuery(
+                    "select message from crash_report order by received_at desc limit 1").mapTo(String.class).one());
+            assertThat(stored).isEqualTo("cannot draw [n] mg/dL for [phone]");
+
+            // Withdrawn: the next fault sends nothing.
+            page.navigate(app.url() + "/settings/privacy");
+            page.click("[data-testid=purpose-crash-reports] button");
+            page.click("button.danger");
+            assertThat(page.locator("[data-testid=purpose-crash-reports] [data-testid=state]")).hasText("Off");
+            page.navigate(app.url() + "/today");
+            crash(page, "another fault");
+            assertThat(sent).hasSize(1);
+            assertThat(storedCrashReports()).isEqualTo(before + 1);
+        }
+    }
 }
