@@ -32,6 +32,7 @@ import org.mqcgm.collector.transport.SensorHost;
 import org.mqcgm.collector.transport.SocketTransport;
 import org.mqcgm.collector.upload.Backoff;
 import org.mqcgm.collector.upload.Connection;
+import org.mqcgm.collector.upload.CrashReporter;
 import org.mqcgm.collector.upload.MqcgmApiTarget;
 import org.mqcgm.collector.upload.NightscoutTarget;
 import org.mqcgm.collector.upload.UploadTarget;
@@ -139,13 +140,29 @@ final class CollectCommand implements Runnable {
                 throw new ConfigException("--adapter", "BlueZ is not reachable: " + e.getMessage());
             }
         }
-        Running running = start(transport, dir, targets, clock, zone, resources);
+        // Unexpected errors go to the mqcgm server as crash reports (taken only while the account consents).
+        java.util.function.Consumer<Throwable> errors = e -> { };
+        if (crashServer != null) {
+            try {
+                CrashReporter crashes = new CrashReporter(crashServer, crashToken, crashConnection, dir,
+                        Main.Version.version(), Clock.systemUTC());
+                errors = crashes::report;
+            } catch (IOException | RuntimeException e) {
+                // no crash reports, nothing else changes
+            }
+        }
+        Running running = start(transport, dir, targets, clock, zone, resources, errors);
         PrintWriter out = spec.commandLine().getOut();
         out.println("mqcgm collector running; queue in " + dir.toAbsolutePath() + "; uploading to "
                 + String.join(", ", targets.stream().map(UploadTarget::id).toList()));
         out.flush();
         Main.runUntilStopped(running);
     }
+
+    /** Where crash reports go: the mqcgm server uploaded to, if any (set by {@link #targets()}). */
+    private URI crashServer;
+    private String crashToken;
+    private Connection crashConnection;
 
     private List<UploadTarget> targets() {
         URI base = server;
@@ -167,6 +184,9 @@ final class CollectCommand implements Runnable {
             Connection connection = connection("--pin", pins);
             try {
                 targets.add(new MqcgmApiTarget(base, apiToken, connection));
+                crashServer = base;
+                crashToken = apiToken;
+                crashConnection = connection;
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(demoJson != null ? "--demo-json" : "--server", e.getMessage());
             }
@@ -217,6 +237,12 @@ final class CollectCommand implements Runnable {
 
     static Running start(CgmTransport transport, Path dir, List<UploadTarget> targets, Clock clock, ZoneId zone,
                          List<AutoCloseable> resources) {
+        return start(transport, dir, targets, clock, zone, resources, e -> { });
+    }
+
+    /** As above, with the collector's unexpected errors sent to {@code errors} (crash reports). */
+    static Running start(CgmTransport transport, Path dir, List<UploadTarget> targets, Clock clock, ZoneId zone,
+                         List<AutoCloseable> resources, java.util.function.Consumer<Throwable> errors) {
         ReadingJournal journal = ReadingJournal.open(dir, targets.stream().map(UploadTarget::id).toList());
         CollectorMetrics metrics = new CollectorMetrics();
         List<Uploader> uploaders = new ArrayList<>();
@@ -225,7 +251,7 @@ final class CollectCommand implements Runnable {
                     new Backoff(Duration.ofMillis(500), Duration.ofMinutes(2), new SplittableRandom()), 500).start());
         }
         Collector collector = new Collector(transport, journal, new PairingFile(dir), metrics, clock, zone,
-                Collector.Options.defaults()).start();
+                Collector.Options.defaults()).reportErrorsTo(errors).start();
         ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "metrics-file");
             t.setDaemon(true);

@@ -123,6 +123,7 @@ public final class Collector implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean linked;
     private volatile boolean setUp;
+    private volatile java.util.function.Consumer<Throwable> errors = e -> { };
 
     public Collector(CgmTransport transport, ReadingJournal journal, PairingFile pairing, CollectorMetrics metrics,
                      Clock clock, ZoneId zone, Options options) {
@@ -139,6 +140,15 @@ public final class Collector implements AutoCloseable {
 
     public Collector start() {
         thread.start();
+        return this;
+    }
+
+    /**
+     * Where unexpected errors (not a lost link or a protocol problem, which are expected) are reported besides the
+     * log: the crash reporter. Set before {@link #start()}.
+     */
+    public Collector reportErrorsTo(java.util.function.Consumer<Throwable> errors) {
+        this.errors = Objects.requireNonNull(errors, "errors");
         return this;
     }
 
@@ -174,6 +184,11 @@ public final class Collector implements AutoCloseable {
                     return;
                 }
                 log.error("collector error; reconnecting", e);
+                try {
+                    errors.accept(e);
+                } catch (RuntimeException ignored) {
+                    // reporting must never stop the collector
+                }
             } finally {
                 linked = false;
                 setUp = false;
