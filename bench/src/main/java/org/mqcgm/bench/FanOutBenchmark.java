@@ -120,52 +120,81 @@ public final class FanOutBenchmark {
         AtomicLong delivered = new AtomicLong();
         URI uri = URI.create(base);
         CountDownLatch open = new CountDownLatch(streams.size());
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger busy = new AtomicInteger();
+        long openStart = System.nanoTime();
         List<Socket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
         ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
         for (String[] s : streams) {
             int w = Integer.parseInt(s[0]);
             readers.submit(() -> {
-                try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
-                    sockets.add(socket);
-                    OutputStream out = socket.getOutputStream();
-                    out.write(("GET /api/v1/people/" + s[1] + "/readings/stream HTTP/1.1\r\nHost: "
-                            + uri.getHost() + "\r\nAuthorization: " + s[2] + "\r\nAccept: text/event-stream\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                            StandardCharsets.UTF_8));
-                    String status = in.readLine();
-                    if (status == null || !status.contains(" 200")) {
-                        System.err.println("stream refused: " + status);
-                        open.countDown();
-                        return null;
-                    }
-                    open.countDown();
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        if (line.startsWith("id:")) {
-                            long id = Long.parseLong(line.substring(3).trim());
-                            Long at = sent.get(w).get(id);
-                            if (at != null) {
-                                long now = System.nanoTime();
-                                int i = latencyCount.getAndIncrement();
-                                if (i < latencies.length) {
-                                    latencies[i] = now - at;
+                // Like an app: on 503 (the server busy) it comes back after Retry-After, plus up to a second.
+                for (int attempt = 0; attempt < 30; attempt++) {
+                    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                        sockets.add(socket);
+                        OutputStream out = socket.getOutputStream();
+                        out.write(("GET /api/v1/people/" + s[1] + "/readings/stream HTTP/1.1\r\nHost: "
+                                + uri.getHost() + "\r\nAuthorization: " + s[2]
+                                + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                                StandardCharsets.UTF_8));
+                        String status = in.readLine();
+                        if (status != null && status.contains(" 503")) {
+                            long retryAfter = 1;
+                            for (String h; (h = in.readLine()) != null && !h.isEmpty(); ) {
+                                if (h.regionMatches(true, 0, "Retry-After:", 0, 12)) {
+                                    retryAfter = Long.parseLong(h.substring(12).trim());
                                 }
-                                delivered.incrementAndGet();
+                            }
+                            busy.incrementAndGet();
+                            socket.close();
+                            TimeUnit.MILLISECONDS.sleep(retryAfter * 1000
+                                    + java.util.concurrent.ThreadLocalRandom.current().nextInt(1000));
+                            continue;
+                        }
+                        if (status == null || !status.contains(" 200")) {
+                            if (refused.incrementAndGet() <= 5) {
+                                System.err.println("stream refused: " + status);
+                            }
+                            open.countDown();
+                            return null;
+                        }
+                        open.countDown();
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            if (line.startsWith("id:")) {
+                                long id = Long.parseLong(line.substring(3).trim());
+                                Long at = sent.get(w).get(id);
+                                if (at != null) {
+                                    long now = System.nanoTime();
+                                    int i = latencyCount.getAndIncrement();
+                                    if (i < latencies.length) {
+                                        latencies[i] = now - at;
+                                    }
+                                    delivered.incrementAndGet();
+                                }
                             }
                         }
+                        return null;
+                    } catch (IOException e) {
+                        return null; // the stream ended (the run is over)
                     }
-                } catch (IOException e) {
-                    // the stream ended (the run is over)
                 }
+                refused.incrementAndGet();
+                open.countDown();
                 return null;
             });
         }
-        if (!open.await(120, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("streams did not open: " + open.getCount() + " left");
+        for (int waited = 0; !open.await(10, TimeUnit.SECONDS); waited += 10) {
+            System.out.printf(Locale.ROOT, "streams: %d answered after %.0f s%n", streams.size() - open.getCount(),
+                    (System.nanoTime() - openStart) / 1e9);
+            if (waited >= 110) {
+                throw new IllegalStateException("streams did not open: " + open.getCount() + " left");
+            }
         }
-        System.out.printf(Locale.ROOT, "streams: %d open%n", streams.size());
+        System.out.printf(Locale.ROOT, "streams: %d open, %d refused, in %.1f s (%d answers 503 on the way)%n",
+                streams.size() - refused.get(), refused.get(), (System.nanoTime() - openStart) / 1e9, busy.get());
 
         // Uploads: one reading per request, round-robin over the wearers, at the given total rate.
         long first = Instant.now().minus(Duration.ofHours(2)).getEpochSecond();
