@@ -116,6 +116,7 @@ public final class FanOutBenchmark {
             sent.add(new ConcurrentHashMap<>());
         }
         long[] latencies = new long[streams.size() * Math.max(1, rate * seconds / wearerCount + 2)];
+        long[] sentAt = new long[latencies.length];
         AtomicInteger latencyCount = new AtomicInteger();
         AtomicLong delivered = new AtomicLong();
         URI uri = URI.create(base);
@@ -171,6 +172,7 @@ public final class FanOutBenchmark {
                                     int i = latencyCount.getAndIncrement();
                                     if (i < latencies.length) {
                                         latencies[i] = now - at;
+                                        sentAt[i] = at;
                                     }
                                     delivered.incrementAndGet();
                                 }
@@ -251,6 +253,15 @@ public final class FanOutBenchmark {
         Arrays.sort(lat);
         System.out.printf(Locale.ROOT, "uploads: %d sent, %d failed; deliveries: %d of %d expected in %.1f s%n",
                 total, uploadFailures.get(), delivered.get(), expected, elapsed);
+        // p99 by 10-second window of sending (what slows delivery down at times: the stream recheck every 30 s?)
+        for (int from = 0; from < seconds; from += 10) {
+            long lo = startNanos + TimeUnit.SECONDS.toNanos(from);
+            long hi = lo + TimeUnit.SECONDS.toNanos(10);
+            long[] window = java.util.stream.IntStream.range(0, n).filter(k -> sentAt[k] >= lo && sentAt[k] < hi)
+                    .mapToLong(k -> latencies[k]).sorted().toArray();
+            System.out.printf(Locale.ROOT, "  sent in s %3d-%3d: %6d deliveries, p50 %7.1f ms, p99 %7.1f ms%n", from,
+                    from + 10, window.length, LoadDriver.pct(window, 50), LoadDriver.pct(window, 99));
+        }
         System.out.printf(Locale.ROOT, "delivery ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f%n",
                 LoadDriver.pct(lat, 50), LoadDriver.pct(lat, 90), LoadDriver.pct(lat, 99),
                 n == 0 ? 0 : lat[n - 1] / 1e6);
