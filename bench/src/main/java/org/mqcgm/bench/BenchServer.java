@@ -43,7 +43,15 @@ final class BenchServer implements AutoCloseable {
     }
 
     static BenchServer start(int poolSize) {
-        LocalPostgres pg = LocalPostgres.startTemporary();
+        return start(poolSize, true);
+    }
+
+    /**
+     * @param durableCommits false for benchmarks that only read what they seeded: commits do not wait for their
+     *                       WAL to reach the disk (seeding is then bounded by the CPU, not by one flush per post)
+     */
+    static BenchServer start(int poolSize, boolean durableCommits) {
+        LocalPostgres pg = durableCommits ? LocalPostgres.startTemporary() : LocalPostgres.startForTests();
         try {
             pg.createDatabaseIfAbsent("bench");
             Path dir = Files.createTempDirectory("mqcgm-bench-");

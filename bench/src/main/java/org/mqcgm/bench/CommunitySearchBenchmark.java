@@ -55,7 +55,7 @@ public class CommunitySearchBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        server = BenchServer.start(8);
+        server = BenchServer.start(8, false);
         http = HttpClient.newHttpClient();
         List<java.util.UUID> ids = new ArrayList<>();
         for (int a = 0; a < 100; a++) {
@@ -92,6 +92,139 @@ public class CommunitySearchBenchmark {
             queries.add(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/search?q="
                     + URLEncoder.encode(q, StandardCharsets.UTF_8))).GET().build());
         }
+    }
+
+    /** The queries above as the search builds them (tsquery literals of SearchText.query). */
+    static final List<String> TSQUERIES = List.of("'米饭'", "'glucose'", "('早餐' <-> '餐米' <-> '米饭')",
+            "'insulin' & 'walk'", "('胰岛' <-> '岛素')");
+
+    private static final String COLUMNS = "owner_id, id, created_at, updated_at, visibility, content, photos, hidden_at";
+
+    /** Every match ranked: the statement of Search.indexed until 2026-12-07. */
+    static final String RANK_ALL = "select " + COLUMNS + """
+            , ts_rank(search, q, 32) as rank
+             from community_post, cast(:q as tsquery) q
+            where search @@ q
+              and ((hidden_at is null and visibility = any(:kinds)) or owner_id = :viewer)
+              and (cast(:from as timestamptz) is null or created_at >= :from)
+              and (cast(:to as timestamptz) is null or created_at < :to)
+              and (cardinality(cast(:tags as text[])) = 0 or search_tags @> cast(:tags as text[]))
+            order by rank desc, created_at desc limit :limit""";
+
+    /**
+     * Only the newest matches ranked, picked by row address (a narrow sort), then read: the statement of
+     * Search.indexed since (Search.CANDIDATES = 1,000), run as it runs it (a custom plan, see {@link #newest}).
+     */
+    static final String RANK_NEWEST = "select " + COLUMNS + """
+            , ts_rank(search, q, 32) as rank
+             from community_post, cast(:q as tsquery) q
+            where ctid = any(array(
+                    select ctid
+                      from community_post
+                     where search @@ cast(:q as tsquery)
+                       and ((hidden_at is null and visibility = any(:kinds)) or owner_id = :viewer)
+                       and (cast(:from as timestamptz) is null or created_at >= :from)
+                       and (cast(:to as timestamptz) is null or created_at < :to)
+                       and (cardinality(cast(:tags as text[])) = 0
+                            or search_tags @> cast(:tags as text[]))
+                     order by created_at desc, id desc limit :candidates))
+            order by rank desc, created_at desc, id desc limit :limit""";
+
+    /** The statement bound as the search binds it for an anonymous caller (public posts), no dates, no tags. */
+    static org.jdbi.v3.core.statement.Query bound(org.jdbi.v3.core.Handle h, String sql, String tsquery) {
+        return h.createQuery(sql).bind("q", tsquery).bind("viewer", (java.util.UUID) null)
+                .bindArray("kinds", String.class, List.of("public"))
+                .bind("from", (java.time.OffsetDateTime) null).bind("to", (java.time.OffsetDateTime) null)
+                .bindArray("tags", String.class, List.of()).bind("candidates", 1000).bind("limit", 60);
+    }
+
+    /** The ids a statement answers, best first (the content read too, as the search does). */
+    static List<String> ids(org.jdbi.v3.core.Handle h, String sql, String tsquery) {
+        return bound(h, sql, tsquery).map((rs, ctx) -> {
+            rs.getBytes("content");
+            return rs.getString("id");
+        }).list();
+    }
+
+    /** RANK_NEWEST as the search runs it: planned for this query's words (a custom plan). */
+    static List<String> newest(org.jdbi.v3.core.Handle h, String tsquery) {
+        return h.inTransaction(tx -> {
+            tx.execute("set local plan_cache_mode = force_custom_plan");
+            return ids(tx, RANK_NEWEST, tsquery);
+        });
+    }
+
+    /**
+     * One seeded database, then, alternating query by query so that both see the same load: the ranking
+     * statement of before and after (the statement alone, on one connection), and {@code GET /api/v1/search} of
+     * this build over HTTP. {@code --posts 100000 --rounds 100}; bounded (each round runs each query once).
+     */
+    public static void main(String[] args) throws Exception {
+        CommunitySearchBenchmark b = new CommunitySearchBenchmark();
+        b.posts = Integer.parseInt(LoadDriver.arg(args, "--posts", "100000"));
+        int rounds = Integer.parseInt(LoadDriver.arg(args, "--rounds", "100"));
+        long seedStart = System.nanoTime();
+        b.setUp();
+        System.out.printf(java.util.Locale.ROOT, "seeded %d posts in %.0f s%n", b.posts,
+                (System.nanoTime() - seedStart) / 1e9);
+        org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(b.server.jdbcUrl, b.server.postgres.user(),
+                b.server.postgres.password()).installPlugin(new org.jdbi.v3.postgres.PostgresPlugin());
+        try (org.jdbi.v3.core.Handle h = jdbi.open()) {
+            int n = rounds * TSQUERIES.size();
+            int kinds = 3;
+            long[][] t = new long[kinds][n];
+            long[][][] perQuery = new long[kinds][TSQUERIES.size()][rounds];
+            int i = 0;
+            for (int round = -10; round < rounds; round++) {
+                for (int qi = 0; qi < TSQUERIES.size(); qi++) {
+                    String q = TSQUERIES.get(qi);
+                    long t0 = System.nanoTime();
+                    ids(h, RANK_ALL, q);
+                    long t1 = System.nanoTime();
+                    newest(h, q);
+                    long t2 = System.nanoTime();
+                    b.search();
+                    long t3 = System.nanoTime();
+                    if (round >= 0) {
+                        long[] took = {t1 - t0, t2 - t1, t3 - t2};
+                        for (int k = 0; k < kinds; k++) {
+                            t[k][i] = took[k];
+                            perQuery[k][qi][round] = took[k];
+                        }
+                        i++;
+                    }
+                }
+            }
+            String[] names = {"statement, every match ranked", "statement, newest 1,000 ranked",
+                "GET /api/v1/search (this build)"};
+            System.out.printf(java.util.Locale.ROOT, "%d samples each; ms p50 / p90 / p99, then p50 per query%n", n);
+            for (int k = 0; k < kinds; k++) {
+                java.util.Arrays.sort(t[k]);
+                StringBuilder per = new StringBuilder();
+                for (long[] pq : perQuery[k]) {
+                    java.util.Arrays.sort(pq);
+                    per.append(String.format(java.util.Locale.ROOT, " %7.2f", LoadDriver.pct(pq, 50)));
+                }
+                System.out.printf(java.util.Locale.ROOT, "%-32s %7.2f / %7.2f / %7.2f |%s%n", names[k],
+                        LoadDriver.pct(t[k], 50), LoadDriver.pct(t[k], 90), LoadDriver.pct(t[k], 99), per);
+            }
+            System.out.printf(java.util.Locale.ROOT, "p50 new / old statement: %.2f%n",
+                    LoadDriver.pct(t[1], 50) / LoadDriver.pct(t[0], 50));
+            for (String q : TSQUERIES) {
+                List<String> before = ids(h, RANK_ALL, q);
+                List<String> after = newest(h, q);
+                List<String> newTop = after.subList(0, Math.min(20, after.size()));
+                System.out.printf(java.util.Locale.ROOT, "%s: %d of the first 20 are the same%n", q,
+                        before.subList(0, Math.min(20, before.size())).stream().filter(newTop::contains).count());
+            }
+            for (String q : TSQUERIES) {
+                System.out.println(q + ": " + String.join("\n", bound(h, "explain (analyze) " + RANK_NEWEST, q)
+                        .mapTo(String.class).list()));
+            }
+        } finally {
+            b.tearDown();
+        }
+        System.exit(0);
     }
 
     static String sentence(Random random, String[] words, String separator) {

@@ -116,56 +116,87 @@ public final class FanOutBenchmark {
             sent.add(new ConcurrentHashMap<>());
         }
         long[] latencies = new long[streams.size() * Math.max(1, rate * seconds / wearerCount + 2)];
+        long[] sentAt = new long[latencies.length];
         AtomicInteger latencyCount = new AtomicInteger();
         AtomicLong delivered = new AtomicLong();
         URI uri = URI.create(base);
         CountDownLatch open = new CountDownLatch(streams.size());
+        AtomicInteger refused = new AtomicInteger();
+        AtomicInteger busy = new AtomicInteger();
+        long openStart = System.nanoTime();
         List<Socket> sockets = java.util.Collections.synchronizedList(new ArrayList<>());
         ExecutorService readers = Executors.newVirtualThreadPerTaskExecutor();
         for (String[] s : streams) {
             int w = Integer.parseInt(s[0]);
             readers.submit(() -> {
-                try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
-                    sockets.add(socket);
-                    OutputStream out = socket.getOutputStream();
-                    out.write(("GET /api/v1/people/" + s[1] + "/readings/stream HTTP/1.1\r\nHost: "
-                            + uri.getHost() + "\r\nAuthorization: " + s[2] + "\r\nAccept: text/event-stream\r\n\r\n")
-                            .getBytes(StandardCharsets.US_ASCII));
-                    out.flush();
-                    BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                            StandardCharsets.UTF_8));
-                    String status = in.readLine();
-                    if (status == null || !status.contains(" 200")) {
-                        System.err.println("stream refused: " + status);
-                        open.countDown();
-                        return null;
-                    }
-                    open.countDown();
-                    String line;
-                    while ((line = in.readLine()) != null) {
-                        if (line.startsWith("id:")) {
-                            long id = Long.parseLong(line.substring(3).trim());
-                            Long at = sent.get(w).get(id);
-                            if (at != null) {
-                                long now = System.nanoTime();
-                                int i = latencyCount.getAndIncrement();
-                                if (i < latencies.length) {
-                                    latencies[i] = now - at;
+                // Like an app: on 503 (the server busy) it comes back after Retry-After, plus up to a second.
+                for (int attempt = 0; attempt < 30; attempt++) {
+                    try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
+                        sockets.add(socket);
+                        OutputStream out = socket.getOutputStream();
+                        out.write(("GET /api/v1/people/" + s[1] + "/readings/stream HTTP/1.1\r\nHost: "
+                                + uri.getHost() + "\r\nAuthorization: " + s[2]
+                                + "\r\nAccept: text/event-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                        out.flush();
+                        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                                StandardCharsets.UTF_8));
+                        String status = in.readLine();
+                        if (status != null && status.contains(" 503")) {
+                            long retryAfter = 1;
+                            for (String h; (h = in.readLine()) != null && !h.isEmpty(); ) {
+                                if (h.regionMatches(true, 0, "Retry-After:", 0, 12)) {
+                                    retryAfter = Long.parseLong(h.substring(12).trim());
                                 }
-                                delivered.incrementAndGet();
+                            }
+                            busy.incrementAndGet();
+                            socket.close();
+                            TimeUnit.MILLISECONDS.sleep(retryAfter * 1000
+                                    + java.util.concurrent.ThreadLocalRandom.current().nextInt(1000));
+                            continue;
+                        }
+                        if (status == null || !status.contains(" 200")) {
+                            if (refused.incrementAndGet() <= 5) {
+                                System.err.println("stream refused: " + status);
+                            }
+                            open.countDown();
+                            return null;
+                        }
+                        open.countDown();
+                        String line;
+                        while ((line = in.readLine()) != null) {
+                            if (line.startsWith("id:")) {
+                                long id = Long.parseLong(line.substring(3).trim());
+                                Long at = sent.get(w).get(id);
+                                if (at != null) {
+                                    long now = System.nanoTime();
+                                    int i = latencyCount.getAndIncrement();
+                                    if (i < latencies.length) {
+                                        latencies[i] = now - at;
+                                        sentAt[i] = at;
+                                    }
+                                    delivered.incrementAndGet();
+                                }
                             }
                         }
+                        return null;
+                    } catch (IOException e) {
+                        return null; // the stream ended (the run is over)
                     }
-                } catch (IOException e) {
-                    // the stream ended (the run is over)
                 }
+                refused.incrementAndGet();
+                open.countDown();
                 return null;
             });
         }
-        if (!open.await(120, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("streams did not open: " + open.getCount() + " left");
+        for (int waited = 0; !open.await(10, TimeUnit.SECONDS); waited += 10) {
+            System.out.printf(Locale.ROOT, "streams: %d answered after %.0f s%n", streams.size() - open.getCount(),
+                    (System.nanoTime() - openStart) / 1e9);
+            if (waited >= 110) {
+                throw new IllegalStateException("streams did not open: " + open.getCount() + " left");
+            }
         }
-        System.out.printf(Locale.ROOT, "streams: %d open%n", streams.size());
+        System.out.printf(Locale.ROOT, "streams: %d open, %d refused, in %.1f s (%d answers 503 on the way)%n",
+                streams.size() - refused.get(), refused.get(), (System.nanoTime() - openStart) / 1e9, busy.get());
 
         // Uploads: one reading per request, round-robin over the wearers, at the given total rate.
         long first = Instant.now().minus(Duration.ofHours(2)).getEpochSecond();
@@ -222,6 +253,15 @@ public final class FanOutBenchmark {
         Arrays.sort(lat);
         System.out.printf(Locale.ROOT, "uploads: %d sent, %d failed; deliveries: %d of %d expected in %.1f s%n",
                 total, uploadFailures.get(), delivered.get(), expected, elapsed);
+        // p99 by 10-second window of sending (what slows delivery down at times: the stream recheck every 30 s?)
+        for (int from = 0; from < seconds; from += 10) {
+            long lo = startNanos + TimeUnit.SECONDS.toNanos(from);
+            long hi = lo + TimeUnit.SECONDS.toNanos(10);
+            long[] window = java.util.stream.IntStream.range(0, n).filter(k -> sentAt[k] >= lo && sentAt[k] < hi)
+                    .mapToLong(k -> latencies[k]).sorted().toArray();
+            System.out.printf(Locale.ROOT, "  sent in s %3d-%3d: %6d deliveries, p50 %7.1f ms, p99 %7.1f ms%n", from,
+                    from + 10, window.length, LoadDriver.pct(window, 50), LoadDriver.pct(window, 99));
+        }
         System.out.printf(Locale.ROOT, "delivery ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f%n",
                 LoadDriver.pct(lat, 50), LoadDriver.pct(lat, 90), LoadDriver.pct(lat, 99),
                 n == 0 ? 0 : lat[n - 1] / 1e6);

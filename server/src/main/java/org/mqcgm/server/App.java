@@ -210,7 +210,7 @@ public final class App implements AutoCloseable {
             accessControl.closeStreamsWhenCredentialsChange(notifications);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),
-                            config.publicUrl().startsWith("https://"), metrics::request),
+                            config.publicUrl().startsWith("https://"), metrics::request, config.acceptQueue()),
                     mapper, accessControl, new ErrorPage(web.pages(), web.contexts()), (Routes routes) -> {
                         StaticAssets.register(routes);
                         new OpenApiRoutes().register(routes);

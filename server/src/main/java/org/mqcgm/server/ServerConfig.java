@@ -49,6 +49,8 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  *                           ({@code MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP}, default false)
  * @param maxFollowers       how many people one wearer may share with at once, invitations included
  *                           ({@code MQCGM_MAX_FOLLOWERS}, default 20)
+ * @param acceptQueue        connections the kernel holds before the server accepts them, the listen backlog
+ *                           ({@code MQCGM_ACCEPT_QUEUE}, default 1024; Linux caps it at {@code net.core.somaxconn})
  */
 public record ServerConfig(
         String databaseUrl,
@@ -69,10 +71,24 @@ public record ServerConfig(
         ClientAddress.Settings clientAddress,
         Path deletionLedger,
         boolean transfersAllowLoopbackHttp,
-        int maxFollowers) {
+        int maxFollowers,
+        int acceptQueue) {
 
     /** The default of {@link #maxFollowers}. */
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
+
+    /** Settings with the default accept queue. */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl, Metrics.Settings metrics,
+                        ClientAddress.Settings clientAddress, Path deletionLedger, boolean transfersAllowLoopbackHttp,
+                        int maxFollowers) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
+                clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
+                org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE);
+    }
 
     /** Settings with the default number of followers. */
     public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
@@ -193,7 +209,9 @@ public record ServerConfig(
                         ? Path.of(s.get("MQCGM_DELETION_LEDGER").trim())
                         : defaultLedger(Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox"))),
                 bool(s, "MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP"),
-                integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000));
+                integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000),
+                integer(s, "MQCGM_ACCEPT_QUEUE", org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE, 1,
+                        65_535));
     }
 
     private static Metrics.Settings metrics(Map<String, String> s) {
@@ -252,56 +270,65 @@ public record ServerConfig(
     public ServerConfig withListen(String newHost, int newPort) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
-                publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers);
+                publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
+                acceptQueue);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
     }
 
     /** A copy with the operators' metrics listener set. */
     public ServerConfig withMetrics(Metrics.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers);
+                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
     }
 
     /** A copy reached at another public address. */
     public ServerConfig withPublicUrl(String url) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
-                publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers);
+                publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
+                acceptQueue);
     }
 
     /** A copy trusting other reverse proxies. */
     public ServerConfig withClientAddress(ClientAddress.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers);
+                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
     public ServerConfig withMaxFollowers(int max) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue);
+    }
+
+    /** A copy with another listen backlog. */
+    public ServerConfig withAcceptQueue(int connections) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
     public ServerConfig withDeletionLedger(Path file) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers);
+                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
     public ServerConfig withTransfersAllowLoopbackHttp(boolean allow) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, allow, maxFollowers);
+                metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue);
     }
 
     private static boolean bool(Map<String, String> s, String name) {

@@ -86,6 +86,18 @@ class ServerConfigTest {
     }
 
     @Test
+    void theAcceptQueueDefaultsTo1024AndIsKeptByCopies() throws IOException {
+        assertThat(ServerConfig.fromSettings(valid()).acceptQueue()).isEqualTo(1024);
+        Map<String, String> s = valid();
+        s.put("MQCGM_ACCEPT_QUEUE", "4096");
+        assertThat(ServerConfig.fromSettings(s).withListen("127.0.0.1", 0).withMaxFollowers(5).acceptQueue())
+                .isEqualTo(4096);
+        s.put("MQCGM_ACCEPT_QUEUE", "0");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(s)).hasMessageStartingWith(
+                "MQCGM_ACCEPT_QUEUE: must be between");
+    }
+
+    @Test
     void trustedProxiesAreCidrsAndDefaultToNone() throws IOException {
         assertThat(ServerConfig.fromSettings(valid()).clientAddress().trustedProxies()).isEmpty();
         Map<String, String> s = valid();

@@ -96,6 +96,11 @@ public final class CommunityFeature implements Feature {
                 search, photos);
     }
 
+    /** The posts (tests of the search within this package). */
+    Community community() {
+        return community;
+    }
+
     /**
      * Publishes a text post as {@code author} without the HTTP checks of the API (no contact-details check, no
      * consent check): for benchmarks and demos that seed many posts. Returns the post's id.

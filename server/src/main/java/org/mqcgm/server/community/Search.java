@@ -10,7 +10,8 @@ import org.mqcgm.server.platform.search.PersonalSearch;
 
 /**
  * The community search: posts the caller may see (PostgreSQL full text over the index of posts visible beyond
- * their author, ranked with {@code ts_rank}), the caller's own private posts (decrypted and matched here, at most
+ * their author; the newest {@link #CANDIDATES} matches ranked with {@code ts_rank}), the caller's own private
+ * posts (decrypted and matched here, at most
  * {@link #PRIVATE_SCAN} of the newest — they are never indexed), and the caller's own logbook
  * ({@link PersonalSearch}). Anonymous callers search public posts only. The query is used for this request only:
  * never stored, never logged.
@@ -20,6 +21,11 @@ final class Search {
     static final int LIMIT = 20;
     static final int PRIVATE_SCAN = 500;
     static final int MAX_QUERY = 200;
+    /**
+     * How many of the newest matching posts are ranked: when more match (a common word on a large server), older
+     * ones are not considered, so that a query's cost does not grow with the number of posts.
+     */
+    static final int CANDIDATES = 1_000;
 
     /** One result, best first by rank. */
     record Hit(String type, UUID id, String snippet, Instant time, double rank) {
@@ -27,10 +33,17 @@ final class Search {
 
     private final Community community;
     private final PersonalSearch logbook;
+    private final int candidates;
 
     Search(Community community, PersonalSearch logbook) {
+        this(community, logbook, CANDIDATES);
+    }
+
+    /** With another number of ranked candidates (tests). */
+    Search(Community community, PersonalSearch logbook, int candidates) {
         this.community = community;
         this.logbook = logbook;
+        this.candidates = candidates;
     }
 
     /** The consent port (whose logbook a search may cover). */
@@ -68,20 +81,31 @@ final class Search {
         List<String> kinds = viewer == null ? List.of("public") : List.of("public", "followers");
         record Ranked(PostStore.Row row, double rank) {
         }
-        List<Ranked> rows = community.store().jdbi().withHandle(h -> h.createQuery("select "
-                        + PostStore.POST_COLUMNS + """
-                        , ts_rank(search, q, 32) as rank
-                         from community_post, cast(:q as tsquery) q
-                        where search @@ q
-                          and ((hidden_at is null and visibility = any(:kinds)) or owner_id = :viewer)
-                          and (cast(:from as timestamptz) is null or created_at >= :from)
-                          and (cast(:to as timestamptz) is null or created_at < :to)
-                          and (cardinality(cast(:tags as text[])) = 0 or search_tags @> cast(:tags as text[]))
-                        order by rank desc, created_at desc limit :limit""")
-                .bind("q", tsquery).bind("viewer", viewer).bindArray("kinds", String.class, kinds)
-                .bind("from", PostStore.utc(from)).bind("to", PostStore.utc(to))
-                .bindArray("tags", String.class, tags).bind("limit", LIMIT * 3)
-                .map((rs, ctx) -> new Ranked(PostStore.row(rs), rs.getDouble("rank"))).list());
+        // Only the newest `candidates` matches are ranked (ts_rank reads each row's tsvector; a common word matches a
+        // good part of the table), picked by row address so that their sort stays narrow. Planned for this query's
+        // own words (a custom plan): the plan that fits a common word (walk the newest posts until enough match) is
+        // the worst for a rare one, and a generic plan cannot tell them apart.
+        List<Ranked> rows = community.store().jdbi().inTransaction(h -> {
+            h.execute("set local plan_cache_mode = force_custom_plan");
+            return h.createQuery("select " + PostStore.POST_COLUMNS + """
+                            , ts_rank(search, q, 32) as rank
+                             from community_post, cast(:q as tsquery) q
+                            where ctid = any(array(
+                                    select ctid
+                                      from community_post
+                                     where search @@ cast(:q as tsquery)
+                                       and ((hidden_at is null and visibility = any(:kinds)) or owner_id = :viewer)
+                                       and (cast(:from as timestamptz) is null or created_at >= :from)
+                                       and (cast(:to as timestamptz) is null or created_at < :to)
+                                       and (cardinality(cast(:tags as text[])) = 0
+                                            or search_tags @> cast(:tags as text[]))
+                                     order by created_at desc, id desc limit :candidates))
+                            order by rank desc, created_at desc, id desc limit :limit""")
+                    .bind("q", tsquery).bind("viewer", viewer).bindArray("kinds", String.class, kinds)
+                    .bind("from", PostStore.utc(from)).bind("to", PostStore.utc(to))
+                    .bindArray("tags", String.class, tags).bind("candidates", candidates).bind("limit", LIMIT * 3)
+                    .map((rs, ctx) -> new Ranked(PostStore.row(rs), rs.getDouble("rank"))).list();
+        });
         List<Hit> hits = new ArrayList<>();
         for (Ranked r : rows) {
             if (hits.size() == LIMIT || !community.visible(r.row(), viewer)) {

@@ -91,6 +91,26 @@ class CommunitySearchTest {
     }
 
     @Test
+    void whenMoreMatchThanAreRankedTheNewestMatchesAreFound() throws Exception {
+        String author = member();
+        // the oldest says the word three times (the best rank), each newer one once
+        String oldest = publish(author, "kumquatrank kumquatrank kumquatrank", "public", "[]");
+        List<String> newer = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            newer.add(publish(author, "kumquatrank once, number " + i, "public", "[]"));
+        }
+        Community community = app.app().feature(CommunityFeature.class).community();
+        List<String> threeRanked = new Search(community, org.mqcgm.server.platform.search.PersonalSearch.NONE, 3)
+                .search(null, null, "kumquatrank", null, null, List.of()).stream().map(h -> h.id().toString())
+                .toList();
+        assertThat(threeRanked).containsExactlyInAnyOrderElementsOf(newer);
+        List<String> allRanked = new Search(community, org.mqcgm.server.platform.search.PersonalSearch.NONE, 4)
+                .search(null, null, "kumquatrank", null, null, List.of()).stream().map(h -> h.id().toString())
+                .toList();
+        assertThat(allRanked).hasSize(4).first().isEqualTo(oldest);
+    }
+
+    @Test
     void englishIsFoundCaseInsensitivelyWithTagsAndDates() throws Exception {
         assertThat(ids(search(null, "BREAKFAST"))).contains(english);
         assertThat(search(null, "glucose").get(0).path("snippet").asText()).contains("[[glucose]]");

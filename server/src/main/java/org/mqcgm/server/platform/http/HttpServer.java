@@ -41,13 +41,30 @@ public final class HttpServer implements AutoCloseable {
      * @param httpsDeployment the public URL is https://: cookies are {@code __Host-} cookies
      */
     public record Settings(String host, int port, long maxRequestBytes, boolean httpsDeployment,
-                           RequestObserver observer) {
+                           RequestObserver observer, int acceptQueue) {
+        /** With the default accept queue. */
+        public Settings(String host, int port, long maxRequestBytes, boolean httpsDeployment,
+                        RequestObserver observer) {
+            this(host, port, maxRequestBytes, httpsDeployment, observer, DEFAULT_ACCEPT_QUEUE);
+        }
+
         /** A deployment served over plain http (plain cookie names), measured by nobody. */
         public Settings(String host, int port, long maxRequestBytes) {
             this(host, port, maxRequestBytes, false, (method, route, status, took) -> {
             });
         }
     }
+
+    /**
+     * Connections the kernel may hold for the server before it accepts them (the listen backlog; Linux caps it at
+     * {@code net.core.somaxconn}). Jetty's default leaves the JDK's 50: when thousands of followers' apps reconnect
+     * their live streams at once (after a restart), the kernel dropped the rest, and they waited for their
+     * retransmissions (seconds to minutes).
+     */
+    public static final int DEFAULT_ACCEPT_QUEUE = 1024;
+
+    /** How long a client is asked to wait when every database connection stayed busy (503). */
+    static final int BUSY_RETRY_SECONDS = 2;
 
     /** Told of every request once answered, by route template (operators' metrics). */
     @FunctionalInterface
@@ -108,6 +125,12 @@ public final class HttpServer implements AutoCloseable {
             config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, mapper, htmlErrors,
                     fromJavalin(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {
+                Problem busy = busy(e);
+                if (busy != null) {
+                    log.warn("busy on {} {}: no database connection came free in time", ctx.method(), route(ctx));
+                    write(ctx, mapper, htmlErrors, busy);
+                    return;
+                }
                 Problem clientFault = clientFault(e);
                 if (clientFault != null) {
                     // The client's fault (a broken body, an unknown charset): one line, no stack trace.
@@ -147,6 +170,11 @@ public final class HttpServer implements AutoCloseable {
         app.unsafe.events.serverStarting(() -> {
             Server server = app.jettyServer().server();
             server.insertHandler(new GracefulHandler());
+            for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+                if (c instanceof org.eclipse.jetty.server.ServerConnector connector) {
+                    connector.setAcceptQueueSize(settings.acceptQueue());
+                }
+            }
         });
         app.start(settings.host(), settings.port());
         return new HttpServer(app, holder[0]);
@@ -198,6 +226,21 @@ public final class HttpServer implements AutoCloseable {
         return Problem.of(415, "unsupported-media-type", "Unsupported media type",
                 "The request's charset is not supported; send UTF-8.")
                 .withErrors(List.of(new Problem.FieldError("Content-Type", "charset", "must be UTF-8")));
+    }
+
+    /**
+     * 503 with {@code Retry-After} when no database connection came free in time ({@code e} or a cause is the
+     * pool's {@link java.sql.SQLTransientConnectionException}: a burst, e.g. thousands of live streams reopening
+     * at once), else null. Nothing is broken and nothing was written: the client is asked to come back.
+     */
+    static Problem busy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.sql.SQLTransientConnectionException) {
+                return Problem.of(503, "busy", "Busy", "The server is busy; try again in a moment.")
+                        .with("retryAfter", BUSY_RETRY_SECONDS);
+            }
+        }
+        return null;
     }
 
     /** The problem to answer when {@code e} (or its cause) is the client's fault, or null when it is ours. */
@@ -286,6 +329,16 @@ public final class HttpServer implements AutoCloseable {
 
     public int port() {
         return javalin.port();
+    }
+
+    /** The listen backlog asked of the kernel (tests). */
+    int acceptQueue() {
+        for (org.eclipse.jetty.server.Connector c : javalin.jettyServer().server().getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.ServerConnector connector) {
+                return connector.getAcceptQueueSize();
+            }
+        }
+        return -1;
     }
 
     public List<Routes.Route> routes() {

@@ -71,6 +71,11 @@ class PlatformErrorsTest {
                     routes.post("/sql", Access.PUBLIC, ctx -> ctx.result("" + badInsert()));
                     routes.post("/typed", Access.PUBLIC, ctx -> ctx.json(json.read(ctx, Sample.class)));
                     routes.post("/tree", Access.PUBLIC, ctx -> ctx.json(json.readTree(ctx)));
+                    routes.get("/busy", Access.PUBLIC, ctx -> {
+                        // what Jdbi throws when the pool had no connection free within its timeout
+                        throw new org.jdbi.v3.core.ConnectionException(
+                                new java.sql.SQLTransientConnectionException("pool - Connection is not available"));
+                    });
                 });
         http = new Http("http://127.0.0.1:" + server.port());
     }
@@ -99,6 +104,29 @@ class PlatformErrorsTest {
 
     static String wholeLog() {
         return log.text();
+    }
+
+    @Test
+    void noDatabaseConnectionInTimeIsA503WithRetryAfterNotA500() throws Exception {
+        HttpResponse<String> r = http.get("/busy");
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).contains("2");
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith(Problem.MEDIA_TYPE);
+        assertThat(Json.newMapper().readTree(r.body()).path("retryAfter").asInt()).isEqualTo(2);
+        assertThat(log.events()).noneMatch(e -> e.getLoggerName().equals(HttpServer.class.getName())
+                && e.getLevel() == ch.qos.logback.classic.Level.ERROR);
+    }
+
+    @Test
+    void theListenBacklogIsTheSettingsNotTheJdksFifty() {
+        assertThat(server.acceptQueue()).isEqualTo(HttpServer.DEFAULT_ACCEPT_QUEUE);
+        try (HttpServer other = HttpServer.start(new HttpServer.Settings("127.0.0.1", 0, 100_000, false,
+                (method, route, status, took) -> {
+                }, 4096), Json.newMapper(), new AccessControl(null, null, java.time.Clock.systemUTC()), null,
+                routes -> {
+                })) {
+            assertThat(other.acceptQueue()).isEqualTo(4096);
+        }
     }
 
     @Test
