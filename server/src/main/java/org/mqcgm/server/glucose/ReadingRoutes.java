@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.JsonBodies;
@@ -297,21 +298,65 @@ final class ReadingRoutes implements AutoCloseable {
         client.keepAlive();
         streams.add(client);
         long[] lastSent = {Long.MIN_VALUE};
-        Runnable send = () -> latestOf(owner).filter(r -> window == null || !r.time().isBefore(window)).ifPresent(r -> {
-            synchronized (lastSent) {
-                if (r.time().getEpochSecond() > lastSent[0]) {
-                    lastSent[0] = r.time().getEpochSecond();
-                    client.sendEvent("reading", view(r), Long.toString(lastSent[0]));
-                }
-            }
-        });
-        Runnable stop = readings.events().watch(owner, o -> send.run());
+        Consumer<Optional<Reading>> send = latest -> latest.filter(r -> window == null || !r.time().isBefore(window))
+                .ifPresent(r -> {
+                    synchronized (lastSent) {
+                        if (r.time().getEpochSecond() > lastSent[0]) {
+                            lastSent[0] = r.time().getEpochSecond();
+                            client.sendEvent("reading", view(r), Long.toString(lastSent[0]));
+                        }
+                    }
+                });
+        Runnable stop = follow(owner, send);
         client.onClose(() -> {
             stop.run();
             streams.remove(client);
         });
-        send.run();
+        send.accept(latestOf(owner));
     }
+
+    /**
+     * Adds a stream to the streams of {@code owner}'s readings on this node. All of them share one watcher: when
+     * a reading arrives, the newest reading is read once and handed to every stream (a wearer with 20 followers
+     * costs one read per reading, not 20); each stream applies its own window.
+     */
+    private Runnable follow(UUID owner, Consumer<Optional<Reading>> stream) {
+        live.compute(owner, (k, set) -> {
+            if (set == null) {
+                Set<Consumer<Optional<Reading>>> ofOwner = ConcurrentHashMap.newKeySet();
+                liveStops.put(owner, readings.events().watch(owner, o -> {
+                    if (!ofOwner.isEmpty()) {
+                        Optional<Reading> latest = latestOf(o);
+                        for (Consumer<Optional<Reading>> each : ofOwner) {
+                            try {
+                                each.accept(latest);
+                            } catch (RuntimeException e) {
+                                // a stream that broke is closed by its heartbeat; the others go on
+                            }
+                        }
+                    }
+                }));
+                set = ofOwner;
+            }
+            set.add(stream);
+            return set;
+        });
+        return () -> live.computeIfPresent(owner, (k, set) -> {
+            set.remove(stream);
+            if (!set.isEmpty()) {
+                return set;
+            }
+            Runnable unwatch = liveStops.remove(owner);
+            if (unwatch != null) {
+                unwatch.run();
+            }
+            return null;
+        });
+    }
+
+    /** The streams of each owner followed on this node (see {@link #follow}). */
+    private final Map<UUID, Set<Consumer<Optional<Reading>>>> live = new ConcurrentHashMap<>();
+    private final Map<UUID, Runnable> liveStops = new ConcurrentHashMap<>();
 
     static ApiSchemas.ReadingView view(Reading r) {
         return new ApiSchemas.ReadingView(ISO.format(r.localTime()), r.mgdl(),

@@ -209,6 +209,44 @@ class PeopleAccessTest {
         }
     }
 
+    /**
+     * The streams of one wearer on a node share one watcher (one read per reading for all of them): every stream gets
+     * each reading, and one stream ending does not end the others' delivery.
+     */
+    @Test
+    void everyStreamOfOneWearerGetsEachReadingAndOneLeavingStopsNoOther() throws Exception {
+        Person w = person("shared-wearer");
+        java.util.function.Function<Person, Person> accept = f -> {
+            try {
+                HttpResponse<String> inv = new Http(app.url()).postJson("/api/v1/shares", "{\"scopes\":[\"glucose\"]}",
+                        w.auth());
+                HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/following", "{\"invitation\":\""
+                        + JSON.readTree(inv.body()).path("invitation").asText() + "\"}", f.auth());
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+                return f;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        Person a = accept.apply(person("stream-a"));
+        Person b = accept.apply(person("stream-b"));
+        EventStream.upload(app, w.token(), 110, 90); // a stream opens with the latest reading
+        String path = "/api/v1/people/" + w.id() + "/readings/stream";
+        EventStream ofA = EventStream.open(app.url() + path, a.auth());
+        EventStream ofB = EventStream.open(app.url() + path, b.auth());
+        EventStream own = EventStream.open(app.url() + "/api/v1/readings/stream", w.auth());
+        EventStream.upload(app, w.token(), 123, 60);
+        for (EventStream s : List.of(ofA, ofB, own)) {
+            assertThat(s.nextReading()).contains("\"mgdl\":123");
+        }
+        HttpResponse<String> left = new Http(app.url()).send("DELETE", "/api/v1/following/" + w.id(), "", a.auth());
+        assertThat(left.statusCode()).isEqualTo(204);
+        ofA.awaitEnd();
+        EventStream.upload(app, w.token(), 145, 30);
+        assertThat(ofB.nextReading()).contains("\"mgdl\":145");
+        assertThat(own.nextReading()).contains("\"mgdl\":145");
+    }
+
     @Test
     void theFollowerLeavingEndsTheirStream() throws Exception {
         Person follower = follower("{\"scopes\":[\"glucose\"]}");
