@@ -95,14 +95,62 @@ final class CommunityPages {
         return TIME.format(t.atZone(zone));
     }
 
-    Views.Post view(Community.Visible v, UUID viewer, ZoneId zone) {
+    Views.Post view(Community.Visible v, UUID viewer, PageContext page) {
         PostStore.Row r = v.row();
         PostStore.Counts counts = community.store().counts(r.id(), viewer);
         String base = "/api/v1/posts/" + r.id() + "/photos/";
         return new Views.Post(r.id().toString(), community.displayName(r.owner()), r.owner().equals(viewer),
                 r.visibility(), PostText.html(v.content().text()), v.content().tags(),
                 r.photos().stream().map(p -> new Views.Photo(base + p, base + p + "?size=thumb")).toList(),
-                time(r.createdAt(), zone), counts.likes(), counts.liked(), counts.comments(), r.hiddenAt() != null);
+                time(r.createdAt(), zone(page)), counts.likes(), counts.liked(), counts.comments(),
+                r.hiddenAt() != null, snapshot(community.snapshotOf(v.content()), page));
+    }
+
+    /** An attached snapshot in the viewer's unit and language (null: none). */
+    static Views.Snapshot snapshot(ApiSchemas.Snapshot s, PageContext page) {
+        if (s == null) {
+            return null;
+        }
+        org.mqcgm.core.glucose.GlucoseUnit unit = page.unit();
+        String u = unit.symbol();
+        List<Views.Stat> stats = new ArrayList<>();
+        stats.add(new Views.Stat(page.t("reports.stats.mean"), glucose(s.meanMgdl(), unit) + " " + u,
+                "snapshot-mean"));
+        stats.add(new Views.Stat(page.t("reports.stats.gmi"), percent(s.gmiPercent(), "%.1f"), "snapshot-gmi"));
+        stats.add(new Views.Stat(page.t("reports.stats.cv"), percent(s.cvPercent(), "%.1f"), "snapshot-cv"));
+        stats.add(new Views.Stat(page.t("reports.stats.active"), percent(s.activePercent(), "%.0f"),
+                "snapshot-active"));
+        ApiSchemas.SnapshotRanges t = s.ranges();
+        String highFrom = unit == org.mqcgm.core.glucose.GlucoseUnit.MG_DL ? unit.format(181) : "10.1";
+        List<Views.Range> ranges = List.of(
+                new Views.Range("vhigh", page.t("reports.tir.vhigh", unit.format(250), u),
+                        percent(t.veryHighPercent(), "%.0f")),
+                new Views.Range("high", page.t("reports.tir.high", highFrom, unit.format(250), u),
+                        percent(t.highPercent(), "%.0f")),
+                new Views.Range("inrange", page.t("reports.tir.inrange", unit.format(70), unit.format(180), u),
+                        percent(t.inRangePercent(), "%.0f")),
+                new Views.Range("low", page.t("reports.tir.low", unit.format(54), unit.format(69), u),
+                        percent(t.lowPercent(), "%.0f")),
+                new Views.Range("vlow", page.t("reports.tir.vlow", unit.format(54), u),
+                        percent(t.veryLowPercent(), "%.0f")));
+        return new Views.Snapshot(page.t("community.snapshot.title", s.days()), stats, ranges,
+                bar(t.belowRangePercent()), bar(t.inRangePercent()), bar(t.aboveRangePercent()));
+    }
+
+    private static String glucose(Double mgdl, org.mqcgm.core.glucose.GlucoseUnit unit) {
+        if (mgdl == null) {
+            return "–";
+        }
+        return unit == org.mqcgm.core.glucose.GlucoseUnit.MG_DL ? String.format(java.util.Locale.ROOT, "%.0f", mgdl)
+                : String.format(java.util.Locale.ROOT, "%.1f", unit.fromMgdl(mgdl));
+    }
+
+    private static String percent(Double v, String format) {
+        return v == null ? "–" : String.format(java.util.Locale.ROOT, format, v) + " %";
+    }
+
+    private static double bar(Double v) {
+        return v == null ? 0 : Math.round(v * 10) / 10.0;
     }
 
     Views.Comment view(PostStore.CommentRow c, UUID viewer, ZoneId zone) {
@@ -121,10 +169,9 @@ final class CommunityPages {
         PageContext page = web.contexts().of(ctx);
         UUID me = Principal.of(ctx).accountId();
         Community.Page feed = community.feed(me, ctx.queryParam("cursor"), PostApi.DEFAULT_PAGE);
-        ZoneId zone = zone(page);
         ctx.status(status);
         web.pages().render(ctx, page, "community/feed.jte", Map.of("model", new Views.Feed(
-                feed.posts().stream().map(v -> view(v, me, zone)).toList(), feed.next(), form, messages, contacts,
+                feed.posts().stream().map(v -> view(v, me, page)).toList(), feed.next(), form, messages, contacts,
                 community.displayName(me), published)));
     }
 
@@ -133,9 +180,10 @@ final class CommunityPages {
         String text = ctx.formParam("text");
         String visibility = ctx.formParam("visibility");
         String tagField = ctx.formParam("tags");
+        String days = ctx.formParam("snapshot");
         Views.Form form = new Views.Form(text == null ? "" : text,
                 visibility != null && Community.VISIBILITIES.contains(visibility) ? visibility : null,
-                tagField == null ? "" : tagField);
+                tagField == null ? "" : tagField, days == null ? "" : days);
         List<String> messages = new ArrayList<>();
         List<Problem.FieldError> errors = new ArrayList<>();
         List<String> tags = Community.tags(tagField, errors);
@@ -147,6 +195,14 @@ final class CommunityPages {
         }
         if (!errors.isEmpty()) {
             messages.add(page.t("community.error.tags"));
+        }
+        Integer snapshotDays = null;
+        if (days != null && !days.isBlank()) {
+            snapshotDays = org.mqcgm.server.platform.snapshot.MetricSnapshots.DAYS.stream()
+                    .filter(d -> d.toString().equals(days.strip())).findFirst().orElse(null);
+            if (snapshotDays == null) {
+                messages.add(page.t("community.error.snapshot.days"));
+            }
         }
         if (!messages.isEmpty()) {
             feed(ctx, form, messages, List.of(), 422, false);
@@ -162,6 +218,16 @@ final class CommunityPages {
             return;
         }
         UUID me = Principal.of(ctx).accountId();
+        com.fasterxml.jackson.databind.JsonNode snapshot = null;
+        if (snapshotDays != null) {
+            try {
+                snapshot = community.snapshot(me, snapshotDays, "snapshot");
+            } catch (ProblemException e) {
+                feed(ctx, form, List.of(page.t(e.problem().status() == 403 ? "community.error.snapshot.consent"
+                        : "community.error.snapshot.data", snapshotDays)), List.of(), e.problem().status(), false);
+                return;
+            }
+        }
         List<io.javalin.http.UploadedFile> files = ctx.uploadedFiles("photos").stream()
                 .filter(f -> f.size() > 0).toList();
         if (files.size() > Community.MAX_PHOTOS) {
@@ -185,7 +251,7 @@ final class CommunityPages {
                 && ContactDetails.find(name).isEmpty()) {
             community.store().setDisplayName(me, name.strip());
         }
-        PostStore.Row row = community.publish(me, new Community.Draft(checked, visibility, photoIds, tags, null));
+        PostStore.Row row = community.publish(me, new Community.Draft(checked, visibility, photoIds, tags, snapshot));
         ctx.redirect("/community/posts/" + row.id(), HttpStatus.SEE_OTHER);
     }
 
@@ -201,7 +267,7 @@ final class CommunityPages {
                 .map(c -> view(c, viewer, zone)).toList();
         ctx.header("Cache-Control", "no-store");
         web.pages().render(ctx, page, "community/post.jte", Map.of("model", new Views.PostPage(
-                view(post, viewer, zone), comments, viewer != null, "1".equals(ctx.queryParam("reported")))));
+                view(post, viewer, page), comments, viewer != null, "1".equals(ctx.queryParam("reported")))));
     }
 
     // ---- search ----
@@ -255,7 +321,7 @@ final class CommunityPages {
             Community.Visible v = new Community.Visible(row, community.content(row));
             List<Views.Comment> comments = community.store().comments(postId, 200).stream()
                     .map(c -> view(c, moderator, zone)).toList();
-            queue.add(new Views.Reported(view(v, moderator, zone), reports.size(),
+            queue.add(new Views.Reported(view(v, moderator, page), reports.size(),
                     reports.stream().map(community::reason).toList(), comments));
         }));
         ctx.header("Cache-Control", "no-store");

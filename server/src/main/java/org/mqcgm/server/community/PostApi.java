@@ -107,17 +107,25 @@ final class PostApi {
         List<String> tags = Community.tags(body, errors);
         boolean confirm = Community.flag(body, "confirmContactDetails", errors);
         boolean redact = Community.flag(body, "redact", errors);
-        JsonNode snapshot = body.get("snapshot");
-        if (snapshot != null && !snapshot.isNull()) {
-            errors.add(new Problem.FieldError("$.snapshot", "unavailable", "metric snapshots are not offered yet"));
-        }
+        Integer days = Community.snapshotDays(body, errors);
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.validation("The post is not valid.", errors));
         }
         text = Community.checkContactDetails(text, visibility, confirm, redact, "$.text");
-        UUID me = Principal.of(ctx).accountId();
+        Principal principal = Principal.of(ctx);
+        UUID me = principal.accountId();
+        JsonNode snapshot = null;
+        if (days != null) {
+            if (!principal.has(Scope.READINGS_READ)) {
+                // Attaching metrics reads the author's readings: the token must be allowed to read them.
+                throw new ProblemException(Problem.of(403, "insufficient-scope", "Insufficient scope",
+                        "Attaching a snapshot needs the scope 'readings:read'.")
+                        .with("requiredScope", Scope.READINGS_READ.id()));
+            }
+            snapshot = community.snapshot(me, days, "$.snapshot.days");
+        }
         PostStore.Row row = community.publish(me, new Community.Draft(text, visibility, photoIds,
-                tags == null ? List.of() : tags, null));
+                tags == null ? List.of() : tags, snapshot));
         ctx.status(201).header("Location", "/api/v1/posts/" + row.id())
                 .json(api(community.post(row.id(), me), me));
     }
@@ -262,7 +270,7 @@ final class PostApi {
                 r.owner().equals(viewer), r.visibility(), v.content().text(), PostText.html(v.content().text()),
                 v.content().tags(), r.photos().stream().map(p -> base + p).toList(), r.createdAt().toString(),
                 r.updatedAt().toString(), counts.likes(), counts.liked(), counts.comments(), r.hiddenAt() != null,
-                v.content().snapshot());
+                community.snapshotOf(v.content()));
     }
 
     /** Posts the caller may see plus the caller's own logbook; the query is neither stored nor logged. */
