@@ -172,18 +172,32 @@ final class CommunityPages {
         ctx.status(status);
         web.pages().render(ctx, page, "community/feed.jte", Map.of("model", new Views.Feed(
                 feed.posts().stream().map(v -> view(v, me, page)).toList(), feed.next(), form, messages, contacts,
-                community.displayName(me), published)));
+                form.displayName() != null ? form.displayName() : community.displayName(me), published)));
     }
 
+    /**
+     * The publish form. A private post is published at once. A post for followers or everyone is first shown as a
+     * preview of exactly what others will see (PR-52), with "Publish" and "Edit": it is published only from that
+     * preview ({@code confirm=preview} with the preview's digest of the same draft), never from the form itself.
+     * The contact-details warning (PR-90) comes before the preview; photos chosen on the form are uploaded for the
+     * preview and carried (as ids) to publishing or back to the form.
+     */
     private void publish(Context ctx) {
         PageContext page = web.contexts().of(ctx);
+        UUID me = Principal.of(ctx).accountId();
         String text = ctx.formParam("text");
         String visibility = ctx.formParam("visibility");
         String tagField = ctx.formParam("tags");
         String days = ctx.formParam("snapshot");
+        String name = ctx.formParam("displayName");
         Views.Form form = new Views.Form(text == null ? "" : text,
                 visibility != null && Community.VISIBILITIES.contains(visibility) ? visibility : null,
-                tagField == null ? "" : tagField, days == null ? "" : days);
+                tagField == null ? "" : tagField, days == null ? "" : days, carriedPhotos(ctx, me),
+                name == null ? null : name, "true".equals(ctx.formParam("confirmContactDetails")));
+        if (ctx.formParam("edit") != null) {
+            feed(ctx, form, List.of(), List.of(), 200, false);
+            return;
+        }
         List<String> messages = new ArrayList<>();
         List<Problem.FieldError> errors = new ArrayList<>();
         List<String> tags = Community.tags(tagField, errors);
@@ -210,14 +224,12 @@ final class CommunityPages {
         }
         String checked;
         try {
-            checked = Community.checkContactDetails(text, visibility,
-                    "true".equals(ctx.formParam("confirmContactDetails")), "true".equals(ctx.formParam("redact")),
-                    "text");
+            checked = Community.checkContactDetails(text, visibility, form.confirmContactDetails(),
+                    "true".equals(ctx.formParam("redact")), "text");
         } catch (ProblemException e) {
             feed(ctx, form, List.of(), ContactDetails.find(text), 422, false);
             return;
         }
-        UUID me = Principal.of(ctx).accountId();
         com.fasterxml.jackson.databind.JsonNode snapshot = null;
         if (snapshotDays != null) {
             try {
@@ -230,11 +242,11 @@ final class CommunityPages {
         }
         List<io.javalin.http.UploadedFile> files = ctx.uploadedFiles("photos").stream()
                 .filter(f -> f.size() > 0).toList();
-        if (files.size() > Community.MAX_PHOTOS) {
+        if (form.photos().size() + files.size() > Community.MAX_PHOTOS) {
             feed(ctx, form, List.of(page.t("community.error.photos", Community.MAX_PHOTOS)), List.of(), 422, false);
             return;
         }
-        List<UUID> photoIds = new ArrayList<>();
+        List<UUID> photoIds = new ArrayList<>(form.photos().stream().map(UUID::fromString).toList());
         for (io.javalin.http.UploadedFile f : files) {
             try (java.io.InputStream in = f.content()) {
                 photoIds.add(photos.upload(me, in.readAllBytes(), "photos"));
@@ -246,13 +258,76 @@ final class CommunityPages {
                 throw new java.io.UncheckedIOException(e);
             }
         }
-        String name = ctx.formParam("displayName");
-        if (name != null && !name.isBlank() && name.strip().length() <= Community.MAX_NAME
-                && ContactDetails.find(name).isEmpty()) {
-            community.store().setDisplayName(me, name.strip());
+        String chosenName = name != null && !name.isBlank() && name.strip().length() <= Community.MAX_NAME
+                && ContactDetails.find(name).isEmpty() ? name.strip() : null;
+        Views.Form draft = new Views.Form(checked, visibility, String.join(", ", tags), days == null ? "" : days,
+                photoIds.stream().map(UUID::toString).toList(), chosenName, form.confirmContactDetails());
+        if (!"private".equals(visibility) && !(CONFIRM.equals(ctx.formParam("confirm"))
+                && digest(ctx, me, draft).equals(ctx.formParam("preview")))) {
+            preview(ctx, page, me, draft, tags, snapshot);
+            return;
         }
-        PostStore.Row row = community.publish(me, new Community.Draft(checked, visibility, photoIds, tags, snapshot));
+        PostStore.Row row;
+        try {
+            row = community.publish(me, new Community.Draft(checked, visibility, photoIds, tags, snapshot));
+        } catch (ProblemException e) {
+            // a carried photo attached elsewhere meanwhile: the form again, without it
+            feed(ctx, new Views.Form(checked, visibility, draft.tags(), draft.snapshot(), List.of(), chosenName,
+                    form.confirmContactDetails()), List.of(page.t("community.error.photosTaken")), List.of(),
+                    e.problem().status(), false);
+            return;
+        }
+        if (chosenName != null) {
+            community.store().setDisplayName(me, chosenName);
+        }
         ctx.redirect("/community/posts/" + row.id(), HttpStatus.SEE_OTHER);
+    }
+
+    static final String CONFIRM = "preview";
+
+    /** Photo ids carried from a preview or an edit: the caller's own uploads not attached to anything. */
+    private List<String> carriedPhotos(Context ctx, UUID me) {
+        List<String> out = new ArrayList<>();
+        for (String s : ctx.formParams("photo")) {
+            Community.uuid(s).filter(id -> photos.usage(me, id).isEmpty()
+                            && photos.read(me, id, Photos.Size.THUMB).isPresent())
+                    .filter(id -> !out.contains(id.toString()) && out.size() < Community.MAX_PHOTOS)
+                    .ifPresent(id -> out.add(id.toString()));
+        }
+        return out;
+    }
+
+    /**
+     * The digest of a previewed draft, bound to the session (through its CSRF token): publishing from a preview
+     * needs the digest of the same draft, so what is published is what was shown.
+     */
+    static String digest(Context ctx, UUID me, Views.Form draft) {
+        String csrf = ctx.formParam("_csrf");
+        String canonical = String.join("\u0000", me.toString(), csrf == null ? "" : csrf,
+                draft.text().replace("\r\n", "\n").replace('\r', '\n'),
+                draft.visibility(), draft.tags(), draft.snapshot(), String.join(",", draft.photos()),
+                draft.displayName() == null ? "" : draft.displayName(), String.valueOf(draft.confirmContactDetails()));
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What others will see of the draft, with who they are, and "Publish" / "Edit" (PR-52). */
+    private void preview(Context ctx, PageContext page, UUID me, Views.Form draft, List<String> tags,
+                         com.fasterxml.jackson.databind.JsonNode snapshot) {
+        String base = "/api/v1/community/photos/";
+        Views.Post post = new Views.Post("", draft.displayName() != null ? draft.displayName()
+                : community.displayName(me), false, draft.visibility(), PostText.html(draft.text()), tags,
+                draft.photos().stream().map(p -> new Views.Photo(base + p, base + p + "?size=thumb")).toList(),
+                time(community.clock().instant(), zone(page)), 0, false, 0, false,
+                snapshot(snapshot == null ? null : community.snapshotOf(new Community.Content("", List.of(),
+                        snapshot)), page));
+        ctx.header("Cache-Control", "no-store");
+        web.pages().render(ctx, page, "community/preview.jte", Map.of("model", new Views.Preview(post,
+                page.t("community.preview.audience." + draft.visibility()), draft, digest(ctx, me, draft))));
     }
 
     // ---- one post ----

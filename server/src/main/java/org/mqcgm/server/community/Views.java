@@ -45,8 +45,18 @@ public final class Views {
     }
 
     /** What the publish form shows again after a refused submission. */
-    public record Form(String text, String visibility, String tags, String snapshot) {
-        static final Form EMPTY = new Form("", null, "", "");
+    public record Form(String text, String visibility, String tags, String snapshot, List<String> photos,
+                       String displayName, boolean confirmContactDetails) {
+        static final Form EMPTY = new Form("", null, "", "", List.of(), null, false);
+    }
+
+    /**
+     * The preview of a post for followers or everyone (PR-52): the post as others will see it, who they are, and
+     * the draft carried to "Publish" or "Edit".
+     *
+     * @param digest the draft's digest, which publishing needs (what is published is what was shown)
+     */
+    public record Preview(Post post, String audience, Form draft, String digest) {
     }
 
     /**

@@ -206,6 +206,29 @@ class CommunitySnapshotTest {
                 .doesNotContain("data-testid=\"post-snapshot\"");
     }
 
+    @Test
+    void thePublishFormAttachesTheSnapshotShownInThePreviewOrSaysWhyNot() {
+        Member m = member(true);
+        readings(m, Duration.ofDays(8));
+        Http web = new Http(app.url());
+        assertThat(web.postForm("/login", Map.of("identifier", m.email(), "password", TestApp.PASSWORD))
+                .statusCode()).isEqualTo(303);
+        assertThat(web.get("/community").body()).contains("data-testid=\"snapshot-input\"")
+                .contains("<option value=\"14\"");
+        HttpResponse<String> preview = web.postForm("/community", Map.of("text", "my week", "visibility", "public",
+                "snapshot", "7"));
+        assertThat(preview.body()).contains("data-testid=\"preview\"").contains("Metrics of the last 7 days")
+                .contains("data-testid=\"post-snapshot\"");
+        String id = CommunityPagesTest.postId(CommunityPagesTest.fromPreview(web, preview.body(), "confirm=preview"));
+        assertThat(new Http(app.url()).get("/community/posts/" + id).body()).contains("Metrics of the last 7 days");
+
+        HttpResponse<String> refused = web.postForm("/community", Map.of("text", "my quarter", "visibility",
+                "public", "snapshot", "90"));
+        assertThat(refused.statusCode()).isEqualTo(422);
+        assertThat(refused.body()).contains("Too few readings in the last 90 days")
+                .contains("<option value=\"90\" selected");
+    }
+
     static String publishPlain(Member m) throws Exception {
         return json(new Http(app.url()).postJson("/api/v1/posts", "{\"text\":\"no numbers\",\"visibility\":"
                 + "\"public\"}", m.auth())).path("id").asText();
