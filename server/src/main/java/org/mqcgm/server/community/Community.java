@@ -214,17 +214,36 @@ final class Community {
     record Draft(String text, String visibility, List<UUID> photos, List<String> tags, JsonNode snapshot) {
     }
 
+    /**
+     * Publishes a post with its photos in one transaction: each photo must be an upload of the owner attached to
+     * nothing yet — one photo belongs to one post (or one logbook entry), so that deleting the post can delete it —
+     * else 422 naming {@code $.photos[i]} and nothing is written; a post that cannot be written leaves its photos
+     * unattached.
+     */
     PostStore.Row publish(UUID owner, Draft d) {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        if (!d.photos().isEmpty()) {
-            photos.attach(owner, d.photos(), Photos.Usage.POST, "$.photos");
-        }
         Content c = new Content(d.text(), d.tags(), d.snapshot());
         PostStore.Row row = new PostStore.Row(owner, id, now, now, d.visibility(), seal(owner, id, c), d.photos(),
                 null);
-        store.insert(row, index(d.visibility(), c), indexTags(d.visibility(), d.tags()));
-        return row;
+        // The photos feature's writes join this transaction (Jdbi reuses the thread's open handle).
+        return store.jdbi().inTransaction(h -> {
+            if (!d.photos().isEmpty()) {
+                List<Problem.FieldError> taken = new ArrayList<>();
+                for (int i = 0; i < d.photos().size(); i++) {
+                    if (photos.usage(owner, d.photos().get(i)).isPresent()) {
+                        taken.add(new Problem.FieldError("$.photos[" + i + "]", "photo",
+                                "must be the id of a photo you uploaded and did not attach elsewhere"));
+                    }
+                }
+                if (!taken.isEmpty()) {
+                    throw new ProblemException(Problem.validation("Some photos are attached elsewhere.", taken));
+                }
+                photos.attach(owner, d.photos(), Photos.Usage.POST, "$.photos");
+            }
+            store.insert(row, index(d.visibility(), c), indexTags(d.visibility(), d.tags()));
+            return row;
+        });
     }
 
     /**
