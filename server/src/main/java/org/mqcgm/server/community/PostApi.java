@@ -208,16 +208,25 @@ final class PostApi {
     private void comment(Context ctx) {
         UUID me = Principal.of(ctx).accountId();
         Community.Visible post = community.post(id(ctx), me);
-        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.CommentRequest.class));
-        List<Problem.FieldError> errors = new ArrayList<>();
-        String text = Community.text(body, "text", Community.MAX_COMMENT, true, errors);
-        if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.validation("The comment is not valid.", errors));
-        }
+        String text = oneText(ctx, ApiSchemas.CommentRequest.class, "text", Community.MAX_COMMENT, "comment");
         PostStore.CommentRow c = community.addComment(me, post.row(), text);
         ctx.status(201).json(new ApiSchemas.Comment(c.id().toString(), c.postId().toString(),
                 new ApiSchemas.Author(community.displayName(me)), true, text, PostText.html(text),
                 c.createdAt().toString(), false));
+    }
+
+    /**
+     * Reads a body of one required text field ({@code request}'s record names the accepted fields): the field's
+     * text of 1 to {@code max} characters, else 422 naming it ("The {@code what} is not valid.").
+     */
+    private String oneText(Context ctx, Class<? extends Record> request, String field, int max, String what) {
+        JsonNode body = json.readObject(ctx, RequestFields.of(request));
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String text = Community.text(body, field, max, true, errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.validation("The " + what + " is not valid.", errors));
+        }
+        return text;
     }
 
     private void deleteComment(Context ctx) {
@@ -234,27 +243,18 @@ final class PostApi {
     private void report(Context ctx) {
         UUID me = Principal.of(ctx).accountId();
         Community.Visible post = community.post(id(ctx), me);
-        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.ReportRequest.class));
-        List<Problem.FieldError> errors = new ArrayList<>();
-        String reason = Community.text(body, "reason", Community.MAX_REASON, true, errors);
-        if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.validation("The report is not valid.", errors));
-        }
+        String reason = oneText(ctx, ApiSchemas.ReportRequest.class, "reason", Community.MAX_REASON, "report");
         PostStore.ReportRow r = community.report(me, post.row(), reason);
         ctx.status(201).json(new ApiSchemas.Report(r.id().toString(), r.postId().toString(),
                 r.createdAt().toString()));
     }
 
     private void profile(Context ctx) {
-        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.Profile.class));
-        List<Problem.FieldError> errors = new ArrayList<>();
-        String name = Community.text(body, "displayName", Community.MAX_NAME, true, errors);
-        if (name != null && !ContactDetails.find(name).isEmpty()) {
-            errors.add(new Problem.FieldError("$.displayName", "contact-details",
-                    "a display name must not be a phone number, an e-mail or an address"));
-        }
-        if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.validation("The display name is not valid.", errors));
+        String name = oneText(ctx, ApiSchemas.Profile.class, "displayName", Community.MAX_NAME, "display name");
+        if (!ContactDetails.find(name).isEmpty()) {
+            throw new ProblemException(Problem.validation("The display name is not valid.", List.of(
+                    new Problem.FieldError("$.displayName", "contact-details",
+                            "a display name must not be a phone number, an e-mail or an address"))));
         }
         UUID me = Principal.of(ctx).accountId();
         community.store().setDisplayName(me, name.strip());
