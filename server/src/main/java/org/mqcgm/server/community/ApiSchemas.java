@@ -16,6 +16,7 @@ final class ApiSchemas {
             Map.entry("PostAuthor", Author.class),
             Map.entry("PostFeed", Feed.class),
             Map.entry("PostRequest", PostRequest.class),
+            Map.entry("PostPreview", PostPreview.class),
             Map.entry("PostSnapshot", Snapshot.class),
             Map.entry("PostSnapshotRanges", SnapshotRanges.class),
             Map.entry("PostSnapshotHour", SnapshotHour.class),
@@ -75,6 +76,17 @@ final class ApiSchemas {
 
     /** {@code {"days": N}}: attach the author's metrics of the last N days (7, 14, 30 or 90). */
     record SnapshotRequest(Integer days) {
+    }
+
+    /**
+     * What others would see of a post ({@code POST /api/v1/posts/preview}, nothing stored).
+     *
+     * @param audience who can see it, in words
+     * @param photos   the addresses of the photos (their owner's until published)
+     */
+    record PostPreview(Author author, String visibility, String audience, String text, String html,
+                       List<String> tags, List<String> photos,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Snapshot snapshot) {
     }
 
     /** A page of the feed, newest first; {@code next} is the cursor of the following page (absent at the end). */

@@ -45,6 +45,7 @@ final class PostApi {
 
     void register(Routes routes) {
         routes.post("/api/v1/posts", PUBLISH, this::create);
+        routes.post("/api/v1/posts/preview", PUBLISH, this::preview);
         routes.get("/api/v1/posts", Access.PUBLIC, this::feed);
         routes.get("/api/v1/posts/{id}", Access.PUBLIC, ctx -> ctx.json(api(community.post(id(ctx), viewer(ctx)),
                 viewer(ctx))));
@@ -99,6 +100,48 @@ final class PostApi {
     }
 
     private void create(Context ctx) {
+        UUID me = Principal.of(ctx).accountId();
+        PostStore.Row row = community.publish(me, draft(ctx));
+        ctx.status(201).header("Location", "/api/v1/posts/" + row.id())
+                .json(api(community.post(row.id(), me), me));
+    }
+
+    /**
+     * What others would see of a post with this body, nothing stored (PR-52): the same checks as publishing, the
+     * text as rendered, the display name shown, the audience in words, the photos and the snapshot.
+     */
+    private void preview(Context ctx) {
+        UUID me = Principal.of(ctx).accountId();
+        Community.Draft d = draft(ctx);
+        List<Problem.FieldError> taken = new ArrayList<>();
+        for (int i = 0; i < d.photos().size(); i++) {
+            UUID photo = d.photos().get(i);
+            if (photos.usage(me, photo).isPresent() || photos.read(me, photo, Photos.Size.THUMB).isEmpty()) {
+                taken.add(new Problem.FieldError("$.photos[" + i + "]", "photo",
+                        "must be the id of a photo you uploaded and did not attach elsewhere"));
+            }
+        }
+        if (!taken.isEmpty()) {
+            throw new ProblemException(Problem.validation("Some photos cannot be attached.", taken));
+        }
+        String audience = switch (d.visibility()) {
+            case "public" -> "Anyone on the internet can see this, also people without an account.";
+            case "followers" -> "Your followers can see this: the people you share your data with.";
+            default -> "Only you can see this.";
+        };
+        ctx.header("Cache-Control", "no-store").json(new ApiSchemas.PostPreview(
+                new ApiSchemas.Author(community.displayName(me)), d.visibility(), audience, d.text(),
+                PostText.html(d.text()), d.tags(),
+                d.photos().stream().map(p -> "/api/v1/community/photos/" + p).toList(),
+                community.snapshotOf(new Community.Content(d.text(), d.tags(), d.snapshot()))));
+    }
+
+    /**
+     * The checked draft of a {@code POST /api/v1/posts} (or its preview) body: every field's rule, the
+     * contact-details check (PR-90) and the snapshot (which needs {@code readings:read}, the consent to health data
+     * and enough readings).
+     */
+    private Community.Draft draft(Context ctx) {
         JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.PostRequest.class));
         List<Problem.FieldError> errors = new ArrayList<>();
         String text = Community.text(body, "text", Community.MAX_TEXT, true, errors);
@@ -113,7 +156,6 @@ final class PostApi {
         }
         text = Community.checkContactDetails(text, visibility, confirm, redact, "$.text");
         Principal principal = Principal.of(ctx);
-        UUID me = principal.accountId();
         JsonNode snapshot = null;
         if (days != null) {
             if (!principal.has(Scope.READINGS_READ)) {
@@ -122,12 +164,9 @@ final class PostApi {
                         "Attaching a snapshot needs the scope 'readings:read'.")
                         .with("requiredScope", Scope.READINGS_READ.id()));
             }
-            snapshot = community.snapshot(me, days, "$.snapshot.days");
+            snapshot = community.snapshot(principal.accountId(), days, "$.snapshot.days");
         }
-        PostStore.Row row = community.publish(me, new Community.Draft(text, visibility, photoIds,
-                tags == null ? List.of() : tags, snapshot));
-        ctx.status(201).header("Location", "/api/v1/posts/" + row.id())
-                .json(api(community.post(row.id(), me), me));
+        return new Community.Draft(text, visibility, photoIds, tags == null ? List.of() : tags, snapshot);
     }
 
     private void feed(Context ctx) {

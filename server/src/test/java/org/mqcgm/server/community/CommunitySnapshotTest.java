@@ -229,6 +229,35 @@ class CommunitySnapshotTest {
                 .contains("<option value=\"90\" selected");
     }
 
+    @Test
+    void theApiPreviewShowsWhatOthersWouldSeeAndStoresNothing() throws Exception {
+        Member m = member(true);
+        readings(m, Duration.ofDays(8));
+        HttpResponse<String> upload = org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/community/photos",
+                "meal.jpg", "image/jpeg", org.mqcgm.server.testing.Multipart.picture("jpeg", 64, 48), m.auth());
+        String photo = json(upload).path("id").asText();
+        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/posts/preview", "{\"text\":\"**my** week\","
+                + "\"visibility\":\"public\",\"tags\":[\"cgm\"],\"photos\":[\"" + photo + "\"],"
+                + "\"snapshot\":{\"days\":7}}", m.auth());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode p = json(r);
+        assertThat(p.path("audience").asText()).startsWith("Anyone on the internet can see this");
+        assertThat(p.path("html").asText()).contains("<strong>my</strong> week");
+        assertThat(p.path("author").path("displayName").asText()).startsWith("Member ");
+        assertThat(p.path("photos").get(0).asText()).isEqualTo("/api/v1/community/photos/" + photo);
+        assertThat(p.path("snapshot").path("days").asInt()).isEqualTo(7);
+        int posts = app.sql().withHandle(h -> h.createQuery("select count(*) from community_post where owner_id = :o")
+                .bind("o", m.id()).mapTo(Integer.class).one());
+        assertThat(posts).isZero();
+        String usage = app.sql().withHandle(h -> h.createQuery("select usage from photo where id = :id")
+                .bind("id", UUID.fromString(photo)).mapTo(String.class).one());
+        assertThat(usage).isNull();
+        HttpResponse<String> contact = new Http(app.url()).postJson("/api/v1/posts/preview",
+                "{\"text\":\"call 13800138000\",\"visibility\":\"followers\"}", m.auth());
+        assertThat(contact.statusCode()).isEqualTo(422);
+        assertThat(contact.body()).contains("contact-details");
+    }
+
     static String publishPlain(Member m) throws Exception {
         return json(new Http(app.url()).postJson("/api/v1/posts", "{\"text\":\"no numbers\",\"visibility\":"
                 + "\"public\"}", m.auth())).path("id").asText();
