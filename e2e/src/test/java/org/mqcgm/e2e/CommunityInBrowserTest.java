@@ -19,9 +19,10 @@ import org.mqcgm.server.testing.Multipart;
 import org.mqcgm.server.testing.TestApp;
 
 /**
- * The community in real Chromium at phone size: a member publishes a public post with a photo and Chinese text,
- * finds it by a Chinese word on the search page, another member reports it, a moderator hides it, and the reporter
- * no longer sees it. Nothing is wider than the screen. Screenshots go to {@code target/screenshots/}.
+ * The community in real Chromium at phone size: a member publishes a public post with a photo, Chinese text and
+ * their 7-day metric snapshot — through the preview of what everyone will see (PR-52), once back to edit — finds
+ * it by a Chinese word on the search page, another member reports it, a moderator hides it, and the reporter no
+ * longer sees it. Nothing is wider than the screen. Screenshots go to {@code target/screenshots/}.
  */
 class CommunityInBrowserTest {
 
@@ -43,7 +44,25 @@ class CommunityInBrowserTest {
             if (who.equals("moderator")) {
                 app.app().accounts().grantRole(id, Role.MODERATOR);
             }
+            if (who.equals("author")) {
+                readings(id);
+            }
         }
+    }
+
+    /** A reading every 5 minutes over the last 8 days, so that the author can attach a 7-day snapshot. */
+    static void readings(UUID id) {
+        String token = app.app().apiTokens().create(id, "cgm", java.util.EnumSet.of(
+                org.mqcgm.server.platform.security.Scope.READINGS_WRITE));
+        java.time.Instant now = java.time.Instant.now();
+        StringBuilder body = new StringBuilder("[");
+        for (java.time.Instant t = now.minus(java.time.Duration.ofDays(8)); t.isBefore(now);
+             t = t.plus(java.time.Duration.ofMinutes(5))) {
+            body.append(body.length() > 1 ? "," : "").append("{\"time\":\"").append(t).append("\",\"mgdl\":")
+                    .append(Math.round(140 + 60 * Math.sin(t.getEpochSecond() / 9_000.0))).append('}');
+        }
+        assertThat(new org.mqcgm.server.testing.Http(app.url()).postJson("/api/v1/readings",
+                body.append(']').toString(), "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
     }
 
     static Page login(BrowserContext context, String who) {
@@ -61,6 +80,7 @@ class CommunityInBrowserTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("PR-52")
     void publishFindReportHide() {
         String postUrl;
         try (BrowserContext context = browser.phone("en-US")) {
@@ -76,13 +96,39 @@ class CommunityInBrowserTest {
                     Multipart.picture("jpeg", 320, 240)));
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("community-publish-mobile.png"))
                     .setFullPage(true));
+            page.selectOption("[data-testid=snapshot-input]", "7");
             page.click("[data-testid=publish]");
+
+            // PR-52: first a preview of exactly what others will see, nothing published yet.
+            assertThat(page.locator("[data-testid=preview-audience]")).containsText("Anyone on the internet");
+            assertThat(page.locator("[data-testid=post-text]")).hasText(TEXT);
+            assertThat(page.locator("[data-testid=post-snapshot]")).isVisible();
+            assertThat(page.locator(".photos img")).hasCount(1);
+            assertThat((Boolean) page.evaluate("document.querySelector('.photos img').naturalWidth > 0")).isTrue();
+            fits(page);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("community-preview-mobile.png"))
+                    .setFullPage(true));
+            int published = app.sql().withHandle(h -> h.createQuery("select count(*) from community_post")
+                    .mapTo(Integer.class).one());
+            assertThat(published).isZero();
+            // "Edit" keeps the draft and its photo; publishing again shows the preview again.
+            page.click("[data-testid=preview-edit]");
+            assertThat(page.locator("[data-testid=post-text-input]")).hasValue(TEXT);
+            assertThat(page.locator("[data-testid=chosen-photos] img")).hasCount(1);
+            assertThat(page.locator("[data-testid=snapshot-input]")).hasValue("7");
+            page.click("[data-testid=publish]");
+            page.click("[data-testid=preview-publish]");
+
             assertThat(page).hasURL(java.util.regex.Pattern.compile(".*/community/posts/[0-9a-f-]{36}$"));
             postUrl = page.url();
             assertThat(page.locator("[data-testid=post-text]")).hasText(TEXT);
             assertThat(page.locator(".photos img")).hasCount(1);
             assertThat((Boolean) page.evaluate("document.querySelector('.photos img').naturalWidth > 0")).isTrue();
+            assertThat(page.locator("[data-testid=post-snapshot]")).containsText("Metrics of the last 7 days");
+            assertThat(page.locator("[data-testid=snapshot-inrange]")).containsText("%");
             fits(page);
+            page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("community-post-mobile.png"))
+                    .setFullPage(true));
 
             page.navigate(app.url() + "/search");
             page.fill("[data-testid=search-q]", "米饭");

@@ -189,7 +189,8 @@ public final class App implements AutoCloseable {
                     new SharingFeature.Settings(config.publicUrl(), config.maxFollowers()));
             CommunityFeature community = CommunityFeature.create(platform, photos.photos(),
                     // a post for "followers" is for the people the author shares their data with
-                    (author, viewer) -> sharing.grants().active(author, viewer).isPresent(), logbook.search());
+                    (author, viewer) -> sharing.grants().active(author, viewer).isPresent(), logbook.search(),
+                    reports.snapshots(accounts.timeZones()));
             CrashesFeature crashes = CrashesFeature.create(platform);
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only

@@ -1,7 +1,6 @@
 package org.mqcgm.server.community;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +16,11 @@ final class ApiSchemas {
             Map.entry("PostAuthor", Author.class),
             Map.entry("PostFeed", Feed.class),
             Map.entry("PostRequest", PostRequest.class),
+            Map.entry("PostPreview", PostPreview.class),
+            Map.entry("PostSnapshot", Snapshot.class),
+            Map.entry("PostSnapshotRanges", SnapshotRanges.class),
+            Map.entry("PostSnapshotHour", SnapshotHour.class),
+            Map.entry("PostSnapshotRequest", SnapshotRequest.class),
             Map.entry("PostPatch", PostPatch.class),
             Map.entry("PostComment", Comment.class),
             Map.entry("PostComments", Comments.class),
@@ -47,7 +51,42 @@ final class ApiSchemas {
     record Post(String id, Author author, boolean mine, String visibility, String text, String html,
                 List<String> tags, List<String> photos, String createdAt, String updatedAt, int likes,
                 boolean liked, int comments, boolean hidden,
-                @JsonInclude(JsonInclude.Include.NON_NULL) JsonNode snapshot) {
+                @JsonInclude(JsonInclude.Include.NON_NULL) Snapshot snapshot) {
+    }
+
+    /**
+     * The author's anonymised metrics of the last {@code days} days at the moment of publishing: no name, no id, no
+     * date — the same values as their report of that period (glucose in mg/dL, percentages 0–100, null when not
+     * computable). The fields are those of {@code platform.snapshot.MetricSnapshots.Snapshot}.
+     *
+     * @param agp the smoothed AGP percentiles at each whole hour of the day; empty below 14 days or 70 % active
+     */
+    record Snapshot(int days, int readings, int daysWithData, double activePercent, Double meanMgdl, Double sdMgdl,
+                    Double cvPercent, Double gmiPercent, SnapshotRanges ranges, List<SnapshotHour> agp) {
+    }
+
+    /** Time in the consensus ranges, in percent. */
+    record SnapshotRanges(Double veryLowPercent, Double lowPercent, Double belowRangePercent, Double inRangePercent,
+                          Double highPercent, Double veryHighPercent, Double aboveRangePercent) {
+    }
+
+    /** The AGP percentiles (mg/dL) at the start of one hour of the day (0..23). */
+    record SnapshotHour(int hour, Double p05, Double p25, Double p50, Double p75, Double p95) {
+    }
+
+    /** {@code {"days": N}}: attach the author's metrics of the last N days (7, 14, 30 or 90). */
+    record SnapshotRequest(Integer days) {
+    }
+
+    /**
+     * What others would see of a post ({@code POST /api/v1/posts/preview}, nothing stored).
+     *
+     * @param audience who can see it, in words
+     * @param photos   the addresses of the photos (their owner's until published)
+     */
+    record PostPreview(Author author, String visibility, String audience, String text, String html,
+                       List<String> tags, List<String> photos,
+                       @JsonInclude(JsonInclude.Include.NON_NULL) Snapshot snapshot) {
     }
 
     /** A page of the feed, newest first; {@code next} is the cursor of the following page (absent at the end). */
@@ -62,7 +101,8 @@ final class ApiSchemas {
      * @param redact                replace the contact details found by "[…]" before publishing
      * @param snapshot              {@code {"days": N}} attaches the author's anonymised metrics of the last N days
      */
-    record PostRequest(String text, String visibility, List<String> photos, List<String> tags, JsonNode snapshot,
+    record PostRequest(String text, String visibility, List<String> photos, List<String> tags,
+                       SnapshotRequest snapshot,
                        Boolean confirmContactDetails, Boolean redact) {
     }
 

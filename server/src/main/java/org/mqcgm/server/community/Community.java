@@ -21,6 +21,7 @@ import org.mqcgm.server.platform.crypto.UserKeys;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.media.Photos;
+import org.mqcgm.server.platform.snapshot.MetricSnapshots;
 
 /**
  * Posts, comments, likes and reports, with who may see what: a post's author always; nobody else a post hidden by
@@ -55,10 +56,13 @@ final class Community {
     private final Clock clock;
 
     private final org.mqcgm.server.platform.consent.Consents consents;
+    private final MetricSnapshots snapshots;
 
     Community(PostStore store, UserKeys keys, ObjectMapper mapper, Photos photos,
-              CommunityFeature.Followers followers, Clock clock, org.mqcgm.server.platform.consent.Consents consents) {
+              CommunityFeature.Followers followers, Clock clock, org.mqcgm.server.platform.consent.Consents consents,
+              MetricSnapshots snapshots) {
         this.consents = consents;
+        this.snapshots = snapshots;
         this.store = store;
         this.keys = keys;
         this.mapper = mapper;
@@ -210,17 +214,71 @@ final class Community {
     record Draft(String text, String visibility, List<UUID> photos, List<String> tags, JsonNode snapshot) {
     }
 
+    /**
+     * Publishes a post with its photos in one transaction: each photo must be an upload of the owner attached to
+     * nothing yet — one photo belongs to one post (or one logbook entry), so that deleting the post can delete it —
+     * else 422 naming {@code $.photos[i]} and nothing is written; a post that cannot be written leaves its photos
+     * unattached.
+     */
     PostStore.Row publish(UUID owner, Draft d) {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
-        if (!d.photos().isEmpty()) {
-            photos.attach(owner, d.photos(), Photos.Usage.POST, "$.photos");
-        }
         Content c = new Content(d.text(), d.tags(), d.snapshot());
         PostStore.Row row = new PostStore.Row(owner, id, now, now, d.visibility(), seal(owner, id, c), d.photos(),
                 null);
-        store.insert(row, index(d.visibility(), c), indexTags(d.visibility(), d.tags()));
-        return row;
+        // The photos feature's writes join this transaction (Jdbi reuses the thread's open handle).
+        return store.jdbi().inTransaction(h -> {
+            if (!d.photos().isEmpty()) {
+                List<Problem.FieldError> taken = new ArrayList<>();
+                for (int i = 0; i < d.photos().size(); i++) {
+                    if (photos.usage(owner, d.photos().get(i)).isPresent()) {
+                        taken.add(new Problem.FieldError("$.photos[" + i + "]", "photo",
+                                "must be the id of a photo you uploaded and did not attach elsewhere"));
+                    }
+                }
+                if (!taken.isEmpty()) {
+                    throw new ProblemException(Problem.validation("Some photos are attached elsewhere.", taken));
+                }
+                photos.attach(owner, d.photos(), Photos.Usage.POST, "$.photos");
+            }
+            store.insert(row, index(d.visibility(), c), indexTags(d.visibility(), d.tags()));
+            return row;
+        });
+    }
+
+    /**
+     * The author's anonymised metrics of the last {@code days} days, as stored inside the post's encrypted content:
+     * only with their consent to the processing of their health data (else 403 {@code consent-required}), and only
+     * when the sensor was active enough to describe the period (else 422 {@code insufficient-data} naming
+     * {@code field}).
+     */
+    JsonNode snapshot(UUID owner, int days, String field) {
+        if (!consents.granted(owner, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA)) {
+            throw new ProblemException(Problem.of(403, "consent-required", "Consent required",
+                            "Your metrics are health data: give your consent to their processing in Settings → "
+                                    + "Privacy before attaching them.")
+                    .with("code", "CONSENT_REQUIRED").with("purpose", "health-data")
+                    .withErrors(List.of(new Problem.FieldError(field, "consent-required",
+                            "needs your consent to the processing of your health data"))));
+        }
+        MetricSnapshots.Snapshot s = snapshots.last(owner, days).orElseThrow(() -> new ProblemException(
+                Problem.validation("Too few readings in the last " + days + " days for a snapshot.", List.of(
+                        new Problem.FieldError(field, "insufficient-data", "the sensor must have been active at "
+                                + "least " + (int) MetricSnapshots.MIN_ACTIVE_PERCENT + " % of the last " + days
+                                + " days")))));
+        return mapper.valueToTree(s);
+    }
+
+    /** The snapshot of a post's content as the API shows it, or null. */
+    ApiSchemas.Snapshot snapshotOf(Content c) {
+        if (c.snapshot() == null) {
+            return null;
+        }
+        try {
+            return mapper.treeToValue(c.snapshot(), ApiSchemas.Snapshot.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("unreadable snapshot", e);
+        }
     }
 
     void update(PostStore.Row row, String text, String visibility, List<String> tags) {
@@ -397,6 +455,35 @@ final class Community {
             }
         }
         return List.copyOf(ids);
+    }
+
+    /**
+     * The {@code snapshot} field: absent or null (none), or {@code {"days": N}} with N one of
+     * {@link MetricSnapshots#DAYS}. Returns N, or null.
+     */
+    static Integer snapshotDays(JsonNode body, List<Problem.FieldError> errors) {
+        JsonNode n = body.get("snapshot");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.isObject()) {
+            errors.add(new Problem.FieldError("$.snapshot", "type", "must be an object {\"days\": N}"));
+            return null;
+        }
+        int before = errors.size();
+        n.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("days")) {
+                errors.add(new Problem.FieldError("$.snapshot." + f, "unknown-field", "is not an accepted field"));
+            }
+        });
+        JsonNode days = n.get("days");
+        if (days == null || days.isNull()) {
+            errors.add(new Problem.FieldError("$.snapshot.days", "required", "is required"));
+        } else if (!days.isIntegralNumber() || !MetricSnapshots.DAYS.contains(days.asInt())) {
+            errors.add(new Problem.FieldError("$.snapshot.days", "one-of", "must be one of "
+                    + MetricSnapshots.DAYS));
+        }
+        return errors.size() > before ? null : days.asInt();
     }
 
     static boolean flag(JsonNode body, String field, List<Problem.FieldError> errors) {

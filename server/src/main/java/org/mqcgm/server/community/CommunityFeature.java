@@ -14,6 +14,7 @@ import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.rights.ExportArchive;
 import org.mqcgm.server.platform.rights.PersonalData;
 import org.mqcgm.server.platform.search.PersonalSearch;
+import org.mqcgm.server.platform.snapshot.MetricSnapshots;
 
 /**
  * Community publishing, moderation and search: posts with a visibility the author chooses each time (private,
@@ -86,11 +87,12 @@ public final class CommunityFeature implements Feature {
      * @param photos    the photo store (re-encoding, thumbnails, encryption) posts attach their photos to
      * @param followers who follows whom (the sharing feature), for followers posts
      * @param logbook   search in the caller's own logbook
+     * @param snapshots the author's anonymised metrics of a recent period, attached to a post on request
      */
     public static CommunityFeature create(Platform platform, Photos photos, Followers followers,
-                                          PersonalSearch logbook) {
+                                          PersonalSearch logbook, MetricSnapshots snapshots) {
         Community community = new Community(new PostStore(platform.jdbi()), platform.userKeys(), platform.mapper(),
-                photos, followers, platform.systemClock(), platform.consents());
+                photos, followers, platform.systemClock(), platform.consents(), snapshots);
         Search search = new Search(community, logbook);
         return new CommunityFeature(platform, community, new PostApi(community, photos, platform.json(), search),
                 search, photos);
@@ -149,6 +151,7 @@ public final class CommunityFeature implements Feature {
                     m.put("visibility", r.visibility());
                     m.put("text", c.text());
                     m.put("tags", c.tags());
+                    m.put("snapshot", c.snapshot());
                     m.put("photos", r.photos());
                     m.put("hiddenByModerator", r.hiddenAt() != null);
                     return m;
@@ -176,8 +179,9 @@ public final class CommunityFeature implements Feature {
                 all.put("likes", s.likesOf(owner));
                 all.put("reports", reports);
                 archive.json(platform.mapper(), "community.json", "What you published in the "
-                        + "community: your display name, your posts (text, tags, audience, photo ids), your "
-                        + "comments, the posts you liked and the reports of abuse you made. JSON object.", all);
+                        + "community: your display name, your posts (text, tags, audience, photo ids, attached "
+                        + "metrics), your comments, the posts you liked and the reports of abuse you made. JSON "
+                        + "object.", all);
             }
         });
     }

@@ -95,14 +95,62 @@ final class CommunityPages {
         return TIME.format(t.atZone(zone));
     }
 
-    Views.Post view(Community.Visible v, UUID viewer, ZoneId zone) {
+    Views.Post view(Community.Visible v, UUID viewer, PageContext page) {
         PostStore.Row r = v.row();
         PostStore.Counts counts = community.store().counts(r.id(), viewer);
         String base = "/api/v1/posts/" + r.id() + "/photos/";
         return new Views.Post(r.id().toString(), community.displayName(r.owner()), r.owner().equals(viewer),
                 r.visibility(), PostText.html(v.content().text()), v.content().tags(),
                 r.photos().stream().map(p -> new Views.Photo(base + p, base + p + "?size=thumb")).toList(),
-                time(r.createdAt(), zone), counts.likes(), counts.liked(), counts.comments(), r.hiddenAt() != null);
+                time(r.createdAt(), zone(page)), counts.likes(), counts.liked(), counts.comments(),
+                r.hiddenAt() != null, snapshot(community.snapshotOf(v.content()), page));
+    }
+
+    /** An attached snapshot in the viewer's unit and language (null: none). */
+    static Views.Snapshot snapshot(ApiSchemas.Snapshot s, PageContext page) {
+        if (s == null) {
+            return null;
+        }
+        org.mqcgm.core.glucose.GlucoseUnit unit = page.unit();
+        String u = unit.symbol();
+        List<Views.Stat> stats = new ArrayList<>();
+        stats.add(new Views.Stat(page.t("reports.stats.mean"), glucose(s.meanMgdl(), unit) + " " + u,
+                "snapshot-mean"));
+        stats.add(new Views.Stat(page.t("reports.stats.gmi"), percent(s.gmiPercent(), "%.1f"), "snapshot-gmi"));
+        stats.add(new Views.Stat(page.t("reports.stats.cv"), percent(s.cvPercent(), "%.1f"), "snapshot-cv"));
+        stats.add(new Views.Stat(page.t("reports.stats.active"), percent(s.activePercent(), "%.0f"),
+                "snapshot-active"));
+        ApiSchemas.SnapshotRanges t = s.ranges();
+        String highFrom = unit == org.mqcgm.core.glucose.GlucoseUnit.MG_DL ? unit.format(181) : "10.1";
+        List<Views.Range> ranges = List.of(
+                new Views.Range("vhigh", page.t("reports.tir.vhigh", unit.format(250), u),
+                        percent(t.veryHighPercent(), "%.0f")),
+                new Views.Range("high", page.t("reports.tir.high", highFrom, unit.format(250), u),
+                        percent(t.highPercent(), "%.0f")),
+                new Views.Range("inrange", page.t("reports.tir.inrange", unit.format(70), unit.format(180), u),
+                        percent(t.inRangePercent(), "%.0f")),
+                new Views.Range("low", page.t("reports.tir.low", unit.format(54), unit.format(69), u),
+                        percent(t.lowPercent(), "%.0f")),
+                new Views.Range("vlow", page.t("reports.tir.vlow", unit.format(54), u),
+                        percent(t.veryLowPercent(), "%.0f")));
+        return new Views.Snapshot(page.t("community.snapshot.title", s.days()), stats, ranges,
+                bar(t.belowRangePercent()), bar(t.inRangePercent()), bar(t.aboveRangePercent()));
+    }
+
+    private static String glucose(Double mgdl, org.mqcgm.core.glucose.GlucoseUnit unit) {
+        if (mgdl == null) {
+            return "–";
+        }
+        return unit == org.mqcgm.core.glucose.GlucoseUnit.MG_DL ? String.format(java.util.Locale.ROOT, "%.0f", mgdl)
+                : String.format(java.util.Locale.ROOT, "%.1f", unit.fromMgdl(mgdl));
+    }
+
+    private static String percent(Double v, String format) {
+        return v == null ? "–" : String.format(java.util.Locale.ROOT, format, v) + " %";
+    }
+
+    private static double bar(Double v) {
+        return v == null ? 0 : Math.round(v * 10) / 10.0;
     }
 
     Views.Comment view(PostStore.CommentRow c, UUID viewer, ZoneId zone) {
@@ -121,21 +169,35 @@ final class CommunityPages {
         PageContext page = web.contexts().of(ctx);
         UUID me = Principal.of(ctx).accountId();
         Community.Page feed = community.feed(me, ctx.queryParam("cursor"), PostApi.DEFAULT_PAGE);
-        ZoneId zone = zone(page);
         ctx.status(status);
         web.pages().render(ctx, page, "community/feed.jte", Map.of("model", new Views.Feed(
-                feed.posts().stream().map(v -> view(v, me, zone)).toList(), feed.next(), form, messages, contacts,
-                community.displayName(me), published)));
+                feed.posts().stream().map(v -> view(v, me, page)).toList(), feed.next(), form, messages, contacts,
+                form.displayName() != null ? form.displayName() : community.displayName(me), published)));
     }
 
+    /**
+     * The publish form. A private post is published at once. A post for followers or everyone is first shown as a
+     * preview of exactly what others will see (PR-52), with "Publish" and "Edit": it is published only from that
+     * preview ({@code confirm=preview} with the preview's digest of the same draft), never from the form itself.
+     * The contact-details warning (PR-90) comes before the preview; photos chosen on the form are uploaded for the
+     * preview and carried (as ids) to publishing or back to the form.
+     */
     private void publish(Context ctx) {
         PageContext page = web.contexts().of(ctx);
+        UUID me = Principal.of(ctx).accountId();
         String text = ctx.formParam("text");
         String visibility = ctx.formParam("visibility");
         String tagField = ctx.formParam("tags");
+        String days = ctx.formParam("snapshot");
+        String name = ctx.formParam("displayName");
         Views.Form form = new Views.Form(text == null ? "" : text,
                 visibility != null && Community.VISIBILITIES.contains(visibility) ? visibility : null,
-                tagField == null ? "" : tagField);
+                tagField == null ? "" : tagField, days == null ? "" : days, carriedPhotos(ctx, me),
+                name == null ? null : name, "true".equals(ctx.formParam("confirmContactDetails")));
+        if (ctx.formParam("edit") != null) {
+            feed(ctx, form, List.of(), List.of(), 200, false);
+            return;
+        }
         List<String> messages = new ArrayList<>();
         List<Problem.FieldError> errors = new ArrayList<>();
         List<String> tags = Community.tags(tagField, errors);
@@ -148,27 +210,43 @@ final class CommunityPages {
         if (!errors.isEmpty()) {
             messages.add(page.t("community.error.tags"));
         }
+        Integer snapshotDays = null;
+        if (days != null && !days.isBlank()) {
+            snapshotDays = org.mqcgm.server.platform.snapshot.MetricSnapshots.DAYS.stream()
+                    .filter(d -> d.toString().equals(days.strip())).findFirst().orElse(null);
+            if (snapshotDays == null) {
+                messages.add(page.t("community.error.snapshot.days"));
+            }
+        }
         if (!messages.isEmpty()) {
             feed(ctx, form, messages, List.of(), 422, false);
             return;
         }
         String checked;
         try {
-            checked = Community.checkContactDetails(text, visibility,
-                    "true".equals(ctx.formParam("confirmContactDetails")), "true".equals(ctx.formParam("redact")),
-                    "text");
+            checked = Community.checkContactDetails(text, visibility, form.confirmContactDetails(),
+                    "true".equals(ctx.formParam("redact")), "text");
         } catch (ProblemException e) {
             feed(ctx, form, List.of(), ContactDetails.find(text), 422, false);
             return;
         }
-        UUID me = Principal.of(ctx).accountId();
+        com.fasterxml.jackson.databind.JsonNode snapshot = null;
+        if (snapshotDays != null) {
+            try {
+                snapshot = community.snapshot(me, snapshotDays, "snapshot");
+            } catch (ProblemException e) {
+                feed(ctx, form, List.of(page.t(e.problem().status() == 403 ? "community.error.snapshot.consent"
+                        : "community.error.snapshot.data", snapshotDays)), List.of(), e.problem().status(), false);
+                return;
+            }
+        }
         List<io.javalin.http.UploadedFile> files = ctx.uploadedFiles("photos").stream()
                 .filter(f -> f.size() > 0).toList();
-        if (files.size() > Community.MAX_PHOTOS) {
+        if (form.photos().size() + files.size() > Community.MAX_PHOTOS) {
             feed(ctx, form, List.of(page.t("community.error.photos", Community.MAX_PHOTOS)), List.of(), 422, false);
             return;
         }
-        List<UUID> photoIds = new ArrayList<>();
+        List<UUID> photoIds = new ArrayList<>(form.photos().stream().map(UUID::fromString).toList());
         for (io.javalin.http.UploadedFile f : files) {
             try (java.io.InputStream in = f.content()) {
                 photoIds.add(photos.upload(me, in.readAllBytes(), "photos"));
@@ -180,13 +258,76 @@ final class CommunityPages {
                 throw new java.io.UncheckedIOException(e);
             }
         }
-        String name = ctx.formParam("displayName");
-        if (name != null && !name.isBlank() && name.strip().length() <= Community.MAX_NAME
-                && ContactDetails.find(name).isEmpty()) {
-            community.store().setDisplayName(me, name.strip());
+        String chosenName = name != null && !name.isBlank() && name.strip().length() <= Community.MAX_NAME
+                && ContactDetails.find(name).isEmpty() ? name.strip() : null;
+        Views.Form draft = new Views.Form(checked, visibility, String.join(", ", tags), days == null ? "" : days,
+                photoIds.stream().map(UUID::toString).toList(), chosenName, form.confirmContactDetails());
+        if (!"private".equals(visibility) && !(CONFIRM.equals(ctx.formParam("confirm"))
+                && digest(ctx, me, draft).equals(ctx.formParam("preview")))) {
+            preview(ctx, page, me, draft, tags, snapshot);
+            return;
         }
-        PostStore.Row row = community.publish(me, new Community.Draft(checked, visibility, photoIds, tags, null));
+        PostStore.Row row;
+        try {
+            row = community.publish(me, new Community.Draft(checked, visibility, photoIds, tags, snapshot));
+        } catch (ProblemException e) {
+            // a carried photo attached elsewhere meanwhile: the form again, without it
+            feed(ctx, new Views.Form(checked, visibility, draft.tags(), draft.snapshot(), List.of(), chosenName,
+                    form.confirmContactDetails()), List.of(page.t("community.error.photosTaken")), List.of(),
+                    e.problem().status(), false);
+            return;
+        }
+        if (chosenName != null) {
+            community.store().setDisplayName(me, chosenName);
+        }
         ctx.redirect("/community/posts/" + row.id(), HttpStatus.SEE_OTHER);
+    }
+
+    static final String CONFIRM = "preview";
+
+    /** Photo ids carried from a preview or an edit: the caller's own uploads not attached to anything. */
+    private List<String> carriedPhotos(Context ctx, UUID me) {
+        List<String> out = new ArrayList<>();
+        for (String s : ctx.formParams("photo")) {
+            Community.uuid(s).filter(id -> photos.usage(me, id).isEmpty()
+                            && photos.read(me, id, Photos.Size.THUMB).isPresent())
+                    .filter(id -> !out.contains(id.toString()) && out.size() < Community.MAX_PHOTOS)
+                    .ifPresent(id -> out.add(id.toString()));
+        }
+        return out;
+    }
+
+    /**
+     * The digest of a previewed draft, bound to the session (through its CSRF token): publishing from a preview
+     * needs the digest of the same draft, so what is published is what was shown.
+     */
+    static String digest(Context ctx, UUID me, Views.Form draft) {
+        String csrf = ctx.formParam("_csrf");
+        String canonical = String.join("\u0000", me.toString(), csrf == null ? "" : csrf,
+                draft.text().replace("\r\n", "\n").replace('\r', '\n'),
+                draft.visibility(), draft.tags(), draft.snapshot(), String.join(",", draft.photos()),
+                draft.displayName() == null ? "" : draft.displayName(), String.valueOf(draft.confirmContactDetails()));
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What others will see of the draft, with who they are, and "Publish" / "Edit" (PR-52). */
+    private void preview(Context ctx, PageContext page, UUID me, Views.Form draft, List<String> tags,
+                         com.fasterxml.jackson.databind.JsonNode snapshot) {
+        String base = "/api/v1/community/photos/";
+        Views.Post post = new Views.Post("", draft.displayName() != null ? draft.displayName()
+                : community.displayName(me), false, draft.visibility(), PostText.html(draft.text()), tags,
+                draft.photos().stream().map(p -> new Views.Photo(base + p, base + p + "?size=thumb")).toList(),
+                time(community.clock().instant(), zone(page)), 0, false, 0, false,
+                snapshot(snapshot == null ? null : community.snapshotOf(new Community.Content("", List.of(),
+                        snapshot)), page));
+        ctx.header("Cache-Control", "no-store");
+        web.pages().render(ctx, page, "community/preview.jte", Map.of("model", new Views.Preview(post,
+                page.t("community.preview.audience." + draft.visibility()), draft, digest(ctx, me, draft))));
     }
 
     // ---- one post ----
@@ -201,7 +342,7 @@ final class CommunityPages {
                 .map(c -> view(c, viewer, zone)).toList();
         ctx.header("Cache-Control", "no-store");
         web.pages().render(ctx, page, "community/post.jte", Map.of("model", new Views.PostPage(
-                view(post, viewer, zone), comments, viewer != null, "1".equals(ctx.queryParam("reported")))));
+                view(post, viewer, page), comments, viewer != null, "1".equals(ctx.queryParam("reported")))));
     }
 
     // ---- search ----
@@ -255,7 +396,7 @@ final class CommunityPages {
             Community.Visible v = new Community.Visible(row, community.content(row));
             List<Views.Comment> comments = community.store().comments(postId, 200).stream()
                     .map(c -> view(c, moderator, zone)).toList();
-            queue.add(new Views.Reported(view(v, moderator, zone), reports.size(),
+            queue.add(new Views.Reported(view(v, moderator, page), reports.size(),
                     reports.stream().map(community::reason).toList(), comments));
         }));
         ctx.header("Cache-Control", "no-store");

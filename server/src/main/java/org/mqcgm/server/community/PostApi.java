@@ -45,6 +45,7 @@ final class PostApi {
 
     void register(Routes routes) {
         routes.post("/api/v1/posts", PUBLISH, this::create);
+        routes.post("/api/v1/posts/preview", PUBLISH, this::preview);
         routes.get("/api/v1/posts", Access.PUBLIC, this::feed);
         routes.get("/api/v1/posts/{id}", Access.PUBLIC, ctx -> ctx.json(api(community.post(id(ctx), viewer(ctx)),
                 viewer(ctx))));
@@ -99,6 +100,48 @@ final class PostApi {
     }
 
     private void create(Context ctx) {
+        UUID me = Principal.of(ctx).accountId();
+        PostStore.Row row = community.publish(me, draft(ctx));
+        ctx.status(201).header("Location", "/api/v1/posts/" + row.id())
+                .json(api(community.post(row.id(), me), me));
+    }
+
+    /**
+     * What others would see of a post with this body, nothing stored (PR-52): the same checks as publishing, the
+     * text as rendered, the display name shown, the audience in words, the photos and the snapshot.
+     */
+    private void preview(Context ctx) {
+        UUID me = Principal.of(ctx).accountId();
+        Community.Draft d = draft(ctx);
+        List<Problem.FieldError> taken = new ArrayList<>();
+        for (int i = 0; i < d.photos().size(); i++) {
+            UUID photo = d.photos().get(i);
+            if (photos.usage(me, photo).isPresent() || photos.read(me, photo, Photos.Size.THUMB).isEmpty()) {
+                taken.add(new Problem.FieldError("$.photos[" + i + "]", "photo",
+                        "must be the id of a photo you uploaded and did not attach elsewhere"));
+            }
+        }
+        if (!taken.isEmpty()) {
+            throw new ProblemException(Problem.validation("Some photos cannot be attached.", taken));
+        }
+        String audience = switch (d.visibility()) {
+            case "public" -> "Anyone on the internet can see this, also people without an account.";
+            case "followers" -> "Your followers can see this: the people you share your data with.";
+            default -> "Only you can see this.";
+        };
+        ctx.header("Cache-Control", "no-store").json(new ApiSchemas.PostPreview(
+                new ApiSchemas.Author(community.displayName(me)), d.visibility(), audience, d.text(),
+                PostText.html(d.text()), d.tags(),
+                d.photos().stream().map(p -> "/api/v1/community/photos/" + p).toList(),
+                community.snapshotOf(new Community.Content(d.text(), d.tags(), d.snapshot()))));
+    }
+
+    /**
+     * The checked draft of a {@code POST /api/v1/posts} (or its preview) body: every field's rule, the
+     * contact-details check (PR-90) and the snapshot (which needs {@code readings:read}, the consent to health data
+     * and enough readings).
+     */
+    private Community.Draft draft(Context ctx) {
         JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.PostRequest.class));
         List<Problem.FieldError> errors = new ArrayList<>();
         String text = Community.text(body, "text", Community.MAX_TEXT, true, errors);
@@ -107,19 +150,23 @@ final class PostApi {
         List<String> tags = Community.tags(body, errors);
         boolean confirm = Community.flag(body, "confirmContactDetails", errors);
         boolean redact = Community.flag(body, "redact", errors);
-        JsonNode snapshot = body.get("snapshot");
-        if (snapshot != null && !snapshot.isNull()) {
-            errors.add(new Problem.FieldError("$.snapshot", "unavailable", "metric snapshots are not offered yet"));
-        }
+        Integer days = Community.snapshotDays(body, errors);
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.validation("The post is not valid.", errors));
         }
         text = Community.checkContactDetails(text, visibility, confirm, redact, "$.text");
-        UUID me = Principal.of(ctx).accountId();
-        PostStore.Row row = community.publish(me, new Community.Draft(text, visibility, photoIds,
-                tags == null ? List.of() : tags, null));
-        ctx.status(201).header("Location", "/api/v1/posts/" + row.id())
-                .json(api(community.post(row.id(), me), me));
+        Principal principal = Principal.of(ctx);
+        JsonNode snapshot = null;
+        if (days != null) {
+            if (!principal.has(Scope.READINGS_READ)) {
+                // Attaching metrics reads the author's readings: the token must be allowed to read them.
+                throw new ProblemException(Problem.of(403, "insufficient-scope", "Insufficient scope",
+                        "Attaching a snapshot needs the scope 'readings:read'.")
+                        .with("requiredScope", Scope.READINGS_READ.id()));
+            }
+            snapshot = community.snapshot(principal.accountId(), days, "$.snapshot.days");
+        }
+        return new Community.Draft(text, visibility, photoIds, tags == null ? List.of() : tags, snapshot);
     }
 
     private void feed(Context ctx) {
@@ -200,16 +247,25 @@ final class PostApi {
     private void comment(Context ctx) {
         UUID me = Principal.of(ctx).accountId();
         Community.Visible post = community.post(id(ctx), me);
-        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.CommentRequest.class));
-        List<Problem.FieldError> errors = new ArrayList<>();
-        String text = Community.text(body, "text", Community.MAX_COMMENT, true, errors);
-        if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.validation("The comment is not valid.", errors));
-        }
+        String text = oneText(ctx, ApiSchemas.CommentRequest.class, "text", Community.MAX_COMMENT, "comment");
         PostStore.CommentRow c = community.addComment(me, post.row(), text);
         ctx.status(201).json(new ApiSchemas.Comment(c.id().toString(), c.postId().toString(),
                 new ApiSchemas.Author(community.displayName(me)), true, text, PostText.html(text),
                 c.createdAt().toString(), false));
+    }
+
+    /**
+     * Reads a body of one required text field ({@code request}'s record names the accepted fields): the field's
+     * text of 1 to {@code max} characters, else 422 naming it ("The {@code what} is not valid.").
+     */
+    private String oneText(Context ctx, Class<? extends Record> request, String field, int max, String what) {
+        JsonNode body = json.readObject(ctx, RequestFields.of(request));
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String text = Community.text(body, field, max, true, errors);
+        if (!errors.isEmpty()) {
+            throw new ProblemException(Problem.validation("The " + what + " is not valid.", errors));
+        }
+        return text;
     }
 
     private void deleteComment(Context ctx) {
@@ -226,27 +282,18 @@ final class PostApi {
     private void report(Context ctx) {
         UUID me = Principal.of(ctx).accountId();
         Community.Visible post = community.post(id(ctx), me);
-        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.ReportRequest.class));
-        List<Problem.FieldError> errors = new ArrayList<>();
-        String reason = Community.text(body, "reason", Community.MAX_REASON, true, errors);
-        if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.validation("The report is not valid.", errors));
-        }
+        String reason = oneText(ctx, ApiSchemas.ReportRequest.class, "reason", Community.MAX_REASON, "report");
         PostStore.ReportRow r = community.report(me, post.row(), reason);
         ctx.status(201).json(new ApiSchemas.Report(r.id().toString(), r.postId().toString(),
                 r.createdAt().toString()));
     }
 
     private void profile(Context ctx) {
-        JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.Profile.class));
-        List<Problem.FieldError> errors = new ArrayList<>();
-        String name = Community.text(body, "displayName", Community.MAX_NAME, true, errors);
-        if (name != null && !ContactDetails.find(name).isEmpty()) {
-            errors.add(new Problem.FieldError("$.displayName", "contact-details",
-                    "a display name must not be a phone number, an e-mail or an address"));
-        }
-        if (!errors.isEmpty()) {
-            throw new ProblemException(Problem.validation("The display name is not valid.", errors));
+        String name = oneText(ctx, ApiSchemas.Profile.class, "displayName", Community.MAX_NAME, "display name");
+        if (!ContactDetails.find(name).isEmpty()) {
+            throw new ProblemException(Problem.validation("The display name is not valid.", List.of(
+                    new Problem.FieldError("$.displayName", "contact-details",
+                            "a display name must not be a phone number, an e-mail or an address"))));
         }
         UUID me = Principal.of(ctx).accountId();
         community.store().setDisplayName(me, name.strip());
@@ -262,7 +309,7 @@ final class PostApi {
                 r.owner().equals(viewer), r.visibility(), v.content().text(), PostText.html(v.content().text()),
                 v.content().tags(), r.photos().stream().map(p -> base + p).toList(), r.createdAt().toString(),
                 r.updatedAt().toString(), counts.likes(), counts.liked(), counts.comments(), r.hiddenAt() != null,
-                v.content().snapshot());
+                community.snapshotOf(v.content()));
     }
 
     /** Posts the caller may see plus the caller's own logbook; the query is neither stored nor logged. */

@@ -16,7 +16,28 @@ public final class Views {
     /** A post as a page shows it; {@code html} is sanitised. */
     public record Post(String id, String author, boolean mine, String visibility, String html, List<String> tags,
                        List<Photo> photos, String createdAt, int likes, boolean liked, int comments,
-                       boolean hidden) {
+                       boolean hidden, Snapshot snapshot) {
+    }
+
+    /**
+     * The author's metrics attached to a post, formatted in the viewer's unit and language.
+     *
+     * @param stats    label and value of each metric
+     * @param ranges   the time in each range, highest first
+     * @param below    percent below range, for the bar
+     * @param inRange  percent in range
+     * @param above    percent above range
+     */
+    public record Snapshot(String title, List<Stat> stats, List<Range> ranges, double below, double inRange,
+                           double above) {
+    }
+
+    /** One metric of a snapshot. */
+    public record Stat(String label, String value, String testId) {
+    }
+
+    /** One range of a snapshot: its class (colour), label and percent. */
+    public record Range(String cls, String label, String percent) {
     }
 
     /** A comment as a page shows it. */
@@ -24,8 +45,18 @@ public final class Views {
     }
 
     /** What the publish form shows again after a refused submission. */
-    public record Form(String text, String visibility, String tags) {
-        static final Form EMPTY = new Form("", null, "");
+    public record Form(String text, String visibility, String tags, String snapshot, List<String> photos,
+                       String displayName, boolean confirmContactDetails) {
+        static final Form EMPTY = new Form("", null, "", "", List.of(), null, false);
+    }
+
+    /**
+     * The preview of a post for followers or everyone (PR-52): the post as others will see it, who they are, and
+     * the draft carried to "Publish" or "Edit".
+     *
+     * @param digest the draft's digest, which publishing needs (what is published is what was shown)
+     */
+    public record Preview(Post post, String audience, Form draft, String digest) {
     }
 
     /**

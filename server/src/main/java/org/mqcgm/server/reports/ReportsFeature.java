@@ -133,6 +133,16 @@ public final class ReportsFeature implements Feature {
         };
     }
 
+    /**
+     * The port to a person's anonymised metrics of their last N days (the community attaches them to a post).
+     *
+     * @param zones each person's home zone, which defines their local days
+     */
+    public org.mqcgm.server.platform.snapshot.MetricSnapshots snapshots(
+            java.util.function.Function<java.util.UUID, java.time.ZoneId> zones) {
+        return new Snapshots(reports, zones);
+    }
+
     @Override
     public void routes(Routes routes, Web web) {
         new ReportRoutes(reports, web.profiles(), web.pages(), web.contexts(), pdf, marks).register(routes);

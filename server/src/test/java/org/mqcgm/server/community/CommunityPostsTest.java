@@ -286,6 +286,65 @@ class CommunityPostsTest {
         assertThat(rows).isZero();
     }
 
+    static String uploadPhoto(Member m, String path) throws Exception {
+        HttpResponse<String> upload = org.mqcgm.server.testing.Multipart.upload(app.url(), path, "meal.jpg",
+                "image/jpeg", org.mqcgm.server.testing.Multipart.picture("jpeg", 64, 48), m.auth());
+        assertThat(upload.statusCode()).as(upload.body()).isEqualTo(201);
+        return JSON.readTree(upload.body()).path("id").asText();
+    }
+
+    @Test
+    void aPhotoBelongsToOnePostOnly() throws Exception {
+        Member author = member();
+        String photo = uploadPhoto(author, "/api/v1/community/photos");
+        String other = uploadPhoto(author, "/api/v1/community/photos");
+        assertThat(publish(author, "{\"text\":\"first\",\"visibility\":\"public\",\"photos\":[\"" + photo
+                + "\"]}").statusCode()).isEqualTo(201);
+        HttpResponse<String> again = publish(author, "{\"text\":\"second\",\"visibility\":\"public\","
+                + "\"photos\":[\"" + other + "\",\"" + photo + "\"]}");
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(422);
+        assertThat(again.body()).contains("\"field\":\"$.photos[1]\"").doesNotContain("$.photos[0]");
+        // Nothing of the refused post was written, and its other photo is still free.
+        assertThat(http().get("/api/v1/posts?limit=50", author.auth()).body()).doesNotContain("second");
+        assertThat(publish(author, "{\"text\":\"third\",\"visibility\":\"public\",\"photos\":[\"" + other
+                + "\"]}").statusCode()).isEqualTo(201);
+
+        // A photo of a logbook entry is not a post's either.
+        String meal = uploadPhoto(author, "/api/v1/photos");
+        assertThat(http().postJson("/api/v1/checkins", "{\"time\":\"" + java.time.OffsetDateTime.now()
+                .minusHours(1).withNano(0) + "\",\"kind\":\"meal\",\"photos\":[\"" + meal + "\"]}",
+                author.auth()).statusCode()).isEqualTo(201);
+        HttpResponse<String> fromLogbook = publish(author, "{\"text\":\"my meal\",\"visibility\":\"public\","
+                + "\"photos\":[\"" + meal + "\"]}");
+        assertThat(fromLogbook.statusCode()).isEqualTo(422);
+        assertThat(fromLogbook.body()).contains("\"field\":\"$.photos[0]\"");
+    }
+
+    @Test
+    void aPostThatCannotBeWrittenLeavesItsPhotosUnattached() throws Exception {
+        Member author = member();
+        String photo = uploadPhoto(author, "/api/v1/community/photos");
+        // The database refuses this author's posts (as a failure after the photos were attached would).
+        app.sql().useHandle(h -> h.execute("""
+                create function refuse_post() returns trigger language plpgsql as $$
+                begin raise exception 'refused for the test'; end $$;
+                create trigger refuse_post before insert on community_post for each row
+                  when (new.owner_id = '%s') execute function refuse_post()""".formatted(author.id())));
+        try {
+            HttpResponse<String> failed = publish(author, "{\"text\":\"lost\",\"visibility\":\"public\","
+                    + "\"photos\":[\"" + photo + "\"]}");
+            assertThat(failed.statusCode()).isEqualTo(500);
+        } finally {
+            app.sql().useHandle(h -> h.execute(
+                    "drop trigger refuse_post on community_post; drop function refuse_post()"));
+        }
+        String usage = app.sql().withHandle(h -> h.createQuery("select usage from photo where id = :id")
+                .bind("id", UUID.fromString(photo)).mapTo(String.class).one());
+        assertThat(usage).as("no photo stays attached to a post that was not written").isNull();
+        assertThat(publish(author, "{\"text\":\"kept\",\"visibility\":\"public\",\"photos\":[\"" + photo
+                + "\"]}").statusCode()).isEqualTo(201);
+    }
+
     @Test
     void theFeedIsPagedNewestFirstWithACursor() throws Exception {
         Member author = member();

@@ -26,7 +26,7 @@ class VisibilityTest {
                 @Override
                 public void record(UUID owner, Purpose purpose, boolean granted, String channel) {
                 }
-            });
+            }, org.mqcgm.server.platform.snapshot.MetricSnapshots.NONE);
 
     /** An author who withdrew the consent to publishing. */
     static final UUID WITHDRAWN = UUID.randomUUID();
