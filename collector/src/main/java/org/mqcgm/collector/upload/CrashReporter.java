@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Sends the collector's unexpected errors to its mqcgm server ({@code POST /api/v1/crash-reports}, PR-50), first
  * party, best effort, in the background. The report names a random install id kept in the collector's data
- * directory ({@code install-id}), never the account or the sensor; the server takes it only while the account
- * consents to crash reports and scrubs it before storing. When the server answers 403 (no consent) or 401, the
- * reporter stays quiet for an hour; it sends at most {@link #PER_HOUR} reports an hour in any case.
+ * directory ({@code install-id}), never the account or the sensor. Before each report it asks the server whether the
+ * account consents to crash reports, and sends nothing when it does not (then it asks again only after an hour);
+ * the server scrubs what it takes before storing it. One report at a time, at most {@link #PER_HOUR} an hour.
  */
 public final class CrashReporter {
 
@@ -41,6 +41,7 @@ public final class CrashReporter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI endpoint;
+    private final URI consentEndpoint;
     private final String token;
     private final HttpClient http;
     private final String installId;
@@ -48,6 +49,7 @@ public final class CrashReporter {
     private final Clock clock;
     private final Deque<Instant> sent = new ArrayDeque<>();
     private Instant quietUntil = Instant.MIN;
+    private boolean inFlight;
     private final java.util.List<Integer> answered = new java.util.ArrayList<>();
 
     /**
@@ -58,6 +60,7 @@ public final class CrashReporter {
             throws IOException {
         connection.check(server);
         this.endpoint = server.resolve("/api/v1/crash-reports");
+        this.consentEndpoint = server.resolve("/api/v1/crash-reports/consent");
         this.token = Objects.requireNonNull(token, "token");
         this.http = connection.client();
         this.installId = installId(dataDir);
@@ -81,44 +84,60 @@ public final class CrashReporter {
     }
 
     /**
-     * Reports an error in the background (never throws, never blocks the collector); false when it is not sent
-     * (more than {@link #PER_HOUR} this hour, or the server refused crash reports in the last hour).
+     * Reports an error in the background (never throws, never blocks the collector): first asks the server whether
+     * the account takes crash reports ({@code GET /api/v1/crash-reports/consent}) and sends only after a yes. False
+     * when nothing is attempted: a report is still on its way, {@link #PER_HOUR} went this hour, or the account did
+     * not take them in the last hour.
      */
     public boolean report(Throwable error) {
         if (!admit()) {
             return false;
         }
         byte[] body = body(error);
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
+        HttpRequest ask = HttpRequest.newBuilder(consentEndpoint)
                 .timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .GET()
                 .build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
-            if (failure != null) {
-                log.debug("crash report not sent: {}", failure.getClass().getSimpleName());
-            } else if (response.statusCode() == 401 || response.statusCode() == 403) {
+        http.sendAsync(ask, HttpResponse.BodyHandlers.ofString()).thenCompose(answer -> {
+            boolean granted = answer.statusCode() == 200 && answer.body().replace(" ", "").contains("\"granted\":true");
+            if (!granted) {
                 synchronized (this) {
                     quietUntil = clock.instant().plus(QUIET_AFTER_REFUSAL);
                 }
-                log.info("crash reports are off for this account (the server answered {})", response.statusCode());
+                log.info("crash reports are off for this account; none is sent");
+                return java.util.concurrent.CompletableFuture.completedFuture(-answer.statusCode());
             }
+            HttpRequest send = HttpRequest.newBuilder(endpoint)
+                    .timeout(Duration.ofSeconds(30))
+                    .header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                    .build();
+            return http.sendAsync(send, HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+        }).whenComplete((status, failure) -> {
             synchronized (this) {
-                answered.add(response == null ? 0 : response.statusCode());
+                inFlight = false;
+                answered.add(failure != null ? 0 : status);
+            }
+            if (failure != null) {
+                log.debug("crash report not sent: {}", failure.getClass().getSimpleName());
             }
         });
         return true;
     }
 
-    /** The statuses the server answered, in order (0: not reached); for tests. */
+    /**
+     * What came of each report, in order (tests): the status of the report's POST, or minus the status of the
+     * consent question when the account did not take reports (nothing was sent), 0 when the server was not reached.
+     */
     synchronized java.util.List<Integer> answered() {
         return java.util.List.copyOf(answered);
     }
 
     private synchronized boolean admit() {
         Instant now = clock.instant();
-        if (now.isBefore(quietUntil)) {
+        if (inFlight || now.isBefore(quietUntil)) {
             return false;
         }
         while (!sent.isEmpty() && sent.peekFirst().isBefore(now.minus(Duration.ofHours(1)))) {
@@ -128,6 +147,7 @@ public final class CrashReporter {
             return false;
         }
         sent.addLast(now);
+        inFlight = true;
         return true;
     }
 

@@ -14,7 +14,8 @@ final class ApiSchemas {
             "CrashReportRequest", CrashReportRequest.class,
             "CrashReportReceipt", CrashReportReceipt.class,
             "CrashGroups", CrashGroups.class,
-            "CrashGroup", CrashGroup.class);
+            "CrashGroup", CrashGroup.class,
+            "CrashConsent", CrashConsent.class);
 
     private ApiSchemas() {
     }
@@ -41,6 +42,10 @@ final class ApiSchemas {
      * @param group the signature of the fault: reports of the same fault share it
      */
     record CrashReportReceipt(String id, String group) {
+    }
+
+    /** Whether the account takes crash reports now ({@code GET /api/v1/crash-reports/consent}). */
+    record CrashConsent(boolean granted) {
     }
 
     /** The groups of crash reports (operators: {@code GET /api/v1/admin/crash-reports}), most recently seen first. */

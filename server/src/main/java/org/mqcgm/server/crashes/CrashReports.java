@@ -69,15 +69,15 @@ final class CrashReports {
     /** The groups, most recently seen first, with counts of reports and of distinct installs. */
     List<Group> groups(int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select g.signature, g.source, g.kind, g.first_seen, g.last_seen,
-                               count(r.id) as reports, count(distinct r.install_id) as installs,
-                               (array_agg(r.app_version order by r.received_at desc))[1] as app_version,
-                               (array_agg(r.platform order by r.received_at desc))[1] as platform,
-                               (array_agg(r.message order by r.received_at desc))[1] as message,
-                               (array_agg(r.stack order by r.received_at desc))[1] as stack,
-                               max(r.received_at) as received
-                        from crash_group g join crash_report r on r.signature = g.signature
-                        group by g.signature order by g.last_seen desc, g.signature limit :limit""")
+                        select g.signature, g.source, g.kind, g.first_seen, g.last_seen, c.reports, c.installs,
+                               n.app_version, n.platform, n.message, n.stack, n.received_at as received
+                        from (select * from crash_group order by last_seen desc, signature limit :limit) g
+                        cross join lateral (select count(*) as reports, count(distinct install_id) as installs
+                                            from crash_report where signature = g.signature) c
+                        cross join lateral (select app_version, platform, message, stack, received_at
+                                            from crash_report where signature = g.signature
+                                            order by received_at desc, id limit 1) n
+                        order by g.last_seen desc, g.signature""")
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Group(rs.getString("signature"), rs.getString("source"), rs.getString("kind"),
                         rs.getObject("first_seen", OffsetDateTime.class).toInstant(),

@@ -30,7 +30,8 @@ public final class CrashesFeature implements Feature {
 
     public static CrashesFeature create(Platform platform) {
         CrashReports reports = new CrashReports(platform.jdbi(), platform.systemClock());
-        return new CrashesFeature(reports, new CrashRoutes(reports, platform.json()));
+        return new CrashesFeature(reports, new CrashRoutes(reports, platform.json(), platform.consents(),
+                platform.systemClock()));
     }
 
     @Override

@@ -105,6 +105,10 @@ class CrashReportsTest {
     void withoutTheConsentNothingIsTakenAndTheWebAppIsNotAskedToReport() throws Exception {
         Reporter r = reporter(false);
         int before = stored();
+        HttpResponse<String> asked = new Http(app.url()).get("/api/v1/crash-reports/consent", "Authorization",
+                "Bearer " + r.token());
+        assertThat(asked.statusCode()).isEqualTo(200);
+        assertThat(asked.body()).isEqualTo("{\"granted\":false}");
         HttpResponse<String> answer = send(r, report(UUID.randomUUID().toString(), "boom", ""));
         assertThat(answer.statusCode()).isEqualTo(403);
         assertThat(answer.body()).contains("CONSENT_REQUIRED").contains("crash-reports");
@@ -158,6 +162,28 @@ class CrashReportsTest {
         // A person without the admin role does not see them.
         assertThat(new Http(app.url()).get("/api/v1/admin/crash-reports", "Authorization", "Bearer "
                 + reporter(true).token()).statusCode()).isIn(403, 404);
+    }
+
+    @Test
+    void theVersionAndPlatformAreKeptAsSentWhenPlainAndOneAccountIsHeldToThirtyAnHour() throws Exception {
+        Reporter r = reporter(true);
+        String install = UUID.randomUUID().toString();
+        assertThat(send(r, report(install, "m", "")).statusCode()).isEqualTo(201);
+        assertThat(storedTexts()).anyMatch(t -> t.startsWith(install + " | 0.12.0 | Android 14 / Chrome 131 | "));
+        for (String bad : List.of("zhang@example.cn", "+86 138 0013 8000", "0.12.0 abcdefghij1234567890",
+                "13800138000")) {
+            HttpResponse<String> refused = send(r, JSON.writeValueAsString(Map.of("source", "web", "installId",
+                    install, "appVersion", bad, "kind", "Error", "message", "m")));
+            assertThat(refused.statusCode()).as(bad).isEqualTo(422);
+            assertThat(refused.body()).contains("$.appVersion").contains("pattern");
+        }
+        Reporter busy = reporter(true);
+        for (int i = 0; i < CrashRoutes.PER_HOUR; i++) {
+            assertThat(send(busy, report(install, "again", "")).statusCode()).isEqualTo(201);
+        }
+        HttpResponse<String> tooMany = send(busy, report(install, "again", ""));
+        assertThat(tooMany.statusCode()).isEqualTo(429);
+        assertThat(tooMany.headers().firstValue("Retry-After")).isPresent();
     }
 
     @Test
