@@ -66,7 +66,18 @@ public final class WebPush {
      * @param topic   a message with the same topic replaces an undelivered one (RFC 8030 §5.4); null for none
      */
     public record Message(byte[] payload, Duration ttl, Urgency urgency, String topic) {
+        public Message {
+            java.util.Objects.requireNonNull(payload, "payload");
+            java.util.Objects.requireNonNull(ttl, "ttl");
+            java.util.Objects.requireNonNull(urgency, "urgency");
+            if (topic != null && !TOPIC.matcher(topic).matches()) {
+                throw new IllegalArgumentException("a topic is 1 to 32 characters of the URL-safe base64 alphabet");
+            }
+        }
     }
+
+    /** RFC 8030 §5.4: a topic is at most 32 characters of the URL and filename safe base64 alphabet. */
+    static final java.util.regex.Pattern TOPIC = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,32}");
 
     /** What came of one attempt. */
     public sealed interface Outcome {
@@ -183,9 +194,12 @@ public final class WebPush {
         return new Outcome.Failed("answered " + status);
     }
 
-    /** The VAPID JWT for an endpoint: audience its origin, expiry {@link #TOKEN_LIFETIME} ahead, the subject. */
+    /**
+     * The VAPID JWT for an endpoint: audience its origin (RFC 6454: lower-case scheme and host, the port only when
+     * it is not the scheme's default), expiry {@link #TOKEN_LIFETIME} ahead, the subject.
+     */
     String token(URI endpoint) {
-        String audience = endpoint.getScheme().toLowerCase(Locale.ROOT) + "://" + endpoint.getRawAuthority();
+        String audience = origin(endpoint);
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .audience(audience)
@@ -200,6 +214,15 @@ public final class WebPush {
             throw new IllegalStateException("cannot sign a VAPID token", e);
         }
         return jwt.serialize();
+    }
+
+    /** The ASCII serialisation of an endpoint's origin, e.g. {@code https://push.example.org}. */
+    static String origin(URI endpoint) {
+        String scheme = endpoint.getScheme().toLowerCase(Locale.ROOT);
+        String host = endpoint.getHost().toLowerCase(Locale.ROOT);
+        int port = endpoint.getPort();
+        boolean standard = port == -1 || scheme.equals("https") && port == 443 || scheme.equals("http") && port == 80;
+        return scheme + "://" + host + (standard ? "" : ":" + port);
     }
 
     /** {@code Retry-After} as seconds or an HTTP date, bounded to [1 s, 1 h]; the default without one. */

@@ -134,6 +134,22 @@ class WebPushTest {
     }
 
     @Test
+    void theVapidAudienceIsTheEndpointsOriginAndTopicsAreChecked() {
+        assertThat(WebPush.origin(java.net.URI.create("https://Push.Example.org:443/wpush/v2/abc")))
+                .isEqualTo("https://push.example.org");
+        assertThat(WebPush.origin(java.net.URI.create("https://fcm.googleapis.com/fcm/send/x")))
+                .isEqualTo("https://fcm.googleapis.com");
+        assertThat(WebPush.origin(java.net.URI.create("http://127.0.0.1:8443/push/x")))
+                .isEqualTo("http://127.0.0.1:8443");
+        assertThat(new WebPush.Message(new byte[1], Duration.ZERO, WebPush.Urgency.HIGH, "urgent-low_1").topic())
+                .isEqualTo("urgent-low_1");
+        for (String bad : new String[] {"", "a b", "x\r\nInjected: 1", "a".repeat(33), "ü"}) {
+            assertThatThrownBy(() -> new WebPush.Message(new byte[1], Duration.ZERO, WebPush.Urgency.HIGH, bad))
+                    .as(bad).isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void retryAfterIsReadAsSecondsOrAnHttpDateAndBounded() {
         Instant now = Instant.parse("2026-12-07T03:00:00Z");
         assertThat(WebPush.retryAfter(Optional.of("7"), now)).isEqualTo(Duration.ofSeconds(7));
