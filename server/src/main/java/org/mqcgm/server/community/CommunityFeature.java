@@ -117,7 +117,7 @@ public final class CommunityFeature implements Feature {
     @Override
     public void routes(Routes routes, Web web) {
         api.register(routes);
-        new CommunityPages(community, search, photos, web).register(routes);
+        new CommunityPages(community, search, photos, web, platform.secrets()).register(routes);
     }
 
     /** What the person published and did in the community: posts, comments, likes, reports. */

@@ -34,12 +34,16 @@ final class CommunityPages {
     private final Photos photos;
     private final Web web;
 
-    CommunityPages(Community community, Search search, Photos photos, Web web) {
+    CommunityPages(Community community, Search search, Photos photos, Web web,
+                   org.mqcgm.server.platform.crypto.DeploymentSecrets secrets) {
         this.community = community;
         this.search = search;
         this.photos = photos;
         this.web = web;
+        this.secrets = secrets;
     }
+
+    private final org.mqcgm.server.platform.crypto.DeploymentSecrets secrets;
 
     void register(Routes routes) {
         Access publish = Access.PAGE.requiring(Purpose.COMMUNITY);
@@ -298,21 +302,17 @@ final class CommunityPages {
     }
 
     /**
-     * The digest of a previewed draft, bound to the session (through its CSRF token): publishing from a preview
-     * needs the digest of the same draft, so what is published is what was shown.
+     * The digest of a previewed draft, bound to the session (through its CSRF token) and keyed with the deployment's
+     * secret (an HMAC: a client cannot make one without being shown the preview): publishing from a preview needs
+     * the digest of the same draft, so what is published is what was shown.
      */
-    static String digest(Context ctx, UUID me, Views.Form draft) {
+    String digest(Context ctx, UUID me, Views.Form draft) {
         String csrf = ctx.formParam("_csrf");
         String canonical = String.join("\u0000", me.toString(), csrf == null ? "" : csrf,
                 draft.text().replace("\r\n", "\n").replace('\r', '\n'),
                 draft.visibility(), draft.tags(), draft.snapshot(), String.join(",", draft.photos()),
                 draft.displayName() == null ? "" : draft.displayName(), String.valueOf(draft.confirmContactDetails()));
-        try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return java.util.HexFormat.of().formatHex(secrets.pseudonym("community.preview", canonical));
     }
 
     /** What others will see of the draft, with who they are, and "Publish" / "Edit" (PR-52). */
