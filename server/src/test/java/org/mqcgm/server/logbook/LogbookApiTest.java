@@ -330,4 +330,41 @@ class LogbookApiTest {
         assertThat(r.body()).doesNotContain(id).doesNotContain("only mine");
         assertThat(json(call(owner, "GET", path, null)).path("note").asText()).isEqualTo("only mine");
     }
+
+    /**
+     * PR-52: check-ins are never public. An anonymous visitor asking for an entry, a person's entries or the
+     * entry's photos gets 401 or 404 and never the content, whatever the entry holds.
+     */
+    @Test
+    @Tag("PR-52")
+    void checkinsAndTheirPhotosAreNeverServedToAnonymousVisitors() {
+        String photoId = upload();
+        JsonNode meal = create("{\"time\":\"2026-11-07T12:00:00Z\",\"kind\":\"meal\",\"carbs\":42,"
+                + "\"note\":\"secret congee\",\"photos\":[\"" + photoId + "\"]}");
+        String id = meal.path("id").asText();
+        Http anonymous = new Http(app.url());
+        String range = "?from=2026-11-07T00:00:00Z&to=2026-11-08T00:00:00Z";
+        for (String path : List.of("/api/v1/checkins/" + id, "/api/v1/checkins" + range,
+                "/api/v1/people/" + ownerId + "/checkins" + range, "/api/v1/people/" + ownerId + "/checkins",
+                "/api/v1/search?q=congee")) {
+            HttpResponse<String> r = anonymous.get(path);
+            if (path.startsWith("/api/v1/search")) {
+                // Search answers anonymous visitors with public posts only: never a check-in.
+                assertThat(r.body()).as(path).doesNotContain(id).doesNotContain("\"checkin\"");
+                continue;
+            }
+            assertThat(r.statusCode()).as(path).isIn(401, 404);
+            // A problem only (its "instance" names the path asked for), never the entry.
+            assertThat(r.body()).as(path).startsWith("{\"type\":").doesNotContain("secret")
+                    .doesNotContain("\"carbs\"").doesNotContain("\"kind\"").doesNotContain(photoId);
+        }
+        for (String path : List.of("/api/v1/photos/" + photoId, "/api/v1/photos/" + photoId + "?size=thumb")) {
+            HttpResponse<byte[]> r = org.mqcgm.server.testing.Multipart.download(app.url(), path);
+            assertThat(r.statusCode()).as(path).isIn(401, 404);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).as(path).doesNotStartWith("image/");
+        }
+        // The owner still reads all of it.
+        assertThat(call(owner, "GET", "/api/v1/checkins/" + id, null).body()).contains("secret congee");
+        assertThat(photo(photoId)).isEqualTo(200);
+    }
 }
