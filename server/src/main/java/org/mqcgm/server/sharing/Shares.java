@@ -313,6 +313,25 @@ final class Shares implements Grants {
                 .bind("grantee", grantee).bind("now", at(now)).map(this::map).list());
     }
 
+    /**
+     * Whether {@code owner} shares {@code scope} with anyone now or has an open invitation for it (whoever accepts
+     * will see what is there), under their consent to sharing.
+     */
+    boolean sharesInForce(UUID owner, ShareScope scope) {
+        if (!consents.granted(owner, Consents.Purpose.SHARING)) {
+            return false;
+        }
+        Instant now = clock.instant();
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select exists (select 1 from share where owner_id = :owner and ended_at is null
+                          and (until is null or until > :now)
+                          and (',' || scopes || ',') like :scope
+                          and (accepted_at is not null and grantee_id is not null
+                               or accepted_at is null and invitation_expires > :now))""")
+                .bind("owner", owner).bind("now", at(now)).bind("scope", "%," + scope.id() + ",%")
+                .mapTo(Boolean.class).one());
+    }
+
     /** How many shares the person gave and how many they hold from others (for "My data"). */
     long countGiven(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("select count(*) from share where owner_id = :o")

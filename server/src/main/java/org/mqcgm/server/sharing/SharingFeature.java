@@ -94,6 +94,14 @@ public final class SharingFeature implements Feature {
         return grants;
     }
 
+    /**
+     * Whether the person shares {@code scope} with someone (an active share or an open invitation), e.g. the
+     * logbook: its forms warn before saving contact details a follower would see (PR-90).
+     */
+    public boolean sharesWithSomeone(UUID person, ShareScope scope) {
+        return shares.sharesInForce(person, scope);
+    }
+
     /** Reads of a person's data by their followers ("who saw my data"). */
     public ReadLog readLog() {
         return log;
