@@ -120,7 +120,8 @@ public final class HistoryPage {
                 to);
         List<Annotations.Annotation> notes = annotations.overlapping(owner, from, to);
         List<CheckinMarks.Mark> entries = logbook
-                ? marks.marks(owner, window != null && from.isBefore(window) ? window : from, to) : List.of();
+                ? marks.marks(owner, window != null && from.isBefore(window) ? window : from, to, page.unit())
+                : List.of();
         String chart = GlucoseChart.render(list, from, to, zone, page.unit(), page.t("history.chart.title",
                 date.toString()), page.t("today.chart.empty"), notes, small ? 6 : 3, entries,
                 k -> page.t("logbook.kind." + k));

@@ -113,6 +113,12 @@ final class Checkins {
     }
 
     /** The owner's check-ins in {@code [from, to)}, of one kind or all (null), newest first, at most {@code limit}. */
+    /** Whether the photo is on one of the owner's check-ins at or after {@code from}. */
+    boolean hasPhotoSince(UUID owner, UUID photo, Instant from) {
+        return list(owner, from, clock.instant().plus(java.time.Duration.ofDays(3650)), null, Integer.MAX_VALUE)
+                .stream().anyMatch(c -> c.values().photos().contains(photo));
+    }
+
     List<Checkin> list(UUID owner, Instant from, Instant to, Checkin.Kind kind, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select * from logbook_checkin where owner_id = :o and time >= :from and time < :to

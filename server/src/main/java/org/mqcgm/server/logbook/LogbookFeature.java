@@ -68,6 +68,11 @@ public final class LogbookFeature implements Feature {
         return new LogbookMarks(checkins);
     }
 
+    /** Whether a photo belongs to a check-in at or after a time (the photos feature asks for a follower's window). */
+    public Photos.CheckinTimes checkinTimes() {
+        return checkins::hasPhotoSince;
+    }
+
     /** Search in a person's own logbook (the community's search takes it). */
     public PersonalSearch search() {
         return new LogbookSearch(checkins, platform.dataClock());

@@ -110,7 +110,7 @@ public final class LogbookPage {
         ZoneId zone = page.zone();
         Instant now = dataClock.instant();
         List<Entry> entries = checkins.list(owner(ctx), now.minus(WINDOW), now.plus(Duration.ofDays(1)), null, SHOWN)
-                .stream().map(c -> entry(c, zone)).toList();
+                .stream().map(c -> entry(c, zone, page.unit())).toList();
         Map<String, Object> model = new HashMap<>();
         model.put("entries", entries);
         model.put("now", now.atZone(zone).format(LOCAL));
@@ -128,7 +128,7 @@ public final class LogbookPage {
     private void edit(Context ctx, Checkin c, List<Problem.FieldError> errors, int status, Pending pending) {
         PageContext page = contexts.of(ctx);
         Map<String, Object> model = new HashMap<>();
-        Entry e = entry(c, page.zone());
+        Entry e = entry(c, page.zone(), page.unit());
         if (pending != null) {
             // The form as typed, with the warning.
             e = new Entry(e.id(), e.kind(), e.time(), pending.time(), e.label(), e.note(), e.photos(),
@@ -293,7 +293,7 @@ public final class LogbookPage {
         return n;
     }
 
-    static Entry entry(Checkin c, ZoneId zone) {
+    static Entry entry(Checkin c, ZoneId zone, org.mqcgm.core.glucose.GlucoseUnit unit) {
         Checkin.Values v = c.values();
         Map<String, String> fields = new HashMap<>();
         CheckinInput.asBody(c).properties().forEach(e -> {
@@ -302,7 +302,7 @@ public final class LogbookPage {
             }
         });
         return new Entry(c.id().toString(), c.kind().id(), c.time().atZoneSameInstant(zone).format(SHOWN_TIME),
-                c.time().atZoneSameInstant(zone).format(LOCAL), LogbookMarks.label(c), v.note(),
+                c.time().atZoneSameInstant(zone).format(LOCAL), LogbookMarks.label(c, unit), v.note(),
                 v.photos().stream().map(UUID::toString).toList(), fields);
     }
 

@@ -38,10 +38,13 @@ final class PhotoRoutes {
     private final PhotoStore store;
     private final Clock clock;
 
-    PhotoRoutes(PhotoPipeline pipeline, PhotoStore store, Clock clock) {
+    private final Photos.CheckinTimes checkins;
+
+    PhotoRoutes(PhotoPipeline pipeline, PhotoStore store, Clock clock, Photos.CheckinTimes checkins) {
         this.pipeline = pipeline;
         this.store = store;
         this.clock = clock;
+        this.checkins = checkins;
     }
 
     void register(Routes routes) {
@@ -88,11 +91,11 @@ final class PhotoRoutes {
     private void shared(Context ctx) {
         UUID person = Grant.person(ctx);
         Photos.Size size = size(ctx);
-        // Not a photo uploaded before the share's window (its entry cannot be later than its upload by much).
+        // Only a photo of a check-in inside the share's window, by the check-in's time (not the upload's).
         java.time.Instant window = Grant.of(ctx).map(Grant::visibleFrom).orElse(null);
         Photos.Image image = id(ctx)
-                .filter(id -> store.row(person, id).map(r -> r.usage() == Photos.Usage.CHECKIN
-                        && (window == null || !r.uploadedAt().isBefore(window))).orElse(false))
+                .filter(id -> store.row(person, id).map(r -> r.usage() == Photos.Usage.CHECKIN).orElse(false)
+                        && (window == null || checkins.attachedSince(person, id, window)))
                 .flatMap(id -> store.read(person, id, size))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
         send(ctx, image);

@@ -57,9 +57,16 @@ public final class PhotosFeature implements Feature, Photos {
     }
 
     public static PhotosFeature create(Platform platform) {
+        return create(platform, Photos.CheckinTimes.NONE);
+    }
+
+    /**
+     * @param checkins whether a photo belongs to a check-in inside a follower's window (the logbook answers)
+     */
+    public static PhotosFeature create(Platform platform, Photos.CheckinTimes checkins) {
         PhotoStore store = new PhotoStore(platform.jdbi(), platform.userKeys());
         PhotoPipeline pipeline = new PhotoPipeline();
-        return new PhotosFeature(store, pipeline, new PhotoRoutes(pipeline, store, platform.systemClock()),
+        return new PhotosFeature(store, pipeline, new PhotoRoutes(pipeline, store, platform.systemClock(), checkins),
                 platform.systemClock(), platform.mapper());
     }
 

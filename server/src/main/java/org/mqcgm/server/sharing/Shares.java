@@ -332,6 +332,16 @@ final class Shares implements Grants {
                 .mapTo(Boolean.class).one());
     }
 
+    /**
+     * Every share others gave {@code grantee}, in force or ended (what "My data" counts and the export lists), the
+     * oldest first.
+     */
+    List<Share> followed(UUID grantee) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select * from share where grantee_id = :grantee order by accepted_at, id")
+                .bind("grantee", grantee).map(this::map).list());
+    }
+
     /** How many shares the person gave and how many they hold from others (for "My data"). */
     long countGiven(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("select count(*) from share where owner_id = :o")

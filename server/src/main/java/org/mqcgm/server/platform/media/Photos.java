@@ -45,6 +45,19 @@ public interface Photos {
      */
     UUID upload(UUID owner, byte[] file, String field);
 
+    /**
+     * Whether a photo of the owner belongs to a check-in at or after {@code from} (the logbook answers): a follower
+     * whose share starts at {@code from} sees the photos of the check-ins they see, by the check-in's time, not the
+     * photo's upload time.
+     */
+    @FunctionalInterface
+    interface CheckinTimes {
+        boolean attachedSince(UUID owner, UUID photo, java.time.Instant from);
+
+        /** No logbook: no check-in photo is shown inside a window. */
+        CheckinTimes NONE = (owner, photo, from) -> false;
+    }
+
     /** Deletes photos of the owner with every rendition (what they were attached to was deleted). */
     void delete(UUID owner, List<UUID> ids);
 }
