@@ -90,6 +90,12 @@ final class PhotoRoutes {
     /** A follower (or the person) reads a photo of the person's logbook: check-in photos only. */
     private void shared(Context ctx) {
         UUID person = Grant.person(ctx);
+        if (Grant.of(ctx).isEmpty() && !Principal.of(ctx).has(Scope.LOGBOOK)) {
+            // The person's own photos need the scope of their own logbook, as at /api/v1/photos/{id}.
+            throw new ProblemException(Problem.of(403, "insufficient-scope", "Insufficient scope",
+                    "This token lacks the scope '" + Scope.LOGBOOK.id() + "'.").with("requiredScope",
+                    Scope.LOGBOOK.id()));
+        }
         Photos.Size size = size(ctx);
         // Only a photo of a check-in inside the share's window, by the check-in's time (not the upload's).
         java.time.Instant window = Grant.of(ctx).map(Grant::visibleFrom).orElse(null);

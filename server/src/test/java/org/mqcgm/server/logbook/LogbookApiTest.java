@@ -367,4 +367,29 @@ class LogbookApiTest {
         assertThat(call(owner, "GET", "/api/v1/checkins/" + id, null).body()).contains("secret congee");
         assertThat(photo(photoId)).isEqualTo(200);
     }
+
+    /**
+     * Reading one's own logbook and its photos through {@code /api/v1/people/{self}/…} needs the {@code logbook}
+     * scope, as {@code /api/v1/checkins} does: a token with only {@code readings:read} gets 403 insufficient-scope.
+     */
+    @Test
+    void theSelfPathNeedsTheLogbookScopeLikeTheOwnLogbook() {
+        String photoId = upload();
+        create("{\"time\":\"2026-11-07T13:00:00Z\",\"kind\":\"meal\",\"carbs\":12,\"note\":\"self path\","
+                + "\"photos\":[\"" + photoId + "\"]}");
+        String readingsOnly = app.app().apiTokens().create(ownerId, "readings", EnumSet.of(Scope.READINGS_READ));
+        String range = "?from=2026-11-07T00:00:00Z&to=2026-11-08T00:00:00Z";
+        String self = "/api/v1/people/" + ownerId;
+        assertThat(call(readingsOnly, "GET", "/api/v1/checkins" + range, null).statusCode()).isEqualTo(403);
+        HttpResponse<String> r = call(readingsOnly, "GET", self + "/checkins" + range, null);
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("insufficient-scope").contains("\"requiredScope\":\"logbook\"")
+                .doesNotContain("self path");
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), self + "/photos/" + photoId,
+                "Authorization", "Bearer " + readingsOnly).statusCode()).isEqualTo(403);
+        // With the logbook scope, the same paths answer.
+        assertThat(call(owner, "GET", self + "/checkins" + range, null).body()).contains("self path");
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), self + "/photos/" + photoId,
+                "Authorization", "Bearer " + owner).statusCode()).isEqualTo(200);
+    }
 }
