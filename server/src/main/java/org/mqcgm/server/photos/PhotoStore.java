@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.server.platform.crypto.UserKeys;
 import org.mqcgm.server.platform.media.Photos;
@@ -78,8 +79,13 @@ final class PhotoStore {
      * unattached photos (nor already attached to the same usage), in which case nothing changed.
      */
     List<Integer> attach(UUID owner, List<UUID> ids, Photos.Usage usage, Instant at) {
+        return jdbi.inTransaction(h -> attach(h, owner, ids, usage, at));
+    }
+
+    /** {@link #attach(UUID, List, Photos.Usage, Instant)} in the caller's transaction. */
+    List<Integer> attach(Handle h, UUID owner, List<UUID> ids, Photos.Usage usage, Instant at) {
         String name = usage.name().toLowerCase(java.util.Locale.ROOT);
-        return jdbi.inTransaction(h -> {
+        {   // one block, as it was inside a transaction of its own
             List<Integer> bad = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
                 UUID id = ids.get(i);
@@ -104,16 +110,24 @@ final class PhotoStore {
                         .execute();
             }
             return bad;
-        });
+        }
     }
 
     int delete(UUID owner, List<UUID> ids) {
         if (ids.isEmpty()) {
             return 0;
         }
-        return jdbi.withHandle(h -> h.createUpdate("delete from photo where owner_id = :owner and id = any(:ids)")
+        return jdbi.withHandle(h -> delete(h, owner, ids));
+    }
+
+    /** {@link #delete(UUID, List)} in the caller's transaction. */
+    int delete(Handle h, UUID owner, List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return h.createUpdate("delete from photo where owner_id = :owner and id = any(:ids)")
                 .bind("owner", owner).bindArray("ids", UUID.class, ids.toArray(UUID[]::new))
-                .execute());
+                .execute();
     }
 
     /** Deletes photos uploaded before {@code before} and never attached; returns how many. */

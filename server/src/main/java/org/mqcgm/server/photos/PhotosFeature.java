@@ -89,7 +89,20 @@ public final class PhotosFeature implements Feature, Photos {
 
     @Override
     public void attach(UUID owner, List<UUID> ids, Usage usage, String field) {
-        List<Integer> bad = store.attach(owner, ids, usage, clock.instant());
+        attached(store.attach(owner, ids, usage, clock.instant()), field);
+    }
+
+    @Override
+    public void attach(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids, Usage usage, String field) {
+        attached(store.attach(h, owner, ids, usage, clock.instant()), field);
+    }
+
+    @Override
+    public void delete(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids) {
+        store.delete(h, owner, ids);
+    }
+
+    private static void attached(List<Integer> bad, String field) {
         if (!bad.isEmpty()) {
             throw new ProblemException(Problem.validation("Some photos cannot be attached.", bad.stream()
                     .map(i -> new Problem.FieldError(field + "[" + i + "]", "photo",

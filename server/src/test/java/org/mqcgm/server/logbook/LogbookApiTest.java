@@ -392,4 +392,81 @@ class LogbookApiTest {
         assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), self + "/photos/" + photoId,
                 "Authorization", "Bearer " + owner).statusCode()).isEqualTo(200);
     }
+
+    /**
+     * A check-in and its photos change together: when the write fails after the photos were attached or deleted,
+     * nothing of it stays (no check-in without its photos, no photo attached to nothing).
+     */
+    @Test
+    void photosAreAttachedAndDeletedInTheCheckinsOwnTransaction() {
+        org.mqcgm.server.platform.media.Photos real = app.app()
+                .feature(org.mqcgm.server.photos.PhotosFeature.class).photos();
+        org.mqcgm.server.platform.media.Photos failing = new org.mqcgm.server.platform.media.Photos() {
+            @Override
+            public void attach(UUID owner, List<UUID> ids, Usage usage, String field) {
+                throw new AssertionError("outside the check-in's transaction");
+            }
+
+            @Override
+            public void attach(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids, Usage usage, String field) {
+                real.attach(h, owner, ids, usage, field);
+                throw new IllegalStateException("the write fails after the attachment");
+            }
+
+            @Override
+            public java.util.Optional<Image> read(UUID owner, UUID id, Size size) {
+                return real.read(owner, id, size);
+            }
+
+            @Override
+            public java.util.Optional<Usage> usage(UUID owner, UUID id) {
+                return real.usage(owner, id);
+            }
+
+            @Override
+            public UUID upload(UUID owner, byte[] file, String field) {
+                return real.upload(owner, file, field);
+            }
+
+            @Override
+            public void delete(UUID owner, List<UUID> ids) {
+                throw new AssertionError("outside the check-in's transaction");
+            }
+
+            @Override
+            public void delete(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids) {
+                real.delete(h, owner, ids);
+                throw new IllegalStateException("the write fails after the deletion");
+            }
+        };
+        Checkins checkins = new Checkins(app.sql(), new org.mqcgm.server.platform.crypto.UserKeys(app.sql(),
+                org.mqcgm.server.platform.crypto.MasterKey.load(app.masterKeyFile())),
+                org.mqcgm.server.platform.http.Json.newMapper(), failing, java.time.Clock.systemUTC());
+
+        String kept = upload();
+        JsonNode meal = create("{\"time\":\"2026-11-04T12:00:00Z\",\"kind\":\"meal\",\"carbs\":33,"
+                + "\"photos\":[\"" + kept + "\"]}");
+        UUID id = UUID.fromString(meal.path("id").asText());
+        Checkin current = checkins.find(ownerId, id).orElseThrow();
+        Checkin.Values v = current.values();
+        CheckinInput.Draft withoutPhotos = new CheckinInput.Draft(current.time(), current.kind(), new Checkin.Values(
+                v.carbs(), v.units(), v.insulinType(), v.minutes(), v.intensity(), v.medication(), v.dose(),
+                v.mgdl(), v.value(), v.unit(), v.note(), List.of()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> checkins.update(ownerId, id, c -> withoutPhotos))
+                .isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> checkins.delete(ownerId, id))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(photo(kept)).as("the photo stays with its entry").isEqualTo(200);
+        assertThat(json(call(owner, "GET", "/api/v1/checkins/" + id, null)).path("photos").toString())
+                .isEqualTo("[\"" + kept + "\"]");
+
+        String fresh = upload();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> checkins.create(ownerId, new CheckinInput.Draft(
+                        current.time(), current.kind(), new Checkin.Values(v.carbs(), null, null, null, null, null,
+                        null, null, null, null, null, List.of(UUID.fromString(fresh))))))
+                .isInstanceOf(IllegalStateException.class);
+        // Not attached to the entry that was never stored: a new entry can take it.
+        assertThat(call(owner, "POST", "/api/v1/checkins", "{\"time\":\"2026-11-04T13:00:00Z\",\"kind\":\"meal\","
+                + "\"carbs\":5,\"photos\":[\"" + fresh + "\"]}").statusCode()).isEqualTo(201);
+    }
 }

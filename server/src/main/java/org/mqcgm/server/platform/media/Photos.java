@@ -32,6 +32,19 @@ public interface Photos {
      */
     void attach(UUID owner, List<UUID> ids, Usage usage, String field);
 
+    /**
+     * {@link #attach(UUID, List, Usage, String)} inside the caller's transaction {@code h}, so that what the photos
+     * are attached to and the attachment commit or roll back together.
+     */
+    default void attach(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids, Usage usage, String field) {
+        attach(owner, ids, usage, field);
+    }
+
+    /** {@link #delete(UUID, List)} inside the caller's transaction {@code h}. */
+    default void delete(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids) {
+        delete(owner, ids);
+    }
+
     /** A rendition of one of the owner's photos, if it exists. */
     Optional<Image> read(UUID owner, UUID id, Size size);
 
