@@ -118,7 +118,8 @@ public final class HistoryPage {
         // A follower's window may start inside the first day: nothing before it is read.
         List<Reading> list = readings.store().range(owner, window != null && from.isBefore(window) ? window : from,
                 to);
-        List<Annotations.Annotation> notes = annotations.overlapping(owner, from, to);
+        List<Annotations.Annotation> notes = Annotations.within(annotations.overlapping(owner,
+                window != null && from.isBefore(window) ? window : from, to), window);
         List<CheckinMarks.Mark> entries = logbook
                 ? marks.marks(owner, window != null && from.isBefore(window) ? window : from, to, page.unit())
                 : List.of();

@@ -68,7 +68,8 @@ public final class TodayPage {
             from = window;
         }
         List<Reading> day = readings.store().range(person, from, now.plusSeconds(1));
-        List<Annotations.Annotation> notes = annotations.overlapping(person, from, now.plusSeconds(1));
+        List<Annotations.Annotation> notes = Annotations.within(annotations.overlapping(person, from,
+                now.plusSeconds(1)), window);
         // The logbook's entries only for someone the person shares their logbook with (or the person).
         boolean logbook = org.mqcgm.server.platform.security.Grant.of(ctx)
                 .map(g -> g.covers(org.mqcgm.server.platform.security.ShareScope.LOGBOOK)).orElse(true);

@@ -361,6 +361,37 @@ class PeopleAccessTest {
         assertThat(read.apply(1)).as("a check-in 3 days ago, inside the window").isEqualTo(200);
     }
 
+    /**
+     * A follower with a 14-day window sees no annotation band from before it on History: one ending before the
+     * window is not drawn, one crossing it is drawn (from the window on).
+     */
+    @Test
+    void annotationsBeforeTheWindowAreNotShownToAFollower() throws Exception {
+        Instant window = Instant.now().minus(Duration.ofDays(14));
+        String[][] bands = {{"calibration", window.minus(Duration.ofMinutes(40)).toString(),
+                window.minus(Duration.ofMinutes(20)).toString()},
+                {"exercise", window.minus(Duration.ofHours(2)).toString(),
+                        window.plus(Duration.ofHours(2)).toString()}};
+        for (String[] b : bands) {
+            HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/annotations", "{\"start\":\"" + b[1]
+                    + "\",\"end\":\"" + b[2] + "\",\"kind\":\"" + b[0] + "\"}",
+                    "Authorization", "Bearer " + wearerToken);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        }
+        Person follower = follower("{\"scopes\":[\"glucose\",\"history\"],\"historyDays\":14}");
+        Http web = new Http(app.url());
+        assertThat(web.postForm("/login", java.util.Map.of("identifier", follower.login(), "password",
+                TestApp.PASSWORD)).statusCode()).isEqualTo(303);
+        java.time.LocalDate day = window.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        StringBuilder pages = new StringBuilder();
+        for (int d = -1; d <= 1; d++) {
+            pages.append(web.get("/people/" + wearer + "/history?date=" + day.plusDays(d)).body());
+        }
+        // The bands are drawn with their kind as title: the calibration ended before the window, the exercise did not.
+        assertThat(pages.toString()).doesNotContain("<title>calibration</title>")
+                .contains("<title>exercise</title>");
+    }
+
     /** "My data" counts and the export lists the same followings: those in force and those that ended. */
     @Test
     void myDataAndTheExportAgreeAboutEndedFollowings() throws Exception {
