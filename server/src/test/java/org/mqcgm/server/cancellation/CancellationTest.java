@@ -391,14 +391,23 @@ class CancellationTest {
         assertThat(app.app().consents().granted(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA))
                 .isTrue();
         java.nio.file.Path ledger = app.masterKeyFile().resolveSibling("operator-ledger.txt");
-        try (CancellationAdministration admin = CancellationAdministration.open(
-                BackupRestoreTest.config(app.jdbcUrl(), app, ledger), false)) {
-            admin.cancel(email, "asked by phone, verified by the support team", false);
+        java.util.List<String> withdrawn;
+        // The running server's job erases the queued account within moments (its ledger with it): a key-share lock
+        // on the account row holds that erasure back (closing the account changes no key) while we look.
+        try (org.jdbi.v3.core.Handle look = app.sql().open()) {
+            look.begin();
+            look.createQuery("select 1 from account where id = :o for key share").bind("o", id)
+                    .mapTo(Integer.class).one();
+            try (CancellationAdministration admin = CancellationAdministration.open(
+                    BackupRestoreTest.config(app.jdbcUrl(), app, ledger), false)) {
+                admin.cancel(email, "asked by phone, verified by the support team", false);
+            }
+            withdrawn = look.createQuery("""
+                            select purpose from consent_event where owner_id = :o and not granted
+                              and channel = 'cancellation' and subject is null""")
+                    .bind("o", id).mapTo(String.class).list();
+            look.rollback();
         }
-        java.util.List<String> withdrawn = app.sql().withHandle(h -> h.createQuery("""
-                        select purpose from consent_event where owner_id = :o and not granted
-                          and channel = 'cancellation' and subject is null""")
-                .bind("o", id).mapTo(String.class).list());
         assertThat(withdrawn).contains("health-data", "sharing");
         org.mqcgm.testkit.Wait.until("the server hears the withdrawal", () -> app.app().consents().granted(id,
                 org.mqcgm.server.platform.consent.Consents.Purpose.SHARING), granted -> !granted);
