@@ -13,8 +13,10 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mqcgm.server.platform.consent.Consents.Purpose;
 import org.mqcgm.server.testing.TestApp;
 
 /**
@@ -26,6 +28,23 @@ class LogbookInBrowserTest {
 
     static final Path SHOTS = Path.of("target", "screenshots");
     static final String EMAIL = "logbook-browser@example.org";
+    static final String CAMERA = "logbook-camera@example.org";
+
+    /** Counts every request for the camera or for a permission, before any script of the page runs. */
+    static final String COUNT_CAMERA_REQUESTS = """
+            window.__cameraAsks = 0;
+            window.__permissionAsks = 0;
+            window.__watched = 0;
+            if (navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
+              const gum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+              navigator.mediaDevices.getUserMedia = (c) => { window.__cameraAsks++; return gum(c); };
+              window.__watched++;
+            }
+            if (navigator.permissions && navigator.permissions.query) {
+              const query = navigator.permissions.query.bind(navigator.permissions);
+              navigator.permissions.query = (d) => { window.__permissionAsks++; return query(d); };
+              window.__watched++;
+            }""";
 
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
@@ -39,6 +58,8 @@ class LogbookInBrowserTest {
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
         app.newUser(EMAIL, TestApp.PASSWORD, ZoneId.of("Asia/Shanghai"));
+        app.app().consents().record(app.newUser(CAMERA, TestApp.PASSWORD, ZoneId.of("Asia/Shanghai")),
+                Purpose.COMMUNITY, true, "test");
         BufferedImage image = new BufferedImage(120, 90, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setColor(new Color(250, 240, 200));
@@ -108,6 +129,52 @@ class LogbookInBrowserTest {
             assertThat(page.locator("[data-testid=entry]")).hasCount(0);
             page.click("nav >> text=Today");
             assertThat(page.locator("svg.chart g.checkin")).hasCount(0);
+        }
+    }
+
+    /**
+     * PR-26: neither the logbook's meal form nor the community publish form asks for the camera (or any permission)
+     * when the page loads at phone size; the photo control is a plain file input ({@code accept="image/*" capture})
+     * and only tapping it opens the chooser (the camera on a phone).
+     */
+    @Test
+    @Tag("PR-26")
+    void theCameraIsAskedForOnlyWhenThePhotoControlIsTapped() {
+        try (BrowserContext context = browser.phone("en-US")) {
+            context.addInitScript(COUNT_CAMERA_REQUESTS);
+            Page page = context.newPage();
+            int[] choosers = {0};
+            page.onFileChooser(chooser -> choosers[0]++);
+            page.navigate(app.url() + "/login");
+            page.fill("input[name=identifier]", CAMERA);
+            page.fill("input[name=password]", TestApp.PASSWORD);
+            page.click("button.primary");
+            assertThat(page).hasURL(app.url() + "/today");
+
+            for (String[] form : new String[][] {{"/logbook", "[data-testid=add-meal] [data-testid=photo]"},
+                    {"/community", "[data-testid=photos-input]"}}) {
+                page.navigate(app.url() + form[0]);
+                assertFitsThePhone(page);
+                if (form[0].equals("/logbook")) {
+                    page.click("[data-testid=add-meal] summary");
+                }
+                var input = page.locator(form[1]);
+                assertThat(input).hasAttribute("type", "file");
+                assertThat(input).hasAttribute("accept", "image/*");
+                assertThat(input.getAttribute("capture")).as(form[0]).isNotNull();
+                assertThat((Integer) page.evaluate("window.__watched")).as("both APIs are watched").isEqualTo(2);
+                assertThat((Integer) page.evaluate("window.__cameraAsks")).as(form[0]).isZero();
+                assertThat((Integer) page.evaluate("window.__permissionAsks")).as(form[0]).isZero();
+                assertThat(choosers[0]).as("no chooser before the tap on " + form[0]).isZero();
+
+                var chooser = page.waitForFileChooser(input::click);
+                assertThat(chooser.element().getAttribute("data-testid")).isEqualTo(input.getAttribute("data-testid"));
+                assertThat(choosers[0]).isEqualTo(1);
+                choosers[0] = 0;
+                // The chooser is the browser's own (the phone offers the camera there): still no script asked.
+                assertThat((Integer) page.evaluate("window.__cameraAsks")).isZero();
+                assertThat((Integer) page.evaluate("window.__permissionAsks")).isZero();
+            }
         }
     }
 }

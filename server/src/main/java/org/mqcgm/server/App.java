@@ -158,8 +158,17 @@ public final class App implements AutoCloseable {
             // The features, each built from the platform and the narrow ports of the features before it.
             AccountsFeature accounts = AccountsFeature.create(platform, new AccountsFeature.Settings(
                     config.argon2(), config.sessionIdle(), config.sessionAbsolute(), config.publicUrl()));
-            PhotosFeature photos = PhotosFeature.create(platform);
-            LogbookFeature logbook = LogbookFeature.create(platform, photos.photos());
+            // A follower sees the photos of the check-ins inside their window (the logbook, built next, answers).
+            java.util.concurrent.atomic.AtomicReference<LogbookFeature> logbookRef =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            PhotosFeature photos = PhotosFeature.create(platform, (owner, photo, from) -> logbookRef.get() != null
+                    && logbookRef.get().checkinTimes().attachedSince(owner, photo, from));
+            // The logbook warns before saving contact details when the logbook is shared; sharing is built later.
+            java.util.concurrent.atomic.AtomicReference<SharingFeature> sharingRef =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            LogbookFeature logbook = LogbookFeature.create(platform, photos.photos(), person -> sharingRef.get() != null
+                    && sharingRef.get().sharesWithSomeone(person, org.mqcgm.server.platform.security.ShareScope.LOGBOOK));
+            logbookRef.set(logbook);
             GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones(),
                     accounts.reconfirmation(), logbook.marks());
             ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics,
@@ -187,6 +196,7 @@ public final class App implements AutoCloseable {
                             dataClock.instant().plus(java.time.Duration.ofMinutes(5))),
                     () -> List.of(clinician.readLog()),
                     new SharingFeature.Settings(config.publicUrl(), config.maxFollowers()));
+            sharingRef.set(sharing);
             CommunityFeature community = CommunityFeature.create(platform, photos.photos(),
                     // a post for "followers" is for the people the author shares their data with
                     (author, viewer) -> sharing.grants().active(author, viewer).isPresent(), logbook.search(),

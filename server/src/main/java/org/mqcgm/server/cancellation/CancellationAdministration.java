@@ -61,14 +61,19 @@ public final class CancellationAdministration implements AutoCloseable {
         return new CancellationAdministration(config, db, new Outbound(email, outbox), master);
     }
 
-    private Cancellations cancellations(UserKeys keys, AccountClosure accounts) {
+    /**
+     * @param consents the consent port (an operator's cancellation withdraws every consent as the web and API path
+     *                 does; null for a restore, which erases and so has nothing to withdraw)
+     */
+    private Cancellations cancellations(UserKeys keys, AccountClosure accounts,
+                                        org.mqcgm.server.platform.consent.Consents consents) {
         return new Cancellations(database.jdbi(), keys, accounts, new DeletionLedger(config.deletionLedger()),
-                new CancellationMail(outbound), Clock.systemUTC());
+                new CancellationMail(outbound), Clock.systemUTC(), consents);
     }
 
     private Cancellations cancellations() {
         UserKeys keys = new UserKeys(database.jdbi(), master);
-        return cancellations(keys, AccountsFeature.closure(config, database, master, keys, outbound));
+        return cancellations(keys, AccountsFeature.closure(config, database, master, keys, outbound), null);
     }
 
     /** What an operator's cancellation did. */
@@ -89,7 +94,9 @@ public final class CancellationAdministration implements AutoCloseable {
         }
         UserKeys keys = new UserKeys(database.jdbi(), master);
         AccountClosure accounts = AccountsFeature.closure(config, database, master, keys, outbound);
-        Cancellations cancellations = cancellations(keys, accounts);
+        // A closed account shares and publishes nothing more: the running server hears the withdrawals (NOTIFY).
+        Cancellations cancellations = cancellations(keys, accounts,
+                org.mqcgm.server.privacy.PrivacyFeature.consents(database.jdbi(), Clock.systemUTC()));
         UUID account = accounts.find(identifier).orElseThrow(() -> new IllegalArgumentException(
                 "no account has the login " + identifier));
         Instant completeBy = cancellations.request(account, Cancellations.Channel.OPERATOR, reason.strip());

@@ -55,8 +55,8 @@ final class Cancellations {
     }
 
     /**
-     * @param consents the consent port, to withdraw every consent when the account closes (null in the command-line
-     *                 administration, which has no running server's port)
+     * @param consents the consent port, to withdraw every consent when the account closes (the command-line
+     *                 administration builds its own over the same ledger; null only in tests of other rules)
      */
     Cancellations(Jdbi jdbi, UserKeys keys, AccountClosure accounts, DeletionLedger ledger, CancellationMail mail,
                   Clock clock, org.mqcgm.server.platform.consent.Consents consents) {

@@ -22,6 +22,7 @@ import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.snapshot.MetricSnapshots;
+import org.mqcgm.server.platform.text.ContactDetails;
 
 /**
  * Posts, comments, likes and reports, with who may see what: a post's author always; nobody else a post hidden by

@@ -18,6 +18,7 @@ import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
+import org.mqcgm.server.platform.text.ContactDetails;
 import org.mqcgm.server.platform.web.PageContext;
 
 /**

@@ -17,6 +17,7 @@ import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
+import org.mqcgm.server.platform.text.ContactDetails;
 
 /**
  * The community API: posts ({@code /api/v1/posts}), their photos, comments, likes and reports of abuse, and the

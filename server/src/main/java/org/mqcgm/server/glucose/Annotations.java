@@ -35,6 +35,20 @@ public final class Annotations {
         }
     }
 
+    /**
+     * What a follower whose share starts at {@code window} sees of {@code list}: the annotations ending inside the
+     * window, each band starting no earlier than the window (null: the person themselves, everything).
+     */
+    public static List<Annotation> within(List<Annotation> list, Instant window) {
+        if (window == null) {
+            return list;
+        }
+        return list.stream().filter(a -> !a.end().isBefore(window))
+                .map(a -> a.start().isBefore(window)
+                        ? new Annotation(a.id(), window, a.end(), a.kind(), a.note(), a.exclude()) : a)
+                .toList();
+    }
+
     private final Jdbi jdbi;
     private final UserKeys keys;
     private final Clock clock;

@@ -118,9 +118,11 @@ public final class HistoryPage {
         // A follower's window may start inside the first day: nothing before it is read.
         List<Reading> list = readings.store().range(owner, window != null && from.isBefore(window) ? window : from,
                 to);
-        List<Annotations.Annotation> notes = annotations.overlapping(owner, from, to);
+        List<Annotations.Annotation> notes = Annotations.within(annotations.overlapping(owner,
+                window != null && from.isBefore(window) ? window : from, to), window);
         List<CheckinMarks.Mark> entries = logbook
-                ? marks.marks(owner, window != null && from.isBefore(window) ? window : from, to) : List.of();
+                ? marks.marks(owner, window != null && from.isBefore(window) ? window : from, to, page.unit())
+                : List.of();
         String chart = GlucoseChart.render(list, from, to, zone, page.unit(), page.t("history.chart.title",
                 date.toString()), page.t("today.chart.empty"), notes, small ? 6 : 3, entries,
                 k -> page.t("logbook.kind." + k));

@@ -68,11 +68,13 @@ public final class TodayPage {
             from = window;
         }
         List<Reading> day = readings.store().range(person, from, now.plusSeconds(1));
-        List<Annotations.Annotation> notes = annotations.overlapping(person, from, now.plusSeconds(1));
+        List<Annotations.Annotation> notes = Annotations.within(annotations.overlapping(person, from,
+                now.plusSeconds(1)), window);
         // The logbook's entries only for someone the person shares their logbook with (or the person).
         boolean logbook = org.mqcgm.server.platform.security.Grant.of(ctx)
                 .map(g -> g.covers(org.mqcgm.server.platform.security.ShareScope.LOGBOOK)).orElse(true);
-        List<CheckinMarks.Mark> entries = logbook ? marks.marks(person, from, now.plusSeconds(1)) : List.of();
+        List<CheckinMarks.Mark> entries = logbook ? marks.marks(person, from, now.plusSeconds(1), page.unit())
+                : List.of();
         pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, entries, now, profile, page),
                 "person", person.toString(), "name", profile.label(), "marks", entries.reversed(),
                 "logbook", logbook));
@@ -85,7 +87,7 @@ public final class TodayPage {
         Instant from = now.minus(WINDOW);
         List<Reading> day = readings.store().range(p.accountId(), from, now.plusSeconds(1));
         List<Annotations.Annotation> notes = annotations.overlapping(p.accountId(), from, now.plusSeconds(1));
-        List<CheckinMarks.Mark> entries = marks.marks(p.accountId(), from, now.plusSeconds(1));
+        List<CheckinMarks.Mark> entries = marks.marks(p.accountId(), from, now.plusSeconds(1), page.unit());
         pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, entries, now, page.profile(),
                 page), "marks", entries.reversed()));
     }

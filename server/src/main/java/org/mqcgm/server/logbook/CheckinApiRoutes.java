@@ -71,7 +71,26 @@ final class CheckinApiRoutes {
         });
         routes.get("/api/v1/people/{person}/checkins",
                 Access.sharedApi(Scope.READINGS_READ, ShareScope.LOGBOOK).requiring(HEALTH_DATA),
-                ctx -> ctx.json(list(ctx, Grant.person(ctx), Grant.of(ctx).orElse(null))));
+                ctx -> {
+                    Grant grant = Grant.of(ctx).orElse(null);
+                    if (grant == null) {
+                        requireOwnLogbookScope(ctx);
+                    }
+                    ctx.json(list(ctx, Grant.person(ctx), grant));
+                });
+    }
+
+    /**
+     * The person reading their own logbook through {@code /api/v1/people/{self}/…} needs the scope of their own
+     * logbook ({@code logbook}), as on {@code /api/v1/checkins}: a token with only {@code readings:read} reads the
+     * logbooks shared with its owner, not its owner's own (403 insufficient-scope, as there).
+     */
+    static void requireOwnLogbookScope(Context ctx) {
+        if (!Principal.of(ctx).has(Scope.LOGBOOK)) {
+            throw new ProblemException(Problem.of(403, "insufficient-scope", "Insufficient scope",
+                    "This token lacks the scope '" + Scope.LOGBOOK.id() + "'.").with("requiredScope",
+                    Scope.LOGBOOK.id()));
+        }
     }
 
     /** The entries of {@code person} the query asks for, as {@code grant} (null for the person) lets the caller see. */

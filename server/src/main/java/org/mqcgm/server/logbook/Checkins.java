@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.server.platform.crypto.UserKeys;
 import org.mqcgm.server.platform.http.Problem;
@@ -56,7 +57,7 @@ final class Checkins {
                     .bind("off", draft.time().getOffset().getTotalSeconds()).bind("k", draft.kind().id())
                     .bind("d", encrypt(owner, id, draft.values())).bind("now", now.atOffset(ZoneOffset.UTC))
                     .execute();
-            attach(owner, draft.values().photos(), draft.values().photos());
+            attach(h, owner, draft.values().photos(), draft.values().photos());
             return new Checkin(id, draft.time(), draft.kind(), draft.values(), now, now);
         });
     }
@@ -92,9 +93,9 @@ final class Checkins {
             added.removeAll(old.values().photos());
             List<UUID> removed = new ArrayList<>(old.values().photos());
             removed.removeAll(draft.values().photos());
-            attach(owner, added, draft.values().photos());
+            attach(h, owner, added, draft.values().photos());
             if (!removed.isEmpty()) {
-                photos.delete(owner, removed);
+                photos.delete(h, owner, removed);
             }
             return Optional.of(new Checkin(id, draft.time(), old.kind(), draft.values(), old.created(), now));
         });
@@ -107,12 +108,18 @@ final class Checkins {
                             "delete from logbook_checkin where owner_id = :o and id = :id returning *")
                     .bind("o", owner).bind("id", id).map((rs, ctx) -> row(owner, rs)).findOne();
             gone.filter(c -> !c.values().photos().isEmpty())
-                    .ifPresent(c -> photos.delete(owner, c.values().photos()));
+                    .ifPresent(c -> photos.delete(h, owner, c.values().photos()));
             return gone.isPresent();
         });
     }
 
     /** The owner's check-ins in {@code [from, to)}, of one kind or all (null), newest first, at most {@code limit}. */
+    /** Whether the photo is on one of the owner's check-ins at or after {@code from}. */
+    boolean hasPhotoSince(UUID owner, UUID photo, Instant from) {
+        return list(owner, from, clock.instant().plus(java.time.Duration.ofDays(3650)), null, Integer.MAX_VALUE)
+                .stream().anyMatch(c -> c.values().photos().contains(photo));
+    }
+
     List<Checkin> list(UUID owner, Instant from, Instant to, Checkin.Kind kind, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select * from logbook_checkin where owner_id = :o and time >= :from and time < :to
@@ -143,7 +150,7 @@ final class Checkins {
      * not yet attached to anything — one photo belongs to one entry, so that deleting an entry can delete its photos.
      * Otherwise a 422 names {@code $.photos[i]} (its place in {@code all}).
      */
-    private void attach(UUID owner, List<UUID> added, List<UUID> all) {
+    private void attach(Handle h, UUID owner, List<UUID> added, List<UUID> all) {
         if (added.isEmpty()) {
             return;
         }
@@ -158,7 +165,7 @@ final class Checkins {
             throw CheckinInput.invalid(taken);
         }
         try {
-            photos.attach(owner, added, Photos.Usage.CHECKIN, "$.photos");
+            photos.attach(h, owner, added, Photos.Usage.CHECKIN, "$.photos");
         } catch (org.mqcgm.server.platform.http.ProblemException e) {
             // Its errors count in the added photos; the caller's places are those of the entry's list.
             throw CheckinInput.invalid(e.problem().errors().stream().map(f -> {

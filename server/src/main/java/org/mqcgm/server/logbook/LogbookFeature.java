@@ -1,6 +1,8 @@
 package org.mqcgm.server.logbook;
 
 import java.util.List;
+import java.util.UUID;
+import java.util.function.Predicate;
 import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Platform;
 import org.mqcgm.server.platform.Web;
@@ -23,10 +25,13 @@ public final class LogbookFeature implements Feature {
     private final Checkins checkins;
     private final Photos photos;
 
-    private LogbookFeature(Platform platform, Checkins checkins, Photos photos) {
+    private final Predicate<UUID> shared;
+
+    private LogbookFeature(Platform platform, Checkins checkins, Photos photos, Predicate<UUID> shared) {
         this.platform = platform;
         this.checkins = checkins;
         this.photos = photos;
+        this.shared = shared;
     }
 
     /**
@@ -36,19 +41,36 @@ public final class LogbookFeature implements Feature {
      *               the entry
      */
     public static LogbookFeature create(Platform platform, Photos photos) {
+        return create(platform, photos, person -> false);
+    }
+
+    /**
+     * Builds the feature.
+     *
+     * @param photos the photos of entries (the photos feature answers)
+     * @param shared whether a person shares their logbook with someone (the sharing feature answers): the forms
+     *               then warn before saving a note with contact details (PR-90)
+     */
+    public static LogbookFeature create(Platform platform, Photos photos, Predicate<UUID> shared) {
         return new LogbookFeature(platform, new Checkins(platform.jdbi(), platform.userKeys(), platform.mapper(),
-                photos, platform.systemClock()), photos);
+                photos, platform.systemClock()), photos, shared);
     }
 
     @Override
     public void routes(Routes routes, Web web) {
         new CheckinApiRoutes(checkins, platform.json(), platform.dataClock()).register(routes);
-        new LogbookPage(checkins, photos, platform.dataClock(), web.pages(), web.contexts()).register(routes);
+        new LogbookPage(checkins, photos, platform.dataClock(), web.pages(), web.contexts(), shared)
+                .register(routes);
     }
 
     /** The entries as marks on the owner's glucose curve (Today, History, the AGP report's daily profiles). */
     public CheckinMarks marks() {
         return new LogbookMarks(checkins);
+    }
+
+    /** Whether a photo belongs to a check-in at or after a time (the photos feature asks for a follower's window). */
+    public Photos.CheckinTimes checkinTimes() {
+        return checkins::hasPhotoSince;
     }
 
     /** Search in a person's own logbook (the community's search takes it). */

@@ -24,12 +24,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
+import org.mqcgm.server.platform.text.ContactDetails;
 import org.mqcgm.server.platform.web.PageContext;
 import org.mqcgm.server.platform.web.PageContexts;
 import org.mqcgm.server.platform.web.Pages;
@@ -58,23 +60,40 @@ public final class LogbookPage {
                  Map<String, String> fields) {
     }
 
+    /**
+     * A form sent back because its note holds contact details someone the wearer shares the logbook with would see
+     * (PR-90): what was typed, and what was found.
+     *
+     * @param time   the form's local time, as typed
+     * @param fields the form's fields, as typed
+     */
+    public record Pending(String kind, String time, Map<String, String> fields, List<String> found) {
+    }
+
+    /** The fields of the forms, as named in {@code fields.jte}. */
+    static final List<String> FORM_FIELDS = List.of("carbs", "units", "insulinType", "minutes", "intensity",
+            "medication", "dose", "value", "unit", "note");
+
     private final Checkins checkins;
     private final Photos photos;
     private final Clock dataClock;
     private final Pages pages;
     private final PageContexts contexts;
+    private final Predicate<UUID> shared;
 
-    LogbookPage(Checkins checkins, Photos photos, Clock dataClock, Pages pages, PageContexts contexts) {
+    LogbookPage(Checkins checkins, Photos photos, Clock dataClock, Pages pages, PageContexts contexts,
+                Predicate<UUID> shared) {
         this.checkins = checkins;
         this.photos = photos;
         this.dataClock = dataClock;
         this.pages = pages;
         this.contexts = contexts;
+        this.shared = shared;
     }
 
     void register(Routes routes) {
         Access page = Access.PAGE.requiring(HEALTH_DATA);
-        routes.get("/logbook", page, ctx -> list(ctx, null, List.of(), 200));
+        routes.get("/logbook", page, ctx -> list(ctx, null, List.of(), 200, null));
         routes.post("/logbook", page, this::create);
         routes.get("/logbook/{id}", page, ctx -> edit(ctx, find(ctx), List.of(), 200));
         routes.post("/logbook/{id}", page, this::update);
@@ -86,26 +105,38 @@ public final class LogbookPage {
         });
     }
 
-    private void list(Context ctx, String openKind, List<Problem.FieldError> errors, int status) {
+    private void list(Context ctx, String openKind, List<Problem.FieldError> errors, int status, Pending pending) {
         PageContext page = contexts.of(ctx);
         ZoneId zone = page.zone();
         Instant now = dataClock.instant();
         List<Entry> entries = checkins.list(owner(ctx), now.minus(WINDOW), now.plus(Duration.ofDays(1)), null, SHOWN)
-                .stream().map(c -> entry(c, zone)).toList();
+                .stream().map(c -> entry(c, zone, page.unit())).toList();
         Map<String, Object> model = new HashMap<>();
         model.put("entries", entries);
         model.put("now", now.atZone(zone).format(LOCAL));
         model.put("open", openKind == null ? "" : openKind);
         model.put("errors", errors);
+        model.put("pending", pending);
         ctx.status(status);
         pages.render(ctx, page, "logbook/logbook.jte", model);
     }
 
     private void edit(Context ctx, Checkin c, List<Problem.FieldError> errors, int status) {
+        edit(ctx, c, errors, status, null);
+    }
+
+    private void edit(Context ctx, Checkin c, List<Problem.FieldError> errors, int status, Pending pending) {
         PageContext page = contexts.of(ctx);
         Map<String, Object> model = new HashMap<>();
-        model.put("entry", entry(c, page.zone()));
+        Entry e = entry(c, page.zone(), page.unit());
+        if (pending != null) {
+            // The form as typed, with the warning.
+            e = new Entry(e.id(), e.kind(), e.time(), pending.time(), e.label(), e.note(), e.photos(),
+                    pending.fields());
+        }
+        model.put("entry", e);
         model.put("errors", errors);
+        model.put("found", pending == null ? List.of() : pending.found());
         ctx.status(status);
         pages.render(ctx, page, "logbook/edit.jte", model);
     }
@@ -116,10 +147,16 @@ public final class LogbookPage {
         try {
             ObjectNode body = body(ctx, kind, contexts.of(ctx).zone(), List.of());
             CheckinInput.Draft draft = CheckinInput.read(body, dataClock.instant());
-            checkins.create(owner, withUpload(ctx, owner, draft));
+            Pending pending = contactDetails(ctx, owner, kind, draft);
+            if (pending != null) {
+                list(ctx, kind, List.of(), 422, pending);
+                return;
+            }
+            checkins.create(owner, withUpload(ctx, owner, checked(ctx, owner, draft)));
             back(ctx);
         } catch (ProblemException e) {
-            list(ctx, Checkin.Kind.parse(kind).map(Checkin.Kind::id).orElse(""), errors(e), e.problem().status());
+            list(ctx, Checkin.Kind.parse(kind).map(Checkin.Kind::id).orElse(""), errors(e), e.problem().status(),
+                    null);
         }
     }
 
@@ -133,7 +170,12 @@ public final class LogbookPage {
             ObjectNode body = body(ctx, current.kind().id(), contexts.of(ctx).zone(), kept);
             Instant now = dataClock.instant();
             CheckinInput.Draft draft = CheckinInput.read(body, now);
-            CheckinInput.Draft complete = withUpload(ctx, owner, draft);
+            Pending pending = contactDetails(ctx, owner, current.kind().id(), draft);
+            if (pending != null) {
+                edit(ctx, current, List.of(), 422, pending);
+                return;
+            }
+            CheckinInput.Draft complete = withUpload(ctx, owner, checked(ctx, owner, draft));
             checkins.update(owner, current.id(), c -> complete).orElseThrow(CheckinApiRoutes::notFound);
             back(ctx);
         } catch (ProblemException e) {
@@ -142,6 +184,46 @@ public final class LogbookPage {
             }
             edit(ctx, current, errors(e), e.problem().status());
         }
+    }
+
+    /**
+     * PR-90: when the wearer shares their logbook with someone and the note holds contact details, the form comes
+     * back with a warning (nothing stored) unless the wearer chose "Save anyway" ({@code confirmContactDetails}) or
+     * "Remove them" ({@code redact}). A private logbook is never held up.
+     */
+    private Pending contactDetails(Context ctx, UUID owner, String kind, CheckinInput.Draft draft) {
+        String note = draft.values().note();
+        if (note == null || confirmed(ctx) || redact(ctx) || ContactDetails.find(note).isEmpty()
+                || !shared.test(owner)) {
+            return null;
+        }
+        Map<String, String> fields = new HashMap<>();
+        for (String f : FORM_FIELDS) {
+            String v = ctx.formParam(f);
+            if (v != null) {
+                fields.put(f, v);
+            }
+        }
+        return new Pending(kind, ctx.formParam("time"), fields, ContactDetails.find(note));
+    }
+
+    /** The draft, its note's contact details removed when the wearer asked for it (and the logbook is shared). */
+    private CheckinInput.Draft checked(Context ctx, UUID owner, CheckinInput.Draft draft) {
+        Checkin.Values v = draft.values();
+        if (v.note() == null || !redact(ctx) || confirmed(ctx) || !shared.test(owner)) {
+            return draft;
+        }
+        return new CheckinInput.Draft(draft.time(), draft.kind(), new Checkin.Values(v.carbs(), v.units(),
+                v.insulinType(), v.minutes(), v.intensity(), v.medication(), v.dose(), v.mgdl(), v.value(),
+                v.unit(), ContactDetails.redact(v.note()), v.photos()));
+    }
+
+    private static boolean confirmed(Context ctx) {
+        return "true".equals(ctx.formParam("confirmContactDetails"));
+    }
+
+    private static boolean redact(Context ctx) {
+        return "true".equals(ctx.formParam("redact"));
     }
 
     /** The draft with the form's uploaded photo stored (after every other field was checked) and added. */
@@ -211,7 +293,7 @@ public final class LogbookPage {
         return n;
     }
 
-    static Entry entry(Checkin c, ZoneId zone) {
+    static Entry entry(Checkin c, ZoneId zone, org.mqcgm.core.glucose.GlucoseUnit unit) {
         Checkin.Values v = c.values();
         Map<String, String> fields = new HashMap<>();
         CheckinInput.asBody(c).properties().forEach(e -> {
@@ -220,7 +302,7 @@ public final class LogbookPage {
             }
         });
         return new Entry(c.id().toString(), c.kind().id(), c.time().atZoneSameInstant(zone).format(SHOWN_TIME),
-                c.time().atZoneSameInstant(zone).format(LOCAL), LogbookMarks.label(c), v.note(),
+                c.time().atZoneSameInstant(zone).format(LOCAL), LogbookMarks.label(c, unit), v.note(),
                 v.photos().stream().map(UUID::toString).toList(), fields);
     }
 

@@ -38,10 +38,13 @@ final class PhotoRoutes {
     private final PhotoStore store;
     private final Clock clock;
 
-    PhotoRoutes(PhotoPipeline pipeline, PhotoStore store, Clock clock) {
+    private final Photos.CheckinTimes checkins;
+
+    PhotoRoutes(PhotoPipeline pipeline, PhotoStore store, Clock clock, Photos.CheckinTimes checkins) {
         this.pipeline = pipeline;
         this.store = store;
         this.clock = clock;
+        this.checkins = checkins;
     }
 
     void register(Routes routes) {
@@ -87,12 +90,18 @@ final class PhotoRoutes {
     /** A follower (or the person) reads a photo of the person's logbook: check-in photos only. */
     private void shared(Context ctx) {
         UUID person = Grant.person(ctx);
+        if (Grant.of(ctx).isEmpty() && !Principal.of(ctx).has(Scope.LOGBOOK)) {
+            // The person's own photos need the scope of their own logbook, as at /api/v1/photos/{id}.
+            throw new ProblemException(Problem.of(403, "insufficient-scope", "Insufficient scope",
+                    "This token lacks the scope '" + Scope.LOGBOOK.id() + "'.").with("requiredScope",
+                    Scope.LOGBOOK.id()));
+        }
         Photos.Size size = size(ctx);
-        // Not a photo uploaded before the share's window (its entry cannot be later than its upload by much).
+        // Only a photo of a check-in inside the share's window, by the check-in's time (not the upload's).
         java.time.Instant window = Grant.of(ctx).map(Grant::visibleFrom).orElse(null);
         Photos.Image image = id(ctx)
-                .filter(id -> store.row(person, id).map(r -> r.usage() == Photos.Usage.CHECKIN
-                        && (window == null || !r.uploadedAt().isBefore(window))).orElse(false))
+                .filter(id -> store.row(person, id).map(r -> r.usage() == Photos.Usage.CHECKIN).orElse(false)
+                        && (window == null || checkins.attachedSince(person, id, window)))
                 .flatMap(id -> store.read(person, id, size))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
         send(ctx, image);

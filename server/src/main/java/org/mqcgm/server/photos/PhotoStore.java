@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.server.platform.crypto.UserKeys;
 import org.mqcgm.server.platform.media.Photos;
@@ -75,11 +76,16 @@ final class PhotoStore {
 
     /**
      * Attaches all of {@code ids} to {@code usage}, or none: returns the indexes of the ids that are not the owner's
-     * unattached photos (nor already attached to the same usage), in which case nothing changed.
+     * unattached photos, in which case nothing changed.
      */
     List<Integer> attach(UUID owner, List<UUID> ids, Photos.Usage usage, Instant at) {
+        return jdbi.inTransaction(h -> attach(h, owner, ids, usage, at));
+    }
+
+    /** {@link #attach(UUID, List, Photos.Usage, Instant)} in the caller's transaction. */
+    List<Integer> attach(Handle h, UUID owner, List<UUID> ids, Photos.Usage usage, Instant at) {
         String name = usage.name().toLowerCase(java.util.Locale.ROOT);
-        return jdbi.inTransaction(h -> {
+        {   // one block, as it was inside a transaction of its own
             List<Integer> bad = new ArrayList<>();
             for (int i = 0; i < ids.size(); i++) {
                 UUID id = ids.get(i);
@@ -88,8 +94,9 @@ final class PhotoStore {
                                 for update""")
                         .bind("owner", owner).bind("id", id)
                         .mapTo(String.class).findOne();
-                if (id == null || current.isEmpty() || !(current.get().isEmpty() || current.get().equals(name))
-                        || ids.subList(0, i).contains(id)) {
+                // Only a photo attached to nothing yet, checked under the row's lock: two requests racing to attach
+                // one photo (a double tap on "Publish") cannot both take it.
+                if (id == null || current.isEmpty() || !current.get().isEmpty() || ids.subList(0, i).contains(id)) {
                     bad.add(i);
                 }
             }
@@ -104,16 +111,24 @@ final class PhotoStore {
                         .execute();
             }
             return bad;
-        });
+        }
     }
 
     int delete(UUID owner, List<UUID> ids) {
         if (ids.isEmpty()) {
             return 0;
         }
-        return jdbi.withHandle(h -> h.createUpdate("delete from photo where owner_id = :owner and id = any(:ids)")
+        return jdbi.withHandle(h -> delete(h, owner, ids));
+    }
+
+    /** {@link #delete(UUID, List)} in the caller's transaction. */
+    int delete(Handle h, UUID owner, List<UUID> ids) {
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        return h.createUpdate("delete from photo where owner_id = :owner and id = any(:ids)")
                 .bind("owner", owner).bindArray("ids", UUID.class, ids.toArray(UUID[]::new))
-                .execute());
+                .execute();
     }
 
     /** Deletes photos uploaded before {@code before} and never attached; returns how many. */

@@ -57,9 +57,16 @@ public final class PhotosFeature implements Feature, Photos {
     }
 
     public static PhotosFeature create(Platform platform) {
+        return create(platform, Photos.CheckinTimes.NONE);
+    }
+
+    /**
+     * @param checkins whether a photo belongs to a check-in inside a follower's window (the logbook answers)
+     */
+    public static PhotosFeature create(Platform platform, Photos.CheckinTimes checkins) {
         PhotoStore store = new PhotoStore(platform.jdbi(), platform.userKeys());
         PhotoPipeline pipeline = new PhotoPipeline();
-        return new PhotosFeature(store, pipeline, new PhotoRoutes(pipeline, store, platform.systemClock()),
+        return new PhotosFeature(store, pipeline, new PhotoRoutes(pipeline, store, platform.systemClock(), checkins),
                 platform.systemClock(), platform.mapper());
     }
 
@@ -82,7 +89,20 @@ public final class PhotosFeature implements Feature, Photos {
 
     @Override
     public void attach(UUID owner, List<UUID> ids, Usage usage, String field) {
-        List<Integer> bad = store.attach(owner, ids, usage, clock.instant());
+        attached(store.attach(owner, ids, usage, clock.instant()), field);
+    }
+
+    @Override
+    public void attach(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids, Usage usage, String field) {
+        attached(store.attach(h, owner, ids, usage, clock.instant()), field);
+    }
+
+    @Override
+    public void delete(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids) {
+        store.delete(h, owner, ids);
+    }
+
+    private static void attached(List<Integer> bad, String field) {
         if (!bad.isEmpty()) {
             throw new ProblemException(Problem.validation("Some photos cannot be attached.", bad.stream()
                     .map(i -> new Problem.FieldError(field + "[" + i + "]", "photo",

@@ -21,7 +21,9 @@ final class ApiSchemas {
     /** One entry of the consent history, with the version of the privacy policy it was given under. */
     record Consent(String at, String purpose, boolean granted, String channel,
                    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-                   String policyVersion) {
+                   String policyVersion,
+                   @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+                   String subject) {
     }
 
     /** A consent just recorded, with the policy version it was given under. */

@@ -25,8 +25,23 @@ import org.mqcgm.server.platform.consent.Consents;
  */
 public final class ConsentLedger implements Consents {
 
-    /** One entry of the ledger. */
-    public record Event(Instant at, Purpose purpose, boolean granted, String channel, String policyVersion) {
+    /**
+     * One entry of the ledger.
+     *
+     * @param subject null for a choice about the whole purpose; otherwise what the event is about within the purpose
+     *                (e.g. {@code share:<id>}: one share's end), which never decides the purpose
+     */
+    public record Event(Instant at, Purpose purpose, boolean granted, String channel, String policyVersion,
+                        String subject) {
+
+        public Event(Instant at, Purpose purpose, boolean granted, String channel, String policyVersion) {
+            this(at, purpose, granted, channel, policyVersion, null);
+        }
+
+        /** Whether it is a choice about the whole purpose (these decide {@link ConsentLedger#granted}). */
+        public boolean purposeWide() {
+            return subject == null;
+        }
     }
 
     private final Jdbi jdbi;
@@ -60,7 +75,8 @@ public final class ConsentLedger implements Consents {
     /** The latest recorded choice about the purpose (false when none). */
     private boolean latest(UUID owner, Purpose purpose) {
         return cache.get(owner + "/" + purpose.id(), k -> jdbi.withHandle(h -> h.createQuery("""
-                        select granted from consent_event where owner_id = :owner and purpose = :purpose
+                        select granted from consent_event
+                        where owner_id = :owner and purpose = :purpose and subject is null
                         order by at desc, id desc limit 1""")
                 .bind("owner", owner).bind("purpose", purpose.id())
                 .mapTo(Boolean.class).findOne().orElse(false)));
@@ -84,18 +100,26 @@ public final class ConsentLedger implements Consents {
     }
 
     public void record(Handle h, UUID owner, Purpose purpose, boolean granted, String channel) {
-        record(h, owner, purpose, granted, channel, versions.current().version());
+        record(h, owner, purpose, granted, channel, versions.current().version(), null);
+    }
+
+    /** Records an event about one subject of a purpose (one share's end): listed, never deciding the purpose. */
+    @Override
+    public void record(UUID owner, Purpose purpose, boolean granted, String channel, String subject) {
+        jdbi.useHandle(h -> record(h, owner, purpose, granted, channel, versions.current().version(), subject));
     }
 
     /** Records the acceptance of a given policy version (the re-consent page names the version it showed). */
     void acceptPolicy(UUID owner, String version, String channel) {
-        jdbi.useHandle(h -> record(h, owner, Purpose.POLICY, true, channel, version));
+        jdbi.useHandle(h -> record(h, owner, Purpose.POLICY, true, channel, version, null));
     }
 
-    private void record(Handle h, UUID owner, Purpose purpose, boolean granted, String channel, String version) {
+    private void record(Handle h, UUID owner, Purpose purpose, boolean granted, String channel, String version,
+                        String subject) {
         h.createUpdate("""
-                        insert into consent_event (owner_id, id, purpose, granted, at, channel, policy_version)
-                        values (:owner, :id, :purpose, :granted, :at, :channel, :version)""")
+                        insert into consent_event (owner_id, id, purpose, granted, at, channel, policy_version,
+                                                   subject)
+                        values (:owner, :id, :purpose, :granted, :at, :channel, :version, :subject)""")
                 .bind("owner", owner)
                 .bind("id", UUID.randomUUID())
                 .bind("purpose", purpose.id())
@@ -103,6 +127,7 @@ public final class ConsentLedger implements Consents {
                 .bind("at", clock.instant().atOffset(ZoneOffset.UTC))
                 .bind("channel", channel)
                 .bind("version", version)
+                .bind("subject", subject)
                 .execute();
         org.mqcgm.server.platform.db.Notifications.send(h, Consents.CHANGED, owner + "/" + purpose.id());
         forget(owner + "/" + purpose.id());
@@ -130,12 +155,13 @@ public final class ConsentLedger implements Consents {
     /** The owner's ledger, newest first. */
     public List<Event> history(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select at, purpose, granted, channel, policy_version from consent_event
+                        select at, purpose, granted, channel, policy_version, subject from consent_event
                         where owner_id = :owner order by at desc, id desc""")
                 .bind("owner", owner)
                 .map((rs, ctx) -> new Event(rs.getObject("at", OffsetDateTime.class).toInstant(),
                         Purpose.parse(rs.getString("purpose")).orElseThrow(), rs.getBoolean("granted"),
-                        rs.getString("channel"), rs.getString("policy_version")))
+                        rs.getString("channel"), rs.getString("policy_version"),
+                        rs.getString("subject")))
                 .list());
     }
 }

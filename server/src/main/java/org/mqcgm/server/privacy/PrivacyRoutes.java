@@ -74,7 +74,7 @@ final class PrivacyRoutes {
         routes.get("/api/v1/me/consents", Access.api(Scope.PROFILE_READ),
                 ctx -> ctx.json(consents.history(Principal.of(ctx).accountId())
                         .stream().map(e -> new ApiSchemas.Consent(e.at().toString(), e.purpose().id(),
-                                e.granted(), e.channel(), e.policyVersion())).toList()));
+                                e.granted(), e.channel(), e.policyVersion(), e.subject())).toList()));
         routes.post("/api/v1/me/consents", Access.api(Scope.PROFILE_WRITE), this::recordFromApi);
         routes.post("/settings/consents", Access.PAGE, ctx -> {
             consents.record(Principal.of(ctx).accountId(), Purpose.HEALTH_DATA,
@@ -157,7 +157,7 @@ final class PrivacyRoutes {
 
     /** The person's latest recorded choice about a purpose (false when none). */
     private static boolean latestGrant(List<ConsentLedger.Event> newestFirst, Purpose purpose) {
-        return newestFirst.stream().filter(e -> e.purpose() == purpose).findFirst()
+        return newestFirst.stream().filter(e -> e.purpose() == purpose && e.purposeWide()).findFirst()
                 .map(ConsentLedger.Event::granted).orElse(false);
     }
 

@@ -133,7 +133,7 @@ final class ReportRoutes {
             return;
         }
         Report report = reports.build(req.profile().id(), req.period(), population, ReportLog.Format.HTML);
-        ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(false, marks(ctx, req)),
+        ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(false, marks(ctx, req, page.unit())),
                 Integer.MAX_VALUE);
         String from = req.period().firstDay().toString();
         String to = req.period().lastDay().toString();
@@ -149,7 +149,7 @@ final class ReportRoutes {
      * The logbook's entries of the report's period: the person's own, or for a follower only when the share covers
      * the logbook, and not before the share's window.
      */
-    private List<CheckinMarks.Mark> marks(Context ctx, Request req) {
+    private List<CheckinMarks.Mark> marks(Context ctx, Request req, org.mqcgm.core.glucose.GlucoseUnit unit) {
         java.util.Optional<org.mqcgm.server.platform.security.Grant> grant =
                 org.mqcgm.server.platform.security.Grant.of(ctx);
         if (grant.isPresent() && !grant.get().covers(org.mqcgm.server.platform.security.ShareScope.LOGBOOK)) {
@@ -158,7 +158,7 @@ final class ReportRoutes {
         java.time.Instant from = req.period().from().toInstant();
         java.time.Instant window = grant.map(org.mqcgm.server.platform.security.Grant::visibleFrom).orElse(null);
         return marks.marks(req.profile().id(), window != null && from.isBefore(window) ? window : from,
-                req.period().to().toInstant());
+                req.period().to().toInstant(), unit);
     }
 
     private static String text(String s) {
@@ -179,7 +179,7 @@ final class ReportRoutes {
         failOn(errors);
         Report report = reports.build(req.profile().id(), req.period(), req.population(), ReportLog.Format.PDF);
         PageContext page = new PageContext(Messages.of(language), "", req.profile().unit(), null, ctx.path());
-        ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(true, marks(ctx, req)),
+        ReportView view = ReportView.of(report, page.msg(), page.unit(), new ReportCharts(true, marks(ctx, req, page.unit())),
                 AgpPdf.MAX_DAYS);
         byte[] bytes = pdf.render(view, page, GENERATED.format(report.generatedAt().atZone(req.period().zone())));
         ctx.header("Content-Disposition", "inline; filename=\"agp-report-" + req.period().firstDay() + "-"

@@ -51,7 +51,7 @@ final class ShareApiRoutes {
                         r.first().toString(), r.last().toString(), r.reads(), r.share().toString(), r.who(),
                         r.scope(), r.route())).toList()));
         routes.delete("/api/v1/shares/{id}", Access.api(Scope.SHARING), ctx -> {
-            if (!sharing.shares().revoke(owner(ctx), id(ctx))) {
+            if (!sharing.shares().revoke(owner(ctx), id(ctx), "api")) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
@@ -66,7 +66,7 @@ final class ShareApiRoutes {
             } catch (IllegalArgumentException e) {
                 throw new ProblemException(Problem.notFound());
             }
-            if (!sharing.shares().leave(owner(ctx), person)) {
+            if (!sharing.shares().leave(owner(ctx), person, "api")) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);

@@ -162,6 +162,30 @@ final class Shares implements Grants {
                 + " to " + (contact == null ? "whoever accepts the link" : contact.masked());
     }
 
+    /**
+     * What the consent ledger keeps of a share's end (PR-44): a withdrawal of the sharing purpose about that one
+     * share ({@link #subject}), naming who ended it, the categories and the masked recipient. It does not withdraw
+     * the purpose: the person's other shares go on. An end date reached needs no event of its own: the grant
+     * recorded when the share was made already names it ("until …").
+     *
+     * @param how "by the wearer", "by the follower", "replaced by share …"
+     */
+    static String endDetail(String via, Share s, String how) {
+        return via + " share " + s.id() + " of [" + String.join(",", s.scopeIds()) + "]"
+                + " to " + (s.contact() == null ? "whoever accepted the link"
+                        : new Contact(s.channel(), s.contact()).masked())
+                + " ended " + how;
+    }
+
+    /** The ledger subject of one share. */
+    static String subject(UUID shareId) {
+        return "share:" + shareId;
+    }
+
+    private void recordEnd(String via, Share s, String how) {
+        consents.record(s.owner(), Consents.Purpose.SHARING, false, endDetail(via, s, how), subject(s.id()));
+    }
+
     /** Why an invitation could not be accepted. */
     enum Refusal { UNKNOWN, USED_OR_EXPIRED, OWN }
 
@@ -177,14 +201,17 @@ final class Shares implements Grants {
 
     /**
      * Accepts an invitation for {@code grantee}: the share becomes active and the code is spent. A share the same
-     * wearer gave the same follower before ends (one share per pair).
+     * wearer gave the same follower before ends (one share per pair): it is recorded as ended by the wearer (their
+     * new invitation replaced it; {@code ended_by = 'owner'}), and the consent ledger says "replaced by share …".
      *
      * @param label how the wearer will see the follower (their e-mail or phone), kept encrypted
      */
     Share accept(UUID grantee, String code, String label) {
         byte[] hash = hash(code);
         Instant now = clock.instant();
+        List<Share> replaced = new java.util.ArrayList<>();
         Share accepted = jdbi.inTransaction(h -> {
+            replaced.clear();
             Optional<Share> found = h.createQuery("select * from share where invitation_hash = :hash for update")
                     .bind("hash", hash).map(this::map).findOne();
             if (found.isEmpty()) {
@@ -198,10 +225,10 @@ final class Shares implements Grants {
                     || s.until() != null && !now.isBefore(s.until())) {
                 throw new Refused(Refusal.USED_OR_EXPIRED);
             }
-            h.createUpdate("""
+            replaced.addAll(h.createQuery("""
                             update share set ended_at = :now, ended_by = 'owner'
-                            where owner_id = :owner and grantee_id = :grantee and ended_at is null""")
-                    .bind("now", at(now)).bind("owner", s.owner()).bind("grantee", grantee).execute();
+                            where owner_id = :owner and grantee_id = :grantee and ended_at is null returning *""")
+                    .bind("now", at(now)).bind("owner", s.owner()).bind("grantee", grantee).map(this::map).list());
             h.createUpdate("""
                             update share set grantee_id = :grantee, grantee_label = :label, accepted_at = :now
                             where owner_id = :owner and id = :id""")
@@ -210,38 +237,49 @@ final class Shares implements Grants {
             changed(h, s.owner(), grantee);
             return s;
         });
+        replaced.forEach(old -> recordEnd("invitation", old, "replaced by share " + accepted.id()
+                + " (a new invitation the same follower accepted)"));
         return find(accepted.owner(), accepted.id()).orElseThrow();
     }
 
-    /** The wearer ends a share (it stays listed as ended); false when it is not theirs or already ended. */
-    boolean revoke(UUID owner, UUID id) {
-        return jdbi.inTransaction(h -> {
-            Optional<UUID> grantee = h.createQuery("""
+    /**
+     * The wearer ends a share (it stays listed as ended), recorded in the consent ledger for that share;
+     * false when it is not theirs or already ended.
+     *
+     * @param via the channel of the request (web, api) for the ledger
+     */
+    boolean revoke(UUID owner, UUID id, String via) {
+        Optional<Share> ended = jdbi.inTransaction(h -> {
+            Optional<Share> s = h.createQuery("""
                             update share set ended_at = :now, ended_by = 'owner'
-                            where owner_id = :owner and id = :id and ended_at is null returning grantee_id""")
+                            where owner_id = :owner and id = :id and ended_at is null returning *""")
                     .bind("now", at(clock.instant())).bind("owner", owner).bind("id", id)
-                    .map((rs, ctx) -> Optional.ofNullable(rs.getObject(1, UUID.class))).findOne()
-                    .orElse(null);
-            if (grantee == null) {
-                return false;
-            }
-            grantee.ifPresent(g -> changed(h, owner, g));
-            return true;
+                    .map(this::map).findOne();
+            s.map(Share::grantee).ifPresent(g -> changed(h, owner, g));
+            return s;
         });
+        ended.ifPresent(s -> recordEnd(via, s, "by the wearer"));
+        return ended.isPresent();
     }
 
-    /** The follower stops following {@code person}; false when they did not follow them. */
-    boolean leave(UUID grantee, UUID person) {
-        return jdbi.inTransaction(h -> {
-            int n = h.createUpdate("""
+    /**
+     * The follower stops following {@code person}, recorded in the person's consent ledger for that share; false
+     * when they did not follow them.
+     */
+    boolean leave(UUID grantee, UUID person, String via) {
+        List<Share> ended = jdbi.inTransaction(h -> {
+            List<Share> list = h.createQuery("""
                             update share set ended_at = :now, ended_by = 'follower'
-                            where owner_id = :person and grantee_id = :grantee and ended_at is null""")
-                    .bind("now", at(clock.instant())).bind("person", person).bind("grantee", grantee).execute();
-            if (n > 0) {
+                            where owner_id = :person and grantee_id = :grantee and ended_at is null returning *""")
+                    .bind("now", at(clock.instant())).bind("person", person).bind("grantee", grantee)
+                    .map(this::map).list();
+            if (!list.isEmpty()) {
                 changed(h, person, grantee);
             }
-            return n > 0;
+            return list;
         });
+        ended.forEach(s -> recordEnd(via, s, "by the follower"));
+        return !ended.isEmpty();
     }
 
     private static void changed(Handle h, UUID person, UUID grantee) {
@@ -273,6 +311,35 @@ final class Shares implements Grants {
                         select * from share where grantee_id = :grantee and ended_at is null
                           and (until is null or until > :now) order by accepted_at""")
                 .bind("grantee", grantee).bind("now", at(now)).map(this::map).list());
+    }
+
+    /**
+     * Whether {@code owner} shares {@code scope} with anyone now or has an open invitation for it (whoever accepts
+     * will see what is there), under their consent to sharing.
+     */
+    boolean sharesInForce(UUID owner, ShareScope scope) {
+        if (!consents.granted(owner, Consents.Purpose.SHARING)) {
+            return false;
+        }
+        Instant now = clock.instant();
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select exists (select 1 from share where owner_id = :owner and ended_at is null
+                          and (until is null or until > :now)
+                          and (',' || scopes || ',') like :scope
+                          and (accepted_at is not null and grantee_id is not null
+                               or accepted_at is null and invitation_expires > :now))""")
+                .bind("owner", owner).bind("now", at(now)).bind("scope", "%," + scope.id() + ",%")
+                .mapTo(Boolean.class).one());
+    }
+
+    /**
+     * Every share others gave {@code grantee}, in force or ended (what "My data" counts and the export lists), the
+     * oldest first.
+     */
+    List<Share> followed(UUID grantee) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select * from share where grantee_id = :grantee order by accepted_at, id")
+                .bind("grantee", grantee).map(this::map).list());
     }
 
     /** How many shares the person gave and how many they hold from others (for "My data"). */

@@ -93,6 +93,14 @@ public final class SharingFeature implements Feature {
         return grants;
     }
 
+    /**
+     * Whether the person shares {@code scope} with someone (an active share or an open invitation), e.g. the
+     * logbook: its forms warn before saving contact details a follower would see (PR-90).
+     */
+    public boolean sharesWithSomeone(UUID person, ShareScope scope) {
+        return shares.sharesInForce(person, scope);
+    }
+
     /** Reads of a person's data by their followers ("who saw my data"). */
     public ReadLog readLog() {
         return log;
@@ -119,7 +127,7 @@ public final class SharingFeature implements Feature {
                                 "this server's PostgreSQL database (whom you invited and who accepted encrypted with"
                                         + " your key)"),
                         new Category("following", shares.countFollowing(owner),
-                                "seeing the data of people who share with you", "the people who invited you",
+                                "seeing the data of people who share with you (and the shares that ended)", "the people who invited you",
                                 "this server's PostgreSQL database"),
                         new Category("share-reads", log.count(owner),
                                 "showing you who saw your data (who, what, when; never the data)",
@@ -135,15 +143,17 @@ public final class SharingFeature implements Feature {
                         + "you shared, from when, until when, and how each ended. JSON array, newest first.",
                         shares.given(owner).stream().map(s -> ShareApiRoutes.view(s, now)).toList());
                 archive.json(platform.mapper(), "sharing/following.json",
-                        "The people who share their data with you: their id, "
-                        + "what they share and until when. JSON array.",
-                        shares.following(owner).stream().map(s -> {
+                        "The people who share or shared their data with you: their id, what they share, until when, "
+                        + "and for an ended share when it ended. JSON array.",
+                        shares.followed(owner).stream().map(s -> {
                             Map<String, Object> m = new LinkedHashMap<>();
                             m.put("person", s.owner().toString());
                             m.put("scopes", s.scopeIds());
                             m.put("until", s.until() == null ? null : s.until().toString());
                             m.put("historyDays", s.historyDays());
                             m.put("accepted", s.accepted() == null ? null : s.accepted().toString());
+                            m.put("status", s.status(now));
+                            m.put("ended", s.ended() == null ? null : s.ended().toString());
                             return m;
                         }).toList());
                 archive.json(platform.mapper(), "sharing/access-log.json",

@@ -74,7 +74,7 @@ final class SharingPages {
             } catch (IllegalArgumentException e) {
                 throw new ProblemException(Problem.notFound());
             }
-            if (!sharing.shares().revoke(me(ctx), id)) {
+            if (!sharing.shares().revoke(me(ctx), id, "web")) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect("/settings/sharing", io.javalin.http.HttpStatus.SEE_OTHER);
@@ -94,7 +94,7 @@ final class SharingPages {
             } catch (IllegalArgumentException e) {
                 throw new ProblemException(Problem.notFound());
             }
-            if (!sharing.shares().leave(me(ctx), person)) {
+            if (!sharing.shares().leave(me(ctx), person, "web")) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect("/people", io.javalin.http.HttpStatus.SEE_OTHER);

@@ -378,4 +378,38 @@ class CancellationTest {
         // Erased now, so that the background job does not erase it during another test of this class.
         eraseQueued(id);
     }
+
+    /**
+     * An operator's cancellation ({@code mqcgm admin cancel-account}) withdraws the person's consents as the web and
+     * API path does: sharing stops at once, the ledger says "cancellation".
+     */
+    @Test
+    void anOperatorsCancellationWithdrawsEveryConsentLikeTheUsersOwn() throws Exception {
+        String email = "operator-cancelled@example.org";
+        UUID id = app.newUser(email);
+        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.SHARING, true, "test");
+        assertThat(app.app().consents().granted(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA))
+                .isTrue();
+        java.nio.file.Path ledger = app.masterKeyFile().resolveSibling("operator-ledger.txt");
+        java.util.List<String> withdrawn;
+        // The running server's job erases the queued account within moments (its ledger with it): a key-share lock
+        // on the account row holds that erasure back (closing the account changes no key) while we look.
+        try (org.jdbi.v3.core.Handle look = app.sql().open()) {
+            look.begin();
+            look.createQuery("select 1 from account where id = :o for key share").bind("o", id)
+                    .mapTo(Integer.class).one();
+            try (CancellationAdministration admin = CancellationAdministration.open(
+                    BackupRestoreTest.config(app.jdbcUrl(), app, ledger), false)) {
+                admin.cancel(email, "asked by phone, verified by the support team", false);
+            }
+            withdrawn = look.createQuery("""
+                            select purpose from consent_event where owner_id = :o and not granted
+                              and channel = 'cancellation' and subject is null""")
+                    .bind("o", id).mapTo(String.class).list();
+            look.rollback();
+        }
+        assertThat(withdrawn).contains("health-data", "sharing");
+        org.mqcgm.testkit.Wait.until("the server hears the withdrawal", () -> app.app().consents().granted(id,
+                org.mqcgm.server.platform.consent.Consents.Purpose.SHARING), granted -> !granted);
+    }
 }

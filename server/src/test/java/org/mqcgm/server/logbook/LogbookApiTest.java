@@ -330,4 +330,143 @@ class LogbookApiTest {
         assertThat(r.body()).doesNotContain(id).doesNotContain("only mine");
         assertThat(json(call(owner, "GET", path, null)).path("note").asText()).isEqualTo("only mine");
     }
+
+    /**
+     * PR-52: check-ins are never public. An anonymous visitor asking for an entry, a person's entries or the
+     * entry's photos gets 401 or 404 and never the content, whatever the entry holds.
+     */
+    @Test
+    @Tag("PR-52")
+    void checkinsAndTheirPhotosAreNeverServedToAnonymousVisitors() {
+        String photoId = upload();
+        JsonNode meal = create("{\"time\":\"2026-11-07T12:00:00Z\",\"kind\":\"meal\",\"carbs\":42,"
+                + "\"note\":\"secret congee\",\"photos\":[\"" + photoId + "\"]}");
+        String id = meal.path("id").asText();
+        Http anonymous = new Http(app.url());
+        String range = "?from=2026-11-07T00:00:00Z&to=2026-11-08T00:00:00Z";
+        for (String path : List.of("/api/v1/checkins/" + id, "/api/v1/checkins" + range,
+                "/api/v1/people/" + ownerId + "/checkins" + range, "/api/v1/people/" + ownerId + "/checkins",
+                "/api/v1/search?q=congee")) {
+            HttpResponse<String> r = anonymous.get(path);
+            if (path.startsWith("/api/v1/search")) {
+                // Search answers anonymous visitors with public posts only: never a check-in.
+                assertThat(r.body()).as(path).doesNotContain(id).doesNotContain("\"checkin\"");
+                continue;
+            }
+            assertThat(r.statusCode()).as(path).isIn(401, 404);
+            // A problem only (its "instance" names the path asked for), never the entry.
+            assertThat(r.body()).as(path).startsWith("{\"type\":").doesNotContain("secret")
+                    .doesNotContain("\"carbs\"").doesNotContain("\"kind\"").doesNotContain(photoId);
+        }
+        for (String path : List.of("/api/v1/photos/" + photoId, "/api/v1/photos/" + photoId + "?size=thumb")) {
+            HttpResponse<byte[]> r = org.mqcgm.server.testing.Multipart.download(app.url(), path);
+            assertThat(r.statusCode()).as(path).isIn(401, 404);
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).as(path).doesNotStartWith("image/");
+        }
+        // The owner still reads all of it.
+        assertThat(call(owner, "GET", "/api/v1/checkins/" + id, null).body()).contains("secret congee");
+        assertThat(photo(photoId)).isEqualTo(200);
+    }
+
+    /**
+     * Reading one's own logbook and its photos through {@code /api/v1/people/{self}/…} needs the {@code logbook}
+     * scope, as {@code /api/v1/checkins} does: a token with only {@code readings:read} gets 403 insufficient-scope.
+     */
+    @Test
+    void theSelfPathNeedsTheLogbookScopeLikeTheOwnLogbook() {
+        String photoId = upload();
+        create("{\"time\":\"2026-11-07T13:00:00Z\",\"kind\":\"meal\",\"carbs\":12,\"note\":\"self path\","
+                + "\"photos\":[\"" + photoId + "\"]}");
+        String readingsOnly = app.app().apiTokens().create(ownerId, "readings", EnumSet.of(Scope.READINGS_READ));
+        String range = "?from=2026-11-07T00:00:00Z&to=2026-11-08T00:00:00Z";
+        String self = "/api/v1/people/" + ownerId;
+        assertThat(call(readingsOnly, "GET", "/api/v1/checkins" + range, null).statusCode()).isEqualTo(403);
+        HttpResponse<String> r = call(readingsOnly, "GET", self + "/checkins" + range, null);
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.body()).contains("insufficient-scope").contains("\"requiredScope\":\"logbook\"")
+                .doesNotContain("self path");
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), self + "/photos/" + photoId,
+                "Authorization", "Bearer " + readingsOnly).statusCode()).isEqualTo(403);
+        // With the logbook scope, the same paths answer.
+        assertThat(call(owner, "GET", self + "/checkins" + range, null).body()).contains("self path");
+        assertThat(org.mqcgm.server.testing.Multipart.download(app.url(), self + "/photos/" + photoId,
+                "Authorization", "Bearer " + owner).statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * A check-in and its photos change together: when the write fails after the photos were attached or deleted,
+     * nothing of it stays (no check-in without its photos, no photo attached to nothing).
+     */
+    @Test
+    void photosAreAttachedAndDeletedInTheCheckinsOwnTransaction() {
+        org.mqcgm.server.platform.media.Photos real = app.app()
+                .feature(org.mqcgm.server.photos.PhotosFeature.class).photos();
+        org.mqcgm.server.platform.media.Photos failing = new org.mqcgm.server.platform.media.Photos() {
+            @Override
+            public void attach(UUID owner, List<UUID> ids, Usage usage, String field) {
+                throw new AssertionError("outside the check-in's transaction");
+            }
+
+            @Override
+            public void attach(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids, Usage usage, String field) {
+                real.attach(h, owner, ids, usage, field);
+                throw new IllegalStateException("the write fails after the attachment");
+            }
+
+            @Override
+            public java.util.Optional<Image> read(UUID owner, UUID id, Size size) {
+                return real.read(owner, id, size);
+            }
+
+            @Override
+            public java.util.Optional<Usage> usage(UUID owner, UUID id) {
+                return real.usage(owner, id);
+            }
+
+            @Override
+            public UUID upload(UUID owner, byte[] file, String field) {
+                return real.upload(owner, file, field);
+            }
+
+            @Override
+            public void delete(UUID owner, List<UUID> ids) {
+                throw new AssertionError("outside the check-in's transaction");
+            }
+
+            @Override
+            public void delete(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids) {
+                real.delete(h, owner, ids);
+                throw new IllegalStateException("the write fails after the deletion");
+            }
+        };
+        Checkins checkins = new Checkins(app.sql(), new org.mqcgm.server.platform.crypto.UserKeys(app.sql(),
+                org.mqcgm.server.platform.crypto.MasterKey.load(app.masterKeyFile())),
+                org.mqcgm.server.platform.http.Json.newMapper(), failing, java.time.Clock.systemUTC());
+
+        String kept = upload();
+        JsonNode meal = create("{\"time\":\"2026-11-04T12:00:00Z\",\"kind\":\"meal\",\"carbs\":33,"
+                + "\"photos\":[\"" + kept + "\"]}");
+        UUID id = UUID.fromString(meal.path("id").asText());
+        Checkin current = checkins.find(ownerId, id).orElseThrow();
+        Checkin.Values v = current.values();
+        CheckinInput.Draft withoutPhotos = new CheckinInput.Draft(current.time(), current.kind(), new Checkin.Values(
+                v.carbs(), v.units(), v.insulinType(), v.minutes(), v.intensity(), v.medication(), v.dose(),
+                v.mgdl(), v.value(), v.unit(), v.note(), List.of()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> checkins.update(ownerId, id, c -> withoutPhotos))
+                .isInstanceOf(IllegalStateException.class);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> checkins.delete(ownerId, id))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(photo(kept)).as("the photo stays with its entry").isEqualTo(200);
+        assertThat(json(call(owner, "GET", "/api/v1/checkins/" + id, null)).path("photos").toString())
+                .isEqualTo("[\"" + kept + "\"]");
+
+        String fresh = upload();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> checkins.create(ownerId, new CheckinInput.Draft(
+                        current.time(), current.kind(), new Checkin.Values(v.carbs(), null, null, null, null, null,
+                        null, null, null, null, null, List.of(UUID.fromString(fresh))))))
+                .isInstanceOf(IllegalStateException.class);
+        // Not attached to the entry that was never stored: a new entry can take it.
+        assertThat(call(owner, "POST", "/api/v1/checkins", "{\"time\":\"2026-11-04T13:00:00Z\",\"kind\":\"meal\","
+                + "\"carbs\":5,\"photos\":[\"" + fresh + "\"]}").statusCode()).isEqualTo(201);
+    }
 }

@@ -109,4 +109,79 @@ class LogbookPageTest {
         assertThat(http.get("/logbook").body()).contains("data-testid=\"add-meal\"")
                 .doesNotContain("data-testid=\"entry\"");
     }
+
+    /**
+     * PR-90: once the wearer shares their logbook, a note with contact details is sent back with a warning ("Save
+     * anyway", "Remove them") and nothing stored; each choice then saves. A private logbook is never held up.
+     */
+    @Test
+    @org.junit.jupiter.api.Tag("PR-90")
+    void aNoteWithContactDetailsInASharedLogbookIsWarnedAboutBeforeSaving() {
+        String email = "page-sharer@example.org";
+        UUID owner = app.newUser(email);
+        Http http = new Http(app.url());
+        assertThat(http.postForm("/login", Map.of("identifier", email, "password", TestApp.PASSWORD)).statusCode())
+                .isEqualTo(303);
+        String[] wearer = {"Authorization", "Bearer " + app.app().apiTokens().create(owner, "all",
+                java.util.EnumSet.allOf(org.mqcgm.server.platform.security.Scope.class))};
+        java.util.function.Supplier<List<String>> notes = () -> notes(new Http(app.url()), wearer);
+        String note = "Call me on 13800138000 after lunch";
+        // A private logbook: saved at once.
+        assertThat(http.postForm("/logbook", form("kind", "note", "time", "2026-11-10T09:00", "note", note))
+                .statusCode()).isEqualTo(303);
+        assertThat(notes.get()).containsExactly(note);
+
+        // Share the logbook with a follower.
+        app.app().consents().record(owner, org.mqcgm.server.platform.consent.Consents.Purpose.SHARING, true, "test");
+        HttpResponse<String> share = new Http(app.url()).postJson("/api/v1/shares", "{\"scopes\":[\"logbook\"]}", wearer);
+        assertThat(share.statusCode()).as(share.body()).isEqualTo(201);
+        String code = share.body().replaceAll(".*\"invitation\":\"([^\"]+)\".*", "$1");
+        String follower = app.newUserToken("page-follower@example.org");
+        assertThat(new Http(app.url()).postJson("/api/v1/following", "{\"invitation\":\"" + code + "\"}", "Authorization",
+                "Bearer " + follower).statusCode()).isEqualTo(201);
+
+        HttpResponse<String> warned = http.postForm("/logbook", form("kind", "meal", "time", "2026-11-10T10:00",
+                "carbs", "30", "note", note));
+        assertThat(warned.statusCode()).isEqualTo(422);
+        assertThat(warned.body()).contains("data-testid=\"contact-warning\"").contains("<li>13800138000</li>")
+                .contains("name=\"confirmContactDetails\" value=\"true\"").contains("name=\"redact\" value=\"true\"")
+                .contains("Save anyway").contains("Remove them")
+                .as("the form keeps what was typed").contains(">" + note + "</textarea>").contains("value=\"30\"")
+                .contains("value=\"2026-11-10T10:00\"");
+        assertThat(notes.get()).as("nothing stored").hasSize(1);
+
+        assertThat(http.postForm("/logbook", form("kind", "meal", "time", "2026-11-10T10:00", "carbs", "30",
+                "note", note, "redact", "true")).statusCode()).isEqualTo(303);
+        assertThat(notes.get()).contains("Call me on […] after lunch");
+        assertThat(http.postForm("/logbook", form("kind", "note", "time", "2026-11-10T10:30", "note", note,
+                "confirmContactDetails", "true")).statusCode()).isEqualTo(303);
+        assertThat(notes.get()).filteredOn(note::equals).hasSize(2);
+
+        // Changing an entry is checked the same way.
+        Matcher m = Pattern.compile("href=\"/logbook/([0-9a-f-]{36})\"").matcher(http.get("/logbook").body());
+        assertThat(m.find()).isTrue();
+        HttpResponse<String> edit = http.postForm("/logbook/" + m.group(1), form("time", "2026-11-10T10:45",
+                "note", "mail me: me@example.org"));
+        assertThat(edit.statusCode()).isEqualTo(422);
+        assertThat(edit.body()).contains("data-testid=\"contact-warning\"").contains("<li>me@example.org</li>")
+                .contains("value=\"2026-11-10T10:45\"");
+        assertThat(notes.get()).doesNotContain("mail me: me@example.org");
+    }
+
+    /** The owner's notes, as the API gives them back. */
+    static List<String> notes(Http http, String[] auth) {
+        HttpResponse<String> r = http.get("/api/v1/checkins?from=2026-11-01T00:00:00Z", auth);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        try {
+            List<String> out = new java.util.ArrayList<>();
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.body()).forEach(n -> {
+                if (n.hasNonNull("note")) {
+                    out.add(n.get("note").asText());
+                }
+            });
+            return out;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }

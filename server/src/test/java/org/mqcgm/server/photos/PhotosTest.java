@@ -364,7 +364,11 @@ class PhotosTest {
 
         // The person's own shared route serves check-in photos only (a post's photos are the community's).
         assertThat(download(token, "/api/v1/people/" + hal + "/photos/" + mine).statusCode()).isEqualTo(403);
-        String reader = app.app().apiTokens().create(hal, "r", java.util.EnumSet.of(Scope.READINGS_READ));
+        // Their own logbook's photos need the logbook scope there too (as at /api/v1/photos/{id}).
+        String readingsOnly = app.app().apiTokens().create(hal, "o", java.util.EnumSet.of(Scope.READINGS_READ));
+        assertThat(download(readingsOnly, "/api/v1/people/" + hal + "/photos/" + mine).statusCode()).isEqualTo(403);
+        String reader = app.app().apiTokens().create(hal, "r", java.util.EnumSet.of(Scope.READINGS_READ,
+                Scope.LOGBOOK));
         assertThat(download(reader, "/api/v1/people/" + hal + "/photos/" + mine).statusCode()).isEqualTo(200);
         assertThat(download(reader, "/api/v1/people/" + hal + "/photos/" + mine + "?size=thumb").statusCode())
                 .isEqualTo(200);

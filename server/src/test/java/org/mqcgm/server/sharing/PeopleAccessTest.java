@@ -41,6 +41,7 @@ class PeopleAccessTest {
     static int seq;
     static UUID wearer;
     static String wearerToken;
+    static String wearerLogin;
 
     record Person(UUID id, String login, String token) {
         String[] auth() {
@@ -65,6 +66,7 @@ class PeopleAccessTest {
         Person w = person("wearer");
         wearer = w.id();
         wearerToken = w.token();
+        wearerLogin = w.login();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
         List<String> list = new ArrayList<>();
         for (int h = 1; h <= 20 * 24; h++) {
@@ -337,6 +339,123 @@ class PeopleAccessTest {
         }
         assertThat(files).containsKeys("sharing/shares.json", "sharing/following.json", "sharing/access-log.json");
         assertThat(files.get("sharing/following.json")).contains(wearer.toString());
+    }
+
+    /**
+     * A finger-stick is labelled in the viewer's unit on Today (stored in mg/dL): the wearer (mg/dL) sees the value
+     * entered in mmol/L converted, a follower who reads in mmol/L sees it in mmol/L.
+     */
+    @Test
+    void aFingerstickIsLabelledInTheViewersUnit() throws Exception {
+        HttpResponse<String> stick = new Http(app.url()).postJson("/api/v1/checkins", "{\"time\":\""
+                + Instant.now().minus(Duration.ofMinutes(20)).truncatedTo(ChronoUnit.SECONDS)
+                + "\",\"kind\":\"fingerstick\",\"value\":6.7,\"unit\":\"mmol/L\"}", "Authorization",
+                "Bearer " + wearerToken);
+        assertThat(stick.statusCode()).as(stick.body()).isEqualTo(201);
+        int mgdl = org.mqcgm.core.glucose.GlucoseUnit.MMOL_L.toStoredMgdl(6.7);
+        Person follower = follower("{\"scopes\":[\"glucose\",\"history\",\"logbook\"]}");
+        app.sql().useHandle(h -> h.execute("update account set glucose_unit = 'mmol/L' where id = ?",
+                follower.id()));
+        Http web = new Http(app.url());
+        assertThat(web.postForm("/login", java.util.Map.of("identifier", follower.login(), "password",
+                TestApp.PASSWORD)).statusCode()).isEqualTo(303);
+        String followerToday = web.get("/people/" + wearer + "/today").body();
+        assertThat(followerToday).contains("6.7 mmol/L").doesNotContain(mgdl + " mg/dL");
+
+        // The wearer reads in mg/dL (the default): the same entry in mg/dL.
+        String wearerApi = new Http(app.url()).get("/api/v1/checkins?kind=fingerstick", "Authorization",
+                "Bearer " + wearerToken).body();
+        assertThat(wearerApi).contains("\"mgdl\":" + mgdl);
+        Http own = new Http(app.url());
+        assertThat(own.postForm("/login", java.util.Map.of("identifier", wearerLogin, "password",
+                TestApp.PASSWORD)).statusCode()).isEqualTo(303);
+        assertThat(own.get("/today").body()).contains(mgdl + " mg/dL").doesNotContain("6.7 mmol/L");
+    }
+
+    /**
+     * A follower with a 14-day window sees the photo of a check-in inside it and not that of a check-in before it,
+     * by the check-in's time: both photos were uploaded just now.
+     */
+    @Test
+    void aFollowersPhotoWindowGoesByTheCheckinsTime() throws Exception {
+        String[] photos = new String[2];
+        String[] when = {Instant.now().minus(Duration.ofDays(20)).truncatedTo(ChronoUnit.SECONDS).toString(),
+                Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS).toString()};
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<String> up = org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/photos",
+                    "meal.jpg", "image/jpeg", org.mqcgm.server.testing.Multipart.picture("jpg", 16, 12),
+                    "Authorization", "Bearer " + wearerToken);
+            assertThat(up.statusCode()).as(up.body()).isEqualTo(201);
+            photos[i] = JSON.readTree(up.body()).path("id").asText();
+            HttpResponse<String> meal = new Http(app.url()).postJson("/api/v1/checkins", "{\"time\":\"" + when[i]
+                    + "\",\"kind\":\"meal\",\"carbs\":20,\"photos\":[\"" + photos[i] + "\"]}", "Authorization",
+                    "Bearer " + wearerToken);
+            assertThat(meal.statusCode()).as(meal.body()).isEqualTo(201);
+        }
+        Person follower = follower("{\"scopes\":[\"logbook\",\"photos\"],\"historyDays\":14}");
+        java.util.function.IntFunction<Integer> read = i -> org.mqcgm.server.testing.Multipart.download(app.url(),
+                people("/photos/" + photos[i]), follower.auth()).statusCode();
+        assertThat(read.apply(0)).as("a check-in 20 days ago, outside the window").isEqualTo(404);
+        assertThat(read.apply(1)).as("a check-in 3 days ago, inside the window").isEqualTo(200);
+    }
+
+    /**
+     * A follower with a 14-day window sees no annotation band from before it on History: one ending before the
+     * window is not drawn, one crossing it is drawn (from the window on).
+     */
+    @Test
+    void annotationsBeforeTheWindowAreNotShownToAFollower() throws Exception {
+        Instant window = Instant.now().minus(Duration.ofDays(14));
+        String[][] bands = {{"calibration", window.minus(Duration.ofMinutes(40)).toString(),
+                window.minus(Duration.ofMinutes(20)).toString()},
+                {"exercise", window.minus(Duration.ofHours(2)).toString(),
+                        window.plus(Duration.ofHours(2)).toString()}};
+        for (String[] b : bands) {
+            HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/annotations", "{\"start\":\"" + b[1]
+                    + "\",\"end\":\"" + b[2] + "\",\"kind\":\"" + b[0] + "\"}",
+                    "Authorization", "Bearer " + wearerToken);
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        }
+        Person follower = follower("{\"scopes\":[\"glucose\",\"history\"],\"historyDays\":14}");
+        Http web = new Http(app.url());
+        assertThat(web.postForm("/login", java.util.Map.of("identifier", follower.login(), "password",
+                TestApp.PASSWORD)).statusCode()).isEqualTo(303);
+        java.time.LocalDate day = window.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+        StringBuilder pages = new StringBuilder();
+        for (int d = -1; d <= 1; d++) {
+            pages.append(web.get("/people/" + wearer + "/history?date=" + day.plusDays(d)).body());
+        }
+        // The bands are drawn with their kind as title: the calibration ended before the window, the exercise did not.
+        assertThat(pages.toString()).doesNotContain("<title>calibration</title>")
+                .contains("<title>exercise</title>");
+    }
+
+    /** "My data" counts and the export lists the same followings: those in force and those that ended. */
+    @Test
+    void myDataAndTheExportAgreeAboutEndedFollowings() throws Exception {
+        Person follower = follower("{\"scopes\":[\"glucose\"]}");
+        assertThat(new Http(app.url()).send("DELETE", "/api/v1/following/" + wearer, "", follower.auth())
+                .statusCode()).isEqualTo(204);
+        long counted = -1;
+        java.util.Map<String, java.io.ByteArrayOutputStream> files = new java.util.HashMap<>();
+        for (var part : app.app().feature(SharingFeature.class).personalData()) {
+            for (var c : part.categories(follower.id())) {
+                if (c.id().equals("following")) {
+                    counted = c.count();
+                }
+            }
+            part.export(follower.id(), (name, description) -> {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                files.put(name, out);
+                return out;
+            });
+        }
+        JsonNode exported = JSON.readTree(files.get("sharing/following.json").toByteArray());
+        assertThat(counted).isEqualTo(1);
+        assertThat(exported).hasSize(1);
+        assertThat(exported.get(0).path("person").asText()).isEqualTo(wearer.toString());
+        assertThat(exported.get(0).path("status").asText()).isEqualTo("ended");
+        assertThat(exported.get(0).path("ended").asText()).isNotBlank();
     }
 
     /**

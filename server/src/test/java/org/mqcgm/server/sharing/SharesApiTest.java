@@ -143,6 +143,91 @@ class SharesApiTest {
                 .digest(code.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /**
+     * PR-44: ending one share is written to the consent ledger as a withdrawal about that share (who ended it, its
+     * categories, the masked recipient) — by the wearer, by the follower leaving, or replaced by a new invitation —
+     * while the sharing purpose stays granted and the other shares go on.
+     */
+    @Test
+    @Tag("PR-44")
+    void endingOneShareIsWrittenToTheLedgerAndTheOtherSharesGoOn() throws Exception {
+        Person wearer = person("ledger", true);
+        Person a = person("ledger-a", true);
+        Person b = person("ledger-b", true);
+        String codeA = invite(wearer, "{\"with\":\"anna@example.org\",\"scopes\":[\"history\",\"logbook\"]}");
+        String codeB = invite(wearer, "{\"with\":\"bert@example.org\",\"scopes\":[\"history\"]}");
+        String shareA = json(a.post("/api/v1/following", "{\"invitation\":\"" + codeA + "\"}")).path("person")
+                .asText();
+        assertThat(shareA).isEqualTo(wearer.id().toString());
+        assertThat(b.post("/api/v1/following", "{\"invitation\":\"" + codeB + "\"}").statusCode()).isEqualTo(201);
+        String idA = app.sql().withHandle(h -> h.createQuery("select id::text from share where owner_id = :o"
+                + " and grantee_id = :g").bind("o", wearer.id()).bind("g", a.id()).mapTo(String.class).one());
+        String people = "/api/v1/people/" + wearer.id() + "/readings";
+        assertThat(a.get(people).statusCode()).isEqualTo(200);
+
+        assertThat(wearer.delete("/api/v1/shares/" + idA).statusCode()).isEqualTo(204);
+
+        JsonNode ledger = json(wearer.get("/api/v1/me/consents"));
+        JsonNode ended = null;
+        for (JsonNode e : ledger) {
+            if (e.path("subject").asText().equals("share:" + idA)) {
+                ended = e;
+            }
+        }
+        assertThat(ended).as(ledger.toString()).isNotNull();
+        assertThat(ended.path("purpose").asText()).isEqualTo("sharing");
+        assertThat(ended.path("granted").asBoolean()).isFalse();
+        assertThat(ended.path("channel").asText()).contains("share " + idA).contains("[history,logbook]")
+                .contains("a***@example.org").contains("by the wearer").doesNotContain("anna");
+        // The purpose itself stays granted (no purpose-wide withdrawal): B goes on reading, A does not.
+        assertThat(app.app().consents().granted(wearer.id(), Purpose.SHARING)).isTrue();
+        assertThat(b.get(people).statusCode()).isEqualTo(200);
+        assertThat(a.get(people).statusCode()).isEqualTo(404);
+        // Purpose-wide entries carry no subject; the privacy centre's choice stays "on".
+        assertThat(ledger).anySatisfy(e -> assertThat(e.has("subject")).isFalse());
+
+        // The follower leaving is recorded for their share, as their act.
+        String idB = app.sql().withHandle(h -> h.createQuery("select id::text from share where owner_id = :o"
+                + " and grantee_id = :g").bind("o", wearer.id()).bind("g", b.id()).mapTo(String.class).one());
+        assertThat(b.delete("/api/v1/following/" + wearer.id()).statusCode()).isEqualTo(204);
+        assertThat(json(wearer.get("/api/v1/me/consents"))).anySatisfy(e -> {
+            assertThat(e.path("subject").asText()).isEqualTo("share:" + idB);
+            assertThat(e.path("channel").asText()).contains("[history]").contains("b***@example.org")
+                    .contains("by the follower");
+        });
+        assertThat(app.app().consents().granted(wearer.id(), Purpose.SHARING)).isTrue();
+    }
+
+    /**
+     * A new invitation the same follower accepts replaces their older share: the old one is recorded as the
+     * wearer's act ({@code ended_by = 'owner'}, their new invitation replaced it) and the ledger says which share
+     * replaced it.
+     */
+    @Test
+    void aReplacedShareIsRecordedAsReplacedByTheNewOne() throws Exception {
+        Person wearer = person("replacer", true);
+        Person follower = person("replaced", true);
+        String first = invite(wearer, "{\"scopes\":[\"glucose\"]}");
+        assertThat(follower.post("/api/v1/following", "{\"invitation\":\"" + first + "\"}").statusCode())
+                .isEqualTo(201);
+        String second = invite(wearer, "{\"scopes\":[\"history\"]}");
+        assertThat(follower.post("/api/v1/following", "{\"invitation\":\"" + second + "\"}").statusCode())
+                .isEqualTo(201);
+        List<String[]> rows = app.sql().withHandle(h -> h.createQuery("""
+                        select id::text, ended_by, scopes from share where owner_id = :o order by created_at""")
+                .bind("o", wearer.id()).map((rs, c) -> new String[] {rs.getString(1), rs.getString(2),
+                        rs.getString(3)}).list());
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(0)[1]).isEqualTo("owner");
+        assertThat(rows.get(1)[1]).isNull();
+        assertThat(json(wearer.get("/api/v1/me/consents"))).anySatisfy(e -> {
+            assertThat(e.path("subject").asText()).isEqualTo("share:" + rows.get(0)[0]);
+            assertThat(e.path("granted").asBoolean()).isFalse();
+            assertThat(e.path("channel").asText()).contains("[glucose]")
+                    .contains("replaced by share " + rows.get(1)[0]);
+        });
+    }
+
     /** PR-55: the invitation by e-mail names who invites and carries the link (needing login), no health data. */
     @Test
     @Tag("PR-55")

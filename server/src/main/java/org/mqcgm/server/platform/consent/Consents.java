@@ -153,6 +153,19 @@ public interface Consents {
     void record(UUID owner, Purpose purpose, boolean granted, String channel);
 
     /**
+     * Records a grant or a withdrawal about one subject of a purpose (e.g. {@code share:<id>}, one recipient of the
+     * sharing purpose), with its detail in {@code channel}. Such an event is kept in the ledger and listed to the
+     * person, but never decides {@link #granted}: ending one share does not withdraw the purpose. A null subject is
+     * {@link #record(UUID, Purpose, boolean, String)}.
+     */
+    default void record(UUID owner, Purpose purpose, boolean granted, String channel, String subject) {
+        if (subject != null) {
+            throw new UnsupportedOperationException("this ledger keeps no per-subject events");
+        }
+        record(owner, purpose, granted, channel);
+    }
+
+    /**
      * Whether the person must accept a new major version of the privacy policy before optional processing runs
      * again (PR-83); until then every consent-based purpose counts as not granted.
      */

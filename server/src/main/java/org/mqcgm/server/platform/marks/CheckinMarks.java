@@ -3,6 +3,7 @@ package org.mqcgm.server.platform.marks;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.mqcgm.core.glucose.GlucoseUnit;
 
 /**
  * A person's logbook entries as marks on their glucose curve (Today, History, the AGP report's daily profiles): the
@@ -22,6 +23,14 @@ public interface CheckinMarks {
 
     /** The owner's entries in {@code [from, to)}, oldest first. */
     List<Mark> marks(UUID owner, Instant from, Instant to);
+
+    /**
+     * The owner's entries in {@code [from, to)}, oldest first, their glucose values (finger-sticks) labelled in the
+     * viewer's unit, whatever unit they were entered in.
+     */
+    default List<Mark> marks(UUID owner, Instant from, Instant to, GlucoseUnit unit) {
+        return marks(owner, from, to);
+    }
 
     /** No logbook. */
     CheckinMarks NONE = (owner, from, to) -> List.of();

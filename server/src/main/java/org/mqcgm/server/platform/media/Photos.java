@@ -32,6 +32,19 @@ public interface Photos {
      */
     void attach(UUID owner, List<UUID> ids, Usage usage, String field);
 
+    /**
+     * {@link #attach(UUID, List, Usage, String)} inside the caller's transaction {@code h}, so that what the photos
+     * are attached to and the attachment commit or roll back together.
+     */
+    default void attach(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids, Usage usage, String field) {
+        attach(owner, ids, usage, field);
+    }
+
+    /** {@link #delete(UUID, List)} inside the caller's transaction {@code h}. */
+    default void delete(org.jdbi.v3.core.Handle h, UUID owner, List<UUID> ids) {
+        delete(owner, ids);
+    }
+
     /** A rendition of one of the owner's photos, if it exists. */
     Optional<Image> read(UUID owner, UUID id, Size size);
 
@@ -44,6 +57,19 @@ public interface Photos {
      * 415, 422) naming {@code field}, nothing stored then. Returns the new photo's id, not yet attached.
      */
     UUID upload(UUID owner, byte[] file, String field);
+
+    /**
+     * Whether a photo of the owner belongs to a check-in at or after {@code from} (the logbook answers): a follower
+     * whose share starts at {@code from} sees the photos of the check-ins they see, by the check-in's time, not the
+     * photo's upload time.
+     */
+    @FunctionalInterface
+    interface CheckinTimes {
+        boolean attachedSince(UUID owner, UUID photo, java.time.Instant from);
+
+        /** No logbook: no check-in photo is shown inside a window. */
+        CheckinTimes NONE = (owner, photo, from) -> false;
+    }
 
     /** Deletes photos of the owner with every rendition (what they were attached to was deleted). */
     void delete(UUID owner, List<UUID> ids);

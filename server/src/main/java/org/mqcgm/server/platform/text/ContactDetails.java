@@ -1,4 +1,4 @@
-package org.mqcgm.server.community;
+package org.mqcgm.server.platform.text;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -8,12 +8,13 @@ import java.util.regex.Pattern;
 /**
  * Contact details in a text about to be shown to others (PR-90): phone numbers (Chinese mobiles with or without
  * +86 and spaces, international numbers), e-mail addresses and postal address patterns (Chinese 路/街/号/室/栋/单元
- * with numbers, "12 Baker Street", "5 Main Rd"). The publish form warns about them; the API refuses them in
- * non-private posts unless the author confirms or asks for their removal.
+ * with numbers, "12 Baker Street", "5 Main Rd"). The community's publish form warns about them and its API refuses
+ * them in non-private posts unless the author confirms or asks for their removal; the logbook's forms warn about
+ * them in notes a follower would see.
  */
-final class ContactDetails {
+public final class ContactDetails {
 
-    static final String REDACTED = "[…]";
+    public static final String REDACTED = "[…]";
 
     private static final List<Pattern> PATTERNS = List.of(
             // e-mail
@@ -33,7 +34,7 @@ final class ContactDetails {
     }
 
     /** The contact details found, in order of appearance. */
-    static List<String> find(String text) {
+    public static List<String> find(String text) {
         List<int[]> spans = spans(text);
         List<String> found = new ArrayList<>();
         for (int[] s : spans) {
@@ -43,7 +44,7 @@ final class ContactDetails {
     }
 
     /** The text with each contact detail replaced by {@link #REDACTED}. */
-    static String redact(String text) {
+    public static String redact(String text) {
         StringBuilder out = new StringBuilder();
         int at = 0;
         for (int[] s : spans(text)) {
