@@ -358,7 +358,10 @@ class PhotosTest {
                 });
         assertThat(photos.usage(hal, mine)).as("none attached").isEmpty();
         photos.attach(hal, List.of(mine), Photos.Usage.CHECKIN, "photos");
-        photos.attach(hal, List.of(mine), Photos.Usage.CHECKIN, "photos"); // re-saving the same check-in
+        // Attached once, never again, not even to the same kind of thing: two check-ins (or two posts published
+        // by a double tap) cannot share a photo, whose deletion would then take it from both.
+        assertThatThrownBy(() -> photos.attach(hal, List.of(mine), Photos.Usage.CHECKIN, "photos"))
+                .isInstanceOf(ProblemException.class);
         assertThat(photos.usage(hal, mine)).contains(Photos.Usage.CHECKIN);
         assertThat(photos.usage(hal, post)).contains(Photos.Usage.POST);
 
