@@ -29,6 +29,8 @@ public final class LocalPostgres implements AutoCloseable {
     public static final String USER = "postgres";
 
     private final EmbeddedPostgres postgres;
+    /** The data directory when it is a temporary one of ours (deleted on {@link #close()}), else null. */
+    private Path temporary;
 
     private LocalPostgres(EmbeddedPostgres postgres) {
         this.postgres = postgres;
@@ -47,7 +49,7 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** Starts a throw-away server in a fresh temporary directory, with durable commits (benchmarks). */
     public static LocalPostgres startTemporary() {
-        return start(temporaryDirectory(), true);
+        return temporary(temporaryDirectory(), true);
     }
 
     /**
@@ -56,7 +58,14 @@ public final class LocalPostgres implements AutoCloseable {
      * test suites fast. Never for data anyone keeps.
      */
     public static LocalPostgres startForTests() {
-        return start(temporaryDirectory(), false);
+        return temporary(temporaryDirectory(), false);
+    }
+
+    /** A server in a temporary directory, which {@link #close()} deletes (a test run leaves no data behind). */
+    private static LocalPostgres temporary(Path dir, boolean durableCommits) {
+        LocalPostgres pg = start(dir, durableCommits);
+        pg.temporary = dir;
+        return pg;
     }
 
     private static Path temporaryDirectory() {
@@ -173,6 +182,18 @@ public final class LocalPostgres implements AutoCloseable {
             postgres.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (temporary != null) {
+                deleteQuietly(temporary);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.debug("could not delete {}", dir);
         }
     }
 }
