@@ -111,24 +111,8 @@ public class CommunitySearchBenchmark {
               and (cardinality(cast(:tags as text[])) = 0 or search_tags @> cast(:tags as text[]))
             order by rank desc, created_at desc limit :limit""";
 
-    /**
-     * Only the newest matches ranked, picked by row address (a narrow sort), then read: the statement of
-     * Search.indexed since (Search.CANDIDATES = 1,000), run as it runs it (a custom plan, see {@link #newest}).
-     */
-    static final String RANK_NEWEST = "select " + COLUMNS + """
-            , ts_rank(search, q, 32) as rank
-             from community_post, cast(:q as tsquery) q
-            where ctid = any(array(
-                    select ctid
-                      from community_post
-                     where search @@ cast(:q as tsquery)
-                       and ((hidden_at is null and visibility = any(:kinds)) or owner_id = :viewer)
-                       and (cast(:from as timestamptz) is null or created_at >= :from)
-                       and (cast(:to as timestamptz) is null or created_at < :to)
-                       and (cardinality(cast(:tags as text[])) = 0
-                            or search_tags @> cast(:tags as text[]))
-                     order by created_at desc, id desc limit :candidates))
-            order by rank desc, created_at desc, id desc limit :limit""";
+    /** Only the newest matches ranked: the search's own statement (Search.CANDIDATES = 1,000), see {@link #newest}. */
+    static final String RANK_NEWEST = org.mqcgm.server.community.CommunityFeature.SEARCH_STATEMENT;
 
     /** The statement bound as the search binds it for an anonymous caller (public posts), no dates, no tags. */
     static org.jdbi.v3.core.statement.Query bound(org.jdbi.v3.core.Handle h, String sql, String tsquery) {

@@ -24,6 +24,9 @@ import org.mqcgm.server.platform.snapshot.MetricSnapshots;
  */
 public final class CommunityFeature implements Feature {
 
+    /** The search's statement (benchmarks run it as the search does; named parameters as in {@code Search}). */
+    public static final String SEARCH_STATEMENT = Search.RANK_NEWEST;
+
     /** The JSON of the API, by component schema name in {@code openapi.json}. */
     public static final java.util.Map<String, Class<?>> API_SCHEMAS = ApiSchemas.ALL;
 
