@@ -12,6 +12,7 @@ import org.mqcgm.server.accounts.Devices;
 import org.mqcgm.server.cancellation.CancellationFeature;
 import org.mqcgm.server.clinician.ClinicianFeature;
 import org.mqcgm.server.community.CommunityFeature;
+import org.mqcgm.server.alerts.AlertsFeature;
 import org.mqcgm.server.crashes.CrashesFeature;
 import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.glucose.Readings;
@@ -202,6 +203,7 @@ public final class App implements AutoCloseable {
                     (author, viewer) -> sharing.grants().active(author, viewer).isPresent(), logbook.search(),
                     reports.snapshots(accounts.timeZones()));
             CrashesFeature crashes = CrashesFeature.create(platform);
+            AlertsFeature alerts = AlertsFeature.create(platform);
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -210,7 +212,7 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, photos, sharing, logbook, clinician, community, crashes);
+                    cancellation, photos, sharing, logbook, clinician, community, crashes, alerts);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices(),

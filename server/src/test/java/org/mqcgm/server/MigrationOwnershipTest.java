@@ -53,10 +53,11 @@ class MigrationOwnershipTest {
             Map.entry("community_profile", "community"), Map.entry("community_post", "community"),
             Map.entry("community_comment", "community"), Map.entry("community_like", "community"),
             Map.entry("community_report", "community"),
-            Map.entry("crash_group", "crashes"), Map.entry("crash_report", "crashes"));
+            Map.entry("crash_group", "crashes"), Map.entry("crash_report", "crashes"),
+            Map.entry("alert_settings", "alerts"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
-            "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes");
+            "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts");
     static final int FIRST_UNDER_THE_RULE = 5;
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__([a-z]+)_[a-z0-9_]+\\.sql");

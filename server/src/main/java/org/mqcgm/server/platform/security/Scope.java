@@ -17,7 +17,9 @@ public enum Scope {
     /** The logbook: check-ins (meals, insulin, exercise, medication, fingersticks, notes) and their photos. */
     LOGBOOK("logbook"),
     /** Community posts, comments, likes, reports of abuse. */
-    COMMUNITY("community");
+    COMMUNITY("community"),
+    /** Alerts: the alert rules, the alerts and their acknowledgement, push subscriptions. */
+    ALERTS("alerts");
 
     private final String id;
 
