@@ -16,8 +16,8 @@ var TEXT = {
   },
   'zh-CN': {
     title: '离线',
-    reading: function (v, u, t, m) { return '最近读数 ' + v + ' ' + u + (t ? ' ' + t : '') + '，' + m + ' 分钟前 — 离线（offline）'; },
-    none: '此设备上没有保存的读数 — 离线（offline）',
+    reading: function (v, u, t, m) { return '最近读数 ' + v + ' ' + u + (t ? ' ' + t : '') + '，' + m + ' 分钟前 — 离线'; },
+    none: '此设备上没有保存的读数 — 离线',
     retry: '重试'
   }
 };
