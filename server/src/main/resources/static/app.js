@@ -48,6 +48,42 @@
     });
   }
 
+  // Installable app (PWA): a service worker keeps an offline shell showing the last own reading this browser saw
+  // and its age. The reading (own Today page only, never someone else's) and the page's language are kept in
+  // Cache Storage; when no one is signed in (after logout) they are deleted. Notification permission is not asked
+  // here: only when the user turns alerts on.
+  var keepReading = function () { return Promise.resolve(null); };
+  if ('serviceWorker' in navigator && window.caches) {
+    var signedIn = !!document.querySelector('form[action="/logout"]');
+    var keep = function (key, value) {
+      return caches.open('mqcgm-last').then(function (c) {
+        return c.put(key, new Response(JSON.stringify(value), { headers: { 'Content-Type': 'application/json' } }));
+      });
+    };
+    var stored;
+    if (signedIn) {
+      keepReading = function () {
+        var shown = document.querySelector('[data-live][data-reading-value]');
+        if (!shown) { return Promise.resolve(null); }
+        return keep('/pwa/last-reading', {
+          value: shown.getAttribute('data-reading-value'), unit: shown.getAttribute('data-reading-unit'),
+          trend: shown.getAttribute('data-reading-trend') || '', at: shown.getAttribute('data-reading-at')
+        });
+      };
+      stored = keep('/pwa/lang', { lang: document.documentElement.lang || 'en' }).then(keepReading);
+      // Logging out: delete at once too (the page that follows deletes again, in case this was cut short).
+      document.querySelectorAll('form[action="/logout"]').forEach(function (form) {
+        form.addEventListener('submit', function () { caches.delete('mqcgm-last'); });
+      });
+    } else {
+      stored = caches.delete('mqcgm-last');
+    }
+    stored.then(function () {
+      document.documentElement.setAttribute('data-pwa-stored', signedIn ? 'kept' : 'cleared');
+    }).catch(function () { /* storage unavailable: nothing kept */ });
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () { /* no offline shell */ });
+  }
+
   // Sign-up: record the browser's time zone so daily views follow the user's local days.
   var tz = document.getElementById('time_zone');
   if (tz && window.Intl && Intl.DateTimeFormat) {
@@ -70,6 +106,7 @@
         if (next && main) {
           main.innerHTML = next.innerHTML;
           document.documentElement.setAttribute('data-updated', String(Date.now()));
+          keepReading().catch(function () { /* not kept */ });
         }
       })
       .catch(function () { /* try again at the next event */ });

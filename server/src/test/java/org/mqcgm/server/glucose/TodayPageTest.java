@@ -67,6 +67,9 @@ class TodayPageTest {
         assertThat(html).contains("aria-label=\"Rising\">↑</span>");
         assertThat(html.split("<circle ").length - 1).isEqualTo(12 + 1);
         assertThat(html).contains("12 readings");
+        // The installed app's offline page shows this reading: value, unit, trend and time (epoch second).
+        assertThat(html).contains("data-reading-value=\"252\" data-reading-unit=\"mg/dL\" data-reading-trend=\"↑\" "
+                + "data-reading-at=\"" + NOW.minusSeconds(7 * 60).getEpochSecond() + "\"");
 
         // Switch to mmol/L: the value and axis follow, the choice sticks to the account.
         HttpResponse<String> sw = http.postForm("/preferences", Map.of("unit", "mmol/L", "return", "/today"));

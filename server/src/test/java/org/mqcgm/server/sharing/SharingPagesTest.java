@@ -115,6 +115,8 @@ class SharingPagesTest {
         String today = f.get("/people/" + wearer + "/today").body();
         assertThat(today).contains("data-live=\"/api/v1/people/" + wearer + "/readings/stream\"")
                 .contains("data-testid=\"current-value\">123<").contains("data-testid=\"person-name\"");
+        // Someone else's reading is never offered to the installed app's offline store (only the own Today page is).
+        assertThat(today).doesNotContain("data-reading-");
         HttpResponse<String> history = f.get("/people/" + wearer + "/history");
         assertThat(history.statusCode()).isEqualTo(200);
         assertThat(history.body()).doesNotContain("data-testid=\"annotate\"").doesNotContain("manage-data");

@@ -25,7 +25,14 @@ import org.mqcgm.server.platform.security.Access;
 public final class StaticAssets {
 
     /** Every file of {@code src/main/resources/static}; a test keeps this list equal to the folder. */
-    static final List<String> FILES = List.of("app.css", "app.js", "icon.svg");
+    static final List<String> FILES = List.of("app.css", "app.js", "icon.svg", "icon-192.png", "icon-512.png",
+            "icon-maskable-512.png", "apple-touch-icon.png", "manifest.webmanifest", "sw.js");
+
+    /**
+     * Files also served at the root of the site under their plain name, checked again on every use ({@code
+     * no-cache}): the web app manifest, and the service worker, whose scope is the folder it is served from.
+     */
+    static final List<String> AT_ROOT = List.of("manifest.webmanifest", "sw.js");
 
     private static final Map<String, String> TYPES = Map.of(
             "css", "text/css; charset=utf-8",
@@ -72,6 +79,14 @@ public final class StaticAssets {
 
     public static void register(Routes routes) {
         routes.get("/static/{name}", Access.PUBLIC, StaticAssets::serve);
+        for (String name : AT_ROOT) {
+            Asset a = BY_NAME.get(name);
+            routes.get("/" + name, Access.PUBLIC, ctx -> {
+                ctx.header("Cache-Control", "no-cache");
+                ctx.contentType(a.type());
+                ctx.result(a.body());
+            });
+        }
     }
 
     private static void serve(Context ctx) {

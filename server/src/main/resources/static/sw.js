@@ -1,0 +1,88 @@
+// mqcgm service worker, served at /sw.js (scope /). It keeps an offline shell only: the stylesheet and, written by
+// app.js from the signed-in person's own Today page, the last reading seen (value, unit, trend, time) and the
+// language of the last page seen. Pages and API answers are never cached; app.js deletes the stored reading when
+// no one is signed in (after logout).
+'use strict';
+
+var SHELL = 'mqcgm-shell-v1';
+var LAST = 'mqcgm-last';
+
+var TEXT = {
+  'en': {
+    title: 'Offline',
+    reading: function (v, u, t, m) { return 'Last reading ' + v + ' ' + u + (t ? ' ' + t : '') + ', ' + m + ' min ago — offline'; },
+    none: 'No reading saved on this device — offline',
+    retry: 'Try again'
+  },
+  'zh-CN': {
+    title: '离线',
+    reading: function (v, u, t, m) { return '最近读数 ' + v + ' ' + u + (t ? ' ' + t : '') + '，' + m + ' 分钟前 — 离线'; },
+    none: '此设备上没有保存的读数 — 离线',
+    retry: '重试'
+  }
+};
+
+self.addEventListener('install', function (event) {
+  event.waitUntil(caches.open(SHELL).then(function (c) { return c.add('/static/app.css'); })
+    .then(function () { return self.skipWaiting(); }));
+});
+
+self.addEventListener('activate', function (event) {
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) { return k !== SHELL && k !== LAST; })
+      .map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+function read(key) {
+  return caches.open(LAST).then(function (c) { return c.match(key); })
+    .then(function (r) { return r ? r.json() : null; })
+    .catch(function () { return null; });
+}
+
+function escape(s) {
+  return String(s).replace(/[&<>"']/g, function (ch) {
+    return { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[ch];
+  });
+}
+
+function offlinePage() {
+  return Promise.all([read('/pwa/last-reading'), read('/pwa/lang')]).then(function (got) {
+    var reading = got[0];
+    var lang = got[1] && TEXT[got[1].lang] ? got[1].lang : 'en';
+    var t = TEXT[lang];
+    var line = t.none;
+    if (reading && reading.value && reading.at) {
+      var minutes = Math.max(0, Math.floor((Date.now() - Number(reading.at) * 1000) / 60000));
+      line = t.reading(reading.value, reading.unit, reading.trend, minutes);
+    }
+    var html = '<!DOCTYPE html><html lang="' + lang + '"><head><meta charset="utf-8">'
+      + '<meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">'
+      + '<meta name="theme-color" content="#0f766e"><title>' + escape(t.title) + ' · mqcgm</title>'
+      + '<link rel="stylesheet" href="/static/app.css"></head><body>'
+      + '<header class="bar"><a class="brand" href="/today">mqcgm</a></header><main>'
+      + '<section class="current stale" data-testid="offline"><p class="offline-reading" data-testid="offline-reading">'
+      + escape(line) + '</p></section><p><a href="/today">' + escape(t.retry) + '</a></p></main></body></html>';
+    return new Response(html, { status: 200, headers: {
+      'Content-Type': 'text/html; charset=utf-8',
+      'Content-Security-Policy': "default-src 'self'; script-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+      'Cache-Control': 'no-store'
+    } });
+  });
+}
+
+self.addEventListener('fetch', function (event) {
+  var request = event.request;
+  if (request.method !== 'GET') { return; }
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) { return; }
+  if (request.mode === 'navigate') {
+    // Pages always come from the network; only when it cannot be reached is the offline page shown.
+    event.respondWith(fetch(request).catch(function () { return offlinePage(); }));
+  } else if (url.pathname === '/static/app.css') {
+    event.respondWith(fetch(request).catch(function () {
+      return caches.open(SHELL).then(function (c) { return c.match('/static/app.css'); })
+        .then(function (r) { return r || Response.error(); });
+    }));
+  }
+});
