@@ -49,6 +49,12 @@ public final class ApiTokens {
     private record Cached(Principal principal, UUID tokenId, Instant touched) {
     }
 
+    /**
+     * Counts invalidations. A principal loaded from the database is kept only if no invalidation happened while it
+     * was loaded: a request that read the token just before a revocation committed must not cache it afterwards.
+     */
+    private final java.util.concurrent.atomic.AtomicLong invalidations = new java.util.concurrent.atomic.AtomicLong();
+
     public ApiTokens(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
         this.clock = clock;
@@ -107,6 +113,7 @@ public final class ApiTokens {
             }
             return Optional.of(hit.principal());
         }
+        long seen = invalidations.get();
         Optional<Cached> loaded = jdbi.withHandle(h -> h.createQuery("""
                         select t.id, t.scopes, a.totp_enabled_at is not null as two_factor,
                                array(select role from account_role r where r.owner_id = t.owner_id) as roles
@@ -124,6 +131,11 @@ public final class ApiTokens {
                 .findOne());
         loaded.ifPresent(l -> {
             cache.put(key, l);
+            // Checked after the put: an invalidation that ran before it is seen here, one that runs after it removes
+            // the entry itself.
+            if (invalidations.get() != seen) {
+                cache.invalidate(key);
+            }
             touch(c.ownerId(), l.tokenId(), now);
         });
         return loaded.map(Cached::principal);
@@ -203,9 +215,15 @@ public final class ApiTokens {
     void revoked(Handle h, UUID ownerId) {
         org.mqcgm.server.platform.db.Notifications.send(h, CHANNEL, ownerId.toString());
         invalidateOwner(ownerId.toString());
+        // Again once the revocation is visible: a request on this node that read the token in between (the change
+        // not yet committed) would otherwise have cached it until the listener's notice or the expiry.
+        if (h.isInTransaction()) {
+            h.afterCommit(() -> invalidateOwner(ownerId.toString()));
+        }
     }
 
     private void invalidateOwner(String owner) {
+        invalidations.incrementAndGet();
         cache.asMap().keySet().removeIf(k -> k.startsWith(owner + ":"));
     }
 

@@ -51,6 +51,8 @@ public final class ConsentLedger implements Consents {
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30))
             .build();
+    /** Counts forgotten choices, so that a choice loaded while one changed is not kept (see {@link #latest}). */
+    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
     /** The highest policy version number each person accepted. */
     private final Cache<UUID, Integer> accepted = Caffeine.newBuilder()
             .maximumSize(100_000)
@@ -74,12 +76,20 @@ public final class ConsentLedger implements Consents {
 
     /** The latest recorded choice about the purpose (false when none). */
     private boolean latest(UUID owner, Purpose purpose) {
-        return cache.get(owner + "/" + purpose.id(), k -> jdbi.withHandle(h -> h.createQuery("""
+        long seen = changes.get();
+        String key = owner + "/" + purpose.id();
+        boolean choice = cache.get(key, k -> jdbi.withHandle(h -> h.createQuery("""
                         select granted from consent_event
                         where owner_id = :owner and purpose = :purpose and subject is null
                         order by at desc, id desc limit 1""")
                 .bind("owner", owner).bind("purpose", purpose.id())
                 .mapTo(Boolean.class).findOne().orElse(false)));
+        // A change forgotten while this was loaded may have been read before it committed: not kept (the check
+        // follows the put, so a change forgotten later removes the entry itself).
+        if (changes.get() != seen) {
+            cache.invalidate(key);
+        }
+        return choice;
     }
 
     @Override
@@ -129,11 +139,18 @@ public final class ConsentLedger implements Consents {
                 .bind("version", version)
                 .bind("subject", subject)
                 .execute();
-        org.mqcgm.server.platform.db.Notifications.send(h, Consents.CHANGED, owner + "/" + purpose.id());
-        forget(owner + "/" + purpose.id());
+        String key = owner + "/" + purpose.id();
+        org.mqcgm.server.platform.db.Notifications.send(h, Consents.CHANGED, key);
+        forget(key);
+        // Again once the choice is visible to others: a request on this node that read the old choice in between
+        // (this transaction not yet committed) would otherwise have cached it until the listener's notice.
+        if (h.isInTransaction()) {
+            h.afterCommit(() -> forget(key));
+        }
     }
 
     private void forget(String key) {
+        changes.incrementAndGet();
         cache.invalidate(key);
         if (key.endsWith("/" + Purpose.POLICY.id())) {
             try {

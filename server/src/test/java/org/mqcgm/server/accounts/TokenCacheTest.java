@@ -39,4 +39,21 @@ class TokenCacheTest {
             Wait.until("node B learned of the revocation", () -> nodeB.resolve(token).isEmpty());
         }
     }
+
+    @Test
+    void aTokenReadWhileItsRevocationWasUncommittedIsNotCachedPastTheCommit() {
+        UUID owner = app.newUser("cache-race@example.org");
+        // A node of its own without a listener: only the revoking transaction itself can clear its cache.
+        ApiTokens node = new ApiTokens(app.sql(), Clock.systemUTC());
+        String token = node.create(owner, "racing", EnumSet.of(Scope.READINGS_READ));
+        try (org.jdbi.v3.core.Handle h = app.sql().open()) {
+            h.begin();
+            h.createUpdate("update account set status = 'cancelled' where id = :id").bind("id", owner).execute();
+            node.revoked(h, owner);
+            // Another request reads the committed state (still active) and caches the principal.
+            assertThat(node.resolve(token)).isPresent();
+            h.commit();
+        }
+        assertThat(node.resolve(token)).as("resolved after the closing committed").isEmpty();
+    }
 }

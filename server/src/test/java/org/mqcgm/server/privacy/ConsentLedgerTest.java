@@ -153,4 +153,22 @@ class ConsentLedgerTest {
         assertThat(r.body()).contains("$.purpose");
         assertThat(Purpose.parse("policy")).contains(Purpose.POLICY);
     }
+
+    @Test
+    void aChoiceReadWhileItsWithdrawalWasUncommittedIsNotCachedPastTheCommit() {
+        UUID owner = app.newUser("ledger-race@example.org");
+        // A node of its own without a listener: only the withdrawing transaction itself can clear its cache.
+        ConsentLedger node = new ConsentLedger(db(), java.time.Clock.systemUTC(),
+                new PolicyVersions(db(), java.time.Clock.systemUTC()));
+        Purpose health = Purpose.HEALTH_DATA;
+        assertThat(node.granted(owner, health)).isTrue();
+        try (Handle h = db().open()) {
+            h.begin();
+            node.record(h, owner, health, false, "test");
+            // Another request reads the committed state (still granted) and caches it.
+            assertThat(node.granted(owner, health)).isTrue();
+            h.commit();
+        }
+        assertThat(node.granted(owner, health)).as("read after the withdrawal committed").isFalse();
+    }
 }
