@@ -36,6 +36,9 @@ public final class Notifications implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch listening = new java.util.concurrent.CountDownLatch(1);
     private volatile boolean closed;
     private Thread listener;
+    /** This listener's own channel: {@link #close} notifies it to wake the listener from its wait at once. */
+    private final String stopChannel = "mqcgm_stop_"
+            + java.util.HexFormat.of().toHexDigits(new java.security.SecureRandom().nextLong());
 
     public Notifications(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -77,6 +80,7 @@ public final class Notifications implements AutoCloseable {
                 for (String channel : handlers.keySet()) {
                     st.execute("listen " + channel);
                 }
+                st.execute("listen " + stopChannel);
                 PGConnection pg = c.unwrap(PGConnection.class);
                 listening.countDown();
                 while (!closed) {
@@ -124,6 +128,13 @@ public final class Notifications implements AutoCloseable {
         closed = true;
         Thread t = listener;
         if (t != null) {
+            // Wakes the listener from its wait for notifications (it would otherwise notice within half a second:
+            // every server and test stop waited for that).
+            try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
+                st.execute("notify " + stopChannel);
+            } catch (SQLException e) {
+                log.debug("cannot wake the notification listener; it stops within half a second");
+            }
             try {
                 t.join(3000);
             } catch (InterruptedException e) {
