@@ -64,7 +64,9 @@ class TodayPageTest {
         assertThat(html).contains("data-testid=\"current-value\">252<");
         assertThat(html).contains("7 min ago");
         // +12 mg/dL per 5 minutes = 2.4 mg/dL/min: a single arrow up.
-        assertThat(html).contains("aria-label=\"Rising\">↑</span>");
+        assertThat(html).contains("role=\"img\" title=\"Rising\" aria-label=\"Rising\">↑</span>");
+        // 252 mg/dL is very high: said in words, not by colour alone.
+        assertThat(html).contains("data-testid=\"current-band\">Very high</span>");
         assertThat(html.split("<circle ").length - 1).isEqualTo(12 + 1);
         assertThat(html).contains("12 readings");
         // The installed app's offline page shows this reading: value, unit, trend and time (epoch second).
