@@ -57,6 +57,7 @@ public final class HttpTransfers {
     static final Duration REQUEST = Duration.ofSeconds(60);
 
     private final boolean allowLoopbackHttp;
+    private final java.util.List<String> allowedHosts;
     private final Duration exchange;
     private final HttpClient client;
 
@@ -66,12 +67,36 @@ public final class HttpTransfers {
 
     /** With another bound on one whole exchange (tests). */
     HttpTransfers(boolean allowLoopbackHttp, Duration exchange) {
+        this(allowLoopbackHttp, java.util.List.of(), exchange);
+    }
+
+    private HttpTransfers(boolean allowLoopbackHttp, java.util.List<String> allowedHosts, Duration exchange) {
         this.allowLoopbackHttp = allowLoopbackHttp;
+        this.allowedHosts = java.util.List.copyOf(allowedHosts);
         this.exchange = exchange;
         this.client = HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT)
                 .build();
+    }
+
+    /**
+     * The gateway for Web Push endpoints (the push feature): the same rules, and when {@code allowedHosts} is not
+     * empty only those hosts (exact names, or {@code *.example.com} for its subdomains; loopback endpoints the
+     * deployment allows stay allowed). Operator setting {@code MQCGM_PUSH_ALLOWED_HOSTS}.
+     */
+    public static HttpTransfers forPush(boolean allowLoopbackHttp, java.util.List<String> allowedHosts) {
+        return new HttpTransfers(allowLoopbackHttp, allowedHosts, REQUEST);
+    }
+
+    private boolean allowedHost(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        for (String a : allowedHosts) {
+            if (a.startsWith("*.") ? h.endsWith(a.substring(1)) : h.equals(a)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -106,6 +131,9 @@ public final class HttpTransfers {
         boolean loopback = allowLoopbackHttp && isLoopback(host);
         if (!scheme.equals("https") && !(scheme.equals("http") && loopback)) {
             throw new Refused("https required");
+        }
+        if (!allowedHosts.isEmpty() && !loopback && !allowedHost(host)) {
+            throw new Refused("host not allowed");
         }
         InetAddress[] addresses;
         try {
