@@ -101,7 +101,7 @@ public final class PushFeature implements Feature {
 
     @Override
     public void routes(Routes routes, Web web) {
-        this.routes.register(routes);
+        this.routes.register(routes, web);
     }
 
     @Override

@@ -49,7 +49,20 @@ final class PushRoutes {
         this.json = json;
     }
 
-    void register(Routes routes) {
+    void register(Routes routes, org.mqcgm.server.platform.Web web) {
+        routes.get("/settings/notifications", Access.PAGE, ctx -> {
+            java.util.UUID me = Principal.of(ctx).accountId();
+            org.mqcgm.server.platform.web.PageContext page = web.contexts().of(ctx);
+            java.time.ZoneId zone = web.profiles().current(ctx).zone();
+            java.time.format.DateTimeFormatter at = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+                    .withZone(zone);
+            web.pages().render(ctx, page, "push/notifications.jte", java.util.Map.of("model", new NotificationsPage(
+                    subscriptions.list(me).stream().map(s -> new NotificationsPage.Subscription(s.host(),
+                            at.format(Instant.parse(s.createdAt())))).toList(),
+                    deliveries.log(me, 20).stream().map(d -> new NotificationsPage.Delivery(
+                            at.format(Instant.parse(d.at())), d.host(), d.outcome(),
+                            d.status() == null ? null : d.status().toString())).toList())));
+        });
         Access access = Access.api(Scope.ALERTS);
         routes.get("/api/v1/push/vapid-public-key", Access.PUBLIC,
                 ctx -> ctx.json(new ApiSchemas.VapidPublicKey(webPush.publicKey())));
