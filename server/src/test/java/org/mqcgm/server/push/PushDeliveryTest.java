@@ -90,6 +90,7 @@ class PushDeliveryTest {
             Duration.ofHours(1));
 
     @Test
+    @Tag("PR-12")
     @Tag("PR-13")
     void theServiceWorkerGetsExactlyThePayloadSignedWithVapidAndTheDeliveryIsLoggedWithoutContent()
             throws Exception {
