@@ -72,6 +72,8 @@ public final class PushFeature implements Feature {
         // A logout, a revoked token, a closed account, a removed device or a rotated alias: its subscriptions end.
         platform.notifications().on(Authenticator.CREDENTIALS_CHANGED, feature::prune, () -> {
         });
+        // What was queued before a restart goes out now, not at the job's next run.
+        deliveries.kick();
         return feature;
     }
 

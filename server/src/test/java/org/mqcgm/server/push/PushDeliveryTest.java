@@ -232,7 +232,7 @@ class PushDeliveryTest {
         Wait.until("the subscription row is gone after logout", () -> rows(id) == 0);
         assertThat(push().send(id, URGENT)).isZero();
         app.app().feature(PushFeature.class).deliverDue();
-        assertThat(service.next(s, 1)).as("nothing reaches the logged-out browser").isNull();
+        assertThat(service.pending(s)).as("nothing reaches the logged-out browser").isZero();
     }
 
     @Test
@@ -262,6 +262,33 @@ class PushDeliveryTest {
 
         app.app().devices().rotateAlias(p.id(), UUID.fromString(d.path("id").asText()));
         Wait.until("the old alias's subscription is gone", () -> rows(p.id()) == 0);
+        assertThat(push().send(p.id(), URGENT)).isZero();
+    }
+
+    @Test
+    @Tag("PR-12")
+    void removingTheDeviceOrClosingTheAccountEndsItsSubscriptions() throws Exception {
+        Person p = person("closing");
+        Http phone = new Http(app.url());
+        HttpResponse<String> device = phone.postJson("/api/v1/devices", "{\"platform\":\"ios\",\"model\":\"iPhone\","
+                + "\"osVersion\":\"18\",\"appVersion\":\"1.0\",\"installId\":\"install-push-2\"}", "Authorization",
+                "Bearer " + p.token());
+        assertThat(device.statusCode()).as(device.body()).isIn(200, 201);
+        subscribe(p, service.subscribe());
+        app.app().devices().remove(p.id(), UUID.fromString(JSON.readTree(device.body()).path("id").asText()),
+                org.mqcgm.server.accounts.ClientFacts.NONE);
+        Wait.until("the removed device's subscription is gone", () -> rows(p.id()) == 0);
+
+        // A subscription made in a web session ends when the account is closed.
+        Http browser = new Http(app.url());
+        assertThat(browser.postForm("/login", Map.of("identifier", "closing@example.org", "password",
+                TestApp.PASSWORD)).statusCode()).isEqualTo(303);
+        subscribe(browser, service.subscribe(), "X-CSRF-Token", browser.csrfToken());
+        assertThat(rows(p.id())).isEqualTo(1);
+        org.mqcgm.server.platform.security.AccountClosure closure = app.app()
+                .feature(org.mqcgm.server.accounts.AccountsFeature.class).closure();
+        app.app().database().orElseThrow().jdbi().useTransaction(h -> closure.close(h, p.id()));
+        Wait.until("the closed account's subscription is gone", () -> rows(p.id()) == 0);
         assertThat(push().send(p.id(), URGENT)).isZero();
     }
 }
