@@ -90,7 +90,8 @@ public final class HttpTransfers {
         this.exchange = exchange;
         this.resolver = resolver;
         this.pinned = pinned;
-        this.client = HttpClient.newBuilder()
+        // A pinned gateway opens its own connections (see pinnedExchange) and needs no client.
+        this.client = pinned ? null : HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT)
                 .build();
