@@ -189,4 +189,21 @@ class PushSubscriptionsTest {
             assertThat(stored).isZero();
         }
     }
+
+    @Test
+    void theNotificationsPageListsThisPersonsSubscriptionsAndAsksNothingOnLoad() {
+        UUID id = app.newUser("page@example.org");
+        Http browser = new Http(app.url());
+        assertThat(browser.postForm("/login", Map.of("identifier", "page@example.org", "password",
+                TestApp.PASSWORD)).statusCode()).isEqualTo(303);
+        String empty = browser.get("/settings/notifications").body();
+        assertThat(empty).contains("data-push-enable", "data-testid=\"push-none\"");
+        HttpResponse<String> r = browser.postJson("/api/v1/push/subscriptions",
+                body("http://127.0.0.1:9/push/page-one", KEY, AUTH), "X-CSRF-Token", browser.csrfToken());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        String page = browser.get("/settings/notifications").body();
+        assertThat(page).contains("data-testid=\"push-subscriptions\"", "127.0.0.1").doesNotContain("page-one", KEY);
+        assertThat(rows(id)).isEqualTo(1);
+        assertThat(browser.get("/settings").body()).contains("href=\"/settings/notifications\"");
+    }
 }
