@@ -84,6 +84,92 @@
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () { /* no offline shell */ });
   }
 
+  // Push notifications (issue 13): every [data-push-enable] button (Settings → Notifications, the Alerts page)
+  // asks for the notification permission only when tapped, never on load; then subscribes this browser with the
+  // server's VAPID key and hands the subscription to the server. Where the browser cannot subscribe (no push
+  // service reachable, no support) the page says so. Logging out unsubscribes the browser too (best effort; the
+  // server removes the subscription itself when the session ends).
+  var PUSH_TEXT = {
+    'en': { on: 'Notifications are on for this browser.', working: 'Turning on notifications…',
+      denied: 'Notifications are blocked for this site. Allow them in your browser settings, then try again.',
+      unavailable: 'Push notifications are unavailable on this browser.' },
+    'zh-CN': { on: '此浏览器的通知已开启。', working: '正在开启通知…',
+      denied: '此网站的通知已被阻止。请在浏览器设置中允许通知，然后重试。', unavailable: '此浏览器无法使用推送通知。' }
+  };
+  var csrfToken = function (button) {
+    var field = document.querySelector('input[name="_csrf"]');
+    return button.getAttribute('data-csrf') || (field && field.value) || '';
+  };
+  var applicationServerKey = function (base64url) {
+    var s = base64url.replace(/-/g, '+').replace(/_/g, '/');
+    var raw = window.atob(s + '==='.slice((s.length + 3) % 4));
+    var out = new Uint8Array(raw.length);
+    for (var i = 0; i < raw.length; i++) { out[i] = raw.charCodeAt(i); }
+    return out;
+  };
+  var withTimeout = function (promise, ms) {
+    return Promise.race([promise, new Promise(function (resolve, reject) {
+      window.setTimeout(function () { reject(new Error('timeout')); }, ms);
+    })]);
+  };
+  document.querySelectorAll('[data-push-enable]').forEach(function (button) {
+    var texts = PUSH_TEXT[document.documentElement.lang] || PUSH_TEXT.en;
+    var status = (button.parentNode && button.parentNode.parentNode
+      && button.parentNode.parentNode.querySelector('[data-push-status]')) || null;
+    if (!status) {
+      status = document.createElement('p');
+      status.setAttribute('role', 'status');
+      status.setAttribute('data-push-status', '');
+      button.insertAdjacentElement('afterend', status);
+    }
+    var say = function (state) {
+      status.textContent = button.getAttribute('data-push-' + state) || texts[state];
+      document.documentElement.setAttribute('data-push-state', state);
+    };
+    button.addEventListener('click', function () {
+      if (!('serviceWorker' in navigator) || !window.PushManager || !window.Notification) {
+        say('unavailable');
+        return;
+      }
+      button.disabled = true;
+      say('working');
+      Notification.requestPermission().then(function (permission) {
+        if (permission !== 'granted') { throw { state: 'denied' }; }
+        return withTimeout(navigator.serviceWorker.ready, 10000);
+      }).then(function (registration) {
+        return fetch('/api/v1/push/vapid-public-key', { credentials: 'same-origin' })
+          .then(function (r) { return r.json(); })
+          .then(function (key) {
+            return withTimeout(registration.pushManager.subscribe({
+              userVisibleOnly: true, applicationServerKey: applicationServerKey(key.publicKey)
+            }), 15000);
+          });
+      }).then(function (subscription) {
+        return fetch('/api/v1/push/subscriptions', {
+          method: 'POST', credentials: 'same-origin',
+          headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrfToken(button) },
+          body: JSON.stringify(subscription.toJSON())
+        });
+      }).then(function (r) {
+        if (!r.ok) { throw { state: 'unavailable' }; }
+        say('on');
+      }).catch(function (e) {
+        say(e && e.state === 'denied' ? 'denied' : 'unavailable');
+      }).then(function () { button.disabled = false; });
+    });
+  });
+  if ('serviceWorker' in navigator && window.PushManager) {
+    document.querySelectorAll('form[action="/logout"]').forEach(function (form) {
+      form.addEventListener('submit', function () {
+        navigator.serviceWorker.getRegistration('/').then(function (registration) {
+          return registration && registration.pushManager.getSubscription();
+        }).then(function (subscription) {
+          return subscription && subscription.unsubscribe();
+        }).catch(function () { /* the server ends it with the session */ });
+      });
+    });
+  }
+
   // Sign-up: record the browser's time zone so daily views follow the user's local days.
   var tz = document.getElementById('time_zone');
   if (tz && window.Intl && Intl.DateTimeFormat) {

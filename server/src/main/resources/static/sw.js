@@ -1,4 +1,5 @@
-// mqcgm service worker, served at /sw.js (scope /). It keeps an offline shell only: the stylesheet and, written by
+// mqcgm service worker, served at /sw.js (scope /). It shows push notifications (see the end) and keeps an offline
+// shell only: the stylesheet and, written by
 // app.js from the signed-in person's own Today page, the last reading seen (value, unit, trend, time) and the
 // language of the last page seen. Pages and API answers are never cached; app.js deletes the stored reading when
 // no one is signed in (after logout).
@@ -85,4 +86,48 @@ self.addEventListener('fetch', function (event) {
         .then(function (r) { return r || Response.error(); });
     }));
   }
+});
+
+// Push (issue 13): the server's message arrives decrypted by the browser as JSON {title, body, tag, url, urgent}
+// (no glucose value unless the person asked for it on their own lock screen, PR-13). An urgent one stays until it is
+// dismissed and alerts again even when it replaces an earlier one with the same tag.
+function ownPath(url) {
+  return typeof url === 'string' && url.charAt(0) === '/' && url.charAt(1) !== '/' && url.charAt(1) !== '\\'
+    ? url : '/';
+}
+
+self.addEventListener('push', function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  var urgent = data.urgent === true;
+  var options = {
+    body: typeof data.body === 'string' ? data.body : '',
+    icon: '/static/icon-192.png',
+    badge: '/static/icon-192.png',
+    requireInteraction: urgent,
+    data: { url: ownPath(data.url) }
+  };
+  if (typeof data.tag === 'string' && data.tag) {
+    options.tag = data.tag;
+    options.renotify = urgent;
+  }
+  event.waitUntil(self.registration.showNotification(typeof data.title === 'string' && data.title
+    ? data.title : 'mqcgm', options));
+});
+
+self.addEventListener('notificationclick', function (event) {
+  event.notification.close();
+  var path = ownPath(event.notification.data && event.notification.data.url);
+  var target = new URL(path, self.location.origin).href;
+  event.waitUntil(self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then(function (list) {
+    for (var i = 0; i < list.length; i++) {
+      if (list[i].url === target && 'focus' in list[i]) { return list[i].focus(); }
+    }
+    for (var j = 0; j < list.length; j++) {
+      if (new URL(list[j].url).origin === self.location.origin && 'navigate' in list[j]) {
+        return list[j].navigate(target).then(function (c) { return c && c.focus(); });
+      }
+    }
+    return self.clients.openWindow(target);
+  }));
 });

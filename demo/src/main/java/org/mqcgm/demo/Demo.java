@@ -165,7 +165,9 @@ public final class Demo implements AutoCloseable {
                 "MQCGM_HOST", host,
                 "MQCGM_PORT", Integer.toString(port),
                 "MQCGM_OUTBOX_DIR", dir.resolve("outbox").toString(),
-                "MQCGM_PUBLIC_URL", "http://" + publicHost + ":" + port));
+                "MQCGM_PUBLIC_URL", "http://" + publicHost + ":" + port,
+                // A push service on this machine can be tried (http://127.0.0.1:PORT/…); production refuses it.
+                "MQCGM_PUSH_ALLOW_LOOPBACK_HTTP", "true"));
     }
 
     private static UUID demoAccount(App app, String password, ZoneId zone) {

@@ -46,6 +46,7 @@ import org.mqcgm.server.platform.web.PageContexts;
 import org.mqcgm.server.platform.web.Pages;
 import org.mqcgm.server.privacy.ConsentLedger;
 import org.mqcgm.server.privacy.PrivacyFeature;
+import org.mqcgm.server.push.PushFeature;
 import org.mqcgm.server.reports.ReportsFeature;
 import org.mqcgm.server.rights.RightsFeature;
 import org.mqcgm.server.sharing.SharingFeature;
@@ -203,6 +204,12 @@ public final class App implements AutoCloseable {
                     (author, viewer) -> sharing.grants().active(author, viewer).isPresent(), logbook.search(),
                     reports.snapshots(accounts.timeZones()));
             CrashesFeature crashes = CrashesFeature.create(platform);
+            // Web Push: the deployment's VAPID key from the deployment secrets; subscriptions end with the credential
+            // or device that made them (accounts answer). Alerts send through push.notifications().
+            PushFeature push = PushFeature.create(platform, new PushFeature.Settings(
+                    org.mqcgm.server.platform.crypto.VapidKeys.loadOrCreate(database.jdbi(), masterKey),
+                    config.push().allowLoopbackHttp(), config.push().allowedHosts(), config.push().contact()),
+                    accounts.pushBindings());
             AlertsFeature alerts = AlertsFeature.create(platform);
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
@@ -212,7 +219,7 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, photos, sharing, logbook, clinician, community, crashes, alerts);
+                    cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices(),

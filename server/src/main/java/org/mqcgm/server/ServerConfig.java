@@ -51,6 +51,8 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  *                           ({@code MQCGM_MAX_FOLLOWERS}, default 20)
  * @param acceptQueue        connections the kernel holds before the server accepts them, the listen backlog
  *                           ({@code MQCGM_ACCEPT_QUEUE}, default 1024; Linux caps it at {@code net.core.somaxconn})
+ * @param push               where Web Push messages may go and the operator's contact for push services
+ *                           ({@code MQCGM_PUSH_*}, see {@link Push})
  */
 public record ServerConfig(
         String databaseUrl,
@@ -72,10 +74,50 @@ public record ServerConfig(
         Path deletionLedger,
         boolean transfersAllowLoopbackHttp,
         int maxFollowers,
-        int acceptQueue) {
+        int acceptQueue,
+        Push push) {
 
     /** The default of {@link #maxFollowers}. */
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
+
+    /**
+     * Web Push destinations (the push feature). A subscription's endpoint is a URL a browser (so any client) supplied,
+     * and the server POSTs to it: production accepts only https endpoints on hosts whose every address is public.
+     *
+     * @param allowLoopbackHttp accept endpoints on this machine's loopback address, over plain http too: for the demo
+     *                          and tests only, never in production ({@code MQCGM_PUSH_ALLOW_LOOPBACK_HTTP}, default
+     *                          false)
+     * @param allowedHosts      when not empty, only endpoints on these hosts (exact names, or {@code *.example.com}
+     *                          for its subdomains) are accepted ({@code MQCGM_PUSH_ALLOWED_HOSTS}, comma-separated;
+     *                          default empty: any public https host)
+     * @param contact           the operator's contact given to push services in VAPID tokens, a {@code mailto:} or
+     *                          {@code https:} URL ({@code MQCGM_PUSH_CONTACT}; default {@code mailto:} the mail sender,
+     *                          else the public URL when it is https, else {@code mailto:postmaster@localhost})
+     */
+    public record Push(boolean allowLoopbackHttp, java.util.List<String> allowedHosts, String contact) {
+        public static final Push DEFAULT = new Push(false, java.util.List.of(), "mailto:postmaster@localhost");
+
+        public Push {
+            allowedHosts = java.util.List.copyOf(allowedHosts);
+        }
+
+        /** A copy accepting loopback endpoints over http (the demo, tests). */
+        public Push withLoopbackHttp(boolean allow) {
+            return new Push(allow, allowedHosts, contact);
+        }
+    }
+
+    /** Settings with the default Web Push rules (production: public https endpoints only). */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl, Metrics.Settings metrics,
+                        ClientAddress.Settings clientAddress, Path deletionLedger, boolean transfersAllowLoopbackHttp,
+                        int maxFollowers, int acceptQueue) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
+                clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, Push.DEFAULT);
+    }
 
     /** Settings with the default accept queue. */
     public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
@@ -211,7 +253,33 @@ public record ServerConfig(
                 bool(s, "MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP"),
                 integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000),
                 integer(s, "MQCGM_ACCEPT_QUEUE", org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE, 1,
-                        65_535));
+                        65_535),
+                push(s));
+    }
+
+    private static Push push(Map<String, String> s) {
+        java.util.List<String> hosts = new java.util.ArrayList<>();
+        for (String h : s.getOrDefault("MQCGM_PUSH_ALLOWED_HOSTS", "").split(",")) {
+            String host = h.trim().toLowerCase(java.util.Locale.ROOT);
+            if (host.isEmpty()) {
+                continue;
+            }
+            if (!host.matches("(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")) {
+                throw new ConfigException("MQCGM_PUSH_ALLOWED_HOSTS", "not a host name or *.domain: '" + h.trim()
+                        + "'");
+            }
+            hosts.add(host);
+        }
+        String contact = s.get("MQCGM_PUSH_CONTACT");
+        if (contact == null || contact.isBlank()) {
+            String from = s.get("MQCGM_MAIL_FROM");
+            String url = s.getOrDefault("MQCGM_PUBLIC_URL", "").trim();
+            contact = from != null && from.contains("@") ? "mailto:" + from.trim()
+                    : url.startsWith("https://") ? url : Push.DEFAULT.contact();
+        } else if (!(contact.trim().startsWith("mailto:") || contact.trim().startsWith("https://"))) {
+            throw new ConfigException("MQCGM_PUSH_CONTACT", "must be a mailto: or https: URL (got '" + contact + "')");
+        }
+        return new Push(bool(s, "MQCGM_PUSH_ALLOW_LOOPBACK_HTTP"), hosts, contact.trim());
     }
 
     private static Metrics.Settings metrics(Map<String, String> s) {
@@ -271,21 +339,21 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
-                acceptQueue);
+                acceptQueue, push);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
     }
 
     /** A copy with the operators' metrics listener set. */
     public ServerConfig withMetrics(Metrics.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
+                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
     }
 
     /** A copy reached at another public address. */
@@ -293,42 +361,49 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
-                acceptQueue);
+                acceptQueue, push);
     }
 
     /** A copy trusting other reverse proxies. */
     public ServerConfig withClientAddress(ClientAddress.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
+                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
     public ServerConfig withMaxFollowers(int max) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue, push);
     }
 
     /** A copy with another listen backlog. */
     public ServerConfig withAcceptQueue(int connections) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections, push);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
     public ServerConfig withDeletionLedger(Path file) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
+                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
     public ServerConfig withTransfersAllowLoopbackHttp(boolean allow) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue);
+                metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push);
+    }
+
+    /** A copy with other Web Push rules. */
+    public ServerConfig withPush(Push rules) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules);
     }
 
     private static boolean bool(Map<String, String> s, String name) {

@@ -39,6 +39,28 @@ class ServerConfigTest {
     }
 
     @Test
+    void pushEndpointsArePublicHttpsUnlessTheSettingsSayOtherwise() throws IOException {
+        ServerConfig.Push standard = ServerConfig.fromSettings(valid()).push();
+        assertThat(standard.allowLoopbackHttp()).isFalse();
+        assertThat(standard.allowedHosts()).isEmpty();
+        assertThat(standard.contact()).startsWith("mailto:");
+        Map<String, String> on = valid();
+        on.put("MQCGM_PUSH_ALLOW_LOOPBACK_HTTP", "true");
+        on.put("MQCGM_PUSH_ALLOWED_HOSTS", " fcm.googleapis.com, *.push.apple.com ,");
+        on.put("MQCGM_PUSH_CONTACT", "https://cgm.example.org/contact");
+        ServerConfig.Push push = ServerConfig.fromSettings(on).withListen("127.0.0.1", 0).push();
+        assertThat(push.allowLoopbackHttp()).isTrue();
+        assertThat(push.allowedHosts()).containsExactly("fcm.googleapis.com", "*.push.apple.com");
+        assertThat(push.contact()).isEqualTo("https://cgm.example.org/contact");
+        Map<String, String> badHost = valid();
+        badHost.put("MQCGM_PUSH_ALLOWED_HOSTS", "https://fcm.googleapis.com/");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(badHost)).hasMessageStartingWith("MQCGM_PUSH_ALLOWED_HOSTS:");
+        Map<String, String> badContact = valid();
+        badContact.put("MQCGM_PUSH_CONTACT", "ops@example.org");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(badContact)).hasMessageStartingWith("MQCGM_PUSH_CONTACT:");
+    }
+
+    @Test
     void transfersReachLoopbackOnlyWhenTheSettingSaysSo() throws IOException {
         assertThat(ServerConfig.fromSettings(valid()).transfersAllowLoopbackHttp()).isFalse();
         Map<String, String> on = valid();

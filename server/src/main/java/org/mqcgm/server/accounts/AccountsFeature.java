@@ -134,4 +134,9 @@ public final class AccountsFeature implements Feature {
     public Devices devices() {
         return devices;
     }
+
+    /** What push subscriptions are tied to: live credentials, devices' push aliases (the push feature, PR-12). */
+    public org.mqcgm.server.platform.push.PushBindings pushBindings() {
+        return new PushLinks(platform.jdbi(), sessions);
+    }
 }

@@ -157,10 +157,16 @@ public final class Devices {
      * instead, then purged (PR-14); the owner can still delete it by id.
      */
     public boolean remove(UUID owner, UUID id, ClientFacts client) {
-        Optional<String> model = jdbi.withHandle(h -> h.createQuery("""
-                        delete from device where owner_id = :o and id = :id returning model""")
-                .bind("o", owner).bind("id", id)
-                .mapTo(String.class).findOne());
+        Optional<String> model = jdbi.inTransaction(h -> {
+            Optional<String> gone = h.createQuery("""
+                            delete from device where owner_id = :o and id = :id returning model""")
+                    .bind("o", owner).bind("id", id)
+                    .mapTo(String.class).findOne();
+            // Its push subscriptions end with it (the push feature listens, PR-12).
+            gone.ifPresent(m -> org.mqcgm.server.platform.db.Notifications.send(h, ApiTokens.CHANNEL,
+                    owner.toString()));
+            return gone;
+        });
         model.ifPresent(m -> events.record(owner, SecurityEvents.Kind.DEVICE_REMOVED, client, m));
         return model.isPresent();
     }
@@ -168,9 +174,16 @@ public final class Devices {
     /** Issues a new push alias for a device (the old one stops working at once). */
     public Optional<UUID> rotateAlias(UUID owner, UUID id) {
         UUID alias = UUID.randomUUID();
-        return jdbi.withHandle(h -> h.createUpdate("update device set push_alias = :a where owner_id = :o and id = :id"
-                        + " and unlinked_at is null")
-                .bind("a", alias).bind("o", owner).bind("id", id).execute()) == 1 ? Optional.of(alias) : Optional.empty();
+        return jdbi.inTransaction(h -> {
+            boolean rotated = h.createUpdate("update device set push_alias = :a where owner_id = :o and id = :id"
+                            + " and unlinked_at is null")
+                    .bind("a", alias).bind("o", owner).bind("id", id).execute() == 1;
+            if (rotated) {
+                // Push subscriptions under the old alias end (the push feature listens, PR-12).
+                org.mqcgm.server.platform.db.Notifications.send(h, ApiTokens.CHANNEL, owner.toString());
+            }
+            return rotated ? Optional.of(alias) : Optional.<UUID>empty();
+        });
     }
 
     /** Deletes devices unlinked more than 90 days ago (purge job, PR-14). */

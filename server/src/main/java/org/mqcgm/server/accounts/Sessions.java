@@ -94,6 +94,17 @@ public final class Sessions {
                 .findOne());
     }
 
+    /** Whether the owner's session with listed id {@code id} (see {@link #list}) is still live (push, PR-12). */
+    boolean live(UUID ownerId, String id) {
+        Instant now = clock.instant();
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select exists(select 1 from web_session where owner_id = :owner
+                          and encode(substring(token_hash from 1 for 6), 'hex') = :id
+                          and expires_at > :now and last_seen_at > :idleCutoff)""")
+                .bind("owner", ownerId).bind("id", id).bind("now", utc(now))
+                .bind("idleCutoff", utc(now.minus(idle))).mapTo(Boolean.class).one());
+    }
+
     /** Marks the password as just confirmed in this session. */
     void confirmedNow(String cookieValue) {
         Credentials.parse(cookieValue, PREFIX).ifPresent(c -> jdbi.useHandle(h -> h.createUpdate(

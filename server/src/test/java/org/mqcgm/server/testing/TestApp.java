@@ -178,6 +178,8 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
             ServerConfig config = new ServerConfig(url, TestDatabase.user(), TestDatabase.password(), 8, key,
                     "127.0.0.1", 0, 1_000_000, TEST_ARGON2, Duration.ofHours(12), Duration.ofDays(7), smtp,
                     dir.resolve("outbox"), "http://mqcgm.test");
+            // Push endpoints on loopback over http (testing/PushService), as in the demo; production refuses them.
+            config = config.withPush(config.push().withLoopbackHttp(true));
             return new Running(App.start(settings.apply(config), dataClock, systemClock), url, dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

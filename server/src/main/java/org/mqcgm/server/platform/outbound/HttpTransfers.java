@@ -31,11 +31,11 @@ import java.util.concurrent.TimeoutException;
  *       destination that answers and then trickles its body is cut off at the bound and the transfer fails
  *       "timed out").</li>
  * </ul>
- * The destination is checked again before each request (a name may resolve differently later). Known gap: the
- * client resolves the name again when it connects, so a name whose DNS answer changes between the check and the
- * connection (DNS rebinding) can still reach a private address; pinning the checked address is not possible with
- * {@link HttpClient} without breaking TLS host name verification. Nothing of the request (body, headers,
- * credential) is logged.
+ * The destination is checked again before each request (a name may resolve differently later). Web Push
+ * ({@link #forPush}) connects to the very address it checked, with TLS still verified against the host name, so a
+ * DNS answer that changes between the check and the connection (DNS rebinding) cannot reach a private address. Known
+ * gap for transfers: {@link HttpClient} resolves the name again when it connects. Nothing of the request (body,
+ * headers, credential) is logged.
  */
 public final class HttpTransfers {
 
@@ -56,9 +56,18 @@ public final class HttpTransfers {
     static final Duration CONNECT = Duration.ofSeconds(10);
     static final Duration REQUEST = Duration.ofSeconds(60);
 
+    /** Name resolution (the system's; tests give their own). */
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
     private final boolean allowLoopbackHttp;
+    private final java.util.List<String> allowedHosts;
     private final Duration exchange;
     private final HttpClient client;
+    private final Resolver resolver;
+    /** Connect to the very address that was checked (Web Push): no second resolution, no DNS rebinding. */
+    private final boolean pinned;
 
     HttpTransfers(boolean allowLoopbackHttp) {
         this(allowLoopbackHttp, REQUEST);
@@ -66,12 +75,45 @@ public final class HttpTransfers {
 
     /** With another bound on one whole exchange (tests). */
     HttpTransfers(boolean allowLoopbackHttp, Duration exchange) {
+        this(allowLoopbackHttp, java.util.List.of(), exchange);
+    }
+
+    private HttpTransfers(boolean allowLoopbackHttp, java.util.List<String> allowedHosts, Duration exchange) {
+        this(allowLoopbackHttp, allowedHosts, exchange, InetAddress::getAllByName, false);
+    }
+
+    /** Pinned to the checked address, with a resolver of the test's own. */
+    HttpTransfers(boolean allowLoopbackHttp, java.util.List<String> allowedHosts, Duration exchange,
+                  Resolver resolver, boolean pinned) {
         this.allowLoopbackHttp = allowLoopbackHttp;
+        this.allowedHosts = java.util.List.copyOf(allowedHosts);
         this.exchange = exchange;
-        this.client = HttpClient.newBuilder()
+        this.resolver = resolver;
+        this.pinned = pinned;
+        // A pinned gateway opens its own connections (see pinnedExchange) and needs no client.
+        this.client = pinned ? null : HttpClient.newBuilder()
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT)
                 .build();
+    }
+
+    /**
+     * The gateway for Web Push endpoints (the push feature): the same rules, and when {@code allowedHosts} is not
+     * empty only those hosts (exact names, or {@code *.example.com} for its subdomains; loopback endpoints the
+     * deployment allows stay allowed). Operator setting {@code MQCGM_PUSH_ALLOWED_HOSTS}.
+     */
+    public static HttpTransfers forPush(boolean allowLoopbackHttp, java.util.List<String> allowedHosts) {
+        return new HttpTransfers(allowLoopbackHttp, allowedHosts, REQUEST, InetAddress::getAllByName, true);
+    }
+
+    private boolean allowedHost(String host) {
+        String h = host.toLowerCase(Locale.ROOT);
+        for (String a : allowedHosts) {
+            if (a.startsWith("*.") ? h.endsWith(a.substring(1)) : h.equals(a)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -89,6 +131,14 @@ public final class HttpTransfers {
 
     /** The destination {@code url}, checked; throws with the reason otherwise. */
     public URI check(String url) throws Refused {
+        return target(url).uri();
+    }
+
+    /** A checked destination and the addresses its host resolved to, every one of them allowed. */
+    private record Target(URI uri, InetAddress[] addresses) {
+    }
+
+    private Target target(String url) throws Refused {
         URI uri;
         try {
             uri = new URI(url);
@@ -107,10 +157,16 @@ public final class HttpTransfers {
         if (!scheme.equals("https") && !(scheme.equals("http") && loopback)) {
             throw new Refused("https required");
         }
+        if (!allowedHosts.isEmpty() && !loopback && !allowedHost(host)) {
+            throw new Refused("host not allowed");
+        }
         InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
+            addresses = resolver.resolve(host);
         } catch (UnknownHostException e) {
+            throw new Refused("unknown host");
+        }
+        if (addresses == null || addresses.length == 0) {
             throw new Refused("unknown host");
         }
         for (InetAddress a : addresses) {
@@ -118,7 +174,7 @@ public final class HttpTransfers {
                 throw new Refused("host in a private network");
             }
         }
-        return uri;
+        return new Target(uri, addresses);
     }
 
     /** IPv4 ranges that are not the public internet: {address, prefix length}. */
@@ -233,6 +289,9 @@ public final class HttpTransfers {
      */
     public Answer exchange(String url, String contentType, Map<String, String> headers, byte[] body)
             throws Refused {
+        if (pinned) {
+            return pinnedExchange(target(url), contentType, headers, body);
+        }
         URI uri = check(url);
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(exchange)
                 .header("Content-Type", contentType)
@@ -260,5 +319,146 @@ public final class HttpTransfers {
             throw new Refused("redirect refused");
         }
         return new Answer(status, response.headers().firstValue("Retry-After"));
+    }
+
+    /**
+     * One HTTP/1.1 POST over a connection to the address {@link #target} checked (the first one that accepts), TLS
+     * verified against the host name (SNI and endpoint identification), so a DNS answer that changes after the
+     * check cannot steer the request into a private network. Only the status line and the headers are read.
+     */
+    private Answer pinnedExchange(Target target, String contentType, Map<String, String> headers, byte[] body)
+            throws Refused {
+        URI uri = target.uri();
+        boolean https = uri.getScheme().equalsIgnoreCase("https");
+        int port = uri.getPort() != -1 ? uri.getPort() : https ? 443 : 80;
+        String host = uri.getHost();
+        long deadline = System.nanoTime() + exchange.toNanos();
+        java.net.Socket socket = null;
+        try {
+            java.io.IOException last = null;
+            for (InetAddress a : target.addresses()) {
+                java.net.Socket s = new java.net.Socket();
+                try {
+                    s.connect(new java.net.InetSocketAddress(a, port), (int) Math.min(CONNECT.toMillis(),
+                            remaining(deadline)));
+                    socket = s;
+                    break;
+                } catch (java.io.IOException e) {
+                    last = e;
+                    s.close();
+                }
+            }
+            if (socket == null) {
+                throw last instanceof java.net.SocketTimeoutException ? new Refused("timed out")
+                        : new Refused("connection failed");
+            }
+            if (https) {
+                javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ((javax.net.ssl.SSLSocketFactory)
+                        javax.net.ssl.SSLSocketFactory.getDefault()).createSocket(socket, host, port, true);
+                javax.net.ssl.SSLParameters p = tls.getSSLParameters();
+                p.setEndpointIdentificationAlgorithm("HTTPS");
+                if (!host.startsWith("[") && !host.matches("[0-9.]+")) {
+                    p.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(host)));
+                }
+                p.setApplicationProtocols(new String[] {"http/1.1"});
+                tls.setSSLParameters(p);
+                tls.setSoTimeout((int) remaining(deadline));
+                tls.startHandshake();
+                socket = tls;
+            }
+            StringBuilder head = new StringBuilder();
+            String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+            head.append("POST ").append(path).append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery())
+                    .append(" HTTP/1.1\r\n");
+            boolean standard = https ? port == 443 : port == 80;
+            head.append("Host: ").append(host).append(standard ? "" : ":" + port).append("\r\n");
+            head.append("Content-Type: ").append(contentType).append("\r\n");
+            head.append("Content-Length: ").append(body.length).append("\r\n");
+            head.append("Connection: close\r\n");
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                if (h.getKey().indexOf('\r') >= 0 || h.getKey().indexOf('\n') >= 0 || h.getValue().indexOf('\r') >= 0
+                        || h.getValue().indexOf('\n') >= 0) {
+                    throw new IllegalArgumentException("a header with a line break");
+                }
+                head.append(h.getKey()).append(": ").append(h.getValue()).append("\r\n");
+            }
+            head.append("\r\n");
+            socket.setSoTimeout((int) remaining(deadline));
+            java.io.OutputStream out = socket.getOutputStream();
+            out.write(head.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            out.write(body);
+            out.flush();
+            java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            String status = line(in, socket, deadline);
+            String[] parts = status.split(" ", 3);
+            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                throw new Refused("connection failed");
+            }
+            int code;
+            try {
+                code = Integer.parseInt(parts[1]);
+            } catch (NumberFormatException e) {
+                throw new Refused("connection failed");
+            }
+            Optional<String> retryAfter = Optional.empty();
+            for (int n = 0; n < 200; n++) {
+                String h = line(in, socket, deadline);
+                if (h.isEmpty()) {
+                    break;
+                }
+                int colon = h.indexOf(':');
+                if (colon > 0 && h.substring(0, colon).trim().equalsIgnoreCase("Retry-After")) {
+                    retryAfter = Optional.of(h.substring(colon + 1).trim());
+                }
+            }
+            if (code >= 300 && code < 400) {
+                throw new Refused("redirect refused");
+            }
+            return new Answer(code, retryAfter);
+        } catch (java.net.SocketTimeoutException e) {
+            throw new Refused("timed out");
+        } catch (java.io.IOException e) {
+            throw new Refused("connection failed");
+        } finally {
+            if (socket != null) {
+                try {
+                    socket.close();
+                } catch (java.io.IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+    }
+
+    private static long remaining(long deadline) throws java.net.SocketTimeoutException {
+        long ms = (deadline - System.nanoTime()) / 1_000_000;
+        if (ms <= 0) {
+            throw new java.net.SocketTimeoutException();
+        }
+        return ms;
+    }
+
+    /** One header line (ISO-8859-1, at most 8 KB), without its CRLF. */
+    private static String line(java.io.InputStream in, java.net.Socket socket, long deadline)
+            throws java.io.IOException {
+        StringBuilder b = new StringBuilder();
+        while (true) {
+            socket.setSoTimeout((int) remaining(deadline));
+            int c = in.read();
+            if (c == -1) {
+                if (b.isEmpty()) {
+                    throw new java.io.EOFException();
+                }
+                return b.toString();
+            }
+            if (c == '\n') {
+                int end = b.length();
+                return end > 0 && b.charAt(end - 1) == '\r' ? b.substring(0, end - 1) : b.toString();
+            }
+            if (b.length() > 8192) {
+                throw new java.io.IOException("header line too long");
+            }
+            b.append((char) c);
+        }
     }
 }

@@ -35,7 +35,7 @@ import org.mqcgm.server.platform.crypto.VapidKeys;
  * <p>{@link #send} makes one attempt and says what to do next ({@link Outcome}): a subscription the push service no
  * longer knows (404, 410) is to be removed; 429 and 5xx are to be retried after the push service's
  * {@code Retry-After} (or a backoff); other answers are failures. Retrying and removing belong to the caller (the
- * alerts feature), which knows the subscription's owner.
+ * push feature, {@code push.Deliveries}), which knows the subscription's owner.
  */
 public final class WebPush {
 

@@ -52,6 +52,7 @@ class AuthorizationMatrixTest {
     static String ownerExportId;
     static String ownerPostId;
     static String ownerCommentId;
+    static String ownerPushSubscriptionId;
     static String ownerPhotoId;
     static String ownerShareId;
     static String ownerCheckinId;
@@ -131,7 +132,12 @@ class AuthorizationMatrixTest {
                 .path("id").asText();
         ownerCommentId = json.readTree(ownerToken.http().postJson("/api/v1/posts/" + ownerPostId + "/comments",
                 "{\"text\":\"a note\"}", "Authorization", bearer).body()).path("id").asText();
-        assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
+        ownerPushSubscriptionId = json.readTree(ownerToken.http().postJson("/api/v1/push/subscriptions",
+                "{\"endpoint\":\"http://127.0.0.1:9/push/matrix\",\"keys\":{\"p256dh\":\""
+                        + org.mqcgm.server.platform.crypto.VapidKeys.generate().publicKeyBase64Url()
+                        + "\",\"auth\":\"AAAAAAAAAAAAAAAAAAAAAA\"}}", "Authorization", bearer).body())
+                .path("id").asText();
+        assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerPushSubscriptionId, ownerAnnotationId, ownerCalibrationId,
                 ownerExportId, ownerPhotoId, ownerShareId, ownerCheckinId, ownerLinkId, ownerPostId, ownerCommentId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         app.app().consents().record(strangerId, org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY, true,
@@ -192,6 +198,7 @@ class AuthorizationMatrixTest {
                 .replace("/community/posts/{id}", "/community/posts/" + ownerPostId)
                 .replace("/moderation/posts/{id}", "/moderation/posts/" + ownerPostId)
                 .replace("/moderation/comments/{id}", "/moderation/comments/" + ownerCommentId)
+                .replace("/api/v1/push/subscriptions/{id}", "/api/v1/push/subscriptions/" + ownerPushSubscriptionId)
                 .replace("{photo}", UNKNOWN_PHOTO);
     }
 
