@@ -203,7 +203,13 @@ public final class App implements AutoCloseable {
                     (author, viewer) -> sharing.grants().active(author, viewer).isPresent(), logbook.search(),
                     reports.snapshots(accounts.timeZones()));
             CrashesFeature crashes = CrashesFeature.create(platform);
-            AlertsFeature alerts = AlertsFeature.create(platform);
+            // Alerts run on ingest (glucose tells them after an upload committed) and escalate to the followers
+            // who share alerts; push delivery is the push feature's port (none yet).
+            AlertsFeature alerts = AlertsFeature.create(platform, accounts.profiles(),
+                    glucose.readings().store()::range,
+                    person -> sharing.followersSharing(person, org.mqcgm.server.platform.security.ShareScope.ALERTS),
+                    org.mqcgm.server.platform.push.PushNotifications.NONE);
+            glucose.afterReadingsStored(alerts.ingestListener());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.

@@ -101,6 +101,14 @@ public final class GlucoseFeature implements Feature {
         events.close();
     }
 
+    /**
+     * Tells {@code listener}, on the node that took an upload, after it committed, that a person has new readings
+     * (the alerts feature evaluates its rules then: on ingest, not by polling).
+     */
+    public void afterReadingsStored(org.mqcgm.server.platform.readings.IngestListener listener) {
+        readings.afterStored(listener);
+    }
+
     /** The readings of a person: storage, statistics, events (the port reports and the demo use). */
     public Readings readings() {
         return readings;

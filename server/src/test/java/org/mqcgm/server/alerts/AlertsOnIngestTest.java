@@ -1,0 +1,181 @@
+package org.mqcgm.server.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mqcgm.server.platform.consent.Consents;
+import org.mqcgm.server.platform.security.Scope;
+import org.mqcgm.server.testing.Http;
+import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.testkit.MutableClock;
+
+/**
+ * Alerts raised on ingest: after an upload commits, the rules run on the node that took it; each episode is
+ * stored once (across concurrent uploads and nodes), with its inputs and why encrypted; backfilled history raises
+ * nothing; nothing without the health-data consent; {@code GET /api/v1/alerts} and acknowledgement.
+ */
+class AlertsOnIngestTest {
+
+    static final MutableClock CLOCK = new MutableClock(Instant.parse("2026-03-02T03:00:00Z"));
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass(CLOCK, CLOCK);
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final RecordingPush PUSH = new RecordingPush();
+    private static int seq;
+
+    record Wearer(UUID id, String token) {
+        String[] auth() {
+            return new String[] {"Authorization", "Bearer " + token};
+        }
+    }
+
+    @BeforeEach
+    void recordPushes() {
+        app.app().feature(AlertsFeature.class).pushThrough(PUSH);
+    }
+
+    static Wearer wearer() {
+        UUID id = app.newUser("ingest" + (++seq) + "@example.org");
+        return new Wearer(id, app.app().apiTokens().create(id, "t", EnumSet.of(Scope.READINGS_WRITE,
+                Scope.ALERTS, Scope.PROFILE_WRITE)));
+    }
+
+    /** Uploads readings: pairs of (minutes before now, mg/dL). */
+    static void upload(Wearer w, int... minutesAgoAndMgdl) {
+        StringBuilder b = new StringBuilder("[");
+        Instant now = CLOCK.instant();
+        for (int i = 0; i < minutesAgoAndMgdl.length; i += 2) {
+            b.append(i > 0 ? "," : "").append("{\"time\":\"").append(now.minus(Duration.ofMinutes(
+                    minutesAgoAndMgdl[i]))).append("\",\"mgdl\":").append(minutesAgoAndMgdl[i + 1]).append('}');
+        }
+        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/readings", b.append(']').toString(),
+                w.auth());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    static JsonNode alerts(Wearer w) throws Exception {
+        HttpResponse<String> r = new Http(app.url()).get("/api/v1/alerts", w.auth());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body());
+    }
+
+    @Test
+    void anUrgentLowIsRaisedOnUploadOncePerEpisodeWithItsInputsRuleAndWhy() throws Exception {
+        Wearer w = wearer();
+        upload(w, 15, 120, 10, 115, 5, 110, 0, 50);
+        JsonNode list = alerts(w);
+        assertThat(list).hasSize(1);
+        JsonNode a = list.get(0);
+        assertThat(a.path("kind").asText()).isEqualTo("urgent-low");
+        assertThat(a.path("at").asText()).isEqualTo(CLOCK.instant().toString());
+        assertThat(a.path("inputs").path("mgdl").asInt()).isEqualTo(50);
+        assertThat(a.path("inputs").path("thresholdMgdl").asInt()).isEqualTo(55);
+        assertThat(a.path("why").asText()).isEqualTo("Glucose 50 mg/dL is below the urgent low of 55 mg/dL.");
+        assertThat(a.path("ruleVersion").asText()).isEqualTo("alert-rules/1");
+        assertThat(a.path("acknowledgedAt").isNull()).isTrue();
+        assertThat(a.path("quiet").asBoolean()).isFalse();
+
+        // The next reading of the same episode raises nothing new, on any path.
+        CLOCK.advance(Duration.ofMinutes(5));
+        upload(w, 0, 48);
+        assertThat(alerts(w)).hasSize(1);
+
+        // Many nodes or uploads telling of the same readings at once: still one alert.
+        AlertsFeature f = app.app().feature(AlertsFeature.class);
+        List<Callable<Void>> calls = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(() -> {
+                f.ingestListener().stored(w.id(), CLOCK.instant());
+                return null;
+            });
+        }
+        try (var pool = Executors.newFixedThreadPool(8)) {
+            for (var fut : pool.invokeAll(calls)) {
+                fut.get();
+            }
+        }
+        int rows = app.sql().withHandle(h -> h.createQuery("select count(*) from alert where owner_id = :o")
+                .bind("o", w.id()).mapTo(Integer.class).one());
+        assertThat(rows).isEqualTo(1);
+        assertThat(PUSH.to(w.id())).hasSize(1);
+
+        // No glucose value in a clear column: the inputs and why are ciphertext under the wearer's key.
+        byte[] details = app.sql().withHandle(h -> h.createQuery("select details from alert where owner_id = :o")
+                .bind("o", w.id()).mapTo(byte[].class).one());
+        assertThat(new String(details, StandardCharsets.ISO_8859_1)).doesNotContain("50").doesNotContain("mgdl")
+                .doesNotContain("urgent");
+    }
+
+    @Test
+    void backfilledHistoryRaisesNothingAndNeitherDoesAWearerWithoutTheConsent() throws Exception {
+        Wearer w = wearer();
+        // Three hours of old readings with an urgent low in them, uploaded now.
+        upload(w, 190, 120, 185, 60, 180, 50, 175, 45);
+        assertThat(alerts(w)).isEmpty();
+
+        Wearer withdrawn = wearer();
+        upload(withdrawn, 10, 120, 5, 110);
+        app.app().consents().record(withdrawn.id(), Consents.Purpose.HEALTH_DATA, false, "test");
+        app.app().feature(AlertsFeature.class).ingestListener().stored(withdrawn.id(), CLOCK.instant());
+        int rows = app.sql().withHandle(h -> h.createQuery("select count(*) from alert where owner_id = :o")
+                .bind("o", withdrawn.id()).mapTo(Integer.class).one());
+        assertThat(rows).isZero();
+    }
+
+    @Test
+    void theWhyIsInTheWearersLanguageAndUnit() throws Exception {
+        Wearer w = wearer();
+        HttpResponse<String> p = new Http(app.url()).send("PUT", "/api/v1/me/profile",
+                "{\"unit\":\"mmol/L\",\"language\":\"zh-CN\"}", "Authorization", "Bearer " + w.token(),
+                "Content-Type", "application/json");
+        assertThat(p.statusCode()).as(p.body()).isEqualTo(200);
+        upload(w, 10, 100, 5, 90, 0, 50);
+        JsonNode a = alerts(w).get(0);
+        assertThat(a.path("why").asText()).isEqualTo("血糖 2.8 mmol/L 低于紧急低血糖线 3.1 mmol/L。");
+        assertThat(a.path("inputs").path("mgdl").asInt()).as("inputs stay in mg/dL").isEqualTo(50);
+    }
+
+    @Test
+    void acknowledgingIsIdempotentAndSomeoneElsesOrAnUnknownAlertIsNotFound() throws Exception {
+        Wearer w = wearer();
+        upload(w, 5, 90, 0, 52);
+        String id = alerts(w).get(0).path("id").asText();
+        Http http = new Http(app.url());
+        Wearer other = wearer();
+        assertThat(http.postJson("/api/v1/alerts/" + id + "/ack", "", other.auth()).statusCode()).isEqualTo(404);
+        assertThat(http.postJson("/api/v1/alerts/" + UUID.randomUUID() + "/ack", "", w.auth()).statusCode())
+                .isEqualTo(404);
+        assertThat(http.postJson("/api/v1/alerts/not-an-id/ack", "", w.auth()).statusCode()).isEqualTo(404);
+        assertThat(alerts(w).get(0).path("acknowledgedAt").isNull()).isTrue();
+        assertThat(http.postJson("/api/v1/alerts/" + id + "/ack", "", w.auth()).statusCode()).isEqualTo(204);
+        String first = alerts(w).get(0).path("acknowledgedAt").asText();
+        assertThat(first).isEqualTo(CLOCK.instant().toString());
+        CLOCK.advance(Duration.ofMinutes(1));
+        assertThat(http.postJson("/api/v1/alerts/" + id + "/ack", "", w.auth()).statusCode()).isEqualTo(204);
+        assertThat(alerts(w).get(0).path("acknowledgedAt").asText()).isEqualTo(first);
+        // The list's period and limit.
+        assertThat(http.get("/api/v1/alerts?limit=0", w.auth()).statusCode()).isEqualTo(400);
+        assertThat(http.get("/api/v1/alerts?from=yesterday", w.auth()).body()).contains("\"field\":\"from\"");
+        assertThat(JSON.readTree(http.get("/api/v1/alerts?to=" + CLOCK.instant().minus(Duration.ofHours(1)),
+                w.auth()).body())).isEmpty();
+        // The scope is needed.
+        String noScope = app.app().apiTokens().create(w.id(), "r", EnumSet.of(Scope.READINGS_READ));
+        assertThat(http.get("/api/v1/alerts", "Authorization", "Bearer " + noScope).statusCode()).isEqualTo(403);
+    }
+}
