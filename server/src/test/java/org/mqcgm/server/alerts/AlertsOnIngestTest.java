@@ -130,9 +130,12 @@ class AlertsOnIngestTest {
         assertThat(alerts(w)).isEmpty();
 
         Wearer withdrawn = wearer();
-        upload(withdrawn, 10, 120, 5, 110);
+        CLOCK.advance(Duration.ofSeconds(1)); // the withdrawal is the latest choice
         app.app().consents().record(withdrawn.id(), Consents.Purpose.HEALTH_DATA, false, "test");
-        app.app().feature(AlertsFeature.class).ingestListener().stored(withdrawn.id(), CLOCK.instant());
+        // Stored inside the server (as the demo's sensor does): the listener is told, the consent says no.
+        app.app().readings().store(withdrawn.id(), List.of(
+                org.mqcgm.core.glucose.Reading.utc(CLOCK.instant().minus(Duration.ofMinutes(5)), 60),
+                org.mqcgm.core.glucose.Reading.utc(CLOCK.instant(), 45)));
         int rows = app.sql().withHandle(h -> h.createQuery("select count(*) from alert where owner_id = :o")
                 .bind("o", withdrawn.id()).mapTo(Integer.class).one());
         assertThat(rows).isZero();

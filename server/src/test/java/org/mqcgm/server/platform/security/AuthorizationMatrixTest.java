@@ -43,6 +43,7 @@ class AuthorizationMatrixTest {
     static Caller adminWith2fa;
     static UUID ownerId;
     static String ownerTokenId;
+    static String ownerAlertId;
     static String ownerDeviceId;
     static String ownerSessionId;
     static String ownerSensorId;
@@ -131,7 +132,12 @@ class AuthorizationMatrixTest {
                 .path("id").asText();
         ownerCommentId = json.readTree(ownerToken.http().postJson("/api/v1/posts/" + ownerPostId + "/comments",
                 "{\"text\":\"a note\"}", "Authorization", bearer).body()).path("id").asText();
-        assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
+        // An urgent low now raises the owner's alert (alerts run on ingest).
+        assertThat(ownerToken.http().postJson("/api/v1/readings", "[{\"time\":\"" + java.time.Instant.now()
+                .minusSeconds(30) + "\",\"mgdl\":50}]", "Authorization", bearer).statusCode()).isEqualTo(200);
+        ownerAlertId = json.readTree(ownerToken.http().get("/api/v1/alerts", "Authorization", bearer).body())
+                .path(0).path("id").asText();
+        assertThat(List.of(ownerAlertId, ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
                 ownerExportId, ownerPhotoId, ownerShareId, ownerCheckinId, ownerLinkId, ownerPostId, ownerCommentId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         app.app().consents().record(strangerId, org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY, true,
@@ -192,6 +198,7 @@ class AuthorizationMatrixTest {
                 .replace("/community/posts/{id}", "/community/posts/" + ownerPostId)
                 .replace("/moderation/posts/{id}", "/moderation/posts/" + ownerPostId)
                 .replace("/moderation/comments/{id}", "/moderation/comments/" + ownerCommentId)
+                .replace("{alert}", ownerAlertId)
                 .replace("{photo}", UNKNOWN_PHOTO);
     }
 
@@ -359,7 +366,7 @@ class AuthorizationMatrixTest {
     /** Where health data is read or written: every route under these paths needs the health-data consent. */
     static final List<String> HEALTH_DATA_PATHS = List.of("/api/v1/readings", "/api/v1/sensors", "/api/v1/sessions",
             "/api/v1/calibrations", "/api/v1/annotations", "/api/v1/reports", "/reports", "/today", "/history",
-            "/api/v1/checkins", "/logbook");
+            "/api/v1/checkins", "/logbook", "/api/v1/alerts", "/alerts");
 
     /**
      * Deletion at the owner's request needs no consent (a person who withdrew it can still delete): exactly these
