@@ -181,4 +181,123 @@ class AlertsOnIngestTest {
         String noScope = app.app().apiTokens().create(w.id(), "r", EnumSet.of(Scope.READINGS_READ));
         assertThat(http.get("/api/v1/alerts", "Authorization", "Bearer " + noScope).statusCode()).isEqualTo(403);
     }
+
+    static void settings(Wearer w, String json) {
+        HttpResponse<String> r = new Http(app.url()).send("PUT", "/api/v1/alerts/settings", json, "Authorization",
+                "Bearer " + w.token(), "Content-Type", "application/json");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
+    static void runDeliveryJob() {
+        app.app().jobs().runNow(AlertsFeature.DELIVERY_JOB);
+    }
+
+    static void awaitSends(Wearer w, int n) {
+        org.mqcgm.testkit.Wait.until(n + " notifications", () -> PUSH.to(w.id()).size() == n);
+        assertThat(PUSH.to(w.id())).hasSize(n);
+    }
+
+    @Test
+    void aNotificationCarriesNoGlucoseValueUnlessTheWearerOptedInAndEMailIsASecondChannelWhenChosen()
+            throws Exception {
+        Wearer w = wearer();
+        upload(w, 5, 90, 0, 50);
+        String id = alerts(w).get(0).path("id").asText();
+        awaitSends(w, 1);
+        var n = PUSH.to(w.id()).get(0);
+        assertThat(n.title()).isEqualTo("Urgent low");
+        assertThat(n.body()).isEqualTo("Open mqcgm");
+        assertThat(n.title() + n.body()).doesNotContainPattern("[0-9]");
+        assertThat(n.urgent()).isTrue();
+        assertThat(n.tag()).isEqualTo(id);
+        assertThat(n.url()).isEqualTo("/alerts");
+        assertThat(app.outboxMessages().filter(m -> m.startsWith("To: ingest" + seq + "@"))).isEmpty();
+
+        Wearer opted = wearer();
+        String mail = "ingest" + seq + "@example.org";
+        settings(opted, "{\"valuesOnLockScreen\":true,\"emailAlerts\":true}");
+        upload(opted, 5, 90, 0, 50);
+        awaitSends(opted, 1);
+        var v = PUSH.to(opted.id()).get(0);
+        assertThat(v.body()).isEqualTo("50 mg/dL \u2014 open mqcgm");
+        assertThat(v.urgent()).isTrue();
+        String body = app.awaitOutbox(mail, java.util.regex.Pattern.compile("(?s)(Urgent low.*)"));
+        assertThat(body).contains("50 mg/dL");
+
+        // E-mail without the value when the wearer did not opt in to values.
+        Wearer plain = wearer();
+        String plainMail = "ingest" + seq + "@example.org";
+        settings(plain, "{\"emailAlerts\":true}");
+        upload(plain, 5, 90, 0, 50);
+        String text = app.awaitOutbox(plainMail, java.util.regex.Pattern.compile("(?s)(Urgent low.*)"));
+        assertThat(text).contains("Open mqcgm").doesNotContain("50");
+    }
+
+    @Test
+    void anUnacknowledgedUrgentLowIsSentAgainEveryFiveMinutesUntilAcknowledgedOrSnoozed() throws Exception {
+        Wearer w = wearer();
+        upload(w, 5, 90, 0, 50);
+        String id = alerts(w).get(0).path("id").asText();
+        awaitSends(w, 1);
+        CLOCK.advance(Duration.ofMinutes(4));
+        runDeliveryJob();
+        assertThat(PUSH.to(w.id())).as("not due yet").hasSize(1);
+        CLOCK.advance(Duration.ofMinutes(1));
+        runDeliveryJob();
+        awaitSends(w, 2);
+        assertThat(PUSH.to(w.id()).get(1).tag()).isEqualTo(id);
+
+        // Snoozed for 30 minutes: nothing until then, then again.
+        Http http = new Http(app.url());
+        HttpResponse<String> bad = http.postJson("/api/v1/alerts/" + id + "/snooze", "{\"minutes\":-5}", w.auth());
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(bad.body()).contains("$.minutes").contains("range");
+        HttpResponse<String> s = http.postJson("/api/v1/alerts/" + id + "/snooze", "{\"minutes\":30}", w.auth());
+        assertThat(s.statusCode()).as(s.body()).isEqualTo(200);
+        assertThat(JSON.readTree(s.body()).path("snoozedUntil").asText())
+                .isEqualTo(CLOCK.instant().plus(Duration.ofMinutes(30)).toString());
+        CLOCK.advance(Duration.ofMinutes(10));
+        runDeliveryJob();
+        assertThat(PUSH.to(w.id())).hasSize(2);
+        CLOCK.advance(Duration.ofMinutes(20));
+        runDeliveryJob();
+        awaitSends(w, 3);
+
+        // Acknowledged: no more.
+        assertThat(http.postJson("/api/v1/alerts/" + id + "/ack", "", w.auth()).statusCode()).isEqualTo(204);
+        CLOCK.advance(Duration.ofMinutes(5));
+        runDeliveryJob();
+        assertThat(PUSH.to(w.id())).hasSize(3);
+    }
+
+    @Test
+    void otherAlertsRepeatOnlyAsChosenAndQuietHoursKeepThemSilent() throws Exception {
+        Wearer w = wearer();
+        upload(w, 5, 90, 0, 65);
+        assertThat(alerts(w).get(0).path("kind").asText()).isEqualTo("low");
+        awaitSends(w, 1);
+        assertThat(PUSH.to(w.id()).get(0).urgent()).isFalse();
+        CLOCK.advance(Duration.ofMinutes(30));
+        runDeliveryJob();
+        assertThat(PUSH.to(w.id())).as("not repeated by default").hasSize(1);
+
+        Wearer r = wearer();
+        settings(r, "{\"repeatMinutes\":10}");
+        upload(r, 5, 90, 0, 65);
+        awaitSends(r, 1);
+        CLOCK.advance(Duration.ofMinutes(10));
+        runDeliveryJob();
+        awaitSends(r, 2);
+
+        // Quiet hours around the reading's local time (Berlin): kept, shown as quiet, not sent.
+        Wearer q = wearer();
+        java.time.LocalTime local = CLOCK.instant().atZone(java.time.ZoneId.of("Europe/Berlin")).toLocalTime();
+        settings(q, "{\"quietFrom\":\"" + local.minusHours(1).withMinute(0) + "\",\"quietTo\":\""
+                + local.plusHours(1).withMinute(0) + "\"}");
+        upload(q, 5, 90, 0, 65);
+        JsonNode a = alerts(q).get(0);
+        assertThat(a.path("kind").asText()).isEqualTo("low");
+        assertThat(a.path("quiet").asBoolean()).isTrue();
+        assertThat(PUSH.to(q.id())).isEmpty();
+    }
 }
