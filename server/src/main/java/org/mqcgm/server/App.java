@@ -208,7 +208,7 @@ public final class App implements AutoCloseable {
             AlertsFeature alerts = AlertsFeature.create(platform, accounts.profiles(),
                     glucose.readings().store()::range,
                     person -> sharing.followersSharing(person, org.mqcgm.server.platform.security.ShareScope.ALERTS),
-                    org.mqcgm.server.platform.push.PushNotifications.NONE);
+                    glucose::sensorSessionEnd, org.mqcgm.server.platform.push.PushNotifications.NONE);
             glucose.afterReadingsStored(alerts.ingestListener());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only

@@ -55,7 +55,7 @@ class MigrationOwnershipTest {
             Map.entry("community_report", "community"),
             Map.entry("crash_group", "crashes"), Map.entry("crash_report", "crashes"),
             Map.entry("alert_settings", "alerts"), Map.entry("alert", "alerts"),
-            Map.entry("alert_escalation", "alerts"));
+            Map.entry("alert_escalation", "alerts"), Map.entry("alert_watch", "alerts"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts");

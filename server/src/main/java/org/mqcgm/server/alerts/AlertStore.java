@@ -173,6 +173,40 @@ final class AlertStore {
                 .bind("o", owner).bind("a", alert).mapTo(UUID.class).list());
     }
 
+    /**
+     * Notes the wearer's newest reading for the signal-loss check (only when it moves forward): {@code silentDue}
+     * is when the silence after it becomes a signal loss, or null when that alert is off.
+     */
+    void watch(UUID owner, Instant newest, Instant silentDue) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        insert into alert_watch (owner_id, last_reading_at, silent_due) values (:o, :last, :due)
+                        on conflict (owner_id) do update set last_reading_at = excluded.last_reading_at,
+                                                             silent_due = excluded.silent_due
+                        where alert_watch.last_reading_at < excluded.last_reading_at""")
+                .bind("o", owner).bind("last", at(newest)).bind("due", at(silentDue)).execute());
+    }
+
+    /** A wearer whose silence became due, and the time of their newest reading. */
+    record Silence(UUID owner, Instant lastReading) {
+    }
+
+    List<Silence> silencesDue(Instant now, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select owner_id, last_reading_at from alert_watch
+                        where silent_due is not null and silent_due <= :now order by silent_due limit :limit""")
+                .bind("now", at(now)).bind("limit", limit)
+                .map((rs, ctx) -> new Silence(rs.getObject("owner_id", UUID.class), instant(rs, "last_reading_at")))
+                .list());
+    }
+
+    /** Takes the silence off the due list (once per silence, across nodes); true when this caller won it. */
+    boolean claimSilence(Silence s) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update alert_watch set silent_due = null
+                        where owner_id = :o and last_reading_at = :last and silent_due is not null""")
+                .bind("o", s.owner()).bind("last", at(s.lastReading())).execute()) == 1;
+    }
+
     private Alert map(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
         UUID owner = rs.getObject("owner_id", UUID.class);
         Map<String, Number> inputs = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.mqcgm.core.alerts.AlertKind;
 import org.mqcgm.core.alerts.AlertRules;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.server.platform.consent.Consents;
@@ -37,6 +38,9 @@ final class Alerting implements IngestListener {
     /** How far back the rules look on ingest. */
     static final Duration WINDOW = Duration.ofHours(1);
     private static final int BATCH = 500;
+    /** How long before a sensor session's expected end the wearer is told. */
+    static final Duration SENSOR_NOTICE = Duration.ofHours(6);
+    static final String SENSOR_RULE = "sensor-ending/1";
 
     private final AlertStore store;
     private final AlertSettingsStore settings;
@@ -45,13 +49,15 @@ final class Alerting implements IngestListener {
     private final Profiles profiles;
     private final Outbound outbound;
     private final AlertsFeature.Followers followers;
+    private final AlertsFeature.SensorSessions sessions;
     private final Clock dataClock;
     private final Clock systemClock;
     private volatile PushNotifications push;
 
     Alerting(AlertStore store, AlertSettingsStore settings, AlertsFeature.RecentReadings readings, Consents consents,
-             Profiles profiles, Outbound outbound, AlertsFeature.Followers followers, PushNotifications push,
-             Clock dataClock, Clock systemClock) {
+             Profiles profiles, Outbound outbound, AlertsFeature.Followers followers,
+             AlertsFeature.SensorSessions sessions, PushNotifications push, Clock dataClock, Clock systemClock) {
+        this.sessions = sessions;
         this.store = store;
         this.settings = settings;
         this.readings = readings;
@@ -79,11 +85,59 @@ final class Alerting implements IngestListener {
             return;
         }
         AlertSettingsStore.Stored s = settings.all(owner);
+        store.watch(owner, newest, s.rules().on(AlertKind.SIGNAL_LOSS)
+                ? newest.plus(Duration.ofMinutes(s.rules().signalLossMinutes())) : null);
         List<Reading> recent = readings.between(owner, now.minus(WINDOW), now.plus(Duration.ofMinutes(10)));
         for (AlertRules.Trigger t : AlertRules.onReadings(recent, s.rules(), now)) {
             raise(owner, t.kind().id(), t.at(), t.episodeStart(), t.ruleVersion(), t.inputs(), t.quiet(), t.why(),
                     s.delivery());
         }
+        sensorEnding(owner, now, s);
+    }
+
+    /**
+     * A notice {@link #SENSOR_NOTICE} before the wearer's running sensor session is expected to end, once per
+     * session (its expected end is the episode).
+     */
+    private void sensorEnding(UUID owner, Instant now, AlertSettingsStore.Stored s) {
+        Optional<Instant> end = sessions.expectedEnd(owner, now);
+        if (end.isEmpty() || Duration.between(now, end.get()).compareTo(SENSOR_NOTICE) > 0) {
+            return;
+        }
+        long hours = Math.max(1, (Duration.between(now, end.get()).toMinutes() + 59) / 60);
+        Map<String, Number> in = new java.util.LinkedHashMap<>();
+        in.put("hoursLeft", hours);
+        in.put("noticeHours", SENSOR_NOTICE.toHours());
+        boolean quiet = s.rules().quiet(now.atZone(zone(owner)).toLocalTime());
+        raise(owner, "sensor-ending", now, end.get(), SENSOR_RULE, in, quiet,
+                "Your sensor session ends in about " + hours + " hours.", s.delivery());
+    }
+
+    private java.time.ZoneId zone(UUID owner) {
+        return profiles.of(owner).map(Profile::zone).orElse(java.time.ZoneOffset.UTC);
+    }
+
+    /**
+     * The signal-loss job: wearers whose newest reading is older than their signal-loss time get the alert, once
+     * per silence (the collector's heartbeat: an upload stopped for whatever reason). Reads only the due rows.
+     */
+    int checkSilences() {
+        Instant now = dataClock.instant();
+        int n = 0;
+        for (AlertStore.Silence silence : store.silencesDue(now, BATCH)) {
+            if (!store.claimSilence(silence) || !consents.granted(silence.owner(), Consents.Purpose.HEALTH_DATA)) {
+                continue;
+            }
+            AlertSettingsStore.Stored s = settings.all(silence.owner());
+            Optional<AlertRules.Trigger> t = AlertRules.signalLoss(silence.lastReading(),
+                    zone(silence.owner()).getRules().getOffset(now), s.rules(), now);
+            if (t.isPresent() && raise(silence.owner(), t.get().kind().id(), t.get().at(), t.get().episodeStart(),
+                    t.get().ruleVersion(), t.get().inputs(), t.get().quiet(), t.get().why(), s.delivery())
+                    .isPresent()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Stores an alert unless its episode was raised already, and sends it unless it is quiet. */

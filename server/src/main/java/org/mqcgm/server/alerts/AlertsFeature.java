@@ -48,6 +48,17 @@ public final class AlertsFeature implements Feature {
         Followers NONE = person -> List.of();
     }
 
+    /** The expected end of a wearer's running sensor session (the glucose feature answers). */
+    @FunctionalInterface
+    public interface SensorSessions {
+        java.util.Optional<Instant> expectedEnd(UUID owner, Instant now);
+
+        SensorSessions NONE = (owner, now) -> java.util.Optional.empty();
+    }
+
+    /** The job that raises signal losses. */
+    public static final String SILENCE_JOB = "alerts-signal-loss";
+
     private final AlertSettingsStore settings;
     private final AlertStore alerts;
     private final AlertRoutes routes;
@@ -69,14 +80,15 @@ public final class AlertsFeature implements Feature {
      * @param profiles  the wearer's language and unit (the words of an alert), the label followers know them by
      * @param readings  the wearer's recent readings (the glucose feature answers)
      * @param followers who shares the wearer's alerts (the sharing feature answers)
+     * @param sessions  when the wearer's sensor session ends (the glucose feature answers)
      * @param push      notifications to a person's devices (the push feature answers)
      */
     public static AlertsFeature create(Platform platform, Profiles profiles, RecentReadings readings,
-                                       Followers followers, PushNotifications push) {
+                                       Followers followers, SensorSessions sessions, PushNotifications push) {
         AlertSettingsStore settings = new AlertSettingsStore(platform.jdbi(), platform.userKeys(), platform.mapper());
         AlertStore alerts = new AlertStore(platform.jdbi(), platform.userKeys(), platform.mapper());
         Alerting alerting = new Alerting(alerts, settings, readings, platform.consents(), profiles,
-                platform.outbound(), followers, push, platform.dataClock(), platform.systemClock());
+                platform.outbound(), followers, sessions, push, platform.dataClock(), platform.systemClock());
         return new AlertsFeature(settings, alerts, new AlertRoutes(settings, platform.json(), platform.systemClock()),
                 alerting, profiles, platform);
     }
@@ -107,7 +119,8 @@ public final class AlertsFeature implements Feature {
 
     @Override
     public List<Jobs.Job> jobs() {
-        return List.of(new Jobs.Job(DELIVERY_JOB, Duration.ofMinutes(1), alerting::deliverDue));
+        return List.of(new Jobs.Job(DELIVERY_JOB, Duration.ofMinutes(1), alerting::deliverDue),
+                new Jobs.Job(SILENCE_JOB, Duration.ofMinutes(1), alerting::checkSilences));
     }
 
     /** The wearer's alert rules when they changed the defaults, and the alerts raised for them. */

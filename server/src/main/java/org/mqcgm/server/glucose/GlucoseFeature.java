@@ -109,6 +109,14 @@ public final class GlucoseFeature implements Feature {
         readings.afterStored(listener);
     }
 
+    /**
+     * The expected end of a person's current sensor session, if one is running at {@code now} (alerts give notice
+     * some hours before).
+     */
+    public java.util.Optional<java.time.Instant> sensorSessionEnd(UUID owner, java.time.Instant now) {
+        return sensors.expectedEnd(owner, now);
+    }
+
     /** The readings of a person: storage, statistics, events (the port reports and the demo use). */
     public Readings readings() {
         return readings;

@@ -300,4 +300,70 @@ class AlertsOnIngestTest {
         assertThat(a.path("quiet").asBoolean()).isTrue();
         assertThat(PUSH.to(q.id())).isEmpty();
     }
+
+    static List<JsonNode> ofKind(Wearer w, String kind) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        alerts(w).forEach(a -> {
+            if (a.path("kind").asText().equals(kind)) {
+                out.add(a);
+            }
+        });
+        return out;
+    }
+
+    @Test
+    void aSignalLossIsRaisedOncePerSilenceByTheJob() throws Exception {
+        Wearer w = wearer();
+        upload(w, 5, 120, 0, 118);
+        Instant last = CLOCK.instant();
+        CLOCK.advance(Duration.ofMinutes(19));
+        app.app().jobs().runNow(AlertsFeature.SILENCE_JOB);
+        assertThat(ofKind(w, "signal-loss")).isEmpty();
+        CLOCK.advance(Duration.ofMinutes(1));
+        app.app().jobs().runNow(AlertsFeature.SILENCE_JOB);
+        org.mqcgm.testkit.Wait.until("the signal loss", () -> ofKind(w, "signal-loss").size(), n -> n == 1);
+        JsonNode a = ofKind(w, "signal-loss").get(0);
+        assertThat(a.path("at").asText()).isEqualTo(last.plus(Duration.ofMinutes(20)).toString());
+        assertThat(a.path("why").asText()).isEqualTo("No reading for 20 minutes (your signal-loss alert is 20 "
+                + "minutes).");
+        CLOCK.advance(Duration.ofMinutes(30));
+        app.app().jobs().runNow(AlertsFeature.SILENCE_JOB);
+        assertThat(ofKind(w, "signal-loss")).as("once per silence").hasSize(1);
+
+        // Readings again, then a new silence: a new signal loss.
+        upload(w, 0, 120);
+        CLOCK.advance(Duration.ofMinutes(20));
+        app.app().jobs().runNow(AlertsFeature.SILENCE_JOB);
+        org.mqcgm.testkit.Wait.until("the second signal loss", () -> ofKind(w, "signal-loss").size(), n -> n == 2);
+
+        // Turned off: no signal loss.
+        Wearer off = wearer();
+        settings(off, "{\"enabled\":[\"low\"]}");
+        upload(off, 0, 120);
+        CLOCK.advance(Duration.ofMinutes(60));
+        app.app().jobs().runNow(AlertsFeature.SILENCE_JOB);
+        assertThat(ofKind(off, "signal-loss")).isEmpty();
+    }
+
+    @Test
+    void aSensorSessionEndingSoonGivesOneNotice() throws Exception {
+        Wearer w = wearer();
+        String all = app.app().apiTokens().create(w.id(), "all", EnumSet.allOf(Scope.class));
+        Http http = new Http(app.url());
+        String sensor = JSON.readTree(http.postJson("/api/v1/sensors", "{\"model\":\"Sim\",\"serial\":\"S-"
+                + seq + "\"}", "Authorization", "Bearer " + all).body()).path("id").asText();
+        // A 10-day session that started 9 days and 20 hours ago: it ends in 4 hours.
+        HttpResponse<String> session = http.postJson("/api/v1/sensors/" + sensor + "/sessions", "{\"start\":\""
+                + CLOCK.instant().minus(Duration.ofDays(9).plusHours(20)) + "\",\"lifetimeDays\":10}",
+                "Authorization", "Bearer " + all);
+        assertThat(session.statusCode()).as(session.body()).isEqualTo(201);
+        upload(w, 0, 120);
+        CLOCK.advance(Duration.ofMinutes(5));
+        upload(w, 0, 121);
+        List<JsonNode> notices = ofKind(w, "sensor-ending");
+        assertThat(notices).hasSize(1);
+        assertThat(notices.get(0).path("why").asText()).isEqualTo("Your sensor session ends in about 4 hours.");
+        assertThat(notices.get(0).path("ruleVersion").asText()).isEqualTo("sensor-ending/1");
+        assertThat(PUSH.to(w.id())).extracting(n -> n.title()).containsExactly("Sensor ending");
+    }
 }
