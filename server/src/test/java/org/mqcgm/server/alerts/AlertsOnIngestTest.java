@@ -366,4 +366,58 @@ class AlertsOnIngestTest {
         assertThat(notices.get(0).path("ruleVersion").asText()).isEqualTo("sensor-ending/1");
         assertThat(PUSH.to(w.id())).extracting(n -> n.title()).containsExactly("Sensor ending");
     }
+
+    /** A new person who accepts an invitation of {@code w} sharing {@code scopes}. */
+    static UUID follower(Wearer w, String scopes) throws Exception {
+        String all = app.app().apiTokens().create(w.id(), "share", EnumSet.of(Scope.SHARING));
+        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/shares", "{\"scopes\":" + scopes + "}",
+                "Authorization", "Bearer " + all);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        UUID f = app.newUser("follower" + (++seq) + "@example.org");
+        String ft = app.app().apiTokens().create(f, "f", EnumSet.of(Scope.SHARING));
+        HttpResponse<String> accepted = new Http(app.url()).postJson("/api/v1/following", "{\"invitation\":\""
+                + JSON.readTree(r.body()).path("invitation").asText() + "\"}", "Authorization", "Bearer " + ft);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(201);
+        return f;
+    }
+
+    @Test
+    void anUrgentLowNotAcknowledgedIn15MinutesGoesToTheFollowersWhoShareAlertsOnly() throws Exception {
+        Wearer w = wearer();
+        String label = "ingest" + seq + "@example.org";
+        app.app().consents().record(w.id(), Consents.Purpose.SHARING, true, "test");
+        UUID sharesAlerts = follower(w, "[\"glucose\",\"alerts\"]");
+        UUID glucoseOnly = follower(w, "[\"glucose\"]");
+        upload(w, 5, 90, 0, 50);
+        String id = alerts(w).get(0).path("id").asText();
+        CLOCK.advance(Duration.ofMinutes(14));
+        runDeliveryJob();
+        assertThat(PUSH.to(sharesAlerts)).isEmpty();
+        CLOCK.advance(Duration.ofMinutes(1));
+        runDeliveryJob();
+        org.mqcgm.testkit.Wait.until("the escalation", () -> PUSH.to(sharesAlerts).size() == 1);
+        var n = PUSH.to(sharesAlerts).get(0);
+        assertThat(n.title()).isEqualTo("Urgent low: " + label);
+        assertThat(n.body()).isEqualTo(label + " has an urgent low that has not been acknowledged. Open mqcgm.");
+        assertThat(n.urgent()).isTrue();
+        assertThat(n.title() + n.body()).doesNotContain("50").doesNotContain("mg/dL");
+        assertThat(PUSH.to(glucoseOnly)).isEmpty();
+        assertThat(app.app().feature(AlertsFeature.class).store().escalatedTo(w.id(), UUID.fromString(id)))
+                .containsExactly(sharesAlerts);
+        CLOCK.advance(Duration.ofMinutes(15));
+        runDeliveryJob();
+        assertThat(PUSH.to(sharesAlerts)).as("escalated once").hasSize(1);
+
+        // Acknowledged in time: nobody is told.
+        Wearer calm = wearer();
+        app.app().consents().record(calm.id(), Consents.Purpose.SHARING, true, "test");
+        UUID f = follower(calm, "[\"alerts\"]");
+        upload(calm, 5, 90, 0, 50);
+        String calmId = alerts(calm).get(0).path("id").asText();
+        assertThat(new Http(app.url()).postJson("/api/v1/alerts/" + calmId + "/ack", "", calm.auth()).statusCode())
+                .isEqualTo(204);
+        CLOCK.advance(Duration.ofMinutes(20));
+        runDeliveryJob();
+        assertThat(PUSH.to(f)).isEmpty();
+    }
 }
