@@ -115,6 +115,7 @@ public final class AlertsFeature implements Feature {
     public void routes(Routes routes, Web web) {
         this.routes.register(routes);
         new AlertApiRoutes(alerts, profiles, platform.json(), platform.systemClock()).register(routes);
+        new AlertsPage(alerts, settings, platform.systemClock(), web.pages(), web.contexts()).register(routes);
     }
 
     @Override

@@ -420,4 +420,71 @@ class AlertsOnIngestTest {
         runDeliveryJob();
         assertThat(PUSH.to(f)).isEmpty();
     }
+
+    static Http login(String identifier) {
+        Http web = new Http(app.url());
+        HttpResponse<String> r = web.postForm("/login", java.util.Map.of("identifier", identifier, "password",
+                TestApp.PASSWORD));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
+        return web;
+    }
+
+    @Test
+    void theAlertsPageShowsWhyAnnouncesAnUrgentLowAndAcknowledgesWithoutJavaScript() throws Exception {
+        Wearer w = wearer();
+        Http web = login("ingest" + seq + "@example.org");
+        assertThat(web.get("/alerts").body()).contains("data-testid=\"no-alerts\"").contains("href=\"/alerts\"")
+                .contains("<button type=\"button\" data-push-enable>Turn on notifications</button>");
+        upload(w, 5, 90, 0, 50);
+        String id = alerts(w).get(0).path("id").asText();
+        String page = web.get("/alerts").body();
+        assertThat(page).contains("Glucose 50 mg/dL is below the urgent low of 55 mg/dL.");
+        // Announced to screen readers, with a symbol and words (never colour alone).
+        assertThat(page).containsPattern("(?s)role=\"alert\" aria-live=\"assertive\" data-testid=\"alert-live\">"
+                + "<p><strong><span aria-hidden=\"true\">\u203C</span> Urgent low</strong>");
+        assertThat(page).contains("action=\"/alerts/" + id + "/ack\"").contains("Not acknowledged");
+        // Another person cannot acknowledge it; the owner can, with a plain form.
+        Wearer other = wearer();
+        Http otherWeb = login("ingest" + seq + "@example.org");
+        assertThat(otherWeb.postForm("/alerts/" + id + "/ack", java.util.Map.of()).statusCode()).isEqualTo(404);
+        HttpResponse<String> ack = web.postForm("/alerts/" + id + "/ack", java.util.Map.of());
+        assertThat(ack.statusCode()).isEqualTo(303);
+        String after = web.get("/alerts").body();
+        assertThat(after).contains("data-testid=\"acknowledged\"").doesNotContain("action=\"/alerts/" + id + "/ack\"")
+                .contains("data-testid=\"alert-live\"></div>");
+        assertThat(alerts(w).get(0).path("acknowledgedAt").isNull()).isFalse();
+        assertThat(other.id()).isNotEqualTo(w.id());
+    }
+
+    @Test
+    void theSettingsFormTakesThresholdsInTheWearersUnitAndNamesWhatIsWrong() throws Exception {
+        Wearer w = wearer();
+        HttpResponse<String> p = new Http(app.url()).send("PUT", "/api/v1/me/profile",
+                "{\"unit\":\"mmol/L\",\"language\":\"zh-CN\"}", "Authorization", "Bearer " + w.token(),
+                "Content-Type", "application/json");
+        assertThat(p.statusCode()).as(p.body()).isEqualTo(200);
+        Http web = login("ingest" + seq + "@example.org");
+        String page = web.get("/alerts").body();
+        assertThat(page).contains("低血糖提醒（mmol/L）").contains("value=\"3.9\"").contains("开启通知");
+        String form = "_csrf=" + web.csrfToken() + "&enabled=low&enabled=signal-loss&low=4.2&high=10.0"
+                + "&signalLossMinutes=30&quietFrom=&quietTo=&repeatMinutes=0&escalateMinutes=10"
+                + "&valuesOnLockScreen=on";
+        HttpResponse<String> saved = web.post("/alerts/settings", "application/x-www-form-urlencoded", form);
+        assertThat(saved.statusCode()).as(saved.body()).isEqualTo(303);
+        JsonNode s = JSON.readTree(new Http(app.url()).get("/api/v1/alerts/settings", w.auth()).body());
+        assertThat(s.path("lowMgdl").asInt()).isEqualTo(76);
+        assertThat(s.path("highMgdl").asInt()).isEqualTo(180);
+        assertThat(s.path("enabled").toString()).isEqualTo("[\"urgent-low\",\"low\",\"signal-loss\"]");
+        assertThat(s.path("valuesOnLockScreen").asBoolean()).isTrue();
+        assertThat(s.path("emailAlerts").asBoolean()).isFalse();
+        assertThat(s.path("escalateMinutes").asInt()).isEqualTo(10);
+
+        HttpResponse<String> bad = web.post("/alerts/settings", "application/x-www-form-urlencoded",
+                "_csrf=" + web.csrfToken() + "&low=9&high=8&signalLossMinutes=5&repeatMinutes=0&escalateMinutes=10");
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(bad.body()).contains("data-field=\"low\" data-rule=\"below-high\"")
+                .contains("data-field=\"signalLossMinutes\" data-rule=\"range\"");
+        assertThat(JSON.readTree(new Http(app.url()).get("/api/v1/alerts/settings", w.auth()).body())
+                .path("lowMgdl").asInt()).as("nothing saved").isEqualTo(76);
+    }
 }
