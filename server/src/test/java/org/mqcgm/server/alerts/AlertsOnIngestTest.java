@@ -76,6 +76,7 @@ class AlertsOnIngestTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("PR-72")
     void anUrgentLowIsRaisedOnUploadOncePerEpisodeWithItsInputsRuleAndWhy() throws Exception {
         Wearer w = wearer();
         upload(w, 15, 120, 10, 115, 5, 110, 0, 50);
