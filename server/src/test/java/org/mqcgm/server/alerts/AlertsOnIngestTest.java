@@ -488,4 +488,34 @@ class AlertsOnIngestTest {
         assertThat(JSON.readTree(new Http(app.url()).get("/api/v1/alerts/settings", w.auth()).body())
                 .path("lowMgdl").asInt()).as("nothing saved").isEqualTo(76);
     }
+
+    @Test
+    void alertsAreInMyDataAndTheExport() throws Exception {
+        Wearer w = wearer();
+        upload(w, 5, 90, 0, 50);
+        java.util.Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+        for (var data : app.app().feature(AlertsFeature.class).personalData()) {
+            assertThat(data.categories(w.id())).filteredOn(c -> c.id().equals("alerts")).singleElement()
+                    .satisfies(c -> assertThat(c.count()).isEqualTo(1));
+            data.export(w.id(), new org.mqcgm.server.platform.rights.ExportArchive() {
+                @Override
+                public java.io.OutputStream file(String name, String description) {
+                    var out = new java.io.ByteArrayOutputStream() {
+                        @Override
+                        public void close() {
+                            files.put(name, toByteArray());
+                        }
+                    };
+                    files.put(name, new byte[0]);
+                    return out;
+                }
+            });
+        }
+        assertThat(files).containsOnlyKeys("alerts.json");
+        JsonNode exported = JSON.readTree(files.get("alerts.json"));
+        assertThat(exported).hasSize(1);
+        assertThat(exported.get(0).path("kind").asText()).isEqualTo("urgent-low");
+        assertThat(exported.get(0).path("why").asText()).contains("50 mg/dL");
+        // Erased with the account: cancellation.ErasureCatalogueTest has a row of the person in alert and alert_watch.
+    }
 }
