@@ -86,6 +86,11 @@ class AlertSettingsApiTest {
         HttpResponse<String> urgent = put(t, "{\"urgentLowMgdl\":40}");
         assertThat(urgent.statusCode()).isEqualTo(422);
         assertThat(urgent.body()).contains("$.urgentLowMgdl").contains("fixed");
+        HttpResponse<String> delivery = put(t, "{\"repeatMinutes\":3,\"escalateMinutes\":-1,"
+                + "\"valuesOnLockScreen\":\"yes\"}");
+        assertThat(delivery.statusCode()).isEqualTo(422);
+        assertThat(delivery.body()).contains("\"field\":\"$.repeatMinutes\"").contains("$.escalateMinutes")
+                .contains("\"field\":\"$.valuesOnLockScreen\"");
         HttpResponse<String> unknown = put(t, "{\"lowMgdl\":70,\"snoozeForever\":true}");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("$.snoozeForever").contains("unknown-field");
