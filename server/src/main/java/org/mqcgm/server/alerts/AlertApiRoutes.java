@@ -24,7 +24,7 @@ import org.mqcgm.server.platform.security.Scope;
 
 /**
  * {@code GET /api/v1/alerts} (newest first, each with its inputs, rule version and why — PR-72),
- * {@code POST /api/v1/alerts/{alert}/ack} and {@code POST /api/v1/alerts/{alert}/snooze}: scope {@code alerts} or a
+ * {@code POST /api/v1/alerts/{id}/ack} and {@code POST /api/v1/alerts/{id}/snooze}: scope {@code alerts} or a
  * session, with the consent to the processing of health data. Someone else's alert or an unknown id is a 404.
  */
 final class AlertApiRoutes {
@@ -48,13 +48,13 @@ final class AlertApiRoutes {
     void register(Routes routes) {
         Access access = Access.api(Scope.ALERTS).requiring(Purpose.HEALTH_DATA);
         routes.get("/api/v1/alerts", access, this::list);
-        routes.post("/api/v1/alerts/{alert}/ack", access, ctx -> {
+        routes.post("/api/v1/alerts/{id}/ack", access, ctx -> {
             if (!store.acknowledge(Principal.of(ctx).accountId(), id(ctx), clock.instant())) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
         });
-        routes.post("/api/v1/alerts/{alert}/snooze", access, this::snooze);
+        routes.post("/api/v1/alerts/{id}/snooze", access, this::snooze);
     }
 
     private void list(Context ctx) {
@@ -86,6 +86,9 @@ final class AlertApiRoutes {
     private void snooze(Context ctx) {
         UUID me = Principal.of(ctx).accountId();
         UUID id = id(ctx);
+        if (store.find(me, id).isEmpty()) {
+            throw new ProblemException(Problem.notFound()); // someone else's: 404 before anything about the body
+        }
         JsonNode body = json.readObject(ctx, SNOOZE_FIELDS);
         JsonNode m = body.get("minutes");
         if (m == null || m.isNull()) {
@@ -116,7 +119,7 @@ final class AlertApiRoutes {
 
     /** The alert id of the path; a malformed one is nobody's alert (404). */
     static UUID id(Context ctx) {
-        return parse(ctx.pathParam("alert")).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        return parse(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(Problem.notFound()));
     }
 
     static Optional<UUID> parse(String text) {

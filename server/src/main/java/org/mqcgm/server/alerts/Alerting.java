@@ -164,7 +164,10 @@ final class Alerting implements IngestListener {
         return d.repeatMinutes() > 0 ? now.plus(Duration.ofMinutes(d.repeatMinutes())) : null;
     }
 
-    /** Sends the alert to the wearer's devices (and the first time by e-mail, when chosen). */
+    /**
+     * Sends the alert to the wearer's devices (and the first time by e-mail, when chosen; an e-mail never carries
+     * the value).
+     */
     private void deliver(AlertStore.Alert a, AlertSettingsStore.Delivery d, boolean first) {
         Optional<Profile> profile = profiles.of(a.owner());
         if (profile.isEmpty()) {
@@ -184,9 +187,9 @@ final class Alerting implements IngestListener {
             log.warn("could not queue a push notification: {}", e.getClass().getSimpleName());
         }
         if (first && d.emailAlerts() && p.label() != null && p.label().contains("@")) {
+            // Never a glucose value in an e-mail (PR-55), whatever the lock-screen choice.
             outbound.send(new OutboundMessage(OutboundMessage.Channel.EMAIL, p.label(),
-                    m.t("alerts.email.subject", title),
-                    m.t("alerts.email.body", value == null ? title : title + ": " + value)));
+                    m.t("alerts.mail.subject", title), m.t("alerts.mail.body", title)));
         }
     }
 

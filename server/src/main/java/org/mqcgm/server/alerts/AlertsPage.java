@@ -69,7 +69,7 @@ public final class AlertsPage {
     void register(Routes routes) {
         Access page = Access.PAGE.requiring(Purpose.HEALTH_DATA);
         routes.get("/alerts", page, ctx -> show(ctx, null, List.of(), 200));
-        routes.post("/alerts/{alert}/ack", page, ctx -> {
+        routes.post("/alerts/{id}/ack", page, ctx -> {
             if (!alerts.acknowledge(owner(ctx), AlertApiRoutes.id(ctx), clock.instant())) {
                 throw new ProblemException(Problem.notFound());
             }

@@ -21,7 +21,7 @@ final class ApiSchemas {
      * @param enabled            the kinds that are on ({@code urgent-low} always is)
      * @param quietFrom          start of quiet hours, {@code HH:MM} local time, or null
      * @param quietTo            end of quiet hours, {@code HH:MM}, or null
-     * @param valuesOnLockScreen the glucose value in notifications and e-mails (off by default, PR-13)
+     * @param valuesOnLockScreen the glucose value in push notifications (off by default, PR-13; never in e-mails, PR-55)
      * @param emailAlerts        an e-mail as well as the push notification
      * @param repeatMinutes      how often an unacknowledged alert other than the urgent low is sent again (0: never;
      *                           the urgent low is sent every 5 minutes until acknowledged)
@@ -51,7 +51,7 @@ final class ApiSchemas {
                      String acknowledgedAt, String snoozedUntil, boolean quiet) {
     }
 
-    /** {@code POST /api/v1/alerts/{alert}/snooze}: hold the alert's repeats for this many minutes (5 to 240). */
+    /** {@code POST /api/v1/alerts/{id}/snooze}: hold the alert's repeats for this many minutes (5 to 240). */
     record SnoozeRequest(int minutes) {
     }
 }

@@ -223,9 +223,9 @@ class AlertsOnIngestTest {
         assertThat(v.body()).isEqualTo("50 mg/dL \u2014 open mqcgm");
         assertThat(v.urgent()).isTrue();
         String body = app.awaitOutbox(mail, java.util.regex.Pattern.compile("(?s)(Urgent low.*)"));
-        assertThat(body).contains("50 mg/dL");
+        assertThat(body).as("never a value in an e-mail (PR-55)").contains("Open mqcgm").doesNotContain("50");
 
-        // E-mail without the value when the wearer did not opt in to values.
+        // E-mail without the value when the wearer did not opt in to values either.
         Wearer plain = wearer();
         String plainMail = "ingest" + seq + "@example.org";
         settings(plain, "{\"emailAlerts\":true}");

@@ -169,6 +169,8 @@ class AuthorizationMatrixTest {
     /** The path of a route with its parameters filled with the owner's resources. */
     static String concrete(String path) {
         return path.replace("/settings/tokens/{id}", "/settings/tokens/" + ownerTokenId)
+                .replace("/api/v1/alerts/{id}", "/api/v1/alerts/" + ownerAlertId)
+                .replace("/alerts/{id}", "/alerts/" + ownerAlertId)
                 .replace("/settings/devices/{id}", "/settings/devices/" + ownerDeviceId)
                 .replace("/api/v1/devices/{id}", "/api/v1/devices/" + ownerDeviceId)
                 .replace("/settings/sessions/{id}", "/settings/sessions/" + ownerSessionId)
@@ -198,7 +200,6 @@ class AuthorizationMatrixTest {
                 .replace("/community/posts/{id}", "/community/posts/" + ownerPostId)
                 .replace("/moderation/posts/{id}", "/moderation/posts/" + ownerPostId)
                 .replace("/moderation/comments/{id}", "/moderation/comments/" + ownerCommentId)
-                .replace("{alert}", ownerAlertId)
                 .replace("{photo}", UNKNOWN_PHOTO);
     }
 
