@@ -210,7 +210,13 @@ public final class App implements AutoCloseable {
                     org.mqcgm.server.platform.crypto.VapidKeys.loadOrCreate(database.jdbi(), masterKey),
                     config.push().allowLoopbackHttp(), config.push().allowedHosts(), config.push().contact()),
                     accounts.pushBindings());
-            AlertsFeature alerts = AlertsFeature.create(platform);
+            // Alerts run on ingest (glucose tells them after an upload committed) and escalate to the followers
+            // who share alerts; push delivers their notifications.
+            AlertsFeature alerts = AlertsFeature.create(platform, accounts.profiles(),
+                    glucose.readings().store()::range,
+                    person -> sharing.followersSharing(person, org.mqcgm.server.platform.security.ShareScope.ALERTS),
+                    glucose::sensorSessionEnd, push.notifications());
+            glucose.afterReadingsStored(alerts.ingestListener());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.

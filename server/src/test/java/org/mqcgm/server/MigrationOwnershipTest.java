@@ -54,7 +54,8 @@ class MigrationOwnershipTest {
             Map.entry("community_comment", "community"), Map.entry("community_like", "community"),
             Map.entry("community_report", "community"),
             Map.entry("crash_group", "crashes"), Map.entry("crash_report", "crashes"),
-            Map.entry("alert_settings", "alerts"),
+            Map.entry("alert_settings", "alerts"), Map.entry("alert", "alerts"),
+            Map.entry("alert_escalation", "alerts"), Map.entry("alert_watch", "alerts"),
             Map.entry("push_subscription", "push"), Map.entry("push_message", "push"),
             Map.entry("push_delivery", "push"));
 

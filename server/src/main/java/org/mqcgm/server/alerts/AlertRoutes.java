@@ -45,7 +45,7 @@ final class AlertRoutes {
 
     void register(Routes routes) {
         Access access = Access.api(Scope.ALERTS).requiring(Purpose.HEALTH_DATA);
-        routes.get("/api/v1/alerts/settings", access, ctx -> ctx.json(view(store.of(Principal.of(ctx).accountId()))));
+        routes.get("/api/v1/alerts/settings", access, ctx -> ctx.json(view(store.all(Principal.of(ctx).accountId()))));
         routes.put("/api/v1/alerts/settings", access, this::put);
     }
 
@@ -53,13 +53,16 @@ final class AlertRoutes {
         return Arrays.stream(AlertKind.values()).filter(k -> k.id().equals(id)).findFirst();
     }
 
-    static ApiSchemas.AlertSettingsView view(AlertSettings s) {
+    static ApiSchemas.AlertSettingsView view(AlertSettingsStore.Stored stored) {
+        AlertSettings s = stored.rules();
+        AlertSettingsStore.Delivery d = stored.delivery();
         return new ApiSchemas.AlertSettingsView(
                 Arrays.stream(AlertKind.values()).filter(s::on).map(AlertKind::id).toList(),
                 AlertSettings.URGENT_LOW_MGDL, s.lowMgdl(), s.highMgdl(), s.riseRate(), s.fallRate(),
                 s.predictionMinutes(), s.signalLossMinutes(),
                 s.quietFrom() == null ? null : s.quietFrom().toString(),
-                s.quietTo() == null ? null : s.quietTo().toString());
+                s.quietTo() == null ? null : s.quietTo().toString(), d.valuesOnLockScreen(), d.emailAlerts(),
+                d.repeatMinutes(), d.escalateMinutes());
     }
 
     private void put(Context ctx) {
@@ -97,6 +100,17 @@ final class AlertRoutes {
         int loss = integer(body, "signalLossMinutes", d.signalLossMinutes(), errors);
         LocalTime from = time(body, "quietFrom", errors);
         LocalTime to = time(body, "quietTo", errors);
+        AlertSettingsStore.Delivery dd = AlertSettingsStore.Delivery.defaults();
+        boolean values = bool(body, "valuesOnLockScreen", dd.valuesOnLockScreen(), errors);
+        boolean email = bool(body, "emailAlerts", dd.emailAlerts(), errors);
+        int repeat = integer(body, "repeatMinutes", dd.repeatMinutes(), errors);
+        int escalate = integer(body, "escalateMinutes", dd.escalateMinutes(), errors);
+        if (repeat != 0 && (repeat < 5 || repeat > 240)) {
+            errors.add(new Problem.FieldError("$.repeatMinutes", "range", "must be 0 (never) or from 5 to 240 minutes"));
+        }
+        if (escalate < 5 || escalate > 120) {
+            errors.add(new Problem.FieldError("$.escalateMinutes", "range", "must be from 5 to 120 minutes"));
+        }
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.validation("The alert settings have problems.", errors));
         }
@@ -106,8 +120,9 @@ final class AlertRoutes {
         if (!rules.isEmpty()) {
             throw new ProblemException(Problem.validation("The alert settings have problems.", rules));
         }
-        store.save(me, s, clock.instant());
-        ctx.json(view(s));
+        AlertSettingsStore.Delivery delivery = new AlertSettingsStore.Delivery(values, email, repeat, escalate);
+        store.save(me, s, delivery, clock.instant());
+        ctx.json(view(new AlertSettingsStore.Stored(s, delivery)));
     }
 
     /** The API's name of a setting's field. */
@@ -129,6 +144,18 @@ final class AlertRoutes {
             return fallback;
         }
         return v.asInt();
+    }
+
+    private static boolean bool(JsonNode body, String f, boolean fallback, List<Problem.FieldError> errors) {
+        JsonNode v = body.get(f);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isBoolean()) {
+            errors.add(new Problem.FieldError("$." + f, "type", "must be true or false"));
+            return fallback;
+        }
+        return v.asBoolean();
     }
 
     private static double number(JsonNode body, String f, double fallback, List<Problem.FieldError> errors) {

@@ -29,13 +29,37 @@ final class AlertSettingsStore {
         this.mapper = mapper;
     }
 
+    /**
+     * How alerts reach the wearer (beside the rules).
+     *
+     * @param valuesOnLockScreen the glucose value in the push notification (PR-13: off by default; never in an e-mail, PR-55)
+     * @param emailAlerts        an e-mail too, as a second channel
+     * @param repeatMinutes      how often an unacknowledged alert other than the urgent low is sent again (0: not)
+     * @param escalateMinutes    after how long an unacknowledged urgent low goes to the followers sharing alerts
+     */
+    record Delivery(boolean valuesOnLockScreen, boolean emailAlerts, int repeatMinutes, int escalateMinutes) {
+
+        static Delivery defaults() {
+            return new Delivery(false, false, 0, 15);
+        }
+    }
+
+    /** A wearer's rules and delivery settings. */
+    record Stored(AlertSettings rules, Delivery delivery) {
+    }
+
     /** The wearer's rules: theirs, or the defaults. */
     AlertSettings of(UUID owner) {
-        return stored(owner).orElseGet(AlertSettings::defaults);
+        return all(owner).rules();
+    }
+
+    /** The wearer's rules and delivery settings: theirs, or the defaults. */
+    Stored all(UUID owner) {
+        return stored(owner).orElseGet(() -> new Stored(AlertSettings.defaults(), Delivery.defaults()));
     }
 
     /** Whether the wearer changed the defaults (for "My data"). */
-    Optional<AlertSettings> stored(UUID owner) {
+    Optional<Stored> stored(UUID owner) {
         Optional<byte[]> row = jdbi.withHandle(h -> h.createQuery(
                         "select settings from alert_settings where owner_id = :o")
                 .bind("o", owner).mapTo(byte[].class).findOne());
@@ -43,7 +67,11 @@ final class AlertSettingsStore {
     }
 
     void save(UUID owner, AlertSettings s, Instant at) {
-        byte[] sealed = keys.encrypt(owner, CONTEXT, write(s));
+        save(owner, s, Delivery.defaults(), at);
+    }
+
+    void save(UUID owner, AlertSettings s, Delivery d, Instant at) {
+        byte[] sealed = keys.encrypt(owner, CONTEXT, write(s, d));
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into alert_settings (owner_id, settings, updated_at) values (:o, :s, :at)
                         on conflict (owner_id) do update set settings = excluded.settings,
@@ -51,7 +79,7 @@ final class AlertSettingsStore {
                 .bind("o", owner).bind("s", sealed).bind("at", at.atOffset(ZoneOffset.UTC)).execute());
     }
 
-    private String write(AlertSettings s) {
+    private String write(AlertSettings s, Delivery d) {
         ObjectNode n = mapper.createObjectNode();
         n.putArray("enabled").addAll(s.enabled().stream().sorted().map(k -> mapper.getNodeFactory()
                 .textNode(k.id())).toList());
@@ -60,17 +88,24 @@ final class AlertSettingsStore {
                 .put("signalLossMinutes", s.signalLossMinutes())
                 .put("quietFrom", s.quietFrom() == null ? null : s.quietFrom().toString())
                 .put("quietTo", s.quietTo() == null ? null : s.quietTo().toString());
+        n.put("valuesOnLockScreen", d.valuesOnLockScreen()).put("emailAlerts", d.emailAlerts())
+                .put("repeatMinutes", d.repeatMinutes()).put("escalateMinutes", d.escalateMinutes());
         return n.toString();
     }
 
-    private AlertSettings read(String json) {
+    private Stored read(String json) {
         try {
             JsonNode n = mapper.readTree(json);
             EnumSet<AlertKind> on = EnumSet.noneOf(AlertKind.class);
             n.path("enabled").forEach(k -> AlertRoutes.kind(k.asText()).ifPresent(on::add));
-            return new AlertSettings(on, n.path("lowMgdl").asInt(), n.path("highMgdl").asInt(),
+            Delivery d = Delivery.defaults();
+            return new Stored(new AlertSettings(on, n.path("lowMgdl").asInt(), n.path("highMgdl").asInt(),
                     n.path("riseRate").asDouble(), n.path("fallRate").asDouble(), n.path("predictionMinutes").asInt(),
-                    n.path("signalLossMinutes").asInt(), time(n.path("quietFrom")), time(n.path("quietTo")));
+                    n.path("signalLossMinutes").asInt(), time(n.path("quietFrom")), time(n.path("quietTo"))),
+                    new Delivery(n.path("valuesOnLockScreen").asBoolean(d.valuesOnLockScreen()),
+                            n.path("emailAlerts").asBoolean(d.emailAlerts()),
+                            n.path("repeatMinutes").asInt(d.repeatMinutes()),
+                            n.path("escalateMinutes").asInt(d.escalateMinutes())));
         } catch (java.io.IOException e) {
             throw new IllegalStateException("unreadable alert settings", e);
         }

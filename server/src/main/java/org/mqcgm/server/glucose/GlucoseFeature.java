@@ -101,6 +101,22 @@ public final class GlucoseFeature implements Feature {
         events.close();
     }
 
+    /**
+     * Tells {@code listener}, on the node that took an upload, after it committed, that a person has new readings
+     * (the alerts feature evaluates its rules then: on ingest, not by polling).
+     */
+    public void afterReadingsStored(org.mqcgm.server.platform.readings.IngestListener listener) {
+        readings.afterStored(listener);
+    }
+
+    /**
+     * The expected end of a person's current sensor session, if one is running at {@code now} (alerts give notice
+     * some hours before).
+     */
+    public java.util.Optional<java.time.Instant> sensorSessionEnd(UUID owner, java.time.Instant now) {
+        return sensors.expectedEnd(owner, now);
+    }
+
     /** The readings of a person: storage, statistics, events (the port reports and the demo use). */
     public Readings readings() {
         return readings;

@@ -19,6 +19,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.core.glucose.GlucoseUnit;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.readings.IngestListener;
 import org.mqcgm.server.platform.http.ProblemException;
 
 /**
@@ -39,6 +40,8 @@ public final class Readings {
     static final Duration REPLAY_WINDOW = Duration.ofDays(1);
     static final int DEFAULT_LOW_LIMIT = 40;
     static final int DEFAULT_HIGH_LIMIT = 400;
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Readings.class);
 
     private final ReadingStore store;
     private final Clock dataClock;
@@ -122,6 +125,7 @@ public final class Readings {
         });
         if (outcome.accepted() > 0 && !outcome.replayed()) {
             events.published(ownerId);
+            announce(ownerId, valid);
         }
         if (!outcome.replayed()) {
             acceptedMeter.increment(outcome.accepted());
@@ -149,8 +153,37 @@ public final class Readings {
         int n = store.insert(ownerId, readings);
         if (n > 0) {
             events.published(ownerId);
+            announce(ownerId, readings);
         }
         return n;
+    }
+
+    /** Who is told, on this node, after an upload committed (alerts); see {@link IngestListener}. */
+    private final List<IngestListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Tells {@code listener} of every committed upload with new readings, from now on. */
+    public void afterStored(IngestListener listener) {
+        listeners.add(listener);
+    }
+
+    private void announce(UUID ownerId, List<Reading> stored) {
+        if (listeners.isEmpty() || stored.isEmpty()) {
+            return;
+        }
+        Instant newest = stored.get(0).time();
+        for (Reading r : stored) {
+            if (r.time().isAfter(newest)) {
+                newest = r.time();
+            }
+        }
+        for (IngestListener l : listeners) {
+            try {
+                l.stored(ownerId, newest);
+            } catch (RuntimeException e) {
+                log.warn("a listener of stored readings failed: {}",
+                        org.mqcgm.server.platform.db.SafeErrors.describe(e));
+            }
+        }
     }
 
     private Optional<Outcome> replay(org.jdbi.v3.core.Handle h, UUID ownerId, IdempotencyKey key) {

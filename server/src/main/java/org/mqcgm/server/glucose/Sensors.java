@@ -99,6 +99,19 @@ final class Sensors {
                 .execute()) == 1;
     }
 
+    /**
+     * The expected end of the person's newest sensor session that has started by {@code now}, is not ended and has
+     * an expected end after {@code now} (the alerts feature's "sensor ending" notice).
+     */
+    public Optional<Instant> expectedEnd(UUID owner, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select expected_end_at from sensor_session
+                        where owner_id = :o and ended_at is null and started_at <= :now and expected_end_at > :now
+                        order by started_at desc limit 1""")
+                .bind("o", owner).bind("now", now.atOffset(java.time.ZoneOffset.UTC))
+                .mapTo(OffsetDateTime.class).findOne().map(OffsetDateTime::toInstant));
+    }
+
     public List<ApiSchemas.SensorSession> sessions(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select id, sensor_id, started_at, warmup_ends_at, expected_end_at, ended_at, end_reason

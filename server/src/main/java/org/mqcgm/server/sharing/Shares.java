@@ -333,6 +333,22 @@ final class Shares implements Grants {
     }
 
     /**
+     * The followers {@code owner} shares {@code scope} with now (accepted, in force), under their consent to sharing
+     * (the alerts feature escalates urgent lows to those who share alerts).
+     */
+    List<UUID> granteesOf(UUID owner, ShareScope scope) {
+        if (!consents.granted(owner, Consents.Purpose.SHARING)) {
+            return List.of();
+        }
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select distinct grantee_id from share where owner_id = :owner and ended_at is null
+                          and accepted_at is not null and grantee_id is not null
+                          and (until is null or until > :now) and (',' || scopes || ',') like :scope""")
+                .bind("owner", owner).bind("now", at(clock.instant())).bind("scope", "%," + scope.id() + ",%")
+                .mapTo(UUID.class).list());
+    }
+
+    /**
      * Every share others gave {@code grantee}, in force or ended (what "My data" counts and the export lists), the
      * oldest first.
      */

@@ -101,6 +101,14 @@ public final class SharingFeature implements Feature {
         return shares.sharesInForce(person, scope);
     }
 
+    /**
+     * The followers a person shares {@code scope} with now (accepted, in force, under the person's consent to
+     * sharing): the alerts feature escalates an unacknowledged urgent low to those who share alerts.
+     */
+    public List<UUID> followersSharing(UUID person, ShareScope scope) {
+        return shares.granteesOf(person, scope);
+    }
+
     /** Reads of a person's data by their followers ("who saw my data"). */
     public ReadLog readLog() {
         return log;

@@ -86,6 +86,11 @@ class AlertSettingsApiTest {
         HttpResponse<String> urgent = put(t, "{\"urgentLowMgdl\":40}");
         assertThat(urgent.statusCode()).isEqualTo(422);
         assertThat(urgent.body()).contains("$.urgentLowMgdl").contains("fixed");
+        HttpResponse<String> delivery = put(t, "{\"repeatMinutes\":3,\"escalateMinutes\":-1,"
+                + "\"valuesOnLockScreen\":\"yes\"}");
+        assertThat(delivery.statusCode()).isEqualTo(422);
+        assertThat(delivery.body()).contains("\"field\":\"$.repeatMinutes\"").contains("$.escalateMinutes")
+                .contains("\"field\":\"$.valuesOnLockScreen\"");
         HttpResponse<String> unknown = put(t, "{\"lowMgdl\":70,\"snoozeForever\":true}");
         assertThat(unknown.statusCode()).isEqualTo(400);
         assertThat(unknown.body()).contains("$.snoozeForever").contains("unknown-field");
@@ -107,7 +112,8 @@ class AlertSettingsApiTest {
         java.util.Map<String, String> files = new java.util.LinkedHashMap<>();
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         for (var data : app.app().feature(AlertsFeature.class).personalData()) {
-            assertThat(data.categories(id)).singleElement().satisfies(c -> assertThat(c.count()).isEqualTo(1));
+            assertThat(data.categories(id)).filteredOn(c -> c.id().equals("alert-settings")).singleElement()
+                    .satisfies(c -> assertThat(c.count()).isEqualTo(1));
             data.export(id, new org.mqcgm.server.platform.rights.ExportArchive() {
                 @Override
                 public java.io.OutputStream file(String name, String description) {

@@ -86,7 +86,7 @@ class ErasureCatalogueTest {
             "glucose_annotation", "consent_event", "report_log", "export_job", "export_chunk", "transfer_log",
             "photo", "share", "share_read", "logbook_checkin", "clinician_link",
             "clinician_link_view", "community_profile", "community_post", "community_comment",
-            "community_like", "community_report");
+            "community_like", "community_report", "alert", "alert_watch");
 
     /**
      * Uses every feature that stores something of the person, through the API: readings over three days (one day of
@@ -105,6 +105,9 @@ class ErasureCatalogueTest {
         }
         assertThat(http.postJson("/api/v1/readings", "[" + String.join(",", readings) + "]", auth).statusCode())
                 .isIn(200, 201);
+        // A fresh urgent low: an alert of the person (and the signal-loss watch).
+        assertThat(http.postJson("/api/v1/readings", "[{\"time\":\"" + Instant.now().minusSeconds(30)
+                + "\",\"mgdl\":50}]", auth).statusCode()).isIn(200, 201);
         HttpResponse<String> deleted = http.postJson("/api/v1/me/readings/deletions", "{\"from\":\""
                 + now.minus(Duration.ofHours(50)) + "\",\"to\":\"" + now.minus(Duration.ofHours(30))
                 + "\",\"password\":\"" + TestApp.PASSWORD + "\"}", auth);

@@ -43,7 +43,7 @@ class MessageTemplatesTest {
 
     /** The classes that build outbound messages; a new one fails the test until its templates are covered here. */
     static final List<String> SENDERS = List.of("accounts/AccountMail.java", "cancellation/CancellationMail.java",
-            "sharing/Sharing.java");
+            "sharing/Sharing.java", "alerts/Alerting.java");
 
     static void assertNoHealthData(String text) {
         assertThat(GLUCOSE.matcher(text).find()).as("a glucose value in: %s", text).isFalse();

@@ -43,6 +43,7 @@ class AuthorizationMatrixTest {
     static Caller adminWith2fa;
     static UUID ownerId;
     static String ownerTokenId;
+    static String ownerAlertId;
     static String ownerDeviceId;
     static String ownerSessionId;
     static String ownerSensorId;
@@ -137,7 +138,12 @@ class AuthorizationMatrixTest {
                         + org.mqcgm.server.platform.crypto.VapidKeys.generate().publicKeyBase64Url()
                         + "\",\"auth\":\"AAAAAAAAAAAAAAAAAAAAAA\"}}", "Authorization", bearer).body())
                 .path("id").asText();
-        assertThat(List.of(ownerSensorId, ownerSensorSessionId, ownerPushSubscriptionId, ownerAnnotationId, ownerCalibrationId,
+        // An urgent low now raises the owner's alert (alerts run on ingest).
+        assertThat(ownerToken.http().postJson("/api/v1/readings", "[{\"time\":\"" + java.time.Instant.now()
+                .minusSeconds(30) + "\",\"mgdl\":50}]", "Authorization", bearer).statusCode()).isEqualTo(200);
+        ownerAlertId = json.readTree(ownerToken.http().get("/api/v1/alerts", "Authorization", bearer).body())
+                .path(0).path("id").asText();
+        assertThat(List.of(ownerAlertId, ownerPushSubscriptionId, ownerSensorId, ownerSensorSessionId, ownerAnnotationId, ownerCalibrationId,
                 ownerExportId, ownerPhotoId, ownerShareId, ownerCheckinId, ownerLinkId, ownerPostId, ownerCommentId)).doesNotContain("");
         UUID strangerId = app.newUser("stranger@example.org");
         app.app().consents().record(strangerId, org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY, true,
@@ -169,6 +175,8 @@ class AuthorizationMatrixTest {
     /** The path of a route with its parameters filled with the owner's resources. */
     static String concrete(String path) {
         return path.replace("/settings/tokens/{id}", "/settings/tokens/" + ownerTokenId)
+                .replace("/api/v1/alerts/{id}", "/api/v1/alerts/" + ownerAlertId)
+                .replace("/alerts/{id}", "/alerts/" + ownerAlertId)
                 .replace("/settings/devices/{id}", "/settings/devices/" + ownerDeviceId)
                 .replace("/api/v1/devices/{id}", "/api/v1/devices/" + ownerDeviceId)
                 .replace("/settings/sessions/{id}", "/settings/sessions/" + ownerSessionId)
@@ -366,7 +374,7 @@ class AuthorizationMatrixTest {
     /** Where health data is read or written: every route under these paths needs the health-data consent. */
     static final List<String> HEALTH_DATA_PATHS = List.of("/api/v1/readings", "/api/v1/sensors", "/api/v1/sessions",
             "/api/v1/calibrations", "/api/v1/annotations", "/api/v1/reports", "/reports", "/today", "/history",
-            "/api/v1/checkins", "/logbook");
+            "/api/v1/checkins", "/logbook", "/api/v1/alerts", "/alerts");
 
     /**
      * Deletion at the owner's request needs no consent (a person who withdrew it can still delete): exactly these

@@ -1,0 +1,239 @@
+package org.mqcgm.server.alerts;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.mqcgm.core.alerts.AlertKind;
+import org.mqcgm.core.alerts.AlertRules;
+import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.server.platform.consent.Consents;
+import org.mqcgm.server.platform.outbound.Outbound;
+import org.mqcgm.server.platform.outbound.OutboundMessage;
+import org.mqcgm.server.platform.profile.Profile;
+import org.mqcgm.server.platform.profile.Profiles;
+import org.mqcgm.server.platform.push.PushNotifications;
+import org.mqcgm.server.platform.readings.IngestListener;
+import org.mqcgm.server.platform.web.Messages;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Raising and delivering alerts. On ingest (the glucose feature calls {@link #stored} on the node that took the
+ * upload, after it committed) the wearer's recent readings go through {@link AlertRules#onReadings}; each trigger is
+ * stored once per episode (the store's unique key decides across nodes and concurrent uploads) and, unless it fell
+ * in quiet hours, sent by push — without a glucose value unless the wearer opted in (PR-13) — and by e-mail when
+ * the wearer chose it. A job sends unacknowledged alerts again (the urgent low every {@link #URGENT_REPEAT}, others
+ * as the wearer chose) and escalates an unacknowledged urgent low to the followers who share alerts.
+ */
+final class Alerting implements IngestListener {
+
+    private static final Logger log = LoggerFactory.getLogger(Alerting.class);
+
+    /** An unacknowledged urgent low is sent again this often. */
+    static final Duration URGENT_REPEAT = Duration.ofMinutes(5);
+    /** How far back the rules look on ingest. */
+    static final Duration WINDOW = Duration.ofHours(1);
+    private static final int BATCH = 500;
+    /** How long before a sensor session's expected end the wearer is told. */
+    static final Duration SENSOR_NOTICE = Duration.ofHours(6);
+    static final String SENSOR_RULE = "sensor-ending/1";
+
+    private final AlertStore store;
+    private final AlertSettingsStore settings;
+    private final AlertsFeature.RecentReadings readings;
+    private final Consents consents;
+    private final Profiles profiles;
+    private final Outbound outbound;
+    private final AlertsFeature.Followers followers;
+    private final AlertsFeature.SensorSessions sessions;
+    private final Clock dataClock;
+    private final Clock systemClock;
+    private volatile PushNotifications push;
+
+    Alerting(AlertStore store, AlertSettingsStore settings, AlertsFeature.RecentReadings readings, Consents consents,
+             Profiles profiles, Outbound outbound, AlertsFeature.Followers followers,
+             AlertsFeature.SensorSessions sessions, PushNotifications push, Clock dataClock, Clock systemClock) {
+        this.sessions = sessions;
+        this.store = store;
+        this.settings = settings;
+        this.readings = readings;
+        this.consents = consents;
+        this.profiles = profiles;
+        this.outbound = outbound;
+        this.followers = followers;
+        this.push = push;
+        this.dataClock = dataClock;
+        this.systemClock = systemClock;
+    }
+
+    /** Replaces the push port (tests record what would be sent). */
+    void pushThrough(PushNotifications push) {
+        this.push = push;
+    }
+
+    @Override
+    public void stored(UUID owner, Instant newest) {
+        Instant now = dataClock.instant();
+        if (newest.isBefore(now.minus(AlertRules.FRESH))) {
+            return; // backfilled history: nothing to ring about, and nothing to read
+        }
+        if (!consents.granted(owner, Consents.Purpose.HEALTH_DATA)) {
+            return;
+        }
+        AlertSettingsStore.Stored s = settings.all(owner);
+        store.watch(owner, newest, s.rules().on(AlertKind.SIGNAL_LOSS)
+                ? newest.plus(Duration.ofMinutes(s.rules().signalLossMinutes())) : null);
+        List<Reading> recent = readings.between(owner, now.minus(WINDOW), now.plus(Duration.ofMinutes(10)));
+        for (AlertRules.Trigger t : AlertRules.onReadings(recent, s.rules(), now)) {
+            raise(owner, t.kind().id(), t.at(), t.episodeStart(), t.ruleVersion(), t.inputs(), t.quiet(), t.why(),
+                    s.delivery());
+        }
+        sensorEnding(owner, now, s);
+    }
+
+    /**
+     * A notice {@link #SENSOR_NOTICE} before the wearer's running sensor session is expected to end, once per
+     * session (its expected end is the episode).
+     */
+    private void sensorEnding(UUID owner, Instant now, AlertSettingsStore.Stored s) {
+        Optional<Instant> end = sessions.expectedEnd(owner, now);
+        if (end.isEmpty() || Duration.between(now, end.get()).compareTo(SENSOR_NOTICE) > 0) {
+            return;
+        }
+        long hours = Math.max(1, (Duration.between(now, end.get()).toMinutes() + 59) / 60);
+        Map<String, Number> in = new java.util.LinkedHashMap<>();
+        in.put("hoursLeft", hours);
+        in.put("noticeHours", SENSOR_NOTICE.toHours());
+        boolean quiet = s.rules().quiet(now.atZone(zone(owner)).toLocalTime());
+        raise(owner, "sensor-ending", now, end.get(), SENSOR_RULE, in, quiet,
+                "Your sensor session ends in about " + hours + " hours.", s.delivery());
+    }
+
+    private java.time.ZoneId zone(UUID owner) {
+        return profiles.of(owner).map(Profile::zone).orElse(java.time.ZoneOffset.UTC);
+    }
+
+    /**
+     * The signal-loss job: wearers whose newest reading is older than their signal-loss time get the alert, once
+     * per silence (the collector's heartbeat: an upload stopped for whatever reason). Reads only the due rows.
+     */
+    int checkSilences() {
+        Instant now = dataClock.instant();
+        int n = 0;
+        for (AlertStore.Silence silence : store.silencesDue(now, BATCH)) {
+            if (!store.claimSilence(silence) || !consents.granted(silence.owner(), Consents.Purpose.HEALTH_DATA)) {
+                continue;
+            }
+            AlertSettingsStore.Stored s = settings.all(silence.owner());
+            Optional<AlertRules.Trigger> t = AlertRules.signalLoss(silence.lastReading(),
+                    zone(silence.owner()).getRules().getOffset(now), s.rules(), now);
+            if (t.isPresent() && raise(silence.owner(), t.get().kind().id(), t.get().at(), t.get().episodeStart(),
+                    t.get().ruleVersion(), t.get().inputs(), t.get().quiet(), t.get().why(), s.delivery())
+                    .isPresent()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Stores an alert unless its episode was raised already, and sends it unless it is quiet. */
+    Optional<AlertStore.Alert> raise(UUID owner, String kind, Instant at, Instant episodeStart, String version,
+                                     Map<String, Number> inputs, boolean quiet, String why,
+                                     AlertSettingsStore.Delivery d) {
+        Instant now = systemClock.instant();
+        boolean urgent = "urgent-low".equals(kind);
+        Instant next = quiet ? null : nextSending(urgent, d, now);
+        Instant escalate = urgent ? now.plus(Duration.ofMinutes(d.escalateMinutes())) : null;
+        Optional<AlertStore.Alert> raised = store.raise(owner, new AlertStore.Raise(kind, at, episodeStart, version,
+                quiet, inputs, why, next, escalate), now);
+        raised.filter(a -> !a.quiet()).ifPresent(a -> {
+            deliver(a, d, true);
+            store.sent(owner, a.id());
+        });
+        return raised;
+    }
+
+    private static Instant nextSending(boolean urgent, AlertSettingsStore.Delivery d, Instant now) {
+        if (urgent) {
+            return now.plus(URGENT_REPEAT);
+        }
+        return d.repeatMinutes() > 0 ? now.plus(Duration.ofMinutes(d.repeatMinutes())) : null;
+    }
+
+    /**
+     * Sends the alert to the wearer's devices (and the first time by e-mail, when chosen; an e-mail never carries
+     * the value).
+     */
+    private void deliver(AlertStore.Alert a, AlertSettingsStore.Delivery d, boolean first) {
+        Optional<Profile> profile = profiles.of(a.owner());
+        if (profile.isEmpty()) {
+            return;
+        }
+        Profile p = profile.get();
+        Messages m = Messages.of(p.language());
+        String title = AlertWords.title(a.kind(), p.language());
+        Number mgdl = a.inputs().get("mgdl");
+        boolean inRange = !a.inputs().containsKey("belowSensorRange") && !a.inputs().containsKey("aboveSensorRange");
+        String value = d.valuesOnLockScreen() && mgdl != null && inRange ? AlertWords.glucose(mgdl, p.unit()) : null;
+        String body = value == null ? m.t("alerts.push.open") : m.t("alerts.push.value", value);
+        try {
+            push.send(a.owner(), new PushNotifications.Notification(title, body, a.id().toString(), a.urgent(),
+                    "/alerts", a.urgent() ? URGENT_REPEAT.multipliedBy(3) : Duration.ofHours(1)));
+        } catch (RuntimeException e) {
+            log.warn("could not queue a push notification: {}", e.getClass().getSimpleName());
+        }
+        if (first && d.emailAlerts() && p.label() != null && p.label().contains("@")) {
+            // Never a glucose value in an e-mail (PR-55), whatever the lock-screen choice.
+            outbound.send(new OutboundMessage(OutboundMessage.Channel.EMAIL, p.label(),
+                    m.t("alerts.mail.subject", title), m.t("alerts.mail.body", title)));
+        }
+    }
+
+    /** The delivery job: sends due repeats, then escalates due urgent lows. Returns how many it handled. */
+    int deliverDue() {
+        Instant now = systemClock.instant();
+        int n = 0;
+        for (AlertStore.Alert a : store.dueForSending(now, BATCH)) {
+            AlertSettingsStore.Delivery d = settings.all(a.owner()).delivery();
+            if (store.claimSending(a.owner(), a.id(), a.nextSendAt(), nextSending(a.urgent(), d, now))) {
+                deliver(a, d, false);
+                n++;
+            }
+        }
+        for (AlertStore.Alert a : store.dueForEscalation(now, BATCH)) {
+            if (store.claimEscalation(a.owner(), a.id(), now)) {
+                n += escalate(a);
+            }
+        }
+        return n;
+    }
+
+    /** Tells the followers who share the wearer's alerts, on their own devices, naming the wearer as they know them. */
+    private int escalate(AlertStore.Alert a) {
+        String name = profiles.of(a.owner()).map(Profile::label).orElse("?");
+        int told = 0;
+        for (UUID follower : followers.sharingAlerts(a.owner())) {
+            Optional<Profile> fp = profiles.of(follower);
+            if (fp.isEmpty()) {
+                continue;
+            }
+            Messages m = Messages.of(fp.get().language());
+            int devices;
+            try {
+                devices = push.send(follower, new PushNotifications.Notification(
+                        m.t("alerts.push.follower.title", name), m.t("alerts.push.follower.body", name),
+                        "escalation-" + a.id(), true, "/people", Duration.ofMinutes(15)));
+            } catch (RuntimeException e) {
+                log.warn("could not queue an escalation: {}", e.getClass().getSimpleName());
+                devices = 0;
+            }
+            store.escalated(a.owner(), a.id(), follower, systemClock.instant(), devices);
+            told++;
+        }
+        return told;
+    }
+}
