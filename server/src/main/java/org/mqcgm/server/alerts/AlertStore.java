@@ -80,6 +80,15 @@ final class AlertStore {
                 r.quiet(), new LinkedHashMap<>(r.inputs()), r.why(), null, null, r.nextSendAt(), 0));
     }
 
+    /** The episode start of the wearer's most recent alert of a kind that started at or before {@code upTo}. */
+    Optional<Instant> latestEpisodeStart(UUID owner, String kind, Instant upTo) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select episode_start from alert where owner_id = :o and kind = :kind and episode_start <= :upTo
+                        order by episode_start desc limit 1""")
+                .bind("o", owner).bind("kind", kind).bind("upTo", at(upTo))
+                .mapTo(java.time.OffsetDateTime.class).findOne().map(java.time.OffsetDateTime::toInstant));
+    }
+
     /** The wearer's alerts with {@code from <= at < to}, newest first, at most {@code limit}. */
     List<Alert> list(UUID owner, Instant from, Instant to, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""

@@ -89,10 +89,30 @@ final class Alerting implements IngestListener {
                 ? newest.plus(Duration.ofMinutes(s.rules().signalLossMinutes())) : null);
         List<Reading> recent = readings.between(owner, now.minus(WINDOW), now.plus(Duration.ofMinutes(10)));
         for (AlertRules.Trigger t : AlertRules.onReadings(recent, s.rules(), now)) {
-            raise(owner, t.kind().id(), t.at(), t.episodeStart(), t.ruleVersion(), t.inputs(), t.quiet(), t.why(),
+            Instant episode = episodeStart(owner, t, recent.isEmpty() ? null : recent.get(0).time());
+            raise(owner, t.kind().id(), t.at(), episode, t.ruleVersion(), t.inputs(), t.quiet(), t.why(),
                     s.delivery());
         }
         sensorEnding(owner, now, s);
+    }
+
+    /**
+     * The start of the trigger's episode as the store knows it. The rules see only {@link #WINDOW} of readings: for
+     * a run that reaches back to the window's first reading (a low or high of more than an hour) they name that
+     * reading, which moves forward with every upload; and a late reading filled in before a run moves its start
+     * back. Either way the run is continuous from the rules' start to the newest reading, so the most recent stored
+     * alert of the same kind that started inside it — or, when the run reaches the window's edge, before it — is
+     * the same episode: its start is kept, and the store's unique key raises nothing new.
+     */
+    private Instant episodeStart(UUID owner, AlertRules.Trigger t, Instant windowFirst) {
+        Optional<Instant> latest = store.latestEpisodeStart(owner, t.kind().id(), t.at());
+        if (latest.isEmpty()) {
+            return t.episodeStart();
+        }
+        Instant known = latest.get();
+        boolean inside = !known.isBefore(t.episodeStart());
+        boolean beforeWindow = known.isBefore(t.episodeStart()) && t.episodeStart().equals(windowFirst);
+        return inside || beforeWindow ? known : t.episodeStart();
     }
 
     /**

@@ -119,8 +119,34 @@ class AlertsOnIngestTest {
         // No glucose value in a clear column: the inputs and why are ciphertext under the wearer's key.
         byte[] details = app.sql().withHandle(h -> h.createQuery("select details from alert where owner_id = :o")
                 .bind("o", w.id()).mapTo(byte[].class).one());
-        assertThat(new String(details, StandardCharsets.ISO_8859_1)).doesNotContain("50").doesNotContain("mgdl")
-                .doesNotContain("urgent");
+        // (Words, not the two digits of the value: random ciphertext holds any two-byte string now and then.)
+        assertThat(new String(details, StandardCharsets.ISO_8859_1)).doesNotContain("mgdl").doesNotContain("urgent")
+                .doesNotContain("threshold");
+    }
+
+    @Test
+    void aLowLongerThanTheRulesWindowStaysOneAlertAndALateReadingBeforeItToo() throws Exception {
+        Wearer w = wearer();
+        // An urgent low for 100 minutes, one reading every 5 minutes: the rules look back one hour only.
+        for (int i = 0; i < 20; i++) {
+            upload(w, 0, 48);
+            CLOCK.advance(Duration.ofMinutes(5));
+        }
+        // A reading from before the run arrives late (a collector's backfill), low as well.
+        upload(w, 105, 50);
+        upload(w, 0, 47);
+        JsonNode all = alerts(w);
+        assertThat(all).as(all.toString()).hasSize(1);
+        assertThat(all.get(0).path("kind").asText()).isEqualTo("urgent-low");
+        assertThat(PUSH.to(w.id())).hasSize(1);
+
+        // After the run ends (a reading in range), a new low is a new episode.
+        CLOCK.advance(Duration.ofMinutes(5));
+        upload(w, 0, 120);
+        CLOCK.advance(Duration.ofMinutes(5));
+        upload(w, 0, 49);
+        assertThat(alerts(w)).hasSize(2);
+        CLOCK.advance(Duration.ofMinutes(5));
     }
 
     @Test
