@@ -94,15 +94,19 @@ public final class Sessions {
                 .findOne());
     }
 
-    /** Whether the owner's session with listed id {@code id} (see {@link #list}) is still live (push, PR-12). */
+    /**
+     * Whether the owner's session with listed id {@code id} (see {@link #list}) was not ended (push, PR-12): logging
+     * out, ending it from Settings and closing the account delete it. A session that merely expired or went idle
+     * still counts: its browser keeps getting alerts until the person logs out there — a wearer who relies on
+     * lock-screen alerts must not lose them because they did not open the app for a week (the session itself
+     * opens nothing any more).
+     */
     boolean live(UUID ownerId, String id) {
-        Instant now = clock.instant();
         return jdbi.withHandle(h -> h.createQuery("""
-                        select exists(select 1 from web_session where owner_id = :owner
-                          and encode(substring(token_hash from 1 for 6), 'hex') = :id
-                          and expires_at > :now and last_seen_at > :idleCutoff)""")
-                .bind("owner", ownerId).bind("id", id).bind("now", utc(now))
-                .bind("idleCutoff", utc(now.minus(idle))).mapTo(Boolean.class).one());
+                        select exists(select 1 from web_session s join account a on a.id = s.owner_id
+                          where s.owner_id = :owner and encode(substring(s.token_hash from 1 for 6), 'hex') = :id
+                            and a.status = 'active')""")
+                .bind("owner", ownerId).bind("id", id).mapTo(Boolean.class).one());
     }
 
     /** Marks the password as just confirmed in this session. */

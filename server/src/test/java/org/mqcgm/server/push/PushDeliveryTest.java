@@ -236,6 +236,24 @@ class PushDeliveryTest {
     }
 
     @Test
+    void aBrowserWhoseSessionExpiredWithoutLoggingOutStillGetsAlerts() throws Exception {
+        UUID id = app.newUser("idle-browser@example.org");
+        Http browser = new Http(app.url());
+        assertThat(browser.postForm("/login", Map.of("identifier", "idle-browser@example.org", "password",
+                TestApp.PASSWORD)).statusCode()).isEqualTo(303);
+        PushService.Subscription s = service.subscribe();
+        subscribe(browser, s, "X-CSRF-Token", browser.csrfToken());
+        // Past the idle timeout and the session's lifetime (set in the database: moving the server's clock a
+        // month would also date its VAPID signatures): the page would ask to log in again, the phone still rings
+        // for an urgent low.
+        app.sql().useHandle(h -> h.execute("update web_session set expires_at = now() - interval '1 day', "
+                + "last_seen_at = now() - interval '31 days' where owner_id = ?", id));
+        assertThat(browser.get("/today").statusCode()).as("the session opens nothing any more").isEqualTo(303);
+        assertThat(push().send(id, URGENT)).isEqualTo(1);
+        assertThat(service.next(s, 10)).as("delivered to the browser that never logged out").isNotNull();
+    }
+
+    @Test
     @Tag("PR-12")
     void revokingTheTokenOrRotatingTheDevicesAliasEndsItsSubscription() throws Exception {
         Person p = person("app-user");
