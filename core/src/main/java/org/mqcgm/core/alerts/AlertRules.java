@@ -29,7 +29,8 @@ import org.mqcgm.core.glucose.TrendEstimator;
  *   <li>rise / fall: the least-squares slope of the last 15 minutes ({@link TrendEstimator}) at least the rate;</li>
  *   <li>predicted low: not low yet, but the same straight line reaches the low threshold within the horizon
  *       (value + slope × horizon below it) — the model's inputs and output are kept with the alert;</li>
- *   <li>signal loss ({@link #signalLoss}): no reading for the signal-loss time, checked by a timer, not on ingest.</li>
+ *   <li>signal loss ({@link #signalLoss}): no reading for the signal-loss time, checked by a timer, not on ingest;
+ *       like the urgent low never silenced by quiet hours (without readings an urgent low cannot be seen).</li>
  * </ul>
  */
 public final class AlertRules {
@@ -173,8 +174,9 @@ public final class AlertRules {
         in.put("minutesWithoutReading", silent.toMinutes());
         in.put("thresholdMinutes", s.signalLossMinutes());
         Instant due = last.plus(Duration.ofMinutes(s.signalLossMinutes()));
-        return Optional.of(new Trigger(AlertKind.SIGNAL_LOSS, due, last, in,
-                s.quiet(now.atOffset(offset).toLocalTime())));
+        // Never quiet: without readings an urgent low cannot be seen, so the silence itself must be heard — quiet
+        // hours are when lows are most dangerous and least noticed.
+        return Optional.of(new Trigger(AlertKind.SIGNAL_LOSS, due, last, in, false));
     }
 
     private static boolean urgentLow(Reading r) {

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * A wearer's alert rules, in mg/dL (the app shows them in the wearer's unit). The urgent low is fixed and always on;
- * everything else can be adjusted or turned off. Quiet hours silence every alert but the urgent low.
+ * everything else can be adjusted or turned off. Quiet hours silence every alert but the urgent low and the signal loss.
  *
  * @param enabled           the kinds turned on ({@link AlertKind#URGENT_LOW} is on whatever this says)
  * @param lowMgdl           the low alert's threshold

@@ -154,6 +154,10 @@ class AlertRulesTest {
         assertThat(t.inputs()).containsEntry("minutesWithoutReading", 25L).containsEntry("thresholdMinutes", 20);
         assertThat(t.why()).isEqualTo("No reading for 25 minutes (your signal-loss alert is 20 minutes).");
         assertThat(AlertRules.signalLoss(NOW.minus(Duration.ofMinutes(19)), SHANGHAI, ALL, NOW)).isEmpty();
+        // Inside quiet hours too it sounds: without readings an urgent low would go unseen.
+        AlertSettings quietAllDay = new AlertSettings(EnumSet.allOf(AlertKind.class), 70, 250, 3.0, 3.0, 20, 20,
+                LocalTime.of(0, 0), LocalTime.of(23, 59));
+        assertThat(AlertRules.signalLoss(last, SHANGHAI, quietAllDay, NOW).orElseThrow().quiet()).isFalse();
     }
 
     @Test

@@ -234,7 +234,8 @@ final class Alerting implements IngestListener {
 
     /** Tells the followers who share the wearer's alerts, on their own devices, naming the wearer as they know them. */
     private int escalate(AlertStore.Alert a) {
-        String name = profiles.of(a.owner()).map(Profile::label).orElse("?");
+        // The lock screen of a follower's phone names no one (a profile label is an e-mail or a phone number):
+        // the app, once opened, shows whose low it is.
         int told = 0;
         for (UUID follower : followers.sharingAlerts(a.owner())) {
             Optional<Profile> fp = profiles.of(follower);
@@ -245,7 +246,7 @@ final class Alerting implements IngestListener {
             int devices;
             try {
                 devices = push.send(follower, new PushNotifications.Notification(
-                        m.t("alerts.push.follower.title", name), m.t("alerts.push.follower.body", name),
+                        m.t("alerts.push.follower.title"), m.t("alerts.push.follower.body"),
                         "escalation-" + a.id(), true, "/people", Duration.ofMinutes(15)));
             } catch (RuntimeException e) {
                 log.warn("could not queue an escalation: {}", e.getClass().getSimpleName());

@@ -219,9 +219,17 @@ final class Deliveries implements PushNotifications, AutoCloseable {
             record(q.owner(), q.id(), s.id(), s.host(), now, attempt - 1, "expired", null);
             return;
         }
-        byte[] payload = keys.decrypt(q.owner(), CONTEXT, q.payload());
-        WebPush.Outcome outcome = webPush.send(s.subscription(), new WebPush.Message(payload,
-                left.isNegative() ? Duration.ZERO : left, WebPush.Urgency.valueOf(q.urgency()), q.topic()));
+        WebPush.Outcome outcome;
+        try {
+            byte[] payload = keys.decrypt(q.owner(), CONTEXT, q.payload());
+            outcome = webPush.send(s.subscription(), new WebPush.Message(payload,
+                    left.isNegative() ? Duration.ZERO : left, WebPush.Urgency.valueOf(q.urgency()), q.topic()));
+        } catch (RuntimeException e) {
+            // Counted like any failed attempt, so a message that cannot be sent is given up after MAX_ATTEMPTS
+            // instead of being claimed again for ever.
+            log.warn("a push attempt failed: {}", org.mqcgm.server.platform.db.SafeErrors.describe(e));
+            outcome = new WebPush.Outcome.RetryLater(null, "error");
+        }
         Instant at = clock.instant();
         switch (outcome) {
             case WebPush.Outcome.Delivered d -> {

@@ -424,8 +424,10 @@ class AlertsOnIngestTest {
         runDeliveryJob();
         org.mqcgm.testkit.Wait.until("the escalation", () -> PUSH.to(sharesAlerts).size() == 1);
         var n = PUSH.to(sharesAlerts).get(0);
-        assertThat(n.title()).isEqualTo("Urgent low: " + label);
-        assertThat(n.body()).isEqualTo(label + " has an urgent low that has not been acknowledged. Open mqcgm.");
+        assertThat(n.title()).isEqualTo("Urgent low — someone you follow");
+        assertThat(n.body()).isEqualTo("An urgent low has not been acknowledged. Open mqcgm to see who.");
+        // No name, e-mail or phone number of the wearer on the follower's lock screen.
+        assertThat(n.title() + n.body()).doesNotContain(label).doesNotContain("@");
         assertThat(n.urgent()).isTrue();
         assertThat(n.title() + n.body()).doesNotContain("50").doesNotContain("mg/dL");
         assertThat(PUSH.to(glucoseOnly)).isEmpty();

@@ -63,8 +63,11 @@ public final class Jobs implements AutoCloseable {
         }
         Scheduler scheduler = Scheduler.create(dataSource)
                 .startTasks(tasks)
-                .threads(1)
-                .pollingInterval(Duration.ofSeconds(30))
+                // Several threads, so that a long run (a daily purge, push deliveries waiting on a slow push service)
+                // never holds back an urgent low's repeat or escalation; a 10 s poll keeps those within seconds of
+                // their time.
+                .threads(4)
+                .pollingInterval(Duration.ofSeconds(10))
                 .clock(clock::instant)
                 .build();
         scheduler.start();

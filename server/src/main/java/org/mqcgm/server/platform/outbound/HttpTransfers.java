@@ -358,7 +358,9 @@ public final class HttpTransfers {
                 javax.net.ssl.SSLParameters p = tls.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 if (!host.startsWith("[") && !host.matches("[0-9.]+")) {
-                    p.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(host)));
+                    // A fully qualified name's final dot ("push.example.") is not part of the SNI name.
+                    p.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(
+                            host.endsWith(".") ? host.substring(0, host.length() - 1) : host)));
                 }
                 p.setApplicationProtocols(new String[] {"http/1.1"});
                 tls.setSSLParameters(p);

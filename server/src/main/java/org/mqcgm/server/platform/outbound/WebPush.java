@@ -177,7 +177,9 @@ public final class WebPush {
             answer = http.exchange(s.endpoint(), "application/octet-stream", headers, body);
         } catch (HttpTransfers.Refused e) {
             return switch (e.reason()) {
-                case "timed out", "connection failed" -> new Outcome.RetryLater(DEFAULT_RETRY, e.reason());
+                // A name that does not resolve now may resolve in a minute (a resolver's hiccup): tried again.
+                case "timed out", "connection failed", "unknown host", "interrupted" ->
+                        new Outcome.RetryLater(DEFAULT_RETRY, e.reason());
                 default -> new Outcome.Failed(e.reason());
             };
         }
