@@ -51,6 +51,9 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  *                           ({@code MQCGM_MAX_FOLLOWERS}, default 20)
  * @param acceptQueue        connections the kernel holds before the server accepts them, the listen backlog
  *                           ({@code MQCGM_ACCEPT_QUEUE}, default 1024; Linux caps it at {@code net.core.somaxconn})
+ * @param supportPhone       the operator's support hotline, shown as a {@code tel:} link on the help page after the
+ *                           user taps "Call support" ({@code MQCGM_SUPPORT_PHONE}, e.g. {@code +86 400 123 4567};
+ *                           unset: no "Call support" control)
  */
 public record ServerConfig(
         String databaseUrl,
@@ -72,10 +75,27 @@ public record ServerConfig(
         Path deletionLedger,
         boolean transfersAllowLoopbackHttp,
         int maxFollowers,
-        int acceptQueue) {
+        int acceptQueue,
+        String supportPhone) {
 
     /** The default of {@link #maxFollowers}. */
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
+
+    public ServerConfig {
+        supportPhone = supportPhone == null || supportPhone.isBlank() ? null : supportPhone.trim();
+    }
+
+    /** Settings without a support hotline. */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl, Metrics.Settings metrics,
+                        ClientAddress.Settings clientAddress, Path deletionLedger, boolean transfersAllowLoopbackHttp,
+                        int maxFollowers, int acceptQueue) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
+                clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, null);
+    }
 
     /** Settings with the default accept queue. */
     public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
@@ -211,7 +231,8 @@ public record ServerConfig(
                 bool(s, "MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP"),
                 integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000),
                 integer(s, "MQCGM_ACCEPT_QUEUE", org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE, 1,
-                        65_535));
+                        65_535),
+                supportPhone(s.get("MQCGM_SUPPORT_PHONE")));
     }
 
     private static Metrics.Settings metrics(Map<String, String> s) {
@@ -278,14 +299,14 @@ public record ServerConfig(
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, supportPhone);
     }
 
     /** A copy with the operators' metrics listener set. */
     public ServerConfig withMetrics(Metrics.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
+                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, supportPhone);
     }
 
     /** A copy reached at another public address. */
@@ -300,35 +321,56 @@ public record ServerConfig(
     public ServerConfig withClientAddress(ClientAddress.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
+                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, supportPhone);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
     public ServerConfig withMaxFollowers(int max) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue, supportPhone);
     }
 
     /** A copy with another listen backlog. */
     public ServerConfig withAcceptQueue(int connections) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections, supportPhone);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
     public ServerConfig withDeletionLedger(Path file) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue);
+                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, supportPhone);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
     public ServerConfig withTransfersAllowLoopbackHttp(boolean allow) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue);
+                metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, supportPhone);
+    }
+
+    /** A copy with the operator's support hotline ({@code MQCGM_SUPPORT_PHONE}; null for none). */
+    public ServerConfig withSupportPhone(String phone) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
+                phone == null ? null : supportPhone(phone));
+    }
+
+    /** A hotline number: digits, spaces, dashes and a leading +, 3 to 30 characters. */
+    private static String supportPhone(String v) {
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        String phone = v.trim();
+        if (!phone.matches("\\+?[0-9][0-9 -]{1,28}[0-9]")) {
+            throw new ConfigException("MQCGM_SUPPORT_PHONE", "must be a phone number of digits, spaces and dashes,"
+                    + " optionally starting with + (got '" + phone + "')");
+        }
+        return phone;
     }
 
     private static boolean bool(Map<String, String> s, String name) {

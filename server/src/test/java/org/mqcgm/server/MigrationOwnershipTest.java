@@ -54,10 +54,14 @@ class MigrationOwnershipTest {
             Map.entry("community_comment", "community"), Map.entry("community_like", "community"),
             Map.entry("community_report", "community"),
             Map.entry("crash_group", "crashes"), Map.entry("crash_report", "crashes"),
-            Map.entry("alert_settings", "alerts"));
+            Map.entry("alert_settings", "alerts"),
+            Map.entry("support_ticket", "support"), Map.entry("support_message", "support"),
+            Map.entry("support_attachment", "support"), Map.entry("support_grant", "support"),
+            Map.entry("support_grant_read", "support"), Map.entry("support_ticket_archive", "support"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
-            "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts");
+            "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
+            "support");
     static final int FIRST_UNDER_THE_RULE = 5;
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__([a-z]+)_[a-z0-9_]+\\.sql");

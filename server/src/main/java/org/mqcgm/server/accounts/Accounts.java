@@ -402,6 +402,21 @@ public final class Accounts implements Authenticator {
      * turned off (to be enrolled again on a trusted phone), a new password is required, and a reset code is sent.
      */
     public void reportCompromise(UUID owner, ClientFacts client) {
+        reportCompromiseOnly(owner, client);
+        // PR-59: a person reporting a compromise is helped first — a P1 ticket, at the top of the agents' queue.
+        tickets.openPriority(owner, "My account may be compromised",
+                "Reported from Settings. Sessions, tokens and two-factor were reset; a password reset was sent.");
+    }
+
+    /** Support tickets opened on the person's behalf (the support feature's port; none in some tests). */
+    private volatile org.mqcgm.server.platform.support.Tickets tickets =
+            org.mqcgm.server.platform.support.Tickets.NONE;
+
+    void tickets(org.mqcgm.server.platform.support.Tickets tickets) {
+        this.tickets = tickets;
+    }
+
+    private void reportCompromiseOnly(UUID owner, ClientFacts client) {
         sessions.endAll(owner);
         tokens.revokeAll(owner);
         twoFactor.disable(owner);

@@ -52,7 +52,8 @@ class OpenApiContractTest {
                 org.mqcgm.server.clinician.ClinicianFeature.API_SCHEMAS,
                 org.mqcgm.server.community.CommunityFeature.API_SCHEMAS,
                 org.mqcgm.server.crashes.CrashesFeature.API_SCHEMAS,
-                org.mqcgm.server.alerts.AlertsFeature.API_SCHEMAS)) {
+                org.mqcgm.server.alerts.AlertsFeature.API_SCHEMAS,
+                org.mqcgm.server.support.SupportFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());
         }
