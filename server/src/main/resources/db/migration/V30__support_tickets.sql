@@ -25,6 +25,7 @@ create table support_message (
     owner_id   uuid not null references account (id) on delete cascade,
     ticket_id  uuid not null,
     id         uuid not null,
+    seq        bigint generated always as identity,
     at         timestamptz not null,
     author     text not null check (author in ('user', 'agent')),
     agent_id   uuid references account (id) on delete set null,

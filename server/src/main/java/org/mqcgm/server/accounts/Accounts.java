@@ -416,6 +416,19 @@ public final class Accounts implements Authenticator {
         this.tickets = tickets;
     }
 
+    /**
+     * "Request human review" of a login lockout (PR-72): the lockout the person saw on Security activity (recorded
+     * at {@code at}) goes to support as a review ticket, due in 30 days, with the rule that caused it. Empty when
+     * the person has no lockout at that time.
+     */
+    public java.util.Optional<UUID> requestLockoutReview(UUID owner, java.time.Instant at) {
+        return events.recent(owner, 100).stream()
+                .filter(e -> e.kind() == SecurityEvents.Kind.LOGIN_LOCKED && e.at().equals(at)).findFirst()
+                .map(e -> tickets.openReview(owner, "Review of a login lockout", "Automated decision: logins were"
+                        + " locked at " + e.at() + " (" + (e.detail() == null ? "login limit" : e.detail()) + ")."
+                        + " The person asks for a human review of this decision."));
+    }
+
     private void reportCompromiseOnly(UUID owner, ClientFacts client) {
         sessions.endAll(owner);
         tokens.revokeAll(owner);

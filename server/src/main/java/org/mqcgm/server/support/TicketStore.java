@@ -204,7 +204,7 @@ final class TicketStore {
                     .bind("o", owner).bind("t", ticket)
                     .map((rs, ctx) -> new UUID[] {rs.getObject(1, UUID.class), rs.getObject(2, UUID.class)}).list();
             return h.createQuery("select id, at, author, body_enc from support_message"
-                            + " where owner_id = :o and ticket_id = :t order by at, id")
+                            + " where owner_id = :o and ticket_id = :t order by at, seq")
                     .bind("o", owner).bind("t", ticket)
                     .map((rs, ctx) -> {
                         UUID id = rs.getObject("id", UUID.class);

@@ -270,6 +270,39 @@ class SupportTicketsTest {
                 .as("an open ticket is kept").isEqualTo(200);
     }
 
+    /**
+     * "Request human review" of a login lockout (PR-72): the lockout on Security activity goes to support as a
+     * review ticket due in 30 days, with the rule that caused it, visible to the person and in the agents' queue.
+     */
+    @Test
+    void aLockoutCanGoToAHumanReviewAsATicketDueInThirtyDays() throws Exception {
+        UUID id = app.newUser("locked-out@example.org");
+        Http user = login("locked-out@example.org");
+        for (int i = 0; i < 10; i++) {
+            String wrong = "wrong password " + i;
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> app.app().accounts().login(
+                    "locked-out@example.org", wrong, org.mqcgm.server.accounts.ClientFacts.NONE))
+                    .isInstanceOf(org.mqcgm.server.platform.http.ProblemException.class);
+        }
+        String activity = user.get("/settings/activity").body();
+        assertThat(activity).contains("data-testid=\"request-review\"").contains("Request human review");
+        String at = match(activity, "name=\"at\" value=\"([^\"]+)\"");
+        assertThat(form(user, "/settings/activity/review", Map.of("at", "2020-01-01T00:00:00Z")).statusCode())
+                .as("no lockout then").isEqualTo(404);
+        HttpResponse<String> requested = form(user, "/settings/activity/review", Map.of("at", at));
+        assertThat(requested.statusCode()).as(requested.body()).isEqualTo(303);
+        String ticket = ticketId(requested);
+        JsonNode t = JSON.readTree(user.get("/api/v1/support/tickets/" + ticket).body());
+        assertThat(t.path("ticket").path("category").asText()).isEqualTo("review");
+        assertThat(java.time.Duration.between(java.time.Instant.parse(t.path("ticket").path("openedAt").asText()),
+                java.time.Instant.parse(t.path("ticket").path("dueAt").asText()))).isEqualTo(Duration.ofDays(30));
+        assertThat(t.path("messages").path(0).path("body").asText()).contains("10 failures in 15 min");
+        assertThat(t.path("ticket").path("person").asText()).isEqualTo(id.toString());
+        Http agent = agent("review-agent@example.org");
+        assertThat(JSON.readTree(agent.get("/api/v1/support/queue").body()).path("tickets").findValuesAsText("id"))
+                .contains(ticket);
+    }
+
     private static long archiveRows() {
         return app.sql().withHandle(h -> h.createQuery("select count(*) from support_ticket_archive")
                 .mapTo(Long.class).one());
