@@ -74,6 +74,7 @@ class SupportInBrowserTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Tag("PR-21")
     void callSupportNeedsNoRequestAndAGrantOnATicketEndsByItself() {
         try (BrowserContext user = browser.phone("en-US"); BrowserContext staff = browser.phone("en-US")) {
             Page page = login(user, WEARER);
@@ -81,6 +82,10 @@ class SupportInBrowserTest {
             assertThat(page).hasURL(app.url() + "/help");
             assertThat(page.locator("[data-testid=faq] details")).hasCount(8);
             assertThat(page.locator("[data-testid=call-link]")).isHidden();
+            // The installable app asks for no permission at all (it cannot dial, read the phone's state or calls).
+            String manifest = page.request().get(app.url() + "/manifest.webmanifest").text();
+            assertThat(manifest).contains("\"name\"").doesNotContainIgnoringCase("permission")
+                    .doesNotContainIgnoringCase("phone");
             List<String> requests = new CopyOnWriteArrayList<>();
             user.onRequest(r -> requests.add(r.method() + " " + r.url()));
             page.click("[data-testid=call-support] summary");

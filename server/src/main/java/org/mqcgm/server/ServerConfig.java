@@ -292,21 +292,23 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
-                acceptQueue);
+                acceptQueue, supportPhone);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, supportPhone);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
+                acceptQueue, supportPhone);
     }
 
     /** A copy with the operators' metrics listener set. */
     public ServerConfig withMetrics(Metrics.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, supportPhone);
+                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
+                acceptQueue, supportPhone);
     }
 
     /** A copy reached at another public address. */
@@ -314,42 +316,47 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
-                acceptQueue);
+                acceptQueue, supportPhone);
     }
 
     /** A copy trusting other reverse proxies. */
     public ServerConfig withClientAddress(ClientAddress.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, supportPhone);
+                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
+                acceptQueue, supportPhone);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
     public ServerConfig withMaxFollowers(int max) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue, supportPhone);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max,
+                acceptQueue, supportPhone);
     }
 
     /** A copy with another listen backlog. */
     public ServerConfig withAcceptQueue(int connections) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections, supportPhone);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
+                connections, supportPhone);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
     public ServerConfig withDeletionLedger(Path file) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, supportPhone);
+                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers,
+                acceptQueue, supportPhone);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
     public ServerConfig withTransfersAllowLoopbackHttp(boolean allow) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, supportPhone);
+                metrics, clientAddress, deletionLedger, allow, maxFollowers,
+                acceptQueue, supportPhone);
     }
 
     /** A copy with the operator's support hotline ({@code MQCGM_SUPPORT_PHONE}; null for none). */

@@ -203,6 +203,7 @@ class SupportTicketsTest {
      * in the agents' queue (even before older tickets).
      */
     @Test
+    @Tag("PR-59")
     void reportingACompromiseOpensAPriorityTicketFirstInTheQueue() throws Exception {
         app.newUser("older-question@example.org");
         ticketId(form(login("older-question@example.org"), "/support", Map.of("subject", "Older", "message", "q")));
@@ -275,6 +276,7 @@ class SupportTicketsTest {
      * review ticket due in 30 days, with the rule that caused it, visible to the person and in the agents' queue.
      */
     @Test
+    @Tag("PR-72")
     void aLockoutCanGoToAHumanReviewAsATicketDueInThirtyDays() throws Exception {
         UUID id = app.newUser("locked-out@example.org");
         Http user = login("locked-out@example.org");
