@@ -50,6 +50,7 @@ import org.mqcgm.server.push.PushFeature;
 import org.mqcgm.server.reports.ReportsFeature;
 import org.mqcgm.server.rights.RightsFeature;
 import org.mqcgm.server.sharing.SharingFeature;
+import org.mqcgm.server.support.SupportFeature;
 import org.mqcgm.server.transfers.TransfersFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,8 +159,22 @@ public final class App implements AutoCloseable {
                     metrics.registry(), new ClientAddress(config.clientAddress()));
 
             // The features, each built from the platform and the narrow ports of the features before it.
+            // Accounts open support tickets (a reported compromise, a review of a lockout); support is built later.
+            java.util.concurrent.atomic.AtomicReference<org.mqcgm.server.platform.support.Tickets> ticketsRef =
+                    new java.util.concurrent.atomic.AtomicReference<>(org.mqcgm.server.platform.support.Tickets.NONE);
             AccountsFeature accounts = AccountsFeature.create(platform, new AccountsFeature.Settings(
-                    config.argon2(), config.sessionIdle(), config.sessionAbsolute(), config.publicUrl()));
+                    config.argon2(), config.sessionIdle(), config.sessionAbsolute(), config.publicUrl()),
+                    new org.mqcgm.server.platform.support.Tickets() {
+                        @Override
+                        public java.util.UUID openPriority(java.util.UUID owner, String subject, String message) {
+                            return ticketsRef.get().openPriority(owner, subject, message);
+                        }
+
+                        @Override
+                        public java.util.UUID openReview(java.util.UUID owner, String subject, String decision) {
+                            return ticketsRef.get().openReview(owner, subject, decision);
+                        }
+                    });
             // A follower sees the photos of the check-ins inside their window (the logbook, built next, answers).
             java.util.concurrent.atomic.AtomicReference<LogbookFeature> logbookRef =
                     new java.util.concurrent.atomic.AtomicReference<>();
@@ -193,10 +208,14 @@ public final class App implements AutoCloseable {
                     accounts.reconfirmation(), config.deletionLedger());
             ClinicianFeature clinician = ClinicianFeature.create(platform, new ClinicianFeature.Settings(
                     config.publicUrl(), config.argon2()), reports.sharedReports()::page, reports.sharedReports()::pdf);
+            // Customer service: agents read a person's readings only under a grant the person approved.
+            SupportFeature support = SupportFeature.create(platform, photos.photos(),
+                    glucose.readings().store()::range, config.supportPhone());
+            ticketsRef.set(support.tickets());
             SharingFeature sharing = SharingFeature.create(platform, accounts.profiles(),
                     person -> glucose.readings().store().latest(person,
                             dataClock.instant().plus(java.time.Duration.ofMinutes(5))),
-                    () -> List.of(clinician.readLog()),
+                    () -> List.of(clinician.readLog(), support.readLog()),
                     new SharingFeature.Settings(config.publicUrl(), config.maxFollowers()));
             sharingRef.set(sharing);
             CommunityFeature community = CommunityFeature.create(platform, photos.photos(),
@@ -225,7 +244,7 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push);
+                    cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices(),
@@ -233,6 +252,7 @@ public final class App implements AutoCloseable {
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),
                     sharing.grants(), systemClock);
             accessControl.linkTokens(clinician.linkTokens());
+            accessControl.supportGrants(support.grants());
             accessControl.closeStreamsWhenCredentialsChange(notifications);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),

@@ -53,6 +53,9 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  *                           ({@code MQCGM_ACCEPT_QUEUE}, default 1024; Linux caps it at {@code net.core.somaxconn})
  * @param push               where Web Push messages may go and the operator's contact for push services
  *                           ({@code MQCGM_PUSH_*}, see {@link Push})
+ * @param supportPhone       the operator's support hotline, shown as a {@code tel:} link on the help page after the
+ *                           user taps "Call support" ({@code MQCGM_SUPPORT_PHONE}, e.g. {@code +86 400 123 4567};
+ *                           unset: no "Call support" control)
  */
 public record ServerConfig(
         String databaseUrl,
@@ -75,7 +78,8 @@ public record ServerConfig(
         boolean transfersAllowLoopbackHttp,
         int maxFollowers,
         int acceptQueue,
-        Push push) {
+        Push push,
+        String supportPhone) {
 
     /** The default of {@link #maxFollowers}. */
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
@@ -107,7 +111,11 @@ public record ServerConfig(
         }
     }
 
-    /** Settings with the default Web Push rules (production: public https endpoints only). */
+    public ServerConfig {
+        supportPhone = supportPhone == null || supportPhone.isBlank() ? null : supportPhone.trim();
+    }
+
+    /** Settings with the default Web Push rules (production: public https endpoints only) and no support hotline. */
     public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
                         Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
                         Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
@@ -116,7 +124,8 @@ public record ServerConfig(
                         int maxFollowers, int acceptQueue) {
         this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
                 maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
-                clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, Push.DEFAULT);
+                clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, Push.DEFAULT,
+                null);
     }
 
     /** Settings with the default accept queue. */
@@ -254,7 +263,7 @@ public record ServerConfig(
                 integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000),
                 integer(s, "MQCGM_ACCEPT_QUEUE", org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE, 1,
                         65_535),
-                push(s));
+                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")));
     }
 
     private static Push push(Map<String, String> s) {
@@ -339,21 +348,24 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
-                acceptQueue, push);
+                acceptQueue,
+                push, supportPhone);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
+                push, supportPhone);
     }
 
     /** A copy with the operators' metrics listener set. */
     public ServerConfig withMetrics(Metrics.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
+                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
+                push, supportPhone);
     }
 
     /** A copy reached at another public address. */
@@ -361,49 +373,77 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
-                acceptQueue, push);
+                acceptQueue,
+                push, supportPhone);
     }
 
     /** A copy trusting other reverse proxies. */
     public ServerConfig withClientAddress(ClientAddress.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
+                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
+                push, supportPhone);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
     public ServerConfig withMaxFollowers(int max) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue, push);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue,
+                push, supportPhone);
     }
 
     /** A copy with another listen backlog. */
     public ServerConfig withAcceptQueue(int connections) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections, push);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections,
+                push, supportPhone);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
     public ServerConfig withDeletionLedger(Path file) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
+                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
+                push, supportPhone);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
     public ServerConfig withTransfersAllowLoopbackHttp(boolean allow) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push);
+                metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push,
+                supportPhone);
     }
 
     /** A copy with other Web Push rules. */
     public ServerConfig withPush(Push rules) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules,
+                supportPhone);
+    }
+
+    /** A copy with the operator's support hotline ({@code MQCGM_SUPPORT_PHONE}; null for none). */
+    public ServerConfig withSupportPhone(String phone) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                phone == null ? null : supportPhone(phone));
+    }
+
+    /** A hotline number: digits, spaces, dashes and a leading +, 3 to 30 characters. */
+    private static String supportPhone(String v) {
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        String phone = v.trim();
+        if (!phone.matches("\\+?[0-9][0-9 -]{1,28}[0-9]")) {
+            throw new ConfigException("MQCGM_SUPPORT_PHONE", "must be a phone number of digits, spaces and dashes,"
+                    + " optionally starting with + (got '" + phone + "')");
+        }
+        return phone;
     }
 
     private static boolean bool(Map<String, String> s, String name) {

@@ -57,11 +57,14 @@ class MigrationOwnershipTest {
             Map.entry("alert_settings", "alerts"), Map.entry("alert", "alerts"),
             Map.entry("alert_escalation", "alerts"), Map.entry("alert_watch", "alerts"),
             Map.entry("push_subscription", "push"), Map.entry("push_message", "push"),
-            Map.entry("push_delivery", "push"));
+            Map.entry("push_delivery", "push"),
+            Map.entry("support_ticket", "support"), Map.entry("support_message", "support"),
+            Map.entry("support_attachment", "support"), Map.entry("support_grant", "support"),
+            Map.entry("support_grant_read", "support"), Map.entry("support_ticket_archive", "support"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
-            "push");
+            "push", "support");
     static final int FIRST_UNDER_THE_RULE = 5;
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__([a-z]+)_[a-z0-9_]+\\.sql");

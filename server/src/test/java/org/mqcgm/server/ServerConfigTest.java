@@ -78,6 +78,19 @@ class ServerConfigTest {
     }
 
     @Test
+    void theSupportHotlineIsOptionalAndMustBeAPhoneNumber() throws IOException {
+        assertThat(ServerConfig.fromSettings(valid()).supportPhone()).isNull();
+        Map<String, String> on = valid();
+        on.put("MQCGM_SUPPORT_PHONE", " +86 400-123-4567 ");
+        assertThat(ServerConfig.fromSettings(on).supportPhone()).isEqualTo("+86 400-123-4567");
+        assertThat(ServerConfig.fromSettings(on).withListen("127.0.0.1", 0).supportPhone())
+                .isEqualTo("+86 400-123-4567");
+        Map<String, String> bad = valid();
+        bad.put("MQCGM_SUPPORT_PHONE", "call us");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(bad)).hasMessageStartingWith("MQCGM_SUPPORT_PHONE: ");
+    }
+
+    @Test
     void eachMissingRequiredSettingIsNamed() throws IOException {
         for (String name : new String[] {"MQCGM_DB_URL", "MQCGM_DB_USER", "MQCGM_DB_PASSWORD",
                 "MQCGM_MASTER_KEY_FILE"}) {

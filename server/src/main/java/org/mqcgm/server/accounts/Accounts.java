@@ -402,6 +402,34 @@ public final class Accounts implements Authenticator {
      * turned off (to be enrolled again on a trusted phone), a new password is required, and a reset code is sent.
      */
     public void reportCompromise(UUID owner, ClientFacts client) {
+        reportCompromiseOnly(owner, client);
+        // PR-59: a person reporting a compromise is helped first — a P1 ticket, at the top of the agents' queue.
+        tickets.openPriority(owner, "My account may be compromised",
+                "Reported from Settings. Sessions, tokens and two-factor were reset; a password reset was sent.");
+    }
+
+    /** Support tickets opened on the person's behalf (the support feature's port; none in some tests). */
+    private volatile org.mqcgm.server.platform.support.Tickets tickets =
+            org.mqcgm.server.platform.support.Tickets.NONE;
+
+    void tickets(org.mqcgm.server.platform.support.Tickets tickets) {
+        this.tickets = tickets;
+    }
+
+    /**
+     * "Request human review" of a login lockout (PR-72): the lockout the person saw on Security activity (recorded
+     * at {@code at}) goes to support as a review ticket, due in 30 days, with the rule that caused it. Empty when
+     * the person has no lockout at that time.
+     */
+    public java.util.Optional<UUID> requestLockoutReview(UUID owner, java.time.Instant at) {
+        return events.recent(owner, 100).stream()
+                .filter(e -> e.kind() == SecurityEvents.Kind.LOGIN_LOCKED && e.at().equals(at)).findFirst()
+                .map(e -> tickets.openReview(owner, "Review of a login lockout", "Automated decision: logins were"
+                        + " locked at " + e.at() + " (" + (e.detail() == null ? "login limit" : e.detail()) + ")."
+                        + " The person asks for a human review of this decision."));
+    }
+
+    private void reportCompromiseOnly(UUID owner, ClientFacts client) {
         sessions.endAll(owner);
         tokens.revokeAll(owner);
         twoFactor.disable(owner);

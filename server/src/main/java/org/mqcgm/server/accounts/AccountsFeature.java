@@ -49,6 +49,15 @@ public final class AccountsFeature implements Feature {
     }
 
     public static AccountsFeature create(Platform platform, Settings settings) {
+        return create(platform, settings, org.mqcgm.server.platform.support.Tickets.NONE);
+    }
+
+    /**
+     * @param tickets opens support tickets: a reported compromise opens a P1 ticket (PR-59), a lockout's "Request
+     *                human review" a review ticket (PR-72)
+     */
+    public static AccountsFeature create(Platform platform, Settings settings,
+                                         org.mqcgm.server.platform.support.Tickets tickets) {
         AccountStore store = new AccountStore(platform.jdbi(), platform.userKeys(), platform.secrets());
         Sessions sessions = new Sessions(platform.jdbi(), platform.systemClock(), settings.sessionIdle(),
                 settings.sessionAbsolute());
@@ -58,6 +67,7 @@ public final class AccountsFeature implements Feature {
         Accounts accounts = new Accounts(store, new PasswordHasher(settings.argon2()), sessions, tokens, events,
                 platform.outbound(), settings.publicUrl(), platform.secrets(), platform.consents(),
                 platform.systemClock());
+        accounts.tickets(tickets);
         Devices devices = new Devices(platform.jdbi(), platform.secrets(), events, platform.systemClock());
         return new AccountsFeature(platform, accounts, store, sessions, tokens, devices);
     }

@@ -53,6 +53,18 @@ final class SettingsRoutes {
         routes.get("/settings/activity", Access.PAGE, ctx -> form.show(ctx, "accounts/activity.jte",
                 Map.of("events", accounts.events().recent(Principal.of(ctx).accountId(), 100),
                         "zone", account(ctx).timeZone())));
+        // PR-72: a lockout listed above can go to a person at support (a review ticket, due in 30 days).
+        routes.post("/settings/activity/review", Access.PAGE, ctx -> {
+            java.time.Instant at;
+            try {
+                at = java.time.Instant.parse(String.valueOf(ctx.formParam("at")));
+            } catch (java.time.format.DateTimeParseException e) {
+                throw new ProblemException(Problem.notFound());
+            }
+            UUID ticket = accounts.requestLockoutReview(Principal.of(ctx).accountId(), at)
+                    .orElseThrow(() -> new ProblemException(Problem.notFound()));
+            ctx.redirect(ticket == null ? "/settings/activity" : "/support/" + ticket, HttpStatus.SEE_OTHER);
+        });
         routes.post("/settings/timezone", Access.PAGE, this::timeZone);
         routes.get("/settings/password", Access.SENSITIVE_PAGE, ctx -> form.show(ctx, "accounts/password.jte",
                 Map.of()));

@@ -225,7 +225,8 @@ class PurposeRegistryTest {
     private static HttpResponse<String> call(Http web, String bearer, Routes.Route r, UUID owner) {
         String path = r.path().replace("{id}", UUID.randomUUID().toString()).replace("{number}", "1")
                 .replace("{person}", owner.toString()).replace("{code}", "not-a-live-code")
-                .replace("{name}", "app.css").replace("{link}", "not-a-live-link");
+                .replace("{name}", "app.css").replace("{link}", "not-a-live-link")
+                .replace("{file}", UUID.randomUUID().toString());
         boolean api = path.startsWith("/api/");
         if (r.method() == HandlerType.GET) {
             return api ? web.getOrOpenStream(path, "Authorization", bearer)

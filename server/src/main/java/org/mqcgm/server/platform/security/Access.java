@@ -91,6 +91,25 @@ public sealed interface Access {
     record Moderator() implements Access {
     }
 
+    /**
+     * Customer service: the support role, in a web session (agents work the ticket queue). Anybody else gets 404,
+     * as if the route did not exist. Gives no access to anyone's health data.
+     */
+    record Support() implements Access {
+    }
+
+    /**
+     * A person's data read by a support agent (PR-23): the route's path has an {@code {id}} parameter, the person.
+     * Only the support role in a web session reaches it (anybody else gets 404, as for {@link Support}); the agent
+     * needs a live grant from that person covering {@code scope} ({@link SupportGrants}: approved, unexpired, its
+     * ticket open) and the person's consent to the processing of health data, else 403. Every read is recorded
+     * for the person. The handler reads the grant with {@link SupportGrants.Live#of}.
+     *
+     * @param scope what the grant must cover: {@code readings}, {@code reports} or {@code logbook}
+     */
+    record SupportGrant(String scope) implements Access {
+    }
+
     /** The purposes the caller's account must consent to (health data for every route touching glucose data). */
     default Set<Purpose> consents() {
         return Set.of();
@@ -112,6 +131,8 @@ public sealed interface Access {
             case Link l -> throw new IllegalArgumentException("a link route asks the person's consents itself");
             case Admin a -> throw new IllegalArgumentException("administration does not read users' health data");
             case Moderator m -> throw new IllegalArgumentException("moderation needs no consent of the moderator");
+            case Support a -> throw new IllegalArgumentException("support agents read no health data");
+            case SupportGrant g -> throw new IllegalArgumentException("a support grant asks the person's consent itself");
         };
     }
 
@@ -120,6 +141,7 @@ public sealed interface Access {
     Access SENSITIVE_PAGE = new Page(true);
     Access ADMIN = new Admin();
     Access MODERATOR = new Moderator();
+    Access SUPPORT = new Support();
 
     /** Any authenticated API caller, whatever its scopes (e.g. an app logging out its own token). */
     Access ANY_API = new Api(null, false);
@@ -140,6 +162,11 @@ public sealed interface Access {
     /** An API route on the data of {@code {person}}: theirs, or shared with the caller as {@code share}. */
     static Access sharedApi(Scope scope, ShareScope share) {
         return new Shared(false, scope, share, Set.of());
+    }
+
+    /** A route on the data of the person {@code {id}} for a support agent with a live grant covering {@code scope}. */
+    static Access supportGrant(String scope) {
+        return new SupportGrant(scope);
     }
 
     /** A page on the data of {@code {person}}: theirs, or shared with the signed-in user as {@code share}. */

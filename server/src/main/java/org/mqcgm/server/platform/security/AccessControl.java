@@ -41,6 +41,8 @@ public final class AccessControl {
     private final Grants grants;
     /** The links people made for someone without an account ({@link Access.Link}); set by the composition root. */
     private volatile LinkTokens links = LinkTokens.NONE;
+    /** The grants people give support agents ({@link Access.SupportGrant}); set by the composition root. */
+    private volatile SupportGrants supportGrants = SupportGrants.NONE;
     /** Open event streams by owner, with the credential each was opened with. */
     private final java.util.Map<java.util.UUID, java.util.Set<Stream>> streams =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -79,6 +81,11 @@ public final class AccessControl {
         this.links = links;
     }
 
+    /** Answers {@link Access.SupportGrant} routes with these grants (the support feature's). */
+    public void supportGrants(SupportGrants grants) {
+        this.supportGrants = grants;
+    }
+
     /** Checks the rule; attaches and returns the principal, or throws a problem / redirect. */
     public Optional<Principal> check(Context ctx, Access rule) {
         Optional<Principal> principal = authenticate(ctx);
@@ -112,6 +119,14 @@ public final class AccessControl {
                         || principal.get().method() != Principal.Method.SESSION) {
                     throw new ProblemException(Problem.notFound());
                 }
+                return principal;
+            }
+            case Access.Support ignored -> {
+                requireAgent(principal);
+                return principal;
+            }
+            case Access.SupportGrant grant -> {
+                checkSupportGrant(ctx, principal, grant);
                 return principal;
             }
             case Access.Admin ignored -> {
@@ -228,6 +243,39 @@ public final class AccessControl {
                     "Open the link and enter its PIN first.").with("code", "PIN_REQUIRED"));
         }
         link.attachTo(ctx);
+    }
+
+    /** The support role in a web session; anybody else learns nothing: the route does not exist for them. */
+    private static void requireAgent(Optional<Principal> principal) {
+        if (principal.isEmpty() || !principal.get().has(Role.SUPPORT)
+                || principal.get().method() != Principal.Method.SESSION) {
+            throw new ProblemException(Problem.notFound());
+        }
+    }
+
+    /**
+     * A support agent on the data of the person {@code {id}} (PR-23): only under a grant that person approved for
+     * this agent, live now (approved, unexpired, its ticket open — asked at every request, so a grant ends by
+     * itself) and covering the route's scope, while the person consents to the processing of health data; 403
+     * otherwise. Every read is recorded for the person.
+     */
+    private void checkSupportGrant(Context ctx, Optional<Principal> principal, Access.SupportGrant rule) {
+        requireAgent(principal);
+        UUID person;
+        try {
+            person = UUID.fromString(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(Problem.notFound());
+        }
+        SupportGrants.Live live = supportGrants.live(person, principal.get().accountId(), rule.scope(),
+                        clock.instant())
+                .filter(g -> consents.granted(person, Consents.Purpose.HEALTH_DATA))
+                .orElseThrow(() -> new ProblemException(Problem.of(403, "support-grant-required",
+                        "No live support grant", "Support agents read a person's data only under a grant the"
+                                + " person approved on an open ticket, until it ends.")
+                        .with("code", "SUPPORT_GRANT_REQUIRED")));
+        live.attachTo(ctx);
+        supportGrants.recordRead(live, ctx.endpoint() == null ? ctx.path() : ctx.endpoint().path);
     }
 
     /** The grant, when it is active now, covers {@code share}, and the person consents to sharing and {@code purposes}. */

@@ -19,7 +19,9 @@ public enum Scope {
     /** Community posts, comments, likes, reports of abuse. */
     COMMUNITY("community"),
     /** Alerts: the alert rules, the alerts and their acknowledgement, push subscriptions. */
-    ALERTS("alerts");
+    ALERTS("alerts"),
+    /** Customer service: the account's own support tickets and the grants asked for on them. */
+    SUPPORT("support");
 
     private final String id;
 

@@ -58,6 +58,9 @@ class AuthorizationMatrixTest {
     static String ownerShareId;
     static String ownerCheckinId;
     static String ownerLinkId;
+    static String ownerTicketId;
+    static String ownerAttachmentId;
+    static String ownerGrantId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -152,6 +155,20 @@ class AuthorizationMatrixTest {
         strangerToken = new Caller("another user (token, all scopes)", new Http(app.url()),
                 app.app().apiTokens().create(strangerId, "all", EnumSet.allOf(Scope.class)));
         adminWith2fa = fresh(Kind.ADMIN_WITH_2FA);
+        // Customer service: the owner's ticket, an image on it, and a grant an agent asked for (still undecided).
+        com.fasterxml.jackson.databind.JsonNode ticket = json.readTree(ownerToken.http().postJson(
+                "/api/v1/support/tickets", "{\"subject\":\"Matrix\",\"message\":\"help\"}", "Authorization",
+                bearer).body());
+        ownerTicketId = ticket.path("ticket").path("id").asText();
+        ownerAttachmentId = json.readTree(org.mqcgm.server.testing.Multipart.upload(app.url(),
+                "/api/v1/support/tickets/" + ownerTicketId + "/attachments", "screen.png", "image/png",
+                org.mqcgm.server.testing.Multipart.picture("png", 8, 8), "Authorization", bearer).body())
+                .path("messages").path(1).path("attachments").path(0).asText();
+        Caller agent = fresh(Kind.SUPPORT);
+        ownerGrantId = json.readTree(agent.http().postJson("/api/v1/support/queue/" + ownerTicketId + "/grants",
+                "{\"hours\":24,\"scopes\":[\"readings\"]}", "X-CSRF-Token", agent.http().csrfToken()).body())
+                .path("id").asText();
+        assertThat(List.of(ownerTicketId, ownerAttachmentId, ownerGrantId)).doesNotContain("");
     }
 
     private static String startSession(UUID account) {
@@ -207,7 +224,13 @@ class AuthorizationMatrixTest {
                 .replace("/moderation/posts/{id}", "/moderation/posts/" + ownerPostId)
                 .replace("/moderation/comments/{id}", "/moderation/comments/" + ownerCommentId)
                 .replace("/api/v1/push/subscriptions/{id}", "/api/v1/push/subscriptions/" + ownerPushSubscriptionId)
-                .replace("{photo}", UNKNOWN_PHOTO);
+                                .replace("{photo}", UNKNOWN_PHOTO)
+                .replace("/support/queue/{id}", "/support/queue/" + ownerTicketId)
+                .replace("/support/tickets/{id}", "/support/tickets/" + ownerTicketId)
+                .replace("/support/grants/{id}", "/support/grants/" + ownerGrantId)
+                .replace("/support/{id}", "/support/" + ownerTicketId)
+                .replace("{file}", ownerAttachmentId)
+                .replace("/admin/users/{id}", "/admin/users/" + ownerId);
     }
 
     /** A photo id no post has. */
@@ -353,6 +376,24 @@ class AuthorizationMatrixTest {
                 if (kind == Kind.MODERATOR) {
                     assertThat(status).as(r.body()).isNotIn(401, 403, 404);
                     assertThat(r.body()).doesNotContain("@example.org");
+                } else {
+                    assertThat(status).as("no existence leak").isEqualTo(404);
+                }
+            }
+            case Access.Support support -> {
+                // Agents only, in a web session; the route does not exist for anyone else.
+                if (kind == Kind.SUPPORT) {
+                    assertThat(status).as(r.body()).isNotIn(401, 403, 404);
+                } else {
+                    assertThat(status).as("no existence leak").isEqualTo(404);
+                }
+            }
+            case Access.SupportGrant grant -> {
+                // An agent without a live grant of the person is refused; nobody else learns the route exists. (The
+                // agent with a grant: aSupportAgentReadsAPersonsGlucoseOnlyUnderALiveGrant.)
+                if (kind == Kind.SUPPORT) {
+                    assertThat(status).as(r.body()).isEqualTo(403);
+                    assertThat(r.body()).contains("SUPPORT_GRANT_REQUIRED");
                 } else {
                     assertThat(status).as("no existence leak").isEqualTo(404);
                 }
@@ -554,6 +595,54 @@ class AuthorizationMatrixTest {
             assertThat(caller.call(r.method(), concrete(r.path())).statusCode()).as("after revocation: " + r.path())
                     .isEqualTo(404);
         }
+    }
+
+    /**
+     * A person's glucose for customer service ({@code /admin/users/{id}/glucose}, PR-23) with every kind of caller:
+     * only the agent the person approved a grant for reads it (200), an agent without one gets 403, and the owner,
+     * a follower with a glucose share, an administrator, another user's token and anonymous callers get 404, as if
+     * the route did not exist.
+     */
+    @Test
+    void aSupportAgentReadsAPersonsGlucoseOnlyUnderALiveGrant() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        String bearer = "Bearer " + ownerToken.token();
+        String ticket = json.readTree(ownerToken.http().postJson("/api/v1/support/tickets",
+                "{\"subject\":\"Odd readings\",\"message\":\"please look\"}", "Authorization", bearer).body())
+                .path("ticket").path("id").asText();
+        Caller agent = fresh(Kind.SUPPORT);
+        String grant = json.readTree(agent.http().postJson("/api/v1/support/queue/" + ticket + "/grants",
+                "{\"hours\":2,\"scopes\":[\"readings\"]}", "X-CSRF-Token", agent.http().csrfToken()).body())
+                .path("id").asText();
+        String path = "/admin/users/" + ownerId + "/glucose";
+        assertThat(agent.call(HandlerType.GET, path).statusCode()).as("asked, not yet approved").isEqualTo(403);
+        assertThat(ownerToken.http().postJson("/api/v1/support/grants/" + grant + "/approve", "{}",
+                "Authorization", bearer).statusCode()).isEqualTo(200);
+
+        HttpResponse<String> share = ownerToken.http().postJson("/api/v1/shares", "{\"scopes\":[\"glucose\"]}",
+                "Authorization", bearer);
+        UUID followerId = app.newUser("support-matrix-follower@example.org");
+        String followerToken = app.app().apiTokens().create(followerId, "all", EnumSet.allOf(Scope.class));
+        assertThat(new Http(app.url()).postJson("/api/v1/following", "{\"invitation\":\""
+                + json.readTree(share.body()).path("invitation").asText() + "\"}", "Authorization", "Bearer "
+                + followerToken).statusCode()).isEqualTo(201);
+        Http followerWeb = new Http(app.url());
+        followerWeb.setCookie("SESSION", startSession(followerId));
+
+        Map<Caller, Integer> expected = new java.util.LinkedHashMap<>();
+        expected.put(agent, 200);
+        expected.put(fresh(Kind.SUPPORT), 403);
+        expected.put(owner, 404);
+        expected.put(ownerToken, 404);
+        expected.put(new Caller("follower with a glucose share (session)", followerWeb, null), 404);
+        expected.put(new Caller("follower with a glucose share (token)", new Http(app.url()), followerToken), 404);
+        expected.put(adminWith2fa, 404);
+        expected.put(strangerToken, 404);
+        expected.put(fresh(Kind.ANONYMOUS), 404);
+        expected.forEach((caller, status) -> {
+            HttpResponse<String> r = caller.call(HandlerType.GET, path);
+            assertThat(r.statusCode()).as(caller.name() + ": " + r.body()).isEqualTo(status);
+        });
     }
 
     @Test
