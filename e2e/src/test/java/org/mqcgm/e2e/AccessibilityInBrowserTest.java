@@ -39,7 +39,8 @@ import org.mqcgm.server.testing.TestApp;
 /**
  * Every page of the app, found in the server's route table (so a new page is checked without anyone remembering to
  * add it), is opened in Chromium at 360 CSS pixels by the kind of person who sees it — the wearer with two weeks of
- * readings, logbook entries, a follower and a clinician link; the follower; a moderator; a visitor — and checked
+ * readings, logbook entries, a follower, a clinician link and a support ticket; the follower; a moderator; a support
+ * agent; a visitor — and checked
  * with axe-core (the accessibility engine, {@code e2e/package.json}, installed by {@code scripts/install-system-deps}):
  * no serious or critical violation of WCAG 2.1 A and AA rules, in English and in Simplified Chinese.
  */
@@ -49,7 +50,7 @@ class AccessibilityInBrowserTest {
     static final ObjectMapper JSON = new ObjectMapper();
     /** Paths that are not pages a person reads (machine endpoints, files, probes). */
     static final Pattern NOT_A_PAGE = Pattern.compile("^/(api/|static/|healthz|readyz|metrics|openapi|sw\\.js|"
-            + "manifest|favicon|icons/).*|.*\\.(pdf|csv|json|png|jpg|webp|svg|js|css|txt|xml)$|.*/photos/.*");
+            + "manifest|favicon|icons/).*|.*\\.(pdf|csv|json|png|jpg|webp|svg|js|css|txt|xml)$|.*/photos/.*|.*/attachments/.*");
 
     /** The pages also checked in Simplified Chinese. */
     static final List<String> CHINESE = List.of("/today", "/history", "/reports", "/logbook", "/settings", "/login",
@@ -102,6 +103,15 @@ class AccessibilityInBrowserTest {
                 .path("invitation").asText());
         values.put("{person}", wearer.toString());
 
+        // A support ticket of the wearer, for its page and the agent's.
+        String ticket = json(post(wearerToken, "/api/v1/support/tickets",
+                "{\"subject\":\"Sensor keeps disconnecting\",\"message\":\"Since Monday.\"}", 201))
+                .path("id").asText();
+        values.put("/support/queue/{id}", ticket);
+        values.put("/support/{id}", ticket);
+        UUID agent = app.newUser("agent@example.org");
+        app.app().accounts().grantRole(agent, Role.SUPPORT);
+
         UUID moderator = app.newUser("moderator@example.org");
         app.app().accounts().grantRole(moderator, Role.MODERATOR);
         values.put("{number}", "1");
@@ -143,7 +153,7 @@ class AccessibilityInBrowserTest {
     /** Who opens a page: the wearer, the follower (someone else's pages), a moderator, or a visitor. */
     enum Viewer {
         WEARER("wearer@example.org"), FOLLOWER("follower@example.org"), MODERATOR("moderator@example.org"),
-        VISITOR(null);
+        AGENT("agent@example.org"), VISITOR(null);
 
         final String login;
 
@@ -157,6 +167,7 @@ class AccessibilityInBrowserTest {
             case Access.Page p -> Viewer.WEARER;
             case Access.Shared s -> Viewer.FOLLOWER;
             case Access.Moderator m -> Viewer.MODERATOR;
+            case Access.Support a -> Viewer.AGENT;
             case Access.Public p -> Viewer.VISITOR;
             case Access.Link l -> Viewer.VISITOR;
             default -> null; // administrators' routes are APIs
@@ -222,7 +233,8 @@ class AccessibilityInBrowserTest {
         }
         assertThat(checked).as("pages checked").hasSizeGreaterThan(40)
                 .contains("en-US /today", "zh-CN /today", "zh-CN /login", "en-US /login", "en-US /c/" + values.get("{token}"),
-                        "en-US /people/" + wearer + "/today", "en-US /moderation");
+                        "en-US /people/" + wearer + "/today", "en-US /moderation", "en-US /alerts", "en-US /help",
+                        "en-US /support/queue", "en-US /settings/notifications");
         assertThat(violations).as("serious or critical accessibility violations (axe-core)").isEmpty();
     }
 
