@@ -391,28 +391,33 @@ public final class HttpTransfers {
             out.write(body);
             out.flush();
             java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
-            String status = line(in, socket, deadline);
-            String[] parts = status.split(" ", 3);
-            if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-                throw new Refused("connection failed");
-            }
             int code;
-            try {
-                code = Integer.parseInt(parts[1]);
-            } catch (NumberFormatException e) {
-                throw new Refused("connection failed");
-            }
-            Optional<String> retryAfter = Optional.empty();
-            for (int n = 0; n < 200; n++) {
-                String h = line(in, socket, deadline);
-                if (h.isEmpty()) {
-                    break;
+            Optional<String> retryAfter;
+            // Interim answers (1xx, e.g. 100 Continue) come before the final one: skipped with their headers.
+            int interim = 0;
+            do {
+                String status = line(in, socket, deadline);
+                String[] parts = status.split(" ", 3);
+                if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+                    throw new Refused("connection failed");
                 }
-                int colon = h.indexOf(':');
-                if (colon > 0 && h.substring(0, colon).trim().equalsIgnoreCase("Retry-After")) {
-                    retryAfter = Optional.of(h.substring(colon + 1).trim());
+                try {
+                    code = Integer.parseInt(parts[1]);
+                } catch (NumberFormatException e) {
+                    throw new Refused("connection failed");
                 }
-            }
+                retryAfter = Optional.empty();
+                for (int n = 0; n < 200; n++) {
+                    String h = line(in, socket, deadline);
+                    if (h.isEmpty()) {
+                        break;
+                    }
+                    int colon = h.indexOf(':');
+                    if (colon > 0 && h.substring(0, colon).trim().equalsIgnoreCase("Retry-After")) {
+                        retryAfter = Optional.of(h.substring(colon + 1).trim());
+                    }
+                }
+            } while (code >= 100 && code < 200 && ++interim < 5);
             if (code >= 300 && code < 400) {
                 throw new Refused("redirect refused");
             }

@@ -86,6 +86,29 @@ class PinnedTransfersTest {
     }
 
     @Test
+    void anInterimAnswerIsSkippedForTheFinalOne() throws Exception {
+        try (java.net.ServerSocket raw = new java.net.ServerSocket(0, 1, InetAddress.getByAddress(
+                new byte[] {127, 0, 0, 2}))) {
+            Thread answering = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket c = raw.accept()) {
+                    c.getOutputStream().write(("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\n"
+                            + "Content-Length: 0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    c.getOutputStream().flush();
+                    c.getInputStream().readNBytes(1); // until the client closes
+                } catch (java.io.IOException e) {
+                    // the client went
+                }
+            });
+            HttpTransfers pinned = new HttpTransfers(true, List.of(), Duration.ofSeconds(10),
+                    name -> new InetAddress[] {InetAddress.getByAddress(name, new byte[] {127, 0, 0, 2})}, true);
+            HttpTransfers.Answer answer = pinned.exchange("http://localhost:" + raw.getLocalPort() + "/push/c",
+                    "text/plain", Map.of(), new byte[0]);
+            assertThat(answer.status()).isEqualTo(201);
+            answering.join();
+        }
+    }
+
+    @Test
     void theAllowListRefusesOtherHosts() {
         HttpTransfers listed = HttpTransfers.forPush(false, List.of("*.push.example", "fcm.googleapis.com"));
         assertThat(listed.problem("https://evil.example/push")).contains("host not allowed");
