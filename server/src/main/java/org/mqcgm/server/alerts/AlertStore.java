@@ -186,6 +186,30 @@ final class AlertStore {
      * Notes the wearer's newest reading for the signal-loss check (only when it moves forward): {@code silentDue}
      * is when the silence after it becomes a signal loss, or null when that alert is off.
      */
+    /** A wearer whose newest reading the rules have not finished with. */
+    record Unevaluated(UUID owner, Instant newest) {
+    }
+
+    /** Notes that the rules ran up to the reading at {@code newest}. */
+    void evaluated(UUID owner, Instant newest) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update alert_watch set evaluated_at = :t
+                        where owner_id = :o and (evaluated_at is null or evaluated_at < :t)""")
+                .bind("o", owner).bind("t", at(newest)).execute());
+    }
+
+    /** Wearers whose newest reading, newer than {@code since}, the rules have not finished with. */
+    List<Unevaluated> unevaluated(Instant since, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select owner_id, last_reading_at from alert_watch
+                        where evaluated_at is distinct from last_reading_at and last_reading_at > :since
+                        order by last_reading_at limit :limit""")
+                .bind("since", at(since)).bind("limit", limit)
+                .map((rs, ctx) -> new Unevaluated(rs.getObject("owner_id", UUID.class),
+                        rs.getObject("last_reading_at", java.time.OffsetDateTime.class).toInstant()))
+                .list());
+    }
+
     void watch(UUID owner, Instant newest, Instant silentDue) {
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into alert_watch (owner_id, last_reading_at, silent_due) values (:o, :last, :due)

@@ -94,6 +94,27 @@ final class Alerting implements IngestListener {
                     s.delivery());
         }
         sensorEnding(owner, now, s);
+        store.evaluated(owner, newest);
+    }
+
+    /**
+     * The evaluation job: wearers whose newest fresh reading the rules have not finished with (ingest failed after
+     * the upload committed) are evaluated again; the store's unique key keeps an alert raised twice from being
+     * raised twice. Returns how many it evaluated.
+     */
+    int evaluateMissed() {
+        Instant now = dataClock.instant();
+        int n = 0;
+        for (AlertStore.Unevaluated u : store.unevaluated(now.minus(AlertRules.FRESH), BATCH)) {
+            try {
+                stored(u.owner(), u.newest());
+                n++;
+            } catch (RuntimeException e) {
+                log.warn("alert rules failed again for a wearer: {}",
+                        org.mqcgm.server.platform.db.SafeErrors.describe(e));
+            }
+        }
+        return n;
     }
 
     /**

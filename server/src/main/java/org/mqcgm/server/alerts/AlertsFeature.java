@@ -58,6 +58,8 @@ public final class AlertsFeature implements Feature {
 
     /** The job that raises signal losses. */
     public static final String SILENCE_JOB = "alerts-signal-loss";
+    /** Runs the rules again for wearers whose ingest evaluation failed. */
+    public static final String EVALUATE_JOB = "alerts-evaluate";
 
     private final AlertSettingsStore settings;
     private final AlertStore alerts;
@@ -121,7 +123,8 @@ public final class AlertsFeature implements Feature {
     @Override
     public List<Jobs.Job> jobs() {
         return List.of(new Jobs.Job(DELIVERY_JOB, Duration.ofMinutes(1), alerting::deliverDue),
-                new Jobs.Job(SILENCE_JOB, Duration.ofMinutes(1), alerting::checkSilences));
+                new Jobs.Job(SILENCE_JOB, Duration.ofMinutes(1), alerting::checkSilences),
+                new Jobs.Job(EVALUATE_JOB, Duration.ofMinutes(1), alerting::evaluateMissed));
     }
 
     /** The wearer's alert rules when they changed the defaults, and the alerts raised for them. */

@@ -150,6 +150,31 @@ class AlertsOnIngestTest {
     }
 
     @Test
+    void anUploadWhoseEvaluationDidNotFinishIsEvaluatedByTheJob() throws Exception {
+        Wearer w = wearer();
+        upload(w, 10, 120); // the wearer is watched, evaluated up to this reading
+        // An urgent low stored and noted as the newest reading, but the rules never finished with it (the node
+        // failed between the commit and the end of the evaluation).
+        Instant t = CLOCK.instant().minusSeconds(30);
+        app.app().feature(org.mqcgm.server.glucose.GlucoseFeature.class).readings().store().insert(w.id(),
+                java.util.List.of(new org.mqcgm.core.glucose.Reading(t, java.time.ZoneOffset.UTC, 46)));
+        app.sql().useHandle(h -> h.createUpdate("update alert_watch set last_reading_at = :t where owner_id = :o")
+                .bind("t", t.atOffset(java.time.ZoneOffset.UTC)).bind("o", w.id()).execute());
+        assertThat(alerts(w)).isEmpty();
+
+        app.app().jobs().runNow(AlertsFeature.EVALUATE_JOB);
+        JsonNode raised = alerts(w);
+        assertThat(raised).hasSize(1);
+        assertThat(raised.get(0).path("kind").asText()).isEqualTo("urgent-low");
+        assertThat(PUSH.to(w.id())).hasSize(1);
+        // Done: the job does not evaluate it again.
+        int waiting = app.sql().withHandle(h -> h.createQuery("select count(*) from alert_watch where owner_id = :o "
+                + "and evaluated_at is distinct from last_reading_at").bind("o", w.id()).mapTo(Integer.class).one());
+        assertThat(waiting).isZero();
+        CLOCK.advance(Duration.ofMinutes(5));
+    }
+
+    @Test
     void backfilledHistoryRaisesNothingAndNeitherDoesAWearerWithoutTheConsent() throws Exception {
         Wearer w = wearer();
         // Three hours of old readings with an urgent low in them, uploaded now.
