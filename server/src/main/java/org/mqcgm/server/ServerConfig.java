@@ -53,6 +53,8 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  *                           ({@code MQCGM_ACCEPT_QUEUE}, default 1024; Linux caps it at {@code net.core.somaxconn})
  * @param push               where Web Push messages may go and the operator's contact for push services
  *                           ({@code MQCGM_PUSH_*}, see {@link Push})
+ * @param alertsOnIngest     whether alerts are evaluated after each upload; always true except in code that asks
+ *                           otherwise ({@link #withAlertsOnIngest}, for the paired benchmark): no setting reads it
  */
 public record ServerConfig(
         String databaseUrl,
@@ -75,7 +77,8 @@ public record ServerConfig(
         boolean transfersAllowLoopbackHttp,
         int maxFollowers,
         int acceptQueue,
-        Push push) {
+        Push push,
+        boolean alertsOnIngest) {
 
     /** The default of {@link #maxFollowers}. */
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
@@ -105,6 +108,18 @@ public record ServerConfig(
         public Push withLoopbackHttp(boolean allow) {
             return new Push(allow, allowedHosts, contact);
         }
+    }
+
+    /** Settings with alerts evaluated on ingest (the only way a deployment runs). */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl, Metrics.Settings metrics,
+                        ClientAddress.Settings clientAddress, Path deletionLedger, boolean transfersAllowLoopbackHttp,
+                        int maxFollowers, int acceptQueue, Push push) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
+                clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push, true);
     }
 
     /** Settings with the default Web Push rules (production: public https endpoints only). */
@@ -339,21 +354,21 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
-                acceptQueue, push);
+                acceptQueue, push, alertsOnIngest);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
     public ServerConfig withArgon2(Argon2Cost cost) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push, alertsOnIngest);
     }
 
     /** A copy with the operators' metrics listener set. */
     public ServerConfig withMetrics(Metrics.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
+                settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push, alertsOnIngest);
     }
 
     /** A copy reached at another public address. */
@@ -361,49 +376,60 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
-                acceptQueue, push);
+                acceptQueue, push, alertsOnIngest);
     }
 
     /** A copy trusting other reverse proxies. */
     public ServerConfig withClientAddress(ClientAddress.Settings settings) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
+                metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push, alertsOnIngest);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
     public ServerConfig withMaxFollowers(int max) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue, push);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue, push, alertsOnIngest);
     }
 
     /** A copy with another listen backlog. */
     public ServerConfig withAcceptQueue(int connections) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections, push);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections, push, alertsOnIngest);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
     public ServerConfig withDeletionLedger(Path file) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push);
+                metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push, alertsOnIngest);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
     public ServerConfig withTransfersAllowLoopbackHttp(boolean allow) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push);
+                metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push, alertsOnIngest);
     }
 
     /** A copy with other Web Push rules. */
     public ServerConfig withPush(Push rules) {
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
-                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules);
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules, alertsOnIngest);
+    }
+
+    /**
+     * A copy that does (true, always in production) or does not evaluate alerts after uploads: the alerts-off arm of
+     * the paired benchmark ({@code AlertPathBenchmark}). Code only; no environment variable or file setting reads it.
+     */
+    public ServerConfig withAlertsOnIngest(boolean evaluate) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                evaluate);
     }
 
     private static boolean bool(Map<String, String> s, String name) {
