@@ -51,6 +51,15 @@ final class BenchServer implements AutoCloseable {
      *                       WAL to reach the disk (seeding is then bounded by the CPU, not by one flush per post)
      */
     static BenchServer start(int poolSize, boolean durableCommits) {
+        return start(poolSize, durableCommits, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #start(int, boolean)}, with the benchmark's own settings on top (e.g. loopback push endpoints, or
+     * {@link ServerConfig#withAlertsOnIngest} false for the alerts-off arm of a paired run).
+     */
+    static BenchServer start(int poolSize, boolean durableCommits,
+                             java.util.function.UnaryOperator<ServerConfig> settings) {
         LocalPostgres pg = durableCommits ? LocalPostgres.startTemporary() : LocalPostgres.startForTests();
         try {
             pg.createDatabaseIfAbsent("bench");
@@ -58,9 +67,9 @@ final class BenchServer implements AutoCloseable {
             Path key = dir.resolve("master-key.json");
             MasterKey.generate(key);
             String url = pg.jdbcUrl("bench");
-            App app = App.start(new ServerConfig(url, pg.user(), pg.password(), poolSize, key, "127.0.0.1", 0,
-                    8_000_000, new ServerConfig.Argon2Cost(1024, 1, 1), Duration.ofHours(1), Duration.ofDays(1), null,
-                    dir.resolve("outbox"), "http://localhost"), Clock.systemUTC());
+            App app = App.start(settings.apply(new ServerConfig(url, pg.user(), pg.password(), poolSize, key,
+                    "127.0.0.1", 0, 8_000_000, new ServerConfig.Argon2Cost(1024, 1, 1), Duration.ofHours(1),
+                    Duration.ofDays(1), null, dir.resolve("outbox"), "http://localhost")), Clock.systemUTC());
             return new BenchServer(pg, app, url);
         } catch (IOException e) {
             pg.close();

@@ -235,7 +235,9 @@ public final class App implements AutoCloseable {
                     glucose.readings().store()::range,
                     person -> sharing.followersSharing(person, org.mqcgm.server.platform.security.ShareScope.ALERTS),
                     glucose::sensorSessionEnd, push.notifications());
-            glucose.afterReadingsStored(alerts.ingestListener());
+            if (config.alertsOnIngest()) { // false only in the alerts-off arm of AlertPathBenchmark
+                glucose.afterReadingsStored(alerts.ingestListener());
+            }
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.

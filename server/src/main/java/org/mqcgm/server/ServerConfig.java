@@ -56,6 +56,8 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  * @param supportPhone       the operator's support hotline, shown as a {@code tel:} link on the help page after the
  *                           user taps "Call support" ({@code MQCGM_SUPPORT_PHONE}, e.g. {@code +86 400 123 4567};
  *                           unset: no "Call support" control)
+ * @param alertsOnIngest     whether alerts are evaluated after each upload; always true except in code that asks
+ *                           otherwise ({@link #withAlertsOnIngest}, for the paired benchmark): no setting reads it
  */
 public record ServerConfig(
         String databaseUrl,
@@ -79,7 +81,8 @@ public record ServerConfig(
         int maxFollowers,
         int acceptQueue,
         Push push,
-        String supportPhone) {
+        String supportPhone,
+        boolean alertsOnIngest) {
 
     /** The default of {@link #maxFollowers}. */
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
@@ -115,6 +118,18 @@ public record ServerConfig(
         supportPhone = supportPhone == null || supportPhone.isBlank() ? null : supportPhone.trim();
     }
 
+    /** Settings with alerts evaluated on ingest (the only way a deployment runs) and no support hotline. */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl, Metrics.Settings metrics,
+                        ClientAddress.Settings clientAddress, Path deletionLedger, boolean transfersAllowLoopbackHttp,
+                        int maxFollowers, int acceptQueue, Push push) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
+                clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push, null, true);
+    }
+
     /** Settings with the default Web Push rules (production: public https endpoints only) and no support hotline. */
     public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
                         Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
@@ -125,7 +140,7 @@ public record ServerConfig(
         this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
                 maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
                 clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, Push.DEFAULT,
-                null);
+                null, true);
     }
 
     /** Settings with the default accept queue. */
@@ -263,7 +278,7 @@ public record ServerConfig(
                 integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000),
                 integer(s, "MQCGM_ACCEPT_QUEUE", org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE, 1,
                         65_535),
-                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")));
+                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true);
     }
 
     private static Push push(Map<String, String> s) {
@@ -349,7 +364,7 @@ public record ServerConfig(
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone);
+                push, supportPhone, alertsOnIngest);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
@@ -357,7 +372,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone);
+                push, supportPhone, alertsOnIngest);
     }
 
     /** A copy with the operators' metrics listener set. */
@@ -365,7 +380,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone);
+                push, supportPhone, alertsOnIngest);
     }
 
     /** A copy reached at another public address. */
@@ -374,7 +389,7 @@ public record ServerConfig(
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone);
+                push, supportPhone, alertsOnIngest);
     }
 
     /** A copy trusting other reverse proxies. */
@@ -382,7 +397,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone);
+                push, supportPhone, alertsOnIngest);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
@@ -390,7 +405,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue,
-                push, supportPhone);
+                push, supportPhone, alertsOnIngest);
     }
 
     /** A copy with another listen backlog. */
@@ -398,7 +413,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections,
-                push, supportPhone);
+                push, supportPhone, alertsOnIngest);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
@@ -406,7 +421,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone);
+                push, supportPhone, alertsOnIngest);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
@@ -414,7 +429,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push,
-                supportPhone);
+                supportPhone, alertsOnIngest);
     }
 
     /** A copy with other Web Push rules. */
@@ -422,7 +437,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules,
-                supportPhone);
+                supportPhone, alertsOnIngest);
     }
 
     /** A copy with the operator's support hotline ({@code MQCGM_SUPPORT_PHONE}; null for none). */
@@ -430,7 +445,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                phone == null ? null : supportPhone(phone));
+                phone == null ? null : supportPhone(phone), alertsOnIngest);
     }
 
     /** A hotline number: digits, spaces, dashes and a leading +, 3 to 30 characters. */
@@ -444,6 +459,17 @@ public record ServerConfig(
                     + " optionally starting with + (got '" + phone + "')");
         }
         return phone;
+    }
+
+    /**
+     * A copy that does (true, always in production) or does not evaluate alerts after uploads: the alerts-off arm of
+     * the paired benchmark ({@code AlertPathBenchmark}). Code only; no environment variable or file setting reads it.
+     */
+    public ServerConfig withAlertsOnIngest(boolean evaluate) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                supportPhone, evaluate);
     }
 
     private static boolean bool(Map<String, String> s, String name) {
