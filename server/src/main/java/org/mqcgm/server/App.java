@@ -212,6 +212,8 @@ public final class App implements AutoCloseable {
             SupportFeature support = SupportFeature.create(platform, photos.photos(),
                     glucose.readings().store()::range, config.supportPhone());
             ticketsRef.set(support.tickets());
+            // A reported compromise also ends the person's clinician links (PR-59).
+            accounts.accounts().onCompromise(clinician::endAllLinks);
             SharingFeature sharing = SharingFeature.create(platform, accounts.profiles(),
                     person -> glucose.readings().store().latest(person,
                             dataClock.instant().plus(java.time.Duration.ofMinutes(5))),

@@ -429,9 +429,29 @@ public final class Accounts implements Authenticator {
                         + " The person asks for a human review of this decision."));
     }
 
+    /**
+     * What other features end when a person reports a compromise (clinician links: PR-59 "share links → 410").
+     * Each is told after the credentials ended; one that fails does not stop the others.
+     */
+    private final List<java.util.function.Consumer<UUID>> compromiseResponders =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Adds something to end when a person reports a compromise. */
+    public void onCompromise(java.util.function.Consumer<UUID> responder) {
+        compromiseResponders.add(responder);
+    }
+
     private void reportCompromiseOnly(UUID owner, ClientFacts client) {
         sessions.endAll(owner);
         tokens.revokeAll(owner);
+        for (java.util.function.Consumer<UUID> r : compromiseResponders) {
+            try {
+                r.accept(owner);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Accounts.class).error("a compromise responder failed: {}",
+                        org.mqcgm.server.platform.db.SafeErrors.describe(e));
+            }
+        }
         twoFactor.disable(owner);
         store.setMustResetPassword(owner);
         AccountCodes.Issued issued = codes.issue(owner, AccountCodes.Purpose.PASSWORD_RESET, null, true);

@@ -78,6 +78,14 @@ public final class ClinicianFeature implements Feature {
         return tokens;
     }
 
+    /**
+     * Ends every running link of the person at once (a reported compromise, PR-59): from then on the link answers
+     * 410 "this link has ended", as at its planned end.
+     */
+    public void endAllLinks(UUID owner) {
+        store.endAll(owner, platform.systemClock().instant());
+    }
+
     /** Views through the wearer's links, for "who saw my data": who = the link's label, what = report. */
     public ReadLog readLog() {
         return (person, since, limit) -> store.views(person, since, limit).stream()

@@ -102,6 +102,14 @@ final class LinkStore {
                 .bind("owner", owner).bind("id", id).bind("now", utc(now)).execute()) == 1;
     }
 
+    /** Ends every running link of the owner now (it answers 410 from then on); returns how many. */
+    int endAll(UUID owner, Instant now) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update clinician_link set expires_at = greatest(:now, created_at + interval '1 millisecond')
+                        where owner_id = :owner and revoked_at is null and expires_at > :now""")
+                .bind("owner", owner).bind("now", utc(now)).execute());
+    }
+
     /** Whether the owner has this link (revoked or not). */
     boolean exists(UUID owner, UUID id) {
         return jdbi.withHandle(h -> h.createQuery("select count(*) from clinician_link where owner_id = :owner"

@@ -197,6 +197,25 @@ class ClinicianLinksTest {
     }
 
     @Test
+    @Tag("PR-59")
+    void reportingACompromiseEndsEveryLinkAt410() throws Exception {
+        Wearer w = wearer(true);
+        JsonNode first = link(w, "");
+        JsonNode second = link(w, "");
+        Visitor visitor = new Visitor();
+        assertThat(visitor.get(path(first)).statusCode()).isEqualTo(200);
+        // "My account may be compromised" (Settings → Security): whoever holds a link the attacker may have made or
+        // seen reads nothing more.
+        clock.advance(Duration.ofSeconds(1));
+        app.app().accounts().reportCompromise(w.id(), org.mqcgm.server.accounts.ClientFacts.NONE);
+        for (JsonNode link : List.of(first, second)) {
+            HttpResponse<String> ended = visitor.get(path(link));
+            assertThat(ended.statusCode()).isEqualTo(410);
+            assertThat(ended.body()).doesNotContain("report-stats");
+        }
+    }
+
+    @Test
     @Tag("PR-24")
     void guessingTokensFromOneClientIsRefusedWith429() throws Exception {
         Wearer w = wearer(true);
