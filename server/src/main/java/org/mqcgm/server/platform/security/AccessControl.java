@@ -114,15 +114,11 @@ public final class AccessControl {
                 return principal;
             }
             case Access.Moderator ignored -> {
-                // Someone without the role learns nothing: the route does not exist for them.
-                if (principal.isEmpty() || !principal.get().has(Role.MODERATOR)
-                        || principal.get().method() != Principal.Method.SESSION) {
-                    throw new ProblemException(Problem.notFound());
-                }
+                requireRoleInSession(principal, Role.MODERATOR);
                 return principal;
             }
             case Access.Support ignored -> {
-                requireAgent(principal);
+                requireRoleInSession(principal, Role.SUPPORT);
                 return principal;
             }
             case Access.SupportGrant grant -> {
@@ -130,11 +126,7 @@ public final class AccessControl {
                 return principal;
             }
             case Access.Admin ignored -> {
-                // Someone without the role learns nothing: the route does not exist for them.
-                if (principal.isEmpty() || !principal.get().has(Role.ADMIN)
-                        || principal.get().method() != Principal.Method.SESSION) {
-                    throw new ProblemException(Problem.notFound());
-                }
+                requireRoleInSession(principal, Role.ADMIN);
                 if (!principal.get().twoFactor()) {
                     throw new ProblemException(Problem.of(403, "two-factor-required", "Two-factor required",
                             "Administration needs two-factor authentication. Turn it on in Settings."));
@@ -245,9 +237,12 @@ public final class AccessControl {
         link.attachTo(ctx);
     }
 
-    /** The support role in a web session; anybody else learns nothing: the route does not exist for them. */
-    private static void requireAgent(Optional<Principal> principal) {
-        if (principal.isEmpty() || !principal.get().has(Role.SUPPORT)
+    /**
+     * The role in a web session (moderators, support agents, administrators); anybody else learns nothing: the
+     * route does not exist for them.
+     */
+    private static void requireRoleInSession(Optional<Principal> principal, Role role) {
+        if (principal.isEmpty() || !principal.get().has(role)
                 || principal.get().method() != Principal.Method.SESSION) {
             throw new ProblemException(Problem.notFound());
         }
@@ -260,7 +255,7 @@ public final class AccessControl {
      * otherwise. Every read is recorded for the person.
      */
     private void checkSupportGrant(Context ctx, Optional<Principal> principal, Access.SupportGrant rule) {
-        requireAgent(principal);
+        requireRoleInSession(principal, Role.SUPPORT);
         UUID person;
         try {
             person = UUID.fromString(ctx.pathParam("id"));
