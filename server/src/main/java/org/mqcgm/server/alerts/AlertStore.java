@@ -39,7 +39,7 @@ final class AlertStore {
                  Instant snoozedUntil, Instant nextSendAt, int sends) {
 
         boolean urgent() {
-            return "urgent-low".equals(kind);
+            return org.mqcgm.core.alerts.AlertKind.URGENT_LOW.id().equals(kind);
         }
     }
 

@@ -89,9 +89,7 @@ final class Alerting implements IngestListener {
                 ? newest.plus(Duration.ofMinutes(s.rules().signalLossMinutes())) : null);
         List<Reading> recent = readings.between(owner, now.minus(WINDOW), now.plus(Duration.ofMinutes(10)));
         for (AlertRules.Trigger t : AlertRules.onReadings(recent, s.rules(), now)) {
-            Instant episode = episodeStart(owner, t, recent.isEmpty() ? null : recent.get(0).time());
-            raise(owner, t.kind().id(), t.at(), episode, t.ruleVersion(), t.inputs(), t.quiet(), t.why(),
-                    s.delivery());
+            raise(owner, t, episodeStart(owner, t, recent.isEmpty() ? null : recent.get(0).time()), s.delivery());
         }
         sensorEnding(owner, now, s);
         store.evaluated(owner, newest);
@@ -172,13 +170,17 @@ final class Alerting implements IngestListener {
             AlertSettingsStore.Stored s = settings.all(silence.owner());
             Optional<AlertRules.Trigger> t = AlertRules.signalLoss(silence.lastReading(),
                     zone(silence.owner()).getRules().getOffset(now), s.rules(), now);
-            if (t.isPresent() && raise(silence.owner(), t.get().kind().id(), t.get().at(), t.get().episodeStart(),
-                    t.get().ruleVersion(), t.get().inputs(), t.get().quiet(), t.get().why(), s.delivery())
-                    .isPresent()) {
+            if (t.isPresent() && raise(silence.owner(), t.get(), t.get().episodeStart(), s.delivery()).isPresent()) {
                 n++;
             }
         }
         return n;
+    }
+
+    /** The raise below for a rule's trigger, with the episode start as the store knows it. */
+    private Optional<AlertStore.Alert> raise(UUID owner, AlertRules.Trigger t, Instant episodeStart,
+                                             AlertSettingsStore.Delivery d) {
+        return raise(owner, t.kind().id(), t.at(), episodeStart, t.ruleVersion(), t.inputs(), t.quiet(), t.why(), d);
     }
 
     /** Stores an alert unless its episode was raised already, and sends it unless it is quiet. */
@@ -186,7 +188,7 @@ final class Alerting implements IngestListener {
                                      Map<String, Number> inputs, boolean quiet, String why,
                                      AlertSettingsStore.Delivery d) {
         Instant now = systemClock.instant();
-        boolean urgent = "urgent-low".equals(kind);
+        boolean urgent = AlertKind.URGENT_LOW.id().equals(kind);
         Instant next = quiet ? null : nextSending(urgent, d, now);
         Instant escalate = urgent ? now.plus(Duration.ofMinutes(d.escalateMinutes())) : null;
         Optional<AlertStore.Alert> raised = store.raise(owner, new AlertStore.Raise(kind, at, episodeStart, version,
@@ -253,7 +255,7 @@ final class Alerting implements IngestListener {
         return n;
     }
 
-    /** Tells the followers who share the wearer's alerts, on their own devices, naming the wearer as they know them. */
+    /** Tells the followers who share the wearer's alerts, on their own devices (naming no one on the lock screen). */
     private int escalate(AlertStore.Alert a) {
         // The lock screen of a follower's phone names no one (a profile label is an e-mail or a phone number):
         // the app, once opened, shows whose low it is.
