@@ -79,10 +79,11 @@ final class Deliveries implements PushNotifications, AutoCloseable {
     @Override
     public int send(UUID owner, Notification n) {
         Instant now = clock.instant();
-        for (Subscriptions.Stored dead : subscriptions.prune(owner, bindings)) {
+        Subscriptions.Pruned pruned = subscriptions.prune(owner, bindings);
+        for (Subscriptions.Stored dead : pruned.removed()) {
             record(owner, null, dead.id(), dead.host(), now, 0, "removed", null);
         }
-        List<Subscriptions.Stored> live = subscriptions.all(owner);
+        List<Subscriptions.Stored> live = pruned.live();
         if (live.isEmpty()) {
             return 0;
         }

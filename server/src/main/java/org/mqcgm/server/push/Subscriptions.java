@@ -125,15 +125,20 @@ final class Subscriptions {
                 .bind("o", owner).bind("id", id).execute()) == 1;
     }
 
+    /** The owner's subscriptions after a {@link #prune}: those that go on, and those it removed. */
+    record Pruned(List<Stored> live, List<Stored> removed) {
+    }
+
     /**
      * Removes the owner's subscriptions whose credential or device alias ended, or that the browser said have
-     * expired; returns them.
+     * expired; returns them and the live ones (read once).
      */
-    List<Stored> prune(UUID owner, PushBindings bindings) {
+    Pruned prune(UUID owner, PushBindings bindings) {
         Instant now = clock.instant();
-        List<Stored> dead = all(owner).stream().filter(s -> !alive(s, bindings, now)).toList();
-        dead.forEach(s -> delete(owner, s.id()));
-        return dead;
+        java.util.Map<Boolean, List<Stored>> split = all(owner).stream()
+                .collect(java.util.stream.Collectors.partitioningBy(s -> alive(s, bindings, now)));
+        split.get(false).forEach(s -> delete(owner, s.id()));
+        return new Pruned(split.get(true), split.get(false));
     }
 
     static boolean alive(Stored s, PushBindings bindings, Instant now) {
