@@ -18,6 +18,7 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.mqcgm.server.platform.db.StaleGuard;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
 import org.slf4j.Logger;
@@ -49,11 +50,8 @@ public final class ApiTokens {
     private record Cached(Principal principal, UUID tokenId, Instant touched) {
     }
 
-    /**
-     * Counts invalidations. A principal loaded from the database is kept only if no invalidation happened while it
-     * was loaded: a request that read the token just before a revocation committed must not cache it afterwards.
-     */
-    private final java.util.concurrent.atomic.AtomicLong invalidations = new java.util.concurrent.atomic.AtomicLong();
+    /** A principal loaded while the owner's entries were invalidated is not kept (see {@link StaleGuard}). */
+    private final StaleGuard guard = new StaleGuard();
 
     public ApiTokens(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
@@ -113,7 +111,7 @@ public final class ApiTokens {
             }
             return Optional.of(hit.principal());
         }
-        long seen = invalidations.get();
+        long seen = guard.mark();
         Optional<Cached> loaded = jdbi.withHandle(h -> h.createQuery("""
                         select t.id, t.scopes, a.totp_enabled_at is not null as two_factor,
                                array(select role from account_role r where r.owner_id = t.owner_id) as roles
@@ -131,9 +129,7 @@ public final class ApiTokens {
                 .findOne());
         loaded.ifPresent(l -> {
             cache.put(key, l);
-            // Checked after the put: an invalidation that ran before it is seen here, one that runs after it removes
-            // the entry itself.
-            if (invalidations.get() != seen) {
+            if (guard.changedSince(seen)) {
                 cache.invalidate(key);
             }
             touch(c.ownerId(), l.tokenId(), now);
@@ -217,13 +213,11 @@ public final class ApiTokens {
         invalidateOwner(ownerId.toString());
         // Again once the revocation is visible: a request on this node that read the token in between (the change
         // not yet committed) would otherwise have cached it until the listener's notice or the expiry.
-        if (h.isInTransaction()) {
-            h.afterCommit(() -> invalidateOwner(ownerId.toString()));
-        }
+        StaleGuard.againAfterCommit(h, () -> invalidateOwner(ownerId.toString()));
     }
 
     private void invalidateOwner(String owner) {
-        invalidations.incrementAndGet();
+        guard.invalidating();
         cache.asMap().keySet().removeIf(k -> k.startsWith(owner + ":"));
     }
 

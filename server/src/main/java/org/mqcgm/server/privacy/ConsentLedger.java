@@ -51,8 +51,8 @@ public final class ConsentLedger implements Consents {
             .maximumSize(100_000)
             .expireAfterWrite(Duration.ofSeconds(30))
             .build();
-    /** Counts forgotten choices, so that a choice loaded while one changed is not kept (see {@link #latest}). */
-    private final java.util.concurrent.atomic.AtomicLong changes = new java.util.concurrent.atomic.AtomicLong();
+    /** A choice loaded while it changed is not kept (see {@link org.mqcgm.server.platform.db.StaleGuard}). */
+    private final org.mqcgm.server.platform.db.StaleGuard guard = new org.mqcgm.server.platform.db.StaleGuard();
     /** The highest policy version number each person accepted. */
     private final Cache<UUID, Integer> accepted = Caffeine.newBuilder()
             .maximumSize(100_000)
@@ -76,7 +76,7 @@ public final class ConsentLedger implements Consents {
 
     /** The latest recorded choice about the purpose (false when none). */
     private boolean latest(UUID owner, Purpose purpose) {
-        long seen = changes.get();
+        long seen = guard.mark();
         String key = owner + "/" + purpose.id();
         boolean choice = cache.get(key, k -> jdbi.withHandle(h -> h.createQuery("""
                         select granted from consent_event
@@ -84,9 +84,7 @@ public final class ConsentLedger implements Consents {
                         order by at desc, id desc limit 1""")
                 .bind("owner", owner).bind("purpose", purpose.id())
                 .mapTo(Boolean.class).findOne().orElse(false)));
-        // A change forgotten while this was loaded may have been read before it committed: not kept (the check
-        // follows the put, so a change forgotten later removes the entry itself).
-        if (changes.get() != seen) {
+        if (guard.changedSince(seen)) {
             cache.invalidate(key);
         }
         return choice;
@@ -144,13 +142,11 @@ public final class ConsentLedger implements Consents {
         forget(key);
         // Again once the choice is visible to others: a request on this node that read the old choice in between
         // (this transaction not yet committed) would otherwise have cached it until the listener's notice.
-        if (h.isInTransaction()) {
-            h.afterCommit(() -> forget(key));
-        }
+        org.mqcgm.server.platform.db.StaleGuard.againAfterCommit(h, () -> forget(key));
     }
 
     private void forget(String key) {
-        changes.incrementAndGet();
+        guard.invalidating();
         cache.invalidate(key);
         if (key.endsWith("/" + Purpose.POLICY.id())) {
             try {
