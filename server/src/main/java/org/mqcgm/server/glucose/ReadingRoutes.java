@@ -10,9 +10,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -372,32 +370,12 @@ final class ReadingRoutes implements AutoCloseable {
      * {@link TimeBounds#rangeBound} of {@code now} (422 naming the parameter otherwise).
      */
     static Instant instantParam(Context ctx, String name, Instant fallback, Instant now) {
-        String v = ctx.queryParam(name);
-        if (v == null || v.isBlank()) {
-            return fallback;
-        }
-        Instant t;
-        try {
-            // An unencoded '+' in the offset arrives as a space after query decoding.
-            t = OffsetDateTime.parse(v.trim().replace(' ', '+')).toInstant();
-        } catch (DateTimeParseException e) {
-            if (TimeBounds.hasYearOutOfRange(v)) {
-                throw outOfBounds(name, TimeBounds.outOfRange());
-            }
-            throw new ProblemException(Problem.badRequest("'" + name + "' is not a date-time.",
-                    new Problem.FieldError(name, "format",
-                            "must be an ISO-8601 date-time with offset, e.g. 2026-11-26T00:00:00Z")));
-        }
-        TimeBounds.rangeBound(t, now).ifPresent(violation -> {
-            throw outOfBounds(name, violation);
-        });
-        return t;
+        return org.mqcgm.server.platform.http.QueryTimes.rangeBound(ctx, name, fallback, now);
     }
 
     /** A time outside its bounds: 422 naming the field and the rule. */
     static ProblemException outOfBounds(String field, TimeBounds.Violation violation) {
-        return new ProblemException(Problem.validation("'" + field + "' is outside the supported times.",
-                List.of(new Problem.FieldError(field, violation.rule(), violation.message()))));
+        return org.mqcgm.server.platform.http.QueryTimes.outOfBounds(field, violation);
     }
 
     @Override

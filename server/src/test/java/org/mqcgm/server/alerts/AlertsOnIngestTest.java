@@ -175,6 +175,23 @@ class AlertsOnIngestTest {
     }
 
     @Test
+    void theAlertListRefusesTimesOutsideTheSupportedRangeNamingTheParameter() {
+        Wearer w = wearer();
+        Http http = new Http(app.url());
+        for (String extreme : List.of("%2B1000000000-01-01T00:00:00Z", "-999999999-01-01T00:00:00Z",
+                "1899-12-31T23:59:59Z", "9999-01-01T00:00:00Z")) {
+            HttpResponse<String> r = http.get("/api/v1/alerts?from=" + extreme, w.auth());
+            assertThat(r.statusCode()).as(extreme + ": " + r.body()).isEqualTo(422);
+            assertThat(r.body()).contains("\"field\":\"from\"").contains("\"rule\":\"range\"");
+        }
+        HttpResponse<String> malformed = http.get("/api/v1/alerts?to=yesterday", w.auth());
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("\"field\":\"to\"").contains("\"rule\":\"format\"");
+        assertThat(http.get("/api/v1/alerts?from=2026-03-01T00:00:00%2B08:00", w.auth()).statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
     void backfilledHistoryRaisesNothingAndNeitherDoesAWearerWithoutTheConsent() throws Exception {
         Wearer w = wearer();
         // Three hours of old readings with an urgent low in them, uploaded now.
