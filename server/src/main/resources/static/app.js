@@ -158,6 +158,31 @@
       }).then(function () { button.disabled = false; });
     });
   });
+  // Values on this device's lock screen (PR-13): a choice kept on the device only, in the same Cache Storage as
+  // the offline reading (so logging out deletes it). The service worker reads it when an alert arrives and then
+  // fetches the alert, signed in, to show the value; the push payload never carries it.
+  document.querySelectorAll('[data-lock-values]').forEach(function (box) {
+    if (!window.caches) { box.disabled = true; return; }
+    var key = '/pwa/lock-screen-values';
+    var settled = function () {
+      box.disabled = false;
+      document.documentElement.setAttribute('data-lock-values-state', box.checked ? 'on' : 'off');
+    };
+    // Not tappable until the stored choice is read, so that reading it cannot undo a tap.
+    box.disabled = true;
+    caches.open('mqcgm-last').then(function (c) { return c.match(key); }).then(function (r) {
+      return r ? r.json() : null;
+    }).then(function (v) { box.checked = !!(v && v.on === true); }).catch(function () { box.checked = false; })
+      .then(settled);
+    box.addEventListener('change', function () {
+      box.disabled = true;
+      caches.open('mqcgm-last').then(function (c) {
+        return box.checked
+          ? c.put(key, new Response(JSON.stringify({ on: true }), { headers: { 'Content-Type': 'application/json' } }))
+          : c.delete(key);
+      }).catch(function () { box.checked = false; }).then(settled);
+    });
+  });
   if ('serviceWorker' in navigator && window.PushManager) {
     document.querySelectorAll('form[action="/logout"]').forEach(function (form) {
       form.addEventListener('submit', function () {

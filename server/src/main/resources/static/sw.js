@@ -88,18 +88,40 @@ self.addEventListener('fetch', function (event) {
   }
 });
 
-// Push (issue 13): the server's message arrives decrypted by the browser as JSON {title, body, tag, url, urgent}
-// (no glucose value unless the person asked for it on their own lock screen, PR-13). An urgent one stays until it is
-// dismissed and alerts again even when it replaces an earlier one with the same tag.
+// Push (issue 13): the server's message arrives decrypted by the browser as JSON {title, body, tag, url, urgent,
+// detail?}; it never carries a glucose value (PR-13). Only when the person chose values on THIS device's lock
+// screen (Settings → Notifications; kept in this device's Cache Storage, deleted on logout) does the worker fetch
+// the detail path (a same-origin API path such as /api/v1/alerts/ID, signed in with this browser's session) and
+// show the alert's own words with the value; whatever fails, the payload's words are shown. An urgent one stays until
+// it is dismissed and alerts again even when it replaces an earlier one with the same tag.
 function ownPath(url) {
   return typeof url === 'string' && url.charAt(0) === '/' && url.charAt(1) !== '/' && url.charAt(1) !== '\\'
     ? url : '/';
+}
+
+function apiPath(path) {
+  return typeof path === 'string' && /^\/api\/v1\/[A-Za-z0-9\/_-]+$/.test(path) ? path : null;
+}
+
+// The alert's own words ("why", with the value in the person's unit) when this device opted in, else null.
+function lockScreenDetail(path) {
+  if (!path) { return Promise.resolve(null); }
+  return read('/pwa/lock-screen-values').then(function (choice) {
+    if (!choice || choice.on !== true) { return null; }
+    var timeout = new Promise(function (resolve) { setTimeout(function () { resolve(null); }, 5000); });
+    var fetched = fetch(path, { credentials: 'same-origin', cache: 'no-store', headers: { 'Accept': 'application/json' } })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (alert) { return alert && typeof alert.why === 'string' && alert.why ? alert.why : null; })
+      .catch(function () { return null; });
+    return Promise.race([fetched, timeout]);
+  });
 }
 
 self.addEventListener('push', function (event) {
   var data = {};
   try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
   var urgent = data.urgent === true;
+  var title = typeof data.title === 'string' && data.title ? data.title : 'mqcgm';
   var options = {
     body: typeof data.body === 'string' ? data.body : '',
     icon: '/static/icon-192.png',
@@ -111,8 +133,10 @@ self.addEventListener('push', function (event) {
     options.tag = data.tag;
     options.renotify = urgent;
   }
-  event.waitUntil(self.registration.showNotification(typeof data.title === 'string' && data.title
-    ? data.title : 'mqcgm', options));
+  event.waitUntil(lockScreenDetail(apiPath(data.detail)).then(function (why) {
+    if (why) { options.body = why; }
+    return self.registration.showNotification(title, options);
+  }));
 });
 
 self.addEventListener('notificationclick', function (event) {

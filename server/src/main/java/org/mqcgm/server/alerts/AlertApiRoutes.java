@@ -23,6 +23,7 @@ import org.mqcgm.server.platform.security.Scope;
 
 /**
  * {@code GET /api/v1/alerts} (newest first, each with its inputs, rule version and why — PR-72),
+ * {@code GET /api/v1/alerts/{id}} (one; what a device that shows values on its own lock screen fetches, PR-13),
  * {@code POST /api/v1/alerts/{id}/ack} and {@code POST /api/v1/alerts/{id}/snooze}: scope {@code alerts} or a
  * session, with the consent to the processing of health data. Someone else's alert or an unknown id is a 404.
  */
@@ -47,6 +48,9 @@ final class AlertApiRoutes {
     void register(Routes routes) {
         Access access = Access.api(Scope.ALERTS).requiring(Purpose.HEALTH_DATA);
         routes.get("/api/v1/alerts", access, this::list);
+        // Registered after GET /api/v1/alerts/settings (AlertRoutes), which therefore keeps its path.
+        routes.get("/api/v1/alerts/{id}", access, ctx -> ctx.json(view(store.find(Principal.of(ctx).accountId(),
+                id(ctx)).orElseThrow(() -> new ProblemException(Problem.notFound())), profiles.current(ctx))));
         routes.post("/api/v1/alerts/{id}/ack", access, ctx -> {
             if (!store.acknowledge(Principal.of(ctx).accountId(), id(ctx), clock.instant())) {
                 throw new ProblemException(Problem.notFound());

@@ -32,7 +32,8 @@ final class AlertSettingsStore {
     /**
      * How alerts reach the wearer (beside the rules).
      *
-     * @param valuesOnLockScreen the glucose value in the push notification (PR-13: off by default; never in an e-mail, PR-55)
+     * @param valuesOnLockScreen kept for the API's deprecated field, without effect: a push payload never carries a
+     *                           value; each device chooses values on its own lock screen (PR-13)
      * @param emailAlerts        an e-mail too, as a second channel
      * @param repeatMinutes      how often an unacknowledged alert other than the urgent low is sent again (0: not)
      * @param escalateMinutes    after how long an unacknowledged urgent low goes to the followers sharing alerts

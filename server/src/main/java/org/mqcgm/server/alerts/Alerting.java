@@ -219,13 +219,12 @@ final class Alerting implements IngestListener {
         Profile p = profile.get();
         Messages m = Messages.of(p.language());
         String title = AlertWords.title(a.kind(), p.language());
-        Number mgdl = a.inputs().get("mgdl");
-        boolean inRange = !a.inputs().containsKey("belowSensorRange") && !a.inputs().containsKey("aboveSensorRange");
-        String value = d.valuesOnLockScreen() && mgdl != null && inRange ? AlertWords.glucose(mgdl, p.unit()) : null;
-        String body = value == null ? m.t("alerts.push.open") : m.t("alerts.push.value", value);
+        // Never a value in the payload (PR-13): a device whose owner chose values on its own lock screen fetches
+        // the alert signed in (the detail path) and words the notification itself.
         try {
-            push.send(a.owner(), new PushNotifications.Notification(title, body, a.id().toString(), a.urgent(),
-                    "/alerts", a.urgent() ? URGENT_REPEAT.multipliedBy(3) : Duration.ofHours(1)));
+            push.send(a.owner(), new PushNotifications.Notification(title, m.t("alerts.push.open"),
+                    a.id().toString(), a.urgent(), "/alerts", a.urgent() ? URGENT_REPEAT.multipliedBy(3)
+                    : Duration.ofHours(1), "/api/v1/alerts/" + a.id()));
         } catch (RuntimeException e) {
             log.warn("could not queue a push notification: {}", e.getClass().getSimpleName());
         }

@@ -149,7 +149,9 @@ public final class AlertsPage {
         String toText = blankToEmpty(ctx.formParam("quietTo"));
         LocalTime from = time(fromText, "quietFrom", errors);
         LocalTime to = time(toText, "quietTo", errors);
-        boolean values = ctx.formParam("valuesOnLockScreen") != null;
+        // Values on a lock screen are chosen per device (Settings → Notifications), not here: the stored account
+        // setting (the API's deprecated valuesOnLockScreen) is kept as it was.
+        boolean values = current.delivery().valuesOnLockScreen();
         boolean email = ctx.formParam("emailAlerts") != null;
         Form typed = new Form(enabled.stream().map(AlertKind::id).toList(), lowText == null ? "" : lowText,
                 highText == null ? "" : highText, loss == null ? 0 : loss, fromText, toText, values, email,

@@ -21,7 +21,8 @@ final class ApiSchemas {
      * @param enabled            the kinds that are on ({@code urgent-low} always is)
      * @param quietFrom          start of quiet hours, {@code HH:MM} local time, or null
      * @param quietTo            end of quiet hours, {@code HH:MM}, or null
-     * @param valuesOnLockScreen the glucose value in push notifications (off by default, PR-13; never in e-mails, PR-55)
+     * @param valuesOnLockScreen deprecated, without effect: a push payload never carries a value; each device chooses
+     *                           values on its own lock screen and fetches them itself (PR-13); never in e-mails (PR-55)
      * @param emailAlerts        an e-mail as well as the push notification
      * @param repeatMinutes      how often an unacknowledged alert other than the urgent low is sent again (0: never;
      *                           the urgent low is sent every 5 minutes until acknowledged)

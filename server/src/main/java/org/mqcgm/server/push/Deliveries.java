@@ -106,10 +106,14 @@ final class Deliveries implements PushNotifications, AutoCloseable {
         return live.size();
     }
 
-    /** What the service worker receives: {@code {title, body, tag, url, urgent}} as JSON. */
+    /** What the service worker receives: {@code {title, body, tag, url, urgent}} and, when set, {@code detail}. */
     byte[] payload(Notification n) {
-        byte[] json = mapper.createObjectNode().put("title", n.title()).put("body", n.body()).put("tag", n.tag())
-                .put("url", n.url()).put("urgent", n.urgent()).toString().getBytes(StandardCharsets.UTF_8);
+        var node = mapper.createObjectNode().put("title", n.title()).put("body", n.body()).put("tag", n.tag())
+                .put("url", n.url()).put("urgent", n.urgent());
+        if (n.detail() != null) {
+            node.put("detail", n.detail());
+        }
+        byte[] json = node.toString().getBytes(StandardCharsets.UTF_8);
         if (json.length > WebPush.MAX_PAYLOAD) {
             throw new IllegalArgumentException("a notification holds at most " + WebPush.MAX_PAYLOAD + " bytes");
         }

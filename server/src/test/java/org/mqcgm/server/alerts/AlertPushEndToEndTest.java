@@ -72,8 +72,16 @@ class AlertPushEndToEndTest {
         // No glucose value: no digit in anything the phone shows (the tag is the alert's random id).
         assertThat(payload.path("title").asText() + payload.path("body").asText() + payload.path("url").asText())
                 .doesNotContainPattern("[0-9]");
-        assertThat(payload.path("tag").asText()).isEqualTo(JSON.readTree(http.get("/api/v1/alerts", auth).body())
-                .path(0).path("id").asText());
+        String id = JSON.readTree(http.get("/api/v1/alerts", auth).body()).path(0).path("id").asText();
+        assertThat(payload.path("tag").asText()).isEqualTo(id);
+        // A device showing values on its own lock screen fetches them, signed in, from the detail path: the value
+        // is there and only there (someone else gets a 404).
+        assertThat(payload.path("detail").asText()).isEqualTo("/api/v1/alerts/" + id);
+        JsonNode detail = JSON.readTree(http.get(payload.path("detail").asText(), auth).body());
+        assertThat(detail.path("why").asText()).isEqualTo("Glucose 47 mg/dL is below the urgent low of 55 mg/dL.");
+        UUID other = app.newUser("urgent-push-other@example.org");
+        assertThat(http.get(payload.path("detail").asText(), "Authorization", "Bearer " + app.app().apiTokens()
+                .create(other, "phone", EnumSet.allOf(Scope.class))).statusCode()).isEqualTo(404);
         // The push service verified the server's VAPID signature (it refuses anything else) and decrypted with the
         // subscription's private key, which only the browser holds.
         assertThat(got.claims()).containsKey("aud");

@@ -280,6 +280,7 @@ class AlertsOnIngestTest {
         assertThat(n.urgent()).isTrue();
         assertThat(n.tag()).isEqualTo(id);
         assertThat(n.url()).isEqualTo("/alerts");
+        assertThat(n.detail()).as("what an opted-in device fetches itself").isEqualTo("/api/v1/alerts/" + id);
         assertThat(app.outboxMessages().filter(m -> m.startsWith("To: ingest" + seq + "@"))).isEmpty();
 
         Wearer opted = wearer();
@@ -288,7 +289,8 @@ class AlertsOnIngestTest {
         upload(opted, 5, 90, 0, 50);
         awaitSends(opted, 1);
         var v = PUSH.to(opted.id()).get(0);
-        assertThat(v.body()).isEqualTo("50 mg/dL \u2014 open mqcgm");
+        // The deprecated account-wide choice no longer puts the value in the payload (PR-13: per device only).
+        assertThat(v.body()).isEqualTo("Open mqcgm");
         assertThat(v.urgent()).isTrue();
         String body = app.awaitOutbox(mail, java.util.regex.Pattern.compile("(?s)(Urgent low.*)"));
         assertThat(body).as("never a value in an e-mail (PR-55)").contains("Open mqcgm").doesNotContain("50");
@@ -539,14 +541,15 @@ class AlertsOnIngestTest {
         assertThat(page).contains("低血糖提醒（mmol/L）").contains("value=\"3.9\"").contains("开启通知");
         String form = "_csrf=" + web.csrfToken() + "&enabled=low&enabled=signal-loss&low=4.2&high=10.0"
                 + "&signalLossMinutes=30&quietFrom=&quietTo=&repeatMinutes=0&escalateMinutes=10"
-                + "&valuesOnLockScreen=on";
+                + "&valuesOnLockScreen=on"; // no longer on the form: ignored, the stored choice kept
         HttpResponse<String> saved = web.post("/alerts/settings", "application/x-www-form-urlencoded", form);
         assertThat(saved.statusCode()).as(saved.body()).isEqualTo(303);
         JsonNode s = JSON.readTree(new Http(app.url()).get("/api/v1/alerts/settings", w.auth()).body());
         assertThat(s.path("lowMgdl").asInt()).isEqualTo(76);
         assertThat(s.path("highMgdl").asInt()).isEqualTo(180);
         assertThat(s.path("enabled").toString()).isEqualTo("[\"urgent-low\",\"low\",\"signal-loss\"]");
-        assertThat(s.path("valuesOnLockScreen").asBoolean()).isTrue();
+        assertThat(s.path("valuesOnLockScreen").asBoolean()).isFalse();
+        assertThat(page).contains("href=\"/settings/notifications\"").doesNotContain("name=\"valuesOnLockScreen\"");
         assertThat(s.path("emailAlerts").asBoolean()).isFalse();
         assertThat(s.path("escalateMinutes").asInt()).isEqualTo(10);
 
