@@ -91,19 +91,27 @@ final class Deliveries implements PushNotifications, AutoCloseable {
         String urgency = n.urgent() ? WebPush.Urgency.HIGH.name() : WebPush.Urgency.NORMAL.name();
         int ttl = (int) Math.min(Integer.MAX_VALUE, Math.max(0, n.ttl().toSeconds()));
         String topic = topic(n.tag());
-        jdbi.useTransaction(h -> {
+        // A subscription removed since it was read (a logout, the person's own removal, a 410 from its push
+        // service) is skipped, not an error that would cost the person's other devices their notification: the
+        // row is read locked (FOR KEY SHARE waits for a delete in progress, then finds nothing) and the message
+        // inserted only when it is still there.
+        int queued = jdbi.inTransaction(h -> {
+            int inserted = 0;
             for (Subscriptions.Stored s : live) {
-                h.createUpdate("""
+                inserted += h.createUpdate("""
                                 insert into push_message (owner_id, id, subscription_id, payload, urgency, ttl_seconds,
                                                           topic, next_at, created_at)
-                                values (:o, :id, :s, :p, :u, :ttl, :topic, :now, :now)""")
+                                select :o, :id, s.id, :p, :u, :ttl, :topic, :now, :now
+                                  from (select id from push_subscription where owner_id = :o and id = :s
+                                        for key share) s""")
                         .bind("o", owner).bind("id", UUID.randomUUID()).bind("s", s.id())
                         .bind("p", keys.encrypt(owner, CONTEXT, payload)).bind("u", urgency).bind("ttl", ttl)
                         .bind("topic", topic).bind("now", Subscriptions.utc(now)).execute();
             }
+            return inserted;
         });
         kick();
-        return live.size();
+        return queued;
     }
 
     /** What the service worker receives: {@code {title, body, tag, url, urgent}} and, when set, {@code detail}. */

@@ -90,6 +90,41 @@ class PushDeliveryTest {
             Duration.ofHours(1));
 
     @Test
+    void aSubscriptionRemovedWhileANotificationIsQueuedCostsTheOtherDevicesNothing() throws Exception {
+        Person p = person("two-phones");
+        PushService.Subscription kept = service.subscribe();
+        PushService.Subscription gone = service.subscribe();
+        subscribe(p, kept);
+        String goneId = subscribe(p, gone);
+        // A removal in progress (a logout on the other phone): deleted, not yet committed, while an alert is sent.
+        java.util.concurrent.CountDownLatch deleted = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch commit = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.FutureTask<Void> removal = new java.util.concurrent.FutureTask<>(() -> {
+            app.sql().useTransaction(h -> {
+                h.createUpdate("delete from push_subscription where owner_id = :o and id = :id").bind("o", p.id())
+                        .bind("id", UUID.fromString(goneId)).execute();
+                deleted.countDown();
+                commit.await();
+            });
+            return null;
+        });
+        Thread.ofPlatform().start(removal);
+        deleted.await();
+        java.util.concurrent.CompletableFuture<Integer> sent = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> push().send(p.id(), URGENT));
+        // The send reads both subscriptions as live and waits on the removal's lock on the one being deleted.
+        Wait.until("the send waits for the removal", () -> sent.isDone() || app.sql().withHandle(h -> h.createQuery(
+                "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = "
+                        + "'Lock'").mapTo(Integer.class).one()) > 0);
+        commit.countDown();
+        removal.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(sent.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("queued for the phone still subscribed")
+                .isEqualTo(1);
+        assertThat(service.next(kept, 10)).as("the other phone gets its notification").isNotNull();
+        assertThat(service.pending(gone)).isZero();
+    }
+
+    @Test
     @Tag("PR-12")
     @Tag("PR-13")
     void theServiceWorkerGetsExactlyThePayloadSignedWithVapidAndTheDeliveryIsLoggedWithoutContent()
