@@ -7,14 +7,12 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
-import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.JsonBodies;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.http.QueryTimes;
 import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
@@ -96,8 +94,8 @@ final class CheckinApiRoutes {
     /** The entries of {@code person} the query asks for, as {@code grant} (null for the person) lets the caller see. */
     private List<ApiSchemas.CheckinView> list(Context ctx, UUID person, Grant grant) {
         Instant now = dataClock.instant();
-        Instant to = instant(ctx, "to", now.plus(Duration.ofDays(1)), now);
-        Instant from = instant(ctx, "from", to.minus(Duration.ofDays(90)), now);
+        Instant to = QueryTimes.rangeBound(ctx, "to", now.plus(Duration.ofDays(1)), now);
+        Instant from = QueryTimes.rangeBound(ctx, "from", to.minus(Duration.ofDays(90)), now);
         if (!from.isBefore(to)) {
             throw invalid(new Problem.FieldError("from", "before-to", "must be before to"));
         }
@@ -145,28 +143,6 @@ final class CheckinApiRoutes {
             // reported below
         }
         throw invalid(new Problem.FieldError("limit", "range", "must be a whole number from 1 to " + MAX_LIMIT));
-    }
-
-    private static Instant instant(Context ctx, String name, Instant absent, Instant now) {
-        String v = ctx.queryParam(name);
-        if (v == null || v.isBlank()) {
-            return absent;
-        }
-        Instant t;
-        try {
-            // An unencoded '+' in the offset arrives as a space after query decoding.
-            t = OffsetDateTime.parse(v.trim().replace(' ', '+')).toInstant();
-        } catch (DateTimeParseException e) {
-            if (TimeBounds.hasYearOutOfRange(v)) {
-                throw invalid(new Problem.FieldError(name, "range", TimeBounds.outOfRange().message()));
-            }
-            throw new ProblemException(Problem.badRequest("'" + name + "' is not a date-time.",
-                    new Problem.FieldError(name, "format", "must be an ISO-8601 date-time with offset")));
-        }
-        TimeBounds.rangeBound(t, now).ifPresent(violation -> {
-            throw invalid(new Problem.FieldError(name, violation.rule(), violation.message()));
-        });
-        return t;
     }
 
     static UUID owner(Context ctx) {
