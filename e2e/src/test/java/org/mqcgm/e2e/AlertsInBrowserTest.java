@@ -50,11 +50,7 @@ class AlertsInBrowserTest {
                 Reading.utc(now, 50)));
         try (BrowserContext context = browser.phone("en-US")) {
             Page page = context.newPage();
-            page.navigate(app.url() + "/login");
-            page.fill("input[name=identifier]", EMAIL);
-            page.fill("input[name=password]", TestApp.PASSWORD);
-            page.click("button.primary");
-            assertThat(page).hasURL(app.url() + "/today");
+            Browser.logIn(page, app.url(), EMAIL);
 
             page.click("nav >> text=Alerts");
             assertThat(page).hasURL(app.url() + "/alerts");

@@ -2,6 +2,7 @@ package org.mqcgm.e2e;
 
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,6 +68,18 @@ final class Browser implements AutoCloseable, BeforeAllCallback {
             launched = context.getRoot().getStore(SHARED).getOrComputeIfAbsent(Launched.class, k -> new Launched(),
                     Launched.class);
         }
+    }
+
+    /**
+     * Signs in on the login page of {@code base} with {@code login} and the tests' password, and waits for the
+     * Today page that follows.
+     */
+    static void logIn(Page page, String base, String login) {
+        page.navigate(base + "/login");
+        page.fill("input[name=identifier]", login);
+        page.fill("input[name=password]", org.mqcgm.server.testing.TestApp.PASSWORD);
+        page.click("button.primary");
+        com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(page).hasURL(base + "/today");
     }
 
     /** A fresh browser profile sized like a phone (360 × 780 CSS pixels). */

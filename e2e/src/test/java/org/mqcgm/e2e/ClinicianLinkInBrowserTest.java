@@ -58,11 +58,7 @@ class ClinicianLinkInBrowserTest {
         String path;
         try (BrowserContext wearer = browser.phone("en-US")) {
             Page page = wearer.newPage();
-            page.navigate(app.url() + "/login");
-            page.fill("input[name=identifier]", EMAIL);
-            page.fill("input[name=password]", TestApp.PASSWORD);
-            page.click("button.primary");
-            assertThat(page).hasURL(app.url() + "/today");
+            Browser.logIn(page, app.url(), EMAIL);
 
             page.navigate(app.url() + "/settings");
             page.click("[data-testid=clinician-links-link]");

@@ -134,11 +134,7 @@ class CollectorEndToEndTest {
 
                 try (Browser browser = new Browser(); BrowserContext context = browser.phone("en-US")) {
                     Page page = context.newPage();
-                    page.navigate(app.url() + "/login");
-                    page.fill("input[name=identifier]", email);
-                    page.fill("input[name=password]", TestApp.PASSWORD);
-                    page.click("button.primary");
-                    assertThat(page).hasURL(app.url() + "/today");
+                    Browser.logIn(page, app.url(), email);
                     int last = all.get(all.size() - 1).path("mgdl").asInt();
                     assertThat(page.locator("[data-testid=current-value]")).hasText(Integer.toString(last));
                     // one dot per reading, plus the marker on the current one

@@ -67,11 +67,7 @@ class CommunityInBrowserTest {
 
     static Page login(BrowserContext context, String who) {
         Page page = context.newPage();
-        page.navigate(app.url() + "/login");
-        page.fill("input[name=identifier]", who + "@example.org");
-        page.fill("input[name=password]", TestApp.PASSWORD);
-        page.click("button.primary");
-        assertThat(page).hasURL(app.url() + "/today");
+        Browser.logIn(page, app.url(), who + "@example.org");
         return page;
     }
 

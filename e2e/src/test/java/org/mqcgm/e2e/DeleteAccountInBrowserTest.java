@@ -36,11 +36,7 @@ class DeleteAccountInBrowserTest {
         try (BrowserContext context = browser.phone("en-US")) {
             Page page = context.newPage();
             page.setViewportSize(375, 812);
-            page.navigate(app.url() + "/login");
-            page.fill("input[name=identifier]", "goodbye@example.org");
-            page.fill("input[name=password]", TestApp.PASSWORD);
-            page.click("button.primary");
-            assertThat(page).hasURL(app.url() + "/today");
+            Browser.logIn(page, app.url(), "goodbye@example.org");
 
             page.navigate(app.url() + "/settings");
             page.click("[data-testid=delete-account-link]");

@@ -83,11 +83,7 @@ class ExportInBrowserTest {
         try (BrowserContext context = browser.phone("en-US")) {
             Page page = context.newPage();
             page.setViewportSize(375, 780);
-            page.navigate(app.url() + "/login");
-            page.fill("input[name=identifier]", EMAIL);
-            page.fill("input[name=password]", TestApp.PASSWORD);
-            page.click("button.primary");
-            assertThat(page).hasURL(app.url() + "/today");
+            Browser.logIn(page, app.url(), EMAIL);
 
             // Settings → My data: every category with its count.
             page.navigate(app.url() + "/settings");

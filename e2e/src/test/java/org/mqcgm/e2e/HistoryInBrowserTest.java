@@ -125,11 +125,7 @@ class HistoryInBrowserTest {
     void dayAndWeekViewsShowGapsMarkersAndNotesAndASensorErrorLeavesTimeInRange() throws Exception {
         try (BrowserContext context = browser.phone("en-US")) {
             Page page = context.newPage();
-            page.navigate(app.url() + "/login");
-            page.fill("input[name=identifier]", EMAIL);
-            page.fill("input[name=password]", TestApp.PASSWORD);
-            page.click("button.primary");
-            assertThat(page).hasURL(app.url() + "/today");
+            Browser.logIn(page, app.url(), EMAIL);
 
             // History opens on today; pick the day with the events through the date form.
             page.click("nav >> text=History");

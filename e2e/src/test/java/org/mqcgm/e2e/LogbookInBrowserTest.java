@@ -79,11 +79,7 @@ class LogbookInBrowserTest {
     void logAMealWithAPhotoSeeItOnTheChartChangeItAndDeleteIt() throws Exception {
         try (BrowserContext context = browser.phone("en-US")) {
             Page page = context.newPage();
-            page.navigate(app.url() + "/login");
-            page.fill("input[name=identifier]", EMAIL);
-            page.fill("input[name=password]", TestApp.PASSWORD);
-            page.click("button.primary");
-            assertThat(page).hasURL(app.url() + "/today");
+            Browser.logIn(page, app.url(), EMAIL);
 
             page.click("nav >> text=Logbook");
             assertThat(page).hasURL(app.url() + "/logbook");
@@ -145,11 +141,7 @@ class LogbookInBrowserTest {
             Page page = context.newPage();
             int[] choosers = {0};
             page.onFileChooser(chooser -> choosers[0]++);
-            page.navigate(app.url() + "/login");
-            page.fill("input[name=identifier]", CAMERA);
-            page.fill("input[name=password]", TestApp.PASSWORD);
-            page.click("button.primary");
-            assertThat(page).hasURL(app.url() + "/today");
+            Browser.logIn(page, app.url(), CAMERA);
 
             for (String[] form : new String[][] {{"/logbook", "[data-testid=add-meal] [data-testid=photo]"},
                     {"/community", "[data-testid=photos-input]"}}) {

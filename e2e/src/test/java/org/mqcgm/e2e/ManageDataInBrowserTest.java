@@ -84,11 +84,7 @@ class ManageDataInBrowserTest {
         long count = readingsOn(day);
         try (BrowserContext context = browser.phone("en-US")) {
             Page page = context.newPage();
-            page.navigate(app.url() + "/login");
-            page.fill("input[name=identifier]", EMAIL);
-            page.fill("input[name=password]", TestApp.PASSWORD);
-            page.click("button.primary");
-            assertThat(page).hasURL(app.url() + "/today");
+            Browser.logIn(page, app.url(), EMAIL);
 
             page.navigate(app.url() + "/history?date=" + day);
             assertThat(page.locator("[data-testid=in-range]")).containsText("of " + count + " readings");

@@ -40,11 +40,7 @@ class PrivacyInBrowserTest {
         app.newUser("browser.privacy@example.org");
         try (BrowserContext context = browser.phone("en-US", 375)) {
             Page page = context.newPage();
-            page.navigate(app.url() + "/login");
-            page.fill("input[name=identifier]", "browser.privacy@example.org");
-            page.fill("input[name=password]", TestApp.PASSWORD);
-            page.click("button.primary");
-            assertThat(page).hasURL(app.url() + "/today");
+            Browser.logIn(page, app.url(), "browser.privacy@example.org");
 
             // Settings → Privacy
             page.navigate(app.url() + "/settings");

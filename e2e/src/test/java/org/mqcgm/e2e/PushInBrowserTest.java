@@ -74,11 +74,7 @@ class PushInBrowserTest {
                     + "return Promise.resolve({ endpoint: json.endpoint, toJSON: function () { return json; }, "
                     + "unsubscribe: function () { return Promise.resolve(true); } }); }; }");
             Page page = context.newPage();
-            page.navigate(app.url() + "/login");
-            page.fill("input[name=identifier]", email);
-            page.fill("input[name=password]", TestApp.PASSWORD);
-            page.click("button.primary");
-            assertThat(page).hasURL(app.url() + "/today");
+            Browser.logIn(page, app.url(), email);
             page.navigate(app.url() + "/settings");
             page.click("[data-testid=push-link]");
             assertThat(page).hasURL(app.url() + "/settings/notifications");

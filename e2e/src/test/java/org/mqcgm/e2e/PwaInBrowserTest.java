@@ -49,11 +49,7 @@ class PwaInBrowserTest {
                     + "Notification.requestPermission = function () { window.__permissionAsked++; "
                     + "return Promise.resolve('default'); }; }");
             Page page = context.newPage();
-            page.navigate(app.url() + "/login");
-            page.fill("input[name=identifier]", email);
-            page.fill("input[name=password]", TestApp.PASSWORD);
-            page.click("button.primary");
-            assertThat(page).hasURL(app.url() + "/today");
+            Browser.logIn(page, app.url(), email);
             assertThat(page.locator("[data-testid=current-value]")).hasText("123");
 
             // Installability basics: the manifest is linked, fetched as JSON, and names its icons.

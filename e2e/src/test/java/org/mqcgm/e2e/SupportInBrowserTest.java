@@ -61,11 +61,7 @@ class SupportInBrowserTest {
 
     static Page login(BrowserContext context, String email) {
         Page page = context.newPage();
-        page.navigate(app.url() + "/login");
-        page.fill("input[name=identifier]", email);
-        page.fill("input[name=password]", TestApp.PASSWORD);
-        page.click("button.primary");
-        assertThat(page).hasURL(app.url() + "/today");
+        Browser.logIn(page, app.url(), email);
         return page;
     }
 
