@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mqcgm.server.platform.support.AutomatedDecision;
@@ -85,9 +84,5 @@ public final class DecisionLog {
 
     private static String nullToEmpty(String s) {
         return s == null ? "" : s;
-    }
-
-    static UUID ticket(Entry e) {
-        return e.review() == null ? null : e.review().ticket();
     }
 }

@@ -243,6 +243,14 @@ class HumanReviewTest {
         assertThat(person.get("/settings/activity").body())
                 .contains("data-testid=\"human-outcome\" data-outcome=\"upheld\"")
                 .contains("Reviewed by a person: upheld");
+        // The same in Chinese, for the person and for the agent.
+        person.postForm("/preferences", Map.of("lang", "zh-CN", "return", "/settings/activity"));
+        assertThat(person.get("/settings/activity").body()).contains("关于您的自动化决定")
+                .contains("已由人工复核：维持").contains("规则版本 v2").doesNotContain("??");
+        agent.postForm("/preferences", Map.of("lang", "zh-CN", "return", "/support/queue"));
+        assertThat(agent.get("/support/queue/" + ticket).body()).contains("自动化决定的人工复核")
+                .contains("已由人工复核：维持").doesNotContain("??");
+        agent.postForm("/preferences", Map.of("lang", "en", "return", "/support/queue"));
         assertThat(form(agent, "/support/queue/" + ticket + "/decision", Map.of("outcome", "overturned",
                 "reason", "changed my mind")).statusCode()).as("decided once").isEqualTo(409);
         assertStillLockedOut(email);
@@ -287,6 +295,7 @@ class HumanReviewTest {
     }
 
     @Test
+    @Tag("PR-60")
     @Tag("PR-70")
     void myDataAndTheExportHoldTheTicketsThreadsGrantsAndTheHumanDecision() throws Exception {
         String email = "support-export@example.org";
