@@ -174,6 +174,17 @@ public final class App implements AutoCloseable {
                         public java.util.UUID openReview(java.util.UUID owner, String subject, String decision) {
                             return ticketsRef.get().openReview(owner, subject, decision);
                         }
+
+                        @Override
+                        public java.util.UUID openReview(java.util.UUID owner, String subject, String decision,
+                                org.mqcgm.server.platform.support.AutomatedDecision reviewed) {
+                            return ticketsRef.get().openReview(owner, subject, decision, reviewed);
+                        }
+
+                        @Override
+                        public List<org.mqcgm.server.platform.support.HumanReview> reviews(java.util.UUID owner) {
+                            return ticketsRef.get().reviews(owner);
+                        }
                     });
             // A follower sees the photos of the check-ins inside their window (the logbook, built next, answers).
             java.util.concurrent.atomic.AtomicReference<LogbookFeature> logbookRef =
@@ -208,9 +219,10 @@ public final class App implements AutoCloseable {
                     accounts.reconfirmation(), config.deletionLedger());
             ClinicianFeature clinician = ClinicianFeature.create(platform, new ClinicianFeature.Settings(
                     config.publicUrl(), config.argon2()), reports.sharedReports()::page, reports.sharedReports()::pdf);
-            // Customer service: agents read a person's readings only under a grant the person approved.
+            // Customer service: agents read a person's readings only under a grant the person approved; a lockout
+            // an agent overturns on review ends through accounts' port (PR-72).
             SupportFeature support = SupportFeature.create(platform, photos.photos(),
-                    glucose.readings().store()::range, config.supportPhone());
+                    glucose.readings().store()::range, config.supportPhone(), accounts.decisionOverrides());
             ticketsRef.set(support.tickets());
             // A reported compromise also ends the person's clinician links (PR-59).
             accounts.accounts().onCompromise(clinician::endAllLinks);

@@ -53,6 +53,10 @@ final class AccountApiRoutes {
         routes.get("/api/v1/me/security-events", Access.api(Scope.PROFILE_READ), ctx -> ctx.json(
                 accounts.events().recent(Principal.of(ctx).accountId(), 100).stream().map(e -> new ApiSchemas.SecurityEvent(
                         e.at().toString(), e.kind().id(), e.ipPrefix() == null ? "" : e.ipPrefix())).toList()));
+        // PR-72: the decision log — each automated decision with its rule and version, and its human review.
+        routes.get("/api/v1/me/decisions", Access.api(Scope.PROFILE_READ), ctx -> ctx.json(
+                new ApiSchemas.AutomatedDecisions(accounts.decisions(Principal.of(ctx).accountId()).stream()
+                        .map(ApiSchemas.AutomatedDecision::of).toList())));
         routes.post("/api/v1/devices", Access.api(Scope.DEVICES_WRITE), this::registerDevice);
         routes.get("/api/v1/devices", Access.api(Scope.DEVICES_WRITE), ctx -> ctx.json(
                 devices.list(Principal.of(ctx).accountId()).stream().map(ApiSchemas.Device::of).toList()));

@@ -145,7 +145,8 @@ public final class Accounts implements Authenticator {
     private void failed(UUID owner, LoginFailures.Attempt.Counted attempt, ClientFacts client, String detail) {
         events.record(owner, SecurityEvents.Kind.LOGIN_FAILED, client, detail);
         if (attempt.limitReached() != null) {
-            events.record(owner, SecurityEvents.Kind.LOGIN_LOCKED, client, "rule: " + attempt.limitReached() + " (v2)");
+            events.record(owner, SecurityEvents.Kind.LOGIN_LOCKED, client, "rule: " + attempt.limitReached() + " ("
+                    + DecisionLog.LOCKOUT_RULE_VERSION + ")");
             notify(owner, AccountMail.Kind.LOCKED, null, null);
         }
     }
@@ -418,15 +419,43 @@ public final class Accounts implements Authenticator {
 
     /**
      * "Request human review" of a login lockout (PR-72): the lockout the person saw on Security activity (recorded
-     * at {@code at}) goes to support as a review ticket, due in 30 days, with the rule that caused it. Empty when
-     * the person has no lockout at that time.
+     * at {@code at}) goes to support as a review ticket, due in 30 days, with the rule (and its version) that caused
+     * it. A lockout already under review answers with its ticket. Empty when the person has no lockout at that time.
      */
     public java.util.Optional<UUID> requestLockoutReview(UUID owner, java.time.Instant at) {
-        return events.recent(owner, 100).stream()
-                .filter(e -> e.kind() == SecurityEvents.Kind.LOGIN_LOCKED && e.at().equals(at)).findFirst()
-                .map(e -> tickets.openReview(owner, "Review of a login lockout", "Automated decision: logins were"
-                        + " locked at " + e.at() + " (" + (e.detail() == null ? "login limit" : e.detail()) + ")."
-                        + " The person asks for a human review of this decision."));
+        java.util.Optional<DecisionLog.Entry> lockout = decisions(owner).stream()
+                .filter(e -> org.mqcgm.server.platform.support.AutomatedDecision.LOGIN_LOCKOUT.equals(e.kind())
+                        && at.equals(e.at())).findFirst();
+        return lockout.map(e -> e.review() != null ? e.review().ticket()
+                : tickets.openReview(owner, "Review of a login lockout", "Automated decision: logins were"
+                        + " locked at " + e.at() + " (rule: " + (e.rule().isEmpty() ? "login limit" : e.rule())
+                        + ", rule version " + (e.ruleVersion().isEmpty() ? "unknown" : e.ruleVersion()) + ")."
+                        + " The person asks for a human review of this decision.", e.reference()));
+    }
+
+    /** How many lockouts the decision log lists. */
+    static final int DECISIONS_SHOWN = 50;
+
+    /**
+     * The person's automated decisions (PR-72): their lockouts with the rule and its version, and the human reviews
+     * support holds of them (and of other features' decisions), newest first.
+     */
+    public List<DecisionLog.Entry> decisions(UUID owner) {
+        return DecisionLog.of(events.ofKind(owner, SecurityEvents.Kind.LOGIN_LOCKED, DECISIONS_SHOWN),
+                tickets.reviews(owner));
+    }
+
+    /**
+     * A person at support overturned a lockout on review (PR-72): the failed logins that caused it are forgotten
+     * (from every network), so the person can log in at once, and Security activity says so. Idempotent.
+     */
+    boolean overturn(UUID owner, org.mqcgm.server.platform.support.AutomatedDecision decision, long ticketNumber) {
+        if (!org.mqcgm.server.platform.support.AutomatedDecision.LOGIN_LOCKOUT.equals(decision.kind())) {
+            return false;
+        }
+        failures.forget(owner);
+        events.record(owner, SecurityEvents.Kind.LOGIN_UNLOCKED, ClientFacts.NONE, "human review #" + ticketNumber);
+        return true;
     }
 
     /**

@@ -145,6 +145,14 @@ public final class AccountsFeature implements Feature {
         return devices;
     }
 
+    /**
+     * Undoing an automated decision of accounts that a person at support overturned on review (PR-72): a login
+     * lockout ends (its failed logins are forgotten). The support feature holds this port, never accounts' tables.
+     */
+    public org.mqcgm.server.platform.support.DecisionOverrides decisionOverrides() {
+        return accounts::overturn;
+    }
+
     /** What push subscriptions are tied to: live credentials, devices' push aliases (the push feature, PR-12). */
     public org.mqcgm.server.platform.push.PushBindings pushBindings() {
         return new PushLinks(platform.jdbi(), sessions);

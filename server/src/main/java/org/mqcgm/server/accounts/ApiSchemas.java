@@ -12,16 +12,19 @@ import java.util.Map;
 final class ApiSchemas {
 
     /** Component schema name → record. */
-    static final Map<String, Class<?>> ALL = Map.of(
-            "TokenIssued", TokenIssued.class,
-            "Me", Me.class,
-            "SecurityEvent", SecurityEvent.class,
-            "Device", Device.class,
-            "PushAlias", PushAlias.class,
-            "AdminAccount", AdminAccount.class,
-            "LoginRequest", LoginRequest.class,
-            "DeviceRegistration", DeviceRegistration.class,
-            "ProfileCorrection", ProfileCorrection.class);
+    static final Map<String, Class<?>> ALL = Map.ofEntries(
+            Map.entry("TokenIssued", TokenIssued.class),
+            Map.entry("Me", Me.class),
+            Map.entry("SecurityEvent", SecurityEvent.class),
+            Map.entry("Device", Device.class),
+            Map.entry("PushAlias", PushAlias.class),
+            Map.entry("AdminAccount", AdminAccount.class),
+            Map.entry("LoginRequest", LoginRequest.class),
+            Map.entry("DeviceRegistration", DeviceRegistration.class),
+            Map.entry("ProfileCorrection", ProfileCorrection.class),
+            Map.entry("AutomatedDecisions", AutomatedDecisions.class),
+            Map.entry("AutomatedDecision", AutomatedDecision.class),
+            Map.entry("HumanReview", HumanReview.class));
 
     private ApiSchemas() {
     }
@@ -41,6 +44,41 @@ final class ApiSchemas {
 
     /** One entry of the caller's security activity ({@code ipPrefix} is empty when unknown). */
     record SecurityEvent(String at, String kind, String ipPrefix) {
+    }
+
+    /** {@code GET /api/v1/me/decisions}: the caller's decision log (PR-72), newest first. */
+    record AutomatedDecisions(List<AutomatedDecision> decisions) {
+    }
+
+    /**
+     * An automated decision about the caller.
+     *
+     * @param kind        e.g. login-lockout
+     * @param outcome     the automated outcome, e.g. logins-paused ("" when not known here)
+     * @param why         the rule and its inputs in plain words
+     * @param ruleVersion the version of the rule that decided
+     * @param review      the human review the caller asked for, or null
+     */
+    record AutomatedDecision(String kind, String at, String outcome, String why, String ruleVersion,
+                             HumanReview review) {
+        static AutomatedDecision of(DecisionLog.Entry e) {
+            var r = e.review();
+            return new AutomatedDecision(e.kind(), e.at() == null ? null : e.at().toString(), e.outcome(), e.rule(),
+                    e.ruleVersion(), r == null ? null : new HumanReview(r.ticket().toString(), r.number(),
+                    r.requestedAt().toString(), r.dueAt().toString(), r.outcome(), r.reason(),
+                    r.decidedAt() == null ? null : r.decidedAt().toString()));
+        }
+    }
+
+    /**
+     * A human review of an automated decision: its support ticket and, once a person at support decided, the human
+     * outcome.
+     *
+     * @param outcome upheld or overturned; null while the review is pending
+     * @param reason  the reviewer's reason; null while pending
+     */
+    record HumanReview(String ticket, long number, String requestedAt, String dueAt, String outcome, String reason,
+                       String decidedAt) {
     }
 
     /** A device as its owner sees it. */

@@ -20,7 +20,7 @@ public final class SecurityEvents {
         LOGIN, LOGIN_FAILED, LOGIN_LOCKED, LOGOUT_EVERYWHERE, PASSWORD_CHANGED, PASSWORD_RESET_REQUESTED,
         PASSWORD_RESET, EMAIL_CHANGED, PHONE_CHANGED, TOKEN_CREATED, TOKEN_REVOKED, DEVICE_ADDED, DEVICE_REMOVED,
         TWO_FACTOR_ENABLED, TWO_FACTOR_DISABLED, RECOVERY_CODE_USED, COMPROMISE_REPORTED, ROLE_GRANTED,
-        ACCOUNT_CREATED;
+        ACCOUNT_CREATED, LOGIN_UNLOCKED;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
@@ -67,6 +67,20 @@ public final class SecurityEvents {
                         select at, kind, ip_prefix, user_agent, detail from security_event
                         where owner_id = :owner order by at desc limit :limit""")
                 .bind("owner", owner)
+                .bind("limit", limit)
+                .map((rs, ctx) -> new Event(rs.getObject("at", OffsetDateTime.class).toInstant(),
+                        Kind.parse(rs.getString("kind")), rs.getString("ip_prefix"), rs.getString("user_agent"),
+                        rs.getString("detail")))
+                .list());
+    }
+
+    /** The newest events of one kind first. */
+    List<Event> ofKind(UUID owner, Kind kind, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select at, kind, ip_prefix, user_agent, detail from security_event
+                        where owner_id = :owner and kind = :kind order by at desc limit :limit""")
+                .bind("owner", owner)
+                .bind("kind", kind.id())
                 .bind("limit", limit)
                 .map((rs, ctx) -> new Event(rs.getObject("at", OffsetDateTime.class).toInstant(),
                         Kind.parse(rs.getString("kind")), rs.getString("ip_prefix"), rs.getString("user_agent"),

@@ -52,8 +52,10 @@ final class SettingsRoutes {
         routes.get("/settings", Access.PAGE, ctx -> overview(ctx, null, null));
         routes.get("/settings/activity", Access.PAGE, ctx -> form.show(ctx, "accounts/activity.jte",
                 Map.of("events", accounts.events().recent(Principal.of(ctx).accountId(), 100),
+                        "decisions", accounts.decisions(Principal.of(ctx).accountId()),
                         "zone", account(ctx).timeZone())));
-        // PR-72: a lockout listed above can go to a person at support (a review ticket, due in 30 days).
+        // PR-72: a lockout listed there can go to a person at support (a review ticket, due in 30 days); the
+        // decision log shows the review's outcome once an agent decided.
         routes.post("/settings/activity/review", Access.PAGE, ctx -> {
             java.time.Instant at;
             try {

@@ -16,6 +16,8 @@ final class ApiSchemas {
             Map.entry("SupportMessageRequest", SupportMessageRequest.class),
             Map.entry("SupportStatusRequest", SupportStatusRequest.class),
             Map.entry("SupportGrantRequest", SupportGrantRequest.class),
+            Map.entry("SupportDecisionRequest", SupportDecisionRequest.class),
+            Map.entry("SupportReview", SupportReview.class),
             Map.entry("SupportTickets", SupportTickets.class),
             Map.entry("SupportTicketSummary", SupportTicketSummary.class),
             Map.entry("SupportTicket", SupportTicket.class),
@@ -44,6 +46,10 @@ final class ApiSchemas {
     record SupportGrantRequest(Integer hours, List<String> scopes) {
     }
 
+    /** An agent's decision on a review ticket: upheld or overturned, and the reason (1–2,000 characters). */
+    record SupportDecisionRequest(String outcome, String reason) {
+    }
+
     record SupportTickets(List<SupportTicketSummary> tickets) {
     }
 
@@ -65,9 +71,33 @@ final class ApiSchemas {
         }
     }
 
-    /** A ticket with its thread, the grants asked for on it and every read under them. */
+    /**
+     * A ticket with its thread, the grants asked for on it and every read under them; a review ticket also has its
+     * {@code review} (null for other tickets).
+     */
     record SupportTicket(SupportTicketSummary ticket, List<SupportMessage> messages, List<SupportGrant> grants,
-                         List<SupportGrantRead> reads) {
+                         List<SupportGrantRead> reads, SupportReview review) {
+    }
+
+    /**
+     * The human review of an automated decision (PR-72): the decision reviewed (null fields when the ticket was
+     * opened without a reference) and, once a support agent decided, the outcome.
+     *
+     * @param decisionKind what was decided automatically, e.g. login-lockout
+     * @param decisionAt   when it was decided
+     * @param ruleVersion  the version of the rule that decided
+     * @param summary      the rule and its inputs, as shown to the person
+     * @param outcome      upheld or overturned; null until decided
+     * @param reason       the agent's reason; null until decided
+     */
+    record SupportReview(String decisionKind, Instant decisionAt, String ruleVersion, String summary,
+                         String outcome, String reason, Instant decidedAt) {
+        static SupportReview of(org.mqcgm.server.platform.support.HumanReview r) {
+            var d = r.decision();
+            return new SupportReview(d == null ? null : d.kind(), d == null ? null : d.at(),
+                    d == null ? null : d.ruleVersion(), d == null ? null : d.summary(), r.outcome(), r.reason(),
+                    r.decidedAt());
+        }
     }
 
     /** A message; {@code author}: user or agent; {@code attachments}: ids of its images (kept 30 days). */

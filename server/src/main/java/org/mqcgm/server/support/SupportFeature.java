@@ -11,13 +11,19 @@ import org.mqcgm.server.platform.jobs.Jobs;
 import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.security.ReadLog;
 import org.mqcgm.server.platform.security.SupportGrants;
+import org.mqcgm.server.platform.rights.PersonalData;
+import org.mqcgm.server.platform.support.AutomatedDecision;
+import org.mqcgm.server.platform.support.DecisionOverrides;
+import org.mqcgm.server.platform.support.HumanReview;
 import org.mqcgm.server.platform.support.Tickets;
 
 /**
  * Customer service (PR-21 – PR-23, PR-59, PR-72): help pages with a hotline revealed only on a tap, support
  * tickets with threaded messages and image attachments, a queue for agents (the {@code support} role), and
  * time-boxed grants an agent asks for on a ticket and the person approves, the only way an agent reads anyone's
- * data. Offers three ports: {@link #tickets()} (features open tickets on a person's behalf), {@link #grants()}
+ * data; agents uphold or overturn automated decisions a person asked a human to review (an overturned one is
+ * undone through the {@link DecisionOverrides} port of the feature that took it). Offers three ports:
+ * {@link #tickets()} (features open tickets on a person's behalf and read the reviews), {@link #grants()}
  * (access control asks it on {@code Access.SupportGrant} routes) and {@link #readLog()} ("Who saw my data").
  */
 public final class SupportFeature implements Feature {
@@ -33,12 +39,17 @@ public final class SupportFeature implements Feature {
 
     private final TicketStore tickets;
     private final GrantStore grants;
+    private final ReviewStore reviews;
     private final SupportRoutes routes;
+    private final SupportData data;
 
-    private SupportFeature(TicketStore tickets, GrantStore grants, SupportRoutes routes) {
+    private SupportFeature(TicketStore tickets, GrantStore grants, ReviewStore reviews, SupportRoutes routes,
+                           SupportData data) {
         this.tickets = tickets;
         this.grants = grants;
+        this.reviews = reviews;
         this.routes = routes;
+        this.data = data;
     }
 
     /**
@@ -47,10 +58,21 @@ public final class SupportFeature implements Feature {
      * @param phone    the operator's hotline ({@code MQCGM_SUPPORT_PHONE}), or null for none
      */
     public static SupportFeature create(Platform platform, Photos photos, ReadingSource readings, String phone) {
+        return create(platform, photos, readings, phone, DecisionOverrides.NONE);
+    }
+
+    /**
+     * @param overrides undoes an automated decision an agent overturned on review (accounts: a login lockout)
+     */
+    public static SupportFeature create(Platform platform, Photos photos, ReadingSource readings, String phone,
+                                        DecisionOverrides overrides) {
         TicketStore tickets = new TicketStore(platform.jdbi(), platform.userKeys(), platform.systemClock());
         GrantStore grants = new GrantStore(platform.jdbi(), platform.systemClock());
-        return new SupportFeature(tickets, grants, new SupportRoutes(tickets, grants, photos, readings::range,
-                platform.json(), platform.systemClock(), phone));
+        ReviewStore reviews = new ReviewStore(platform.jdbi(), platform.userKeys(), tickets, overrides,
+                platform.systemClock());
+        return new SupportFeature(tickets, grants, reviews, new SupportRoutes(tickets, grants, reviews, photos,
+                readings::range, platform.json(), platform.systemClock(), phone),
+                new SupportData(platform.jdbi(), tickets, grants, reviews, platform.mapper()));
     }
 
     @Override
@@ -76,7 +98,24 @@ public final class SupportFeature implements Feature {
             public UUID openReview(UUID owner, String subject, String decision) {
                 return tickets.open(owner, TicketStore.Category.REVIEW, subject, decision, List.of()).id();
             }
+
+            @Override
+            public UUID openReview(UUID owner, String subject, String decision, AutomatedDecision reviewed) {
+                return tickets.open(owner, TicketStore.Category.REVIEW, subject, decision, List.of(), reviewed)
+                        .id();
+            }
+
+            @Override
+            public List<HumanReview> reviews(UUID owner) {
+                return reviews.list(owner);
+            }
         };
+    }
+
+    /** The person's tickets, their threads, grants and reviews, for "My data" and the export (PR-60, PR-70). */
+    @Override
+    public List<PersonalData> personalData() {
+        return List.of(data);
     }
 
     /** The grants people gave agents, for access control. */

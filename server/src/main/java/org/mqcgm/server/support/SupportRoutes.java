@@ -27,6 +27,8 @@ import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.security.SupportGrants;
+import org.mqcgm.server.platform.web.Language;
+import org.mqcgm.server.platform.web.Messages;
 import org.mqcgm.server.platform.web.PageContext;
 
 /**
@@ -44,6 +46,9 @@ import org.mqcgm.server.platform.web.PageContext;
  *   <li>Grants (PR-23): an agent asks on a ticket, the person approves or refuses on the ticket's page (or
  *       {@code POST /api/v1/support/grants/{id}/approve|refuse}); under a live grant the agent reads
  *       {@code /admin/users/{id}/glucose} ({@link Access.SupportGrant}, checked and logged by access control).</li>
+ *   <li>Human review (PR-72): on a review ticket an agent upholds or overturns the automated decision it is about
+ *       ({@code /support/queue/{id}/decision}, or {@code POST /api/v1/support/tickets/{id}/decision}), once, with
+ *       a reason; an overturned decision is undone and the person is told in the thread.</li>
  * </ul>
  */
 final class SupportRoutes {
@@ -52,6 +57,7 @@ final class SupportRoutes {
     static final Set<String> MESSAGE_FIELDS = RequestFields.of(ApiSchemas.SupportMessageRequest.class);
     static final Set<String> STATUS_FIELDS = RequestFields.of(ApiSchemas.SupportStatusRequest.class);
     static final Set<String> GRANT_FIELDS = RequestFields.of(ApiSchemas.SupportGrantRequest.class);
+    static final Set<String> DECISION_FIELDS = RequestFields.of(ApiSchemas.SupportDecisionRequest.class);
     static final int FAQ_ENTRIES = 8;
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm");
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu-MM-dd");
@@ -64,16 +70,18 @@ final class SupportRoutes {
 
     private final TicketStore tickets;
     private final GrantStore grants;
+    private final ReviewStore reviews;
     private final Photos photos;
     private final ReadingSource readings;
     private final JsonBodies json;
     private final Clock clock;
     private final String phone;
 
-    SupportRoutes(TicketStore tickets, GrantStore grants, Photos photos, ReadingSource readings, JsonBodies json,
-                  Clock clock, String phone) {
+    SupportRoutes(TicketStore tickets, GrantStore grants, ReviewStore reviews, Photos photos, ReadingSource readings,
+                  JsonBodies json, Clock clock, String phone) {
         this.tickets = tickets;
         this.grants = grants;
+        this.reviews = reviews;
         this.photos = photos;
         this.readings = readings;
         this.json = json;
@@ -89,6 +97,23 @@ final class SupportRoutes {
                         .map(t -> row(t, web.contexts().of(ctx).zone())).toList()))));
         routes.get("/support/queue/{id}", Access.SUPPORT, ctx -> ticketPage(ctx, web, agentTicket(ctx), true,
                 List.of(), 200));
+        // PR-72: the agent upholds or overturns the automated decision a review ticket is about.
+        routes.post("/support/queue/{id}/decision", Access.SUPPORT, ctx -> {
+            TicketStore.Summary t = reviewTicket(ctx);
+            String outcome = ctx.formParam("outcome");
+            String reason = ctx.formParam("reason");
+            try {
+                ReviewStore.check(outcome, reason, "");
+                decide(t, Principal.of(ctx).accountId(), outcome, reason, web);
+            } catch (ProblemException e) {
+                if (e.problem().status() != 422) {
+                    throw e;
+                }
+                ticketPage(ctx, web, t, true, explain(web.contexts().of(ctx), e), 422, outcome, reason);
+                return;
+            }
+            ctx.redirect("/support/queue/" + t.id(), HttpStatus.SEE_OTHER);
+        });
         routes.post("/support/queue/{id}/messages", Access.SUPPORT, ctx -> {
             TicketStore.Summary t = agentTicket(ctx);
             try {
@@ -220,6 +245,16 @@ final class SupportRoutes {
             tickets.status(t.owner(), t.id(), "closed");
             ctx.json(ticketJson(t));
         });
+        // PR-72: a support agent's decision on a review ticket (agents only, like the queue: 404 for anybody else).
+        routes.post("/api/v1/support/tickets/{id}/decision", Access.SUPPORT, ctx -> {
+            TicketStore.Summary t = reviewTicket(ctx);
+            JsonNode body = json.readObject(ctx, DECISION_FIELDS);
+            String outcome = text(body, "outcome");
+            String reason = text(body, "reason");
+            ReviewStore.check(outcome, reason, "$.");
+            decide(t, Principal.of(ctx).accountId(), outcome, reason, web);
+            ctx.status(201).json(ticketJson(t));
+        });
         routes.post("/api/v1/support/grants/{id}/approve", own, ctx -> ctx.json(ApiSchemas.SupportGrant.of(
                 grants.decide(Principal.of(ctx).accountId(), id(ctx), true, tickets))));
         routes.post("/api/v1/support/grants/{id}/refuse", own, ctx -> ctx.json(ApiSchemas.SupportGrant.of(
@@ -296,6 +331,11 @@ final class SupportRoutes {
 
     private void ticketPage(Context ctx, Web web, TicketStore.Summary t, boolean agent, List<String> errors,
                             int status) {
+        ticketPage(ctx, web, t, agent, errors, status, "", "");
+    }
+
+    private void ticketPage(Context ctx, Web web, TicketStore.Summary t, boolean agent, List<String> errors,
+                            int status, String outcomeField, String reasonField) {
         PageContext page = web.contexts().of(ctx);
         ZoneId zone = page.zone();
         String base = (agent ? "/support/queue/" : "/support/") + t.id();
@@ -309,8 +349,16 @@ final class SupportRoutes {
                 .map(r -> new SupportViews.Read(shown(r.at(), zone), r.what())).toList();
         ctx.status(status);
         ctx.header("Cache-Control", "no-store");
+        SupportViews.Review review = reviews.of(t).map(r -> new SupportViews.Review(
+                r.decision() == null ? "" : r.decision().kind(),
+                r.decision() == null || r.decision().at() == null ? "" : shown(r.decision().at(), zone),
+                r.decision() == null || r.decision().ruleVersion() == null ? "" : r.decision().ruleVersion(),
+                r.decision() == null || r.decision().summary() == null ? "" : r.decision().summary(),
+                r.decided() ? r.outcome() : "", r.decided() ? r.reason() : "",
+                r.decided() ? shown(r.decidedAt(), zone) : "",
+                outcomeField == null ? "" : outcomeField, reasonField == null ? "" : reasonField)).orElse(null);
         web.pages().render(ctx, page, "support/ticket.jte", Map.of("model", new SupportViews.Ticket(row(t, zone),
-                t.closed(), agent, base, t.owner().toString(), thread, asked, reads, errors)));
+                t.closed(), agent, base, t.owner().toString(), thread, asked, reads, errors, review)));
     }
 
     private void pageErrors(Context ctx, Web web, TicketStore.Summary t, boolean agent, ProblemException e) {
@@ -318,6 +366,15 @@ final class SupportRoutes {
             throw e;
         }
         ticketPage(ctx, web, t, agent, explain(web.contexts().of(ctx), e), 422);
+    }
+
+    /**
+     * Records the agent's decision on a review; the person is told in the thread, in their language (the decision
+     * and the agent's reason).
+     */
+    private void decide(TicketStore.Summary t, UUID agent, String outcome, String reason, Web web) {
+        Messages msg = Messages.of(web.profiles().of(t.owner()).map(p -> p.language()).orElse(Language.EN));
+        reviews.decide(t, agent, outcome, reason.strip(), msg.t("support.review.told." + outcome, reason.strip()));
     }
 
     private void decideFromPage(Context ctx, boolean approve) {
@@ -338,13 +395,23 @@ final class SupportRoutes {
                 tickets.messages(t.owner(), t.id()).stream().map(ApiSchemas.SupportMessage::of).toList(),
                 grants.onTicket(t.owner(), t.id()).stream().map(ApiSchemas.SupportGrant::of).toList(),
                 grants.readsOnTicket(t.owner(), t.id()).stream()
-                        .map(r -> new ApiSchemas.SupportGrantRead(r.at(), r.what())).toList());
+                        .map(r -> new ApiSchemas.SupportGrantRead(r.at(), r.what())).toList(),
+                reviews.of(now).map(ApiSchemas.SupportReview::of).orElse(null));
     }
 
     /** The caller's own ticket of the path; anybody else's (or none) is 404. */
     private TicketStore.Summary ownTicket(Context ctx) {
         return tickets.find(Principal.of(ctx).accountId(), id(ctx))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
+    }
+
+    /** A review ticket of the path (agents); any other ticket, or none, is 404. */
+    private TicketStore.Summary reviewTicket(Context ctx) {
+        TicketStore.Summary t = agentTicket(ctx);
+        if (!TicketStore.Category.REVIEW.id.equals(t.category())) {
+            throw new ProblemException(Problem.notFound());
+        }
+        return t;
     }
 
     /** Any ticket of the path (agents). */

@@ -47,7 +47,25 @@ public final class SupportViews {
      * @param person the owner's account id (shown to agents, for grants)
      */
     public record Ticket(Row ticket, boolean closed, boolean agent, String base, String person,
-                         List<Message> messages, List<Grant> grants, List<Read> reads, List<String> errors) {
+                         List<Message> messages, List<Grant> grants, List<Read> reads, List<String> errors,
+                         Review review) {
+    }
+
+    /**
+     * The human review of an automated decision on a review ticket (null on other tickets).
+     *
+     * @param kind     the decision's kind (e.g. login-lockout), or "" when the ticket has no reference to it
+     * @param at       when it was decided, as shown
+     * @param outcome  upheld or overturned; "" until decided
+     * @param decided  when the agent decided, as shown; "" until then
+     * @param outcomeField the outcome chosen in a refused form ("" otherwise)
+     * @param reasonField  the reason typed in a refused form
+     */
+    public record Review(String kind, String at, String ruleVersion, String summary, String outcome, String reason,
+                         String decided, String outcomeField, String reasonField) {
+        public boolean isDecided() {
+            return !outcome.isEmpty();
+        }
     }
 
     /** The agents' queue: tickets not closed, P1 first, then oldest first. */

@@ -98,6 +98,15 @@ final class TicketStore {
 
     /** Opens a ticket with its first message and attachments; returns it. */
     Summary open(UUID owner, Category category, String subject, String message, List<Attachment> attachments) {
+        return open(owner, category, subject, message, attachments, null);
+    }
+
+    /**
+     * Opens a ticket; a review ticket also gets its review row, with the reference to the automated decision
+     * {@code reviewed} (null: none given).
+     */
+    Summary open(UUID owner, Category category, String subject, String message, List<Attachment> attachments,
+                 org.mqcgm.server.platform.support.AutomatedDecision reviewed) {
         Instant now = clock.instant();
         UUID id = UUID.randomUUID();
         jdbi.useTransaction(h -> {
@@ -110,11 +119,14 @@ final class TicketStore {
                     .bind("subject", keys.encrypt(owner, "support-subject", subject))
                     .bind("now", utc(now)).bind("due", utc(now.plus(category.due))).execute();
             addMessage(h, owner, id, "user", null, message, attachments, now);
+            if (category == Category.REVIEW) {
+                ReviewStore.insert(h, owner, id, reviewed);
+            }
         });
         return find(owner, id).orElseThrow();
     }
 
-    private void addMessage(Handle h, UUID owner, UUID ticket, String author, UUID agent, String body,
+    void addMessage(Handle h, UUID owner, UUID ticket, String author, UUID agent, String body,
                             List<Attachment> attachments, Instant now) {
         UUID message = UUID.randomUUID();
         h.createUpdate("""

@@ -1,5 +1,6 @@
 package org.mqcgm.server.platform.support;
 
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -11,7 +12,8 @@ import java.util.UUID;
  *   <li>{@link #openPriority}: "My account may be compromised" (PR-59) — priority P1, first in the queue, due in a
  *       day.</li>
  *   <li>{@link #openReview}: "Request human review" of an automated decision (PR-72: an account lockout today; the
- *       alerts feature may call it for an alert) — category {@code review}, due in 30 days.</li>
+ *       alerts feature may call it for an alert) — category {@code review}, due in 30 days. An agent then
+ *       upholds or overturns the decision; {@link #reviews} tells the person's decision log.</li>
  * </ul>
  */
 public interface Tickets {
@@ -24,6 +26,20 @@ public interface Tickets {
      * why it was taken (its rule and inputs, as shown to the person). Returns the ticket's id.
      */
     UUID openReview(UUID owner, String subject, String decision);
+
+    /**
+     * As {@link #openReview(UUID, String, String)}, keeping a reference to the automated decision reviewed
+     * ({@code reviewed}: its kind, time and rule version), so an agent's decision can be tied to it, shown in the
+     * person's decision log, and an overturned decision undone.
+     */
+    default UUID openReview(UUID owner, String subject, String decision, AutomatedDecision reviewed) {
+        return openReview(owner, subject, decision);
+    }
+
+    /** The person's requests for a human review and their outcomes, newest first. */
+    default List<HumanReview> reviews(UUID owner) {
+        return List.of();
+    }
 
     /** No support feature: nothing is opened (tests of other features). */
     Tickets NONE = new Tickets() {
