@@ -24,6 +24,27 @@ public final class Database implements AutoCloseable {
     private Database(HikariDataSource dataSource) {
         this.dataSource = dataSource;
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
+        // PostgreSQL keeps microseconds and rounds a finer time to the nearest one, which can store a time after the
+        // instant it records (a link "ended now" stayed live for the rest of that microsecond to a clock with
+        // nanoseconds). Times are bound cut to the microsecond instead: a stored time is never after its moment.
+        jdbi.registerArgument(new org.jdbi.v3.core.argument.AbstractArgumentFactory<java.time.Instant>(
+                java.sql.Types.TIMESTAMP_WITH_TIMEZONE) {
+            @Override
+            protected org.jdbi.v3.core.argument.Argument build(java.time.Instant value,
+                                                                org.jdbi.v3.core.config.ConfigRegistry config) {
+                return (position, statement, context) -> statement.setObject(position,
+                        value.truncatedTo(java.time.temporal.ChronoUnit.MICROS).atOffset(java.time.ZoneOffset.UTC));
+            }
+        });
+        jdbi.registerArgument(new org.jdbi.v3.core.argument.AbstractArgumentFactory<java.time.OffsetDateTime>(
+                java.sql.Types.TIMESTAMP_WITH_TIMEZONE) {
+            @Override
+            protected org.jdbi.v3.core.argument.Argument build(java.time.OffsetDateTime value,
+                                                                org.jdbi.v3.core.config.ConfigRegistry config) {
+                return (position, statement, context) -> statement.setObject(position,
+                        value.truncatedTo(java.time.temporal.ChronoUnit.MICROS));
+            }
+        });
     }
 
     /**
