@@ -147,6 +147,12 @@ class PushInBrowserTest {
             assertThat(page.locator("[data-testid=alert] [data-testid=ack]")).hasCount(0);
             assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(360);
             assertThat(service.refusals(s)).as("every message passed VAPID and decrypted").isEmpty();
+
+            // Removing this browser on the Notifications page ends its subscription.
+            page.navigate(app.url() + "/settings/notifications");
+            page.click("[data-testid=push-remove]");
+            assertThat(page).hasURL(app.url() + "/settings/notifications");
+            assertThat(page.locator("[data-testid=push-none]")).isVisible();
         }
     }
 

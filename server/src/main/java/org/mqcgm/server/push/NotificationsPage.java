@@ -8,7 +8,7 @@ import java.util.List;
  */
 public record NotificationsPage(List<Subscription> subscriptions, List<Delivery> deliveries) {
 
-    public record Subscription(String host, String since) {
+    public record Subscription(String id, String host, String since) {
     }
 
     public record Delivery(String at, String host, String outcome, String status) {

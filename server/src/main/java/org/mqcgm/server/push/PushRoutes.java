@@ -57,11 +57,19 @@ final class PushRoutes {
             java.time.format.DateTimeFormatter at = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
                     .withZone(zone);
             web.pages().render(ctx, page, "push/notifications.jte", java.util.Map.of("model", new NotificationsPage(
-                    subscriptions.list(me).stream().map(s -> new NotificationsPage.Subscription(s.host(),
+                    subscriptions.list(me).stream().map(s -> new NotificationsPage.Subscription(s.id(), s.host(),
                             at.format(Instant.parse(s.createdAt())))).toList(),
                     deliveries.log(me, 20).stream().map(d -> new NotificationsPage.Delivery(
                             at.format(Instant.parse(d.at())), d.host(), d.outcome(),
                             d.status() == null ? null : d.status().toString())).toList())));
+        });
+        // Removing a browser or app from the page: it gets no more notifications (someone else's or unknown: 404).
+        routes.post("/settings/notifications/{id}/remove", Access.PAGE, ctx -> {
+            UUID id = uuid(ctx.pathParam("id"));
+            if (id == null || !subscriptions.delete(Principal.of(ctx).accountId(), id)) {
+                throw new ProblemException(Problem.notFound());
+            }
+            ctx.redirect("/settings/notifications", io.javalin.http.HttpStatus.SEE_OTHER);
         });
         Access access = Access.api(Scope.ALERTS);
         routes.get("/api/v1/push/vapid-public-key", Access.PUBLIC,
