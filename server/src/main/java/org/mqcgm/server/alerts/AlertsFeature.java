@@ -88,6 +88,7 @@ public final class AlertsFeature implements Feature {
     public static AlertsFeature create(Platform platform, Profiles profiles, RecentReadings readings,
                                        Followers followers, SensorSessions sessions, PushNotifications push) {
         AlertSettingsStore settings = new AlertSettingsStore(platform.jdbi(), platform.userKeys(), platform.mapper());
+        settings.listen(platform.notifications());
         AlertStore alerts = new AlertStore(platform.jdbi(), platform.userKeys(), platform.mapper());
         Alerting alerting = new Alerting(alerts, settings, readings, platform.consents(), profiles,
                 platform.outbound(), followers, sessions, push, platform.dataClock(), platform.systemClock());

@@ -69,6 +69,12 @@ class AlertsOnIngestTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
+    static void upload2(TestApp app, MutableClock clock, Wearer w, int minutesAgo, int mgdl) {
+        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/readings", "[{\"time\":\""
+                + clock.instant().minus(Duration.ofMinutes(minutesAgo)) + "\",\"mgdl\":" + mgdl + "}]", w.auth());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    }
+
     static JsonNode alerts(Wearer w) throws Exception {
         HttpResponse<String> r = new Http(app.url()).get("/api/v1/alerts", w.auth());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
