@@ -86,6 +86,11 @@ final class AlertSettingsStore {
         return loaded;
     }
 
+    /** The same table as another server node sees it: its own memory (tests of the notice across nodes). */
+    AlertSettingsStore anotherNode() {
+        return new AlertSettingsStore(jdbi, keys, mapper);
+    }
+
     /** A save on any node takes effect on this node's memory at once. */
     void listen(Notifications notifications) {
         notifications.on(CHANGED, payload -> {

@@ -114,6 +114,10 @@ public final class AlertsFeature implements Feature {
         return alerts;
     }
 
+    AlertSettingsStore settings() {
+        return settings;
+    }
+
     @Override
     public void routes(Routes routes, Web web) {
         this.routes.register(routes);

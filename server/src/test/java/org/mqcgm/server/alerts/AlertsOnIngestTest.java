@@ -69,6 +69,7 @@ class AlertsOnIngestTest {
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     }
 
+    /** Uploads one reading to {@code app} (another test class's app). */
     static void upload2(TestApp app, MutableClock clock, Wearer w, int minutesAgo, int mgdl) {
         HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/readings", "[{\"time\":\""
                 + clock.instant().minus(Duration.ofMinutes(minutesAgo)) + "\",\"mgdl\":" + mgdl + "}]", w.auth());
@@ -258,6 +259,10 @@ class AlertsOnIngestTest {
     }
 
     static void settings(Wearer w, String json) {
+        settingsAt(app, w, json);
+    }
+
+    static void settingsAt(TestApp app, Wearer w, String json) {
         HttpResponse<String> r = new Http(app.url()).send("PUT", "/api/v1/alerts/settings", json, "Authorization",
                 "Bearer " + w.token(), "Content-Type", "application/json");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
