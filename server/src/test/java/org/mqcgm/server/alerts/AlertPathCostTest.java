@@ -91,13 +91,12 @@ class AlertPathCostTest {
         String uploading = RAN.stream().filter(s -> s.sql().startsWith("insert into glucose_recent")).findFirst()
                 .orElseThrow().thread();
         List<String> sql = RAN.stream().filter(s -> s.thread().equals(uploading)).map(Statement::sql).toList();
-        // The upload, the watch (marked evaluated), the last hour of readings (two tables), the sensor session;
-        // no settings read (in memory), no write after the commit.
-        assertThat(sql).hasSize(5);
+        // The upload, the watch (marked evaluated), the last hour of readings (recent rows only); the settings and
+        // the sensor session come from memory, and nothing is written after the commit.
+        assertThat(sql).as(String.join("\n", sql)).hasSize(3);
         assertThat(sql.get(0)).startsWith("insert into glucose_recent");
         assertThat(sql.get(1)).startsWith("insert into alert_watch");
-        assertThat(sql).noneMatch(s -> s.contains("from alert_settings"))
-                .noneMatch(s -> s.startsWith("update alert_watch"));
+        assertThat(sql.get(2)).startsWith("select time, payload from glucose_recent");
         Boolean evaluated = app.sql().withHandle(h -> h.createQuery(
                         "select evaluated_at = last_reading_at from alert_watch where owner_id = :o")
                 .bind("o", w.id()).mapTo(Boolean.class).one());
@@ -167,5 +166,49 @@ class AlertPathCostTest {
         assertThat(kinds(w)).containsExactly("urgent-low");
         Wait.until("the push", () -> PUSH.to(w.id()).size() == 1);
         CLOCK.advance(Duration.ofMinutes(5));
+    }
+
+    @Test
+    void aSensorSessionStartedEndedOrDeletedAfterAnUploadIsWhatTheNextUploadSees() throws Exception {
+        AlertsOnIngestTest.Wearer w = wearer();
+        String[] all = {"Authorization", "Bearer " + app.app().apiTokens().create(w.id(), "all",
+                java.util.EnumSet.allOf(org.mqcgm.server.platform.security.Scope.class))};
+        org.mqcgm.server.testing.Http http = new org.mqcgm.server.testing.Http(app.url());
+        upload(w, 0, 120); // no session yet: that is now in memory
+        CLOCK.advance(Duration.ofMinutes(5));
+
+        session(http, all, "S-1", Duration.ofHours(4));
+        upload(w, 0, 121);
+        assertThat(kinds(w)).containsExactly("sensor-ending");
+
+        // Ended early: its notice was given; a new session ending in 3 hours gets its own.
+        String first = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.get("/api/v1/sessions", all)
+                .body()).get(0).path("id").asText();
+        assertThat(http.postJson("/api/v1/sessions/" + first + "/end", "{\"end\":\"" + CLOCK.instant()
+                + "\",\"reason\":\"failed\"}", all).statusCode()).isEqualTo(204);
+        assertThat(app.app().feature(GlucoseFeature.class).sensorSessionEnd(w.id(), CLOCK.instant())).isEmpty();
+        CLOCK.advance(Duration.ofMinutes(5));
+        String second = session(http, all, "S-2", Duration.ofHours(3));
+        upload(w, 0, 122);
+        assertThat(kinds(w)).containsExactly("sensor-ending", "sensor-ending");
+
+        // Its sensor deleted (with the session): nothing is running, so the next upload gives no notice, even
+        // after the episode (the expected end) of the deleted one would have been new to the store.
+        assertThat(http.send("DELETE", "/api/v1/sensors/" + second, null, all).statusCode()).isBetween(200, 204);
+        upload(w, 0, 123);
+        assertThat(kinds(w)).hasSize(2);
+        assertThat(app.app().feature(GlucoseFeature.class).sensorSessionEnd(w.id(), CLOCK.instant())).isEmpty();
+        CLOCK.advance(Duration.ofMinutes(5));
+    }
+
+    /** A new sensor with a 10-day session that ends {@code left} from now; returns the sensor's id. */
+    private static String session(org.mqcgm.server.testing.Http http, String[] auth, String serial, Duration left)
+            throws Exception {
+        String sensor = new com.fasterxml.jackson.databind.ObjectMapper().readTree(http.postJson("/api/v1/sensors",
+                "{\"model\":\"Sim\",\"serial\":\"" + serial + "\"}", auth).body()).path("id").asText();
+        var r = http.postJson("/api/v1/sensors/" + sensor + "/sessions", "{\"start\":\""
+                + CLOCK.instant().minus(Duration.ofDays(10)).plus(left) + "\",\"lifetimeDays\":10}", auth);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+        return sensor;
     }
 }
