@@ -22,12 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Raising and delivering alerts. On ingest (the glucose feature calls {@link #stored} on the node that took the
- * upload, after it committed) the wearer's recent readings go through {@link AlertRules#onReadings}; each trigger is
- * stored once per episode (the store's unique key decides across nodes and concurrent uploads) and, unless it fell
- * in quiet hours, sent by push — without a glucose value unless the wearer opted in (PR-13) — and by e-mail when
- * the wearer chose it. A job sends unacknowledged alerts again (the urgent low every {@link #URGENT_REPEAT}, others
- * as the wearer chose) and escalates an unacknowledged urgent low to the followers who share alerts.
+ * Raising and delivering alerts. On ingest (the glucose feature calls {@link #storing} on the node that took the
+ * upload, inside its transaction) the wearer's recent readings go through {@link AlertRules#onReadings}; each
+ * trigger is stored once per episode (the store's unique key decides across nodes and concurrent uploads) after the
+ * commit and, unless it fell in quiet hours, sent by push — without a glucose value unless the wearer opted in
+ * (PR-13) — and by e-mail when the wearer chose it. A job sends unacknowledged alerts again (the urgent low every
+ * {@link #URGENT_REPEAT}, others as the wearer chose) and escalates an unacknowledged urgent low to the followers
+ * who share alerts.
  */
 final class Alerting implements IngestListener {
 

@@ -180,7 +180,7 @@ public final class Readings {
         return n;
     }
 
-    /** Who is told, on this node, of an upload being stored and once it committed (alerts); see {@link IngestListener}. */
+    /** Who is told, on this node, of an upload being stored and once it committed (alerts): {@link IngestListener}. */
     private final List<IngestListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Tells {@code listener} of every committed upload with new readings, from now on. */
