@@ -58,7 +58,7 @@ import org.mqcgm.server.ServerConfig;
  *
  * <pre>
  * java -cp 'bench/target/classes:bench/target/lib/*' org.mqcgm.bench.AlertPathBenchmark \
- *      --wearers 10000 --period 300 --seconds 60 --warmup 15 --alerts on
+ *      --wearers 10000 --period 300 --seconds 60 --warmup 15 --alerts on [--previous-round on|off]
  * </pre>
  */
 public final class AlertPathBenchmark {
@@ -67,6 +67,8 @@ public final class AlertPathBenchmark {
     }
 
     static final int URGENT_MGDL = 45;
+    /** Readings of the previous round: an hour, one every 5 minutes. */
+    static final int PREVIOUS_READINGS = 12;
 
     public static void main(String[] args) throws Exception {
         int wearers = Integer.parseInt(LoadDriver.arg(args, "--wearers", "10000"));
@@ -75,6 +77,10 @@ public final class AlertPathBenchmark {
         int warmup = Integer.parseInt(LoadDriver.arg(args, "--warmup", "15"));
         double urgentPercent = Double.parseDouble(LoadDriver.arg(args, "--urgent-percent", "1"));
         String alerts = LoadDriver.arg(args, "--alerts", "on");
+        String previous = LoadDriver.arg(args, "--previous-round", "on");
+        if (!(previous.equals("on") || previous.equals("off"))) {
+            throw new IllegalArgumentException("previous-round on|off");
+        }
         if (wearers < 1 || wearers > 20_000 || period < 1 || period > 3600 || seconds < 1 || seconds > 90
                 || warmup < 0 || warmup > 60 || urgentPercent < 0 || urgentPercent > 100
                 || !(alerts.equals("on") || alerts.equals("off"))) {
@@ -84,7 +90,7 @@ public final class AlertPathBenchmark {
         boolean on = alerts.equals("on");
         try (BenchServer server = BenchServer.start(16, true, c -> c.withPush(c.push().withLoopbackHttp(true))
                 .withAlertsOnIngest(on))) {
-            run(server, on, wearers, period, seconds, warmup, urgentPercent);
+            run(server, on, wearers, period, seconds, warmup, urgentPercent, previous.equals("on"));
         }
         System.exit(0);
     }
@@ -141,7 +147,7 @@ public final class AlertPathBenchmark {
     }
 
     static void run(BenchServer server, boolean on, int wearerCount, int period, int seconds, int warmup,
-                    double urgentPercent) throws Exception {
+                    double urgentPercent, boolean previousRound) throws Exception {
         double rate = (double) wearerCount / period;
         System.out.printf(Locale.ROOT, "alert path: alerts %s, %d wearers uploading every %d s (%.1f uploads/s), "
                 + "%d s warm-up + %d s measured, %.1f %% urgent lows%n", on ? "ON" : "OFF", wearerCount, period, rate,
@@ -197,13 +203,54 @@ public final class AlertPathBenchmark {
             int warmupUploads = (int) Math.round(rate * warmup);
             int measuredUploads = (int) Math.round(rate * seconds);
             int total = warmupUploads + measuredUploads;
+            URI readings = URI.create(base + "/api/v1/readings");
+            if (previousRound) {
+                // The steady state: every wearer who uploads below uploaded one period earlier too (the hour up to
+                // PERIOD s ago, a reading every 5 minutes, in the wearer's normal range), so the server has seen them
+                // since it started (as it has every wearer but in the first PERIOD after a restart), and the rules
+                // read an hour of readings. Not timed, not in the CPU window.
+                long roundStart = System.nanoTime();
+                AtomicInteger nextWearer = new AtomicInteger();
+                AtomicLong roundFailures = new AtomicLong();
+                int uploaders = Math.min(total, wearerCount);
+                try (ExecutorService round = Executors.newFixedThreadPool(8)) {
+                    List<Future<?>> rounders = new ArrayList<>();
+                    for (int t = 0; t < 8; t++) {
+                        rounders.add(round.submit(() -> {
+                            for (int w = nextWearer.getAndIncrement(); w < uploaders;
+                                 w = nextWearer.getAndIncrement()) {
+                                Instant newest = Instant.now().minusSeconds(period).truncatedTo(ChronoUnit.SECONDS);
+                                StringBuilder body = new StringBuilder("[");
+                                for (int k = PREVIOUS_READINGS - 1; k >= 0; k--) {
+                                    body.append(k < PREVIOUS_READINGS - 1 ? "," : "").append("{\"time\":\"")
+                                            .append(newest.minus(Duration.ofMinutes(5L * k)))
+                                            .append("\",\"mgdl\":").append(100 + w % 61).append('}');
+                                }
+                                body.append(']');
+                                try (LoadDriver.KeepAliveConnection c = new LoadDriver.KeepAliveConnection(readings,
+                                        bearers[w])) {
+                                    if (c.post(body.toString()) != 200) {
+                                        roundFailures.incrementAndGet();
+                                    }
+                                }
+                            }
+                            return null;
+                        }));
+                    }
+                    for (Future<?> f : rounders) {
+                        f.get();
+                    }
+                }
+                System.out.printf(Locale.ROOT, "setup: previous round: %d wearers uploaded %d readings up to %d s "
+                        + "old in %.1f s (%d failed)%n", uploaders, PREVIOUS_READINGS, period, (System.nanoTime() - roundStart) / 1e9,
+                        roundFailures.get());
+            }
             int urgentEvery = urgentPercent <= 0 ? Integer.MAX_VALUE : (int) Math.round(100 / urgentPercent);
             long[] uploadNanos = new long[measuredUploads];
             long[] urgentSent = new long[wearerCount]; // measured urgent lows: when the upload was sent, else 0
             Set<Integer> hadUrgent = new HashSet<>();
             AtomicLong failures = new AtomicLong();
             AtomicInteger urgentMeasured = new AtomicInteger();
-            URI readings = URI.create(base + "/api/v1/readings");
             Cpu before = null;
             long startNanos = System.nanoTime();
             long measuredFrom = 0;

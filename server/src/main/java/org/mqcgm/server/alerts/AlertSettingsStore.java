@@ -3,6 +3,9 @@ package org.mqcgm.server.alerts;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
@@ -13,15 +16,30 @@ import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.core.alerts.AlertKind;
 import org.mqcgm.core.alerts.AlertSettings;
 import org.mqcgm.server.platform.crypto.UserKeys;
+import org.mqcgm.server.platform.db.Notifications;
+import org.mqcgm.server.platform.db.StaleGuard;
 
-/** The SQL of {@code alert_settings}: one row per wearer who changed the defaults, encrypted under their key. */
+/**
+ * The SQL of {@code alert_settings}: one row per wearer who changed the defaults, encrypted under their key. What
+ * the rules use ({@link #all}) is kept in memory per wearer (thresholds and choices, never a reading), because every
+ * fresh upload needs it: a save drops it on this node at once and on every node by {@code NOTIFY}
+ * ({@value #CHANGED}); a load that raced with a save is not kept ({@link StaleGuard}); a lost listener connection
+ * clears it all.
+ */
 final class AlertSettingsStore {
 
     private static final String CONTEXT = "alerts.settings";
+    /** The channel a save notifies, with the wearer's id as payload. */
+    static final String CHANGED = "mqcgm_alert_settings_changed";
 
     private final Jdbi jdbi;
     private final UserKeys keys;
     private final ObjectMapper mapper;
+    private final Cache<UUID, Stored> cache = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterAccess(Duration.ofHours(1))
+            .build();
+    private final StaleGuard guard = new StaleGuard();
 
     AlertSettingsStore(Jdbi jdbi, UserKeys keys, ObjectMapper mapper) {
         this.jdbi = jdbi;
@@ -54,9 +72,44 @@ final class AlertSettingsStore {
         return all(owner).rules();
     }
 
-    /** The wearer's rules and delivery settings: theirs, or the defaults. */
+    /** The wearer's rules and delivery settings: theirs, or the defaults (from memory when this node has them). */
     Stored all(UUID owner) {
-        return stored(owner).orElseGet(() -> new Stored(AlertSettings.defaults(), Delivery.defaults()));
+        Stored known = cache.getIfPresent(owner);
+        if (known != null) {
+            return known;
+        }
+        long seen = guard.mark();
+        Stored loaded = stored(owner).orElseGet(() -> new Stored(AlertSettings.defaults(), Delivery.defaults()));
+        cache.put(owner, loaded);
+        if (guard.changedSince(seen)) {
+            cache.invalidate(owner);
+        }
+        return loaded;
+    }
+
+    /** The same table as another server node sees it: its own memory (tests of the notice across nodes). */
+    AlertSettingsStore anotherNode() {
+        return new AlertSettingsStore(jdbi, keys, mapper);
+    }
+
+    /** A save on any node takes effect on this node's memory at once. */
+    void listen(Notifications notifications) {
+        notifications.on(CHANGED, payload -> {
+            try {
+                forget(UUID.fromString(payload));
+            } catch (IllegalArgumentException e) {
+                guard.invalidating();
+                cache.invalidateAll();
+            }
+        }, () -> {
+            guard.invalidating();
+            cache.invalidateAll();
+        });
+    }
+
+    private void forget(UUID owner) {
+        guard.invalidating();
+        cache.invalidate(owner);
     }
 
     /** Whether the wearer changed the defaults (for "My data"). */
@@ -73,11 +126,18 @@ final class AlertSettingsStore {
 
     void save(UUID owner, AlertSettings s, Delivery d, Instant at) {
         byte[] sealed = keys.encrypt(owner, CONTEXT, write(s, d));
-        jdbi.useHandle(h -> h.createUpdate("""
-                        insert into alert_settings (owner_id, settings, updated_at) values (:o, :s, :at)
-                        on conflict (owner_id) do update set settings = excluded.settings,
-                                                             updated_at = excluded.updated_at""")
-                .bind("o", owner).bind("s", sealed).bind("at", at.atOffset(ZoneOffset.UTC)).execute());
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                            insert into alert_settings (owner_id, settings, updated_at) values (:o, :s, :at)
+                            on conflict (owner_id) do update set settings = excluded.settings,
+                                                                 updated_at = excluded.updated_at""")
+                    .bind("o", owner).bind("s", sealed).bind("at", at.atOffset(ZoneOffset.UTC)).execute();
+            Notifications.send(h, CHANGED, owner.toString());
+            forget(owner);
+            // Again once the new rules are visible: an upload on this node that read the old ones in between
+            // (this transaction not yet committed) would otherwise keep them until the listener's notice.
+            StaleGuard.againAfterCommit(h, () -> forget(owner));
+        });
     }
 
     private String write(AlertSettings s, Delivery d) {

@@ -182,10 +182,6 @@ final class AlertStore {
                 .bind("o", owner).bind("a", alert).mapTo(UUID.class).list());
     }
 
-    /**
-     * Notes the wearer's newest reading for the signal-loss check (only when it moves forward): {@code silentDue}
-     * is when the silence after it becomes a signal loss, or null when that alert is off.
-     */
     /** A wearer whose newest reading the rules have not finished with. */
     record Unevaluated(UUID owner, Instant newest) {
     }
@@ -210,13 +206,30 @@ final class AlertStore {
                 .list());
     }
 
-    void watch(UUID owner, Instant newest, Instant silentDue) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        insert into alert_watch (owner_id, last_reading_at, silent_due) values (:o, :last, :due)
+    /**
+     * Notes the wearer's newest reading for the signal-loss check and the evaluation job (only when it moves
+     * forward): {@code silentDue} is when the silence after it becomes a signal loss, or null when that alert is off;
+     * with {@code evaluated} it is noted as evaluated too (the caller takes that back with {@link #unevaluated(UUID)}
+     * in the same transaction when the rules leave something to do). True when {@code newest} is the newest reading
+     * the watch knows (it moved forward, or the row is new).
+     */
+    boolean watch(UUID owner, Instant newest, Instant silentDue, boolean evaluated) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        insert into alert_watch (owner_id, last_reading_at, silent_due, evaluated_at)
+                        values (:o, :last, :due, :evaluated)
                         on conflict (owner_id) do update set last_reading_at = excluded.last_reading_at,
-                                                             silent_due = excluded.silent_due
+                                                             silent_due = excluded.silent_due,
+                                                             evaluated_at = coalesce(excluded.evaluated_at,
+                                                                                     alert_watch.evaluated_at)
                         where alert_watch.last_reading_at < excluded.last_reading_at""")
-                .bind("o", owner).bind("last", at(newest)).bind("due", at(silentDue)).execute());
+                .bind("o", owner).bind("last", at(newest)).bind("due", at(silentDue))
+                .bind("evaluated", evaluated ? at(newest) : null).execute()) == 1;
+    }
+
+    /** Takes back the evaluated mark of the wearer's newest reading (the rules left something to do). */
+    void unevaluated(UUID owner) {
+        jdbi.useHandle(h -> h.createUpdate("update alert_watch set evaluated_at = null where owner_id = :o")
+                .bind("o", owner).execute());
     }
 
     /** A wearer whose silence became due, and the time of their newest reading. */

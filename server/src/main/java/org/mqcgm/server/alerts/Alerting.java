@@ -22,12 +22,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Raising and delivering alerts. On ingest (the glucose feature calls {@link #stored} on the node that took the
- * upload, after it committed) the wearer's recent readings go through {@link AlertRules#onReadings}; each trigger is
- * stored once per episode (the store's unique key decides across nodes and concurrent uploads) and, unless it fell
- * in quiet hours, sent by push — without a glucose value unless the wearer opted in (PR-13) — and by e-mail when
- * the wearer chose it. A job sends unacknowledged alerts again (the urgent low every {@link #URGENT_REPEAT}, others
- * as the wearer chose) and escalates an unacknowledged urgent low to the followers who share alerts.
+ * Raising and delivering alerts. On ingest (the glucose feature calls {@link #storing} on the node that took the
+ * upload, inside its transaction) the wearer's recent readings go through {@link AlertRules#onReadings}; each
+ * trigger is stored once per episode (the store's unique key decides across nodes and concurrent uploads) after the
+ * commit and, unless it fell in quiet hours, sent by push — without a glucose value unless the wearer opted in
+ * (PR-13) — and by e-mail when the wearer chose it. A job sends unacknowledged alerts again (the urgent low every
+ * {@link #URGENT_REPEAT}, others as the wearer chose) and escalates an unacknowledged urgent low to the followers
+ * who share alerts.
  */
 final class Alerting implements IngestListener {
 
@@ -75,6 +76,10 @@ final class Alerting implements IngestListener {
         this.push = push;
     }
 
+    /**
+     * After the upload committed (or from the evaluation job): the whole evaluation, each step in its own
+     * statement — the watch first, so that a failure after it leaves the reading to the job.
+     */
     @Override
     public void stored(UUID owner, Instant newest) {
         Instant now = dataClock.instant();
@@ -85,14 +90,96 @@ final class Alerting implements IngestListener {
             return;
         }
         AlertSettingsStore.Stored s = settings.all(owner);
-        store.watch(owner, newest, s.rules().on(AlertKind.SIGNAL_LOSS)
-                ? newest.plus(Duration.ofMinutes(s.rules().signalLossMinutes())) : null);
-        List<Reading> recent = readings.between(owner, now.minus(WINDOW), now.plus(Duration.ofMinutes(10)));
-        for (AlertRules.Trigger t : AlertRules.onReadings(recent, s.rules(), now)) {
-            raise(owner, t, episodeStart(owner, t, recent.isEmpty() ? null : recent.get(0).time()), s.delivery());
-        }
-        sensorEnding(owner, now, s);
+        store.watch(owner, newest, silentDue(s, newest), false);
+        Evaluation e = evaluate(owner, now, s);
+        e.raise();
         store.evaluated(owner, newest);
+    }
+
+    /**
+     * Inside the upload's transaction: the watch, the wearer's recent readings (the new ones included) and the
+     * rules, all on the upload's connection and committed with it, so an upload that raises nothing costs a few
+     * statements and no commit of its own. The watch is written first, marked evaluated: it locks the wearer's
+     * row, so a concurrent upload of the same wearer waits for this one to commit and then sees its readings.
+     * When something is to be raised, the mark is taken back (still in the transaction) and the raising is left
+     * for after the commit: a node that fails in between leaves the reading to the evaluation job. A failure of
+     * the rules (not of the database) leaves it to the job too, rather than failing the upload.
+     */
+    @Override
+    public Runnable storing(UUID owner, Instant newest) {
+        Instant now = dataClock.instant();
+        if (newest.isBefore(now.minus(AlertRules.FRESH))
+                || !consents.granted(owner, Consents.Purpose.HEALTH_DATA)) {
+            return null;
+        }
+        AlertSettingsStore.Stored s = settings.all(owner);
+        boolean newestOfWearer = store.watch(owner, newest, silentDue(s, newest), true);
+        Evaluation e;
+        try {
+            e = evaluate(owner, now, s);
+        } catch (RuntimeException failed) {
+            if (newestOfWearer) {
+                store.unevaluated(owner);
+            }
+            log.warn("alert rules failed for a wearer; the evaluation job tries again: {}",
+                    org.mqcgm.server.platform.db.SafeErrors.describe(failed));
+            return null;
+        }
+        if (e.nothing()) {
+            return null;
+        }
+        if (newestOfWearer) {
+            store.unevaluated(owner);
+        }
+        return () -> {
+            e.raise();
+            store.evaluated(owner, newest);
+        };
+    }
+
+    private static Instant silentDue(AlertSettingsStore.Stored s, Instant newest) {
+        return s.rules().on(AlertKind.SIGNAL_LOSS)
+                ? newest.plus(Duration.ofMinutes(s.rules().signalLossMinutes())) : null;
+    }
+
+    /** What the rules decided for a wearer's recent readings: alerts to raise (none, mostly). */
+    private final class Evaluation {
+
+        private final UUID owner;
+        private final Instant now;
+        private final AlertSettingsStore.Stored s;
+        private final List<AlertRules.Trigger> triggers;
+        private final Instant windowFirst;
+        private final Optional<Instant> sensorEnd;
+
+        Evaluation(UUID owner, Instant now, AlertSettingsStore.Stored s, List<AlertRules.Trigger> triggers,
+                   Instant windowFirst, Optional<Instant> sensorEnd) {
+            this.owner = owner;
+            this.now = now;
+            this.s = s;
+            this.triggers = triggers;
+            this.windowFirst = windowFirst;
+            this.sensorEnd = sensorEnd;
+        }
+
+        boolean nothing() {
+            return triggers.isEmpty() && sensorEnd.isEmpty();
+        }
+
+        void raise() {
+            for (AlertRules.Trigger t : triggers) {
+                Alerting.this.raise(owner, t, episodeStart(owner, t, windowFirst), s.delivery());
+            }
+            sensorEnd.ifPresent(end -> sensorEnding(owner, now, end, s));
+        }
+    }
+
+    private Evaluation evaluate(UUID owner, Instant now, AlertSettingsStore.Stored s) {
+        List<Reading> recent = readings.between(owner, now.minus(WINDOW), now.plus(Duration.ofMinutes(10)));
+        List<AlertRules.Trigger> triggers = AlertRules.onReadings(recent, s.rules(), now);
+        Optional<Instant> end = sessions.expectedEnd(owner, now)
+                .filter(e -> Duration.between(now, e).compareTo(SENSOR_NOTICE) <= 0);
+        return new Evaluation(owner, now, s, triggers, recent.isEmpty() ? null : recent.get(0).time(), end);
     }
 
     /**
@@ -135,20 +222,16 @@ final class Alerting implements IngestListener {
     }
 
     /**
-     * A notice {@link #SENSOR_NOTICE} before the wearer's running sensor session is expected to end, once per
-     * session (its expected end is the episode).
+     * A notice {@link #SENSOR_NOTICE} before the wearer's running sensor session is expected to end (at
+     * {@code end}, within the notice), once per session (its expected end is the episode).
      */
-    private void sensorEnding(UUID owner, Instant now, AlertSettingsStore.Stored s) {
-        Optional<Instant> end = sessions.expectedEnd(owner, now);
-        if (end.isEmpty() || Duration.between(now, end.get()).compareTo(SENSOR_NOTICE) > 0) {
-            return;
-        }
-        long hours = Math.max(1, (Duration.between(now, end.get()).toMinutes() + 59) / 60);
+    private void sensorEnding(UUID owner, Instant now, Instant end, AlertSettingsStore.Stored s) {
+        long hours = Math.max(1, (Duration.between(now, end).toMinutes() + 59) / 60);
         Map<String, Number> in = new java.util.LinkedHashMap<>();
         in.put("hoursLeft", hours);
         in.put("noticeHours", SENSOR_NOTICE.toHours());
         boolean quiet = s.rules().quiet(now.atZone(zone(owner)).toLocalTime());
-        raise(owner, "sensor-ending", now, end.get(), SENSOR_RULE, in, quiet,
+        raise(owner, "sensor-ending", now, end, SENSOR_RULE, in, quiet,
                 "Your sensor session ends in about " + hours + " hours.", s.delivery());
     }
 

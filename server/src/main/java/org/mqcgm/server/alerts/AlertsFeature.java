@@ -21,7 +21,7 @@ import org.mqcgm.server.platform.rights.PersonalData;
 /**
  * Alerts (issue 13): each wearer's alert rules ({@code GET/PUT /api/v1/alerts/settings}, encrypted under their key),
  * evaluated by {@code org.mqcgm.core.alerts.AlertRules} on ingest ({@link #ingestListener()}, which the glucose
- * feature calls after an upload committed); the alerts raised, once per episode, with their inputs, rule version
+ * feature calls inside an upload's transaction, raising what it finds after the commit); the alerts raised, once per episode, with their inputs, rule version
  * and why ({@code GET /api/v1/alerts}, the Alerts page), acknowledged and snoozed; their delivery by push (the
  * {@link PushNotifications} port) and e-mail, repeated until acknowledged; escalation of an unacknowledged urgent
  * low to the followers who share alerts.
@@ -88,6 +88,7 @@ public final class AlertsFeature implements Feature {
     public static AlertsFeature create(Platform platform, Profiles profiles, RecentReadings readings,
                                        Followers followers, SensorSessions sessions, PushNotifications push) {
         AlertSettingsStore settings = new AlertSettingsStore(platform.jdbi(), platform.userKeys(), platform.mapper());
+        settings.listen(platform.notifications());
         AlertStore alerts = new AlertStore(platform.jdbi(), platform.userKeys(), platform.mapper());
         Alerting alerting = new Alerting(alerts, settings, readings, platform.consents(), profiles,
                 platform.outbound(), followers, sessions, push, platform.dataClock(), platform.systemClock());
@@ -95,7 +96,10 @@ public final class AlertsFeature implements Feature {
                 alerting, profiles, platform);
     }
 
-    /** What the glucose feature calls after an upload committed: the rules run then, on that node. */
+    /**
+     * What the glucose feature calls inside an upload's transaction: the rules run there, on that node, and what
+     * they raise is stored and sent after the commit.
+     */
     public IngestListener ingestListener() {
         return alerting;
     }
@@ -111,6 +115,10 @@ public final class AlertsFeature implements Feature {
 
     AlertStore store() {
         return alerts;
+    }
+
+    AlertSettingsStore settings() {
+        return settings;
     }
 
     @Override

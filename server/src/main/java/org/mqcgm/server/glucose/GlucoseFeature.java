@@ -64,6 +64,7 @@ public final class GlucoseFeature implements Feature {
         Readings readings = new Readings(store, dataClock, events, platform.jdbi(), platform.mapper(), annotations,
                 platform.meters());
         Sensors sensors = new Sensors(platform.jdbi(), platform.userKeys(), platform.systemClock());
+        sensors.listen(platform.notifications());
         sensors.encryptPlainRows();
         return new GlucoseFeature(platform, store, events, annotations, readings, sensors, reconfirmation,
                 marks);

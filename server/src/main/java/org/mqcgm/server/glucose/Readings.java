@@ -111,21 +111,29 @@ public final class Readings {
             }
         }
         int rejectedCount = rejected;
-        // Without an Idempotency-Key there is nothing to remember: the store picks its own transaction.
-        Outcome outcome = idempotency.isEmpty()
+        List<Runnable> afterCommit = new ArrayList<>(1);
+        // Without an Idempotency-Key or a listener there is nothing to do in the upload's transaction: the store
+        // picks its own (a live upload is one statement, committed on return).
+        Outcome outcome = idempotency.isEmpty() && listeners.isEmpty()
                 ? stored(valid, atomic, rejectedCount, errors, v -> store.insert(ownerId, v))
                 : jdbi.inTransaction(h -> {
-            Optional<Outcome> earlier = replay(h, ownerId, idempotency.get());
+            Optional<Outcome> earlier = idempotency.isEmpty() ? Optional.empty()
+                    : replay(h, ownerId, idempotency.get());
             if (earlier.isPresent()) {
                 return earlier.get();
             }
             Outcome o = stored(valid, atomic, rejectedCount, errors, v -> store.insert(h, ownerId, v));
-            remember(h, ownerId, idempotency.get(), o);
+            if (idempotency.isPresent()) {
+                remember(h, ownerId, idempotency.get(), o);
+            }
+            if (o.accepted() > 0) {
+                afterCommit.addAll(storing(ownerId, valid));
+            }
             return o;
         });
         if (outcome.accepted() > 0 && !outcome.replayed()) {
             events.published(ownerId);
-            announce(ownerId, valid);
+            announce(afterCommit);
         }
         if (!outcome.replayed()) {
             acceptedMeter.increment(outcome.accepted());
@@ -150,15 +158,29 @@ public final class Readings {
 
     /** Stores readings produced inside the server (the demo's simulated sensor). */
     public int store(UUID ownerId, List<Reading> readings) {
-        int n = store.insert(ownerId, readings);
+        if (listeners.isEmpty()) {
+            int n = store.insert(ownerId, readings);
+            if (n > 0) {
+                events.published(ownerId);
+            }
+            return n;
+        }
+        List<Runnable> afterCommit = new ArrayList<>(1);
+        int n = jdbi.inTransaction(h -> {
+            int inserted = store.insert(h, ownerId, readings);
+            if (inserted > 0) {
+                afterCommit.addAll(storing(ownerId, readings));
+            }
+            return inserted;
+        });
         if (n > 0) {
             events.published(ownerId);
-            announce(ownerId, readings);
+            announce(afterCommit);
         }
         return n;
     }
 
-    /** Who is told, on this node, after an upload committed (alerts); see {@link IngestListener}. */
+    /** Who is told, on this node, of an upload being stored and once it committed (alerts): {@link IngestListener}. */
     private final List<IngestListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** Tells {@code listener} of every committed upload with new readings, from now on. */
@@ -166,9 +188,13 @@ public final class Readings {
         listeners.add(listener);
     }
 
-    private void announce(UUID ownerId, List<Reading> stored) {
+    /**
+     * Tells the listeners inside the upload's transaction (after its readings were written): returns what they left
+     * for after the commit. An exception of a listener here rolls the upload back (see {@link IngestListener}).
+     */
+    private List<Runnable> storing(UUID ownerId, List<Reading> stored) {
         if (listeners.isEmpty() || stored.isEmpty()) {
-            return;
+            return List.of();
         }
         Instant newest = stored.get(0).time();
         for (Reading r : stored) {
@@ -176,9 +202,21 @@ public final class Readings {
                 newest = r.time();
             }
         }
+        List<Runnable> after = new ArrayList<>(listeners.size());
         for (IngestListener l : listeners) {
+            Runnable then = l.storing(ownerId, newest);
+            if (then != null) {
+                after.add(then);
+            }
+        }
+        return after;
+    }
+
+    /** Runs what the listeners left for after the commit. */
+    private static void announce(List<Runnable> afterCommit) {
+        for (Runnable then : afterCommit) {
             try {
-                l.stored(ownerId, newest);
+                then.run();
             } catch (RuntimeException e) {
                 log.warn("a listener of stored readings failed: {}",
                         org.mqcgm.server.platform.db.SafeErrors.describe(e));

@@ -9,7 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import org.jdbi.v3.core.Jdbi;
+import org.mqcgm.server.platform.db.Notifications;
+import org.mqcgm.server.platform.db.StaleGuard;
 import org.mqcgm.server.platform.crypto.UserKeys;
 
 /**
@@ -81,35 +85,104 @@ final class Sensors {
             return Optional.empty();
         }
         UUID id = UUID.randomUUID();
-        jdbi.useHandle(h -> h.createUpdate("""
-                        insert into sensor_session (owner_id, id, sensor_id, started_at, warmup_ends_at, expected_end_at)
-                        values (:o, :id, :s, :start, :warm, :end)""")
-                .bind("o", owner).bind("id", id).bind("s", sensor).bind("start", start.atOffset(ZoneOffset.UTC))
-                .bind("warm", start.plus(warmUp).atOffset(ZoneOffset.UTC))
-                .bind("end", lifetime == null ? null : start.plus(lifetime).atOffset(ZoneOffset.UTC)).execute());
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                            insert into sensor_session (owner_id, id, sensor_id, started_at, warmup_ends_at,
+                                                        expected_end_at)
+                            values (:o, :id, :s, :start, :warm, :end)""")
+                    .bind("o", owner).bind("id", id).bind("s", sensor).bind("start", start.atOffset(ZoneOffset.UTC))
+                    .bind("warm", start.plus(warmUp).atOffset(ZoneOffset.UTC))
+                    .bind("end", lifetime == null ? null : start.plus(lifetime).atOffset(ZoneOffset.UTC)).execute();
+            changed(h, owner);
+        });
         return Optional.of(id);
     }
 
     /** Ends a session of the owner; false when there is no such open session. */
     public boolean endSession(UUID owner, UUID session, Instant end, String reason) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        update sensor_session set ended_at = :end, end_reason = :reason
-                        where owner_id = :o and id = :id and ended_at is null""")
-                .bind("end", end.atOffset(ZoneOffset.UTC)).bind("reason", reason).bind("o", owner).bind("id", session)
-                .execute()) == 1;
+        return jdbi.inTransaction(h -> {
+            boolean ended = h.createUpdate("""
+                            update sensor_session set ended_at = :end, end_reason = :reason
+                            where owner_id = :o and id = :id and ended_at is null""")
+                    .bind("end", end.atOffset(ZoneOffset.UTC)).bind("reason", reason).bind("o", owner)
+                    .bind("id", session).execute() == 1;
+            if (ended) {
+                changed(h, owner);
+            }
+            return ended;
+        });
+    }
+
+    /**
+     * The owner's open sessions with an expected end, as loaded at {@code loadedFor} (those that had not ended by
+     * then): what {@link #expectedEnd} answers from, on every fresh upload of the wearer (alerts).
+     */
+    private record OpenSessions(Instant loadedFor, List<Instant[]> startAndEnd) {
+    }
+
+    /** The channel a session change notifies, with the owner's id as payload. */
+    static final String CHANGED = "mqcgm_sensor_sessions_changed";
+    private final Cache<UUID, OpenSessions> open = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterAccess(Duration.ofHours(1))
+            .build();
+    private final StaleGuard guard = new StaleGuard();
+
+    private void changed(org.jdbi.v3.core.Handle h, UUID owner) {
+        Notifications.send(h, CHANGED, owner.toString());
+        forget(owner);
+        StaleGuard.againAfterCommit(h, () -> forget(owner));
+    }
+
+    private void forget(UUID owner) {
+        guard.invalidating();
+        open.invalidate(owner);
+    }
+
+    /** A session started or ended on any node takes effect on this node's memory at once. */
+    void listen(Notifications notifications) {
+        notifications.on(CHANGED, payload -> {
+            try {
+                forget(UUID.fromString(payload));
+            } catch (IllegalArgumentException e) {
+                guard.invalidating();
+                open.invalidateAll();
+            }
+        }, () -> {
+            guard.invalidating();
+            open.invalidateAll();
+        });
     }
 
     /**
      * The expected end of the person's newest sensor session that has started by {@code now}, is not ended and has
-     * an expected end after {@code now} (the alerts feature's "sensor ending" notice).
+     * an expected end after {@code now} (the alerts feature's "sensor ending" notice, asked on every fresh upload:
+     * answered from memory, which a start or end of a session drops on every node).
      */
     public Optional<Instant> expectedEnd(UUID owner, Instant now) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        select expected_end_at from sensor_session
-                        where owner_id = :o and ended_at is null and started_at <= :now and expected_end_at > :now
-                        order by started_at desc limit 1""")
-                .bind("o", owner).bind("now", now.atOffset(java.time.ZoneOffset.UTC))
-                .mapTo(OffsetDateTime.class).findOne().map(OffsetDateTime::toInstant));
+        OpenSessions known = open.getIfPresent(owner);
+        if (known == null || now.isBefore(known.loadedFor())) {
+            long seen = guard.mark();
+            known = new OpenSessions(now, jdbi.withHandle(h -> h.createQuery("""
+                            select started_at, expected_end_at from sensor_session
+                            where owner_id = :o and ended_at is null and expected_end_at > :now""")
+                    .bind("o", owner).bind("now", now.atOffset(ZoneOffset.UTC))
+                    .map((rs, ctx) -> new Instant[] {rs.getObject("started_at", OffsetDateTime.class).toInstant(),
+                            rs.getObject("expected_end_at", OffsetDateTime.class).toInstant()})
+                    .list()));
+            open.put(owner, known);
+            if (guard.changedSince(seen)) {
+                open.invalidate(owner);
+            }
+        }
+        Instant[] newest = null;
+        for (Instant[] session : known.startAndEnd()) {
+            if (!session[0].isAfter(now) && session[1].isAfter(now)
+                    && (newest == null || session[0].isAfter(newest[0]))) {
+                newest = session;
+            }
+        }
+        return Optional.ofNullable(newest).map(session -> session[1]);
     }
 
     public List<ApiSchemas.SensorSession> sessions(UUID owner) {
@@ -126,8 +199,14 @@ final class Sensors {
 
     /** Deletes a sensor of the owner with all its sessions (readings are kept); false when there is none. */
     public boolean deleteSensor(UUID owner, UUID sensor) {
-        return jdbi.withHandle(h -> h.createUpdate("delete from sensor where owner_id = :o and id = :id")
-                .bind("o", owner).bind("id", sensor).execute()) == 1;
+        return jdbi.inTransaction(h -> {
+            boolean deleted = h.createUpdate("delete from sensor where owner_id = :o and id = :id")
+                    .bind("o", owner).bind("id", sensor).execute() == 1;
+            if (deleted) {
+                changed(h, owner);
+            }
+            return deleted;
+        });
     }
 
     /** Deletes a calibration of the owner; false when there is none. */

@@ -4,9 +4,16 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * Told, on the node that took an upload, that new readings of a person were stored and committed (the glucose
- * feature calls it; alerts evaluate their rules). Called on the uploading thread after the commit: it must be quick,
- * must not throw, and decides from {@code newest} whether there is anything to do (backfilled history is not).
+ * Told, on the node that took an upload, that new readings of a person were stored (the glucose feature calls it;
+ * alerts evaluate their rules). Two moments:
+ * <ul>
+ *   <li>{@link #storing}: inside the upload's transaction, on the uploading thread, after its readings were written
+ *       and before the commit. Database work done there through the shared {@code Jdbi} on this thread joins that
+ *       transaction (it sees the new readings and commits or rolls back with them), so it must be quick and must not
+ *       throw: an exception rolls the upload back. It returns what is left to do after the commit (or null);</li>
+ *   <li>{@link #stored}: after the commit (the default {@code storing} leaves everything to it). It must not throw,
+ *       and decides from {@code newest} whether there is anything to do (backfilled history is not).</li>
+ * </ul>
  */
 @FunctionalInterface
 public interface IngestListener {
@@ -16,6 +23,15 @@ public interface IngestListener {
      * @param newest the time of the newest reading of the upload that was stored
      */
     void stored(UUID owner, Instant newest);
+
+    /**
+     * Inside the upload's transaction (see above).
+     *
+     * @return what to run once the upload committed, or null for nothing
+     */
+    default Runnable storing(UUID owner, Instant newest) {
+        return () -> stored(owner, newest);
+    }
 
     /** Nobody listens. */
     IngestListener NONE = (owner, newest) -> { };
