@@ -127,7 +127,7 @@ public final class Readings {
                 remember(h, ownerId, idempotency.get(), o);
             }
             if (o.accepted() > 0) {
-                afterCommit.addAll(storing(ownerId, valid));
+                afterCommit.addAll(storing(h, ownerId, valid));
             }
             return o;
         });
@@ -169,7 +169,7 @@ public final class Readings {
         int n = jdbi.inTransaction(h -> {
             int inserted = store.insert(h, ownerId, readings);
             if (inserted > 0) {
-                afterCommit.addAll(storing(ownerId, readings));
+                afterCommit.addAll(storing(h, ownerId, readings));
             }
             return inserted;
         });
@@ -190,9 +190,10 @@ public final class Readings {
 
     /**
      * Tells the listeners inside the upload's transaction (after its readings were written): returns what they left
-     * for after the commit. An exception of a listener here rolls the upload back (see {@link IngestListener}).
+     * for after the commit. A listener failing here never costs the person their readings: what it did is undone to
+     * a savepoint and the upload commits without it (see {@link IngestListener}).
      */
-    private List<Runnable> storing(UUID ownerId, List<Reading> stored) {
+    private List<Runnable> storing(org.jdbi.v3.core.Handle h, UUID ownerId, List<Reading> stored) {
         if (listeners.isEmpty() || stored.isEmpty()) {
             return List.of();
         }
@@ -204,9 +205,20 @@ public final class Readings {
         }
         List<Runnable> after = new ArrayList<>(listeners.size());
         for (IngestListener l : listeners) {
-            Runnable then = l.storing(ownerId, newest);
-            if (then != null) {
-                after.add(then);
+            // One SAVEPOINT per upload and listener (released with the commit). Without it an error of the alert
+            // rules' SQL would abort the transaction and the readings with it; with it the readings are kept, the
+            // next upload's rules see them (they read the last hour), and the alert watch that was not moved on
+            // raises a signal-loss alert if uploads keep failing there: never silent, never a lost reading.
+            h.savepoint("ingest_listener");
+            try {
+                Runnable then = l.storing(ownerId, newest);
+                if (then != null) {
+                    after.add(then);
+                }
+            } catch (RuntimeException e) {
+                h.rollbackToSavepoint("ingest_listener");
+                log.error("a listener of stored readings failed inside the upload; the readings are kept: {}",
+                        org.mqcgm.server.platform.db.SafeErrors.describe(e));
             }
         }
         return after;

@@ -9,8 +9,10 @@ import java.util.UUID;
  * <ul>
  *   <li>{@link #storing}: inside the upload's transaction, on the uploading thread, after its readings were written
  *       and before the commit. Database work done there through the shared {@code Jdbi} on this thread joins that
- *       transaction (it sees the new readings and commits or rolls back with them), so it must be quick and must not
- *       throw: an exception rolls the upload back. It returns what is left to do after the commit (or null);</li>
+ *       transaction (it sees the new readings and commits with them), so it must be quick. An exception (a failed
+ *       statement included) undoes what the listener did, to a savepoint the glucose feature sets before calling it,
+ *       and the upload commits without it: a listener never costs the person their readings. It returns what is left
+ *       to do after the commit (or null);</li>
  *   <li>{@link #stored}: after the commit (the default {@code storing} leaves everything to it). It must not throw,
  *       and decides from {@code newest} whether there is anything to do (backfilled history is not).</li>
  * </ul>
