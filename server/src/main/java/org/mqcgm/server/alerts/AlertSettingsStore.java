@@ -94,17 +94,7 @@ final class AlertSettingsStore {
 
     /** A save on any node takes effect on this node's memory at once. */
     void listen(Notifications notifications) {
-        notifications.on(CHANGED, payload -> {
-            try {
-                forget(UUID.fromString(payload));
-            } catch (IllegalArgumentException e) {
-                guard.invalidating();
-                cache.invalidateAll();
-            }
-        }, () -> {
-            guard.invalidating();
-            cache.invalidateAll();
-        });
+        guard.listen(notifications, CHANGED, this::forget, cache::invalidateAll);
     }
 
     private void forget(UUID owner) {

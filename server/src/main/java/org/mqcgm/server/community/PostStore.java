@@ -244,8 +244,7 @@ final class PostStore {
     }
 
     long count(String table, UUID owner) {
-        return jdbi.withHandle(h -> h.createQuery("select count(*) from " + table + " where owner_id = :o")
-                .bind("o", owner).mapTo(Long.class).one());
+        return org.mqcgm.server.platform.rights.PersonalData.rows(jdbi, table, owner);
     }
 
     List<Row> postsOf(UUID owner) {

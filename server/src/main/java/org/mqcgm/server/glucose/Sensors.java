@@ -141,17 +141,7 @@ final class Sensors {
 
     /** A session started or ended on any node takes effect on this node's memory at once. */
     void listen(Notifications notifications) {
-        notifications.on(CHANGED, payload -> {
-            try {
-                forget(UUID.fromString(payload));
-            } catch (IllegalArgumentException e) {
-                guard.invalidating();
-                open.invalidateAll();
-            }
-        }, () -> {
-            guard.invalidating();
-            open.invalidateAll();
-        });
+        guard.listen(notifications, CHANGED, this::forget, open::invalidateAll);
     }
 
     /**

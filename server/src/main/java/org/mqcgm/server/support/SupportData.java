@@ -39,8 +39,7 @@ final class SupportData implements PersonalData {
     }
 
     private long count(String table, UUID owner) {
-        return jdbi.withHandle(h -> h.createQuery("select count(*) from " + table + " where owner_id = :o")
-                .bind("o", owner).mapTo(Long.class).one());
+        return PersonalData.rows(jdbi, table, owner);
     }
 
     @Override

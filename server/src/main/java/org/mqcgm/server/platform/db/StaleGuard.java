@@ -34,6 +34,29 @@ public final class StaleGuard {
         invalidations.incrementAndGet();
     }
 
+    /**
+     * Forgets, on this node, what another node's change on {@code channel} made stale: a notice naming an owner
+     * (a UUID) forgets that owner's entries ({@code forget}, which calls {@link #invalidating()} itself); any other
+     * notice, and a lost connection to the database (notices may have been missed), forget everything.
+     */
+    public void listen(Notifications notifications, String channel, java.util.function.Consumer<java.util.UUID> forget,
+                       Runnable forgetAll) {
+        Runnable all = () -> {
+            invalidating();
+            forgetAll.run();
+        };
+        notifications.on(channel, payload -> {
+            java.util.UUID owner;
+            try {
+                owner = java.util.UUID.fromString(payload);
+            } catch (IllegalArgumentException e) {
+                all.run();
+                return;
+            }
+            forget.accept(owner);
+        }, all);
+    }
+
     /** Runs {@code invalidate} again once {@code h}'s transaction committed (nothing outside a transaction). */
     public static void againAfterCommit(Handle h, Runnable invalidate) {
         if (h.isInTransaction()) {

@@ -24,6 +24,15 @@ public interface PersonalData {
     record Category(String id, long count, String purpose, String source, String location) {
     }
 
+    /**
+     * How many rows of {@code table} (a feature's own table, a constant name, never input) belong to {@code owner}:
+     * the count of a category kept one item per row.
+     */
+    static long rows(org.jdbi.v3.core.Jdbi jdbi, String table, UUID owner) {
+        return jdbi.withHandle(h -> h.createQuery("select count(*) from " + table + " where owner_id = :o")
+                .bind("o", owner).mapTo(Long.class).one());
+    }
+
     /** The categories this feature holds about {@code owner}, with their counts now. */
     List<Category> categories(UUID owner);
 
