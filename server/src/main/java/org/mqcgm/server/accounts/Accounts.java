@@ -446,14 +446,16 @@ public final class Accounts implements Authenticator {
     }
 
     /**
-     * A person at support overturned a lockout on review (PR-72): the failed logins that caused it are forgotten
-     * (from every network), so the person can log in at once, and Security activity says so. Idempotent.
+     * A person at support overturned a lockout on review (PR-72): the failed logins that caused it (those up to the
+     * lockout, from every network) are forgotten, so the person can log in at once unless failures since go on, and
+     * Security activity says so. Idempotent.
      */
     boolean overturn(UUID owner, org.mqcgm.server.platform.support.AutomatedDecision decision, long ticketNumber) {
         if (!org.mqcgm.server.platform.support.AutomatedDecision.LOGIN_LOCKOUT.equals(decision.kind())) {
             return false;
         }
-        failures.forget(owner);
+        // Only the failures that caused it: later ones (an attack going on now) still count.
+        failures.forgetUpTo(owner, decision.at());
         events.record(owner, SecurityEvents.Kind.LOGIN_UNLOCKED, ClientFacts.NONE, "human review #" + ticketNumber);
         return true;
     }

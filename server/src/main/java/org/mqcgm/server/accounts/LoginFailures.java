@@ -122,6 +122,13 @@ final class LoginFailures {
         jdbi.useHandle(h -> h.createUpdate("delete from login_failure where subject = :s").bind("s", subject).execute());
     }
 
+    /** Forgets an account's failures up to {@code at} (a reviewed lockout's own; later ones still count). */
+    void forgetUpTo(UUID owner, Instant at) {
+        byte[] subject = forAccount(owner, ClientFacts.NONE).subject();
+        jdbi.useHandle(h -> h.createUpdate("delete from login_failure where subject = :s and at <= :t")
+                .bind("s", subject).bind("t", utc(at)).execute());
+    }
+
     private Optional<Instant> lockedUntil(Handle h, Key key, Instant now) {
         Optional<Instant> perClient = nth(h, key, true, now.minus(WINDOW), PER_CLIENT).map(t -> t.plus(WINDOW));
         if (perClient.isPresent()) {

@@ -37,7 +37,10 @@ final class AlertSettingsStore {
     private final ObjectMapper mapper;
     private final Cache<UUID, Stored> cache = Caffeine.newBuilder()
             .maximumSize(100_000)
-            .expireAfterAccess(Duration.ofHours(1))
+            // A backstop for a notice missed while the listener reconnected or its socket hung: a change made on
+            // another node reaches this one within 15 minutes even then (a wearer uploads every 5 minutes, so a
+            // shorter bound would leave nothing cached).
+            .expireAfterWrite(Duration.ofMinutes(15))
             .build();
     private final StaleGuard guard = new StaleGuard();
 

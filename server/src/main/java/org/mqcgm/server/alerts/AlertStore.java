@@ -214,16 +214,39 @@ final class AlertStore {
      * the watch knows (it moved forward, or the row is new).
      */
     boolean watch(UUID owner, Instant newest, Instant silentDue, boolean evaluated) {
+        // A watch marked unevaluated (null: an alert still to be raised after its upload's commit) stays so for the
+        // evaluation job until the raise marks it: a later upload that raises nothing must not clear it.
         return jdbi.withHandle(h -> h.createUpdate("""
                         insert into alert_watch (owner_id, last_reading_at, silent_due, evaluated_at)
                         values (:o, :last, :due, :evaluated)
                         on conflict (owner_id) do update set last_reading_at = excluded.last_reading_at,
                                                              silent_due = excluded.silent_due,
-                                                             evaluated_at = coalesce(excluded.evaluated_at,
-                                                                                     alert_watch.evaluated_at)
+                                                             evaluated_at = case
+                                                                 when alert_watch.evaluated_at is null then null
+                                                                 else coalesce(excluded.evaluated_at,
+                                                                               alert_watch.evaluated_at) end
                         where alert_watch.last_reading_at < excluded.last_reading_at""")
                 .bind("o", owner).bind("last", at(newest)).bind("due", at(silentDue))
                 .bind("evaluated", evaluated ? at(newest) : null).execute()) == 1;
+    }
+
+    /**
+     * Runs {@code body} in a savepoint of the caller's transaction (the upload's, on this thread), rolled back to
+     * when it fails, so a failed statement in it leaves the transaction usable; outside a transaction it just runs.
+     */
+    <T> T inSavepoint(java.util.function.Supplier<T> body) {
+        return jdbi.withHandle(h -> {
+            if (!h.isInTransaction()) {
+                return body.get();
+            }
+            h.savepoint("alert_rules");
+            try {
+                return body.get();
+            } catch (RuntimeException e) {
+                h.rollbackToSavepoint("alert_rules");
+                throw e;
+            }
+        });
     }
 
     /** Takes back the evaluated mark of the wearer's newest reading (the rules left something to do). */

@@ -113,14 +113,13 @@ final class Alerting implements IngestListener {
             return null;
         }
         AlertSettingsStore.Stored s = settings.all(owner);
-        boolean newestOfWearer = store.watch(owner, newest, silentDue(s, newest), true);
+        store.watch(owner, newest, silentDue(s, newest), true);
         Evaluation e;
         try {
-            e = evaluate(owner, now, s);
+            // In a savepoint of its own: a failed statement of the rules is undone without aborting the upload.
+            e = store.inSavepoint(() -> evaluate(owner, now, s));
         } catch (RuntimeException failed) {
-            if (newestOfWearer) {
-                store.unevaluated(owner);
-            }
+            store.unevaluated(owner);
             log.warn("alert rules failed for a wearer; the evaluation job tries again: {}",
                     org.mqcgm.server.platform.db.SafeErrors.describe(failed));
             return null;
@@ -128,9 +127,9 @@ final class Alerting implements IngestListener {
         if (e.nothing()) {
             return null;
         }
-        if (newestOfWearer) {
-            store.unevaluated(owner);
-        }
+        // Pending until raised, whether or not this upload held the wearer's newest reading: a node failing after
+        // the commit leaves it to the evaluation job.
+        store.unevaluated(owner);
         return () -> {
             e.raise();
             store.evaluated(owner, newest);

@@ -124,7 +124,10 @@ final class Sensors {
     static final String CHANGED = "mqcgm_sensor_sessions_changed";
     private final Cache<UUID, OpenSessions> open = Caffeine.newBuilder()
             .maximumSize(100_000)
-            .expireAfterAccess(Duration.ofHours(1))
+            // A backstop for a notice missed while the listener reconnected or its socket hung: a change made on
+            // another node reaches this one within 15 minutes even then (a wearer uploads every 5 minutes, so a
+            // shorter bound would leave nothing cached).
+            .expireAfterWrite(Duration.ofMinutes(15))
             .build();
     private final StaleGuard guard = new StaleGuard();
 

@@ -408,7 +408,8 @@ final class SupportRoutes {
     /** A review ticket of the path (agents); any other ticket, or none, is 404. */
     private TicketStore.Summary reviewTicket(Context ctx) {
         TicketStore.Summary t = agentTicket(ctx);
-        if (!TicketStore.Category.REVIEW.id.equals(t.category())) {
+        // A review of an agent's own decision is no independent human review: 404 to its subject, as to others.
+        if (!TicketStore.Category.REVIEW.id.equals(t.category()) || t.owner().equals(Principal.of(ctx).accountId())) {
             throw new ProblemException(Problem.notFound());
         }
         return t;

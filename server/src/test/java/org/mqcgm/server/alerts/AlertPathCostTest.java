@@ -169,6 +169,31 @@ class AlertPathCostTest {
     }
 
     @Test
+    void aFailedStatementOfTheRulesInsideTheUploadKeepsTheReadingsAndLeavesThemToTheJob() {
+        AlertsOnIngestTest.Wearer w = wearer();
+        upload(w, 5, 120);
+        Instant t = CLOCK.instant().minusSeconds(20);
+        Runnable[] left = new Runnable[1];
+        jdbi().useTransaction(h -> {
+            app.app().feature(GlucoseFeature.class).readings().store().insert(w.id(),
+                    List.of(new Reading(t, ZoneOffset.UTC, 46)));
+            // The rules' read of the recent readings fails (a temporary table of that name hides the real one): a
+            // failed statement aborts a PostgreSQL transaction unless it is rolled back to a savepoint.
+            h.execute("create temporary table glucose_recent (nothing integer) on commit drop");
+            left[0] = app.app().feature(AlertsFeature.class).ingestListener().storing(w.id(), t);
+        });
+        assertThat(left[0]).as("nothing to run after the commit").isNull();
+        assertThat(app.app().readings().forStatistics(w.id(), t.minusSeconds(1), t.plusSeconds(1)))
+                .extracting(Reading::mgdl).containsExactly(46);
+        assertThat(kinds(w)).isEmpty();
+
+        app.app().jobs().runNow(AlertsFeature.EVALUATE_JOB);
+        assertThat(kinds(w)).containsExactly("urgent-low");
+        Wait.until("the push", () -> PUSH.to(w.id()).size() == 1);
+        CLOCK.advance(Duration.ofMinutes(5));
+    }
+
+    @Test
     void aSensorSessionStartedEndedOrDeletedAfterAnUploadIsWhatTheNextUploadSees() throws Exception {
         AlertsOnIngestTest.Wearer w = wearer();
         String[] all = {"Authorization", "Bearer " + app.app().apiTokens().create(w.id(), "all",

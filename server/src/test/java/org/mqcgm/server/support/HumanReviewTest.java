@@ -295,6 +295,22 @@ class HumanReviewTest {
     }
 
     @Test
+    void anAgentDoesNotReviewTheirOwnLockout() throws Exception {
+        // An agent locked out asks for a review: deciding it themself is no independent review (404, as to others).
+        String agentEmail = "locked-agent@example.org";
+        Http self = agent(agentEmail);
+        String own = lockedOutAndReviewRequested(agentEmail);
+        String body = "{\"outcome\":\"overturned\",\"reason\":\"It was me\"}";
+        assertThat(decide(self, own, body).statusCode()).isEqualTo(404);
+        assertThat(review(own).get("outcome")).isNull();
+
+        // Another agent decides it.
+        Http other = agent("second-agent@example.org");
+        assertThat(decide(other, own, body).statusCode()).isEqualTo(201);
+        assertThat(review(own).get("outcome")).isEqualTo("overturned");
+    }
+
+    @Test
     @Tag("PR-60")
     @Tag("PR-70")
     void myDataAndTheExportHoldTheTicketsThreadsGrantsAndTheHumanDecision() throws Exception {

@@ -75,12 +75,18 @@ public final class Notifications implements AutoCloseable {
     }
 
     private void run() {
+        boolean lostBefore = false;
         while (!closed) {
             try (Connection c = dataSource.getConnection(); Statement st = c.createStatement()) {
                 for (String channel : handlers.keySet()) {
                     st.execute("listen " + channel);
                 }
                 st.execute("listen " + stopChannel);
+                if (lostBefore) {
+                    // Notices sent between the loss and these LISTENs were missed: clear again now that none is.
+                    handlers.values().forEach(list -> list.forEach(h -> h.onLost().run()));
+                    lostBefore = false;
+                }
                 PGConnection pg = c.unwrap(PGConnection.class);
                 listening.countDown();
                 while (!closed) {
@@ -97,6 +103,7 @@ public final class Notifications implements AutoCloseable {
                 }
                 log.warn("notification listener lost its connection; caches cleared: {}", SafeErrors.describe(e));
                 handlers.values().forEach(list -> list.forEach(h -> h.onLost().run()));
+                lostBefore = true;
                 try {
                     Thread.sleep(1000); // back off before reconnecting; not a synchronisation
                 } catch (InterruptedException ie) {
