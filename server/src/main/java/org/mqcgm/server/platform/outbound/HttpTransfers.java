@@ -68,6 +68,8 @@ public final class HttpTransfers {
     private final Resolver resolver;
     /** Connect to the very address that was checked (Web Push): no second resolution, no DNS rebinding. */
     private final boolean pinned;
+    /** The pinned connections' TLS (the JVM's trust store; a test's own). */
+    private final javax.net.ssl.SSLSocketFactory tls;
 
     HttpTransfers(boolean allowLoopbackHttp) {
         this(allowLoopbackHttp, REQUEST);
@@ -85,6 +87,14 @@ public final class HttpTransfers {
     /** Pinned to the checked address, with a resolver of the test's own. */
     HttpTransfers(boolean allowLoopbackHttp, java.util.List<String> allowedHosts, Duration exchange,
                   Resolver resolver, boolean pinned) {
+        this(allowLoopbackHttp, allowedHosts, exchange, resolver, pinned,
+                (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault());
+    }
+
+    /** Pinned, with a resolver and the TLS of the test's own (a local HTTPS push service). */
+    HttpTransfers(boolean allowLoopbackHttp, java.util.List<String> allowedHosts, Duration exchange,
+                  Resolver resolver, boolean pinned, javax.net.ssl.SSLSocketFactory tls) {
+        this.tls = tls;
         this.allowLoopbackHttp = allowLoopbackHttp;
         this.allowedHosts = java.util.List.copyOf(allowedHosts);
         this.exchange = exchange;
@@ -353,8 +363,8 @@ public final class HttpTransfers {
                         : new Refused("connection failed");
             }
             if (https) {
-                javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) ((javax.net.ssl.SSLSocketFactory)
-                        javax.net.ssl.SSLSocketFactory.getDefault()).createSocket(socket, host, port, true);
+                javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) this.tls.createSocket(socket, host, port,
+                        true);
                 javax.net.ssl.SSLParameters p = tls.getSSLParameters();
                 p.setEndpointIdentificationAlgorithm("HTTPS");
                 if (!host.startsWith("[") && !host.matches("[0-9.]+")) {
