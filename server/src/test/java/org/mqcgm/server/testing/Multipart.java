@@ -57,13 +57,20 @@ public final class Multipart {
         for (int i = 0; i + 1 < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
+        // With Expect: 100-continue (a body to be refused by its length) the request goes on a connection of its
+        // own: the server may close it after the refusal, and the next request must not find it in the shared pool.
+        HttpClient own = expectContinue ? HttpClient.newHttpClient() : null;
         try {
-            return CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return (own == null ? CLIENT : own).send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } finally {
+            if (own != null) {
+                own.close();
+            }
         }
     }
 
