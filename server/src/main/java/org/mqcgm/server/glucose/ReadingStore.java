@@ -291,13 +291,7 @@ public final class ReadingStore {
             // A reading goes into a day block only once it is older than RECENT (on upload or by compaction), so
             // a range well inside the recent rows (the alert rules' last hour on every upload) needs no block.
             if (from.isAfter(dataClock.instant().minus(RECENT).plus(RECENT_MARGIN))) {
-                h.createQuery("""
-                                select time, payload from glucose_recent
-                                where owner_id = :owner and time >= :from and time < :to""")
-                        .bind("owner", ownerId)
-                        .bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
-                        .map(recentRows(ownerId))
-                        .forEach(r -> out.putIfAbsent(r.time().getEpochSecond(), r));
+                recent(h, ownerId, from, to, out);
                 return new ArrayList<>(out.values());
             }
             // Local days may have been cut in any zone the user had: look two days either side.
@@ -317,15 +311,20 @@ public final class ReadingStore {
                             }
                         }
                     });
-            h.createQuery("""
-                            select time, payload from glucose_recent
-                            where owner_id = :owner and time >= :from and time < :to""")
-                    .bind("owner", ownerId)
-                    .bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
-                    .map(recentRows(ownerId))
-                    .forEach(r -> out.putIfAbsent(r.time().getEpochSecond(), r));
+            recent(h, ownerId, from, to, out);
             return new ArrayList<>(out.values());
         });
+    }
+
+    /** Adds the recent rows with {@code from <= time < to} to {@code out} (a day block's reading of a second wins). */
+    private void recent(Handle h, UUID ownerId, Instant from, Instant to, TreeMap<Long, Reading> out) {
+        h.createQuery("""
+                        select time, payload from glucose_recent
+                        where owner_id = :owner and time >= :from and time < :to""")
+                .bind("owner", ownerId)
+                .bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
+                .map(recentRows(ownerId))
+                .forEach(r -> out.putIfAbsent(r.time().getEpochSecond(), r));
     }
 
     /**
