@@ -508,18 +508,10 @@ class AlertsOnIngestTest {
         assertThat(PUSH.to(f)).isEmpty();
     }
 
-    static Http login(String identifier) {
-        Http web = new Http(app.url());
-        HttpResponse<String> r = web.postForm("/login", java.util.Map.of("identifier", identifier, "password",
-                TestApp.PASSWORD));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
-        return web;
-    }
-
     @Test
     void theAlertsPageShowsWhyAnnouncesAnUrgentLowAndAcknowledgesWithoutJavaScript() throws Exception {
         Wearer w = wearer();
-        Http web = login("ingest" + seq + "@example.org");
+        Http web = app.login("ingest" + seq + "@example.org");
         assertThat(web.get("/alerts").body()).contains("data-testid=\"no-alerts\"").contains("href=\"/alerts\"")
                 .contains("<button type=\"button\" data-push-enable>Turn on notifications</button>");
         upload(w, 5, 90, 0, 50);
@@ -532,7 +524,7 @@ class AlertsOnIngestTest {
         assertThat(page).contains("action=\"/alerts/" + id + "/ack\"").contains("Not acknowledged");
         // Another person cannot acknowledge it; the owner can, with a plain form.
         Wearer other = wearer();
-        Http otherWeb = login("ingest" + seq + "@example.org");
+        Http otherWeb = app.login("ingest" + seq + "@example.org");
         assertThat(otherWeb.postForm("/alerts/" + id + "/ack", java.util.Map.of()).statusCode()).isEqualTo(404);
         HttpResponse<String> ack = web.postForm("/alerts/" + id + "/ack", java.util.Map.of());
         assertThat(ack.statusCode()).isEqualTo(303);
@@ -550,7 +542,7 @@ class AlertsOnIngestTest {
                 "{\"unit\":\"mmol/L\",\"language\":\"zh-CN\"}", "Authorization", "Bearer " + w.token(),
                 "Content-Type", "application/json");
         assertThat(p.statusCode()).as(p.body()).isEqualTo(200);
-        Http web = login("ingest" + seq + "@example.org");
+        Http web = app.login("ingest" + seq + "@example.org");
         String page = web.get("/alerts").body();
         assertThat(page).contains("低血糖提醒（mmol/L）").contains("value=\"3.9\"").contains("开启通知");
         String form = "_csrf=" + web.csrfToken() + "&enabled=low&enabled=signal-loss&low=4.2&high=10.0"

@@ -31,13 +31,6 @@ class DataPageTest {
     @RegisterExtension
     static final TestApp app = TestApp.perClass(new MutableClock(NOW));
 
-    static Http login(String identifier) {
-        Http http = new Http(app.url());
-        assertThat(http.postForm("/login", Map.of("identifier", identifier, "password", TestApp.PASSWORD))
-                .statusCode()).isEqualTo(303);
-        return http;
-    }
-
     /** Readings every 5 minutes over the Berlin days 1 to 9 November. */
     static UUID userWithReadings(String identifier) {
         UUID owner = app.newUser(identifier);
@@ -60,7 +53,7 @@ class DataPageTest {
     @Tag("PR-63")
     void aRangeOfDaysIsDeletedAfterTheCountIsShownAndThePasswordConfirmed() {
         UUID owner = userWithReadings("web-delete@example.org");
-        Http http = login("web-delete@example.org");
+        Http http = app.login("web-delete@example.org");
         assertThat(http.get("/history").body()).contains("href=\"/history/data\"");
         assertThat(http.get("/history/data").body()).contains("data-testid=\"delete-range\"");
         Map<String, String> days = Map.of("from", "2026-11-03", "to", "2026-11-04");
@@ -91,7 +84,7 @@ class DataPageTest {
     @Test
     void badDaysAreNamedAndDeleteNothing() {
         UUID owner = userWithReadings("web-delete-bad@example.org");
-        Http http = login("web-delete-bad@example.org");
+        Http http = app.login("web-delete-bad@example.org");
         for (Map<String, String> form : List.of(Map.of("from", "2026-11-05", "to", "2026-11-04"),
                 Map.of("from", "someday", "to", "2026-11-04"), Map.of("to", "2026-11-04"))) {
             for (String path : List.of("/history/data/readings", "/history/data/readings/delete")) {
@@ -118,7 +111,7 @@ class DataPageTest {
                 "Authorization", "Bearer " + token);
         String calibration = api.postJson("/api/v1/calibrations", "{\"time\":\"2026-11-09T08:00:00Z\",\"mgdl\":123}",
                 "Authorization", "Bearer " + token).body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
-        Http http = login("web-delete-sensor@example.org");
+        Http http = app.login("web-delete-sensor@example.org");
         String page = http.get("/history/data").body();
         assertThat(page).contains("Web CGM").contains("/history/data/sensors/" + sensor + "/delete")
                 .contains("/history/data/calibrations/" + calibration + "/delete").contains("2026-11-09 09:00");
@@ -154,7 +147,7 @@ class DataPageTest {
                 "Authorization", bearer).body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
         String calB = api.postJson("/api/v1/calibrations", "{\"time\":\"2026-11-09T09:00:00Z\",\"mgdl\":124}",
                 "Authorization", bearer).body().replaceAll(".*\"id\":\"([^\"]+)\".*", "$1");
-        Http http = login("web-delete-no-consent@example.org");
+        Http http = app.login("web-delete-no-consent@example.org");
         assertThat(http.postForm("/settings/privacy", Map.of("purpose", "health-data", "granted", "no",
                 "confirm", "yes")).statusCode()).isEqualTo(303);
         assertThat(app.app().consents().granted(owner,

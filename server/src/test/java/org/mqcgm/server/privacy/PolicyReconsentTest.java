@@ -29,13 +29,6 @@ class PolicyReconsentTest {
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
 
-    static Http login(String identifier) {
-        Http http = new Http(app.url());
-        assertThat(http.postForm("/login", Map.of("identifier", identifier, "password", TestApp.PASSWORD))
-                .statusCode()).isEqualTo(303);
-        return http;
-    }
-
     @Test
     @Tag("PR-83")
     @Tag("PR-84")
@@ -50,7 +43,7 @@ class PolicyReconsentTest {
                 + Instant.parse(time).plus(1, ChronoUnit.HOURS);
         assertThat(api.postJson("/api/v1/readings", "[{\"time\":\"" + time + "\",\"mgdl\":133}]",
                 "Authorization", aliceBearer).statusCode()).isBetween(200, 201);
-        Http web = login("reconsent-alice@example.org");
+        Http web = app.login("reconsent-alice@example.org");
         assertThat(web.get("/today").statusCode()).isEqualTo(200);
 
         PolicyVersions.Version major = app.app().policyVersions().publish(PolicyVersions.bundled()

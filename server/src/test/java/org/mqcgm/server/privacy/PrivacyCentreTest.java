@@ -23,13 +23,6 @@ class PrivacyCentreTest {
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
 
-    static Http login(String identifier) {
-        Http http = new Http(app.url());
-        assertThat(http.postForm("/login", Map.of("identifier", identifier, "password", TestApp.PASSWORD))
-                .statusCode()).isEqualTo(303);
-        return http;
-    }
-
     static List<Boolean> choices(UUID owner, Purpose purpose) {
         return app.sql().withHandle(h -> h.createQuery("select granted from consent_event where owner_id = :o"
                         + " and purpose = :p order by at, id").bind("o", owner).bind("p", purpose.id())
@@ -39,7 +32,7 @@ class PrivacyCentreTest {
     @Test
     void theCentreListsEveryOptionalPurposeTheHistoryAndIsLinkedFromSettings() {
         app.newUser("centre-list@example.org");
-        Http web = login("centre-list@example.org");
+        Http web = app.login("centre-list@example.org");
         assertThat(web.get("/settings").body()).contains("href=\"/settings/privacy\"");
 
         String page = web.get("/settings/privacy").body();
@@ -66,7 +59,7 @@ class PrivacyCentreTest {
     @Tag("PR-66")
     void aWithdrawalShowsWhatStopsAndTakesEffectOnlyWhenConfirmed() {
         UUID owner = app.newUser("centre-withdraw@example.org");
-        Http web = login("centre-withdraw@example.org");
+        Http web = app.login("centre-withdraw@example.org");
 
         HttpResponse<String> ask = web.postForm("/settings/privacy", Map.of("purpose", "health-data",
                 "granted", "no"));
@@ -99,7 +92,7 @@ class PrivacyCentreTest {
     @Test
     void contractPurposesAnalysisAndFormsWithoutTheTokenAreRefused() {
         UUID owner = app.newUser("centre-refused@example.org");
-        Http web = login("centre-refused@example.org");
+        Http web = app.login("centre-refused@example.org");
         for (String purpose : List.of("account", "analysis", "policy", "customer-service", "nonsense")) {
             HttpResponse<String> r = web.postForm("/settings/privacy", Map.of("purpose", purpose, "granted", "no",
                     "confirm", "yes"));

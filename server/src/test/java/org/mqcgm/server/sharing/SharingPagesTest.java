@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,13 +23,6 @@ class SharingPagesTest {
 
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
-
-    static Http login(String login) {
-        Http http = new Http(app.url());
-        HttpResponse<String> r = http.postForm("/login", Map.of("identifier", login, "password", TestApp.PASSWORD));
-        assertThat(r.statusCode()).isEqualTo(303);
-        return http;
-    }
 
     static HttpResponse<String> post(Http http, String path, List<String[]> fields) {
         StringBuilder body = new StringBuilder("_csrf=" + URLEncoder.encode(http.csrfToken(), StandardCharsets.UTF_8));
@@ -61,7 +53,7 @@ class SharingPagesTest {
                 .truncatedTo(ChronoUnit.SECONDS) + "\",\"mgdl\":123}]", "Authorization", "Bearer "
                 + app.app().apiTokens().create(wearer, "w", java.util.EnumSet.allOf(
                 org.mqcgm.server.platform.security.Scope.class)));
-        Http w = login("wearer-page@example.org");
+        Http w = app.login("wearer-page@example.org");
 
         // Without the sharing consent, the page says so and offers the privacy centre instead of the form.
         String before = w.get("/settings/sharing").body();
@@ -102,7 +94,7 @@ class SharingPagesTest {
         HttpResponse<String> anonymous = new Http(app.url()).get(path);
         assertThat(anonymous.statusCode()).isEqualTo(303);
         assertThat(anonymous.headers().firstValue("Location").orElse("")).startsWith("/login?next=");
-        Http f = login("follower-page@example.org");
+        Http f = app.login("follower-page@example.org");
         String invitation = f.get(path).body();
         assertThat(invitation).contains("wearer-page@example.org").contains("data-testid=\"accept\"");
         HttpResponse<String> accepted = post(f, path, List.of());
@@ -143,11 +135,11 @@ class SharingPagesTest {
         UUID wearer = app.newUser("wearer-leave@example.org");
         app.app().consents().record(wearer, Purpose.SHARING, true, "test");
         app.newUser("follower-leave@example.org");
-        Http w = login("wearer-leave@example.org");
+        Http w = app.login("wearer-leave@example.org");
         List<String[]> form = List.<String[]>of(new String[] {"scopes", "glucose"});
         String body = post(w, "/settings/sharing/confirm", form).body();
         String path = group(body, "value=\"http://mqcgm.test(/follow/[^\"]+)\"");
-        Http f = login("follower-leave@example.org");
+        Http f = app.login("follower-leave@example.org");
         assertThat(post(f, path, List.of()).statusCode()).isEqualTo(303);
         assertThat(f.get("/people").body()).contains("wearer-leave@example.org");
         assertThat(post(f, "/people/" + wearer + "/leave", List.of()).statusCode()).isEqualTo(303);

@@ -42,18 +42,10 @@ class HumanReviewTest {
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
 
-    static Http login(String identifier) {
-        Http http = new Http(app.url());
-        HttpResponse<String> r = http.postForm("/login", Map.of("identifier", identifier, "password",
-                TestApp.PASSWORD));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
-        return http;
-    }
-
     static Http agent(String identifier) {
         UUID id = app.newUser(identifier);
         app.app().accounts().grantRole(id, Role.SUPPORT);
-        return login(identifier);
+        return app.login(identifier);
     }
 
     static HttpResponse<String> form(Http http, String path, Map<String, String> fields) {
@@ -105,7 +97,7 @@ class HumanReviewTest {
     void aLockoutIsExplainedReviewedByAPersonOverturnedAndTheDecisionLogShowsTheHumanOutcome() throws Exception {
         String email = "locked-review@example.org";
         UUID person = app.newUser(email);
-        Http session = login(email);
+        Http session = app.login(email);
 
         // Ten wrong passwords at the login form lock this network out, even with the right password.
         Http browser = new Http(app.url());

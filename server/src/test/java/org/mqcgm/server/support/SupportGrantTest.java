@@ -35,13 +35,6 @@ class SupportGrantTest {
     @RegisterExtension
     static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock);
 
-    static Http login(String identifier) {
-        Http http = new Http(app.url());
-        assertThat(http.postForm("/login", Map.of("identifier", identifier, "password", TestApp.PASSWORD))
-                .statusCode()).isEqualTo(303);
-        return http;
-    }
-
     static HttpResponse<String> form(Http http, String path, Map<String, String> fields) {
         return http.post(path, "application/x-www-form-urlencoded", Http.form(fields), "X-CSRF-Token",
                 http.csrfToken());
@@ -63,13 +56,13 @@ class SupportGrantTest {
             readings.add(new Reading(end.minus(Duration.ofMinutes(5L * i)), ZoneOffset.UTC, 100 + i));
         }
         app.app().readings().store(id, readings);
-        return new Person(id, login(email));
+        return new Person(id, app.login(email));
     }
 
     static Http agent(String email) {
         UUID id = app.newUser(email);
         app.app().accounts().grantRole(id, Role.SUPPORT);
-        return login(email);
+        return app.login(email);
     }
 
     static String ticket(Person p, String subject) {
@@ -130,13 +123,13 @@ class SupportGrantTest {
 
         // It ends by itself: past its 24 hours, the same agent is refused again.
         clock.advance(Duration.ofHours(24).plusMinutes(1));
-        Http again = login("grant-agent@example.org");
+        Http again = app.login("grant-agent@example.org");
         assertThat(again.get(glucose).statusCode()).isEqualTo(403);
-        assertThat(login("grant-owner@example.org").get("/support/" + ticket).body())
+        assertThat(app.login("grant-owner@example.org").get("/support/" + ticket).body())
                 .contains("data-testid=\"grant-state\">ended");
 
         // A grant on a closed ticket is rejected: asked (409), and an approved one stops working at the close.
-        Http person = login("grant-owner@example.org");
+        Http person = app.login("grant-owner@example.org");
         String second = ticket(new Person(p.id(), person), "Another look");
         String live = askGrant(again, second, 2);
         assertThat(form(person, "/support/grants/" + live + "/approve", Map.of()).statusCode()).isEqualTo(303);

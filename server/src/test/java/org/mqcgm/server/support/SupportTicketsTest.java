@@ -33,18 +33,10 @@ class SupportTicketsTest {
     @RegisterExtension
     static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock);
 
-    static Http login(String identifier) {
-        Http http = new Http(app.url());
-        HttpResponse<String> r = http.postForm("/login", Map.of("identifier", identifier, "password",
-                TestApp.PASSWORD));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(303);
-        return http;
-    }
-
     static Http agent(String identifier) {
         UUID id = app.newUser(identifier);
         app.app().accounts().grantRole(id, Role.SUPPORT);
-        return login(identifier);
+        return app.login(identifier);
     }
 
     /** Posts a form with the session's CSRF token. */
@@ -69,7 +61,7 @@ class SupportTicketsTest {
         String zh = anonymous.get("/help", "Accept-Language", "zh-CN").body();
         assertThat(zh).contains("常见问题").contains("提醒是如何工作的？");
         app.newUser("help-reader@example.org");
-        assertThat(login("help-reader@example.org").get("/today").body())
+        assertThat(app.login("help-reader@example.org").get("/today").body())
                 .contains("<a href=\"/help\" data-testid=\"nav-help\">Help</a>");
     }
 
@@ -77,7 +69,7 @@ class SupportTicketsTest {
     @Tag("PR-22")
     void aTicketFromTheWebFormShowsItsNumberAndDueDateIsTheOwnersOnlyAndIsStoredEncrypted() {
         app.newUser("ticket-owner@example.org");
-        Http owner = login("ticket-owner@example.org");
+        Http owner = app.login("ticket-owner@example.org");
         HttpResponse<String> created = form(owner, "/support", Map.of("subject", "Sensor keeps disconnecting",
                 "message", "Since Monday the collector loses the sensor every night."));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(303);
@@ -89,7 +81,7 @@ class SupportTicketsTest {
         assertThat(owner.get("/support").body()).contains("/support/" + id).contains("Sensor keeps disconnecting");
 
         app.newUser("ticket-stranger@example.org");
-        Http stranger = login("ticket-stranger@example.org");
+        Http stranger = app.login("ticket-stranger@example.org");
         assertThat(stranger.get("/support/" + id).statusCode()).isEqualTo(404);
         assertThat(form(stranger, "/support/" + id + "/messages", Map.of("message", "mine?")).statusCode())
                 .isEqualTo(404);
@@ -167,7 +159,7 @@ class SupportTicketsTest {
     @Test
     void agentsWorkTheQueueByPriorityThenAgeAndSeeTicketsButNoHealthData() throws Exception {
         UUID userId = app.newUser("queue-user@example.org");
-        Http user = login("queue-user@example.org");
+        Http user = app.login("queue-user@example.org");
         String first = ticketId(form(user, "/support", Map.of("subject", "Older question", "message", "a")));
         clock.advance(Duration.ofMinutes(1));
         String second = ticketId(form(user, "/support", Map.of("subject", "Newer question", "message", "b")));
@@ -208,10 +200,10 @@ class SupportTicketsTest {
     @Tag("PR-59")
     void reportingACompromiseOpensAPriorityTicketFirstInTheQueue() throws Exception {
         app.newUser("older-question@example.org");
-        ticketId(form(login("older-question@example.org"), "/support", Map.of("subject", "Older", "message", "q")));
+        ticketId(form(app.login("older-question@example.org"), "/support", Map.of("subject", "Older", "message", "q")));
         clock.advance(Duration.ofMinutes(1));
         UUID id = app.newUser("compromised@example.org");
-        Http user = login("compromised@example.org");
+        Http user = app.login("compromised@example.org");
         HttpResponse<String> reported = form(user, "/settings/compromised", Map.of());
         assertThat(reported.statusCode()).as(reported.body()).isEqualTo(200);
         List<Map<String, Object>> tickets = app.sql().withHandle(h -> h.createQuery(
@@ -281,7 +273,7 @@ class SupportTicketsTest {
     @Tag("PR-72")
     void aLockoutCanGoToAHumanReviewAsATicketDueInThirtyDays() throws Exception {
         UUID id = app.newUser("locked-out@example.org");
-        Http user = login("locked-out@example.org");
+        Http user = app.login("locked-out@example.org");
         for (int i = 0; i < 10; i++) {
             String wrong = "wrong password " + i;
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> app.app().accounts().login(

@@ -204,6 +204,18 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
         return running().app();
     }
 
+    /** A web session of {@code identifier} through the login form with the tests' password (it must succeed). */
+    public Http login(String identifier) {
+        Http http = new Http(url());
+        java.net.http.HttpResponse<String> r = http.postForm("/login", java.util.Map.of("identifier", identifier,
+                "password", PASSWORD));
+        if (r.statusCode() != 303) {
+            throw new AssertionError(identifier + " logs in: expected 303 but was " + r.statusCode() + ": "
+                    + r.body());
+        }
+        return http;
+    }
+
     public String url() {
         return "http://127.0.0.1:" + app().port();
     }
