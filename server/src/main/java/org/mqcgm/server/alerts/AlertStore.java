@@ -210,13 +210,12 @@ final class AlertStore {
      * Notes the wearer's newest reading for the signal-loss check and the evaluation job (only when it moves
      * forward): {@code silentDue} is when the silence after it becomes a signal loss, or null when that alert is off;
      * with {@code evaluated} it is noted as evaluated too (the caller takes that back with {@link #unevaluated(UUID)}
-     * in the same transaction when the rules leave something to do). True when {@code newest} is the newest reading
-     * the watch knows (it moved forward, or the row is new).
+     * in the same transaction when the rules leave something to do).
      */
-    boolean watch(UUID owner, Instant newest, Instant silentDue, boolean evaluated) {
+    void watch(UUID owner, Instant newest, Instant silentDue, boolean evaluated) {
         // A watch marked unevaluated (null: an alert still to be raised after its upload's commit) stays so for the
         // evaluation job until the raise marks it: a later upload that raises nothing must not clear it.
-        return jdbi.withHandle(h -> h.createUpdate("""
+        jdbi.useHandle(h -> h.createUpdate("""
                         insert into alert_watch (owner_id, last_reading_at, silent_due, evaluated_at)
                         values (:o, :last, :due, :evaluated)
                         on conflict (owner_id) do update set last_reading_at = excluded.last_reading_at,
@@ -227,7 +226,7 @@ final class AlertStore {
                                                                                alert_watch.evaluated_at) end
                         where alert_watch.last_reading_at < excluded.last_reading_at""")
                 .bind("o", owner).bind("last", at(newest)).bind("due", at(silentDue))
-                .bind("evaluated", evaluated ? at(newest) : null).execute()) == 1;
+                .bind("evaluated", evaluated ? at(newest) : null).execute());
     }
 
     /**
