@@ -71,6 +71,12 @@ class CommunityInBrowserTest {
         return page;
     }
 
+    /** The post's photo has loaded and is a real picture (waits for the load: the page may show before it). */
+    static void photoShown(Page page) {
+        page.waitForFunction("() => { const i = document.querySelector('.photos img'); return i && i.complete; }");
+        assertThat((Boolean) page.evaluate("document.querySelector('.photos img').naturalWidth > 0")).isTrue();
+    }
+
     static void fits(Page page) {
         assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(360);
     }
@@ -100,7 +106,7 @@ class CommunityInBrowserTest {
             assertThat(page.locator("[data-testid=post-text]")).hasText(TEXT);
             assertThat(page.locator("[data-testid=post-snapshot]")).isVisible();
             assertThat(page.locator(".photos img")).hasCount(1);
-            assertThat((Boolean) page.evaluate("document.querySelector('.photos img').naturalWidth > 0")).isTrue();
+            photoShown(page);
             fits(page);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("community-preview-mobile.png"))
                     .setFullPage(true));
@@ -119,7 +125,7 @@ class CommunityInBrowserTest {
             postUrl = page.url();
             assertThat(page.locator("[data-testid=post-text]")).hasText(TEXT);
             assertThat(page.locator(".photos img")).hasCount(1);
-            assertThat((Boolean) page.evaluate("document.querySelector('.photos img').naturalWidth > 0")).isTrue();
+            photoShown(page);
             assertThat(page.locator("[data-testid=post-snapshot]")).containsText("Metrics of the last 7 days");
             assertThat(page.locator("[data-testid=snapshot-inrange]")).containsText("%");
             fits(page);

@@ -101,6 +101,8 @@ class LogbookInBrowserTest {
             assertThat(entry).containsText("45 g");
             assertThat(entry).containsText("Noodles 面条");
             assertThat(entry.locator("img[data-testid=thumb]")).hasCount(1);
+            // Waits for the load (the list may show before its thumbnail arrived), then checks it is a picture.
+            page.waitForFunction("img => img.complete", entry.locator("img[data-testid=thumb]").elementHandle());
             assertThat((Boolean) entry.locator("img[data-testid=thumb]").evaluate(
                     "img => img.complete && img.naturalWidth > 0")).as("the photo is served to its owner").isTrue();
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("logbook-list.png")).setFullPage(true));
