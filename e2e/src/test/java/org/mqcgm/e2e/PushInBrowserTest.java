@@ -121,8 +121,7 @@ class PushInBrowserTest {
 
             CDPSession cdp = context.newCDPSession(page);
             String registration = registration(cdp, page);
-            deliver(cdp, registration, got.text());
-            Map<String, Object> shown = awaitNotification(page);
+            Map<String, Object> shown = deliverAndAwait(cdp, registration, got.text(), page);
             assertThat(shown).containsEntry("title", "Urgent low").containsEntry("tag", alertId)
                     .containsEntry("requireInteraction", true).containsEntry("url", "/alerts")
                     .containsEntry("body", "Glucose 50 mg/dL is below the urgent low of 55 mg/dL.");
@@ -135,8 +134,7 @@ class PushInBrowserTest {
             // Closing is asynchronous: wait until it is done, or it could close the next one (same tag).
             page.waitForCondition(() -> ((Number) page.evaluate("() => navigator.serviceWorker.ready"
                     + ".then(r => r.getNotifications()).then(n => n.length)")).intValue() == 0);
-            deliver(cdp, registration, got.text());
-            assertThat(awaitNotification(page)).containsEntry("title", "Urgent low").containsEntry("body", "Open mqcgm");
+            assertThat(deliverAndAwait(cdp, registration, got.text(), page)).containsEntry("title", "Urgent low").containsEntry("body", "Open mqcgm");
 
             // The notification opens the Alerts page, where one tap acknowledges it.
             page.navigate(app.url() + shown.get("url"));
@@ -181,10 +179,29 @@ class PushInBrowserTest {
         cdp.send("ServiceWorker.deliverPushMessage", push);
     }
 
+    /**
+     * Delivers the message and returns the notification it made. Headless Chromium now and then drops a message
+     * handed over DevTools (about one run in ten, the push event never reaches the worker; cause not found): when no
+     * notification shows within 10 s the same message is delivered once more. What it shows is asserted as ever.
+     */
+    private static Map<String, Object> deliverAndAwait(CDPSession cdp, String registration, String data, Page page) {
+        deliver(cdp, registration, data);
+        try {
+            page.waitForCondition(() -> shownCount(page) > 0, new Page.WaitForConditionOptions().setTimeout(10_000));
+        } catch (com.microsoft.playwright.TimeoutError dropped) {
+            deliver(cdp, registration, data);
+        }
+        return awaitNotification(page);
+    }
+
+    private static int shownCount(Page page) {
+        return ((Number) page.evaluate("() => navigator.serviceWorker.ready"
+                + ".then(r => r.getNotifications()).then(n => n.length)")).intValue();
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> awaitNotification(Page page) {
-        page.waitForCondition(() -> ((Number) page.evaluate("() => navigator.serviceWorker.ready"
-                + ".then(r => r.getNotifications()).then(n => n.length)")).intValue() > 0);
+        page.waitForCondition(() -> shownCount(page) > 0);
         List<Map<String, Object>> shown = (List<Map<String, Object>>) page.evaluate("() => navigator.serviceWorker"
                 + ".ready.then(r => r.getNotifications()).then(list => list.map(n => ({title: n.title, body: "
                 + "n.body, tag: n.tag, requireInteraction: n.requireInteraction, renotify: n.renotify, "
