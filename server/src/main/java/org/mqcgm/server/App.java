@@ -3,6 +3,7 @@ package org.mqcgm.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
 import java.util.Optional;
 import org.mqcgm.server.accounts.AccountsFeature;
 import org.mqcgm.server.fhir.FhirFeature;
@@ -19,6 +20,7 @@ import org.mqcgm.server.glucose.Readings;
 import org.mqcgm.server.health.HealthRoutes;
 import org.mqcgm.server.photos.PhotosFeature;
 import org.mqcgm.server.logbook.LogbookFeature;
+import org.mqcgm.server.nightscout.NightscoutFeature;
 import org.mqcgm.server.platform.web.StaticAssets;
 import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Platform;
@@ -252,6 +254,30 @@ public final class App implements AutoCloseable {
             if (config.alertsOnIngest()) { // false only in the alerts-off arm of AlertPathBenchmark
                 glucose.afterReadingsStored(alerts.ingestListener());
             }
+            NightscoutFeature nightscout = NightscoutFeature.create(platform,
+                    new NightscoutFeature.Settings(config.publicUrl()), new NightscoutFeature.Glucose() {
+                        @Override
+                        public int store(UUID owner, List<org.mqcgm.core.glucose.Reading> readings) {
+                            return glucose.readings().store(owner, readings);
+                        }
+
+                        @Override
+                        public List<org.mqcgm.core.glucose.Reading> range(UUID owner, java.time.Instant from,
+                                                                           java.time.Instant to) {
+                            return glucose.readings().store().range(owner, from, to);
+                        }
+
+                        @Override
+                        public java.util.Optional<org.mqcgm.core.glucose.Reading> latest(UUID owner,
+                                                                                         java.time.Instant notAfter) {
+                            return glucose.readings().store().latest(owner, notAfter);
+                        }
+
+                        @Override
+                        public int delete(UUID owner, java.time.Instant from, java.time.Instant to) {
+                            return glucose.readings().store().deleteRange(owner, from, to).readings();
+                        }
+                    }, accounts.profiles());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -260,7 +286,7 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support);
+                    cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support, nightscout);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices(),
@@ -269,6 +295,7 @@ public final class App implements AutoCloseable {
                     sharing.grants(), systemClock);
             accessControl.linkTokens(clinician.linkTokens());
             accessControl.supportGrants(support.grants());
+            accessControl.nightscout(nightscout.auth());
             accessControl.closeStreamsWhenCredentialsChange(notifications);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),

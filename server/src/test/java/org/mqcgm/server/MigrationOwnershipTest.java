@@ -56,6 +56,7 @@ class MigrationOwnershipTest {
             Map.entry("crash_group", "crashes"), Map.entry("crash_report", "crashes"),
             Map.entry("alert_settings", "alerts"), Map.entry("alert", "alerts"),
             Map.entry("alert_escalation", "alerts"), Map.entry("alert_watch", "alerts"),
+            Map.entry("nightscout_credential", "nightscout"),
             Map.entry("push_subscription", "push"), Map.entry("push_message", "push"),
             Map.entry("push_delivery", "push"),
             Map.entry("support_ticket", "support"), Map.entry("support_message", "support"),
@@ -65,7 +66,7 @@ class MigrationOwnershipTest {
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
-            "push", "support");
+            "push", "support", "nightscout");
     static final int FIRST_UNDER_THE_RULE = 5;
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__([a-z]+)_[a-z0-9_]+\\.sql");

@@ -117,6 +117,14 @@ public final class HttpServer implements AutoCloseable {
             });
 
             config.routes.exception(ProblemException.class, (e, ctx) -> write(ctx, mapper, htmlErrors, e.problem()));
+            config.routes.exception(AccessControl.NightscoutRefused.class, (e, ctx) -> {
+                // Nightscout clients parse Nightscout's error shape, not problem+json.
+                ctx.attribute(PROBLEM_WRITTEN, Boolean.TRUE);
+                ctx.status(e.status());
+                com.fasterxml.jackson.databind.node.ObjectNode body = mapper.createObjectNode();
+                body.put("status", e.status()).put("message", e.getMessage()).put("description", e.description());
+                ctx.contentType("application/json").result(body.toString());
+            });
             config.routes.exception(AccessControl.LoginRequired.class, (e, ctx) -> redirectWithNext(ctx, "/login"));
             config.routes.exception(AccessControl.RecentLoginRequired.class,
                     (e, ctx) -> redirectWithNext(ctx, "/confirm"));

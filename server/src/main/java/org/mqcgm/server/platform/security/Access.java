@@ -110,6 +110,25 @@ public sealed interface Access {
     record SupportGrant(String scope) implements Access {
     }
 
+    /**
+     * The Nightscout API (issue 14), for the clients of the Nightscout ecosystem (xDrip+, Loop, Trio, AAPS,
+     * followers): the caller shows a Nightscout credential of one wearer ({@link NightscoutAuth}: an
+     * {@code api-secret} header with the SHA-1 or SHA-512 hex of the credential's secret, the secret or the role
+     * token in the query, or a bearer JWT from {@code /api/v2/authorization/request/<token>}); sessions and API
+     * tokens are not Nightscout credentials. Refusals have Nightscout's own body ({@link AccessControl.NightscoutRefused}):
+     * 401 {@code {"status":401,"message":"Unauthorized","description":"Invalid/Missing"}} for missing or wrong
+     * credentials and for a read-only credential writing. Reading or writing needs the wearer's current consent to
+     * the processing of health data (403 otherwise).
+     *
+     * @param permission what the credential must allow; {@link NsPermission#NONE} for routes that answer anybody
+     *                   and only adapt to a credential when there is one ({@code verifyauth})
+     */
+    record Nightscout(NsPermission permission) implements Access {
+    }
+
+    /** What a route of the Nightscout API needs from the credential. */
+    enum NsPermission { NONE, READ, WRITE }
+
     /** The purposes the caller's account must consent to (health data for every route touching glucose data). */
     default Set<Purpose> consents() {
         return Set.of();
@@ -133,6 +152,7 @@ public sealed interface Access {
             case Moderator m -> throw new IllegalArgumentException("moderation needs no consent of the moderator");
             case Support a -> throw new IllegalArgumentException("support agents read no health data");
             case SupportGrant g -> throw new IllegalArgumentException("a support grant asks the person's consent itself");
+            case Nightscout n -> throw new IllegalArgumentException("a Nightscout route asks the wearer's consent itself");
         };
     }
 
@@ -167,6 +187,11 @@ public sealed interface Access {
     /** A route on the data of the person {@code {id}} for a support agent with a live grant covering {@code scope}. */
     static Access supportGrant(String scope) {
         return new SupportGrant(scope);
+    }
+
+    /** A route of the Nightscout API needing {@code permission} from the caller's Nightscout credential. */
+    static Access nightscout(NsPermission permission) {
+        return new Nightscout(permission);
     }
 
     /** A page on the data of {@code {person}}: theirs, or shared with the signed-in user as {@code share}. */

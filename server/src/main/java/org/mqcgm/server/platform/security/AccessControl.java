@@ -43,6 +43,8 @@ public final class AccessControl {
     private volatile LinkTokens links = LinkTokens.NONE;
     /** The grants people give support agents ({@link Access.SupportGrant}); set by the composition root. */
     private volatile SupportGrants supportGrants = SupportGrants.NONE;
+    /** The Nightscout clients' credentials ({@link Access.Nightscout}); set by the composition root. */
+    private volatile NightscoutAuth nightscout = NightscoutAuth.NONE;
     /** Open event streams by owner, with the credential each was opened with. */
     private final java.util.Map<java.util.UUID, java.util.Set<Stream>> streams =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -81,6 +83,11 @@ public final class AccessControl {
         this.links = links;
     }
 
+    /** Answers {@link Access.Nightscout} routes with these credentials (the nightscout feature's). */
+    public void nightscout(NightscoutAuth auth) {
+        this.nightscout = auth;
+    }
+
     /** Answers {@link Access.SupportGrant} routes with these grants (the support feature's). */
     public void supportGrants(SupportGrants grants) {
         this.supportGrants = grants;
@@ -88,6 +95,11 @@ public final class AccessControl {
 
     /** Checks the rule; attaches and returns the principal, or throws a problem / redirect. */
     public Optional<Principal> check(Context ctx, Access rule) {
+        if (rule instanceof Access.Nightscout ns) {
+            // Nightscout clients carry their own credentials (and a bearer JWT that is no API token): no session,
+            // no API token, no CSRF (nothing here is reached with a cookie), Nightscout's refusals.
+            return checkNightscout(ctx, ns);
+        }
         Optional<Principal> principal = authenticate(ctx);
         if (needsCsrfToken(ctx, principal)) {
             Csrf.requireValid(ctx);
@@ -125,6 +137,7 @@ public final class AccessControl {
                 checkSupportGrant(ctx, principal, grant);
                 return principal;
             }
+            case Access.Nightscout ignored -> throw new IllegalStateException("checked above");
             case Access.Admin ignored -> {
                 requireRoleInSession(principal, Role.ADMIN);
                 if (!principal.get().twoFactor()) {
@@ -295,6 +308,52 @@ public final class AccessControl {
      * Health data is processed only with the account's current consent (PR-19): the same 403 problem for API
      * calls and pages (a browser is shown a page explaining the consent, with a link to Settings → Privacy).
      */
+    private Optional<Principal> checkNightscout(Context ctx, Access.Nightscout rule) {
+        Optional<Principal> principal = nightscout.authenticate(ctx);
+        principal.ifPresent(p -> p.attachTo(ctx));
+        if (rule.permission() == Access.NsPermission.NONE) {
+            return principal;
+        }
+        if (principal.isEmpty() || principal.get().method() != Principal.Method.NIGHTSCOUT
+                || !principal.get().has(rule.permission() == Access.NsPermission.WRITE
+                        ? Scope.READINGS_WRITE : Scope.READINGS_READ)) {
+            throw NightscoutRefused.UNAUTHORIZED;
+        }
+        UUID wearer = principal.get().accountId();
+        if (consents.mustAcceptPolicy(wearer) || !consents.granted(wearer, Consents.Purpose.HEALTH_DATA)) {
+            throw new NightscoutRefused(403, "Forbidden", "The wearer does not consent to the processing of health"
+                    + " data now (mqcgm: Settings → Privacy).");
+        }
+        return principal;
+    }
+
+    /**
+     * A refusal in the Nightscout API's own shape, {@code {"status":…,"message":…,"description":…}} (clients
+     * parse it; Nightscout's 401 is exactly {@link #UNAUTHORIZED}). Handlers of Nightscout routes throw it too.
+     */
+    public static final class NightscoutRefused extends RuntimeException {
+        /** Nightscout's answer to missing, wrong or insufficient credentials. */
+        public static final NightscoutRefused UNAUTHORIZED =
+                new NightscoutRefused(401, "Unauthorized", "Invalid/Missing");
+
+        private final int status;
+        private final String description;
+
+        public NightscoutRefused(int status, String message, String description) {
+            super(message, null, false, false);
+            this.status = status;
+            this.description = description;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        public String description() {
+            return description;
+        }
+    }
+
     private void requireConsents(Principal principal, java.util.Set<Consents.Purpose> purposes) {
         for (Consents.Purpose purpose : purposes) {
             if (!consents.granted(principal.accountId(), purpose)) {

@@ -22,7 +22,7 @@ public record Principal(UUID accountId, Method method, Set<Scope> scopes, Set<Ro
 
     private static final String ATTRIBUTE = "mqcgm.principal";
 
-    public enum Method { SESSION, API_TOKEN }
+    public enum Method { SESSION, API_TOKEN, /** a Nightscout client's credential (issue 14): Nightscout routes only */ NIGHTSCOUT }
 
     public boolean has(Scope scope) {
         return scopes.contains(scope);

@@ -21,7 +21,9 @@ public enum Scope {
     /** Alerts: the alert rules, the alerts and their acknowledgement, push subscriptions. */
     ALERTS("alerts"),
     /** Customer service: the account's own support tickets and the grants asked for on them. */
-    SUPPORT("support");
+    SUPPORT("support"),
+    /** The Nightscout clients' credentials: creating, listing and revoking them (issue 14). */
+    NIGHTSCOUT("nightscout");
 
     private final String id;
 

@@ -61,6 +61,7 @@ class AuthorizationMatrixTest {
     static String ownerTicketId;
     static String ownerAttachmentId;
     static String ownerGrantId;
+    static String ownerNightscoutCredentialId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -168,7 +169,10 @@ class AuthorizationMatrixTest {
         ownerGrantId = json.readTree(agent.http().postJson("/api/v1/support/queue/" + ownerTicketId + "/grants",
                 "{\"hours\":24,\"scopes\":[\"readings\"]}", "X-CSRF-Token", agent.http().csrfToken()).body())
                 .path("id").asText();
-        assertThat(List.of(ownerTicketId, ownerAttachmentId, ownerGrantId)).doesNotContain("");
+        ownerNightscoutCredentialId = json.readTree(ownerToken.http().postJson("/api/v1/nightscout/credentials",
+                "{\"name\":\"xDrip+\",\"access\":\"readwrite\"}", "Authorization", bearer).body()).path("id").asText();
+        assertThat(List.of(ownerTicketId, ownerAttachmentId, ownerGrantId, ownerNightscoutCredentialId))
+                .doesNotContain("");
     }
 
     private static String startSession(UUID account) {
@@ -231,7 +235,11 @@ class AuthorizationMatrixTest {
                 .replace("/support/grants/{id}", "/support/grants/" + ownerGrantId)
                 .replace("/support/{id}", "/support/" + ownerTicketId)
                 .replace("{file}", ownerAttachmentId)
-                .replace("/admin/users/{id}", "/admin/users/" + ownerId);
+                .replace("/admin/users/{id}", "/admin/users/" + ownerId)
+                .replace("/api/v1/nightscout/credentials/{id}", "/api/v1/nightscout/credentials/"
+                        + ownerNightscoutCredentialId)
+                .replace("{site}", "aaaaaaaaaaaa")
+                .replace("{spec}", "current.json");
     }
 
     /** A photo id no post has. */
@@ -397,6 +405,18 @@ class AuthorizationMatrixTest {
                     assertThat(r.body()).contains("SUPPORT_GRANT_REQUIRED");
                 } else {
                     assertThat(status).as("no existence leak").isEqualTo(404);
+                }
+            }
+            case Access.Nightscout ns -> {
+                // Nobody here holds a Nightscout credential: sessions and API tokens are none, and a refusal has
+                // Nightscout's own body, which clients parse.
+                if (ns.permission() == Access.NsPermission.NONE && !route.path().contains("/authorization/")) {
+                    assertThat(status).as(r.body()).isEqualTo(200);
+                    assertThat(r.body()).contains("\"UNAUTHORIZED\"");
+                } else {
+                    assertThat(status).as(r.body()).isEqualTo(401);
+                    assertThat(r.body()).isEqualTo(
+                            "{\"status\":401,\"message\":\"Unauthorized\",\"description\":\"Invalid/Missing\"}");
                 }
             }
             case Access.Admin admin -> {

@@ -1,0 +1,367 @@
+package org.mqcgm.server.nightscout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.mqcgm.core.glucose.GlucoseUnit;
+import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.profile.Profile;
+import org.mqcgm.server.platform.profile.Profiles;
+import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.Access.NsPermission;
+import org.mqcgm.server.platform.security.AccessControl.NightscoutRefused;
+import org.mqcgm.server.platform.security.Principal;
+
+/**
+ * The Nightscout API v1 (entries, status, verifyauth, experiments) and v2 authorization, served at the root and
+ * under {@code /ns/{site}/} (docs/nightscout.md).
+ */
+final class NsApiRoutes {
+
+    /** The Nightscout API level whose behaviour we match (xDrip+ and AAPS look at it). */
+    static final String NIGHTSCOUT_VERSION = "15.0.7";
+    /** Entries without a date filter come from this window before now, as in Nightscout (trap 1). */
+    static final Duration IMPLICIT_WINDOW = Duration.ofDays(4);
+    static final int DEFAULT_COUNT = 10;
+    static final int MAX_COUNT = 100_000;
+    /** How far back one entries query looks at most (bounded work). */
+    static final Duration MAX_SCAN = Duration.ofDays(400);
+    private static final Duration CHUNK = Duration.ofDays(7);
+    private static final Duration TREND_MARGIN = Duration.ofMinutes(20);
+    /** Prefixes every route is served under: the root, and a credential's own site. */
+    static final List<String> PREFIXES = List.of("", "/ns/{site}");
+
+    private final NightscoutFeature.Glucose glucose;
+    private final NsAuth auth;
+    private final NsCredentials credentials;
+    private final Profiles profiles;
+    private final ObjectMapper mapper;
+    private final Clock dataClock;
+    private final Clock systemClock;
+
+    NsApiRoutes(NightscoutFeature.Glucose glucose, NsAuth auth, NsCredentials credentials, Profiles profiles,
+                ObjectMapper mapper, Clock dataClock, Clock systemClock) {
+        this.glucose = glucose;
+        this.auth = auth;
+        this.credentials = credentials;
+        this.profiles = profiles;
+        this.mapper = mapper;
+        this.dataClock = dataClock;
+        this.systemClock = systemClock;
+    }
+
+    void register(Routes routes) {
+        Access read = Access.nightscout(NsPermission.READ);
+        Access write = Access.nightscout(NsPermission.WRITE);
+        Access anyone = Access.nightscout(NsPermission.NONE);
+        for (String p : PREFIXES) {
+            for (String s : List.of("", ".json")) {
+                routes.get(p + "/api/v1/status" + s, read, this::status);
+                routes.post(p + "/api/v1/entries" + s, write, this::postEntries);
+            }
+            for (String s : List.of("", ".json", ".csv", ".tsv", ".txt")) {
+                routes.get(p + "/api/v1/entries" + s, read, ctx -> entries(ctx, null, format(s)));
+            }
+            routes.get(p + "/api/v1/entries/{spec}", read, this::entriesSpec);
+            routes.get(p + "/api/v1/verifyauth", anyone, this::verifyauth);
+            routes.get(p + "/api/v1/experiments/test", write, ctx -> ctx.json(mapper.createObjectNode()
+                    .put("status", "ok")));
+            routes.get(p + "/api/v2/authorization/request/{token}", anyone, this::authorizationRequest);
+        }
+    }
+
+    private static String format(String suffix) {
+        return suffix.isEmpty() ? "json" : suffix.substring(1);
+    }
+
+    // --- status, verifyauth, authorization -------------------------------------------------------------------
+
+    private void status(Context ctx) {
+        Principal p = Principal.of(ctx);
+        Optional<Profile> profile = profiles.of(p.accountId());
+        Instant now = systemClock.instant();
+        ObjectNode s = mapper.createObjectNode();
+        s.put("status", "ok");
+        s.put("name", "mqcgm");
+        s.put("version", NIGHTSCOUT_VERSION);
+        s.put("serverTime", NsEntries.ISO_MILLIS.format(now));
+        s.put("serverTimeEpoch", now.toEpochMilli());
+        s.put("apiEnabled", true);
+        s.put("careportalEnabled", true);
+        s.put("boluscalcEnabled", false);
+        ObjectNode settings = s.putObject("settings");
+        settings.put("units", profile.map(pr -> pr.unit() == GlucoseUnit.MMOL_L ? "mmol" : "mg/dl").orElse("mg/dl"));
+        settings.put("timeFormat", 24);
+        settings.put("customTitle", "mqcgm");
+        settings.put("theme", "colors");
+        ObjectNode thresholds = settings.putObject("thresholds");
+        thresholds.put("bgHigh", 250).put("bgTargetTop", 180).put("bgTargetBottom", 70).put("bgLow", 54);
+        ArrayNode enable = settings.putArray("enable");
+        for (String plugin : List.of("careportal", "rawbg", "iob", "cob", "basal", "devicestatus", "upbat")) {
+            enable.add(plugin);
+        }
+        settings.putArray("authDefaultRoles").add("denied");
+        s.putObject("extendedSettings").putObject("devicestatus").put("advanced", true);
+        String token = ctx.queryParam("token");
+        Optional<NsCredentials.Found> found = token == null ? Optional.empty() : credentials.byToken(token);
+        if (found.isPresent()) {
+            s.set("authorized", mapper.valueToTree(auth.issue(found.get(), token)));
+        } else {
+            s.putNull("authorized");
+        }
+        s.put("runtimeState", "loaded");
+        ctx.json(s);
+    }
+
+    /** Always 200; {@code message.message} says whether the credential is good ("OK") or not ("UNAUTHORIZED"). */
+    private void verifyauth(Context ctx) {
+        Optional<Principal> p = Principal.optional(ctx);
+        boolean write = p.map(x -> x.has(org.mqcgm.server.platform.security.Scope.READINGS_WRITE)).orElse(false);
+        ObjectNode body = mapper.createObjectNode();
+        body.put("status", 200);
+        ObjectNode m = body.putObject("message");
+        m.put("canRead", p.isPresent());
+        m.put("canWrite", write);
+        m.put("isAdmin", write);
+        m.put("message", p.isPresent() ? "OK" : "UNAUTHORIZED");
+        m.put("rolefound", p.isPresent() ? "FOUND" : "NOTFOUND");
+        m.put("permissions", p.isPresent() ? "ROLE" : "DEFAULT");
+        ctx.json(body);
+    }
+
+    /** A JWT for a role token (AAPS v3, LoopFollow): 200 {token, sub, permissionGroups, iat, exp}, else 401. */
+    private void authorizationRequest(Context ctx) {
+        String token = ctx.pathParam("token");
+        Optional<NsCredentials.Found> found = credentials.byToken(token);
+        String site = ctx.pathParamMap().get("site");
+        if (found.isEmpty() || (site != null && !found.get().site().equals(site))) {
+            throw NightscoutRefused.UNAUTHORIZED;
+        }
+        ctx.json(auth.issue(found.get(), token));
+    }
+
+    // --- entries -----------------------------------------------------------------------------------------------
+
+    private void entriesSpec(Context ctx) {
+        String spec = ctx.pathParam("spec");
+        String name = spec;
+        String format = "json";
+        int dot = spec.lastIndexOf('.');
+        if (dot > 0) {
+            format = spec.substring(dot + 1);
+            name = spec.substring(0, dot);
+            if (!List.of("json", "csv", "tsv", "txt").contains(format)) {
+                throw new NightscoutRefused(404, "Not Found", "Unknown format '" + format + "'");
+            }
+        }
+        if (name.equals("current")) {
+            current(ctx, format);
+        } else if (name.matches("[0-9a-f]{24}")) {
+            byId(ctx, name, format);
+        } else if (name.matches("[a-z]{1,20}")) {
+            entries(ctx, name, format);
+        } else {
+            throw new NightscoutRefused(404, "Not Found", "No such entries path");
+        }
+    }
+
+    /** The newest sgv entry, whatever its age (Nightscout's may be an mbg or cal, within four days: traps 1, 11). */
+    private void current(Context ctx, String format) {
+        UUID owner = Principal.of(ctx).accountId();
+        Instant now = dataClock.instant();
+        Optional<Reading> latest = glucose.latest(owner, now.plus(Duration.ofMinutes(5)));
+        List<ObjectNode> out = new ArrayList<>(1);
+        if (latest.isPresent()) {
+            Instant t = latest.get().time();
+            List<Reading> around = glucose.range(owner, t.minus(TREND_MARGIN), t.plusSeconds(1));
+            out.addAll(NsEntries.toEntries(mapper, around, around.size() - 1));
+        }
+        write(ctx, out, format);
+    }
+
+    private void byId(Context ctx, String id, String format) {
+        UUID owner = Principal.of(ctx).accountId();
+        List<ObjectNode> out = new ArrayList<>(1);
+        Optional<Instant> t = NsEntries.instantOf(id);
+        if (t.isPresent()) {
+            List<Reading> around = glucose.range(owner, t.get().minus(TREND_MARGIN), t.get().plusSeconds(1));
+            if (!around.isEmpty() && around.get(around.size() - 1).time().equals(t.get())) {
+                out.addAll(NsEntries.toEntries(mapper, around, around.size() - 1));
+            }
+        }
+        write(ctx, out, format);
+    }
+
+    private void entries(Context ctx, String type, String format) {
+        UUID owner = Principal.of(ctx).accountId();
+        int count = count(ctx);
+        EntryFilter filter = EntryFilter.parse(ctx.queryParamMap(), type);
+        List<ObjectNode> out = new ArrayList<>();
+        if (filter.wantsSgv() && count > 0) {
+            Instant now = dataClock.instant();
+            Instant to = filter.toMillis().isPresent()
+                    ? Instant.ofEpochMilli(Math.min(filter.toMillis().getAsLong(), now.plus(Duration.ofDays(1))
+                    .toEpochMilli()))
+                    : now.plus(Duration.ofMinutes(5));
+            Instant from = filter.fromMillis().isPresent() ? Instant.ofEpochMilli(filter.fromMillis().getAsLong())
+                    : filter.hasTimeFilter() ? Instant.EPOCH : now.minus(IMPLICIT_WINDOW);
+            Instant floor = to.minus(MAX_SCAN);
+            if (from.isBefore(floor)) {
+                from = floor;
+            }
+            Instant chunkTo = to;
+            while (out.size() < count && chunkTo.isAfter(from)) {
+                Instant chunkFrom = chunkTo.minus(CHUNK).isBefore(from) ? from : chunkTo.minus(CHUNK);
+                List<Reading> rs = glucose.range(owner, chunkFrom.minus(TREND_MARGIN), chunkTo);
+                int first = 0;
+                while (first < rs.size() && rs.get(first).time().isBefore(chunkFrom)) {
+                    first++;
+                }
+                for (ObjectNode e : NsEntries.toEntries(mapper, rs, first)) {
+                    if (filter.test(e)) {
+                        out.add(e);
+                        if (out.size() == count) {
+                            break;
+                        }
+                    }
+                }
+                chunkTo = chunkFrom;
+            }
+        }
+        write(ctx, out, format);
+    }
+
+    private static int count(Context ctx) {
+        String c = ctx.queryParam("count");
+        if (c == null || c.isBlank()) {
+            return DEFAULT_COUNT;
+        }
+        try {
+            int n = Integer.parseInt(c.trim());
+            if (n < 0 || n > MAX_COUNT) {
+                throw new NightscoutRefused(400, "Bad Request", "count must be 0 to " + MAX_COUNT);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new NightscoutRefused(400, "Bad Request", "count must be a whole number");
+        }
+    }
+
+    /** JSON, or Nightscout's header-less CSV/TSV lines; Last-Modified from the newest entry (304 when unchanged). */
+    private void write(Context ctx, List<ObjectNode> entries, String format) {
+        long newest = entries.stream().mapToLong(e -> e.path("date").asLong(0)).max().orElse(0);
+        if (newest > 0) {
+            Instant last = Instant.ofEpochMilli(newest);
+            String since = ctx.header("If-Modified-Since");
+            if (since != null) {
+                try {
+                    Instant s = java.time.ZonedDateTime.parse(since, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                    if (!last.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).isAfter(s)) {
+                        ctx.status(304).json(mapper.createObjectNode().put("status", 304)
+                                .put("message", "Not modified"));
+                        return;
+                    }
+                } catch (java.time.format.DateTimeParseException ignored) {
+                    // an unreadable date is no condition
+                }
+            }
+            ctx.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(last.atOffset(ZoneOffset.UTC)));
+        }
+        switch (format) {
+            case "csv" -> ctx.contentType("text/csv; charset=utf-8").result(lines(entries, ","));
+            case "tsv", "txt" -> ctx.contentType("text/plain; charset=utf-8").result(lines(entries, "\t"));
+            default -> ctx.json(entries);
+        }
+    }
+
+    private static String lines(List<ObjectNode> entries, String separator) {
+        StringBuilder b = new StringBuilder();
+        for (ObjectNode e : entries) {
+            b.append(quoted(e.path("dateString").asText())).append(separator)
+                    .append(e.path("date").asLong()).append(separator)
+                    .append(e.path("sgv").asInt()).append(separator)
+                    .append(quoted(e.path("direction").asText())).append(separator)
+                    .append(quoted(e.path("device").asText())).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String quoted(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\r\\n\\t]", " ") + "\"";
+    }
+
+    private void postEntries(Context ctx) {
+        UUID owner = Principal.of(ctx).accountId();
+        JsonNode body = NsBodies.read(ctx, mapper);
+        List<JsonNode> items = new ArrayList<>();
+        if (body.isArray()) {
+            body.forEach(items::add);
+        } else if (body.isObject() && body.has("date")) {
+            items.add(body);
+        } else if (!body.isObject()) {
+            throw new NightscoutRefused(400, "Bad Request", "Send an array of entries (or one entry with 'date')");
+        }
+        if (items.size() > 10_000) {
+            throw new NightscoutRefused(413, "Payload Too Large", "At most 10000 entries per request");
+        }
+        Instant latest = dataClock.instant().plus(Duration.ofMinutes(5));
+        List<Reading> readings = new ArrayList<>();
+        ArrayNode echo = mapper.createArrayNode();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String at = "entries[" + i + "]";
+            if (!item.isObject()) {
+                throw new NightscoutRefused(400, "Bad Request", at + " must be an object");
+            }
+            JsonNode type = item.get("type");
+            if (type != null && !type.isNull() && !type.isTextual()) {
+                throw new NightscoutRefused(400, "Bad Request", at + ".type must be a string");
+            }
+            String t = type == null || type.isNull() ? (item.has("sgv") ? "sgv" : "") : type.asText();
+            ObjectNode out = ((ObjectNode) item).deepCopy();
+            if (t.equals("sgv")) {
+                NsEntries.Parsed parsed = NsEntries.parseSgv(item, at, latest);
+                switch (parsed) {
+                    case NsEntries.Invalid inv -> throw new NightscoutRefused(400, "Bad Request",
+                            inv.field() + " " + inv.rule());
+                    case NsEntries.Ok ok -> {
+                        readings.add(ok.reading());
+                        normalise(out, ok.reading().time(), ok.reading().offset());
+                        out.put("_id", NsEntries.id(ok.reading().time()));
+                    }
+                    case NsEntries.NotStored ns -> out.put("_id", NsEntries.id(
+                            Instant.ofEpochMilli(Math.max(0, item.path("date").asLong(0)))));
+                }
+            } else {
+                // mbg, cal and other entry types: kept with the other Nightscout documents (see NsDocuments)
+                out.put("_id", NsEntries.id(Instant.ofEpochMilli(Math.max(0, item.path("date").asLong(0)))));
+            }
+            echo.add(out);
+        }
+        if (!readings.isEmpty()) {
+            glucose.store(owner, readings);
+        }
+        ctx.json(echo);
+    }
+
+    private static void normalise(ObjectNode e, Instant time, ZoneOffset offset) {
+        String iso = NsEntries.ISO_MILLIS.format(time);
+        e.put("date", time.toEpochMilli());
+        e.put("dateString", iso);
+        e.put("sysTime", iso);
+        e.put("utcOffset", offset.getTotalSeconds() / 60);
+        e.remove("identifier");
+    }
+}

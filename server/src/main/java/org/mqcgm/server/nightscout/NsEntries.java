@@ -1,0 +1,289 @@
+package org.mqcgm.server.nightscout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.core.glucose.TrendArrow;
+import org.mqcgm.core.glucose.TrendEstimator;
+
+/**
+ * Our readings as Nightscout {@code sgv} entries and back (docs/nightscout.md, "Entries"). A reading is the entry's
+ * instant (to the second) and offset, its value, the sensor's rate of change, quality and device:
+ * <ul>
+ *   <li>{@code date}/{@code dateString}/{@code utcOffset}: the instant and the offset of {@code dateString} (else
+ *       {@code utcOffset}, else UTC); out, {@code dateString} and {@code sysTime} are UTC with milliseconds, as
+ *       Nightscout stores them;</li>
+ *   <li>{@code sgv}: mg/dL; 39 is the sensor's "LOW" (below 40) and comes back as 39; a reading above the sensor's
+ *       range comes out as its limit + 1 (401 for 400); values below 39 are Dexcom error codes, not glucose;</li>
+ *   <li>{@code direction} (or the numeric {@code trend} 1–9): a representative rate that maps back to the same
+ *       direction; out, the sensor's rate, else the rate estimated from the readings before it (15 minutes);</li>
+ *   <li>{@code noise} 1–4 ↔ quality 100, 75, 50, 25 %;</li>
+ *   <li>{@code _id}: derived from the instant (eight hex digits of the second, then {@code 7367760000000000}), so it
+ *       names the reading without a second copy of anything.</li>
+ * </ul>
+ * Fields we do not keep for readings ({@code filtered}, {@code unfiltered}, {@code rssi}, {@code delta}) are not
+ * stored; the echo of an upload carries them back as sent.
+ */
+final class NsEntries {
+
+    /** The tail of the {@code _id} of a reading (hex of "sgv" and zeros). */
+    static final String READING_ID_TAIL = "7367760000000000";
+    static final DateTimeFormatter ISO_MILLIS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
+            .withZone(ZoneOffset.UTC);
+
+    private NsEntries() {
+    }
+
+    static String id(Instant time) {
+        return String.format(Locale.ROOT, "%08x", time.getEpochSecond()) + READING_ID_TAIL;
+    }
+
+    /** The instant a reading's {@code _id} names, if it is one. */
+    static Optional<Instant> instantOf(String id) {
+        if (id == null || id.length() != 24 || !id.endsWith(READING_ID_TAIL)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Instant.ofEpochSecond(Long.parseLong(id.substring(0, 8), 16)));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The representative rate (mg/dL/min) of a Nightscout direction; NaN for none or not computable. */
+    static double rate(String direction) {
+        if (direction == null) {
+            return Double.NaN;
+        }
+        return switch (direction) {
+            case "DoubleUp" -> 3.5;
+            case "SingleUp" -> 2.5;
+            case "FortyFiveUp" -> 1.5;
+            case "Flat" -> 0.0;
+            case "FortyFiveDown" -> -1.5;
+            case "SingleDown" -> -2.5;
+            case "DoubleDown" -> -3.5;
+            default -> Double.NaN;
+        };
+    }
+
+    /** Dexcom's numeric trend 1–7 as a direction; 8, 9 and others none. */
+    static String direction(int trend) {
+        return switch (trend) {
+            case 1 -> "DoubleUp";
+            case 2 -> "SingleUp";
+            case 3 -> "FortyFiveUp";
+            case 4 -> "Flat";
+            case 5 -> "FortyFiveDown";
+            case 6 -> "SingleDown";
+            case 7 -> "DoubleDown";
+            default -> null;
+        };
+    }
+
+    private static int trendNumber(TrendArrow arrow) {
+        return switch (arrow) {
+            case DOUBLE_UP -> 1;
+            case SINGLE_UP -> 2;
+            case FORTY_FIVE_UP -> 3;
+            case FLAT -> 4;
+            case FORTY_FIVE_DOWN -> 5;
+            case SINGLE_DOWN -> 6;
+            case DOUBLE_DOWN -> 7;
+            case NOT_COMPUTABLE -> 8;
+        };
+    }
+
+    static int quality(int noise) {
+        return switch (noise) {
+            case 1 -> 100;
+            case 2 -> 75;
+            case 3 -> 50;
+            case 4 -> 25;
+            default -> -1;
+        };
+    }
+
+    static int noise(int quality) {
+        if (quality < 0) {
+            return -1;
+        }
+        return quality >= 88 ? 1 : quality >= 63 ? 2 : quality >= 38 ? 3 : 4;
+    }
+
+    /**
+     * Readings (oldest first) as entries, newest first, at most {@code count}; each reading without a sensor rate
+     * gets the direction estimated from the readings before it in {@code readings}.
+     */
+    static List<ObjectNode> toEntries(ObjectMapper mapper, List<Reading> ascending, int fromIndex) {
+        java.util.ArrayList<ObjectNode> out = new java.util.ArrayList<>(ascending.size() - fromIndex);
+        for (int i = ascending.size() - 1; i >= fromIndex; i--) {
+            Reading r = ascending.get(i);
+            double rate = r.hasTrend() ? r.trend()
+                    : TrendEstimator.ratePerMinute(ascending.subList(Math.max(0, i - 6), i + 1));
+            out.add(entry(mapper, r, rate));
+        }
+        return out;
+    }
+
+    static ObjectNode entry(ObjectMapper mapper, Reading r, double rate) {
+        ObjectNode e = mapper.createObjectNode();
+        String iso = ISO_MILLIS.format(r.time());
+        e.put("_id", id(r.time()));
+        e.put("device", r.source() == null ? "mqcgm" : r.source());
+        e.put("date", r.time().toEpochMilli());
+        e.put("dateString", iso);
+        e.put("sgv", switch (r.marker()) {
+            case VALUE -> r.mgdl();
+            case LOW -> r.mgdl() - 1;
+            case HIGH -> r.mgdl() + 1;
+        });
+        TrendArrow arrow = TrendArrow.fromRate(rate);
+        e.put("direction", arrow.nightscoutName());
+        e.put("trend", trendNumber(arrow));
+        e.put("type", "sgv");
+        int noise = noise(r.quality());
+        if (noise > 0) {
+            e.put("noise", noise);
+        }
+        e.put("sysTime", iso);
+        e.put("utcOffset", r.offset().getTotalSeconds() / 60);
+        return e;
+    }
+
+    /** Why an uploaded {@code sgv} entry cannot become a reading, or the reading. */
+    sealed interface Parsed {
+    }
+
+    record Ok(Reading reading) implements Parsed {
+    }
+
+    /** Valid JSON of the right types, but nothing we store as a reading (an error code, a future time). */
+    record NotStored(String reason) implements Parsed {
+    }
+
+    /** A field of the wrong type or shape: the whole upload is refused. */
+    record Invalid(String field, String rule) implements Parsed {
+    }
+
+    /**
+     * Reads one uploaded entry of type {@code sgv}: its instant from {@code dateString} (with its offset) else
+     * {@code date} (ms), its value, direction or trend, noise and device.
+     *
+     * @param latest the latest instant accepted (the data clock plus five minutes)
+     */
+    static Parsed parseSgv(JsonNode e, String at, Instant latest) {
+        JsonNode sgv = e.get("sgv");
+        if (sgv == null || !sgv.isNumber()) {
+            return new Invalid(at + ".sgv", "must be a number (mg/dL)");
+        }
+        Instant time;
+        ZoneOffset offset = ZoneOffset.UTC;
+        JsonNode ds = e.get("dateString");
+        JsonNode date = e.get("date");
+        if (ds != null && !ds.isNull() && !(ds.isTextual())) {
+            return new Invalid(at + ".dateString", "must be an ISO-8601 date-time");
+        }
+        if (date != null && !date.isNull() && !date.isNumber()) {
+            return new Invalid(at + ".date", "must be milliseconds since 1970");
+        }
+        Optional<OffsetDateTime> parsedDs = ds != null && ds.isTextual() ? parseDate(ds.asText()) : Optional.empty();
+        if (ds != null && ds.isTextual() && parsedDs.isEmpty() && (date == null || !date.isNumber())) {
+            return new Invalid(at + ".dateString", "must be an ISO-8601 date-time");
+        }
+        if (parsedDs.isPresent()) {
+            time = parsedDs.get().toInstant();
+            offset = parsedDs.get().getOffset();
+        } else if (date != null && date.isNumber()) {
+            time = Instant.ofEpochMilli(date.asLong());
+            JsonNode off = e.get("utcOffset");
+            if (off != null && off.isIntegralNumber() && Math.abs(off.asInt()) <= 18 * 60) {
+                offset = ZoneOffset.ofTotalSeconds(off.asInt() * 60);
+            }
+        } else {
+            return new Invalid(at + ".date", "is required (or dateString)");
+        }
+        JsonNode dir = e.get("direction");
+        if (dir != null && !dir.isNull() && !dir.isTextual()) {
+            return new Invalid(at + ".direction", "must be a string");
+        }
+        JsonNode device = e.get("device");
+        if (device != null && !device.isNull() && !device.isTextual()) {
+            return new Invalid(at + ".device", "must be a string");
+        }
+        JsonNode noiseNode = e.get("noise");
+        if (noiseNode != null && !noiseNode.isNull() && !noiseNode.isNumber()) {
+            return new Invalid(at + ".noise", "must be a number");
+        }
+        JsonNode trendNode = e.get("trend");
+        if (trendNode != null && !trendNode.isNull() && !trendNode.isNumber()) {
+            return new Invalid(at + ".trend", "must be a number");
+        }
+        if (time.isAfter(latest)) {
+            return new NotStored("in the future");
+        }
+        double value = sgv.asDouble();
+        int mgdl = (int) Math.round(value);
+        Reading.Marker marker = Reading.Marker.VALUE;
+        if (mgdl == 39) {
+            marker = Reading.Marker.LOW;
+            mgdl = 40;
+        } else if (mgdl < 39) {
+            return new NotStored("sgv below 39 is a sensor error code, not glucose");
+        } else if (mgdl > Reading.MAX_MGDL) {
+            return new NotStored("sgv above " + Reading.MAX_MGDL + " mg/dL");
+        }
+        String direction = dir != null && dir.isTextual() ? dir.asText()
+                : trendNode != null && trendNode.isNumber() ? direction(trendNode.asInt()) : null;
+        int quality = noiseNode != null && noiseNode.isNumber() ? quality(noiseNode.asInt()) : -1;
+        String source = device != null && device.isTextual() && !device.asText().isBlank()
+                ? truncate(device.asText().strip(), Reading.MAX_SOURCE_LENGTH) : null;
+        return new Ok(new Reading(time.truncatedTo(ChronoUnit.SECONDS), offset, mgdl, marker, rate(direction),
+                quality, 0, source));
+    }
+
+    /** ISO-8601 as clients write it: 'T' or a space, optional fraction, offset as Z, +01:00, +0100 or +01. */
+    private static final DateTimeFormatter LENIENT = new java.time.format.DateTimeFormatterBuilder()
+            .parseCaseInsensitive()
+            .append(DateTimeFormatter.ISO_LOCAL_DATE)
+            .optionalStart().appendLiteral('T').optionalEnd()
+            .optionalStart().appendLiteral(' ').optionalEnd()
+            .append(DateTimeFormatter.ISO_LOCAL_TIME)
+            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
+            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
+            .toFormatter(Locale.ROOT);
+
+    /**
+     * A date-time as Nightscout's {@code moment.parseZone} reads it, keeping its offset; without an offset, UTC.
+     * Empty when it is no date-time.
+     */
+    static Optional<OffsetDateTime> parseDate(String text) {
+        if (text == null || text.length() > 40) {
+            return Optional.empty();
+        }
+        try {
+            java.time.temporal.TemporalAccessor t = LENIENT.parse(text.trim());
+            java.time.LocalDateTime local = java.time.LocalDateTime.from(t);
+            ZoneOffset offset = t.isSupported(java.time.temporal.ChronoField.OFFSET_SECONDS)
+                    ? ZoneOffset.from(t) : ZoneOffset.UTC;
+            return Optional.of(local.atOffset(offset));
+        } catch (java.time.DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max);
+    }
+}
