@@ -61,11 +61,12 @@ class MigrationOwnershipTest {
             Map.entry("support_ticket", "support"), Map.entry("support_message", "support"),
             Map.entry("support_attachment", "support"), Map.entry("support_grant", "support"),
             Map.entry("support_grant_read", "support"), Map.entry("support_ticket_archive", "support"),
-            Map.entry("support_review", "support"));
+            Map.entry("support_review", "support"),
+            Map.entry("nightscout_document", "nightscout"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
-            "push", "support");
+            "push", "support", "nightscout");
     static final int FIRST_UNDER_THE_RULE = 5;
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__([a-z]+)_[a-z0-9_]+\\.sql");

@@ -124,22 +124,27 @@ final class NsQuery {
     private final int limit;
     private final int skip;
     private final List<String> fields;
+    private final String sortField;
+    private final boolean descending;
 
     private NsQuery(Collection collection, Node root, Comparator<JsonNode> order, int limit, int skip,
-                    List<String> fields) {
+                    List<String> fields, String sortField, boolean descending) {
         this.collection = collection;
         this.root = root;
         this.order = order;
         this.limit = limit;
         this.skip = skip;
         this.fields = fields;
+        this.sortField = sortField;
+        this.descending = descending;
     }
 
     // ---------------------------------------------------------------- construction
 
     /** The query matching every document of a collection (v1 order). */
     static NsQuery all(Collection collection) {
-        return new NsQuery(collection, new And(List.of()), v1Order(collection), V3_MAX_LIMIT, 0, List.of());
+        return new NsQuery(collection, new And(List.of()), v1Order(collection), V3_MAX_LIMIT, 0, List.of(), null,
+                true);
     }
 
     /**
@@ -165,7 +170,7 @@ final class NsQuery {
         Budget budget = new Budget();
         Node root = tree.children.isEmpty() && tree.values.isEmpty()
                 ? new And(List.of()) : document(collection, tree, 0, budget);
-        return new NsQuery(collection, root, v1Order(collection), V3_MAX_LIMIT, 0, List.of());
+        return new NsQuery(collection, root, v1Order(collection), V3_MAX_LIMIT, 0, List.of(), null, true);
     }
 
     /**
@@ -226,13 +231,39 @@ final class NsQuery {
             }
         }
         Comparator<JsonNode> order = sortField == null ? v1Order(collection) : v3Order(sortField, desc);
-        return new NsQuery(collection, new And(clauses), order, limit, skip, fields);
+        return new NsQuery(collection, new And(clauses), order, limit, skip, fields, sortField,
+                sortField == null || desc);
     }
 
     /** This query and also {@code field == value} (e.g. {@code /entries/sgv.json} adds {@code type = sgv}). */
     NsQuery andEquals(String field, String value) {
         Node extra = new Cond(field, Op.EQ, List.of(Value.plain(value)));
-        return new NsQuery(collection, new And(List.of(root, extra)), order, limit, skip, fields);
+        return new NsQuery(collection, new And(List.of(root, extra)), order, limit, skip, fields, sortField,
+                descending);
+    }
+
+    /**
+     * This query restricted to documents whose time (on the collection's time field, see {@link #timeOf}) is at or
+     * after {@code fromMillis}: v1's implicit window ({@code now − 4 days} when {@link #hasTimeFilter()} is false).
+     * Pushed down like any time bound; does not count as a time filter.
+     */
+    NsQuery notBefore(long fromMillis) {
+        Node extra = new TimeFloor(fromMillis, collection);
+        return new NsQuery(collection, new And(List.of(root, extra)), order, limit, skip, fields, sortField,
+                descending);
+    }
+
+    /**
+     * The v3 {@code sort}/{@code sort$desc} field; null for the default order (the collection's time field
+     * descending, as in v1).
+     */
+    String sortField() {
+        return sortField;
+    }
+
+    /** Whether the order is descending (always for v1). */
+    boolean descending() {
+        return descending;
     }
 
     // ---------------------------------------------------------------- use
@@ -535,7 +566,7 @@ final class NsQuery {
         int values;
     }
 
-    private sealed interface Node permits And, Or, Cond, Exists {
+    private sealed interface Node permits And, Or, Cond, Exists, TimeFloor {
         boolean test(JsonNode doc);
 
         /** [lo, hi] on the time column, Long.MIN/MAX when unbounded. */
@@ -633,6 +664,28 @@ final class NsQuery {
 
         public boolean mayMatchType(String type) {
             return parts.stream().anyMatch(p -> p.mayMatchType(type));
+        }
+    }
+
+    private record TimeFloor(long from, Collection of) implements Node {
+        public boolean test(JsonNode doc) {
+            return timeOf(of, doc) >= from;
+        }
+
+        public long[] bounds(Collection c) {
+            return new long[] {from, Long.MAX_VALUE};
+        }
+
+        public boolean namesTime(Collection c) {
+            return false;
+        }
+
+        public Set<String> types() {
+            return null;
+        }
+
+        public boolean mayMatchType(String type) {
+            return true;
         }
     }
 

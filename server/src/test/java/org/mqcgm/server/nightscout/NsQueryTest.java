@@ -170,6 +170,14 @@ class NsQueryTest {
         assertThat(q.hasTimeFilter()).isFalse();
         assertThat(q.fromMillis()).isEmpty();
         assertThat(NsQuery.all(Collection.TREATMENTS).test(doc("{}"))).isTrue();
+        NsQuery window = q.notBefore(1765099500000L);
+        assertThat(Stream.of(SGV, CAL, MBG).filter(window::test)).containsExactly(SGV, CAL);
+        assertThat(window.fromMillis()).hasValue(1765099500000L);
+        assertThat(window.hasTimeFilter()).isFalse();
+        NsQuery treatments = NsQuery.all(Collection.TREATMENTS)
+                .notBefore(Instant.parse("2025-12-07T09:00:00Z").toEpochMilli());
+        assertThat(treatments.test(doc("{'created_at':'2025-12-07T10:00:00+01:00'}"))).isTrue();
+        assertThat(treatments.test(doc("{'created_at':'2025-12-07T09:59:00+01:00'}"))).isFalse();
     }
 
     @Test
