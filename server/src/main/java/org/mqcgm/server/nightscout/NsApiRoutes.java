@@ -149,7 +149,12 @@ final class NsApiRoutes {
         settings.put("customTitle", "mqcgm");
         settings.put("theme", "colors");
         ObjectNode thresholds = settings.putObject("thresholds");
-        thresholds.put("bgHigh", 250).put("bgTargetTop", 180).put("bgTargetBottom", 70).put("bgLow", 54);
+        // the wearer's own ranges (Nightscout: bgHigh/bgLow alarm levels, the target band between)
+        org.mqcgm.core.metrics.RangeThresholds t = profile.map(Profile::targets).orElse(null);
+        thresholds.put("bgHigh", t == null ? 250 : (int) Math.round(t.veryHigh()))
+                .put("bgTargetTop", t == null ? 180 : (int) Math.round(t.high()))
+                .put("bgTargetBottom", t == null ? 70 : (int) Math.round(t.low()))
+                .put("bgLow", t == null ? 54 : (int) Math.round(t.veryLow()));
         ArrayNode enable = settings.putArray("enable");
         for (String plugin : List.of("careportal", "rawbg", "iob", "cob", "basal", "devicestatus", "upbat")) {
             enable.add(plugin);
