@@ -543,10 +543,16 @@ final class NsQuery {
         return Value.plain(raw);
     }
 
-    private static Value v3Value(String field, String raw) {
-        checkLength(raw);
+    private static Value v3Value(String field, String value) {
+        checkLength(value);
+        // Nightscout unwraps a value in single quotes ('123' stays the string 123)
+        String raw = value.length() >= 2 && value.startsWith("'") && value.endsWith("'")
+                ? value.substring(1, value.length() - 1) : value;
         if (V3_MS_FIELDS.contains(field)) {
             Double n = asNumber(raw);
+            if (n != null && n < NsDocuments.MIN_V3_DATE && n * 1000 >= NsDocuments.MIN_V3_DATE) {
+                n = n * 1000; // epoch seconds, as Nightscout's parseToMoment reads them
+            }
             if (n == null) {
                 OptionalLong t = parseInstant(raw);
                 if (t.isEmpty()) {
@@ -952,16 +958,17 @@ final class NsQuery {
         return Long.MIN_VALUE;
     }
 
-    /** v3 order: the field ascending or descending, then identifier, created_at, date ascending. */
+    /**
+     * v3 order: the field ascending or descending, then identifier, created_at, date in the same direction (as
+     * Nightscout's {@code parseSort}). Without sort Nightscout orders by identifier alone (an arbitrary order for
+     * UUIDs); we order by the time field descending instead, as v1 does.
+     */
     static Comparator<JsonNode> v3Order(String field, boolean desc) {
         Comparator<JsonNode> main = (a, b) -> compareValues(at(a, field), at(b, field));
-        if (desc) {
-            main = main.reversed();
-        }
         for (String tie : List.of("identifier", "created_at", "date")) {
             main = main.thenComparing((a, b) -> compareValues(a.get(tie), b.get(tie)));
         }
-        return main;
+        return desc ? main.reversed() : main;
     }
 
     /** Missing < numbers < strings < others; numbers numerically, ISO date-times as instants, strings as text. */

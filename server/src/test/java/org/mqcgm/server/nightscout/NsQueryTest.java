@@ -344,7 +344,8 @@ class NsQueryTest {
         v3.sort(asc.order());
         assertThat(v3).extracting(t -> t.get("identifier").asText()).containsExactly("c", "a", "b");
         v3.sort(NsQuery.v3(Collection.ENTRIES, params("sort$desc=date")).order());
-        assertThat(v3).extracting(t -> t.get("identifier").asText()).containsExactly("a", "b", "c");
+        assertThat(v3).as("tie-breakers in the sort's direction, as Nightscout's parseSort")
+                .extracting(t -> t.get("identifier").asText()).containsExactly("b", "a", "c");
     }
 
     @Test
