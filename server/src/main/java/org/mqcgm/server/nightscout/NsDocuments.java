@@ -154,11 +154,12 @@ final class NsDocuments {
      * input, in input order, each with {@code _id} (same-batch duplicates: the last wins, each input still echoed).
      * <ul>
      *   <li>treatments: {@code eventTime} overrides {@code created_at}; missing → now; not a date → 422 "Treatments
-     *   created_at must be an ISO-8601 date"; stored as UTC ISO with {@code utcOffset} from its offset; numeric
+     *   created_at must be an ISO-8601 date"; stored as UTC ISO with {@code utcOffset} its offset; numeric
      *   fields coerced (a non-number → 400), zero values kept, absent ones not injected; dedupe by
      *   {@code identifier}, then {@code _id}, then {created_at, eventType}, replacing the whole document.</li>
-     *   <li>devicestatus, profile: {@code _id} must be 24 hex (else 400 "Invalid _id format"); created_at missing
-     *   or invalid → now; inserted without dedupe.</li>
+     *   <li>devicestatus, profile: {@code _id} must be 24 hex (else 400 "Invalid _id format"); inserted without
+     *   dedupe (an {@code _id} already stored is replaced). devicestatus: created_at missing or invalid → now, stored
+     *   as UTC ISO with {@code utcOffset}; profile: only a missing created_at is set (now).</li>
      *   <li>entries (non-sgv): {@code date} ms or {@code dateString} required (400); dateString stored as UTC ISO
      *   with {@code utcOffset}, {@code sysTime} set; numeric fields must be numbers (400); upsert on
      *   {sysTime, type}, merging fields into the stored document as Nightscout's {@code $set} does.</li>
@@ -483,9 +484,7 @@ final class NsDocuments {
                     offset = NsQuery.offsetMinutes(at.asText()).orElse(0);
                 }
                 doc.put("created_at", iso(t));
-                if (!doc.hasNonNull("utcOffset")) {
-                    doc.put("utcOffset", offset == null ? 0 : offset);
-                }
+                doc.put("utcOffset", offset == null ? 0 : offset); // prepareData overwrites it too
                 numbers(doc, TREATMENT_NUMBERS, "");
                 if ("Announcement".equals(doc.path("eventType").asText(null))) {
                     doc.put("isAnnouncement", true);
@@ -505,15 +504,15 @@ final class NsDocuments {
                     throw new Invalid(400, "Invalid _id format");
                 }
                 JsonNode at = doc.get("created_at");
-                OptionalLong parsed = at == null || !at.isTextual() ? OptionalLong.empty()
-                        : NsQuery.parseInstant(at.textValue());
-                if (at != null && at.isNumber()) {
-                    parsed = OptionalLong.of(at.asLong());
-                }
-                doc.put("created_at", iso(parsed.orElse(now)));
-                if (!doc.hasNonNull("utcOffset") && c == Collection.DEVICESTATUS) {
+                if (c == Collection.DEVICESTATUS) {
+                    // created_at normalised to UTC ISO (missing or invalid: now), utcOffset from its offset
+                    OptionalLong parsed = at == null ? OptionalLong.empty()
+                            : at.isNumber() ? OptionalLong.of(at.asLong()) : NsQuery.parseInstant(at.asText());
+                    doc.put("created_at", iso(parsed.orElse(now)));
                     doc.put("utcOffset", parsed.isPresent() && at.isTextual()
                             ? NsQuery.offsetMinutes(at.textValue()).orElse(0) : 0);
+                } else if (at == null || at.isNull()) {
+                    doc.put("created_at", iso(now)); // profile: only a missing created_at is filled in
                 }
             }
             case ENTRIES -> {
