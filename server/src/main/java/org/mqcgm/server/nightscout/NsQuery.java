@@ -66,6 +66,9 @@ final class NsQuery {
 
     private static final Set<String> V3_RESERVED = Set.of("token", "sort", "sort$desc", "limit", "skip", "fields",
             "now");
+    /** A v1 regex value: {@code /pattern/} with optional flags i, m, s (Nightscout's parseRegEx). */
+    private static final java.util.regex.Pattern REGEX_LITERAL = java.util.regex.Pattern.compile(
+            "/(.+)/([ims]{0,3})", java.util.regex.Pattern.DOTALL);
     private static final Set<String> V3_MS_FIELDS = Set.of("date", "srvModified", "srvCreated");
     private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile(
             "[A-Za-z0-9_@][A-Za-z0-9_.@-]{0,63}");
@@ -536,11 +539,11 @@ final class NsQuery {
             }
             return new Value(raw, n, null, null, true);
         }
-        if (regexAllowed && raw.length() >= 2 && raw.startsWith("/") && raw.lastIndexOf('/') > 0) {
-            int end = raw.lastIndexOf('/');
-            return Value.regex(raw.substring(1, end), raw.substring(end + 1));
+        java.util.regex.Matcher re = REGEX_LITERAL.matcher(raw);
+        if (regexAllowed && re.matches()) {
+            return Value.regex(re.group(1), re.group(2));
         }
-        return Value.plain(raw);
+        return Value.plain(raw); // e.g. "/api/v1" is a string, not a regex with flags "v1"
     }
 
     private static Value v3Value(String field, String value) {
