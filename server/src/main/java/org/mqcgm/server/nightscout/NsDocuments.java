@@ -484,7 +484,7 @@ final class NsDocuments {
                     offset = NsQuery.offsetMinutes(at.asText()).orElse(0);
                 }
                 doc.put("created_at", iso(t));
-                doc.put("utcOffset", offset == null ? 0 : offset); // prepareData overwrites it too
+                utcOffset(doc, offset == null ? 0 : offset);
                 numbers(doc, TREATMENT_NUMBERS, "");
                 if ("Announcement".equals(doc.path("eventType").asText(null))) {
                     doc.put("isAnnouncement", true);
@@ -509,7 +509,7 @@ final class NsDocuments {
                     OptionalLong parsed = at == null ? OptionalLong.empty()
                             : at.isNumber() ? OptionalLong.of(at.asLong()) : NsQuery.parseInstant(at.asText());
                     doc.put("created_at", iso(parsed.orElse(now)));
-                    doc.put("utcOffset", parsed.isPresent() && at.isTextual()
+                    utcOffset(doc, parsed.isPresent() && at.isTextual()
                             ? NsQuery.offsetMinutes(at.textValue()).orElse(0) : 0);
                 } else if (at == null || at.isNull()) {
                     doc.put("created_at", iso(now)); // profile: only a missing created_at is filled in
@@ -917,6 +917,20 @@ final class NsDocuments {
             return mapper.writeValueAsBytes(doc);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sets {@code utcOffset} to the offset written in created_at, as Nightscout's {@code prepareData} does.
+     * Deliberate difference: when created_at is in UTC (offset 0, as Loop and Trio write it) a valid utcOffset the
+     * client sent (−1440..1440 minutes) is kept: a UTC time says nothing about the wearer's local offset.
+     */
+    private static void utcOffset(ObjectNode doc, int fromCreatedAt) {
+        JsonNode sent = doc.get("utcOffset");
+        boolean keep = fromCreatedAt == 0 && sent != null && sent.isIntegralNumber()
+                && Math.abs(sent.asLong()) <= 1440;
+        if (!keep) {
+            doc.put("utcOffset", fromCreatedAt);
         }
     }
 

@@ -98,8 +98,12 @@ class NsDocumentsTest {
                 doc("{'eventType':'Note','notes':'Trio connected','enteredBy':'Trio'}"),
                 doc("{'eventType':'Meal Bolus','created_at':'2025-12-07T11:30:00Z','carbs':30,'insulin':2.5,"
                         + "'syncIdentifier':'abc'}"),
-                doc("{'eventType':'Site Change','eventTime':'2025-12-06T08:00:00Z','created_at':'x'}")));
-        assertThat(echoed).hasSize(4).allSatisfy(e -> assertThat(e.get("_id").asText()).matches("[0-9a-f]{24}"));
+                doc("{'eventType':'Site Change','eventTime':'2025-12-06T08:00:00Z','created_at':'x'}"),
+                doc("{'eventType':'Exercise','created_at':'2025-12-07T10:00:00Z','utcOffset':480}"),
+                doc("{'eventType':'Exercise','created_at':'2025-12-07T11:00:00+02:00','utcOffset':480}")));
+        assertThat(echoed.get(4).get("utcOffset").asInt()).as("kept: a UTC created_at tells no offset").isEqualTo(480);
+        assertThat(echoed.get(5).get("utcOffset").asInt()).as("the offset written in created_at wins").isEqualTo(120);
+        assertThat(echoed).hasSize(6).allSatisfy(e -> assertThat(e.get("_id").asText()).matches("[0-9a-f]{24}"));
         // same {created_at, eventType} in one batch: the last wins, both inputs echoed with the same _id
         assertThat(echoed.get(0).get("_id")).isEqualTo(echoed.get(2).get("_id"));
         assertThat(echoed.get(0).get("created_at").asText()).isEqualTo("2025-12-07T11:30:00.000Z");
@@ -114,9 +118,11 @@ class NsDocumentsTest {
         List<NsDocuments.Stored> all = docs.find(owner, Collection.TREATMENTS, NsQuery.all(Collection.TREATMENTS),
                 100, 0);
         assertThat(all).extracting(s -> s.doc().get("eventType").asText())
-                .containsExactly("Note", "Meal Bolus", "Site Change");
+                .containsExactly("Note", "Meal Bolus", "Exercise", "Exercise", "Site Change");
         assertThat(all.get(1).doc().get("carbs").asInt()).isEqualTo(30);
         assertThat(all.get(1).doc().get("syncIdentifier").asText()).isEqualTo("abc");
+        docs.deleteById(owner, Collection.TREATMENTS, echoed.get(4).get("_id").asText());
+        docs.deleteById(owner, Collection.TREATMENTS, echoed.get(5).get("_id").asText());
 
         // re-posting the Note with its _id replaces the whole document
         ObjectNode again = doc("{'eventType':'Note','notes':'edited','created_at':'2025-12-07T12:00:00Z'}");
