@@ -36,7 +36,7 @@ import org.mqcgm.server.platform.security.Scope;
  *
  * <p>Reads answer {@code {status, result}}; creates {@code {status, identifier, lastModified[, isDeduplication,
  * deduplicatedIdentifier]}} at the top level (201 with {@code Location} for a new document, 200 for a duplicate);
- * errors {@code {status, message}}. Credentials are any Nightscout credential of the wearer (normally the bearer JWT
+ * errors {@code {status, message}} (and {@code description: null}, the server's Nightscout error shape). Credentials are any Nightscout credential of the wearer (normally the bearer JWT
  * from {@code /api/v2/authorization/request/<token>}); a missing or bad one is a 401, which is what makes AAPS fetch
  * a JWT (its first call carries an empty {@code Bearer }). AAPS's {@code Date: <ms>} header is ignored.
  *
@@ -109,8 +109,9 @@ final class NsV3Routes {
         };
     }
 
-    private void error(Context ctx, int status, String message) {
-        ctx.status(status).json(mapper.createObjectNode().put("status", status).put("message", message));
+    /** {@code {status, message, description: null}} (written by the server's Nightscout error handler). */
+    private static void error(Context ctx, int status, String message) {
+        throw new NightscoutRefused(status, message, null);
     }
 
     private static Collection collection(Context ctx) {
