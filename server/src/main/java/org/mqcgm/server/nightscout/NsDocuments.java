@@ -596,7 +596,7 @@ final class NsDocuments {
 
     // ================================================================ v3 preparation
 
-    private ObjectNode v3Prepare(Collection c, ObjectNode input) {
+    ObjectNode v3Prepare(Collection c, ObjectNode input) {
         if (input == null || input.isEmpty()) {
             throw new Invalid(400, "Bad or missing request body");
         }
