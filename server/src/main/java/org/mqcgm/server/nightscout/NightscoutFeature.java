@@ -50,6 +50,7 @@ public final class NightscoutFeature implements Feature {
     private final NsAuth auth;
     private final CredentialRoutes credentialRoutes;
     private final NsApiRoutes apiRoutes;
+    private final NsPages pages;
 
     private NightscoutFeature(NsCredentials credentials, NsAuth auth, CredentialRoutes credentialRoutes,
                               NsApiRoutes apiRoutes) {
@@ -57,6 +58,7 @@ public final class NightscoutFeature implements Feature {
         this.auth = auth;
         this.credentialRoutes = credentialRoutes;
         this.apiRoutes = apiRoutes;
+        this.pages = new NsPages(credentialRoutes, credentials);
     }
 
     public static NightscoutFeature create(Platform platform, Settings settings, Glucose glucose, Profiles profiles) {
@@ -79,5 +81,6 @@ public final class NightscoutFeature implements Feature {
     public void routes(Routes routes, Web web) {
         credentialRoutes.register(routes);
         apiRoutes.register(routes);
+        pages.register(routes, web);
     }
 }
