@@ -51,6 +51,7 @@ public final class NightscoutFeature implements Feature {
     private final CredentialRoutes credentialRoutes;
     private final NsApiRoutes apiRoutes;
     private final List<java.util.function.Consumer<Routes>> moreRoutes;
+    private final NsPages pages;
 
     private NightscoutFeature(NsCredentials credentials, NsAuth auth, CredentialRoutes credentialRoutes,
                               NsApiRoutes apiRoutes, List<java.util.function.Consumer<Routes>> moreRoutes) {
@@ -59,6 +60,7 @@ public final class NightscoutFeature implements Feature {
         this.credentialRoutes = credentialRoutes;
         this.apiRoutes = apiRoutes;
         this.moreRoutes = moreRoutes;
+        this.pages = new NsPages(credentialRoutes, credentials);
     }
 
     /**
@@ -98,5 +100,6 @@ public final class NightscoutFeature implements Feature {
         credentialRoutes.register(routes);
         apiRoutes.register(routes);
         moreRoutes.forEach(r -> r.accept(routes));
+        pages.register(routes, web);
     }
 }

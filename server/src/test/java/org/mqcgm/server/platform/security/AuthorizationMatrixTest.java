@@ -238,6 +238,7 @@ class AuthorizationMatrixTest {
                 .replace("/admin/users/{id}", "/admin/users/" + ownerId)
                 .replace("/api/v1/nightscout/credentials/{id}", "/api/v1/nightscout/credentials/"
                         + ownerNightscoutCredentialId)
+                .replace("/settings/nightscout/{id}", "/settings/nightscout/" + ownerNightscoutCredentialId)
                 .replace("{site}", "aaaaaaaaaaaa")
                 .replace("{spec}", "current.json")
                 .replace("{collection}", "treatments")
