@@ -54,7 +54,8 @@ class OpenApiContractTest {
                 org.mqcgm.server.crashes.CrashesFeature.API_SCHEMAS,
                 org.mqcgm.server.alerts.AlertsFeature.API_SCHEMAS,
                 org.mqcgm.server.push.PushFeature.API_SCHEMAS,
-                org.mqcgm.server.support.SupportFeature.API_SCHEMAS)) {
+                org.mqcgm.server.support.SupportFeature.API_SCHEMAS,
+                org.mqcgm.server.imports.ImportsFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());
         }
