@@ -82,10 +82,12 @@ final class Imports {
         }
         Optional<ZoneId> confirmed = zone(zoneParam);
         ParsedFile parsed = parse(file, format);
-        ZoneId zone = confirmed.orElseGet(() -> homeZone(owner));
+        ZoneId home = homeZone(owner);
+        ZoneId zone = confirmed.orElse(home);
         UUID id = UUID.randomUUID();
         Instant now = systemClock.instant();
-        ApiSchemas.Import view = view(owner, id, parsed, zone, confirmed.isEmpty(), now.plus(KEEP));
+        // The home zone (given or not: the page's zone list starts on it) is an assumption until the commit confirms.
+        ApiSchemas.Import view = view(owner, id, parsed, zone, zone.equals(home), now.plus(KEEP));
         byte[] fileEnc = keys.encrypt(owner, context(id, "file"), deflate(file));
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into import_job (owner_id, id, format, status, progress, file_enc, preview_enc,
