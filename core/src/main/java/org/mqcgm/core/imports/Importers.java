@@ -34,15 +34,18 @@ public final class Importers {
         String text = ImportText.decode(bytes);
         String trimmed = text.stripLeading();
         boolean json = trimmed.startsWith("[") || trimmed.startsWith("{");
+        // The file is read once: detection looks at the rows or items the parser then takes.
+        List<Csv.Row> rows = json ? null : csv(text, false);
+        List<Object> items = json ? items(text, true) : null;
         if (format == null) {
-            format = json ? detectJson(text) : detectCsv(text);
+            format = json ? detectJson(items) : detectCsv(rows);
         }
         try {
             return switch (format) {
-                case CLARITY_CSV -> ClarityParser.parse(csv(text, json));
-                case LIBREVIEW_CSV -> LibreViewParser.parse(csv(text, json));
-                case NIGHTSCOUT_JSON -> NightscoutParser.parse(items(text, json));
-                case TIDEPOOL_JSON -> TidepoolParser.parse(items(text, json));
+                case CLARITY_CSV -> ClarityParser.parse(requireCsv(rows));
+                case LIBREVIEW_CSV -> LibreViewParser.parse(requireCsv(rows));
+                case NIGHTSCOUT_JSON -> NightscoutParser.parse(requireJson(items));
+                case TIDEPOOL_JSON -> TidepoolParser.parse(requireJson(items));
             };
         } catch (ImportException e) {
             throw e;
@@ -51,6 +54,20 @@ public final class Importers {
             // "unreadable" is never thrown on purpose, so the fuzz test fails on it.
             throw new ImportException("unreadable", "The file could not be read as " + format.label() + ".");
         }
+    }
+
+    private static List<Csv.Row> requireCsv(List<Csv.Row> rows) {
+        if (rows == null) {
+            throw new ImportException("structure", "The file is JSON, not CSV.");
+        }
+        return rows;
+    }
+
+    private static List<Object> requireJson(List<Object> items) {
+        if (items == null) {
+            throw new ImportException("structure", "The file is not JSON.");
+        }
+        return items;
     }
 
     private static List<Csv.Row> csv(String text, boolean json) {
@@ -78,8 +95,7 @@ public final class Importers {
         throw new ImportException("structure", "The JSON must be an array of entries or data items.");
     }
 
-    private static ImportFormat detectJson(String text) {
-        List<Object> items = items(text, true);
+    private static ImportFormat detectJson(List<Object> items) {
         int tidepool = 0;
         int nightscout = 0;
         for (Object o : items) {
@@ -101,8 +117,7 @@ public final class Importers {
         return tidepool > nightscout ? ImportFormat.TIDEPOOL_JSON : ImportFormat.NIGHTSCOUT_JSON;
     }
 
-    private static ImportFormat detectCsv(String text) {
-        List<Csv.Row> rows = Csv.read(text, Csv.delimiter(text));
+    private static ImportFormat detectCsv(List<Csv.Row> rows) {
         for (int r = 0; r < Math.min(3, rows.size()); r++) {
             Csv.Row row = rows.get(r);
             if (row.field(2).trim().equalsIgnoreCase("Event Type")

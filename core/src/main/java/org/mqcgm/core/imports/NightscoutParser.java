@@ -63,7 +63,7 @@ final class NightscoutParser {
                 time = Instant.ofEpochMilli(ms.longValue());
             } else if (e.get("dateString") instanceof String ds) {
                 try {
-                    OffsetDateTime odt = OffsetDateTime.parse(ds.trim());
+                    OffsetDateTime odt = IsoTimes.parse(ds);
                     time = odt.toInstant();
                     offset = odt.getOffset();
                 } catch (RuntimeException ignored) {

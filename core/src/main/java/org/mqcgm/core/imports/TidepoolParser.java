@@ -60,7 +60,7 @@ final class TidepoolParser {
             Instant time;
             ZoneOffset offset = null;
             try {
-                OffsetDateTime odt = OffsetDateTime.parse(((String) d.get("time")).trim());
+                OffsetDateTime odt = IsoTimes.parse((String) d.get("time"));
                 time = odt.toInstant();
             } catch (RuntimeException e) {
                 skipped.add(new Skipped(row, "no valid time (ISO 8601 with Z or an offset)"));

@@ -253,4 +253,15 @@ class ImportersTest {
                 org.assertj.core.groups.Tuple.tuple(3, "same time as row 2"),
                 org.assertj.core.groups.Tuple.tuple(4, "time must not be more than 5 minutes in the future"));
     }
+
+    @Test
+    void isoTimesReadLikeTheJdk() {
+        for (String t : List.of("2025-03-14T16:00:00.000Z", "2025-03-14T16:00:00Z", "2025-03-14T16:00:00.5+08:00",
+                "2025-03-14T16:00:00.123456789-07:30", "2025-03-14T16:00+01:00")) {
+            assertThat(IsoTimes.parse(t).toInstant()).as(t).isEqualTo(java.time.OffsetDateTime.parse(t).toInstant());
+        }
+        assertThatThrownBy(() -> IsoTimes.parse("2025-13-14T16:00:00Z")).isInstanceOf(java.time.DateTimeException.class);
+        assertThatThrownBy(() -> IsoTimes.parse("2025-03-14T16:00:00.1234567891Z"))
+                .isInstanceOf(java.time.DateTimeException.class);
+    }
 }
