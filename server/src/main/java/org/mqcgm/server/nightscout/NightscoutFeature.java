@@ -52,15 +52,24 @@ public final class NightscoutFeature implements Feature {
     private final NsApiRoutes apiRoutes;
     private final List<java.util.function.Consumer<Routes>> moreRoutes;
     private final NsPages pages;
+    private final NightscoutData data;
 
     private NightscoutFeature(NsCredentials credentials, NsAuth auth, CredentialRoutes credentialRoutes,
-                              NsApiRoutes apiRoutes, List<java.util.function.Consumer<Routes>> moreRoutes) {
+                              NsApiRoutes apiRoutes, List<java.util.function.Consumer<Routes>> moreRoutes,
+                              NightscoutData data) {
         this.credentials = credentials;
         this.auth = auth;
         this.credentialRoutes = credentialRoutes;
         this.apiRoutes = apiRoutes;
         this.moreRoutes = moreRoutes;
         this.pages = new NsPages(credentialRoutes, credentials);
+        this.data = data;
+    }
+
+    /** The clients' credentials and the Nightscout documents, for "My data" and the export. */
+    @Override
+    public List<org.mqcgm.server.platform.rights.PersonalData> personalData() {
+        return List.of(data);
     }
 
     /**
@@ -87,7 +96,8 @@ public final class NightscoutFeature implements Feature {
                 new CredentialRoutes(credentials, platform.json(), settings.publicUrl()),
                 new NsApiRoutes(glucose, documents, treatmentLog,
                         auth, credentials, profiles, platform.mapper(), platform.dataClock(), platform.systemClock()),
-                List.of(v3::register, properties::register));
+                List.of(v3::register, properties::register),
+                new NightscoutData(platform.jdbi(), credentials, documents, platform.mapper()));
     }
 
     /** Who a Nightscout request's credentials belong to (for {@code AccessControl}). */

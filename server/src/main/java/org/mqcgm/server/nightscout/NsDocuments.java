@@ -454,6 +454,35 @@ final class NsDocuments {
         return out;
     }
 
+    /**
+     * Every document of the owner in a collection, soft-deleted ones too, oldest first, one page in memory at a time
+     * (the export).
+     */
+    void forEach(UUID owner, Collection c, java.util.function.Consumer<Stored> each) {
+        Long cursorTime = null;
+        String cursorId = null;
+        while (true) {
+            Long ct = cursorTime;
+            String ci = cursorId;
+            List<Stored> rows = jdbi.withHandle(h -> {
+                var q = h.createQuery("select * from nightscout_document where owner_id = :o and collection = :c"
+                                + (ct == null ? "" : " and (time_ms, id) > (:ct, :ci)")
+                                + " order by time_ms, id limit :n")
+                        .bind("o", owner).bind("c", c.path).bind("n", PAGE);
+                if (ct != null) {
+                    q.bind("ct", ct).bind("ci", ci);
+                }
+                return q.map((rs, ctx) -> row(owner, c, rs)).list();
+            });
+            rows.forEach(each);
+            if (rows.size() < PAGE) {
+                return;
+            }
+            cursorTime = rows.get(rows.size() - 1).time();
+            cursorId = rows.get(rows.size() - 1).id();
+        }
+    }
+
     /** How many documents of a collection the owner has (valid ones). */
     long count(UUID owner, Collection c) {
         return jdbi.withHandle(h -> h.createQuery("""

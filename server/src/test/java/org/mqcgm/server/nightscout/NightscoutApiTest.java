@@ -416,4 +416,29 @@ class NightscoutApiTest {
         assertThat(json.readTree(call("GET", "/api/v1/treatments", null, "api-secret", w).body()))
                 .extracting(x -> x.path("eventType").asText()).containsExactly("Temp Basal");
     }
+
+    @Test
+    void myDataListsAndExportsTheClientsAndDocumentsButNoSecret() throws Exception {
+        UUID me = app.newUser("export@example.org");
+        String token = app.app().apiTokens().create(me, "all", java.util.EnumSet.allOf(Scope.class));
+        JsonNode c = create(token, "Trio", "readwrite");
+        assertThat(call("POST", "/api/v1/devicestatus", "{\"device\":\"Trio\",\"uploader\":{\"battery\":55}}",
+                "api-secret", sha1(c)).statusCode()).isEqualTo(200);
+        String data = new Http(app.url()).get("/api/v1/me/data", "Authorization", "Bearer " + token).body();
+        assertThat(data).contains("nightscout-clients", "nightscout-documents");
+        java.util.Map<String, ByteArrayOutputStream> files = new java.util.LinkedHashMap<>();
+        for (var part : app.app().feature(NightscoutFeature.class).personalData()) {
+            part.export(me, (name, description) -> {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                files.put(name, out);
+                return out;
+            });
+        }
+        String exported = files.get("nightscout.json").toString(StandardCharsets.UTF_8);
+        JsonNode tree = json.readTree(exported);
+        assertThat(tree.path("clients").get(0).path("name").asText()).isEqualTo("Trio");
+        assertThat(tree.path("documents").path("devicestatus").get(0).path("uploader").path("battery").asInt())
+                .isEqualTo(55);
+        assertThat(exported).doesNotContain(c.path("secret").asText()).doesNotContain(c.path("token").asText());
+    }
 }
