@@ -66,7 +66,8 @@ public final class NightscoutFeature implements Feature {
                 platform.systemClock());
         return new NightscoutFeature(credentials, auth,
                 new CredentialRoutes(credentials, platform.json(), settings.publicUrl()),
-                new NsApiRoutes(glucose, auth, credentials, profiles, platform.mapper(), platform.dataClock(),
+                new NsApiRoutes(glucose, new NsDocuments(platform.jdbi(), platform.userKeys(), platform.secrets(),
+                        platform.mapper(), platform.dataClock()), auth, credentials, profiles, platform.mapper(), platform.dataClock(),
                         platform.systemClock()));
     }
 

@@ -23,6 +23,7 @@ import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Access.NsPermission;
 import org.mqcgm.server.platform.security.AccessControl.NightscoutRefused;
 import org.mqcgm.server.platform.security.Principal;
+import org.mqcgm.server.nightscout.NsQuery.Collection;
 
 /**
  * The Nightscout API v1 (entries, status, verifyauth, experiments) and v2 authorization, served at the root and
@@ -44,6 +45,7 @@ final class NsApiRoutes {
     static final List<String> PREFIXES = List.of("", "/ns/{site}");
 
     private final NightscoutFeature.Glucose glucose;
+    private final NsDocuments documents;
     private final NsAuth auth;
     private final NsCredentials credentials;
     private final Profiles profiles;
@@ -51,9 +53,10 @@ final class NsApiRoutes {
     private final Clock dataClock;
     private final Clock systemClock;
 
-    NsApiRoutes(NightscoutFeature.Glucose glucose, NsAuth auth, NsCredentials credentials, Profiles profiles,
+    NsApiRoutes(NightscoutFeature.Glucose glucose, NsDocuments documents, NsAuth auth, NsCredentials credentials, Profiles profiles,
                 ObjectMapper mapper, Clock dataClock, Clock systemClock) {
         this.glucose = glucose;
+        this.documents = documents;
         this.auth = auth;
         this.credentials = credentials;
         this.profiles = profiles;
@@ -69,17 +72,54 @@ final class NsApiRoutes {
         for (String p : PREFIXES) {
             for (String s : List.of("", ".json")) {
                 routes.get(p + "/api/v1/status" + s, read, this::status);
-                routes.post(p + "/api/v1/entries" + s, write, this::postEntries);
+                routes.post(p + "/api/v1/entries" + s, write, ns(this::postEntries));
+                routes.delete(p + "/api/v1/entries" + s, write, ns(ctx -> deleteEntries(ctx, null)));
+                routes.get(p + "/api/v1/treatments" + s, read, ns(ctx -> getDocs(ctx, Collection.TREATMENTS)));
+                routes.post(p + "/api/v1/treatments" + s, write, ns(ctx -> postDocs(ctx, Collection.TREATMENTS)));
+                routes.put(p + "/api/v1/treatments" + s, write, ns(ctx -> putDoc(ctx, Collection.TREATMENTS)));
+                routes.delete(p + "/api/v1/treatments" + s, write, ns(ctx -> deleteDocs(ctx, Collection.TREATMENTS)));
+                routes.get(p + "/api/v1/devicestatus" + s, read, ns(ctx -> getDocs(ctx, Collection.DEVICESTATUS)));
+                routes.post(p + "/api/v1/devicestatus" + s, write,
+                        ns(ctx -> postDocs(ctx, Collection.DEVICESTATUS)));
+                routes.delete(p + "/api/v1/devicestatus" + s, write,
+                        ns(ctx -> deleteDocs(ctx, Collection.DEVICESTATUS)));
+                routes.get(p + "/api/v1/profile" + s, read, ns(ctx -> getDocs(ctx, Collection.PROFILE)));
+                routes.get(p + "/api/v1/profiles" + s, read, ns(ctx -> getDocs(ctx, Collection.PROFILE)));
+                routes.post(p + "/api/v1/profile" + s, write, ns(ctx -> postDocs(ctx, Collection.PROFILE)));
+                routes.put(p + "/api/v1/profile" + s, write, ns(ctx -> putDoc(ctx, Collection.PROFILE)));
             }
             for (String s : List.of("", ".json", ".csv", ".tsv", ".txt")) {
-                routes.get(p + "/api/v1/entries" + s, read, ctx -> entries(ctx, null, format(s)));
+                routes.get(p + "/api/v1/entries" + s, read, ns(ctx -> entries(ctx, null, format(s))));
             }
-            routes.get(p + "/api/v1/entries/{spec}", read, this::entriesSpec);
+            routes.get(p + "/api/v1/entries/{spec}", read, ns(this::entriesSpec));
+            routes.delete(p + "/api/v1/entries/{spec}", write, ns(ctx -> deleteEntries(ctx, ctx.pathParam("spec"))));
+            routes.delete(p + "/api/v1/treatments/{spec}", write,
+                    ns(ctx -> deleteDoc(ctx, Collection.TREATMENTS)));
+            routes.delete(p + "/api/v1/devicestatus/{spec}", write,
+                    ns(ctx -> deleteDoc(ctx, Collection.DEVICESTATUS)));
+            routes.get(p + "/api/v1/profile/{spec}", read, ns(this::profileSpec));
+            routes.delete(p + "/api/v1/profile/{spec}", write, ns(ctx -> deleteDoc(ctx, Collection.PROFILE)));
             routes.get(p + "/api/v1/verifyauth", anyone, this::verifyauth);
             routes.get(p + "/api/v1/experiments/test", write, ctx -> ctx.json(mapper.createObjectNode()
                     .put("status", "ok")));
             routes.get(p + "/api/v2/authorization/request/{token}", anyone, this::authorizationRequest);
         }
+    }
+
+    /** Bad input found by the query parser or the document store: Nightscout's error shape, never a 5xx. */
+    private static io.javalin.http.Handler ns(io.javalin.http.Handler handler) {
+        return ctx -> {
+            try {
+                handler.handle(ctx);
+            } catch (NsDocuments.Invalid e) {
+                throw new NightscoutRefused(e.status(), switch (e.status()) {
+                    case 404 -> "Not Found";
+                    case 410 -> "Gone";
+                    case 422 -> "Unprocessable Entity";
+                    default -> "Bad Request";
+                }, e.getMessage());
+            }
+        };
     }
 
     private static String format(String suffix) {
@@ -206,47 +246,228 @@ final class NsApiRoutes {
 
     private void entries(Context ctx, String type, String format) {
         UUID owner = Principal.of(ctx).accountId();
-        int count = count(ctx);
-        EntryFilter filter = EntryFilter.parse(ctx.queryParamMap(), type);
+        int count = count(ctx, DEFAULT_COUNT);
+        NsQuery query = NsQuery.v1(Collection.ENTRIES, ctx.queryParamMap());
+        if (type != null) {
+            query = query.andEquals("type", type);
+        }
+        Instant now = dataClock.instant();
+        if (!query.hasTimeFilter()) {
+            query = query.notBefore(now.minus(IMPLICIT_WINDOW).toEpochMilli());
+        }
         List<ObjectNode> out = new ArrayList<>();
-        if (filter.wantsSgv() && count > 0) {
-            Instant now = dataClock.instant();
-            Instant to = filter.toMillis().isPresent()
-                    ? Instant.ofEpochMilli(Math.min(filter.toMillis().getAsLong(), now.plus(Duration.ofDays(1))
-                    .toEpochMilli()))
-                    : now.plus(Duration.ofMinutes(5));
-            Instant from = filter.fromMillis().isPresent() ? Instant.ofEpochMilli(filter.fromMillis().getAsLong())
-                    : filter.hasTimeFilter() ? Instant.EPOCH : now.minus(IMPLICIT_WINDOW);
-            Instant floor = to.minus(MAX_SCAN);
-            if (from.isBefore(floor)) {
-                from = floor;
+        if (query.mayMatchType("sgv") && count > 0) {
+            out.addAll(readings(owner, query, count, now));
+        }
+        if (count > 0 && !(query.types().isPresent() && query.types().get().equals(java.util.Set.of("sgv")))) {
+            for (NsDocuments.Stored d : documents.find(owner, Collection.ENTRIES, query, count, 0)) {
+                out.add(d.v1());
             }
-            Instant chunkTo = to;
-            while (out.size() < count && chunkTo.isAfter(from)) {
-                Instant chunkFrom = chunkTo.minus(CHUNK).isBefore(from) ? from : chunkTo.minus(CHUNK);
-                List<Reading> rs = glucose.range(owner, chunkFrom.minus(TREND_MARGIN), chunkTo);
-                int first = 0;
-                while (first < rs.size() && rs.get(first).time().isBefore(chunkFrom)) {
-                    first++;
-                }
-                for (ObjectNode e : NsEntries.toEntries(mapper, rs, first)) {
-                    if (filter.test(e)) {
-                        out.add(e);
-                        if (out.size() == count) {
-                            break;
-                        }
-                    }
-                }
-                chunkTo = chunkFrom;
+            out.sort((a, b) -> Long.compare(b.path("date").asLong(), a.path("date").asLong()));
+            if (out.size() > count) {
+                out = new ArrayList<>(out.subList(0, count));
             }
         }
         write(ctx, out, format);
     }
 
-    private static int count(Context ctx) {
+    /** Our readings matching an entries query, newest first, at most {@code count}; bounded work (see MAX_SCAN). */
+    private List<ObjectNode> readings(UUID owner, NsQuery query, int count, Instant now) {
+        List<ObjectNode> out = new ArrayList<>();
+        Instant latest = now.plus(Duration.ofDays(1));
+        Instant to = query.toMillis().isPresent() && query.toMillis().getAsLong() < latest.toEpochMilli()
+                ? Instant.ofEpochMilli(query.toMillis().getAsLong() + 1) : latest;
+        Instant from = query.fromMillis().isPresent() ? Instant.ofEpochMilli(Math.max(0, query.fromMillis()
+                .getAsLong())) : Instant.EPOCH;
+        Instant floor = to.minus(MAX_SCAN);
+        if (from.isBefore(floor)) {
+            from = floor;
+        }
+        Instant chunkTo = to;
+        while (out.size() < count && chunkTo.isAfter(from)) {
+            Instant chunkFrom = chunkTo.minus(CHUNK).isBefore(from) ? from : chunkTo.minus(CHUNK);
+            List<Reading> rs = glucose.range(owner, chunkFrom.minus(TREND_MARGIN), chunkTo);
+            int first = 0;
+            while (first < rs.size() && rs.get(first).time().isBefore(chunkFrom)) {
+                first++;
+            }
+            for (ObjectNode e : NsEntries.toEntries(mapper, rs, first)) {
+                if (query.test(e)) {
+                    out.add(e);
+                    if (out.size() == count) {
+                        break;
+                    }
+                }
+            }
+            chunkTo = chunkFrom;
+        }
+        return out;
+    }
+
+    /**
+     * {@code DELETE /entries?find…}, {@code /entries/<_id>}, {@code /entries/<type>}, {@code /entries/*}: readings
+     * and other entries matching; answers {@code {n, ok, deletedCount}} as Nightscout's driver result does.
+     */
+    private void deleteEntries(Context ctx, String spec) {
+        UUID owner = Principal.of(ctx).accountId();
+        NsQuery query = NsQuery.v1(Collection.ENTRIES, ctx.queryParamMap());
+        int deleted = 0;
+        if (spec != null && spec.matches("[0-9a-f]{24}")) {
+            Optional<Instant> t = NsEntries.instantOf(spec);
+            if (t.isPresent()) {
+                deleted += glucose.delete(owner, t.get(), t.get().plusSeconds(1));
+            } else if (documents.deleteById(owner, Collection.ENTRIES, spec)) {
+                deleted++;
+            }
+            deletedAnswer(ctx, deleted);
+            return;
+        }
+        if (spec != null && !spec.equals("*")) {
+            if (!spec.matches("[a-z]{1,20}")) {
+                throw new NightscoutRefused(404, "Not Found", "No such entries path");
+            }
+            query = query.andEquals("type", spec);
+        }
+        Instant now = dataClock.instant();
+        if (!query.hasTimeFilter()) {
+            query = query.notBefore(now.minus(IMPLICIT_WINDOW).toEpochMilli());
+        }
+        if (query.mayMatchType("sgv")) {
+            for (ObjectNode e : readings(owner, query, MAX_COUNT, now)) {
+                Instant t = Instant.ofEpochMilli(e.path("date").asLong());
+                deleted += glucose.delete(owner, t, t.plusSeconds(1));
+            }
+        }
+        deleted += documents.delete(owner, Collection.ENTRIES, query);
+        deletedAnswer(ctx, deleted);
+    }
+
+    private void deletedAnswer(Context ctx, int n) {
+        ctx.json(mapper.createObjectNode().put("n", n).put("ok", 1).put("deletedCount", n));
+    }
+
+    // --- treatments, devicestatus, profile -----------------------------------------------------------------------
+
+    /**
+     * v1 reads of a document collection: Nightscout's default count (treatments 100, or 1000 with a {@code find};
+     * devicestatus and profile 10), newest first, the implicit four-day window for treatments and devicestatus when
+     * the query names no time and no identity ({@code _id}, {@code uuid}, {@code identifier}, {@code id},
+     * {@code syncIdentifier}: a lookup by id finds old documents too, unlike Nightscout, trap 1), none for
+     * profiles; {@code Last-Modified} from the newest modification, {@code If-Modified-Since} → 304.
+     */
+    private void getDocs(Context ctx, Collection c) {
+        UUID owner = Principal.of(ctx).accountId();
+        boolean find = ctx.queryParamMap().keySet().stream().anyMatch(k -> k.startsWith("find"));
+        int count = count(ctx, c == Collection.TREATMENTS ? (find ? 1000 : 100) : DEFAULT_COUNT);
+        NsQuery query = NsQuery.v1(c, ctx.queryParamMap());
+        boolean identity = ctx.queryParamMap().keySet().stream().anyMatch(k -> k.matches(
+                "find\\[(_id|uuid|identifier|id|syncIdentifier)].*"));
+        if (c != Collection.PROFILE && !query.hasTimeFilter() && !identity) {
+            query = query.notBefore(dataClock.instant().minus(IMPLICIT_WINDOW).toEpochMilli());
+        }
+        List<NsDocuments.Stored> docs = documents.find(owner, c, query, count, 0);
+        java.util.OptionalLong modified = NsDocuments.newestModified(docs);
+        if (modified.isPresent() && notModified(ctx, Instant.ofEpochMilli(modified.getAsLong()))) {
+            return;
+        }
+        ctx.json(docs.stream().map(NsDocuments.Stored::v1).toList());
+    }
+
+    /** {@code GET /profile/current} (the newest profile or null) and {@code /profile/<_id>}. */
+    private void profileSpec(Context ctx) {
+        UUID owner = Principal.of(ctx).accountId();
+        String spec = ctx.pathParam("spec");
+        if (spec.equals("current") || spec.equals("current.json")) {
+            List<NsDocuments.Stored> docs = documents.find(owner, Collection.PROFILE, NsQuery.all(Collection.PROFILE),
+                    1, 0);
+            ctx.contentType("application/json").result(docs.isEmpty() ? "null" : docs.get(0).v1().toString());
+            return;
+        }
+        Optional<NsDocuments.Stored> doc = documents.byId(owner, Collection.PROFILE, spec.replace(".json", ""));
+        ctx.json(doc.filter(NsDocuments.Stored::valid).map(d -> List.of(d.v1())).orElse(List.of()));
+    }
+
+    /** v1 inserts: an array, or one object; one echoed document with {@code _id} per input, always 200. */
+    private void postDocs(Context ctx, Collection c) {
+        UUID owner = Principal.of(ctx).accountId();
+        List<ObjectNode> batch = objects(NsBodies.read(ctx, mapper), c.path);
+        ctx.json(batch.isEmpty() ? List.of() : documents.v1Insert(owner, c, batch));
+    }
+
+    /** {@code PUT /treatments}, {@code PUT /profile}: one object, upserted by {@code _id}; answers it. */
+    private void putDoc(Context ctx, Collection c) {
+        UUID owner = Principal.of(ctx).accountId();
+        JsonNode body = NsBodies.read(ctx, mapper);
+        if (!body.isObject()) {
+            throw new NightscoutRefused(400, "Bad Request", "Send one " + c.path + " object");
+        }
+        ctx.json(documents.v1Put(owner, c, (ObjectNode) body));
+    }
+
+    private void deleteDoc(Context ctx, Collection c) {
+        UUID owner = Principal.of(ctx).accountId();
+        String spec = ctx.pathParam("spec").replace(".json", "");
+        if (spec.equals("*")) {
+            deletedAnswer(ctx, documents.delete(owner, c, NsQuery.v1(c, ctx.queryParamMap())));
+            return;
+        }
+        deletedAnswer(ctx, documents.deleteById(owner, c, spec) ? 1 : 0);
+    }
+
+    /** {@code DELETE /<collection>?find…}: the matching documents (the implicit window as for reads). */
+    private void deleteDocs(Context ctx, Collection c) {
+        UUID owner = Principal.of(ctx).accountId();
+        NsQuery query = NsQuery.v1(c, ctx.queryParamMap());
+        boolean find = ctx.queryParamMap().keySet().stream().anyMatch(k -> k.startsWith("find"));
+        if (!find) {
+            throw new NightscoutRefused(400, "Bad Request", "Name what to delete with find[...]");
+        }
+        deletedAnswer(ctx, documents.delete(owner, c, query));
+    }
+
+    private List<ObjectNode> objects(JsonNode body, String what) {
+        List<ObjectNode> out = new ArrayList<>();
+        if (body.isArray()) {
+            int i = 0;
+            for (JsonNode n : body) {
+                if (!n.isObject()) {
+                    throw new NightscoutRefused(400, "Bad Request", what + "[" + i + "] must be an object");
+                }
+                out.add((ObjectNode) n);
+                i++;
+            }
+        } else if (body.isObject()) {
+            out.add((ObjectNode) body);
+        } else {
+            throw new NightscoutRefused(400, "Bad Request", "Send an array of " + what + " or one object");
+        }
+        if (out.size() > 10_000) {
+            throw new NightscoutRefused(413, "Payload Too Large", "At most 10000 " + what + " per request");
+        }
+        return out;
+    }
+
+    private boolean notModified(Context ctx, Instant last) {
+        String since = ctx.header("If-Modified-Since");
+        if (since != null) {
+            try {
+                Instant s = java.time.ZonedDateTime.parse(since, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                if (!last.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).isAfter(s)) {
+                    ctx.status(304).json(mapper.createObjectNode().put("status", 304).put("message", "Not modified"));
+                    return true;
+                }
+            } catch (java.time.format.DateTimeParseException ignored) {
+                // an unreadable date is no condition
+            }
+        }
+        ctx.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(last.atOffset(ZoneOffset.UTC)));
+        return false;
+    }
+
+    private static int count(Context ctx, int defaultCount) {
         String c = ctx.queryParam("count");
         if (c == null || c.isBlank()) {
-            return DEFAULT_COUNT;
+            return defaultCount;
         }
         try {
             int n = Integer.parseInt(c.trim());
@@ -262,22 +483,8 @@ final class NsApiRoutes {
     /** JSON, or Nightscout's header-less CSV/TSV lines; Last-Modified from the newest entry (304 when unchanged). */
     private void write(Context ctx, List<ObjectNode> entries, String format) {
         long newest = entries.stream().mapToLong(e -> e.path("date").asLong(0)).max().orElse(0);
-        if (newest > 0) {
-            Instant last = Instant.ofEpochMilli(newest);
-            String since = ctx.header("If-Modified-Since");
-            if (since != null) {
-                try {
-                    Instant s = java.time.ZonedDateTime.parse(since, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                    if (!last.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).isAfter(s)) {
-                        ctx.status(304).json(mapper.createObjectNode().put("status", 304)
-                                .put("message", "Not modified"));
-                        return;
-                    }
-                } catch (java.time.format.DateTimeParseException ignored) {
-                    // an unreadable date is no condition
-                }
-            }
-            ctx.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(last.atOffset(ZoneOffset.UTC)));
+        if (newest > 0 && notModified(ctx, Instant.ofEpochMilli(newest))) {
+            return;
         }
         switch (format) {
             case "csv" -> ctx.contentType("text/csv; charset=utf-8").result(lines(entries, ","));
@@ -318,6 +525,8 @@ final class NsApiRoutes {
         }
         Instant latest = dataClock.instant().plus(Duration.ofMinutes(5));
         List<Reading> readings = new ArrayList<>();
+        List<ObjectNode> others = new ArrayList<>();
+        List<Integer> otherAt = new ArrayList<>();
         ArrayNode echo = mapper.createArrayNode();
         for (int i = 0; i < items.size(); i++) {
             JsonNode item = items.get(i);
@@ -345,10 +554,17 @@ final class NsApiRoutes {
                             Instant.ofEpochMilli(Math.max(0, item.path("date").asLong(0)))));
                 }
             } else {
-                // mbg, cal and other entry types: kept with the other Nightscout documents (see NsDocuments)
-                out.put("_id", NsEntries.id(Instant.ofEpochMilli(Math.max(0, item.path("date").asLong(0)))));
+                // mbg, cal and other entry types: kept with the other Nightscout documents, echoed below
+                others.add((ObjectNode) item);
+                otherAt.add(i);
             }
             echo.add(out);
+        }
+        if (!others.isEmpty()) {
+            List<ObjectNode> stored = documents.v1Insert(owner, Collection.ENTRIES, others);
+            for (int k = 0; k < stored.size(); k++) {
+                echo.set(otherAt.get(k), stored.get(k));
+            }
         }
         if (!readings.isEmpty()) {
             glucose.store(owner, readings);

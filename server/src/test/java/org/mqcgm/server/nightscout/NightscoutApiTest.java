@@ -91,7 +91,8 @@ class NightscoutApiTest {
         Instant t0 = clock.instant().minus(20, ChronoUnit.MINUTES).truncatedTo(ChronoUnit.SECONDS);
         String batch = "[" + xdripEntry(t0, 120, "Flat") + "," + xdripEntry(t0.plusSeconds(300), 126, "FortyFiveUp")
                 + "," + xdripEntry(t0.plusSeconds(600), 39, "NOT COMPUTABLE") + ","
-                + "{\"device\":\"xDrip-DexcomG6\",\"type\":\"mbg\",\"date\":" + t0.toEpochMilli() + ",\"mbg\":118}"
+                + "{\"device\":\"xDrip-DexcomG6\",\"type\":\"mbg\",\"date\":" + t0.minusSeconds(60).toEpochMilli()
+                + ",\"mbg\":118}"
                 + "," + xdripEntry(t0.plusSeconds(300), 126, "FortyFiveUp") + "]";
         // xDrip+ sends the SHA-1 of the secret, in whatever case
         HttpResponse<String> up = call("POST", "/api/v1/entries", batch, "api-secret", sha1(writer).toUpperCase());
@@ -114,7 +115,9 @@ class NightscoutApiTest {
                 + reader.path("token").asText(), null);
         assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
         JsonNode entries = json.readTree(list.body());
-        assertThat(entries).hasSize(3);
+        assertThat(entries).hasSize(4);
+        assertThat(entries.get(3).path("type").asText()).isEqualTo("mbg");
+        assertThat(entries.get(3).path("mbg").asInt()).isEqualTo(118);
         assertThat(entries.get(0).path("sgv").isInt()).isTrue();
         assertThat(entries.get(0).path("sgv").asInt()).isEqualTo(39);
         assertThat(entries.get(1).path("sgv").asInt()).isEqualTo(126);
@@ -282,5 +285,74 @@ class NightscoutApiTest {
         HttpResponse<String> r = call("GET", "/api/v1/entries.json", null, "api-secret", sha1(c));
         assertThat(r.statusCode()).isEqualTo(403);
         assertThat(json.readTree(r.body()).path("status").asInt()).isEqualTo(403);
+    }
+
+    @Test
+    void treatmentsDevicestatusAndProfilesAsXdripLoopAndFollowersUseThem() throws Exception {
+        String w = sha1(writer);
+        String r = sha1(reader);
+        Instant now = clock.instant();
+        // xDrip+ upserts every treatment with PUT and a 24-hex _id derived from its uuid
+        String xdrip = "{\"_id\":\"5b8f1c2e3a4d5e6f7a8b9c0d\",\"timestamp\":" + now.minusSeconds(600).toEpochMilli()
+                + ",\"eventType\":\"<none>\",\"enteredBy\":\"xdrip\",\"notes\":\"pizza\",\"uuid\":"
+                + "\"5b8f1c2e-3a4d-5e6f-7a8b-9c0d11223344\",\"carbs\":45,\"insulin\":0,\"created_at\":\""
+                + now.minusSeconds(600) + "\"}";
+        assertThat(call("PUT", "/api/v1/treatments", xdrip, "api-secret", w).statusCode()).isEqualTo(200);
+        HttpResponse<String> again = call("PUT", "/api/v1/treatments", xdrip.replace("\"carbs\":45", "\"carbs\":50"),
+                "api-secret", w);
+        assertThat(json.readTree(again.body()).path("carbs").asInt()).isEqualTo(50);
+        // Loop posts arrays and counts the echo
+        String loop = "[{\"eventType\":\"Correction Bolus\",\"created_at\":\"" + now.minusSeconds(300)
+                .truncatedTo(ChronoUnit.SECONDS) + "\",\"timestamp\":\"" + now.minusSeconds(300)
+                .truncatedTo(ChronoUnit.SECONDS) + "\",\"enteredBy\":\"loop://iPhone\",\"insulin\":1.5,"
+                + "\"syncIdentifier\":\"abc-1\",\"automatic\":true},{\"eventType\":\"Temp Basal\",\"created_at\":\""
+                + now.minusSeconds(200).truncatedTo(ChronoUnit.SECONDS) + "\",\"enteredBy\":\"loop://iPhone\","
+                + "\"rate\":0.5,\"absolute\":0.5,\"duration\":30}]";
+        HttpResponse<String> posted = call("POST", "/api/v1/treatments.json", loop, "api-secret", w);
+        assertThat(posted.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(posted.body())).hasSize(2).allSatisfy(t -> assertThat(t.path("_id").asText())
+                .matches("[0-9a-f]{24}"));
+        assertThat(call("POST", "/api/v1/treatments", "[{\"eventType\":\"Note\",\"created_at\":\"yesterday\"}]",
+                "api-secret", w).statusCode()).isEqualTo(422);
+
+        HttpResponse<String> list = call("GET", "/api/v1/treatments", null, "api-secret", r);
+        JsonNode treatments = json.readTree(list.body());
+        assertThat(treatments).extracting(t -> t.path("eventType").asText())
+                .containsExactly("Temp Basal", "Correction Bolus", "<none>");
+        assertThat(treatments.get(1).path("syncIdentifier").asText()).isEqualTo("abc-1");
+        assertThat(treatments.get(2).has("insulin")).isTrue();
+        assertThat(treatments.get(0).has("carbs")).as("no carbs:null injected").isFalse();
+        String lastModified = list.headers().firstValue("Last-Modified").orElseThrow();
+        assertThat(call("GET", "/api/v1/treatments", null, "api-secret", r, "If-Modified-Since", lastModified)
+                .statusCode()).isEqualTo(304);
+        // an old treatment is still found by its uuid (Nightscout's four-day window would miss it)
+        clock.advance(java.time.Duration.ofDays(6));
+        JsonNode byUuid = json.readTree(call("GET", "/api/v1/treatments.json?find[uuid]="
+                + "5b8f1c2e-3a4d-5e6f-7a8b-9c0d11223344", null, "api-secret", r).body());
+        assertThat(byUuid).hasSize(1);
+        assertThat(call("DELETE", "/api/v1/treatments/" + byUuid.get(0).path("_id").asText(), null, "api-secret", w)
+                .statusCode()).isEqualTo(200);
+        assertThat(json.readTree(call("GET", "/api/v1/treatments.json?find[uuid]="
+                + "5b8f1c2e-3a4d-5e6f-7a8b-9c0d11223344", null, "api-secret", r).body())).isEmpty();
+
+        // xDrip+ posts a battery object without created_at; followers read the newest
+        assertThat(call("POST", "/api/v1/devicestatus", "{\"device\":\"Pixel\",\"uploader\":{\"battery\":77}}",
+                "api-secret", w).statusCode()).isEqualTo(200);
+        JsonNode status = json.readTree(call("GET", "/api/v1/devicestatus.json?count=1", null, "api-secret", r)
+                .body());
+        assertThat(status.get(0).path("uploader").path("battery").asInt()).isEqualTo(77);
+        assertThat(status.get(0).path("created_at").asText()).isNotBlank();
+        assertThat(call("POST", "/api/v1/devicestatus", "{\"_id\":\"nope\",\"device\":\"x\"}", "api-secret", w)
+                .statusCode()).isEqualTo(400);
+
+        // a profile, and the current one
+        assertThat(call("POST", "/api/v1/profile", "{\"defaultProfile\":\"Default\",\"startDate\":\""
+                + clock.instant() + "\",\"units\":\"mg/dl\",\"store\":{\"Default\":{\"dia\":5,\"basal\":"
+                + "[{\"time\":\"00:00\",\"timeAsSeconds\":0,\"value\":0.8}]}}}", "api-secret", w).statusCode())
+                .isEqualTo(200);
+        JsonNode current = json.readTree(call("GET", "/api/v1/profile/current", null, "api-secret", r).body());
+        assertThat(current.path("store").path("Default").path("dia").asInt()).isEqualTo(5);
+        assertThat(json.readTree(call("GET", "/api/v1/profiles.json?count=1", null, "api-secret", r).body()))
+                .hasSize(1);
     }
 }
