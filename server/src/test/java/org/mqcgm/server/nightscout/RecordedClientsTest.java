@@ -52,62 +52,16 @@ class RecordedClientsTest {
     static final List<String> FILES = List.of("xdrip-uploader", "xdrip-follower", "loop", "trio", "loopfollow",
             "nightguard", "aaps-v3", "cross-wearer", "bad-input");
 
-    private static final String TREATMENTS = "v1 treatments routes not on the server yet";
-    private static final String DEVICESTATUS = "v1 devicestatus routes not on the server yet";
-    private static final String PROFILE = "v1 profile routes not on the server yet";
     private static final String V3 = "/api/v3 not on the server yet";
-    private static final String NON_SGV = "mbg/cal entries are not kept yet (NsDocuments not wired into entries)";
 
     /**
      * Steps (by "file: step name") and checks the server cannot pass yet, with the reason. They are still run: one
      * that passes fails the test, so that it leaves this set; one that fails is reported as skipped.
      */
     static final Map<String, String> PENDING = pending(
-            "xdrip-uploader: X3 battery of the phone", DEVICESTATUS,
-            "xdrip-uploader: X4 insert a treatment", TREATMENTS,
-            "xdrip-uploader: X4 update the same treatment", TREATMENTS,
-            "xdrip-uploader: X6 find the treatment by uuid", TREATMENTS,
-            "xdrip-uploader: X8 download treatments", TREATMENTS,
-            "xdrip-uploader: X8 unchanged treatments with If-Modified-Since", TREATMENTS,
-            "xdrip-uploader: X7 delete the treatment", TREATMENTS,
-            "xdrip-uploader: X6 the deleted treatment is gone", TREATMENTS,
-            "xdrip-uploader: X5 insert an array of treatments", TREATMENTS,
             "xdrip-uploader: X9 activity", "P2: /api/v1/activity is not planned",
-            "xdrip-uploader: the mbg and cal entries are kept", NON_SGV,
-            "xdrip-follower: XF1 the mbg is in the list", NON_SGV,
-            "xdrip-follower: X3 the uploader's battery", DEVICESTATUS,
-            "xdrip-follower: XF4 battery of the uploader", DEVICESTATUS,
-            "xdrip-follower: XF3 treatments", TREATMENTS,
-            "loop: upload treatments", TREATMENTS,
-            "loop: read treatments back", TREATMENTS,
-            "loop: modify a treatment", TREATMENTS,
-            "loop: delete a treatment", TREATMENTS,
-            "loop: upload device status", DEVICESTATUS,
-            "loop: read device status", DEVICESTATUS,
-            "loop: upload the profile", PROFILE,
-            "loop: replace the profile", PROFILE,
-            "loop: current profile", PROFILE,
-            "loop: profiles in a range", PROFILE,
-            "trio: connection check", TREATMENTS,
-            "trio: upload carbs", TREATMENTS,
-            "trio: carbs entered elsewhere", TREATMENTS,
-            "trio: temporary targets", TREATMENTS,
-            "trio: delete carbs by id", TREATMENTS,
-            "trio: delete an entry by id or dateString", "DELETE /api/v1/entries not on the server yet",
-            "trio: the deleted entry is gone", "DELETE /api/v1/entries not on the server yet",
-            "trio: upload device status", DEVICESTATUS,
-            "trio: upload the profile", PROFILE,
-            "trio: import the profile", PROFILE,
-            "loopfollow: device status", DEVICESTATUS,
-            "loopfollow: profile", PROFILE,
-            "loopfollow: profile before a date", PROFILE,
-            "loopfollow: treatments of the graph", TREATMENTS,
-            "loopfollow: site age", TREATMENTS,
             "loopfollow: database size", "/api/v2/properties not on the server yet",
             "nightguard: properties", "/api/v2/properties not on the server yet",
-            "nightguard: cannula age", TREATMENTS,
-            "nightguard: temporary target", TREATMENTS,
-            "nightguard: device status", DEVICESTATUS,
             "aaps-v3: A1 first call with an empty Bearer", V3,
             "aaps-v3: A1 status", V3,
             "aaps-v3: A2 last modified", V3,
@@ -132,10 +86,7 @@ class RecordedClientsTest {
             "aaps-v3: A14 newest profile", V3,
             "aaps-v3: A14 profile history", V3,
             "aaps-v3: a bad JWT is refused", V3,
-            "cross-wearer: the other wearer's treatments", TREATMENTS,
             "cross-wearer: AAPS v3 reads only its wearer", V3,
-            "cross-wearer: a treatment of the first wearer", TREATMENTS,
-            "parse: the mbg reaches xDrip+'s follower", NON_SGV,
             "parse: AAPS v3 RemoteEntry", V3);
 
     private static Map<String, String> pending(String... keysAndReasons) {
