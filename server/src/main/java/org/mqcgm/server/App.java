@@ -277,7 +277,7 @@ public final class App implements AutoCloseable {
                         public int delete(UUID owner, java.time.Instant from, java.time.Instant to) {
                             return glucose.readings().store().deleteRange(owner, from, to).readings();
                         }
-                    }, accounts.profiles());
+                    }, logbook.entries(), accounts.profiles());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.

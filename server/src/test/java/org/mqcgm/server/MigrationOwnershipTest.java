@@ -57,6 +57,7 @@ class MigrationOwnershipTest {
             Map.entry("alert_settings", "alerts"), Map.entry("alert", "alerts"),
             Map.entry("alert_escalation", "alerts"), Map.entry("alert_watch", "alerts"),
             Map.entry("nightscout_credential", "nightscout"),
+            Map.entry("nightscout_checkin_link", "nightscout"),
             Map.entry("push_subscription", "push"), Map.entry("push_message", "push"),
             Map.entry("push_delivery", "push"),
             Map.entry("support_ticket", "support"), Map.entry("support_message", "support"),

@@ -73,6 +73,11 @@ public final class LogbookFeature implements Feature {
         return checkins::hasPhotoSince;
     }
 
+    /** The check-ins as other features write and read them (the Nightscout API's treatments). */
+    public org.mqcgm.server.platform.logbook.LogbookEntries entries() {
+        return new LogbookPort(checkins, platform.dataClock());
+    }
+
     /** Search in a person's own logbook (the community's search takes it). */
     public PersonalSearch search() {
         return new LogbookSearch(checkins, platform.dataClock());

@@ -59,7 +59,14 @@ public final class NightscoutFeature implements Feature {
         this.apiRoutes = apiRoutes;
     }
 
-    public static NightscoutFeature create(Platform platform, Settings settings, Glucose glucose, Profiles profiles) {
+    /**
+     * @param glucose  the readings (entries)
+     * @param logbook  the check-ins (treatments of the kinds the logbook has)
+     * @param profiles the wearer's unit and targets (status)
+     */
+    public static NightscoutFeature create(Platform platform, Settings settings, Glucose glucose,
+                                           org.mqcgm.server.platform.logbook.LogbookEntries logbook,
+                                           Profiles profiles) {
         NsCredentials credentials = new NsCredentials(platform.jdbi(), platform.systemClock());
         credentials.listen(platform.notifications());
         NsAuth auth = new NsAuth(credentials, platform.secrets().pseudonym("nightscout-jwt", "hs256"),
@@ -67,7 +74,8 @@ public final class NightscoutFeature implements Feature {
         return new NightscoutFeature(credentials, auth,
                 new CredentialRoutes(credentials, platform.json(), settings.publicUrl()),
                 new NsApiRoutes(glucose, new NsDocuments(platform.jdbi(), platform.userKeys(), platform.secrets(),
-                        platform.mapper(), platform.dataClock()), auth, credentials, profiles, platform.mapper(), platform.dataClock(),
+                        platform.mapper(), platform.dataClock()),
+                new NsTreatmentLog(platform.jdbi(), logbook, platform.mapper()), auth, credentials, profiles, platform.mapper(), platform.dataClock(),
                         platform.systemClock()));
     }
 

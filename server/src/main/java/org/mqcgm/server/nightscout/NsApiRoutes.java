@@ -46,6 +46,7 @@ final class NsApiRoutes {
 
     private final NightscoutFeature.Glucose glucose;
     private final NsDocuments documents;
+    private final NsTreatmentLog treatmentLog;
     private final NsAuth auth;
     private final NsCredentials credentials;
     private final Profiles profiles;
@@ -53,10 +54,11 @@ final class NsApiRoutes {
     private final Clock dataClock;
     private final Clock systemClock;
 
-    NsApiRoutes(NightscoutFeature.Glucose glucose, NsDocuments documents, NsAuth auth, NsCredentials credentials, Profiles profiles,
+    NsApiRoutes(NightscoutFeature.Glucose glucose, NsDocuments documents, NsTreatmentLog treatmentLog, NsAuth auth, NsCredentials credentials, Profiles profiles,
                 ObjectMapper mapper, Clock dataClock, Clock systemClock) {
         this.glucose = glucose;
         this.documents = documents;
+        this.treatmentLog = treatmentLog;
         this.auth = auth;
         this.credentials = credentials;
         this.profiles = profiles;
@@ -147,7 +149,12 @@ final class NsApiRoutes {
         settings.put("customTitle", "mqcgm");
         settings.put("theme", "colors");
         ObjectNode thresholds = settings.putObject("thresholds");
-        thresholds.put("bgHigh", 250).put("bgTargetTop", 180).put("bgTargetBottom", 70).put("bgLow", 54);
+        // the wearer's own ranges (Nightscout: bgHigh/bgLow alarm levels, the target band between)
+        org.mqcgm.core.metrics.RangeThresholds t = profile.map(Profile::targets).orElse(null);
+        thresholds.put("bgHigh", t == null ? 250 : (int) Math.round(t.veryHigh()))
+                .put("bgTargetTop", t == null ? 180 : (int) Math.round(t.high()))
+                .put("bgTargetBottom", t == null ? 70 : (int) Math.round(t.low()))
+                .put("bgLow", t == null ? 54 : (int) Math.round(t.veryLow()));
         ArrayNode enable = settings.putArray("enable");
         for (String plugin : List.of("careportal", "rawbg", "iob", "cob", "basal", "devicestatus", "upbat")) {
             enable.add(plugin);
@@ -367,10 +374,33 @@ final class NsApiRoutes {
         }
         List<NsDocuments.Stored> docs = documents.find(owner, c, query, count, 0);
         java.util.OptionalLong modified = NsDocuments.newestModified(docs);
+        List<ObjectNode> out = docs.stream().map(NsDocuments.Stored::v1).toList();
+        if (c == Collection.TREATMENTS) {
+            // the logbook's view: check-ins logged in mqcgm are treatments too
+            Instant now = dataClock.instant();
+            Instant from = query.fromMillis().isPresent() ? Instant.ofEpochMilli(Math.max(0,
+                    query.fromMillis().getAsLong())) : identity ? now.minus(MAX_SCAN) : now.minus(IMPLICIT_WINDOW);
+            Instant to = query.toMillis().isPresent() ? Instant.ofEpochMilli(query.toMillis().getAsLong() + 1)
+                    : now.plus(Duration.ofDays(1));
+            List<ObjectNode> all = new ArrayList<>();
+            for (ObjectNode t : treatmentLog.view(owner, new ArrayList<>(out), from, to, count)) {
+                if (t.path("enteredBy").asText().equals(NsTreatmentLog.ENTERED_BY) && !query.test(t)) {
+                    continue;
+                }
+                all.add(t);
+            }
+            all.sort(query.order()::compare);
+            out = all.size() > count ? all.subList(0, count) : all;
+            long newest = out.stream().mapToLong(t -> NsEntries.parseDate(t.path("created_at").asText(""))
+                    .map(x -> x.toInstant().toEpochMilli()).orElse(0L)).max().orElse(0);
+            if (newest > 0 && (modified.isEmpty() || newest > modified.getAsLong())) {
+                modified = java.util.OptionalLong.of(newest);
+            }
+        }
         if (modified.isPresent() && notModified(ctx, Instant.ofEpochMilli(modified.getAsLong()))) {
             return;
         }
-        ctx.json(docs.stream().map(NsDocuments.Stored::v1).toList());
+        ctx.json(out);
     }
 
     /** {@code GET /profile/current} (the newest profile or null) and {@code /profile/<_id>}. */
@@ -391,7 +421,11 @@ final class NsApiRoutes {
     private void postDocs(Context ctx, Collection c) {
         UUID owner = Principal.of(ctx).accountId();
         List<ObjectNode> batch = objects(NsBodies.read(ctx, mapper), c.path);
-        ctx.json(batch.isEmpty() ? List.of() : documents.v1Insert(owner, c, batch));
+        List<ObjectNode> stored = batch.isEmpty() ? List.of() : documents.v1Insert(owner, c, batch);
+        if (c == Collection.TREATMENTS) {
+            stored.forEach(t -> treatmentLog.mirror(owner, t));
+        }
+        ctx.json(stored);
     }
 
     /** {@code PUT /treatments}, {@code PUT /profile}: one object, upserted by {@code _id}; answers it. */
@@ -401,7 +435,20 @@ final class NsApiRoutes {
         if (!body.isObject()) {
             throw new NightscoutRefused(400, "Bad Request", "Send one " + c.path + " object");
         }
-        ctx.json(documents.v1Put(owner, c, (ObjectNode) body));
+        if (c == Collection.TREATMENTS && body.path("_id").isTextual()) {
+            // xDrip+ sends back a treatment it downloaded from a check-in: the treatment takes the check-in's place
+            String id = body.path("_id").asText().toLowerCase(java.util.Locale.ROOT);
+            if (documents.byId(owner, c, id).isEmpty()) {
+                Instant now = dataClock.instant();
+                treatmentLog.checkinOf(owner, id, now.minus(MAX_SCAN), now.plus(Duration.ofDays(1)))
+                        .ifPresent(checkin -> treatmentLog.remove(owner, checkin));
+            }
+        }
+        ObjectNode stored = documents.v1Put(owner, c, (ObjectNode) body);
+        if (c == Collection.TREATMENTS) {
+            treatmentLog.mirror(owner, stored);
+        }
+        ctx.json(stored);
     }
 
     private void deleteDoc(Context ctx, Collection c) {
@@ -410,6 +457,16 @@ final class NsApiRoutes {
         if (spec.equals("*")) {
             deletedAnswer(ctx, documents.delete(owner, c, NsQuery.v1(c, ctx.queryParamMap())));
             return;
+        }
+        if (c == Collection.TREATMENTS) {
+            treatmentLog.unmirror(owner, spec.toLowerCase(java.util.Locale.ROOT));
+            if (documents.byId(owner, c, spec).isEmpty()) {
+                Instant now = dataClock.instant();
+                boolean removed = treatmentLog.checkinOf(owner, spec, now.minus(MAX_SCAN), now.plus(Duration.ofDays(1)))
+                        .map(checkin -> treatmentLog.remove(owner, checkin)).orElse(false);
+                deletedAnswer(ctx, removed ? 1 : 0);
+                return;
+            }
         }
         deletedAnswer(ctx, documents.deleteById(owner, c, spec) ? 1 : 0);
     }
@@ -421,6 +478,11 @@ final class NsApiRoutes {
         boolean find = ctx.queryParamMap().keySet().stream().anyMatch(k -> k.startsWith("find"));
         if (!find) {
             throw new NightscoutRefused(400, "Bad Request", "Name what to delete with find[...]");
+        }
+        if (c == Collection.TREATMENTS) {
+            for (NsDocuments.Stored d : documents.find(owner, c, query, NsDocuments.SCAN_CAP, 0)) {
+                treatmentLog.unmirror(owner, d.id());
+            }
         }
         deletedAnswer(ctx, documents.delete(owner, c, query));
     }

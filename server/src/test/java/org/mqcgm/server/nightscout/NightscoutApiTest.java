@@ -355,4 +355,65 @@ class NightscoutApiTest {
         assertThat(json.readTree(call("GET", "/api/v1/profiles.json?count=1", null, "api-secret", r).body()))
                 .hasSize(1);
     }
+
+    @Test
+    void treatmentsAndTheLogbookAreOneRecord() throws Exception {
+        String token = app.newUserToken("logbook@example.org");
+        String w = sha1(create(token, "Loop", "readwrite"));
+        Http api = new Http(app.url());
+        String bearer = "Bearer " + token;
+        Instant t = clock.instant().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        // Loop's meal bolus: carbs and insulin become a meal and an insulin entry, the note on the first
+        HttpResponse<String> posted = call("POST", "/api/v1/treatments", "[{\"eventType\":\"Meal Bolus\","
+                + "\"created_at\":\"" + t + "\",\"carbs\":30,\"insulin\":2.5,\"notes\":\"pasta\","
+                + "\"enteredBy\":\"loop://iPhone\",\"syncIdentifier\":\"s-1\"},{\"eventType\":\"Temp Basal\","
+                + "\"created_at\":\"" + t.plusSeconds(60) + "\",\"rate\":0.4,\"duration\":30}]", "api-secret", w);
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+        String mealBolus = json.readTree(posted.body()).get(0).path("_id").asText();
+        JsonNode checkins = json.readTree(api.get("/api/v1/checkins", "Authorization", bearer).body());
+        assertThat(checkins).extracting(c -> c.path("kind").asText()).containsExactlyInAnyOrder("meal", "insulin");
+        assertThat(checkins).anySatisfy(c -> {
+            assertThat(c.path("kind").asText()).isEqualTo("meal");
+            assertThat(c.path("carbs").asInt()).isEqualTo(30);
+            assertThat(c.path("note").asText()).isEqualTo("pasta");
+        });
+        // the same treatment again (Loop retries) replaces, never doubles
+        call("PUT", "/api/v1/treatments", "{\"_id\":\"" + mealBolus + "\",\"eventType\":\"Meal Bolus\","
+                + "\"created_at\":\"" + t + "\",\"carbs\":35,\"insulin\":2.5}", "api-secret", w);
+        checkins = json.readTree(api.get("/api/v1/checkins", "Authorization", bearer).body());
+        assertThat(checkins).hasSize(2);
+        assertThat(checkins).anySatisfy(c -> assertThat(c.path("carbs").asInt()).isEqualTo(35));
+
+        // a fingerstick logged in mqcgm is a BG Check for the Nightscout clients
+        HttpResponse<String> logged = api.postJson("/api/v1/checkins", "{\"time\":\"" + t.plusSeconds(600)
+                + "\",\"kind\":\"fingerstick\",\"value\":5.5,\"unit\":\"mmol/L\"}", "Authorization", bearer);
+        assertThat(logged.statusCode()).as(logged.body()).isEqualTo(201);
+        JsonNode treatments = json.readTree(call("GET", "/api/v1/treatments", null, "api-secret", w).body());
+        assertThat(treatments).extracting(x -> x.path("eventType").asText())
+                .containsExactly("BG Check", "Temp Basal", "Meal Bolus");
+        assertThat(treatments.get(0).path("glucose").decimalValue()).isEqualByComparingTo("5.5");
+        assertThat(treatments.get(0).path("units").asText()).isEqualTo("mmol");
+        assertThat(treatments.get(0).path("enteredBy").asText()).isEqualTo("mqcgm via Nightscout");
+
+        // edits in the logbook are what the treatment says; deleting every check-in of it deletes it
+        String meal = null;
+        for (JsonNode c : checkins) {
+            if (c.path("kind").asText().equals("meal")) {
+                meal = c.path("id").asText();
+            }
+        }
+        assertThat(api.send("PATCH", "/api/v1/checkins/" + meal, "{\"carbs\":40}", "Authorization", bearer,
+                "Content-Type", "application/merge-patch+json").statusCode()).isEqualTo(200);
+        treatments = json.readTree(call("GET", "/api/v1/treatments", null, "api-secret", w).body());
+        assertThat(treatments.get(2).path("carbs").asInt()).isEqualTo(40);
+
+        // deleting the treatment deletes its check-ins; deleting a check-in's treatment deletes the check-in
+        assertThat(call("DELETE", "/api/v1/treatments/" + mealBolus, null, "api-secret", w).statusCode())
+                .isEqualTo(200);
+        assertThat(call("DELETE", "/api/v1/treatments/" + treatments.get(0).path("_id").asText(), null,
+                "api-secret", w).statusCode()).isEqualTo(200);
+        assertThat(json.readTree(api.get("/api/v1/checkins", "Authorization", bearer).body())).isEmpty();
+        assertThat(json.readTree(call("GET", "/api/v1/treatments", null, "api-secret", w).body()))
+                .extracting(x -> x.path("eventType").asText()).containsExactly("Temp Basal");
+    }
 }

@@ -1,0 +1,75 @@
+package org.mqcgm.server.logbook;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.mqcgm.server.platform.http.ProblemException;
+import org.mqcgm.server.platform.logbook.LogbookEntries;
+
+/** The logbook as other features write and read it ({@link LogbookEntries}): the API's validation, no photos. */
+final class LogbookPort implements LogbookEntries {
+
+    private final Checkins checkins;
+    private final Clock dataClock;
+
+    LogbookPort(Checkins checkins, Clock dataClock) {
+        this.checkins = checkins;
+        this.dataClock = dataClock;
+    }
+
+    @Override
+    public Optional<ObjectNode> add(UUID owner, ObjectNode checkin) {
+        try {
+            return Optional.of(out(checkins.create(owner, CheckinInput.read(withoutPhotos(checkin),
+                    dataClock.instant()))));
+        } catch (ProblemException refused) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public Optional<ObjectNode> replace(UUID owner, UUID id, ObjectNode checkin) {
+        try {
+            return checkins.update(owner, id, current -> {
+                ObjectNode body = withoutPhotos(checkin);
+                body.put("kind", current.kind().id());
+                return CheckinInput.read(body, dataClock.instant());
+            }).map(LogbookPort::out);
+        } catch (ProblemException refused) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public boolean remove(UUID owner, UUID id) {
+        return checkins.delete(owner, id);
+    }
+
+    @Override
+    public Optional<ObjectNode> find(UUID owner, UUID id) {
+        return checkins.find(owner, id).map(LogbookPort::out);
+    }
+
+    @Override
+    public List<ObjectNode> between(UUID owner, Instant from, Instant to, int limit) {
+        return checkins.list(owner, from, to, null, limit).stream().map(LogbookPort::out).toList();
+    }
+
+    private static ObjectNode withoutPhotos(ObjectNode checkin) {
+        ObjectNode body = checkin.deepCopy();
+        body.remove("photos");
+        body.remove("id");
+        body.remove("updated");
+        return body;
+    }
+
+    private static ObjectNode out(Checkin c) {
+        ObjectNode n = CheckinInput.asBody(c);
+        n.put("id", c.id().toString());
+        n.put("updated", c.updated().toString());
+        return n;
+    }
+}

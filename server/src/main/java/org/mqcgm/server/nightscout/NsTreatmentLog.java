@@ -1,0 +1,279 @@
+package org.mqcgm.server.nightscout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.jdbi.v3.core.Jdbi;
+import org.mqcgm.server.platform.logbook.LogbookEntries;
+
+/**
+ * Treatments and the logbook are one record of what a person did (issue 14): a treatment of a kind the logbook
+ * has becomes check-ins — carbs a meal, insulin an insulin entry (rapid, long for basal insulin), a BG Check a
+ * fingerstick, an Exercise an exercise, a Note (Announcement, Question) a note, the treatment's notes on the first
+ * of them — and the treatment itself is kept whole (unknown fields passed through) for the Nightscout clients. Going
+ * the other way, check-ins logged in mqcgm come out as treatments ({@code enteredBy} "mqcgm via Nightscout", so xDrip+
+ * does not upload them again); a mapped treatment whose check-ins were all deleted in the logbook is no longer
+ * served, and the meal's carbs and the insulin's units edited in the logbook are what it says. Treatments of kinds the
+ * logbook has not (temp basals, site changes, profile switches, temporary targets…) stay Nightscout documents only.
+ */
+final class NsTreatmentLog {
+
+    /** What we put into {@code enteredBy} of treatments made from check-ins. */
+    static final String ENTERED_BY = "mqcgm via Nightscout";
+
+    private final Jdbi jdbi;
+    private final LogbookEntries logbook;
+    private final ObjectMapper mapper;
+
+    NsTreatmentLog(Jdbi jdbi, LogbookEntries logbook, ObjectMapper mapper) {
+        this.jdbi = jdbi;
+        this.logbook = logbook;
+        this.mapper = mapper;
+    }
+
+    /** The check-ins a treatment means (none for kinds the logbook has not). */
+    List<ObjectNode> checkinsOf(ObjectNode t) {
+        List<ObjectNode> out = new ArrayList<>();
+        Optional<OffsetDateTime> time = timeOf(t);
+        if (time.isEmpty()) {
+            return out;
+        }
+        String at = time.get().toString();
+        String eventType = t.path("eventType").asText("");
+        BigDecimal carbs = positive(t.get("carbs"));
+        if (carbs != null) {
+            out.add(checkin(at, "meal").put("carbs", carbs.min(BigDecimal.valueOf(1000))));
+        }
+        BigDecimal insulin = positive(t.get("insulin"));
+        if (insulin != null) {
+            BigDecimal units = insulin.multiply(BigDecimal.valueOf(20)).setScale(0, RoundingMode.HALF_UP)
+                    .divide(BigDecimal.valueOf(20)).stripTrailingZeros();
+            if (units.signum() > 0) {
+                out.add(checkin(at, "insulin").put("units", units).put("insulinType",
+                        t.path("isBasalInsulin").asBoolean(false) ? "long" : "rapid"));
+            }
+        }
+        BigDecimal glucose = positive(t.get("glucose"));
+        if (eventType.equals("BG Check") && glucose != null) {
+            boolean mmol = t.path("units").asText("").toLowerCase(java.util.Locale.ROOT).startsWith("mmol");
+            out.add(checkin(at, "fingerstick").put("value", glucose).put("unit", mmol ? "mmol/L" : "mg/dL"));
+        }
+        BigDecimal duration = positive(t.get("duration"));
+        if (eventType.equals("Exercise") && duration != null) {
+            out.add(checkin(at, "exercise").put("minutes", Math.max(1, Math.min(1440, duration.intValue()))));
+        }
+        String notes = t.path("notes").isTextual() ? t.path("notes").asText().strip() : "";
+        if (notes.length() > 2000) {
+            notes = notes.substring(0, 2000);
+        }
+        if (out.isEmpty() && !notes.isEmpty()
+                && List.of("Note", "Announcement", "Question", "<none>", "").contains(eventType)) {
+            out.add(checkin(at, "note").put("note", notes));
+        } else if (!out.isEmpty() && !notes.isEmpty()) {
+            out.get(0).put("note", notes);
+        }
+        return out;
+    }
+
+    /** Writes the check-ins of a stored treatment, replacing those it had. */
+    void mirror(UUID owner, ObjectNode treatment) {
+        String id = treatment.path("_id").asText();
+        unmirror(owner, id);
+        List<UUID> added = new ArrayList<>();
+        for (ObjectNode c : checkinsOf(treatment)) {
+            logbook.add(owner, c).ifPresent(n -> added.add(UUID.fromString(n.path("id").asText())));
+        }
+        if (!added.isEmpty()) {
+            jdbi.useHandle(h -> {
+                for (UUID c : added) {
+                    h.createUpdate("""
+                                    insert into nightscout_checkin_link (owner_id, doc_id, checkin_id)
+                                    values (:o, :d, :c) on conflict do nothing""")
+                            .bind("o", owner).bind("d", id).bind("c", c).execute();
+                }
+            });
+        }
+    }
+
+    /** Deletes the check-ins a treatment became. */
+    void unmirror(UUID owner, String docId) {
+        List<UUID> linked = jdbi.withHandle(h -> h.createQuery("""
+                        delete from nightscout_checkin_link where owner_id = :o and doc_id = :d returning checkin_id""")
+                .bind("o", owner).bind("d", docId).mapTo(UUID.class).list());
+        linked.forEach(c -> logbook.remove(owner, c));
+    }
+
+    /**
+     * The treatments to serve for a query's documents and time range: the documents, with their logbook view applied
+     * (hidden when all their check-ins were deleted, carbs and insulin as the logbook says), and the check-ins of that
+     * range that came from no treatment, as treatments. Not sorted or limited.
+     */
+    List<ObjectNode> view(UUID owner, List<ObjectNode> docs, Instant from, Instant to, int limit) {
+        Map<String, List<UUID>> links = links(owner, docs.stream().map(d -> d.path("_id").asText()).toList());
+        List<ObjectNode> out = new ArrayList<>();
+        Set<UUID> linked = new HashSet<>();
+        for (ObjectNode d : docs) {
+            List<UUID> cs = links.getOrDefault(d.path("_id").asText(), List.of());
+            if (cs.isEmpty()) {
+                out.add(d);
+                continue;
+            }
+            linked.addAll(cs);
+            List<ObjectNode> alive = cs.stream().map(c -> logbook.find(owner, c)).flatMap(Optional::stream).toList();
+            if (alive.isEmpty()) {
+                continue;
+            }
+            for (ObjectNode c : alive) {
+                switch (c.path("kind").asText()) {
+                    case "meal" -> d.set("carbs", c.get("carbs"));
+                    case "insulin" -> d.set("insulin", c.get("units"));
+                    default -> {
+                    }
+                }
+            }
+            out.add(d);
+        }
+        List<ObjectNode> checkins = logbook.between(owner, from, to, limit);
+        Set<UUID> fromTreatments = linkedCheckins(owner, checkins.stream()
+                .map(c -> UUID.fromString(c.path("id").asText())).toList());
+        for (ObjectNode c : checkins) {
+            UUID id = UUID.fromString(c.path("id").asText());
+            if (!linked.contains(id) && !fromTreatments.contains(id)) {
+                out.add(treatment(c));
+            }
+        }
+        return out;
+    }
+
+    /** The check-in behind a treatment id made by {@link #treatment}, if the logbook still has it. */
+    Optional<UUID> checkinOf(UUID owner, String treatmentId, Instant from, Instant to) {
+        if (treatmentId == null || !treatmentId.matches("[0-9a-f]{24}")) {
+            return Optional.empty();
+        }
+        return logbook.between(owner, from, to, 10_000).stream()
+                .map(c -> UUID.fromString(c.path("id").asText()))
+                .filter(c -> id(c).equals(treatmentId))
+                .findFirst();
+    }
+
+    boolean remove(UUID owner, UUID checkin) {
+        return logbook.remove(owner, checkin);
+    }
+
+    /** A check-in logged in mqcgm as a Nightscout treatment. */
+    ObjectNode treatment(ObjectNode c) {
+        UUID id = UUID.fromString(c.path("id").asText());
+        OffsetDateTime time = OffsetDateTime.parse(c.path("time").asText());
+        ObjectNode t = mapper.createObjectNode();
+        t.put("_id", id(id));
+        t.put("identifier", id.toString());
+        t.put("created_at", NsEntries.ISO_MILLIS.format(time.toInstant()));
+        t.put("utcOffset", time.getOffset().getTotalSeconds() / 60);
+        t.put("enteredBy", ENTERED_BY);
+        String note = c.path("note").asText("");
+        switch (c.path("kind").asText()) {
+            case "meal" -> {
+                t.put("eventType", "Carb Correction");
+                if (c.hasNonNull("carbs")) {
+                    t.set("carbs", c.get("carbs"));
+                }
+            }
+            case "insulin" -> {
+                t.put("eventType", "Correction Bolus");
+                t.set("insulin", c.get("units"));
+                if ("long".equals(c.path("insulinType").asText())) {
+                    t.put("isBasalInsulin", true);
+                }
+            }
+            case "fingerstick" -> {
+                t.put("eventType", "BG Check");
+                t.set("glucose", c.get("value"));
+                t.put("glucoseType", "Finger");
+                t.put("units", "mmol/L".equals(c.path("unit").asText()) ? "mmol" : "mg/dl");
+            }
+            case "exercise" -> {
+                t.put("eventType", "Exercise");
+                t.put("duration", c.path("minutes").asInt());
+            }
+            case "medication" -> {
+                t.put("eventType", "Note");
+                String med = c.path("medication").asText() + (c.hasNonNull("dose") ? " " + c.path("dose").asText() : "");
+                note = note.isEmpty() ? med : med + " — " + note;
+            }
+            default -> t.put("eventType", "Note");
+        }
+        if (!note.isEmpty()) {
+            t.put("notes", note);
+        }
+        return t;
+    }
+
+    /** The 24-hex treatment id of a check-in. */
+    static String id(UUID checkin) {
+        return checkin.toString().replace("-", "").substring(0, 24);
+    }
+
+    private Map<String, List<UUID>> links(UUID owner, List<String> docIds) {
+        if (docIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<UUID>> out = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery("""
+                        select doc_id, checkin_id from nightscout_checkin_link
+                        where owner_id = :o and doc_id in (<ids>)""")
+                .bind("o", owner).bindList("ids", docIds)
+                .map((rs, ctx) -> Map.entry(rs.getString("doc_id"), rs.getObject("checkin_id", UUID.class)))
+                .forEach(e -> out.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue())));
+        return out;
+    }
+
+    private Set<UUID> linkedCheckins(UUID owner, List<UUID> checkins) {
+        if (checkins.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbi.withHandle(h -> h.createQuery("""
+                        select checkin_id from nightscout_checkin_link where owner_id = :o and checkin_id in (<ids>)""")
+                .bind("o", owner).bindList("ids", checkins).mapTo(UUID.class).list()));
+    }
+
+    private ObjectNode checkin(String time, String kind) {
+        ObjectNode n = mapper.createObjectNode();
+        n.put("time", time);
+        n.put("kind", kind);
+        return n;
+    }
+
+    private static BigDecimal positive(JsonNode n) {
+        if (n == null || !n.isNumber()) {
+            return null;
+        }
+        BigDecimal v = n.decimalValue();
+        return v.signum() > 0 ? v : null;
+    }
+
+    /** The treatment's time with its offset ({@code created_at} is UTC, {@code utcOffset} in minutes). */
+    private static Optional<OffsetDateTime> timeOf(ObjectNode t) {
+        Optional<OffsetDateTime> at = NsEntries.parseDate(t.path("created_at").asText(""));
+        if (at.isEmpty()) {
+            return Optional.empty();
+        }
+        int offset = t.path("utcOffset").asInt(0);
+        if (Math.abs(offset) > 18 * 60) {
+            offset = 0;
+        }
+        return Optional.of(at.get().toInstant().atOffset(ZoneOffset.ofTotalSeconds(offset * 60)));
+    }
+}
