@@ -245,6 +245,22 @@
     }
   }
 
+  // Getting started (a new uploader's credential, the collector's token): the page listens to the reading stream
+  // and moves on to Today once a reading newer than the one Today showed (data-latest, empty for none) arrives.
+  // Without JavaScript the page has a "Check again" link.
+  var awaiting = document.querySelector('[data-await-reading]');
+  if (awaiting && window.EventSource) {
+    var firstReading = new EventSource('/api/v1/readings/stream');
+    firstReading.addEventListener('open', function () {
+      document.documentElement.setAttribute('data-awaiting', 'listening');
+    });
+    firstReading.addEventListener('reading', function (event) {
+      if (event.lastEventId && awaiting.getAttribute('data-latest') === event.lastEventId) { return; }
+      firstReading.close();
+      window.location.assign(awaiting.getAttribute('data-await-reading'));
+    });
+  }
+
   // Export: while an export is being made its page is fetched again every 2 seconds, showing the progress and
   // then the download link.
   window.setInterval(function () {

@@ -152,13 +152,23 @@ public final class LoadDriver {
         private final byte[] head;
 
         KeepAliveConnection(URI target, String auth) throws java.io.IOException {
+            this(target, "POST", "Authorization: " + auth);
+        }
+
+        /**
+         * A connection sending {@code method} to {@code target} (path and query) with one extra header line (e.g.
+         * {@code "api-secret: …"}); a POST's head ends with {@code Content-Length: }, a GET's with the blank line.
+         */
+        KeepAliveConnection(URI target, String method, String headerLine) throws java.io.IOException {
             socket = new java.net.Socket(target.getHost(), target.getPort());
             socket.setTcpNoDelay(true);
             socket.setSoTimeout(30_000);
             out = new java.io.BufferedOutputStream(socket.getOutputStream(), 16 * 1024);
             in = new java.io.BufferedInputStream(socket.getInputStream(), 16 * 1024);
-            head = ("POST " + target.getRawPath() + " HTTP/1.1\r\nHost: " + target.getHost() + ":" + target.getPort()
-                    + "\r\nAuthorization: " + auth + "\r\nContent-Type: application/json\r\nContent-Length: ")
+            String path = target.getRawPath() + (target.getRawQuery() == null ? "" : "?" + target.getRawQuery());
+            head = (method + " " + path + " HTTP/1.1\r\nHost: " + target.getHost() + ":" + target.getPort()
+                    + "\r\n" + headerLine + (method.equals("GET") ? "\r\n\r\n"
+                    : "\r\nContent-Type: application/json\r\nContent-Length: "))
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         }
 
@@ -169,6 +179,17 @@ public final class LoadDriver {
             out.write((b.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.write(b);
             out.flush();
+            return response();
+        }
+
+        /** Sends one GET (a connection made with method GET) and reads the whole response; returns its status. */
+        int get() throws java.io.IOException {
+            out.write(head);
+            out.flush();
+            return response();
+        }
+
+        private int response() throws java.io.IOException {
             String status = line();
             if (!status.startsWith("HTTP/1.1 ")) {
                 throw new java.io.IOException("not an HTTP response: " + status);

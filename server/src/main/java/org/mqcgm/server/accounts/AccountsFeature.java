@@ -36,10 +36,12 @@ public final class AccountsFeature implements Feature {
     private final Devices devices;
     private final LoginThrottle throttle;
     private final Platform platform;
+    private final String publicUrl;
 
     private AccountsFeature(Platform platform, Accounts accounts, AccountStore store, Sessions sessions,
-                            ApiTokens tokens, Devices devices) {
+                            ApiTokens tokens, Devices devices, String publicUrl) {
         this.platform = platform;
+        this.publicUrl = publicUrl;
         this.accounts = accounts;
         this.store = store;
         this.sessions = sessions;
@@ -69,13 +71,14 @@ public final class AccountsFeature implements Feature {
                 platform.systemClock());
         accounts.tickets(tickets);
         Devices devices = new Devices(platform.jdbi(), platform.secrets(), events, platform.systemClock());
-        return new AccountsFeature(platform, accounts, store, sessions, tokens, devices);
+        return new AccountsFeature(platform, accounts, store, sessions, tokens, devices, settings.publicUrl());
     }
 
     @Override
     public void routes(Routes routes, Web web) {
         new AccountRoutes(accounts, sessions, tokens, devices, throttle, web.pages(), web.contexts(),
                 platform.json(), platform.clientAddress()).register(routes);
+        new CollectorRoutes(accounts, tokens, publicUrl, platform.clientAddress()).register(routes, web);
     }
 
     @Override

@@ -88,8 +88,12 @@ public final class TodayPage {
         List<Reading> day = readings.store().range(p.accountId(), from, now.plusSeconds(1));
         List<Annotations.Annotation> notes = annotations.overlapping(p.accountId(), from, now.plusSeconds(1));
         List<CheckinMarks.Mark> entries = marks.marks(p.accountId(), from, now.plusSeconds(1), page.unit());
+        // Without a reading today the page shows the ways in; their result pages move on to Today when a reading
+        // newer than the newest one so far arrives (the live stream's event id: its epoch second).
+        String newest = day.isEmpty() ? readings.store().latest(p.accountId(), now.plus(Readings.FUTURE_TOLERANCE))
+                .map(r -> Long.toString(r.time().getEpochSecond())).orElse("") : "";
         pages.render(ctx, page, "glucose/today.jte", Map.of("view", view(day, notes, entries, now, page.profile(),
-                page), "marks", entries.reversed()));
+                page), "marks", entries.reversed(), "newest", newest));
     }
 
     static TodayView view(List<Reading> day, List<Annotations.Annotation> notes, List<CheckinMarks.Mark> entries,

@@ -50,13 +50,17 @@ public final class NightscoutFeature implements Feature {
     private final NsAuth auth;
     private final CredentialRoutes credentialRoutes;
     private final NsApiRoutes apiRoutes;
+    private final List<java.util.function.Consumer<Routes>> moreRoutes;
+    private final NsPages pages;
 
     private NightscoutFeature(NsCredentials credentials, NsAuth auth, CredentialRoutes credentialRoutes,
-                              NsApiRoutes apiRoutes) {
+                              NsApiRoutes apiRoutes, List<java.util.function.Consumer<Routes>> moreRoutes) {
         this.credentials = credentials;
         this.auth = auth;
         this.credentialRoutes = credentialRoutes;
         this.apiRoutes = apiRoutes;
+        this.moreRoutes = moreRoutes;
+        this.pages = new NsPages(credentialRoutes, credentials);
     }
 
     /**
@@ -71,12 +75,19 @@ public final class NightscoutFeature implements Feature {
         credentials.listen(platform.notifications());
         NsAuth auth = new NsAuth(credentials, platform.secrets().pseudonym("nightscout-jwt", "hs256"),
                 platform.systemClock());
+        NsDocuments documents = new NsDocuments(platform.jdbi(), platform.userKeys(), platform.secrets(),
+                platform.mapper(), platform.dataClock());
+        // API v3 and v2 properties (their own classes, registered after the v1 routes)
+        NsTreatmentLog treatmentLog = new NsTreatmentLog(platform.jdbi(), logbook, platform.mapper());
+        NsV3Routes v3 = new NsV3Routes(glucose, documents, auth, platform.mapper(), platform.dataClock(),
+                platform.systemClock()).withTreatmentLog(treatmentLog);
+        NsPropertiesRoutes properties = new NsPropertiesRoutes(glucose, documents, profiles, platform.mapper(),
+                platform.dataClock());
         return new NightscoutFeature(credentials, auth,
                 new CredentialRoutes(credentials, platform.json(), settings.publicUrl()),
-                new NsApiRoutes(glucose, new NsDocuments(platform.jdbi(), platform.userKeys(), platform.secrets(),
-                        platform.mapper(), platform.dataClock()),
-                new NsTreatmentLog(platform.jdbi(), logbook, platform.mapper()), auth, credentials, profiles, platform.mapper(), platform.dataClock(),
-                        platform.systemClock()));
+                new NsApiRoutes(glucose, documents, treatmentLog,
+                        auth, credentials, profiles, platform.mapper(), platform.dataClock(), platform.systemClock()),
+                List.of(v3::register, properties::register));
     }
 
     /** Who a Nightscout request's credentials belong to (for {@code AccessControl}). */
@@ -88,5 +99,7 @@ public final class NightscoutFeature implements Feature {
     public void routes(Routes routes, Web web) {
         credentialRoutes.register(routes);
         apiRoutes.register(routes);
+        moreRoutes.forEach(r -> r.accept(routes));
+        pages.register(routes, web);
     }
 }

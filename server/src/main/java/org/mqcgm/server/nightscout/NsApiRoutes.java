@@ -548,27 +548,12 @@ final class NsApiRoutes {
         if (newest > 0 && notModified(ctx, Instant.ofEpochMilli(newest))) {
             return;
         }
-        switch (format) {
-            case "csv" -> ctx.contentType("text/csv; charset=utf-8").result(lines(entries, ","));
-            case "tsv", "txt" -> ctx.contentType("text/plain; charset=utf-8").result(lines(entries, "\t"));
-            default -> ctx.json(entries);
+        Optional<NsCsv.Format> text = NsCsv.Format.ofExtension(format);
+        if (text.isPresent()) {
+            ctx.contentType(text.get().contentType + "; charset=utf-8").result(NsCsv.format(entries, text.get()));
+        } else {
+            ctx.json(entries);
         }
-    }
-
-    private static String lines(List<ObjectNode> entries, String separator) {
-        StringBuilder b = new StringBuilder();
-        for (ObjectNode e : entries) {
-            b.append(quoted(e.path("dateString").asText())).append(separator)
-                    .append(e.path("date").asLong()).append(separator)
-                    .append(e.path("sgv").asInt()).append(separator)
-                    .append(quoted(e.path("direction").asText())).append(separator)
-                    .append(quoted(e.path("device").asText())).append('\n');
-        }
-        return b.toString();
-    }
-
-    private static String quoted(String s) {
-        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replaceAll("[\\r\\n\\t]", " ") + "\"";
     }
 
     private void postEntries(Context ctx) {

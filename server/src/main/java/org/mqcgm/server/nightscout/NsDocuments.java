@@ -154,11 +154,12 @@ final class NsDocuments {
      * input, in input order, each with {@code _id} (same-batch duplicates: the last wins, each input still echoed).
      * <ul>
      *   <li>treatments: {@code eventTime} overrides {@code created_at}; missing → now; not a date → 422 "Treatments
-     *   created_at must be an ISO-8601 date"; stored as UTC ISO with {@code utcOffset} from its offset; numeric
+     *   created_at must be an ISO-8601 date"; stored as UTC ISO with {@code utcOffset} its offset; numeric
      *   fields coerced (a non-number → 400), zero values kept, absent ones not injected; dedupe by
      *   {@code identifier}, then {@code _id}, then {created_at, eventType}, replacing the whole document.</li>
-     *   <li>devicestatus, profile: {@code _id} must be 24 hex (else 400 "Invalid _id format"); created_at missing
-     *   or invalid → now; inserted without dedupe.</li>
+     *   <li>devicestatus, profile: {@code _id} must be 24 hex (else 400 "Invalid _id format"); inserted without
+     *   dedupe (an {@code _id} already stored is replaced). devicestatus: created_at missing or invalid → now, stored
+     *   as UTC ISO with {@code utcOffset}; profile: only a missing created_at is set (now).</li>
      *   <li>entries (non-sgv): {@code date} ms or {@code dateString} required (400); dateString stored as UTC ISO
      *   with {@code utcOffset}, {@code sysTime} set; numeric fields must be numbers (400); upsert on
      *   {sysTime, type}, merging fields into the stored document as Nightscout's {@code $set} does.</li>
@@ -278,30 +279,38 @@ final class NsDocuments {
      * from the parsed offset when absent; {@code app} non-blank: else 400 "Bad or missing date field" / "Bad or
      * missing utcOffset field" / "Bad or missing app field"), computes {@code identifier} when absent (UUID v5 of
      * "&lt;device&gt;_&lt;date&gt;[_&lt;eventType&gt;]" in the "NightscoutRocks!" namespace), and dedupes by
-     * identifier, else entries {date, type}, treatments {created_at, eventType}, devicestatus {created_at, device},
-     * profile/food/settings {created_at}: a match is replaced (200, isDeduplication; a read-only one → 422),
-     * otherwise the document is new (201). Sets srvCreated, srvModified and {@code subject} (when given).
+     * identifier (a 24-hex one also matching a v1 document's {@code _id}), else — among documents without an
+     * identifier of their own (v1 documents), when all the fields are present — entries {date, type}, treatments
+     * {created_at, eventType}, devicestatus {created_at, device}, profile/food {created_at}. A match is replaced
+     * (200, isDeduplication; the answer's identifier is the one sent or computed, deduplicatedIdentifier the
+     * matched document's when different; a read-only match → 422; a changed immutable field → 400), otherwise the
+     * document is new (201). Sets srvCreated (kept on replacement), srvModified and {@code subject} (when given).
      */
     Written v3Create(UUID owner, Collection c, ObjectNode input, String subject) {
         long now = clock.millis();
         ObjectNode doc = v3Prepare(c, input);
-        if (subject != null) {
-            doc.put("subject", subject);
-        }
         return jdbi.inTransaction(h -> {
             lock(h, owner, c);
             String identifier = doc.get("identifier").asText();
             Optional<Stored> match = byIdentifier(h, owner, c, identifier);
-            if (match.isEmpty()) {
-                match = byDedupe(h, owner, c, dedupeKey(owner, c, doc));
+            if (match.isEmpty() && hasDedupeFields(c, doc)) {
+                match = byDedupeWithoutIdentifier(h, owner, c, dedupeKey(owner, c, doc));
             }
             if (match.isPresent()) {
                 Stored old = match.get();
                 readOnly(old);
-                doc.put("identifier", old.identifier());
-                Stored stored = write(h, owner, c, doc, old, now, old.identifier());
+                if (old.valid()) {
+                    immutable(doc, old, true);
+                }
+                if (subject != null) {
+                    doc.put("subject", subject);
+                }
+                Stored stored = write(h, owner, c, doc, old, now, identifier);
                 String dedup = old.identifier().equals(identifier) ? null : old.identifier();
-                return new Written(false, true, old.identifier(), dedup, stored.srvModified(), stored);
+                return new Written(false, true, identifier, dedup, stored.srvModified(), stored);
+            }
+            if (subject != null) {
+                doc.put("subject", subject);
             }
             Stored stored = write(h, owner, c, doc, null, now, identifier);
             return new Written(true, false, identifier, null, stored.srvModified(), stored);
@@ -341,14 +350,12 @@ final class NsDocuments {
             Stored old = existing.get();
             gone(old);
             readOnly(old);
-            immutable(input, old);
-            JsonNode keptSubject = old.doc().get("subject");
-            if (keptSubject != null) {
-                doc.set("subject", keptSubject);
-            }
             doc.put("identifier", old.identifier());
+            immutable(doc, old, false);
             if (subject != null) {
-                doc.put("modifiedBy", subject);
+                doc.put("subject", subject);
+            } else if (old.doc().has("subject")) {
+                doc.set("subject", old.doc().get("subject"));
             }
             Stored stored = write(h, owner, c, doc, old, now, old.identifier());
             return new Written(false, false, old.identifier(), null, stored.srvModified(), stored);
@@ -361,6 +368,9 @@ final class NsDocuments {
      * 400 "Field X cannot be modified by the client" for a changed immutable field.
      */
     Stored v3Patch(UUID owner, Collection c, String identifier, ObjectNode patch, String modifiedBy) {
+        if (patch == null || patch.isEmpty()) {
+            throw new Invalid(400, "Bad or missing request body");
+        }
         long now = clock.millis();
         return jdbi.inTransaction(h -> {
             lock(h, owner, c);
@@ -368,7 +378,7 @@ final class NsDocuments {
                     .orElseThrow(() -> new Invalid(404, "Document not found"));
             gone(old);
             readOnly(old);
-            immutable(patch, old);
+            immutable(patch, old, false);
             ObjectNode doc = old.doc().deepCopy();
             for (Map.Entry<String, JsonNode> e : patch.properties()) {
                 if (!SERVER_FIELDS.contains(e.getKey()) && !e.getKey().equals("_id")) {
@@ -474,9 +484,7 @@ final class NsDocuments {
                     offset = NsQuery.offsetMinutes(at.asText()).orElse(0);
                 }
                 doc.put("created_at", iso(t));
-                if (!doc.hasNonNull("utcOffset")) {
-                    doc.put("utcOffset", offset == null ? 0 : offset);
-                }
+                utcOffset(doc, offset == null ? 0 : offset);
                 numbers(doc, TREATMENT_NUMBERS, "");
                 if ("Announcement".equals(doc.path("eventType").asText(null))) {
                     doc.put("isAnnouncement", true);
@@ -496,15 +504,15 @@ final class NsDocuments {
                     throw new Invalid(400, "Invalid _id format");
                 }
                 JsonNode at = doc.get("created_at");
-                OptionalLong parsed = at == null || !at.isTextual() ? OptionalLong.empty()
-                        : NsQuery.parseInstant(at.textValue());
-                if (at != null && at.isNumber()) {
-                    parsed = OptionalLong.of(at.asLong());
-                }
-                doc.put("created_at", iso(parsed.orElse(now)));
-                if (!doc.hasNonNull("utcOffset") && c == Collection.DEVICESTATUS) {
-                    doc.put("utcOffset", parsed.isPresent() && at.isTextual()
+                if (c == Collection.DEVICESTATUS) {
+                    // created_at normalised to UTC ISO (missing or invalid: now), utcOffset from its offset
+                    OptionalLong parsed = at == null ? OptionalLong.empty()
+                            : at.isNumber() ? OptionalLong.of(at.asLong()) : NsQuery.parseInstant(at.asText());
+                    doc.put("created_at", iso(parsed.orElse(now)));
+                    utcOffset(doc, parsed.isPresent() && at.isTextual()
                             ? NsQuery.offsetMinutes(at.textValue()).orElse(0) : 0);
+                } else if (at == null || at.isNull()) {
+                    doc.put("created_at", iso(now)); // profile: only a missing created_at is filled in
                 }
             }
             case ENTRIES -> {
@@ -588,7 +596,7 @@ final class NsDocuments {
 
     // ================================================================ v3 preparation
 
-    private ObjectNode v3Prepare(Collection c, ObjectNode input) {
+    ObjectNode v3Prepare(Collection c, ObjectNode input) {
         if (input == null || input.isEmpty()) {
             throw new Invalid(400, "Bad or missing request body");
         }
@@ -597,19 +605,31 @@ final class NsDocuments {
             doc.remove(f);
         }
         doc.remove("_id");
-        // parseDate: date as ms or ISO, else created_at; created_at written as the UTC ISO of date
-        JsonNode date = doc.get("date");
-        JsonNode source = date != null && !date.isNull() ? date : doc.get("created_at");
+        // parseDate: date as ms (or epoch seconds, or a numeric string) or ISO, else created_at; created_at written
+        // as the UTC ISO of date
         Long t = null;
         Integer offset = null;
-        if (source != null && source.isNumber()) {
-            t = source.asLong();
-            offset = 0;
-        } else if (source != null && source.isTextual()) {
-            OptionalLong parsed = NsQuery.parseInstant(source.textValue());
-            if (parsed.isPresent()) {
-                t = parsed.getAsLong();
-                offset = NsQuery.offsetMinutes(source.textValue()).orElse(0);
+        for (String field : List.of("date", "created_at")) {
+            JsonNode source = doc.get(field);
+            if (t != null || source == null || source.isNull()) {
+                continue;
+            }
+            Double n = source.isNumber() ? Double.valueOf(source.asDouble()) : null;
+            if (n == null && source.isTextual() && source.textValue().trim().matches("-?\\d+(\\.\\d+)?")) {
+                n = Double.parseDouble(source.textValue().trim());
+            }
+            if (n != null) {
+                double ms = n < MIN_V3_DATE ? n * 1000 : n;
+                if (ms >= MIN_V3_DATE && ms < 1e15) {
+                    t = (long) ms;
+                    offset = 0;
+                }
+            } else if (source.isTextual()) {
+                OptionalLong parsed = NsQuery.parseInstant(source.textValue());
+                if (parsed.isPresent() && parsed.getAsLong() >= MIN_V3_DATE) {
+                    t = parsed.getAsLong();
+                    offset = NsQuery.offsetMinutes(source.textValue()).orElse(0);
+                }
             }
         }
         if (t == null || t <= MIN_V3_DATE) {
@@ -683,11 +703,20 @@ final class NsDocuments {
         }
     }
 
-    private static void immutable(ObjectNode input, Stored old) {
+    /**
+     * Nightscout's {@code update/validate.js}: a sent immutable field must equal the stored one. Deliberate
+     * difference: a field the stored document does not have may be added (Nightscout refuses it, so its v3 fallback
+     * dedupe of a v1 treatment — which has no {@code date} or {@code app} — always fails with "Field date cannot be
+     * modified by the client").
+     */
+    private static void immutable(ObjectNode input, Stored old, boolean deduplication) {
         ObjectNode stored = old.v3();
         for (String f : IMMUTABLE) {
+            if (deduplication && f.equals("identifier")) {
+                continue; // a deduplication may give a v1 document its identifier
+            }
             JsonNode sent = input.get(f);
-            if (sent != null && !sent.equals(stored.get(f))) {
+            if (sent != null && stored.hasNonNull(f) && !sent.equals(stored.get(f))) {
                 JsonNode was = stored.get(f);
                 boolean sameNumber = was != null && was.isNumber() && sent.isNumber()
                         && was.asDouble() == sent.asDouble();
@@ -794,15 +823,20 @@ final class NsDocuments {
                 .bind("o", owner).bind("c", c.path).bind("id", id).map((rs, ctx) -> row(owner, c, rs)).findOne();
     }
 
+    /** By identifier; a 24-hex identifier also finds the document with that {@code _id} (v1 documents). */
     private Optional<Stored> byIdentifier(Handle h, UUID owner, Collection c, String identifier) {
         if (identifier == null || identifier.isEmpty() || identifier.length() > 1024) {
             return Optional.empty();
         }
-        return h.createQuery("""
+        Optional<Stored> found = h.createQuery("""
                         select * from nightscout_document where owner_id = :o and collection = :c
                           and identifier_key = :k order by srv_modified desc limit 1""")
                 .bind("o", owner).bind("c", c.path).bind("k", identifierKey(owner, c, identifier))
                 .map((rs, ctx) -> row(owner, c, rs)).findOne();
+        if (found.isEmpty() && identifier.matches("[0-9a-fA-F]{24}")) {
+            return byId(h, owner, c, identifier.toLowerCase(java.util.Locale.ROOT));
+        }
+        return found;
     }
 
     private Optional<Stored> byDedupe(Handle h, UUID owner, Collection c, byte[] key) {
@@ -811,6 +845,27 @@ final class NsDocuments {
                           and dedupe_key = :k order by srv_modified desc limit 1""")
                 .bind("o", owner).bind("c", c.path).bind("k", key)
                 .map((rs, ctx) -> row(owner, c, rs)).findOne();
+    }
+
+    /** v3's fallback dedupe: only documents without an identifier of their own (v1 documents) match. */
+    private Optional<Stored> byDedupeWithoutIdentifier(Handle h, UUID owner, Collection c, byte[] key) {
+        return h.createQuery("""
+                        select * from nightscout_document where owner_id = :o and collection = :c
+                          and dedupe_key = :k order by srv_modified desc limit 50""")
+                .bind("o", owner).bind("c", c.path).bind("k", key)
+                .map((rs, ctx) -> row(owner, c, rs)).stream()
+                .filter(s -> !s.doc().hasNonNull("identifier")).findFirst();
+    }
+
+    /** Whether the document has every field of its collection's v3 fallback dedupe. */
+    private static boolean hasDedupeFields(Collection c, ObjectNode doc) {
+        return switch (c) {
+            case ENTRIES -> doc.has("date") && doc.has("type");
+            case TREATMENTS -> doc.has("created_at") && doc.has("eventType");
+            case DEVICESTATUS -> doc.has("created_at") && doc.has("device");
+            case PROFILE, FOOD -> doc.has("created_at");
+            case SETTINGS -> false;
+        };
     }
 
     private Stored row(UUID owner, Collection c, ResultSet rs) throws SQLException {
@@ -862,6 +917,20 @@ final class NsDocuments {
             return mapper.writeValueAsBytes(doc);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sets {@code utcOffset} to the offset written in created_at, as Nightscout's {@code prepareData} does.
+     * Deliberate difference: when created_at is in UTC (offset 0, as Loop and Trio write it) a valid utcOffset the
+     * client sent (−1440..1440 minutes) is kept: a UTC time says nothing about the wearer's local offset.
+     */
+    private static void utcOffset(ObjectNode doc, int fromCreatedAt) {
+        JsonNode sent = doc.get("utcOffset");
+        boolean keep = fromCreatedAt == 0 && sent != null && sent.isIntegralNumber()
+                && Math.abs(sent.asLong()) <= 1440;
+        if (!keep) {
+            doc.put("utcOffset", fromCreatedAt);
         }
     }
 

@@ -66,6 +66,9 @@ final class NsQuery {
 
     private static final Set<String> V3_RESERVED = Set.of("token", "sort", "sort$desc", "limit", "skip", "fields",
             "now");
+    /** A v1 regex value: {@code /pattern/} with optional flags i, m, s (Nightscout's parseRegEx). */
+    private static final java.util.regex.Pattern REGEX_LITERAL = java.util.regex.Pattern.compile(
+            "/(.+)/([ims]{0,3})", java.util.regex.Pattern.DOTALL);
     private static final Set<String> V3_MS_FIELDS = Set.of("date", "srvModified", "srvCreated");
     private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile(
             "[A-Za-z0-9_@][A-Za-z0-9_.@-]{0,63}");
@@ -536,17 +539,23 @@ final class NsQuery {
             }
             return new Value(raw, n, null, null, true);
         }
-        if (regexAllowed && raw.length() >= 2 && raw.startsWith("/") && raw.lastIndexOf('/') > 0) {
-            int end = raw.lastIndexOf('/');
-            return Value.regex(raw.substring(1, end), raw.substring(end + 1));
+        java.util.regex.Matcher re = REGEX_LITERAL.matcher(raw);
+        if (regexAllowed && re.matches()) {
+            return Value.regex(re.group(1), re.group(2));
         }
-        return Value.plain(raw);
+        return Value.plain(raw); // e.g. "/api/v1" is a string, not a regex with flags "v1"
     }
 
-    private static Value v3Value(String field, String raw) {
-        checkLength(raw);
+    private static Value v3Value(String field, String value) {
+        checkLength(value);
+        // Nightscout unwraps a value in single quotes ('123' stays the string 123)
+        String raw = value.length() >= 2 && value.startsWith("'") && value.endsWith("'")
+                ? value.substring(1, value.length() - 1) : value;
         if (V3_MS_FIELDS.contains(field)) {
             Double n = asNumber(raw);
+            if (n != null && n < NsDocuments.MIN_V3_DATE && n * 1000 >= NsDocuments.MIN_V3_DATE) {
+                n = n * 1000; // epoch seconds, as Nightscout's parseToMoment reads them
+            }
             if (n == null) {
                 OptionalLong t = parseInstant(raw);
                 if (t.isEmpty()) {
@@ -952,16 +961,17 @@ final class NsQuery {
         return Long.MIN_VALUE;
     }
 
-    /** v3 order: the field ascending or descending, then identifier, created_at, date ascending. */
+    /**
+     * v3 order: the field ascending or descending, then identifier, created_at, date in the same direction (as
+     * Nightscout's {@code parseSort}). Without sort Nightscout orders by identifier alone (an arbitrary order for
+     * UUIDs); we order by the time field descending instead, as v1 does.
+     */
     static Comparator<JsonNode> v3Order(String field, boolean desc) {
         Comparator<JsonNode> main = (a, b) -> compareValues(at(a, field), at(b, field));
-        if (desc) {
-            main = main.reversed();
-        }
         for (String tie : List.of("identifier", "created_at", "date")) {
             main = main.thenComparing((a, b) -> compareValues(a.get(tie), b.get(tie)));
         }
-        return main;
+        return desc ? main.reversed() : main;
     }
 
     /** Missing < numbers < strings < others; numbers numerically, ISO date-times as instants, strings as text. */

@@ -72,7 +72,7 @@ class AppLoginScopesTest {
         assertThat(all.statusCode()).as(all.body()).isEqualTo(201);
         assertThat(json(all).path("scopes")).extracting(JsonNode::asText).containsExactlyInAnyOrderElementsOf(
                 List.of("readings:read", "readings:write", "devices:write", "profile:read", "profile:write",
-                        "account:manage", "sharing", "logbook", "community", "alerts", "support"));
+                        "account:manage", "sharing", "logbook", "community", "alerts", "support", "nightscout"));
     }
 
     @Test

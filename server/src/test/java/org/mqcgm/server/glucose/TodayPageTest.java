@@ -45,6 +45,41 @@ class TodayPageTest {
     }
 
     @Test
+    void anEmptyTodayPageLeadsToTheThreeWaysInAndTheCollectorStepShowsItsCommand() throws Exception {
+        Http http = signedIn("start@example.org");
+        String html = http.get("/today").body();
+        assertThat(html).contains("data-testid=\"getting-started\"").contains("href=\"/import\"")
+                .contains("action=\"/settings/nightscout/uploader\"").contains("action=\"/settings/tokens/collector\"")
+                .contains("name=\"latest\" value=\"\"").doesNotContain("upload readings with an API token");
+
+        // One press: a token that may only upload, and the exact command with this server and the wearer's zone.
+        HttpResponse<String> r = http.postForm("/settings/tokens/collector", Map.of("return", "/today",
+                "latest", ""));
+        assertThat(r.statusCode()).isEqualTo(200);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
+                "data-testid=\"collector-command\">([^<]*)</textarea>").matcher(r.body());
+        assertThat(m.find()).isTrue();
+        String command = m.group(1);
+        assertThat(command).matches("\\./mqcgm collect --adapter hci0 --server http://mqcgm\\.test --token "
+                + "(mqcgm_\\S+) --tz Europe/Berlin --insecure-http");
+        String token = command.replaceAll(".* --token (\\S+) .*", "$1");
+        assertThat(r.body()).contains("data-await-reading=\"/today\"").contains("data-latest=\"\"");
+        Instant old = NOW.minus(java.time.Duration.ofDays(2));
+        assertThat(http.postJson("/api/v1/readings", "[{\"time\":\"" + old + "\",\"mgdl\":111}]",
+                "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        assertThat(new Http(app.url()).get("/api/v1/readings/latest", "Authorization", "Bearer " + token)
+                .statusCode()).isEqualTo(403);
+
+        // A reading two days old: still no reading today, and the ways in know the newest reading so far.
+        assertThat(http.get("/today").body()).contains("data-testid=\"getting-started\"")
+                .contains("name=\"latest\" value=\"" + old.getEpochSecond() + "\"");
+        assertThat(http.postJson("/api/v1/readings", "[{\"time\":\"" + NOW.minusSeconds(120)
+                + "\",\"mgdl\":112}]", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
+        assertThat(http.get("/today").body()).doesNotContain("data-testid=\"getting-started\"")
+                .contains("data-testid=\"current-value\"");
+    }
+
+    @Test
     void showsTheNewestValueTrendAgeAndChart() {
         Http http = signedIn("today@example.org");
         String token = app.app().apiTokens().create(

@@ -98,8 +98,12 @@ class NsDocumentsTest {
                 doc("{'eventType':'Note','notes':'Trio connected','enteredBy':'Trio'}"),
                 doc("{'eventType':'Meal Bolus','created_at':'2025-12-07T11:30:00Z','carbs':30,'insulin':2.5,"
                         + "'syncIdentifier':'abc'}"),
-                doc("{'eventType':'Site Change','eventTime':'2025-12-06T08:00:00Z','created_at':'x'}")));
-        assertThat(echoed).hasSize(4).allSatisfy(e -> assertThat(e.get("_id").asText()).matches("[0-9a-f]{24}"));
+                doc("{'eventType':'Site Change','eventTime':'2025-12-06T08:00:00Z','created_at':'x'}"),
+                doc("{'eventType':'Exercise','created_at':'2025-12-07T10:00:00Z','utcOffset':480}"),
+                doc("{'eventType':'Exercise','created_at':'2025-12-07T11:00:00+02:00','utcOffset':480}")));
+        assertThat(echoed.get(4).get("utcOffset").asInt()).as("kept: a UTC created_at tells no offset").isEqualTo(480);
+        assertThat(echoed.get(5).get("utcOffset").asInt()).as("the offset written in created_at wins").isEqualTo(120);
+        assertThat(echoed).hasSize(6).allSatisfy(e -> assertThat(e.get("_id").asText()).matches("[0-9a-f]{24}"));
         // same {created_at, eventType} in one batch: the last wins, both inputs echoed with the same _id
         assertThat(echoed.get(0).get("_id")).isEqualTo(echoed.get(2).get("_id"));
         assertThat(echoed.get(0).get("created_at").asText()).isEqualTo("2025-12-07T11:30:00.000Z");
@@ -114,9 +118,11 @@ class NsDocumentsTest {
         List<NsDocuments.Stored> all = docs.find(owner, Collection.TREATMENTS, NsQuery.all(Collection.TREATMENTS),
                 100, 0);
         assertThat(all).extracting(s -> s.doc().get("eventType").asText())
-                .containsExactly("Note", "Meal Bolus", "Site Change");
+                .containsExactly("Note", "Meal Bolus", "Exercise", "Exercise", "Site Change");
         assertThat(all.get(1).doc().get("carbs").asInt()).isEqualTo(30);
         assertThat(all.get(1).doc().get("syncIdentifier").asText()).isEqualTo("abc");
+        docs.deleteById(owner, Collection.TREATMENTS, echoed.get(4).get("_id").asText());
+        docs.deleteById(owner, Collection.TREATMENTS, echoed.get(5).get("_id").asText());
 
         // re-posting the Note with its _id replaces the whole document
         ObjectNode again = doc("{'eventType':'Note','notes':'edited','created_at':'2025-12-07T12:00:00Z'}");
@@ -285,20 +291,46 @@ class NsDocumentsTest {
         assertThat(v3.get("srvCreated").asLong()).isEqualTo(START.toEpochMilli());
 
         clock.advance(Duration.ofSeconds(5));
-        ObjectNode same = doc("{'app':'AAPS','identifier':'other-id','date':1765108800000,'utcOffset':60,"
+        // the same bolus again: the same computed identifier
+        ObjectNode same = doc("{'app':'AAPS','device':'pump','date':1765108800000,'utcOffset':60,"
                 + "'eventType':'Correction Bolus','insulin':2}");
         NsDocuments.Written dedup = docs.v3Create(owner, Collection.TREATMENTS, same, "aaps");
         assertThat(dedup.created()).isFalse();
         assertThat(dedup.deduplication()).isTrue();
         assertThat(dedup.identifier()).isEqualTo(first.identifier());
-        assertThat(dedup.deduplicatedIdentifier()).isEqualTo(first.identifier());
+        assertThat(dedup.deduplicatedIdentifier()).isNull();
         NsDocuments.Stored now = docs.v3Read(owner, Collection.TREATMENTS, first.identifier()).orElseThrow();
         assertThat(now.doc().get("insulin").asDouble()).isEqualTo(2.0);
         assertThat(now.srvCreated()).isEqualTo(START.toEpochMilli());
         assertThat(now.srvModified()).isEqualTo(START.plusSeconds(5).toEpochMilli());
+        ObjectNode otherApp = same.deepCopy();
+        otherApp.put("app", "Trio");
+        assertThatThrownBy(() -> docs.v3Create(owner, Collection.TREATMENTS, otherApp, "aaps"))
+                .isInstanceOfSatisfying(NsDocuments.Invalid.class, e -> assertThat(e.getMessage())
+                        .isEqualTo("Field app cannot be modified by the client"));
+        // a document with an identifier of its own is no fallback match: a new one
+        ObjectNode ownId = same.deepCopy();
+        ownId.put("identifier", "other-id");
+        assertThat(docs.v3Create(owner, Collection.TREATMENTS, ownId, "aaps").created()).isTrue();
+
+        // the fallback dedupe finds a v1 treatment by {created_at, eventType} and gives it the identifier
+        String v1Id = docs.v1Insert(owner, Collection.TREATMENTS, List.of(doc("{'eventType':'Note','notes':'n',"
+                + "'created_at':'2025-12-07T10:00:00.000Z'}"))).get(0).get("_id").asText();
+        assertThat(docs.v3Read(owner, Collection.TREATMENTS, v1Id).orElseThrow().v3().get("identifier").asText())
+                .isEqualTo(v1Id);
+        NsDocuments.Written fallback = docs.v3Create(owner, Collection.TREATMENTS, doc("{'app':'AAPS',"
+                + "'date':'2025-12-07T10:00:00Z','eventType':'Note','notes':'m'}"), null);
+        assertThat(fallback.deduplication()).isTrue();
+        assertThat(fallback.deduplicatedIdentifier()).isEqualTo(v1Id);
+        assertThat(docs.byId(owner, Collection.TREATMENTS, v1Id).orElseThrow().doc().get("notes").asText())
+                .isEqualTo("m");
+        assertThat(docs.v3Read(owner, Collection.TREATMENTS, fallback.identifier())).isPresent();
+        // epoch seconds and numeric strings are dates too
+        assertThat(docs.v3Create(owner, Collection.DEVICESTATUS, doc("{'app':'AAPS','date':'1765108800',"
+                + "'device':'openaps://x'}"), null).stored().doc().get("date").asLong()).isEqualTo(1765108800000L);
         // v1 readers see the v3 document with its created_at
         assertThat(docs.find(owner, Collection.TREATMENTS, NsQuery.v1(Collection.TREATMENTS,
-                params("find[created_at]=2025-12-07T12:00:00.000Z")), 10, 0)).hasSize(1);
+                params("find[created_at]=2025-12-07T12:00:00.000Z")), 10, 0)).hasSize(2);
     }
 
     @Test
@@ -330,6 +362,13 @@ class NsDocumentsTest {
         NsDocuments.Written put = docs.v3Put(owner, Collection.ENTRIES, e.identifier(), doc("{'app':'AAPS',"
                 + "'type':'sgv','sgv':130,'date':1765108800000,'utcOffset':0,'device':'dexcom'}"), "aaps");
         assertThat(put.created()).isFalse();
+        assertThatThrownBy(() -> docs.v3Put(owner, Collection.ENTRIES, e.identifier(), doc("{'app':'AAPS',"
+                + "'type':'sgv','sgv':130,'date':1765108800001,'utcOffset':0}"), null))
+                .isInstanceOfSatisfying(NsDocuments.Invalid.class, x -> assertThat(x.getMessage())
+                        .isEqualTo("Field date cannot be modified by the client"));
+        assertThatThrownBy(() -> docs.v3Patch(owner, Collection.ENTRIES, e.identifier(), doc("{}"), null))
+                .isInstanceOfSatisfying(NsDocuments.Invalid.class, x -> assertThat(x.getMessage())
+                        .isEqualTo("Bad or missing request body"));
         assertThat(docs.v3Read(owner, Collection.ENTRIES, e.identifier()).orElseThrow().doc().has("direction"))
                 .as("PUT replaces").isFalse();
         NsDocuments.Written upsert = docs.v3Put(owner, Collection.ENTRIES, "new-one", doc("{'app':'AAPS',"

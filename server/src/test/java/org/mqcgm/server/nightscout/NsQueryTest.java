@@ -100,6 +100,9 @@ class NsQueryTest {
         assertThat(v1(Collection.TREATMENTS, "find[eventType]=/^temporary/").test(t)).isFalse();
         assertThat(v1(Collection.TREATMENTS, "find[notes][$regex]=meal$").test(t)).isTrue();
         assertThat(NsQuery.v3(Collection.TREATMENTS, params("enteredBy$re=^Tr")).test(t)).isTrue();
+        // a string that starts with a slash but is no /regex/flags is compared as a string
+        ObjectNode path = doc("{'notes':'/api/v1'}");
+        assertThat(v1(Collection.TREATMENTS, "find[notes]=/api/v1").test(path)).isTrue();
     }
 
     @Test
@@ -344,7 +347,8 @@ class NsQueryTest {
         v3.sort(asc.order());
         assertThat(v3).extracting(t -> t.get("identifier").asText()).containsExactly("c", "a", "b");
         v3.sort(NsQuery.v3(Collection.ENTRIES, params("sort$desc=date")).order());
-        assertThat(v3).extracting(t -> t.get("identifier").asText()).containsExactly("a", "b", "c");
+        assertThat(v3).as("tie-breakers in the sort's direction, as Nightscout's parseSort")
+                .extracting(t -> t.get("identifier").asText()).containsExactly("b", "a", "c");
     }
 
     @Test

@@ -276,11 +276,20 @@ public final class HttpServer implements AutoCloseable {
         return null;
     }
 
-    /** Sends the browser to {@code page}, to come back here afterwards (GET pages only; forms go to settings). */
+    /**
+     * Sends the browser to {@code page}, to come back here afterwards (GET pages; a form goes back to the page its
+     * {@code return} field names, e.g. Today's getting-started buttons, else to settings).
+     */
     private static void redirectWithNext(Context ctx, String page) {
-        String next = ctx.method() == io.javalin.http.HandlerType.GET ? ctx.path() : "/settings";
+        String next = ctx.method() == io.javalin.http.HandlerType.GET ? ctx.path()
+                : WebRequests.safeLocalPath(formReturn(ctx), "/settings");
         ctx.redirect(page + (next.equals("/") ? "" : "?next=" + java.net.URLEncoder.encode(next,
                 java.nio.charset.StandardCharsets.UTF_8)), io.javalin.http.HttpStatus.SEE_OTHER);
+    }
+
+    private static String formReturn(Context ctx) {
+        String type = ctx.contentType();
+        return type != null && type.startsWith("application/x-www-form-urlencoded") ? ctx.formParam("return") : null;
     }
 
     private static Problem fromJavalin(HttpResponseException e) {

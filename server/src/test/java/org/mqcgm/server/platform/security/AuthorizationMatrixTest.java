@@ -238,8 +238,13 @@ class AuthorizationMatrixTest {
                 .replace("/admin/users/{id}", "/admin/users/" + ownerId)
                 .replace("/api/v1/nightscout/credentials/{id}", "/api/v1/nightscout/credentials/"
                         + ownerNightscoutCredentialId)
+                .replace("/settings/nightscout/{id}", "/settings/nightscout/" + ownerNightscoutCredentialId)
                 .replace("{site}", "aaaaaaaaaaaa")
-                .replace("{spec}", "current.json");
+                .replace("{spec}", "current.json")
+                .replace("{collection}", "treatments")
+                .replace("{identifier}", "00000000-0000-5000-8000-000000000000")
+                .replace("{since}", "0")
+                .replace("{names}", "bgnow,delta");
     }
 
     /** A photo id no post has. */
