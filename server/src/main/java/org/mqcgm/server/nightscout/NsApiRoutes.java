@@ -283,22 +283,25 @@ final class NsApiRoutes {
         List<ObjectNode> out = new ArrayList<>();
         Instant latest = now.plus(Duration.ofDays(1));
         Instant to = query.toMillis().isPresent() && query.toMillis().getAsLong() < latest.toEpochMilli()
-                ? Instant.ofEpochMilli(query.toMillis().getAsLong() + 1) : latest;
+                ? Instant.ofEpochMilli(query.toMillis().getAsLong() + 1) : now.plus(Duration.ofMinutes(10));
         Instant from = query.fromMillis().isPresent() ? Instant.ofEpochMilli(Math.max(0, query.fromMillis()
                 .getAsLong())) : Instant.EPOCH;
         Instant floor = to.minus(MAX_SCAN);
         if (from.isBefore(floor)) {
             from = floor;
         }
+        // Newest first, in windows sized to what is asked (a count of 288 five-minute readings is a day): most
+        // queries read one window; each further window is twice as long, up to a week.
+        Duration window = Duration.ofMinutes(5L * Math.min(count, 2016) + TREND_MARGIN.toMinutes());
+        if (window.compareTo(Duration.ofHours(1)) < 0) {
+            window = Duration.ofHours(1);
+        }
         Instant chunkTo = to;
         while (out.size() < count && chunkTo.isAfter(from)) {
-            Instant chunkFrom = chunkTo.minus(CHUNK).isBefore(from) ? from : chunkTo.minus(CHUNK);
+            Instant chunkFrom = chunkTo.minus(window).isBefore(from) ? from : chunkTo.minus(window);
             List<Reading> rs = glucose.range(owner, chunkFrom.minus(TREND_MARGIN), chunkTo);
-            int first = 0;
-            while (first < rs.size() && rs.get(first).time().isBefore(chunkFrom)) {
-                first++;
-            }
-            for (ObjectNode e : NsEntries.toEntries(mapper, rs, first)) {
+            for (int i = rs.size() - 1; i >= 0 && !rs.get(i).time().isBefore(chunkFrom); i--) {
+                ObjectNode e = NsEntries.entryAt(mapper, rs, i);
                 if (query.test(e)) {
                     out.add(e);
                     if (out.size() == count) {
@@ -307,6 +310,7 @@ final class NsApiRoutes {
                 }
             }
             chunkTo = chunkFrom;
+            window = window.multipliedBy(2).compareTo(CHUNK) > 0 ? CHUNK : window.multipliedBy(2);
         }
         return out;
     }

@@ -45,7 +45,8 @@ final class NsEntries {
     }
 
     static String id(Instant time) {
-        return String.format(Locale.ROOT, "%08x", time.getEpochSecond()) + READING_ID_TAIL;
+        String hex = Long.toHexString(time.getEpochSecond());
+        return "00000000".substring(Math.min(8, hex.length())) + hex + READING_ID_TAIL;
     }
 
     /** The instant a reading's {@code _id} names, if it is one. */
@@ -128,12 +129,26 @@ final class NsEntries {
     static List<ObjectNode> toEntries(ObjectMapper mapper, List<Reading> ascending, int fromIndex) {
         java.util.ArrayList<ObjectNode> out = new java.util.ArrayList<>(ascending.size() - fromIndex);
         for (int i = ascending.size() - 1; i >= fromIndex; i--) {
-            Reading r = ascending.get(i);
-            double rate = r.hasTrend() ? r.trend()
-                    : TrendEstimator.ratePerMinute(ascending.subList(Math.max(0, i - 6), i + 1));
-            out.add(entry(mapper, r, rate));
+            out.add(entryAt(mapper, ascending, i));
         }
         return out;
+    }
+
+    /** The reading at {@code i} of {@code ascending} as an entry, its direction estimated when it has no rate. */
+    private static final long TREND_SECONDS = 15 * 60;
+
+    static ObjectNode entryAt(ObjectMapper mapper, List<Reading> ascending, int i) {
+        Reading r = ascending.get(i);
+        if (r.hasTrend()) {
+            return entry(mapper, r, r.trend());
+        }
+        // the readings of the 15 minutes up to it (at most 16: one a minute)
+        long since = r.time().getEpochSecond() - TREND_SECONDS;
+        int j = i;
+        while (j > 0 && i - j < 16 && ascending.get(j - 1).time().getEpochSecond() >= since) {
+            j--;
+        }
+        return entry(mapper, r, TrendEstimator.ratePerMinute(ascending.subList(j, i + 1)));
     }
 
     static ObjectNode entry(ObjectMapper mapper, Reading r, double rate) {
