@@ -278,6 +278,9 @@ public final class App implements AutoCloseable {
                             return glucose.readings().store().deleteRange(owner, from, to).readings();
                         }
                     }, logbook.entries(), accounts.profiles());
+            // Imports store through the glucose ingest path (dedupe, live Today page, alerts) and read what is stored.
+            org.mqcgm.server.imports.ImportsFeature imports = org.mqcgm.server.imports.ImportsFeature.create(platform,
+                    accounts.timeZones(), glucose.readings()::store, glucose.readings().store()::range);
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -286,7 +289,8 @@ public final class App implements AutoCloseable {
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
-                    cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support, nightscout);
+                    cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
+                    nightscout, imports);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices(),

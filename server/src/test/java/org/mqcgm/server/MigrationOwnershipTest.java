@@ -47,6 +47,7 @@ class MigrationOwnershipTest {
             Map.entry("transfer_log", "transfers"),
             Map.entry("clinician_link", "clinician"), Map.entry("clinician_link_view", "clinician"),
             Map.entry("export_job", "rights"), Map.entry("export_chunk", "rights"),
+            Map.entry("import_job", "imports"),
             Map.entry("account_cancellation", "cancellation"), Map.entry("cancellation_tombstone", "cancellation"),
             Map.entry("photo", "photos"), Map.entry("logbook_checkin", "logbook"),
             Map.entry("share", "sharing"), Map.entry("share_read", "sharing"),
@@ -68,7 +69,7 @@ class MigrationOwnershipTest {
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
-            "push", "support", "nightscout");
+            "push", "support", "nightscout", "imports");
     static final int FIRST_UNDER_THE_RULE = 5;
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__([a-z]+)_[a-z0-9_]+\\.sql");

@@ -51,6 +51,7 @@ class AuthorizationMatrixTest {
     static String ownerAnnotationId;
     static String ownerCalibrationId;
     static String ownerExportId;
+    static String ownerImportId;
     static String ownerPostId;
     static String ownerCommentId;
     static String ownerPushSubscriptionId;
@@ -118,6 +119,11 @@ class AuthorizationMatrixTest {
                 .path("id").asText();
         ownerExportId = json.readTree(ownerToken.http().postJson("/api/v1/me/exports",
                 "{\"password\":\"" + TestApp.PASSWORD + "\"}", "Authorization", bearer).body()).path("id").asText();
+        ownerImportId = json.readTree(org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/imports",
+                "entries.json", "application/json", "[{\"type\":\"sgv\",\"sgv\":120,\"date\":1767225600000}]"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8), "Authorization", bearer).body())
+                .path("id").asText();
+        assertThat(ownerImportId).isNotEmpty();
         app.app().consents().record(ownerId, org.mqcgm.server.platform.consent.Consents.Purpose.SHARING, true,
                 "test");
         ownerShareId = json.readTree(ownerToken.http().postJson("/api/v1/shares", "{\"scopes\":[\"glucose\"]}",
@@ -209,6 +215,8 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/annotations/{id}", "/api/v1/annotations/" + ownerAnnotationId)
                 .replace("/history/annotations/{id}", "/history/annotations/" + ownerAnnotationId)
                 .replace("/api/v1/me/exports/{id}", "/api/v1/me/exports/" + ownerExportId)
+                .replace("/api/v1/imports/{id}", "/api/v1/imports/" + ownerImportId)
+                .replace("/import/{id}", "/import/" + ownerImportId)
                 .replace("/api/v1/shares/links/{id}", "/api/v1/shares/links/" + ownerLinkId)
                 .replace("/settings/sharing/links/{id}", "/settings/sharing/links/" + ownerLinkId)
                 .replace("{token}", "not-a-live-link-token-0000000000000000000000")
@@ -441,7 +449,7 @@ class AuthorizationMatrixTest {
     /** Where health data is read or written: every route under these paths needs the health-data consent. */
     static final List<String> HEALTH_DATA_PATHS = List.of("/api/v1/readings", "/api/v1/sensors", "/api/v1/sessions",
             "/api/v1/calibrations", "/api/v1/annotations", "/api/v1/reports", "/reports", "/today", "/history",
-            "/api/v1/checkins", "/logbook", "/api/v1/alerts", "/alerts");
+            "/api/v1/checkins", "/logbook", "/api/v1/alerts", "/alerts", "/api/v1/imports", "/import");
 
     /**
      * Deletion at the owner's request needs no consent (a person who withdrew it can still delete): exactly these

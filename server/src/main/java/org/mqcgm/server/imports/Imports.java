@@ -1,0 +1,368 @@
+package org.mqcgm.server.imports;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+import org.jdbi.v3.core.Jdbi;
+import org.mqcgm.core.glucose.Reading;
+import org.mqcgm.core.imports.Conversion;
+import org.mqcgm.core.imports.ImportException;
+import org.mqcgm.core.imports.ImportFormat;
+import org.mqcgm.core.imports.Importers;
+import org.mqcgm.core.imports.ParsedFile;
+import org.mqcgm.core.imports.Skipped;
+import org.mqcgm.server.platform.crypto.UserKeys;
+import org.mqcgm.server.platform.http.Problem;
+import org.mqcgm.server.platform.http.ProblemException;
+
+/**
+ * Imports of a person's export files: a preview first (kept encrypted with the owner's key for an hour), then the
+ * commit, which stores every reading in one transaction through the glucose feature's ingest path (so imported
+ * readings behave like uploads: deduplicated per second, the live Today page and alerts told) — a failure stores
+ * nothing and leaves the import to be committed again.
+ */
+final class Imports {
+
+    /** How long an import (its file, preview and result) is kept. */
+    static final Duration KEEP = Duration.ofHours(1);
+    static final int SKIPPED_SHOWN = 100;
+    static final int ROWS_SHOWN = 50;
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Imports.class);
+
+    private final Jdbi jdbi;
+    private final UserKeys keys;
+    private final ObjectMapper mapper;
+    private final Clock systemClock;
+    private final Clock dataClock;
+    private final Function<UUID, ZoneId> homeZones;
+    private final ImportsFeature.ReadingSink sink;
+    private final ImportsFeature.StoredReadings stored;
+
+    Imports(Jdbi jdbi, UserKeys keys, ObjectMapper mapper, Clock systemClock, Clock dataClock,
+            Function<UUID, ZoneId> homeZones, ImportsFeature.ReadingSink sink, ImportsFeature.StoredReadings stored) {
+        this.jdbi = jdbi;
+        this.keys = keys;
+        this.mapper = mapper;
+        this.systemClock = systemClock;
+        this.dataClock = dataClock;
+        this.homeZones = homeZones;
+        this.sink = sink;
+        this.stored = stored;
+    }
+
+    ZoneId homeZone(UUID owner) {
+        return homeZones.apply(owner);
+    }
+
+    // ------------------------------------------------------------------ preview
+
+    /** Reads the file, converts it and keeps it with its preview; a file that cannot be imported is a 422. */
+    ApiSchemas.Import preview(UUID owner, byte[] file, String zoneParam, String formatParam) {
+        ImportFormat format = null;
+        if (formatParam != null && !formatParam.isBlank()) {
+            format = ImportFormat.byId(formatParam).orElseThrow(() -> new ProblemException(Problem.badRequest(
+                    "Unknown format.", new Problem.FieldError("format", "enum",
+                            "one of clarity, libreview, nightscout, tidepool"))));
+        }
+        Optional<ZoneId> confirmed = zone(zoneParam);
+        ParsedFile parsed = parse(file, format);
+        ZoneId home = homeZone(owner);
+        ZoneId zone = confirmed.orElse(home);
+        UUID id = UUID.randomUUID();
+        Instant now = systemClock.instant();
+        // The home zone (given or not: the page's zone list starts on it) is an assumption until the commit confirms.
+        ApiSchemas.Import view = view(owner, id, parsed, zone, zone.equals(home), now.plus(KEEP));
+        byte[] fileEnc = keys.encrypt(owner, context(id, "file"), deflate(file));
+        jdbi.useHandle(h -> h.createUpdate("""
+                        insert into import_job (owner_id, id, format, status, progress, file_enc, preview_enc,
+                                                created_at, expires_at)
+                        values (:owner, :id, :format, 'preview', 0, :file, :preview, :created, :expires)""")
+                .bind("owner", owner).bind("id", id).bind("format", parsed.format().id())
+                .bind("file", fileEnc).bind("preview", encryptView(owner, id, view))
+                .bind("created", now.atOffset(ZoneOffset.UTC)).bind("expires", now.plus(KEEP).atOffset(ZoneOffset.UTC))
+                .execute());
+        return view;
+    }
+
+    static ParsedFile parse(byte[] file, ImportFormat format) {
+        try {
+            return Importers.parse(file, format);
+        } catch (ImportException e) {
+            throw new ProblemException(Problem.of(422, "import-file", "The file cannot be imported", e.getMessage())
+                    .withErrors(List.of(new Problem.FieldError("file", e.rule(), e.getMessage()))));
+        }
+    }
+
+    /** An IANA zone id from a form or body field; absent when blank; 400 naming the field otherwise. */
+    static Optional<ZoneId> zone(String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            ZoneId zone = ZoneId.of(text.strip());
+            if (zone instanceof ZoneOffset && !text.strip().equals("UTC") && !text.strip().equals("Z")) {
+                throw new java.time.DateTimeException("offset, not a zone");
+            }
+            return Optional.of(zone);
+        } catch (java.time.DateTimeException e) {
+            throw new ProblemException(Problem.badRequest("Unknown time zone.", new Problem.FieldError("zone",
+                    "time-zone", "an IANA time zone such as Europe/Berlin or America/New_York")));
+        }
+    }
+
+    private ApiSchemas.Import view(UUID owner, UUID id, ParsedFile parsed, ZoneId zone, boolean assumed,
+                                   Instant expires) {
+        Conversion.Converted c = Conversion.convert(parsed, zone, dataClock.instant());
+        if (c.readings().isEmpty()) {
+            String detail = "The file holds no sensor glucose reading that can be imported ("
+                    + c.skipped().size() + " rows skipped).";
+            throw new ProblemException(Problem.of(422, "import-file", "The file cannot be imported", detail)
+                    .withErrors(List.of(new Problem.FieldError("file", "no-readings", detail)))
+                    .with("skipped", shown(c.skipped())));
+        }
+        int duplicates = duplicates(owner, c.readings());
+        return new ApiSchemas.Import(id.toString(), "preview", 0, parsed.format().id(), parsed.unit().symbol(),
+                zone.getId(), assumed && parsed.format().zoneLess(), c.first().orElseThrow().toString(),
+                c.last().orElseThrow().toString(), c.readings().size(), duplicates, c.gapRows().size(),
+                cap(c.gapRows()), c.repeatRows().size(), cap(c.repeatRows()), c.skipped().size(),
+                shown(c.skipped()), parsed.note(), null, expires.toString());
+    }
+
+    private static List<Integer> cap(List<Integer> rows) {
+        return List.copyOf(rows.subList(0, Math.min(rows.size(), ROWS_SHOWN)));
+    }
+
+    private static List<ApiSchemas.ImportSkippedRow> shown(List<Skipped> skipped) {
+        return skipped.stream().limit(SKIPPED_SHOWN).map(s -> new ApiSchemas.ImportSkippedRow(s.row(), s.reason()))
+                .toList();
+    }
+
+    /** How many of {@code readings} (oldest first) are at a second already stored for {@code owner}. */
+    private int duplicates(UUID owner, List<Reading> readings) {
+        Instant from = readings.get(0).time();
+        Instant to = readings.get(readings.size() - 1).time().plusSeconds(1);
+        Set<Long> seconds = new HashSet<>();
+        for (Reading r : stored.range(owner, from, to)) {
+            seconds.add(r.time().getEpochSecond());
+        }
+        int n = 0;
+        for (Reading r : readings) {
+            if (seconds.contains(r.time().getEpochSecond())) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    Optional<ApiSchemas.Import> find(UUID owner, UUID id) {
+        Instant now = systemClock.instant();
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select status, progress, preview_enc from import_job
+                        where owner_id = :owner and id = :id and expires_at > :now""")
+                .bind("owner", owner).bind("id", id).bind("now", now.atOffset(ZoneOffset.UTC))
+                .map((rs, ctx) -> decryptView(owner, id, rs.getBytes("preview_enc"))
+                        .withState(rs.getString("status"), rs.getInt("progress")))
+                .findOne());
+    }
+
+    // ------------------------------------------------------------------ commit
+
+    /**
+     * Claims the import for its commit (preview or failed → importing), re-converting it in {@code zoneParam} when
+     * one is given. 404 when there is no such import of the owner's; 409 when it is already importing or done.
+     */
+    ApiSchemas.Import begin(UUID owner, UUID id, String zoneParam) {
+        Optional<ZoneId> zone = zone(zoneParam);
+        Instant now = systemClock.instant();
+        int claimed = jdbi.withHandle(h -> h.createUpdate("""
+                        update import_job set status = 'importing', progress = 5
+                        where owner_id = :owner and id = :id and status in ('preview', 'failed') and expires_at > :now""")
+                .bind("owner", owner).bind("id", id).bind("now", now.atOffset(ZoneOffset.UTC)).execute());
+        if (claimed == 0) {
+            ApiSchemas.Import current = find(owner, id).orElseThrow(() -> new ProblemException(Problem.notFound()));
+            throw new ProblemException(Problem.of(409, "import-" + current.status(),
+                    current.status().equals("done") ? "Already imported" : "Being imported",
+                    current.status().equals("done") ? "This import was stored already; upload the file again to "
+                            + "import it again (nothing is stored twice)." : "This import is being stored.")
+                    .with("import", ImportRoutes.API + "/" + id));
+        }
+        ApiSchemas.Import current = find(owner, id).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        if (zone.isPresent() && (!zone.get().getId().equals(current.zone()) || current.zoneAssumed())) {
+            try {
+                byte[] file = file(owner, id);
+                ApiSchemas.Import redone = view(owner, id, parse(file, ImportFormat.byId(current.format())
+                        .orElseThrow()), zone.get(), false, Instant.parse(current.expires()));
+                saveView(owner, id, redone);
+                current = redone.withState("importing", 5);
+            } catch (RuntimeException e) {
+                setState(owner, id, "preview", 0);
+                throw e;
+            }
+        }
+        return current;
+    }
+
+    /**
+     * Stores the claimed import's readings in one transaction and records the result. On failure nothing is stored
+     * and the import is marked failed (it can be committed again).
+     */
+    ApiSchemas.Import run(UUID owner, UUID id) {
+        try {
+            ApiSchemas.Import current = find(owner, id).orElseThrow(() -> new ProblemException(Problem.notFound()));
+            byte[] file = file(owner, id);
+            setState(owner, id, "importing", 20);
+            ParsedFile parsed = parse(file, ImportFormat.byId(current.format()).orElseThrow());
+            setState(owner, id, "importing", 40);
+            Conversion.Converted c = Conversion.convert(parsed, ZoneId.of(current.zone()), dataClock.instant());
+            setState(owner, id, "importing", 60);
+            int storedNow = sink.store(owner, c.readings());
+            ApiSchemas.Import done = current.withStored(storedNow, c.readings().size() - storedNow);
+            jdbi.useHandle(h -> h.createUpdate("""
+                            update import_job set status = 'done', progress = 100, file_enc = null,
+                                                  preview_enc = :preview
+                            where owner_id = :owner and id = :id""")
+                    .bind("owner", owner).bind("id", id).bind("preview", encryptView(owner, id, done)).execute());
+            return done;
+        } catch (RuntimeException e) {
+            log.warn("import {} failed: {}", id, org.mqcgm.server.platform.db.SafeErrors.describe(e));
+            setState(owner, id, "failed", 0);
+            if (e instanceof ProblemException p && p.problem().status() < 500) {
+                throw p;
+            }
+            throw new ProblemException(Problem.of(500, "import-failed", "The import failed",
+                    "Nothing was stored; commit the import again.").with("import", ImportRoutes.API + "/" + id));
+        }
+    }
+
+    private void setState(UUID owner, UUID id, String status, int progress) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        update import_job set status = :status, progress = :progress
+                        where owner_id = :owner and id = :id""")
+                .bind("owner", owner).bind("id", id).bind("status", status).bind("progress", progress).execute());
+    }
+
+    private void saveView(UUID owner, UUID id, ApiSchemas.Import view) {
+        jdbi.useHandle(h -> h.createUpdate("update import_job set preview_enc = :p where owner_id = :owner and id = :id")
+                .bind("owner", owner).bind("id", id).bind("p", encryptView(owner, id, view)).execute());
+    }
+
+    private byte[] file(UUID owner, UUID id) {
+        byte[] enc = jdbi.withHandle(h -> h.createQuery(
+                        "select file_enc from import_job where owner_id = :owner and id = :id")
+                .bind("owner", owner).bind("id", id).mapTo(byte[].class).findOne().orElse(null));
+        if (enc == null) {
+            throw new ProblemException(Problem.notFound());
+        }
+        return inflate(keys.decrypt(owner, context(id, "file"), enc));
+    }
+
+    // ------------------------------------------------------------------ housekeeping
+
+    int purgeExpired() {
+        return jdbi.withHandle(h -> h.createUpdate("delete from import_job where expires_at <= :now")
+                .bind("now", systemClock.instant().atOffset(ZoneOffset.UTC)).execute());
+    }
+
+    long count(UUID owner) {
+        return jdbi.withHandle(h -> h.createQuery("select count(*) from import_job where owner_id = :owner")
+                .bind("owner", owner).mapTo(Long.class).one());
+    }
+
+    /** The owner's imports for the export: id, format, status, created, expires (no readings, no file). */
+    List<java.util.Map<String, Object>> all(UUID owner) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select id, format, status, created_at, expires_at from import_job
+                        where owner_id = :owner order by created_at""")
+                .bind("owner", owner)
+                .map((rs, ctx) -> {
+                    java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("id", rs.getString("id"));
+                    m.put("format", rs.getString("format"));
+                    m.put("status", rs.getString("status"));
+                    m.put("created", rs.getObject("created_at", OffsetDateTime.class).toInstant().toString());
+                    m.put("expires", rs.getObject("expires_at", OffsetDateTime.class).toInstant().toString());
+                    return m;
+                }).list());
+    }
+
+    // ------------------------------------------------------------------ encryption
+
+    private static String context(UUID id, String what) {
+        return "import:" + id + ":" + what;
+    }
+
+    private byte[] encryptView(UUID owner, UUID id, ApiSchemas.Import view) {
+        try {
+            return keys.encrypt(owner, context(id, "preview"), mapper.writeValueAsBytes(view));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private ApiSchemas.Import decryptView(UUID owner, UUID id, byte[] enc) {
+        try {
+            return mapper.readValue(keys.decrypt(owner, context(id, "preview"), enc), ApiSchemas.Import.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] deflate(byte[] data) {
+        Deflater d = new Deflater(Deflater.BEST_SPEED);
+        try {
+            d.setInput(data);
+            d.finish();
+            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, data.length / 4));
+            byte[] buf = new byte[64 * 1024];
+            while (!d.finished()) {
+                out.write(buf, 0, d.deflate(buf));
+            }
+            return out.toByteArray();
+        } finally {
+            d.end();
+        }
+    }
+
+    static byte[] inflate(byte[] data) {
+        Inflater in = new Inflater();
+        try {
+            in.setInput(data);
+            ByteArrayOutputStream out = new ByteArrayOutputStream(data.length * 4);
+            byte[] buf = new byte[64 * 1024];
+            while (!in.finished()) {
+                int n = in.inflate(buf);
+                if (n == 0 && (in.needsInput() || in.needsDictionary())) {
+                    throw new IllegalStateException("truncated import file");
+                }
+                out.write(buf, 0, n);
+            }
+            return out.toByteArray();
+        } catch (DataFormatException e) {
+            throw new IllegalStateException("damaged import file", e);
+        } finally {
+            in.end();
+        }
+    }
+
+    Instant now() {
+        return systemClock.instant();
+    }
+}
