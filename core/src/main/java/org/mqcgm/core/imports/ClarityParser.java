@@ -63,29 +63,13 @@ final class ClarityParser {
                         : "timestamp is not YYYY-MM-DDThh:mm:ss"));
                 continue;
             }
-            String value = row.field(glucose).trim();
-            int mgdl;
-            Reading.Marker marker = Reading.Marker.VALUE;
-            if (value.equalsIgnoreCase("Low")) {
-                mgdl = LOW_LIMIT;
-                marker = Reading.Marker.LOW;
-            } else if (value.equalsIgnoreCase("High")) {
-                mgdl = HIGH_LIMIT;
-                marker = Reading.Marker.HIGH;
-            } else {
-                double v = Values.number(value);
-                if (Double.isNaN(v)) {
-                    skipped.add(new Skipped(row.line(), value.isEmpty() ? "no glucose value"
-                            : "glucose value is not a number"));
-                    continue;
-                }
-                mgdl = unit.toStoredMgdl(v);
-                if (mgdl < Reading.MIN_MGDL || mgdl > Reading.MAX_MGDL) {
-                    skipped.add(new Skipped(row.line(), "glucose " + mgdl + " mg/dL outside " + Reading.MIN_MGDL
-                            + "–" + Reading.MAX_MGDL));
-                    continue;
-                }
+            Values.Glucose g = Values.glucose(row.field(glucose), "Low", LOW_LIMIT, "High", HIGH_LIMIT, unit);
+            if (g.skip() != null) {
+                skipped.add(new Skipped(row.line(), g.skip()));
+                continue;
             }
+            int mgdl = g.mgdl();
+            Reading.Marker marker = g.marker();
             double trend = rate < 0 ? Double.NaN : Values.number(row.field(rate));
             if (!Double.isNaN(trend)) {
                 trend = unit.toMgdl(trend);

@@ -148,6 +148,34 @@ public final class Importers {
             return null;
         }
 
+        /**
+         * A glucose cell: the sensor's {@code lowWord}/{@code highWord} (below/above its range, a marker at its limit)
+         * or a number in {@code unit} within what any CGM reports; otherwise {@code skip} says why the row is left.
+         */
+        record Glucose(int mgdl, Reading.Marker marker, String skip) {
+        }
+
+        static Glucose glucose(String cell, String lowWord, int lowLimit, String highWord, int highLimit,
+                               org.mqcgm.core.glucose.GlucoseUnit unit) {
+            String value = cell.trim();
+            if (value.equalsIgnoreCase(lowWord)) {
+                return new Glucose(lowLimit, Reading.Marker.LOW, null);
+            }
+            if (value.equalsIgnoreCase(highWord)) {
+                return new Glucose(highLimit, Reading.Marker.HIGH, null);
+            }
+            double v = number(value);
+            if (Double.isNaN(v)) {
+                return new Glucose(0, null, value.isEmpty() ? "no glucose value" : "glucose value is not a number");
+            }
+            int mgdl = unit.toStoredMgdl(v);
+            if (mgdl < Reading.MIN_MGDL || mgdl > Reading.MAX_MGDL) {
+                return new Glucose(0, null, "glucose " + mgdl + " mg/dL outside " + Reading.MIN_MGDL + "–"
+                        + Reading.MAX_MGDL);
+            }
+            return new Glucose(mgdl, Reading.Marker.VALUE, null);
+        }
+
         /** A decimal number with a point or a comma, or NaN. */
         static double number(String text) {
             String t = text.trim();

@@ -114,29 +114,14 @@ final class LibreViewParser {
                 skipped.add(new Skipped(row.line(), "device timestamp is not a valid date and time"));
                 continue;
             }
-            String value = row.field(raw.type() == 0 ? 4 : 5).trim();
-            int mgdl;
-            Reading.Marker marker = Reading.Marker.VALUE;
-            if (value.equalsIgnoreCase("LO")) {
-                mgdl = LOW_LIMIT;
-                marker = Reading.Marker.LOW;
-            } else if (value.equalsIgnoreCase("HI")) {
-                mgdl = HIGH_LIMIT;
-                marker = Reading.Marker.HIGH;
-            } else {
-                double v = Values.number(value);
-                if (Double.isNaN(v)) {
-                    skipped.add(new Skipped(row.line(), value.isEmpty() ? "no glucose value"
-                            : "glucose value is not a number"));
-                    continue;
-                }
-                mgdl = unit.toStoredMgdl(v);
-                if (mgdl < Reading.MIN_MGDL || mgdl > Reading.MAX_MGDL) {
-                    skipped.add(new Skipped(row.line(), "glucose " + mgdl + " mg/dL outside " + Reading.MIN_MGDL
-                            + "–" + Reading.MAX_MGDL));
-                    continue;
-                }
+            Values.Glucose g = Values.glucose(row.field(raw.type() == 0 ? 4 : 5), "LO", LOW_LIMIT, "HI", HIGH_LIMIT,
+                    unit);
+            if (g.skip() != null) {
+                skipped.add(new Skipped(row.line(), g.skip()));
+                continue;
             }
+            int mgdl = g.mgdl();
+            Reading.Marker marker = g.marker();
             String serial = row.field(1).trim();
             Candidate c = new Candidate(row.line(), local, null, null, mgdl, marker, Double.NaN,
                     Values.source(row.field(0), "LibreView"), serial + "/" + raw.type());
