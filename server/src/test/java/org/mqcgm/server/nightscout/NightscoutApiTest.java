@@ -51,27 +51,15 @@ class NightscoutApiTest {
     }
 
     static JsonNode create(String bearer, String name, String access) throws Exception {
-        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/nightscout/credentials",
-                "{\"name\":\"" + name + "\",\"access\":\"" + access + "\"}", "Authorization", "Bearer " + bearer);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return json.readTree(r.body());
+        return NsClients.create(app.url(), bearer, name, access);
     }
 
     static String sha1(JsonNode credential) {
-        return NsCredentials.hex("SHA-1", credential.path("secret").asText());
+        return NsClients.sha1(credential);
     }
 
     static HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.url() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return NsClients.call(app.url(), method, path, body, headers);
     }
 
     static String local(Instant t) {

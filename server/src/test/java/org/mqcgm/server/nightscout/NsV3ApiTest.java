@@ -46,25 +46,11 @@ class NsV3ApiTest {
     }
 
     static JsonNode create(String bearer, String name, String access) throws Exception {
-        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/nightscout/credentials",
-                "{\"name\":\"" + name + "\",\"access\":\"" + access + "\"}", "Authorization", "Bearer " + bearer);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
-        return json.readTree(r.body());
+        return NsClients.create(app.url(), bearer, name, access);
     }
 
     static HttpResponse<String> call(String method, String path, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.url() + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        HttpResponse<String> r = client.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as("%s %s: %s", method, path, r.body()).isLessThan(500);
-        return r;
+        return NsClients.call(app.url(), method, path, body, headers);
     }
 
     /** A call as AAPS's NSAuthInterceptor sends it: Bearer JWT and {@code Date: <ms>}. */
