@@ -120,6 +120,18 @@ class AccessibilityInBrowserTest {
                 "{\"model\":\"Simulated CGM\",\"serial\":\"SIM-1\"}", 201)).path("id").asText());
         values.put("/calibrations/{id}", json(post(wearerToken, "/api/v1/calibrations", "{\"time\":\""
                 + now.minus(Duration.ofMinutes(30)) + "\",\"mgdl\":120}", 201)).path("id").asText());
+        // A file import's preview page: a small Nightscout entries file, uploaded as a form would
+        String boundary = "mqcgm-a11y-boundary";
+        String file = "[{\"type\":\"sgv\",\"sgv\":123,\"date\":" + now.minus(Duration.ofDays(30)).toEpochMilli()
+                + ",\"device\":\"xDrip-DexcomG6\"}]";
+        String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"entries.json\""
+                + "\r\nContent-Type: application/json\r\n\r\n" + file + "\r\n--" + boundary + "--\r\n";
+        HttpResponse<String> imported = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create(app.url() + "/api/v1/imports")).header("Authorization", "Bearer " + wearerToken)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
+        values.put("/import/{id}", json(imported).path("id").asText());
     }
 
     static HttpResponse<String> post(String token, String path, String body, int expected) throws Exception {
