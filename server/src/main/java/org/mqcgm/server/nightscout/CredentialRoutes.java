@@ -104,7 +104,8 @@ final class CredentialRoutes {
                 i.revokedAt() == null ? null : i.revokedAt().toString());
     }
 
-    private static UUID uuid(String s) {
+    /** A path parameter as a UUID, or null when it is none. */
+    static UUID uuid(String s) {
         try {
             return UUID.fromString(s);
         } catch (IllegalArgumentException e) {

@@ -514,20 +514,35 @@ final class NsApiRoutes {
     }
 
     private boolean notModified(Context ctx, Instant last) {
-        String since = ctx.header("If-Modified-Since");
-        if (since != null) {
-            try {
-                Instant s = java.time.ZonedDateTime.parse(since, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-                if (!last.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).isAfter(s)) {
-                    ctx.status(304).json(mapper.createObjectNode().put("status", 304).put("message", "Not modified"));
-                    return true;
-                }
-            } catch (java.time.format.DateTimeParseException ignored) {
-                // an unreadable date is no condition
-            }
+        if (unchangedSince(ctx, last)) {
+            ctx.status(304).json(mapper.createObjectNode().put("status", 304).put("message", "Not modified"));
+            return true;
         }
-        ctx.header("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(last.atOffset(ZoneOffset.UTC)));
+        ctx.header("Last-Modified", httpDate(last));
         return false;
+    }
+
+    /**
+     * Whether the request's {@code If-Modified-Since} is at or after {@code last} (to the second, as HTTP dates
+     * are); an absent or unreadable date is no condition.
+     */
+    static boolean unchangedSince(Context ctx, Instant last) {
+        String since = ctx.header("If-Modified-Since");
+        if (since == null) {
+            return false;
+        }
+        try {
+            Instant s = java.time.ZonedDateTime.parse(since, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+            return !last.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).isAfter(s);
+        } catch (java.time.format.DateTimeParseException ignored) {
+            return false;
+        }
+    }
+
+    /** An instant as an HTTP date ({@code Last-Modified}). */
+    static String httpDate(Instant t) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .atOffset(ZoneOffset.UTC));
     }
 
     private static int count(Context ctx, int defaultCount) {

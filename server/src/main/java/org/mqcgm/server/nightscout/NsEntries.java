@@ -267,35 +267,12 @@ final class NsEntries {
                 quality, 0, source));
     }
 
-    /** ISO-8601 as clients write it: 'T' or a space, optional fraction, offset as Z, +01:00, +0100 or +01. */
-    private static final DateTimeFormatter LENIENT = new java.time.format.DateTimeFormatterBuilder()
-            .parseCaseInsensitive()
-            .append(DateTimeFormatter.ISO_LOCAL_DATE)
-            .optionalStart().appendLiteral('T').optionalEnd()
-            .optionalStart().appendLiteral(' ').optionalEnd()
-            .append(DateTimeFormatter.ISO_LOCAL_TIME)
-            .optionalStart().appendOffset("+HH:MM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HHMM", "Z").optionalEnd()
-            .optionalStart().appendOffset("+HH", "Z").optionalEnd()
-            .toFormatter(Locale.ROOT);
-
     /**
      * A date-time as Nightscout's {@code moment.parseZone} reads it, keeping its offset; without an offset, UTC.
      * Empty when it is no date-time.
      */
     static Optional<OffsetDateTime> parseDate(String text) {
-        if (text == null || text.length() > 40) {
-            return Optional.empty();
-        }
-        try {
-            java.time.temporal.TemporalAccessor t = LENIENT.parse(text.trim());
-            java.time.LocalDateTime local = java.time.LocalDateTime.from(t);
-            ZoneOffset offset = t.isSupported(java.time.temporal.ChronoField.OFFSET_SECONDS)
-                    ? ZoneOffset.from(t) : ZoneOffset.UTC;
-            return Optional.of(local.atOffset(offset));
-        } catch (java.time.DateTimeException e) {
-            return Optional.empty();
-        }
+        return NsQuery.offsetDateTime(text, false);
     }
 
     private static String truncate(String s, int max) {

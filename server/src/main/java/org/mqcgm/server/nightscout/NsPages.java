@@ -45,7 +45,7 @@ final class NsPages {
         routes.get(PAGE, Access.PAGE, ctx -> page(ctx, web, null, "", "readwrite", null));
         routes.post(PAGE, Access.SENSITIVE_PAGE, ctx -> create(ctx, web));
         routes.post(PAGE + "/{id}/revoke", Access.PAGE, ctx -> {
-            UUID id = uuid(ctx.pathParam("id"));
+            UUID id = CredentialRoutes.uuid(ctx.pathParam("id"));
             if (id == null || !credentials.revoke(Principal.of(ctx).accountId(), id)) {
                 throw new ProblemException(Problem.notFound());
             }
@@ -127,13 +127,5 @@ final class NsPages {
 
     private static String shown(Instant t, ZoneId zone) {
         return t == null ? null : SHOWN.format(t.atZone(zone));
-    }
-
-    private static UUID uuid(String s) {
-        try {
-            return UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

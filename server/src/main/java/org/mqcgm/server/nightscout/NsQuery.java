@@ -1027,17 +1027,20 @@ final class NsQuery {
 
     /**
      * Parses an ISO-8601 date-time as Nightscout clients write it ({@code …Z}, {@code …+01:00}, xDrip's
-     * {@code …+0100}, fractions of any length, a space instead of 'T', an offset whose '+' was decoded to a space);
-     * no offset means UTC. Empty when it is not such a date-time.
+     * {@code …+0100}, fractions of any length, a space instead of 'T'), keeping its offset; no offset means UTC.
+     * With {@code spacedOffset}, an offset whose '+' was decoded to a space (a query string's) is read as one.
+     * Empty when it is not such a date-time.
      */
-    static OptionalLong parseInstant(String s) {
+    static Optional<OffsetDateTime> offsetDateTime(String s, boolean spacedOffset) {
         if (s == null || !looksLikeDateTime(s.trim())) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
         String text = s.trim();
-        java.util.regex.Matcher spaced = SPACED_OFFSET.matcher(text);
-        if (spaced.matches()) {
-            text = spaced.group(1) + "+" + spaced.group(2);
+        if (spacedOffset) {
+            java.util.regex.Matcher spaced = SPACED_OFFSET.matcher(text);
+            if (spaced.matches()) {
+                text = spaced.group(1) + "+" + spaced.group(2);
+            }
         }
         if (text.charAt(10) == ' ') {
             text = text.substring(0, 10) + 'T' + text.substring(11);
@@ -1047,28 +1050,21 @@ final class NsQuery {
             LocalDateTime local = LocalDateTime.from(parsed);
             ZoneOffset offset = parsed.isSupported(ChronoField.OFFSET_SECONDS)
                     ? ZoneOffset.ofTotalSeconds(parsed.get(ChronoField.OFFSET_SECONDS)) : ZoneOffset.UTC;
-            return OptionalLong.of(OffsetDateTime.of(local, offset).toInstant().toEpochMilli());
+            return Optional.of(OffsetDateTime.of(local, offset));
         } catch (java.time.DateTimeException e) {
-            return OptionalLong.empty();
+            return Optional.empty();
         }
+    }
+
+    /** {@link #offsetDateTime} of a query value or a stored field, as epoch milliseconds. */
+    static OptionalLong parseInstant(String s) {
+        return offsetDateTime(s, true).map(t -> OptionalLong.of(t.toInstant().toEpochMilli()))
+                .orElse(OptionalLong.empty());
     }
 
     /** The UTC offset in minutes written in an ISO-8601 date-time (0 for Z or none); empty when unparseable. */
     static Optional<Integer> offsetMinutes(String s) {
-        if (parseInstant(s).isEmpty()) {
-            return Optional.empty();
-        }
-        String text = s.trim();
-        java.util.regex.Matcher spaced = SPACED_OFFSET.matcher(text);
-        if (spaced.matches()) {
-            text = spaced.group(1) + "+" + spaced.group(2);
-        }
-        if (text.charAt(10) == ' ') {
-            text = text.substring(0, 10) + 'T' + text.substring(11);
-        }
-        var parsed = ISO.parse(text);
-        return Optional.of(parsed.isSupported(ChronoField.OFFSET_SECONDS)
-                ? parsed.get(ChronoField.OFFSET_SECONDS) / 60 : 0);
+        return offsetDateTime(s, true).map(t -> t.getOffset().getTotalSeconds() / 60);
     }
 
     private static Double asNumber(String raw) {

@@ -281,17 +281,9 @@ final class NsV3Routes {
             doc = stored.v3();
         }
         long modified = doc.path("srvModified").asLong();
-        String since = ctx.header("If-Modified-Since");
-        if (since != null) {
-            try {
-                long s = ZonedDateTime.parse(since, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
-                if (modified / 1000 * 1000 <= s) {
-                    ctx.status(304);
-                    return;
-                }
-            } catch (DateTimeParseException ignored) {
-                // an unreadable date is no condition
-            }
+        if (NsApiRoutes.unchangedSince(ctx, Instant.ofEpochMilli(modified))) {
+            ctx.status(304);
+            return;
         }
         ctx.header("Last-Modified", httpDate(modified));
         ok(ctx, doc);
@@ -599,7 +591,6 @@ final class NsV3Routes {
     }
 
     private static String httpDate(long millis) {
-        return DateTimeFormatter.RFC_1123_DATE_TIME.format(Instant.ofEpochMilli(millis)
-                .truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC));
+        return NsApiRoutes.httpDate(Instant.ofEpochMilli(millis));
     }
 }
