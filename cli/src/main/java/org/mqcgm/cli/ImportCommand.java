@@ -72,8 +72,8 @@ final class ImportCommand implements Runnable {
                 ImportsFeature imports = app.feature(ImportsFeature.class);
                 ImportsFeature.Preview preview = imports.preview(owner, bytes, zone, format);
                 print(out, preview);
-                if (preview.count() == preview.duplicates()) {
-                    out.println("Nothing new to store: every reading is stored already.");
+                if (preview.count() == preview.duplicates() && preview.checkins() == preview.checkinDuplicates()) {
+                    out.println("Nothing new to store: every reading and logbook entry is stored already.");
                     return null;
                 }
                 if (!yes && !confirmed(out, preview)) {
@@ -83,6 +83,10 @@ final class ImportCommand implements Runnable {
                 ImportsFeature.Preview done = imports.commit(owner, UUID.fromString(preview.id()), zone);
                 out.println("stored " + done.stored() + " readings; " + done.duplicates()
                         + " were stored already");
+                if (done.checkins() > 0) {
+                    out.println("stored " + done.checkinsStored() + " logbook entries; " + done.checkinDuplicates()
+                            + " were in the logbook already");
+                }
                 return null;
             } catch (ProblemException e) {
                 String errors = e.problem().errors().stream().map(f -> f.field() + " (" + f.rule() + ")")
@@ -111,6 +115,10 @@ final class ImportCommand implements Runnable {
         out.println("format:     " + p.format() + " (" + p.unit() + ")");
         out.println("period:     " + p.first() + " – " + p.last());
         out.println("readings:   " + p.count() + " (" + p.duplicates() + " stored already)");
+        if (p.checkins() > 0) {
+            out.println("logbook:    " + p.checkins() + " " + p.checkinKinds() + " (" + p.checkinDuplicates()
+                    + " in the logbook already)");
+        }
         out.println("time zone:  " + p.zone() + (p.zoneAssumed() ? " (assumed: the account's home zone; --zone to "
                 + "choose another)" : ""));
         if (p.dstGaps() > 0 || p.dstRepeats() > 0) {
@@ -127,7 +135,9 @@ final class ImportCommand implements Runnable {
     }
 
     private static boolean confirmed(PrintWriter out, ImportsFeature.Preview p) {
-        out.print("Store " + (p.count() - p.duplicates()) + " new readings? [y/N] ");
+        out.print("Store " + (p.count() - p.duplicates()) + " new readings"
+                + (p.checkins() > 0 ? " and " + (p.checkins() - p.checkinDuplicates()) + " logbook entries" : "")
+                + "? [y/N] ");
         out.flush();
         try {
             String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

@@ -36,7 +36,9 @@ class ImportCommandTest {
                     "--data-dir", data);
             assertThat(run.status()).as(run.err()).isZero();
             assertThat(run.out()).contains("format:     nightscout (mg/dL)").contains("readings:   12 (0 stored already)")
-                    .contains("skipped:    2 rows").contains("stored 12 readings; 0 were stored already");
+                    .contains("logbook:    1 {fingerstick=1} (0 in the logbook already)") // the meter (mbg) entry
+                    .contains("skipped:    1 rows").contains("stored 12 readings; 0 were stored already")
+                    .contains("stored 1 logbook entries; 0 were in the logbook already");
             UUID owner = demo.app().accounts().findId(Demo.EMAIL).orElseThrow();
             assertThat(demo.app().readings().store().range(owner, Instant.parse("2025-03-14T12:00:00Z"),
                     Instant.parse("2025-03-14T18:00:00Z"))).hasSize(12);

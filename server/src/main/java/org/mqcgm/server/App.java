@@ -278,9 +278,11 @@ public final class App implements AutoCloseable {
                             return glucose.readings().store().deleteRange(owner, from, to).readings();
                         }
                     }, logbook.entries(), accounts.profiles());
-            // Imports store through the glucose ingest path (dedupe, live Today page, alerts) and read what is stored.
+            // Imports store through the glucose ingest path (dedupe, live Today page, alerts) and read what is stored;
+            // a file's meals, insulin and meter readings go to the logbook through its port.
             org.mqcgm.server.imports.ImportsFeature imports = org.mqcgm.server.imports.ImportsFeature.create(platform,
-                    accounts.timeZones(), glucose.readings()::store, glucose.readings().store()::range);
+                    accounts.timeZones(), glucose.readings()::store, glucose.readings().store()::range,
+                    logbook.entries());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.

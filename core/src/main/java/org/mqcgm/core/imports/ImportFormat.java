@@ -7,7 +7,7 @@ import java.util.Optional;
 public enum ImportFormat {
     CLARITY_CSV("clarity", "Dexcom Clarity CSV", true),
     LIBREVIEW_CSV("libreview", "LibreView CSV", true),
-    NIGHTSCOUT_JSON("nightscout", "Nightscout entries JSON", false),
+    NIGHTSCOUT_JSON("nightscout", "Nightscout JSON (entries, treatments)", false),
     TIDEPOOL_JSON("tidepool", "Tidepool JSON", false);
 
     private final String id;

@@ -10,8 +10,8 @@ import org.mqcgm.core.glucose.Reading;
  *
  * <ul>
  *   <li>text starting with {@code [} is JSON: Tidepool when its items carry Tidepool types ({@code cbg},
- *       {@code smbg}, …) or {@code units}, Nightscout when they carry {@code sgv}/{@code mbg}/{@code cal} or a
- *       millisecond {@code date};</li>
+ *       {@code smbg}, …) or {@code units}, Nightscout when they carry {@code sgv}/{@code mbg}/{@code cal}, a
+ *       millisecond {@code date} or are treatments ({@code eventType}, {@code created_at});</li>
  *   <li>otherwise CSV: Clarity when a header row has {@code Event Type} third and a {@code Glucose Value} column,
  *       LibreView when one of the first three rows has 19 or more fields with a glucose unit in the fifth
  *       (localized headers are matched by position).</li>
@@ -105,14 +105,14 @@ public final class Importers {
                 if (TidepoolParser.KNOWN_TYPES.contains(t) || m.containsKey("units") || m.containsKey("deviceTime")) {
                     tidepool++;
                 } else if (t.equals("sgv") || t.equals("mbg") || t.equals("cal") || m.containsKey("sgv")
-                        || m.get("date") instanceof Double) {
+                        || m.get("date") instanceof Double || NightscoutParser.isTreatment(m)) {
                     nightscout++;
                 }
             }
         }
         if (tidepool == 0 && nightscout == 0) {
             throw new ImportException("unknown-format", items.isEmpty() ? "The JSON array is empty: no readings."
-                    : "The JSON is neither Nightscout entries nor Tidepool data.");
+                    : "The JSON is neither Nightscout entries or treatments nor Tidepool data.");
         }
         return tidepool > nightscout ? ImportFormat.TIDEPOOL_JSON : ImportFormat.NIGHTSCOUT_JSON;
     }
@@ -174,6 +174,12 @@ public final class Importers {
                         + Reading.MAX_MGDL);
             }
             return new Glucose(mgdl, Reading.Marker.VALUE, null);
+        }
+
+        /** A positive number below a million in a cell (a point or a comma), or null. */
+        static java.math.BigDecimal positive(String cell) {
+            double v = number(cell);
+            return Double.isNaN(v) || v <= 0 || v >= 1_000_000 ? null : java.math.BigDecimal.valueOf(v);
         }
 
         /** A decimal number with a point or a comma, or NaN. */

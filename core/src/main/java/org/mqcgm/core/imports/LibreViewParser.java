@@ -21,7 +21,8 @@ import org.mqcgm.core.imports.Importers.Values;
  * <p><b>Historic versus scan.</b> Record type 0 (historic, automatic every 5 or 15 minutes) is the CGM series. A scan
  * (type 1) repeats a value the sensor also records as historic, so a scan is used only where the same sensor has no
  * historic reading within its interval (the median step of its historic rows, 15 minutes when unknown) — it fills
- * gaps, it is never added on top. Other record types (strip, ketone, insulin, food, notes) are skipped.
+ * gaps, it is never added on top. Strip glucose, insulin, food and notes (types 2, 4, 5, 6) become logbook
+ * check-ins ({@link #entries}); ketones (3) and other types are skipped.
  *
  * <p><b>Dates.</b> The order of day and month follows the account's locale: it is inferred from the whole file (a
  * first number above 12 means day-first, a second above 12 month-first); a file where neither tells is read
@@ -69,7 +70,7 @@ final class LibreViewParser {
             }
             double typeValue = Values.number(row.field(3));
             int type = Double.isNaN(typeValue) ? -1 : (int) typeValue;
-            if (type != 0 && type != 1) {
+            if (type != 0 && type != 1 && !LOGBOOK_TYPES.contains(type)) {
                 skipped.add(new Skipped(row.line(), type < 0 ? "record type is not a number"
                         : "not a sensor glucose row (record type " + type + ")"));
                 continue;
@@ -107,11 +108,22 @@ final class LibreViewParser {
         }
         List<Candidate> historic = new ArrayList<>();
         List<Candidate> scans = new ArrayList<>();
+        List<LogCandidate> checkins = new ArrayList<>();
         for (Raw raw : raws) {
             Csv.Row row = raw.row();
             LocalDateTime local = local(raw.time(), dayFirst);
             if (local == null) {
                 skipped.add(new Skipped(row.line(), "device timestamp is not a valid date and time"));
+                continue;
+            }
+            if (LOGBOOK_TYPES.contains(raw.type())) {
+                List<LogEntry> entries = entries(raw.type(), row, rows.get(headerIndex));
+                if (entries.isEmpty()) {
+                    skipped.add(new Skipped(row.line(), "record type " + raw.type() + " without a usable value"));
+                }
+                for (LogEntry e : entries) {
+                    checkins.add(new LogCandidate(row.line(), local, null, null, row.field(1).trim() + "/log", e));
+                }
                 continue;
             }
             Values.Glucose g = Values.glucose(row.field(raw.type() == 0 ? 4 : 5), "LO", LOW_LIMIT, "HI", HIGH_LIMIT,
@@ -146,7 +158,68 @@ final class LibreViewParser {
             }
         }
         out.sort(java.util.Comparator.comparingInt(Candidate::row));
-        return new ParsedFile(ImportFormat.LIBREVIEW_CSV, unit, out, skipped, rows.size() - headerIndex - 1, note);
+        return new ParsedFile(ImportFormat.LIBREVIEW_CSV, unit, out, skipped, rows.size() - headerIndex - 1, note,
+                checkins);
+    }
+
+    /** The record types that become logbook check-ins: 2 strip glucose, 4 insulin, 5 food, 6 notes. */
+    static final java.util.Set<Integer> LOGBOOK_TYPES = java.util.Set.of(2, 4, 5, 6);
+
+    /**
+     * A logbook row's check-ins: strip glucose (column 14, unit in its name) a fingerstick; insulin rapid (column 7,
+     * else meal + correction + user change, 16–18) and long (column 12); food the carbohydrates in grams (column 9;
+     * servings alone are not grams); the notes (column 13) a note of their own on a notes row, else on the first
+     * check-in of the row.
+     */
+    private static List<LogEntry> entries(int type, Csv.Row row, Csv.Row header) {
+        List<LogEntry> out = new ArrayList<>();
+        switch (type) {
+            case 2 -> {
+                GlucoseUnit strip = Values.unitOf(header.field(14));
+                java.math.BigDecimal v = Values.positive(row.field(14));
+                int mgdl = strip == null || v == null ? -1 : strip.toStoredMgdl(v.doubleValue());
+                if (mgdl >= 20 && mgdl <= 600) {
+                    out.add(LogEntry.fingerstick(v, strip.symbol()));
+                }
+            }
+            case 4 -> {
+                java.math.BigDecimal rapid = Values.positive(row.field(7));
+                if (rapid == null) {
+                    for (int c = 16; c <= 18; c++) {
+                        java.math.BigDecimal part = Values.positive(row.field(c));
+                        rapid = part == null ? rapid : rapid == null ? part : rapid.add(part);
+                    }
+                }
+                java.math.BigDecimal longActing = Values.positive(row.field(12));
+                LogEntry r = rapid == null ? null : LogEntry.insulin(rapid, "rapid");
+                LogEntry l = longActing == null ? null : LogEntry.insulin(longActing, "long");
+                if (r != null) {
+                    out.add(r);
+                }
+                if (l != null) {
+                    out.add(l);
+                }
+            }
+            case 5 -> {
+                java.math.BigDecimal grams = Values.positive(row.field(9));
+                if (grams != null) {
+                    out.add(LogEntry.meal(grams));
+                }
+            }
+            default -> {
+            }
+        }
+        String notes = LogEntry.noteText(row.field(13));
+        if (!notes.isEmpty()) {
+            if (out.isEmpty()) {
+                if (type == 6) {
+                    out.add(LogEntry.note(notes));
+                }
+            } else {
+                out.set(0, out.get(0).withNote(notes));
+            }
+        }
+        return out;
     }
 
     private static String serial(Candidate c) {

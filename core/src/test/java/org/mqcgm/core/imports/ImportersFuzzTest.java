@@ -31,6 +31,25 @@ class ImportersFuzzTest {
         for (int i = 1; i < c.readings().size(); i++) {
             assertThat(c.readings().get(i).time()).isAfter(c.readings().get(i - 1).time());
         }
+        for (Conversion.Checkin k : c.checkins()) {
+            // what a parser makes lies inside the logbook's ranges, so the logbook accepts it
+            java.util.Map<String, Object> f = k.entry().fields();
+            switch (k.entry().kind()) {
+                case "meal" -> assertThat((java.math.BigDecimal) f.get("carbs")).isBetween(
+                        java.math.BigDecimal.ZERO, java.math.BigDecimal.valueOf(1000));
+                case "insulin" -> {
+                    java.math.BigDecimal u = (java.math.BigDecimal) f.get("units");
+                    assertThat(u).isPositive().isLessThanOrEqualTo(java.math.BigDecimal.valueOf(300));
+                    assertThat(u.multiply(java.math.BigDecimal.valueOf(20)).stripTrailingZeros().scale())
+                            .isLessThanOrEqualTo(0);
+                    assertThat(f.get("insulinType")).isIn("rapid", "long", "other");
+                }
+                case "exercise" -> assertThat((Integer) f.get("minutes")).isBetween(1, 1440);
+                case "fingerstick" -> assertThat(f.get("unit")).isIn("mg/dL", "mmol/L");
+                case "note" -> assertThat((String) f.get("note")).isNotBlank().hasSizeLessThanOrEqualTo(2000);
+                default -> throw new AssertionError("unknown kind " + k.entry().kind());
+            }
+        }
         for (Skipped s : c.skipped()) {
             assertThat(s.row()).isPositive();
             assertThat(s.reason()).doesNotContain("\n");

@@ -47,8 +47,12 @@ class ImportersTest {
         assertThat(c.readings().get(0).offset()).isEqualTo(ZoneOffset.ofHours(-6));
         assertThat(c.readings().get(0).trend()).isEqualTo(1.2);
         assertThat(c.readings().get(0).source()).isEqualTo("iOS G7");
-        // 8 preamble rows (lines 2–9), calibration (14), carbs (22), insulin (23)
-        assertThat(c.skipped()).extracting(Skipped::row).containsExactly(2, 3, 4, 5, 6, 7, 8, 9, 14, 22, 23);
+        // 8 preamble rows (lines 2–9); calibration (14), carbs (22), insulin (23) go to the logbook
+        assertThat(c.skipped()).extracting(Skipped::row).containsExactly(2, 3, 4, 5, 6, 7, 8, 9);
+        assertThat(checkins(c)).containsExactly(
+                "2025-03-14T09:20:12-06:00 fingerstick {value=104, unit=mg/dL}",
+                "2025-03-14T09:40-06:00 meal {carbs=30}",
+                "2025-03-14T09:41-06:00 insulin {units=4.5, insulinType=rapid}");
         assertThat(c.skipped().get(0).reason()).isEqualTo("not a sensor glucose row (event type FirstName)");
         assertThat(c.gapRows()).isEmpty();
         assertThat(c.repeatRows()).isEmpty();
@@ -64,9 +68,11 @@ class ImportersTest {
         assertThat(values(c)).containsExactly(131, 139, 152, 168, 181, 176, 160, 141, 120, 97, 70, 40);
         assertThat(c.first()).contains(Instant.parse("2025-03-14T17:50:00Z")); // 11:50 AM MDT
         assertThat(c.last()).contains(Instant.parse("2025-03-14T18:45:00Z")); // 12:45 PM MDT
-        assertThat(c.skipped()).extracting(Skipped::row).containsExactly(15, 16, 17, 18, 19);
+        assertThat(c.skipped()).extracting(Skipped::row).containsExactly(15, 16, 19);
         assertThat(c.skipped().get(0).reason()).startsWith("scan: a historic reading of the same sensor lies within 5");
-        assertThat(c.skipped().get(2).reason()).isEqualTo("not a sensor glucose row (record type 5)");
+        assertThat(c.skipped().get(2).reason()).isEqualTo("record type 6 without a usable value"); // an empty note
+        assertThat(checkins(c)).containsExactly("2025-03-14T11:58-06:00 insulin {units=5, insulinType=rapid}",
+                "2025-03-14T12:00-06:00 meal {carbs=45}");
     }
 
     @Test
@@ -108,9 +114,57 @@ class ImportersTest {
         assertThat(c.readings().get(9).marker()).isEqualTo(Reading.Marker.LOW);
         assertThat(c.last()).contains(Instant.ofEpochMilli(1741967705000L).minusMillis(0));
         assertThat(c.readings().get(0).offset()).isEqualTo(ZoneOffset.UTC); // the file's utcOffset 0
-        assertThat(c.skipped()).extracting(Skipped::row).containsExactly(2, 3);
+        assertThat(c.skipped()).extracting(Skipped::row).containsExactly(2);
+        assertThat(c.skipped()).extracting(Skipped::reason).containsExactly("calibration (cal) entry: not glucose");
+        // the meter reading (mbg) is a fingerstick in the logbook
+        assertThat(checkins(c)).containsExactly("2025-03-14T15:52:05Z fingerstick {value=98, unit=mg/dL}");
+    }
+
+    static List<String> checkins(Conversion.Converted c) {
+        return c.checkins().stream().map(k -> k.time() + " " + k.entry().kind() + " " + k.entry().fields()).toList();
+    }
+
+    @Test
+    void nightscoutTreatmentsBecomeLogbookCheckins() {
+        ParsedFile p = Importers.parse(sample("nightscout_treatments.json"));
+        assertThat(p.format()).isEqualTo(ImportFormat.NIGHTSCOUT_JSON);
+        Conversion.Converted c = Conversion.convert(p, DENVER, NOW);
+        assertThat(c.readings()).isEmpty();
+        assertThat(checkins(c)).containsExactly(
+                "2025-03-14T06:00-06:00 note {note=New sensor inserted, left arm}",
+                "2025-03-14T08:00-06:00 fingerstick {value=6.2, unit=mmol/L}",
+                "2025-03-14T12:02-06:00 meal {carbs=45, note=Lunch: pasta}",
+                "2025-03-14T12:02-06:00 insulin {units=4.55, insulinType=rapid}",
+                "2025-03-14T14:10-06:00 insulin {units=1.2, insulinType=rapid}",
+                "2025-03-14T15:30-06:00 meal {carbs=15}",
+                "2025-03-14T17:00-06:00 exercise {minutes=45, note=Bike}",
+                "2025-03-14T21:00-06:00 insulin {units=14, insulinType=long}");
+        assertThat(c.skipped()).extracting(Skipped::row).containsExactly(7, 8, 10, 11);
         assertThat(c.skipped()).extracting(Skipped::reason).containsExactly(
-                "calibration (cal) entry: not a reading", "meter glucose (mbg) is not a sensor reading");
+                "treatment Temp Basal has nothing the logbook keeps (carbs, insulin, a BG Check, exercise or a note)",
+                "treatment Site Change has nothing the logbook keeps (carbs, insulin, a BG Check, exercise or a note)",
+                "no valid created_at (ISO 8601) or date (epoch milliseconds)",
+                "meal at the same time as row 3");
+    }
+
+    @Test
+    void tidepoolLogbookKinds() {
+        ParsedFile p = Importers.parse(sample("tidepool_logbook.json"));
+        assertThat(p.format()).isEqualTo(ImportFormat.TIDEPOOL_JSON);
+        Conversion.Converted c = Conversion.convert(p, DENVER, NOW);
+        assertThat(values(c)).containsExactly(112);
+        assertThat(checkins(c)).containsExactly(
+                "2025-03-13T21:00-07:00 insulin {units=22, insulinType=long}",
+                "2025-03-14T09:01-07:00 fingerstick {value=112, unit=mg/dL}",
+                "2025-03-14T11:00-07:00 meal {carbs=52}",
+                "2025-03-14T11:01-07:00 insulin {units=4.75, insulinType=rapid}",
+                "2025-03-14T13:00-07:00 meal {carbs=30}",
+                "2025-03-14T13:00-07:00 insulin {units=2.5, insulinType=rapid}",
+                "2025-03-14T17:00-07:00 exercise {minutes=90, intensity=moderate}");
+        assertThat(c.skipped()).extracting(Skipped::row).containsExactly(8, 9);
+        assertThat(c.skipped()).extracting(Skipped::reason).containsExactly(
+                "Tidepool type basal is neither a sensor reading nor kept in the logbook",
+                "food without net carbohydrate in grams");
     }
 
     @Test

@@ -41,22 +41,30 @@ final class ApiSchemas {
      * @param note          what the reader had to assume (e.g. a date order), or null
      * @param stored        after the commit: readings newly stored (null before)
      * @param expires       when this import and its file are deleted
+     * @param checkins      logbook check-ins the file yields (meals, insulin, meter readings, exercise, notes)
+     * @param checkinKinds  of these, how many of each kind (meal, insulin, fingerstick, exercise, note)
+     * @param checkinDuplicates of these, check-ins already in the logbook (same kind at the same second): not stored
+     *                      twice
+     * @param checkinsStored after the commit: check-ins newly stored (null before)
+     * @param logbook       whether the file's check-ins go to the logbook: false when the API token lacks the scope
+     *                      {@code logbook} (they are skipped rows then)
      */
     record Import(String id, String status, int progress, String format, String unit, String zone,
                   boolean zoneAssumed, String first, String last, int count, int duplicates, int dstGaps,
                   List<Integer> dstGapRows, int dstRepeats, List<Integer> dstRepeatRows, int skippedTotal,
-                  List<ImportSkippedRow> skipped, String note, Integer stored, String expires) {
+                  List<ImportSkippedRow> skipped, String note, Integer stored, String expires, int checkins,
+                  Map<String, Integer> checkinKinds, int checkinDuplicates, Integer checkinsStored, boolean logbook) {
 
         Import withState(String newStatus, int newProgress) {
             return new Import(id, newStatus, newProgress, format, unit, zone, zoneAssumed, first, last, count,
                     duplicates, dstGaps, dstGapRows, dstRepeats, dstRepeatRows, skippedTotal, skipped, note, stored,
-                    expires);
+                    expires, checkins, checkinKinds, checkinDuplicates, checkinsStored, logbook);
         }
 
-        Import withStored(int newStored, int newDuplicates) {
+        Import withStored(int newStored, int newDuplicates, int newCheckinsStored, int newCheckinDuplicates) {
             return new Import(id, "done", 100, format, unit, zone, zoneAssumed, first, last, count, newDuplicates,
                     dstGaps, dstGapRows, dstRepeats, dstRepeatRows, skippedTotal, skipped, note, newStored,
-                    expires);
+                    expires, checkins, checkinKinds, newCheckinDuplicates, newCheckinsStored, logbook);
         }
     }
 

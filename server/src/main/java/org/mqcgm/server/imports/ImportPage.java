@@ -13,7 +13,8 @@ import java.util.List;
 public record ImportPage(String id, String status, int progress, String format, String unit, String zone,
                          boolean zoneAssumed, boolean zoneLess, String first, String last, String lastDate, int count,
                          int duplicates, int dstGaps, int dstRepeats, int skippedTotal, List<Row> skipped,
-                         String note, int stored) {
+                         String note, int stored, int checkins, java.util.Map<String, Integer> checkinKinds,
+                         int checkinDuplicates, int checkinsStored) {
 
     /** A skipped row. */
     public record Row(int row, String reason) {
@@ -31,7 +32,8 @@ public record ImportPage(String id, String status, int progress, String format, 
                 i.zoneAssumed(), zoneLess, minutes.format(first.atZone(zone)), minutes.format(last.atZone(zone)),
                 last.atZone(zone).toLocalDate().toString(), i.count(), i.duplicates(), i.dstGaps(), i.dstRepeats(),
                 i.skippedTotal(), i.skipped().stream().map(s -> new Row(s.row(), s.reason())).toList(), i.note(),
-                i.stored() == null ? 0 : i.stored());
+                i.stored() == null ? 0 : i.stored(), i.checkins(), i.checkinKinds(), i.checkinDuplicates(),
+                i.checkinsStored() == null ? 0 : i.checkinsStored());
     }
 
     public boolean importing() {
@@ -41,5 +43,10 @@ public record ImportPage(String id, String status, int progress, String format, 
     /** Readings that the commit will newly store. */
     public int fresh() {
         return count - duplicates;
+    }
+
+    /** Logbook check-ins that the commit will newly store. */
+    public int freshCheckins() {
+        return checkins - checkinDuplicates;
     }
 }

@@ -88,7 +88,7 @@ final class ImportRoutes {
     private void uploadApi(Context ctx) {
         Upload upload = upload(ctx);
         ApiSchemas.Import view = imports.preview(Principal.of(ctx).accountId(), upload.file(), upload.zone(),
-                upload.format());
+                upload.format(), Principal.of(ctx).has(Scope.LOGBOOK));
         ctx.header("Location", API + "/" + view.id());
         ctx.status(HttpStatus.CREATED).json(view);
     }
@@ -214,7 +214,7 @@ final class ImportRoutes {
         try {
             Upload upload = upload(ctx);
             ApiSchemas.Import view = imports.preview(Principal.of(ctx).accountId(), upload.file(), upload.zone(),
-                    upload.format());
+                    upload.format(), Principal.of(ctx).has(Scope.LOGBOOK));
             ctx.redirect(PAGE + "/" + view.id(), HttpStatus.SEE_OTHER);
         } catch (ProblemException e) {
             if (e.problem().status() >= 500) {

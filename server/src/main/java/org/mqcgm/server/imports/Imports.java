@@ -1,6 +1,8 @@
 package org.mqcgm.server.imports;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,8 +12,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -28,14 +33,17 @@ import org.mqcgm.core.imports.Importers;
 import org.mqcgm.core.imports.ParsedFile;
 import org.mqcgm.core.imports.Skipped;
 import org.mqcgm.server.platform.crypto.UserKeys;
+import org.mqcgm.server.platform.logbook.LogbookEntries;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 
 /**
  * Imports of a person's export files: a preview first (kept encrypted with the owner's key for an hour), then the
  * commit, which stores every reading in one transaction through the glucose feature's ingest path (so imported
- * readings behave like uploads: deduplicated per second, the live Today page and alerts told) — a failure stores
- * nothing and leaves the import to be committed again.
+ * readings behave like uploads: deduplicated per second, the live Today page and alerts told), then the file's
+ * logbook check-ins in one transaction through the logbook's port (one per kind and second: those the logbook has
+ * already are left out). A failure leaves the import to be committed again, and committing again stores only what
+ * is missing: nothing is stored twice.
  */
 final class Imports {
 
@@ -53,9 +61,11 @@ final class Imports {
     private final Function<UUID, ZoneId> homeZones;
     private final ImportsFeature.ReadingSink sink;
     private final ImportsFeature.StoredReadings stored;
+    private final LogbookEntries logbook;
 
     Imports(Jdbi jdbi, UserKeys keys, ObjectMapper mapper, Clock systemClock, Clock dataClock,
-            Function<UUID, ZoneId> homeZones, ImportsFeature.ReadingSink sink, ImportsFeature.StoredReadings stored) {
+            Function<UUID, ZoneId> homeZones, ImportsFeature.ReadingSink sink, ImportsFeature.StoredReadings stored,
+            LogbookEntries logbook) {
         this.jdbi = jdbi;
         this.keys = keys;
         this.mapper = mapper;
@@ -64,6 +74,7 @@ final class Imports {
         this.homeZones = homeZones;
         this.sink = sink;
         this.stored = stored;
+        this.logbook = logbook;
     }
 
     ZoneId homeZone(UUID owner) {
@@ -73,7 +84,7 @@ final class Imports {
     // ------------------------------------------------------------------ preview
 
     /** Reads the file, converts it and keeps it with its preview; a file that cannot be imported is a 422. */
-    ApiSchemas.Import preview(UUID owner, byte[] file, String zoneParam, String formatParam) {
+    ApiSchemas.Import preview(UUID owner, byte[] file, String zoneParam, String formatParam, boolean logbookAllowed) {
         ImportFormat format = null;
         if (formatParam != null && !formatParam.isBlank()) {
             format = ImportFormat.byId(formatParam).orElseThrow(() -> new ProblemException(Problem.badRequest(
@@ -87,7 +98,7 @@ final class Imports {
         UUID id = UUID.randomUUID();
         Instant now = systemClock.instant();
         // The home zone (given or not: the page's zone list starts on it) is an assumption until the commit confirms.
-        ApiSchemas.Import view = view(owner, id, parsed, zone, zone.equals(home), now.plus(KEEP));
+        ApiSchemas.Import view = view(owner, id, parsed, zone, zone.equals(home), now.plus(KEEP), logbookAllowed);
         byte[] fileEnc = keys.encrypt(owner, context(id, "file"), deflate(file));
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into import_job (owner_id, id, format, status, progress, file_enc, preview_enc,
@@ -126,22 +137,67 @@ final class Imports {
         }
     }
 
+    /**
+     * The preview of a file in {@code zone}. Without {@code logbookAllowed} (an API token without the scope
+     * {@code logbook}) the file's check-ins are skipped rows, and the commit stores none.
+     */
     private ApiSchemas.Import view(UUID owner, UUID id, ParsedFile parsed, ZoneId zone, boolean assumed,
-                                   Instant expires) {
-        Conversion.Converted c = Conversion.convert(parsed, zone, dataClock.instant());
-        if (c.readings().isEmpty()) {
-            String detail = "The file holds no sensor glucose reading that can be imported ("
+                                   Instant expires, boolean logbookAllowed) {
+        Conversion.Converted c = convert(parsed, zone, logbookAllowed);
+        if (c.readings().isEmpty() && c.checkins().isEmpty()) {
+            String detail = "The file holds no sensor glucose reading or logbook entry that can be imported ("
                     + c.skipped().size() + " rows skipped).";
             throw new ProblemException(Problem.of(422, "import-file", "The file cannot be imported", detail)
                     .withErrors(List.of(new Problem.FieldError("file", "no-readings", detail)))
                     .with("skipped", shown(c.skipped())));
         }
-        int duplicates = duplicates(owner, c.readings());
+        int duplicates = c.readings().isEmpty() ? 0 : duplicates(owner, c.readings());
+        Map<String, Integer> kinds = new TreeMap<>();
+        c.checkins().forEach(k -> kinds.merge(k.entry().kind(), 1, Integer::sum));
+        int checkinDuplicates = c.checkins().size() - freshCheckins(owner, c.checkins()).size();
+        List<Instant> ends = new ArrayList<>();
+        c.first().ifPresent(ends::add);
+        c.last().ifPresent(ends::add);
+        if (!c.checkins().isEmpty()) {
+            ends.add(c.checkins().get(0).time().toInstant());
+            ends.add(c.checkins().get(c.checkins().size() - 1).time().toInstant());
+        }
+        Instant first = ends.stream().min(Instant::compareTo).orElseThrow();
+        Instant last = ends.stream().max(Instant::compareTo).orElseThrow();
         return new ApiSchemas.Import(id.toString(), "preview", 0, parsed.format().id(), parsed.unit().symbol(),
-                zone.getId(), assumed && parsed.format().zoneLess(), c.first().orElseThrow().toString(),
-                c.last().orElseThrow().toString(), c.readings().size(), duplicates, c.gapRows().size(),
-                cap(c.gapRows()), c.repeatRows().size(), cap(c.repeatRows()), c.skipped().size(),
-                shown(c.skipped()), parsed.note(), null, expires.toString());
+                zone.getId(), assumed && parsed.format().zoneLess(), first.toString(), last.toString(),
+                c.readings().size(), duplicates, c.gapRows().size(), cap(c.gapRows()), c.repeatRows().size(),
+                cap(c.repeatRows()), c.skipped().size(), shown(c.skipped()), parsed.note(), null, expires.toString(),
+                c.checkins().size(), kinds, checkinDuplicates, null, logbookAllowed);
+    }
+
+    /** The file in {@code zone}; without {@code logbook}, its check-ins become skipped rows. */
+    private Conversion.Converted convert(ParsedFile parsed, ZoneId zone, boolean logbook) {
+        Conversion.Converted c = Conversion.convert(parsed, zone, dataClock.instant());
+        if (logbook || c.checkins().isEmpty()) {
+            return c;
+        }
+        List<Skipped> skipped = new ArrayList<>(c.skipped());
+        new java.util.TreeSet<>(c.checkins().stream().map(Conversion.Checkin::row).toList()).forEach(row ->
+                skipped.add(new Skipped(row, "logbook entry left out: the API token lacks the scope logbook")));
+        skipped.sort(java.util.Comparator.comparingInt(Skipped::row));
+        return new Conversion.Converted(c.readings(), List.copyOf(skipped), c.gapRows(), c.repeatRows(), List.of());
+    }
+
+    /** The check-ins (oldest first) that the logbook has not yet: none of their kind at their second. */
+    private List<Conversion.Checkin> freshCheckins(UUID owner, List<Conversion.Checkin> checkins) {
+        if (checkins.isEmpty()) {
+            return List.of();
+        }
+        Instant from = checkins.get(0).time().toInstant();
+        Instant to = checkins.get(checkins.size() - 1).time().toInstant().plusSeconds(1);
+        Set<String> have = new HashSet<>();
+        for (ObjectNode n : logbook.between(owner, from, to, Integer.MAX_VALUE)) {
+            JsonNode type = n.get("insulinType");
+            have.add(Conversion.Checkin.key(n.path("kind").asText(), type == null ? null : type.asText(),
+                    OffsetDateTime.parse(n.path("time").asText()).toEpochSecond()));
+        }
+        return checkins.stream().filter(k -> !have.contains(k.key())).toList();
     }
 
     private static List<Integer> cap(List<Integer> rows) {
@@ -209,7 +265,7 @@ final class Imports {
             try {
                 byte[] file = file(owner, id);
                 ApiSchemas.Import redone = view(owner, id, parse(file, ImportFormat.byId(current.format())
-                        .orElseThrow()), zone.get(), false, Instant.parse(current.expires()));
+                        .orElseThrow()), zone.get(), false, Instant.parse(current.expires()), current.logbook());
                 saveView(owner, id, redone);
                 current = redone.withState("importing", 5);
             } catch (RuntimeException e) {
@@ -231,10 +287,16 @@ final class Imports {
             setState(owner, id, "importing", 20);
             ParsedFile parsed = parse(file, ImportFormat.byId(current.format()).orElseThrow());
             setState(owner, id, "importing", 40);
-            Conversion.Converted c = Conversion.convert(parsed, ZoneId.of(current.zone()), dataClock.instant());
+            Conversion.Converted c = convert(parsed, ZoneId.of(current.zone()), current.logbook());
             setState(owner, id, "importing", 60);
-            int storedNow = sink.store(owner, c.readings());
-            ApiSchemas.Import done = current.withStored(storedNow, c.readings().size() - storedNow);
+            int storedNow = c.readings().isEmpty() ? 0 : sink.store(owner, c.readings());
+            setState(owner, id, "importing", 80);
+            List<Conversion.Checkin> fresh = freshCheckins(owner, c.checkins());
+            long logged = logbook.addAll(owner, fresh.stream()
+                    .map(k -> LogbookEntries.checkin(k.time(), k.entry())).toList()).stream()
+                    .filter(Optional::isPresent).count();
+            ApiSchemas.Import done = current.withStored(storedNow, c.readings().size() - storedNow, (int) logged,
+                    c.checkins().size() - fresh.size());
             jdbi.useHandle(h -> h.createUpdate("""
                             update import_job set status = 'done', progress = 100, file_enc = null,
                                                   preview_enc = :preview

@@ -13,6 +13,7 @@ import org.mqcgm.server.platform.Platform;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.jobs.Jobs;
+import org.mqcgm.server.platform.logbook.LogbookEntries;
 import org.mqcgm.server.platform.rights.ExportArchive;
 import org.mqcgm.server.platform.rights.PersonalData;
 
@@ -52,11 +53,12 @@ public final class ImportsFeature implements Feature {
      * @param homeZones the account's home zone (assumed for files of local times until the user confirms one)
      * @param sink      where committed readings go
      * @param stored    what is stored already (duplicates in the preview)
+     * @param logbook   where a file's meals, insulin, meter readings, exercise and notes go
      */
     public static ImportsFeature create(Platform platform, Function<UUID, ZoneId> homeZones, ReadingSink sink,
-                                        StoredReadings stored) {
+                                        StoredReadings stored, LogbookEntries logbook) {
         return new ImportsFeature(platform, new Imports(platform.jdbi(), platform.userKeys(), platform.mapper(),
-                platform.systemClock(), platform.dataClock(), homeZones, sink, stored));
+                platform.systemClock(), platform.dataClock(), homeZones, sink, stored, logbook));
     }
 
     @Override
@@ -92,9 +94,9 @@ public final class ImportsFeature implements Feature {
         });
     }
 
-    /** The service (the CLI and tests drive imports through it). */
+    /** The service (the CLI and tests drive imports through it): readings and logbook check-ins. */
     public Preview preview(UUID owner, byte[] file, String zone, String format) {
-        return new Preview(imports.preview(owner, file, zone, format));
+        return new Preview(imports.preview(owner, file, zone, format, true));
     }
 
     /** Commits an import (as the API does) and answers the finished view. */
@@ -106,11 +108,14 @@ public final class ImportsFeature implements Feature {
     /** An import's public face for the CLI: the same fields as the API's answer. */
     public record Preview(String id, String status, String format, String unit, String zone, boolean zoneAssumed,
                           String first, String last, int count, int duplicates, int dstGaps, int dstRepeats,
-                          int skippedTotal, List<String> skipped, String note, Integer stored) {
+                          int skippedTotal, List<String> skipped, String note, Integer stored, int checkins,
+                          java.util.Map<String, Integer> checkinKinds, int checkinDuplicates,
+                          Integer checkinsStored) {
         Preview(ApiSchemas.Import i) {
             this(i.id(), i.status(), i.format(), i.unit(), i.zone(), i.zoneAssumed(), i.first(), i.last(), i.count(),
                     i.duplicates(), i.dstGaps(), i.dstRepeats(), i.skippedTotal(),
-                    i.skipped().stream().map(s -> s.row() + ": " + s.reason()).toList(), i.note(), i.stored());
+                    i.skipped().stream().map(s -> s.row() + ": " + s.reason()).toList(), i.note(), i.stored(),
+                    i.checkins(), i.checkinKinds(), i.checkinDuplicates(), i.checkinsStored());
         }
     }
 }

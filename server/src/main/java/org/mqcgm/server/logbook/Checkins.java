@@ -62,6 +62,34 @@ final class Checkins {
         });
     }
 
+    /** Stores new check-ins without photos in one transaction (an import), in the order given. */
+    List<Checkin> createAll(UUID owner, List<CheckinInput.Draft> drafts) {
+        Instant now = clock.instant();
+        List<Checkin> out = new ArrayList<>(drafts.size());
+        if (drafts.isEmpty()) {
+            return out;
+        }
+        jdbi.useTransaction(h -> {
+            var batch = h.prepareBatch("""
+                    insert into logbook_checkin (owner_id, id, time, offset_seconds, kind, data_enc, created_at,
+                                                 updated_at)
+                    values (:o, :id, :t, :off, :k, :d, :now, :now)""");
+            for (CheckinInput.Draft draft : drafts) {
+                if (!draft.values().photos().isEmpty()) {
+                    throw new IllegalArgumentException("check-ins stored together carry no photos");
+                }
+                UUID id = UUID.randomUUID();
+                batch.bind("o", owner).bind("id", id).bind("t", draft.time())
+                        .bind("off", draft.time().getOffset().getTotalSeconds()).bind("k", draft.kind().id())
+                        .bind("d", encrypt(owner, id, draft.values())).bind("now", now.atOffset(ZoneOffset.UTC))
+                        .add();
+                out.add(new Checkin(id, draft.time(), draft.kind(), draft.values(), now, now));
+            }
+            batch.execute();
+        });
+        return out;
+    }
+
     Optional<Checkin> find(UUID owner, UUID id) {
         return jdbi.withHandle(h -> h.createQuery("select * from logbook_checkin where owner_id = :o and id = :id")
                 .bind("o", owner).bind("id", id).map((rs, ctx) -> row(owner, rs)).findOne());

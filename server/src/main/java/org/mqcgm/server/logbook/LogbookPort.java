@@ -31,6 +31,23 @@ final class LogbookPort implements LogbookEntries {
     }
 
     @Override
+    public List<Optional<ObjectNode>> addAll(UUID owner, List<ObjectNode> list) {
+        Instant now = dataClock.instant();
+        List<CheckinInput.Draft> drafts = new java.util.ArrayList<>(list.size());
+        for (ObjectNode c : list) {
+            try {
+                drafts.add(CheckinInput.read(withoutPhotos(c), now));
+            } catch (ProblemException refused) {
+                drafts.add(null);
+            }
+        }
+        List<Checkin> stored = checkins.createAll(owner, drafts.stream().filter(java.util.Objects::nonNull).toList());
+        java.util.Iterator<Checkin> it = stored.iterator();
+        return drafts.stream().map(d -> d == null ? Optional.<ObjectNode>empty() : Optional.of(out(it.next())))
+                .toList();
+    }
+
+    @Override
     public Optional<ObjectNode> replace(UUID owner, UUID id, ObjectNode checkin) {
         try {
             return checkins.update(owner, id, current -> {

@@ -1,10 +1,7 @@
 package org.mqcgm.server.nightscout;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -17,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
+import org.mqcgm.core.imports.Treatments;
 import org.mqcgm.server.platform.logbook.LogbookEntries;
 
 /**
@@ -44,48 +42,16 @@ final class NsTreatmentLog {
         this.mapper = mapper;
     }
 
-    /** The check-ins a treatment means (none for kinds the logbook has not). */
+    /** The check-ins a treatment means (none for kinds the logbook has not): {@link Treatments#logEntries}. */
+    @SuppressWarnings("unchecked")
     List<ObjectNode> checkinsOf(ObjectNode t) {
-        List<ObjectNode> out = new ArrayList<>();
         Optional<OffsetDateTime> time = timeOf(t);
         if (time.isEmpty()) {
-            return out;
+            return List.of();
         }
-        String at = time.get().toString();
-        String eventType = t.path("eventType").asText("");
-        BigDecimal carbs = positive(t.get("carbs"));
-        if (carbs != null) {
-            out.add(checkin(at, "meal").put("carbs", carbs.min(BigDecimal.valueOf(1000))));
-        }
-        BigDecimal insulin = positive(t.get("insulin"));
-        if (insulin != null) {
-            BigDecimal units = insulin.multiply(BigDecimal.valueOf(20)).setScale(0, RoundingMode.HALF_UP)
-                    .divide(BigDecimal.valueOf(20)).stripTrailingZeros();
-            if (units.signum() > 0) {
-                out.add(checkin(at, "insulin").put("units", units).put("insulinType",
-                        t.path("isBasalInsulin").asBoolean(false) ? "long" : "rapid"));
-            }
-        }
-        BigDecimal glucose = positive(t.get("glucose"));
-        if (eventType.equals("BG Check") && glucose != null) {
-            boolean mmol = t.path("units").asText("").toLowerCase(java.util.Locale.ROOT).startsWith("mmol");
-            out.add(checkin(at, "fingerstick").put("value", glucose).put("unit", mmol ? "mmol/L" : "mg/dL"));
-        }
-        BigDecimal duration = positive(t.get("duration"));
-        if (eventType.equals("Exercise") && duration != null) {
-            out.add(checkin(at, "exercise").put("minutes", Math.max(1, Math.min(1440, duration.intValue()))));
-        }
-        String notes = t.path("notes").isTextual() ? t.path("notes").asText().strip() : "";
-        if (notes.length() > 2000) {
-            notes = notes.substring(0, 2000);
-        }
-        if (out.isEmpty() && !notes.isEmpty()
-                && List.of("Note", "Announcement", "Question", "<none>", "").contains(eventType)) {
-            out.add(checkin(at, "note").put("note", notes));
-        } else if (!out.isEmpty() && !notes.isEmpty()) {
-            out.get(0).put("note", notes);
-        }
-        return out;
+        Map<String, ?> fields = mapper.convertValue(t, Map.class);
+        return Treatments.logEntries(fields).stream()
+                .map(e -> LogbookEntries.checkin(time.get(), e)).toList();
     }
 
     /** Writes the check-ins of a stored treatment, replacing those it had. */
@@ -247,21 +213,6 @@ final class NsTreatmentLog {
         return new HashSet<>(jdbi.withHandle(h -> h.createQuery("""
                         select checkin_id from nightscout_checkin_link where owner_id = :o and checkin_id in (<ids>)""")
                 .bind("o", owner).bindList("ids", checkins).mapTo(UUID.class).list()));
-    }
-
-    private ObjectNode checkin(String time, String kind) {
-        ObjectNode n = mapper.createObjectNode();
-        n.put("time", time);
-        n.put("kind", kind);
-        return n;
-    }
-
-    private static BigDecimal positive(JsonNode n) {
-        if (n == null || !n.isNumber()) {
-            return null;
-        }
-        BigDecimal v = n.decimalValue();
-        return v.signum() > 0 ? v : null;
     }
 
     /** The treatment's time with its offset ({@code created_at} is UTC, {@code utcOffset} in minutes). */

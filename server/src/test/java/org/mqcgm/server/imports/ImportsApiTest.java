@@ -265,8 +265,87 @@ class ImportsApiTest {
         assertThat(app.app().readings().store().range(person, FAR, Instant.now()).get(0).time())
                 .as("read in the confirmed zone").isEqualTo(Instant.parse("2025-03-14T09:00:12Z"));
         HttpResponse<String> bad = web.post("/import", "multipart/form-data; boundary=" + boundary,
-                multipart.replace("EGV", "XYZ"));
+                multipart.replace("EGV", "XYZ").replace(",Calibration,", ",XYZ,").replace(",Carbs,", ",XYZ,")
+                        .replace(",Insulin,", ",XYZ,"));
         assertThat(bad.statusCode()).isEqualTo(422);
         assertThat(bad.body()).contains("data-rule=\"no-readings\"");
+    }
+
+    @Test
+    void treatmentsGoToTheLogbookOnceAndOnlyWithTheLogbookScope() {
+        UUID person = app.newUser("treatments@example.org", TestApp.PASSWORD, ZoneId.of("America/Denver"));
+        String both = app.app().apiTokens().create(person, "import", java.util.EnumSet.of(
+                org.mqcgm.server.platform.security.Scope.READINGS_WRITE,
+                org.mqcgm.server.platform.security.Scope.LOGBOOK));
+        String readingsOnly = app.app().apiTokens().create(person, "import", java.util.EnumSet.of(
+                org.mqcgm.server.platform.security.Scope.READINGS_WRITE));
+
+        // a token that may not write the logbook: the treatments are skipped rows, and nothing is importable
+        HttpResponse<String> refused = upload(readingsOnly, "treatments.json", sample("nightscout_treatments.json"));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+        assertThat(refused.body()).contains("lacks the scope logbook");
+
+        JsonNode preview = body(upload(both, "treatments.json", sample("nightscout_treatments.json")));
+        assertThat(preview.path("format").asText()).isEqualTo("nightscout");
+        assertThat(preview.path("logbook").asBoolean()).isTrue();
+        assertThat(preview.path("count").asInt()).isZero();
+        assertThat(preview.path("checkins").asInt()).isEqualTo(8);
+        assertThat(preview.path("checkinKinds").toString()).isEqualTo(
+                "{\"exercise\":1,\"fingerstick\":1,\"insulin\":3,\"meal\":2,\"note\":1}");
+        assertThat(preview.path("checkinDuplicates").asInt()).isZero();
+        assertThat(preview.path("first").asText()).isEqualTo("2025-03-14T12:00:00Z");
+        assertThat(preview.path("skippedTotal").asInt()).isEqualTo(4);
+        assertThat(checkins(both)).as("nothing is stored by the preview").isEmpty();
+
+        JsonNode done = body(http.postJson("/api/v1/imports/" + preview.path("id").asText() + "/commit", "",
+                "Authorization", "Bearer " + both));
+        assertThat(done.path("status").asText()).isEqualTo("done");
+        assertThat(done.path("checkinsStored").asInt()).isEqualTo(8);
+        assertThat(done.path("stored").asInt()).isZero();
+        JsonNode logged = checkins(both);
+        assertThat(logged).hasSize(8);
+        assertThat(logged.toString()).contains("\"carbs\":45", "\"note\":\"Lunch: pasta\"", "\"units\":4.55",
+                "\"insulinType\":\"long\"", "\"unit\":\"mmol/L\"", "\"minutes\":45",
+                "\"time\":\"2025-03-14T12:02-06:00\"");
+        // encrypted like every check-in: the note is not in the table in clear
+        int clear = app.sql().withHandle(h -> h.createQuery(
+                        "select count(*) from logbook_checkin where owner_id = :o "
+                                + "and position(convert_to('pasta', 'UTF8') in data_enc) > 0").bind("o", person).mapTo(Integer.class).one());
+        assertThat(clear).isZero();
+
+        // the same file again (and the same treatments inside a bigger one) stores nothing twice
+        JsonNode again = body(upload(both, "again.json", sample("nightscout_treatments.json")));
+        assertThat(again.path("checkinDuplicates").asInt()).isEqualTo(8);
+        JsonNode second = body(http.postJson("/api/v1/imports/" + again.path("id").asText() + "/commit", "",
+                "Authorization", "Bearer " + both));
+        assertThat(second.path("checkinsStored").asInt()).isZero();
+        assertThat(checkins(both)).hasSize(8);
+    }
+
+    @Test
+    void tidepoolReadingsAndLogbookKindsInOneImport() {
+        UUID person = app.newUser("tidepool-log@example.org", TestApp.PASSWORD, ZoneId.of("America/Denver"));
+        String token = app.app().apiTokens().create(person, "import", java.util.EnumSet.of(
+                org.mqcgm.server.platform.security.Scope.READINGS_WRITE,
+                org.mqcgm.server.platform.security.Scope.LOGBOOK));
+        JsonNode preview = body(upload(token, "tidepool.json", sample("tidepool_logbook.json")));
+        assertThat(preview.path("count").asInt()).isEqualTo(1);
+        assertThat(preview.path("checkins").asInt()).isEqualTo(7);
+        JsonNode done = body(http.postJson("/api/v1/imports/" + preview.path("id").asText() + "/commit", "",
+                "Authorization", "Bearer " + token));
+        assertThat(done.path("stored").asInt()).isEqualTo(1);
+        assertThat(done.path("checkinsStored").asInt()).isEqualTo(7);
+        assertThat(stored(person)).isEqualTo(1);
+        assertThat(checkins(token).toString()).contains("\"units\":4.75", "\"carbs\":52",
+                "\"intensity\":\"moderate\"", "\"minutes\":90", "\"value\":112");
+    }
+
+    /** The person's check-ins through the logbook API (March 2025). */
+    static JsonNode checkins(String token) {
+        HttpResponse<String> r = http.get("/api/v1/checkins?from=2025-03-01T00:00:00Z&to=2025-04-01T00:00:00Z",
+                "Authorization", "Bearer " + token);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode b = body(r);
+        return b.isArray() ? b : b.path("items");
     }
 }

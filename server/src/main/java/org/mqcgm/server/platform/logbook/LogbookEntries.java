@@ -1,10 +1,14 @@
 package org.mqcgm.server.platform.logbook;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.math.BigDecimal;
+import java.time.OffsetDateTime;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.mqcgm.core.imports.LogEntry;
 
 /**
  * A person's logbook check-ins, in the logbook API's own JSON shape ({@code time}, {@code kind} meal / insulin /
@@ -18,6 +22,14 @@ public interface LogbookEntries {
     /** Logs a check-in; empty when the logbook does not accept it (out of its ranges), nothing stored then. */
     Optional<ObjectNode> add(UUID owner, ObjectNode checkin);
 
+    /**
+     * Logs check-ins together (an import): the accepted ones in one transaction; each answer is the stored check-in,
+     * or empty when the logbook does not accept that one (nothing stored for it).
+     */
+    default List<Optional<ObjectNode>> addAll(UUID owner, List<ObjectNode> checkins) {
+        return checkins.stream().map(c -> add(owner, c)).toList();
+    }
+
     /** Replaces a check-in's content (its kind stays); empty when there is none or the logbook refuses it. */
     Optional<ObjectNode> replace(UUID owner, UUID id, ObjectNode checkin);
 
@@ -29,6 +41,21 @@ public interface LogbookEntries {
 
     /** The check-ins with {@code from <= time < to}, newest first, at most {@code limit}. */
     List<ObjectNode> between(UUID owner, Instant from, Instant to, int limit);
+
+    /** A check-in of {@code entry} at {@code time} in the logbook's JSON shape. */
+    static ObjectNode checkin(OffsetDateTime time, LogEntry entry) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("time", time.toString());
+        n.put("kind", entry.kind());
+        entry.fields().forEach((k, v) -> {
+            switch (v) {
+                case BigDecimal b -> n.put(k, b);
+                case Integer i -> n.put(k, i);
+                default -> n.put(k, v.toString());
+            }
+        });
+        return n;
+    }
 
     /** No logbook. */
     LogbookEntries NONE = new LogbookEntries() {

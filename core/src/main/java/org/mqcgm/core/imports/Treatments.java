@@ -1,0 +1,61 @@
+package org.mqcgm.core.imports;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a Nightscout treatment means in the logbook, the one mapping of the code base (the Nightscout API's
+ * treatments and the import of a Nightscout treatments file both use it): carbs become a meal, insulin an insulin
+ * entry (rapid, long for {@code isBasalInsulin}), a {@code BG Check} a fingerstick (in the treatment's
+ * {@code units}), an {@code Exercise} an exercise of its {@code duration}, a {@code Note} (Announcement, Question)
+ * a note; the treatment's {@code notes} go on the first of them. Treatments of kinds the logbook has not (temp
+ * basals, site changes, profile switches, temporary targets…) mean nothing here.
+ */
+public final class Treatments {
+
+    /** The event types that are a note when they carry {@code notes} and nothing else. */
+    private static final Set<String> NOTE_TYPES = Set.of("Note", "Announcement", "Question", "<none>", "");
+
+    private Treatments() {
+    }
+
+    /**
+     * The check-ins a treatment means (empty for kinds the logbook has not), given as parsed JSON: numbers as
+     * {@link Number}, texts as {@link String}; strings that look like numbers are not numbers.
+     */
+    public static List<LogEntry> logEntries(Map<String, ?> t) {
+        List<LogEntry> out = new ArrayList<>();
+        String eventType = t.get("eventType") instanceof String s ? s : "";
+        BigDecimal carbs = LogEntry.positive(t.get("carbs"));
+        if (carbs != null) {
+            out.add(LogEntry.meal(carbs));
+        }
+        BigDecimal insulin = LogEntry.positive(t.get("insulin"));
+        if (insulin != null) {
+            LogEntry dose = LogEntry.insulin(insulin, Boolean.TRUE.equals(t.get("isBasalInsulin")) ? "long" : "rapid");
+            if (dose != null) {
+                out.add(dose);
+            }
+        }
+        BigDecimal glucose = LogEntry.positive(t.get("glucose"));
+        if (eventType.equals("BG Check") && glucose != null) {
+            boolean mmol = t.get("units") instanceof String u && u.toLowerCase(Locale.ROOT).startsWith("mmol");
+            out.add(LogEntry.fingerstick(glucose, mmol ? "mmol/L" : "mg/dL"));
+        }
+        BigDecimal duration = LogEntry.positive(t.get("duration"));
+        if (eventType.equals("Exercise") && duration != null) {
+            out.add(LogEntry.exercise(duration.min(BigDecimal.valueOf(1440)).intValue(), null));
+        }
+        String notes = t.get("notes") instanceof String s ? LogEntry.noteText(s) : "";
+        if (out.isEmpty() && !notes.isEmpty() && NOTE_TYPES.contains(eventType)) {
+            out.add(LogEntry.note(notes));
+        } else if (!out.isEmpty() && !notes.isEmpty()) {
+            out.set(0, out.get(0).withNote(notes));
+        }
+        return out;
+    }
+}
