@@ -65,7 +65,10 @@ class ImportInBrowserTest {
             assertThat(page.locator("[data-testid=import-count]")).hasText("11");
             assertThat(page.locator("[data-testid=import-format]")).hasText("Dexcom Clarity CSV");
             assertThat(page.locator("[data-testid=import-zone-assumed]")).isVisible();
-            assertThat(page.locator("[data-testid=import-skipped]")).hasText("11");
+            assertThat(page.locator("[data-testid=import-skipped]")).hasText("8");
+            // the calibration, carbs and insulin rows are logbook entries
+            assertThat(page.locator("[data-testid=import-checkins]")).hasAttribute("data-count", "3");
+            assertThat(page.locator("[data-testid=import-commit]")).hasText("Import 11 new readings and 3 logbook entries");
             assertFitsThePhone(page);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("import-preview.png"))
                     .setFullPage(true));
@@ -75,6 +78,7 @@ class ImportInBrowserTest {
 
             assertThat(page.locator("[data-testid=import-result]")).hasAttribute("data-stored", "11",
                     new com.microsoft.playwright.assertions.LocatorAssertions.HasAttributeOptions().setTimeout(30_000));
+            assertThat(page.locator("[data-testid=import-result-checkins]")).hasAttribute("data-stored", "3");
             assertFitsThePhone(page);
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("import-done.png")).setFullPage(true));
             assertThat(app.app().readings().store().range(person, Instant.parse("2025-03-14T00:00:00Z"),

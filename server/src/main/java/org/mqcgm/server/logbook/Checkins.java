@@ -158,6 +158,19 @@ final class Checkins {
                 .map((rs, ctx) -> row(owner, rs)).list());
     }
 
+    /**
+     * The owner's check-ins created or changed after {@code since}, to the millisecond (a client passes back the
+     * millisecond time it was given), oldest change first, at most {@code limit}.
+     */
+    List<Checkin> changedSince(UUID owner, Instant since, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select * from logbook_checkin
+                        where owner_id = :o and date_trunc('milliseconds', updated_at) > :since
+                        order by updated_at, id limit :limit""")
+                .bind("o", owner).bind("since", since.atOffset(ZoneOffset.UTC)).bind("limit", limit)
+                .map((rs, ctx) -> row(owner, rs)).list());
+    }
+
     long count(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("select count(*) from logbook_checkin where owner_id = :o")
                 .bind("o", owner).mapTo(Long.class).one());

@@ -75,6 +75,11 @@ final class LogbookPort implements LogbookEntries {
         return checkins.list(owner, from, to, null, limit).stream().map(LogbookPort::out).toList();
     }
 
+    @Override
+    public List<ObjectNode> changedSince(UUID owner, Instant since, int limit) {
+        return checkins.changedSince(owner, since, limit).stream().map(LogbookPort::out).toList();
+    }
+
     private static ObjectNode withoutPhotos(ObjectNode checkin) {
         ObjectNode body = checkin.deepCopy();
         body.remove("photos");
@@ -86,6 +91,7 @@ final class LogbookPort implements LogbookEntries {
     private static ObjectNode out(Checkin c) {
         ObjectNode n = CheckinInput.asBody(c);
         n.put("id", c.id().toString());
+        n.put("created", c.created().toString());
         n.put("updated", c.updated().toString());
         return n;
     }

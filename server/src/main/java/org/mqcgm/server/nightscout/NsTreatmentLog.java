@@ -112,16 +112,39 @@ final class NsTreatmentLog {
             }
             out.add(d);
         }
-        List<ObjectNode> checkins = logbook.between(owner, from, to, limit);
-        Set<UUID> fromTreatments = linkedCheckins(owner, checkins.stream()
-                .map(c -> UUID.fromString(c.path("id").asText())).toList());
-        for (ObjectNode c : checkins) {
-            UUID id = UUID.fromString(c.path("id").asText());
-            if (!linked.contains(id) && !fromTreatments.contains(id)) {
+        for (ObjectNode c : unlinked(owner, logbook.between(owner, from, to, limit))) {
+            if (!linked.contains(UUID.fromString(c.path("id").asText()))) {
                 out.add(treatment(c));
             }
         }
         return out;
+    }
+
+    /** The check-ins logged in mqcgm with {@code from <= time < to} as v3 treatments, newest first. */
+    List<ObjectNode> v3Between(UUID owner, Instant from, Instant to, int limit) {
+        return unlinked(owner, logbook.between(owner, from, to, limit)).stream().map(this::v3).toList();
+    }
+
+    /** The check-ins logged in mqcgm and changed after {@code since}, as v3 treatments, oldest change first. */
+    List<ObjectNode> v3ChangedSince(UUID owner, Instant since, int limit) {
+        return unlinked(owner, logbook.changedSince(owner, since, limit)).stream().map(this::v3).toList();
+    }
+
+    /** A check-in as a v3 treatment: {@code identifier} its id, {@code date} its time, server times its own. */
+    private ObjectNode v3(ObjectNode c) {
+        ObjectNode t = treatment(c);
+        t.put("date", OffsetDateTime.parse(c.path("time").asText()).toInstant().toEpochMilli());
+        t.put("srvCreated", Instant.parse(c.path("created").asText()).toEpochMilli());
+        t.put("srvModified", Instant.parse(c.path("updated").asText()).toEpochMilli());
+        return t;
+    }
+
+    /** The check-ins that no treatment became (those are served as their treatment). */
+    private List<ObjectNode> unlinked(UUID owner, List<ObjectNode> checkins) {
+        Set<UUID> fromTreatments = linkedCheckins(owner, checkins.stream()
+                .map(c -> UUID.fromString(c.path("id").asText())).toList());
+        return checkins.stream().filter(c -> !fromTreatments.contains(UUID.fromString(c.path("id").asText())))
+                .toList();
     }
 
     /** The check-in behind a treatment id made by {@link #treatment}, if the logbook still has it. */

@@ -204,6 +204,18 @@ final class NsV3Routes {
             found.addAll(readings(owner, query, wanted));
             found.sort(query.order());
         }
+        if (c == Collection.TREATMENTS && treatmentLog != null) {
+            // check-ins logged in mqcgm are treatments too, as in v1
+            Instant from = Instant.ofEpochMilli(Math.max(0, query.fromMillis().orElse(0)));
+            Instant to = query.toMillis().isPresent() ? Instant.ofEpochMilli(query.toMillis().getAsLong() + 1)
+                    : dataClock.instant().plus(Duration.ofDays(1));
+            for (ObjectNode t : treatmentLog.v3Between(owner, from, to, wanted)) {
+                if (query.test(t)) {
+                    found.add(t);
+                }
+            }
+            found.sort(query.order());
+        }
         ArrayNode result = mapper.createArrayNode();
         int from = Math.min(found.size(), query.skip());
         for (ObjectNode d : found.subList(from, Math.min(found.size(), from + query.limit()))) {
@@ -243,8 +255,13 @@ final class NsV3Routes {
         for (NsDocuments.Stored d : documents.v3History(owner, c, since, limit).docs()) {
             out.add(d.v3());
         }
-        if (c == Collection.ENTRIES) {
-            out.addAll(readingsAfter(owner, since, limit));
+        if (c == Collection.TREATMENTS && treatmentLog != null) {
+            out.addAll(treatmentLog.v3ChangedSince(owner, Instant.ofEpochMilli(since), limit));
+        }
+        if (c == Collection.ENTRIES || (c == Collection.TREATMENTS && treatmentLog != null)) {
+            if (c == Collection.ENTRIES) {
+                out.addAll(readingsAfter(owner, since, limit));
+            }
             out.sort(Comparator.comparingLong((ObjectNode d) -> d.path("srvModified").asLong())
                     .thenComparing(d -> d.path("identifier").asText()));
             if (out.size() > limit) {

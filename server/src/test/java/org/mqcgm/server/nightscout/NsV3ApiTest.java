@@ -283,4 +283,40 @@ class NsV3ApiTest {
         return "{\"device\":\"xDrip-DexcomG6\",\"date\":" + t.toEpochMilli() + ",\"sgv\":" + sgv
                 + ",\"direction\":\"" + direction + "\",\"type\":\"sgv\"}";
     }
+
+    @Test
+    void checkinsLoggedInMqcgmAreV3TreatmentsInSearchAndHistory() throws Exception {
+        String wearer = app.newUserToken("aaps-logbook@example.org", Scope.NIGHTSCOUT, Scope.LOGBOOK);
+        String jwt = jwt(create(wearer, "AAPS phone", "readwrite"));
+        Instant at = clock.instant().minus(1, ChronoUnit.HOURS);
+        HttpResponse<String> logged = new Http(app.url()).postJson("/api/v1/checkins", "{\"time\":\"" + at
+                + "\",\"kind\":\"meal\",\"carbs\":42,\"note\":\"porridge\"}", "Authorization", "Bearer " + wearer);
+        assertThat(logged.statusCode()).as(logged.body()).isEqualTo(201);
+        String id = json.readTree(logged.body()).path("id").asText();
+
+        HttpResponse<String> search = aapsCall(jwt, "GET", "/api/v3/treatments?limit=10&sort$desc=date", null);
+        assertThat(search.statusCode()).as(search.body()).isEqualTo(200);
+        JsonNode found = json.readTree(search.body()).path("result");
+        assertThat(found).singleElement().satisfies(t -> {
+            assertThat(t.path("identifier").asText()).isEqualTo(id);
+            assertThat(t.path("eventType").asText()).isEqualTo("Carb Correction");
+            assertThat(t.path("carbs").asInt()).isEqualTo(42);
+            assertThat(t.path("notes").asText()).isEqualTo("porridge");
+            assertThat(t.path("date").asLong()).isEqualTo(at.toEpochMilli());
+            assertThat(t.path("srvModified").asLong()).isPositive();
+        });
+        long modified = found.get(0).path("srvModified").asLong();
+        // a filter that excludes it
+        JsonNode none = json.readTree(aapsCall(jwt, "GET", "/api/v3/treatments?date$gt=" + clock.millis(), null)
+                .body()).path("result");
+        assertThat(none).isEmpty();
+
+        HttpResponse<String> history = aapsCall(jwt, "GET", "/api/v3/treatments/history/0", null);
+        assertThat(history.statusCode()).isEqualTo(200);
+        assertThat(json.readTree(history.body()).path("result")).extracting(t -> t.path("identifier").asText())
+                .containsExactly(id);
+        assertThat(etag(history)).isEqualTo(modified);
+        assertThat(aapsCall(jwt, "GET", "/api/v3/treatments/history/" + etag(history), null).statusCode())
+                .as("nothing newer than what the client has").isEqualTo(304);
+    }
 }

@@ -15,7 +15,7 @@ import org.mqcgm.core.imports.LogEntry;
  * exercise / medication / fingerstick / note, and the kind's fields: {@code carbs}; {@code units},
  * {@code insulinType}; {@code minutes}, {@code intensity}; {@code medication}, {@code dose}; {@code value},
  * {@code unit}; {@code note}), validated by the logbook exactly as its API validates them. Read back with
- * {@code id} and {@code updated} (ISO instant) added. Implemented by the logbook feature.
+ * {@code id}, {@code created} and {@code updated} (ISO instants) added. Implemented by the logbook feature.
  */
 public interface LogbookEntries {
 
@@ -41,6 +41,14 @@ public interface LogbookEntries {
 
     /** The check-ins with {@code from <= time < to}, newest first, at most {@code limit}. */
     List<ObjectNode> between(UUID owner, Instant from, Instant to, int limit);
+
+    /**
+     * The check-ins created or changed after {@code since} (exclusive), oldest change first, at most {@code limit}
+     * (a sync client's history; deletions are not listed).
+     */
+    default List<ObjectNode> changedSince(UUID owner, Instant since, int limit) {
+        return List.of();
+    }
 
     /** A check-in of {@code entry} at {@code time} in the logbook's JSON shape. */
     static ObjectNode checkin(OffsetDateTime time, LogEntry entry) {
