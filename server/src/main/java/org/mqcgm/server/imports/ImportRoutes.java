@@ -4,7 +4,6 @@ import static org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA;
 
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
-import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.Part;
 import java.io.IOException;
@@ -38,8 +37,6 @@ final class ImportRoutes {
     static final String API = "/api/v1/imports";
     static final String PAGE = "/import";
     /** Room for the multipart envelope and the small fields around the file. */
-    static final int ENVELOPE = 64 * 1024;
-    private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
     private static final List<String> ZONES = ZoneId.getAvailableZoneIds().stream()
             .filter(z -> z.contains("/") && !z.startsWith("Etc/") && !z.startsWith("SystemV/")).sorted().toList();
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ImportRoutes.class);
@@ -60,12 +57,12 @@ final class ImportRoutes {
 
     void register(Routes routes) {
         Access api = Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA);
-        routes.post(API, api, this::uploadApi);
+        routes.postMultipart(API, api, maxBytes, this::uploadApi);
         routes.get(API + "/{id}", api, ctx -> ctx.json(own(ctx)));
         routes.post(API + "/{id}/commit", api, this::commitApi);
         Access page = Access.PAGE.requiring(HEALTH_DATA);
         routes.get(PAGE, page, ctx -> formPage(ctx, null));
-        routes.post(PAGE, page, this::uploadPage);
+        routes.postMultipart(PAGE, page, maxBytes, this::uploadPage);
         routes.get(PAGE + "/{id}", page, ctx -> importPage(ctx, own(ctx), null));
         routes.post(PAGE + "/{id}/commit", page, this::commitPage);
     }
@@ -132,12 +129,8 @@ final class ImportRoutes {
                     new Problem.FieldError("file", "multipart", "a multipart/form-data file field"))));
         }
         long declared = ctx.req().getContentLengthLong();
-        if (declared > (long) maxBytes + ENVELOPE) {
+        if (declared > (long) maxBytes + Routes.FORM_ENVELOPE) {
             throw tooLarge();
-        }
-        if (ctx.req().getAttribute(MULTIPART_CONFIG) == null) {
-            ctx.req().setAttribute(MULTIPART_CONFIG, new MultipartConfigElement(System.getProperty("java.io.tmpdir"),
-                    maxBytes, (long) maxBytes + ENVELOPE, maxBytes + ENVELOPE));
         }
         try {
             Part part = ctx.req().getPart("file");

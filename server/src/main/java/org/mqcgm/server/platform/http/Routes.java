@@ -39,6 +39,26 @@ public final class Routes {
         add(HandlerType.POST, path, access, handler);
     }
 
+    /**
+     * A POST whose multipart/form-data body may hold a file of up to {@code maxFileBytes} (and {@link #FORM_ENVELOPE}
+     * of form around it), instead of the server-wide multipart limit. The parts stay in memory (no plaintext upload
+     * in a temporary file), and the limit is in place before the access check reads the form's CSRF field.
+     */
+    public void postMultipart(String path, Access access, int maxFileBytes, Handler handler) {
+        table.add(new Route(HandlerType.POST, path, access));
+        javalin.addHttpHandler(HandlerType.POST, path, ctx -> {
+            ctx.req().setAttribute(MULTIPART_CONFIG, new jakarta.servlet.MultipartConfigElement(
+                    System.getProperty("java.io.tmpdir"), maxFileBytes, (long) maxFileBytes + FORM_ENVELOPE,
+                    maxFileBytes + FORM_ENVELOPE));
+            accessControl.check(ctx, access);
+            handler.handle(ctx);
+        });
+    }
+
+    /** What a multipart form may hold besides its file (the other fields, the part headers). */
+    public static final int FORM_ENVELOPE = 64 * 1024;
+    private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
+
     public void put(String path, Access access, Handler handler) {
         add(HandlerType.PUT, path, access, handler);
     }
