@@ -585,8 +585,13 @@ final class NsApiRoutes {
             List<ObjectNode> nodes = entries.stream().map(e -> e.node(mapper)).toList();
             ctx.contentType(text.get().contentType + "; charset=utf-8").result(NsCsv.format(nodes, text.get()));
         } else {
-            // as ctx.json would write their trees, without building them
-            ctx.contentType(io.javalin.http.ContentType.APPLICATION_JSON).result(NsEntries.json(mapper, entries));
+            // the bytes ctx.json would write for their trees, without building them, straight to the response
+            ctx.contentType(io.javalin.http.ContentType.APPLICATION_JSON);
+            try {
+                NsEntries.write(mapper, entries, ctx.outputStream());
+            } catch (java.io.IOException clientGone) {
+                // only the connection can fail here: nobody is left to answer
+            }
         }
     }
 

@@ -47,9 +47,23 @@ final class NsEntries {
     }
 
     static String id(Instant time) {
-        String hex = Long.toHexString(time.getEpochSecond());
-        return "00000000".substring(Math.min(8, hex.length())) + hex + READING_ID_TAIL;
+        long seconds = time.getEpochSecond();
+        if (seconds < 0 || seconds > 0xffff_ffffL) {
+            String hex = Long.toHexString(seconds);
+            return "00000000".substring(Math.min(8, hex.length())) + hex + READING_ID_TAIL;
+        }
+        byte[] b = new byte[24];
+        for (int k = 7; k >= 0; k--) {
+            b[k] = (byte) HEX[(int) (seconds & 0xf)];
+            seconds >>>= 4;
+        }
+        for (int k = 0; k < 16; k++) {
+            b[8 + k] = (byte) READING_ID_TAIL.charAt(k);
+        }
+        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
+
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** The instant a reading's {@code _id} names, if it is one. */
     static Optional<Instant> instantOf(String id) {
@@ -229,19 +243,30 @@ final class NsEntries {
         }
     }
 
-    /** Entries as a JSON array (UTF-8), written with {@code mapper}'s settings, as it would write their trees. */
+    /** Entries as a JSON array (UTF-8), as {@link #write} writes them. */
     static byte[] json(ObjectMapper mapper, List<? extends Entry> entries) {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(64 + entries.size() * 224);
+        try {
+            write(mapper, entries, out);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // a byte array does not fail
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes entries as a JSON array (UTF-8) with {@code mapper}'s settings, the bytes it writes for their trees,
+     * and closes {@code out}.
+     */
+    static void write(ObjectMapper mapper, List<? extends Entry> entries, java.io.OutputStream out)
+            throws IOException {
         try (JsonGenerator g = mapper.createGenerator(out)) {
             g.writeStartArray();
             for (Entry e : entries) {
                 e.write(g);
             }
             g.writeEndArray();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e); // a byte array does not fail
         }
-        return out.toByteArray();
     }
 
     static ObjectNode entry(ObjectMapper mapper, Reading r, double rate) {
@@ -287,7 +312,7 @@ final class NsEntries {
         if (year < 1000 || year > 9999) {
             return ISO_MILLIS.format(t);
         }
-        char[] c = new char[24];
+        byte[] c = new byte[24];
         digits(c, 0, year, 4);
         c[4] = '-';
         digits(c, 5, date.getMonthValue(), 2);
@@ -302,12 +327,12 @@ final class NsEntries {
         c[19] = '.';
         digits(c, 20, t.getNano() / 1_000_000, 3);
         c[23] = 'Z';
-        return new String(c);
+        return new String(c, java.nio.charset.StandardCharsets.ISO_8859_1);
     }
 
-    private static void digits(char[] c, int at, int value, int width) {
+    private static void digits(byte[] c, int at, int value, int width) {
         for (int k = at + width - 1; k >= at; k--) {
-            c[k] = (char) ('0' + value % 10);
+            c[k] = (byte) ('0' + value % 10);
             value /= 10;
         }
     }

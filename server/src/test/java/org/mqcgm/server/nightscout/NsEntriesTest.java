@@ -88,6 +88,19 @@ class NsEntriesTest {
         }
     }
 
+    @Test
+    void theIdIsEightHexDigitsOfTheSecondAndTheReadingTail() {
+        long[] seconds = {0, 1, 15, 16, 0xfff_ffffL, 0x1000_0000L, T0.getEpochSecond(), 0xffff_fffeL, 0xffff_ffffL,
+                0x1_0000_0000L, -1};
+        for (long s : seconds) {
+            String hex = Long.toHexString(s);
+            String expected = "00000000".substring(Math.min(8, hex.length())) + hex + "7367760000000000";
+            assertThat(NsEntries.id(Instant.ofEpochSecond(s))).as("%d", s).isEqualTo(expected);
+        }
+        assertThat(NsEntries.id(T0)).isEqualTo("6b1683a07367760000000000");
+        assertThat(NsEntries.instantOf(NsEntries.id(T0))).contains(T0);
+    }
+
     /** Entries queries: those on the time and type alone are tested on them; a probe decides as the entry does. */
     @Test
     void aQueryOnTheTimeAndTypeAloneDecidesOnThemAsOnTheWholeEntry() {
