@@ -1,6 +1,7 @@
 package org.mqcgm.server.nightscout;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,17 +53,25 @@ final class NsEntries {
             String hex = Long.toHexString(seconds);
             return "00000000".substring(Math.min(8, hex.length())) + hex + READING_ID_TAIL;
         }
+        return new String(idBytes(time), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@link #id} as ASCII bytes. */
+    static byte[] idBytes(Instant time) {
+        long seconds = time.getEpochSecond();
+        if (seconds < 0 || seconds > 0xffff_ffffL) {
+            return id(time).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
         byte[] b = new byte[24];
         for (int k = 7; k >= 0; k--) {
             b[k] = (byte) HEX[(int) (seconds & 0xf)];
             seconds >>>= 4;
         }
-        for (int k = 0; k < 16; k++) {
-            b[8 + k] = (byte) READING_ID_TAIL.charAt(k);
-        }
-        return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+        System.arraycopy(ID_TAIL, 0, b, 8, 16);
+        return b;
     }
 
+    private static final byte[] ID_TAIL = READING_ID_TAIL.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     /** The instant a reading's {@code _id} names, if it is one. */
@@ -203,26 +212,66 @@ final class NsEntries {
 
         @Override
         public void write(JsonGenerator g) throws IOException {
+            // field names and constant values pre-encoded, _id and dateString as ASCII bytes (no Strings)
             Reading r = reading;
-            String iso = isoMillis(r.time());
+            byte[] iso = isoMillisBytes(r.time());
             TrendArrow arrow = TrendArrow.fromRate(rate);
             int noise = noise(r.quality());
             g.writeStartObject();
-            g.writeStringField("_id", id(r.time()));
-            g.writeStringField("device", r.source() == null ? "mqcgm" : r.source());
-            g.writeNumberField("date", r.time().toEpochMilli());
-            g.writeStringField("dateString", iso);
-            g.writeNumberField("sgv", sgv(r));
-            g.writeStringField("direction", arrow.nightscoutName());
-            g.writeNumberField("trend", trendNumber(arrow));
-            g.writeStringField("type", "sgv");
-            if (noise > 0) {
-                g.writeNumberField("noise", noise);
+            g.writeFieldName(F_ID);
+            byte[] id = idBytes(r.time());
+            g.writeUTF8String(id, 0, id.length);
+            g.writeFieldName(F_DEVICE);
+            if (r.source() == null) {
+                g.writeString(V_MQCGM);
+            } else {
+                g.writeString(r.source());
             }
-            g.writeStringField("sysTime", iso);
-            g.writeNumberField("utcOffset", r.offset().getTotalSeconds() / 60);
+            g.writeFieldName(F_DATE);
+            g.writeNumber(r.time().toEpochMilli());
+            g.writeFieldName(F_DATE_STRING);
+            g.writeUTF8String(iso, 0, iso.length);
+            g.writeFieldName(F_SGV);
+            g.writeNumber(sgv(r));
+            g.writeFieldName(F_DIRECTION);
+            g.writeString(DIRECTIONS.get(arrow));
+            g.writeFieldName(F_TREND);
+            g.writeNumber(trendNumber(arrow));
+            g.writeFieldName(F_TYPE);
+            g.writeString(V_SGV);
+            if (noise > 0) {
+                g.writeFieldName(F_NOISE);
+                g.writeNumber(noise);
+            }
+            g.writeFieldName(F_SYS_TIME);
+            g.writeUTF8String(iso, 0, iso.length);
+            g.writeFieldName(F_UTC_OFFSET);
+            g.writeNumber(r.offset().getTotalSeconds() / 60);
             g.writeEndObject();
         }
+    }
+
+    private static final SerializedString F_ID = new SerializedString("_id");
+    private static final SerializedString F_DEVICE = new SerializedString("device");
+    private static final SerializedString F_DATE = new SerializedString("date");
+    private static final SerializedString F_DATE_STRING = new SerializedString("dateString");
+    private static final SerializedString F_SGV = new SerializedString("sgv");
+    private static final SerializedString F_DIRECTION = new SerializedString("direction");
+    private static final SerializedString F_TREND = new SerializedString("trend");
+    private static final SerializedString F_TYPE = new SerializedString("type");
+    private static final SerializedString F_NOISE = new SerializedString("noise");
+    private static final SerializedString F_SYS_TIME = new SerializedString("sysTime");
+    private static final SerializedString F_UTC_OFFSET = new SerializedString("utcOffset");
+    private static final SerializedString V_MQCGM = new SerializedString("mqcgm");
+    private static final SerializedString V_SGV = new SerializedString("sgv");
+    private static final java.util.Map<TrendArrow, SerializedString> DIRECTIONS;
+
+    static {
+        java.util.EnumMap<TrendArrow, SerializedString> d = new java.util.EnumMap<>(TrendArrow.class);
+        for (TrendArrow a : TrendArrow.values()) {
+            d.put(a, new SerializedString(a.nightscoutName()));
+        }
+        DIRECTIONS = d;
     }
 
     /** A stored Nightscout entry other than a reading, as its v1 document. */
@@ -304,13 +353,18 @@ final class NsEntries {
      * cost for years 1000–9999 (the formatter for others).
      */
     static String isoMillis(Instant t) {
+        return new String(isoMillisBytes(t), java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+
+    /** {@link #isoMillis} as ASCII bytes; for years outside 1000–9999 the formatter's. */
+    static byte[] isoMillisBytes(Instant t) {
         long seconds = t.getEpochSecond();
         long days = Math.floorDiv(seconds, 86_400L);
         int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
         java.time.LocalDate date = java.time.LocalDate.ofEpochDay(days);
         int year = date.getYear();
         if (year < 1000 || year > 9999) {
-            return ISO_MILLIS.format(t);
+            return ISO_MILLIS.format(t).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         }
         byte[] c = new byte[24];
         digits(c, 0, year, 4);
@@ -327,7 +381,7 @@ final class NsEntries {
         c[19] = '.';
         digits(c, 20, t.getNano() / 1_000_000, 3);
         c[23] = 'Z';
-        return new String(c, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return c;
     }
 
     private static void digits(byte[] c, int at, int value, int width) {

@@ -46,7 +46,10 @@ class NsEntriesTest {
 
     @Test
     void entriesWrittenFieldByFieldAreTheBytesOfTheirTrees() throws Exception {
-        List<Reading> ascending = readings();
+        List<Reading> ascending = new ArrayList<>(readings());
+        // times whose dateString the formatter writes (years before 1000 and after 9999), _ids beyond 32 bits
+        ascending.add(0, Reading.utc(Instant.parse("0999-06-01T12:34:56Z"), 100));
+        ascending.add(Reading.utc(Instant.parse("+10000-01-01T00:00:00Z"), 100));
         List<NsEntries.Entry> entries = new ArrayList<>();
         List<ObjectNode> trees = new ArrayList<>();
         for (int i = ascending.size() - 1; i >= 0; i--) {
@@ -65,7 +68,8 @@ class NsEntriesTest {
         assertThat(MAPPER.readTree(streamed)).isEqualTo(MAPPER.valueToTree(trees));
         // the shapes covered: no noise and noise, an estimated and a sensor direction, LOW and HIGH, no device
         assertThat(streamed).contains("\"noise\":1", "\"direction\":\"NOT COMPUTABLE\"", "\"direction\":\"Flat\"",
-                "\"sgv\":39", "\"sgv\":401", "\"device\":\"mqcgm\"", "\"utcOffset\":-90");
+                "\"sgv\":39", "\"sgv\":401", "\"device\":\"mqcgm\"", "\"utcOffset\":-90",
+                "\"dateString\":\"0999-06-01T12:34:56.000Z\"", "\"dateString\":\"+10000-01-01T00:00:00.000Z\"");
         assertThat(trees).anySatisfy(t -> assertThat(t.has("noise")).isFalse());
         assertThat(new String(NsEntries.json(MAPPER, List.of()), StandardCharsets.UTF_8)).isEqualTo("[]");
     }
