@@ -41,6 +41,8 @@ final class NsApiRoutes {
     static final Duration MAX_SCAN = Duration.ofDays(400);
     private static final Duration CHUNK = Duration.ofDays(7);
     private static final Duration TREND_MARGIN = Duration.ofMinutes(20);
+    /** The fields of an entry a query may look at to be tested on a reading's time and type alone. */
+    private static final java.util.Set<String> ENTRY_TIME_AND_TYPE = java.util.Set.of("date", "type");
     /** Prefixes every route is served under: the root, and a credential's own site. */
     static final List<String> PREFIXES = List.of("", "/ns/{site}");
 
@@ -229,23 +231,23 @@ final class NsApiRoutes {
         UUID owner = Principal.of(ctx).accountId();
         Instant now = dataClock.instant();
         Optional<Reading> latest = glucose.latest(owner, now.plus(Duration.ofMinutes(5)));
-        List<ObjectNode> out = new ArrayList<>(1);
+        List<NsEntries.Entry> out = new ArrayList<>(1);
         if (latest.isPresent()) {
             Instant t = latest.get().time();
             List<Reading> around = glucose.range(owner, t.minus(TREND_MARGIN), t.plusSeconds(1));
-            out.addAll(NsEntries.toEntries(mapper, around, around.size() - 1));
+            out.add(NsEntries.readingAt(around, around.size() - 1));
         }
         write(ctx, out, format);
     }
 
     private void byId(Context ctx, String id, String format) {
         UUID owner = Principal.of(ctx).accountId();
-        List<ObjectNode> out = new ArrayList<>(1);
+        List<NsEntries.Entry> out = new ArrayList<>(1);
         Optional<Instant> t = NsEntries.instantOf(id);
         if (t.isPresent()) {
             List<Reading> around = glucose.range(owner, t.get().minus(TREND_MARGIN), t.get().plusSeconds(1));
             if (!around.isEmpty() && around.get(around.size() - 1).time().equals(t.get())) {
-                out.addAll(NsEntries.toEntries(mapper, around, around.size() - 1));
+                out.add(NsEntries.readingAt(around, around.size() - 1));
             }
         }
         write(ctx, out, format);
@@ -262,15 +264,15 @@ final class NsApiRoutes {
         if (!query.hasTimeFilter()) {
             query = query.notBefore(now.minus(IMPLICIT_WINDOW).toEpochMilli());
         }
-        List<ObjectNode> out = new ArrayList<>();
+        List<NsEntries.Entry> out = new ArrayList<>();
         if (query.mayMatchType("sgv") && count > 0) {
             out.addAll(readings(owner, query, count, now));
         }
         if (count > 0 && !(query.types().isPresent() && query.types().get().equals(java.util.Set.of("sgv")))) {
             for (NsDocuments.Stored d : documents.find(owner, Collection.ENTRIES, query, count, 0)) {
-                out.add(d.v1());
+                out.add(new NsEntries.DocumentEntry(d.v1()));
             }
-            out.sort((a, b) -> Long.compare(b.path("date").asLong(), a.path("date").asLong()));
+            out.sort((a, b) -> Long.compare(b.date(), a.date()));
             if (out.size() > count) {
                 out = new ArrayList<>(out.subList(0, count));
             }
@@ -279,8 +281,12 @@ final class NsApiRoutes {
     }
 
     /** Our readings matching an entries query, newest first, at most {@code count}; bounded work (see MAX_SCAN). */
-    private List<ObjectNode> readings(UUID owner, NsQuery query, int count, Instant now) {
-        List<ObjectNode> out = new ArrayList<>();
+    private List<NsEntries.ReadingEntry> readings(UUID owner, NsQuery query, int count, Instant now) {
+        List<NsEntries.ReadingEntry> out = new ArrayList<>();
+        // A query on the time and type alone (the usual count and date queries) is tested on them, without
+        // building each entry's tree first.
+        ObjectNode probe = query.looksOnlyAt(ENTRY_TIME_AND_TYPE) ? mapper.createObjectNode().put("type", "sgv")
+                : null;
         Instant latest = now.plus(Duration.ofDays(1));
         Instant to = query.toMillis().isPresent() && query.toMillis().getAsLong() < latest.toEpochMilli()
                 ? Instant.ofEpochMilli(query.toMillis().getAsLong() + 1) : now.plus(Duration.ofMinutes(10));
@@ -301,9 +307,16 @@ final class NsApiRoutes {
             Instant chunkFrom = chunkTo.minus(window).isBefore(from) ? from : chunkTo.minus(window);
             List<Reading> rs = glucose.range(owner, chunkFrom.minus(TREND_MARGIN), chunkTo);
             for (int i = rs.size() - 1; i >= 0 && !rs.get(i).time().isBefore(chunkFrom); i--) {
-                ObjectNode e = NsEntries.entryAt(mapper, rs, i);
-                if (query.test(e)) {
-                    out.add(e);
+                boolean matches;
+                NsEntries.ReadingEntry e = null;
+                if (probe != null) {
+                    matches = query.test(probe.put("date", rs.get(i).time().toEpochMilli()));
+                } else {
+                    e = NsEntries.readingAt(rs, i);
+                    matches = query.test(e.node(mapper));
+                }
+                if (matches) {
+                    out.add(e != null ? e : NsEntries.readingAt(rs, i));
                     if (out.size() == count) {
                         break;
                     }
@@ -344,8 +357,8 @@ final class NsApiRoutes {
             query = query.notBefore(now.minus(IMPLICIT_WINDOW).toEpochMilli());
         }
         if (query.mayMatchType("sgv")) {
-            for (ObjectNode e : readings(owner, query, MAX_COUNT, now)) {
-                Instant t = Instant.ofEpochMilli(e.path("date").asLong());
+            for (NsEntries.ReadingEntry e : readings(owner, query, MAX_COUNT, now)) {
+                Instant t = Instant.ofEpochMilli(e.date());
                 deleted += glucose.delete(owner, t, t.plusSeconds(1));
             }
         }
@@ -562,16 +575,23 @@ final class NsApiRoutes {
     }
 
     /** JSON, or Nightscout's header-less CSV/TSV lines; Last-Modified from the newest entry (304 when unchanged). */
-    private void write(Context ctx, List<ObjectNode> entries, String format) {
-        long newest = entries.stream().mapToLong(e -> e.path("date").asLong(0)).max().orElse(0);
+    private void write(Context ctx, List<? extends NsEntries.Entry> entries, String format) {
+        long newest = entries.stream().mapToLong(NsEntries.Entry::date).max().orElse(0);
         if (newest > 0 && notModified(ctx, Instant.ofEpochMilli(newest))) {
             return;
         }
         Optional<NsCsv.Format> text = NsCsv.Format.ofExtension(format);
         if (text.isPresent()) {
-            ctx.contentType(text.get().contentType + "; charset=utf-8").result(NsCsv.format(entries, text.get()));
+            List<ObjectNode> nodes = entries.stream().map(e -> e.node(mapper)).toList();
+            ctx.contentType(text.get().contentType + "; charset=utf-8").result(NsCsv.format(nodes, text.get()));
         } else {
-            ctx.json(entries);
+            // the bytes ctx.json would write for their trees, without building them, straight to the response
+            ctx.contentType(io.javalin.http.ContentType.APPLICATION_JSON);
+            try {
+                NsEntries.write(mapper, entries, ctx.outputStream());
+            } catch (java.io.IOException clientGone) {
+                // only the connection can fail here: nobody is left to answer
+            }
         }
     }
 

@@ -280,6 +280,15 @@ final class NsQuery {
         return root.test(doc);
     }
 
+    /**
+     * Whether {@link #test}, given a document whose time field ({@link Collection#timeField}) is a number, looks at
+     * no field but these: then a document holding only them, with the same values, matches exactly when the whole
+     * document does (the implicit window reads the time field; only without a numeric one would it look further).
+     */
+    boolean looksOnlyAt(Set<String> names) {
+        return root.looksOnlyAt(names);
+    }
+
     /** Lower bound (inclusive, epoch ms) on the collection's time column of every matching document, if any. */
     OptionalLong fromMillis() {
         long lo = root.bounds(collection)[0];
@@ -587,6 +596,9 @@ final class NsQuery {
         Set<String> types();
 
         boolean mayMatchType(String type);
+
+        /** Whether {@link #test} reads no field but these. */
+        boolean looksOnlyAt(Set<String> names);
     }
 
     private record And(List<Node> parts) implements Node {
@@ -632,6 +644,10 @@ final class NsQuery {
         public boolean mayMatchType(String type) {
             return parts.stream().allMatch(p -> p.mayMatchType(type));
         }
+
+        public boolean looksOnlyAt(Set<String> names) {
+            return parts.stream().allMatch(p -> p.looksOnlyAt(names));
+        }
     }
 
     private record Or(List<Node> parts) implements Node {
@@ -674,6 +690,10 @@ final class NsQuery {
         public boolean mayMatchType(String type) {
             return parts.stream().anyMatch(p -> p.mayMatchType(type));
         }
+
+        public boolean looksOnlyAt(Set<String> names) {
+            return parts.stream().allMatch(p -> p.looksOnlyAt(names));
+        }
     }
 
     private record TimeFloor(long from, Collection of) implements Node {
@@ -695,6 +715,11 @@ final class NsQuery {
 
         public boolean mayMatchType(String type) {
             return true;
+        }
+
+        public boolean looksOnlyAt(Set<String> names) {
+            // timeOf reads the time field (and only when it is no number, a second one)
+            return names.contains(of.timeField);
         }
     }
 
@@ -718,6 +743,10 @@ final class NsQuery {
 
         public boolean mayMatchType(String type) {
             return !field.equals("type") || wanted;
+        }
+
+        public boolean looksOnlyAt(Set<String> names) {
+            return names.contains(field);
         }
     }
 
@@ -834,6 +863,10 @@ final class NsQuery {
             ObjectNode probe = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
             probe.put("type", type);
             return test(probe);
+        }
+
+        public boolean looksOnlyAt(Set<String> names) {
+            return names.contains(field);
         }
     }
 

@@ -115,6 +115,7 @@ class NightscoutApiTest {
         assertThat(entries.get(2).path("direction").asText()).isEqualTo("Flat");
         assertThat(entries.get(2).path("noise").asInt()).isEqualTo(1);
         assertThat(list.headers().firstValue("Last-Modified")).isPresent();
+        assertThat(list.headers().firstValue("Content-Type")).contains("application/json");
 
         // xDrip+'s follower polls with find[date][$gt]
         JsonNode since = json.readTree(call("GET", "/api/v1/entries.json?count=2880&find[date][$gt]="
