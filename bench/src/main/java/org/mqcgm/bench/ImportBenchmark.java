@@ -39,8 +39,8 @@ public final class ImportBenchmark {
 
     public static void main(String[] args) throws Exception {
         Instant end = Instant.ofEpochSecond(Instant.now().minus(Duration.ofDays(3)).getEpochSecond() / 300 * 300);
-        String[] names = {"clarity", "libreview", "nightscout", "tidepool"};
-        byte[][] files = {clarity(end), libreView(end), nightscout(end), tidepool(end)};
+        String[] names = {"clarity", "libreview", "nightscout", "tidepool", "treatments"};
+        byte[][] files = {clarity(end), libreView(end), nightscout(end), tidepool(end), treatments(end)};
         if (args.length > 0 && args[0].equals("--parse-only")) {
             // The parsers alone, warmed: three rounds per format, the last printed.
             for (int f = 0; f < names.length; f++) {
@@ -57,23 +57,28 @@ public final class ImportBenchmark {
         try (BenchServer server = BenchServer.start(8)) {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             // Warm-up (not counted): the Clarity year into an account of its own.
-            run(server, http, "warmup", files[0]);
+            run(server, http, "warmup", files[0], ROWS, -1);
             System.out.printf(Locale.ROOT, "Import of one year of 5-minute readings (%,d rows) per format%n", ROWS);
             for (int f = 0; f < names.length; f++) {
                 long p0 = System.nanoTime();
                 ParsedFile parsed = Importers.parse(files[f]);
                 Conversion.Converted c = Conversion.convert(parsed, ZONE, Instant.now());
                 long parse = System.nanoTime() - p0;
-                long[] t = run(server, http, names[f], files[f]);
-                System.out.printf(Locale.ROOT, "  %-10s %,11d B  parse+convert %.2f s (%,d readings)  preview %.2f s"
-                                + "  commit %.2f s  total %.2f s%n", names[f], files[f].length, parse / 1e9,
-                        c.readings().size(), t[0] / 1e9, t[1] / 1e9, (t[0] + t[1]) / 1e9);
+                long[] t = run(server, http, names[f], files[f], c.readings().size(), c.checkins().size());
+                System.out.printf(Locale.ROOT, "  %-10s %,11d B  parse+convert %.2f s (%,d readings, %,d check-ins)"
+                                + "  preview %.2f s  commit %.2f s  total %.2f s%n", names[f], files[f].length,
+                        parse / 1e9, c.readings().size(), c.checkins().size(), t[0] / 1e9, t[1] / 1e9,
+                        (t[0] + t[1]) / 1e9);
             }
         }
     }
 
-    /** Preview and commit of {@code file} into a fresh account: nanoseconds of each. */
-    private static long[] run(BenchServer server, HttpClient http, String name, byte[] file) throws Exception {
+    /**
+     * Preview and commit of {@code file} into a fresh account: nanoseconds of each; the commit must store
+     * {@code readings} readings and {@code checkins} logbook check-ins (-1: not checked).
+     */
+    private static long[] run(BenchServer server, HttpClient http, String name, byte[] file, int readings,
+                              int checkins) throws Exception {
         BenchServer.Wearer wearer = server.wearer(name + "-" + System.nanoTime() + "@bench.example", ZONE);
         String boundary = "----mqcgmbench";
         ByteArrayOutputStream body = new ByteArrayOutputStream(file.length + 512);
@@ -97,7 +102,8 @@ public final class ImportBenchmark {
                         + "/api/v1/imports/" + id + "/commit")).header("Authorization", wearer.bearer())
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         long t2 = System.nanoTime();
-        if (commit.statusCode() != 200 || !commit.body().contains("\"stored\":" + ROWS)) {
+        if (commit.statusCode() != 200 || !commit.body().contains("\"stored\":" + readings)
+                || (checkins >= 0 && !commit.body().contains("\"checkinsStored\":" + checkins))) {
             throw new IllegalStateException("commit failed: " + commit.statusCode() + " " + commit.body());
         }
         return new long[] {t1 - t0, t2 - t1};
@@ -164,5 +170,47 @@ public final class ImportBenchmark {
                     .append(t).append("\",\"timezoneOffset\":60,\"deviceId\":\"DexG7_BENCH\",\"uploadId\":\"up1\"}");
         }
         return b.append(']').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A year of Nightscout treatments as AndroidAPS with SMB writes them: per day three Meal Boluses (carbs and
+     * insulin: two check-ins each), a Carb Correction, 72 SMBs (Correction Bolus, 0.1–0.6 U), a BG Check, a Temp Basal
+     * every hour (no logbook kind: skipped) and a Note; the newest day first.
+     */
+    static byte[] treatments(Instant end) {
+        StringBuilder b = new StringBuilder(365 * 100 * 200).append('[');
+        java.util.Random random = new java.util.Random(14);
+        boolean first = true;
+        for (int day = 0; day < 365; day++) {
+            Instant midnight = end.minus(Duration.ofDays(day + 1));
+            java.util.List<String> items = new java.util.ArrayList<>();
+            for (int meal : new int[] {7, 12, 19}) {
+                items.add(treatment(midnight.plus(Duration.ofHours(meal)), "\"eventType\":\"Meal Bolus\",\"carbs\":"
+                        + (30 + random.nextInt(50)) + ",\"insulin\":" + (2 + random.nextInt(60) / 10.0)));
+            }
+            items.add(treatment(midnight.plus(Duration.ofMinutes(15 * 60 + 30)), "\"eventType\":\"Carb Correction\","
+                    + "\"carbs\":15"));
+            for (int k = 0; k < 72; k++) {
+                items.add(treatment(midnight.plus(Duration.ofMinutes(20L * k + 2)), "\"eventType\":\"Correction Bolus\","
+                        + "\"insulin\":" + (1 + random.nextInt(6)) / 10.0 + ",\"type\":\"SMB\",\"isSMB\":true"));
+            }
+            items.add(treatment(midnight.plus(Duration.ofHours(8)), "\"eventType\":\"BG Check\",\"glucose\":"
+                    + (80 + random.nextInt(100)) + ",\"glucoseType\":\"Finger\",\"units\":\"mg/dl\""));
+            for (int h = 0; h < 24; h++) {
+                items.add(treatment(midnight.plus(Duration.ofMinutes(60L * h + 5)), "\"eventType\":\"Temp Basal\","
+                        + "\"duration\":30,\"absolute\":0.4,\"rate\":0.4"));
+            }
+            items.add(treatment(midnight.plus(Duration.ofHours(21)), "\"eventType\":\"Note\",\"notes\":\"day "
+                    + day + "\""));
+            for (String item : items.reversed()) {
+                b.append(first ? "" : ",\n").append(item);
+                first = false;
+            }
+        }
+        return b.append(']').toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String treatment(Instant at, String fields) {
+        return "{\"created_at\":\"" + at + "\"," + fields + ",\"enteredBy\":\"openaps://AndroidAPS\",\"utcOffset\":60}";
     }
 }
