@@ -171,6 +171,13 @@ final class Checkins {
                 .map((rs, ctx) -> row(owner, rs)).list());
     }
 
+    /** When one of the owner's check-ins was last created or changed. */
+    Optional<Instant> lastChanged(UUID owner) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select max(updated_at) from logbook_checkin where owner_id = :o")
+                .bind("o", owner).mapTo(OffsetDateTime.class).findOne().map(OffsetDateTime::toInstant));
+    }
+
     long count(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("select count(*) from logbook_checkin where owner_id = :o")
                 .bind("o", owner).mapTo(Long.class).one());

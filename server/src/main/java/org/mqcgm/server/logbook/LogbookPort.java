@@ -80,6 +80,11 @@ final class LogbookPort implements LogbookEntries {
         return checkins.changedSince(owner, since, limit).stream().map(LogbookPort::out).toList();
     }
 
+    @Override
+    public Optional<Instant> lastChanged(UUID owner) {
+        return checkins.lastChanged(owner);
+    }
+
     private static ObjectNode withoutPhotos(ObjectNode checkin) {
         ObjectNode body = checkin.deepCopy();
         body.remove("photos");

@@ -130,6 +130,11 @@ final class NsTreatmentLog {
         return unlinked(owner, logbook.changedSince(owner, since, limit)).stream().map(this::v3).toList();
     }
 
+    /** When a check-in was last logged or edited, in epoch milliseconds (0: never): the v3 lastModified of treatments. */
+    long lastChanged(UUID owner) {
+        return logbook.lastChanged(owner).map(Instant::toEpochMilli).orElse(0L);
+    }
+
     /** A check-in as a v3 treatment: {@code identifier} its id, {@code date} its time, server times its own. */
     private ObjectNode v3(ObjectNode c) {
         ObjectNode t = treatment(c);

@@ -177,7 +177,12 @@ final class NsV3Routes {
         ObjectNode cols = r.putObject("collections");
         for (Collection c : COLLECTIONS) {
             long m = modified.getOrDefault(c, 0L);
-            cols.put(c.path, c == Collection.ENTRIES ? Math.max(m, readings) : m);
+            if (c == Collection.ENTRIES) {
+                m = Math.max(m, readings);
+            } else if (c == Collection.TREATMENTS && treatmentLog != null) {
+                m = Math.max(m, treatmentLog.lastChanged(owner)); // check-ins logged in mqcgm are treatments too
+            }
+            cols.put(c.path, m);
         }
         ok(ctx, r);
     }

@@ -306,6 +306,9 @@ class NsV3ApiTest {
             assertThat(t.path("srvModified").asLong()).isPositive();
         });
         long modified = found.get(0).path("srvModified").asLong();
+        // AAPS asks lastModified first and syncs a collection only when it moved
+        JsonNode last = json.readTree(aapsCall(jwt, "GET", "/api/v3/lastModified", null).body()).path("result");
+        assertThat(last.path("collections").path("treatments").asLong()).isEqualTo(modified);
         // a filter that excludes it
         JsonNode none = json.readTree(aapsCall(jwt, "GET", "/api/v3/treatments?date$gt=" + clock.millis(), null)
                 .body()).path("result");

@@ -50,6 +50,11 @@ public interface LogbookEntries {
         return List.of();
     }
 
+    /** When a check-in of the person was last created or changed; empty when there is none. */
+    default Optional<Instant> lastChanged(UUID owner) {
+        return Optional.empty();
+    }
+
     /** A check-in of {@code entry} at {@code time} in the logbook's JSON shape. */
     static ObjectNode checkin(OffsetDateTime time, LogEntry entry) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
