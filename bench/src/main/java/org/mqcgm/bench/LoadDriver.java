@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * HTTP load against a running mqcgm (the demo): N concurrent clients upload readings with the demo's API token
@@ -73,11 +74,33 @@ public final class LoadDriver {
                 pct(lat, 50), pct(lat, 90), pct(lat, 99), lat.length == 0 ? 0 : lat[lat.length - 1] / 1e6);
     }
 
-    private record Result(long[] latenciesNanos, long failures, double seconds) {
+    /** The latencies of the successful requests of one run (unsorted), the failed ones, and the run's length. */
+    record Result(long[] latenciesNanos, long failures, double seconds) {
     }
 
     private static Result run(URI target, String auth, int clients, int batch, int seconds,
                               AtomicLong slot, long step) throws Exception {
+        return clients(target, "POST", "Authorization: " + auth, clients, seconds, () -> {
+            StringBuilder body = new StringBuilder(batch * 48).append('[');
+            for (int i = 0; i < batch; i++) {
+                long second = slot.getAndAdd(step);
+                body.append(i == 0 ? "" : ",").append("{\"time\":\"")
+                        .append(Instant.ofEpochSecond(second)).append("\",\"mgdl\":")
+                        .append(70 + Math.floorMod(second / step, 200)).append('}');
+            }
+            return body.append(']').toString();
+        });
+    }
+
+    /**
+     * {@code clients} concurrent clients (virtual threads), each on its own {@link KeepAliveConnection} to
+     * {@code target} sending {@code method} with {@code headerLine}, request after request until {@code seconds}
+     * have passed; a POST sends {@code bodies.get()} (taken before the request is timed), and a client stops early
+     * when that is null. Only 200 answers count as successes; a failed connection is reopened for the next request.
+     */
+    static Result clients(URI target, String method, String headerLine, int clients, int seconds,
+                          Supplier<String> bodies) throws Exception {
+        boolean post = method.equals("POST");
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         AtomicLong failures = new AtomicLong();
         long start = System.nanoTime();
@@ -89,21 +112,20 @@ public final class LoadDriver {
                     int n = 0;
                     KeepAliveConnection conn = null;
                     while (System.nanoTime() < deadline) {
-                        StringBuilder body = new StringBuilder(batch * 48).append('[');
-                        for (int i = 0; i < batch; i++) {
-                            long second = slot.getAndAdd(step);
-                            body.append(i == 0 ? "" : ",").append("{\"time\":\"")
-                                    .append(Instant.ofEpochSecond(second)).append("\",\"mgdl\":")
-                                    .append(70 + Math.floorMod(second / step, 200)).append('}');
+                        String body = null;
+                        if (post) {
+                            body = bodies.get();
+                            if (body == null) {
+                                break;
+                            }
                         }
-                        body.append(']');
                         long t0 = System.nanoTime();
                         int status;
                         try {
                             if (conn == null) {
-                                conn = new KeepAliveConnection(target, auth);
+                                conn = new KeepAliveConnection(target, method, headerLine);
                             }
-                            status = conn.post(body.toString());
+                            status = post ? conn.post(body) : conn.get();
                         } catch (java.io.IOException e) {
                             failures.incrementAndGet();
                             if (conn != null) {
@@ -262,7 +284,7 @@ public final class LoadDriver {
         }
     }
 
-    private static boolean isLoopback(URI uri) {
+    static boolean isLoopback(URI uri) {
         String h = uri.getHost();
         return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
     }

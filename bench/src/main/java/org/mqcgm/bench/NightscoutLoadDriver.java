@@ -14,9 +14,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -96,7 +93,7 @@ public final class NightscoutLoadDriver {
         }
         JsonNode demo = new ObjectMapper().readTree(demoJson.toFile());
         String base = demo.path("url").asText();
-        if (!isLoopback(URI.create(base))) {
+        if (!LoadDriver.isLoopback(URI.create(base))) {
             throw new IllegalArgumentException("the load driver only targets loopback: " + base);
         }
         String bearer = "Authorization: Bearer " + demo.path("token").asText();
@@ -196,71 +193,20 @@ public final class NightscoutLoadDriver {
             URI target = target(base, mode);
             String header = mode == Mode.NATIVE_READ || mode == Mode.NATIVE_UPLOAD ? bearer : apiSecret;
             String method = mode.upload() ? "POST" : "GET";
-            long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-            AtomicLong failures = new AtomicLong();
             AtomicBoolean ranOut = new AtomicBoolean();
             long cpu0 = cpu.ticks();
-            long start = System.nanoTime();
-            List<Future<long[]>> futures = new ArrayList<>();
-            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int c = 0; c < clients; c++) {
-                    futures.add(pool.submit(() -> {
-                        long[] lat = new long[1024];
-                        int n = 0;
-                        LoadDriver.KeepAliveConnection conn = null;
-                        while (System.nanoTime() < deadline) {
-                            String body = null;
-                            if (mode.upload()) {
-                                long second = slot.getAndIncrement();
-                                if (second > Instant.now().getEpochSecond() - 60) {
-                                    ranOut.set(true);
-                                    break;
-                                }
-                                body = body(mode, second);
-                            }
-                            long t0 = System.nanoTime();
-                            int status;
-                            try {
-                                if (conn == null) {
-                                    conn = new LoadDriver.KeepAliveConnection(target, method, header);
-                                }
-                                status = body == null ? conn.get() : conn.post(body);
-                            } catch (java.io.IOException e) {
-                                failures.incrementAndGet();
-                                if (conn != null) {
-                                    conn.close();
-                                }
-                                conn = null;
-                                continue;
-                            }
-                            long t1 = System.nanoTime();
-                            if (status != 200) {
-                                failures.incrementAndGet();
-                                continue;
-                            }
-                            if (n == lat.length) {
-                                lat = Arrays.copyOf(lat, n * 2);
-                            }
-                            lat[n++] = t1 - t0;
-                        }
-                        if (conn != null) {
-                            conn.close();
-                        }
-                        return Arrays.copyOf(lat, n);
-                    }));
+            LoadDriver.Result r = LoadDriver.clients(target, method, header, clients, seconds, () -> {
+                long second = slot.getAndIncrement();
+                if (second > Instant.now().getEpochSecond() - 60) {
+                    ranOut.set(true);
+                    return null;
                 }
-            }
-            double elapsed = (System.nanoTime() - start) / 1e9;
+                return body(mode, second);
+            });
             long cpu1 = cpu.ticks();
-            long[] all = futures.stream().map(f -> {
-                try {
-                    return f.get();
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }).flatMapToLong(Arrays::stream).toArray();
+            long[] all = r.latenciesNanos();
             Arrays.sort(all);
-            return new Result(mode, all, failures.get(), elapsed, ranOut.get(),
+            return new Result(mode, all, r.failures(), r.seconds(), ranOut.get(),
                     cpu0 < 0 || cpu1 < 0 ? -1 : cpu1 - cpu0);
         }
     }
@@ -366,10 +312,5 @@ public final class NightscoutLoadDriver {
                 return -1;
             }
         }
-    }
-
-    private static boolean isLoopback(URI uri) {
-        String h = uri.getHost();
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
     }
 }

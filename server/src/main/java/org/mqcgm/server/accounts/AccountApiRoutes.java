@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -61,14 +62,14 @@ final class AccountApiRoutes {
         routes.get("/api/v1/devices", Access.api(Scope.DEVICES_WRITE), ctx -> ctx.json(
                 devices.list(Principal.of(ctx).accountId()).stream().map(ApiSchemas.Device::of).toList()));
         routes.delete("/api/v1/devices/{id}", Access.api(Scope.DEVICES_WRITE), ctx -> {
-            if (!devices.remove(Principal.of(ctx).accountId(), SettingsRoutes.uuid(ctx.pathParam("id")),
+            if (!devices.remove(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"),
                     ClientFacts.of(ctx, clients))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
         });
         routes.post("/api/v1/devices/{id}/push-alias", Access.api(Scope.DEVICES_WRITE), ctx -> ctx.json(new ApiSchemas.PushAlias(
-                devices.rotateAlias(Principal.of(ctx).accountId(), SettingsRoutes.uuid(ctx.pathParam("id")))
+                devices.rotateAlias(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"))
                         .orElseThrow(() -> new ProblemException(Problem.notFound())).toString())));
         routes.get("/api/v1/admin/accounts", Access.ADMIN, this::adminAccounts);
     }

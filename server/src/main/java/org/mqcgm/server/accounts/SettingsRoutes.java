@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.mqcgm.core.glucose.GlucoseUnit;
 import org.mqcgm.server.platform.http.ClientAddress;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -89,7 +90,7 @@ final class SettingsRoutes {
         });
         routes.post("/settings/tokens", Access.SENSITIVE_PAGE, this::createToken);
         routes.post("/settings/tokens/{id}/revoke", Access.PAGE, ctx -> {
-            if (!tokens.revoke(Principal.of(ctx).accountId(), uuid(ctx.pathParam("id")))) {
+            if (!tokens.revoke(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"))) {
                 throw new ProblemException(Problem.notFound());
             }
             accounts.events().record(Principal.of(ctx).accountId(), SecurityEvents.Kind.TOKEN_REVOKED,
@@ -105,7 +106,8 @@ final class SettingsRoutes {
                 form.show(ctx, "accounts/device-remove.jte", Map.of("device", device));
                 return;
             }
-            if (!devices.remove(Principal.of(ctx).accountId(), uuid(ctx.pathParam("id")), ClientFacts.of(ctx, clients))) {
+            if (!devices.remove(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"),
+                    ClientFacts.of(ctx, clients))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect("/settings#devices", HttpStatus.SEE_OTHER);
@@ -248,13 +250,5 @@ final class SettingsRoutes {
         prefs.write(ctx);
         Principal.optional(ctx).ifPresent(p -> accounts.store().updatePreferences(p.accountId(), unit, language));
         ctx.redirect(WebSessions.safeNext(ctx.formParam("return")), HttpStatus.SEE_OTHER);
-    }
-
-    static UUID uuid(String s) {
-        try {
-            return UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.notFound());
-        }
     }
 }

@@ -6,11 +6,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.mqcgm.server.platform.consent.Consents.Purpose;
 import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
@@ -124,14 +124,6 @@ final class AlertApiRoutes {
 
     /** The alert id of the path; a malformed one is nobody's alert (404). */
     static UUID id(Context ctx) {
-        return parse(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(Problem.notFound()));
-    }
-
-    static Optional<UUID> parse(String text) {
-        try {
-            return Optional.of(UUID.fromString(text));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return PathParams.uuid(ctx, "id");
     }
 }

@@ -10,11 +10,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.IntStream;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
@@ -133,16 +133,8 @@ final class LinkRoutes {
                 r.views())).toList());
     }
 
-    private static UUID id(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("id"));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.notFound());
-        }
-    }
-
     private void revokeApi(Context ctx) {
-        if (!links.revoke(Principal.of(ctx).accountId(), id(ctx))) {
+        if (!links.revoke(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"))) {
             throw new ProblemException(Problem.notFound());
         }
         ctx.status(204);
@@ -212,7 +204,7 @@ final class LinkRoutes {
     }
 
     private void revokeFromPage(Context ctx) {
-        if (!links.revoke(Principal.of(ctx).accountId(), id(ctx))) {
+        if (!links.revoke(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"))) {
             throw new ProblemException(Problem.notFound());
         }
         ctx.redirect(SETTINGS, io.javalin.http.HttpStatus.SEE_OTHER);

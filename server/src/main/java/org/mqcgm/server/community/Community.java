@@ -13,7 +13,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -527,13 +526,5 @@ final class Community {
                 .withErrors(List.of(new Problem.FieldError(field, "contact-details",
                         "contains contact details: " + String.join(", ", found))))
                 .with("matches", found);
-    }
-
-    static Optional<UUID> uuid(String s) {
-        try {
-            return Optional.of(UUID.fromString(s));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            return Optional.empty();
-        }
     }
 }

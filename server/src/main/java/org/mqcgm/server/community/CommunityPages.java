@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.consent.Consents.Purpose;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -294,7 +295,7 @@ final class CommunityPages {
     private List<String> carriedPhotos(Context ctx, UUID me) {
         List<String> out = new ArrayList<>();
         for (String s : ctx.formParams("photo")) {
-            Community.uuid(s).filter(id -> photos.usage(me, id).isEmpty()
+            PathParams.parseUuid(s).filter(id -> photos.usage(me, id).isEmpty()
                             && photos.read(me, id, Photos.Size.THUMB).isPresent())
                     .filter(id -> !out.contains(id.toString()) && out.size() < Community.MAX_PHOTOS)
                     .ifPresent(id -> out.add(id.toString()));
@@ -405,7 +406,7 @@ final class CommunityPages {
     }
 
     private void moderate(Context ctx, boolean post, boolean hide) {
-        UUID id = Community.uuid(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        UUID id = PathParams.parseUuid(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(Problem.notFound()));
         Instant at = hide ? community.clock().instant() : null;
         boolean found = post ? community.store().setHidden(id, at) : community.store().setCommentHidden(id, at);
         if (!found) {

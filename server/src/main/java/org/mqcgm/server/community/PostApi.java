@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.mqcgm.server.platform.consent.Consents.Purpose;
 import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
@@ -97,7 +98,7 @@ final class PostApi {
     }
 
     static UUID id(Context ctx) {
-        return Community.uuid(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        return PathParams.parseUuid(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(Problem.notFound()));
     }
 
     private void create(Context ctx) {
@@ -221,7 +222,7 @@ final class PostApi {
     private void photo(Context ctx) {
         UUID viewer = viewer(ctx);
         Community.Visible post = community.post(id(ctx), viewer);
-        UUID photo = Community.uuid(ctx.pathParam("photo")).filter(p -> post.row().photos().contains(p))
+        UUID photo = PathParams.parseUuid(ctx.pathParam("photo")).filter(p -> post.row().photos().contains(p))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
         Photos.Size size = "thumb".equals(ctx.queryParam("size")) ? Photos.Size.THUMB : Photos.Size.FULL;
         Photos.Image image = photos.read(post.row().owner(), photo, size)
@@ -271,7 +272,7 @@ final class PostApi {
 
     private void deleteComment(Context ctx) {
         UUID me = Principal.of(ctx).accountId();
-        UUID id = Community.uuid(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        UUID id = PathParams.parseUuid(ctx.pathParam("id")).orElseThrow(() -> new ProblemException(Problem.notFound()));
         Optional<PostStore.CommentRow> c = community.store().findComment(id)
                 .filter(x -> x.owner().equals(me) || x.postOwner().equals(me));
         if (c.isEmpty() || !community.store().deleteComment(id)) {

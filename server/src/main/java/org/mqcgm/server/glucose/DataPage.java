@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.mqcgm.core.time.TimeBounds;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -65,7 +66,7 @@ public final class DataPage {
         routes.post("/history/data/readings/delete", Access.PAGE, this::deleteRange);
         routes.get("/history/data/sensors/{id}/delete", Access.PAGE, this::confirmSensor);
         routes.post("/history/data/sensors/{id}/delete", Access.PAGE, ctx -> {
-            if (!sensors.deleteSensor(GlucoseApiRoutes.owner(ctx), id(ctx))) {
+            if (!sensors.deleteSensor(GlucoseApiRoutes.owner(ctx), PathParams.uuid(ctx, "id"))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect("/history/data?done=sensor", HttpStatus.SEE_OTHER);
@@ -73,7 +74,7 @@ public final class DataPage {
         routes.get("/history/data/calibrations/{id}/delete", Access.PAGE,
                 this::confirmCalibration);
         routes.post("/history/data/calibrations/{id}/delete", Access.PAGE, ctx -> {
-            if (!sensors.deleteCalibration(GlucoseApiRoutes.owner(ctx), id(ctx))) {
+            if (!sensors.deleteCalibration(GlucoseApiRoutes.owner(ctx), PathParams.uuid(ctx, "id"))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect("/history/data?done=calibration", HttpStatus.SEE_OTHER);
@@ -214,7 +215,7 @@ public final class DataPage {
 
     private void confirmSensor(Context ctx) {
         PageContext page = contexts.of(ctx);
-        String id = id(ctx).toString();
+        String id = PathParams.uuid(ctx, "id").toString();
         ApiSchemas.Sensor sensor = sensors.sensors(GlucoseApiRoutes.owner(ctx)).stream().filter(s -> s.id().equals(id)).findFirst()
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
         long sessions = sensors.sessions(GlucoseApiRoutes.owner(ctx)).stream().filter(s -> s.sensorId().equals(id)).count();
@@ -225,7 +226,7 @@ public final class DataPage {
 
     private void confirmCalibration(Context ctx) {
         PageContext page = contexts.of(ctx);
-        String id = id(ctx).toString();
+        String id = PathParams.uuid(ctx, "id").toString();
         ApiSchemas.Calibration c = sensors.calibrations(GlucoseApiRoutes.owner(ctx), TimeBounds.EARLIEST,
                         dataClock.instant().plus(Duration.ofDays(1))).stream().filter(x -> x.id().equals(id))
                 .findFirst().orElseThrow(() -> new ProblemException(Problem.notFound()));
@@ -243,12 +244,4 @@ public final class DataPage {
         pages.render(ctx, page, "glucose/data-confirm.jte", model);
     }
 
-
-    private static UUID id(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("id"));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.notFound());
-        }
-    }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.UUID;
 import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
@@ -46,13 +47,13 @@ final class DeletionApiRoutes {
     void register(Routes routes) {
         routes.post("/api/v1/me/readings/deletions", Access.api(Scope.ACCOUNT_MANAGE), this::deleteRange);
         routes.delete("/api/v1/sensors/{id}", Access.api(Scope.ACCOUNT_MANAGE), ctx -> {
-            if (!sensors.deleteSensor(GlucoseApiRoutes.owner(ctx), GlucoseApiRoutes.uuid(ctx))) {
+            if (!sensors.deleteSensor(GlucoseApiRoutes.owner(ctx), PathParams.uuid(ctx, "id"))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
         });
         routes.delete("/api/v1/calibrations/{id}", Access.api(Scope.ACCOUNT_MANAGE), ctx -> {
-            if (!sensors.deleteCalibration(GlucoseApiRoutes.owner(ctx), GlucoseApiRoutes.uuid(ctx))) {
+            if (!sensors.deleteCalibration(GlucoseApiRoutes.owner(ctx), PathParams.uuid(ctx, "id"))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
@@ -120,6 +121,5 @@ final class DeletionApiRoutes {
         }
         return t;
     }
-
 
 }

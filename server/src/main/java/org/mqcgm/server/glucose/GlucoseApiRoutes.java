@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.core.time.TimeBounds;
 import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
@@ -62,18 +63,19 @@ final class GlucoseApiRoutes {
         routes.post("/api/v1/annotations", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), this::annotate);
         routes.post("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), ctx -> {
             // Another user's id is "not found" whatever the body says.
-            annotations.find(owner(ctx), uuid(ctx)).orElseThrow(() -> new ProblemException(Problem.notFound()));
+            UUID id = PathParams.uuid(ctx, "id");
+            annotations.find(owner(ctx), id).orElseThrow(() -> new ProblemException(Problem.notFound()));
             JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.AnnotationExclusion.class));
             if (!body.path("exclude").isBoolean()) {
                 throw invalid(new Problem.FieldError("$.exclude", "type", "must be true or false"));
             }
-            if (!annotations.setExclude(owner(ctx), uuid(ctx), body.path("exclude").asBoolean())) {
+            if (!annotations.setExclude(owner(ctx), id, body.path("exclude").asBoolean())) {
                 throw new ProblemException(Problem.notFound());
             }
-            ctx.json(ApiSchemas.Annotation.of(annotations.find(owner(ctx), uuid(ctx)).orElseThrow()));
+            ctx.json(ApiSchemas.Annotation.of(annotations.find(owner(ctx), id).orElseThrow()));
         });
         routes.delete("/api/v1/annotations/{id}", Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA), ctx -> {
-            if (!annotations.delete(owner(ctx), uuid(ctx))) {
+            if (!annotations.delete(owner(ctx), PathParams.uuid(ctx, "id"))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
@@ -89,20 +91,22 @@ final class GlucoseApiRoutes {
     }
 
     private void startSession(Context ctx) {
-        if (!sensors.ownsSensor(owner(ctx), uuid(ctx))) {
+        UUID sensor = PathParams.uuid(ctx, "id");
+        if (!sensors.ownsSensor(owner(ctx), sensor)) {
             throw new ProblemException(Problem.notFound());
         }
         JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.NewSensorSession.class));
         Instant start = dataTime(body, "start");
         long warm = whole(body, "warmUpMinutes", 0, 24 * 60, 60);
         long life = whole(body, "lifetimeDays", 1, 30, 14);
-        UUID id = sensors.startSession(owner(ctx), uuid(ctx), start, Duration.ofMinutes(warm), Duration.ofDays(life))
+        UUID id = sensors.startSession(owner(ctx), sensor, start, Duration.ofMinutes(warm), Duration.ofDays(life))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
         ctx.status(201).json(new ApiSchemas.Created(id.toString()));
     }
 
     private void endSession(Context ctx) {
-        if (!sensors.ownsSession(owner(ctx), uuid(ctx))) {
+        UUID session = PathParams.uuid(ctx, "id");
+        if (!sensors.ownsSession(owner(ctx), session)) {
             throw new ProblemException(Problem.notFound());
         }
         JsonNode body = json.readObject(ctx, RequestFields.of(ApiSchemas.SensorSessionEnd.class));
@@ -111,7 +115,7 @@ final class GlucoseApiRoutes {
             throw invalid(new Problem.FieldError("$.reason", "one-of",
                     "must be expired, failed, removed, replaced or other"));
         }
-        if (!sensors.endSession(owner(ctx), uuid(ctx), dataTime(body, "end"), reason)) {
+        if (!sensors.endSession(owner(ctx), session, dataTime(body, "end"), reason)) {
             throw new ProblemException(Problem.notFound());
         }
         ctx.status(204);
@@ -155,15 +159,6 @@ final class GlucoseApiRoutes {
     /** The caller's account (the owner of what a glucose route reads or changes). */
     static UUID owner(Context ctx) {
         return Principal.of(ctx).accountId();
-    }
-
-    /** The path's {@code id} as a UUID; anything else is a 404 (an id that cannot exist), never a 500. */
-    static UUID uuid(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("id"));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.notFound());
-        }
     }
 
     private static ProblemException invalid(Problem.FieldError e) {

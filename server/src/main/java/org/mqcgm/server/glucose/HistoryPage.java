@@ -19,6 +19,7 @@ import org.mqcgm.core.glucose.Reading;
 import org.mqcgm.core.metrics.RangeThresholds;
 import org.mqcgm.core.metrics.TimeInRanges;
 import org.mqcgm.core.time.TimeBounds;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -67,7 +68,7 @@ public final class HistoryPage {
         routes.post("/history/annotations/{id}/exclude", Access.PAGE.requiring(HEALTH_DATA), ctx -> setExclude(ctx, true));
         routes.post("/history/annotations/{id}/include", Access.PAGE.requiring(HEALTH_DATA), ctx -> setExclude(ctx, false));
         routes.post("/history/annotations/{id}/delete", Access.PAGE.requiring(HEALTH_DATA), ctx -> {
-            if (!annotations.delete(Principal.of(ctx).accountId(), id(ctx))) {
+            if (!annotations.delete(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"))) {
                 throw new ProblemException(Problem.notFound());
             }
             back(ctx);
@@ -161,7 +162,7 @@ public final class HistoryPage {
     }
 
     private void setExclude(Context ctx, boolean exclude) {
-        if (!annotations.setExclude(Principal.of(ctx).accountId(), id(ctx), exclude)) {
+        if (!annotations.setExclude(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"), exclude)) {
             throw new ProblemException(Problem.notFound());
         }
         back(ctx);
@@ -171,14 +172,6 @@ public final class HistoryPage {
         String date = ctx.formParam("date");
         ctx.redirect("/history" + (date != null && date.matches("\\d{4}-\\d{2}-\\d{2}") ? "?date=" + date : ""),
                 HttpStatus.SEE_OTHER);
-    }
-
-    private static UUID id(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("id"));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.notFound());
-        }
     }
 
     /** The day shown: within {@link TimeBounds#day} (422 otherwise), and not after today (there is nothing yet). */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
@@ -40,8 +41,8 @@ final class CredentialRoutes {
         routes.get("/api/v1/nightscout/credentials", access, ctx -> ctx.json(new ApiSchemas.NightscoutCredentials(
                 credentials.list(Principal.of(ctx).accountId()).stream().map(this::listed).toList())));
         routes.delete("/api/v1/nightscout/credentials/{id}", access, ctx -> {
-            UUID id = uuid(ctx.pathParam("id"));
-            if (id == null || !credentials.revoke(Principal.of(ctx).accountId(), id)) {
+            UUID id = PathParams.uuid(ctx, "id");
+            if (!credentials.revoke(Principal.of(ctx).accountId(), id)) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
@@ -102,14 +103,5 @@ final class CredentialRoutes {
         return new ApiSchemas.NightscoutCredential(i.id().toString(), i.name(), i.access().id, url(i.site()),
                 i.createdAt().toString(), i.lastUsedAt() == null ? null : i.lastUsedAt().toString(),
                 i.revokedAt() == null ? null : i.revokedAt().toString());
-    }
-
-    /** A path parameter as a UUID, or null when it is none. */
-    static UUID uuid(String s) {
-        try {
-            return UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 }

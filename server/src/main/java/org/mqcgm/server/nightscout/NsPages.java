@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.mqcgm.server.platform.Web;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -45,8 +46,8 @@ final class NsPages {
         routes.get(PAGE, Access.PAGE, ctx -> page(ctx, web, null, "", "readwrite", null));
         routes.post(PAGE, Access.SENSITIVE_PAGE, ctx -> create(ctx, web));
         routes.post(PAGE + "/{id}/revoke", Access.PAGE, ctx -> {
-            UUID id = CredentialRoutes.uuid(ctx.pathParam("id"));
-            if (id == null || !credentials.revoke(Principal.of(ctx).accountId(), id)) {
+            UUID id = PathParams.uuid(ctx, "id");
+            if (!credentials.revoke(Principal.of(ctx).accountId(), id)) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect(PAGE + "#credentials", HttpStatus.SEE_OTHER);

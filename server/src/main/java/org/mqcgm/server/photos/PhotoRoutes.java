@@ -9,8 +9,8 @@ import java.io.InputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.UUID;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -82,7 +82,8 @@ final class PhotoRoutes {
     private void own(Context ctx, Photos.Usage usage) {
         UUID owner = Principal.of(ctx).accountId();
         Photos.Size size = size(ctx);
-        Photos.Image image = id(ctx).filter(id -> usable(owner, id, usage)).flatMap(id -> store.read(owner, id, size))
+        Photos.Image image = PathParams.parseUuid(ctx.pathParam("id")).filter(id -> usable(owner, id, usage))
+                .flatMap(id -> store.read(owner, id, size))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
         send(ctx, image);
     }
@@ -99,7 +100,7 @@ final class PhotoRoutes {
         Photos.Size size = size(ctx);
         // Only a photo of a check-in inside the share's window, by the check-in's time (not the upload's).
         java.time.Instant window = Grant.of(ctx).map(Grant::visibleFrom).orElse(null);
-        Photos.Image image = id(ctx)
+        Photos.Image image = PathParams.parseUuid(ctx.pathParam("id"))
                 .filter(id -> store.row(person, id).map(r -> r.usage() == Photos.Usage.CHECKIN).orElse(false)
                         && (window == null || checkins.attachedSince(person, id, window)))
                 .flatMap(id -> store.read(person, id, size))
@@ -109,7 +110,7 @@ final class PhotoRoutes {
 
     private void delete(Context ctx, Photos.Usage usage) {
         UUID owner = Principal.of(ctx).accountId();
-        UUID id = id(ctx).filter(i -> usable(owner, i, usage))
+        UUID id = PathParams.parseUuid(ctx.pathParam("id")).filter(i -> usable(owner, i, usage))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
         if (store.delete(owner, List.of(id)) == 0) {
             throw new ProblemException(Problem.notFound());
@@ -124,14 +125,6 @@ final class PhotoRoutes {
         ctx.header("Content-Disposition", "inline");
         ctx.contentType(image.contentType());
         ctx.result(image.bytes());
-    }
-
-    private static Optional<UUID> id(Context ctx) {
-        try {
-            return Optional.of(UUID.fromString(ctx.pathParam("id")));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 
     private static Photos.Size size(Context ctx) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
@@ -65,8 +66,8 @@ final class PushRoutes {
         });
         // Removing a browser or app from the page: it gets no more notifications (someone else's or unknown: 404).
         routes.post("/settings/notifications/{id}/remove", Access.PAGE, ctx -> {
-            UUID id = uuid(ctx.pathParam("id"));
-            if (id == null || !subscriptions.delete(Principal.of(ctx).accountId(), id)) {
+            UUID id = PathParams.uuid(ctx, "id");
+            if (!subscriptions.delete(Principal.of(ctx).accountId(), id)) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect("/settings/notifications", io.javalin.http.HttpStatus.SEE_OTHER);
@@ -78,8 +79,8 @@ final class PushRoutes {
         routes.get("/api/v1/push/subscriptions", access, ctx -> ctx.json(new ApiSchemas.PushSubscriptions(
                 subscriptions.list(Principal.of(ctx).accountId()))));
         routes.delete("/api/v1/push/subscriptions/{id}", access, ctx -> {
-            UUID id = uuid(ctx.pathParam("id"));
-            if (id == null || !subscriptions.delete(Principal.of(ctx).accountId(), id)) {
+            UUID id = PathParams.uuid(ctx, "id");
+            if (!subscriptions.delete(Principal.of(ctx).accountId(), id)) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
@@ -202,14 +203,6 @@ final class PushRoutes {
             return WebPush.base64Url(n.asText());
         } catch (IllegalArgumentException e) {
             errors.add(new Problem.FieldError("$.keys." + name, "base64url", "must be base64url text"));
-            return null;
-        }
-    }
-
-    private static UUID uuid(String s) {
-        try {
-            return UUID.fromString(s);
-        } catch (IllegalArgumentException e) {
             return null;
         }
     }

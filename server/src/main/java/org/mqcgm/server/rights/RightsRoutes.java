@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
@@ -82,16 +83,8 @@ final class RightsRoutes {
     // ---------------------------------------------------------------- exports
 
     private Exports.Job own(Context ctx) {
-        return id(ctx).flatMap(id -> exports.find(Principal.of(ctx).accountId(), id))
+        return PathParams.parseUuid(ctx.pathParam("id")).flatMap(id -> exports.find(Principal.of(ctx).accountId(), id))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
-    }
-
-    private static Optional<UUID> id(Context ctx) {
-        try {
-            return Optional.of(UUID.fromString(ctx.pathParam("id")));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
     }
 
     private ApiSchemas.Export view(Exports.Job job) {

@@ -9,6 +9,7 @@ import java.util.UUID;
 import org.mqcgm.server.platform.consent.Consents.Purpose;
 import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
@@ -51,7 +52,7 @@ final class ShareApiRoutes {
                         r.first().toString(), r.last().toString(), r.reads(), r.share().toString(), r.who(),
                         r.scope(), r.route())).toList()));
         routes.delete("/api/v1/shares/{id}", Access.api(Scope.SHARING), ctx -> {
-            if (!sharing.shares().revoke(owner(ctx), id(ctx), "api")) {
+            if (!sharing.shares().revoke(owner(ctx), PathParams.uuid(ctx, "id"), "api")) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.status(204);
@@ -60,12 +61,7 @@ final class ShareApiRoutes {
         routes.get("/api/v1/following", Access.api(Scope.SHARING), ctx -> ctx.json(
                 sharing.shares().following(owner(ctx)).stream().map(this::following).toList()));
         routes.delete("/api/v1/following/{person}", Access.api(Scope.SHARING), ctx -> {
-            UUID person;
-            try {
-                person = UUID.fromString(ctx.pathParam("person"));
-            } catch (IllegalArgumentException e) {
-                throw new ProblemException(Problem.notFound());
-            }
+            UUID person = PathParams.uuid(ctx, "person");
             if (!sharing.shares().leave(owner(ctx), person, "api")) {
                 throw new ProblemException(Problem.notFound());
             }
@@ -163,13 +159,5 @@ final class ShareApiRoutes {
 
     private static UUID owner(Context ctx) {
         return Principal.of(ctx).accountId();
-    }
-
-    private static UUID id(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("id"));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.notFound());
-        }
     }
 }

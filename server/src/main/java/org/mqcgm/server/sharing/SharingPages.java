@@ -20,6 +20,7 @@ import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.consent.Consents.Purpose;
 import org.mqcgm.server.platform.http.ClientAddress;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
@@ -68,12 +69,7 @@ final class SharingPages {
         routes.post("/settings/sharing", Access.PAGE.requiring(Purpose.SHARING), ctx -> confirm(ctx, web));
         routes.post("/settings/sharing/confirm", Access.PAGE.requiring(Purpose.SHARING), ctx -> create(ctx, web));
         routes.post("/settings/sharing/{id}/revoke", Access.PAGE, ctx -> {
-            UUID id;
-            try {
-                id = UUID.fromString(ctx.pathParam("id"));
-            } catch (IllegalArgumentException e) {
-                throw new ProblemException(Problem.notFound());
-            }
+            UUID id = PathParams.uuid(ctx, "id");
             if (!sharing.shares().revoke(me(ctx), id, "web")) {
                 throw new ProblemException(Problem.notFound());
             }
@@ -88,12 +84,7 @@ final class SharingPages {
         });
         routes.get("/people", Access.PAGE, ctx -> people(ctx, web));
         routes.post("/people/{person}/leave", Access.PAGE, ctx -> {
-            UUID person;
-            try {
-                person = UUID.fromString(ctx.pathParam("person"));
-            } catch (IllegalArgumentException e) {
-                throw new ProblemException(Problem.notFound());
-            }
+            UUID person = PathParams.uuid(ctx, "person");
             if (!sharing.shares().leave(me(ctx), person, "web")) {
                 throw new ProblemException(Problem.notFound());
             }

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.JsonBodies;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
@@ -256,9 +257,9 @@ final class SupportRoutes {
             ctx.status(201).json(ticketJson(t));
         });
         routes.post("/api/v1/support/grants/{id}/approve", own, ctx -> ctx.json(ApiSchemas.SupportGrant.of(
-                grants.decide(Principal.of(ctx).accountId(), id(ctx), true, tickets))));
+                grants.decide(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"), true, tickets))));
         routes.post("/api/v1/support/grants/{id}/refuse", own, ctx -> ctx.json(ApiSchemas.SupportGrant.of(
-                grants.decide(Principal.of(ctx).accountId(), id(ctx), false, tickets))));
+                grants.decide(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"), false, tickets))));
 
         // The agents' API.
         routes.get("/api/v1/support/queue", Access.SUPPORT, ctx -> ctx.json(new ApiSchemas.SupportTickets(
@@ -378,7 +379,7 @@ final class SupportRoutes {
     }
 
     private void decideFromPage(Context ctx, boolean approve) {
-        GrantStore.Grant g = grants.decide(Principal.of(ctx).accountId(), id(ctx), approve, tickets);
+        GrantStore.Grant g = grants.decide(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"), approve, tickets);
         ctx.redirect("/support/" + g.ticket(), HttpStatus.SEE_OTHER);
     }
 
@@ -401,7 +402,7 @@ final class SupportRoutes {
 
     /** The caller's own ticket of the path; anybody else's (or none) is 404. */
     private TicketStore.Summary ownTicket(Context ctx) {
-        return tickets.find(Principal.of(ctx).accountId(), id(ctx))
+        return tickets.find(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
     }
 
@@ -417,16 +418,11 @@ final class SupportRoutes {
 
     /** Any ticket of the path (agents). */
     private TicketStore.Summary agentTicket(Context ctx) {
-        return tickets.find(id(ctx)).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        return tickets.find(PathParams.uuid(ctx, "id")).orElseThrow(() -> new ProblemException(Problem.notFound()));
     }
 
     private void image(Context ctx, UUID owner, UUID ticket) {
-        UUID file;
-        try {
-            file = UUID.fromString(ctx.pathParam("file"));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.notFound());
-        }
+        UUID file = PathParams.uuid(ctx, "file");
         TicketStore.Attachment a = tickets.attachment(owner, ticket, file)
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
         ctx.header("Cache-Control", "private, no-store");
@@ -461,14 +457,6 @@ final class SupportRoutes {
             }
         }
         return out;
-    }
-
-    private static UUID id(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("id"));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.notFound());
-        }
     }
 
     private static Integer integer(String s) {

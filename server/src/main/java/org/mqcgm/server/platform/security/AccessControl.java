@@ -5,6 +5,7 @@ import io.javalin.http.HandlerType;
 import java.util.Optional;
 import java.util.UUID;
 import org.mqcgm.server.platform.consent.Consents;
+import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.web.Cookies;
@@ -209,7 +210,7 @@ public final class AccessControl {
         } else {
             requireApiCaller(principal, rule.scope());
         }
-        UUID person = personOf(ctx);
+        UUID person = PathParams.uuid(ctx, "person");
         ctx.attribute(Grant.PERSON_ATTRIBUTE, person);
         Principal caller = principal.get();
         if (person.equals(caller.accountId())) {
@@ -269,12 +270,7 @@ public final class AccessControl {
      */
     private void checkSupportGrant(Context ctx, Optional<Principal> principal, Access.SupportGrant rule) {
         requireRoleInSession(principal, Role.SUPPORT);
-        UUID person;
-        try {
-            person = UUID.fromString(ctx.pathParam("id"));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.notFound());
-        }
+        UUID person = PathParams.uuid(ctx, "id");
         SupportGrants.Live live = supportGrants.live(person, principal.get().accountId(), rule.scope(),
                         clock.instant())
                 .filter(g -> consents.granted(person, Consents.Purpose.HEALTH_DATA))
@@ -294,14 +290,6 @@ public final class AccessControl {
                 .filter(g -> g.covers(share) && g.activeAt(clock.instant()))
                 .filter(g -> consents.granted(person, Consents.Purpose.SHARING)
                         && purposes.stream().allMatch(p -> consents.granted(person, p)));
-    }
-
-    private static UUID personOf(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("person"));
-        } catch (IllegalArgumentException e) {
-            throw new ProblemException(Problem.notFound());
-        }
     }
 
     /**

@@ -47,6 +47,40 @@ class BadRequestsTest {
                 .startsWith(Problem.MEDIA_TYPE));
     }
 
+    /** Ids of the path that are not UUIDs name nothing: the same 404 problem as an unknown id, never a 400 or 500. */
+    @Test
+    void aPathIdThatIsNoUuidIsTheSameNotFoundProblemAsAnUnknownOne() {
+        String unknown = java.util.UUID.randomUUID().toString();
+        List<String> routes = List.of("DELETE /api/v1/nightscout/credentials/", "DELETE /api/v1/push/subscriptions/",
+                "DELETE /api/v1/devices/", "POST /api/v1/devices/%s/push-alias", "DELETE /api/v1/annotations/",
+                "DELETE /api/v1/sensors/", "DELETE /api/v1/calibrations/", "DELETE /api/v1/shares/",
+                "DELETE /api/v1/following/", "DELETE /api/v1/shares/links/", "GET /api/v1/alerts/",
+                "POST /api/v1/support/grants/%s/approve", "GET /api/v1/support/tickets/", "GET /api/v1/me/exports/",
+                "DELETE /api/v1/photos/", "GET /api/v1/people/%s/photos/" + java.util.UUID.randomUUID());
+        for (String route : routes) {
+            String method = route.substring(0, route.indexOf(' '));
+            String path = route.substring(route.indexOf(' ') + 1);
+            HttpResponse<String> known = http.send(method, at(path, unknown), "", "Authorization", "Bearer " + token);
+            HttpResponse<String> malformed = http.send(method, at(path, "not-a-uuid"), "",
+                    "Authorization", "Bearer " + token);
+            assertThat(known.statusCode()).as(route).isEqualTo(404);
+            assertThat(malformed.statusCode()).as(route).isEqualTo(404);
+            assertThat(malformed.headers().firstValue("Content-Type")).as(route)
+                    .hasValueSatisfying(t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
+            assertThat(withoutRequestId(malformed.body())).as(route)
+                    .isEqualTo(withoutRequestId(known.body().replace(unknown, "not-a-uuid")));
+        }
+        assertNoStackTraceOrError();
+    }
+
+    private static String withoutRequestId(String problem) {
+        return problem.replaceAll("\"requestId\":\"[^\"]*\"", "");
+    }
+
+    private static String at(String path, String id) {
+        return path.contains("%s") ? path.formatted(id) : path + id;
+    }
+
     @Test
     void anUnknownCharsetOnTheLoginFormIsAClientError() {
         HttpResponse<String> r = http.post("/login", "application/x-www-form-urlencoded; charset=ebcdic",
