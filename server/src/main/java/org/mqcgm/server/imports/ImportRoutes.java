@@ -73,11 +73,7 @@ final class ImportRoutes {
     }
 
     private static Optional<UUID> id(Context ctx) {
-        try {
-            return Optional.of(UUID.fromString(ctx.pathParam("id")));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+        return org.mqcgm.server.platform.http.PathParams.parseUuid(ctx.pathParam("id"));
     }
 
     // ------------------------------------------------------------------ API

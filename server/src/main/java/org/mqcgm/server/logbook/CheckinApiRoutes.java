@@ -151,11 +151,7 @@ final class CheckinApiRoutes {
 
     /** The path's {@code id}; anything but a UUID is a 404 (an id that cannot exist), never a 500. */
     static UUID id(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("id"));
-        } catch (IllegalArgumentException e) {
-            throw notFound();
-        }
+        return org.mqcgm.server.platform.http.PathParams.uuid(ctx, "id");
     }
 
     static ProblemException notFound() {
