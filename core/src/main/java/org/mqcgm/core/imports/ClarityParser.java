@@ -64,8 +64,10 @@ final class ClarityParser {
                             : event + " row without a usable value"));
                 } else {
                     String src = Values.source(row.field(device), "Dexcom Clarity");
+                    // a stream of their own: the readings of the device pass the repeated hour of a DST change
+                    // before the check-ins are placed, and must not make them look like its second pass
                     checkins.add(new LogCandidate(row.line(), local, null, null,
-                            transmitter < 0 ? src : row.field(transmitter), entry));
+                            (transmitter < 0 ? src : row.field(transmitter)) + "/log", entry));
                 }
                 continue;
             }

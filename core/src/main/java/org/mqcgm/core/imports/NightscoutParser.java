@@ -131,7 +131,8 @@ final class NightscoutParser {
         if (entries.isEmpty()) {
             String eventType = t.get("eventType") instanceof String s ? s : "";
             skipped.add(new Skipped(row, "treatment " + Values.word(eventType)
-                    + " has nothing the logbook keeps (carbs, insulin, a BG Check, exercise or a note)"));
+                    + " has nothing the logbook keeps (carbs, insulin of at least 0.05 U, a BG Check of 20–600 mg/dL,"
+                    + " exercise or a note)"));
             return;
         }
         Time time = null;

@@ -6,12 +6,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.mqcgm.core.glucose.GlucoseUnit;
 
 /**
  * What a Nightscout treatment means in the logbook, the one mapping of the code base (the Nightscout API's
  * treatments and the import of a Nightscout treatments file both use it): carbs become a meal, insulin an insulin
- * entry (rapid, long for {@code isBasalInsulin}), a {@code BG Check} a fingerstick (in the treatment's
- * {@code units}), an {@code Exercise} an exercise of its {@code duration}, a {@code Note} (Announcement, Question)
+ * entry (rapid, long for {@code isBasalInsulin}; below the logbook's 0.05 U step nothing), a {@code BG Check} a
+ * fingerstick (in the treatment's {@code units}, mg/dL without them unless below 20; only from 20 to 600 mg/dL), an {@code Exercise} an exercise of its {@code duration}, a {@code Note} (Announcement, Question)
  * a note; the treatment's {@code notes} go on the first of them. Treatments of kinds the logbook has not (temp
  * basals, site changes, profile switches, temporary targets…) mean nothing here.
  */
@@ -43,8 +44,15 @@ public final class Treatments {
         }
         BigDecimal glucose = LogEntry.positive(t.get("glucose"));
         if (eventType.equals("BG Check") && glucose != null) {
-            boolean mmol = t.get("units") instanceof String u && u.toLowerCase(Locale.ROOT).startsWith("mmol");
-            out.add(LogEntry.fingerstick(glucose, mmol ? "mmol/L" : "mg/dL"));
+            // in the treatment's units; without them mg/dL (Nightscout's own), unless the value is below any mg/dL
+            // meter reading (5.6 is mmol/L); kept only from 20 to 600 mg/dL, the logbook's range
+            boolean mmol = t.get("units") instanceof String u ? u.toLowerCase(Locale.ROOT).startsWith("mmol")
+                    : glucose.compareTo(BigDecimal.valueOf(20)) < 0;
+            GlucoseUnit unit = mmol ? GlucoseUnit.MMOL_L : GlucoseUnit.MG_DL;
+            int mgdl = unit.toStoredMgdl(glucose.doubleValue());
+            if (mgdl >= 20 && mgdl <= 600) {
+                out.add(LogEntry.fingerstick(glucose, unit.symbol()));
+            }
         }
         BigDecimal duration = LogEntry.positive(t.get("duration"));
         if (eventType.equals("Exercise") && duration != null) {

@@ -45,7 +45,11 @@ class ImportersFuzzTest {
                     assertThat(f.get("insulinType")).isIn("rapid", "long", "other");
                 }
                 case "exercise" -> assertThat((Integer) f.get("minutes")).isBetween(1, 1440);
-                case "fingerstick" -> assertThat(f.get("unit")).isIn("mg/dL", "mmol/L");
+                case "fingerstick" -> {
+                    assertThat(f.get("unit")).isIn("mg/dL", "mmol/L");
+                    assertThat(org.mqcgm.core.glucose.GlucoseUnit.parse((String) f.get("unit")).orElseThrow()
+                            .toStoredMgdl(((java.math.BigDecimal) f.get("value")).doubleValue())).isBetween(20, 600);
+                }
                 case "note" -> assertThat((String) f.get("note")).isNotBlank().hasSizeLessThanOrEqualTo(2000);
                 default -> throw new AssertionError("unknown kind " + k.entry().kind());
             }

@@ -140,11 +140,38 @@ class ImportersTest {
                 "2025-03-14T17:00-06:00 exercise {minutes=45, note=Bike}",
                 "2025-03-14T21:00-06:00 insulin {units=14, insulinType=long}");
         assertThat(c.skipped()).extracting(Skipped::row).containsExactly(7, 8, 10, 11);
+        String keeps = " has nothing the logbook keeps (carbs, insulin of at least 0.05 U, a BG Check of 20–600 mg/dL,"
+                + " exercise or a note)";
         assertThat(c.skipped()).extracting(Skipped::reason).containsExactly(
-                "treatment Temp Basal has nothing the logbook keeps (carbs, insulin, a BG Check, exercise or a note)",
-                "treatment Site Change has nothing the logbook keeps (carbs, insulin, a BG Check, exercise or a note)",
+                "treatment Temp Basal" + keeps,
+                "treatment Site Change" + keeps,
                 "no valid created_at (ISO 8601) or date (epoch milliseconds)",
                 "meal at the same time as row 3");
+    }
+
+    @Test
+    void clarityEventRowsInTheRepeatedHourKeepTheirOwnPass() {
+        // 2025-10-26 in Berlin: 02:00–03:00 happens twice. The readings pass through it twice; the carbs row at
+        // 02:32 lies in the first pass (before the readings go back), so it is summer time (+02:00).
+        String file = clarity("2025-10-26T02:30:00", "2025-10-26T02:35:00", "2025-10-26T02:55:00",
+                "2025-10-26T02:00:00", "2025-10-26T02:30:00") + "6,2025-10-26T02:32:00,Carbs,,,,iOS G7,,,20,,,,T1\r\n";
+        Conversion.Converted c = Conversion.convert(Importers.parse(file.getBytes(StandardCharsets.UTF_8)), BERLIN,
+                NOW);
+        assertThat(c.readings()).hasSize(5);
+        assertThat(checkins(c)).containsExactly("2025-10-26T02:32+02:00 meal {carbs=20}");
+    }
+
+    @Test
+    void nightscoutBgChecksAreInTheirUnitsAndInRange() {
+        String json = "[{\"eventType\":\"BG Check\",\"created_at\":\"2025-03-14T10:00:00Z\",\"glucose\":5.6},"
+                + "{\"eventType\":\"BG Check\",\"created_at\":\"2025-03-14T11:00:00Z\",\"glucose\":900,"
+                + "\"units\":\"mg/dl\"},"
+                + "{\"eventType\":\"BG Check\",\"created_at\":\"2025-03-14T12:00:00Z\",\"glucose\":104}]";
+        Conversion.Converted c = Conversion.convert(Importers.parse(json.getBytes(StandardCharsets.UTF_8)),
+                ZoneOffset.UTC, NOW);
+        assertThat(checkins(c)).containsExactly("2025-03-14T10:00Z fingerstick {value=5.6, unit=mmol/L}",
+                "2025-03-14T12:00Z fingerstick {value=104, unit=mg/dL}");
+        assertThat(c.skipped()).extracting(Skipped::row).containsExactly(2);
     }
 
     @Test

@@ -61,6 +61,20 @@ final class ApiSchemas {
                     expires, checkins, checkinKinds, checkinDuplicates, checkinsStored, logbook);
         }
 
+        /** With check-ins the logbook refused at the commit added to the skipped rows. */
+        Import withRefused(List<ImportSkippedRow> refused) {
+            if (refused.isEmpty()) {
+                return this;
+            }
+            List<ImportSkippedRow> all = new java.util.ArrayList<>(skipped);
+            all.addAll(refused);
+            all.sort(java.util.Comparator.comparingInt(ImportSkippedRow::row));
+            return new Import(id, status, progress, format, unit, zone, zoneAssumed, first, last, count, duplicates,
+                    dstGaps, dstGapRows, dstRepeats, dstRepeatRows, skippedTotal + refused.size(),
+                    List.copyOf(all.subList(0, Math.min(all.size(), Imports.SKIPPED_SHOWN))), note, stored, expires,
+                    checkins, checkinKinds, checkinDuplicates, checkinsStored, logbook);
+        }
+
         Import withStored(int newStored, int newDuplicates, int newCheckinsStored, int newCheckinDuplicates) {
             return new Import(id, "done", 100, format, unit, zone, zoneAssumed, first, last, count, newDuplicates,
                     dstGaps, dstGapRows, dstRepeats, dstRepeatRows, skippedTotal, skipped, note, newStored,

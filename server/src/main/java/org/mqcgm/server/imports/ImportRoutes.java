@@ -89,8 +89,13 @@ final class ImportRoutes {
     private void commitApi(Context ctx) {
         UUID owner = Principal.of(ctx).accountId();
         UUID id = id(ctx).orElseThrow(() -> new ProblemException(Problem.notFound()));
-        if (imports.find(owner, id).isEmpty()) {
-            throw new ProblemException(Problem.notFound());
+        ApiSchemas.Import current = imports.find(owner, id).orElseThrow(() -> new ProblemException(
+                Problem.notFound()));
+        if (current.checkins() > 0 && !Principal.of(ctx).has(Scope.LOGBOOK)) {
+            // the preview's token could write the logbook; the committing one must be able to as well
+            throw new ProblemException(Problem.of(403, "insufficient-scope", "Insufficient scope",
+                    "This import logs check-ins in the logbook: commit it with a token that has the scope logbook.")
+                    .with("requiredScope", Scope.LOGBOOK.id()));
         }
         String zone = null;
         if (!ctx.body().isBlank()) {

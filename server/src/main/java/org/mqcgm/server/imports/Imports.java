@@ -292,11 +292,17 @@ final class Imports {
             int storedNow = c.readings().isEmpty() ? 0 : sink.store(owner, c.readings());
             setState(owner, id, "importing", 80);
             List<Conversion.Checkin> fresh = freshCheckins(owner, c.checkins());
-            long logged = logbook.addAll(owner, fresh.stream()
-                    .map(k -> LogbookEntries.checkin(k.time(), k.entry())).toList()).stream()
-                    .filter(Optional::isPresent).count();
-            ApiSchemas.Import done = current.withStored(storedNow, c.readings().size() - storedNow, (int) logged,
-                    c.checkins().size() - fresh.size());
+            List<Optional<ObjectNode>> results = logbook.addAll(owner, fresh.stream()
+                    .map(k -> LogbookEntries.checkin(k.time(), k.entry())).toList());
+            List<ApiSchemas.ImportSkippedRow> refused = new ArrayList<>();
+            for (int k = 0; k < fresh.size(); k++) {
+                if (results.get(k).isEmpty()) {
+                    refused.add(new ApiSchemas.ImportSkippedRow(fresh.get(k).row(),
+                            "the logbook did not accept this " + fresh.get(k).entry().kind()));
+                }
+            }
+            ApiSchemas.Import done = current.withStored(storedNow, c.readings().size() - storedNow,
+                    fresh.size() - refused.size(), c.checkins().size() - fresh.size()).withRefused(refused);
             jdbi.useHandle(h -> h.createUpdate("""
                             update import_job set status = 'done', progress = 100, file_enc = null,
                                                   preview_enc = :preview

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -281,6 +282,12 @@ class ImportsApiTest {
         assertThat(large.statusCode()).as(large.body()).isEqualTo(303);
         assertThat(web.get(large.headers().firstValue("Location").orElseThrow()).body())
                 .contains("data-testid=\"import-count\">1<");
+        // nobody unknown gets the large limit: anonymous, the body is refused under the server-wide one
+        for (String path : List.of("/import", "/api/v1/imports")) {
+            HttpResponse<String> anonymous = new Http(app.url()).post(path, "multipart/form-data; boundary="
+                    + boundary, bigBody);
+            assertThat(anonymous.statusCode()).as(path + ": " + anonymous.body()).isEqualTo(413);
+        }
     }
 
     @Test
@@ -308,6 +315,13 @@ class ImportsApiTest {
         assertThat(preview.path("first").asText()).isEqualTo("2025-03-14T12:00:00Z");
         assertThat(preview.path("skippedTotal").asInt()).isEqualTo(4);
         assertThat(checkins(both)).as("nothing is stored by the preview").isEmpty();
+
+        HttpResponse<String> narrower = http.postJson("/api/v1/imports/" + preview.path("id").asText() + "/commit", "",
+                "Authorization", "Bearer " + readingsOnly);
+        assertThat(narrower.statusCode()).as("the committing token must be able to write the logbook too")
+                .isEqualTo(403);
+        assertThat(narrower.body()).contains("insufficient-scope", "logbook");
+        assertThat(checkins(both)).isEmpty();
 
         JsonNode done = body(http.postJson("/api/v1/imports/" + preview.path("id").asText() + "/commit", "",
                 "Authorization", "Bearer " + both));

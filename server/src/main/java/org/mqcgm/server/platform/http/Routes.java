@@ -41,15 +41,20 @@ public final class Routes {
 
     /**
      * A POST whose multipart/form-data body may hold a file of up to {@code maxFileBytes} (and {@link #FORM_ENVELOPE}
-     * of form around it), instead of the server-wide multipart limit. The parts stay in memory (no plaintext upload
-     * in a temporary file), and the limit is in place before the access check reads the form's CSRF field.
+     * of form around it), instead of the server-wide multipart limit, for a caller with a live session or API token
+     * (anonymous bodies stay under the server-wide limit). The parts stay in memory (no plaintext upload in a
+     * temporary file), and the limit is in place before the access check reads the form's CSRF field.
      */
     public void postMultipart(String path, Access access, int maxFileBytes, Handler handler) {
         table.add(new Route(HandlerType.POST, path, access));
         javalin.addHttpHandler(HandlerType.POST, path, ctx -> {
-            ctx.req().setAttribute(MULTIPART_CONFIG, new jakarta.servlet.MultipartConfigElement(
-                    System.getProperty("java.io.tmpdir"), maxFileBytes, (long) maxFileBytes + FORM_ENVELOPE,
-                    maxFileBytes + FORM_ENVELOPE));
+            // Only for a caller with a live session or token: an anonymous body is read (for its CSRF field) under the
+            // server-wide limit, so nobody unknown makes the server hold a large upload in memory.
+            if (accessControl.identifies(ctx)) {
+                ctx.req().setAttribute(MULTIPART_CONFIG, new jakarta.servlet.MultipartConfigElement(
+                        System.getProperty("java.io.tmpdir"), maxFileBytes, (long) maxFileBytes + FORM_ENVELOPE,
+                        maxFileBytes + FORM_ENVELOPE));
+            }
             accessControl.check(ctx, access);
             handler.handle(ctx);
         });

@@ -379,6 +379,18 @@ public final class AccessControl {
         return p.recentLogin() != null && p.recentLogin().isAfter(clock.instant().minus(RECENT_LOGIN));
     }
 
+    /**
+     * Whether the request carries a live session or API token (a bad one is no error here: {@link #check} reports
+     * it). Lets a route give an identified caller more than an anonymous one before the check reads the body.
+     */
+    public boolean identifies(Context ctx) {
+        try {
+            return authenticate(ctx).isPresent();
+        } catch (ProblemException e) {
+            return false;
+        }
+    }
+
     private Optional<Principal> authenticate(Context ctx) {
         String authorization = ctx.header("Authorization");
         if (authorization != null) {
