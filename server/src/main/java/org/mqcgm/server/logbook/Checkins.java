@@ -159,16 +159,50 @@ final class Checkins {
     }
 
     /**
-     * The owner's check-ins created or changed after {@code since}, to the millisecond (a client passes back the
-     * millisecond time it was given), oldest change first, at most {@code limit}.
+     * The owner's check-ins in {@code [from, to)}, newest first, leaving out those whose id {@code skip} accepts
+     * (they are not decrypted), at most {@code limit}.
      */
-    List<Checkin> changedSince(UUID owner, Instant since, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        select * from logbook_checkin
-                        where owner_id = :o and date_trunc('milliseconds', updated_at) > :since
-                        order by updated_at, id limit :limit""")
-                .bind("o", owner).bind("since", since.atOffset(ZoneOffset.UTC)).bind("limit", limit)
-                .map((rs, ctx) -> row(owner, rs)).list());
+    List<Checkin> listExcept(UUID owner, Instant from, Instant to, java.util.function.Predicate<UUID> skip,
+                             int limit) {
+        return jdbi.withHandle(h -> {
+            try (java.util.stream.Stream<Checkin> rows = h.createQuery("""
+                            select * from logbook_checkin where owner_id = :o and time >= :from and time < :to
+                            order by time desc, id""")
+                    .bind("o", owner).bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
+                    .map((rs, ctx) -> skip.test(rs.getObject("id", UUID.class)) ? null : row(owner, rs)).stream()) {
+                return rows.filter(java.util.Objects::nonNull).limit(limit).toList();
+            }
+        });
+    }
+
+    /**
+     * The owner's check-ins created or changed after {@code since}, to the millisecond (a client passes back the
+     * millisecond time it was given), oldest change first, leaving out those whose id {@code skip} accepts: at most
+     * {@code limit}, plus the others of the last one's millisecond (check-ins stored together share one).
+     */
+    List<Checkin> changedSince(UUID owner, Instant since, java.util.function.Predicate<UUID> skip, int limit) {
+        return jdbi.withHandle(h -> {
+            try (java.util.stream.Stream<Checkin> rows = h.createQuery("""
+                            select * from logbook_checkin
+                            where owner_id = :o and date_trunc('milliseconds', updated_at) > :since
+                            order by updated_at, id""")
+                    .bind("o", owner).bind("since", since.atOffset(ZoneOffset.UTC))
+                    .map((rs, ctx) -> skip.test(rs.getObject("id", UUID.class)) ? null : row(owner, rs)).stream()) {
+                List<Checkin> out = new ArrayList<>();
+                long lastMillis = Long.MIN_VALUE;
+                for (java.util.Iterator<Checkin> it = rows.filter(java.util.Objects::nonNull).iterator();
+                     it.hasNext(); ) {
+                    Checkin c = it.next();
+                    long millis = c.updated().toEpochMilli();
+                    if (out.size() >= limit && millis != lastMillis) {
+                        break;
+                    }
+                    out.add(c);
+                    lastMillis = millis;
+                }
+                return out;
+            }
+        });
     }
 
     /** When one of the owner's check-ins was last created or changed. */

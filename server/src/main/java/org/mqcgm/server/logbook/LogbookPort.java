@@ -76,8 +76,15 @@ final class LogbookPort implements LogbookEntries {
     }
 
     @Override
-    public List<ObjectNode> changedSince(UUID owner, Instant since, int limit) {
-        return checkins.changedSince(owner, since, limit).stream().map(LogbookPort::out).toList();
+    public List<ObjectNode> between(UUID owner, Instant from, Instant to, int limit,
+                                    java.util.function.Predicate<UUID> skip) {
+        return checkins.listExcept(owner, from, to, skip, limit).stream().map(LogbookPort::out).toList();
+    }
+
+    @Override
+    public List<ObjectNode> changedSince(UUID owner, Instant since, int limit,
+                                         java.util.function.Predicate<UUID> skip) {
+        return checkins.changedSince(owner, since, skip, limit).stream().map(LogbookPort::out).toList();
     }
 
     @Override

@@ -90,14 +90,12 @@ final class NsTreatmentLog {
     List<ObjectNode> view(UUID owner, List<ObjectNode> docs, Instant from, Instant to, int limit) {
         Map<String, List<UUID>> links = links(owner, docs.stream().map(d -> d.path("_id").asText()).toList());
         List<ObjectNode> out = new ArrayList<>();
-        Set<UUID> linked = new HashSet<>();
         for (ObjectNode d : docs) {
             List<UUID> cs = links.getOrDefault(d.path("_id").asText(), List.of());
             if (cs.isEmpty()) {
                 out.add(d);
                 continue;
             }
-            linked.addAll(cs);
             List<ObjectNode> alive = cs.stream().map(c -> logbook.find(owner, c)).flatMap(Optional::stream).toList();
             if (alive.isEmpty()) {
                 continue;
@@ -112,22 +110,69 @@ final class NsTreatmentLog {
             }
             out.add(d);
         }
-        for (ObjectNode c : unlinked(owner, logbook.between(owner, from, to, limit))) {
-            if (!linked.contains(UUID.fromString(c.path("id").asText()))) {
-                out.add(treatment(c));
-            }
+        Set<UUID> fromTreatments = linkedCheckins(owner);
+        for (ObjectNode c : logbook.between(owner, from, to, limit, fromTreatments::contains)) {
+            out.add(treatment(c));
         }
         return out;
     }
 
     /** The check-ins logged in mqcgm with {@code from <= time < to} as v3 treatments, newest first. */
     List<ObjectNode> v3Between(UUID owner, Instant from, Instant to, int limit) {
-        return unlinked(owner, logbook.between(owner, from, to, limit)).stream().map(this::v3).toList();
+        return logbook.between(owner, from, to, limit, linkedCheckins(owner)::contains).stream().map(this::v3)
+                .toList();
     }
 
-    /** The check-ins logged in mqcgm and changed after {@code since}, as v3 treatments, oldest change first. */
+    /**
+     * The check-ins logged in mqcgm and changed after {@code since}, as v3 treatments, oldest change first: at most
+     * {@code limit}, plus the rest of the last one's millisecond.
+     */
     List<ObjectNode> v3ChangedSince(UUID owner, Instant since, int limit) {
-        return unlinked(owner, logbook.changedSince(owner, since, limit)).stream().map(this::v3).toList();
+        return logbook.changedSince(owner, since, limit, linkedCheckins(owner)::contains).stream().map(this::v3)
+                .toList();
+    }
+
+    /** A check-in logged in mqcgm (none that a treatment became) as a v3 treatment. */
+    Optional<ObjectNode> v3Checkin(UUID owner, String identifier) {
+        return checkin(owner, identifier).flatMap(id -> logbook.find(owner, id)).map(this::v3);
+    }
+
+    /** The check-in logged in mqcgm that a v3 identifier names (a treatment's check-ins are reached through it). */
+    Optional<UUID> checkin(UUID owner, String identifier) {
+        Optional<UUID> id = org.mqcgm.server.platform.http.PathParams.parseUuid(identifier);
+        return id.filter(c -> !linkedCheckins(owner).contains(c)).filter(c -> logbook.find(owner, c).isPresent());
+    }
+
+    /**
+     * Applies a v3 PUT (the whole treatment) or PATCH (its changed fields) to a check-in logged in mqcgm:
+     * {@code isValid: false} deletes it; otherwise the treatment must still mean a check-in of the same kind,
+     * whose content and time replace the check-in's. Empty when the treatment is no longer of that kind or the
+     * logbook refuses it (nothing changed then).
+     */
+    Optional<ObjectNode> v3Update(UUID owner, UUID id, ObjectNode body, boolean patch) {
+        ObjectNode current = logbook.find(owner, id).orElseThrow();
+        ObjectNode t = patch ? v3(current) : body.deepCopy();
+        if (patch) {
+            body.properties().forEach(e -> t.set(e.getKey(), e.getValue()));
+        }
+        if (t.path("isValid").isBoolean() && !t.path("isValid").booleanValue()) {
+            logbook.remove(owner, id);
+            return Optional.of(t);
+        }
+        Optional<OffsetDateTime> at = timeOf(t);
+        if (at.isEmpty() && t.path("date").canConvertToLong()) {
+            int offset = t.path("utcOffset").asInt(0);
+            at = Optional.of(Instant.ofEpochMilli(t.path("date").asLong()).atOffset(ZoneOffset.ofTotalSeconds(
+                    Math.abs(offset) > 18 * 60 ? 0 : offset * 60)));
+        }
+        if (at.isEmpty()) {
+            return Optional.empty();
+        }
+        String kind = current.path("kind").asText();
+        Map<String, ?> fields = mapper.convertValue(t, Map.class);
+        OffsetDateTime time = at.get();
+        return Treatments.logEntries(fields).stream().filter(e -> e.kind().equals(kind)).findFirst()
+                .flatMap(e -> logbook.replace(owner, id, LogbookEntries.checkin(time, e))).map(this::v3);
     }
 
     /** When a check-in was last logged or edited, in epoch milliseconds (0: never): the v3 lastModified of treatments. */
@@ -142,14 +187,6 @@ final class NsTreatmentLog {
         t.put("srvCreated", Instant.parse(c.path("created").asText()).toEpochMilli());
         t.put("srvModified", Instant.parse(c.path("updated").asText()).toEpochMilli());
         return t;
-    }
-
-    /** The check-ins that no treatment became (those are served as their treatment). */
-    private List<ObjectNode> unlinked(UUID owner, List<ObjectNode> checkins) {
-        Set<UUID> fromTreatments = linkedCheckins(owner, checkins.stream()
-                .map(c -> UUID.fromString(c.path("id").asText())).toList());
-        return checkins.stream().filter(c -> !fromTreatments.contains(UUID.fromString(c.path("id").asText())))
-                .toList();
     }
 
     /** The check-in behind a treatment id made by {@link #treatment}, if the logbook still has it. */
@@ -234,13 +271,11 @@ final class NsTreatmentLog {
         return out;
     }
 
-    private Set<UUID> linkedCheckins(UUID owner, List<UUID> checkins) {
-        if (checkins.isEmpty()) {
-            return Set.of();
-        }
+    /** Every check-in of the owner that a treatment became. */
+    private Set<UUID> linkedCheckins(UUID owner) {
         return new HashSet<>(jdbi.withHandle(h -> h.createQuery("""
-                        select checkin_id from nightscout_checkin_link where owner_id = :o and checkin_id in (<ids>)""")
-                .bind("o", owner).bindList("ids", checkins).mapTo(UUID.class).list()));
+                        select checkin_id from nightscout_checkin_link where owner_id = :o""")
+                .bind("o", owner).mapTo(UUID.class).list()));
     }
 
     /** The treatment's time with its offset ({@code created_at} is UTC, {@code utcOffset} in minutes). */

@@ -270,7 +270,13 @@ final class NsV3Routes {
             out.sort(Comparator.comparingLong((ObjectNode d) -> d.path("srvModified").asLong())
                     .thenComparing(d -> d.path("identifier").asText()));
             if (out.size() > limit) {
-                out = new ArrayList<>(out.subList(0, limit));
+                // never end a page inside one millisecond: the client asks again from the last one, exclusive
+                long cut = out.get(limit - 1).path("srvModified").asLong();
+                int end = limit;
+                while (end < out.size() && out.get(end).path("srvModified").asLong() == cut) {
+                    end++;
+                }
+                out = new ArrayList<>(out.subList(0, end));
             }
         }
         if (out.isEmpty()) {
@@ -295,12 +301,19 @@ final class NsV3Routes {
             doc = reading(owner, NsEntries.instantOf(identifier).get())
                     .orElseThrow(() -> new NsDocuments.Invalid(404, "Document not found"));
         } else {
-            NsDocuments.Stored stored = documents.v3Read(owner, c, identifier)
-                    .orElseThrow(() -> new NsDocuments.Invalid(404, "Document not found"));
-            if (!stored.valid()) {
-                throw new NsDocuments.Invalid(410, "Document has been deleted");
+            Optional<NsDocuments.Stored> stored = documents.v3Read(owner, c, identifier);
+            Optional<ObjectNode> checkin = stored.isEmpty() && c == Collection.TREATMENTS && treatmentLog != null
+                    ? treatmentLog.v3Checkin(owner, identifier) : Optional.empty();
+            if (checkin.isPresent()) {
+                doc = checkin.get();
+            } else {
+                NsDocuments.Stored found = stored.orElseThrow(() -> new NsDocuments.Invalid(404,
+                        "Document not found"));
+                if (!found.valid()) {
+                    throw new NsDocuments.Invalid(410, "Document has been deleted");
+                }
+                doc = found.v3();
             }
-            doc = stored.v3();
         }
         long modified = doc.path("srvModified").asLong();
         if (NsApiRoutes.unchangedSince(ctx, Instant.ofEpochMilli(modified))) {
@@ -393,6 +406,18 @@ final class NsV3Routes {
             updateReading(ctx, owner, NsEntries.instantOf(identifier).get(), body, patch);
             return;
         }
+        Optional<UUID> checkin = c == Collection.TREATMENTS && treatmentLog != null
+                && documents.v3Read(owner, c, identifier).isEmpty()
+                ? treatmentLog.checkin(owner, identifier) : Optional.empty();
+        if (checkin.isPresent()) {
+            // a check-in logged in mqcgm, served as a treatment: the change goes to the logbook
+            ObjectNode changed = treatmentLog.v3Update(owner, checkin.get(), body, patch).orElseThrow(() ->
+                    new NsDocuments.Invalid(400, "Bad or missing field: the treatment must stay a "
+                            + "check-in of its kind within the logbook's ranges"));
+            ctx.json(mapper.createObjectNode().put("status", 200).put("identifier", identifier)
+                    .put("lastModified", changed.path("srvModified").asLong(systemClock.millis())));
+            return;
+        }
         ObjectNode answer = mapper.createObjectNode();
         if (patch) {
             NsDocuments.Stored s = documents.v3Patch(owner, c, identifier, body, subject(ctx));
@@ -456,10 +481,15 @@ final class NsV3Routes {
             Instant t = NsEntries.instantOf(identifier).get();
             deleted = glucose.delete(owner, t, t.plusSeconds(1)) > 0;
         } else {
+            Optional<UUID> checkin = Optional.empty();
             if (c == Collection.TREATMENTS && treatmentLog != null) {
-                documents.v3Read(owner, c, identifier).ifPresent(d -> treatmentLog.unmirror(owner, d.id()));
+                Optional<NsDocuments.Stored> doc = documents.v3Read(owner, c, identifier);
+                doc.ifPresent(d -> treatmentLog.unmirror(owner, d.id()));
+                checkin = doc.isEmpty() ? treatmentLog.checkin(owner, identifier) : Optional.empty();
             }
-            deleted = documents.v3Delete(owner, c, identifier, "true".equals(ctx.queryParam("permanent")));
+            // a check-in logged in mqcgm is deleted from the logbook (for good: it has no soft delete)
+            deleted = checkin.isPresent() ? treatmentLog.remove(owner, checkin.get())
+                    : documents.v3Delete(owner, c, identifier, "true".equals(ctx.queryParam("permanent")));
         }
         if (!deleted) {
             throw new NsDocuments.Invalid(404, "Document not found");

@@ -322,4 +322,70 @@ class NsV3ApiTest {
         assertThat(aapsCall(jwt, "GET", "/api/v3/treatments/history/" + etag(history), null).statusCode())
                 .as("nothing newer than what the client has").isEqualTo(304);
     }
+
+    @Test
+    void importedCheckinsPageWholeAndTreatmentMirrorsAreNotServedTwice() throws Exception {
+        String wearer = app.newUserToken("aaps-import@example.org", Scope.NIGHTSCOUT, Scope.LOGBOOK,
+                Scope.READINGS_WRITE);
+        String jwt = jwt(create(wearer, "AAPS phone", "readwrite"));
+        // a Meal Bolus through v3: two check-ins (meal, insulin) linked to the treatment, served as the treatment
+        long at = clock.instant().minus(3, ChronoUnit.HOURS).toEpochMilli();
+        HttpResponse<String> posted = aapsCall(jwt, "POST", "/api/v3/treatments", "{\"date\":" + at
+                + ",\"app\":\"AAPS\",\"eventType\":\"Meal Bolus\",\"carbs\":40,\"insulin\":4,\"identifier\":\"aaps-meal-1\"}");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+        // three meals imported from a file: logged together, in one millisecond
+        StringBuilder file = new StringBuilder("[");
+        for (int k = 1; k <= 3; k++) {
+            file.append(k > 1 ? "," : "").append("{\"eventType\":\"Carb Correction\",\"carbs\":").append(10 * k)
+                    .append(",\"created_at\":\"").append(clock.instant().minus(k, ChronoUnit.HOURS).minusSeconds(600))
+                    .append("\"}");
+        }
+        HttpResponse<String> preview = org.mqcgm.server.testing.Multipart.upload(app.url(), "/api/v1/imports",
+                "treatments.json", "application/json", file.append("]").toString().getBytes(
+                        java.nio.charset.StandardCharsets.UTF_8), "Authorization", "Bearer " + wearer);
+        assertThat(preview.statusCode()).as(preview.body()).isEqualTo(201);
+        HttpResponse<String> committed = new Http(app.url()).postJson("/api/v1/imports/"
+                + json.readTree(preview.body()).path("id").asText() + "/commit", "", "Authorization", "Bearer " + wearer);
+        assertThat(json.readTree(committed.body()).path("checkinsStored").asInt()).isEqualTo(3);
+
+        // search: the treatment once, the three meals once each (the treatment's own check-ins are not extra)
+        JsonNode found = json.readTree(aapsCall(jwt, "GET", "/api/v3/treatments?limit=3", null).body())
+                .path("result");
+        assertThat(found).hasSize(3);
+        JsonNode all = json.readTree(aapsCall(jwt, "GET", "/api/v3/treatments?limit=100", null).body())
+                .path("result");
+        assertThat(all).extracting(t -> t.path("carbs").asInt()).containsExactlyInAnyOrder(40, 10, 20, 30);
+
+        // history with a limit below the imported group: the page takes the whole millisecond, so nothing is lost
+        HttpResponse<String> first = aapsCall(jwt, "GET", "/api/v3/treatments/history/0?limit=2", null);
+        JsonNode page = json.readTree(first.body()).path("result");
+        assertThat(page.size()).isGreaterThanOrEqualTo(2);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        page.forEach(t -> seen.add(t.path("carbs").asInt()));
+        HttpResponse<String> next = aapsCall(jwt, "GET", "/api/v3/treatments/history/" + etag(first) + "?limit=2",
+                null);
+        if (next.statusCode() == 200) {
+            json.readTree(next.body()).path("result").forEach(t -> seen.add(t.path("carbs").asInt()));
+            next = aapsCall(jwt, "GET", "/api/v3/treatments/history/" + etag(next) + "?limit=2", null);
+        }
+        assertThat(seen).containsExactlyInAnyOrder(40, 10, 20, 30);
+        assertThat(next.statusCode()).isEqualTo(304);
+
+        // a check-in served as a treatment is read, changed and deleted through its identifier, in the logbook
+        String meal = all.findParents("carbs").stream().filter(t -> t.path("carbs").asInt() == 20).findFirst()
+                .orElseThrow().path("identifier").asText();
+        assertThat(aapsCall(jwt, "GET", "/api/v3/treatments/" + meal, null).statusCode()).isEqualTo(200);
+        HttpResponse<String> patched = aapsCall(jwt, "PATCH", "/api/v3/treatments/" + meal, "{\"carbs\":25}");
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        HttpResponse<String> logged = new Http(app.url()).get("/api/v1/checkins/" + meal, "Authorization",
+                "Bearer " + wearer);
+        assertThat(json.readTree(logged.body()).path("carbs").asInt()).isEqualTo(25);
+        HttpResponse<String> notAMeal = aapsCall(jwt, "PUT", "/api/v3/treatments/" + meal,
+                "{\"date\":" + at + ",\"eventType\":\"Temp Basal\",\"duration\":30}");
+        assertThat(notAMeal.statusCode()).isEqualTo(400);
+        assertThat(aapsCall(jwt, "DELETE", "/api/v3/treatments/" + meal, null).statusCode()).isEqualTo(200);
+        assertThat(new Http(app.url()).get("/api/v1/checkins/" + meal, "Authorization", "Bearer " + wearer)
+                .statusCode()).isEqualTo(404);
+        assertThat(aapsCall(jwt, "GET", "/api/v3/treatments/" + meal, null).statusCode()).isEqualTo(404);
+    }
 }

@@ -43,10 +43,23 @@ public interface LogbookEntries {
     List<ObjectNode> between(UUID owner, Instant from, Instant to, int limit);
 
     /**
-     * The check-ins created or changed after {@code since} (exclusive), oldest change first, at most {@code limit}
-     * (a sync client's history; deletions are not listed).
+     * As {@link #between(UUID, Instant, Instant, int)}, leaving out the check-ins whose id {@code skip} accepts before
+     * the limit is applied (and before they are decrypted).
      */
-    default List<ObjectNode> changedSince(UUID owner, Instant since, int limit) {
+    default List<ObjectNode> between(UUID owner, Instant from, Instant to, int limit,
+                                     java.util.function.Predicate<UUID> skip) {
+        return between(owner, from, to, Integer.MAX_VALUE).stream()
+                .filter(c -> !skip.test(UUID.fromString(c.path("id").asText()))).limit(limit).toList();
+    }
+
+    /**
+     * The check-ins created or changed after {@code since} (exclusive, to the millisecond), oldest change first,
+     * leaving out those whose id {@code skip} accepts: at most {@code limit}, plus the others changed in the same
+     * millisecond as the last of them (a sync client asks again from that millisecond, exclusive, so a page never
+     * ends inside one). Deletions are not listed.
+     */
+    default List<ObjectNode> changedSince(UUID owner, Instant since, int limit,
+                                          java.util.function.Predicate<UUID> skip) {
         return List.of();
     }
 
