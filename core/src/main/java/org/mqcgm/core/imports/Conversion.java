@@ -87,10 +87,8 @@ public final class Conversion {
         }
         List<Placed> placed = new ArrayList<>(file.candidates().size());
         for (Candidate c : file.candidates()) {
-            OffsetDateTime at = placer.place(c.row(), c.local(), c.instant(), c.offset(), c.stream());
-            Optional<TimeBounds.Violation> bad = TimeBounds.dataTime(at.toInstant(), now);
-            if (bad.isPresent()) {
-                skipped.add(new Skipped(c.row(), "time " + bad.get().message()));
+            OffsetDateTime at = placer.place(c.row(), c.local(), c.instant(), c.offset(), c.stream(), now, skipped);
+            if (at == null) {
                 continue;
             }
             try {
@@ -126,10 +124,8 @@ public final class Conversion {
     private static List<Checkin> checkins(ParsedFile file, Placer placer, Instant now, List<Skipped> skipped) {
         List<Checkin> placed = new ArrayList<>(file.checkins().size());
         for (LogCandidate c : file.checkins()) {
-            OffsetDateTime at = placer.place(c.row(), c.local(), c.instant(), c.offset(), c.stream());
-            Optional<TimeBounds.Violation> bad = TimeBounds.dataTime(at.toInstant(), now);
-            if (bad.isPresent()) {
-                skipped.add(new Skipped(c.row(), "time " + bad.get().message()));
+            OffsetDateTime at = placer.place(c.row(), c.local(), c.instant(), c.offset(), c.stream(), now, skipped);
+            if (at == null) {
                 continue;
             }
             placed.add(new Checkin(c.row(), at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS), c.entry()));
@@ -162,7 +158,19 @@ public final class Conversion {
             this.rules = rules;
         }
 
-        OffsetDateTime place(int row, LocalDateTime local, Instant instant, ZoneOffset given, String stream) {
+        /** The row's time, or null (and the row skipped with why) when it lies outside {@link TimeBounds}. */
+        OffsetDateTime place(int row, LocalDateTime local, Instant instant, ZoneOffset given, String stream,
+                             Instant now, List<Skipped> skipped) {
+            OffsetDateTime at = place(row, local, instant, given, stream);
+            Optional<TimeBounds.Violation> bad = TimeBounds.dataTime(at.toInstant(), now);
+            if (bad.isPresent()) {
+                skipped.add(new Skipped(row, "time " + bad.get().message()));
+                return null;
+            }
+            return at;
+        }
+
+        private OffsetDateTime place(int row, LocalDateTime local, Instant instant, ZoneOffset given, String stream) {
             if (local == null) {
                 return instant.atOffset(given != null ? given : rules.getOffset(instant));
             }

@@ -293,9 +293,7 @@ class ImportsApiTest {
     @Test
     void treatmentsGoToTheLogbookOnceAndOnlyWithTheLogbookScope() {
         UUID person = app.newUser("treatments@example.org", TestApp.PASSWORD, ZoneId.of("America/Denver"));
-        String both = app.app().apiTokens().create(person, "import", java.util.EnumSet.of(
-                org.mqcgm.server.platform.security.Scope.READINGS_WRITE,
-                org.mqcgm.server.platform.security.Scope.LOGBOOK));
+        String both = readingsAndLogbook(person);
         String readingsOnly = app.app().apiTokens().create(person, "import", java.util.EnumSet.of(
                 org.mqcgm.server.platform.security.Scope.READINGS_WRITE));
 
@@ -351,9 +349,7 @@ class ImportsApiTest {
     @Test
     void tidepoolReadingsAndLogbookKindsInOneImport() {
         UUID person = app.newUser("tidepool-log@example.org", TestApp.PASSWORD, ZoneId.of("America/Denver"));
-        String token = app.app().apiTokens().create(person, "import", java.util.EnumSet.of(
-                org.mqcgm.server.platform.security.Scope.READINGS_WRITE,
-                org.mqcgm.server.platform.security.Scope.LOGBOOK));
+        String token = readingsAndLogbook(person);
         JsonNode preview = body(upload(token, "tidepool.json", sample("tidepool_logbook.json")));
         assertThat(preview.path("count").asInt()).isEqualTo(1);
         assertThat(preview.path("checkins").asInt()).isEqualTo(7);
@@ -364,6 +360,13 @@ class ImportsApiTest {
         assertThat(stored(person)).isEqualTo(1);
         assertThat(checkins(token).toString()).contains("\"units\":4.75", "\"carbs\":52",
                 "\"intensity\":\"moderate\"", "\"minutes\":90", "\"value\":112");
+    }
+
+    /** A token of the person's that may import readings and write the logbook. */
+    static String readingsAndLogbook(UUID person) {
+        return app.app().apiTokens().create(person, "import", java.util.EnumSet.of(
+                org.mqcgm.server.platform.security.Scope.READINGS_WRITE,
+                org.mqcgm.server.platform.security.Scope.LOGBOOK));
     }
 
     /** The person's check-ins through the logbook API (March 2025). */
