@@ -181,9 +181,17 @@ class AuthorizationMatrixTest {
                 .doesNotContain("");
     }
 
-    private static String startSession(UUID account) {
-        org.mqcgm.server.accounts.Sessions sessions = new org.mqcgm.server.accounts.Sessions(app.sql(), clock,
-                Duration.ofHours(12), Duration.ofDays(7));
+    /**
+     * Sessions over the app's own connection pool (one {@code app.sql()} per session would open a new Jdbi and a
+     * new database connection for each of the thousand callers).
+     */
+    private static org.mqcgm.server.accounts.Sessions sessions;
+
+    private static synchronized String startSession(UUID account) {
+        if (sessions == null) {
+            sessions = new org.mqcgm.server.accounts.Sessions(app.app().database().orElseThrow().jdbi(), clock,
+                    Duration.ofHours(12), Duration.ofDays(7));
+        }
         return sessions.start(account, org.mqcgm.server.accounts.ClientFacts.NONE);
     }
 
