@@ -327,6 +327,9 @@ class AuthorizationMatrixTest {
         }
         Http http = new Http(app.url());
         http.setCookie("SESSION", startSession(id));
+        // What the caller's first state-changing request would fetch anyway (a page, for the session's CSRF token,
+        // which the answer also sets as a cookie): fetched here, while the caller is made.
+        http.csrfToken();
         return new Caller(kind.name(), http, null);
     }
 
