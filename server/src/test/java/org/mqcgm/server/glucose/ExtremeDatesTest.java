@@ -77,9 +77,12 @@ class ExtremeDatesTest {
         return URLEncoder.encode(v, StandardCharsets.UTF_8);
     }
 
-    /** What the owner has stored, row by row: nothing may change. */
+    /**
+     * What the owner has stored, row by row: nothing may change. (Read over the app's own pool: asked twice per
+     * case, a new Jdbi and database connection each time was much of this class's time.)
+     */
     static String stored() {
-        return app.sql().withHandle(h -> h.createQuery("""
+        return app.app().database().orElseThrow().jdbi().withHandle(h -> h.createQuery("""
                         select (select count(*) from calibration where owner_id = :o) || '/'
                             || (select count(*) from glucose_annotation where owner_id = :o) || '/'
                             || (select string_agg(start_time::text || exclude, ',') from glucose_annotation

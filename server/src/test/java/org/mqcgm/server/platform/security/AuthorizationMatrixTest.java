@@ -181,10 +181,22 @@ class AuthorizationMatrixTest {
                 .doesNotContain("");
     }
 
+    /**
+     * Sessions over the app's own connection pool (one {@code app.sql()} per session would open a new Jdbi and a
+     * new database connection for each of the thousand callers).
+     */
+    private static org.mqcgm.server.accounts.Sessions sessions;
+
     private static String startSession(UUID account) {
-        org.mqcgm.server.accounts.Sessions sessions = new org.mqcgm.server.accounts.Sessions(app.sql(), clock,
-                Duration.ofHours(12), Duration.ofDays(7));
-        return sessions.start(account, org.mqcgm.server.accounts.ClientFacts.NONE);
+        return sessions().start(account, org.mqcgm.server.accounts.ClientFacts.NONE);
+    }
+
+    private static synchronized org.mqcgm.server.accounts.Sessions sessions() {
+        if (sessions == null) {
+            sessions = new org.mqcgm.server.accounts.Sessions(app.app().database().orElseThrow().jdbi(), clock,
+                    Duration.ofHours(12), Duration.ofDays(7));
+        }
+        return sessions;
     }
 
     /** The owner's own session is "current" and has no end button; a second session gives an id to aim at. */
@@ -283,11 +295,14 @@ class AuthorizationMatrixTest {
         }
         UUID id = app.newUser("matrix" + SEQ.incrementAndGet() + "@example.org");
         // Like health data, sharing (and community, crash reports) are consents every caller here has given (the
-        // routes needing them are walked).
-        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.SHARING, true, "test");
-        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY, true, "test");
-        app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.CRASH_REPORTS, true,
-                "test");
+        // routes needing them are walked); the ledger records the three in one transaction.
+        app.app().database().orElseThrow().jdbi().useTransaction(h -> {
+            for (var purpose : List.of(org.mqcgm.server.platform.consent.Consents.Purpose.SHARING,
+                    org.mqcgm.server.platform.consent.Consents.Purpose.COMMUNITY,
+                    org.mqcgm.server.platform.consent.Consents.Purpose.CRASH_REPORTS)) {
+                app.app().consents().record(h, id, purpose, true, "test");
+            }
+        });
         switch (kind) {
             case TOKEN_ALL_SCOPES -> {
                 return new Caller(kind.name(), new Http(app.url()),
@@ -312,11 +327,59 @@ class AuthorizationMatrixTest {
         }
         Http http = new Http(app.url());
         http.setCookie("SESSION", startSession(id));
+        // What the caller's first state-changing request would fetch anyway (a page, for the session's CSRF token,
+        // which the answer also sets as a cookie): fetched here, while the caller is made.
+        http.csrfToken();
         return new Caller(kind.name(), http, null);
     }
 
     /** One caller per kind for the GET requests of the walk (created on first use). */
     private static final Map<Kind, Caller> READERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Makes fresh callers side by side (each is a handful of database round trips; the walk needs ~900). */
+    private static final java.util.concurrent.ExecutorService MAKERS = java.util.concurrent.Executors
+            .newFixedThreadPool(4, r -> {
+                Thread t = new Thread(r, "matrix-callers");
+                t.setDaemon(true);
+                return t;
+            });
+
+    @org.junit.jupiter.api.AfterAll
+    static void stopMakers() {
+        MAKERS.shutdownNow();
+    }
+
+    /**
+     * The fresh callers of one state-changing route, one per kind, each a new account used for one call only. They
+     * are all made when the route's first test starts (after the routes before it were called, as if each test made
+     * its own), on {@link #MAKERS}, so that their database round trips overlap.
+     */
+    static final class FreshCallers {
+        private final List<Kind> kinds;
+        private Map<Kind, java.util.concurrent.Future<Caller>> made;
+
+        FreshCallers(List<Kind> kinds) {
+            this.kinds = kinds;
+        }
+
+        Caller take(Kind kind) throws Exception {
+            java.util.concurrent.Future<Caller> caller;
+            synchronized (this) {
+                if (made == null) {
+                    made = new java.util.EnumMap<>(Kind.class);
+                    for (Kind k : kinds) {
+                        made.put(k, MAKERS.submit(() -> fresh(k)));
+                    }
+                }
+                caller = made.remove(kind);
+            }
+            try {
+                return caller.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
+            }
+        }
+    }
 
     @TestFactory
     @Tag("PR-19")
@@ -334,12 +397,13 @@ class AuthorizationMatrixTest {
             // but time).
             List<Kind> kinds = route.access() instanceof Access.Nightscout
                     ? List.of(Kind.ANONYMOUS, Kind.USER_SESSION, Kind.TOKEN_ALL_SCOPES) : List.of(Kind.values());
+            FreshCallers freshCallers = new FreshCallers(kinds);
             for (Kind kind : kinds) {
                 tests.add(DynamicTest.dynamicTest(route.method() + " " + route.path() + " as " + kind, () -> {
                     // Reading changes nothing, so every GET of a kind shares one caller; a state-changing call gets
                     // a fresh one, so that a destructive route cannot disturb the tests after it.
                     Caller caller = route.method() == HandlerType.GET ? READERS.computeIfAbsent(kind,
-                            AuthorizationMatrixTest::fresh) : fresh(kind);
+                            AuthorizationMatrixTest::fresh) : freshCallers.take(kind);
                     expect(route, kind, caller.call(route.method(), path));
                 }));
             }
