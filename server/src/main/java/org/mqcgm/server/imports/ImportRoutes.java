@@ -152,7 +152,7 @@ final class ImportRoutes {
             }
             return new Upload(bytes, field(ctx, "zone"), field(ctx, "format"));
         } catch (IOException | ServletException | IllegalStateException e) {
-            if (isSizeLimit(e)) {
+            if (Routes.isMultipartSizeLimit(e)) {
                 throw tooLarge();
             }
             throw new ProblemException(Problem.badRequest("The multipart body could not be read.",
@@ -176,18 +176,6 @@ final class ImportRoutes {
                 new Problem.FieldError("file", "max-size", "at most " + maxBytes / (1024 * 1024) + " MB"))));
     }
 
-    private static boolean isSizeLimit(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            if (m.contains("max") && (m.contains("size") || m.contains("length") || m.contains("exceed"))) {
-                return true;
-            }
-            if (t instanceof org.eclipse.jetty.http.BadMessageException b && b.getCode() == 413) {
-                return true;
-            }
-        }
-        return false;
-    }
 
     // ------------------------------------------------------------------ pages
 

@@ -29,6 +29,10 @@ import org.mqcgm.server.platform.media.Photos;
 final class Checkins {
 
     private static final String CONTEXT = "logbook.checkin/";
+    /** A new check-in (one, or many in a batch). */
+    private static final String INSERT = """
+            insert into logbook_checkin (owner_id, id, time, offset_seconds, kind, data_enc, created_at, updated_at)
+            values (:o, :id, :t, :off, :k, :d, :now, :now)""";
 
     private final Jdbi jdbi;
     private final UserKeys keys;
@@ -49,10 +53,7 @@ final class Checkins {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         return jdbi.inTransaction(h -> {
-            h.createUpdate("""
-                            insert into logbook_checkin (owner_id, id, time, offset_seconds, kind, data_enc, created_at,
-                                                         updated_at)
-                            values (:o, :id, :t, :off, :k, :d, :now, :now)""")
+            h.createUpdate(INSERT)
                     .bind("o", owner).bind("id", id).bind("t", draft.time())
                     .bind("off", draft.time().getOffset().getTotalSeconds()).bind("k", draft.kind().id())
                     .bind("d", encrypt(owner, id, draft.values())).bind("now", now.atOffset(ZoneOffset.UTC))
@@ -70,10 +71,7 @@ final class Checkins {
             return out;
         }
         jdbi.useTransaction(h -> {
-            var batch = h.prepareBatch("""
-                    insert into logbook_checkin (owner_id, id, time, offset_seconds, kind, data_enc, created_at,
-                                                 updated_at)
-                    values (:o, :id, :t, :off, :k, :d, :now, :now)""");
+            var batch = h.prepareBatch(INSERT);
             for (CheckinInput.Draft draft : drafts) {
                 if (!draft.values().photos().isEmpty()) {
                     throw new IllegalArgumentException("check-ins stored together carry no photos");

@@ -160,11 +160,6 @@ final class NsTreatmentLog {
             return Optional.of(t);
         }
         Optional<OffsetDateTime> at = timeOf(t);
-        if (at.isEmpty() && t.path("date").canConvertToLong()) {
-            int offset = t.path("utcOffset").asInt(0);
-            at = Optional.of(Instant.ofEpochMilli(t.path("date").asLong()).atOffset(ZoneOffset.ofTotalSeconds(
-                    Math.abs(offset) > 18 * 60 ? 0 : offset * 60)));
-        }
         if (at.isEmpty()) {
             return Optional.empty();
         }
@@ -278,9 +273,15 @@ final class NsTreatmentLog {
                 .bind("o", owner).mapTo(UUID.class).list()));
     }
 
-    /** The treatment's time with its offset ({@code created_at} is UTC, {@code utcOffset} in minutes). */
+    /**
+     * The treatment's time with its offset ({@code created_at} is UTC, else {@code date} in epoch milliseconds;
+     * {@code utcOffset} in minutes).
+     */
     private static Optional<OffsetDateTime> timeOf(ObjectNode t) {
-        Optional<OffsetDateTime> at = NsEntries.parseDate(t.path("created_at").asText(""));
+        Optional<Instant> at = NsEntries.parseDate(t.path("created_at").asText("")).map(OffsetDateTime::toInstant);
+        if (at.isEmpty() && t.path("date").canConvertToLong()) {
+            at = Optional.of(Instant.ofEpochMilli(t.path("date").asLong())); // a v3 treatment sent without created_at
+        }
         if (at.isEmpty()) {
             return Optional.empty();
         }
@@ -288,6 +289,5 @@ final class NsTreatmentLog {
         if (Math.abs(offset) > 18 * 60) {
             offset = 0;
         }
-        return Optional.of(at.get().toInstant().atOffset(ZoneOffset.ofTotalSeconds(offset * 60)));
-    }
-}
+        return Optional.of(at.get().atOffset(ZoneOffset.ofTotalSeconds(offset * 60)));
+    }}

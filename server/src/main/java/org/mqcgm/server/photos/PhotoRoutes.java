@@ -163,7 +163,7 @@ final class PhotoRoutes {
         try {
             part = ctx.req().getPart(PhotoPipeline.FIELD);
         } catch (IOException | ServletException | RuntimeException e) {
-            if (isSizeLimit(e)) {
+            if (Routes.isMultipartSizeLimit(e)) {
                 throw PhotoPipeline.tooLarge();
             }
             throw new ProblemException(Problem.badRequest("The multipart body could not be read.",
@@ -189,16 +189,4 @@ final class PhotoRoutes {
         }
     }
 
-    private static boolean isSizeLimit(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            if (m.contains("max") && (m.contains("size") || m.contains("length") || m.contains("exceed"))) {
-                return true;
-            }
-            if (t instanceof org.eclipse.jetty.http.BadMessageException b && b.getCode() == 413) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -60,6 +60,23 @@ public final class Routes {
         });
     }
 
+    /**
+     * Whether reading a multipart body failed on a size limit (Jetty's "max … exceeded" / "max size", or a 413 bad
+     * message), anywhere in the cause chain: the caller answers its own 413 problem.
+     */
+    public static boolean isMultipartSizeLimit(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
+            if (m.contains("max") && (m.contains("size") || m.contains("length") || m.contains("exceed"))) {
+                return true;
+            }
+            if (t instanceof org.eclipse.jetty.http.BadMessageException b && b.getCode() == 413) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** What a multipart form may hold besides its file (the other fields, the part headers). */
     public static final int FORM_ENVELOPE = 64 * 1024;
     private static final String MULTIPART_CONFIG = "org.eclipse.jetty.multipartConfig";
