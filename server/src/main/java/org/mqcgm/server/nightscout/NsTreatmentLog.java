@@ -154,6 +154,9 @@ final class NsTreatmentLog {
         ObjectNode t = patch ? v3(current) : body.deepCopy();
         if (patch) {
             body.properties().forEach(e -> t.set(e.getKey(), e.getValue()));
+            if (body.has("date") && !body.has("created_at")) {
+                t.remove("created_at"); // v3's time is its date: a new date alone moves the check-in
+            }
         }
         if (t.path("isValid").isBoolean() && !t.path("isValid").booleanValue()) {
             logbook.remove(owner, id);

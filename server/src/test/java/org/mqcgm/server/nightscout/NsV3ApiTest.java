@@ -380,6 +380,16 @@ class NsV3ApiTest {
         HttpResponse<String> logged = new Http(app.url()).get("/api/v1/checkins/" + meal, "Authorization",
                 "Bearer " + wearer);
         assertThat(json.readTree(logged.body()).path("carbs").asInt()).isEqualTo(25);
+        // a PATCH of the v3 date alone moves the check-in (the date is v3's time; the old created_at is not kept)
+        long movedTo = java.time.OffsetDateTime.parse(json.readTree(logged.body()).path("time").asText()).toInstant().minusSeconds(1800)
+                .toEpochMilli();
+        HttpResponse<String> moved = aapsCall(jwt, "PATCH", "/api/v3/treatments/" + meal,
+                "{\"date\":" + movedTo + "}");
+        assertThat(moved.statusCode()).as(moved.body()).isEqualTo(200);
+        JsonNode movedCheckin = json.readTree(new Http(app.url()).get("/api/v1/checkins/" + meal, "Authorization",
+                "Bearer " + wearer).body());
+        assertThat(java.time.OffsetDateTime.parse(movedCheckin.path("time").asText()).toInstant().toEpochMilli()).isEqualTo(movedTo);
+        assertThat(movedCheckin.path("carbs").asInt()).isEqualTo(25);
         HttpResponse<String> notAMeal = aapsCall(jwt, "PUT", "/api/v3/treatments/" + meal,
                 "{\"date\":" + at + ",\"eventType\":\"Temp Basal\",\"duration\":30}");
         assertThat(notAMeal.statusCode()).isEqualTo(400);
