@@ -83,8 +83,25 @@ public final class AccountsFeature implements Feature {
 
     @Override
     public List<Jobs.Job> jobs() {
-        return List.of(Jobs.daily("purge-expired-account-codes", accounts::purgeExpired),
-                Jobs.daily("purge-unlinked-devices", devices::purgeUnlinked));
+        return List.of(Jobs.daily("purge-expired-account-codes", accounts::purgeExpired));
+    }
+
+    /**
+     * Security activity (180 days), ended web sessions, revoked API tokens and unlinked devices (90 days), deleted by
+     * the retention job unless a legal hold keeps them.
+     */
+    @Override
+    public List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        org.jdbi.v3.core.Jdbi jdbi = platform.jdbi();
+        return List.of(
+                new org.mqcgm.server.platform.retention.SqlExpiry("security-events", jdbi, "security_event", "at",
+                        "owner_id", "true"),
+                new org.mqcgm.server.platform.retention.SqlExpiry("web-sessions", jdbi, "web_session",
+                        "expires_at", "owner_id", "true"),
+                new org.mqcgm.server.platform.retention.SqlExpiry("api-tokens-revoked", jdbi, "api_token",
+                        "revoked_at", "owner_id", "revoked_at is not null"),
+                new org.mqcgm.server.platform.retention.SqlExpiry("devices-unlinked", jdbi, "device", "unlinked_at",
+                        "owner_id", "unlinked_at is not null"));
     }
 
     /** The account, sessions, tokens, devices and security activity, for "My data" and the export. */

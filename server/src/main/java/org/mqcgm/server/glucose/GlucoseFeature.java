@@ -85,8 +85,14 @@ public final class GlucoseFeature implements Feature {
 
     @Override
     public List<Jobs.Job> jobs() {
-        return List.of(Jobs.daily("purge-idempotency-keys", readings::purgeIdempotencyKeys),
-                new Jobs.Job("compact-glucose", Duration.ofHours(1), store::compact));
+        return List.of(new Jobs.Job("compact-glucose", Duration.ofHours(1), store::compact));
+    }
+
+    /** Upload receipts (Idempotency-Key answers) after a day, deleted by the retention job. */
+    @Override
+    public List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        return List.of(new org.mqcgm.server.platform.retention.SqlExpiry("idempotency-keys", platform.jdbi(),
+                "idempotency_key", "created_at", "owner_id", "true"));
     }
 
     /** Readings, sensors, sessions, calibrations and annotations, for "My data" and the export. */
