@@ -137,6 +137,66 @@ public final class AccountsFeature implements Feature {
     }
 
     /**
+     * What a research export may read (PR-35): the working accounts, their home zone and newest device model from
+     * the accounts' tables, their readings from {@code readings} (the glucose feature's store).
+     */
+    public static org.mqcgm.server.platform.retention.ResearchSubjects researchSubjects(org.jdbi.v3.core.Jdbi jdbi,
+            org.mqcgm.server.platform.retention.ResearchSubjects.Readings readings) {
+        return new org.mqcgm.server.platform.retention.ResearchSubjects() {
+            @Override
+            public List<UUID> accounts() {
+                return jdbi.withHandle(h -> h.createQuery("select id from account where status = 'active' order by id")
+                        .mapTo(UUID.class).list());
+            }
+
+            @Override
+            public java.util.Optional<String> zone(UUID account) {
+                return jdbi.withHandle(h -> h.createQuery("select time_zone from account where id = :id")
+                        .bind("id", account).mapTo(String.class).findOne());
+            }
+
+            @Override
+            public java.util.Optional<String> deviceModel(UUID account) {
+                return jdbi.withHandle(h -> h.createQuery("""
+                                select model from device where owner_id = :o order by last_seen_at desc limit 1""")
+                        .bind("o", account).mapTo(String.class).findOne());
+            }
+
+            @Override
+            public List<Point> readings(UUID account, java.time.Instant from, java.time.Instant to) {
+                return readings.range(account, from, to);
+            }
+        };
+    }
+
+    /** When accounts were last used (sign-in, API token), for the retention job's inactive accounts (PR-30). */
+    public org.mqcgm.server.platform.retention.Inactivity inactivity() {
+        return inactivity(platform.jdbi());
+    }
+
+    /** When accounts were last used, for the retention job (also without a running server). */
+    public static org.mqcgm.server.platform.retention.Inactivity inactivity(org.jdbi.v3.core.Jdbi jdbi) {
+        return new org.mqcgm.server.platform.retention.Inactivity() {
+            @Override
+            public List<java.util.UUID> inactiveSince(java.time.Instant cutoff, int limit) {
+                return jdbi.withHandle(h -> h.createQuery("""
+                                select id from account where status = 'active' and last_active_at < :cutoff
+                                order by last_active_at limit :limit""")
+                        .bind("cutoff", Sessions.utc(cutoff)).bind("limit", limit)
+                        .mapTo(java.util.UUID.class).list());
+            }
+
+            @Override
+            public java.util.Optional<java.time.Instant> lastActive(java.util.UUID account) {
+                return jdbi.withHandle(h -> h.createQuery("""
+                                select last_active_at from account where id = :id and status = 'active'""")
+                        .bind("id", account).mapTo(java.time.OffsetDateTime.class).findOne()
+                        .map(java.time.OffsetDateTime::toInstant));
+            }
+        };
+    }
+
+    /**
      * Closing and erasing accounts, for account cancellation (PR-68, PR-87): the port the cancellation feature
      * holds instead of the accounts' internals.
      */
