@@ -293,8 +293,17 @@ public final class App implements AutoCloseable {
             // Retention (PR-54, PR-81, PR-30, PR-35): the daily job deletes every feature's expired rows through
             // their expiries (the list is complete once every feature is built); inactive accounts go through the
             // cancellation path; research exports read accounts and readings. Minors: p -> false until wired.
+            org.mqcgm.server.retention.RetentionFeature.Settings retentionSettings;
+            try {
+                retentionSettings = org.mqcgm.server.retention.RetentionFeature.Settings.from(System.getenv());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("MQCGM_RETENTION_*", e.getMessage());
+            }
+            if (retentionSettings.logDirectory() != null) {
+                org.mqcgm.server.platform.logging.LogFiles.install(retentionSettings.logDirectory());
+            }
             org.mqcgm.server.retention.RetentionFeature retention = org.mqcgm.server.retention.RetentionFeature.create(
-                    platform, org.mqcgm.server.retention.RetentionFeature.Settings.from(System.getenv()),
+                    platform, retentionSettings,
                     () -> all.get().stream().flatMap(f -> f.expiries().stream()).toList(), accounts.inactivity(),
                     glucose.readings().store()::newestTime, accounts.closure(),
                     cancellation.inactivityCancellation(),
