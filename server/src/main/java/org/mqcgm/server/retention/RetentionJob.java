@@ -106,6 +106,10 @@ final class RetentionJob {
 
     /** The stored reports, newest first (at most {@code limit}). */
     List<Report> reports(int limit) {
+        return reports(jdbi, mapper, limit);
+    }
+
+    static List<Report> reports(Jdbi jdbi, ObjectMapper mapper, int limit) {
         return jdbi.withHandle(h -> h.createQuery("select report::text from retention_run order by ran_at desc"
                         + " limit :limit").bind("limit", limit).mapTo(String.class).list()).stream().map(json -> {
                             try {
