@@ -3,13 +3,12 @@ package org.mqcgm.server.retention;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.accounts.AccountsFeature;
-import org.mqcgm.server.glucose.ReadingStore;
+import org.mqcgm.server.glucose.GlucoseFeature;
 import org.mqcgm.server.platform.crypto.MasterKey;
 import org.mqcgm.server.platform.crypto.UserKeys;
 import org.mqcgm.server.platform.db.Database;
@@ -80,10 +79,8 @@ public final class RetentionAdministration implements AutoCloseable {
     public ResearchExports.Result researchExport(String study, String ethics, String requestedBy, Instant from,
                                                  Instant to, Path out) {
         UserKeys keys = new UserKeys(database.jdbi(), MasterKey.load(config.masterKeyFile()));
-        // Read-only use of the store: the zone is needed only when writing day blocks.
-        ReadingStore store = new ReadingStore(database.jdbi(), keys, owner -> ZoneOffset.UTC, Clock.systemUTC());
-        ResearchSubjects subjects = AccountsFeature.researchSubjects(database.jdbi(), (o, f, t) -> store.range(o, f, t)
-                .stream().map(r -> new ResearchSubjects.Point(r.time(), r.mgdl())).toList());
+        ResearchSubjects subjects = AccountsFeature.researchSubjects(database.jdbi(),
+                GlucoseFeature.researchReadings(database.jdbi(), keys));
         ResearchExports exports = new ResearchExports(database.jdbi(),
                 org.mqcgm.server.privacy.PrivacyFeature.consents(database.jdbi(), Clock.systemUTC()), subjects,
                 p -> false, Json.newMapper(), Clock.systemUTC(), settings.researchK(), settings.researchEnabled());
