@@ -290,9 +290,30 @@ public final class App implements AutoCloseable {
                     new java.util.concurrent.atomic.AtomicReference<>(List.of());
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
+            // Retention (PR-54, PR-81, PR-30, PR-35): the daily job deletes every feature's expired rows through
+            // their expiries (the list is complete once every feature is built); inactive accounts go through the
+            // cancellation path; research exports read accounts and readings. Minors: p -> false until wired.
+            org.mqcgm.server.retention.RetentionFeature.Settings retentionSettings;
+            try {
+                retentionSettings = org.mqcgm.server.retention.RetentionFeature.Settings.from(System.getenv());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("MQCGM_RETENTION_*", e.getMessage());
+            }
+            if (retentionSettings.logDirectory() != null) {
+                org.mqcgm.server.platform.logging.LogFiles.install(retentionSettings.logDirectory());
+            }
+            org.mqcgm.server.retention.RetentionFeature retention = org.mqcgm.server.retention.RetentionFeature.create(
+                    platform, retentionSettings,
+                    () -> all.get().stream().flatMap(f -> f.expiries().stream()).toList(), accounts.inactivity(),
+                    glucose.readings().store()::newestTime, accounts.closure(),
+                    cancellation.inactivityCancellation(),
+                    AccountsFeature.researchSubjects(database.jdbi(), (owner, from, to) -> glucose.readings().store()
+                            .range(owner, from, to).stream().map(r -> new org.mqcgm.server.platform.retention
+                                    .ResearchSubjects.Point(r.time(), r.mgdl())).toList()),
+                    person -> false);
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
-                    nightscout, imports);
+                    nightscout, imports, retention);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices(),

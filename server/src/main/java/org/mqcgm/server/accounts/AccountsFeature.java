@@ -83,8 +83,25 @@ public final class AccountsFeature implements Feature {
 
     @Override
     public List<Jobs.Job> jobs() {
-        return List.of(Jobs.daily("purge-expired-account-codes", accounts::purgeExpired),
-                Jobs.daily("purge-unlinked-devices", devices::purgeUnlinked));
+        return List.of(Jobs.daily("purge-expired-account-codes", accounts::purgeExpired));
+    }
+
+    /**
+     * Security activity (180 days), ended web sessions, revoked API tokens and unlinked devices (90 days), deleted by
+     * the retention job unless a legal hold keeps them.
+     */
+    @Override
+    public List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        org.jdbi.v3.core.Jdbi jdbi = platform.jdbi();
+        return List.of(
+                new org.mqcgm.server.platform.retention.SqlExpiry("security-events", jdbi, "security_event", "at",
+                        "owner_id", "true"),
+                new org.mqcgm.server.platform.retention.SqlExpiry("web-sessions", jdbi, "web_session",
+                        "expires_at", "owner_id", "true"),
+                new org.mqcgm.server.platform.retention.SqlExpiry("api-tokens-revoked", jdbi, "api_token",
+                        "revoked_at", "owner_id", "revoked_at is not null"),
+                new org.mqcgm.server.platform.retention.SqlExpiry("devices-unlinked", jdbi, "device", "unlinked_at",
+                        "owner_id", "unlinked_at is not null"));
     }
 
     /** The account, sessions, tokens, devices and security activity, for "My data" and the export. */
@@ -117,6 +134,66 @@ public final class AccountsFeature implements Feature {
     public org.mqcgm.server.platform.security.Reconfirmation reconfirmation() {
         return (ctx, owner, password, code) -> accounts.confirm(owner, password, code, WebSessions.cookie(ctx),
                 ClientFacts.of(ctx, platform.clientAddress()));
+    }
+
+    /**
+     * What a research export may read (PR-35): the working accounts, their home zone and newest device model from
+     * the accounts' tables, their readings from {@code readings} (the glucose feature's store).
+     */
+    public static org.mqcgm.server.platform.retention.ResearchSubjects researchSubjects(org.jdbi.v3.core.Jdbi jdbi,
+            org.mqcgm.server.platform.retention.ResearchSubjects.Readings readings) {
+        return new org.mqcgm.server.platform.retention.ResearchSubjects() {
+            @Override
+            public List<UUID> accounts() {
+                return jdbi.withHandle(h -> h.createQuery("select id from account where status = 'active' order by id")
+                        .mapTo(UUID.class).list());
+            }
+
+            @Override
+            public java.util.Optional<String> zone(UUID account) {
+                return jdbi.withHandle(h -> h.createQuery("select time_zone from account where id = :id")
+                        .bind("id", account).mapTo(String.class).findOne());
+            }
+
+            @Override
+            public java.util.Optional<String> deviceModel(UUID account) {
+                return jdbi.withHandle(h -> h.createQuery("""
+                                select model from device where owner_id = :o order by last_seen_at desc limit 1""")
+                        .bind("o", account).mapTo(String.class).findOne());
+            }
+
+            @Override
+            public List<Point> readings(UUID account, java.time.Instant from, java.time.Instant to) {
+                return readings.range(account, from, to);
+            }
+        };
+    }
+
+    /** When accounts were last used (sign-in, API token), for the retention job's inactive accounts (PR-30). */
+    public org.mqcgm.server.platform.retention.Inactivity inactivity() {
+        return inactivity(platform.jdbi());
+    }
+
+    /** When accounts were last used, for the retention job (also without a running server). */
+    public static org.mqcgm.server.platform.retention.Inactivity inactivity(org.jdbi.v3.core.Jdbi jdbi) {
+        return new org.mqcgm.server.platform.retention.Inactivity() {
+            @Override
+            public List<java.util.UUID> inactiveSince(java.time.Instant cutoff, int limit) {
+                return jdbi.withHandle(h -> h.createQuery("""
+                                select id from account where status = 'active' and last_active_at < :cutoff
+                                order by last_active_at limit :limit""")
+                        .bind("cutoff", Sessions.utc(cutoff)).bind("limit", limit)
+                        .mapTo(java.util.UUID.class).list());
+            }
+
+            @Override
+            public java.util.Optional<java.time.Instant> lastActive(java.util.UUID account) {
+                return jdbi.withHandle(h -> h.createQuery("""
+                                select last_active_at from account where id = :id and status = 'active'""")
+                        .bind("id", account).mapTo(java.time.OffsetDateTime.class).findOne()
+                        .map(java.time.OffsetDateTime::toInstant));
+            }
+        };
     }
 
     /**

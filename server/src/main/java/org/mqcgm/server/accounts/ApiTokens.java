@@ -138,8 +138,13 @@ public final class ApiTokens {
     }
 
     private void touch(UUID owner, UUID id, Instant now) {
-        jdbi.useHandle(h -> h.createUpdate("update api_token set last_used_at = :now where owner_id = :o and id = :id")
-                .bind("now", Sessions.utc(now)).bind("o", owner).bind("id", id).execute());
+        jdbi.useHandle(h -> {
+            h.createUpdate("update api_token set last_used_at = :now where owner_id = :o and id = :id")
+                    .bind("now", Sessions.utc(now)).bind("o", owner).bind("id", id).execute();
+            // An upload or any use of a token is activity: the account is not "stopped using".
+            h.createUpdate("update account set last_active_at = :now where id = :o and last_active_at < :now")
+                    .bind("now", Sessions.utc(now)).bind("o", owner).execute();
+        });
     }
 
     public List<TokenInfo> list(UUID ownerId) {

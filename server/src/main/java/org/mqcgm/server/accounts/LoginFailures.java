@@ -110,10 +110,15 @@ final class LoginFailures {
         if (key.owner() == null) {
             return;
         }
-        jdbi.useHandle(h -> h.createUpdate("""
-                        insert into login_known_client (owner_id, client, last_login_at) values (:o, :c, :at)
-                        on conflict (owner_id, client) do update set last_login_at = excluded.last_login_at""")
-                .bind("o", key.owner()).bind("c", key.client()).bind("at", utc(clock.instant())).execute());
+        jdbi.useHandle(h -> {
+            h.createUpdate("""
+                            insert into login_known_client (owner_id, client, last_login_at) values (:o, :c, :at)
+                            on conflict (owner_id, client) do update set last_login_at = excluded.last_login_at""")
+                    .bind("o", key.owner()).bind("c", key.client()).bind("at", utc(clock.instant())).execute();
+            // A sign-in is activity: the account is not "stopped using" (A-02).
+            h.createUpdate("update account set last_active_at = :at where id = :o and last_active_at < :at")
+                    .bind("o", key.owner()).bind("at", utc(clock.instant())).execute();
+        });
     }
 
     /** Forgets an account's failures (after a password reset). */

@@ -69,6 +69,15 @@ public final class CancellationFeature implements Feature {
         return List.of(new Jobs.Job(JOB, EVERY, cancellations::eraseDue));
     }
 
+    /**
+     * Cancels an account its owner stopped using (PR-30, A-02: no sign-in or upload for the configured period and
+     * the notice period passed): closed at once and erased by the erasure job like every cancellation, with the
+     * reason kept until then. The retention feature calls it.
+     */
+    public java.util.function.BiConsumer<UUID, String> inactivityCancellation() {
+        return (owner, reason) -> cancellations.request(owner, Cancellations.Channel.OPERATOR, reason);
+    }
+
     /** Whether an account waits for its erasure (tests, operators). */
     public boolean pending(UUID account) {
         return cancellations.pending(account);

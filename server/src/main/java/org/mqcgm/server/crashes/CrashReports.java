@@ -1,7 +1,6 @@
 package org.mqcgm.server.crashes;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -16,7 +15,6 @@ import org.jdbi.v3.core.Jdbi;
 final class CrashReports {
 
     /** Reports are kept this long (PR-50), then the daily job deletes them, and groups left without reports. */
-    static final Duration KEPT = Duration.ofDays(90);
 
     /** A scrubbed report, ready to store. */
     record Report(String source, String kind, UUID installId, String appVersion, String platform, String message,
@@ -88,9 +86,8 @@ final class CrashReports {
                 .list());
     }
 
-    /** Deletes reports older than {@link #KEPT} and groups left empty; returns how many reports went. */
-    int purge() {
-        Instant before = clock.instant().minus(KEPT);
+    /** Deletes reports received before {@code before} and groups left empty; returns how many reports went. */
+    int purge(Instant before) {
         return jdbi.inTransaction(h -> {
             int reports = h.createUpdate("delete from crash_report where received_at < :before")
                     .bind("before", before.atOffset(ZoneOffset.UTC)).execute();
@@ -99,5 +96,12 @@ final class CrashReports {
                     where not exists (select 1 from crash_report r where r.signature = g.signature)""");
             return reports;
         });
+    }
+
+    /** When the oldest stored report was received. */
+    java.util.Optional<Instant> oldest() {
+        return jdbi.withHandle(h -> h.createQuery("select min(received_at) from crash_report")
+                .mapTo(java.time.OffsetDateTime.class).list().stream().filter(java.util.Objects::nonNull)
+                .findFirst().map(java.time.OffsetDateTime::toInstant));
     }
 }

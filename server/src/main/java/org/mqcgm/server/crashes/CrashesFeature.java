@@ -6,7 +6,6 @@ import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Platform;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Routes;
-import org.mqcgm.server.platform.jobs.Jobs;
 
 /**
  * First-party crash reports (PR-50), instead of a third-party crash SDK: the web app's reporter (in
@@ -39,10 +38,25 @@ public final class CrashesFeature implements Feature {
         this.routes.register(routes);
     }
 
-    /** Daily: reports older than 90 days, and faults left without reports, are deleted. */
+    /** Reports older than 90 days, and faults left without reports, are deleted by the retention job. */
     @Override
-    public List<Jobs.Job> jobs() {
-        return List.of(Jobs.daily("purge-crash-reports", reports::purge));
+    public List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        return List.of(new org.mqcgm.server.platform.retention.Expiry() {
+            @Override
+            public String category() {
+                return "crash-reports";
+            }
+
+            @Override
+            public int purge(java.time.Instant cutoff, org.mqcgm.server.platform.retention.Holds holds) {
+                return holds.wholeCategory() ? 0 : reports.purge(cutoff);
+            }
+
+            @Override
+            public java.util.Optional<java.time.Instant> oldest(org.mqcgm.server.platform.retention.Holds holds) {
+                return holds.wholeCategory() ? java.util.Optional.empty() : reports.oldest();
+            }
+        });
     }
 
     /** Stored reports (tests). */

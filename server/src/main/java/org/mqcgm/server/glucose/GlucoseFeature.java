@@ -85,8 +85,25 @@ public final class GlucoseFeature implements Feature {
 
     @Override
     public List<Jobs.Job> jobs() {
-        return List.of(Jobs.daily("purge-idempotency-keys", readings::purgeIdempotencyKeys),
-                new Jobs.Job("compact-glucose", Duration.ofHours(1), store::compact));
+        return List.of(new Jobs.Job("compact-glucose", Duration.ofHours(1), store::compact));
+    }
+
+    /**
+     * A person's readings for a research export, read without a running server ({@code mqcgm admin
+     * research-export}); read-only, so the home zone (needed only to write day blocks) is not asked.
+     */
+    public static org.mqcgm.server.platform.retention.ResearchSubjects.Readings researchReadings(
+            org.jdbi.v3.core.Jdbi jdbi, org.mqcgm.server.platform.crypto.UserKeys keys) {
+        ReadingStore store = new ReadingStore(jdbi, keys, owner -> java.time.ZoneOffset.UTC, Clock.systemUTC());
+        return (owner, from, to) -> store.range(owner, from, to).stream()
+                .map(r -> new org.mqcgm.server.platform.retention.ResearchSubjects.Point(r.time(), r.mgdl())).toList();
+    }
+
+    /** Upload receipts (Idempotency-Key answers) after a day, deleted by the retention job. */
+    @Override
+    public List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        return List.of(new org.mqcgm.server.platform.retention.SqlExpiry("idempotency-keys", platform.jdbi(),
+                "idempotency_key", "created_at", "owner_id", "true"));
     }
 
     /** Readings, sensors, sessions, calibrations and annotations, for "My data" and the export. */

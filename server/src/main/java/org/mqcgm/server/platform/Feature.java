@@ -27,6 +27,14 @@ public interface Feature extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * How the feature deletes or anonymises its expired rows, one {@link org.mqcgm.server.platform.retention.Expiry}
+     * per retention category it holds (the daily retention job calls them, honouring legal holds).
+     */
+    default List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        return List.of();
+    }
+
     /** Stops what the feature started (streams, listeners); called before the HTTP server and the pool close. */
     @Override
     default void close() {

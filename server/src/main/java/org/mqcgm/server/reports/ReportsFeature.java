@@ -23,6 +23,7 @@ public final class ReportsFeature implements Feature {
     private final AgpPdf pdf;
     private final ReportData data;
     private final CheckinMarks marks;
+    private org.jdbi.v3.core.Jdbi jdbi;
 
     private ReportsFeature(Reports reports, AgpPdf pdf, ReportData data, CheckinMarks marks) {
         this.marks = marks;
@@ -41,14 +42,23 @@ public final class ReportsFeature implements Feature {
             log.warn("PDF reports are unavailable until the font {} is installed (Debian package fonts-wqy-microhei)",
                     AgpPdf.DEFAULT_FONT);
         }
-        return new ReportsFeature(new Reports(readings, new ReportLog(platform.jdbi()), platform.dataClock()), pdf,
-                new ReportData(platform.jdbi(), platform.mapper()), marks);
+        ReportsFeature feature = new ReportsFeature(new Reports(readings, new ReportLog(platform.jdbi()),
+                platform.dataClock()), pdf, new ReportData(platform.jdbi(), platform.mapper()), marks);
+        feature.jdbi = platform.jdbi();
+        return feature;
     }
 
     /** The log of reports made, for "My data" and the export. */
     @Override
     public java.util.List<org.mqcgm.server.platform.rights.PersonalData> personalData() {
         return java.util.List.of(data);
+    }
+
+    /** The report log after 180 days, deleted by the retention job. */
+    @Override
+    public java.util.List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        return java.util.List.of(new org.mqcgm.server.platform.retention.SqlExpiry("report-log", jdbi,
+                "report_log", "created_at", "owner_id", "true"));
     }
 
     /**

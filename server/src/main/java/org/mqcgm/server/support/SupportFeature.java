@@ -7,7 +7,6 @@ import org.mqcgm.server.platform.Feature;
 import org.mqcgm.server.platform.Platform;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Routes;
-import org.mqcgm.server.platform.jobs.Jobs;
 import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.security.ReadLog;
 import org.mqcgm.server.platform.security.SupportGrants;
@@ -42,6 +41,7 @@ public final class SupportFeature implements Feature {
     private final ReviewStore reviews;
     private final SupportRoutes routes;
     private final SupportData data;
+    private org.jdbi.v3.core.Jdbi jdbi;
 
     private SupportFeature(TicketStore tickets, GrantStore grants, ReviewStore reviews, SupportRoutes routes,
                            SupportData data) {
@@ -70,9 +70,11 @@ public final class SupportFeature implements Feature {
         GrantStore grants = new GrantStore(platform.jdbi(), platform.systemClock());
         ReviewStore reviews = new ReviewStore(platform.jdbi(), platform.userKeys(), tickets, overrides,
                 platform.systemClock());
-        return new SupportFeature(tickets, grants, reviews, new SupportRoutes(tickets, grants, reviews, photos,
-                readings::range, platform.json(), platform.systemClock(), phone),
+        SupportFeature feature = new SupportFeature(tickets, grants, reviews, new SupportRoutes(tickets, grants,
+                reviews, photos, readings::range, platform.json(), platform.systemClock(), phone),
                 new SupportData(platform.jdbi(), tickets, grants, reviews, platform.mapper()));
+        feature.jdbi = platform.jdbi();
+        return feature;
     }
 
     @Override
@@ -80,10 +82,29 @@ public final class SupportFeature implements Feature {
         this.routes.register(routes, web);
     }
 
-    /** Daily: attachments older than 30 days, and tickets closed more than two years ago, are deleted. */
+    /**
+     * Attachments older than 30 days, and tickets closed more than two years ago, are deleted by the retention job
+     * (a count by category and day is kept without the person).
+     */
     @Override
-    public List<Jobs.Job> jobs() {
-        return List.of(Jobs.daily("purge-support-tickets", tickets::purge));
+    public List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        return List.of(new org.mqcgm.server.platform.retention.SqlExpiry("support-attachments", jdbi,
+                "support_attachment", "uploaded_at", "owner_id", "true"), new org.mqcgm.server.platform.retention.Expiry() {
+            @Override
+            public String category() {
+                return "support-tickets";
+            }
+
+            @Override
+            public int purge(java.time.Instant cutoff, org.mqcgm.server.platform.retention.Holds holds) {
+                return holds.wholeCategory() ? 0 : tickets.purgeClosed(cutoff, holds.persons());
+            }
+
+            @Override
+            public java.util.Optional<java.time.Instant> oldest(org.mqcgm.server.platform.retention.Holds holds) {
+                return holds.wholeCategory() ? java.util.Optional.empty() : tickets.oldestClosed(holds.persons());
+            }
+        });
     }
 
     /** Opening tickets on a person's behalf (accounts: a reported compromise; reviews of automated decisions). */

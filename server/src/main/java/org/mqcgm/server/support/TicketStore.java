@@ -27,10 +27,6 @@ final class TicketStore {
     static final int MAX_SUBJECT = 200;
     static final int MAX_MESSAGE = 5_000;
     static final int MAX_ATTACHMENTS = 3;
-    /** How long a closed ticket's content is kept. */
-    static final Duration KEPT_AFTER_CLOSE = Duration.ofDays(730);
-    /** How long an attachment is kept. */
-    static final Duration ATTACHMENT_KEPT = Duration.ofDays(30);
 
     enum Category {
         QUESTION("question", "P3", Duration.ofDays(3)),
@@ -242,21 +238,33 @@ final class TicketStore {
      * with their thread, grants and reads, and an anonymised row (category, priority, the days it was opened and
      * closed — no owner, no text) is kept. Returns how many tickets and attachments went.
      */
-    int purge() {
-        Instant now = clock.instant();
+    /**
+     * Deletes tickets closed before {@code closedBefore} (with their messages, attachments and grants), except the
+     * held persons'; a count by category and day without the person stays in {@code support_ticket_archive}.
+     */
+    int purgeClosed(Instant closedBefore, java.util.Set<UUID> held) {
+        OffsetDateTime before = utc(closedBefore);
+        UUID[] heldIds = held.toArray(UUID[]::new);
         return jdbi.inTransaction(h -> {
-            int files = h.createUpdate("delete from support_attachment where uploaded_at < :before")
-                    .bind("before", utc(now.minus(ATTACHMENT_KEPT))).execute();
-            OffsetDateTime before = utc(now.minus(KEPT_AFTER_CLOSE));
             h.createUpdate("""
                     insert into support_ticket_archive (category, priority, opened_on, closed_on)
                     select category, priority, (opened_at at time zone 'UTC')::date, (closed_at at time zone 'UTC')::date
-                    from support_ticket where status = 'closed' and closed_at < :before""")
-                    .bind("before", before).execute();
-            int tickets = h.createUpdate("delete from support_ticket where status = 'closed' and closed_at < :before")
-                    .bind("before", before).execute();
-            return tickets + files;
+                    from support_ticket where status = 'closed' and closed_at < :before
+                      and not (owner_id = any(:held))""")
+                    .bind("before", before).bindArray("held", UUID.class, (Object[]) heldIds).execute();
+            return h.createUpdate("""
+                            delete from support_ticket where status = 'closed' and closed_at < :before
+                              and not (owner_id = any(:held))""")
+                    .bind("before", before).bindArray("held", UUID.class, (Object[]) heldIds).execute();
         });
+    }
+
+    /** When the oldest closed ticket still kept (not held) was closed. */
+    java.util.Optional<Instant> oldestClosed(java.util.Set<UUID> held) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select min(closed_at) from support_ticket where status = 'closed' and not (owner_id = any(:held))""")
+                .bindArray("held", UUID.class, (Object[]) held.toArray(UUID[]::new)).mapTo(OffsetDateTime.class)
+                .list().stream().filter(java.util.Objects::nonNull).findFirst().map(OffsetDateTime::toInstant));
     }
 
     private Summary summary(java.sql.ResultSet rs) throws java.sql.SQLException {

@@ -145,10 +145,10 @@ class DevicesTest {
         assertThat(web.get("/settings").body()).doesNotContain("Pixel 8");
         assertThat(count(owner)).isEqualTo(1);
         clock.advance(Duration.ofDays(89));
-        app.app().jobs().runNow("purge-unlinked-devices");
+        app.app().jobs().runNow(org.mqcgm.server.retention.RetentionFeature.JOB);
         assertThat(count(owner)).isEqualTo(1);
         clock.advance(Duration.ofDays(2));
-        app.app().jobs().runNow("purge-unlinked-devices");
+        app.app().jobs().runNow(org.mqcgm.server.retention.RetentionFeature.JOB);
         assertThat(count(owner)).isZero();
     }
 

@@ -217,7 +217,7 @@ class CrashReportsTest {
         String recent = JSON.readTree(send(r, report(UUID.randomUUID().toString(), "a recent fault",
                 "    at recent (https://cgm.example.org/static/app.js:2:2)")).body()).get("id").asText();
         clock.advance(Duration.ofDays(31));
-        app.app().jobs().runNow("purge-crash-reports");
+        app.app().jobs().runNow(org.mqcgm.server.retention.RetentionFeature.JOB);
         List<String> ids = app.sql().withHandle(h -> h.createQuery("select id::text from crash_report")
                 .mapTo(String.class).list());
         assertThat(ids).doesNotContain(old).contains(recent);

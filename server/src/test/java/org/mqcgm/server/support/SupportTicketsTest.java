@@ -245,14 +245,14 @@ class SupportTicketsTest {
         long archived = archiveRows();
 
         clock.advance(Duration.ofDays(31));
-        app.app().jobs().runNow("purge-support-tickets");
+        app.app().jobs().runNow(org.mqcgm.server.retention.RetentionFeature.JOB);
         JsonNode open = JSON.readTree(api.get("/api/v1/support/tickets/" + kept, "Authorization", bearer).body());
         assertThat(open.path("messages").path(1).path("attachments")).isEmpty();
         assertThat(api.get("/api/v1/support/tickets/" + closed, "Authorization", bearer).statusCode())
                 .as("kept for two years after the close").isEqualTo(200);
 
         clock.advance(Duration.ofDays(730 + 1 - 31));
-        app.app().jobs().runNow("purge-support-tickets");
+        app.app().jobs().runNow(org.mqcgm.server.retention.RetentionFeature.JOB);
         assertThat(api.get("/api/v1/support/tickets/" + closed, "Authorization", bearer).statusCode()).isEqualTo(404);
         long messages = app.sql().withHandle(h -> h.createQuery("select count(*) from support_message"
                 + " where ticket_id = :t").bind("t", UUID.fromString(closed)).mapTo(Long.class).one());

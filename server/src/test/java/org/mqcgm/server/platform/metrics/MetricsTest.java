@@ -64,13 +64,13 @@ class MetricsTest {
         // one accepted, one refused (999 mg/dL is out of range): a partial outcome is a 422 with the counts
         assertThat(upload.statusCode()).isEqualTo(422);
         assertThat(upload.body()).contains("\"accepted\":1").contains("\"rejected\":1");
-        app.app().jobs().runNow("purge-idempotency-keys");
+        app.app().jobs().runNow(org.mqcgm.server.retention.RetentionFeature.JOB);
 
         String body = scrape().body();
         assertThat(body)
                 .containsPattern("mqcgm_readings_total\\{[^}]*outcome=\"accepted\"[^}]*\\} [1-9]")
                 .containsPattern("mqcgm_readings_total\\{[^}]*outcome=\"rejected\"[^}]*\\} [1-9]")
-                .containsPattern("mqcgm_job_seconds_count\\{[^}]*job=\"purge-idempotency-keys\"")
+                .containsPattern("mqcgm_job_seconds_count\\{[^}]*job=\"retention\"")
                 .contains("hikaricp_connections_active")
                 .contains("jvm_memory_used_bytes")
                 // counts only: no glucose value of the upload appears as a label
