@@ -74,7 +74,10 @@ final class SecurityReports {
                         insert into security_report (id, published_at, assessed_on, kind, scope, summary,
                           high_risk_findings, remediation_status)
                         values (:id, :publishedAt, :assessedOn, :kind, :scope, :summary, :highRiskFindings,
-                          :remediationStatus)""").bindMethods(r).execute());
+                          :remediationStatus)""").bind("id", r.id()).bind("publishedAt", r.publishedAt())
+                .bind("assessedOn", r.assessedOn()).bind("kind", r.kind()).bind("scope", r.scope())
+                .bind("summary", r.summary()).bind("highRiskFindings", r.highRiskFindings())
+                .bind("remediationStatus", r.remediationStatus()).execute());
         return r;
     }
 
