@@ -154,6 +154,7 @@ final class IncidentCommand implements Runnable {
         public void run() {
             String text = with(database, admin -> id == null ? admin.list() : admin.show(id(id)));
             spec.commandLine().getOut().print(text);
+            spec.commandLine().getOut().flush();
         }
     }
 
