@@ -283,6 +283,10 @@ public final class App implements AutoCloseable {
             org.mqcgm.server.imports.ImportsFeature imports = org.mqcgm.server.imports.ImportsFeature.create(platform,
                     accounts.timeZones(), glucose.readings()::store, glucose.readings().store()::range,
                     logbook.entries());
+            // Security incidents: who is affected (accounts answer), their addresses, and push for the notices.
+            org.mqcgm.server.incidents.IncidentsFeature incidents = org.mqcgm.server.incidents.IncidentsFeature
+                    .create(platform, accounts.directory(), accounts.closure()::contact, push.notifications(),
+                            config.publicUrl());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -313,11 +317,16 @@ public final class App implements AutoCloseable {
                     person -> false);
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
-                    nightscout, imports, retention);
+                    nightscout, imports, retention, incidents);
             all.set(features);
 
-            Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices(),
-                    privacy.consents()), accounts.profiles());
+            // An unread incident notice comes before the policy's notice; visitors see a public announcement.
+            org.mqcgm.server.platform.web.Notices incidentNotices = incidents.notices();
+            org.mqcgm.server.platform.web.Notices policyNotices = privacy.notices();
+            Web web = new Web(new Pages(), new PageContexts(accounts.profiles(),
+                    (ctx, profile, msg) -> incidentNotices.of(ctx, profile, msg)
+                            .or(() -> policyNotices.of(ctx, profile, msg)),
+                    privacy.consents(), incidents.announcements()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),
                     sharing.grants(), systemClock);
             accessControl.linkTokens(clinician.linkTokens());

@@ -212,6 +212,11 @@ public final class AccountsFeature implements Feature {
         return AccountAdministration.closure(config, database, master, keys, outbound);
     }
 
+    /** Which accounts exist and were in use, for notices about a security incident (PR-57, PR-58). */
+    public org.mqcgm.server.platform.security.AccountDirectory directory() {
+        return new AccountDirectoryStore(platform.jdbi());
+    }
+
     /** The account services (administration, tests). */
     public Accounts accounts() {
         return accounts;

@@ -54,6 +54,28 @@ public final class Outbound implements AutoCloseable {
         });
     }
 
+    /**
+     * Queues a message like {@link #send} and tells the caller when the channel's sender accepted it (the future
+     * completes) or could not (it completes exceptionally): a delivery receipt for notices that must be tracked
+     * per person (security incidents, PR-58). Logged as {@link #send} logs.
+     */
+    public java.util.concurrent.CompletableFuture<Void> deliver(OutboundMessage message) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        executor.execute(() -> {
+            try {
+                senders.get(message.channel()).send(message);
+                log.info("sent {} to {}", message.channel().name().toLowerCase(java.util.Locale.ROOT),
+                        message.maskedRecipient());
+                done.complete(null);
+            } catch (Exception e) {
+                log.warn("could not send {} to {}: {}", message.channel(), message.maskedRecipient(),
+                        e.getClass().getSimpleName());
+                done.completeExceptionally(e);
+            }
+        });
+        return done;
+    }
+
     /** Lets queued messages go out (at most five seconds). */
     @Override
     public void close() {

@@ -17,6 +17,7 @@ public final class PageContexts {
     private final Profiles profiles;
     private final Notices notices;
     private final Consents consents;
+    private final Announcements announcements;
 
     public PageContexts(Profiles profiles) {
         this(profiles, Notices.NONE);
@@ -32,9 +33,15 @@ public final class PageContexts {
      *                 its crashes only then); null: never
      */
     public PageContexts(Profiles profiles, Notices notices, Consents consents) {
+        this(profiles, notices, consents, Announcements.NONE);
+    }
+
+    /** As above, with a public notice for visitors who are not signed in (the login page's banner). */
+    public PageContexts(Profiles profiles, Notices notices, Consents consents, Announcements announcements) {
         this.profiles = profiles;
         this.notices = notices;
         this.consents = consents;
+        this.announcements = announcements;
     }
 
     public PageContext of(Context ctx) {
@@ -49,7 +56,8 @@ public final class PageContexts {
         boolean crashReports = consents != null && profile.isPresent()
                 && consents.granted(profile.get().id(), Consents.Purpose.CRASH_REPORTS);
         return new PageContext(msg, Csrf.token(ctx), unit, profile.orElse(null), here(ctx),
-                profile.flatMap(p -> notices.of(ctx, p, msg)).orElse(null), crashReports);
+                profile.isPresent() ? profile.flatMap(p -> notices.of(ctx, p, msg)).orElse(null)
+                        : announcements.of(ctx, msg).orElse(null), crashReports);
     }
 
     /** The page to come back to after a preference change: a GET keeps its query (the day History shows). */
