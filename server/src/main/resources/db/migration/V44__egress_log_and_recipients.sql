@@ -5,6 +5,7 @@
 create table egress_log (
     owner_id     uuid not null references account (id) on delete cascade,
     id           uuid not null,
+    seq          bigint generated always as identity,
     at           timestamptz not null,
     recipient    text not null check (length(recipient) <= 64),
     destination  text check (length(destination) <= 253),
@@ -17,7 +18,7 @@ create table egress_log (
     primary key (owner_id, id)
 );
 
-create index egress_log_by_time on egress_log (owner_id, at desc);
+create index egress_log_by_time on egress_log (owner_id, at desc, seq desc);
 create index egress_log_at on egress_log (at);
 
 -- The declared recipients as last seen at start: a change of a recipient's purposes suspends it until each person

@@ -1,5 +1,6 @@
 -- Each person's consent to each declared recipient (PR-44, PR-46, PR-82): append-only events naming the recipient,
--- its purposes (and their fingerprint: a change of purposes needs a new consent), the data categories and, for a
+-- its purposes (and their fingerprint: a change of purposes needs a new consent), the data categories, the exact
+-- fields shown to the person and, for a
 -- recipient outside the deployment's region, the country the person agreed to send their data to (a separate box).
 create table egress_consent (
     owner_id              uuid not null references account (id) on delete cascade,
@@ -10,6 +11,7 @@ create table egress_consent (
     purposes              text not null,
     purposes_hash         text not null,
     categories            text not null,
+    fields                text not null,
     cross_border_country  text check (cross_border_country ~ '^[A-Z]{2}$'),
     channel               text not null check (length(channel) <= 40),
     primary key (owner_id, id)

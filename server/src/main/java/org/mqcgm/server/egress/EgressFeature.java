@@ -64,6 +64,11 @@ public final class EgressFeature implements Feature {
         return egress;
     }
 
+    /** The gateway (tests in this package). */
+    Egress egress() {
+        return egress;
+    }
+
     /** Runs the feeds to declared recipients now (the hourly job does; tests call it). */
     public int runFeeds() {
         return feeds.run();

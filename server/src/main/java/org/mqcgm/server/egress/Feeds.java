@@ -18,7 +18,7 @@ import org.mqcgm.server.platform.egress.Recipient;
 
 /**
  * The hourly feeds to declared recipients: for each recipient with the {@code readings} feed, each person who made
- * a choice about it gets their new readings sent through the gateway while they consent (and consent to health
+ * a choice about it gets their readings newer than the last one sent through the gateway while they consent (and consent to health
  * data); a person whose consent ended since the last run gets one logged "consent revoked" (or the reason it stopped)
  * and their feed ends. The gateway checks everything else (registry, DPA, suspension, region) and projects.
  */
@@ -63,14 +63,17 @@ final class Feeds {
         }
         Instant to = dataClock.instant();
         Instant from = cursor.orElse(to.minus(FIRST));
-        List<Map<String, Object>> records = granted && consents.granted(owner, Consents.Purpose.HEALTH_DATA)
-                ? readings.range(owner, from, to).stream().map(Feeds::record).toList() : List.of();
+        List<Reading> due = granted && consents.granted(owner, Consents.Purpose.HEALTH_DATA)
+                ? readings.range(owner, from, to) : List.of();
+        List<Map<String, Object>> records = due.stream().map(Feeds::record).toList();
         if (granted && egress.consents(owner, r) && records.isEmpty()) {
             return false; // nothing new
         }
         Egress.Result result = egress.deliver(owner, r.id(), r.purposes().getFirst(), records);
         if (result.sent()) {
-            setCursor(owner, r.id(), to);
+            // Next time from the second after the newest reading sent (readings are kept to the second).
+            Instant newest = due.stream().map(Reading::time).max(Instant::compareTo).orElse(from);
+            setCursor(owner, r.id(), newest.plusSeconds(1));
         } else if (result.outcome().equals("consent-revoked") || result.outcome().equals("no-consent")) {
             dropCursor(owner, r.id());
         }

@@ -75,7 +75,7 @@ public final class Egress implements Recipients, Outbound.Gateway {
 
     /** A person's current choice about one declared recipient. */
     public record Consent(Instant at, boolean granted, String purposesHash, String purposes, String categories,
-                          String crossBorderCountry) {
+                          String fields, String crossBorderCountry) {
     }
 
     /** What the registry says about a recipient now, as the public page shows it. */
@@ -188,22 +188,22 @@ public final class Egress implements Recipients, Outbound.Gateway {
                 ? r.country() : null;
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into egress_consent (owner_id, at, recipient, granted, purposes, purposes_hash,
-                                                    categories, cross_border_country, channel)
-                        values (:o, :at, :r, :g, :p, :hash, :c, :country, :channel)""")
+                                                    categories, fields, cross_border_country, channel)
+                        values (:o, :at, :r, :g, :p, :hash, :c, :f, :country, :channel)""")
                 .bind("o", owner).bind("at", clock.instant().atOffset(ZoneOffset.UTC)).bind("r", r.id())
                 .bind("g", granted).bind("p", String.join(",", r.purposes())).bind("hash", r.purposesHash())
-                .bind("c", codes(r.categories())).bind("country", country).bind("channel", channel).execute());
+                .bind("c", codes(r.categories())).bind("f", String.join(",", r.fields())).bind("country", country).bind("channel", channel).execute());
     }
 
     /** The person's latest choice about a recipient. */
     public Optional<Consent> consentOf(UUID owner, String recipient) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select at, granted, purposes_hash, purposes, categories, cross_border_country
+                        select at, granted, purposes_hash, purposes, categories, fields, cross_border_country
                         from egress_consent where owner_id = :o and recipient = :r order by id desc limit 1""")
                 .bind("o", owner).bind("r", recipient)
                 .map((rs, ctx) -> new Consent(rs.getObject("at", OffsetDateTime.class).toInstant(),
                         rs.getBoolean("granted"), rs.getString("purposes_hash"), rs.getString("purposes"),
-                        rs.getString("categories"), rs.getString("cross_border_country")))
+                        rs.getString("categories"), rs.getString("fields"), rs.getString("cross_border_country")))
                 .findOne());
     }
 
@@ -420,7 +420,7 @@ public final class Egress implements Recipients, Outbound.Gateway {
     public List<Entry> log(UUID owner, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
                         select id, at, recipient, destination, purpose, categories, records, outcome, detail
-                        from egress_log where owner_id = :o order by at desc, id limit :limit""")
+                        from egress_log where owner_id = :o order by at desc, seq desc limit :limit""")
                 .bind("o", owner).bind("limit", limit)
                 .map((rs, ctx) -> new Entry(rs.getObject("id", UUID.class),
                         rs.getObject("at", OffsetDateTime.class).toInstant(), rs.getString("recipient"),
