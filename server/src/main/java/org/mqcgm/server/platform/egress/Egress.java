@@ -389,7 +389,8 @@ public final class Egress implements Recipients, Outbound.Gateway {
 
     /**
      * Account mail and SMS (the {@link Outbound} gateway): to the person's own mailbox or phone, or to someone
-     * they invited. Messages carry no glucose values (PR-55). Logged to the person when the message names its owner.
+     * they invited. Messages carry no glucose values (PR-55). Counted per outcome ({@code mqcgm_egress_total});
+     * not in a person's egress log, because a message does not carry its owner's id.
      */
     @Override
     public void mail(OutboundMessage message, Sender sender) throws Exception {
