@@ -126,6 +126,8 @@ public final class App implements AutoCloseable {
     /** Starts the server with extra routes (the demo adds its outbox page). */
     public static App start(ServerConfig config, Clock dataClock, Clock systemClock,
                             java.util.function.Consumer<Routes> extraRoutes) {
+        // Residency first (PR-80, PR-82): a store declared in another region stops us before anything is opened.
+        config.checkResidency();
         // The key first: a wrong key file is a configuration error and must stop us before we touch the database.
         MasterKey masterKey = MasterKey.load(config.masterKeyFile());
 
@@ -153,6 +155,19 @@ public final class App implements AutoCloseable {
             // Transfers may reach loopback over http only where a developer or a test says so (never in production):
             // MQCGM_TRANSFERS_ALLOW_LOOPBACK_HTTP.
             Outbound outbound = new Outbound(email, outbox, config.transfersAllowLoopbackHttp());
+            // The one egress gateway (PR-43): mail, transfers and push go through it; the operator's declared
+            // recipients are its registry (a recipient whose purposes changed is suspended until people agree again).
+            org.mqcgm.server.platform.egress.Egress egress = new org.mqcgm.server.platform.egress.Egress(
+                    database.jdbi(), config.residency(), outbound.http(), systemClock, metrics.registry(), secrets);
+            egress.declare(config.residency().recipients());
+            outbound.through(egress);
+            List<org.mqcgm.server.platform.egress.Residency.Store> stores = config.residency().inventory(
+                    config.databaseUrl().replaceFirst("\\?.*", ""), config.outboxDirectory().toAbsolutePath().toString(),
+                    config.deletionLedger().toAbsolutePath().toString());
+            for (org.mqcgm.server.platform.egress.Residency.Store store : stores) {
+                log.info("storage inventory: {} at {} in region {}", store.name(), store.location(),
+                        store.region(config.residency().region()));
+            }
             ObjectMapper mapper = Json.newMapper();
             JsonBodies json = new JsonBodies(mapper);
             PrivacyFeature privacy = PrivacyFeature.create(database.jdbi(), systemClock, notifications, json);
@@ -287,6 +302,9 @@ public final class App implements AutoCloseable {
             org.mqcgm.server.incidents.IncidentsFeature incidents = org.mqcgm.server.incidents.IncidentsFeature
                     .create(platform, accounts.directory(), accounts.closure()::contact, push.notifications(),
                             config.publicUrl());
+            // Where data is kept and who receives it: third parties, each person's choices and egress log, feeds.
+            org.mqcgm.server.egress.EgressFeature egressFeature = org.mqcgm.server.egress.EgressFeature.create(
+                    platform, glucose.readings().store()::range, stores);
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -317,7 +335,7 @@ public final class App implements AutoCloseable {
                     person -> false);
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
-                    nightscout, imports, retention, incidents);
+                    nightscout, imports, retention, incidents, egressFeature);
             all.set(features);
 
             // An unread incident notice comes before the policy's notice; visitors see a public announcement.

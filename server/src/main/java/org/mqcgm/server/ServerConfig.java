@@ -58,6 +58,10 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  *                           unset: no "Call support" control)
  * @param alertsOnIngest     whether alerts are evaluated after each upload; always true except in code that asks
  *                           otherwise ({@link #withAlertsOnIngest}, for the paired benchmark): no setting reads it
+ * @param residency          data residency and recipients (PR-80, PR-82, PR-43): {@code MQCGM_REGION} (default
+ *                           {@code local}), {@code MQCGM_DB_REGION}, {@code MQCGM_STORE_REGION},
+ *                           {@code MQCGM_BACKUP_REGION}, {@code MQCGM_CROSS_BORDER} ({@code allow}; default off) and
+ *                           {@code MQCGM_RECIPIENTS_FILE} (the operator's declared recipients, a JSON array)
  */
 public record ServerConfig(
         String databaseUrl,
@@ -82,7 +86,8 @@ public record ServerConfig(
         int acceptQueue,
         Push push,
         String supportPhone,
-        boolean alertsOnIngest) {
+        boolean alertsOnIngest,
+        org.mqcgm.server.platform.egress.Residency residency) {
 
     /** The default of {@link #maxFollowers}. */
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
@@ -116,6 +121,38 @@ public record ServerConfig(
 
     public ServerConfig {
         supportPhone = supportPhone == null || supportPhone.isBlank() ? null : supportPhone.trim();
+        residency = residency == null ? org.mqcgm.server.platform.egress.Residency.DEFAULT : residency;
+    }
+
+    /** Settings in the default region with no declared recipient. */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl, Metrics.Settings metrics,
+                        ClientAddress.Settings clientAddress, Path deletionLedger, boolean transfersAllowLoopbackHttp,
+                        int maxFollowers, int acceptQueue, Push push, String supportPhone, boolean alertsOnIngest) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
+                clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                supportPhone, alertsOnIngest, org.mqcgm.server.platform.egress.Residency.DEFAULT);
+    }
+
+    /** A copy with other residency settings and recipients. */
+    public ServerConfig withResidency(org.mqcgm.server.platform.egress.Residency settings) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                supportPhone, alertsOnIngest, settings);
+    }
+
+    /**
+     * Refuses to run against a store declared in another region, or with a recipient outside the region while
+     * cross-border transfers are off (PR-80, PR-82).
+     */
+    public void checkResidency() {
+        residency.problem().ifPresent(p -> {
+            throw new ConfigException(p[0], p[1]);
+        });
     }
 
     /** Settings with alerts evaluated on ingest (the only way a deployment runs) and no support hotline. */
@@ -278,7 +315,60 @@ public record ServerConfig(
                 integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000),
                 integer(s, "MQCGM_ACCEPT_QUEUE", org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE, 1,
                         65_535),
-                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true);
+                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true, residency(s));
+    }
+
+    /** The region, the stores' declared regions, cross-border mode and the declared recipients (PR-80, PR-82). */
+    private static org.mqcgm.server.platform.egress.Residency residency(Map<String, String> s) {
+        String region = region(s, "MQCGM_REGION");
+        org.mqcgm.server.platform.egress.Residency r = new org.mqcgm.server.platform.egress.Residency(
+                region == null ? org.mqcgm.server.platform.egress.Residency.DEFAULT_REGION : region,
+                region(s, "MQCGM_DB_REGION"), region(s, "MQCGM_STORE_REGION"), region(s, "MQCGM_BACKUP_REGION"),
+                crossBorder(s), recipients(s));
+        r.problem().ifPresent(p -> {
+            throw new ConfigException(p[0], p[1]);
+        });
+        return r;
+    }
+
+    private static String region(Map<String, String> s, String name) {
+        String v = s.get(name);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        String r = v.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!r.matches("[a-z0-9][a-z0-9-]{0,40}")) {
+            throw new ConfigException(name, "must be a region name of letters, digits and dashes (got '" + v + "')");
+        }
+        return r;
+    }
+
+    private static boolean crossBorder(Map<String, String> s) {
+        String v = s.getOrDefault("MQCGM_CROSS_BORDER", "off").trim().toLowerCase(java.util.Locale.ROOT);
+        return switch (v) {
+            case "", "off" -> false;
+            case "allow" -> true;
+            default -> throw new ConfigException("MQCGM_CROSS_BORDER", "must be off or allow (got '" + v + "')");
+        };
+    }
+
+    private static java.util.List<org.mqcgm.server.platform.egress.Recipient> recipients(Map<String, String> s) {
+        String file = s.get("MQCGM_RECIPIENTS_FILE");
+        if (file == null || file.isBlank()) {
+            return java.util.List.of();
+        }
+        Path p = Path.of(file.trim());
+        String json;
+        try {
+            json = Files.readString(p, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException("MQCGM_RECIPIENTS_FILE", "cannot read " + p);
+        }
+        try {
+            return org.mqcgm.server.platform.egress.Recipient.parseAll(json);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("MQCGM_RECIPIENTS_FILE", e.getMessage());
+        }
     }
 
     private static Push push(Map<String, String> s) {
@@ -364,7 +454,7 @@ public record ServerConfig(
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, residency);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
@@ -372,7 +462,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, residency);
     }
 
     /** A copy with the operators' metrics listener set. */
@@ -380,7 +470,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, residency);
     }
 
     /** A copy reached at another public address. */
@@ -389,7 +479,7 @@ public record ServerConfig(
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, residency);
     }
 
     /** A copy trusting other reverse proxies. */
@@ -397,7 +487,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, residency);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
@@ -405,7 +495,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, residency);
     }
 
     /** A copy with another listen backlog. */
@@ -413,7 +503,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, residency);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
@@ -421,7 +511,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, residency);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
@@ -429,7 +519,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest);
+                supportPhone, alertsOnIngest, residency);
     }
 
     /** A copy with other Web Push rules. */
@@ -437,7 +527,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules,
-                supportPhone, alertsOnIngest);
+                supportPhone, alertsOnIngest, residency);
     }
 
     /** A copy with the operator's support hotline ({@code MQCGM_SUPPORT_PHONE}; null for none). */
@@ -445,7 +535,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                phone == null ? null : supportPhone(phone), alertsOnIngest);
+                phone == null ? null : supportPhone(phone), alertsOnIngest, residency);
     }
 
     /** A hotline number: digits, spaces, dashes and a leading +, 3 to 30 characters. */
@@ -469,7 +559,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, evaluate);
+                supportPhone, evaluate, residency);
     }
 
     private static boolean bool(Map<String, String> s, String name) {

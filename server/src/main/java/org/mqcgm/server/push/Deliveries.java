@@ -57,6 +57,7 @@ final class Deliveries implements PushNotifications, AutoCloseable {
     private final Subscriptions subscriptions;
     private final PushBindings bindings;
     private final WebPush webPush;
+    private final org.mqcgm.server.platform.egress.Egress egress;
     private final Clock clock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -66,7 +67,8 @@ final class Deliveries implements PushNotifications, AutoCloseable {
     });
 
     Deliveries(Jdbi jdbi, UserKeys keys, ObjectMapper mapper, Subscriptions subscriptions, PushBindings bindings,
-               WebPush webPush, Clock clock) {
+               WebPush webPush, org.mqcgm.server.platform.egress.Egress egress, Clock clock) {
+        this.egress = egress;
         this.jdbi = jdbi;
         this.keys = keys;
         this.mapper = mapper;
@@ -235,7 +237,8 @@ final class Deliveries implements PushNotifications, AutoCloseable {
         WebPush.Outcome outcome;
         try {
             byte[] payload = keys.decrypt(q.owner(), CONTEXT, q.payload());
-            outcome = webPush.send(s.subscription(), new WebPush.Message(payload,
+            // Through the egress gateway, which logs the hand-over to the person's push service (PR-43).
+            outcome = egress.push(q.owner(), webPush, s.subscription(), new WebPush.Message(payload,
                     left.isNegative() ? Duration.ZERO : left, WebPush.Urgency.valueOf(q.urgency()), q.topic()));
         } catch (RuntimeException e) {
             // Counted like any failed attempt, so a message that cannot be sent is given up after MAX_ATTEMPTS

@@ -66,7 +66,7 @@ public final class PushFeature implements Feature {
         Subscriptions subscriptions = new Subscriptions(platform.jdbi(), platform.userKeys(), platform.secrets(),
                 platform.mapper(), platform.systemClock());
         Deliveries deliveries = new Deliveries(platform.jdbi(), platform.userKeys(), platform.mapper(), subscriptions,
-                bindings, webPush, platform.systemClock());
+                bindings, webPush, platform.outbound().egress(), platform.systemClock());
         PushFeature feature = new PushFeature(platform, subscriptions, deliveries,
                 new PushRoutes(subscriptions, deliveries, webPush, bindings, platform.json()), bindings);
         // A logout, a revoked token, a closed account, a removed device or a rotated alias: its subscriptions end.

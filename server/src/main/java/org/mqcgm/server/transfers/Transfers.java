@@ -17,7 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.mqcgm.core.glucose.Reading;
-import org.mqcgm.server.platform.outbound.HttpTransfers;
+import org.mqcgm.server.platform.egress.Egress;
 import org.mqcgm.server.platform.outbound.HttpTransfers.Refused;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,15 +41,15 @@ final class Transfers {
     private static final Logger log = LoggerFactory.getLogger(Transfers.class);
 
     private final org.mqcgm.server.platform.rights.CgmData source;
-    private final HttpTransfers http;
+    private final Egress egress;
     private final TransferLog transferLog;
     private final ObjectMapper mapper;
     private final Clock clock;
 
-    Transfers(org.mqcgm.server.platform.rights.CgmData source, HttpTransfers http, TransferLog transferLog, ObjectMapper mapper,
+    Transfers(org.mqcgm.server.platform.rights.CgmData source, Egress egress, TransferLog transferLog, ObjectMapper mapper,
               Clock clock) {
         this.source = source;
-        this.http = http;
+        this.egress = egress;
         this.transferLog = transferLog;
         this.mapper = mapper;
         this.clock = clock;
@@ -130,11 +130,13 @@ final class Transfers {
         transferLog.start(owner, id, started, kind, host);
         int[] counts = new int[2]; // readings accepted, requests answered
         String failure = null;
+        // Through the egress gateway: the person designated this destination, and it logs the transfer (PR-43).
+        Egress.Transfer out = egress.transfer(owner, kind, url);
         try {
             if (kind.equals("fhir")) {
-                fhir(owner, url, credential, started, counts);
+                fhir(out, owner, url, credential, started, counts);
             } else {
-                nightscout(owner, url, credential, started, counts);
+                nightscout(out, owner, url, credential, started, counts);
             }
         } catch (Stop e) {
             failure = e.getMessage();
@@ -142,44 +144,46 @@ final class Transfers {
             failure = "internal error";
             log.warn("transfer {} failed: {}", id, e.getClass().getSimpleName());
         }
+        out.finish(failure);
         transferLog.finish(owner, id, clock.instant(), counts[0], counts[1], failure);
         log.info("transfer {} ({}) to {}: {} readings in {} requests{}", id, kind, host, counts[0], counts[1],
                 failure == null ? "" : ", failed: " + failure);
         return new Outcome(id, counts[0], counts[1], failure);
     }
 
-    private void fhir(UUID owner, String url, String credential, Instant started, int[] counts) throws IOException {
+    private void fhir(Egress.Transfer out, UUID owner, String url, String credential, Instant started, int[] counts) throws IOException {
         Map<String, String> headers = credential == null || credential.isEmpty()
                 ? Map.of("Accept", "application/fhir+json")
                 : Map.of("Accept", "application/fhir+json", "Authorization", "Bearer " + credential);
         source.bundles(owner, FHIR_READINGS, (json, readings) -> {
-            send(url, "application/fhir+json", headers, json, started);
+            send(out, url, "application/fhir+json", headers, json, readings, started);
             counts[0] += readings;
             counts[1]++;
         });
     }
 
-    private void nightscout(UUID owner, String url, String secret, Instant started, int[] counts)
+    private void nightscout(Egress.Transfer out, UUID owner, String url, String secret, Instant started, int[] counts)
             throws IOException {
         String entries = nightscoutBase(url) + "/api/v1/entries";
         Map<String, String> headers = Map.of("api-secret", sha1(secret), "Accept", "application/json");
         source.readings(owner, chunk -> {
             for (int from = 0; from < chunk.size(); from += NIGHTSCOUT_ENTRIES) {
                 List<Reading> part = chunk.subList(from, Math.min(chunk.size(), from + NIGHTSCOUT_ENTRIES));
-                send(entries, "application/json", headers, mapper.writeValueAsBytes(entries(part)), started);
+                send(out, entries, "application/json", headers, mapper.writeValueAsBytes(entries(part)), part.size(),
+                        started);
                 counts[0] += part.size();
                 counts[1]++;
             }
         });
     }
 
-    private void send(String url, String contentType, Map<String, String> headers, byte[] body, Instant started)
-            throws Stop {
+    private void send(Egress.Transfer out, String url, String contentType, Map<String, String> headers, byte[] body,
+                      int records, Instant started) throws Stop {
         if (Duration.between(started, clock.instant()).compareTo(BUDGET) > 0) {
             throw new Stop("took too long");
         }
         try {
-            http.post(url, contentType, headers, body);
+            out.post(url, contentType, headers, body, records);
         } catch (Refused e) {
             throw new Stop(e.reason());
         }

@@ -44,7 +44,7 @@ public final class TransfersFeature implements Feature {
 
     public static TransfersFeature create(Platform platform, Reconfirmation reconfirmation, CgmData source) {
         TransferLog log = new TransferLog(platform.jdbi());
-        Transfers transfers = new Transfers(source, platform.outbound().http(), log, platform.mapper(),
+        Transfers transfers = new Transfers(source, platform.outbound().egress(), log, platform.mapper(),
                 platform.systemClock());
         return new TransfersFeature(new TransferRoutes(transfers, log, reconfirmation, platform.json(),
                 platform.outbound().http()), log, platform);

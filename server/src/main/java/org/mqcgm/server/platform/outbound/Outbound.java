@@ -18,6 +18,15 @@ public final class Outbound implements AutoCloseable {
     private final Map<OutboundMessage.Channel, Sender> senders;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpTransfers http;
+    /** The egress gateway every message goes through (set by the composition root; sends directly until then). */
+    private volatile Gateway gateway = (m, sender) -> sender.send(m);
+    private volatile org.mqcgm.server.platform.egress.Egress egress;
+
+    /** What every message goes through before its sender (the egress gateway). */
+    public interface Gateway {
+        /** Checks, sends through {@code sender} and accounts for {@code message}. */
+        void mail(OutboundMessage message, Sender sender) throws Exception;
+    }
 
     public Outbound(Sender email, Sender sms) {
         this(email, sms, false);
@@ -33,18 +42,34 @@ public final class Outbound implements AutoCloseable {
     }
 
     /**
-     * The one way data leaves for a third party a user designated (their transfers): POSTs to https addresses on
-     * public hosts only, redirects never followed. See {@link HttpTransfers}.
+     * The HTTP sender under the egress gateway: POSTs to https addresses on public hosts only, redirects never
+     * followed. See {@link HttpTransfers}. Features never call it directly ({@code EgressArchitectureTest}): they
+     * send through {@link #egress()}.
      */
     public HttpTransfers http() {
         return http;
+    }
+
+    /** Routes every message, transfer and push through the egress gateway (the composition root does, once). */
+    public void through(org.mqcgm.server.platform.egress.Egress gateway) {
+        this.egress = gateway;
+        this.gateway = gateway;
+    }
+
+    /** The egress gateway: the one way personal data leaves the server (PR-43). */
+    public org.mqcgm.server.platform.egress.Egress egress() {
+        org.mqcgm.server.platform.egress.Egress e = egress;
+        if (e == null) {
+            throw new IllegalStateException("no egress gateway: the composition root routes Outbound through one");
+        }
+        return e;
     }
 
     /** Queues a message; returns at once. */
     public void send(OutboundMessage message) {
         executor.execute(() -> {
             try {
-                senders.get(message.channel()).send(message);
+                gateway.mail(message, senders.get(message.channel()));
                 log.info("sent {} to {}", message.channel().name().toLowerCase(java.util.Locale.ROOT),
                         message.maskedRecipient());
             } catch (Exception e) {

@@ -57,7 +57,8 @@ class OpenApiContractTest {
                 org.mqcgm.server.support.SupportFeature.API_SCHEMAS,
                 org.mqcgm.server.nightscout.NightscoutFeature.API_SCHEMAS,
                 org.mqcgm.server.imports.ImportsFeature.API_SCHEMAS,
-                org.mqcgm.server.incidents.IncidentsFeature.API_SCHEMAS)) {
+                org.mqcgm.server.incidents.IncidentsFeature.API_SCHEMAS,
+                org.mqcgm.server.egress.EgressFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());
         }
