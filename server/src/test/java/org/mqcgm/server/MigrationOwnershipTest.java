@@ -67,7 +67,7 @@ class MigrationOwnershipTest {
             Map.entry("support_review", "support"),
             Map.entry("nightscout_document", "nightscout"),
             Map.entry("disclosure", "disclosures"), Map.entry("disclosure_subject", "disclosures"),
-            Map.entry("disclosure_event", "disclosures"));
+            Map.entry("disclosure_event", "disclosures"), Map.entry("emergency_contact", "disclosures"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",

@@ -17,7 +17,8 @@ final class ApiSchemas {
             Map.entry("Disclosure", Disclosure.class),
             Map.entry("Disclosures", Disclosures.class),
             Map.entry("DisclosureEvent", DisclosureEvent.class),
-            Map.entry("DisclosureExport", DisclosureExport.class));
+            Map.entry("DisclosureExport", DisclosureExport.class),
+            Map.entry("EmergencyContact", EmergencyContact.class));
 
     private ApiSchemas() {
     }
@@ -44,6 +45,10 @@ final class ApiSchemas {
                              Boolean legalRequest, Boolean breakGlass) {
     }
 
+    /** A person's emergency contact (PR-34): a name (1–100 characters) and an e-mail address. */
+    record EmergencyContact(String name, String email) {
+    }
+
     /** What an export holds; never more than its disclosure covers. */
     record DisclosureExportRequest(List<String> people, List<String> categories, String from, String to) {
     }
@@ -51,13 +56,14 @@ final class ApiSchemas {
     record Disclosure(UUID id, String basis, boolean legalRequest, boolean breakGlass, String recipient,
                       String instrument, String reference, List<UUID> people, List<String> categories, Instant from,
                       Instant to, String restrictedUntil, String status, UUID requestedBy, Instant requestedAt,
-                      UUID approvedBy, Instant approvedAt, List<UUID> approvers, List<DisclosureEvent> events) {
+                      UUID approvedBy, Instant approvedAt, boolean emergencyContact, List<UUID> approvers,
+                      List<DisclosureEvent> events) {
 
         static Disclosure of(Register.Disclosure d, List<Register.Event> events) {
             return new Disclosure(d.id(), d.basis().id(), d.legalRequest(), d.breakGlass(), d.recipient(),
                     d.instrument(), d.reference(), d.people(), d.categories(), d.from(), d.to(),
                     d.restrictedUntil() == null ? null : d.restrictedUntil().toString(), d.status(), d.requestedBy(),
-                    d.requestedAt(), d.approvedBy(), d.approvedAt(), d.approvers(),
+                    d.requestedAt(), d.approvedBy(), d.approvedAt(), d.emergencyContact(), d.approvers(),
                     events.stream().map(DisclosureEvent::of).toList());
         }
     }

@@ -34,13 +34,19 @@ final class DisclosureRoutes {
 
     static final Set<String> REQUEST_FIELDS = RequestFields.of(ApiSchemas.DisclosureRequest.class);
     static final Set<String> EXPORT_FIELDS = RequestFields.of(ApiSchemas.DisclosureExportRequest.class);
+    static final Set<String> CONTACT_FIELDS = RequestFields.of(ApiSchemas.EmergencyContact.class);
 
     private final Register register;
     private final Notices notices;
     private final Exports exports;
     private final JsonBodies json;
+    private final EmergencyContacts contacts;
+    private final org.mqcgm.server.platform.outbound.Outbound outbound;
 
-    DisclosureRoutes(Register register, Notices notices, Exports exports, JsonBodies json) {
+    DisclosureRoutes(Register register, Notices notices, Exports exports, JsonBodies json, EmergencyContacts contacts,
+                     org.mqcgm.server.platform.outbound.Outbound outbound) {
+        this.contacts = contacts;
+        this.outbound = outbound;
         this.register = register;
         this.notices = notices;
         this.exports = exports;
@@ -53,12 +59,37 @@ final class DisclosureRoutes {
                         new DisclosureViews.Row(c.year(), c.basis().id(), c.disclosures(), c.legalRequests(),
                                 c.people())).toList())));
 
+        // A person's emergency contact (PR-34): the only one a disclosure in their vital interests may go to
+        // without the DPO's break-glass.
+        routes.get("/api/v1/me/emergency-contact", Access.api(org.mqcgm.server.platform.security.Scope.PROFILE_READ),
+                ctx -> ctx.json(contacts.of(me(ctx)).map(c -> new ApiSchemas.EmergencyContact(c.name(), c.email()))
+                        .orElseThrow(() -> new ProblemException(Problem.notFound()))));
+        routes.put("/api/v1/me/emergency-contact", Access.api(org.mqcgm.server.platform.security.Scope.PROFILE_WRITE),
+                ctx -> {
+                    JsonNode body = json.readObject(ctx, CONTACT_FIELDS);
+                    EmergencyContacts.Contact c = contacts.set(me(ctx), text(body, "name"), text(body, "email"));
+                    ctx.json(new ApiSchemas.EmergencyContact(c.name(), c.email()));
+                });
+        routes.delete("/api/v1/me/emergency-contact",
+                Access.api(org.mqcgm.server.platform.security.Scope.PROFILE_WRITE), ctx -> {
+                    contacts.delete(me(ctx));
+                    ctx.status(204);
+                });
+
         routes.post("/api/v1/admin/disclosures", Access.DPO, ctx -> {
             JsonNode body = json.readObject(ctx, REQUEST_FIELDS);
             Register.Disclosure d = register.register(me(ctx), new Register.Draft(text(body, "basis"),
                     text(body, "recipient"), text(body, "instrument"), text(body, "reference"),
                     list(body, "people"), list(body, "categories"), text(body, "from"), text(body, "to"),
                     text(body, "restrictedUntil"), bool(body, "legalRequest"), bool(body, "breakGlass")));
+            if (d.emergencyContact()) {
+                // PR-34: the data goes to the emergency contact the person set, by e-mail, and is in the trail.
+                EmergencyContacts.Contact c = contacts.of(d.people().get(0)).orElseThrow();
+                int readings = exports.email(d, c, outbound);
+                register.exported(me(ctx), d.id(), Map.of("channel", "email", "to", "emergency contact",
+                        "readings", readings, "categories", d.categories()));
+                d = register.find(d.id()).orElseThrow();
+            }
             if (d.approved()) {
                 notices.sendDue(d.id());
             }

@@ -51,8 +51,11 @@ public final class DisclosuresFeature implements Feature {
     private final Register register;
     private final Notices notices;
     private final Exports exports;
+    private final EmergencyContacts contacts;
 
-    private DisclosuresFeature(Platform platform, Register register, Notices notices, Exports exports) {
+    private DisclosuresFeature(Platform platform, Register register, Notices notices, Exports exports,
+                               EmergencyContacts contacts) {
+        this.contacts = contacts;
         this.platform = platform;
         this.register = register;
         this.notices = notices;
@@ -68,15 +71,18 @@ public final class DisclosuresFeature implements Feature {
                                             ReadingSource readings,
                                             Function<UUID, Optional<AccountClosure.Contact>> contacts,
                                             Settings settings) {
-        Register register = new Register(platform.jdbi(), platform.mapper(), platform.systemClock());
+        EmergencyContacts emergency = new EmergencyContacts(platform.jdbi(), platform.userKeys(),
+                platform.systemClock());
+        Register register = new Register(platform.jdbi(), platform.mapper(), platform.systemClock(), emergency);
         return new DisclosuresFeature(platform, register, new Notices(register, platform.outbound(), contacts),
                 new Exports(settings.exportDirectory(), platform.mapper(), profiles, readings::range,
-                        platform.systemClock()));
+                        platform.systemClock()), emergency);
     }
 
     @Override
     public void routes(Routes routes, Web web) {
-        new DisclosureRoutes(register, notices, exports, platform.json()).register(routes, web);
+        new DisclosureRoutes(register, notices, exports, platform.json(), contacts, platform.outbound())
+                .register(routes, web);
     }
 
     /** Daily: the notices due (a legal restriction ended; a notice that could not go out at the approval). */
@@ -113,7 +119,10 @@ public final class DisclosuresFeature implements Feature {
         return List.of(new PersonalData() {
             @Override
             public List<Category> categories(UUID owner) {
-                return List.of(new Category("disclosures", register.count(owner),
+                return List.of(new Category("emergency-contact", contacts.of(owner).isPresent() ? 1 : 0,
+                        "reaching the person you chose if your life or health is at risk", "you",
+                        "this server's PostgreSQL database (encrypted with your key)"),
+                        new Category("disclosures", register.count(owner),
                         "disclosures of your data without your consent where the law allows it (to whom, when, on"
                                 + " which legal basis, what)", "the data protection officer, when a disclosure is"
                                 + " approved", "this server's PostgreSQL database"));
@@ -123,6 +132,8 @@ public final class DisclosuresFeature implements Feature {
             public void export(UUID owner, ExportArchive archive) throws IOException {
                 java.time.LocalDate today = java.time.LocalDate.now(platform.systemClock()
                         .withZone(java.time.ZoneOffset.UTC));
+                archive.json(platform.mapper(), "disclosures/emergency-contact.json",
+                        "The emergency contact you set (name, e-mail), or null.", contacts.of(owner).orElse(null));
                 archive.json(platform.mapper(), "disclosures/register.json",
                         "Disclosures of your data without your consent: when, to whom, on which legal basis, which"
                                 + " categories of which period, and when you were told. While the law forbids"

@@ -51,6 +51,33 @@ final class Exports {
         this.clock = clock;
     }
 
+    /**
+     * Sends a disclosure in someone's vital interests to the emergency contact they set (PR-34), by e-mail through
+     * the outbound port: who the person is (their contact, if the profile category is covered) and their readings
+     * of the period (the newest 288). Returns how many readings went.
+     */
+    int email(Register.Disclosure d, EmergencyContacts.Contact contact,
+              org.mqcgm.server.platform.outbound.Outbound outbound) {
+        UUID person = d.people().get(0);
+        Optional<Profile> profile = profiles.apply(person);
+        org.mqcgm.server.platform.web.Messages m = org.mqcgm.server.platform.web.Messages.of(profile
+                .map(Profile::language).orElse(org.mqcgm.server.platform.web.Language.EN));
+        StringBuilder body = new StringBuilder(m.t("disclosures.emergency.body", contact.name(),
+                d.categories().contains("profile") ? profile.map(Profile::label).orElse("?") : "-", d.reference()));
+        int count = 0;
+        if (d.categories().contains("readings")) {
+            List<org.mqcgm.core.glucose.Reading> all = readings.range(person, d.from(), d.to());
+            for (org.mqcgm.core.glucose.Reading r : all.subList(Math.max(0, all.size() - 288), all.size())) {
+                body.append('\n').append(r.time()).append("  ").append(r.mgdl()).append(" mg/dL");
+                count++;
+            }
+        }
+        outbound.send(new org.mqcgm.server.platform.outbound.OutboundMessage(
+                org.mqcgm.server.platform.outbound.OutboundMessage.Channel.EMAIL, contact.email(),
+                m.t("disclosures.emergency.subject"), body.toString()));
+        return count;
+    }
+
     Written write(Register.Disclosure d, Register.Scope scope) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("disclosure", d.id().toString());

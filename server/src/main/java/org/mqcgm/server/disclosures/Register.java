@@ -42,7 +42,7 @@ final class Register {
     record Disclosure(UUID id, LegalBasis basis, boolean legalRequest, boolean breakGlass, String recipient,
                       String instrument, String reference, List<UUID> people, List<String> categories, Instant from,
                       Instant to, LocalDate restrictedUntil, String status, UUID requestedBy, Instant requestedAt,
-                      UUID approvedBy, Instant approvedAt) {
+                      UUID approvedBy, Instant approvedAt, boolean emergencyContact) {
 
         boolean approved() {
             return "approved".equals(status);
@@ -77,8 +77,10 @@ final class Register {
     private final Jdbi jdbi;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final EmergencyContacts contacts;
 
-    Register(Jdbi jdbi, ObjectMapper mapper, Clock clock) {
+    Register(Jdbi jdbi, ObjectMapper mapper, Clock clock, EmergencyContacts contacts) {
+        this.contacts = contacts;
         this.jdbi = jdbi;
         this.mapper = mapper;
         this.clock = clock;
@@ -101,7 +103,12 @@ final class Register {
                     + " disclosure without consent: only the policy's section III.4 a-f (" + disclosureBases()
                     + ")"));
         }
-        String recipient = text(d.recipient(), "$.recipient", 300, true, errors);
+        List<UUID> people = people(d.people(), errors);
+        // PR-34: in someone's vital interests, to the emergency contact the person set, or by break-glass.
+        Optional<EmergencyContacts.Contact> contact = basis == LegalBasis.VITAL_INTERESTS && !d.breakGlass()
+                && people.size() == 1 ? contacts.of(people.get(0)) : Optional.empty();
+        String recipient = contact.isPresent() ? contact.get().name() + " <" + contact.get().email() + ">"
+                : text(d.recipient(), "$.recipient", 300, true, errors);
         String reference = text(d.reference(), "$.reference", 300, true, errors);
         boolean authority = d.legalRequest() || basis == LegalBasis.NATIONAL_SECURITY
                 || basis == LegalBasis.PUBLIC_INTEREST || basis == LegalBasis.CRIMINAL_PROCEEDINGS;
@@ -110,14 +117,12 @@ final class Register {
             errors.add(new Problem.FieldError("$.breakGlass", "vital-interests-only",
                     "break-glass is for VITAL_INTERESTS only"));
         }
-        if (basis == LegalBasis.VITAL_INTERESTS && !d.breakGlass()) {
-            // PR-34: only to an emergency contact the person configured, or by the DPO's break-glass. The product
-            // has no emergency-contact setting yet, so the DPO's break-glass is the only way.
+        if (basis == LegalBasis.VITAL_INTERESTS && !d.breakGlass() && contact.isEmpty()) {
             errors.add(new Problem.FieldError("$.breakGlass", "emergency-contact-or-break-glass",
                     "a disclosure in someone's vital interests goes only to an emergency contact the person"
-                            + " configured, or by the data protection officer's break-glass (breakGlass: true)"));
+                            + " configured (one person with an emergency contact), or by the data protection officer's"
+                            + " break-glass (breakGlass: true)"));
         }
-        List<UUID> people = people(d.people(), errors);
         List<String> categories = categories(d.categories(), "$.categories", errors);
         Instant from = instant(d.from(), "$.from", errors);
         Instant to = instant(d.to(), "$.to", errors);
@@ -142,6 +147,7 @@ final class Register {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         LocalDate gag = restricted;
+        boolean atOnce = d.breakGlass() || contact.isPresent();
         jdbi.useTransaction(h -> {
             List<UUID> known = h.createQuery("select id from account where id in (<ids>)").bindList("ids", people)
                     .mapTo(UUID.class).list();
@@ -151,18 +157,18 @@ final class Register {
                                 .filter(p -> !known.contains(p)).map(UUID::toString).toList()))));
             }
             h.createUpdate("""
-                            insert into disclosure (id, basis, legal_request, break_glass, recipient, instrument,
+                            insert into disclosure (id, basis, legal_request, break_glass, emergency_contact, recipient, instrument,
                                 reference, categories, range_from, range_to, restricted_until, people, status,
                                 requested_by, requested_at, approved_by, approved_at)
-                            values (:id, :basis, :legal, :glass, :recipient, :instrument, :reference, :categories,
+                            values (:id, :basis, :legal, :glass, :contact, :recipient, :instrument, :reference, :categories,
                                 :from, :to, :restricted, :people, :status, :dpo, :now, :approver, :approvedAt)""")
                     .bind("id", id).bind("basis", basis.id()).bind("legal", d.legalRequest())
-                    .bind("glass", d.breakGlass()).bind("recipient", recipient).bind("instrument", instrument)
+                    .bind("glass", d.breakGlass()).bind("contact", contact.isPresent()).bind("recipient", recipient).bind("instrument", instrument)
                     .bind("reference", reference).bind("categories", categories.toArray(String[]::new))
                     .bind("from", at(from)).bind("to", at(to)).bind("restricted", gag)
-                    .bind("people", people.size()).bind("status", d.breakGlass() ? "approved" : "pending")
-                    .bind("dpo", dpo).bind("now", at(now)).bind("approver", d.breakGlass() ? dpo : null)
-                    .bind("approvedAt", d.breakGlass() ? at(now) : null).execute();
+                    .bind("people", people.size()).bind("status", atOnce ? "approved" : "pending")
+                    .bind("dpo", dpo).bind("now", at(now)).bind("approver", atOnce ? dpo : null)
+                    .bind("approvedAt", atOnce ? at(now) : null).execute();
             var batch = h.prepareBatch("insert into disclosure_subject (owner_id, disclosure_id) values (:o, :d)");
             for (UUID p : people) {
                 batch.bind("o", p).bind("d", id).add();
@@ -170,9 +176,10 @@ final class Register {
             batch.execute();
             event(h, id, now, dpo, "registered", Map.of("basis", basis.id(), "reference", reference,
                     "breakGlass", d.breakGlass()));
-            if (d.breakGlass()) {
+            if (atOnce) {
                 event(h, id, now, dpo, "approved", Map.of("basis", basis.id(), "reference", reference,
-                        "approvers", List.of(dpo.toString()), "breakGlass", true));
+                        "approvers", List.of(dpo.toString()), "breakGlass", d.breakGlass(),
+                        "emergencyContact", contact.isPresent()));
             }
         });
         return find(id).orElseThrow();
@@ -322,7 +329,7 @@ final class Register {
         return h.createQuery("""
                         select id, basis, legal_request, break_glass, recipient, instrument, reference, categories,
                                range_from, range_to, restricted_until, status, requested_by, requested_at,
-                               approved_by, approved_at,
+                               approved_by, approved_at, emergency_contact,
                                array(select owner_id from disclosure_subject s where s.disclosure_id = d.id
                                      order by owner_id) as people
                         from disclosure d where id = :id""" + (lock ? " for update" : ""))
@@ -339,7 +346,8 @@ final class Register {
                         rs.getObject("requested_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("approved_by", UUID.class),
                         rs.getObject("approved_at", OffsetDateTime.class) == null ? null
-                                : rs.getObject("approved_at", OffsetDateTime.class).toInstant()))
+                                : rs.getObject("approved_at", OffsetDateTime.class).toInstant(),
+                        rs.getBoolean("emergency_contact")))
                 .findOne();
     }
 

@@ -301,4 +301,36 @@ class DisclosuresTest {
         assertThat(history("hypo@example.org")).contains("Emergency services 120")
                 .contains("to protect life or property in an emergency");
     }
+
+    @Test
+    @Tag("PR-34")
+    void aVitalInterestsDisclosureGoesToTheEmergencyContactThePersonSet() {
+        UUID person = app.newUser("with.contact@example.org");
+        String bearer = "Bearer " + app.app().apiTokens().create(person, "app",
+                java.util.EnumSet.of(Scope.PROFILE_READ, Scope.PROFILE_WRITE, Scope.READINGS_WRITE));
+        Http phone = new Http(app.url());
+        assertThat(phone.postJson("/api/v1/readings", "[{\"time\":\"2026-11-01T03:00:00Z\",\"mgdl\":42}]",
+                "Authorization", bearer).statusCode()).isEqualTo(200);
+        String body = "{\"basis\":\"VITAL_INTERESTS\",\"reference\":\"HYPO-ALERT-9\",\"people\":[\"" + person
+                + "\"],\"categories\":[\"readings\"],\"from\":\"2026-11-01T00:00:00Z\","
+                + "\"to\":\"2026-11-01T06:00:00Z\"}";
+        assertThat(post(dpo1, API, body).statusCode()).as("no contact set: break-glass only").isEqualTo(422);
+        HttpResponse<String> set = phone.send("PUT", "/api/v1/me/emergency-contact",
+                "{\"name\":\"Mei Chen\",\"email\":\"mei.chen@example.net\"}", "Authorization", bearer,
+                "Content-Type", "application/json");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+
+        HttpResponse<String> sent = post(dpo1, API, body);
+        assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
+        assertThat(json(sent).path("status").asText()).isEqualTo("approved");
+        assertThat(json(sent).path("emergencyContact").asBoolean()).isTrue();
+        assertThat(json(sent).path("recipient").asText()).isEqualTo("Mei Chen <mei.chen@example.net>");
+        // The data reaches the contact through the outbound port; the person is told what, when, to whom.
+        assertThat(app.awaitOutbox("mei.chen@example.net", Pattern.compile("(?s)(2026-11-01T03:00:00Z\\s+42 mg/dL)")))
+                .isNotEmpty();
+        assertThat(app.awaitOutbox("with.contact@example.org", Pattern.compile("(?s)(To whom: [^\\n]+)")))
+                .contains("Mei Chen");
+        assertThat(history("with.contact@example.org")).contains("Mei Chen")
+                .contains("to protect life or property in an emergency");
+    }
 }
