@@ -40,7 +40,7 @@ final class AdminCommand implements Runnable {
         try {
             return Role.valueOf(name.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("--role", "must be one of user, guardian, follower, support, admin (got '"
+            throw new ConfigException("--role", "must be one of user, guardian, follower, support, admin, moderator, dpo (got '"
                     + name + "')");
         }
     }
@@ -163,7 +163,7 @@ final class AdminCommand implements Runnable {
         @CommandLine.Mixin
         SharedOptions.Login account;
 
-        @Option(names = "--role", required = true, description = "user, guardian, follower, support or admin.")
+        @Option(names = "--role", required = true, description = "user, guardian, follower, support, admin, moderator or dpo.")
         String role;
 
         @CommandLine.Mixin

@@ -243,10 +243,17 @@ public final class App implements AutoCloseable {
             ticketsRef.set(support.tickets());
             // A reported compromise also ends the person's clinician links (PR-59).
             accounts.accounts().onCompromise(clinician::endAllLinks);
+            // Disclosures without consent (PR-31, PR-34, PR-45): exports are files for the operator to hand over,
+            // written beside the outbox; people are told through accounts' contact and see them in "Who saw my data".
+            org.mqcgm.server.disclosures.DisclosuresFeature disclosures =
+                    org.mqcgm.server.disclosures.DisclosuresFeature.create(platform, accounts.profiles()::of,
+                            glucose.readings().store()::range, accounts.closure()::contact,
+                            new org.mqcgm.server.disclosures.DisclosuresFeature.Settings(
+                                    config.outboxDirectory().toAbsolutePath().resolveSibling("disclosures")));
             SharingFeature sharing = SharingFeature.create(platform, accounts.profiles(),
                     person -> glucose.readings().store().latest(person,
                             dataClock.instant().plus(java.time.Duration.ofMinutes(5))),
-                    () -> List.of(clinician.readLog(), support.readLog()),
+                    () -> List.of(clinician.readLog(), support.readLog(), disclosures.readLog()),
                     new SharingFeature.Settings(config.publicUrl(), config.maxFollowers()));
             sharingRef.set(sharing);
             CommunityFeature community = CommunityFeature.create(platform, photos.photos(),
@@ -335,7 +342,7 @@ public final class App implements AutoCloseable {
                     person -> false);
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
-                    nightscout, imports, retention, incidents, egressFeature);
+                    nightscout, imports, retention, incidents, egressFeature, disclosures);
             all.set(features);
 
             // An unread incident notice comes before the policy's notice; visitors see a public announcement.

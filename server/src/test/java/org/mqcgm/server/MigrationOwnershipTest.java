@@ -70,13 +70,15 @@ class MigrationOwnershipTest {
             Map.entry("inactivity_notice", "retention"), Map.entry("research_export", "retention"),
             Map.entry("incident", "incidents"), Map.entry("incident_recipient", "incidents"),
             Map.entry("incident_delivery", "incidents"), Map.entry("incident_step", "incidents"),
-            Map.entry("security_report", "incidents"),
-            Map.entry("egress_log", "egress"), Map.entry("egress_recipient", "egress"),
-            Map.entry("egress_consent", "egress"), Map.entry("egress_cursor", "egress"));
+            Map.entry("security_report", "incidents"), Map.entry("egress_log", "egress"),
+            Map.entry("egress_recipient", "egress"), Map.entry("egress_consent", "egress"),
+            Map.entry("egress_cursor", "egress"), Map.entry("disclosure", "disclosures"),
+            Map.entry("disclosure_subject", "disclosures"), Map.entry("disclosure_event", "disclosures"),
+            Map.entry("emergency_contact", "disclosures"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
-            "push", "support", "nightscout", "imports", "retention", "incidents", "egress");
+            "push", "support", "nightscout", "imports", "retention", "incidents", "egress", "disclosures");
 
     static final int FIRST_UNDER_THE_RULE = 5;
 

@@ -89,6 +89,14 @@ public interface Consents {
             return basis;
         }
 
+        /**
+         * The legal basis in the terms of the policy's section I.2 (PR-31): consent for a consent purpose and for the
+         * acceptance of the policy, {@link LegalBasis#CONTRACT} (g) for a contract purpose.
+         */
+        public LegalBasis legalBasis() {
+            return basis == Basis.CONTRACT ? LegalBasis.CONTRACT : LegalBasis.CONSENT;
+        }
+
         /** Whether the product has a feature processing for this purpose now. */
         public boolean available() {
             return available;

@@ -85,6 +85,14 @@ public sealed interface Access {
     }
 
     /**
+     * Disclosures without consent (PR-31, PR-34, PR-45): the data protection officer ({@link Role#DPO}) in a web
+     * session that passed two-factor authentication. Staff without the role (administrators, support agents,
+     * moderators) get 403 {@code DPO_REQUIRED}; anybody else gets 404, as if the route did not exist.
+     */
+    record Dpo() implements Access {
+    }
+
+    /**
      * Community moderation: the moderator role, in a web session. Anybody else gets 404, as if the route did not
      * exist.
      */
@@ -149,6 +157,7 @@ public sealed interface Access {
             case Public p -> throw new IllegalArgumentException("a public route has no account to ask for consent");
             case Link l -> throw new IllegalArgumentException("a link route asks the person's consents itself");
             case Admin a -> throw new IllegalArgumentException("administration does not read users' health data");
+            case Dpo d -> throw new IllegalArgumentException("a disclosure rests on its legal basis, not on consent");
             case Moderator m -> throw new IllegalArgumentException("moderation needs no consent of the moderator");
             case Support a -> throw new IllegalArgumentException("support agents read no health data");
             case SupportGrant g -> throw new IllegalArgumentException("a support grant asks the person's consent itself");
@@ -160,6 +169,7 @@ public sealed interface Access {
     Access PAGE = new Page(false);
     Access SENSITIVE_PAGE = new Page(true);
     Access ADMIN = new Admin();
+    Access DPO = new Dpo();
     Access MODERATOR = new Moderator();
     Access SUPPORT = new Support();
 

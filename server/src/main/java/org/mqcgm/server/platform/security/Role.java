@@ -4,7 +4,12 @@ package org.mqcgm.server.platform.security;
 public enum Role {
     USER, GUARDIAN, FOLLOWER, SUPPORT, ADMIN,
     /** Works the community's moderation queue (hides and restores reported posts and comments). */
-    MODERATOR;
+    MODERATOR,
+    /**
+     * The data protection officer: registers, reviews and approves disclosures without consent (PR-31, PR-34,
+     * PR-45); a second DPO approves what one registered.
+     */
+    DPO;
 
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);

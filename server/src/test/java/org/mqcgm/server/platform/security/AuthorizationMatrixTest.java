@@ -257,6 +257,7 @@ class AuthorizationMatrixTest {
                 .replace("{file}", ownerAttachmentId)
                 .replace("/admin/users/{id}", "/admin/users/" + ownerId)
                 .replace("/api/v1/admin/incidents/{id}", "/api/v1/admin/incidents/" + UNKNOWN_INCIDENT)
+                .replace("/api/v1/admin/disclosures/{id}", "/api/v1/admin/disclosures/" + UNKNOWN_DISCLOSURE)
                 .replace("/api/v1/nightscout/credentials/{id}", "/api/v1/nightscout/credentials/"
                         + ownerNightscoutCredentialId)
                 .replace("/settings/nightscout/{id}", "/settings/nightscout/" + ownerNightscoutCredentialId)
@@ -273,6 +274,9 @@ class AuthorizationMatrixTest {
 
     /** A photo id no post has. */
     static final String UNKNOWN_PHOTO = "00000000-0000-4000-8000-000000000021";
+
+    /** A disclosure id the register does not have. */
+    static final String UNKNOWN_DISCLOSURE = "00000000-0000-4000-8000-000000000031";
 
     static boolean ownsAResource(String path) {
         return path.contains("{id}");
@@ -503,6 +507,17 @@ class AuthorizationMatrixTest {
                     assertThat(status).as(r.body()).isEqualTo(401);
                     assertThat(r.body()).isEqualTo(
                             "{\"status\":401,\"message\":\"Unauthorized\",\"description\":\"Invalid/Missing\"}");
+                }
+            }
+            case Access.Dpo dpo -> {
+                // Disclosures without consent (PR-31): staff without the dpo role learn they lack it, nobody else
+                // learns the route exists. (The officer's own calls: DisclosuresTest.)
+                if (kind == Kind.ADMIN_WITH_2FA || kind == Kind.ADMIN_WITHOUT_2FA || kind == Kind.SUPPORT
+                        || kind == Kind.MODERATOR) {
+                    assertThat(status).as(r.body()).isEqualTo(403);
+                    assertThat(r.body()).contains("DPO_REQUIRED");
+                } else {
+                    assertThat(status).as("no existence leak").isEqualTo(404);
                 }
             }
             case Access.Admin admin -> {
