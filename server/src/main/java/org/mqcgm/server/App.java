@@ -283,6 +283,11 @@ public final class App implements AutoCloseable {
             org.mqcgm.server.imports.ImportsFeature imports = org.mqcgm.server.imports.ImportsFeature.create(platform,
                     accounts.timeZones(), glucose.readings()::store, glucose.readings().store()::range,
                     logbook.entries());
+            // The rights desk (PR-61, PR-73 – PR-76): finds accounts and their registered contact through accounts'
+            // closure port; the regulator and the desk's address come from MQCGM_REGULATOR_* and MQCGM_DPO_EMAIL.
+            org.mqcgm.server.requests.RequestsFeature requests = org.mqcgm.server.requests.RequestsFeature.create(
+                    platform, accounts.closure(),
+                    org.mqcgm.server.requests.RequestsFeature.Settings.from(System.getenv()));
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -292,7 +297,7 @@ public final class App implements AutoCloseable {
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
-                    nightscout, imports);
+                    nightscout, imports, requests);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices(),

@@ -4,7 +4,9 @@ package org.mqcgm.server.platform.security;
 public enum Role {
     USER, GUARDIAN, FOLLOWER, SUPPORT, ADMIN,
     /** Works the community's moderation queue (hides and restores reported posts and comments). */
-    MODERATOR;
+    MODERATOR,
+    /** The data-protection officer: decides the rights desk's deletion cases, complaints, fees and refusals. */
+    DPO;
 
     public String id() {
         return name().toLowerCase(java.util.Locale.ROOT);
