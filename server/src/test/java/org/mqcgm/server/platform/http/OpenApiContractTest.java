@@ -56,7 +56,8 @@ class OpenApiContractTest {
                 org.mqcgm.server.push.PushFeature.API_SCHEMAS,
                 org.mqcgm.server.support.SupportFeature.API_SCHEMAS,
                 org.mqcgm.server.nightscout.NightscoutFeature.API_SCHEMAS,
-                org.mqcgm.server.imports.ImportsFeature.API_SCHEMAS)) {
+                org.mqcgm.server.imports.ImportsFeature.API_SCHEMAS,
+                org.mqcgm.server.requests.RequestsFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());
         }
