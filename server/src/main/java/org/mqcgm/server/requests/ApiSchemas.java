@@ -18,7 +18,8 @@ final class ApiSchemas {
             Map.entry("RightsRequestEvent", RightsRequestEvent.class),
             Map.entry("DeskAnswerRequest", DeskAnswerRequest.class),
             Map.entry("DeskRefusalRequest", DeskRefusalRequest.class),
-            Map.entry("DeskFeeRequest", DeskFeeRequest.class));
+            Map.entry("DeskFeeRequest", DeskFeeRequest.class),
+            Map.entry("DeskEntryRequest", DeskEntryRequest.class));
 
     private ApiSchemas() {
     }
@@ -59,6 +60,13 @@ final class ApiSchemas {
 
     /** A refusal: the reason code, the justification, and for {@code ABUSE_EVIDENCE} the evidence. */
     record DeskRefusalRequest(String code, String justification, String evidence) {
+    }
+
+    /**
+     * A request that arrived by e-mail or on the hotline, entered by an operator: the sender's e-mail or phone, the
+     * channel ({@code EMAIL} or {@code PHONE}), its kind and text. It waits UNVERIFIED until the code is entered.
+     */
+    record DeskEntryRequest(String identifier, String channel, String kind, String deletionReason, String text) {
     }
 
     /** A fee on an eligible request: the amount as shown to the person and the written justification. */

@@ -220,10 +220,12 @@ final class Cases {
     }
 
     /**
-     * A request from the public form: UNVERIFIED until the code sent to the registered contact of the account it
+     * A request from the public form ({@code PUBLIC}), or one an operator entered from an e-mail or a call
+     * ({@code EMAIL}, {@code PHONE}): UNVERIFIED until the code sent to the registered contact of the account it
      * names ({@code claims}), or to the address given when there is no such account, is entered.
      */
-    Made openPublic(UUID claims, String contact, Kind kind, DeletionReason reason, String text, String language) {
+    Made openPublic(UUID claims, String contact, Kind kind, DeletionReason reason, String text, String language,
+                    String channel) {
         Instant now = now();
         UUID id = UUID.randomUUID();
         String code = String.format("%06d", random.nextInt(1_000_000));
@@ -232,9 +234,9 @@ final class Cases {
                     insert into rights_request (id, claims_account, kind, deletion_reason, channel, assigned_role,
                                                 status, language, received_at, due_at, request_enc, contact_enc,
                                                 code_hash, code_expires_at)
-                    values (:id, :claims, :kind, :reason, 'PUBLIC', :role, 'UNVERIFIED', :lang, :now, :due, :text,
+                    values (:id, :claims, :kind, :reason, :channel, :role, 'UNVERIFIED', :lang, :now, :due, :text,
                             :contact, :hash, :expires)""")
-                    .bind("id", id).bind("claims", claims).bind("kind", kind.name())
+                    .bind("id", id).bind("claims", claims).bind("kind", kind.name()).bind("channel", channel)
                     .bind("reason", reason == null ? null : reason.name()).bind("role", kind.role())
                     .bind("lang", language).bind("now", utc(now)).bind("due", utc(now.plus(kind.due())))
                     .bind("text", secrets.seal("rights-request", text))

@@ -35,9 +35,10 @@ final class DeskMail {
     }
 
     /** The one-time code of a public request, to the registered contact (or the address given). */
-    void code(String to, String code, Language language) {
+    void code(String to, String code, java.util.UUID request, Language language) {
         Messages m = Messages.of(language);
-        send(to, m.t("requests.mail.code.subject"), m.t("requests.mail.code.body", code));
+        send(to, m.t("requests.mail.code.subject"), m.t("requests.mail.code.body", code,
+                "/privacy/request/verify?ref=" + request));
     }
 
     /** "We received your request #N; we answer by DAY." */

@@ -55,6 +55,7 @@ final class RequestRoutes {
     static final Set<String> ANSWER_FIELDS = RequestFields.of(ApiSchemas.DeskAnswerRequest.class);
     static final Set<String> REFUSAL_FIELDS = RequestFields.of(ApiSchemas.DeskRefusalRequest.class);
     static final Set<String> FEE_FIELDS = RequestFields.of(ApiSchemas.DeskFeeRequest.class);
+    static final Set<String> ENTRY_FIELDS = RequestFields.of(ApiSchemas.DeskEntryRequest.class);
     /** Public requests per client network in an hour (each sends a code to someone). */
     static final int PUBLIC_PER_HOUR = 5;
     private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu-MM-dd");
@@ -135,6 +136,9 @@ final class RequestRoutes {
                 List.of(), null, 200));
         routes.post("/privacy/request", Access.PUBLIC, ctx -> publicRequest(ctx, web));
         routes.post("/privacy/request/verify", Access.PUBLIC, ctx -> publicVerify(ctx, web));
+        // The link of the code message: the code step with the request's reference filled in.
+        routes.get("/privacy/request/verify", Access.PUBLIC, ctx -> publicForm(ctx, web, "code",
+                nz(ctx.queryParam("ref")).replaceAll("[^0-9a-f-]", ""), "", "", "", "", List.of(), null, 200));
 
         // ---- the desk
         routes.get("/desk", Access.DESK, ctx -> {
@@ -156,6 +160,18 @@ final class RequestRoutes {
         routes.get("/api/v1/desk/requests", Access.DESK, ctx -> ctx.json(new ApiSchemas.RightsRequests(
                 cases.queue(500).stream().map(this::view).toList())));
         routes.get("/api/v1/desk/requests/{id}", Access.DESK, ctx -> ctx.json(view(any(ctx))));
+        // PR-61/PR-64: a request that came by e-mail or on the hotline, entered by an operator, waits UNVERIFIED until
+        // the sender enters the code sent to the account's registered contact (or, with no account, to the sender).
+        routes.post("/api/v1/desk/requests", Access.DESK, ctx -> {
+            JsonNode body = json.readObject(ctx, ENTRY_FIELDS);
+            String channel = string(body, "channel");
+            if (!"EMAIL".equals(channel) && !"PHONE".equals(channel)) {
+                throw Cases.invalid("$.channel", "one-of", "EMAIL or PHONE");
+            }
+            Cases.Made made = unverified(string(body, "identifier"), string(body, "kind"),
+                    string(body, "deletionReason"), string(body, "text"), channel, null, Language.EN, "$.");
+            ctx.status(201).header("Location", "/api/v1/desk/requests/" + made.c().id()).json(view(made.c()));
+        });
         routes.post("/api/v1/desk/requests/{id}/answer", Access.DESK, ctx -> {
             JsonNode body = json.readObject(ctx, ANSWER_FIELDS);
             ctx.json(view(answer(ctx, supportCase(any(ctx)), string(body, "answer"), number(body, "withheld"),
@@ -256,22 +272,8 @@ final class RequestRoutes {
         String text = ctx.formParam("text");
         Cases.Made made;
         try {
-            String who = Cases.text(identifier, "identifier", Cases.MAX_CONTACT).strip();
-            if (!who.contains("@") && !who.matches("\\+?[0-9 ()-]{6,20}")) {
-                throw Cases.invalid("identifier", "contact", "an e-mail address or a mobile number");
-            }
-            Cases.Kind k = Cases.kind(kind, "kind");
-            Cases.DeletionReason r = Cases.deletionReason(k, reason, "deletionReason");
-            Cases.text(text, "text", Cases.MAX_TEXT);
-            take("public-request", ctx, PUBLIC_PER_HOUR, Duration.ofHours(1));
-            Optional<UUID> account = accounts.find(who);
-            // The code goes to the account's registered contact, never to an address the form made up for it.
-            Optional<String> to = account.isPresent()
-                    ? account.flatMap(accounts::contact).map(c -> c.email() != null ? c.email() : c.phone())
-                    : Optional.of(who);
-            Cases.Made m = cases.openPublic(account.orElse(null), who, k, r, text, page.lang());
-            to.ifPresent(address -> mail.code(address, m.code(), page.msg().language()));
-            made = m;
+            made = unverified(identifier, kind, reason, text, "PUBLIC", () -> take("public-request", ctx,
+                    PUBLIC_PER_HOUR, Duration.ofHours(1)), page.msg().language(), "");
         } catch (ProblemException e) {
             if (e.problem().status() != 422) {
                 throw e;
@@ -280,6 +282,33 @@ final class RequestRoutes {
             return;
         }
         publicForm(ctx, web, "code", made.c().id().toString(), "", "", "", "", List.of(), null, 200);
+    }
+
+    /**
+     * Makes an UNVERIFIED request and sends its code: to the registered contact of the account the identifier names,
+     * never to an address the form made up for it; with no such account, to the identifier itself. {@code limit}
+     * runs after the input is checked (the public form's throttle).
+     */
+    private Cases.Made unverified(String identifier, String kind, String reason, String text, String channel,
+                                  Runnable limit, Language fallback, String prefix) {
+        String who = Cases.text(identifier, prefix + "identifier", Cases.MAX_CONTACT).strip();
+        if (!who.contains("@") && !who.matches("\\+?[0-9 ()-]{6,20}")) {
+            throw Cases.invalid(prefix + "identifier", "contact", "an e-mail address or a mobile number");
+        }
+        Cases.Kind k = Cases.kind(kind, prefix + "kind");
+        Cases.DeletionReason r = Cases.deletionReason(k, reason, prefix + "deletionReason");
+        Cases.text(text, prefix + "text", Cases.MAX_TEXT);
+        if (limit != null) {
+            limit.run();
+        }
+        Optional<UUID> account = accounts.find(who);
+        Optional<AccountClosure.Contact> contact = account.flatMap(accounts::contact);
+        Optional<String> to = account.isPresent()
+                ? contact.map(c -> c.email() != null ? c.email() : c.phone()) : Optional.of(who);
+        Language language = contact.map(AccountClosure.Contact::language).orElse(fallback);
+        Cases.Made m = cases.openPublic(account.orElse(null), who, k, r, text, language.tag(), channel);
+        to.ifPresent(address -> mail.code(address, m.code(), m.c().id(), language));
+        return m;
     }
 
     private void publicVerify(Context ctx, Web web) {

@@ -356,5 +356,26 @@ class RightsDeskTest {
         assertThat(app.awaitOutbox("nobody@example.net", Pattern.compile("request about your data: (\\d{6})")))
                 .hasSize(6);
         assertThat(app.outboxMessages().filter(m -> m.startsWith("To: nobody@example.net\n")).count()).isOne();
+
+        // A request that came by e-mail from an address with no account, entered by an operator: UNVERIFIED, nothing
+        // sent but the code; once the sender enters it (the message links the request's page), it proceeds.
+        HttpResponse<String> entered = post(agent, "/api/v1/desk/requests", "{\"identifier\":\"by-mail@example.net\","
+                + "\"channel\":\"EMAIL\",\"kind\":\"ACCESS\",\"text\":\"Sent by e-mail: what do you hold on me?\"}");
+        assertThat(entered.statusCode()).as(entered.body()).isEqualTo(201);
+        assertThat(json(entered).path("status").asText()).isEqualTo("UNVERIFIED");
+        assertThat(json(entered).path("channel").asText()).isEqualTo("EMAIL");
+        String mailed = json(entered).path("id").asText();
+        assertThat(post(agent, "/api/v1/desk/requests/" + mailed + "/answer", "{\"answer\":\"data\"}").statusCode())
+                .isEqualTo(409);
+        String link = app.awaitOutbox("by-mail@example.net", Pattern.compile("\\((/privacy/request/verify\\?ref=[0-9a-f-]{36})\\)"));
+        String mailedCode = app.awaitOutbox("by-mail@example.net", Pattern.compile("request about your data: (\\d{6})"));
+        Http sender = new Http(app.url());
+        assertThat(sender.get(link).body()).contains("value=\"" + mailed + "\"");
+        assertThat(form(sender, "/privacy/request/verify", Map.of("ref", mailed, "code", mailedCode)).statusCode())
+                .isEqualTo(200);
+        assertThat(post(agent, "/api/v1/desk/requests/" + mailed + "/answer", "{\"answer\":\"Nothing: you have no"
+                + " account.\"}").statusCode()).isEqualTo(200);
+        assertThat(app.awaitOutbox("by-mail@example.net", Pattern.compile("(Nothing: you have no account\\.)")))
+                .isNotEmpty();
     }
 }
