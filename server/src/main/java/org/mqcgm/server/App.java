@@ -312,6 +312,11 @@ public final class App implements AutoCloseable {
             // Where data is kept and who receives it: third parties, each person's choices and egress log, feeds.
             org.mqcgm.server.egress.EgressFeature egressFeature = org.mqcgm.server.egress.EgressFeature.create(
                     platform, glucose.readings().store()::range, stores);
+            // The rights desk (PR-61, PR-73 – PR-76): finds accounts and their registered contact through accounts'
+            // closure port; the regulator and the desk's address come from MQCGM_REGULATOR_* and MQCGM_DPO_EMAIL.
+            org.mqcgm.server.requests.RequestsFeature requests = org.mqcgm.server.requests.RequestsFeature.create(
+                    platform, accounts.closure(),
+                    org.mqcgm.server.requests.RequestsFeature.Settings.from(System.getenv()));
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -342,7 +347,7 @@ public final class App implements AutoCloseable {
                     person -> false);
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
-                    nightscout, imports, retention, incidents, egressFeature, disclosures);
+                    nightscout, imports, retention, incidents, egressFeature, disclosures, requests);
             all.set(features);
 
             // An unread incident notice comes before the policy's notice; visitors see a public announcement.

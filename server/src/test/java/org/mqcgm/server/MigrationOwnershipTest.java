@@ -74,11 +74,13 @@ class MigrationOwnershipTest {
             Map.entry("egress_recipient", "egress"), Map.entry("egress_consent", "egress"),
             Map.entry("egress_cursor", "egress"), Map.entry("disclosure", "disclosures"),
             Map.entry("disclosure_subject", "disclosures"), Map.entry("disclosure_event", "disclosures"),
-            Map.entry("emergency_contact", "disclosures"));
+            Map.entry("emergency_contact", "disclosures"), Map.entry("rights_request", "requests"),
+            Map.entry("rights_request_event", "requests"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
-            "push", "support", "nightscout", "imports", "retention", "incidents", "egress", "disclosures");
+            "push", "support", "nightscout", "imports", "retention", "incidents", "egress", "disclosures",
+            "requests");
 
     static final int FIRST_UNDER_THE_RULE = 5;
 

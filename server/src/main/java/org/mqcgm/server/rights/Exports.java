@@ -93,6 +93,26 @@ final class Exports {
         return inserted == 1 ? Optional.of(id) : Optional.empty();
     }
 
+    /** Self-service exports a person may ask for in {@link #WINDOW} (PR-75: more is a 429, not a refusal). */
+    static final int PER_WINDOW = 3;
+    static final Duration WINDOW = Duration.ofHours(24);
+
+    /**
+     * When the owner may ask for the next export, if the last {@link #PER_WINDOW} exports (failed ones do not count:
+     * they were not the person's doing) were all asked for in the last {@link #WINDOW}; empty when they may now.
+     */
+    Optional<Instant> nextAllowed(UUID owner) {
+        Instant now = now();
+        java.util.List<Instant> recent = jdbi.withHandle(h -> h.createQuery("""
+                        select created_at from export_job
+                        where owner_id = :owner and created_at > :since and status <> 'failed'
+                        order by created_at desc limit :n""")
+                .bind("owner", owner).bind("since", at(now.minus(WINDOW))).bind("n", PER_WINDOW)
+                .map((rs, ctx) -> rs.getObject(1, OffsetDateTime.class).toInstant()).list());
+        return recent.size() < PER_WINDOW ? Optional.empty()
+                : Optional.of(recent.get(PER_WINDOW - 1).plus(WINDOW));
+    }
+
     /** The owner's export that is queued or running, if any. */
     Optional<Job> active(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("select " + COLUMNS

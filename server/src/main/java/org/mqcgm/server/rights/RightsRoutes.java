@@ -103,6 +103,16 @@ final class RightsRoutes {
     private UUID create(Context ctx, String password, String code) {
         UUID owner = Principal.of(ctx).accountId();
         reconfirmation.confirm(ctx, owner, password, code == null || code.isBlank() ? null : code.strip());
+        // PR-75: at most three self-service exports in 24 hours; the next one is a 429 with Retry-After, never a
+        // refusal (and never a fee: self-service stays free, PR-74).
+        Optional<java.time.Instant> next = exports.nextAllowed(owner);
+        if (next.isPresent()) {
+            long seconds = Math.max(1, java.time.Duration.between(exports.now(), next.get()).toSeconds() + 1);
+            throw new ProblemException(Problem.of(429, "export-rate-limited", "Too many exports today",
+                    "You can make " + Exports.PER_WINDOW + " exports in 24 hours, free of charge. The next one is"
+                            + " possible at " + next.get() + ".").with("code", "EXPORT_RATE_LIMITED")
+                    .with("retryAfter", seconds).with("nextAllowed", next.get().toString()));
+        }
         Optional<UUID> id = exports.queue(owner);
         if (id.isEmpty()) {
             String running = exports.active(owner).map(j -> EXPORTS + "/" + j.id()).orElse(EXPORTS);

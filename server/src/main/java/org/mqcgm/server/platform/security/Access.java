@@ -107,6 +107,16 @@ public sealed interface Access {
     }
 
     /**
+     * The rights desk (PR-61, PR-73 – PR-76): the operators who work the queue of rights requests, in a web session.
+     * Anybody else gets 404, as if the route did not exist. Gives no access to anyone's health data.
+     *
+     * @param dpoOnly only the data-protection officer ({@link Role#DPO}: refusals, fees, complaints, deletion
+     *                cases); otherwise support agents too
+     */
+    record Desk(boolean dpoOnly) implements Access {
+    }
+
+    /**
      * A person's data read by a support agent (PR-23): the route's path has an {@code {id}} parameter, the person.
      * Only the support role in a web session reaches it (anybody else gets 404, as for {@link Support}); the agent
      * needs a live grant from that person covering {@code scope} ({@link SupportGrants}: approved, unexpired, its
@@ -160,6 +170,7 @@ public sealed interface Access {
             case Dpo d -> throw new IllegalArgumentException("a disclosure rests on its legal basis, not on consent");
             case Moderator m -> throw new IllegalArgumentException("moderation needs no consent of the moderator");
             case Support a -> throw new IllegalArgumentException("support agents read no health data");
+            case Desk d -> throw new IllegalArgumentException("the rights desk reads no health data");
             case SupportGrant g -> throw new IllegalArgumentException("a support grant asks the person's consent itself");
             case Nightscout n -> throw new IllegalArgumentException("a Nightscout route asks the wearer's consent itself");
         };
@@ -172,6 +183,10 @@ public sealed interface Access {
     Access DPO = new Dpo();
     Access MODERATOR = new Moderator();
     Access SUPPORT = new Support();
+    /** The rights desk: support agents and the data-protection officer. */
+    Access DESK = new Desk(false);
+    /** The rights desk's decisions only the data-protection officer takes. */
+    Access DPO = new Desk(true);
 
     /** Any authenticated API caller, whatever its scopes (e.g. an app logging out its own token). */
     Access ANY_API = new Api(null, false);

@@ -134,6 +134,14 @@ public final class AccessControl {
                 requireRoleInSession(principal, Role.SUPPORT);
                 return principal;
             }
+            case Access.Desk desk -> {
+                if (desk.dpoOnly() || principal.isEmpty() || !principal.get().has(Role.SUPPORT)) {
+                    requireRoleInSession(principal, Role.DPO);
+                } else {
+                    requireRoleInSession(principal, Role.SUPPORT);
+                }
+                return principal;
+            }
             case Access.SupportGrant grant -> {
                 checkSupportGrant(ctx, principal, grant);
                 return principal;

@@ -7,7 +7,8 @@ public enum Role {
     MODERATOR,
     /**
      * The data protection officer: registers, reviews and approves disclosures without consent (PR-31, PR-34,
-     * PR-45); a second DPO approves what one registered.
+     * PR-45; a second DPO approves what one registered), and decides the rights desk's deletion cases, complaints,
+     * fees and refusals.
      */
     DPO;
 

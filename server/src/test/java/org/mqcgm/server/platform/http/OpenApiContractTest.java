@@ -59,7 +59,8 @@ class OpenApiContractTest {
                 org.mqcgm.server.imports.ImportsFeature.API_SCHEMAS,
                 org.mqcgm.server.incidents.IncidentsFeature.API_SCHEMAS,
                 org.mqcgm.server.egress.EgressFeature.API_SCHEMAS,
-                org.mqcgm.server.disclosures.DisclosuresFeature.API_SCHEMAS)) {
+                org.mqcgm.server.disclosures.DisclosuresFeature.API_SCHEMAS,
+                org.mqcgm.server.requests.RequestsFeature.API_SCHEMAS)) {
             feature.forEach((name, type) -> assertThat(all.put(name, type))
                     .as("schema name %s registered twice", name).isNull());
         }

@@ -63,6 +63,7 @@ class AuthorizationMatrixTest {
     static String ownerAttachmentId;
     static String ownerGrantId;
     static String ownerNightscoutCredentialId;
+    static String ownerRequestId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -177,8 +178,12 @@ class AuthorizationMatrixTest {
                 .path("id").asText();
         ownerNightscoutCredentialId = json.readTree(ownerToken.http().postJson("/api/v1/nightscout/credentials",
                 "{\"name\":\"xDrip+\",\"access\":\"readwrite\"}", "Authorization", bearer).body()).path("id").asText();
-        assertThat(List.of(ownerTicketId, ownerAttachmentId, ownerGrantId, ownerNightscoutCredentialId))
-                .doesNotContain("");
+        // The rights desk: the owner's request (an enquiry, assigned to support).
+        ownerRequestId = json.readTree(ownerToken.http().postJson("/api/v1/me/requests",
+                "{\"kind\":\"ENQUIRY\",\"text\":\"What do you hold?\"}", "Authorization", bearer).body())
+                .path("id").asText();
+        assertThat(List.of(ownerTicketId, ownerAttachmentId, ownerGrantId, ownerNightscoutCredentialId,
+                ownerRequestId)).doesNotContain("");
     }
 
     /**
@@ -258,6 +263,8 @@ class AuthorizationMatrixTest {
                 .replace("/admin/users/{id}", "/admin/users/" + ownerId)
                 .replace("/api/v1/admin/incidents/{id}", "/api/v1/admin/incidents/" + UNKNOWN_INCIDENT)
                 .replace("/api/v1/admin/disclosures/{id}", "/api/v1/admin/disclosures/" + UNKNOWN_DISCLOSURE)
+                .replace("/requests/{id}", "/requests/" + ownerRequestId)
+                .replace("/desk/{id}", "/desk/" + ownerRequestId)
                 .replace("/api/v1/nightscout/credentials/{id}", "/api/v1/nightscout/credentials/"
                         + ownerNightscoutCredentialId)
                 .replace("/settings/nightscout/{id}", "/settings/nightscout/" + ownerNightscoutCredentialId)
@@ -482,6 +489,15 @@ class AuthorizationMatrixTest {
             case Access.Support support -> {
                 // Agents only, in a web session; the route does not exist for anyone else.
                 if (kind == Kind.SUPPORT) {
+                    assertThat(status).as(r.body()).isNotIn(401, 403, 404);
+                } else {
+                    assertThat(status).as("no existence leak").isEqualTo(404);
+                }
+            }
+            case Access.Desk desk -> {
+                // The rights desk: support agents (and the DPO) in a web session; the DPO's decisions the DPO only
+                // (RightsDeskTest shows the DPO reaches them). Nobody else learns the route exists.
+                if (kind == Kind.SUPPORT && !desk.dpoOnly()) {
                     assertThat(status).as(r.body()).isNotIn(401, 403, 404);
                 } else {
                     assertThat(status).as("no existence leak").isEqualTo(404);
