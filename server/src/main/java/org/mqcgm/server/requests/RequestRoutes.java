@@ -45,7 +45,7 @@ import org.mqcgm.server.platform.web.PageContext;
  *       entered on {@code /privacy/request/verify}; nothing is answered before.</li>
  *   <li>The desk ({@link Access#DESK}: support agents and the data-protection officer): the queue {@code /desk},
  *       a request {@code /desk/{id}}, answers to requests assigned to support ({@code /desk/{id}/answer}).</li>
- *   <li>The data-protection officer ({@link Access#DPO}): answers to any request, refusals (a reason code of Ⅴ.8
+ *   <li>The data-protection officer ({@link Access#DESK_DPO}): answers to any request, refusals (a reason code of Ⅴ.8
  *       is required), fees ({@code /dpo/requests/{id}/…} and {@code /api/v1/dpo/requests/{id}/…}).</li>
  * </ul>
  */
@@ -150,11 +150,11 @@ final class RequestRoutes {
         routes.get("/desk/{id}", Access.DESK, ctx -> deskCase(ctx, web, any(ctx), List.of(), 200));
         routes.post("/desk/{id}/answer", Access.DESK, ctx -> deskForm(ctx, web, c -> answer(ctx, supportCase(c),
                 ctx.formParam("answer"), ctx.formParam("withheld"), ctx.formParam("withheldReason"), "")));
-        routes.post("/dpo/requests/{id}/answer", Access.DPO, ctx -> deskForm(ctx, web, c -> answer(ctx, c,
+        routes.post("/dpo/requests/{id}/answer", Access.DESK_DPO, ctx -> deskForm(ctx, web, c -> answer(ctx, c,
                 ctx.formParam("answer"), ctx.formParam("withheld"), ctx.formParam("withheldReason"), "")));
-        routes.post("/dpo/requests/{id}/refusal", Access.DPO, ctx -> deskForm(ctx, web, c -> refuse(ctx, c,
+        routes.post("/dpo/requests/{id}/refusal", Access.DESK_DPO, ctx -> deskForm(ctx, web, c -> refuse(ctx, c,
                 ctx.formParam("code"), ctx.formParam("justification"), ctx.formParam("evidence"), "")));
-        routes.post("/dpo/requests/{id}/fee", Access.DPO, ctx -> deskForm(ctx, web, c -> fee(ctx, c,
+        routes.post("/dpo/requests/{id}/fee", Access.DESK_DPO, ctx -> deskForm(ctx, web, c -> fee(ctx, c,
                 ctx.formParam("amount"), ctx.formParam("justification"), "")));
 
         routes.get("/api/v1/desk/requests", Access.DESK, ctx -> ctx.json(new ApiSchemas.RightsRequests(
@@ -177,17 +177,17 @@ final class RequestRoutes {
             ctx.json(view(answer(ctx, supportCase(any(ctx)), string(body, "answer"), number(body, "withheld"),
                     string(body, "withheldReason"), "$.")));
         });
-        routes.post("/api/v1/dpo/requests/{id}/answer", Access.DPO, ctx -> {
+        routes.post("/api/v1/dpo/requests/{id}/answer", Access.DESK_DPO, ctx -> {
             JsonNode body = json.readObject(ctx, ANSWER_FIELDS);
             ctx.json(view(answer(ctx, any(ctx), string(body, "answer"), number(body, "withheld"),
                     string(body, "withheldReason"), "$.")));
         });
-        routes.post("/api/v1/dpo/requests/{id}/refusal", Access.DPO, ctx -> {
+        routes.post("/api/v1/dpo/requests/{id}/refusal", Access.DESK_DPO, ctx -> {
             JsonNode body = json.readObject(ctx, REFUSAL_FIELDS);
             ctx.json(view(refuse(ctx, any(ctx), string(body, "code"), string(body, "justification"),
                     string(body, "evidence"), "$.")));
         });
-        routes.post("/api/v1/dpo/requests/{id}/fee", Access.DPO, ctx -> {
+        routes.post("/api/v1/dpo/requests/{id}/fee", Access.DESK_DPO, ctx -> {
             JsonNode body = json.readObject(ctx, FEE_FIELDS);
             ctx.json(view(fee(ctx, any(ctx), string(body, "amount"), string(body, "justification"), "$.")));
         });

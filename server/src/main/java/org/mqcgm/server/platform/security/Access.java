@@ -186,7 +186,7 @@ public sealed interface Access {
     /** The rights desk: support agents and the data-protection officer. */
     Access DESK = new Desk(false);
     /** The rights desk's decisions only the data-protection officer takes. */
-    Access DPO = new Desk(true);
+    Access DESK_DPO = new Desk(true);
 
     /** Any authenticated API caller, whatever its scopes (e.g. an app logging out its own token). */
     Access ANY_API = new Api(null, false);
