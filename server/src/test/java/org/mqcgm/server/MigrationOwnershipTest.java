@@ -43,6 +43,7 @@ class MigrationOwnershipTest {
             Map.entry("sensor_session", "glucose"), Map.entry("calibration_plain_v7", "glucose"),
             Map.entry("sensor_plain_v7", "glucose"),
             Map.entry("consent_event", "privacy"), Map.entry("policy_version", "privacy"),
+            Map.entry("policy_notice_seen", "privacy"),
             Map.entry("report_log", "reports"),
             Map.entry("transfer_log", "transfers"),
             Map.entry("clinician_link", "clinician"), Map.entry("clinician_link_view", "clinician"),

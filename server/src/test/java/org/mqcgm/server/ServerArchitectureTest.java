@@ -79,4 +79,25 @@ class ServerArchitectureTest {
                 .should().dependOnClassesThat().haveSimpleName("AccountStore")
                 .check(server);
     }
+
+    /** Every cookie is declared in the registry {@code SiteCookie} and set through {@code Cookies} (PR-36). */
+    @Test
+    @org.junit.jupiter.api.Tag("PR-36")
+    void onlyTheCookieRegistrySetsCookies() {
+        DescribedPredicate<com.tngtech.archunit.core.domain.JavaCall<?>> cookieCalls = new DescribedPredicate<>(
+                "cookie methods of Javalin or the servlet API") {
+            @Override
+            public boolean test(com.tngtech.archunit.core.domain.JavaCall<?> call) {
+                String owner = call.getTargetOwner().getName();
+                String name = call.getName().toLowerCase(java.util.Locale.ROOT);
+                return owner.equals("io.javalin.http.Cookie") || owner.equals("jakarta.servlet.http.Cookie")
+                        || owner.equals("io.javalin.http.Context") && name.contains("cookie")
+                        || owner.startsWith("jakarta.servlet.http.HttpServletResponse") && name.contains("cookie");
+            }
+        };
+        noClasses().that().doNotHaveFullyQualifiedName("org.mqcgm.server.platform.web.Cookies")
+                .should().callCodeUnitWhere(cookieCalls)
+                .because("every cookie is declared in SiteCookie and set through Cookies (PR-36)")
+                .check(server);
+    }
 }
