@@ -11,6 +11,7 @@ import org.mqcgm.server.accounts.Accounts;
 import org.mqcgm.server.accounts.ApiTokens;
 import org.mqcgm.server.accounts.Devices;
 import org.mqcgm.server.cancellation.CancellationFeature;
+import org.mqcgm.server.newsletter.NewsletterFeature;
 import org.mqcgm.server.clinician.ClinicianFeature;
 import org.mqcgm.server.community.CommunityFeature;
 import org.mqcgm.server.alerts.AlertsFeature;
@@ -290,9 +291,12 @@ public final class App implements AutoCloseable {
                     new java.util.concurrent.atomic.AtomicReference<>(List.of());
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
+            // The newsletter (opt-in): issues go to the people subscribed at sending time, by e-mail (PR-38, PR-39).
+            NewsletterFeature newsletter = NewsletterFeature.create(platform, accounts.closure()::contact,
+                    config.publicUrl());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
-                    nightscout, imports);
+                    nightscout, imports, newsletter);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices(),

@@ -66,11 +66,12 @@ class MigrationOwnershipTest {
             Map.entry("support_attachment", "support"), Map.entry("support_grant", "support"),
             Map.entry("support_grant_read", "support"), Map.entry("support_ticket_archive", "support"),
             Map.entry("support_review", "support"),
-            Map.entry("nightscout_document", "nightscout"));
+            Map.entry("nightscout_document", "nightscout"),
+            Map.entry("newsletter_issue", "newsletter"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
-            "push", "support", "nightscout", "imports");
+            "push", "support", "nightscout", "imports", "newsletter");
     static final int FIRST_UNDER_THE_RULE = 5;
 
     private static final Pattern NAME = Pattern.compile("V(\\d+)__([a-z]+)_[a-z0-9_]+\\.sql");

@@ -122,6 +122,18 @@ public final class ConsentLedger implements Consents {
         optedOut.put(key, true);
     }
 
+    @Override
+    public List<UUID> grantedBy(Purpose purpose) {
+        List<UUID> latestGrants = jdbi.withHandle(h -> h.createQuery("""
+                        select owner_id from (
+                            select distinct on (owner_id) owner_id, granted from consent_event
+                            where purpose = :purpose and subject is null
+                            order by owner_id, at desc, id desc) latest
+                        where granted""")
+                .bind("purpose", purpose.decidedBy().id()).mapTo(UUID.class).list());
+        return latestGrants.stream().filter(o -> granted(o, purpose)).toList();
+    }
+
     /** Accounts whose tracking opt-out is known to be recorded (saves a query per page of a DNT browser). */
     private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> optedOut =
             com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();

@@ -189,4 +189,9 @@ public interface Consents {
      */
     default void rememberDoNotTrack(UUID owner, String signal) {
     }
+
+    /** The people for whom {@link #granted} is true for a consent purpose now (the newsletter's recipients). */
+    default List<UUID> grantedBy(Purpose purpose) {
+        return List.of();
+    }
 }

@@ -102,7 +102,7 @@ public final class AccessControl {
             return checkNightscout(ctx, ns);
         }
         Optional<Principal> principal = authenticate(ctx);
-        if (needsCsrfToken(ctx, principal)) {
+        if (needsCsrfToken(ctx, principal) && !(rule instanceof Access.Public p && p.tokenInPath())) {
             Csrf.requireValid(ctx);
         }
         principal.ifPresent(p -> p.attachTo(ctx));
