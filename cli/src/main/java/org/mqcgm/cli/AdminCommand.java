@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer accounts from the command line.",
         subcommands = {AdminCommand.CreateUser.class, AdminCommand.GrantRole.class, AdminCommand.PublishPolicy.class,
-                CancelAccountCommand.class})
+                CancelAccountCommand.class, NewsletterCommand.class})
 final class AdminCommand implements Runnable {
 
     @CommandLine.Spec
