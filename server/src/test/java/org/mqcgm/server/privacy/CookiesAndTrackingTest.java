@@ -287,4 +287,34 @@ class CookiesAndTrackingTest {
         gpc.get("/settings");
         assertThat(trackingEvents(other)).containsExactly("false:gpc");
     }
+
+    @Test
+    @Tag("PR-37")
+    void withoutCookiesPublicPagesUseDefaultsAndSigningInSaysCookiesAreNeededNeverAUrlSession() throws Exception {
+        app.newUser("no-cookies@example.org");
+        // A browser that keeps no cookie: the pages load with the defaults (browser language, mg/dL).
+        HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpResponse<String> login = client.send(HttpRequest.newBuilder(URI.create(app.url() + "/login"))
+                .header("Accept-Language", "zh-CN,zh;q=0.9").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.body()).contains("lang=\"zh-CN\"").contains("data-cookies-blocked hidden");
+        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(login.body());
+        assertThat(csrf.find()).isTrue();
+        // Signing in without sending the cookie back: a clear message, no session, nothing in the address.
+        HttpResponse<String> refused = client.send(HttpRequest.newBuilder(URI.create(app.url() + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                .POST(HttpRequest.BodyPublishers.ofString("_csrf=" + URLEncoder.encode(csrf.group(1),
+                        StandardCharsets.UTF_8) + "&identifier=no-cookies%40example.org&password="
+                        + URLEncoder.encode(TestApp.PASSWORD, StandardCharsets.UTF_8))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(refused.body()).contains("data-testid=\"cookies-blocked\"").contains("href=\"/privacy/cookies\"");
+        assertThat(refused.headers().allValues("Set-Cookie")).noneMatch(c -> c.contains("SESSION="));
+        assertThat(refused.headers().firstValue("Location")).isEmpty();
+        // No page ever links with a session or token in its address.
+        for (String page : List.of("/", "/login", "/signup", "/privacy")) {
+            assertThat(client.send(HttpRequest.newBuilder(URI.create(app.url() + page)).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).doesNotContainPattern("(?i)[?;&](jsessionid|session|sid)=");
+        }
+    }
 }

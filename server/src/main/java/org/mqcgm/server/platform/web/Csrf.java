@@ -108,6 +108,14 @@ public final class Csrf {
         if (submitted == null && isFormContentType(ctx)) {
             submitted = ctx.formParam(FIELD);
         }
+        if (expected == null && submitted != null && ctx.header("Cookie") == null) {
+            // The form came from our page but the browser sent no cookie at all: it refuses them (PR-37). Say so,
+            // rather than "out of date"; a session is never carried in the address instead.
+            throw new ProblemException(Problem.of(403, "cookies-blocked", "Cookies are blocked",
+                    "Your browser sent no cookies. Signing in and this site's forms need the strictly necessary"
+                            + " cookies listed at /privacy/cookies: allow cookies for this site and try again.")
+                    .with("code", "COOKIES_BLOCKED"));
+        }
         if (expected == null || submitted == null || !MessageDigest.isEqual(
                 expected.getBytes(StandardCharsets.US_ASCII), submitted.getBytes(StandardCharsets.US_ASCII))) {
             throw new ProblemException(Problem.of(403, "csrf", "Request not trusted",
