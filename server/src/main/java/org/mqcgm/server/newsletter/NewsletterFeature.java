@@ -95,7 +95,7 @@ public final class NewsletterFeature implements Feature {
      * database; the running server's job sends it within a minute to the people subscribed then.
      */
     public static UUID queue(ServerConfig config, String subject, String body) {
-        try (Database db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(), 1)) {
+        try (Database db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(), 2)) {
             db.migrate();
             return Newsletters.queue(db.jdbi(), Clock.systemUTC(), subject, body);
         }

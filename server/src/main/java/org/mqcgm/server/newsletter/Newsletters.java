@@ -72,7 +72,13 @@ final class Newsletters {
                     return null;
                 }
                 int count = 0;
+                // A cancelled account (closed, waiting for its erasure) is never mailed, whatever its last choice.
+                java.util.Set<UUID> cancelled = new java.util.HashSet<>(h.createQuery(
+                                "select id from account where status = 'cancelled'").mapTo(UUID.class).list());
                 for (UUID person : consents.grantedBy(Purpose.NEWSLETTER)) {
+                    if (cancelled.contains(person)) {
+                        continue;
+                    }
                     Optional<AccountClosure.Contact> contact = contacts.apply(person);
                     if (contact.isEmpty() || contact.get().email() == null) {
                         continue;

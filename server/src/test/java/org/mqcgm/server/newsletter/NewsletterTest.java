@@ -72,10 +72,16 @@ class NewsletterTest {
         app.login("other-reader@example.org").postForm("/settings/privacy", Map.of("purpose", "newsletter",
                 "granted", "yes"));
 
+        // A subscriber whose account was cancelled (waiting for its erasure) is not mailed.
+        UUID leaving = app.newUser("leaving-reader@example.org");
+        app.app().consents().record(leaving, Purpose.NEWSLETTER, true, "web");
+        app.sql().useHandle(h -> h.execute("update account set status = 'cancelled' where id = ?", leaving));
+
         send("Issue 1");
         String mail = app.awaitOutbox("reader@example.org", Pattern.compile("(?s)^(.*Subject: Issue 1.*)$"));
         app.awaitOutbox("other-reader@example.org", Pattern.compile("(Subject: Issue 1)"));
         assertThat(mailsTo("not-subscribed@example.org", "Issue 1")).isEmpty();
+        assertThat(mailsTo("leaving-reader@example.org", "Issue 1")).isEmpty();
         assertThat(mail).contains("\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n");
         Matcher link = UNSUBSCRIBE.matcher(mail);
         assertThat(link.find()).as(mail).isTrue();

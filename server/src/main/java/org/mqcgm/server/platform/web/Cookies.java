@@ -57,8 +57,9 @@ public final class Cookies {
 
     /** Sets a cookie scoped to a path (its declared path with the {@code {…}} filled in: {@code /c/<token>}). */
     public static void setOnPath(Context ctx, SiteCookie cookie, String value, String path) {
-        String prefix = cookie.path().substring(0, cookie.path().indexOf('{'));
-        if (cookie.path().indexOf('{') < 0 || !path.startsWith(prefix) || path.indexOf('/', prefix.length()) >= 0) {
+        int variable = cookie.path().indexOf('{');
+        if (variable < 0 || !path.startsWith(cookie.path().substring(0, variable))
+                || path.indexOf('/', variable) >= 0) {
             throw new IllegalArgumentException(path + " is not a path of " + cookie);
         }
         write(ctx, cookie, value, cookie.maxAge().map(d -> (int) d.toSeconds()).orElse(-1), path);
