@@ -2,6 +2,13 @@
 (function () {
   'use strict';
 
+  // Cookies blocked (PR-37): the sign-in page says at once that signing in needs the session cookie, instead of
+  // failing after the form is sent. The server says the same when a form arrives without any cookie.
+  var cookieNote = document.querySelector('[data-cookies-blocked]');
+  if (cookieNote && navigator.cookieEnabled === false) {
+    cookieNote.hidden = false;
+  }
+
   // Crash reports (PR-50), set up first so that a fault further down is reported too: only while the signed-in
   // person consents to them (the server marks the page), at most five per page, sent to this server only with a
   // random install id kept in this browser, never the account. The server scrubs what it receives.

@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "admin", mixinStandardHelpOptions = true, description = "Administer accounts from the command line.",
         subcommands = {AdminCommand.CreateUser.class, AdminCommand.GrantRole.class, AdminCommand.PublishPolicy.class,
                 CancelAccountCommand.class, RetentionCommands.LegalHold.class, RetentionCommands.Report.class,
-                RetentionCommands.ResearchExport.class, IncidentCommand.class, SecurityReportCommand.class})
+                RetentionCommands.ResearchExport.class, IncidentCommand.class, SecurityReportCommand.class,
+                NewsletterCommand.class})
 final class AdminCommand implements Runnable {
 
     @CommandLine.Spec

@@ -11,6 +11,7 @@ import org.mqcgm.server.accounts.Accounts;
 import org.mqcgm.server.accounts.ApiTokens;
 import org.mqcgm.server.accounts.Devices;
 import org.mqcgm.server.cancellation.CancellationFeature;
+import org.mqcgm.server.newsletter.NewsletterFeature;
 import org.mqcgm.server.clinician.ClinicianFeature;
 import org.mqcgm.server.community.CommunityFeature;
 import org.mqcgm.server.alerts.AlertsFeature;
@@ -345,9 +346,12 @@ public final class App implements AutoCloseable {
                             .range(owner, from, to).stream().map(r -> new org.mqcgm.server.platform.retention
                                     .ResearchSubjects.Point(r.time(), r.mgdl())).toList()),
                     person -> false);
+            // The newsletter (opt-in): issues go to the people subscribed at sending time, by e-mail (PR-38, PR-39).
+            NewsletterFeature newsletter = NewsletterFeature.create(platform, accounts.closure()::contact,
+                    config.publicUrl());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
-                    nightscout, imports, retention, incidents, egressFeature, disclosures, requests);
+                    nightscout, imports, retention, incidents, egressFeature, disclosures, requests, newsletter);
             all.set(features);
 
             // An unread incident notice comes before the policy's notice; visitors see a public announcement.

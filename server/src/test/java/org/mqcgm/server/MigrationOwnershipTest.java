@@ -43,6 +43,7 @@ class MigrationOwnershipTest {
             Map.entry("sensor_session", "glucose"), Map.entry("calibration_plain_v7", "glucose"),
             Map.entry("sensor_plain_v7", "glucose"),
             Map.entry("consent_event", "privacy"), Map.entry("policy_version", "privacy"),
+            Map.entry("policy_notice_seen", "privacy"),
             Map.entry("report_log", "reports"),
             Map.entry("transfer_log", "transfers"),
             Map.entry("clinician_link", "clinician"), Map.entry("clinician_link_view", "clinician"),
@@ -75,12 +76,12 @@ class MigrationOwnershipTest {
             Map.entry("egress_cursor", "egress"), Map.entry("disclosure", "disclosures"),
             Map.entry("disclosure_subject", "disclosures"), Map.entry("disclosure_event", "disclosures"),
             Map.entry("emergency_contact", "disclosures"), Map.entry("rights_request", "requests"),
-            Map.entry("rights_request_event", "requests"));
+            Map.entry("rights_request_event", "requests"), Map.entry("newsletter_issue", "newsletter"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
             "push", "support", "nightscout", "imports", "retention", "incidents", "egress", "disclosures",
-            "requests");
+            "requests", "newsletter");
 
     static final int FIRST_UNDER_THE_RULE = 5;
 

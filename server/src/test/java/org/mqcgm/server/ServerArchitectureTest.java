@@ -23,7 +23,7 @@ class ServerArchitectureTest {
 
     static final List<String> FEATURES = List.of("accounts", "glucose", "reports", "privacy", "health", "fhir",
             "transfers", "rights", "cancellation", "photos", "sharing", "logbook", "clinician",
-            "community", "egress");
+            "community", "egress", "newsletter");
 
     /** Imported once for all rules: importing resolves what the classes use, HAPI FHIR included (seconds each). */
     private static final JavaClasses server = new ClassFileImporter()
@@ -77,6 +77,27 @@ class ServerArchitectureTest {
     void sqlStaysInsideTheFeatureThatOwnsIt() {
         noClasses().that().resideInAPackage("org.mqcgm.server.glucose..")
                 .should().dependOnClassesThat().haveSimpleName("AccountStore")
+                .check(server);
+    }
+
+    /** Every cookie is declared in the registry {@code SiteCookie} and set through {@code Cookies} (PR-36). */
+    @Test
+    @org.junit.jupiter.api.Tag("PR-36")
+    void onlyTheCookieRegistrySetsCookies() {
+        DescribedPredicate<com.tngtech.archunit.core.domain.JavaCall<?>> cookieCalls = new DescribedPredicate<>(
+                "cookie methods of Javalin or the servlet API") {
+            @Override
+            public boolean test(com.tngtech.archunit.core.domain.JavaCall<?> call) {
+                String owner = call.getTargetOwner().getName();
+                String name = call.getName().toLowerCase(java.util.Locale.ROOT);
+                return owner.equals("io.javalin.http.Cookie") || owner.equals("jakarta.servlet.http.Cookie")
+                        || owner.equals("io.javalin.http.Context") && name.contains("cookie")
+                        || owner.startsWith("jakarta.servlet.http.HttpServletResponse") && name.contains("cookie");
+            }
+        };
+        noClasses().that().doNotHaveFullyQualifiedName("org.mqcgm.server.platform.web.Cookies")
+                .should().callCodeUnitWhere(cookieCalls)
+                .because("every cookie is declared in SiteCookie and set through Cookies (PR-36)")
                 .check(server);
     }
 }

@@ -3,9 +3,9 @@ package org.mqcgm.server.accounts;
 import io.javalin.http.Context;
 import java.util.UUID;
 import org.mqcgm.server.platform.http.ClientAddress;
-import org.mqcgm.server.platform.security.AccessControl;
 import org.mqcgm.server.platform.web.Cookies;
 import org.mqcgm.server.platform.web.Csrf;
+import org.mqcgm.server.platform.web.SiteCookie;
 import org.mqcgm.server.platform.web.WebRequests;
 
 /** Starting and ending the browser's session cookie. */
@@ -26,7 +26,7 @@ final class WebSessions {
             sessions.end(old);
         }
         String session = sessions.start(accountId, ClientFacts.of(ctx, clients));
-        Cookies.set(ctx, AccessControl.SESSION_COOKIE, session, (int) sessions.absoluteTimeout().toSeconds());
+        Cookies.set(ctx, SiteCookie.SESSION, session, sessions.absoluteTimeout());
         Csrf.bindTo(ctx, session);
     }
 
@@ -35,12 +35,12 @@ final class WebSessions {
         if (cookie != null) {
             sessions.end(cookie);
         }
-        Cookies.set(ctx, AccessControl.SESSION_COOKIE, "", 0);
+        Cookies.remove(ctx, SiteCookie.SESSION);
         Csrf.rotate(ctx);
     }
 
     static String cookie(Context ctx) {
-        return Cookies.read(ctx, AccessControl.SESSION_COOKIE);
+        return Cookies.read(ctx, SiteCookie.SESSION);
     }
 
     /** Only local paths are followed after login (no open redirect). */

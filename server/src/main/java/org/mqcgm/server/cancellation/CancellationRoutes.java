@@ -16,7 +16,6 @@ import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
-import org.mqcgm.server.platform.security.AccessControl;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Reconfirmation;
 import org.mqcgm.server.platform.security.Scope;
@@ -94,7 +93,7 @@ final class CancellationRoutes {
         }
         Instant completeBy = cancellations.request(owner, Cancellations.Channel.SELF, null);
         // The session was ended by the cancellation; the browser forgets its cookie and sees the page as a visitor.
-        Cookies.set(ctx, AccessControl.SESSION_COOKIE, "", 0);
+        Cookies.remove(ctx, org.mqcgm.server.platform.web.SiteCookie.SESSION);
         Csrf.rotate(ctx);
         PageContext visitor = new PageContext(page.msg(), Csrf.token(ctx), page.unit(), null, page.path());
         web.pages().render(ctx, visitor, "cancellation/done.jte", Map.of("completeBy",

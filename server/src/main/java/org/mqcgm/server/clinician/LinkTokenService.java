@@ -8,8 +8,8 @@ import com.password4j.types.Argon2;
 import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
-import io.javalin.http.SameSite;
+import org.mqcgm.server.platform.web.Cookies;
+import org.mqcgm.server.platform.web.SiteCookie;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -49,8 +49,9 @@ final class LinkTokenService implements LinkTokens {
     static final int PIN_TRIES = 5;
     static final Duration PIN_WINDOW = Duration.ofMinutes(15);
     static final int LOCK_AFTER = 20;
-    static final Duration UNLOCKED_FOR = Duration.ofMinutes(30);
-    static final String COOKIE = "mqcgm_link";
+    /** How long an entered PIN opens its link: the lifetime declared for the cookie in the registry. */
+    static final Duration UNLOCKED_FOR = SiteCookie.LINK_UNLOCK.maxAge().orElseThrow();
+    static final String COOKIE = SiteCookie.LINK_UNLOCK.baseName();
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -178,17 +179,11 @@ final class LinkTokenService implements LinkTokens {
 
     private void unlock(Context ctx, UUID link, String token, Instant now) {
         long until = now.plus(UNLOCKED_FOR).getEpochSecond();
-        Cookie c = new Cookie(COOKIE, until + "." + mac(link, until));
-        c.setPath("/c/" + token);
-        c.setHttpOnly(true);
-        c.setSameSite(SameSite.STRICT);
-        c.setSecure(org.mqcgm.server.platform.web.WebRequests.isHttps(ctx));
-        c.setMaxAge((int) UNLOCKED_FOR.toSeconds());
-        ctx.cookie(c);
+        Cookies.setOnPath(ctx, SiteCookie.LINK_UNLOCK, until + "." + mac(link, until), "/c/" + token);
     }
 
     private boolean unlockedBy(Context ctx, UUID link) {
-        String value = ctx.cookie(COOKIE);
+        String value = Cookies.read(ctx, SiteCookie.LINK_UNLOCK);
         if (value == null) {
             return false;
         }

@@ -101,6 +101,43 @@ public final class ConsentLedger implements Consents {
         return accepted.get(owner, o -> jdbi.withHandle(h -> versions.acceptedNumber(h, o)));
     }
 
+    @Override
+    public void rememberDoNotTrack(UUID owner, String signal) {
+        String key = owner + "/" + Purpose.TRACKING.id();
+        if (Boolean.TRUE.equals(optedOut.getIfPresent(key))) {
+            return;
+        }
+        jdbi.useTransaction(h -> {
+            h.execute("select pg_advisory_xact_lock(hashtextextended(?, 0))", key);
+            Boolean latest = h.createQuery("""
+                            select granted from consent_event
+                            where owner_id = :owner and purpose = :purpose and subject is null
+                            order by at desc, id desc limit 1""")
+                    .bind("owner", owner).bind("purpose", Purpose.TRACKING.id())
+                    .mapTo(Boolean.class).findOne().orElse(null);
+            if (latest == null || latest) {
+                record(h, owner, Purpose.TRACKING, false, signal);
+            }
+        });
+        optedOut.put(key, true);
+    }
+
+    @Override
+    public List<UUID> grantedBy(Purpose purpose) {
+        List<UUID> latestGrants = jdbi.withHandle(h -> h.createQuery("""
+                        select owner_id from (
+                            select distinct on (owner_id) owner_id, granted from consent_event
+                            where purpose = :purpose and subject is null
+                            order by owner_id, at desc, id desc) latest
+                        where granted""")
+                .bind("purpose", purpose.decidedBy().id()).mapTo(UUID.class).list());
+        return latestGrants.stream().filter(o -> granted(o, purpose)).toList();
+    }
+
+    /** Accounts whose tracking opt-out is known to be recorded (saves a query per page of a DNT browser). */
+    private final com.github.benmanes.caffeine.cache.Cache<String, Boolean> optedOut =
+            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(10_000).build();
+
     /** Records a grant or a withdrawal under the policy version in force. */
     @Override
     public void record(UUID owner, Purpose purpose, boolean granted, String channel) {
@@ -148,6 +185,7 @@ public final class ConsentLedger implements Consents {
     private void forget(String key) {
         guard.invalidating();
         cache.invalidate(key);
+        optedOut.invalidate(key);
         if (key.endsWith("/" + Purpose.POLICY.id())) {
             try {
                 accepted.invalidate(UUID.fromString(key.substring(0, key.indexOf('/'))));

@@ -23,7 +23,10 @@ public final class PrivacyFeature implements Feature {
     private final JsonBodies json;
     private final Jdbi jdbi;
 
-    private PrivacyFeature(ConsentLedger consents, PolicyVersions versions, JsonBodies json, Jdbi jdbi) {
+    private final Clock clock;
+
+    private PrivacyFeature(ConsentLedger consents, PolicyVersions versions, JsonBodies json, Jdbi jdbi, Clock clock) {
+        this.clock = clock;
         this.consents = consents;
         this.versions = versions;
         this.json = json;
@@ -39,7 +42,7 @@ public final class PrivacyFeature implements Feature {
         versions.listen(notifications);
         ConsentLedger consents = new ConsentLedger(jdbi, clock, versions);
         consents.listen(notifications);
-        return new PrivacyFeature(consents, versions, json, jdbi);
+        return new PrivacyFeature(consents, versions, json, jdbi, clock);
     }
 
     @Override
@@ -72,10 +75,10 @@ public final class PrivacyFeature implements Feature {
 
     /**
      * The notice the layout shows signed-in people: a new major policy version to accept (until accepted), or a
-     * minor change (once per browser).
+     * minor change (once per person).
      */
     public org.mqcgm.server.platform.web.Notices notices() {
-        return PrivacyRoutes.notices(consents, versions);
+        return PrivacyRoutes.notices(consents, versions, new PolicyNotices(jdbi, clock));
     }
 
     /** The archive of policy versions (publishing; tests). */

@@ -66,6 +66,11 @@ final class PrivacyRoutes {
         routes.patch("/privacy/versions/{number}", Access.PUBLIC, PrivacyRoutes::readOnly);
         routes.delete("/privacy/versions/{number}", Access.PUBLIC, PrivacyRoutes::readOnly);
 
+        routes.get("/privacy/cookies", Access.PUBLIC, ctx -> {
+            Map<String, Object> model = new LinkedHashMap<>();
+            model.put("signal", org.mqcgm.server.platform.web.TrackingSignals.of(ctx).orElse(null));
+            pages.render(ctx, contexts.of(ctx), "privacy/cookies.jte", model);
+        });
         routes.get("/settings/privacy", Access.PAGE, this::centre);
         routes.post("/settings/privacy", Access.PAGE, this::choose);
         routes.get("/privacy/accept", Access.PAGE, this::acceptPage);
@@ -134,7 +139,8 @@ final class PrivacyRoutes {
         UUID owner = Principal.of(ctx).accountId();
         PageContext page = contexts.of(ctx);
         List<ConsentLedger.Event> history = consents.history(owner);
-        List<PrivacyViews.PurposeRow> optional = Purpose.optionalOnes().stream()
+        // Tracking is shown as the "Do not track" switch (on while tracking is not granted), not as a purpose row.
+        List<PrivacyViews.PurposeRow> optional = Purpose.optionalOnes().stream().filter(p -> p != Purpose.TRACKING)
                 .map(p -> new PrivacyViews.PurposeRow(p, latestGrant(history, p))).toList();
         List<Purpose> fixed = Arrays.stream(Purpose.values()).filter(p -> !p.optional() && p != Purpose.POLICY)
                 .toList();
@@ -152,6 +158,10 @@ final class PrivacyRoutes {
         model.put("current", versions.current());
         model.put("mustAccept", consents.mustAcceptPolicy(owner));
         model.put("saved", ctx.queryParam("saved") != null);
+        model.put("doNotTrack", !latestGrant(history, Purpose.TRACKING));
+        model.put("doNotTrackBySignal", history.stream()
+                .filter(e -> e.purpose() == Purpose.TRACKING && e.purposeWide()).findFirst()
+                .map(e -> !e.granted() && ("dnt".equals(e.channel()) || "gpc".equals(e.channel()))).orElse(false));
         pages.render(ctx, page, "privacy/centre.jte", model);
     }
 
@@ -180,7 +190,8 @@ final class PrivacyRoutes {
                     new Problem.FieldError("granted", "one-of", "must be yes or no")));
         }
         UUID owner = Principal.of(ctx).accountId();
-        if ("no".equals(choice) && !"yes".equals(ctx.formParam("confirm"))) {
+        // Turning "Do not track" on (withdrawing tracking) stops nothing the person uses: no confirmation.
+        if ("no".equals(choice) && purpose != Purpose.TRACKING && !"yes".equals(ctx.formParam("confirm"))) {
             pages.render(ctx, contexts.of(ctx), "privacy/withdraw.jte", Map.of("purpose", purpose));
             return;
         }
@@ -223,8 +234,12 @@ final class PrivacyRoutes {
         ctx.redirect(back(ctx.formParam("next")).orElse("/today"), HttpStatus.SEE_OTHER);
     }
 
-    /** The notice of a minor change, shown once per browser (a cookie remembers the version seen). */
-    static org.mqcgm.server.platform.web.Notices notices(ConsentLedger consents, PolicyVersions versions) {
+    /**
+     * The notice of a minor change, shown once per person (the account remembers the version seen: no cookie, so
+     * it works the same with cookies blocked or a Do Not Track signal).
+     */
+    static org.mqcgm.server.platform.web.Notices notices(ConsentLedger consents, PolicyVersions versions,
+                                                        PolicyNotices seen) {
         return (ctx, profile, msg) -> {
             if (ctx.path().startsWith("/privacy/accept")) {
                 return Optional.empty();
@@ -234,20 +249,14 @@ final class PrivacyRoutes {
                         msg.t("privacy.notice.major"), "/privacy/accept", msg.t("privacy.notice.major.link")));
             }
             Optional<PolicyVersions.Version> minor = versions.minorNotice();
-            String seen = org.mqcgm.server.platform.web.Cookies.read(ctx, NOTICE_COOKIE);
-            if (minor.isEmpty() || Integer.toString(minor.get().number()).equals(seen)) {
+            if (minor.isEmpty() || !seen.showOnce(profile.id(), minor.get().number())) {
                 return Optional.empty();
             }
-            org.mqcgm.server.platform.web.Cookies.set(ctx, NOTICE_COOKIE, Integer.toString(minor.get().number()),
-                    (int) java.time.Duration.ofDays(365).toSeconds());
             return Optional.of(new org.mqcgm.server.platform.web.Notices.Notice(
                     msg.t("privacy.notice.minor", minor.get().summary()), "/privacy",
                     msg.t("privacy.notice.minor.link")));
         };
     }
-
-    /** The cookie remembering the minor policy version whose notice this browser has shown. */
-    static final String NOTICE_COOKIE = "policy_notice";
 
     // ---------------------------------------------------------------- the consent API
 

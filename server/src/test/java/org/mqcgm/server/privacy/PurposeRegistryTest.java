@@ -48,7 +48,7 @@ class PurposeRegistryTest {
         assertThat(Arrays.stream(Purpose.values()).map(Purpose::id)).doesNotHaveDuplicates()
                 .contains("account", "health-data", "analysis", "sharing", "community", "search",
                         "push-notifications", "crash-reports", "customer-service", "research", "newsletter",
-                        "policy");
+                        "tracking", "policy");
         for (Language language : List.of(Language.EN, Language.ZH_CN)) {
             Messages msg = Messages.of(language);
             for (Purpose p : Purpose.values()) {
@@ -63,7 +63,7 @@ class PurposeRegistryTest {
         assertThat(Purpose.ANALYSIS.decidedBy()).isEqualTo(Purpose.HEALTH_DATA);
         assertThat(Purpose.optionalOnes()).containsExactly(Purpose.HEALTH_DATA, Purpose.SHARING, Purpose.COMMUNITY,
                 Purpose.SEARCH, Purpose.PUSH_NOTIFICATIONS, Purpose.CRASH_REPORTS, Purpose.RESEARCH,
-                Purpose.NEWSLETTER);
+                Purpose.NEWSLETTER, Purpose.TRACKING);
     }
 
     @Test

@@ -61,8 +61,17 @@ public interface Consents {
         CUSTOMER_SERVICE("customer-service", Basis.CONTRACT, false, null),
         /** Research on de-identified data. Not offered yet. */
         RESEARCH("research", Basis.CONSENT, false, null),
-        /** A newsletter by e-mail. Not offered yet. */
-        NEWSLETTER("newsletter", Basis.CONSENT, false, null),
+        /**
+         * The newsletter by e-mail: opt-in, off by default; every issue has a one-click unsubscribe (RFC 8058) and
+         * no tracking (PR-38, PR-39).
+         */
+        NEWSLETTER("newsletter", Basis.CONSENT, true, null),
+        /**
+         * Tracking how a person uses the product (analytics, e-mail opens or clicks). The product has none; the
+         * purpose records the person's choice should it ever come: off ("Do not track" on) by default, and withdrawn
+         * for the account when their browser sends Do Not Track or Global Privacy Control (PR-40).
+         */
+        TRACKING("tracking", Basis.CONSENT, false, null),
         /**
          * Acceptance of the privacy policy, recorded at sign-up (and at a re-consent after a major change) with the
          * policy's version (PR-01). Not a purpose one grants or withdraws through the consent API.
@@ -179,5 +188,18 @@ public interface Consents {
      */
     default boolean mustAcceptPolicy(UUID owner) {
         return false;
+    }
+
+    /**
+     * Remembers a browser's "do not track me" signal ({@code dnt} or {@code gpc}) for the account: records a
+     * withdrawal of {@link Purpose#TRACKING} with the signal as its channel, unless the person's latest choice about
+     * tracking is a withdrawal already (so a signal sent with every page adds one event, not one per page).
+     */
+    default void rememberDoNotTrack(UUID owner, String signal) {
+    }
+
+    /** The people for whom {@link #granted} is true for a consent purpose now (the newsletter's recipients). */
+    default List<UUID> grantedBy(Purpose purpose) {
+        return List.of();
     }
 }

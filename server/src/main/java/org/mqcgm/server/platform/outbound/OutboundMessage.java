@@ -7,8 +7,20 @@ package org.mqcgm.server.platform.outbound;
  * @param to      an e-mail address or an E.164 phone number
  * @param subject subject line (e-mail; ignored for SMS)
  * @param body    plain text
+ * @param headers extra e-mail header fields (the newsletter's {@code List-Unsubscribe} and
+ *                {@code List-Unsubscribe-Post}, RFC 8058); empty for every other message
  */
-public record OutboundMessage(Channel channel, String to, String subject, String body) {
+public record OutboundMessage(Channel channel, String to, String subject, String body,
+                              java.util.Map<String, String> headers) {
+
+    public OutboundMessage {
+        headers = java.util.Map.copyOf(new java.util.TreeMap<>(headers));
+    }
+
+    /** A message without extra header fields. */
+    public OutboundMessage(Channel channel, String to, String subject, String body) {
+        this(channel, to, subject, body, java.util.Map.of());
+    }
 
     public enum Channel { EMAIL, SMS }
 

@@ -40,7 +40,9 @@ public final class OutboxSender implements Sender {
                 + UUID.randomUUID().toString().substring(0, 8) + ".txt";
         Path file = folder.resolve(name);
         Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, "To: " + m.to() + "\nSubject: " + m.subject() + "\n\n" + m.body() + "\n",
+        StringBuilder headers = new StringBuilder();
+        new java.util.TreeMap<>(m.headers()).forEach((k, v) -> headers.append(k).append(": ").append(v).append('\n'));
+        Files.writeString(file, "To: " + m.to() + "\nSubject: " + m.subject() + "\n" + headers + "\n" + m.body() + "\n",
                 StandardCharsets.UTF_8);
     }
 

@@ -70,6 +70,9 @@ public final class SmtpSender implements Sender {
         mime.setSubject(message.subject(), StandardCharsets.UTF_8.name());
         mime.setText(message.body(), StandardCharsets.UTF_8.name());
         mime.setHeader("Auto-Submitted", "auto-generated");
+        for (java.util.Map.Entry<String, String> h : new java.util.TreeMap<>(message.headers()).entrySet()) {
+            mime.setHeader(h.getKey(), h.getValue());
+        }
         Transport.send(mime);
     }
 }

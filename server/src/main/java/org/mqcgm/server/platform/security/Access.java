@@ -9,8 +9,12 @@ import org.mqcgm.server.platform.consent.Consents.Purpose;
  */
 public sealed interface Access {
 
-    /** Anyone, signed in or not (the principal is attached when there is one). */
-    record Public() implements Access {
+    /**
+     * Anyone, signed in or not (the principal is attached when there is one). {@code tokenInPath}: the path carries a signed token that is the request's whole authority
+     * (the newsletter's one-click unsubscribe, RFC 8058, posted by mail software without any cookie or form token);
+     * no CSRF token is asked, since a page of another site cannot know the path.
+     */
+    record Public(boolean tokenInPath) implements Access {
     }
 
     /**
@@ -176,7 +180,9 @@ public sealed interface Access {
         };
     }
 
-    Access PUBLIC = new Public();
+    Access PUBLIC = new Public(false);
+    /** A public route whose signed path token is its authority: no CSRF token (see {@link Public}). */
+    Access PUBLIC_TOKEN_IN_PATH = new Public(true);
     Access PAGE = new Page(false);
     Access SENSITIVE_PAGE = new Page(true);
     Access ADMIN = new Admin();

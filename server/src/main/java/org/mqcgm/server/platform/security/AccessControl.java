@@ -102,7 +102,7 @@ public final class AccessControl {
             return checkNightscout(ctx, ns);
         }
         Optional<Principal> principal = authenticate(ctx);
-        if (needsCsrfToken(ctx, principal)) {
+        if (needsCsrfToken(ctx, principal) && !(rule instanceof Access.Public p && p.tokenInPath())) {
             Csrf.requireValid(ctx);
         }
         principal.ifPresent(p -> p.attachTo(ctx));
@@ -435,7 +435,7 @@ public final class AccessControl {
                     .orElseThrow(() -> new ProblemException(
                             Problem.unauthorized("The API token is unknown or has been revoked."))));
         }
-        String cookie = Cookies.read(ctx, SESSION_COOKIE);
+        String cookie = Cookies.read(ctx, org.mqcgm.server.platform.web.SiteCookie.SESSION);
         return cookie == null ? Optional.empty() : authenticator.session(cookie);
     }
 
@@ -448,7 +448,7 @@ public final class AccessControl {
         if (!isUnsafe(ctx) || principal.map(p -> p.method() == Principal.Method.API_TOKEN).orElse(false)) {
             return false;
         }
-        return Cookies.read(ctx, SESSION_COOKIE) != null || Csrf.isFormContentType(ctx);
+        return Cookies.read(ctx, org.mqcgm.server.platform.web.SiteCookie.SESSION) != null || Csrf.isFormContentType(ctx);
     }
 
     private static boolean isUnsafe(Context ctx) {
@@ -473,7 +473,7 @@ public final class AccessControl {
         ShareScope share = person != null && rule instanceof Access.Shared s ? s.share() : null;
         Stream stream = authorization != null
                 ? new Stream(client, bearerToken(authorization), null, rule.consents(), person, share)
-                : new Stream(client, null, Cookies.read(ctx, SESSION_COOKIE), rule.consents(), person, share);
+                : new Stream(client, null, Cookies.read(ctx, org.mqcgm.server.platform.web.SiteCookie.SESSION), rule.consents(), person, share);
         // Streams that ended since (the client went away) are forgotten here, not only at a credential change:
         // an app reconnecting all day would otherwise leave one entry per connection. Atomic per owner, so that
         // recheck cannot drop the owner's set between its lookup and the add.

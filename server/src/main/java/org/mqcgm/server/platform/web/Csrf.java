@@ -28,11 +28,11 @@ import org.mqcgm.server.platform.http.ProblemException;
 public final class Csrf {
 
     /** The CSRF cookie's plain name ({@code __Host-XSRF-TOKEN} over HTTPS). */
-    public static final String COOKIE = "XSRF-TOKEN";
+    public static final String COOKIE = SiteCookie.XSRF_TOKEN.baseName();
     public static final String FIELD = "_csrf";
     public static final String HEADER = "X-CSRF-Token";
     /** The session cookie's plain name ({@code __Host-SESSION} over HTTPS). */
-    public static final String SESSION_COOKIE = "SESSION";
+    public static final String SESSION_COOKIE = SiteCookie.SESSION.baseName();
 
     private static final String ATTRIBUTE = "mqcgm.csrf-token";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -46,11 +46,11 @@ public final class Csrf {
         if (existing != null) {
             return existing;
         }
-        String session = Cookies.read(ctx, SESSION_COOKIE);
+        String session = Cookies.read(ctx, SiteCookie.SESSION);
         if (session != null) {
             return bindTo(ctx, session);
         }
-        String fromCookie = Cookies.read(ctx, COOKIE);
+        String fromCookie = Cookies.read(ctx, SiteCookie.XSRF_TOKEN);
         if (fromCookie != null && fromCookie.length() == 43) {
             ctx.attribute(ATTRIBUTE, fromCookie);
             return fromCookie;
@@ -61,8 +61,8 @@ public final class Csrf {
     /** The token of a session (at login: the session just started); the cookie is set to it. */
     public static String bindTo(Context ctx, String sessionCookieValue) {
         String token = forSession(sessionCookieValue);
-        if (!token.equals(Cookies.read(ctx, COOKIE))) {
-            Cookies.set(ctx, COOKIE, token, -1);
+        if (!token.equals(Cookies.read(ctx, SiteCookie.XSRF_TOKEN))) {
+            Cookies.set(ctx, SiteCookie.XSRF_TOKEN, token);
         }
         ctx.attribute(ATTRIBUTE, token);
         return token;
@@ -73,7 +73,7 @@ public final class Csrf {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-        Cookies.set(ctx, COOKIE, token, -1);
+        Cookies.set(ctx, SiteCookie.XSRF_TOKEN, token);
         ctx.attribute(ATTRIBUTE, token);
         return token;
     }
@@ -102,11 +102,19 @@ public final class Csrf {
 
     /** Fails with 403 unless the submitted token is the session's (or, without a session, the cookie's). */
     public static void requireValid(Context ctx) {
-        String session = Cookies.read(ctx, SESSION_COOKIE);
-        String expected = session != null ? forSession(session) : Cookies.read(ctx, COOKIE);
+        String session = Cookies.read(ctx, SiteCookie.SESSION);
+        String expected = session != null ? forSession(session) : Cookies.read(ctx, SiteCookie.XSRF_TOKEN);
         String submitted = ctx.header(HEADER);
         if (submitted == null && isFormContentType(ctx)) {
             submitted = ctx.formParam(FIELD);
+        }
+        if (expected == null && submitted != null && ctx.header("Cookie") == null) {
+            // The form came from our page but the browser sent no cookie at all: it refuses them (PR-37). Say so,
+            // rather than "out of date"; a session is never carried in the address instead.
+            throw new ProblemException(Problem.of(403, "cookies-blocked", "Cookies are blocked",
+                    "Your browser sent no cookies. Signing in and this site's forms need the strictly necessary"
+                            + " cookies listed at /privacy/cookies: allow cookies for this site and try again.")
+                    .with("code", "COOKIES_BLOCKED"));
         }
         if (expected == null || submitted == null || !MessageDigest.isEqual(
                 expected.getBytes(StandardCharsets.US_ASCII), submitted.getBytes(StandardCharsets.US_ASCII))) {

@@ -53,6 +53,10 @@ public final class PageContexts {
                 .orElse(Language.EN);
         GlucoseUnit unit = profile.map(Profile::unit).or(prefs::unit).orElse(GlucoseUnit.MG_DL);
         Messages msg = Messages.of(language);
+        if (consents != null && profile.isPresent()) {
+            // A signed-in person's Do Not Track / Global Privacy Control is remembered for the account (PR-40).
+            TrackingSignals.of(ctx).ifPresent(signal -> consents.rememberDoNotTrack(profile.get().id(), signal));
+        }
         boolean crashReports = consents != null && profile.isPresent()
                 && consents.granted(profile.get().id(), Consents.Purpose.CRASH_REPORTS);
         return new PageContext(msg, Csrf.token(ctx), unit, profile.orElse(null), here(ctx),

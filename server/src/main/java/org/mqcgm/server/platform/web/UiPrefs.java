@@ -1,8 +1,6 @@
 package org.mqcgm.server.platform.web;
 
 import io.javalin.http.Context;
-import io.javalin.http.Cookie;
-import io.javalin.http.SameSite;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +16,10 @@ import org.mqcgm.core.glucose.GlucoseUnit;
  */
 public record UiPrefs(Optional<Language> language, Optional<GlucoseUnit> unit) {
 
-    public static final String COOKIE = "ui_prefs";
+    public static final String COOKIE = SiteCookie.UI_PREFS.baseName();
 
     public static UiPrefs read(Context ctx) {
-        String raw = ctx.cookie(COOKIE);
+        String raw = Cookies.read(ctx, SiteCookie.UI_PREFS);
         Optional<Language> lang = Optional.empty();
         Optional<GlucoseUnit> unit = Optional.empty();
         if (raw != null) {
@@ -55,12 +53,6 @@ public record UiPrefs(Optional<Language> language, Optional<GlucoseUnit> unit) {
         language.ifPresent(l -> v.append("lang=").append(l.tag()));
         unit.ifPresent(u -> v.append(v.isEmpty() ? "" : "&").append("unit=")
                 .append(URLEncoder.encode(u.symbol(), StandardCharsets.UTF_8)));
-        Cookie c = new Cookie(COOKIE, v.toString());
-        c.setPath("/");
-        c.setMaxAge(365 * 24 * 3600);
-        c.setHttpOnly(true);
-        c.setSameSite(SameSite.LAX);
-        c.setSecure(WebRequests.isHttps(ctx));
-        ctx.cookie(c);
+        Cookies.set(ctx, SiteCookie.UI_PREFS, v.toString());
     }
 }
