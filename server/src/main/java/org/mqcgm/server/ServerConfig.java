@@ -12,6 +12,7 @@ import java.util.Properties;
 import org.mqcgm.server.platform.metrics.Metrics;
 import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.outbound.SmtpSender;
+import org.mqcgm.server.platform.transparency.ControllerContact;
 
 /**
  * Every setting of the server in one record. Settings come from environment variables named {@code MQCGM_*}, or
@@ -58,6 +59,11 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  *                           unset: no "Call support" control)
  * @param alertsOnIngest     whether alerts are evaluated after each upload; always true except in code that asks
  *                           otherwise ({@link #withAlertsOnIngest}, for the paired benchmark): no setting reads it
+ * @param controller         the controller's and data-protection contact shown on the policy page, the web footer,
+ *                           {@code mqcgm privacy contact} and every e-mail ({@code MQCGM_CONTROLLER_NAME},
+ *                           {@code _EMAIL} (required), {@code _PHONE}, {@code _ADDRESS}, {@code _DPO},
+ *                           {@code _DPO_EMAIL}; PR-89). Configurations built in code (tests, the benchmark) get
+ *                           {@link ControllerContact#EXAMPLE}; settings never do
  */
 public record ServerConfig(
         String databaseUrl,
@@ -82,7 +88,8 @@ public record ServerConfig(
         int acceptQueue,
         Push push,
         String supportPhone,
-        boolean alertsOnIngest) {
+        boolean alertsOnIngest,
+        ControllerContact controller) {
 
     /** The default of {@link #maxFollowers}. */
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
@@ -116,6 +123,22 @@ public record ServerConfig(
 
     public ServerConfig {
         supportPhone = supportPhone == null || supportPhone.isBlank() ? null : supportPhone.trim();
+        if (controller == null) {
+            throw new ConfigException("MQCGM_CONTROLLER_EMAIL", "missing: the controller contact (PR-89)");
+        }
+    }
+
+    /** Settings with the example controller contact (configurations built in code: tests, the benchmark). */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl, Metrics.Settings metrics,
+                        ClientAddress.Settings clientAddress, Path deletionLedger, boolean transfersAllowLoopbackHttp,
+                        int maxFollowers, int acceptQueue, Push push, String supportPhone, boolean alertsOnIngest) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
+                clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                supportPhone, alertsOnIngest, ControllerContact.EXAMPLE);
     }
 
     /** Settings with alerts evaluated on ingest (the only way a deployment runs) and no support hotline. */
@@ -278,7 +301,62 @@ public record ServerConfig(
                 integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000),
                 integer(s, "MQCGM_ACCEPT_QUEUE", org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE, 1,
                         65_535),
-                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true);
+                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true, controller(s));
+    }
+
+    /**
+     * The controller contact (PR-89): the e-mail is required — a deployment without a way to reach its controller
+     * does not start; the name defaults to the public address's host.
+     */
+    private static ControllerContact controller(Map<String, String> s) {
+        String email = required(s, "MQCGM_CONTROLLER_EMAIL", "missing: the e-mail address at which people reach"
+                + " the controller of their data, shown on the privacy policy, in the web footer and in every e-mail"
+                + " (PR-89)");
+        if (!email.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new ConfigException("MQCGM_CONTROLLER_EMAIL", "must be an e-mail address (got '" + email + "')");
+        }
+        String dpoEmail = s.get("MQCGM_CONTROLLER_DPO_EMAIL");
+        if (dpoEmail != null && !dpoEmail.isBlank() && !dpoEmail.trim().matches("[^@\\s]+@[^@\\s]+")) {
+            throw new ConfigException("MQCGM_CONTROLLER_DPO_EMAIL", "must be an e-mail address (got '" + dpoEmail
+                    + "')");
+        }
+        String name = s.get("MQCGM_CONTROLLER_NAME");
+        if (name == null || name.isBlank()) {
+            name = java.net.URI.create(publicUrl(s.getOrDefault("MQCGM_PUBLIC_URL", "http://localhost"))).getHost();
+        }
+        return new ControllerContact(name, email, s.get("MQCGM_CONTROLLER_PHONE"), s.get("MQCGM_CONTROLLER_ADDRESS"),
+                s.get("MQCGM_CONTROLLER_DPO"), dpoEmail);
+    }
+
+    /**
+     * The controller contact alone from the environment and, when given, a configuration file (the environment
+     * wins), validated as {@link #fromSettings} does: {@code mqcgm privacy contact} prints it without needing the
+     * database settings.
+     */
+    public static ControllerContact controllerContact(Map<String, String> environment, Path configFile) {
+        Map<String, String> settings = new HashMap<>();
+        if (configFile != null) {
+            settings.putAll(readFile(configFile));
+        }
+        environment.forEach((k, v) -> {
+            if (k.startsWith("MQCGM_")) {
+                settings.put(k, v);
+            }
+        });
+        return controller(settings);
+    }
+
+    /** The controller contact of a flat map of {@code MQCGM_*} settings (as {@link #fromSettings} reads it). */
+    public static ControllerContact controllerContact(Map<String, String> settings) {
+        return controller(settings);
+    }
+
+    /** A copy with another controller contact (PR-89). */
+    public ServerConfig withController(ControllerContact contact) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                supportPhone, alertsOnIngest, contact);
     }
 
     private static Push push(Map<String, String> s) {
@@ -364,7 +442,7 @@ public record ServerConfig(
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, controller);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
@@ -372,7 +450,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, controller);
     }
 
     /** A copy with the operators' metrics listener set. */
@@ -380,7 +458,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, controller);
     }
 
     /** A copy reached at another public address. */
@@ -389,7 +467,7 @@ public record ServerConfig(
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, controller);
     }
 
     /** A copy trusting other reverse proxies. */
@@ -397,7 +475,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, controller);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
@@ -405,7 +483,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, controller);
     }
 
     /** A copy with another listen backlog. */
@@ -413,7 +491,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, controller);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
@@ -421,7 +499,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest);
+                push, supportPhone, alertsOnIngest, controller);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
@@ -429,7 +507,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest);
+                supportPhone, alertsOnIngest, controller);
     }
 
     /** A copy with other Web Push rules. */
@@ -437,7 +515,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules,
-                supportPhone, alertsOnIngest);
+                supportPhone, alertsOnIngest, controller);
     }
 
     /** A copy with the operator's support hotline ({@code MQCGM_SUPPORT_PHONE}; null for none). */
@@ -445,7 +523,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                phone == null ? null : supportPhone(phone), alertsOnIngest);
+                phone == null ? null : supportPhone(phone), alertsOnIngest, controller);
     }
 
     /** A hotline number: digits, spaces, dashes and a leading +, 3 to 30 characters. */
@@ -469,7 +547,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, evaluate);
+                supportPhone, evaluate, controller);
     }
 
     private static boolean bool(Map<String, String> s, String name) {

@@ -17,6 +17,7 @@ public final class PageContexts {
     private final Profiles profiles;
     private final Notices notices;
     private final Consents consents;
+    private final org.mqcgm.server.platform.transparency.ControllerContact contact;
 
     public PageContexts(Profiles profiles) {
         this(profiles, Notices.NONE);
@@ -32,9 +33,16 @@ public final class PageContexts {
      *                 its crashes only then); null: never
      */
     public PageContexts(Profiles profiles, Notices notices, Consents consents) {
+        this(profiles, notices, consents, null);
+    }
+
+    /** With the controller's contact every page's footer shows (PR-89). */
+    public PageContexts(Profiles profiles, Notices notices, Consents consents,
+                        org.mqcgm.server.platform.transparency.ControllerContact contact) {
         this.profiles = profiles;
         this.notices = notices;
         this.consents = consents;
+        this.contact = contact;
     }
 
     public PageContext of(Context ctx) {
@@ -49,7 +57,7 @@ public final class PageContexts {
         boolean crashReports = consents != null && profile.isPresent()
                 && consents.granted(profile.get().id(), Consents.Purpose.CRASH_REPORTS);
         return new PageContext(msg, Csrf.token(ctx), unit, profile.orElse(null), here(ctx),
-                profile.flatMap(p -> notices.of(ctx, p, msg)).orElse(null), crashReports);
+                profile.flatMap(p -> notices.of(ctx, p, msg)).orElse(null), crashReports, contact);
     }
 
     /** The page to come back to after a preference change: a GET keeps its query (the day History shows). */
