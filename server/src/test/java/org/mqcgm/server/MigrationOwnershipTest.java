@@ -65,7 +65,8 @@ class MigrationOwnershipTest {
             Map.entry("support_attachment", "support"), Map.entry("support_grant", "support"),
             Map.entry("support_grant_read", "support"), Map.entry("support_ticket_archive", "support"),
             Map.entry("support_review", "support"),
-            Map.entry("nightscout_document", "nightscout"));
+            Map.entry("nightscout_document", "nightscout"),
+            Map.entry("purpose_violation", "platform"), Map.entry("policy_contact", "privacy"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
