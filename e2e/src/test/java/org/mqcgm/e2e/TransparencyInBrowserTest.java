@@ -39,7 +39,7 @@ class TransparencyInBrowserTest {
             assertThat(page.locator("[data-testid=purpose-health-data]")).containsText("Your consent");
             assertThat(page.locator("[data-testid=basis-security]")).containsText("Ⅰ.2.h");
             assertThat(page.locator("[data-testid=purpose-health-data]")).containsText("CGM data");
-            assertThat(page.locator("[data-testid=footer-contact]")).containsText("privacy@example.org");
+            assertThat(page.locator("[data-testid=footer-contact]")).containsText("privacy@operator.example");
             page.click("[data-testid=table-glucose_recent] summary");
             assertThat(page.locator("[data-testid=table-glucose_recent]")).containsText("payload");
             assertThat((Integer) page.evaluate("document.documentElement.scrollWidth")).isLessThanOrEqualTo(375);

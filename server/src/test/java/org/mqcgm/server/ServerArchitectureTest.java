@@ -23,7 +23,7 @@ class ServerArchitectureTest {
 
     static final List<String> FEATURES = List.of("accounts", "glucose", "reports", "privacy", "health", "fhir",
             "transfers", "rights", "cancellation", "photos", "sharing", "logbook", "clinician",
-            "community");
+            "community", "transparency");
 
     /** Imported once for all rules: importing resolves what the classes use, HAPI FHIR included (seconds each). */
     private static final JavaClasses server = new ClassFileImporter()

@@ -27,7 +27,7 @@ final class ProcessingRecord {
     private final ObjectNode json;
 
     ProcessingRecord(List<ColumnDeclarations.Column> columns,
-                     Function<Purpose, List<TransparencyViews.Recipient>> recipients,
+                     Function<Purpose, List<TransparencyFeature.Recipient>> recipients,
                      Function<String, String> retention, ControllerContact contact, ObjectMapper mapper) {
         Map<String, List<TransparencyViews.ColumnEntry>> byTable = new LinkedHashMap<>();
         for (ColumnDeclarations.Column c : columns.stream()
@@ -84,7 +84,7 @@ final class ProcessingRecord {
             ArrayNode cats = o.putArray("categories");
             e.retention().forEach(r -> cats.add(r.category().code()));
             ArrayNode recipients = o.putArray("recipients");
-            for (TransparencyViews.Recipient r : e.recipients()) {
+            for (TransparencyFeature.Recipient r : e.recipients()) {
                 ObjectNode ro = recipients.addObject();
                 ro.put("id", r.id());
                 ro.put("name", r.name());

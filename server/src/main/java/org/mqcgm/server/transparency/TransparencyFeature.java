@@ -17,8 +17,20 @@ import org.mqcgm.server.platform.transparency.ControllerContact;
  */
 public final class TransparencyFeature implements Feature {
 
+    /**
+     * A recipient of a purpose's data as the record of processing shows it: the recipient registry's
+     * ({@code platform.egress}) entry mapped by the composition root.
+     *
+     * @param id      stable id of the recipient in the registry
+     * @param name    who it is (company, service)
+     * @param role    what it does with the data (processor for e-mail delivery, …)
+     * @param country where the data goes (ISO 3166 code or name)
+     */
+    public record Recipient(String id, String name, String role, String country) {
+    }
+
     /** No recipient: what the record states until the recipient registry ({@code platform.egress}) is given. */
-    public static final Function<Purpose, List<TransparencyViews.Recipient>> NO_RECIPIENTS = p -> List.of();
+    public static final Function<Purpose, List<Recipient>> NO_RECIPIENTS = p -> List.of();
 
     /**
      * The retention defaults of the requirements (Part 2) by category code: what the record states until the
@@ -42,7 +54,7 @@ public final class TransparencyFeature implements Feature {
      *                   wired)
      */
     public static TransparencyFeature create(Platform platform, ControllerContact contact,
-                                             Function<Purpose, List<TransparencyViews.Recipient>> recipients,
+                                             Function<Purpose, List<Recipient>> recipients,
                                              Function<String, String> retention) {
         ProcessingRecord record = new ProcessingRecord(ColumnDeclarations.load(), recipients, retention, contact,
                 platform.mapper());

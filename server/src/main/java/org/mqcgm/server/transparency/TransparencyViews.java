@@ -13,17 +13,13 @@ public final class TransparencyViews {
     private TransparencyViews() {
     }
 
-    /** A recipient of a purpose's data (the recipient registry's entry, as the record shows it). */
-    public record Recipient(String id, String name, String role, String country) {
-    }
-
     /** A category with its retention, and whether the text is the requirements' default. */
     public record Retention(DataCategory category, String retention, boolean byDefault) {
     }
 
     /** One purpose of the registry. */
-    public record PurposeEntry(Purpose purpose, List<Retention> retention, List<Recipient> recipients,
-                               List<String> tables) {
+    public record PurposeEntry(Purpose purpose, List<Retention> retention,
+                               List<TransparencyFeature.Recipient> recipients, List<String> tables) {
     }
 
     /** One persisted column. */

@@ -122,6 +122,28 @@ class ProcessingRecordTest {
         throw new AssertionError("no table " + name);
     }
 
+    /** The recipient registry and the retention schedule, once wired, are what the record states. */
+    @Test
+    void recipientsAndRetentionComeFromTheirPorts() {
+        ProcessingRecord record = new ProcessingRecord(ColumnDeclarations.load(),
+                p -> p == Purpose.NEWSLETTER ? List.of(new TransparencyFeature.Recipient("mailer", "Example Mailer",
+                        "e-mail delivery (processor)", "CN")) : List.of(),
+                code -> code.equals("GLU") ? "Until you delete it" : TransparencyFeature.DEFAULT_RETENTION.apply(code),
+                org.mqcgm.server.platform.transparency.ControllerContact.EXAMPLE, JSON);
+        JsonNode json = record.json();
+        for (JsonNode p : json.get("purposes")) {
+            if (p.get("id").asText().equals("newsletter")) {
+                assertThat(p.get("recipients").get(0).get("name").asText()).isEqualTo("Example Mailer");
+            } else {
+                assertThat(p.get("recipients")).isEmpty();
+            }
+        }
+        assertThat(json.toString()).contains("\"category\":\"GLU\",\"retention\":\"Until you delete it\"");
+        assertThat(record.record().purposes().stream().filter(e -> e.purpose() == Purpose.HEALTH_DATA)
+                .flatMap(e -> e.retention().stream()).filter(r -> r.category() == DataCategory.GLU)
+                .findFirst().orElseThrow().byDefault()).isFalse();
+    }
+
     @Test
     void theDeclarationRefusesAPurposeNotRegisteredForTheCategory() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> ColumnDeclarations.parse(List.of(

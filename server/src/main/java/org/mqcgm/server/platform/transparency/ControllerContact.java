@@ -21,12 +21,12 @@ public record ControllerContact(String name, String email, String phone, String 
 
     /**
      * The contact of code-built configurations (tests, the benchmark): an example operator on the reserved
-     * {@code example.org} domain. A deployment's settings never fall back to it: {@code mqcgm serve} refuses to
+     * {@code .example} top-level domain. A deployment's settings never fall back to it: {@code mqcgm serve} refuses to
      * start without {@code MQCGM_CONTROLLER_EMAIL}.
      */
     public static final ControllerContact EXAMPLE = new ControllerContact("Example mqcgm operator",
-            "privacy@example.org", "+1 555 0100", "1 Example Street, Example City", "Data protection team",
-            "dpo@example.org");
+            "privacy@operator.example", "+1 555 0100", "1 Example Street, Example City", "Data protection team",
+            "dpo@operator.example");
 
     public ControllerContact {
         name = blankToNull(name);
