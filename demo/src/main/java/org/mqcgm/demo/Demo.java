@@ -155,9 +155,18 @@ public final class Demo implements AutoCloseable {
      * The server settings of a demo in {@code dir} (absolute) whose database is at {@code jdbcUrl}: the master key,
      * outbox and database of the data directory, every other setting at its default.
      */
+    /** The controller contact a deployment must configure (PR-89): the demo's own, clearly not a real operator. */
+    public static final Map<String, String> CONTROLLER_SETTINGS = Map.of(
+            "MQCGM_CONTROLLER_NAME", "mqcgm demo on this computer",
+            "MQCGM_CONTROLLER_EMAIL", "privacy@demo.example.org",
+            "MQCGM_CONTROLLER_PHONE", "+1 555 0199",
+            "MQCGM_CONTROLLER_ADDRESS", "Your own computer (a demo keeps its data in its data directory)",
+            "MQCGM_CONTROLLER_DPO", "Demo data protection team",
+            "MQCGM_CONTROLLER_DPO_EMAIL", "dpo@demo.example.org");
+
     static ServerConfig serverConfig(Path dir, String jdbcUrl, String host, int port) {
         String publicHost = host.equals("0.0.0.0") ? "localhost" : host;
-        return ServerConfig.fromSettings(Map.of(
+        Map<String, String> settings = new java.util.HashMap<>(Map.of(
                 "MQCGM_DB_URL", jdbcUrl,
                 "MQCGM_DB_USER", LocalPostgres.USER,
                 "MQCGM_DB_PASSWORD", "",
@@ -168,6 +177,8 @@ public final class Demo implements AutoCloseable {
                 "MQCGM_PUBLIC_URL", "http://" + publicHost + ":" + port,
                 // A push service on this machine can be tried (http://127.0.0.1:PORT/…); production refuses it.
                 "MQCGM_PUSH_ALLOW_LOOPBACK_HTTP", "true"));
+        settings.putAll(CONTROLLER_SETTINGS);
+        return ServerConfig.fromSettings(settings);
     }
 
     private static UUID demoAccount(App app, String password, ZoneId zone) {

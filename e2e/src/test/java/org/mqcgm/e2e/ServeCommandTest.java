@@ -48,6 +48,7 @@ class ServeCommandTest {
         env.put("MQCGM_DB_USER", "postgres");
         env.put("MQCGM_DB_PASSWORD", "");
         env.put("MQCGM_MASTER_KEY_FILE", key.toString());
+        env.put("MQCGM_CONTROLLER_EMAIL", "privacy@operator.example");
         return env;
     }
 

@@ -96,6 +96,7 @@ class UploadCrashRecoveryTest {
         env.put("MQCGM_DB_USER", postgres.user());
         env.put("MQCGM_DB_PASSWORD", postgres.password());
         env.put("MQCGM_MASTER_KEY_FILE", dir.resolve("master.json").toString());
+        env.put("MQCGM_CONTROLLER_EMAIL", "privacy@operator.example");
         env.put("MQCGM_HOST", "127.0.0.1");
         env.put("MQCGM_OUTBOX_DIR", dir.resolve("outbox").toString());
         return env;

@@ -148,7 +148,10 @@ public final class App implements AutoCloseable {
             userKeys.listen(notifications);
             DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(database.jdbi(), masterKey);
             OutboxSender outbox = new OutboxSender(config.outboxDirectory(), systemClock);
-            Sender email = config.smtp() == null ? outbox : smtp(config.smtp());
+            // Every e-mail ends with the controller's contact (PR-89).
+            Sender email = new org.mqcgm.server.platform.transparency.ContactFooter(
+                    config.smtp() == null ? outbox : smtp(config.smtp()), config.controller(),
+                    config.publicUrl() + "/privacy");
             if (config.smtp() == null) {
                 log.warn("no SMTP server configured (MQCGM_SMTP_HOST): e-mails are written to {}",
                         config.outboxDirectory().toAbsolutePath());
@@ -171,7 +174,8 @@ public final class App implements AutoCloseable {
             }
             ObjectMapper mapper = Json.newMapper();
             JsonBodies json = new JsonBodies(mapper);
-            PrivacyFeature privacy = PrivacyFeature.create(database.jdbi(), systemClock, notifications, json);
+            PrivacyFeature privacy = PrivacyFeature.create(database.jdbi(), systemClock, notifications, json,
+                    config.controller());
             Platform platform = new Platform(database.jdbi(), database.dataSource(), userKeys, secrets,
                     notifications, mapper, json, privacy.consents(), outbound, dataClock, systemClock,
                     metrics.registry(), new ClientAddress(config.clientAddress()));
@@ -318,6 +322,10 @@ public final class App implements AutoCloseable {
             org.mqcgm.server.requests.RequestsFeature requests = org.mqcgm.server.requests.RequestsFeature.create(
                     platform, accounts.closure(),
                     org.mqcgm.server.requests.RequestsFeature.Settings.from(System.getenv()));
+            // The record of processing (PR-02): recipients and retention are the defaults until the recipient
+            // registry (platform.egress) and the retention schedule (platform.retention) are wired here.
+            org.mqcgm.server.transparency.TransparencyFeature transparency =
+                    org.mqcgm.server.transparency.TransparencyFeature.create(platform, config.controller());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -351,7 +359,8 @@ public final class App implements AutoCloseable {
                     config.publicUrl());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
-                    nightscout, imports, retention, incidents, egressFeature, disclosures, requests, newsletter);
+                    nightscout, imports, retention, incidents, egressFeature, disclosures, requests, newsletter,
+                    transparency);
             all.set(features);
 
             // An unread incident notice comes before the policy's notice; visitors see a public announcement.
@@ -360,7 +369,7 @@ public final class App implements AutoCloseable {
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(),
                     (ctx, profile, msg) -> incidentNotices.of(ctx, profile, msg)
                             .or(() -> policyNotices.of(ctx, profile, msg)),
-                    privacy.consents(), incidents.announcements()), accounts.profiles());
+                    privacy.consents(), incidents.announcements(), config.controller()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),
                     sharing.grants(), systemClock);
             accessControl.linkTokens(clinician.linkTokens());

@@ -12,6 +12,7 @@ import java.util.Properties;
 import org.mqcgm.server.platform.metrics.Metrics;
 import org.mqcgm.server.platform.http.ClientAddress;
 import org.mqcgm.server.platform.outbound.SmtpSender;
+import org.mqcgm.server.platform.transparency.ControllerContact;
 
 /**
  * Every setting of the server in one record. Settings come from environment variables named {@code MQCGM_*}, or
@@ -62,6 +63,11 @@ import org.mqcgm.server.platform.outbound.SmtpSender;
  *                           {@code local}), {@code MQCGM_DB_REGION}, {@code MQCGM_STORE_REGION},
  *                           {@code MQCGM_BACKUP_REGION}, {@code MQCGM_CROSS_BORDER} ({@code allow}; default off) and
  *                           {@code MQCGM_RECIPIENTS_FILE} (the operator's declared recipients, a JSON array)
+ * @param controller         the controller's and data-protection contact shown on the policy page, the web footer,
+ *                           {@code mqcgm privacy contact} and every e-mail ({@code MQCGM_CONTROLLER_NAME},
+ *                           {@code _EMAIL} (required), {@code _PHONE}, {@code _ADDRESS}, {@code _DPO},
+ *                           {@code _DPO_EMAIL}; PR-89). Configurations built in code (tests, the benchmark) get
+ *                           {@link ControllerContact#EXAMPLE}; settings never do
  */
 public record ServerConfig(
         String databaseUrl,
@@ -87,7 +93,7 @@ public record ServerConfig(
         Push push,
         String supportPhone,
         boolean alertsOnIngest,
-        org.mqcgm.server.platform.egress.Residency residency) {
+        org.mqcgm.server.platform.egress.Residency residency, ControllerContact controller) {
 
     /** The default of {@link #maxFollowers}. */
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
@@ -122,9 +128,15 @@ public record ServerConfig(
     public ServerConfig {
         supportPhone = supportPhone == null || supportPhone.isBlank() ? null : supportPhone.trim();
         residency = residency == null ? org.mqcgm.server.platform.egress.Residency.DEFAULT : residency;
+        if (controller == null) {
+            throw new ConfigException("MQCGM_CONTROLLER_EMAIL", "missing: the controller contact (PR-89)");
+        }
     }
 
-    /** Settings in the default region with no declared recipient. */
+    /**
+     * Settings in the default region with no declared recipient, and the example controller contact
+     * (configurations built in code: tests, the benchmark).
+     */
     public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
                         Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
                         Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
@@ -134,7 +146,8 @@ public record ServerConfig(
         this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
                 maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
                 clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, org.mqcgm.server.platform.egress.Residency.DEFAULT);
+                supportPhone, alertsOnIngest, org.mqcgm.server.platform.egress.Residency.DEFAULT,
+                ControllerContact.EXAMPLE);
     }
 
     /** A copy with other residency settings and recipients. */
@@ -142,7 +155,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, settings);
+                supportPhone, alertsOnIngest, settings, controller);
     }
 
     /**
@@ -315,7 +328,7 @@ public record ServerConfig(
                 integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000),
                 integer(s, "MQCGM_ACCEPT_QUEUE", org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE, 1,
                         65_535),
-                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true, residency(s));
+                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true, residency(s), controller(s));
     }
 
     /** The region, the stores' declared regions, cross-border mode and the declared recipients (PR-80, PR-82). */
@@ -369,6 +382,61 @@ public record ServerConfig(
         } catch (IllegalArgumentException e) {
             throw new ConfigException("MQCGM_RECIPIENTS_FILE", e.getMessage());
         }
+    }
+
+    /**
+     * The controller contact (PR-89): the e-mail is required — a deployment without a way to reach its controller
+     * does not start; the name defaults to the public address's host.
+     */
+    private static ControllerContact controller(Map<String, String> s) {
+        String email = required(s, "MQCGM_CONTROLLER_EMAIL", "missing: the e-mail address at which people reach"
+                + " the controller of their data, shown on the privacy policy, in the web footer and in every e-mail"
+                + " (PR-89)");
+        if (!email.matches("[^@\\s]+@[^@\\s]+")) {
+            throw new ConfigException("MQCGM_CONTROLLER_EMAIL", "must be an e-mail address (got '" + email + "')");
+        }
+        String dpoEmail = s.get("MQCGM_CONTROLLER_DPO_EMAIL");
+        if (dpoEmail != null && !dpoEmail.isBlank() && !dpoEmail.trim().matches("[^@\\s]+@[^@\\s]+")) {
+            throw new ConfigException("MQCGM_CONTROLLER_DPO_EMAIL", "must be an e-mail address (got '" + dpoEmail
+                    + "')");
+        }
+        String name = s.get("MQCGM_CONTROLLER_NAME");
+        if (name == null || name.isBlank()) {
+            name = java.net.URI.create(publicUrl(s.getOrDefault("MQCGM_PUBLIC_URL", "http://localhost"))).getHost();
+        }
+        return new ControllerContact(name, email, s.get("MQCGM_CONTROLLER_PHONE"), s.get("MQCGM_CONTROLLER_ADDRESS"),
+                s.get("MQCGM_CONTROLLER_DPO"), dpoEmail);
+    }
+
+    /**
+     * The controller contact alone from the environment and, when given, a configuration file (the environment
+     * wins), validated as {@link #fromSettings} does: {@code mqcgm privacy contact} prints it without needing the
+     * database settings.
+     */
+    public static ControllerContact controllerContact(Map<String, String> environment, Path configFile) {
+        Map<String, String> settings = new HashMap<>();
+        if (configFile != null) {
+            settings.putAll(readFile(configFile));
+        }
+        environment.forEach((k, v) -> {
+            if (k.startsWith("MQCGM_")) {
+                settings.put(k, v);
+            }
+        });
+        return controller(settings);
+    }
+
+    /** The controller contact of a flat map of {@code MQCGM_*} settings (as {@link #fromSettings} reads it). */
+    public static ControllerContact controllerContact(Map<String, String> settings) {
+        return controller(settings);
+    }
+
+    /** A copy with another controller contact (PR-89). */
+    public ServerConfig withController(ControllerContact contact) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                supportPhone, alertsOnIngest, residency, contact);
     }
 
     private static Push push(Map<String, String> s) {
@@ -454,7 +522,7 @@ public record ServerConfig(
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest, residency);
+                push, supportPhone, alertsOnIngest, residency, controller);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
@@ -462,7 +530,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency);
+                push, supportPhone, alertsOnIngest, residency, controller);
     }
 
     /** A copy with the operators' metrics listener set. */
@@ -470,7 +538,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency);
+                push, supportPhone, alertsOnIngest, residency, controller);
     }
 
     /** A copy reached at another public address. */
@@ -479,7 +547,7 @@ public record ServerConfig(
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest, residency);
+                push, supportPhone, alertsOnIngest, residency, controller);
     }
 
     /** A copy trusting other reverse proxies. */
@@ -487,7 +555,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency);
+                push, supportPhone, alertsOnIngest, residency, controller);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
@@ -495,7 +563,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency);
+                push, supportPhone, alertsOnIngest, residency, controller);
     }
 
     /** A copy with another listen backlog. */
@@ -503,7 +571,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections,
-                push, supportPhone, alertsOnIngest, residency);
+                push, supportPhone, alertsOnIngest, residency, controller);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
@@ -511,7 +579,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency);
+                push, supportPhone, alertsOnIngest, residency, controller);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
@@ -519,7 +587,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, residency);
+                supportPhone, alertsOnIngest, residency, controller);
     }
 
     /** A copy with other Web Push rules. */
@@ -527,7 +595,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules,
-                supportPhone, alertsOnIngest, residency);
+                supportPhone, alertsOnIngest, residency, controller);
     }
 
     /** A copy with the operator's support hotline ({@code MQCGM_SUPPORT_PHONE}; null for none). */
@@ -535,7 +603,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                phone == null ? null : supportPhone(phone), alertsOnIngest, residency);
+                phone == null ? null : supportPhone(phone), alertsOnIngest, residency, controller);
     }
 
     /** A hotline number: digits, spaces, dashes and a leading +, 3 to 30 characters. */
@@ -559,7 +627,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, evaluate, residency);
+                supportPhone, evaluate, residency, controller);
     }
 
     private static boolean bool(Map<String, String> s, String name) {

@@ -76,7 +76,8 @@ class MigrationOwnershipTest {
             Map.entry("egress_cursor", "egress"), Map.entry("disclosure", "disclosures"),
             Map.entry("disclosure_subject", "disclosures"), Map.entry("disclosure_event", "disclosures"),
             Map.entry("emergency_contact", "disclosures"), Map.entry("rights_request", "requests"),
-            Map.entry("rights_request_event", "requests"), Map.entry("newsletter_issue", "newsletter"));
+            Map.entry("rights_request_event", "requests"), Map.entry("newsletter_issue", "newsletter"),
+            Map.entry("purpose_violation", "platform"), Map.entry("policy_contact", "privacy"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",

@@ -23,7 +23,8 @@ class ServerArchitectureTest {
 
     static final List<String> FEATURES = List.of("accounts", "glucose", "reports", "privacy", "health", "fhir",
             "transfers", "rights", "cancellation", "photos", "sharing", "logbook", "clinician",
-            "community", "egress", "newsletter");
+            "community", "egress", "newsletter",
+            "transparency");
 
     /** Imported once for all rules: importing resolves what the classes use, HAPI FHIR included (seconds each). */
     private static final JavaClasses server = new ClassFileImporter()

@@ -26,6 +26,7 @@ class ServerConfigTest {
         s.put("MQCGM_DB_USER", "mqcgm");
         s.put("MQCGM_DB_PASSWORD", "secret");
         s.put("MQCGM_MASTER_KEY_FILE", key.toString());
+        s.put("MQCGM_CONTROLLER_EMAIL", "privacy@cgm.example.org");
         return s;
     }
 

@@ -58,7 +58,8 @@ public final class GlucoseFeature implements Feature {
         Clock dataClock = platform.dataClock();
         ReadingEvents events = new ReadingEvents(platform.jdbi());
         events.listen(platform.notifications());
-        ReadingStore store = new ReadingStore(platform.jdbi(), platform.userKeys(), timeZones, dataClock);
+        ReadingStore store = new ReadingStore(platform.jdbi(), platform.userKeys(), timeZones, dataClock,
+                new org.mqcgm.server.platform.transparency.PurposeGuard(platform.jdbi(), platform.systemClock()));
         store.adoptV1Readings();
         Annotations annotations = new Annotations(platform.jdbi(), platform.userKeys(), platform.systemClock());
         Readings readings = new Readings(store, dataClock, events, platform.jdbi(), platform.mapper(), annotations,

@@ -50,16 +50,26 @@ public final class ReadingStore {
     private final UserKeys keys;
     private final Function<UUID, ZoneId> zones;
     private final Clock dataClock;
+    private final org.mqcgm.server.platform.transparency.PurposeGuard purposes;
 
     /**
      * @param zones     the owner's home time zone (local days of the day blocks)
      * @param dataClock "now" for glucose data (what counts as recent)
+     * @param purposes  checks every read of readings against the purpose registry (PR-03): a read for a purpose not
+     *                  registered for CGM data ({@code GLU}) is refused and recorded before anything is read
      */
-    public ReadingStore(Jdbi jdbi, UserKeys keys, Function<UUID, ZoneId> zones, Clock dataClock) {
+    public ReadingStore(Jdbi jdbi, UserKeys keys, Function<UUID, ZoneId> zones, Clock dataClock,
+                        org.mqcgm.server.platform.transparency.PurposeGuard purposes) {
         this.jdbi = jdbi;
         this.keys = keys;
         this.zones = zones;
         this.dataClock = dataClock;
+        this.purposes = purposes;
+    }
+
+    /** The purpose check of a read of readings (an enum-set lookup; refused reads are recorded). */
+    private void checkPurpose(UUID ownerId, String operation) {
+        purposes.check(org.mqcgm.server.platform.consent.DataCategory.GLU, ownerId, operation);
     }
 
     /** Stores readings in one transaction; returns how many were new (the rest were already stored). */
@@ -286,6 +296,7 @@ public final class ReadingStore {
 
     /** Readings with {@code from <= time < to}, oldest first. */
     public List<Reading> range(UUID ownerId, Instant from, Instant to) {
+        checkPurpose(ownerId, "glucose.readings.range");
         return jdbi.withHandle(h -> {
             TreeMap<Long, Reading> out = new TreeMap<>();
             // A reading goes into a day block only once it is older than RECENT (on upload or by compaction), so
@@ -406,6 +417,7 @@ public final class ReadingStore {
      * blocks, never the whole history. A reading stored in a block and a recent row is given once.
      */
     void forEachReading(UUID ownerId, java.util.function.Consumer<Reading> sink) {
+        checkPurpose(ownerId, "glucose.readings.all");
         jdbi.useTransaction(h -> {
             TreeMap<Long, Reading> pending = new TreeMap<>();
             h.createQuery("select time, payload from glucose_recent where owner_id = :owner")
@@ -449,6 +461,7 @@ public final class ReadingStore {
 
     /** The newest reading at or before {@code notAfter}. */
     public Optional<Reading> latest(UUID ownerId, Instant notAfter) {
+        checkPurpose(ownerId, "glucose.readings.latest");
         return jdbi.withHandle(h -> {
             Optional<Reading> recent = h.createQuery("""
                             select time, payload from glucose_recent

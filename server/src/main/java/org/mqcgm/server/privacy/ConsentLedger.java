@@ -68,7 +68,7 @@ public final class ConsentLedger implements Consents {
     @Override
     public boolean granted(UUID owner, Purpose purpose) {
         return switch (purpose.basis()) {
-            case CONTRACT -> true;
+            case CONTRACT, OPERATIONS_SECURITY, LEGAL_OBLIGATION -> true;
             case ACCEPTANCE -> latest(owner, purpose);
             case CONSENT -> latest(owner, purpose.decidedBy()) && !mustAcceptPolicy(owner);
         };

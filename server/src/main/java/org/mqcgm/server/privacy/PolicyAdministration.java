@@ -14,10 +14,12 @@ public final class PolicyAdministration implements AutoCloseable {
 
     private final Database database;
     private final PolicyVersions versions;
+    private final String contact;
 
-    private PolicyAdministration(Database database, PolicyVersions versions) {
+    private PolicyAdministration(Database database, PolicyVersions versions, String contact) {
         this.database = database;
         this.versions = versions;
+        this.contact = contact;
     }
 
     public static PolicyAdministration open(ServerConfig config) {
@@ -26,7 +28,9 @@ public final class PolicyAdministration implements AutoCloseable {
             db.migrate();
             PolicyVersions versions = new PolicyVersions(db.jdbi(), Clock.systemUTC());
             versions.publishBundledIfNone();
-            return new PolicyAdministration(db, versions);
+            String contact = config.controller().canonical();
+            versions.recordContactIfNone(contact);
+            return new PolicyAdministration(db, versions, contact);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -37,11 +41,13 @@ public final class PolicyAdministration implements AutoCloseable {
      * Publishes {@code text} as the next version.
      *
      * @throws PolicyVersions.Refused when the text is archived already, a minor version names a major change, the
-     *                                summary is empty or the effective time lies in the past
+     *                                summary is empty or the effective time lies in the past, or a minor
+     *                                version is published while the controller contact of the configuration
+     *                                differs from the one the last version was published with (PR-89)
      */
     public PolicyVersions.Version publish(String text, boolean major, Set<PolicyVersions.Change> changes,
                                           String summary, Instant effective) {
-        return versions.publish(text, major, changes, summary, effective);
+        return versions.publish(text, major, changes, summary, effective, contact);
     }
 
     @Override

@@ -156,6 +156,62 @@ public final class PolicyVersions {
      * major changes, is refused. The effective time defaults to now; a time before now is refused.
      */
     public Version publish(String text, boolean major, Set<Change> changes, String summary, Instant effective) {
+        return publish(text, major, changes, summary, effective, null);
+    }
+
+    /**
+     * Publishes a new version by a server running with the controller contact {@code contact} (its canonical text,
+     * PR-89; null: not compared). When the contact differs from the one the last version was published with, the
+     * change is a change of contacts (section VIII.5): a minor publication is refused and a major one is marked
+     * {@link Change#CONTACTS}. The contact is recorded with the version.
+     */
+    public Version publish(String text, boolean major, Set<Change> changes, String summary, Instant effective,
+                           String contact) {
+        if (contact != null) {
+            Optional<RecordedContact> last = lastContact();
+            if (last.isPresent() && !last.get().contact().equals(contact)) {
+                if (!major) {
+                    throw new Refused("the controller contact changed since version " + last.get().number()
+                            + " was published (PR-89); a change of contacts is major (section VIII.5): publish it"
+                            + " with --major --change contacts");
+                }
+                Set<Change> marked = EnumSet.of(Change.CONTACTS);
+                marked.addAll(changes);
+                changes = marked;
+            }
+        }
+        return insert(text, major, changes, summary, effective, contact);
+    }
+
+    /** The controller contact a version was published with. */
+    public record RecordedContact(int number, String contact) {
+    }
+
+    /** The contact recorded with the newest version that has one, if any. */
+    public Optional<RecordedContact> lastContact() {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select number, contact from policy_contact order by number desc limit 1")
+                .map((rs, ctx) -> new RecordedContact(rs.getInt("number"), rs.getString("contact"))).findOne());
+    }
+
+    /**
+     * Records {@code contact} as the one the newest version was published with, when no contact is recorded at all
+     * (the first start, or the first start of a server that records contacts): the baseline later publications
+     * compare with. A contact recorded already is never replaced.
+     */
+    public void recordContactIfNone(String contact) {
+        Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        jdbi.useHandle(h -> h.createUpdate("""
+                        with newest as (select max(number) as n from policy_version)
+                        insert into policy_contact (number, contact, recorded_at)
+                        select n, :contact, :at from newest
+                        where n is not null and not exists (select 1 from policy_contact)
+                        on conflict do nothing""")
+                .bind("contact", contact).bind("at", now.atOffset(ZoneOffset.UTC)).execute());
+    }
+
+    private Version insert(String text, boolean major, Set<Change> changes, String summary, Instant effective,
+                           String contact) {
         if (!major && !changes.isEmpty()) {
             throw new Refused("a change of " + changes.stream().map(Change::id).sorted().toList()
                     + " is major (section VIII): publish it with --major");
@@ -196,6 +252,12 @@ public final class PolicyVersions {
                         .bind("contacts", changes.contains(Change.CONTACTS))
                         .bind("highRisk", changes.contains(Change.HIGH_RISK))
                         .execute();
+                if (contact != null) {
+                    h.createUpdate("insert into policy_contact (number, contact, recorded_at)"
+                                    + " values (:number, :contact, :at)")
+                            .bind("number", number).bind("contact", contact)
+                            .bind("at", now.atOffset(ZoneOffset.UTC)).execute();
+                }
                 org.mqcgm.server.platform.db.Notifications.send(h, PUBLISHED, Integer.toString(number));
                 return new Version(number, hash.substring(0, 16), hash, text, from, now, summary.strip(), major,
                         Set.copyOf(changes));

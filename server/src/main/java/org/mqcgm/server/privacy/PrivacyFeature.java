@@ -37,8 +37,21 @@ public final class PrivacyFeature implements Feature {
      * Builds the feature; on a first start the policy bundled with the server becomes the first archived version.
      */
     public static PrivacyFeature create(Jdbi jdbi, Clock clock, Notifications notifications, JsonBodies json) {
+        return create(jdbi, clock, notifications, json, null);
+    }
+
+    /**
+     * Builds the feature for a server running with the controller contact {@code contact} (PR-89): on the first start
+     * that records contacts it is recorded as the one the current policy was published with, the baseline a later
+     * publication compares with (a changed contact makes it major).
+     */
+    public static PrivacyFeature create(Jdbi jdbi, Clock clock, Notifications notifications, JsonBodies json,
+                                        org.mqcgm.server.platform.transparency.ControllerContact contact) {
         PolicyVersions versions = new PolicyVersions(jdbi, clock);
         versions.publishBundledIfNone();
+        if (contact != null) {
+            versions.recordContactIfNone(contact.canonical());
+        }
         versions.listen(notifications);
         ConsentLedger consents = new ConsentLedger(jdbi, clock, versions);
         consents.listen(notifications);

@@ -8,10 +8,18 @@ import org.mqcgm.server.platform.profile.Profile;
  * What every page template needs besides its own model: texts in the chosen language, the CSRF token for forms,
  * the display unit, the signed-in person's profile (null for visitors; pages take the zone and unit from it) and the current path, with a GET's query (for
  * the language switch to return to), a notice for the top of the page (null when none), and whether the page's
- * script reports its crashes (only while the signed-in person consents to crash reports, PR-50).
+ * script reports its crashes (only while the signed-in person consents to crash reports, PR-50), and the controller's
+ * contact for the footer (PR-89; null: none).
  */
 public record PageContext(Messages msg, String csrf, GlucoseUnit unit, Profile profile, String path,
-                          Notices.Notice notice, boolean crashReports) {
+                          Notices.Notice notice, boolean crashReports,
+                          org.mqcgm.server.platform.transparency.ControllerContact contact) {
+
+    /** A page without the controller contact in its footer. */
+    public PageContext(Messages msg, String csrf, GlucoseUnit unit, Profile profile, String path,
+                       Notices.Notice notice, boolean crashReports) {
+        this(msg, csrf, unit, profile, path, notice, crashReports, null);
+    }
 
     /** A page without a notice. */
     public PageContext(Messages msg, String csrf, GlucoseUnit unit, Profile profile, String path) {

@@ -18,6 +18,7 @@ public final class PageContexts {
     private final Notices notices;
     private final Consents consents;
     private final Announcements announcements;
+    private final org.mqcgm.server.platform.transparency.ControllerContact contact;
 
     public PageContexts(Profiles profiles) {
         this(profiles, Notices.NONE);
@@ -33,15 +34,20 @@ public final class PageContexts {
      *                 its crashes only then); null: never
      */
     public PageContexts(Profiles profiles, Notices notices, Consents consents) {
-        this(profiles, notices, consents, Announcements.NONE);
+        this(profiles, notices, consents, Announcements.NONE, null);
     }
 
-    /** As above, with a public notice for visitors who are not signed in (the login page's banner). */
-    public PageContexts(Profiles profiles, Notices notices, Consents consents, Announcements announcements) {
+    /**
+     * With a public notice for visitors who are not signed in (the login page's banner) and the controller's
+     * contact every page's footer shows (PR-89).
+     */
+    public PageContexts(Profiles profiles, Notices notices, Consents consents, Announcements announcements,
+                        org.mqcgm.server.platform.transparency.ControllerContact contact) {
         this.profiles = profiles;
         this.notices = notices;
         this.consents = consents;
         this.announcements = announcements;
+        this.contact = contact;
     }
 
     public PageContext of(Context ctx) {
@@ -61,7 +67,7 @@ public final class PageContexts {
                 && consents.granted(profile.get().id(), Consents.Purpose.CRASH_REPORTS);
         return new PageContext(msg, Csrf.token(ctx), unit, profile.orElse(null), here(ctx),
                 profile.isPresent() ? profile.flatMap(p -> notices.of(ctx, p, msg)).orElse(null)
-                        : announcements.of(ctx, msg).orElse(null), crashReports);
+                        : announcements.of(ctx, msg).orElse(null), crashReports, contact);
     }
 
     /** The page to come back to after a preference change: a GET keeps its query (the day History shows). */

@@ -1,0 +1,78 @@
+package org.mqcgm.server.transparency;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import java.util.List;
+import java.util.function.Function;
+import org.mqcgm.server.platform.Feature;
+import org.mqcgm.server.platform.Platform;
+import org.mqcgm.server.platform.Web;
+import org.mqcgm.server.platform.consent.Consents.Purpose;
+import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.transparency.ControllerContact;
+
+/**
+ * Transparency (PR-02, PR-89): the record of processing, public at {@code /privacy/processing.json} and
+ * {@code /privacy/processing}, generated from the purpose registry and the declaration of every persisted column;
+ * with the controller's contact.
+ */
+public final class TransparencyFeature implements Feature {
+
+    /**
+     * A recipient of a purpose's data as the record of processing shows it: the recipient registry's
+     * ({@code platform.egress}) entry mapped by the composition root.
+     *
+     * @param id      stable id of the recipient in the registry
+     * @param name    who it is (company, service)
+     * @param role    what it does with the data (processor for e-mail delivery, …)
+     * @param country where the data goes (ISO 3166 code or name)
+     */
+    public record Recipient(String id, String name, String role, String country) {
+    }
+
+    /** No recipient: what the record states until the recipient registry ({@code platform.egress}) is given. */
+    public static final Function<Purpose, List<Recipient>> NO_RECIPIENTS = p -> List.of();
+
+    /**
+     * The retention defaults of the requirements (Part 2) by category code: what the record states until the
+     * deployment's retention schedule ({@code platform.retention}) is given.
+     */
+    public static final Function<String, String> DEFAULT_RETENTION = RetentionDefaults::of;
+
+    private final ProcessingRecord record;
+    private final byte[] json;
+
+    private TransparencyFeature(ProcessingRecord record, byte[] json) {
+        this.record = record;
+        this.json = json;
+    }
+
+    /**
+     * @param contact    the controller's contact (configuration, PR-89)
+     * @param recipients who receives each purpose's data ({@link #NO_RECIPIENTS} until the recipient registry is
+     *                   wired)
+     * @param retention  the retention of a category code ({@link #DEFAULT_RETENTION} until the retention schedule is
+     *                   wired)
+     */
+    public static TransparencyFeature create(Platform platform, ControllerContact contact,
+                                             Function<Purpose, List<Recipient>> recipients,
+                                             Function<String, String> retention) {
+        ProcessingRecord record = new ProcessingRecord(ColumnDeclarations.load(), recipients, retention, contact,
+                platform.mapper());
+        try {
+            return new TransparencyFeature(record, platform.mapper().writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(record.json()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** With no recipients and the default retention (see {@link #create(Platform, ControllerContact, Function, Function)}). */
+    public static TransparencyFeature create(Platform platform, ControllerContact contact) {
+        return create(platform, contact, NO_RECIPIENTS, DEFAULT_RETENTION);
+    }
+
+    @Override
+    public void routes(Routes routes, Web web) {
+        new TransparencyRoutes(web.pages(), web.contexts(), record, json).register(routes);
+    }
+}
