@@ -95,8 +95,12 @@ public final class GlucoseFeature implements Feature {
      */
     public static org.mqcgm.server.platform.retention.ResearchSubjects.Readings researchReadings(
             org.jdbi.v3.core.Jdbi jdbi, org.mqcgm.server.platform.crypto.UserKeys keys) {
-        ReadingStore store = new ReadingStore(jdbi, keys, owner -> java.time.ZoneOffset.UTC, Clock.systemUTC());
-        return (owner, from, to) -> store.range(owner, from, to).stream()
+        ReadingStore store = new ReadingStore(jdbi, keys, owner -> java.time.ZoneOffset.UTC, Clock.systemUTC(),
+                new org.mqcgm.server.platform.transparency.PurposeGuard(jdbi, Clock.systemUTC()));
+        // read for research (PR-03): the purpose registry allows it CGM data
+        return (owner, from, to) -> org.mqcgm.server.platform.transparency.PurposeContext.call(
+                org.mqcgm.server.platform.consent.Consents.Purpose.RESEARCH, () -> store.range(owner, from, to))
+                .stream()
                 .map(r -> new org.mqcgm.server.platform.retention.ResearchSubjects.Point(r.time(), r.mgdl())).toList();
     }
 
