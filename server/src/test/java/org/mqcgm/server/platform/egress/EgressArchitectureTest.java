@@ -49,21 +49,44 @@ class EgressArchitectureTest {
             "java.nio.channels.AsynchronousSocketChannel", "java.nio.channels.DatagramChannel",
             "jakarta.mail.Transport", "jakarta.mail.Service");
 
-    @Test
-    @Tag("PR-43")
-    void onlyTheGatewayAndItsSendersOpenOutboundConnections() {
+    static com.tngtech.archunit.lang.ArchRule noOutboundNetworking(String... allowed) {
         DescribedPredicate<JavaClass> network = new DescribedPredicate<>("outbound networking") {
             @Override
             public boolean test(JavaClass c) {
                 return c.getPackageName().equals("java.net.http") || NETWORK.contains(c.getName());
             }
         };
-        noClasses().that().resideOutsideOfPackages(GATEWAY)
+        return noClasses().that().resideOutsideOfPackages(allowed)
                 .should().dependOnClassesThat(network)
                 .orShould().callMethod(java.net.URL.class, "openConnection")
                 .orShould().callMethod(java.net.URL.class, "openStream")
-                .because("personal data leaves the server only through the egress gateway (PR-43)")
-                .check(server);
+                .because("personal data leaves the server only through the egress gateway (PR-43)");
+    }
+
+    @Test
+    @Tag("PR-43")
+    void onlyTheGatewayAndItsSendersOpenOutboundConnections() {
+        noOutboundNetworking(GATEWAY).check(server);
+        // The rule is not vacuous: a class doing its own HTTP or opening a URL breaks it (these two live in this
+        // test's package, so here only the package of neither counts as the gateway).
+        JavaClasses smugglers = new ClassFileImporter().importClasses(HttpSmuggler.class, UrlSmuggler.class);
+        assertThat(noOutboundNetworking("org.mqcgm.nowhere..").evaluate(smugglers).getFailureReport().getDetails()).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    /** What the rule forbids: a module posting data itself. */
+    static final class HttpSmuggler {
+        void send() throws Exception {
+            java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("https://collector.example/")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.discarding());
+        }
+    }
+
+    /** What the rule forbids: a module opening a URL. */
+    static final class UrlSmuggler {
+        void send() throws Exception {
+            java.net.URI.create("https://collector.example/").toURL().openConnection().connect();
+        }
     }
 
     @Test
