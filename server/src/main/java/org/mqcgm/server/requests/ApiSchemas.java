@@ -42,7 +42,9 @@ final class ApiSchemas {
         static RightsRequest of(Cases.Case c, Instant now, List<Cases.Event> events) {
             return new RightsRequest(c.id(), c.number(), c.owner(), c.kind().name(),
                     c.deletionReason() == null ? null : c.deletionReason().name(), c.status().name(), c.channel(),
-                    c.role(), c.receivedAt(), c.dueAt(), c.closedAt(), c.overdue(now), c.request(), c.answer(),
+                    c.role(), c.receivedAt(), c.dueAt(), c.closedAt(), c.overdue(now),
+                    // An unverified request's words are nobody's yet: hidden until its code is entered.
+                    c.status() == Cases.Status.UNVERIFIED ? "" : c.request(), c.answer(),
                     c.refusal() == null ? null : c.refusal().name(), c.withheldCount(),
                     c.withheldReason() == null ? null : c.withheldReason().name(), c.feeEligible(), c.feeAmount(),
                     c.feeJustification(), events.stream().map(e -> new RightsRequestEvent(e.at(), e.what()))
