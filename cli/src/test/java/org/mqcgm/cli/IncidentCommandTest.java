@@ -28,6 +28,7 @@ class IncidentCommandTest {
 
     @Test
     @Tag("PR-57")
+    @Tag("PR-56")
     void anOperatorRecordsAnIncidentAndTheRunningServerSendsItOnlyWhenComplete() throws Exception {
         Demo.Options options = new Demo.Options(dir.resolve("data"), "127.0.0.1", 0, 1, ZoneId.of("Asia/Shanghai"));
         try (Demo demo = Demo.start(options)) {
