@@ -322,10 +322,6 @@ public final class App implements AutoCloseable {
             org.mqcgm.server.requests.RequestsFeature requests = org.mqcgm.server.requests.RequestsFeature.create(
                     platform, accounts.closure(),
                     org.mqcgm.server.requests.RequestsFeature.Settings.from(System.getenv()));
-            // The record of processing (PR-02): recipients and retention are the defaults until the recipient
-            // registry (platform.egress) and the retention schedule (platform.retention) are wired here.
-            org.mqcgm.server.transparency.TransparencyFeature transparency =
-                    org.mqcgm.server.transparency.TransparencyFeature.create(platform, config.controller());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -350,10 +346,19 @@ public final class App implements AutoCloseable {
                     () -> all.get().stream().flatMap(f -> f.expiries().stream()).toList(), accounts.inactivity(),
                     glucose.readings().store()::newestTime, accounts.closure(),
                     cancellation.inactivityCancellation(),
-                    AccountsFeature.researchSubjects(database.jdbi(), (owner, from, to) -> glucose.readings().store()
-                            .range(owner, from, to).stream().map(r -> new org.mqcgm.server.platform.retention
-                                    .ResearchSubjects.Point(r.time(), r.mgdl())).toList()),
+                    AccountsFeature.researchSubjects(database.jdbi(), GlucoseFeature.researchReadings(database.jdbi(),
+                            userKeys)),
                     person -> false);
+            // The record of processing (PR-02): the purposes, the recipients the gateway enforces and the retention
+            // the retention job enforces.
+            org.mqcgm.server.platform.egress.Recipients registry = egressFeature.recipients();
+            org.mqcgm.server.transparency.TransparencyFeature transparency =
+                    org.mqcgm.server.transparency.TransparencyFeature.create(platform, config.controller(),
+                            purpose -> registry.forPurpose(purpose.id()).stream()
+                                    .map(r -> new org.mqcgm.server.transparency.TransparencyFeature.Recipient(r.id(),
+                                            r.name(), String.join(", ", r.purposes()), r.country()))
+                                    .toList(),
+                            org.mqcgm.server.transparency.TransparencyFeature.retention(retentionSettings.schedule()));
             // The newsletter (opt-in): issues go to the people subscribed at sending time, by e-mail (PR-38, PR-39).
             NewsletterFeature newsletter = NewsletterFeature.create(platform, accounts.closure()::contact,
                     config.publicUrl());

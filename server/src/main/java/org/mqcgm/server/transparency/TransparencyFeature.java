@@ -38,6 +38,38 @@ public final class TransparencyFeature implements Feature {
      */
     public static final Function<String, String> DEFAULT_RETENTION = RetentionDefaults::of;
 
+    /** The retention categories of the deployment's schedule that hold data of each data category. */
+    private static final java.util.Map<String, List<String>> SCHEDULED = java.util.Map.of(
+            "ACC", List.of("inactive-accounts"),
+            "SEC", List.of("security-events", "report-log", "web-sessions", "api-tokens-revoked"),
+            "LOG", List.of("crash-reports", "application-logs"),
+            "DEV", List.of("devices-unlinked"),
+            "AID", List.of("devices-unlinked"),
+            "CS", List.of("support-tickets", "support-attachments"),
+            "SOC", List.of("search-queries"),
+            "WEB", List.of("email-events"));
+
+    /**
+     * The retention the record states, from the schedule the retention job enforces ({@code platform.retention}):
+     * while every period of a data category's scheduled kinds is the default, the requirements' wording of it
+     * (shown in the reader's language); once the deployment shortens or (with a justification) lengthens one, each
+     * scheduled kind with its period in force.
+     */
+    public static Function<String, String> retention(org.mqcgm.server.platform.retention.RetentionSchedule schedule) {
+        return code -> {
+            List<String> kinds = SCHEDULED.getOrDefault(code, List.of());
+            boolean byDefault = kinds.stream().allMatch(k -> schedule.period(k).equals(
+                    org.mqcgm.server.platform.retention.RetentionSchedule.defaultPeriod(k)));
+            if (byDefault) {
+                return RetentionDefaults.of(code);
+            }
+            java.util.StringJoiner text = new java.util.StringJoiner("; ");
+            schedule.categories().stream().filter(c -> kinds.contains(c.id())).forEach(c -> text.add(
+                    c.covers() + ": " + c.period().toDays() + " days from " + c.from()));
+            return text.toString();
+        };
+    }
+
     private final ProcessingRecord record;
     private final byte[] json;
 
