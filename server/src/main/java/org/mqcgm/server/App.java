@@ -149,7 +149,7 @@ public final class App implements AutoCloseable {
             DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(database.jdbi(), masterKey);
             OutboxSender outbox = new OutboxSender(config.outboxDirectory(), systemClock);
             // Every e-mail ends with the controller's contact (PR-89).
-            Sender email = new org.mqcgm.server.platform.transparency.ContactFooter(
+            Sender email = new org.mqcgm.server.platform.outbound.ContactFooter(
                     config.smtp() == null ? outbox : smtp(config.smtp()), config.controller(),
                     config.publicUrl() + "/privacy");
             if (config.smtp() == null) {

@@ -115,7 +115,8 @@ class EgressArchitectureTest {
             "terminology.hl7.org", "FHIR code systems",
             "loinc.org", "the LOINC code system",
             "unitsofmeasure.org", "the UCUM code system",
-            "localhost", "the default public URL of a development server (this machine)");
+            "localhost", "the default public URL of a development server (this machine)",
+            "www.12377.cn", "the default regulator's complaint site, shown as a link people open themselves (rights desk)");
 
     private static final Pattern JAVA_LITERAL = Pattern.compile("\"https?://([A-Za-z0-9.-]+)");
     private static final Pattern ANY = Pattern.compile("https?://([A-Za-z0-9.-]+)");

@@ -1,7 +1,6 @@
-package org.mqcgm.server.platform.transparency;
+package org.mqcgm.server.platform.outbound;
 
-import org.mqcgm.server.platform.outbound.OutboundMessage;
-import org.mqcgm.server.platform.outbound.Sender;
+import org.mqcgm.server.platform.transparency.ControllerContact;
 
 /**
  * The e-mail sender that ends every e-mail with the controller's contact (PR-89): whatever feature writes a message
