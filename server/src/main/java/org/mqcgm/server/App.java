@@ -215,8 +215,13 @@ public final class App implements AutoCloseable {
                             return glucose.readings().store().newestTime(owner);
                         }
                     }, reports.agpPdfs()::render);
+            // Minors (the guardians feature, built last): no public posts, no third-party transfers (PR-78).
+            java.util.concurrent.atomic.AtomicReference<org.mqcgm.server.guardians.GuardiansFeature> guardiansRef =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.function.Predicate<UUID> minor = person -> guardiansRef.get() != null
+                    && guardiansRef.get().minors().isMinor(person);
             TransfersFeature transfers = TransfersFeature.create(platform, accounts.reconfirmation(),
-                    fhir.cgmData());
+                    fhir.cgmData(), minor);
             CancellationFeature cancellation = CancellationFeature.create(platform, accounts.closure(),
                     accounts.reconfirmation(), config.deletionLedger());
             ClinicianFeature clinician = ClinicianFeature.create(platform, new ClinicianFeature.Settings(
@@ -237,7 +242,7 @@ public final class App implements AutoCloseable {
             CommunityFeature community = CommunityFeature.create(platform, photos.photos(),
                     // a post for "followers" is for the people the author shares their data with
                     (author, viewer) -> sharing.grants().active(author, viewer).isPresent(), logbook.search(),
-                    reports.snapshots(accounts.timeZones()));
+                    reports.snapshots(accounts.timeZones()), minor);
             CrashesFeature crashes = CrashesFeature.create(platform);
             // Web Push: the deployment's VAPID key from the deployment secrets; subscriptions end with the credential
             // or device that made them (accounts answer). Alerts send through push.notifications().
@@ -290,9 +295,19 @@ public final class App implements AutoCloseable {
                     new java.util.concurrent.atomic.AtomicReference<>(List.of());
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
+            // Minors and guardians (PR-77 – PR-79): dates of birth from accounts, a guardian's verified consent,
+            // holds on health data that access control asks, reports of children's accounts reviewed on a ticket.
+            org.mqcgm.server.guardians.GuardiansFeature guardians =
+                    org.mqcgm.server.guardians.GuardiansFeature.create(platform,
+                            new org.mqcgm.server.guardians.GuardiansFeature.Settings(
+                                    ServerConfig.ageOfMajority(System.getenv()), config.publicUrl()),
+                            accounts.closure(), AccountsFeature::normalisedLogin, accounts.timeZones(),
+                            cancellation.closeOnBehalf(), support.tickets(), rights::writeArchive);
+            guardiansRef.set(guardians);
+            accounts.birthDates(guardians.birthDates());
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
-                    nightscout, imports);
+                    nightscout, imports, guardians);
             all.set(features);
 
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(), privacy.notices(),
@@ -302,6 +317,7 @@ public final class App implements AutoCloseable {
             accessControl.linkTokens(clinician.linkTokens());
             accessControl.supportGrants(support.grants());
             accessControl.nightscout(nightscout.auth());
+            accessControl.holds(guardiansRef.get().holds());
             accessControl.closeStreamsWhenCredentialsChange(notifications);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),
