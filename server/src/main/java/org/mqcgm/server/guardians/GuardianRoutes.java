@@ -59,7 +59,9 @@ final class GuardianRoutes {
         routes.get("/report-child", Access.PUBLIC, ctx -> render(ctx, "guardians/report.jte", null, Map.of()));
         routes.post("/report-child", Access.PUBLIC, this::report);
         routes.get("/admin/child-reports", Access.ADMIN, ctx -> render(ctx, "guardians/admin-reports.jte", null,
-                Map.of("reports", reports.open())));
+                Map.of("reports", reports.open().stream()
+                .map(r -> new GuardiansFeature.ReportView(r.id(), r.reference(), r.reportedAt().toString(),
+                        r.accountFound(), r.details())).toList())));
         routes.post("/admin/child-reports/{report}/confirm", Access.ADMIN, ctx -> decide(ctx, true));
         routes.post("/admin/child-reports/{report}/dismiss", Access.ADMIN, ctx -> decide(ctx, false));
     }
@@ -72,7 +74,8 @@ final class GuardianRoutes {
         model.put("pending", state.pending());
         model.put("suspended", state.suspended());
         model.put("guardians", guardians.guardiansOf(me).size());
-        model.put("children", guardians.children(me));
+        model.put("children", guardians.children(me).stream()
+                .map(c -> new GuardiansFeature.ChildView(c.id(), c.label(), c.live())).toList());
         model.put("majority", guardians.majority());
         model.putIfAbsent("sentTo", "");
         render(ctx, "guardians/status.jte", problem, model);

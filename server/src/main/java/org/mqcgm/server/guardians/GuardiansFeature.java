@@ -44,6 +44,14 @@ public final class GuardiansFeature implements Feature {
     public record Settings(int ageOfMajority, String publicUrl) {
     }
 
+    /** A child as their guardian's page lists them (for the template). */
+    public record ChildView(UUID id, String label, boolean live) {
+    }
+
+    /** An open report as administrators see it (for the template). */
+    public record ReportView(UUID id, String reference, String reportedAt, boolean accountFound, String details) {
+    }
+
     /** Writes a person's whole export (the rights feature answers), for a guardian acting for a child. */
     @FunctionalInterface
     public interface Archives {
