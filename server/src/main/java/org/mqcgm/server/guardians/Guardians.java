@@ -168,8 +168,8 @@ final class Guardians implements BirthDates {
         boolean minor = age(birthDate, zone) < majority;
         Instant now = clock.instant();
         jdbi.useTransaction(h -> {
-            boolean wasMinor = h.createQuery("select count(*) from minor where owner_id = :p for update")
-                    .bind("p", person).mapTo(Integer.class).one() > 0;
+            boolean wasMinor = h.createQuery("select owner_id from minor where owner_id = :p for update")
+                    .bind("p", person).mapTo(UUID.class).findOne().isPresent();
             if (wasMinor && !minor) {
                 // A minor cannot make themselves an adult: that would end the guardian's consent without anyone
                 // checking. Support corrects a wrong date.
