@@ -130,16 +130,20 @@ final class ChildReports {
      * cancellation job completes it); otherwise the suspension ends. Other open reports on the same account are
      * decided with it. The reporters are told the outcome by reference, and their contact is forgotten.
      */
-    void decide(UUID reportId, boolean confirmed) {
+    boolean decide(UUID reportId, boolean confirmed) {
         record Decided(UUID account, String reference, byte[] reporter) {
         }
         Instant now = clock.instant();
-        Decided first = jdbi.withHandle(h -> h.createQuery("""
+        Optional<Decided> open = jdbi.withHandle(h -> h.createQuery("""
                         select reported_account, reference, reporter_enc from child_report
                         where id = :id and outcome is null""")
                 .bind("id", reportId)
                 .map((rs, ctx) -> new Decided(rs.getObject(1, UUID.class), rs.getString(2), rs.getBytes(3)))
-                .findOne()).orElseThrow(() -> new ProblemException(Problem.notFound()));
+                .findOne());
+        if (open.isEmpty()) {
+            return false; // decided already (a second click) or no such report: nothing changes
+        }
+        Decided first = open.get();
         List<Decided> decided = jdbi.inTransaction(h -> {
             List<Decided> all = h.createQuery("""
                             select reported_account, reference, reporter_enc from child_report
@@ -168,5 +172,6 @@ final class ChildReports {
                 mail.outcome(secrets.open(REPORTER_CONTEXT, d.reporter()), d.reference(), confirmed);
             }
         }
+        return true;
     }
 }

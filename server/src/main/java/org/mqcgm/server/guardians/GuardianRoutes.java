@@ -58,10 +58,7 @@ final class GuardianRoutes {
         routes.post("/account/birth-date", Access.PAGE, this::saveBirthDate);
         routes.get("/report-child", Access.PUBLIC, ctx -> render(ctx, "guardians/report.jte", null, Map.of()));
         routes.post("/report-child", Access.PUBLIC, this::report);
-        routes.get("/admin/child-reports", Access.ADMIN, ctx -> render(ctx, "guardians/admin-reports.jte", null,
-                Map.of("reports", reports.open().stream()
-                .map(r -> new GuardiansFeature.ReportView(r.id(), r.reference(), r.reportedAt().toString(),
-                        r.accountFound(), r.details())).toList())));
+        routes.get("/admin/child-reports", Access.ADMIN, this::openReports);
         routes.post("/admin/child-reports/{report}/confirm", Access.ADMIN, ctx -> decide(ctx, true));
         routes.post("/admin/child-reports/{report}/dismiss", Access.ADMIN, ctx -> decide(ctx, false));
     }
@@ -178,10 +175,15 @@ final class GuardianRoutes {
     }
 
     private void decide(Context ctx, boolean confirmed) {
-        UUID report = PathParams.parseUuid(ctx.pathParam("report"))
-                .orElseThrow(() -> new ProblemException(Problem.notFound()));
-        reports.decide(report, confirmed);
-        ctx.redirect("/admin/child-reports", HttpStatus.SEE_OTHER);
+        // An unknown or already decided report changes nothing; the list shows what is still open.
+        PathParams.parseUuid(ctx.pathParam("report")).ifPresent(report -> reports.decide(report, confirmed));
+        openReports(ctx);
+    }
+
+    private void openReports(Context ctx) {
+        render(ctx, "guardians/admin-reports.jte", null, Map.of("reports", reports.open().stream()
+                .map(r -> new GuardiansFeature.ReportView(r.id(), r.reference(), r.reportedAt().toString(),
+                        r.accountFound(), r.details())).toList()));
     }
 
     private void render(Context ctx, String template, Problem problem, Map<String, Object> model) {

@@ -62,9 +62,11 @@ public final class GuardiansFeature implements Feature {
     private final ChildReports reports;
     private final Function<String, Optional<String>> normalise;
     private final Archives archives;
+    private final GuardianData data;
 
     private GuardiansFeature(Guardians guardians, ChildReports reports, Function<String, Optional<String>> normalise,
-                             Archives archives) {
+                             Archives archives, GuardianData data) {
+        this.data = data;
         this.guardians = guardians;
         this.reports = reports;
         this.normalise = normalise;
@@ -92,7 +94,8 @@ public final class GuardiansFeature implements Feature {
         guardians.listen(platform.notifications());
         ChildReports reports = new ChildReports(platform.jdbi(), platform.secrets(), accounts, tickets, guardians,
                 mail, deleteAccount, platform.systemClock());
-        return new GuardiansFeature(guardians, reports, normalise, archives);
+        return new GuardiansFeature(guardians, reports, normalise, archives,
+                new GuardianData(platform.jdbi(), guardians, platform.mapper()));
     }
 
     /**
@@ -112,6 +115,12 @@ public final class GuardiansFeature implements Feature {
     @Override
     public List<Jobs.Job> jobs() {
         return List.of(Jobs.daily(MAJORITY_JOB, guardians::passControlAtMajority));
+    }
+
+    /** The date of birth and guardianships, for "My data" and the export. */
+    @Override
+    public List<org.mqcgm.server.platform.rights.PersonalData> personalData() {
+        return List.of(data);
     }
 
     /** Whether a person is under the age of majority (public posts, research, transfers stay off for them). */
