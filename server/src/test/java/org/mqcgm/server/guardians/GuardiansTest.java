@@ -39,7 +39,8 @@ class GuardiansTest {
     static final AtomicInteger SEQ = new AtomicInteger();
 
     @RegisterExtension
-    static final TestApp app = TestApp.perClass(Clock.systemUTC(), clock);
+    static final TestApp app = TestApp.perClass(Clock.systemUTC(), clock, () -> null,
+            c -> c.withTransfersAllowLoopbackHttp(true));
 
     static LocalDate today() {
         return LocalDate.now(clock.withZone(ZONE));
@@ -150,6 +151,12 @@ class GuardiansTest {
                 "{\"text\":\"hello\",\"visibility\":\"private\",\"tags\":[]}", "Authorization", "Bearer " + token);
         assertThat(priv.statusCode()).as(priv.body()).isBetween(200, 201);
         assertThat(app.app().feature(GuardiansFeature.class).minors().isMinor(child)).isTrue();
+        // No transfer to a third party, before the destination is even contacted.
+        HttpResponse<String> transfer = new Http(app.url()).postJson("/api/v1/me/transfers",
+                "{\"password\":\"" + TestApp.PASSWORD + "\",\"kind\":\"fhir\",\"url\":\"http://127.0.0.1:9/fhir\"}",
+                "Authorization", "Bearer " + token);
+        assertThat(transfer.statusCode()).as(transfer.body()).isEqualTo(403);
+        assertThat(transfer.body()).contains("MINOR_TRANSFER");
     }
 
     @Test
