@@ -116,6 +116,11 @@ final class AdminCommand implements Runnable {
         @Option(names = "--password-stdin", description = "Read the password from standard input; otherwise one is generated and printed.")
         boolean passwordStdin;
 
+        @Option(names = "--birth-date", paramLabel = "YYYY-MM-DD",
+                description = "The person's date of birth. Under the age of majority (MQCGM_AGE_OF_MAJORITY, default 18)"
+                        + " the account waits for a guardian's consent, as a sign-up does.")
+        String birthDate;
+
         @CommandLine.Mixin
         Database database;
 
@@ -126,7 +131,7 @@ final class AdminCommand implements Runnable {
         public void run() {
             Role r = role(role);
             String password = passwordStdin ? readLine() : generated();
-            UUID id = database.with(admin -> admin.createUser(account.login, password, r));
+            UUID id = database.with(admin -> admin.createUser(account.login, password, r, birthDate));
             spec.commandLine().getOut().println("created account " + id + " (" + r.id() + ")");
             if (!passwordStdin) {
                 spec.commandLine().getOut().println("password: " + password + "  (shown once; change it after logging in)");

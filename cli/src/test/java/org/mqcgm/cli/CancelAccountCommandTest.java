@@ -37,6 +37,17 @@ class CancelAccountCommandTest {
             assertThat(created.status()).as(created.err()).isZero();
             UUID id = UUID.fromString(group(CREATED, created.out()));
             String password = group(PASSWORD, created.out());
+            // An account made for a minor waits for a guardian, as a sign-up does (PR-77).
+            CommandRun minor = CommandRun.of("admin", "create-user", "--login", "minor@example.org",
+                    "--birth-date", java.time.LocalDate.now().minusYears(12).toString(), "--data-dir", dir.toString());
+            assertThat(minor.status()).as(minor.err()).isZero();
+            UUID minorId = UUID.fromString(group(CREATED, minor.out()));
+            assertThat(demo.app().feature(org.mqcgm.server.guardians.GuardiansFeature.class).holds().of(minorId))
+                    .contains(org.mqcgm.server.platform.security.Holds.Hold.GUARDIAN_CONSENT_REQUIRED);
+            CommandRun future = CommandRun.of("admin", "create-user", "--login", "future@example.org",
+                    "--birth-date", "2999-01-01", "--data-dir", dir.toString());
+            assertThat(future.status()).isNotZero();
+            assertThat(demo.app().accounts().findId("future@example.org")).isEmpty();
 
             CommandRun noReason = CommandRun.of("admin", "cancel-account", "caller@example.org", "--reason", " ",
                     "--data-dir", dir.toString());

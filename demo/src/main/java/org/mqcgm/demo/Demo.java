@@ -187,7 +187,7 @@ public final class Demo implements AutoCloseable {
             return existing.get();
         }
         try {
-            UUID id = app.accounts().createVerified(EMAIL, password, zone.getId(), Language.EN);
+            UUID id = app.accounts().createVerified(EMAIL, password, zone.getId(), Language.EN, "1990-01-01");
             // The demo person agreed to glucose processing at sign-up, as every real user must (PR-19).
             app.consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "demo");
             return id;

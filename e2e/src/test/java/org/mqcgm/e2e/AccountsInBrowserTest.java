@@ -94,6 +94,7 @@ class AccountsInBrowserTest {
             page.navigate(app.url() + "/signup");
             page.fill("input[name=identifier]", email);
             page.fill("input[name=password]", password);
+            page.fill("input[name=birth_date]", "1990-05-01");
             page.check("input[name=accept_policy]");
             page.click("button.primary");
             assertThat(page.locator("[data-testid=sent-to]")).containsText("b•••@example.org");

@@ -205,7 +205,7 @@ class CollectorEndToEndTest {
         Path queue = dir.resolve("queue");
         try (RestartableServer server = new RestartableServer(dir)) {
             UUID owner = server.app.accounts().createVerified("reliable@example.org", TestApp.PASSWORD,
-                    ZONE.getId(), Language.EN);
+                    ZONE.getId(), Language.EN, TestApp.ADULT_BIRTH_DATE);
             server.app.consents().record(owner, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
             String token = server.app.apiTokens().create(owner, "collector",
                     EnumSet.of(Scope.READINGS_READ, Scope.READINGS_WRITE));

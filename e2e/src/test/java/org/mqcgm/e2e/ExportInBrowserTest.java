@@ -54,7 +54,7 @@ class ExportInBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        UUID id = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, "Asia/Shanghai", Language.EN);
+        UUID id = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, "Asia/Shanghai", Language.EN, TestApp.ADULT_BIRTH_DATE);
         app.app().consents().record(id, Consents.Purpose.HEALTH_DATA, true, "test");
         String token = app.app().apiTokens().create(id, "uploader", EnumSet.allOf(Scope.class));
         Instant last = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(10));
@@ -133,7 +133,7 @@ class ExportInBrowserTest {
     void thePagesInChinese() {
         // Its own account: the language chosen here is kept on the account.
         UUID id = app.app().accounts().createVerified("export-zh@example.org", TestApp.PASSWORD, "Asia/Shanghai",
-                Language.EN);
+                Language.EN, TestApp.ADULT_BIRTH_DATE);
         app.app().consents().record(id, Consents.Purpose.HEALTH_DATA, true, "test");
         try (BrowserContext context = browser.phone("zh-CN")) {
             Page page = context.newPage();

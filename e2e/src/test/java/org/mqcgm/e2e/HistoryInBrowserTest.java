@@ -58,7 +58,7 @@ class HistoryInBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        id = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, ZONE.getId(), Language.EN);
+        id = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, ZONE.getId(), Language.EN, TestApp.ADULT_BIRTH_DATE);
         app.app().consents().record(id, Consents.Purpose.HEALTH_DATA, true, "test");
         String token = app.app().apiTokens().create(id, "uploader", EnumSet.allOf(Scope.class));
         Instant change = ZONE.getRules().previousTransition(Instant.now().minus(Duration.ofDays(6))).getInstant();

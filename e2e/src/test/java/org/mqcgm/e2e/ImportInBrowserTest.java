@@ -39,7 +39,7 @@ class ImportInBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        person = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, "Asia/Shanghai", Language.EN);
+        person = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, "Asia/Shanghai", Language.EN, TestApp.ADULT_BIRTH_DATE);
         app.app().consents().record(person, Consents.Purpose.HEALTH_DATA, true, "test");
     }
 

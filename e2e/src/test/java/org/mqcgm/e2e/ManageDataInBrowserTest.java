@@ -49,7 +49,7 @@ class ManageDataInBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(SHOTS);
-        id = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, ZONE.getId(), Language.EN);
+        id = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, ZONE.getId(), Language.EN, TestApp.ADULT_BIRTH_DATE);
         app.app().consents().record(id, Consents.Purpose.HEALTH_DATA, true, "test");
         today = Instant.now().atZone(ZONE).toLocalDate();
         // Every five minutes over the three local days before today.

@@ -79,7 +79,7 @@ class UploadCrashRecoveryTest {
         ServerConfig config = ServerConfig.fromSettings(env()).withListen("127.0.0.1", 0)
                 .withArgon2(TestApp.TEST_ARGON2);
         try (App app = App.start(config, Clock.systemUTC())) {
-            owner = app.accounts().createVerified("uploader@example.org", TestApp.PASSWORD, ZONE.getId(), Language.EN);
+            owner = app.accounts().createVerified("uploader@example.org", TestApp.PASSWORD, ZONE.getId(), Language.EN, TestApp.ADULT_BIRTH_DATE);
             app.consents().record(owner, Consents.Purpose.HEALTH_DATA, true, "test");
             token = app.apiTokens().create(owner, "collector", EnumSet.allOf(Scope.class));
         }

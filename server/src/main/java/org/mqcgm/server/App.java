@@ -235,8 +235,13 @@ public final class App implements AutoCloseable {
                             return glucose.readings().store().newestTime(owner);
                         }
                     }, reports.agpPdfs()::render);
+            // Minors (the guardians feature, built last): no public posts, no third-party transfers (PR-78).
+            java.util.concurrent.atomic.AtomicReference<org.mqcgm.server.guardians.GuardiansFeature> guardiansRef =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.function.Predicate<UUID> minor = person -> guardiansRef.get() != null
+                    && guardiansRef.get().minors().isMinor(person);
             TransfersFeature transfers = TransfersFeature.create(platform, accounts.reconfirmation(),
-                    fhir.cgmData());
+                    fhir.cgmData(), minor);
             CancellationFeature cancellation = CancellationFeature.create(platform, accounts.closure(),
                     accounts.reconfirmation(), config.deletionLedger());
             ClinicianFeature clinician = ClinicianFeature.create(platform, new ClinicianFeature.Settings(
@@ -264,7 +269,7 @@ public final class App implements AutoCloseable {
             CommunityFeature community = CommunityFeature.create(platform, photos.photos(),
                     // a post for "followers" is for the people the author shares their data with
                     (author, viewer) -> sharing.grants().active(author, viewer).isPresent(), logbook.search(),
-                    reports.snapshots(accounts.timeZones()));
+                    reports.snapshots(accounts.timeZones()), minor);
             CrashesFeature crashes = CrashesFeature.create(platform);
             // Web Push: the deployment's VAPID key from the deployment secrets; subscriptions end with the credential
             // or device that made them (accounts answer). Alerts send through push.notifications().
@@ -329,9 +334,19 @@ public final class App implements AutoCloseable {
                     new java.util.concurrent.atomic.AtomicReference<>(List.of());
             RightsFeature rights = RightsFeature.create(platform, accounts.reconfirmation(),
                     () -> all.get().stream().flatMap(f -> f.personalData().stream()).toList());
+            // Minors and guardians (PR-77 – PR-79): dates of birth from accounts, a guardian's verified consent,
+            // holds on health data that access control asks, reports of children's accounts reviewed on a ticket.
+            org.mqcgm.server.guardians.GuardiansFeature guardians =
+                    org.mqcgm.server.guardians.GuardiansFeature.create(platform,
+                            new org.mqcgm.server.guardians.GuardiansFeature.Settings(
+                                    ServerConfig.ageOfMajority(System.getenv()), config.publicUrl()),
+                            accounts.closure(), AccountsFeature::normalisedLogin, accounts.timeZones(),
+                            cancellation.closeOnBehalf(), support.tickets(), rights::writeArchive);
+            guardiansRef.set(guardians);
+            accounts.birthDates(guardians.birthDates());
             // Retention (PR-54, PR-81, PR-30, PR-35): the daily job deletes every feature's expired rows through
             // their expiries (the list is complete once every feature is built); inactive accounts go through the
-            // cancellation path; research exports read accounts and readings. Minors: p -> false until wired.
+            // cancellation path; research exports read accounts and readings. Minors are never research subjects.
             org.mqcgm.server.retention.RetentionFeature.Settings retentionSettings;
             try {
                 retentionSettings = org.mqcgm.server.retention.RetentionFeature.Settings.from(System.getenv());
@@ -348,7 +363,7 @@ public final class App implements AutoCloseable {
                     cancellation.inactivityCancellation(),
                     AccountsFeature.researchSubjects(database.jdbi(), GlucoseFeature.researchReadings(database.jdbi(),
                             userKeys)),
-                    person -> false);
+                    minor);
             // The record of processing (PR-02): the purposes, the recipients the gateway enforces and the retention
             // the retention job enforces.
             org.mqcgm.server.platform.egress.Recipients registry = egressFeature.recipients();
@@ -365,7 +380,7 @@ public final class App implements AutoCloseable {
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
                     nightscout, imports, retention, incidents, egressFeature, disclosures, requests, newsletter,
-                    transparency);
+                    transparency, guardians);
             all.set(features);
 
             // An unread incident notice comes before the policy's notice; visitors see a public announcement.
@@ -380,6 +395,7 @@ public final class App implements AutoCloseable {
             accessControl.linkTokens(clinician.linkTokens());
             accessControl.supportGrants(support.grants());
             accessControl.nightscout(nightscout.auth());
+            accessControl.holds(guardiansRef.get().holds());
             accessControl.closeStreamsWhenCredentialsChange(notifications);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),

@@ -95,6 +95,18 @@ public record ServerConfig(
         boolean alertsOnIngest,
         org.mqcgm.server.platform.egress.Residency residency, ControllerContact controller) {
 
+    /** The default age of majority ({@link #ageOfMajority}). */
+    public static final int DEFAULT_AGE_OF_MAJORITY = 18;
+
+    /**
+     * The age under which an account needs a guardian's consent (PR-77): {@code MQCGM_AGE_OF_MAJORITY}, default 18,
+     * from 14 to 21 (a deployment sets its jurisdiction's age; 18 is stricter than PIPL's 14). Read from the same
+     * settings as the rest, checked when the server or a command starts.
+     */
+    public static int ageOfMajority(Map<String, String> settings) {
+        return integer(settings, "MQCGM_AGE_OF_MAJORITY", DEFAULT_AGE_OF_MAJORITY, 14, 21);
+    }
+
     /** The default of {@link #maxFollowers}. */
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
 

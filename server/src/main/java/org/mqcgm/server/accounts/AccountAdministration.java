@@ -36,8 +36,14 @@ public final class AccountAdministration implements AutoCloseable {
         db.migrate();
         OutboxSender outbox = new OutboxSender(config.outboxDirectory(), Clock.systemUTC());
         Outbound outbound = new Outbound(outbox, outbox);
-        return new AccountAdministration(db, accounts(config, db, master, new UserKeys(db.jdbi(), master), outbound),
-                outbound);
+        UserKeys keys = new UserKeys(db.jdbi(), master);
+        Accounts accounts = accounts(config, db, master, keys, outbound);
+        // The same age rules as a sign-up (PR-77): under the age of majority the account waits for a guardian.
+        accounts.birthDates(org.mqcgm.server.guardians.GuardiansFeature.birthDates(db.jdbi(), keys,
+                DeploymentSecrets.loadOrCreate(db.jdbi(), master),
+                org.mqcgm.server.privacy.PrivacyFeature.consents(db.jdbi(), Clock.systemUTC()), Clock.systemUTC(),
+                org.mqcgm.server.ServerConfig.ageOfMajority(System.getenv()), accounts.store()::timeZone));
+        return new AccountAdministration(db, accounts, outbound);
     }
 
     private static Accounts accounts(ServerConfig config, Database db, MasterKey master, UserKeys keys,
@@ -61,7 +67,15 @@ public final class AccountAdministration implements AutoCloseable {
 
     /** Creates a verified account, optionally with a role; returns its id. */
     public UUID createUser(String identifier, String password, Role role) {
-        UUID id = accounts.createVerified(identifier, password, "UTC", Language.EN);
+        return createUser(identifier, password, role, null);
+    }
+
+    /**
+     * Creates a verified account with a date of birth ({@code yyyy-mm-dd}, or null): under the age of majority it
+     * waits for a guardian's consent, as a sign-up does.
+     */
+    public UUID createUser(String identifier, String password, Role role, String birthDate) {
+        UUID id = accounts.createVerified(identifier, password, "UTC", Language.EN, birthDate);
         if (role != null && role != Role.USER) {
             accounts.grantRole(id, role);
         }

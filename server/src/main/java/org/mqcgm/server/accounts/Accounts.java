@@ -493,6 +493,43 @@ public final class Accounts implements Authenticator {
     // ---------------------------------------------------------------- administration
 
     /** Creates an active account without verification (administrators bootstrapping from the command line). */
+    /** Where dates of birth go (the guardians feature, PR-77); nowhere until the composition root sets it. */
+    private volatile org.mqcgm.server.platform.profile.BirthDates birthDates =
+            org.mqcgm.server.platform.profile.BirthDates.NONE;
+
+    /** Sets where dates of birth go (sign-up, the command line, the page at login). */
+    public void birthDates(org.mqcgm.server.platform.profile.BirthDates birthDates) {
+        this.birthDates = birthDates;
+        registrations.birthDates(birthDates);
+    }
+
+    org.mqcgm.server.platform.profile.BirthDates birthDates() {
+        return birthDates;
+    }
+
+    /**
+     * As {@link #createVerified(String, String, String, Language)}, with a date of birth ({@code yyyy-mm-dd}, or
+     * null): the same age rules as a sign-up apply (under the age of majority the account waits for a guardian).
+     * The date is checked before the account is made.
+     */
+    public UUID createVerified(String rawIdentifier, String password, String timeZone, Language language,
+                               String birthDate) {
+        java.time.LocalDate born = null;
+        if (birthDate != null) {
+            List<Problem.FieldError> errors = new ArrayList<>();
+            born = Registrations.birthDate(birthDate, AccountStore.zone(timeZone == null ? "UTC" : timeZone), clock,
+                    errors);
+            if (!errors.isEmpty()) {
+                throw new ProblemException(Problem.validation("The account could not be created.", errors));
+            }
+        }
+        UUID account = createVerified(rawIdentifier, password, timeZone, language);
+        if (born != null) {
+            birthDates.record(account, born, org.mqcgm.server.platform.profile.BirthDates.Source.OPERATOR);
+        }
+        return account;
+    }
+
     public UUID createVerified(String rawIdentifier, String password, String timeZone, Language language) {
         Identifier id = Identifier.parse(rawIdentifier).orElseThrow(() -> new ProblemException(Problem.validation(
                 "Not a valid login.", List.of(new Problem.FieldError("identifier", "identifier",

@@ -217,6 +217,22 @@ public final class AccountsFeature implements Feature {
         return new AccountDirectoryStore(platform.jdbi());
     }
 
+    /**
+     * Where dates of birth go — given at sign-up, by an operator, or on the page asking accounts made before it was
+     * asked (the guardians feature applies the age rules, PR-77).
+     */
+    public void birthDates(org.mqcgm.server.platform.profile.BirthDates birthDates) {
+        accounts.birthDates(birthDates);
+    }
+
+    /**
+     * An e-mail address or mobile number normalised as logins are (lower-case e-mail, E.164), or empty when it is
+     * neither: other features compare contacts with accounts' (a guardian's contact must not be the child's).
+     */
+    public static Optional<String> normalisedLogin(String raw) {
+        return Identifier.parse(raw).map(Identifier::value);
+    }
+
     /** The account services (administration, tests). */
     public Accounts accounts() {
         return accounts;

@@ -51,7 +51,7 @@ final class LoginRoutes {
             switch (accounts.login(identifier, ctx.formParam("password"), ClientFacts.of(ctx, clients))) {
                 case Accounts.LoginOutcome.Done done -> {
                     web.start(ctx, done.account());
-                    ctx.redirect(next, HttpStatus.SEE_OTHER);
+                    ctx.redirect(afterLogin(done.account(), next), HttpStatus.SEE_OTHER);
                 }
                 case Accounts.LoginOutcome.SecondFactor challenge -> form.show(ctx, "accounts/login-2fa.jte",
                         Map.of("challenge", challenge.challenge(), "next", next));
@@ -68,7 +68,7 @@ final class LoginRoutes {
             throttle.attempt("code", ClientFacts.of(ctx, clients));
             UUID account = accounts.completeSecondFactor(challenge, ctx.formParam("code"), ClientFacts.of(ctx, clients));
             web.start(ctx, account);
-            ctx.redirect(next, HttpStatus.SEE_OTHER);
+            ctx.redirect(afterLogin(account, next), HttpStatus.SEE_OTHER);
         } catch (ProblemException e) {
             if (e.problem().status() == 410) {
                 form.failed(ctx, "accounts/login.jte", Map.of("identifier", "", "next", next), e);
@@ -76,6 +76,17 @@ final class LoginRoutes {
                 form.failed(ctx, "accounts/login-2fa.jte", Map.of("challenge", challenge, "next", next), e);
             }
         }
+    }
+
+    /**
+     * Where a login continues: an account made before the date of birth was asked is asked it first (PR-77), then
+     * goes on to {@code next}.
+     */
+    private String afterLogin(UUID account, String next) {
+        if (accounts.birthDates().known(account)) {
+            return next;
+        }
+        return "/account/birth-date?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private Map<String, Object> confirmModel(Context ctx, String next) {

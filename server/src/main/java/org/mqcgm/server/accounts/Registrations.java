@@ -3,6 +3,7 @@ package org.mqcgm.server.accounts;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -36,6 +37,13 @@ public final class Registrations {
     private final SecurityEvents events;
     private final org.mqcgm.server.platform.consent.Consents consents;
     private final Clock clock;
+    /** Where a confirmed sign-up's date of birth goes (the guardians feature applies the age rules, PR-77). */
+    private volatile org.mqcgm.server.platform.profile.BirthDates birthDates =
+            org.mqcgm.server.platform.profile.BirthDates.NONE;
+
+    void birthDates(org.mqcgm.server.platform.profile.BirthDates birthDates) {
+        this.birthDates = birthDates;
+    }
 
     Registrations(Jdbi jdbi, AccountStore store, PasswordHasher hasher, SecretCodes codes, DeploymentSecrets secrets,
                   AccountMail mail, SecurityEvents events, org.mqcgm.server.platform.consent.Consents consents,
@@ -65,7 +73,19 @@ public final class Registrations {
      */
     public Started start(String rawIdentifier, String password, String timeZone, Language language,
                          boolean healthDataConsent) {
+        return start(rawIdentifier, password, timeZone, language, healthDataConsent, null);
+    }
+
+    /**
+     * @param birthDate the date of birth as the form sends it ({@code yyyy-mm-dd}); null where the caller does not
+     *                  ask it (the account is then asked at its next login). The server computes the age from it;
+     *                  an age a client sends is never read (PR-77).
+     */
+    public Started start(String rawIdentifier, String password, String timeZone, Language language,
+                         boolean healthDataConsent, String birthDate) {
         List<Problem.FieldError> errors = new ArrayList<>();
+        ZoneId birthZone = AccountStore.zone(timeZone == null || timeZone.isBlank() ? "UTC" : timeZone);
+        LocalDate born = birthDate == null ? null : birthDate(birthDate, birthZone, clock, errors);
         Optional<Identifier> identifier = Identifier.parse(rawIdentifier);
         if (identifier.isEmpty()) {
             errors.add(new Problem.FieldError("identifier", "identifier",
@@ -84,10 +104,11 @@ public final class Registrations {
         jdbi.useHandle(h -> h.createUpdate("""
                         insert into registration (id, identifier_index, identifier_enc, channel, code_hash,
                                                   password_hash, time_zone, locale, created_at, expires_at,
-                                                  health_data_consent)
+                                                  health_data_consent, birth_date_enc)
                         values (:id, :index, :enc, :channel, :code, :password, :zone, :locale, :now, :expires,
-                                :consent)""")
+                                :consent, :birth)""")
                 .bind("consent", healthDataConsent)
+                .bind("birth", born == null ? null : secrets.seal(BIRTH_CONTEXT, born.toString()))
                 .bind("id", registration)
                 .bind("index", store.index(id))
                 .bind("enc", secrets.seal(SEAL_CONTEXT, id.value()))
@@ -115,18 +136,21 @@ public final class Registrations {
     public UUID confirm(UUID registrationId, String code) {
         Instant now = clock.instant();
         record Pending(byte[] index, byte[] identifierEnc, byte[] codeHash, String passwordHash, String zone,
-                       String locale, int attempts, Instant expiresAt, boolean consumed, boolean consent) {
+                       String locale, int attempts, Instant expiresAt, boolean consumed, boolean consent,
+                       byte[] birth) {
         }
         // One try is used up before the code is compared (one statement): parallel requests cannot share a try.
         Optional<Pending> pending = jdbi.withHandle(h -> h.createQuery("""
                         update registration set attempts = attempts + 1
                         where id = :id and consumed_at is null and expires_at > :now and attempts < :max
                         returning identifier_index, identifier_enc, code_hash, password_hash, time_zone, locale,
-                                  attempts, expires_at, consumed_at is not null as consumed, health_data_consent""")
+                                  attempts, expires_at, consumed_at is not null as consumed, health_data_consent,
+                                  birth_date_enc""")
                 .bind("id", registrationId).bind("now", Sessions.utc(now)).bind("max", MAX_TRIES)
                 .map((rs, ctx) -> new Pending(rs.getBytes(1), rs.getBytes(2), rs.getBytes(3), rs.getString(4),
                         rs.getString(5), rs.getString(6), rs.getInt(7),
-                        rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getBoolean(9), rs.getBoolean(10)))
+                        rs.getObject(8, OffsetDateTime.class).toInstant(), rs.getBoolean(9), rs.getBoolean(10),
+                        rs.getBytes(11)))
                 .findOne());
         if (pending.isEmpty()) {
             throw codeGone();
@@ -158,12 +182,47 @@ public final class Registrations {
                 consents.record(account, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true,
                         "signup");
             }
+            if (p.birth() != null) {
+                // Under the age of majority the account waits for a guardian from here on (PR-77).
+                birthDates.record(account, LocalDate.parse(secrets.open(BIRTH_CONTEXT, p.birth())),
+                        org.mqcgm.server.platform.profile.BirthDates.Source.SIGNUP);
+            }
             return account;
         } catch (AccountStore.IdentifierTaken e) {
             throw new ProblemException(Problem.of(409, "account-exists", "Account exists",
                     "An account with this e-mail address or phone number already exists. Log in instead.")
                     .withErrors(List.of(new Problem.FieldError("identifier", "unique", "is already registered"))));
         }
+    }
+
+    static final String BIRTH_CONTEXT = "registration.birth-date";
+
+    /**
+     * A date of birth as typed ({@code yyyy-mm-dd}), checked on the local date of {@code zone}: not in the future,
+     * not before 1900. Problems are added to {@code errors} (field {@code birth_date}); null then.
+     */
+    static LocalDate birthDate(String raw, ZoneId zone, Clock clock, List<Problem.FieldError> errors) {
+        if (raw == null || raw.isBlank()) {
+            errors.add(new Problem.FieldError("birth_date", "required",
+                    "is needed: under the age of majority a guardian must consent"));
+            return null;
+        }
+        LocalDate date;
+        try {
+            date = LocalDate.parse(raw.strip());
+        } catch (java.time.format.DateTimeParseException e) {
+            errors.add(new Problem.FieldError("birth_date", "date", "must be a date as YYYY-MM-DD"));
+            return null;
+        }
+        if (date.isAfter(LocalDate.now(clock.withZone(zone)))) {
+            errors.add(new Problem.FieldError("birth_date", "past", "must not be in the future"));
+            return null;
+        }
+        if (date.isBefore(LocalDate.of(1900, 1, 1))) {
+            errors.add(new Problem.FieldError("birth_date", "range", "must be after 1900-01-01"));
+            return null;
+        }
+        return date;
     }
 
     static ProblemException codeGone() {

@@ -33,7 +33,8 @@ final class SignupRoutes {
     }
 
     void register(Routes routes) {
-        routes.get("/signup", Access.PUBLIC, ctx -> form.show(ctx, "accounts/signup.jte", Map.of("identifier", "")));
+        routes.get("/signup", Access.PUBLIC, ctx -> form.show(ctx, "accounts/signup.jte", Map.of("identifier", "",
+                "birthDate", "")));
         routes.post("/signup", Access.PUBLIC, this::start);
         routes.post("/signup/verify", Access.PUBLIC, this::verify);
     }
@@ -49,11 +50,12 @@ final class SignupRoutes {
             }
             Registrations.Started started = accounts.registrations().start(identifier, ctx.formParam("password"),
                     ctx.formParam("time_zone"), contexts.of(ctx).msg().language(),
-                    "yes".equals(ctx.formParam("health_data_consent")));
+                    "yes".equals(ctx.formParam("health_data_consent")), value(ctx, "birth_date"));
             form.show(ctx, "accounts/signup-verify.jte", Map.of("registration", started.id().toString(),
                     "sentTo", started.sentTo(), "channel", started.channel()));
         } catch (ProblemException e) {
-            form.failed(ctx, "accounts/signup.jte", Map.of("identifier", identifier), e);
+            form.failed(ctx, "accounts/signup.jte", Map.of("identifier", identifier,
+                    "birthDate", value(ctx, "birth_date")), e);
         }
     }
 

@@ -78,6 +78,15 @@ public final class CancellationFeature implements Feature {
         return (owner, reason) -> cancellations.request(owner, Cancellations.Channel.OPERATOR, reason);
     }
 
+    /**
+     * Closing an account on someone's behalf and queueing its erasure, as an operator's cancellation: a guardian's
+     * withdrawal of consent, a confirmed report of a child's account (the guardians feature, PR-78, PR-79). The
+     * erasure job completes it within 24 hours (in practice within a minute).
+     */
+    public java.util.function.BiConsumer<UUID, String> closeOnBehalf() {
+        return (owner, reason) -> cancellations.request(owner, Cancellations.Channel.OPERATOR, reason);
+    }
+
     /** Whether an account waits for its erasure (tests, operators). */
     public boolean pending(UUID account) {
         return cancellations.pending(account);

@@ -221,6 +221,7 @@ final class Community {
      * unattached.
      */
     PostStore.Row publish(UUID owner, Draft d) {
+        refuseMinorsPublic(owner, d.visibility());
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         Content c = new Content(d.text(), d.tags(), d.snapshot());
@@ -282,11 +283,31 @@ final class Community {
     }
 
     void update(PostStore.Row row, String text, String visibility, List<String> tags) {
+        refuseMinorsPublic(row.owner(), visibility);
         Content old = content(row);
         Content c = new Content(text == null ? old.text() : text, tags == null ? old.tags() : tags, old.snapshot());
         String v = visibility == null ? row.visibility() : visibility;
         store.update(row.owner(), row.id(), clock.instant(), v, seal(row.owner(), row.id(), c), index(v, c),
                 indexTags(v, c.tags()));
+    }
+
+    /** Whether a person is a minor (the guardians feature answers; nobody until it is wired). */
+    private volatile java.util.function.Predicate<UUID> minor = p -> false;
+
+    void minors(java.util.function.Predicate<UUID> minor) {
+        this.minor = minor;
+    }
+
+    /** Minors never publish to the public (PR-78): 403 naming the audience, whatever their consents. */
+    private void refuseMinorsPublic(UUID owner, String visibility) {
+        if ("public".equals(visibility) && minor.test(owner)) {
+            throw new ProblemException(Problem.of(403, "minor-public-post", "Not public for minors",
+                            "Accounts of people under the age of majority cannot publish to the public. Choose"
+                                    + " private or followers.")
+                    .with("code", "MINOR_PUBLIC_POST")
+                    .withErrors(List.of(new Problem.FieldError("$.visibility", "minor",
+                            "cannot be public for a minor's account"))));
+        }
     }
 
     /** The search terms of a post visible beyond its author; none for a private post (PR-25). */

@@ -101,6 +101,18 @@ public final class CommunityFeature implements Feature {
                 search, photos);
     }
 
+    /**
+     * As {@link #create(Platform, Photos, Followers, PersonalSearch, MetricSnapshots)}, refusing public posts of
+     * minors ({@code minor}: the guardians feature's {@code Minors#isMinor}, PR-78).
+     */
+    public static CommunityFeature create(Platform platform, Photos photos, Followers followers,
+                                          PersonalSearch logbook, MetricSnapshots snapshots,
+                                          java.util.function.Predicate<UUID> minor) {
+        CommunityFeature feature = create(platform, photos, followers, logbook, snapshots);
+        feature.community.minors(minor);
+        return feature;
+    }
+
     /** The posts (tests of the search within this package). */
     Community community() {
         return community;

@@ -63,6 +63,18 @@ public final class RightsFeature implements Feature {
         return List.of(Jobs.daily("purge-expired-exports", exports::purgeExpired));
     }
 
+    /**
+     * Writes the whole export of {@code owner} (every feature's files and the README) to {@code out} at once: a
+     * guardian downloading a minor's data on the minor's behalf (PR-77) gets the same archive the person would.
+     */
+    public void writeArchive(UUID owner, java.io.OutputStream out) throws IOException {
+        ZipArchive zip = new ZipArchive(out, platform.systemClock().instant());
+        for (PersonalData data : sources.get()) {
+            data.export(owner, zip);
+        }
+        zip.finish(ExportWorker.README_INTRO);
+    }
+
     /** The person's exports themselves (when they were asked for and how they ended; never the archives). */
     @Override
     public List<PersonalData> personalData() {

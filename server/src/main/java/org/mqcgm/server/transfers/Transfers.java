@@ -98,6 +98,14 @@ final class Transfers {
      * @throws Busy when the person has a transfer running, or this node runs {@value #CONCURRENT} already
      */
     Slot reserve(UUID owner) {
+        if (minor.test(owner)) {
+            // Third-party transfers stay off for minors (PR-78), whatever they or their guardian chose.
+            throw new org.mqcgm.server.platform.http.ProblemException(org.mqcgm.server.platform.http.Problem.of(403,
+                            "minor-transfer", "No transfers for minors",
+                            "Accounts of people under the age of majority cannot transfer their data to third"
+                                    + " parties. Their guardian can download an export instead.")
+                    .with("code", "MINOR_TRANSFER"));
+        }
         if (!running.add(owner)) {
             throw new Busy(true);
         }
@@ -106,6 +114,13 @@ final class Transfers {
             throw new Busy(false);
         }
         return new Slot(owner);
+    }
+
+    /** Whether a person is a minor (the guardians feature answers; nobody until it is wired). */
+    private volatile java.util.function.Predicate<UUID> minor = p -> false;
+
+    void minors(java.util.function.Predicate<UUID> minor) {
+        this.minor = minor;
     }
 
     /** What a transfer did; {@code failure} null when everything arrived. */

@@ -50,6 +50,17 @@ public final class TransfersFeature implements Feature {
                 platform.outbound().http()), log, platform);
     }
 
+    /** As {@link #create(Platform, Reconfirmation, CgmData)}, refusing transfers of minors (PR-78). */
+    public static TransfersFeature create(Platform platform, Reconfirmation reconfirmation, CgmData source,
+                                          java.util.function.Predicate<java.util.UUID> minor) {
+        TransferLog log = new TransferLog(platform.jdbi());
+        Transfers transfers = new Transfers(source, platform.outbound().http(), log, platform.mapper(),
+                platform.systemClock());
+        transfers.minors(minor);
+        return new TransfersFeature(new TransferRoutes(transfers, log, reconfirmation, platform.json(),
+                platform.outbound().http()), log, platform);
+    }
+
     /** Every hour (and when the scheduler first starts): transfers whose node stopped are marked "interrupted". */
     @Override
     public List<Jobs.Job> jobs() {

@@ -33,7 +33,7 @@ class WebAccountFlowTest {
 
     static HttpResponse<String> startSignup(Http http, String identifier, String password) {
         return http.postForm("/signup", Map.of("identifier", identifier, "password", password,
-                "time_zone", "Asia/Shanghai", "accept_policy", "yes"));
+                "time_zone", "Asia/Shanghai", "accept_policy", "yes", "birth_date", "1990-05-01"));
     }
 
     static String registrationOf(HttpResponse<String> page) {

@@ -322,7 +322,7 @@ class CancellationTest {
         Http http = new Http(app.url());
         HttpResponse<String> started = http.postForm("/signup", Map.of("identifier", p.email(),
                 "password", TestApp.PASSWORD, "time_zone", "Europe/Berlin", "accept_policy", "yes",
-                "health_data_consent", "yes"));
+                "health_data_consent", "yes", "birth_date", "1990-05-01"));
         assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
         var registration = Pattern.compile("name=\"registration\" value=\"([0-9a-f-]{36})\"").matcher(started.body());
         assertThat(registration.find()).isTrue();

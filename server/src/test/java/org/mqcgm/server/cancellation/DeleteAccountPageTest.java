@@ -22,7 +22,7 @@ class DeleteAccountPageTest {
     }
 
     static Http signedIn(String email, org.mqcgm.server.platform.web.Language language) {
-        UUID id = app.app().accounts().createVerified(email, TestApp.PASSWORD, "Asia/Shanghai", language);
+        UUID id = app.app().accounts().createVerified(email, TestApp.PASSWORD, "Asia/Shanghai", language, TestApp.ADULT_BIRTH_DATE);
         app.app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
         Http http = new Http(app.url());
         HttpResponse<String> login = http.postForm("/login", Map.of("identifier", email, "password",

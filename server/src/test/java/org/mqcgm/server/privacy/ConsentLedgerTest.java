@@ -112,7 +112,7 @@ class ConsentLedgerTest {
         Http http = new Http(app.url());
         HttpResponse<String> started = http.postForm("/signup", Map.of("identifier", "ledger-signup@example.org",
                 "password", TestApp.PASSWORD, "time_zone", "Asia/Shanghai", "accept_policy", "yes",
-                "health_data_consent", "yes"));
+                "health_data_consent", "yes", "birth_date", "1990-05-01"));
         assertThat(started.statusCode()).as(started.body()).isEqualTo(200);
         Matcher registration = REGISTRATION.matcher(started.body());
         assertThat(registration.find()).as(started.body()).isTrue();

@@ -232,7 +232,9 @@ class PurposeRegistryTest {
         String path = r.path().replace("{id}", UUID.randomUUID().toString()).replace("{number}", "1")
                 .replace("{person}", owner.toString()).replace("{code}", "not-a-live-code")
                 .replace("{name}", "app.css").replace("{link}", "not-a-live-link")
-                .replace("{file}", UUID.randomUUID().toString());
+                .replace("{file}", UUID.randomUUID().toString())
+                .replace("{invitation}", UUID.randomUUID().toString()).replace("{child}", UUID.randomUUID().toString())
+                .replace("{report}", UUID.randomUUID().toString());
         boolean api = path.startsWith("/api/");
         if (r.method() == HandlerType.GET) {
             return api ? web.getOrOpenStream(path, "Authorization", bearer)

@@ -46,6 +46,8 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
     /** Cheap Argon2 for tests only; the default cost is checked by its own test. */
     public static final ServerConfig.Argon2Cost TEST_ARGON2 = new ServerConfig.Argon2Cost(1024, 1, 1);
     public static final String PASSWORD = "glucose meter blue river";
+    /** The date of birth of the tests' accounts: an adult's, so no guardian is needed and login asks nothing. */
+    public static final String ADULT_BIRTH_DATE = "1990-01-01";
 
     /** A started app, its database and its folder (master key, outbox). */
     private record Running(App app, String jdbcUrl, Path dir) {
@@ -239,14 +241,14 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
 
     /** As {@link #newUser(String, String)}, living in {@code zone}. */
     public UUID newUser(String identifier, String password, java.time.ZoneId zone) {
-        UUID id = app().accounts().createVerified(identifier, password, zone.getId(), Language.EN);
+        UUID id = app().accounts().createVerified(identifier, password, zone.getId(), Language.EN, ADULT_BIRTH_DATE);
         app().consents().record(id, org.mqcgm.server.platform.consent.Consents.Purpose.HEALTH_DATA, true, "test");
         return id;
     }
 
     /** A verified account that has not (yet) consented to the processing of health data. */
     public UUID newUserWithoutConsent(String identifier) {
-        return app().accounts().createVerified(identifier, PASSWORD, "Europe/Berlin", Language.EN);
+        return app().accounts().createVerified(identifier, PASSWORD, "Europe/Berlin", Language.EN, ADULT_BIRTH_DATE);
     }
 
     public UUID newUser(String identifier) {

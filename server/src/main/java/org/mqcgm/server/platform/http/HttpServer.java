@@ -130,6 +130,8 @@ public final class HttpServer implements AutoCloseable {
                     (e, ctx) -> redirectWithNext(ctx, "/confirm"));
             config.routes.exception(AccessControl.PolicyAcceptanceRequired.class,
                     (e, ctx) -> redirectWithNext(ctx, "/privacy/accept"));
+            config.routes.exception(AccessControl.OnHold.class,
+                    (e, ctx) -> ctx.redirect("/guardian", io.javalin.http.HttpStatus.SEE_OTHER));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, mapper, htmlErrors,
                     fromJavalin(e)));
             config.routes.exception(Exception.class, (e, ctx) -> {

@@ -46,6 +46,8 @@ public final class AccessControl {
     private volatile SupportGrants supportGrants = SupportGrants.NONE;
     /** The Nightscout clients' credentials ({@link Access.Nightscout}); set by the composition root. */
     private volatile NightscoutAuth nightscout = NightscoutAuth.NONE;
+    /** Accounts on hold (a minor waiting for a guardian, a reported account); set by the composition root. */
+    private volatile Holds holds = Holds.NONE;
     /** Open event streams by owner, with the credential each was opened with. */
     private final java.util.Map<java.util.UUID, java.util.Set<Stream>> streams =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -87,6 +89,14 @@ public final class AccessControl {
     /** Answers {@link Access.Nightscout} routes with these credentials (the nightscout feature's). */
     public void nightscout(NightscoutAuth auth) {
         this.nightscout = auth;
+    }
+
+    /**
+     * Refuses health data to accounts on hold (the guardians feature's, PR-77, PR-79): 403 with the hold's code on
+     * the API, the page that explains it ({@code /guardian}) for pages.
+     */
+    public void holds(Holds holds) {
+        this.holds = holds;
     }
 
     /** Answers {@link Access.SupportGrant} routes with these grants (the support feature's). */
@@ -171,6 +181,10 @@ public final class AccessControl {
         if (needsPolicyAcceptance(principal.get(), purposes)) {
             throw new PolicyAcceptanceRequired();
         }
+        if (purposes.contains(Consents.Purpose.HEALTH_DATA)
+                && holds.of(principal.get().accountId()).isPresent()) {
+            throw new OnHold();
+        }
         requireConsents(principal.get(), purposes);
     }
 
@@ -195,7 +209,26 @@ public final class AccessControl {
                             + " (at /privacy/accept), optional processing stays off.")
                     .with("code", "POLICY_ACCEPTANCE_REQUIRED"));
         }
+        if (purposes.contains(Consents.Purpose.HEALTH_DATA)) {
+            holds.of(principal.get().accountId()).ifPresent(hold -> {
+                throw new ProblemException(onHold(hold));
+            });
+        }
         requireConsents(principal.get(), purposes);
+    }
+
+    /** The answer to an account on hold asking for health data (uploads, imports, logbook writes, reads). */
+    private static Problem onHold(Holds.Hold hold) {
+        return switch (hold) {
+            case GUARDIAN_CONSENT_REQUIRED -> Problem.of(403, "guardian-consent-required", "Guardian consent required",
+                            "This account belongs to someone under the age of majority: until a parent or guardian"
+                                    + " consents (see /guardian), nothing but the sign-up data is stored.")
+                    .with("code", "GUARDIAN_CONSENT_REQUIRED");
+            case ACCOUNT_SUSPENDED -> Problem.of(403, "account-suspended", "Account suspended",
+                            "This account was reported as a child's account without a guardian's consent and is"
+                                    + " suspended while the report is reviewed (see /guardian).")
+                    .with("code", "ACCOUNT_SUSPENDED");
+        };
     }
 
     private static void requireApiCaller(Optional<Principal> principal, Scope scope) {
@@ -321,6 +354,7 @@ public final class AccessControl {
         return grants.active(person, grantee)
                 .filter(g -> g.person().equals(person) && g.grantee().equals(grantee))
                 .filter(g -> g.covers(share) && g.activeAt(clock.instant()))
+                .filter(g -> holds.of(person).isEmpty())
                 .filter(g -> consents.granted(person, Consents.Purpose.SHARING)
                         && purposes.stream().allMatch(p -> consents.granted(person, p)));
     }
@@ -344,6 +378,10 @@ public final class AccessControl {
         if (consents.mustAcceptPolicy(wearer) || !consents.granted(wearer, Consents.Purpose.HEALTH_DATA)) {
             throw new NightscoutRefused(403, "Forbidden", "The wearer does not consent to the processing of health"
                     + " data now (mqcgm: Settings → Privacy).");
+        }
+        if (holds.of(wearer).isPresent()) {
+            throw new NightscoutRefused(403, "Forbidden", holds.of(wearer).get().name()
+                    + ": the wearer's account is on hold (mqcgm: /guardian).");
         }
         return principal;
     }
@@ -582,6 +620,13 @@ public final class AccessControl {
     public static final class PolicyAcceptanceRequired extends RuntimeException {
         public PolicyAcceptanceRequired() {
             super("policy acceptance required", null, false, false);
+        }
+    }
+
+    /** Thrown for health-data pages of an account on hold; rendered as a redirect to {@code /guardian}. */
+    public static final class OnHold extends RuntimeException {
+        public OnHold() {
+            super("account on hold", null, false, false);
         }
     }
 

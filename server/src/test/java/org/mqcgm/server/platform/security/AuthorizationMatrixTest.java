@@ -273,7 +273,11 @@ class AuthorizationMatrixTest {
                 .replace("{collection}", "treatments")
                 .replace("{identifier}", "00000000-0000-5000-8000-000000000000")
                 .replace("{since}", "0")
-                .replace("{names}", "bgnow,delta");
+                .replace("{names}", "bgnow,delta")
+                // guardians: no invitation, child or report of the owner's (the handlers answer 404 for unknown ones)
+                .replace("{invitation}", "00000000-0000-4000-8000-000000000077")
+                .replace("{child}", "00000000-0000-4000-8000-000000000078")
+                .replace("{report}", "00000000-0000-4000-8000-000000000079");
     }
 
     /** An incident id no incident has (operators' routes: nobody but an administrator learns they exist). */
