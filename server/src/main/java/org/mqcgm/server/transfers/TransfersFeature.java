@@ -43,18 +43,14 @@ public final class TransfersFeature implements Feature {
     }
 
     public static TransfersFeature create(Platform platform, Reconfirmation reconfirmation, CgmData source) {
-        TransferLog log = new TransferLog(platform.jdbi());
-        Transfers transfers = new Transfers(source, platform.outbound().egress(), log, platform.mapper(),
-                platform.systemClock());
-        return new TransfersFeature(new TransferRoutes(transfers, log, reconfirmation, platform.json(),
-                platform.outbound().http()), log, platform);
+        return create(platform, reconfirmation, source, person -> false);
     }
 
     /** As {@link #create(Platform, Reconfirmation, CgmData)}, refusing transfers of minors (PR-78). */
     public static TransfersFeature create(Platform platform, Reconfirmation reconfirmation, CgmData source,
                                           java.util.function.Predicate<java.util.UUID> minor) {
         TransferLog log = new TransferLog(platform.jdbi());
-        Transfers transfers = new Transfers(source, platform.outbound().http(), log, platform.mapper(),
+        Transfers transfers = new Transfers(source, platform.outbound().egress(), log, platform.mapper(),
                 platform.systemClock());
         transfers.minors(minor);
         return new TransfersFeature(new TransferRoutes(transfers, log, reconfirmation, platform.json(),
