@@ -77,12 +77,15 @@ class MigrationOwnershipTest {
             Map.entry("disclosure_subject", "disclosures"), Map.entry("disclosure_event", "disclosures"),
             Map.entry("emergency_contact", "disclosures"), Map.entry("rights_request", "requests"),
             Map.entry("rights_request_event", "requests"), Map.entry("newsletter_issue", "newsletter"),
-            Map.entry("purpose_violation", "platform"), Map.entry("policy_contact", "privacy"));
+            Map.entry("purpose_violation", "platform"), Map.entry("policy_contact", "privacy"),
+            Map.entry("birth_date", "guardians"), Map.entry("minor", "guardians"),
+            Map.entry("guardian_invitation", "guardians"), Map.entry("guardianship", "guardians"),
+            Map.entry("child_report", "guardians"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
             "push", "support", "nightscout", "imports", "retention", "incidents", "egress", "disclosures",
-            "requests", "newsletter");
+            "requests", "newsletter", "guardians");
 
     static final int FIRST_UNDER_THE_RULE = 5;
 

@@ -1,8 +1,7 @@
 -- Minors and guardians (PR-77, PR-78, PR-79).
 --
--- A sign-up's date of birth waits with the sign-up (sealed with a deployment secret, as the identifier) until the
--- code is confirmed; then it is kept encrypted with the account's own key.
-alter table registration add column birth_date_enc bytea;
+-- A sign-up's date of birth waits with the sign-up (V43, accounts' registration table) until the code is confirmed;
+-- then it is kept encrypted with the account's own key.
 
 -- Every account's date of birth, encrypted with the owner's key (nothing outside this column tells it).
 create table birth_date (
