@@ -88,7 +88,7 @@ public final class Outbound implements AutoCloseable {
         java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
         executor.execute(() -> {
             try {
-                senders.get(message.channel()).send(message);
+                gateway.mail(message, senders.get(message.channel())); // through the egress gateway, as send
                 log.info("sent {} to {}", message.channel().name().toLowerCase(java.util.Locale.ROOT),
                         message.maskedRecipient());
                 done.complete(null);
