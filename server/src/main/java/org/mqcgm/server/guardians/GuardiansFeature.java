@@ -128,6 +128,15 @@ public final class GuardiansFeature implements Feature {
         return person -> guardians.state(person).minor();
     }
 
+    /**
+     * Whether a person is a minor, read without a running server (the command line's research export, which never
+     * includes minors, PR-78): an account with a row in the minors' table.
+     */
+    public static Minors minors(org.jdbi.v3.core.Jdbi jdbi) {
+        return person -> jdbi.withHandle(h -> h.createQuery("select exists (select 1 from minor where owner_id = :p)")
+                .bind("p", person).mapTo(Boolean.class).one());
+    }
+
     /** Where accounts hand a date of birth (sign-up, the command line, the page at login). */
     public BirthDates birthDates() {
         return guardians;

@@ -75,7 +75,7 @@ public final class RetentionAdministration implements AutoCloseable {
         return RetentionReports.text(RetentionJob.reports(database.jdbi(), Json.newMapper(), runs));
     }
 
-    /** Runs a research export (see {@link ResearchExports#export}); minors are not known here yet. */
+    /** Runs a research export (see {@link ResearchExports#export}); minors are never included. */
     public ResearchExports.Result researchExport(String study, String ethics, String requestedBy, Instant from,
                                                  Instant to, Path out) {
         UserKeys keys = new UserKeys(database.jdbi(), MasterKey.load(config.masterKeyFile()));
@@ -83,7 +83,8 @@ public final class RetentionAdministration implements AutoCloseable {
                 GlucoseFeature.researchReadings(database.jdbi(), keys));
         ResearchExports exports = new ResearchExports(database.jdbi(),
                 org.mqcgm.server.privacy.PrivacyFeature.consents(database.jdbi(), Clock.systemUTC()), subjects,
-                p -> false, Json.newMapper(), Clock.systemUTC(), settings.researchK(), settings.researchEnabled());
+                org.mqcgm.server.guardians.GuardiansFeature.minors(database.jdbi())::isMinor, Json.newMapper(),
+                Clock.systemUTC(), settings.researchK(), settings.researchEnabled());
         return exports.export(new ResearchExports.Request(study, ethics, requestedBy, from, to, out));
     }
 
