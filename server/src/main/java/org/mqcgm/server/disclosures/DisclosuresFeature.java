@@ -133,7 +133,8 @@ public final class DisclosuresFeature implements Feature {
                 java.time.LocalDate today = java.time.LocalDate.now(platform.systemClock()
                         .withZone(java.time.ZoneOffset.UTC));
                 archive.json(platform.mapper(), "disclosures/emergency-contact.json",
-                        "The emergency contact you set (name, e-mail), or null.", contacts.of(owner).orElse(null));
+                        "The emergency contact you set (name, e-mail): a JSON array of at most one.",
+                        contacts.of(owner).map(List::of).orElse(List.of()));
                 archive.json(platform.mapper(), "disclosures/register.json",
                         "Disclosures of your data without your consent: when, to whom, on which legal basis, which"
                                 + " categories of which period, and when you were told. While the law forbids"

@@ -53,8 +53,9 @@ final class Exports {
 
     /**
      * Sends a disclosure in someone's vital interests to the emergency contact they set (PR-34), by e-mail through
-     * the outbound port: who the person is (their contact, if the profile category is covered) and their readings
-     * of the period (the newest 288). Returns how many readings went.
+     * the outbound port: who the person is (if the profile category is covered), that they may need help, and the
+     * reference to quote when asking the officer for their readings — never a glucose value (PR-55). Returns how many
+     * readings went by e-mail: none.
      */
     int email(Register.Disclosure d, EmergencyContacts.Contact contact,
               org.mqcgm.server.platform.outbound.Outbound outbound) {
@@ -62,19 +63,14 @@ final class Exports {
         Optional<Profile> profile = profiles.apply(person);
         org.mqcgm.server.platform.web.Messages m = org.mqcgm.server.platform.web.Messages.of(profile
                 .map(Profile::language).orElse(org.mqcgm.server.platform.web.Language.EN));
-        StringBuilder body = new StringBuilder(m.t("disclosures.emergency.body", contact.name(),
+        StringBuilder body = new StringBuilder(m.t("disclosures.mail.emergency.body", contact.name(),
                 d.categories().contains("profile") ? profile.map(Profile::label).orElse("?") : "-", d.reference()));
+        // No glucose value leaves by e-mail (PR-55): the contact is told to act, the officer gives the readings on
+        // request.
         int count = 0;
-        if (d.categories().contains("readings")) {
-            List<org.mqcgm.core.glucose.Reading> all = readings.range(person, d.from(), d.to());
-            for (org.mqcgm.core.glucose.Reading r : all.subList(Math.max(0, all.size() - 288), all.size())) {
-                body.append('\n').append(r.time()).append("  ").append(r.mgdl()).append(" mg/dL");
-                count++;
-            }
-        }
         outbound.send(new org.mqcgm.server.platform.outbound.OutboundMessage(
                 org.mqcgm.server.platform.outbound.OutboundMessage.Channel.EMAIL, contact.email(),
-                m.t("disclosures.emergency.subject"), body.toString()));
+                m.t("disclosures.mail.emergency.subject"), body.toString()));
         return count;
     }
 

@@ -50,11 +50,11 @@ final class Notices {
             Messages m = Messages.of(c.language());
             String categories = String.join(", ", d.categories().stream()
                     .map(k -> m.t("disclosures.category." + k)).toList());
-            String body = m.t("disclosures.notice.body", d.recipient(), DAY.format(d.approvedAt()), categories,
+            String body = m.t("disclosures.mail.notice.body", d.recipient(), DAY.format(d.approvedAt()), categories,
                     DAY.format(d.from()), DAY.format(d.to()), m.t("disclosures.basis." + d.basis().id()),
                     d.reference());
             outbound.send(new OutboundMessage(channel, channel == OutboundMessage.Channel.EMAIL ? c.email()
-                    : c.phone(), m.t("disclosures.notice.subject"), body));
+                    : c.phone(), m.t("disclosures.mail.notice.subject"), body));
             sent++;
         }
         return sent;

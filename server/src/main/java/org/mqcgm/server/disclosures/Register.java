@@ -28,6 +28,10 @@ import org.mqcgm.server.platform.http.ProblemException;
  */
 final class Register {
 
+    /** The recipient the register names for a disclosure to a person's own emergency contact (PR-34). */
+    static final String EMERGENCY_CONTACT = "the emergency contact the person set";
+
+
     /** The categories of data a disclosure may cover (what the export can hold). */
     static final List<String> CATEGORIES = List.of("profile", "readings");
     static final int MAX_PEOPLE = 1000;
@@ -107,7 +111,9 @@ final class Register {
         // PR-34: in someone's vital interests, to the emergency contact the person set, or by break-glass.
         Optional<EmergencyContacts.Contact> contact = basis == LegalBasis.VITAL_INTERESTS && !d.breakGlass()
                 && people.size() == 1 ? contacts.of(people.get(0)) : Optional.empty();
-        String recipient = contact.isPresent() ? contact.get().name() + " <" + contact.get().email() + ">"
+        // The contact's name and address stay encrypted under the person's key (emergency_contact); the register,
+        // kept beyond the person's account, names only the role.
+        String recipient = contact.isPresent() ? EMERGENCY_CONTACT
                 : text(d.recipient(), "$.recipient", 300, true, errors);
         String reference = text(d.reference(), "$.reference", 300, true, errors);
         boolean authority = d.legalRequest() || basis == LegalBasis.NATIONAL_SECURITY

@@ -133,13 +133,9 @@ final class InactiveAccounts {
 
     private void send(AccountClosure.Contact c, Instant eraseAfter) {
         String date = DateTimeFormatter.ISO_LOCAL_DATE.format(eraseAfter.atOffset(ZoneOffset.UTC));
-        boolean zh = c.language() == Language.ZH_CN;
-        String subject = zh ? "您的 mqcgm 账户将因长期未使用而删除" : "Your mqcgm account will be deleted for inactivity";
-        String body = zh
-                ? "您已超过 " + after.toTotalMonths() + " 个月未登录或上传数据。按照我们的隐私政策，您的账户及其全部数据将于 " + date
-                        + " 之后删除。如需保留账户，请在此之前登录一次。"
-                : "You have not signed in or uploaded data for " + after.toTotalMonths() + " months. As our privacy policy says, your account and"
-                        + " all its data will be deleted after " + date + ". To keep it, sign in once before then.";
+        org.mqcgm.server.platform.web.Messages m = org.mqcgm.server.platform.web.Messages.of(c.language());
+        String subject = m.t("retention.mail.inactive.subject");
+        String body = m.t("retention.mail.inactive.body", String.valueOf(after.toTotalMonths()), date);
         if (c.email() != null) {
             outbound.send(new OutboundMessage(OutboundMessage.Channel.EMAIL, c.email(), subject, body));
         } else if (c.phone() != null) {

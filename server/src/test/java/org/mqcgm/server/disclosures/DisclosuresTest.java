@@ -324,13 +324,15 @@ class DisclosuresTest {
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(201);
         assertThat(json(sent).path("status").asText()).isEqualTo("approved");
         assertThat(json(sent).path("emergencyContact").asBoolean()).isTrue();
-        assertThat(json(sent).path("recipient").asText()).isEqualTo("Mei Chen <mei.chen@example.net>");
-        // The data reaches the contact through the outbound port; the person is told what, when, to whom.
-        assertThat(app.awaitOutbox("mei.chen@example.net", Pattern.compile("(?s)(2026-11-01T03:00:00Z\\s+42 mg/dL)")))
-                .isNotEmpty();
+        // The register names the role, not the contact (whose name and address stay encrypted under the person's key).
+        assertThat(json(sent).path("recipient").asText()).isEqualTo("the emergency contact the person set");
+        // The contact is told through the outbound port, with the reference but no glucose value (PR-55); the person
+        // is told what, when, to whom.
+        String mail = app.awaitOutbox("mei.chen@example.net", Pattern.compile("(?s)(Hello Mei Chen.*)"));
+        assertThat(mail).contains("reference").doesNotContain("mg/dL").doesNotContainPattern("\\b42\\b");
         assertThat(app.awaitOutbox("with.contact@example.org", Pattern.compile("(?s)(To whom: [^\\n]+)")))
-                .contains("Mei Chen");
-        assertThat(history("with.contact@example.org")).contains("Mei Chen")
+                .contains("emergency contact");
+        assertThat(history("with.contact@example.org")).contains("emergency contact")
                 .contains("to protect life or property in an emergency");
     }
 }

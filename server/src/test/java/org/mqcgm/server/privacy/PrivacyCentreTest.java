@@ -37,7 +37,9 @@ class PrivacyCentreTest {
 
         String page = web.get("/settings/privacy").body();
         for (Purpose p : Purpose.optionalOnes()) {
-            assertThat(page).contains("data-testid=\"purpose-" + p.id() + "\"");
+            // tracking is the "Do not track" switch (on by default), the others a switch each
+            assertThat(page).contains(p == Purpose.TRACKING ? "data-testid=\"do-not-track\""
+                    : "data-testid=\"purpose-" + p.id() + "\"");
         }
         assertThat(page).contains("Glucose storage and display").contains("Newsletter")
                 // what needs no choice is explained too

@@ -57,7 +57,9 @@ class SupportTicketsTest {
         String en = anonymous.get("/help").body();
         assertThat(en).contains("Frequently asked questions").contains("How do alerts work?")
                 .contains("How do I export my data?").contains("Can support staff see my glucose data?")
-                .doesNotContain("data-testid=\"call-support\"").doesNotContain("tel:");
+                .doesNotContain("data-testid=\"call-support\"");
+        // no hotline to call: the only phone link is the controller's contact in the footer (PR-89)
+        assertThat(en.substring(0, en.indexOf("<footer"))).doesNotContain("tel:");
         String zh = anonymous.get("/help", "Accept-Language", "zh-CN").body();
         assertThat(zh).contains("常见问题").contains("提醒是如何工作的？");
         app.newUser("help-reader@example.org");

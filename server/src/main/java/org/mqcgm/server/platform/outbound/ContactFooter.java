@@ -25,7 +25,8 @@ public final class ContactFooter implements Sender {
     @Override
     public void send(OutboundMessage message) throws Exception {
         email.send(message.channel() == OutboundMessage.Channel.EMAIL
-                ? new OutboundMessage(message.channel(), message.to(), message.subject(), message.body() + footer)
+                ? new OutboundMessage(message.channel(), message.to(), message.subject(), message.body() + footer,
+                        message.headers())
                 : message);
     }
 }

@@ -37,6 +37,7 @@ class ResidencyConfigTest {
         s.put("MQCGM_DB_USER", "mqcgm");
         s.put("MQCGM_DB_PASSWORD", "secret");
         s.put("MQCGM_MASTER_KEY_FILE", key.toString());
+        s.put("MQCGM_CONTROLLER_EMAIL", "privacy@operator.example");
         s.put("MQCGM_REGION", "cn-east");
         return s;
     }
