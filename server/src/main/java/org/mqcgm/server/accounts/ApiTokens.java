@@ -141,9 +141,11 @@ public final class ApiTokens {
         jdbi.useHandle(h -> {
             h.createUpdate("update api_token set last_used_at = :now where owner_id = :o and id = :id")
                     .bind("now", Sessions.utc(now)).bind("o", owner).bind("id", id).execute();
-            // An upload or any use of a token is activity: the account is not "stopped using".
-            h.createUpdate("update account set last_active_at = :now where id = :o and last_active_at < :now")
-                    .bind("now", Sessions.utc(now)).bind("o", owner).execute();
+            // An upload or any use of a token is activity: the account is not "stopped using". Kept to the
+            // day: a token's every use does not write the account row (nor wait on a transaction holding it).
+            h.createUpdate("update account set last_active_at = :now where id = :o and last_active_at < :dayBefore")
+                    .bind("now", Sessions.utc(now))
+                    .bind("dayBefore", Sessions.utc(now.minus(java.time.Duration.ofDays(1)))).bind("o", owner).execute();
         });
     }
 

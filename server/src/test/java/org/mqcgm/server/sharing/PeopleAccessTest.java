@@ -464,9 +464,11 @@ class PeopleAccessTest {
      */
     @Test
     void logbookEntriesOnAPersonsPagesAndReportNeedTheLogbookShare() throws Exception {
+        Instant mealTime = Instant.now().minus(Duration.ofMinutes(40)).truncatedTo(ChronoUnit.SECONDS);
+        // the History page of the meal's own local day (the wearer lives in Berlin: near midnight it is yesterday)
+        java.time.LocalDate mealDay = mealTime.atZone(java.time.ZoneId.of("Europe/Berlin")).toLocalDate();
         HttpResponse<String> meal = new Http(app.url()).postJson("/api/v1/checkins", "{\"time\":\""
-                + Instant.now().minus(Duration.ofMinutes(40)).truncatedTo(ChronoUnit.SECONDS)
-                + "\",\"kind\":\"meal\",\"carbs\":47}", "Authorization", "Bearer " + wearerToken);
+                + mealTime + "\",\"kind\":\"meal\",\"carbs\":47}", "Authorization", "Bearer " + wearerToken);
         assertThat(meal.statusCode()).as(meal.body()).isEqualTo(201);
         Person without = follower("{\"scopes\":[\"glucose\",\"history\"]}");
         Person with = follower("{\"scopes\":[\"glucose\",\"history\",\"logbook\"]}");
@@ -475,7 +477,7 @@ class PeopleAccessTest {
             assertThat(web.postForm("/login", java.util.Map.of("identifier", p.login(), "password",
                     TestApp.PASSWORD)).statusCode()).isEqualTo(303);
             String today = web.get("/people/" + wearer + "/today").body();
-            String history = web.get("/people/" + wearer + "/history").body();
+            String history = web.get("/people/" + wearer + "/history?date=" + mealDay).body();
             String reports = web.get("/people/" + wearer + "/reports").body();
             assertThat(today).contains("data-testid=\"chart\"");
             assertThat(reports).contains("data-testid=\"report-daily\"");
