@@ -326,7 +326,7 @@ public final class App implements AutoCloseable {
             // closure port; the regulator and the desk's address come from MQCGM_REGULATOR_* and MQCGM_DPO_EMAIL.
             org.mqcgm.server.requests.RequestsFeature requests = org.mqcgm.server.requests.RequestsFeature.create(
                     platform, accounts.closure(),
-                    org.mqcgm.server.requests.RequestsFeature.Settings.from(System.getenv()));
+                    org.mqcgm.server.requests.RequestsFeature.Settings.from(System.getenv()), config.publicUrl());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -377,6 +377,8 @@ public final class App implements AutoCloseable {
             // The newsletter (opt-in): issues go to the people subscribed at sending time, by e-mail (PR-38, PR-39).
             NewsletterFeature newsletter = NewsletterFeature.create(platform, accounts.closure()::contact,
                     config.publicUrl());
+            newsletter.minors(minor);
+            egressFeature.minors(minor);
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
                     nightscout, imports, retention, incidents, egressFeature, disclosures, requests, newsletter,

@@ -56,6 +56,12 @@ public final class EgressFeature implements Feature {
                 new Feeds(platform.jdbi(), egress, platform.consents(), readings, platform.dataClock()));
     }
 
+    /** Refuses third-party transfers of minors: their consent to a recipient and every feed to one (PR-78). */
+    public void minors(java.util.function.Predicate<java.util.UUID> minor) {
+        routes.minors(minor);
+        feeds.minors(minor);
+    }
+
     /**
      * The registry, read-only: every declared recipient, per purpose ({@code forPurpose}). A record of processing
      * lists recipients through it.

@@ -34,9 +34,16 @@ final class EgressRoutes {
     private final Egress egress;
     private final List<Residency.Store> stores;
 
+    /** Whether a person is a minor: no transfer to third parties, whatever they choose (PR-78). */
+    private java.util.function.Predicate<UUID> minor = person -> false;
+
     EgressRoutes(Egress egress, List<Residency.Store> stores) {
         this.egress = egress;
         this.stores = stores;
+    }
+
+    void minors(java.util.function.Predicate<UUID> minor) {
+        this.minor = minor;
     }
 
     void register(Routes routes, Web web) {
@@ -99,6 +106,12 @@ final class EgressRoutes {
                     "choice", "enum", "must be grant or withdraw"))));
         }
         boolean grant = choice.equals("grant");
+        if (grant && minor.test(me)) {
+            // Third-party transfers stay off for minors (PR-78); withdrawing stays possible.
+            throw new ProblemException(Problem.of(403, "minor-transfer", "No transfers for minors",
+                    "Accounts of people under the age of majority cannot send their data to third parties.")
+                    .with("code", "MINOR_TRANSFER"));
+        }
         String country = grant && "yes".equals(ctx.formParam("cross_border")) ? r.country() : null;
         egress.consent(me, r, grant, country, "web");
         ctx.redirect("/settings/data-sharing", io.javalin.http.HttpStatus.SEE_OTHER);

@@ -33,6 +33,13 @@ final class Feeds {
     private final EgressFeature.ReadingSource readings;
     private final Clock dataClock;
 
+    /** Whether a person is a minor: never fed to a third party (PR-78). */
+    private java.util.function.Predicate<UUID> minor = person -> false;
+
+    void minors(java.util.function.Predicate<UUID> minor) {
+        this.minor = minor;
+    }
+
     Feeds(Jdbi jdbi, Egress egress, Consents consents, EgressFeature.ReadingSource readings, Clock dataClock) {
         this.jdbi = jdbi;
         this.egress = egress;
@@ -56,6 +63,9 @@ final class Feeds {
     }
 
     private boolean one(Recipient r, UUID owner) {
+        if (minor.test(owner)) {
+            return false; // third-party transfers stay off for minors (PR-78)
+        }
         Optional<Instant> cursor = cursor(owner, r.id());
         boolean granted = egress.consentOf(owner, r.id()).map(Egress.Consent::granted).orElse(false);
         if (!granted && cursor.isEmpty()) {

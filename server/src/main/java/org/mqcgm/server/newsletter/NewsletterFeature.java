@@ -49,6 +49,11 @@ public final class NewsletterFeature implements Feature {
                 platform.outbound(), contacts, tokens, publicUrl), tokens);
     }
 
+    /** Never mails minors (PR-78: no marketing e-mail to people under the age of majority). */
+    public void minors(java.util.function.Predicate<java.util.UUID> minor) {
+        newsletters.minors(minor);
+    }
+
     @Override
     public void routes(Routes routes, Web web) {
         // Opening the link shows a button (link scanners open links: a GET changes nothing); the button and mail

@@ -46,6 +46,13 @@ final class Newsletters {
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
     }
 
+    /** Whether a person is a minor: no marketing e-mail to minors (PR-78). */
+    private java.util.function.Predicate<UUID> minor = person -> false;
+
+    void minors(java.util.function.Predicate<UUID> minor) {
+        this.minor = minor;
+    }
+
     static UUID queue(Jdbi jdbi, Clock clock, String subject, String body) {
         UUID id = UUID.randomUUID();
         jdbi.useHandle(h -> h.createUpdate("""
@@ -76,8 +83,8 @@ final class Newsletters {
                 java.util.Set<UUID> cancelled = new java.util.HashSet<>(h.createQuery(
                                 "select id from account where status = 'cancelled'").mapTo(UUID.class).list());
                 for (UUID person : consents.grantedBy(Purpose.NEWSLETTER)) {
-                    if (cancelled.contains(person)) {
-                        continue;
+                    if (cancelled.contains(person) || minor.test(person)) {
+                        continue; // nor is a minor (PR-78)
                     }
                     Optional<AccountClosure.Contact> contact = contacts.apply(person);
                     if (contact.isEmpty() || contact.get().email() == null) {

@@ -23,6 +23,13 @@ final class DeskMail {
     private final Cases cases;
     private final RequestsFeature.Settings settings;
 
+    /** The server's public address, for links in messages (a mailbox cannot open a relative link). */
+    private String publicUrl = "";
+
+    void publicUrl(String url) {
+        this.publicUrl = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    }
+
     DeskMail(Outbound outbound, AccountClosure accounts, Cases cases, RequestsFeature.Settings settings) {
         this.outbound = outbound;
         this.accounts = accounts;
@@ -38,7 +45,7 @@ final class DeskMail {
     void code(String to, String code, java.util.UUID request, Language language) {
         Messages m = Messages.of(language);
         send(to, m.t("requests.mail.code.subject"), m.t("requests.mail.code.body", code,
-                "/privacy/request/verify?ref=" + request));
+                publicUrl + "/privacy/request/verify?ref=" + request));
     }
 
     /** "We received your request #N; we answer by DAY." */

@@ -88,8 +88,15 @@ public final class RequestsFeature implements Feature {
      * @param accounts finding an account by its e-mail or phone and its registered contact (the accounts feature)
      */
     public static RequestsFeature create(Platform platform, AccountClosure accounts, Settings settings) {
+        return create(platform, accounts, settings, "");
+    }
+
+    /** As above, with the server's public address for the links in messages ({@code MQCGM_PUBLIC_URL}). */
+    public static RequestsFeature create(Platform platform, AccountClosure accounts, Settings settings,
+                                         String publicUrl) {
         Cases cases = new Cases(platform.jdbi(), platform.userKeys(), platform.secrets(), platform.systemClock());
         DeskMail mail = new DeskMail(platform.outbound(), accounts, cases, settings);
+        mail.publicUrl(publicUrl);
         Gauge.builder("dsar.overdue", cases, Cases::overdue)
                 .description("rights requests open past their due day (alarm when above 0)")
                 .register(platform.meters());

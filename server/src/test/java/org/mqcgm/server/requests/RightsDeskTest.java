@@ -320,6 +320,9 @@ class RightsDeskTest {
         assertThat(sent.statusCode()).as(sent.body()).isEqualTo(200);
         String ref = match(sent.body(), "name=\"ref\" value=\"([0-9a-f-]{36})\"");
         String code = app.awaitOutbox("locked-out@example.org", Pattern.compile("request about your data: (\\d{6})"));
+        // the link in the message is absolute: a mailbox cannot open a path of this server
+        assertThat(app.awaitOutbox("locked-out@example.org",
+                Pattern.compile("(https?://[^/\\s]+/privacy/request/verify\\?ref=)"))).startsWith("http");
         // Unverified: in the queue, but its text hidden and nothing can be answered; not the account's yet.
         Http agent = withRole("agent-public@example.org", Role.SUPPORT);
         assertThat(agent.get("/desk/" + ref).body()).contains("data-testid=\"desk-unverified\"")
