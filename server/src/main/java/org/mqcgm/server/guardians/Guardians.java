@@ -334,6 +334,12 @@ final class Guardians implements BirthDates {
                             on conflict (owner_id, guardian_id) do update set since = excluded.since,
                                 ended_at = null, end_reason = null""")
                     .bind("child", child).bind("guardian", guardian).bind("now", utc(now)).execute();
+            // The child's ledger: each purpose the guardian was asked about, granted or not, naming the guardian —
+            // in this transaction (the ledger joins the thread's handle), before the hold is lifted: the hold never
+            // ends without the guardian's choices recorded.
+            for (Purpose purpose : GUARDIAN_PURPOSES) {
+                consents.record(child, purpose, purposes.contains(purpose), channel(guardian));
+            }
             h.createUpdate("update minor set state = 'consented', since = :now where owner_id = :child")
                     .bind("child", child).bind("now", utc(now)).execute();
             changed(h, child);
@@ -341,10 +347,6 @@ final class Guardians implements BirthDates {
         });
         if (!accepted) {
             throw codeGone();
-        }
-        // The child's ledger: each purpose the guardian was asked about, granted or not, naming the guardian.
-        for (Purpose purpose : GUARDIAN_PURPOSES) {
-            consents.record(child, purpose, purposes.contains(purpose), channel(guardian));
         }
         forget(child);
         accounts.contact(child).ifPresent(c -> mail.consented(c, true));
