@@ -45,7 +45,8 @@ class RightsDeskInBrowserTest {
     @Tag("PR-61")
     void aPersonSendsARequestAndSeesItsDueDateAndSomeoneLockedOutUsesThePublicForm() throws Exception {
         Files.createDirectories(SHOTS);
-        UUID id = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, "Asia/Shanghai", Language.EN);
+        UUID id = app.app().accounts().createVerified(EMAIL, TestApp.PASSWORD, "Asia/Shanghai", Language.EN,
+                TestApp.ADULT_BIRTH_DATE);
         app.app().consents().record(id, Consents.Purpose.HEALTH_DATA, true, "test");
         String due = Instant.now().plus(30, ChronoUnit.DAYS).atZone(ZoneId.of("Asia/Shanghai"))
                 .format(DateTimeFormatter.ofPattern("uuuu-MM-dd"));

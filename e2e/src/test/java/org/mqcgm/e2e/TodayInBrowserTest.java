@@ -50,6 +50,7 @@ class TodayInBrowserTest {
             page.click("text=Create account");
             page.fill("input[name=identifier]", email);
             page.fill("input[name=password]", password);
+            page.fill("input[name=birth_date]", "1990-05-01"); // an adult: no guardian needed (PR-77)
             page.check("input[name=accept_policy]");
             // Processing glucose data needs its own consent, never pre-ticked (PR-19).
             assertThat(page.locator("input[name=health_data_consent]")).not().isChecked();
