@@ -132,6 +132,13 @@ class AccessibilityInBrowserTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(imported.statusCode()).as(imported.body()).isEqualTo(201);
         values.put("/import/{id}", json(imported).path("id").asText());
+        // A request to the rights desk, for its page
+        values.put("/requests/{id}", json(post(wearerToken, "/api/v1/me/requests",
+                "{\"kind\":\"ENQUIRY\",\"text\":\"Which data do you keep about my sensor?\"}", 201))
+                .path("id").asText());
+        // No guardianship here: a guardian's pages of an unknown invitation and child answer their error page
+        values.put("{invitation}", "00000000-0000-4000-8000-000000000077");
+        values.put("{child}", "00000000-0000-4000-8000-000000000078");
     }
 
     static HttpResponse<String> post(String token, String path, String body, int expected) throws Exception {
