@@ -370,7 +370,9 @@ class RightsDeskTest {
         String mailed = json(entered).path("id").asText();
         assertThat(post(agent, "/api/v1/desk/requests/" + mailed + "/answer", "{\"answer\":\"data\"}").statusCode())
                 .isEqualTo(409);
-        String link = app.awaitOutbox("by-mail@example.net", Pattern.compile("\\((/privacy/request/verify\\?ref=[0-9a-f-]{36})\\)"));
+        // an absolute link (the server's public address), opened here by its path
+        String link = app.awaitOutbox("by-mail@example.net",
+                Pattern.compile("\\(https?://[^/\\s]+(/privacy/request/verify\\?ref=[0-9a-f-]{36})\\)"));
         String mailedCode = app.awaitOutbox("by-mail@example.net", Pattern.compile("request about your data: (\\d{6})"));
         Http sender = new Http(app.url());
         assertThat(sender.get(link).body()).contains("value=\"" + mailed + "\"");
