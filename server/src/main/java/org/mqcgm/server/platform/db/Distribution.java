@@ -1,0 +1,171 @@
+package org.mqcgm.server.platform.db;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * How the schema distributes over Citus, read from the live catalogue (after the migrations), and why a table could
+ * not be. The account table is distributed by its {@code id}; every table with an {@code owner_id} column by that
+ * column, co-located with the account, so that all of one person's rows live on one worker and a person's queries
+ * stay on it; the few tables of the service itself ({@link #LOCAL}) stay on the coordinator; every other table is
+ * small and shared and becomes a reference table (a copy on each node).
+ *
+ * <p>What Citus refuses, reported as {@link Plan#problems()}: a distributed table whose primary key does not start
+ * with the owner column, or whose unique constraint or index does not include it; a foreign key between two
+ * distributed tables that does not pair the two owner columns (a key across owners); a foreign key from a reference
+ * or local table to a distributed one; a foreign key between a local table and any other.
+ */
+public final class Distribution {
+
+    /** Tables of the service itself, kept on the coordinator: the migration history and the job scheduler's table. */
+    public static final Set<String> LOCAL = Set.of("flyway_schema_history", "scheduled_tasks");
+
+    /** The account table, distributed by its id; every user-owned table is co-located with it. */
+    public static final String ACCOUNT = "account";
+
+    private Distribution() {
+    }
+
+    /** How one table is placed. */
+    public enum Kind { DISTRIBUTED, REFERENCE, LOCAL }
+
+    /** One table's placement; {@code column} is the distribution column of a distributed table, else null. */
+    public record Table(String name, Kind kind, String column) {
+    }
+
+    /** The placement of every table, the problems that stop it, and the Citus statements that apply it. */
+    public record Plan(List<Table> tables, List<String> problems) {
+
+        /**
+         * The statements that distribute the schema on a Citus coordinator, in an order Citus accepts: reference
+         * tables first, then the account, then the tables co-located with it.
+         */
+        public List<String> statements() {
+            List<String> out = new ArrayList<>();
+            for (Table t : tables) {
+                if (t.kind() == Kind.REFERENCE) {
+                    out.add("select create_reference_table('" + t.name() + "');");
+                }
+            }
+            for (Table t : tables) {
+                if (t.kind() == Kind.DISTRIBUTED && t.name().equals(ACCOUNT)) {
+                    out.add("select create_distributed_table('" + ACCOUNT + "', '" + t.column() + "');");
+                }
+            }
+            for (Table t : tables) {
+                if (t.kind() == Kind.DISTRIBUTED && !t.name().equals(ACCOUNT)) {
+                    out.add("select create_distributed_table('" + t.name() + "', '" + t.column()
+                            + "', colocate_with => '" + ACCOUNT + "');");
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Reads the catalogue of the current schema (all tables but partitions) and plans their placement. */
+    public static Plan of(Jdbi sql) {
+        return sql.withHandle(h -> {
+            List<String> names = h.createQuery("""
+                    select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                    where n.nspname = current_schema() and c.relkind in ('r', 'p') and not c.relispartition
+                    order by c.relname""").mapTo(String.class).list();
+            Set<String> owned = new LinkedHashSet<>(h.createQuery("""
+                    select c.table_name from information_schema.columns c
+                    where c.table_schema = current_schema() and c.column_name = 'owner_id'""")
+                    .mapTo(String.class).list());
+            Map<String, Table> tables = new LinkedHashMap<>();
+            for (String name : names) {
+                if (LOCAL.contains(name)) {
+                    tables.put(name, new Table(name, Kind.LOCAL, null));
+                } else if (name.equals(ACCOUNT)) {
+                    tables.put(name, new Table(name, Kind.DISTRIBUTED, "id"));
+                } else if (owned.contains(name)) {
+                    tables.put(name, new Table(name, Kind.DISTRIBUTED, "owner_id"));
+                } else {
+                    tables.put(name, new Table(name, Kind.REFERENCE, null));
+                }
+            }
+            List<String> problems = new ArrayList<>();
+            // Keys: primary key first column, and every unique constraint or index, must hold the owner column.
+            h.createQuery("""
+                    select c.relname as tbl, i.indisprimary as primary_key, i.indexrelid::regclass::text as idx,
+                           array(select a.attname from unnest(i.indkey) with ordinality k(attnum, ord)
+                                 join pg_attribute a on a.attrelid = i.indrelid and a.attnum = k.attnum
+                                 order by k.ord)::text[] as cols
+                    from pg_index i join pg_class c on c.oid = i.indrelid
+                    join pg_namespace n on n.oid = c.relnamespace
+                    where n.nspname = current_schema() and (i.indisunique or i.indisprimary)
+                    order by c.relname, idx""").map((rs, ctx) -> {
+                        String tbl = rs.getString("tbl");
+                        Table t = tables.get(tbl);
+                        if (t == null || t.kind() != Kind.DISTRIBUTED) {
+                            return null;
+                        }
+                        List<String> cols = List.of((String[]) rs.getArray("cols").getArray());
+                        if (rs.getBoolean("primary_key")) {
+                            if (cols.isEmpty() || !cols.get(0).equals(t.column())) {
+                                problems.add(tbl + ": the primary key " + cols + " does not start with "
+                                        + t.column());
+                            }
+                        } else if (!cols.contains(t.column())) {
+                            problems.add(tbl + ": the unique index " + rs.getString("idx") + " " + cols
+                                    + " does not include " + t.column());
+                        }
+                        return null;
+                    }).list();
+            for (Table t : tables.values()) {
+                if (t.kind() == Kind.DISTRIBUTED && !h.createQuery("""
+                        select exists (select 1 from pg_index i where i.indrelid = cast(:t as regclass)
+                                       and i.indisprimary)""").bind("t", t.name()).mapTo(Boolean.class).one()) {
+                    problems.add(t.name() + ": no primary key (it must start with " + t.column() + ")");
+                }
+            }
+            // Foreign keys: pairs of (column, referenced column) per constraint.
+            h.createQuery("""
+                    select con.conname, src.relname as src, dst.relname as dst,
+                           array(select a.attname from unnest(con.conkey) with ordinality k(attnum, ord)
+                                 join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum
+                                 order by k.ord)::text[] as cols,
+                           array(select a.attname from unnest(con.confkey) with ordinality k(attnum, ord)
+                                 join pg_attribute a on a.attrelid = con.confrelid and a.attnum = k.attnum
+                                 order by k.ord)::text[] as refs
+                    from pg_constraint con join pg_class src on src.oid = con.conrelid
+                    join pg_class dst on dst.oid = con.confrelid
+                    join pg_namespace n on n.oid = src.relnamespace
+                    where con.contype = 'f' and n.nspname = current_schema()
+                    order by src.relname, con.conname""").map((rs, ctx) -> {
+                        Table src = tables.get(rs.getString("src"));
+                        Table dst = tables.get(rs.getString("dst"));
+                        if (src == null || dst == null) {
+                            return null;
+                        }
+                        List<String> cols = List.of((String[]) rs.getArray("cols").getArray());
+                        List<String> refs = List.of((String[]) rs.getArray("refs").getArray());
+                        String fk = src.name() + "." + rs.getString("conname") + " " + cols + " → " + dst.name()
+                                + " " + refs;
+                        if (src.kind() == Kind.LOCAL || dst.kind() == Kind.LOCAL) {
+                            problems.add(fk + ": a coordinator-local table cannot take part in a foreign key");
+                        } else if (dst.kind() == Kind.DISTRIBUTED && src.kind() == Kind.REFERENCE) {
+                            problems.add(fk + ": a shared (reference) table cannot point at a user's row; give it"
+                                    + " an owner_id or drop the key");
+                        } else if (dst.kind() == Kind.DISTRIBUTED) {
+                            int at = cols.indexOf(src.column());
+                            if (at < 0 || !refs.get(at).equals(dst.column())) {
+                                problems.add(fk + ": a key across owners (it must pair " + src.column() + " with "
+                                        + dst.name() + "." + dst.column() + ")");
+                            }
+                        }
+                        return null;
+                    }).list();
+            List<Table> ordered = new ArrayList<>(tables.values());
+            ordered.sort(Comparator.comparing(Table::name));
+            return new Plan(List.copyOf(ordered), List.copyOf(problems));
+        });
+    }
+}
