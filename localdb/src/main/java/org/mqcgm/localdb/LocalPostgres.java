@@ -44,7 +44,15 @@ public final class LocalPostgres implements AutoCloseable {
      * so what the server acknowledged survives a crash of PostgreSQL or of the machine.
      */
     public static LocalPostgres start(Path dataDirectory) {
-        return start(dataDirectory, true);
+        return start(dataDirectory, 0, true);
+    }
+
+    /**
+     * As {@link #start(Path)} on a given loopback port: a server stopped with {@link #close()} comes back at the
+     * same address with its data (failure tests restart the database under a running server).
+     */
+    public static LocalPostgres start(Path dataDirectory, int port) {
+        return start(dataDirectory, port, true);
     }
 
     /** Starts a throw-away server in a fresh temporary directory, with durable commits (benchmarks). */
@@ -63,7 +71,7 @@ public final class LocalPostgres implements AutoCloseable {
 
     /** A server in a temporary directory, which {@link #close()} deletes (a test run leaves no data behind). */
     private static LocalPostgres temporary(Path dir, boolean durableCommits) {
-        LocalPostgres pg = start(dir, durableCommits);
+        LocalPostgres pg = start(dir, 0, durableCommits);
         pg.temporary = dir;
         return pg;
     }
@@ -76,11 +84,15 @@ public final class LocalPostgres implements AutoCloseable {
         }
     }
 
-    private static LocalPostgres start(Path dataDirectory, boolean durableCommits) {
+    private static LocalPostgres start(Path dataDirectory, int port, boolean durableCommits) {
         try {
             Files.createDirectories(dataDirectory);
             stopOrphan(dataDirectory);
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (port > 0) {
+                builder.setPort(port);
+            }
+            EmbeddedPostgres pg = builder
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setRegisterShutdownHook(false)

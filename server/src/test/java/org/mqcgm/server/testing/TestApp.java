@@ -170,14 +170,29 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
                 ClientAddress.Settings.parseNetworks(trustedProxies), ClientAddress.Header.X_FORWARDED_FOR));
     }
 
+    /**
+     * Starts on a database of the test's own (empty or migrated; the app migrates it), which the test may stop and
+     * restart under the running server.
+     */
+    public static TestApp startOn(String jdbcUrl, String user, String password,
+                                  UnaryOperator<ServerConfig> settings) {
+        return new TestApp(null, launch(jdbcUrl, user, password, Clock.systemUTC(), Clock.systemUTC(), null,
+                settings));
+    }
+
     private static Running launch(Clock dataClock, Clock systemClock, SmtpSender.Settings smtp,
                                   UnaryOperator<ServerConfig> settings) {
+        return launch(TestDatabase.fresh(), TestDatabase.user(), TestDatabase.password(), dataClock, systemClock,
+                smtp, settings);
+    }
+
+    private static Running launch(String url, String user, String password, Clock dataClock, Clock systemClock,
+                                  SmtpSender.Settings smtp, UnaryOperator<ServerConfig> settings) {
         try {
             Path dir = Files.createTempDirectory("mqcgm-test-");
             Path key = dir.resolve("master-key.json");
             MasterKey.generate(key);
-            String url = TestDatabase.fresh();
-            ServerConfig config = new ServerConfig(url, TestDatabase.user(), TestDatabase.password(), 8, key,
+            ServerConfig config = new ServerConfig(url, user, password, 8, key,
                     "127.0.0.1", 0, 1_000_000, TEST_ARGON2, Duration.ofHours(12), Duration.ofDays(7), smtp,
                     dir.resolve("outbox"), "http://mqcgm.test");
             // Push endpoints on loopback over http (testing/PushService), as in the demo; production refuses them.

@@ -18,11 +18,14 @@ import org.mqcgm.server.ConfigException;
  */
 public final class Database implements AutoCloseable {
 
-    private final HikariDataSource dataSource;
+    private final HikariDataSource pool;
+    /** What the application connects through: the pool, failing at once while the database is away. */
+    private final FailFast dataSource;
     private final Jdbi jdbi;
 
-    private Database(HikariDataSource dataSource) {
-        this.dataSource = dataSource;
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+        this.dataSource = new FailFast(pool);
         this.jdbi = Jdbi.create(dataSource).installPlugin(new PostgresPlugin());
         // PostgreSQL keeps microseconds and rounds a finer time to the nearest one, which can store a time after the
         // instant it records (a link "ended now" stayed live for the rest of that microsecond to a clock with
@@ -90,21 +93,43 @@ public final class Database implements AutoCloseable {
         return result.migrationsExecuted;
     }
 
+    /**
+     * True when {@code e} (a cause or a chained exception) says the database could not be reached or a connection
+     * to it broke, as while it restarts — a 503, not a fault of the request or of ours.
+     */
+    public static boolean unreachable(Throwable e) {
+        return FailFast.unreachable(e);
+    }
+
     public Jdbi jdbi() {
         return jdbi;
     }
 
-    /** Publishes the pool's gauges and timings (active, idle, pending connections, wait time) to a registry. */
+    /**
+     * Publishes the pool's gauges and timings (active, idle, pending connections, wait time) to a registry, and
+     * whether the database is reachable ({@code mqcgm_database_reachable}, 0 while it is away: alarm on it) with the
+     * requests refused at once meanwhile ({@code mqcgm_database_refused_total}).
+     */
     public void measureWith(io.micrometer.core.instrument.MeterRegistry registry) {
-        dataSource.setMetricsTrackerFactory(
+        pool.setMetricsTrackerFactory(
                 new com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory(registry));
+        io.micrometer.core.instrument.Gauge.builder("mqcgm_database_reachable", dataSource, d -> d.down() ? 0 : 1)
+                .description("1 while the database answers, 0 from a failed attempt to connect until it is back")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("mqcgm_database_refused", dataSource,
+                        FailFast::refused)
+                .description("requests refused at once (503) while the database was away, without waiting")
+                .register(registry);
     }
 
     public DataSource dataSource() {
         return dataSource;
     }
 
-    /** True when a trivial query succeeds within two seconds; used by {@code /readyz}. */
+    /**
+     * True when a trivial query succeeds within two seconds; used by {@code /readyz}. While the database is known to
+     * be away this answers false at once (one call a second probes it again).
+     */
     public boolean isReachable() {
         try (Connection c = dataSource.getConnection()) {
             return c.isValid(2);
@@ -115,6 +140,6 @@ public final class Database implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        pool.close();
     }
 }

@@ -241,9 +241,15 @@ public final class HttpServer implements AutoCloseable {
     /**
      * 503 with {@code Retry-After} when no database connection came free in time ({@code e} or a cause is the
      * pool's {@link java.sql.SQLTransientConnectionException}: a burst, e.g. thousands of live streams reopening
-     * at once), else null. Nothing is broken and nothing was written: the client is asked to come back.
+     * at once), or when the database cannot be reached or a connection to it broke (it restarts), else null.
+     * Nothing was written: the client is asked to come back.
      */
     static Problem busy(Throwable e) {
+        if (org.mqcgm.server.platform.db.Database.unreachable(e)) {
+            return Problem.of(503, "database-unavailable", "Unavailable",
+                    "The database cannot be reached just now; nothing was written. Try again in a moment.")
+                    .with("retryAfter", BUSY_RETRY_SECONDS);
+        }
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof java.sql.SQLTransientConnectionException) {
                 return Problem.of(503, "busy", "Busy", "The server is busy; try again in a moment.")
