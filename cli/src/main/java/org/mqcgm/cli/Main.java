@@ -153,7 +153,9 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "migrate", mixinStandardHelpOptions = true,
-            description = "Apply pending database migrations to the configured database and exit.")
+            description = {"Apply pending database migrations to the configured database and exit.",
+                    "With MQCGM_MIGRATION_DB_USER and MQCGM_MIGRATION_DB_PASSWORD, migrates as that role (the",
+                    "schema's owner) and grants the runtime role MQCGM_DB_USER row access only (no DDL)."})
     static final class MigrateCommand implements Runnable {
         @CommandLine.Mixin
         SharedOptions.ConfigFile config;
@@ -163,7 +165,8 @@ public final class Main implements Runnable {
 
         @Override
         public void run() {
-            int n = App.migrate(config.load());
+            int n = App.migrate(config.load(), org.mqcgm.server.platform.db.MigrationLogin
+                    .fromSettings(config.settings()).orElse(null));
             spec.commandLine().getOut().println("applied " + n + " migrations");
         }
     }

@@ -23,6 +23,11 @@ final class SharedOptions {
             return ServerConfig.load(System.getenv(), config);
         }
 
+        /** The raw settings of the file and the environment (the environment wins). */
+        java.util.Map<String, String> settings() {
+            return ServerConfig.settings(System.getenv(), config);
+        }
+
         boolean given() {
             return config != null;
         }

@@ -423,9 +423,23 @@ public final class App implements AutoCloseable {
 
     /** Applies migrations and exits (the {@code migrate} command). */
     public static int migrate(ServerConfig config) {
-        try (Database database = Database.open(config.databaseUrl(), config.databaseUser(),
-                config.databasePassword(), 2)) {
-            return database.migrate();
+        return migrate(config, null);
+    }
+
+    /**
+     * Applies migrations under {@code migrationLogin} (the schema owner; {@code null}: the runtime role of the
+     * configuration) and, when that is another role than the runtime one, grants the runtime role the rights to read
+     * and write rows but not to change the schema ({@code docs/deployment.md}).
+     */
+    public static int migrate(ServerConfig config, org.mqcgm.server.platform.db.MigrationLogin migrationLogin) {
+        String user = migrationLogin == null ? config.databaseUser() : migrationLogin.user();
+        String password = migrationLogin == null ? config.databasePassword() : migrationLogin.password();
+        try (Database database = Database.open(config.databaseUrl(), user, password, 2)) {
+            int n = database.migrate();
+            if (!user.equals(config.databaseUser())) {
+                database.grantDataAccess(config.databaseUser());
+            }
+            return n;
         }
     }
 

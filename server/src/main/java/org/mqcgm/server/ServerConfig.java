@@ -684,4 +684,21 @@ public record ServerConfig(
         // Never print the password.
         return "ServerConfig[db=" + databaseUrl + " as " + databaseUser + ", listen=" + host + ":" + port + "]";
     }
+
+    /**
+     * The raw {@code MQCGM_*} settings of the environment and, when given, a configuration file (the environment
+     * wins), for settings that are not part of the server's configuration ({@code MQCGM_MIGRATION_DB_*}).
+     */
+    public static Map<String, String> settings(Map<String, String> environment, Path configFile) {
+        Map<String, String> settings = new HashMap<>();
+        if (configFile != null) {
+            settings.putAll(readFile(configFile));
+        }
+        environment.forEach((k, v) -> {
+            if (k.startsWith("MQCGM_")) {
+                settings.put(k, v);
+            }
+        });
+        return settings;
+    }
 }

@@ -600,7 +600,7 @@ public final class ReadingStore {
                 adopted += insert(owner, readings.subList(i, Math.min(readings.size(), i + 10_000)));
             }
         }
-        jdbi.useHandle(h -> h.execute("drop table glucose_reading_v1"));
+        jdbi.useHandle(h -> org.mqcgm.server.platform.db.Database.dropOrEmpty(h, "glucose_reading_v1"));
         if (adopted > 0) {
             log.info("re-stored {} readings of {} owners from the V1 table, encrypted", adopted, owners.size());
         }

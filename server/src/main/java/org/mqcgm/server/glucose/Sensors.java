@@ -275,8 +275,8 @@ final class Sensors {
                             .bind("o", owner).bind("id", id).execute();
                 }
             }
-            h.execute("drop table calibration_plain_v7");
-            h.execute("drop table sensor_plain_v7");
+            org.mqcgm.server.platform.db.Database.dropOrEmpty(h, "calibration_plain_v7");
+            org.mqcgm.server.platform.db.Database.dropOrEmpty(h, "sensor_plain_v7");
             return n;
         });
     }

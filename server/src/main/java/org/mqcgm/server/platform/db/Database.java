@@ -83,14 +83,75 @@ public final class Database implements AutoCloseable {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** Applies pending migrations and returns how many ran. */
+    /**
+     * Applies pending migrations and returns how many ran. A role that may not create objects in its schema (the
+     * runtime role of a deployment whose migrations run under their own role, see {@code docs/deployment.md})
+     * migrates nothing: it checks that no migration is pending and otherwise stops with a {@link ConfigException}
+     * naming {@code mqcgm migrate}.
+     */
     public int migrate() {
-        MigrateResult result = Flyway.configure()
+        if (!mayCreate()) {
+            int pending = flyway().info().pending().length;
+            if (pending > 0) {
+                throw new ConfigException("MQCGM_DB_USER", "the database role may not create tables and " + pending
+                        + " migrations are pending: run 'mqcgm migrate' under the migration role"
+                        + " (MQCGM_MIGRATION_DB_USER) first");
+            }
+            return 0;
+        }
+        MigrateResult result = flyway().migrate();
+        return result.migrationsExecuted;
+    }
+
+    private Flyway flyway() {
+        return Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
-                .load()
-                .migrate();
-        return result.migrationsExecuted;
+                .load();
+    }
+
+    /**
+     * Drops a legacy table that a start-up data migration has emptied into its new home, when this role owns it; a
+     * runtime role without DDL rights ({@code docs/deployment.md}) deletes its rows instead, so the step stays done
+     * and idempotent, and the empty table is left to the migration role. Does nothing when the table is absent.
+     */
+    public static void dropOrEmpty(org.jdbi.v3.core.Handle h, String table) {
+        if (!table.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain table name: " + table);
+        }
+        java.util.Optional<Boolean> owner = h.createQuery(
+                        "select pg_has_role(current_user, c.relowner, 'USAGE') from pg_class c where c.oid = to_regclass(:t)")
+                .bind("t", table).mapTo(Boolean.class).findOne();
+        if (owner.isEmpty()) {
+            return;
+        }
+        h.execute(owner.get() ? "drop table " + table : "delete from " + table);
+    }
+
+    /** Whether the connected role may create objects (tables) in its current schema. */
+    public boolean mayCreate() {
+        return jdbi.withHandle(h -> h.createQuery(
+                "select has_schema_privilege(current_user, current_schema(), 'CREATE')")
+                .mapTo(Boolean.class).one());
+    }
+
+    /**
+     * Gives {@code role} (the runtime role) the rights to read and write the rows of every table and sequence in the
+     * current schema, and no right to change the schema: run by {@code mqcgm migrate} under the migration role.
+     */
+    public void grantDataAccess(String role) {
+        if (role == null || !role.matches("[A-Za-z_][A-Za-z0-9_$]{0,62}")) {
+            throw new ConfigException("MQCGM_DB_USER", "must be a plain PostgreSQL role name to be granted access"
+                    + " (got '" + role + "')");
+        }
+        String quoted = '"' + role + '"';
+        jdbi.useHandle(h -> {
+            String schema = '"' + h.createQuery("select current_schema()").mapTo(String.class).one()
+                    .replace("\"", "\"\"") + '"';
+            h.execute("grant usage on schema " + schema + " to " + quoted);
+            h.execute("grant select, insert, update, delete on all tables in schema " + schema + " to " + quoted);
+            h.execute("grant usage, select, update on all sequences in schema " + schema + " to " + quoted);
+        });
     }
 
     /**
