@@ -323,10 +323,11 @@ public final class App implements AutoCloseable {
             org.mqcgm.server.egress.EgressFeature egressFeature = org.mqcgm.server.egress.EgressFeature.create(
                     platform, glucose.readings().store()::range, stores);
             // The rights desk (PR-61, PR-73 – PR-76): finds accounts and their registered contact through accounts'
-            // closure port; the regulator and the desk's address come from MQCGM_REGULATOR_* and MQCGM_DPO_EMAIL.
+            // closure port; the regulator and the desk's address come from MQCGM_REGULATOR_* and MQCGM_DPO_EMAIL
+            // (environment or --config file).
             org.mqcgm.server.requests.RequestsFeature requests = org.mqcgm.server.requests.RequestsFeature.create(
                     platform, accounts.closure(),
-                    org.mqcgm.server.requests.RequestsFeature.Settings.from(System.getenv()), config.publicUrl());
+                    org.mqcgm.server.requests.RequestsFeature.Settings.from(config.governance()), config.publicUrl());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -339,7 +340,7 @@ public final class App implements AutoCloseable {
             org.mqcgm.server.guardians.GuardiansFeature guardians =
                     org.mqcgm.server.guardians.GuardiansFeature.create(platform,
                             new org.mqcgm.server.guardians.GuardiansFeature.Settings(
-                                    ServerConfig.ageOfMajority(System.getenv()), config.publicUrl()),
+                                    ServerConfig.ageOfMajority(config.governance()), config.publicUrl()),
                             accounts.closure(), AccountsFeature::normalisedLogin, accounts.timeZones(),
                             cancellation.closeOnBehalf(), support.tickets(), rights::writeArchive);
             guardiansRef.set(guardians);
@@ -349,7 +350,7 @@ public final class App implements AutoCloseable {
             // cancellation path; research exports read accounts and readings. Minors are never research subjects.
             org.mqcgm.server.retention.RetentionFeature.Settings retentionSettings;
             try {
-                retentionSettings = org.mqcgm.server.retention.RetentionFeature.Settings.from(System.getenv());
+                retentionSettings = org.mqcgm.server.retention.RetentionFeature.Settings.from(config.governance());
             } catch (IllegalArgumentException e) {
                 throw new ConfigException("MQCGM_RETENTION_*", e.getMessage());
             }
@@ -379,6 +380,7 @@ public final class App implements AutoCloseable {
                     config.publicUrl());
             newsletter.minors(minor);
             egressFeature.minors(minor);
+            privacy.minors(minor); // a minor grants no consent themselves: the guardian decides (PR-78)
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
                     nightscout, imports, retention, incidents, egressFeature, disclosures, requests, newsletter,

@@ -68,6 +68,11 @@ import org.mqcgm.server.platform.transparency.ControllerContact;
  *                           {@code _EMAIL} (required), {@code _PHONE}, {@code _ADDRESS}, {@code _DPO},
  *                           {@code _DPO_EMAIL}; PR-89). Configurations built in code (tests, the benchmark) get
  *                           {@link ControllerContact#EXAMPLE}; settings never do
+ * @param governance         the privacy-governance settings, from the environment or the {@code --config} file like
+ *                           every other setting (the environment wins), validated at load: {@code
+ *                           MQCGM_AGE_OF_MAJORITY}, {@code MQCGM_RETENTION_*}, {@code MQCGM_RESEARCH_*},
+ *                           {@code MQCGM_LOG_DIR}, {@code MQCGM_REGULATOR_*}, {@code MQCGM_DPO_EMAIL} (see
+ *                           {@link #governance(Map)}); empty (the defaults) for configurations built in code
  */
 public record ServerConfig(
         String databaseUrl,
@@ -93,7 +98,8 @@ public record ServerConfig(
         Push push,
         String supportPhone,
         boolean alertsOnIngest,
-        org.mqcgm.server.platform.egress.Residency residency, ControllerContact controller) {
+        org.mqcgm.server.platform.egress.Residency residency, ControllerContact controller,
+        Map<String, String> governance) {
 
     /** The default age of majority ({@link #ageOfMajority}). */
     public static final int DEFAULT_AGE_OF_MAJORITY = 18;
@@ -159,7 +165,21 @@ public record ServerConfig(
                 maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
                 clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
                 supportPhone, alertsOnIngest, org.mqcgm.server.platform.egress.Residency.DEFAULT,
-                ControllerContact.EXAMPLE);
+                ControllerContact.EXAMPLE, Map.of());
+    }
+
+    /** Settings built in code with residency and contact, and the default privacy-governance settings. */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl, Metrics.Settings metrics,
+                        ClientAddress.Settings clientAddress, Path deletionLedger, boolean transfersAllowLoopbackHttp,
+                        int maxFollowers, int acceptQueue, Push push, String supportPhone, boolean alertsOnIngest,
+                        org.mqcgm.server.platform.egress.Residency residency, ControllerContact controller) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
+                clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                supportPhone, alertsOnIngest, residency, controller, Map.of());
     }
 
     /** A copy with other residency settings and recipients. */
@@ -167,7 +187,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, settings, controller);
+                supportPhone, alertsOnIngest, settings, controller, governance);
     }
 
     /**
@@ -340,7 +360,8 @@ public record ServerConfig(
                 integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000),
                 integer(s, "MQCGM_ACCEPT_QUEUE", org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE, 1,
                         65_535),
-                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true, residency(s), controller(s));
+                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true, residency(s), controller(s),
+                governance(s));
     }
 
     /** The region, the stores' declared regions, cross-border mode and the declared recipients (PR-80, PR-82). */
@@ -448,7 +469,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, residency, contact);
+                supportPhone, alertsOnIngest, residency, contact, governance);
     }
 
     private static Push push(Map<String, String> s) {
@@ -534,7 +555,7 @@ public record ServerConfig(
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, governance);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
@@ -542,7 +563,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, governance);
     }
 
     /** A copy with the operators' metrics listener set. */
@@ -550,7 +571,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, governance);
     }
 
     /** A copy reached at another public address. */
@@ -559,7 +580,7 @@ public record ServerConfig(
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, governance);
     }
 
     /** A copy trusting other reverse proxies. */
@@ -567,7 +588,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, governance);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
@@ -575,7 +596,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, governance);
     }
 
     /** A copy with another listen backlog. */
@@ -583,7 +604,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, governance);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
@@ -591,7 +612,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, governance);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
@@ -599,7 +620,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, residency, controller);
+                supportPhone, alertsOnIngest, residency, controller, governance);
     }
 
     /** A copy with other Web Push rules. */
@@ -607,7 +628,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules,
-                supportPhone, alertsOnIngest, residency, controller);
+                supportPhone, alertsOnIngest, residency, controller, governance);
     }
 
     /** A copy with the operator's support hotline ({@code MQCGM_SUPPORT_PHONE}; null for none). */
@@ -615,7 +636,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                phone == null ? null : supportPhone(phone), alertsOnIngest, residency, controller);
+                phone == null ? null : supportPhone(phone), alertsOnIngest, residency, controller, governance);
     }
 
     /** A hotline number: digits, spaces, dashes and a leading +, 3 to 30 characters. */
@@ -639,7 +660,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, evaluate, residency, controller);
+                supportPhone, evaluate, residency, controller, governance);
     }
 
     private static boolean bool(Map<String, String> s, String name) {
@@ -677,6 +698,57 @@ public record ServerConfig(
             throw new ConfigException(name, "must be between " + min + " and " + max + " (got " + n + ")");
         }
         return n;
+    }
+
+    /** The prefixes and names of the privacy-governance settings ({@link #governance}). */
+    private static final java.util.List<String> GOVERNANCE = java.util.List.of("MQCGM_AGE_OF_MAJORITY",
+            "MQCGM_RETENTION_", "MQCGM_RESEARCH_", "MQCGM_LOG_DIR", "MQCGM_REGULATOR_", "MQCGM_DPO_EMAIL");
+
+    /**
+     * The privacy-governance settings of a flat map of {@code MQCGM_*} settings (the environment over the
+     * {@code --config} file), checked now so that a wrong one stops the server or a command at start, naming it:
+     * the age of majority (14–21), the retention periods (only shorter than the defaults without a justification),
+     * the research export's k, the DPO's e-mail address and the regulator's web address. The features read them
+     * from here ({@code guardians}, {@code retention}, {@code requests}).
+     */
+    public static Map<String, String> governance(Map<String, String> s) {
+        Map<String, String> g = new java.util.TreeMap<>();
+        s.forEach((k, v) -> {
+            if (v != null && GOVERNANCE.stream().anyMatch(k::startsWith)) {
+                g.put(k, v.trim());
+            }
+        });
+        ageOfMajority(g);
+        try {
+            org.mqcgm.server.retention.RetentionFeature.Settings.from(g);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("MQCGM_RETENTION_*", e.getMessage());
+        }
+        String dpo = g.get("MQCGM_DPO_EMAIL");
+        if (dpo != null && !dpo.isEmpty() && !dpo.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+            throw new ConfigException("MQCGM_DPO_EMAIL", "must be an e-mail address (got '" + dpo + "')");
+        }
+        String url = g.get("MQCGM_REGULATOR_URL");
+        if (url != null && !url.isEmpty() && !(url.startsWith("https://") || url.startsWith("http://"))) {
+            throw new ConfigException("MQCGM_REGULATOR_URL", "must start with https:// or http:// (got '" + url
+                    + "')");
+        }
+        try {
+            org.mqcgm.server.requests.RequestsFeature.Settings.from(g);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("MQCGM_REGULATOR_NAME", e.getMessage());
+        }
+        return java.util.Collections.unmodifiableMap(g);
+    }
+
+    /** A copy with a privacy-governance setting set (tests; the names are those of the environment). */
+    public ServerConfig withGovernanceSetting(String name, String value) {
+        Map<String, String> g = new HashMap<>(governance);
+        g.put(name, value);
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                supportPhone, alertsOnIngest, residency, controller, governance(g));
     }
 
     @Override

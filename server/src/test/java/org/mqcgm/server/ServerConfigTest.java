@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,17 +16,64 @@ class ServerConfigTest {
     Path dir;
 
     private Map<String, String> valid() throws IOException {
-        Path key = dir.resolve("key.json");
-        if (!Files.exists(key)) {
-            Files.writeString(key, "{}");
+        return org.mqcgm.server.testing.ConfigFixture.validSettings(dir);
+    }
+
+    /**
+     * The privacy-governance settings (age of majority, retention periods, the regulator, the DPO's address) are read
+     * from the --config file like every other setting, the environment winning, and checked at load.
+     */
+    @Test
+    void governanceSettingsComeFromTheConfigFileOrTheEnvironmentAndAreChecked() throws IOException {
+        assertThat(ServerConfig.fromSettings(valid()).governance()).isEmpty();
+        assertThat(ServerConfig.ageOfMajority(ServerConfig.fromSettings(valid()).governance())).isEqualTo(18);
+        Map<String, String> file = valid();
+        file.put("MQCGM_AGE_OF_MAJORITY", "14");
+        file.put("MQCGM_RETENTION_CRASH_REPORTS", "30");
+        file.put("MQCGM_REGULATOR_NAME", "Data Protection Authority");
+        file.put("MQCGM_REGULATOR_URL", "https://dpa.example");
+        file.put("MQCGM_DPO_EMAIL", "dpo@cgm.example.org");
+        file.put("MQCGM_PORT", "8081");
+        Path config = dir.resolve("mqcgm.properties");
+        StringBuilder text = new StringBuilder();
+        file.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(config, text);
+
+        ServerConfig fromFile = ServerConfig.load(Map.of("HOME", "/root"), config);
+        Map<String, String> g = fromFile.governance();
+        assertThat(ServerConfig.ageOfMajority(g)).isEqualTo(14);
+        assertThat(org.mqcgm.server.retention.RetentionFeature.Settings.from(g).schedule().period("crash-reports"))
+                .isEqualTo(java.time.Duration.ofDays(30));
+        org.mqcgm.server.requests.RequestsFeature.Settings desk = org.mqcgm.server.requests.RequestsFeature.Settings
+                .from(g);
+        assertThat(desk.regulatorName()).isEqualTo("Data Protection Authority");
+        assertThat(desk.regulatorUrl()).isEqualTo("https://dpa.example");
+        assertThat(desk.deskEmail()).isEqualTo("dpo@cgm.example.org");
+        assertThat(g).doesNotContainKey("MQCGM_PORT").doesNotContainKey("MQCGM_DB_PASSWORD");
+
+        // The environment wins over the file, with the same names.
+        ServerConfig env = ServerConfig.load(Map.of("MQCGM_AGE_OF_MAJORITY", "16", "MQCGM_DPO_EMAIL",
+                "officer@cgm.example.org"), config);
+        assertThat(ServerConfig.ageOfMajority(env.governance())).isEqualTo(16);
+        assertThat(org.mqcgm.server.requests.RequestsFeature.Settings.from(env.governance()).deskEmail())
+                .isEqualTo("officer@cgm.example.org");
+
+        // Wrong values stop the load, naming the setting.
+        for (String[] wrong : new String[][] {{"MQCGM_AGE_OF_MAJORITY", "12"}, {"MQCGM_AGE_OF_MAJORITY", "adult"},
+                {"MQCGM_RETENTION_CRASH_REPORTS", "400"}, {"MQCGM_RETENTION_CRASH_REPORTS", "soon"},
+                {"MQCGM_DPO_EMAIL", "not-an-address"}, {"MQCGM_REGULATOR_URL", "dpa.example"}}) {
+            Map<String, String> s = valid();
+            s.put(wrong[0], wrong[1]);
+            String name = wrong[0].startsWith("MQCGM_RETENTION_") ? "MQCGM_RETENTION_" : wrong[0];
+            assertThatThrownBy(() -> ServerConfig.fromSettings(s)).as(wrong[0] + "=" + wrong[1])
+                    .isInstanceOf(ConfigException.class).hasMessageContaining(name);
         }
-        Map<String, String> s = new HashMap<>();
-        s.put("MQCGM_DB_URL", "jdbc:postgresql://db.internal:5432/mqcgm");
-        s.put("MQCGM_DB_USER", "mqcgm");
-        s.put("MQCGM_DB_PASSWORD", "secret");
-        s.put("MQCGM_MASTER_KEY_FILE", key.toString());
-        s.put("MQCGM_CONTROLLER_EMAIL", "privacy@cgm.example.org");
-        return s;
+        // A longer period with its written justification is accepted.
+        Map<String, String> justified = valid();
+        justified.put("MQCGM_RETENTION_CRASH_REPORTS", "400");
+        justified.put("MQCGM_RETENTION_CRASH_REPORTS_JUSTIFICATION", "product liability law, signed off by the DPO");
+        assertThat(org.mqcgm.server.retention.RetentionFeature.Settings.from(ServerConfig.fromSettings(justified)
+                .governance()).schedule().period("crash-reports")).isEqualTo(java.time.Duration.ofDays(400));
     }
 
     @Test

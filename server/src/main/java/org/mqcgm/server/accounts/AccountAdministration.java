@@ -42,7 +42,7 @@ public final class AccountAdministration implements AutoCloseable {
         accounts.birthDates(org.mqcgm.server.guardians.GuardiansFeature.birthDates(db.jdbi(), keys,
                 DeploymentSecrets.loadOrCreate(db.jdbi(), master),
                 org.mqcgm.server.privacy.PrivacyFeature.consents(db.jdbi(), Clock.systemUTC()), Clock.systemUTC(),
-                org.mqcgm.server.ServerConfig.ageOfMajority(System.getenv()), accounts.store()::timeZone));
+                org.mqcgm.server.ServerConfig.ageOfMajority(config.governance()), accounts.store()::timeZone));
         return new AccountAdministration(db, accounts, outbound);
     }
 

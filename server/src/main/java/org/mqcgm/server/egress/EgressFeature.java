@@ -80,6 +80,13 @@ public final class EgressFeature implements Feature {
         return feeds.run();
     }
 
+    /** The egress log is kept three years (retention category {@code egress-log}). */
+    @Override
+    public List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        return List.of(new org.mqcgm.server.platform.retention.SqlExpiry("egress-log", platform.jdbi(), "egress_log",
+                "at", "owner_id", "true"));
+    }
+
     @Override
     public List<Jobs.Job> jobs() {
         return List.of(new Jobs.Job("egress-feeds", Duration.ofHours(1), feeds::run));

@@ -94,8 +94,26 @@ public final class GuardiansFeature implements Feature {
         guardians.listen(platform.notifications());
         ChildReports reports = new ChildReports(platform.jdbi(), platform.secrets(), accounts, tickets, guardians,
                 mail, deleteAccount, platform.systemClock());
-        return new GuardiansFeature(guardians, reports, normalise, archives,
+        GuardiansFeature feature = new GuardiansFeature(guardians, reports, normalise, archives,
                 new GuardianData(platform.jdbi(), guardians, platform.mapper()));
+        feature.expiries = List.of(
+                // decided reports: three years after the decision (the reported account may be gone: nil id)
+                new org.mqcgm.server.platform.retention.SqlExpiry("child-reports-closed", platform.jdbi(),
+                        "child_report", "decided_at",
+                        "coalesce(reported_account, '00000000-0000-0000-0000-000000000000'::uuid)",
+                        "decided_at is not null"),
+                // invitations whose code no longer works: used, or expired
+                new org.mqcgm.server.platform.retention.SqlExpiry("guardian-invitations", platform.jdbi(),
+                        "guardian_invitation", "coalesce(accepted_at, expires_at)", "owner_id", "true"));
+        return feature;
+    }
+
+    private List<org.mqcgm.server.platform.retention.Expiry> expiries = List.of();
+
+    /** Decided reports and spent invitations leave on the retention schedule. */
+    @Override
+    public List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        return expiries;
     }
 
     /**

@@ -70,8 +70,19 @@ public final class IncidentsFeature implements Feature {
                 publicUrl);
         SecurityReports reports = new SecurityReports(platform.jdbi(), platform.systemClock());
         ExecutorService background = Executors.newVirtualThreadPerTaskExecutor();
-        return new IncidentsFeature(register, notifier, reports, new IncidentRoutes(register, notifier, reports,
-                platform.json(), background), background);
+        IncidentsFeature feature = new IncidentsFeature(register, notifier, reports, new IncidentRoutes(register,
+                notifier, reports, platform.json(), background), background);
+        feature.expiries = List.of(new org.mqcgm.server.platform.retention.SqlExpiry("incident-deliveries",
+                platform.jdbi(), "incident_delivery", "updated_at", "owner_id", "status <> 'pending'"));
+        return feature;
+    }
+
+    /** Delivery records are kept three years after their last step (retention category incident-deliveries). */
+    private List<org.mqcgm.server.platform.retention.Expiry> expiries = List.of();
+
+    @Override
+    public List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        return expiries;
     }
 
     @Override

@@ -39,6 +39,11 @@ final class Checkins {
     private final ObjectMapper mapper;
     private final Photos photos;
     private final Clock clock;
+    /**
+     * Reads of check-ins (SOC: notes, meals, insulin, activities) are purpose-bound (PR-03): a read for a purpose
+     * not registered for the category is refused and recorded before anything is read.
+     */
+    private final org.mqcgm.server.platform.transparency.PurposeGuard purposes;
 
     Checkins(Jdbi jdbi, UserKeys keys, ObjectMapper mapper, Photos photos, Clock clock) {
         this.jdbi = jdbi;
@@ -46,6 +51,12 @@ final class Checkins {
         this.mapper = mapper;
         this.photos = photos;
         this.clock = clock;
+        this.purposes = new org.mqcgm.server.platform.transparency.PurposeGuard(jdbi, clock);
+    }
+
+    /** The check of a read of the owner's check-ins for the thread's purpose. */
+    private void read(UUID owner, String operation) {
+        purposes.check(org.mqcgm.server.platform.consent.DataCategory.SOC, owner, "logbook.checkins." + operation);
     }
 
     /** Stores a new check-in and attaches its photos; a photo that is not the owner's stores nothing (422). */
@@ -89,6 +100,7 @@ final class Checkins {
     }
 
     Optional<Checkin> find(UUID owner, UUID id) {
+        read(owner, "find");
         return jdbi.withHandle(h -> h.createQuery("select * from logbook_checkin where owner_id = :o and id = :id")
                 .bind("o", owner).bind("id", id).map((rs, ctx) -> row(owner, rs)).findOne());
     }
@@ -147,6 +159,7 @@ final class Checkins {
     }
 
     List<Checkin> list(UUID owner, Instant from, Instant to, Checkin.Kind kind, int limit) {
+        read(owner, "list");
         return jdbi.withHandle(h -> h.createQuery("""
                         select * from logbook_checkin where owner_id = :o and time >= :from and time < :to
                           and (cast(:k as text) is null or kind = :k)
@@ -162,6 +175,7 @@ final class Checkins {
      */
     List<Checkin> listExcept(UUID owner, Instant from, Instant to, java.util.function.Predicate<UUID> skip,
                              int limit) {
+        read(owner, "list");
         return jdbi.withHandle(h -> {
             try (java.util.stream.Stream<Checkin> rows = h.createQuery("""
                             select * from logbook_checkin where owner_id = :o and time >= :from and time < :to
@@ -179,6 +193,7 @@ final class Checkins {
      * {@code limit}, plus the others of the last one's millisecond (check-ins stored together share one).
      */
     List<Checkin> changedSince(UUID owner, Instant since, java.util.function.Predicate<UUID> skip, int limit) {
+        read(owner, "changedSince");
         return jdbi.withHandle(h -> {
             try (java.util.stream.Stream<Checkin> rows = h.createQuery("""
                             select * from logbook_checkin
@@ -217,6 +232,7 @@ final class Checkins {
 
     /** Every check-in of the owner, oldest first, one at a time (the export). */
     void forEach(UUID owner, Consumer<Checkin> each) {
+        read(owner, "forEach");
         jdbi.useHandle(h -> {
             try (var stream = h.createQuery("select * from logbook_checkin where owner_id = :o order by time, id")
                     .bind("o", owner).setFetchSize(500).map((rs, ctx) -> row(owner, rs)).stream()) {

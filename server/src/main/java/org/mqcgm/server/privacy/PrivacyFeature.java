@@ -60,7 +60,19 @@ public final class PrivacyFeature implements Feature {
 
     @Override
     public void routes(Routes routes, Web web) {
-        new PrivacyRoutes(web.pages(), web.contexts(), consents, versions, json).register(routes);
+        new PrivacyRoutes(web.pages(), web.contexts(), consents, versions, json,
+                person -> minor.test(person)).register(routes);
+    }
+
+    /** Whether a person is a minor (the guardians feature answers; none until it is wired). */
+    private volatile java.util.function.Predicate<java.util.UUID> minor = person -> false;
+
+    /**
+     * Minors grant no consent themselves: their guardian decides (PR-78). Wired before {@link #routes} runs (the
+     * guardians feature is built after this one).
+     */
+    public void minors(java.util.function.Predicate<java.util.UUID> minor) {
+        this.minor = minor;
     }
 
     /** The consent ledger, for "My data" and the export. */

@@ -43,14 +43,36 @@ final class PrivacyRoutes {
     private final ConsentLedger consents;
     private final PolicyVersions versions;
     private final JsonBodies json;
+    /** Whether a person is a minor: their guardian decides their consents, they cannot grant one (PR-78). */
+    private final java.util.function.Predicate<UUID> minor;
 
     PrivacyRoutes(Pages pages, PageContexts contexts, ConsentLedger consents, PolicyVersions versions,
-                  JsonBodies json) {
+                  JsonBodies json, java.util.function.Predicate<UUID> minor) {
         this.pages = pages;
         this.contexts = contexts;
         this.consents = consents;
         this.versions = versions;
         this.json = json;
+        this.minor = minor;
+    }
+
+    /**
+     * A person's own grant of a purpose: refused for a minor (403 {@code MINOR_CONSENT_BY_GUARDIAN}) — the guardian
+     * consents for them, and research, newsletters, third-party transfers stay off (PR-78). Withdrawing is always
+     * possible. Every path through which a person records their own choice (privacy centre, consent page, API)
+     * passes here before the ledger is written.
+     */
+    private void ownChoice(UUID owner, Purpose purpose, boolean granted, String channel) {
+        if (granted && minor.test(owner)) {
+            throw new ProblemException(Problem.of(403, "minor-consent-by-guardian", "Your guardian decides",
+                            "Until you reach the age of majority your guardian gives consents for you; research,"
+                                    + " newsletters and transfers to third parties stay off. You can still withdraw"
+                                    + " a consent.")
+                    .with("code", "MINOR_CONSENT_BY_GUARDIAN")
+                    .withErrors(List.of(new Problem.FieldError("purpose", "guardian",
+                            "a minor cannot grant '" + purpose.id() + "' themselves"))));
+        }
+        consents.record(owner, purpose, granted, channel);
     }
 
 
@@ -82,7 +104,7 @@ final class PrivacyRoutes {
                                 e.granted(), e.channel(), e.policyVersion(), e.subject())).toList()));
         routes.post("/api/v1/me/consents", Access.api(Scope.PROFILE_WRITE), this::recordFromApi);
         routes.post("/settings/consents", Access.PAGE, ctx -> {
-            consents.record(Principal.of(ctx).accountId(), Purpose.HEALTH_DATA,
+            ownChoice(Principal.of(ctx).accountId(), Purpose.HEALTH_DATA,
                     "yes".equals(ctx.formParam("health_data")), "web");
             // Back to the page that asked for the consent (a fixed list: never an arbitrary address).
             ctx.redirect(back(ctx.formParam("return")).orElse("/settings#privacy"), HttpStatus.SEE_OTHER);
@@ -157,6 +179,7 @@ final class PrivacyRoutes {
         model.put("accepted", accepted);
         model.put("current", versions.current());
         model.put("mustAccept", consents.mustAcceptPolicy(owner));
+        model.put("minor", minor.test(owner));
         model.put("saved", ctx.queryParam("saved") != null);
         model.put("doNotTrack", !latestGrant(history, Purpose.TRACKING));
         model.put("doNotTrackBySignal", history.stream()
@@ -195,7 +218,7 @@ final class PrivacyRoutes {
             pages.render(ctx, contexts.of(ctx), "privacy/withdraw.jte", Map.of("purpose", purpose));
             return;
         }
-        consents.record(owner, purpose, "yes".equals(choice), "web");
+        ownChoice(owner, purpose, "yes".equals(choice), "web");
         ctx.redirect("/settings/privacy?saved#purpose-" + purpose.id(), HttpStatus.SEE_OTHER);
     }
 
@@ -276,7 +299,7 @@ final class PrivacyRoutes {
             throw new ProblemException(Problem.badRequest("The consent could not be recorded.",
                     errors.toArray(Problem.FieldError[]::new)));
         }
-        consents.record(Principal.of(ctx).accountId(), purpose.get(), body.path("granted").asBoolean(), "api");
+        ownChoice(Principal.of(ctx).accountId(), purpose.get(), body.path("granted").asBoolean(), "api");
         ctx.status(201).json(new ApiSchemas.ConsentRecorded(purpose.get().id(), body.path("granted").asBoolean(),
                 versions.current().version()));
     }

@@ -110,6 +110,18 @@ public final class RequestsFeature implements Feature {
     }
 
     /** Daily, on one node: reminders of requests due soon (to the desk's queue and e-mail), lapsing unverified ones. */
+    /**
+     * Closed cases are kept three years after their close (retention category {@code rights-requests-closed});
+     * a case of someone without an account names nobody (the nil id: no legal hold matches it).
+     */
+    @Override
+    public List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        return List.of(new org.mqcgm.server.platform.retention.SqlExpiry("rights-requests-closed", platform.jdbi(),
+                "rights_request", "closed_at",
+                "coalesce(owner_id, claims_account, '00000000-0000-0000-0000-000000000000'::uuid)",
+                "closed_at is not null"));
+    }
+
     @Override
     public List<Jobs.Job> jobs() {
         return List.of(Jobs.daily(JOB, () -> {

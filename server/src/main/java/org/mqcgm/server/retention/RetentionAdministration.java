@@ -40,7 +40,7 @@ public final class RetentionAdministration implements AutoCloseable {
 
     /** Opens (and migrates) the configured database. */
     public static RetentionAdministration open(ServerConfig config) {
-        RetentionFeature.Settings settings = RetentionFeature.Settings.from(System.getenv());
+        RetentionFeature.Settings settings = RetentionFeature.Settings.from(config.governance());
         Database db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(), 3);
         try {
             db.migrate();

@@ -41,7 +41,10 @@ public final class TransparencyFeature implements Feature {
     /** The retention categories of the deployment's schedule that hold data of each data category. */
     private static final java.util.Map<String, List<String>> SCHEDULED = java.util.Map.of(
             "ACC", List.of("inactive-accounts"),
-            "SEC", List.of("security-events", "report-log", "web-sessions", "api-tokens-revoked"),
+            "SEC", List.of("security-events", "report-log", "web-sessions", "api-tokens-revoked",
+                    "purpose-violations"),
+            "CON", List.of("egress-log", "incident-deliveries", "rights-requests-closed", "child-reports-closed"),
+            "AGE", List.of("guardian-invitations"),
             "LOG", List.of("crash-reports", "application-logs"),
             "DEV", List.of("devices-unlinked"),
             "AID", List.of("devices-unlinked"),
@@ -91,8 +94,11 @@ public final class TransparencyFeature implements Feature {
         ProcessingRecord record = new ProcessingRecord(ColumnDeclarations.load(), recipients, retention, contact,
                 platform.mapper());
         try {
-            return new TransparencyFeature(record, platform.mapper().writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(record.json()));
+            TransparencyFeature feature = new TransparencyFeature(record, platform.mapper()
+                    .writerWithDefaultPrettyPrinter().writeValueAsBytes(record.json()));
+            feature.expiries = List.of(new org.mqcgm.server.platform.retention.SqlExpiry("purpose-violations",
+                    platform.jdbi(), "purpose_violation", "at", "owner_id", "true"));
+            return feature;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -101,6 +107,14 @@ public final class TransparencyFeature implements Feature {
     /** With no recipients and the default retention (see {@link #create(Platform, ControllerContact, Function, Function)}). */
     public static TransparencyFeature create(Platform platform, ControllerContact contact) {
         return create(platform, contact, NO_RECIPIENTS, DEFAULT_RETENTION);
+    }
+
+    /** Refused reads ({@code purpose_violation}, PR-03) are security events: kept 180 days. */
+    private List<org.mqcgm.server.platform.retention.Expiry> expiries = List.of();
+
+    @Override
+    public List<org.mqcgm.server.platform.retention.Expiry> expiries() {
+        return expiries;
     }
 
     @Override

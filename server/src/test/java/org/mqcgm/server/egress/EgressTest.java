@@ -277,6 +277,29 @@ class EgressTest {
     }
 
     @Test
+    @Tag("PR-78")
+    void aMinorCannotConsentToARecipientAndIsFedNothing() {
+        Person p = person("minor-egress@example.org");
+        choose(p, "clinic", "grant", false);
+        // The date of birth corrected to a minor's: the earlier grant stays in the ledger, nothing is sent.
+        assertThat(p.web().postForm("/account/birth-date", Map.of("birth_date",
+                LocalDate.now().minusYears(15).toString(), "next", "/today")).statusCode()).isEqualTo(303);
+        feature().runFeeds();
+        assertThat(to("clinic", p)).isEmpty();
+        for (String recipient : List.of("clinic", "overseas")) {
+            Map<String, String> form = new java.util.HashMap<>(Map.of("recipient", recipient, "choice", "grant"));
+            form.put("cross_border", "yes");
+            HttpResponse<String> refused = p.web().postForm("/settings/data-sharing", form);
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            assertThat(refused.body()).contains("No transfers for minors");
+        }
+        assertThat(feature().egress().consentOf(p.id(), "overseas")).isEmpty();
+        // Withdrawing stays possible.
+        choose(p, "clinic", "withdraw", false);
+        assertThat(feature().egress().consentOf(p.id(), "clinic").orElseThrow().granted()).isFalse();
+    }
+
+    @Test
     @Tag("PR-48")
     void aSecondaryUseRecipientProcessesNobodyWithoutTheirOptIn() {
         person("lab-a@example.org");
@@ -318,6 +341,57 @@ class EgressTest {
         feature().runFeeds();
         assertThat(to("affiliate", a)).hasSize(a.readings() + 1);
         assertThat(to("affiliate", b)).hasSize(b.readings());
+        assertThat(feature().egress().state(affiliate)).isEqualTo(Egress.State.AWAITING_CONSENT);
+
+        // Once nobody's consent names the old purposes (b withdraws), it is active again, and stays so when the
+        // operator declares it again as it is (a restart).
+        choose(b, "affiliate", "withdraw", false);
+        assertThat(feature().egress().state(affiliate)).isEqualTo(Egress.State.ACTIVE);
+        assertThat(feature().egress().declare(feature().egress().all())).isEmpty();
+        assertThat(feature().egress().state(affiliate)).isEqualTo(Egress.State.ACTIVE);
+        String status = app.sql().withHandle(h -> h.createQuery(
+                "select status from egress_recipient where id = 'affiliate'").mapTo(String.class).one());
+        assertThat(status).isEqualTo("ACTIVE");
+    }
+
+    @Test
+    @Tag("PR-47")
+    void aRecipientWhoseAgreementIsRenewedReceivesAgain() {
+        List<Recipient> before = feature().egress().all();
+        java.util.function.BiFunction<LocalDate, String, List<Recipient>> with = (expires, extra) -> {
+            List<Recipient> all = new ArrayList<>(before);
+            all.addAll(Recipient.parseAll("[" + recipient("renewable", "cn-east", "CN", "\"care\"", expires, extra)
+                    + "]"));
+            return all;
+        };
+        try {
+            feature().egress().declare(with.apply(LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1),
+                    ""));
+            Person p = person("renewed@example.org");
+            choose(p, "renewable", "grant", false);
+            feature().runFeeds();
+            assertThat(to("renewable", p)).isEmpty();
+            assertThat(feature().egress().state(feature().egress().byId("renewable").orElseThrow()))
+                    .isEqualTo(Egress.State.DPA_EXPIRED);
+
+            // The operator renews the agreement in the recipients file (same purposes): active again, data flows.
+            assertThat(feature().egress().declare(with.apply(FAR, ""))).isEmpty();
+            assertThat(feature().egress().state(feature().egress().byId("renewable").orElseThrow()))
+                    .isEqualTo(Egress.State.ACTIVE);
+            feature().runFeeds();
+            assertThat(to("renewable", p)).hasSize(p.readings());
+            assertThat(log(p).getFirst().path("outcome").asText()).isEqualTo("sent");
+
+            // Suspended by the operator, then declared active again: blocked, then active.
+            feature().egress().declare(with.apply(FAR, ",\"status\":\"SUSPENDED\""));
+            assertThat(feature().egress().state(feature().egress().byId("renewable").orElseThrow()))
+                    .isEqualTo(Egress.State.SUSPENDED);
+            feature().egress().declare(with.apply(FAR, ""));
+            assertThat(feature().egress().state(feature().egress().byId("renewable").orElseThrow()))
+                    .isEqualTo(Egress.State.ACTIVE);
+        } finally {
+            feature().egress().declare(before);
+        }
     }
 
     @Test

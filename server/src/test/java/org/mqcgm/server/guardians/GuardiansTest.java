@@ -161,6 +161,46 @@ class GuardiansTest {
 
     @Test
     @Tag("PR-78")
+    void aMinorCannotGrantOptionalPurposesThemselvesOnlyWithdraw() {
+        UUID child = signUp("kid5@example.org", today().minusYears(14));
+        guardianConsents("kid5@example.org", "parent5@example.org");
+        Http web = app.login("kid5@example.org");
+        assertThat(web.get("/settings/privacy").body()).contains("data-testid=\"privacy-minor\"");
+        // The privacy centre (each optional purpose), the consent page and the API all refuse a grant.
+        for (String purpose : java.util.List.of("newsletter", "research", "sharing", "community", "tracking")) {
+            HttpResponse<String> page = web.postForm("/settings/privacy", Map.of("purpose", purpose,
+                    "granted", "yes"));
+            assertThat(page.statusCode()).as(purpose).isEqualTo(403);
+            assertThat(page.body()).as(purpose).contains("Your guardian decides");
+        }
+        String token = app.app().apiTokens().create(child, "consents", EnumSet.allOf(Scope.class));
+        for (String purpose : java.util.List.of("newsletter", "research")) {
+            HttpResponse<String> api = new Http(app.url()).postJson("/api/v1/me/consents",
+                    "{\"purpose\":\"" + purpose + "\",\"granted\":true}", "Authorization", "Bearer " + token);
+            assertThat(api.statusCode()).as(api.body()).isEqualTo(403);
+            assertThat(api.body()).contains("MINOR_CONSENT_BY_GUARDIAN").contains("\"purpose\"");
+        }
+        HttpResponse<String> again = web.postForm("/settings/consents", Map.of("health_data", "yes"));
+        assertThat(again.statusCode()).isEqualTo(403);
+        // Nothing was granted by the child in the privacy centre or the API (the sign-up's own box waited for the
+        // guardian, whose grant is the one that counts).
+        assertThat(app.app().consents().history(child)).filteredOn(ConsentLedger.Event::granted)
+                .allSatisfy(e -> assertThat(e.channel()).isNotIn("web", "api"));
+        assertThat(app.app().consents().granted(child, Purpose.NEWSLETTER)).isFalse();
+        assertThat(app.app().consents().granted(child, Purpose.RESEARCH)).isFalse();
+        // Withdrawing stays possible.
+        HttpResponse<String> withdraw = new Http(app.url()).postJson("/api/v1/me/consents",
+                "{\"purpose\":\"newsletter\",\"granted\":false}", "Authorization", "Bearer " + token);
+        assertThat(withdraw.statusCode()).as(withdraw.body()).isEqualTo(201);
+        // An adult of the same deployment grants as before.
+        UUID adult = app.newUser("adult5@example.org");
+        assertThat(app.login("adult5@example.org").postForm("/settings/privacy", Map.of("purpose", "newsletter",
+                "granted", "yes")).statusCode()).isEqualTo(303);
+        assertThat(app.app().consents().granted(adult, Purpose.NEWSLETTER)).isTrue();
+    }
+
+    @Test
+    @Tag("PR-78")
     void aGuardiansWithdrawalDeletesTheChildsAccount() {
         UUID child = signUp("kid3@example.org", today().minusYears(12));
         guardianConsents("kid3@example.org", "parent3@example.org");

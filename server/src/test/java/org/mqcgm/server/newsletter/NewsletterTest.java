@@ -132,4 +132,26 @@ class NewsletterTest {
         web.postForm("/settings/privacy", Map.of("purpose", "newsletter", "granted", "yes"));
         assertThat(app.app().consents().granted(reader, Purpose.NEWSLETTER)).isTrue();
     }
+
+    @Test
+    @Tag("PR-78")
+    void aMinorGetsNoNewsletterEvenWithASubscriptionFromBefore() {
+        UUID young = app.newUser("young-reader@example.org");
+        Http web = app.login("young-reader@example.org");
+        assertThat(web.postForm("/settings/privacy", Map.of("purpose", "newsletter", "granted", "yes")).statusCode())
+                .isEqualTo(303);
+        app.newUser("adult-reader@example.org");
+        app.login("adult-reader@example.org").postForm("/settings/privacy", Map.of("purpose", "newsletter",
+                "granted", "yes"));
+        // The date of birth corrected to a minor's: the subscription stays in the ledger, the newsletter stops.
+        assertThat(web.postForm("/account/birth-date", Map.of("birth_date",
+                java.time.LocalDate.now().minusYears(15).toString(), "next", "/today")).statusCode()).isEqualTo(303);
+        assertThat(app.app().consents().granted(young, Purpose.NEWSLETTER)).isTrue();
+        send("Issue M");
+        app.awaitOutbox("adult-reader@example.org", Pattern.compile("(Subject: Issue M)"));
+        assertThat(mailsTo("young-reader@example.org", "Issue M")).isEmpty();
+        // ...and cannot subscribe again themselves.
+        assertThat(web.postForm("/settings/privacy", Map.of("purpose", "newsletter", "granted", "yes")).statusCode())
+                .isEqualTo(403);
+    }
 }

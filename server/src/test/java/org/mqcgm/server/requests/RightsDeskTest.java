@@ -35,12 +35,24 @@ class RightsDeskTest {
     static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("uuuu-MM-dd");
 
     @RegisterExtension
-    static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock);
+    static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock, () -> null,
+            c -> c.withGovernanceSetting("MQCGM_DPO_EMAIL", "desk-officer@example.org"));
 
     static Http withRole(String identifier, Role role) {
         UUID id = app.newUser(identifier);
         app.app().accounts().grantRole(id, role);
-        return app.login(identifier);
+        if (role != Role.DPO) {
+            return app.login(identifier);
+        }
+        // The data-protection officer works with two-factor authentication (the one rule of the role).
+        String secret = app.app().accounts().startTwoFactor(id).secret();
+        app.app().accounts().enableTwoFactor(id, org.mqcgm.server.testing.TestTotp.code(secret,
+                clock.instant().getEpochSecond()), org.mqcgm.server.accounts.ClientFacts.NONE);
+        Http http = new Http(app.url());
+        http.setCookie("SESSION", new org.mqcgm.server.accounts.Sessions(app.app().database().orElseThrow().jdbi(),
+                clock, Duration.ofHours(12), Duration.ofDays(7)).start(id, org.mqcgm.server.accounts.ClientFacts.NONE));
+        http.csrfToken();
+        return http;
     }
 
     static HttpResponse<String> form(Http http, String path, Map<String, String> fields) {
@@ -163,6 +175,10 @@ class RightsDeskTest {
         app.app().jobs().runNow(RequestsFeature.JOB);
         app.app().jobs().runNow(RequestsFeature.JOB); // once only, however often the job runs
         assertThat(events(id)).containsExactly("received", "reminder-1");
+        // The desk's address (MQCGM_DPO_EMAIL) is told: the number, kind and due day, never the person or the text.
+        String reminder = app.awaitOutbox("desk-officer@example.org",
+                Pattern.compile("(?s)(Subject: Rights desk: request #" + c.path("number").asText() + " due soon.*)"));
+        assertThat(reminder).contains("ACCESS").doesNotContain("What do you hold").doesNotContain("slow@example.org");
         Http agent = withRole("agent20@example.org", Role.SUPPORT);
         assertThat(agent.get("/desk").body()).contains("reminded").doesNotContain("data-testid=\"desk-overdue\"");
 

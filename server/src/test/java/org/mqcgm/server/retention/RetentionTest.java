@@ -200,6 +200,123 @@ class RetentionTest {
                 .allSatisfy(l -> assertThat(l.withinLimit()).as(l.category()).isTrue());
     }
 
+    /** The rows of the issue-15 categories seeded for one person, by category: [past the period, within it]. */
+    static void seedIssue15(UUID owner, String category, OffsetDateTime at, UUID id) {
+        app.sql().useHandle(h -> {
+            switch (category) {
+                case "egress-log" -> h.createUpdate("""
+                                insert into egress_log (owner_id, id, at, recipient, purpose, categories, outcome)
+                                values (:o, :id, :at, 'clinic', 'care', 'GLU', 'sent')""")
+                        .bind("o", owner).bind("id", id).bind("at", at).execute();
+                case "purpose-violations" -> h.createUpdate("""
+                                insert into purpose_violation (owner_id, id, at, purpose, category, operation)
+                                values (:o, :id, :at, 'newsletter', 'GLU', 'range')""")
+                        .bind("o", owner).bind("id", id).bind("at", at).execute();
+                case "incident-deliveries" -> {
+                    h.createUpdate("insert into incident (id, created_at) values (:id, :at)")
+                            .bind("id", id).bind("at", at).execute();
+                    h.createUpdate("""
+                                    insert into incident_delivery (owner_id, incident_id, channel, status, updated_at)
+                                    values (:o, :id, 'email', 'sent', :at)""")
+                            .bind("o", owner).bind("id", id).bind("at", at).execute();
+                }
+                case "rights-requests-closed" -> h.createUpdate("""
+                                insert into rights_request (id, owner_id, kind, channel, assigned_role, status,
+                                                            language, received_at, due_at, closed_at, request_enc)
+                                values (:id, :o, 'ACCESS', 'WEB', 'support', 'ANSWERED', 'en', :at, :at, :at, '\\x00')""")
+                        .bind("o", owner).bind("id", id).bind("at", at).execute();
+                case "child-reports-closed" -> h.createUpdate("""
+                                insert into child_report (id, reference, reported_account, reported_at, outcome,
+                                                          decided_at)
+                                values (:id, :ref, :o, :at, 'dismissed', :at)""")
+                        .bind("o", owner).bind("id", id).bind("ref", "R-" + id).bind("at", at).execute();
+                case "guardian-invitations" -> h.createUpdate("""
+                                insert into guardian_invitation (owner_id, id, contact_enc, channel, code_hash,
+                                                                 created_at, expires_at)
+                                values (:o, :id, '\\x00', 'email', '\\x00', :at, :at)""")
+                        .bind("o", owner).bind("id", id).bind("at", at).execute();
+                default -> throw new IllegalArgumentException(category);
+            }
+        });
+    }
+
+    static boolean present(String category, UUID id) {
+        String table = switch (category) {
+            case "egress-log" -> "egress_log";
+            case "purpose-violations" -> "purpose_violation";
+            case "incident-deliveries" -> "incident_delivery";
+            case "rights-requests-closed" -> "rights_request";
+            case "child-reports-closed" -> "child_report";
+            case "guardian-invitations" -> "guardian_invitation";
+            default -> throw new IllegalArgumentException(category);
+        };
+        String column = category.equals("incident-deliveries") ? "incident_id" : "id";
+        return app.sql().withHandle(h -> h.createQuery("select count(*) from " + table + " where " + column
+                + " = :id").bind("id", id).mapTo(Long.class).one()) > 0;
+    }
+
+    @Test
+    @Tag("PR-54")
+    void egressLogViolationsDeliveriesClosedCasesReportsAndSpentInvitationsLeaveAfterTheirPeriodOnly() {
+        UUID owner = app.newUser("retention-issue15@example.org");
+        Map<String, Long> days = Map.of("egress-log", 1095L, "purpose-violations", 180L, "incident-deliveries", 1095L,
+                "rights-requests-closed", 1095L, "child-reports-closed", 1095L, "guardian-invitations", 1L);
+        Map<String, UUID> old = new java.util.HashMap<>();
+        Map<String, UUID> kept = new java.util.HashMap<>();
+        for (String category : days.keySet()) {
+            Duration period = RetentionSchedule.defaultPeriod(category);
+            assertThat(period).as(category).isEqualTo(Duration.ofDays(days.get(category)));
+            old.put(category, UUID.randomUUID());
+            kept.put(category, UUID.randomUUID());
+            seedIssue15(owner, category, ago(period.plusHours(2)), old.get(category));
+            seedIssue15(owner, category, ago(period.minusHours(2)), kept.get(category));
+        }
+        // Not closed, not decided, still valid: kept whatever their age.
+        UUID openCase = UUID.randomUUID();
+        UUID openReport = UUID.randomUUID();
+        UUID liveInvitation = UUID.randomUUID();
+        OffsetDateTime longAgo = ago(Duration.ofDays(4000));
+        app.sql().useHandle(h -> {
+            h.createUpdate("""
+                            insert into rights_request (id, owner_id, kind, channel, assigned_role, status, language,
+                                                        received_at, due_at, request_enc)
+                            values (:id, :o, 'ACCESS', 'WEB', 'support', 'OPEN', 'en', :at, :at, '\\x00')""")
+                    .bind("id", openCase).bind("o", owner).bind("at", longAgo).execute();
+            h.createUpdate("""
+                            insert into child_report (id, reference, reported_account, reported_at)
+                            values (:id, :ref, :o, :at)""")
+                    .bind("id", openReport).bind("ref", "R-" + openReport).bind("o", owner).bind("at", longAgo)
+                    .execute();
+            h.createUpdate("""
+                            insert into guardian_invitation (owner_id, id, contact_enc, channel, code_hash, created_at,
+                                                             expires_at)
+                            values (:o, :id, '\\x00', 'email', '\\x00', :at, :until)""")
+                    .bind("o", owner).bind("id", liveInvitation).bind("at", longAgo)
+                    .bind("until", clock.instant().plus(Duration.ofDays(1)).atOffset(ZoneOffset.UTC)).execute();
+        });
+        // A closed case of someone without an account (no owner): it leaves too.
+        UUID anonymousCase = UUID.randomUUID();
+        app.sql().useHandle(h -> h.createUpdate("""
+                        insert into rights_request (id, kind, channel, assigned_role, status, language, received_at,
+                                                    due_at, closed_at, request_enc, contact_enc)
+                        values (:id, 'ENQUIRY', 'PUBLIC', 'support', 'ANSWERED', 'en', :at, :at, :at, '\\x00',
+                                '\\x00')""")
+                .bind("id", anonymousCase).bind("at", ago(Duration.ofDays(1096))).execute());
+
+        app.app().jobs().runNow(RetentionFeature.JOB);
+
+        for (String category : days.keySet()) {
+            assertThat(present(category, old.get(category))).as(category + " past its period").isFalse();
+            assertThat(present(category, kept.get(category))).as(category + " within its period").isTrue();
+        }
+        assertThat(present("rights-requests-closed", anonymousCase)).as("a closed case without account").isFalse();
+        assertThat(present("rights-requests-closed", openCase)).as("an open case").isTrue();
+        assertThat(present("child-reports-closed", openReport)).as("an undecided report").isTrue();
+        assertThat(present("guardian-invitations", liveInvitation)).as("a live invitation").isTrue();
+        assertThat(retention().job().reports(1).getFirst().categories()).extracting(RetentionJob.Line::category)
+                .containsAll(days.keySet());
+    }
+
     @Test
     @Tag("PR-33")
     void logFilesOlderThanThirtyDaysAreDeleted(@TempDir Path dir) throws Exception {

@@ -66,4 +66,41 @@ class PurposeBoundReadsTest {
                 .bind("o", owner).mapTo(Integer.class).one());
         assertThat(recorded).isEqualTo(2);
     }
+
+    @Test
+    @Tag("PR-03")
+    void aReadOfLogbookNotesForANewsletterIsRefusedAndRecordedWhileCareReadsSucceed() throws Exception {
+        String token = app.newUserToken("purpose-bound-logbook@example.org");
+        UUID owner = app.app().accounts().findId("purpose-bound-logbook@example.org").orElseThrow();
+        java.net.http.HttpResponse<String> made = new org.mqcgm.server.testing.Http(app.url()).postJson(
+                "/api/v1/checkins", "{\"time\":\"" + Instant.now().minus(10, ChronoUnit.MINUTES)
+                        .truncatedTo(ChronoUnit.SECONDS) + "\",\"kind\":\"note\",\"note\":\"porridge\"}",
+                "Authorization", "Bearer " + token);
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        UUID id = UUID.fromString(new com.fasterxml.jackson.databind.ObjectMapper().readTree(made.body()).path("id")
+                .asText());
+        var entries = app.app().feature(org.mqcgm.server.logbook.LogbookFeature.class).entries();
+        Instant from = Instant.now().minus(Duration.ofHours(1));
+        Instant to = Instant.now().plus(Duration.ofHours(1));
+
+        assertThat(Purpose.NEWSLETTER.covers(DataCategory.SOC)).isFalse();
+        assertThatThrownBy(() -> PurposeContext.call(Purpose.NEWSLETTER, () -> entries.find(owner, id)))
+                .isInstanceOf(PurposeViolationException.class).hasMessageContaining("SOC");
+        assertThatThrownBy(() -> PurposeContext.call(Purpose.CRASH_REPORTS, () -> entries.between(owner, from, to,
+                10))).isInstanceOf(PurposeViolationException.class);
+        List<Map<String, Object>> events = app.sql().withHandle(h -> h.createQuery(
+                        "select purpose, category, operation from purpose_violation where owner_id = :o order by at")
+                .bind("o", owner).mapToMap().list());
+        assertThat(events).extracting(e -> e.get("purpose") + "/" + e.get("category") + "/" + e.get("operation"))
+                .containsExactlyInAnyOrder("newsletter/SOC/logbook.checkins.find",
+                        "crash-reports/SOC/logbook.checkins.list");
+
+        // The care purpose (declared, or by default) reads the note.
+        assertThat(PurposeContext.call(Purpose.HEALTH_DATA, () -> entries.find(owner, id))).isPresent();
+        assertThat(entries.between(owner, from, to, 10)).hasSize(1);
+        int recorded = app.sql().withHandle(h -> h.createQuery(
+                        "select count(*) from purpose_violation where owner_id = :o")
+                .bind("o", owner).mapTo(Integer.class).one());
+        assertThat(recorded).isEqualTo(2);
+    }
 }

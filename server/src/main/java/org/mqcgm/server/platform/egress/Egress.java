@@ -130,6 +130,7 @@ public final class Egress implements Recipients, Outbound.Gateway {
             throw new IllegalArgumentException(p[1]);
         });
         List<String> suspended = new ArrayList<>();
+        List<String> renewed = new ArrayList<>();
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         jdbi.useTransaction(h -> {
             for (Recipient r : recipients) {
@@ -141,6 +142,15 @@ public final class Egress implements Recipients, Outbound.Gateway {
                                     values (:id, :p, :hash, 'ACTIVE', :now)""")
                             .bind("id", r.id()).bind("p", String.join(",", r.purposes()))
                             .bind("hash", r.purposesHash()).bind("now", now).execute();
+                } else if (known.get().equals(r.purposesHash())) {
+                    // Declared again as it was (the operator renewed it: a new DPA, the suspension lifted): a
+                    // recipient waiting for people's new consent is active again once nobody's consent is outdated.
+                    if (!outdatedGrants(h, r)) {
+                        renewed.add(h.createUpdate("""
+                                        update egress_recipient set status = 'ACTIVE', declared_at = :now
+                                        where id = :id and status = 'SUSPENDED'""")
+                                .bind("id", r.id()).bind("now", now).execute() > 0 ? r.id() : null);
+                    }
                 } else if (!known.get().equals(r.purposesHash())) {
                     h.createUpdate("""
                                     update egress_recipient set purposes = :p, purposes_hash = :hash,
@@ -155,7 +165,22 @@ public final class Egress implements Recipients, Outbound.Gateway {
         for (String id : suspended) {
             log.warn("recipient {} changed its purposes: suspended until each person consents again (PR-46)", id);
         }
+        renewed.stream().filter(java.util.Objects::nonNull).forEach(id ->
+                log.info("recipient {} declared again with no outdated consent left: active again", id));
         return suspended;
+    }
+
+    /**
+     * Whether someone's latest choice about {@code r} is a grant given for other purposes than those declared now
+     * (they must agree again before anything goes to it, PR-46).
+     */
+    private static boolean outdatedGrants(org.jdbi.v3.core.Handle h, Recipient r) {
+        return h.createQuery("""
+                        select exists (select 1 from (
+                            select distinct on (owner_id) granted, purposes_hash from egress_consent
+                            where recipient = :r order by owner_id, id desc) latest
+                        where granted and purposes_hash <> :hash)""")
+                .bind("r", r.id()).bind("hash", r.purposesHash()).mapTo(Boolean.class).one();
     }
 
     /** The registry's state of a declared recipient now. */
@@ -166,10 +191,12 @@ public final class Egress implements Recipients, Outbound.Gateway {
         if (!r.dpa().inForce(today())) {
             return State.DPA_EXPIRED;
         }
-        boolean changed = jdbi.withHandle(h -> h.createQuery(
+        // Its purposes changed: it waits while someone's consent names the old purposes; once each person agreed
+        // again or withdrew, it is active again.
+        boolean waiting = jdbi.withHandle(h -> h.createQuery(
                         "select status = 'SUSPENDED' from egress_recipient where id = :id")
-                .bind("id", r.id()).mapTo(Boolean.class).findOne().orElse(false));
-        return changed ? State.AWAITING_CONSENT : State.ACTIVE;
+                .bind("id", r.id()).mapTo(Boolean.class).findOne().orElse(false) && outdatedGrants(h, r));
+        return waiting ? State.AWAITING_CONSENT : State.ACTIVE;
     }
 
     private LocalDate today() {

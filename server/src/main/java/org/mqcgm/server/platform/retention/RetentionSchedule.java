@@ -80,6 +80,29 @@ public final class RetentionSchedule {
                     TABLE + ": search queries 7 days (mqcgm stores and logs none)", Enforcement.NOTHING_STORED),
             new Category("email-events", "e-mail click and open events", Duration.ofDays(365), "the event",
                     TABLE + ": 12 months (mqcgm tracks no clicks or opens)", Enforcement.NOTHING_STORED),
+            new Category("egress-log", "the log of transfers to declared recipients and of refused transfers"
+                    + " (recipient, purpose, categories, counts; never the data)", Duration.ofDays(1095),
+                    "the transfer", TABLE + ": consent ledger and DSAR records 3 years (the proof of each transfer"
+                    + " and of the consent behind it; erased with the account)", Enforcement.RETENTION_JOB),
+            new Category("purpose-violations", "refused reads of personal data for a purpose not registered for"
+                    + " its category (purpose, category, operation)", Duration.ofDays(180), "the event",
+                    TABLE + ": security/auth logs 180 days", Enforcement.RETENTION_JOB),
+            new Category("incident-deliveries", "whom a security-incident notice reached, by which channel and"
+                    + " when", Duration.ofDays(1095), "the last delivery step",
+                    TABLE + ": consent ledger and DSAR records 3 years (the proof the person was told)",
+                    Enforcement.RETENTION_JOB),
+            new Category("rights-requests-closed", "closed rights requests: the request, the answer, the contact,"
+                    + " evidence and the case's history", Duration.ofDays(1095), "the close",
+                    TABLE + ": DSAR records 3 years", Enforcement.RETENTION_JOB),
+            new Category("child-reports-closed", "decided reports of a child's account: the reporter's address,"
+                    + " the details, the outcome", Duration.ofDays(1095), "the decision",
+                    TABLE + ": DSAR records 3 years (a report is a request to the controller)",
+                    Enforcement.RETENTION_JOB),
+            new Category("guardian-invitations", "guardian invitations that expired or were used: the invited"
+                    + " contact (encrypted) and a hash of the code; the guardianship itself is kept",
+                    Duration.ofDays(1), "the expiry or the acceptance",
+                    TABLE + ": OTP tokens 15 minutes (kept one day, as ended sessions: a code that no longer"
+                    + " works is not kept)", Enforcement.RETENTION_JOB),
             new Category("inactive-accounts", "an account and all its data after 24 months without a sign-in or"
                     + " upload: a notice, then erasure 30 days later unless the person comes back",
                     Duration.ofDays(730), "the last sign-in or upload", TABLE + ": inactive account (A-02)",

@@ -146,7 +146,7 @@ public final class AccessControl {
             }
             case Access.Desk desk -> {
                 if (desk.dpoOnly() || principal.isEmpty() || !principal.get().has(Role.SUPPORT)) {
-                    requireRoleInSession(principal, Role.DPO);
+                    DpoAccess.require(principal, false); // the officer: one rule, with two-factor
                 } else {
                     requireRoleInSession(principal, Role.SUPPORT);
                 }
@@ -158,7 +158,7 @@ public final class AccessControl {
             }
             case Access.Nightscout ignored -> throw new IllegalStateException("checked above");
             case Access.Dpo ignored -> {
-                checkDpo(principal);
+                DpoAccess.require(principal, true);
                 return principal;
             }
             case Access.Admin ignored -> {
@@ -304,27 +304,6 @@ public final class AccessControl {
         if (principal.isEmpty() || !principal.get().has(role)
                 || principal.get().method() != Principal.Method.SESSION) {
             throw new ProblemException(Problem.notFound());
-        }
-    }
-
-    /**
-     * The data protection officer in a web session with two-factor authentication (PR-31). Other staff learn they
-     * lack the role (403); anybody else is told nothing (404).
-     */
-    private static void checkDpo(Optional<Principal> principal) {
-        boolean session = principal.isPresent() && principal.get().method() == Principal.Method.SESSION;
-        if (!session || !principal.get().has(Role.DPO)) {
-            Principal p = principal.orElse(null);
-            if (session && (p.has(Role.ADMIN) || p.has(Role.SUPPORT) || p.has(Role.MODERATOR))) {
-                throw new ProblemException(Problem.of(403, "dpo-required", "Data protection officer only",
-                        "Disclosures without consent are registered and approved by the data protection officer"
-                                + " (the dpo role).").with("code", "DPO_REQUIRED"));
-            }
-            throw new ProblemException(Problem.notFound());
-        }
-        if (!principal.get().twoFactor()) {
-            throw new ProblemException(Problem.of(403, "two-factor-required", "Two-factor required",
-                    "Disclosures need two-factor authentication. Turn it on in Settings."));
         }
     }
 

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -28,16 +27,7 @@ class ResidencyConfigTest {
     Path dir;
 
     private Map<String, String> valid() throws IOException {
-        Path key = dir.resolve("key.json");
-        if (!Files.exists(key)) {
-            Files.writeString(key, "{}");
-        }
-        Map<String, String> s = new HashMap<>();
-        s.put("MQCGM_DB_URL", "jdbc:postgresql://db.internal:5432/mqcgm");
-        s.put("MQCGM_DB_USER", "mqcgm");
-        s.put("MQCGM_DB_PASSWORD", "secret");
-        s.put("MQCGM_MASTER_KEY_FILE", key.toString());
-        s.put("MQCGM_CONTROLLER_EMAIL", "privacy@operator.example");
+        Map<String, String> s = org.mqcgm.server.testing.ConfigFixture.validSettings(dir);
         s.put("MQCGM_REGION", "cn-east");
         return s;
     }

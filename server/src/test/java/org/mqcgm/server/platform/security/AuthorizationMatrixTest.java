@@ -580,6 +580,49 @@ class AuthorizationMatrixTest {
         return DELETION_ROUTES.contains(route.method() + " " + route.path());
     }
 
+    /** A web session of a new account with the dpo role, with or without two-factor authentication. */
+    static Caller dataProtectionOfficer(boolean twoFactor) {
+        UUID id = app.newUser("matrix-dpo" + SEQ.incrementAndGet() + "@example.org");
+        app.app().accounts().grantRole(id, Role.DPO);
+        if (twoFactor) {
+            String secret = app.app().accounts().startTwoFactor(id).secret();
+            app.app().accounts().enableTwoFactor(id, org.mqcgm.server.testing.TestTotp.code(secret,
+                    clock.instant().getEpochSecond()), org.mqcgm.server.accounts.ClientFacts.NONE);
+        }
+        Http http = new Http(app.url());
+        http.setCookie("SESSION", startSession(id));
+        http.csrfToken();
+        return new Caller(twoFactor ? "DPO_WITH_2FA" : "DPO_WITHOUT_2FA", http, null);
+    }
+
+    /**
+     * Every route the dpo role opens — disclosures ({@link Access.Dpo}) and the rights desk with its decisions
+     * ({@link Access.Desk}) — is one rule: the officer needs two-factor authentication (403 before any handler runs,
+     * so nothing changes); with it, the officer reaches what the role opens (GET routes walked; the decisions:
+     * RightsDeskTest, DisclosuresTest).
+     */
+    @Test
+    void theDataProtectionOfficerNeedsTwoFactorOnEveryRouteTheRoleOpens() {
+        Caller without = dataProtectionOfficer(false);
+        Caller with = dataProtectionOfficer(true);
+        List<Routes.Route> officers = app.app().routes().stream()
+                .filter(r -> r.access() instanceof Access.Dpo || r.access() instanceof Access.Desk).toList();
+        assertThat(officers).extracting(Routes.Route::path).contains("/dpo/requests/{id}/refusal", "/desk",
+                "/api/v1/admin/disclosures");
+        for (Routes.Route route : officers) {
+            String path = concrete(route.path());
+            HttpResponse<String> refused = without.call(route.method(), path);
+            assertThat(refused.statusCode()).as(route.method() + " " + route.path() + ": " + refused.body())
+                    .isEqualTo(403);
+            assertThat(refused.body()).contains("two-factor-required");
+            if (route.method() == HandlerType.GET) {
+                HttpResponse<String> reached = with.call(route.method(), path);
+                assertThat(reached.statusCode()).as(route.method() + " " + route.path() + ": " + reached.body())
+                        .isNotIn(401, 403);
+            }
+        }
+    }
+
     @Test
     void deletionRoutesNeedNoConsentAndExist() {
         List<String> registered = app.app().routes().stream().map(r -> r.method() + " " + r.path()).toList();
