@@ -133,7 +133,7 @@ class AuthenticationHardeningTest {
                 "reset.alike@example.org", "code", wrong, "password", "violet canyon drum"));
         HttpResponse<String> unknown = http.postForm("/password-reset/confirm", Map.of("identifier",
                 "no.account@example.org", "code", wrong, "password", "violet canyon drum"));
-        assertThat(known.statusCode()).isEqualTo(unknown.statusCode()).isEqualTo(422);
+        assertThat(known.statusCode()).isEqualTo(unknown.statusCode()).isEqualTo(410);
         assertThat(known.body().replace("reset.alike@example.org", "X"))
                 .isEqualTo(unknown.body().replace("no.account@example.org", "X"))
                 .doesNotContain("tries left");
@@ -151,7 +151,7 @@ class AuthenticationHardeningTest {
         clock.advance(Duration.ofMinutes(10).plusSeconds(1));
         HttpResponse<String> late = http.postForm("/password-reset/confirm", Map.of("identifier",
                 "reset.alike@example.org", "code", code, "password", "violet canyon drum"));
-        assertThat(late.statusCode()).isEqualTo(422);
+        assertThat(late.statusCode()).isEqualTo(410);
         assertThat(app.app().accounts().authenticate("reset.alike@example.org", TestApp.PASSWORD)).isPresent();
     }
 
