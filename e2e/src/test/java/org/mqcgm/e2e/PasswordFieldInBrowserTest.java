@@ -32,8 +32,8 @@ class PasswordFieldInBrowserTest {
         page.locator("[data-testid=new-password]").pressSequentially("copper meadow lantern fifty");
         assertThat(page.locator("[data-testid=password-strength]")).hasAttribute("data-score", "4");
         assertThat(page.locator("[data-testid=strength-text]")).hasText("Strong");
-        assertThat((Double) page.evaluate("document.querySelector('[data-testid=strength-meter]').value"))
-                .isEqualTo(5.0);
+        assertThat(((Number) page.evaluate("document.querySelector('[data-testid=strength-meter]').value"))
+                .doubleValue()).isEqualTo(5.0);
         page.fill("[data-testid=new-password]", "x".repeat(129));
         assertThat(page.locator("[data-testid=strength-text]")).containsText("128");
 
@@ -48,13 +48,13 @@ class PasswordFieldInBrowserTest {
 
     @Test
     void theStrengthMeterAndShowPasswordWorkOnSignUpAndPasswordChange() {
-        app.newUser("meter@example.org");
+        app.newUser("strength@example.org");
         try (BrowserContext context = browser.phone("en-US", 375)) {
             Page page = context.newPage();
             page.navigate(app.url() + "/signup");
             meterReactsAndToggleFlips(page);
 
-            Browser.logIn(page, app.url(), "meter@example.org");
+            Browser.logIn(page, app.url(), "strength@example.org");
             page.navigate(app.url() + "/settings/password");
             assertThat(page.locator("[data-testid=current-password]")).hasAttribute("type", "password");
             assertThat(page.locator("[data-testid=keep-tokens]")).not().isChecked();

@@ -49,6 +49,9 @@ class AuthenticationHardeningTest {
     @Test
     void passwordsOver128CharactersAreRefusedOnEveryPathAndNeverCut() {
         assertThat(LONGEST.codePointCount(0, LONGEST.length())).isEqualTo(128);
+        // A Unicode code point is one character: 128 emoji (256 UTF-16 units) are taken, 129 are not.
+        assertThat(PasswordLength.tooLong("\uD83D\uDE00".repeat(128))).isFalse();
+        assertThat(PasswordLength.tooLong("\uD83D\uDE00".repeat(129))).isTrue();
         app.newUser("long.pw@example.org", LONGEST);
         Http http = new Http(app.url());
         // The longest password logs in; the same with anything after it is refused as too long (not cut, not a
