@@ -109,6 +109,7 @@ final class AccountApiRoutes {
             throw new ProblemException(Problem.validation("The token needs a name.",
                     List.of(new Problem.FieldError("$.name", "length", "must have 1 to 80 characters"))));
         }
+        PasswordLength.refuseTooLong(body.path("password").asText(null), "$.password"); // issue 16: never cut
         UUID account = switch (accounts.login(body.path("identifier").asText(null), body.path("password").asText(null),
                 ClientFacts.of(ctx, clients))) {
             case Accounts.LoginOutcome.Done done -> done.account();

@@ -10,12 +10,12 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * One-time codes of existing accounts (password reset, change of e-mail or phone): six digits for typing and,
- * for resets, a 256-bit link token; 15 minutes, at most 5 tries, single use; stored as keyed hashes. Issuing a new
+ * for resets, a 256-bit link token; 10 minutes, at most 5 tries, single use; stored as keyed hashes. Issuing a new
  * code of a purpose voids the older ones.
  */
 final class AccountCodes {
 
-    static final Duration LIFETIME = Duration.ofMinutes(15);
+    static final Duration LIFETIME = Duration.ofMinutes(10);
     static final int MAX_TRIES = 5;
 
     enum Purpose {

@@ -65,6 +65,10 @@ final class AccountData implements PersonalData {
                 new Category("known-networks", count("select count(*) from login_known_client where owner_id = :o",
                         owner), "security: not locking you out while someone guesses your password",
                         "the server, at each successful login", DB + " (keyed hashes of networks), 30 days"),
+                new Category("known-devices", count("select count(*) from login_device where owner_id = :o", owner),
+                        "security: telling you of a login from a new device or network",
+                        "the server, at each successful login",
+                        DB + " (keyed hashes of network and browser family), 180 days"),
                 new Category("sign-in-secrets", secrets,
                         "signing you in: password, two-factor secret, unused recovery codes (never exported)",
                         "you", DB + " (password and codes as one-way hashes; two-factor secret encrypted)"));
@@ -172,5 +176,13 @@ final class AccountData implements PersonalData {
                 jdbi.withHandle(h -> h.createQuery("""
                         select last_login_at from login_known_client where owner_id = :o order by last_login_at""")
                 .bind("o", owner).map((rs, ctx) -> Map.of("lastLogin", iso(rs, "last_login_at"))).list()));
+        archive.json(mapper, "known-devices.json",
+                "Devices and networks you signed in from in the last 180 days (kept as keyed hashes of the network "
+                + "and the browser family, so only the times can be shown). JSON array.",
+                jdbi.withHandle(h -> h.createQuery("""
+                        select first_login_at, last_login_at from login_device where owner_id = :o
+                        order by first_login_at""")
+                .bind("o", owner).map((rs, ctx) -> Map.of("firstLogin", iso(rs, "first_login_at"),
+                        "lastLogin", iso(rs, "last_login_at"))).list()));
     }
 }

@@ -13,7 +13,9 @@ final class AccountMail {
 
     enum Kind {
         SIGNUP_CODE, ALREADY_REGISTERED, RESET_CODE, CHANGE_CODE, PASSWORD_CHANGED, IDENTIFIER_CHANGED,
-        LOCKED, COMPROMISE
+        LOCKED, COMPROMISE,
+        /** Security notices (issue 16, {@link SecurityNotices}). */
+        TWO_FACTOR_ON, TWO_FACTOR_OFF, RECOVERY_CODES, NEW_LOGIN, TOTP_REUSED
     }
 
     private final Outbound outbound;

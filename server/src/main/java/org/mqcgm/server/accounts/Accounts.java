@@ -41,6 +41,8 @@ public final class Accounts implements Authenticator {
     private final LoginFailures failures;
     private final org.mqcgm.server.platform.consent.Consents consents;
     private final Clock clock;
+    private final LoginDevices loginDevices;
+    private final SecurityNotices notices;
 
     public Accounts(AccountStore store, PasswordHasher hasher, Sessions sessions, ApiTokens tokens,
                     SecurityEvents events, org.mqcgm.server.platform.outbound.Outbound outbound, String publicUrl,
@@ -60,6 +62,8 @@ public final class Accounts implements Authenticator {
         this.codes = new AccountCodes(store.jdbi(), secretCodes, clock);
         this.twoFactor = new TwoFactor(store, secretCodes, store.jdbi(), clock);
         this.failures = new LoginFailures(store.jdbi(), secretCodes, clock);
+        this.loginDevices = new LoginDevices(store.jdbi(), secrets, clock);
+        this.notices = new SecurityNotices(events, loginDevices, (owner, kind) -> notify(owner, kind, null, null));
     }
 
     public Registrations registrations() {
@@ -89,7 +93,9 @@ public final class Accounts implements Authenticator {
     public LoginOutcome login(String rawIdentifier, String password, ClientFacts client) {
         Optional<Identifier> identifier = Identifier.parse(rawIdentifier);
         Optional<AccountStore.Row> row = identifier.flatMap(store::findByIdentifier);
-        String pw = password == null ? "" : password.substring(0, Math.min(password.length(), PasswordPolicy.MAX_LENGTH));
+        // Over-long input is refused before anything is looked up (the same answer for every login), never cut.
+        PasswordLength.refuseTooLong(password, "password");
+        String pw = password == null ? "" : password;
         LoginFailures.Key key = row.isPresent() ? failures.forAccount(row.get().id(), client)
                 : failures.forUnknown(identifier.map(Identifier::value).orElse(rawIdentifier), client);
         LoginFailures.Attempt.Counted attempt = takeAttempt(key, pw);
@@ -122,6 +128,7 @@ public final class Accounts implements Authenticator {
         }
         failures.known(key);
         events.record(r.id(), SecurityEvents.Kind.LOGIN, client, null);
+        notices.loggedIn(r.id(), client);
         return new LoginOutcome.Done(r.id());
     }
 
@@ -170,7 +177,10 @@ public final class Accounts implements Authenticator {
         }
         LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(c.ownerId(), client), null);
         TwoFactor.Result result = twoFactor.verify(c.ownerId(), code);
-        if (result == TwoFactor.Result.WRONG) {
+        if (!result.accepted()) {
+            if (result == TwoFactor.Result.REUSED) {
+                notices.totpReused(c.ownerId(), client);
+            }
             failed(c.ownerId(), attempt, client, "second factor");
             throw Registrations.wrongCode(Registrations.MAX_TRIES - used);
         }
@@ -183,6 +193,7 @@ public final class Accounts implements Authenticator {
             events.record(c.ownerId(), SecurityEvents.Kind.RECOVERY_CODE_USED, client, null);
         }
         events.record(c.ownerId(), SecurityEvents.Kind.LOGIN, client, "two-factor");
+        notices.loggedIn(c.ownerId(), client);
         return c.ownerId();
     }
 
@@ -205,6 +216,7 @@ public final class Accounts implements Authenticator {
     public void confirm(UUID owner, String password, String code, String sessionCookie, ClientFacts client) {
         AccountStore.Row r = store.row(owner).orElseThrow(() -> new ProblemException(Problem.notFound()));
         // Counted like a login: a stolen session cannot guess the password (or the code) without limit.
+        PasswordLength.refuseTooLong(password, "password");
         LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(owner, client),
                 password == null ? "" : password);
         if (password == null || !hasher.verify(password, r.passwordHash())) {
@@ -213,7 +225,11 @@ public final class Accounts implements Authenticator {
                     "The password is not correct.").withErrors(List.of(
                     new Problem.FieldError("password", "match", "is not your password"))));
         }
-        if (r.twoFactor() && twoFactor.verify(owner, code) == TwoFactor.Result.WRONG) {
+        TwoFactor.Result second = r.twoFactor() ? twoFactor.verify(owner, code) : TwoFactor.Result.TOTP;
+        if (!second.accepted()) {
+            if (second == TwoFactor.Result.REUSED) {
+                notices.totpReused(owner, client);
+            }
             failed(owner, attempt, client, "confirmation, second factor");
             throw new ProblemException(Problem.of(401, "confirm-failed", "Not confirmed",
                     "The code from your authenticator app is not correct.").withErrors(List.of(
@@ -225,9 +241,23 @@ public final class Accounts implements Authenticator {
 
     // ---------------------------------------------------------------- passwords
 
-    /** Changes the password (after confirmation); other sessions end, the owner is told. */
-    public void changePassword(UUID owner, String newPassword, String currentCookie, ClientFacts client) {
+    /**
+     * Changes the password: the current one must be given (counted like a login, so a stolen session cannot guess
+     * it without limit), the new one must pass the rules. Other web sessions end; API tokens are revoked too unless
+     * the owner chose to keep them; the owner is told.
+     */
+    public void changePassword(UUID owner, String currentPassword, String newPassword, boolean keepTokens,
+                               String currentCookie, ClientFacts client) {
         Account a = find(owner).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        AccountStore.Row r = store.row(owner).orElseThrow(() -> new ProblemException(Problem.notFound()));
+        PasswordLength.refuseTooLong(currentPassword, "current_password");
+        LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(owner, client),
+                currentPassword == null ? "" : currentPassword);
+        if (currentPassword == null || !hasher.verify(currentPassword, r.passwordHash())) {
+            failed(owner, attempt, client, "password change");
+            throw PasswordChangeRules.currentWrong();
+        }
+        failures.uncount(attempt);
         List<Problem.FieldError> errors = new ArrayList<>();
         PasswordPolicy.check(newPassword, userInputs(a), errors);
         if (!errors.isEmpty()) {
@@ -239,7 +269,9 @@ public final class Accounts implements Authenticator {
                 sessions.endById(owner, s.id());
             }
         }
-        events.record(owner, SecurityEvents.Kind.PASSWORD_CHANGED, client, null);
+        int revoked = keepTokens ? 0 : tokens.revokeAll(owner);
+        events.record(owner, SecurityEvents.Kind.PASSWORD_CHANGED, client,
+                PasswordChangeRules.detail(keepTokens, revoked));
         notify(owner, AccountMail.Kind.PASSWORD_CHANGED, null, null);
     }
 
@@ -263,15 +295,18 @@ public final class Accounts implements Authenticator {
 
     /** Sets a new password with the code sent to the identifier. */
     public UUID resetPassword(String rawIdentifier, String code, String newPassword, ClientFacts client) {
+        // Unknown login, no live code, a wrong, expired or used-up code: one answer (ResetAnswers), so the
+        // confirmation cannot tell which logins exist. The new password is judged first, against what was typed.
+        ResetAnswers.checkNewPassword(rawIdentifier, newPassword);
         UUID owner = Identifier.parse(rawIdentifier).flatMap(store::findByIdentifier).map(AccountStore.Row::id)
-                .orElseThrow(Registrations::codeGone);
+                .orElseThrow(ResetAnswers::refused);
         AccountCodes.Live live = codes.live(owner, AccountCodes.Purpose.PASSWORD_RESET)
-                .orElseThrow(Registrations::codeGone);
-        checkNewPassword(owner, newPassword);
+                .orElseThrow(ResetAnswers::refused);
         AccountCodes.Check check = codes.check(owner, AccountCodes.Purpose.PASSWORD_RESET, live, code);
         if (!check.matches()) {
-            throw check.triesLeft() <= 0 ? Registrations.codeGone() : Registrations.wrongCode(check.triesLeft());
+            throw ResetAnswers.refused();
         }
+        checkNewPassword(owner, newPassword);
         return finishReset(owner, live.id(), newPassword, client);
     }
 
@@ -374,12 +409,27 @@ public final class Accounts implements Authenticator {
     public List<String> enableTwoFactor(UUID owner, String code, ClientFacts client) {
         List<String> recovery = twoFactor.enable(owner, code);
         events.record(owner, SecurityEvents.Kind.TWO_FACTOR_ENABLED, client, null);
+        notices.twoFactorOn(owner, client);
         return recovery;
     }
 
     public void disableTwoFactor(UUID owner, ClientFacts client) {
         twoFactor.disable(owner);
         events.record(owner, SecurityEvents.Kind.TWO_FACTOR_DISABLED, client, null);
+        notices.twoFactorOff(owner);
+    }
+
+    /**
+     * New recovery codes while two-factor stays on (the old ones stop working); shown once, the owner is told.
+     * Empty when two-factor is off.
+     */
+    public Optional<List<String>> newRecoveryCodes(UUID owner, ClientFacts client) {
+        if (!find(owner).map(Account::twoFactor).orElse(false)) {
+            return Optional.empty();
+        }
+        List<String> codes = twoFactor.newRecoveryCodes(owner);
+        notices.recoveryCodes(owner, client);
+        return Optional.of(codes);
     }
 
     /** Whether the owner consents to the processing of their glucose data (shown in Settings → Privacy). */
@@ -604,7 +654,7 @@ public final class Accounts implements Authenticator {
 
     /** Deletes expired codes and challenges (purge job). */
     public int purgeExpired() {
-        return registrations.purge() + codes.purge() + failures.purge();
+        return registrations.purge() + codes.purge() + failures.purge() + loginDevices.purge();
     }
 
     static OffsetDateTime utc(Instant i) {

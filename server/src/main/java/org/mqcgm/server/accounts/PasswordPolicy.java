@@ -19,7 +19,8 @@ import org.mqcgm.server.platform.http.Problem;
 final class PasswordPolicy {
 
     public static final int MIN_LENGTH = 8;
-    public static final int MAX_LENGTH = 256;
+    /** The longest password taken anywhere (sign-up, change, reset, login): longer input is refused, never cut. */
+    public static final int MAX_LENGTH = 128;
     /** Bits of estimated entropy required (nbvcxz's default minimum is 35). */
     static final double MIN_ENTROPY = 35;
 
@@ -39,9 +40,8 @@ final class PasswordPolicy {
                     "must have at least " + MIN_LENGTH + " characters"));
             return;
         }
-        if (password.length() > MAX_LENGTH) {
-            errors.add(new Problem.FieldError("password", "max-length",
-                    "must have at most " + MAX_LENGTH + " characters"));
+        if (PasswordLength.tooLong(password)) {
+            errors.add(PasswordLength.error("password"));
             return;
         }
         List<String> personal = personalWords(userInputs);

@@ -88,6 +88,10 @@ final class SettingsRoutes {
             web.start(ctx, Principal.of(ctx).accountId());
             ctx.redirect("/settings", HttpStatus.SEE_OTHER);
         });
+        // Issue 16: new recovery codes (the old ones stop working); the owner is told (SecurityNotices).
+        routes.post("/settings/2fa/recovery-codes", Access.SENSITIVE_PAGE, ctx -> overview(ctx, null,
+                accounts.newRecoveryCodes(Principal.of(ctx).accountId(), ClientFacts.of(ctx, clients))
+                        .orElseThrow(() -> new ProblemException(Problem.notFound()))));
         routes.post("/settings/tokens", Access.SENSITIVE_PAGE, this::createToken);
         routes.post("/settings/tokens/{id}/revoke", Access.PAGE, ctx -> {
             if (!tokens.revoke(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"))) {
@@ -151,7 +155,8 @@ final class SettingsRoutes {
 
     private void changePassword(Context ctx) {
         try {
-            accounts.changePassword(Principal.of(ctx).accountId(), ctx.formParam("password"), WebSessions.cookie(ctx),
+            accounts.changePassword(Principal.of(ctx).accountId(), ctx.formParam("current_password"),
+                    ctx.formParam("password"), PasswordChangeRules.keepTokens(ctx), WebSessions.cookie(ctx),
                     ClientFacts.of(ctx, clients));
             ctx.redirect("/settings?changed=password", HttpStatus.SEE_OTHER);
         } catch (ProblemException e) {

@@ -83,9 +83,13 @@ public final class TwoFactor {
         }
         String c = code.trim().toLowerCase(java.util.Locale.ROOT);
         if (c.replace(" ", "").matches("[0-9]{6}")) {
-            OptionalLong step = Totp.verify(state.secret(), c, Totp.step(clock.instant().getEpochSecond()),
-                    state.lastStep());
-            return step.isPresent() && store.useTotpStep(owner, step.getAsLong()) ? Result.TOTP : Result.WRONG;
+            long now = Totp.step(clock.instant().getEpochSecond());
+            OptionalLong step = Totp.verify(state.secret(), c, now, state.lastStep());
+            if (step.isPresent() && store.useTotpStep(owner, step.getAsLong())) {
+                return Result.TOTP;
+            }
+            // Not accepted, yet a code of the window: its step was used already — a replay (issue 16).
+            return Totp.verify(state.secret(), c, now, -1).isPresent() ? Result.REUSED : Result.WRONG;
         }
         int used = jdbi.withHandle(h -> h.createUpdate("update recovery_code set used_at = now()"
                         + " where owner_id = :owner and code_hash = :hash and used_at is null")
@@ -93,7 +97,14 @@ public final class TwoFactor {
         return used == 1 ? Result.RECOVERY_CODE : Result.WRONG;
     }
 
-    enum Result { TOTP, RECOVERY_CODE, WRONG }
+    /** The outcome of a code: accepted (TOTP, recovery code), wrong, or a TOTP code accepted once already. */
+    enum Result {
+        TOTP, RECOVERY_CODE, WRONG, REUSED;
+
+        boolean accepted() {
+            return this == TOTP || this == RECOVERY_CODE;
+        }
+    }
 
     void disable(UUID owner) {
         store.disableTotp(owner);
@@ -105,7 +116,7 @@ public final class TwoFactor {
                 .bind("o", owner).mapTo(Integer.class).one());
     }
 
-    private List<String> newRecoveryCodes(UUID owner) {
+    List<String> newRecoveryCodes(UUID owner) {
         List<String> plain = new ArrayList<>();
         jdbi.useTransaction(h -> {
             h.createUpdate("delete from recovery_code where owner_id = :o").bind("o", owner).execute();

@@ -80,7 +80,8 @@ class MessageTemplatesTest {
         }
         // Every kind of account message (subject, e-mail body, text) and the deletion confirmation, in both languages.
         for (String kind : List.of("signup-code", "already-registered", "reset-code", "change-code",
-                "password-changed", "identifier-changed", "locked", "compromise")) {
+                "password-changed", "identifier-changed", "locked", "compromise",
+                "two-factor-on", "two-factor-off", "recovery-codes", "new-login", "totp-reused")) {
             for (String part : List.of("subject", "body", "sms")) {
                 assertThat(rendered).contains("accounts.mail." + kind + "." + part + "@en",
                         "accounts.mail." + kind + "." + part + "@zh-CN");
