@@ -1,0 +1,286 @@
+package org.mqcgm.server.accounts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.webauthn4j.converter.AttestationObjectConverter;
+import com.webauthn4j.converter.util.ObjectConverter;
+import com.webauthn4j.data.attestation.AttestationObject;
+import com.webauthn4j.data.attestation.authenticator.AAGUID;
+import com.webauthn4j.data.attestation.authenticator.AttestedCredentialData;
+import com.webauthn4j.data.attestation.authenticator.AuthenticatorData;
+import com.webauthn4j.data.attestation.authenticator.EC2COSEKey;
+import com.webauthn4j.data.attestation.statement.COSEAlgorithmIdentifier;
+import com.webauthn4j.data.attestation.statement.NoneAttestationStatement;
+import com.webauthn4j.data.extension.authenticator.RegistrationExtensionAuthenticatorOutput;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mqcgm.server.testing.Http;
+import org.mqcgm.server.testing.TestApp;
+import org.mqcgm.server.testing.TestTotp;
+
+/**
+ * Passkeys (WebAuthn) end to end over HTTP with a software authenticator made here (a P-256 key of the JDK, a
+ * "none" attestation encoded with webauthn4j's CBOR converter, assertions signed with the JDK): registration from
+ * Settings, a passwordless login into a normal web session, a passkey instead of the TOTP code, renaming and
+ * removal — and the refusals: a signature counter that goes back, an unknown credential, an unknown user handle, no
+ * user verification, a used challenge, malformed input (each a problem+json, the security ones recorded).
+ */
+class PasskeysTest {
+
+    @RegisterExtension
+    static final TestApp app = TestApp.perClass();
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** TestApp's MQCGM_PUBLIC_URL is http://mqcgm.test: the relying party and the only accepted origin. */
+    static final String RP_ID = "mqcgm.test";
+    static final String ORIGIN = "http://mqcgm.test";
+
+    @Test
+    void registersInSettingsSignsInWithoutPasswordAndRefusesACounterGoingBack() throws Exception {
+        UUID owner = app.newUser("passkey@example.org");
+        Http http = app.login("passkey@example.org");
+        Authenticator phone = new Authenticator();
+
+        // Options: the relying party from MQCGM_PUBLIC_URL, a random user handle (not the account id), a
+        // discoverable credential with user verification, no attestation.
+        JsonNode options = json(postJson(http, "/settings/passkeys/options", "{}"), 200);
+        assertThat(options.at("/rp/id").asText()).isEqualTo(RP_ID);
+        byte[] handle = b64(options.at("/user/id").asText());
+        assertThat(handle).hasSize(32).isNotEqualTo(uuidBytes(owner));
+        assertThat(options.at("/authenticatorSelection/residentKey").asText()).isEqualTo("required");
+        assertThat(options.at("/authenticatorSelection/userVerification").asText()).isEqualTo("required");
+        assertThat(options.at("/attestation").asText()).isEqualTo("none");
+        assertThat(options.at("/pubKeyCredParams/0/alg").asLong()).isEqualTo(-7);
+
+        // Malformed input is a 422 naming the field; nothing is stored.
+        HttpResponse<String> bad = postJson(http, "/settings/passkeys",
+                "{\"name\":\"x\",\"clientDataJSON\":\"***\",\"attestationObject\":\"AA\"}");
+        assertThat(bad.statusCode()).isEqualTo(422);
+        assertThat(bad.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith("application/problem+json"));
+        assertThat(bad.body()).contains("\"clientDataJSON\"");
+
+        String registration = phone.attestation(options.at("/challenge").asText(), handle, "My phone");
+        HttpResponse<String> added = postJson(http, "/settings/passkeys", registration);
+        assertThat(added.statusCode()).as(added.body()).isEqualTo(201);
+        assertThat(JSON.readTree(added.body()).get("name").asText()).isEqualTo("My phone");
+        assertThat(postJson(http, "/settings/passkeys", registration).statusCode())
+                .as("a challenge is used once").isEqualTo(410);
+        assertThat(http.get("/settings/passkeys").body()).contains("My phone");
+        Map<String, Object> row = app.sql().withHandle(h -> h.createQuery(
+                        "select owner_id, sign_count, name_enc from passkey where credential_id = :c")
+                .bind("c", phone.credentialId).mapToMap().one());
+        assertThat(row.get("owner_id")).isEqualTo(owner);
+        assertThat(new String((byte[]) row.get("name_enc"), StandardCharsets.ISO_8859_1))
+                .as("the name is encrypted with the person's key").doesNotContain("My phone");
+
+        // Passwordless: a fresh browser ends in a normal web session.
+        Http browser = new Http(app.url());
+        HttpResponse<String> login = postJson(browser, "/login/passkey",
+                phone.assertion(loginChallenge(browser), 5, true, Map.of("next", "/settings")));
+        assertThat(login.statusCode()).as(login.body()).isEqualTo(200);
+        assertThat(JSON.readTree(login.body()).get("redirect").asText()).isEqualTo("/settings");
+        assertThat(browser.cookie("SESSION")).isPresent();
+        assertThat(browser.get("/settings").statusCode()).isEqualTo(200);
+        assertThat(events(owner)).contains("login passkey", "passkey-added null");
+
+        // The signature counter went back (5 → 3): a cloned authenticator. Refused and recorded.
+        Http clone = new Http(app.url());
+        HttpResponse<String> regressed = postJson(clone, "/login/passkey",
+                phone.assertion(loginChallenge(clone), 3, true, Map.of()));
+        assertThat(regressed.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(regressed.body()).get("type").asText()).endsWith("passkey-refused");
+        assertThat(clone.cookie("SESSION")).isEmpty();
+        assertThat(events(owner)).contains("passkey-refused signature counter went back");
+
+        // A credential this account never registered (same user handle, another key) is refused and recorded.
+        Authenticator stranger = new Authenticator();
+        stranger.userHandle = handle;
+        assertThat(postJson(clone, "/login/passkey", stranger.assertion(loginChallenge(clone), 1, true, Map.of()))
+                .statusCode()).isEqualTo(401);
+        assertThat(events(owner)).contains("passkey-refused unknown passkey");
+        // An unknown user handle names no account: refused.
+        stranger.userHandle = new byte[32];
+        assertThat(postJson(clone, "/login/passkey", stranger.assertion(loginChallenge(clone), 1, true, Map.of()))
+                .statusCode()).isEqualTo(401);
+        // Without user verification a passkey alone does not sign in.
+        assertThat(postJson(clone, "/login/passkey", phone.assertion(loginChallenge(clone), 9, false, Map.of()))
+                .statusCode()).isEqualTo(401);
+        // A used challenge is refused whatever is signed with it.
+        String challenge = loginChallenge(clone);
+        assertThat(postJson(clone, "/login/passkey", phone.assertion(challenge, 10, true, Map.of())).statusCode())
+                .isEqualTo(200);
+        assertThat(postJson(new Http(app.url()), "/login/passkey", phone.assertion(challenge, 11, true, Map.of()))
+                .statusCode()).isEqualTo(410);
+        long stored = app.sql().withHandle(h -> h.createQuery("select sign_count from passkey where credential_id = :c")
+                .bind("c", phone.credentialId).mapTo(Long.class).one());
+        assertThat(stored).isEqualTo(10L);
+    }
+
+    @Test
+    void aPasskeyReplacesTheCodeAtTheSecondFactorStepAndCanBeRenamedAndRemoved() throws Exception {
+        UUID owner = app.newUser("passkey-2fa@example.org");
+        Http http = app.login("passkey-2fa@example.org");
+        TwoFactorTest.enrol(http, s -> TestTotp.code(s, Instant.now().getEpochSecond()));
+        Authenticator key = new Authenticator();
+        JsonNode options = json(postJson(http, "/settings/passkeys/options", "{}"), 200);
+        assertThat(postJson(http, "/settings/passkeys", key.attestation(options.at("/challenge").asText(),
+                b64(options.at("/user/id").asText()), "Security key")).statusCode()).isEqualTo(201);
+        JsonNode again = json(postJson(http, "/settings/passkeys/options", "{}"), 200);
+        assertThat(again.at("/excludeCredentials/0/id").asText()).as("registered ones are excluded")
+                .isEqualTo(enc(key.credentialId));
+
+        // The password is right; the two-factor step offers the passkey.
+        Http browser = new Http(app.url());
+        HttpResponse<String> step = browser.postForm("/login", Map.of("identifier", "passkey-2fa@example.org",
+                "password", TestApp.PASSWORD));
+        assertThat(step.statusCode()).isEqualTo(200);
+        assertThat(step.body()).contains("data-passkey-second-factor");
+        Matcher m = Pattern.compile("name=\"challenge\" value=\"([^\"]+)\"").matcher(step.body());
+        assertThat(m.find()).isTrue();
+        String loginChallenge = m.group(1);
+        assertThat(postJson(browser, "/login/2fa/passkey/options", "{\"challenge\":\"nope\"}").statusCode())
+                .isEqualTo(410);
+        JsonNode request = json(postJson(browser, "/login/2fa/passkey/options",
+                "{\"challenge\":\"" + loginChallenge + "\"}"), 200);
+        assertThat(request.at("/allowCredentials/0/id").asText()).isEqualTo(enc(key.credentialId));
+        HttpResponse<String> done = postJson(browser, "/login/2fa/passkey", key.assertion(
+                request.get("challenge").asText(), 1, false, Map.of("challenge", loginChallenge)));
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(browser.get("/settings").statusCode()).isEqualTo(200);
+        assertThat(events(owner)).contains("login two-factor, passkey");
+
+        // Renamed and removed from Settings (a sensitive page), each recorded.
+        String id = app.sql().withHandle(h -> h.createQuery("select id from passkey where owner_id = :o")
+                .bind("o", owner).mapTo(UUID.class).one()).toString();
+        assertThat(http.postForm("/settings/passkeys/" + id + "/rename", Map.of("name", "Blue key")).statusCode())
+                .isEqualTo(303);
+        assertThat(http.get("/settings/passkeys").body()).contains("Blue key").doesNotContain("Security key");
+        assertThat(http.postForm("/settings/passkeys/" + id + "/rename", Map.of("name", "")).statusCode())
+                .isEqualTo(422);
+        assertThat(http.postForm("/settings/passkeys/" + UUID.randomUUID() + "/remove", Map.of()).statusCode())
+                .isEqualTo(404);
+        assertThat(http.postForm("/settings/passkeys/" + id + "/remove", Map.of()).statusCode()).isEqualTo(303);
+        assertThat(http.get("/settings/passkeys").body()).contains("data-testid=\"passkeys-none\"");
+        assertThat(events(owner)).contains("passkey-removed null");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static HttpResponse<String> postJson(Http http, String path, String body) {
+        return http.postJson(path, body, "X-CSRF-Token", http.csrfToken());
+    }
+
+    static JsonNode json(HttpResponse<String> r, int status) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        return JSON.readTree(r.body());
+    }
+
+    static String loginChallenge(Http http) throws Exception {
+        JsonNode o = json(postJson(http, "/login/passkey/options", "{}"), 200);
+        assertThat(o.get("userVerification").asText()).isEqualTo("required");
+        assertThat(o.get("rpId").asText()).isEqualTo(RP_ID);
+        return o.get("challenge").asText();
+    }
+
+    static List<String> events(UUID owner) {
+        return app.sql().withHandle(h -> h.createQuery(
+                        "select kind || ' ' || coalesce(detail, 'null') from security_event where owner_id = :o")
+                .bind("o", owner).mapTo(String.class).list());
+    }
+
+    static byte[] b64(String s) {
+        return Base64.getUrlDecoder().decode(s);
+    }
+
+    static String enc(byte[] b) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    static byte[] uuidBytes(UUID id) {
+        return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
+                .array();
+    }
+
+    /**
+     * A software authenticator: one P-256 credential, "none" attestation, flags and counter as the test says.
+     * Built with the JDK and webauthn4j's data classes; the server's verification is what is under test.
+     */
+    static final class Authenticator {
+        final KeyPair keys;
+        final byte[] credentialId = new byte[16];
+        byte[] userHandle;
+
+        Authenticator() throws Exception {
+            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+            g.initialize(new ECGenParameterSpec("secp256r1"));
+            keys = g.generateKeyPair();
+            new SecureRandom().nextBytes(credentialId);
+        }
+
+        static byte[] sha256(byte[] b) throws Exception {
+            return MessageDigest.getInstance("SHA-256").digest(b);
+        }
+
+        static byte[] clientData(String type, String challenge) {
+            return ("{\"type\":\"" + type + "\",\"challenge\":\"" + challenge + "\",\"origin\":\"" + ORIGIN
+                    + "\",\"crossOrigin\":false}").getBytes(StandardCharsets.UTF_8);
+        }
+
+        String attestation(String challenge, byte[] handle, String name) throws Exception {
+            userHandle = handle;
+            byte flags = (byte) (AuthenticatorData.BIT_UP | AuthenticatorData.BIT_UV | AuthenticatorData.BIT_AT);
+            AuthenticatorData<RegistrationExtensionAuthenticatorOutput> data = new AuthenticatorData<>(
+                    sha256(RP_ID.getBytes(StandardCharsets.UTF_8)), flags, 0, new AttestedCredentialData(
+                    AAGUID.ZERO, credentialId, EC2COSEKey.create((ECPublicKey) keys.getPublic(),
+                    COSEAlgorithmIdentifier.ES256)));
+            byte[] attestation = new AttestationObjectConverter(new ObjectConverter()).convertToBytes(
+                    new AttestationObject(data, new NoneAttestationStatement()));
+            ObjectNode body = JSON.createObjectNode().put("name", name).put("id", enc(credentialId))
+                    .put("clientDataJSON", enc(clientData("webauthn.create", challenge)))
+                    .put("attestationObject", enc(attestation));
+            body.putArray("transports").add("internal");
+            return body.toString();
+        }
+
+        String assertion(String challenge, long counter, boolean userVerified, Map<String, String> extra)
+                throws Exception {
+            byte[] clientData = clientData("webauthn.get", challenge);
+            ByteArrayOutputStream authData = new ByteArrayOutputStream();
+            authData.write(sha256(RP_ID.getBytes(StandardCharsets.UTF_8)));
+            authData.write(AuthenticatorData.BIT_UP | (userVerified ? AuthenticatorData.BIT_UV : 0));
+            authData.write(ByteBuffer.allocate(4).putInt((int) counter).array());
+            Signature signer = Signature.getInstance("SHA256withECDSA");
+            signer.initSign(keys.getPrivate());
+            signer.update(authData.toByteArray());
+            signer.update(sha256(clientData));
+            ObjectNode body = JSON.createObjectNode().put("id", enc(credentialId))
+                    .put("clientDataJSON", enc(clientData)).put("authenticatorData", enc(authData.toByteArray()))
+                    .put("signature", enc(signer.sign()))
+                    .put("userHandle", userHandle == null ? null : enc(userHandle));
+            extra.forEach(body::put);
+            return body.toString();
+        }
+    }
+}
