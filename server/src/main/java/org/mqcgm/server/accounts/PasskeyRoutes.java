@@ -85,10 +85,12 @@ final class PasskeyRoutes {
             "userHandle", "next", "challenge");
 
     void register(Routes routes) {
+        // Adding a passkey adds a way in: the password must have been confirmed in the last minutes. Renaming and
+        // removing one (like revoking a token) need the session only.
         routes.get("/settings/passkeys", Access.SENSITIVE_PAGE, this::page);
         routes.post("/settings/passkeys/options", Access.SENSITIVE_PAGE, this::creationOptions);
         routes.post("/settings/passkeys", Access.SENSITIVE_PAGE, this::registerPasskey);
-        routes.post("/settings/passkeys/{id}/rename", Access.SENSITIVE_PAGE, ctx -> {
+        routes.post("/settings/passkeys/{id}/rename", Access.PAGE, ctx -> {
             UUID owner = Principal.of(ctx).accountId();
             try {
                 if (!passkeys.rename(owner, PathParams.uuid(ctx, "id"), ctx.formParam("name"))) {
@@ -103,7 +105,7 @@ final class PasskeyRoutes {
             }
             ctx.redirect("/settings/passkeys", HttpStatus.SEE_OTHER);
         });
-        routes.post("/settings/passkeys/{id}/remove", Access.SENSITIVE_PAGE, ctx -> {
+        routes.post("/settings/passkeys/{id}/remove", Access.PAGE, ctx -> {
             if (!passkeys.remove(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"),
                     ClientFacts.of(ctx, clients))) {
                 throw new ProblemException(Problem.notFound());

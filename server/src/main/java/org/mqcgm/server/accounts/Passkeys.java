@@ -369,7 +369,14 @@ public final class Passkeys {
                 .bind("o", owner).mapTo(Boolean.class).one());
     }
 
+    /** Renames one of the owner's passkeys; false (before the name is checked) when the owner has no such one. */
     boolean rename(UUID owner, UUID id, String name) {
+        boolean exists = jdbi.withHandle(h -> h.createQuery(
+                        "select exists(select 1 from passkey where owner_id = :o and id = :id)")
+                .bind("o", owner).bind("id", id).mapTo(Boolean.class).one());
+        if (!exists) {
+            return false;
+        }
         String cleaned = name(name);
         return jdbi.withHandle(h -> h.createUpdate("update passkey set name_enc = :n where owner_id = :o and id = :id")
                 .bind("n", keys.encrypt(owner, NAME_CONTEXT, cleaned)).bind("o", owner).bind("id", id)

@@ -4,28 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.webauthn4j.converter.AttestationObjectConverter;
-import com.webauthn4j.converter.util.ObjectConverter;
-import com.webauthn4j.data.attestation.AttestationObject;
-import com.webauthn4j.data.attestation.authenticator.AAGUID;
-import com.webauthn4j.data.attestation.authenticator.AttestedCredentialData;
-import com.webauthn4j.data.attestation.authenticator.AuthenticatorData;
-import com.webauthn4j.data.attestation.authenticator.EC2COSEKey;
-import com.webauthn4j.data.attestation.statement.COSEAlgorithmIdentifier;
-import com.webauthn4j.data.attestation.statement.NoneAttestationStatement;
-import com.webauthn4j.data.extension.authenticator.RegistrationExtensionAuthenticatorOutput;
-import java.io.ByteArrayOutputStream;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
-import java.security.Signature;
-import java.security.interfaces.ECPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -36,6 +17,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.testing.Http;
+import org.mqcgm.server.testing.SoftwareAuthenticator;
 import org.mqcgm.server.testing.TestApp;
 import org.mqcgm.server.testing.TestTotp;
 
@@ -60,7 +42,7 @@ class PasskeysTest {
     void registersInSettingsSignsInWithoutPasswordAndRefusesACounterGoingBack() throws Exception {
         UUID owner = app.newUser("passkey@example.org");
         Http http = app.login("passkey@example.org");
-        Authenticator phone = new Authenticator();
+        SoftwareAuthenticator phone = new SoftwareAuthenticator(RP_ID, ORIGIN);
 
         // Options: the relying party from MQCGM_PUBLIC_URL, a random user handle (not the account id), a
         // discoverable credential with user verification, no attestation.
@@ -90,7 +72,7 @@ class PasskeysTest {
         assertThat(http.get("/settings/passkeys").body()).contains("My phone");
         Map<String, Object> row = app.sql().withHandle(h -> h.createQuery(
                         "select owner_id, sign_count, name_enc from passkey where credential_id = :c")
-                .bind("c", phone.credentialId).mapToMap().one());
+                .bind("c", phone.credentialId()).mapToMap().one());
         assertThat(row.get("owner_id")).isEqualTo(owner);
         assertThat(new String((byte[]) row.get("name_enc"), StandardCharsets.ISO_8859_1))
                 .as("the name is encrypted with the person's key").doesNotContain("My phone");
@@ -115,13 +97,13 @@ class PasskeysTest {
         assertThat(events(owner)).contains("passkey-refused signature counter went back");
 
         // A credential this account never registered (same user handle, another key) is refused and recorded.
-        Authenticator stranger = new Authenticator();
-        stranger.userHandle = handle;
+        SoftwareAuthenticator stranger = new SoftwareAuthenticator(RP_ID, ORIGIN);
+        stranger.userHandle(handle);
         assertThat(postJson(clone, "/login/passkey", stranger.assertion(loginChallenge(clone), 1, true, Map.of()))
                 .statusCode()).isEqualTo(401);
         assertThat(events(owner)).contains("passkey-refused unknown passkey");
         // An unknown user handle names no account: refused.
-        stranger.userHandle = new byte[32];
+        stranger.userHandle(new byte[32]);
         assertThat(postJson(clone, "/login/passkey", stranger.assertion(loginChallenge(clone), 1, true, Map.of()))
                 .statusCode()).isEqualTo(401);
         // Without user verification a passkey alone does not sign in.
@@ -134,7 +116,7 @@ class PasskeysTest {
         assertThat(postJson(new Http(app.url()), "/login/passkey", phone.assertion(challenge, 11, true, Map.of()))
                 .statusCode()).isEqualTo(410);
         long stored = app.sql().withHandle(h -> h.createQuery("select sign_count from passkey where credential_id = :c")
-                .bind("c", phone.credentialId).mapTo(Long.class).one());
+                .bind("c", phone.credentialId()).mapTo(Long.class).one());
         assertThat(stored).isEqualTo(10L);
     }
 
@@ -143,13 +125,13 @@ class PasskeysTest {
         UUID owner = app.newUser("passkey-2fa@example.org");
         Http http = app.login("passkey-2fa@example.org");
         TwoFactorTest.enrol(http, s -> TestTotp.code(s, Instant.now().getEpochSecond()));
-        Authenticator key = new Authenticator();
+        SoftwareAuthenticator key = new SoftwareAuthenticator(RP_ID, ORIGIN);
         JsonNode options = json(postJson(http, "/settings/passkeys/options", "{}"), 200);
         assertThat(postJson(http, "/settings/passkeys", key.attestation(options.at("/challenge").asText(),
                 b64(options.at("/user/id").asText()), "Security key")).statusCode()).isEqualTo(201);
         JsonNode again = json(postJson(http, "/settings/passkeys/options", "{}"), 200);
         assertThat(again.at("/excludeCredentials/0/id").asText()).as("registered ones are excluded")
-                .isEqualTo(enc(key.credentialId));
+                .isEqualTo(enc(key.credentialId()));
 
         // The password is right; the two-factor step offers the passkey.
         Http browser = new Http(app.url());
@@ -164,7 +146,7 @@ class PasskeysTest {
                 .isEqualTo(410);
         JsonNode request = json(postJson(browser, "/login/2fa/passkey/options",
                 "{\"challenge\":\"" + loginChallenge + "\"}"), 200);
-        assertThat(request.at("/allowCredentials/0/id").asText()).isEqualTo(enc(key.credentialId));
+        assertThat(request.at("/allowCredentials/0/id").asText()).isEqualTo(enc(key.credentialId()));
         HttpResponse<String> done = postJson(browser, "/login/2fa/passkey", key.assertion(
                 request.get("challenge").asText(), 1, false, Map.of("challenge", loginChallenge)));
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
@@ -221,66 +203,5 @@ class PasskeysTest {
     static byte[] uuidBytes(UUID id) {
         return ByteBuffer.allocate(16).putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits())
                 .array();
-    }
-
-    /**
-     * A software authenticator: one P-256 credential, "none" attestation, flags and counter as the test says.
-     * Built with the JDK and webauthn4j's data classes; the server's verification is what is under test.
-     */
-    static final class Authenticator {
-        final KeyPair keys;
-        final byte[] credentialId = new byte[16];
-        byte[] userHandle;
-
-        Authenticator() throws Exception {
-            KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
-            g.initialize(new ECGenParameterSpec("secp256r1"));
-            keys = g.generateKeyPair();
-            new SecureRandom().nextBytes(credentialId);
-        }
-
-        static byte[] sha256(byte[] b) throws Exception {
-            return MessageDigest.getInstance("SHA-256").digest(b);
-        }
-
-        static byte[] clientData(String type, String challenge) {
-            return ("{\"type\":\"" + type + "\",\"challenge\":\"" + challenge + "\",\"origin\":\"" + ORIGIN
-                    + "\",\"crossOrigin\":false}").getBytes(StandardCharsets.UTF_8);
-        }
-
-        String attestation(String challenge, byte[] handle, String name) throws Exception {
-            userHandle = handle;
-            byte flags = (byte) (AuthenticatorData.BIT_UP | AuthenticatorData.BIT_UV | AuthenticatorData.BIT_AT);
-            AuthenticatorData<RegistrationExtensionAuthenticatorOutput> data = new AuthenticatorData<>(
-                    sha256(RP_ID.getBytes(StandardCharsets.UTF_8)), flags, 0, new AttestedCredentialData(
-                    AAGUID.ZERO, credentialId, EC2COSEKey.create((ECPublicKey) keys.getPublic(),
-                    COSEAlgorithmIdentifier.ES256)));
-            byte[] attestation = new AttestationObjectConverter(new ObjectConverter()).convertToBytes(
-                    new AttestationObject(data, new NoneAttestationStatement()));
-            ObjectNode body = JSON.createObjectNode().put("name", name).put("id", enc(credentialId))
-                    .put("clientDataJSON", enc(clientData("webauthn.create", challenge)))
-                    .put("attestationObject", enc(attestation));
-            body.putArray("transports").add("internal");
-            return body.toString();
-        }
-
-        String assertion(String challenge, long counter, boolean userVerified, Map<String, String> extra)
-                throws Exception {
-            byte[] clientData = clientData("webauthn.get", challenge);
-            ByteArrayOutputStream authData = new ByteArrayOutputStream();
-            authData.write(sha256(RP_ID.getBytes(StandardCharsets.UTF_8)));
-            authData.write(AuthenticatorData.BIT_UP | (userVerified ? AuthenticatorData.BIT_UV : 0));
-            authData.write(ByteBuffer.allocate(4).putInt((int) counter).array());
-            Signature signer = Signature.getInstance("SHA256withECDSA");
-            signer.initSign(keys.getPrivate());
-            signer.update(authData.toByteArray());
-            signer.update(sha256(clientData));
-            ObjectNode body = JSON.createObjectNode().put("id", enc(credentialId))
-                    .put("clientDataJSON", enc(clientData)).put("authenticatorData", enc(authData.toByteArray()))
-                    .put("signature", enc(signer.sign()))
-                    .put("userHandle", userHandle == null ? null : enc(userHandle));
-            extra.forEach(body::put);
-            return body.toString();
-        }
     }
 }
