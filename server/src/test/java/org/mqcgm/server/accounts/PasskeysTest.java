@@ -54,6 +54,7 @@ class PasskeysTest {
         assertThat(options.at("/authenticatorSelection/userVerification").asText()).isEqualTo("required");
         assertThat(options.at("/attestation").asText()).isEqualTo("none");
         assertThat(options.at("/pubKeyCredParams/0/alg").asLong()).isEqualTo(-7);
+        assertThat(b64(options.at("/challenge").asText())).as("a 256-bit random challenge").hasSize(32);
 
         // Malformed input is a 422 naming the field; nothing is stored.
         HttpResponse<String> bad = postJson(http, "/settings/passkeys",
@@ -124,7 +125,17 @@ class PasskeysTest {
     void aPasskeyReplacesTheCodeAtTheSecondFactorStepAndCanBeRenamedAndRemoved() throws Exception {
         UUID owner = app.newUser("passkey-2fa@example.org");
         Http http = app.login("passkey-2fa@example.org");
-        TwoFactorTest.enrol(http, s -> TestTotp.code(s, Instant.now().getEpochSecond()));
+        String[] enrolled = TwoFactorTest.enrol(http, s -> TestTotp.code(s, Instant.now().getEpochSecond()));
+        // Adding a passkey is a sensitive action: without a recent confirmation the password is asked again.
+        app.sql().useHandle(h -> h.createUpdate("update web_session set reauth_at = now() - interval '1 hour'"
+                + " where owner_id = :o").bind("o", owner).execute());
+        HttpResponse<String> stale = postJson(http, "/settings/passkeys/options", "{}");
+        assertThat(stale.statusCode()).isEqualTo(303);
+        assertThat(stale.headers().firstValue("Location")).hasValueSatisfying(l -> assertThat(l).startsWith("/confirm"));
+        assertThat(http.get("/settings/passkeys").headers().firstValue("Location"))
+                .hasValueSatisfying(l -> assertThat(l).startsWith("/confirm"));
+        assertThat(http.postForm("/confirm", Map.of("password", TestApp.PASSWORD, "code", enrolled[1],
+                "next", "/settings/passkeys")).statusCode()).isEqualTo(303);
         SoftwareAuthenticator key = new SoftwareAuthenticator(RP_ID, ORIGIN);
         JsonNode options = json(postJson(http, "/settings/passkeys/options", "{}"), 200);
         assertThat(postJson(http, "/settings/passkeys", key.attestation(options.at("/challenge").asText(),
