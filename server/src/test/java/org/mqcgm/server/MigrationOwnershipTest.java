@@ -35,6 +35,9 @@ class MigrationOwnershipTest {
             Map.entry("registration", "accounts"), Map.entry("security_event", "accounts"),
             Map.entry("login_failure", "accounts"), Map.entry("login_known_client", "accounts"),
             Map.entry("login_device", "accounts"),
+
+            Map.entry("passkey", "accounts"), Map.entry("passkey_user", "accounts"),
+            Map.entry("passkey_challenge", "accounts"),
             Map.entry("user_key", "platform"), Map.entry("deployment_secret", "platform"),
             Map.entry("scheduled_tasks", "platform"),
             Map.entry("glucose_reading", "glucose"), Map.entry("glucose_reading_v1", "glucose"),

@@ -441,6 +441,75 @@ public final class Accounts implements Authenticator {
         return twoFactor.unusedRecoveryCodes(owner);
     }
 
+    // ---------------------------------------------------------------- passkeys (PasskeyLogins)
+
+    /**
+     * Completes the second-factor step with another factor than a code (a passkey): the same challenge, tries and
+     * per-account limits as {@link #completeSecondFactor}. {@code factor} verifies it for the challenge's owner and
+     * answers false for a wrong one; it may throw a problem of its own (counted as a failure too).
+     */
+    UUID completeSecondFactorWith(String challenge, java.util.function.Predicate<UUID> factor, String detail,
+                                  ClientFacts client) {
+        Credentials c = Credentials.parse(challenge, "").orElseThrow(Registrations::codeGone);
+        Integer used = store.jdbi().withHandle(h -> h.createQuery("""
+                        update login_challenge set attempts = attempts + 1
+                        where owner_id = :owner and token_hash = :hash and expires_at > :now and attempts < :max
+                        returning attempts""")
+                .bind("owner", c.ownerId()).bind("hash", c.hash()).bind("now", Sessions.utc(clock.instant()))
+                .bind("max", Registrations.MAX_TRIES)
+                .mapTo(Integer.class).findOne().orElse(null));
+        if (used == null) {
+            throw Registrations.codeGone();
+        }
+        LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(c.ownerId(), client), null);
+        boolean ok;
+        try {
+            ok = factor.test(c.ownerId());
+        } catch (ProblemException e) {
+            failed(c.ownerId(), attempt, client, detail);
+            throw e;
+        }
+        if (!ok) {
+            failed(c.ownerId(), attempt, client, detail);
+            throw Registrations.wrongCode(Registrations.MAX_TRIES - used);
+        }
+        failures.uncount(attempt);
+        store.jdbi().useHandle(h -> h.createUpdate(
+                        "delete from login_challenge where owner_id = :owner and token_hash = :hash")
+                .bind("owner", c.ownerId()).bind("hash", c.hash()).execute());
+        failures.known(attempt.key());
+        events.record(c.ownerId(), SecurityEvents.Kind.LOGIN, client, "two-factor, " + detail);
+        return c.ownerId();
+    }
+
+    /**
+     * A passwordless login of {@code owner}, whose passkey {@code verified} checks (user verification included):
+     * the same per-account limits and locks as a password login, failures counted and the owner told at a limit.
+     */
+    UUID loginWith(UUID owner, java.util.function.BooleanSupplier verified, String detail, ClientFacts client) {
+        LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(owner, client), null);
+        AccountStore.Row r = store.row(owner).orElse(null);
+        boolean ok;
+        try {
+            ok = r != null && r.status().equals("active") && verified.getAsBoolean();
+        } catch (ProblemException e) {
+            failed(owner, attempt, client, detail);
+            throw e;
+        }
+        if (!ok) {
+            failed(owner, attempt, client, detail);
+            throw loginFailed();
+        }
+        failures.uncount(attempt);
+        if (r.mustResetPassword()) {
+            throw new ProblemException(Problem.of(403, "password-reset-required", "Set a new password",
+                    "For your safety this account needs a new password. Use \"Forgot password\" to set one."));
+        }
+        failures.known(attempt.key());
+        events.record(owner, SecurityEvents.Kind.LOGIN, client, detail);
+        return owner;
+    }
+
     // ---------------------------------------------------------------- sessions and compromise
 
     public void logoutEverywhere(UUID owner, ClientFacts client) {

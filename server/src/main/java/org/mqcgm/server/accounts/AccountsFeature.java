@@ -37,6 +37,7 @@ public final class AccountsFeature implements Feature {
     private final LoginThrottle throttle;
     private final Platform platform;
     private final String publicUrl;
+    private final Passkeys passkeys;
 
     private AccountsFeature(Platform platform, Accounts accounts, AccountStore store, Sessions sessions,
                             ApiTokens tokens, Devices devices, String publicUrl) {
@@ -48,6 +49,10 @@ public final class AccountsFeature implements Feature {
         this.tokens = tokens;
         this.devices = devices;
         this.throttle = new LoginThrottle();
+        // Passkeys (issue 16); a reported compromise removes them all: one may be the attacker's.
+        this.passkeys = new Passkeys(platform.jdbi(), platform.userKeys(), accounts.events(), publicUrl,
+                platform.systemClock());
+        accounts.onCompromise(passkeys::removeAll);
     }
 
     public static AccountsFeature create(Platform platform, Settings settings) {
@@ -79,6 +84,8 @@ public final class AccountsFeature implements Feature {
         new AccountRoutes(accounts, sessions, tokens, devices, throttle, web.pages(), web.contexts(),
                 platform.json(), platform.clientAddress()).register(routes);
         new CollectorRoutes(accounts, tokens, publicUrl, platform.clientAddress()).register(routes, web);
+        new PasskeyRoutes(passkeys, accounts, throttle, new WebSessions(sessions, platform.clientAddress()),
+                new FormPage(web.pages(), web.contexts()), platform.json(), platform.clientAddress()).register(routes);
     }
 
     @Override

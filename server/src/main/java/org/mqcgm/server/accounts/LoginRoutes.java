@@ -54,7 +54,8 @@ final class LoginRoutes {
                     ctx.redirect(afterLogin(done.account(), next), HttpStatus.SEE_OTHER);
                 }
                 case Accounts.LoginOutcome.SecondFactor challenge -> form.show(ctx, "accounts/login-2fa.jte",
-                        Map.of("challenge", challenge.challenge(), "next", next));
+                        Map.of("challenge", challenge.challenge(), "next", next,
+                                "passkey", Passkeys.offered(accounts.store().jdbi(), challenge.challenge())));
             }
         } catch (ProblemException e) {
             form.failed(ctx, "accounts/login.jte", Map.of("identifier", identifier, "next", next), e);

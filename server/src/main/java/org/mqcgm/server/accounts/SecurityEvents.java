@@ -22,7 +22,9 @@ public final class SecurityEvents {
         TWO_FACTOR_ENABLED, TWO_FACTOR_DISABLED, RECOVERY_CODE_USED, COMPROMISE_REPORTED, ROLE_GRANTED,
         ACCOUNT_CREATED, LOGIN_UNLOCKED,
         /** Issue 16 ({@link SecurityNotices}). */
-        LOGIN_NEW_DEVICE, TOTP_REUSED, RECOVERY_CODES_CREATED;
+        LOGIN_NEW_DEVICE, TOTP_REUSED, RECOVERY_CODES_CREATED,
+        // passkeys (issue 16)
+        PASSKEY_ADDED, PASSKEY_REMOVED, PASSKEY_REFUSED;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

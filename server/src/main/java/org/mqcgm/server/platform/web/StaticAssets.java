@@ -26,7 +26,8 @@ public final class StaticAssets {
 
     /** Every file of {@code src/main/resources/static}; a test keeps this list equal to the folder. */
     static final List<String> FILES = List.of("app.css", "app.js", "icon.svg", "icon-192.png", "icon-512.png",
-            "icon-maskable-512.png", "apple-touch-icon.png", "manifest.webmanifest", "sw.js", "password.js");
+            "icon-maskable-512.png", "apple-touch-icon.png", "manifest.webmanifest", "sw.js", "password.js",
+            "passkeys.js");
 
     /**
      * Files also served at the root of the site under their plain name, checked again on every use ({@code

@@ -64,6 +64,7 @@ class AuthorizationMatrixTest {
     static String ownerGrantId;
     static String ownerNightscoutCredentialId;
     static String ownerRequestId;
+    static String ownerPasskeyId;
 
     /** Someone making requests: a browser session (with CSRF) or an API token. */
     record Caller(String name, Http http, String token) {
@@ -184,6 +185,15 @@ class AuthorizationMatrixTest {
                 .path("id").asText();
         assertThat(List.of(ownerTicketId, ownerAttachmentId, ownerGrantId, ownerNightscoutCredentialId,
                 ownerRequestId)).doesNotContain("");
+        // Passkeys (issue 16): the owner registers one from Settings with a software authenticator.
+        com.fasterxml.jackson.databind.JsonNode passkeyOptions = json.readTree(owner.http().postJson(
+                "/settings/passkeys/options", "{}", "X-CSRF-Token", owner.http().csrfToken()).body());
+        ownerPasskeyId = json.readTree(owner.http().postJson("/settings/passkeys",
+                new org.mqcgm.server.testing.SoftwareAuthenticator("mqcgm.test", "http://mqcgm.test").attestation(
+                        passkeyOptions.path("challenge").asText(), java.util.Base64.getUrlDecoder().decode(
+                                passkeyOptions.path("user").path("id").asText()), "Matrix key"),
+                "X-CSRF-Token", owner.http().csrfToken()).body()).path("id").asText();
+        assertThat(ownerPasskeyId).isNotEmpty();
     }
 
     /**
@@ -222,6 +232,7 @@ class AuthorizationMatrixTest {
                 .replace("/api/v1/alerts/{id}", "/api/v1/alerts/" + ownerAlertId)
                 .replace("/alerts/{id}", "/alerts/" + ownerAlertId)
                 .replace("/settings/devices/{id}", "/settings/devices/" + ownerDeviceId)
+                .replace("/settings/passkeys/{id}", "/settings/passkeys/" + ownerPasskeyId)
                 .replace("/api/v1/devices/{id}", "/api/v1/devices/" + ownerDeviceId)
                 .replace("/settings/sessions/{id}", "/settings/sessions/" + ownerSessionId)
                 .replace("/api/v1/sensors/{id}", "/api/v1/sensors/" + ownerSensorId)
@@ -717,6 +728,10 @@ class AuthorizationMatrixTest {
                 assertThat(t.active()).isTrue();
             });
             assertThat(app.app().devices().list(ownerId)).extracting(d -> d.id().toString()).contains(ownerDeviceId);
+            java.util.Optional<Boolean> passkey = app.sql().withHandle(h -> h.createQuery(
+                            "select name_enc is not null from passkey where owner_id = :o and id = cast(:id as uuid)")
+                    .bind("o", ownerId).bind("id", ownerPasskeyId).mapTo(Boolean.class).findOne());
+            assertThat(passkey).as("the owner's passkey is not removed").hasValue(true);
             String annotations = ownerToken.http().get("/api/v1/annotations?from=2025-12-31T00:00:00Z"
                     + "&to=2026-01-02T00:00:00Z", "Authorization", "Bearer " + ownerToken.token()).body();
             assertThat(annotations).contains(ownerAnnotationId).contains("\"exclude\":true");
