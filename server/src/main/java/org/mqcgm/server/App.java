@@ -401,7 +401,8 @@ public final class App implements AutoCloseable {
             accessControl.closeStreamsWhenCredentialsChange(notifications);
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),
-                            config.publicUrl().startsWith("https://"), metrics::request, config.acceptQueue()),
+                            config.publicUrl().startsWith("https://"), metrics::request, config.acceptQueue(),
+                            platform.clientAddress()),
                     mapper, accessControl, new ErrorPage(web.pages(), web.contexts()), (Routes routes) -> {
                         StaticAssets.register(routes);
                         new OpenApiRoutes().register(routes);

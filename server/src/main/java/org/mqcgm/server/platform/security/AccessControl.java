@@ -471,7 +471,7 @@ public final class AccessControl {
             // A presented but unknown or revoked token is an error, never a silent fall-back to anonymous.
             return Optional.of(authenticator.apiToken(bearerToken(authorization))
                     .orElseThrow(() -> new ProblemException(
-                            Problem.unauthorized("The API token is unknown or has been revoked."))));
+                            Problem.unauthorized("The API token is unknown, has expired or has been revoked."))));
         }
         String cookie = Cookies.read(ctx, org.mqcgm.server.platform.web.SiteCookie.SESSION);
         return cookie == null ? Optional.empty() : authenticator.session(cookie);
