@@ -68,6 +68,9 @@ import org.mqcgm.server.platform.transparency.ControllerContact;
  *                           {@code _EMAIL} (required), {@code _PHONE}, {@code _ADDRESS}, {@code _DPO},
  *                           {@code _DPO_EMAIL}; PR-89). Configurations built in code (tests, the benchmark) get
  *                           {@link ControllerContact#EXAMPLE}; settings never do
+ * @param rateLimits         the request limits of expensive and public routes
+ *                           ({@code MQCGM_RATE_LIMIT_<NAME>=<requests>/<window>}, e.g. {@code REPORTS=60/1h}; see
+ *                           {@link org.mqcgm.server.platform.security.RateLimit} for the names and defaults)
  */
 public record ServerConfig(
         String databaseUrl,
@@ -93,7 +96,42 @@ public record ServerConfig(
         Push push,
         String supportPhone,
         boolean alertsOnIngest,
-        org.mqcgm.server.platform.egress.Residency residency, ControllerContact controller) {
+        org.mqcgm.server.platform.egress.Residency residency, ControllerContact controller,
+        org.mqcgm.server.platform.security.RateLimits.Settings rateLimits) {
+
+    /** Settings with the default request limits (configurations built in code). */
+    public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
+                        Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
+                        Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
+                        Path outboxDirectory, String publicUrl, Metrics.Settings metrics,
+                        ClientAddress.Settings clientAddress, Path deletionLedger, boolean transfersAllowLoopbackHttp,
+                        int maxFollowers, int acceptQueue, Push push, String supportPhone, boolean alertsOnIngest,
+                        org.mqcgm.server.platform.egress.Residency residency, ControllerContact controller) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
+                maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
+                clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                supportPhone, alertsOnIngest, residency, controller,
+                org.mqcgm.server.platform.security.RateLimits.Settings.DEFAULT);
+    }
+
+    /** A copy with other request limits ({@code MQCGM_RATE_LIMIT_*}). */
+    public ServerConfig withRateLimits(org.mqcgm.server.platform.security.RateLimits.Settings limits) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                supportPhone, alertsOnIngest, residency, controller, limits);
+    }
+
+    /** {@code MQCGM_RATE_LIMIT_<NAME>=<requests>/<window>} (see {@link org.mqcgm.server.platform.security.RateLimit}). */
+    private static org.mqcgm.server.platform.security.RateLimits.Settings rateLimits(Map<String, String> s) {
+        try {
+            return org.mqcgm.server.platform.security.RateLimits.Settings.parse(s);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            int colon = m.indexOf(": ");
+            throw new ConfigException(m.substring(0, colon), m.substring(colon + 2));
+        }
+    }
 
     /** The default age of majority ({@link #ageOfMajority}). */
     public static final int DEFAULT_AGE_OF_MAJORITY = 18;
@@ -140,6 +178,7 @@ public record ServerConfig(
     public ServerConfig {
         supportPhone = supportPhone == null || supportPhone.isBlank() ? null : supportPhone.trim();
         residency = residency == null ? org.mqcgm.server.platform.egress.Residency.DEFAULT : residency;
+        rateLimits = rateLimits == null ? org.mqcgm.server.platform.security.RateLimits.Settings.DEFAULT : rateLimits;
         if (controller == null) {
             throw new ConfigException("MQCGM_CONTROLLER_EMAIL", "missing: the controller contact (PR-89)");
         }
@@ -167,7 +206,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, settings, controller);
+                supportPhone, alertsOnIngest, settings, controller, rateLimits);
     }
 
     /**
@@ -340,7 +379,8 @@ public record ServerConfig(
                 integer(s, "MQCGM_MAX_FOLLOWERS", DEFAULT_MAX_FOLLOWERS, 1, 1000),
                 integer(s, "MQCGM_ACCEPT_QUEUE", org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE, 1,
                         65_535),
-                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true, residency(s), controller(s));
+                push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true, residency(s), controller(s),
+                rateLimits(s));
     }
 
     /** The region, the stores' declared regions, cross-border mode and the declared recipients (PR-80, PR-82). */
@@ -448,7 +488,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, residency, contact);
+                supportPhone, alertsOnIngest, residency, contact, rateLimits);
     }
 
     private static Push push(Map<String, String> s) {
@@ -534,7 +574,7 @@ public record ServerConfig(
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, rateLimits);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
@@ -542,7 +582,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, rateLimits);
     }
 
     /** A copy with the operators' metrics listener set. */
@@ -550,7 +590,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, rateLimits);
     }
 
     /** A copy reached at another public address. */
@@ -559,7 +599,7 @@ public record ServerConfig(
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, rateLimits);
     }
 
     /** A copy trusting other reverse proxies. */
@@ -567,7 +607,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, rateLimits);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
@@ -575,7 +615,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, rateLimits);
     }
 
     /** A copy with another listen backlog. */
@@ -583,7 +623,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, rateLimits);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
@@ -591,7 +631,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller);
+                push, supportPhone, alertsOnIngest, residency, controller, rateLimits);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
@@ -599,7 +639,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, residency, controller);
+                supportPhone, alertsOnIngest, residency, controller, rateLimits);
     }
 
     /** A copy with other Web Push rules. */
@@ -607,7 +647,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules,
-                supportPhone, alertsOnIngest, residency, controller);
+                supportPhone, alertsOnIngest, residency, controller, rateLimits);
     }
 
     /** A copy with the operator's support hotline ({@code MQCGM_SUPPORT_PHONE}; null for none). */
@@ -615,7 +655,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                phone == null ? null : supportPhone(phone), alertsOnIngest, residency, controller);
+                phone == null ? null : supportPhone(phone), alertsOnIngest, residency, controller, rateLimits);
     }
 
     /** A hotline number: digits, spaces, dashes and a leading +, 3 to 30 characters. */
@@ -639,7 +679,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, evaluate, residency, controller);
+                supportPhone, evaluate, residency, controller, rateLimits);
     }
 
     private static boolean bool(Map<String, String> s, String name) {

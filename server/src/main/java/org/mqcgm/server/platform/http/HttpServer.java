@@ -114,11 +114,11 @@ public final class HttpServer implements AutoCloseable {
 
             config.routes.before(ctx -> {
                 RequestIds.assign(ctx);
-                SecurityHeaders.apply(ctx);
-                org.mqcgm.server.platform.web.Cookies.markHttpsDeployment(ctx, settings.httpsDeployment());
                 // Secure cookies and HSTS: from the public URL, the connection, or a trusted proxy's word only.
                 WebRequests.markHttps(ctx, settings.httpsDeployment() || "https".equalsIgnoreCase(ctx.scheme())
                         || settings.clients().forwardedHttps(ctx));
+                SecurityHeaders.apply(ctx);
+                org.mqcgm.server.platform.web.Cookies.markHttpsDeployment(ctx, settings.httpsDeployment());
                 if (ctx.path().startsWith("/api/")) {
                     // API answers carry health data and credentials: no cache may keep them. A route serving
                     // something public (the OpenAPI document) may say otherwise.

@@ -99,6 +99,19 @@ public final class AccessControl {
         this.holds = holds;
     }
 
+    /** The platform's request limits ({@link RateLimits}); set by the composition root. */
+    private volatile RateLimits rateLimits = RateLimits.NONE;
+
+    /** Enforces the routes' declared {@link RateLimit}s with these limits (issue 16). */
+    public void rateLimits(RateLimits limits) {
+        this.rateLimits = limits;
+    }
+
+    /** Counts a request of a route declared under {@code limit} (after {@link #check}); 429 past it. */
+    public void admit(Context ctx, RateLimit limit) {
+        rateLimits.admit(ctx, limit);
+    }
+
     /** Answers {@link Access.SupportGrant} routes with these grants (the support feature's). */
     public void supportGrants(SupportGrants grants) {
         this.supportGrants = grants;
