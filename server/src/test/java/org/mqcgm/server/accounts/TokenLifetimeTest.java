@@ -87,6 +87,13 @@ class TokenLifetimeTest {
         String neverToken = never.path("token").asText();
         JsonNode after = body(http.get("/api/v1/me/tokens", "Authorization", "Bearer " + neverToken));
         assertThat(after.path("tokens")).anySatisfy(t -> assertThat(t.path("expired").asBoolean()).isTrue());
+
+        // An expired token is kept 30 days for its owner to see, like a revoked one, then deleted.
+        clock.advance(Duration.ofDays(31));
+        app.app().jobs().runNow(org.mqcgm.server.retention.RetentionFeature.JOB);
+        JsonNode kept = body(http.get("/api/v1/me/tokens", "Authorization", "Bearer " + neverToken)).path("tokens");
+        assertThat(kept).singleElement().satisfies(t -> assertThat(t.path("id").asText())
+                .isEqualTo(never.path("tokenId").asText()));
     }
 
     @Test
