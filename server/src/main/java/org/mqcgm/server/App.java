@@ -401,9 +401,13 @@ public final class App implements AutoCloseable {
             accessControl.nightscout(nightscout.auth());
             accessControl.holds(guardiansRef.get().holds());
             accessControl.closeStreamsWhenCredentialsChange(notifications);
+            // Request limits of expensive and public routes (issue 16), counted in the database across nodes.
+            accessControl.rateLimits(new org.mqcgm.server.platform.security.RateLimits(database.jdbi(), systemClock,
+                    config.rateLimits(), metrics.registry(), platform.clientAddress(), secrets));
             HttpServer http = HttpServer.start(
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),
-                            config.publicUrl().startsWith("https://"), metrics::request, config.acceptQueue()),
+                            config.publicUrl().startsWith("https://"), metrics::request, config.acceptQueue(),
+                            platform.clientAddress()),
                     mapper, accessControl, new ErrorPage(web.pages(), web.contexts()), (Routes routes) -> {
                         StaticAssets.register(routes);
                         new OpenApiRoutes().register(routes);

@@ -73,6 +73,9 @@ import org.mqcgm.server.platform.transparency.ControllerContact;
  *                           MQCGM_AGE_OF_MAJORITY}, {@code MQCGM_RETENTION_*}, {@code MQCGM_RESEARCH_*},
  *                           {@code MQCGM_LOG_DIR}, {@code MQCGM_REGULATOR_*}, {@code MQCGM_DPO_EMAIL} (see
  *                           {@link #governance(Map)}); empty (the defaults) for configurations built in code
+ * @param rateLimits         the request limits of expensive and public routes
+ *                           ({@code MQCGM_RATE_LIMIT_<NAME>=<requests>/<window>}, e.g. {@code REPORTS=60/1h}; see
+ *                           {@link org.mqcgm.server.platform.security.RateLimit} for the names and defaults)
  */
 public record ServerConfig(
         String databaseUrl,
@@ -99,7 +102,27 @@ public record ServerConfig(
         String supportPhone,
         boolean alertsOnIngest,
         org.mqcgm.server.platform.egress.Residency residency, ControllerContact controller,
-        Map<String, String> governance) {
+        Map<String, String> governance,
+        org.mqcgm.server.platform.security.RateLimits.Settings rateLimits) {
+
+    /** A copy with other request limits ({@code MQCGM_RATE_LIMIT_*}). */
+    public ServerConfig withRateLimits(org.mqcgm.server.platform.security.RateLimits.Settings limits) {
+        return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
+                host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
+                metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
+                supportPhone, alertsOnIngest, residency, controller, governance, limits);
+    }
+
+    /** {@code MQCGM_RATE_LIMIT_<NAME>=<requests>/<window>} (see {@link org.mqcgm.server.platform.security.RateLimit}). */
+    private static org.mqcgm.server.platform.security.RateLimits.Settings rateLimits(Map<String, String> s) {
+        try {
+            return org.mqcgm.server.platform.security.RateLimits.Settings.parse(s);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            int colon = m.indexOf(": ");
+            throw new ConfigException(m.substring(0, colon), m.substring(colon + 2));
+        }
+    }
 
     /** The default age of majority ({@link #ageOfMajority}). */
     public static final int DEFAULT_AGE_OF_MAJORITY = 18;
@@ -146,6 +169,7 @@ public record ServerConfig(
     public ServerConfig {
         supportPhone = supportPhone == null || supportPhone.isBlank() ? null : supportPhone.trim();
         residency = residency == null ? org.mqcgm.server.platform.egress.Residency.DEFAULT : residency;
+        rateLimits = rateLimits == null ? org.mqcgm.server.platform.security.RateLimits.Settings.DEFAULT : rateLimits;
         if (controller == null) {
             throw new ConfigException("MQCGM_CONTROLLER_EMAIL", "missing: the controller contact (PR-89)");
         }
@@ -165,10 +189,13 @@ public record ServerConfig(
                 maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
                 clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
                 supportPhone, alertsOnIngest, org.mqcgm.server.platform.egress.Residency.DEFAULT,
-                ControllerContact.EXAMPLE, Map.of());
+                ControllerContact.EXAMPLE, Map.of(), org.mqcgm.server.platform.security.RateLimits.Settings.DEFAULT);
     }
 
-    /** Settings built in code with residency and contact, and the default privacy-governance settings. */
+    /**
+     * Settings built in code with residency and contact, the default privacy-governance settings and the default
+     * request limits.
+     */
     public ServerConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize,
                         Path masterKeyFile, String host, int port, long maxRequestBytes, Argon2Cost argon2,
                         Duration sessionIdle, Duration sessionAbsolute, SmtpSender.Settings smtp,
@@ -179,7 +206,8 @@ public record ServerConfig(
         this(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile, host, port,
                 maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl, metrics,
                 clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, residency, controller, Map.of());
+                supportPhone, alertsOnIngest, residency, controller, Map.of(),
+                org.mqcgm.server.platform.security.RateLimits.Settings.DEFAULT);
     }
 
     /** A copy with other residency settings and recipients. */
@@ -187,7 +215,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, settings, controller, governance);
+                supportPhone, alertsOnIngest, settings, controller, governance, rateLimits);
     }
 
     /**
@@ -361,7 +389,7 @@ public record ServerConfig(
                 integer(s, "MQCGM_ACCEPT_QUEUE", org.mqcgm.server.platform.http.HttpServer.DEFAULT_ACCEPT_QUEUE, 1,
                         65_535),
                 push(s), supportPhone(s.get("MQCGM_SUPPORT_PHONE")), true, residency(s), controller(s),
-                governance(s));
+                governance(s), rateLimits(s));
     }
 
     /** The region, the stores' declared regions, cross-border mode and the declared recipients (PR-80, PR-82). */
@@ -469,7 +497,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, residency, contact, governance);
+                supportPhone, alertsOnIngest, residency, contact, governance, rateLimits);
     }
 
     private static Push push(Map<String, String> s) {
@@ -555,7 +583,7 @@ public record ServerConfig(
                 newHost, newPort, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl, metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller, governance);
+                push, supportPhone, alertsOnIngest, residency, controller, governance, rateLimits);
     }
 
     /** A copy with another password hashing cost (tests use a cheap one; production never does). */
@@ -563,7 +591,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, cost, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller, governance);
+                push, supportPhone, alertsOnIngest, residency, controller, governance, rateLimits);
     }
 
     /** A copy with the operators' metrics listener set. */
@@ -571,7 +599,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 settings, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller, governance);
+                push, supportPhone, alertsOnIngest, residency, controller, governance, rateLimits);
     }
 
     /** A copy reached at another public address. */
@@ -580,7 +608,7 @@ public record ServerConfig(
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory,
                 publicUrl(url), metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers,
                 acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller, governance);
+                push, supportPhone, alertsOnIngest, residency, controller, governance, rateLimits);
     }
 
     /** A copy trusting other reverse proxies. */
@@ -588,7 +616,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, settings, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller, governance);
+                push, supportPhone, alertsOnIngest, residency, controller, governance, rateLimits);
     }
 
     /** A copy allowing {@code max} followers per wearer. */
@@ -596,7 +624,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, max, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller, governance);
+                push, supportPhone, alertsOnIngest, residency, controller, governance, rateLimits);
     }
 
     /** A copy with another listen backlog. */
@@ -604,7 +632,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, connections,
-                push, supportPhone, alertsOnIngest, residency, controller, governance);
+                push, supportPhone, alertsOnIngest, residency, controller, governance, rateLimits);
     }
 
     /** A copy keeping the deletion ledger elsewhere. */
@@ -612,7 +640,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, file, transfersAllowLoopbackHttp, maxFollowers, acceptQueue,
-                push, supportPhone, alertsOnIngest, residency, controller, governance);
+                push, supportPhone, alertsOnIngest, residency, controller, governance, rateLimits);
     }
 
     /** A copy whose transfers may reach loopback over plain http (tests, a FHIR server on this machine). */
@@ -620,7 +648,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, allow, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, residency, controller, governance);
+                supportPhone, alertsOnIngest, residency, controller, governance, rateLimits);
     }
 
     /** A copy with other Web Push rules. */
@@ -628,7 +656,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, rules,
-                supportPhone, alertsOnIngest, residency, controller, governance);
+                supportPhone, alertsOnIngest, residency, controller, governance, rateLimits);
     }
 
     /** A copy with the operator's support hotline ({@code MQCGM_SUPPORT_PHONE}; null for none). */
@@ -636,7 +664,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                phone == null ? null : supportPhone(phone), alertsOnIngest, residency, controller, governance);
+                phone == null ? null : supportPhone(phone), alertsOnIngest, residency, controller, governance, rateLimits);
     }
 
     /** A hotline number: digits, spaces, dashes and a leading +, 3 to 30 characters. */
@@ -660,7 +688,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, evaluate, residency, controller, governance);
+                supportPhone, evaluate, residency, controller, governance, rateLimits);
     }
 
     private static boolean bool(Map<String, String> s, String name) {
@@ -748,7 +776,7 @@ public record ServerConfig(
         return new ServerConfig(databaseUrl, databaseUser, databasePassword, databasePoolSize, masterKeyFile,
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
-                supportPhone, alertsOnIngest, residency, controller, governance(g));
+                supportPhone, alertsOnIngest, residency, controller, governance(g), rateLimits);
     }
 
     @Override

@@ -49,6 +49,7 @@ final class AccountApiRoutes {
     void register(Routes routes) {
         routes.post("/api/v1/auth/token", Access.PUBLIC, this::login);
         routes.delete("/api/v1/auth/token", Access.ANY_API, this::logout);
+        routes.get("/api/v1/me/tokens", Access.api(Scope.PROFILE_READ), this::listTokens);
         routes.get("/api/v1/me", Access.api(Scope.PROFILE_READ), this::me);
         routes.put("/api/v1/me/profile", Access.api(Scope.PROFILE_WRITE), this::correctProfile);
         routes.get("/api/v1/me/security-events", Access.api(Scope.PROFILE_READ), ctx -> ctx.json(
@@ -101,6 +102,7 @@ final class AccountApiRoutes {
             }
         }
         Set<Scope> scopes = scopes(body, errors);
+        ApiTokens.Lifetime lifetime = lifetime(body, errors);
         if (!errors.isEmpty()) {
             throw new ProblemException(Problem.validation("The login request has invalid fields.", errors));
         }
@@ -123,10 +125,40 @@ final class AccountApiRoutes {
                         ClientFacts.of(ctx, clients));
             }
         };
-        ApiTokens.Created created = tokens.createWithId(account, name, scopes);
+        ApiTokens.Created created = tokens.createWithId(account, name, scopes, lifetime);
         accounts.events().record(account, SecurityEvents.Kind.TOKEN_CREATED, ClientFacts.of(ctx, clients), name);
         ctx.status(201).json(new ApiSchemas.TokenIssued(created.secret(), created.id().toString(),
-                scopes.stream().map(Scope::id).sorted().toList()));
+                scopes.stream().map(Scope::id).sorted().toList(),
+                created.expiresAt() == null ? null : created.expiresAt().toString()));
+    }
+
+    /**
+     * The token's lifetime ({@code expiresInDays}): absent or null → {@link ApiTokens#DEFAULT_DAYS} days; a whole
+     * number from 1 to {@link ApiTokens#MAX_DAYS}; or the string {@code "never"}, the only way to a token that does
+     * not expire.
+     */
+    static ApiTokens.Lifetime lifetime(JsonNode body, List<Problem.FieldError> errors) {
+        JsonNode v = body.get("expiresInDays");
+        if (v == null || v.isNull()) {
+            return ApiTokens.DEFAULT_LIFETIME;
+        }
+        if (v.isTextual() && v.asText().equals("never")) {
+            return ApiTokens.Lifetime.NEVER;
+        }
+        if (v.isIntegralNumber() && v.canConvertToInt() && v.asInt() >= 1 && v.asInt() <= ApiTokens.MAX_DAYS) {
+            return ApiTokens.Lifetime.days(v.asInt());
+        }
+        errors.add(new Problem.FieldError("$.expiresInDays", "range", "must be a whole number of days from 1 to "
+                + ApiTokens.MAX_DAYS + ", or \"never\""));
+        return ApiTokens.DEFAULT_LIFETIME;
+    }
+
+    /** The caller's API tokens (never their secrets), each with its end and whether it ends soon. */
+    private void listTokens(Context ctx) {
+        java.time.Instant now = tokens.now();
+        ctx.json(new ApiSchemas.ApiTokenList(tokens.list(Principal.of(ctx).accountId()).stream()
+                .filter(ApiTokens.TokenInfo::active)
+                .map(t -> ApiSchemas.ApiToken.of(t, now)).toList()));
     }
 
     /**

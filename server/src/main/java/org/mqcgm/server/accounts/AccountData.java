@@ -124,8 +124,8 @@ final class AccountData implements PersonalData {
                 }).list()));
         archive.json(mapper, "api-tokens.json",
                 "Your API tokens (without their secrets): id, name, scopes, when created, "
-                + "last used and revoked. JSON array.", jdbi.withHandle(h -> h.createQuery("""
-                        select id, name, scopes, created_at, last_used_at, revoked_at from api_token
+                + "last used, revoked and when they expire (null: never). JSON array.", jdbi.withHandle(h -> h.createQuery("""
+                        select id, name, scopes, created_at, last_used_at, revoked_at, expires_at from api_token
                         where owner_id = :o order by created_at""")
                 .bind("o", owner).map((rs, ctx) -> {
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -135,6 +135,7 @@ final class AccountData implements PersonalData {
                     m.put("created", iso(rs, "created_at"));
                     m.put("lastUsed", iso(rs, "last_used_at"));
                     m.put("revoked", iso(rs, "revoked_at"));
+                    m.put("expires", iso(rs, "expires_at"));
                     return m;
                 }).list()));
         archive.json(mapper, "devices.json", "Your phones and collectors: platform, model, system and app versions, "

@@ -105,8 +105,9 @@ public final class AccountsFeature implements Feature {
                         "owner_id", "true"),
                 new org.mqcgm.server.platform.retention.SqlExpiry("web-sessions", jdbi, "web_session",
                         "expires_at", "owner_id", "true"),
+                // A token that expired no longer works either: it goes 30 days after its end, like a revoked one.
                 new org.mqcgm.server.platform.retention.SqlExpiry("api-tokens-revoked", jdbi, "api_token",
-                        "revoked_at", "owner_id", "revoked_at is not null"),
+                        "coalesce(revoked_at, expires_at)", "owner_id", "coalesce(revoked_at, expires_at) is not null"),
                 new org.mqcgm.server.platform.retention.SqlExpiry("devices-unlinked", jdbi, "device", "unlinked_at",
                         "owner_id", "unlinked_at is not null"));
     }

@@ -24,7 +24,9 @@ final class ApiSchemas {
             Map.entry("ProfileCorrection", ProfileCorrection.class),
             Map.entry("AutomatedDecisions", AutomatedDecisions.class),
             Map.entry("AutomatedDecision", AutomatedDecision.class),
-            Map.entry("HumanReview", HumanReview.class));
+            Map.entry("HumanReview", HumanReview.class),
+            Map.entry("ApiTokenList", ApiTokenList.class),
+            Map.entry("ApiToken", ApiToken.class));
 
     private ApiSchemas() {
     }
@@ -33,8 +35,24 @@ final class ApiSchemas {
     record ProfileCorrection(String timeZone, String unit, String language) {
     }
 
-    /** {@code POST /api/v1/auth/token}: the secret is shown once. */
-    record TokenIssued(String token, String tokenId, List<String> scopes) {
+    /** {@code POST /api/v1/auth/token}: the secret is shown once; {@code expiresAt} null: never expires. */
+    record TokenIssued(String token, String tokenId, List<String> scopes, String expiresAt) {
+    }
+
+    /** {@code GET /api/v1/me/tokens}: the caller's live and expired (not revoked) tokens. */
+    record ApiTokenList(List<ApiToken> tokens) {
+    }
+
+    /** A token as listed to its owner (never the secret). */
+    record ApiToken(String id, String name, List<String> scopes, String createdAt, String lastUsedAt,
+                    String expiresAt, boolean expired, boolean expiringSoon) {
+        static ApiToken of(ApiTokens.TokenInfo t, java.time.Instant now) {
+            return new ApiToken(t.id().toString(), t.name(), t.scopes().stream()
+                    .map(org.mqcgm.server.platform.security.Scope::id).sorted().toList(), t.createdAt().toString(),
+                    t.lastUsedAt() == null ? null : t.lastUsedAt().toString(),
+                    t.expiresAt() == null ? null : t.expiresAt().toString(), t.expiredAt(now),
+                    t.expiringSoonAt(now));
+        }
     }
 
     /** The caller's profile. */
@@ -100,7 +118,8 @@ final class ApiSchemas {
     }
 
     /** The fields of {@code POST /api/v1/auth/token} (read as a tree; see {@link AccountApiRoutes}). */
-    record LoginRequest(String identifier, String password, String code, String name, List<String> scopes) {
+    record LoginRequest(String identifier, String password, String code, String name, List<String> scopes,
+                        Object expiresInDays) {
     }
 
     /** The fields of {@code POST /api/v1/devices} (read as a tree; see {@link Devices#register}). */

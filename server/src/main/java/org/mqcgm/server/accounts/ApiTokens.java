@@ -27,6 +27,9 @@ import org.slf4j.LoggerFactory;
 /**
  * API tokens for apps, uploaders and the collector: 256 random bits plus the owner id, shown once at creation,
  * stored only as a SHA-256 hash, limited to scopes, named, listed with creation and last use, revocable at once.
+ * Each expires: {@link #DEFAULT_DAYS} days after creation unless the owner chose another lifetime (at most
+ * {@link #MAX_DAYS} days) or, explicitly, none; an expired token is refused like a revoked one, and a token within
+ * {@link #NEAR_EXPIRY} of its end is flagged where tokens are listed.
  *
  * <p>Authenticating a token is on the path of every upload, so live tokens are cached in memory. The cache never
  * outlives a revocation: revoking invalidates this node's entries of the owner at once and sends a PostgreSQL
@@ -39,6 +42,14 @@ public final class ApiTokens {
     public static final String PREFIX = "mqcgm_";
     static final String CHANNEL = org.mqcgm.server.platform.security.Authenticator.CREDENTIALS_CHANGED;
     private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+    /** A new token's lifetime when none is chosen. */
+    public static final int DEFAULT_DAYS = 90;
+    /** The longest lifetime a token may be given (besides an explicit "never"). */
+    public static final int MAX_DAYS = 365;
+    /** How long before its end a token is listed as expiring soon. */
+    public static final Duration NEAR_EXPIRY = Duration.ofDays(14);
+    /** The default lifetime. */
+    public static final Lifetime DEFAULT_LIFETIME = Lifetime.days(DEFAULT_DAYS);
 
     private final Jdbi jdbi;
     private final Clock clock;
@@ -47,7 +58,52 @@ public final class ApiTokens {
             .expireAfterWrite(Duration.ofSeconds(30))
             .build();
 
-    private record Cached(Principal principal, UUID tokenId, Instant touched) {
+    private record Cached(Principal principal, UUID tokenId, Instant touched, Instant expiresAt) {
+        boolean expiredAt(Instant now) {
+            return expiresAt != null && !now.isBefore(expiresAt);
+        }
+    }
+
+    /**
+     * How long a new token lives: a number of days from 1 to {@link #MAX_DAYS}, or never ({@code days} null) —
+     * only by an explicit choice, shown as such wherever the token is listed.
+     */
+    public record Lifetime(Integer days) {
+        public static final Lifetime NEVER = new Lifetime(null);
+
+        public Lifetime {
+            if (days != null && (days < 1 || days > MAX_DAYS)) {
+                throw new IllegalArgumentException("a token lives 1 to " + MAX_DAYS + " days");
+            }
+        }
+
+        public static Lifetime days(int days) {
+            return new Lifetime(days);
+        }
+
+        /** The end of a token made at {@code created}, or null for never. */
+        Instant end(Instant created) {
+            return days == null ? null : created.plus(Duration.ofDays(days));
+        }
+
+        /**
+         * Reads a lifetime as given by a client: absent or blank → the default; {@code never} → never; else a
+         * whole number of days from 1 to {@link #MAX_DAYS}. Empty when it is none of these.
+         */
+        public static Optional<Lifetime> parse(String text) {
+            if (text == null || text.isBlank()) {
+                return Optional.of(DEFAULT_LIFETIME);
+            }
+            if (text.trim().equals("never")) {
+                return Optional.of(NEVER);
+            }
+            try {
+                int d = Integer.parseInt(text.trim());
+                return d >= 1 && d <= MAX_DAYS ? Optional.of(days(d)) : Optional.empty();
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
     }
 
     /** A principal loaded while the owner's entries were invalidated is not kept (see {@link StaleGuard}). */
@@ -62,36 +118,67 @@ public final class ApiTokens {
      * A token as listed to its owner (never the secret).
      */
     public record TokenInfo(UUID id, String name, Set<Scope> scopes, Instant createdAt, Instant lastUsedAt,
-                            Instant revokedAt) {
+                            Instant revokedAt, Instant expiresAt) {
+        /** Not revoked (an expired token is not revoked, but no longer authenticates: see {@link #usableAt}). */
         public boolean active() {
             return revokedAt == null;
         }
+
+        public boolean neverExpires() {
+            return expiresAt == null;
+        }
+
+        public boolean expiredAt(Instant now) {
+            return expiresAt != null && !now.isBefore(expiresAt);
+        }
+
+        /** Not revoked and not expired at {@code now}. */
+        public boolean usableAt(Instant now) {
+            return active() && !expiredAt(now);
+        }
+
+        /** Usable, and ending within {@link #NEAR_EXPIRY} of {@code now}: the owner should make a new one. */
+        public boolean expiringSoonAt(Instant now) {
+            return usableAt(now) && expiresAt != null && expiresAt.isBefore(now.plus(NEAR_EXPIRY));
+        }
     }
 
-    /** The token's secret (shown once) and its id. */
-    public record Created(String secret, UUID id) {
+    /** The token's secret (shown once), its id and its end (null: never). */
+    public record Created(String secret, UUID id, Instant expiresAt) {
     }
 
-    /** Creates a token; the returned secret is shown to the user once and never stored. */
+    /** Creates a token of the default lifetime; the returned secret is shown to the user once and never stored. */
     public String create(UUID ownerId, String name, Set<Scope> scopes) {
         return createWithId(ownerId, name, scopes).secret();
     }
 
+    /** Creates a token of the given lifetime; the returned secret is shown once and never stored. */
+    public String create(UUID ownerId, String name, Set<Scope> scopes, Lifetime lifetime) {
+        return createWithId(ownerId, name, scopes, lifetime).secret();
+    }
+
     public Created createWithId(UUID ownerId, String name, Set<Scope> scopes) {
+        return createWithId(ownerId, name, scopes, DEFAULT_LIFETIME);
+    }
+
+    public Created createWithId(UUID ownerId, String name, Set<Scope> scopes, Lifetime lifetime) {
         Credentials.Issued issued = Credentials.issue(ownerId, PREFIX);
         UUID id = UUID.randomUUID();
         String[] scopeIds = scopes.stream().map(Scope::id).sorted().toArray(String[]::new);
+        Instant now = clock.instant();
+        Instant end = lifetime.end(now);
         jdbi.useHandle(h -> h.createUpdate("""
-                        insert into api_token (owner_id, id, token_hash, name, scopes, created_at)
-                        values (:owner, :id, :hash, :name, :scopes, :now)""")
+                        insert into api_token (owner_id, id, token_hash, name, scopes, created_at, expires_at)
+                        values (:owner, :id, :hash, :name, :scopes, :now, :end)""")
                 .bind("owner", ownerId)
                 .bind("id", id)
                 .bind("hash", issued.stored().hash())
                 .bind("name", name)
                 .bind("scopes", scopeIds)
-                .bind("now", Sessions.utc(clock.instant()))
+                .bind("now", Sessions.utc(now))
+                .bind("end", end == null ? null : Sessions.utc(end))
                 .execute());
-        return new Created(issued.secret(), id);
+        return new Created(issued.secret(), id, end);
     }
 
     /** The principal of a live token. */
@@ -104,27 +191,34 @@ public final class ApiTokens {
         String key = c.ownerId() + ":" + HexFormat.of().formatHex(c.hash());
         Instant now = clock.instant();
         Cached hit = cache.getIfPresent(key);
+        if (hit != null && hit.expiredAt(now)) {
+            cache.invalidate(key);
+            return Optional.empty();
+        }
         if (hit != null) {
             if (hit.touched().isBefore(now.minus(TOUCH_EVERY))) {
-                cache.put(key, new Cached(hit.principal(), hit.tokenId(), now));
+                cache.put(key, new Cached(hit.principal(), hit.tokenId(), now, hit.expiresAt()));
                 Thread.ofVirtual().start(() -> touch(c.ownerId(), hit.tokenId(), now));
             }
             return Optional.of(hit.principal());
         }
         long seen = guard.mark();
         Optional<Cached> loaded = jdbi.withHandle(h -> h.createQuery("""
-                        select t.id, t.scopes, a.totp_enabled_at is not null as two_factor,
+                        select t.id, t.scopes, t.expires_at, a.totp_enabled_at is not null as two_factor,
                                array(select role from account_role r where r.owner_id = t.owner_id) as roles
                         from api_token t join account a on a.id = t.owner_id
                         where t.owner_id = :owner and t.token_hash = :hash and t.revoked_at is null
+                          and (t.expires_at is null or t.expires_at > :now)
                           and a.status = 'active'""")
                 .bind("owner", c.ownerId())
+                .bind("now", Sessions.utc(now))
                 .bind("hash", c.hash())
                 .map((rs, ctx) -> {
                     UUID id = rs.getObject("id", UUID.class);
                     return new Cached(new Principal(c.ownerId(), Principal.Method.API_TOKEN,
                             scopes(rs.getArray("scopes")), AccountStore.roles((String[]) rs.getArray("roles").getArray()),
-                            rs.getBoolean("two_factor"), null, id.toString()), id, now);
+                            rs.getBoolean("two_factor"), null, id.toString()), id, now,
+                            instant(rs.getObject("expires_at", OffsetDateTime.class)));
                 })
                 .findOne());
         loaded.ifPresent(l -> {
@@ -149,9 +243,14 @@ public final class ApiTokens {
         });
     }
 
+    /** "Now" for tokens' ends (the system clock). */
+    Instant now() {
+        return clock.instant();
+    }
+
     public List<TokenInfo> list(UUID ownerId) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select id, name, scopes, created_at, last_used_at, revoked_at from api_token
+                        select id, name, scopes, created_at, last_used_at, revoked_at, expires_at from api_token
                         where owner_id = :owner order by created_at desc""")
                 .bind("owner", ownerId)
                 .map((rs, ctx) -> new TokenInfo(
@@ -160,7 +259,8 @@ public final class ApiTokens {
                         scopes(rs.getArray("scopes")),
                         instant(rs.getObject("created_at", OffsetDateTime.class)),
                         instant(rs.getObject("last_used_at", OffsetDateTime.class)),
-                        instant(rs.getObject("revoked_at", OffsetDateTime.class))))
+                        instant(rs.getObject("revoked_at", OffsetDateTime.class)),
+                        instant(rs.getObject("expires_at", OffsetDateTime.class))))
                 .list());
     }
 

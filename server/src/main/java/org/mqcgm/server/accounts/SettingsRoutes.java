@@ -25,8 +25,9 @@ import org.mqcgm.server.platform.web.UiPrefs;
 
 /**
  * Settings: the account, password and login changes, two-factor authentication, API tokens, devices, sessions,
- * security activity, "report compromise" and display preferences. Changing credentials, creating tokens and
- * turning two-factor off need a recent confirmation of the password (PR-64).
+ * security activity, "report compromise" and display preferences. Changing credentials, creating and revoking
+ * tokens, ending sessions and turning two-factor off need a recent confirmation of the password (PR-64; ASVS
+ * V3.3.4). "Report compromise" does not: whoever fears an intruder must be able to end everything at once.
  */
 final class SettingsRoutes {
 
@@ -93,7 +94,7 @@ final class SettingsRoutes {
                 accounts.newRecoveryCodes(Principal.of(ctx).accountId(), ClientFacts.of(ctx, clients))
                         .orElseThrow(() -> new ProblemException(Problem.notFound()))));
         routes.post("/settings/tokens", Access.SENSITIVE_PAGE, this::createToken);
-        routes.post("/settings/tokens/{id}/revoke", Access.PAGE, ctx -> {
+        routes.post("/settings/tokens/{id}/revoke", Access.SENSITIVE_PAGE, ctx -> {
             if (!tokens.revoke(Principal.of(ctx).accountId(), PathParams.uuid(ctx, "id"))) {
                 throw new ProblemException(Problem.notFound());
             }
@@ -116,13 +117,13 @@ final class SettingsRoutes {
             }
             ctx.redirect("/settings#devices", HttpStatus.SEE_OTHER);
         });
-        routes.post("/settings/sessions/{id}/end", Access.PAGE, ctx -> {
+        routes.post("/settings/sessions/{id}/end", Access.SENSITIVE_PAGE, ctx -> {
             if (!sessions.endById(Principal.of(ctx).accountId(), ctx.pathParam("id"))) {
                 throw new ProblemException(Problem.notFound());
             }
             ctx.redirect("/settings#sessions", HttpStatus.SEE_OTHER);
         });
-        routes.post("/settings/sessions/end-all", Access.PAGE, ctx -> {
+        routes.post("/settings/sessions/end-all", Access.SENSITIVE_PAGE, ctx -> {
             accounts.logoutEverywhere(Principal.of(ctx).accountId(), ClientFacts.of(ctx, clients));
             web.end(ctx);
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
@@ -150,6 +151,7 @@ final class SettingsRoutes {
         model.put("healthDataConsent", accounts.healthDataConsent(p.accountId()));
         model.put("createdToken", createdToken);
         model.put("recoveryCodes", recoveryCodes == null ? List.<String>of() : recoveryCodes);
+        model.put("tokensNow", tokens.now());
         form.show(ctx, "accounts/settings.jte", model);
     }
 
@@ -225,7 +227,11 @@ final class SettingsRoutes {
             throw new ProblemException(Problem.validation("The token needs at least one scope.",
                     List.of(new Problem.FieldError("scope", "required", "choose at least one scope"))));
         }
-        String secret = tokens.create(p.accountId(), name, scopes);
+        ApiTokens.Lifetime lifetime = ApiTokens.Lifetime.parse(ctx.formParam("expires_in_days"))
+                .orElseThrow(() -> new ProblemException(Problem.validation("Choose how long the token lives.",
+                        List.of(new Problem.FieldError("expires_in_days", "range", "must be 1 to "
+                                + ApiTokens.MAX_DAYS + " days, or never")))));
+        String secret = tokens.create(p.accountId(), name, scopes, lifetime);
         accounts.events().record(p.accountId(), SecurityEvents.Kind.TOKEN_CREATED, ClientFacts.of(ctx, clients), name);
         overview(ctx, secret, null);
     }

@@ -21,6 +21,7 @@ import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.profile.Profile;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.RateLimit;
 import org.mqcgm.server.platform.security.LinkTokens;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
@@ -73,7 +74,7 @@ final class LinkRoutes {
         routes.post(SETTINGS + "/{id}/revoke", Access.PAGE, ctx -> revokeFromPage(ctx));
         routes.get("/c/{token}", Access.link(false), ctx -> open(ctx, web, null, 200));
         routes.post("/c/{token}", Access.link(false), ctx -> enterPin(ctx, web));
-        routes.get("/c/{token}/agp.pdf", Access.link(true), ctx -> pdf(ctx, web));
+        routes.limited(RateLimit.REPORTS).get("/c/{token}/agp.pdf", Access.link(true), ctx -> pdf(ctx, web));
     }
 
     private String url(String token) {

@@ -18,6 +18,7 @@ import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.RateLimit;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.text.ContactDetails;
 import org.mqcgm.server.platform.web.PageContext;
@@ -87,7 +88,7 @@ final class CommunityPages {
             community.delete(Principal.of(ctx).accountId(), PostApi.id(ctx));
             ctx.redirect("/community", HttpStatus.SEE_OTHER);
         });
-        routes.get("/search", Access.PUBLIC, this::search);
+        routes.limited(RateLimit.SEARCH).get("/search", Access.PUBLIC, this::search);
         routes.get("/moderation", Access.MODERATOR, this::moderation);
         routes.post("/moderation/posts/{id}/hide", Access.MODERATOR, ctx -> moderate(ctx, true, true));
         routes.post("/moderation/posts/{id}/restore", Access.MODERATOR, ctx -> moderate(ctx, true, false));

@@ -16,6 +16,7 @@ import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.RateLimit;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.text.ContactDetails;
@@ -76,7 +77,7 @@ final class PostApi {
         });
         routes.post("/api/v1/posts/{id}/reports", ACT, this::report);
         routes.put("/api/v1/community/profile", PUBLISH, this::profile);
-        routes.get("/api/v1/search", Access.PUBLIC, this::search);
+        routes.limited(RateLimit.SEARCH).get("/api/v1/search", Access.PUBLIC, this::search);
         routes.get("/api/v1/community/profile", ACT, ctx -> ctx.json(new ApiSchemas.Profile(
                 community.displayName(Principal.of(ctx).accountId()))));
     }

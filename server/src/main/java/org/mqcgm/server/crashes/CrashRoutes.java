@@ -14,11 +14,13 @@ import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.consent.Consents;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.RateLimit;
 import org.mqcgm.server.platform.security.Principal;
 
 /**
  * {@code POST /api/v1/crash-reports}: any signed-in app (a web session or any API token) whose account consents
- * to crash reports; 201 with the report's id and group; at most {@link #PER_HOUR} an hour per account (429).
+ * to crash reports; 201 with the report's id and group; at most {@link #PER_HOUR} an hour per token or session
+ * (the platform's {@link RateLimit#CRASH_REPORTS}, counted across nodes; 429 with Retry-After).
  * {@code GET /api/v1/crash-reports/consent}: whether the account takes crash reports now (apps ask before sending). {@code GET /api/v1/admin/crash-reports}: the groups, for
  * operators (the admin role, with two-factor).
  */
@@ -30,16 +32,16 @@ final class CrashRoutes {
     static final Set<String> FIELDS = RequestFields.of(ApiSchemas.CrashReportRequest.class);
     static final int MAX_SHORT = 100;
 
-    /** Reports taken from one account in an hour (per node): a looping fault must not fill the store. */
-    static final int PER_HOUR = 30;
+    /**
+     * Reports taken from one token or session in an hour, the default of {@link RateLimit#CRASH_REPORTS} (an
+     * account's credentials together: three times that): a looping fault must not fill the store.
+     */
+    static final int PER_HOUR = RateLimit.CRASH_REPORTS.defaultRule().permits();
 
     private final CrashReports reports;
     private final JsonBodies json;
     private final Consents consents;
     private final java.time.Clock clock;
-    private final com.github.benmanes.caffeine.cache.Cache<UUID, java.util.Deque<java.time.Instant>> recent =
-            com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(100_000)
-                    .expireAfterAccess(java.time.Duration.ofHours(1)).build();
 
     CrashRoutes(CrashReports reports, JsonBodies json, Consents consents, java.time.Clock clock) {
         this.reports = reports;
@@ -49,7 +51,7 @@ final class CrashRoutes {
     }
 
     void register(Routes routes) {
-        routes.post("/api/v1/crash-reports", Access.ANY_API.requiring(Purpose.CRASH_REPORTS), this::receive);
+        routes.limited(RateLimit.CRASH_REPORTS).post("/api/v1/crash-reports", Access.ANY_API.requiring(Purpose.CRASH_REPORTS), this::receive);
         // Apps ask before they send anything (the collector does): whether this account takes crash reports now.
         routes.get("/api/v1/crash-reports/consent", Access.ANY_API, ctx -> ctx.json(new ApiSchemas.CrashConsent(
                 consents.granted(Principal.of(ctx).accountId(), Purpose.CRASH_REPORTS))));
@@ -58,7 +60,6 @@ final class CrashRoutes {
     }
 
     private void receive(Context ctx) {
-        admit(Principal.of(ctx).accountId());
         if (ctx.contentLength() > MAX_BYTES || ctx.bodyAsBytes().length > MAX_BYTES) {
             throw new ProblemException(Problem.of(413, "too-large", "Crash report too large",
                     "A crash report holds at most " + MAX_BYTES + " bytes.")
@@ -101,27 +102,6 @@ final class CrashRoutes {
                 appVersion == null ? "" : appVersion, platform == null ? "" : platform, Scrubber.text(message),
                 Scrubber.text(stack)));
         ctx.status(201).json(new ApiSchemas.CrashReportReceipt(stored.id().toString(), stored.signature()));
-    }
-
-    /** Counts a report of the account; 429 beyond {@link #PER_HOUR} in the last hour. */
-    private void admit(UUID account) {
-        java.time.Instant now = clock.instant();
-        java.util.Deque<java.time.Instant> list = recent.get(account, k -> new java.util.ArrayDeque<>());
-        synchronized (list) {
-            list.removeIf(t -> !t.isAfter(now.minus(java.time.Duration.ofHours(1))));
-            if (list.size() >= PER_HOUR) {
-                long seconds = Math.max(1, java.time.Duration.between(now, list.peekFirst()
-                        .plus(java.time.Duration.ofHours(1))).toSeconds());
-                ctx429(seconds);
-            }
-            list.addLast(now);
-        }
-    }
-
-    private static void ctx429(long seconds) {
-        throw new ProblemException(Problem.of(429, "too-many-reports", "Too many crash reports",
-                "At most " + PER_HOUR + " crash reports an hour are taken from one account.")
-                .with("retryAfter", seconds));
     }
 
     private static final java.util.regex.Pattern PLAIN = java.util.regex.Pattern.compile("[0-9A-Za-z._ /()-]{0,"

@@ -20,6 +20,7 @@ import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.profile.BirthDates;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.RateLimit;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.web.PageContext;
 import org.mqcgm.server.platform.web.WebRequests;
@@ -49,15 +50,15 @@ final class GuardianRoutes {
 
     void register(Routes routes) {
         routes.get("/guardian", Access.PAGE, ctx -> status(ctx, null, Map.of()));
-        routes.post("/guardian/invite", Access.PAGE, this::invite);
+        routes.limited(RateLimit.PUBLIC_FORMS).post("/guardian/invite", Access.PAGE, this::invite);
         routes.get("/guardian/accept/{invitation}", Access.PAGE, ctx -> accept(ctx, null));
         routes.post("/guardian/accept/{invitation}", Access.PAGE, this::consent);
-        routes.get("/guardian/children/{child}/export", Access.SENSITIVE_PAGE, this::export);
+        routes.limited(RateLimit.EXPORTS).get("/guardian/children/{child}/export", Access.SENSITIVE_PAGE, this::export);
         routes.post("/guardian/children/{child}/withdraw", Access.SENSITIVE_PAGE, this::withdraw);
         routes.get("/account/birth-date", Access.PAGE, ctx -> birthDate(ctx, null));
         routes.post("/account/birth-date", Access.PAGE, this::saveBirthDate);
         routes.get("/report-child", Access.PUBLIC, ctx -> render(ctx, "guardians/report.jte", null, Map.of()));
-        routes.post("/report-child", Access.PUBLIC, this::report);
+        routes.limited(RateLimit.PUBLIC_FORMS).post("/report-child", Access.PUBLIC, this::report);
         routes.get("/admin/child-reports", Access.ADMIN, this::openReports);
         routes.post("/admin/child-reports/{report}/confirm", Access.ADMIN, ctx -> decide(ctx, true));
         routes.post("/admin/child-reports/{report}/dismiss", Access.ADMIN, ctx -> decide(ctx, false));

@@ -22,6 +22,7 @@ import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.RateLimit;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.web.PageContext;
@@ -57,14 +58,14 @@ final class ImportRoutes {
 
     void register(Routes routes) {
         Access api = Access.api(Scope.READINGS_WRITE).requiring(HEALTH_DATA);
-        routes.postMultipart(API, api, maxBytes, this::uploadApi);
+        routes.limited(RateLimit.IMPORTS).postMultipart(API, api, maxBytes, this::uploadApi);
         routes.get(API + "/{id}", api, ctx -> ctx.json(own(ctx)));
-        routes.post(API + "/{id}/commit", api, this::commitApi);
+        routes.limited(RateLimit.IMPORTS).post(API + "/{id}/commit", api, this::commitApi);
         Access page = Access.PAGE.requiring(HEALTH_DATA);
         routes.get(PAGE, page, ctx -> formPage(ctx, null));
-        routes.postMultipart(PAGE, page, maxBytes, this::uploadPage);
+        routes.limited(RateLimit.IMPORTS).postMultipart(PAGE, page, maxBytes, this::uploadPage);
         routes.get(PAGE + "/{id}", page, ctx -> importPage(ctx, own(ctx), null));
-        routes.post(PAGE + "/{id}/commit", page, this::commitPage);
+        routes.limited(RateLimit.IMPORTS).post(PAGE + "/{id}/commit", page, this::commitPage);
     }
 
     private ApiSchemas.Import own(Context ctx) {

@@ -14,6 +14,7 @@ import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.profile.Profile;
 import org.mqcgm.server.platform.profile.Profiles;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.RateLimit;
 import org.mqcgm.server.platform.security.Grant;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.security.ShareScope;
@@ -52,7 +53,7 @@ final class ReportRoutes {
 
     void register(Routes routes) {
         routes.get("/api/v1/reports", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::json);
-        routes.get("/api/v1/reports/agp.pdf", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::pdf);
+        routes.limited(RateLimit.REPORTS).get("/api/v1/reports/agp.pdf", Access.api(Scope.READINGS_READ).requiring(HEALTH_DATA), this::pdf);
         routes.get("/reports", Access.PAGE.requiring(HEALTH_DATA), this::page);
         // The report of a person who shares their history with the caller (or the caller's own).
         routes.get("/api/v1/people/{person}/reports",

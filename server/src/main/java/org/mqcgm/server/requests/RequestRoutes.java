@@ -26,6 +26,7 @@ import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.RateLimit;
 import org.mqcgm.server.platform.security.AccountClosure;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
@@ -134,8 +135,8 @@ final class RequestRoutes {
         // ---- anybody: the public form
         routes.get("/privacy/request", Access.PUBLIC, ctx -> publicForm(ctx, web, "form", "", "", "", "", "",
                 List.of(), null, 200));
-        routes.post("/privacy/request", Access.PUBLIC, ctx -> publicRequest(ctx, web));
-        routes.post("/privacy/request/verify", Access.PUBLIC, ctx -> publicVerify(ctx, web));
+        routes.limited(RateLimit.PUBLIC_FORMS).post("/privacy/request", Access.PUBLIC, ctx -> publicRequest(ctx, web));
+        routes.limited(RateLimit.PUBLIC_FORMS).post("/privacy/request/verify", Access.PUBLIC, ctx -> publicVerify(ctx, web));
         // The link of the code message: the code step with the request's reference filled in.
         routes.get("/privacy/request/verify", Access.PUBLIC, ctx -> publicForm(ctx, web, "code",
                 nz(ctx.queryParam("ref")).replaceAll("[^0-9a-f-]", ""), "", "", "", "", List.of(), null, 200));

@@ -22,6 +22,7 @@ import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.rights.PersonalData;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.RateLimit;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Reconfirmation;
 import org.mqcgm.server.platform.security.Scope;
@@ -61,12 +62,12 @@ final class RightsRoutes {
     void register(Routes routes) {
         routes.get("/api/v1/me/data", Access.api(Scope.PROFILE_READ),
                 ctx -> ctx.json(new ApiSchemas.MyData(categories(Principal.of(ctx).accountId()))));
-        routes.post(EXPORTS, Access.api(Scope.ACCOUNT_MANAGE), this::createFromApi);
+        routes.limited(RateLimit.EXPORTS).post(EXPORTS, Access.api(Scope.ACCOUNT_MANAGE), this::createFromApi);
         routes.get(EXPORTS + "/{id}", Access.api(Scope.ACCOUNT_MANAGE), ctx -> ctx.json(view(own(ctx))));
         routes.get(EXPORTS + "/{id}/archive", Access.api(Scope.ACCOUNT_MANAGE), this::archive);
         routes.get("/settings/data", Access.PAGE, this::myDataPage);
         routes.get("/settings/export", Access.PAGE, ctx -> exportPage(ctx, null, HttpStatus.OK));
-        routes.post("/settings/export", Access.PAGE, this::createFromPage);
+        routes.limited(RateLimit.EXPORTS).post("/settings/export", Access.PAGE, this::createFromPage);
     }
 
     /** Every feature's categories about {@code owner}, in the features' order. */

@@ -16,6 +16,7 @@ import org.mqcgm.server.platform.http.RequestFields;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.outbound.HttpTransfers;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.RateLimit;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Reconfirmation;
 import org.mqcgm.server.platform.security.Scope;
@@ -49,11 +50,11 @@ final class TransferRoutes {
     }
 
     void register(Routes routes, Web web) {
-        routes.post("/api/v1/me/transfers", Access.api(Scope.ACCOUNT_MANAGE), this::transferFromApi);
+        routes.limited(RateLimit.EXPORTS).post("/api/v1/me/transfers", Access.api(Scope.ACCOUNT_MANAGE), this::transferFromApi);
         routes.get("/api/v1/me/transfers", Access.api(Scope.ACCOUNT_MANAGE),
                 ctx -> ctx.json(log.list(Principal.of(ctx).accountId())));
         routes.get("/settings/transfer", Access.PAGE, ctx -> page(ctx, web, new Form("fhir", ""), List.of(), null));
-        routes.post("/settings/transfer", Access.PAGE, ctx -> transferFromPage(ctx, web));
+        routes.limited(RateLimit.EXPORTS).post("/settings/transfer", Access.PAGE, ctx -> transferFromPage(ctx, web));
     }
 
     /** A transfer request, checked. */

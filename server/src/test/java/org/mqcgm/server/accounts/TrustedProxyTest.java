@@ -45,4 +45,16 @@ class TrustedProxyTest {
         assertThat(app.app().accounts().events().recent(id, 10))
                 .anySatisfy(e -> assertThat(e.ipPrefix()).isEqualTo("203.0.113.0/24"));
     }
+
+    /** Issue 16: a trusted proxy's X-Forwarded-Proto makes cookies Secure and turns HSTS on. */
+    @Test
+    void aTrustedProxySayingHttpsMakesCookiesSecure() {
+        HttpResponse<String> r = new Http(app.url()).get("/login", "X-Forwarded-Proto", "https");
+        assertThat(r.headers().allValues("Set-Cookie")).isNotEmpty()
+                .allSatisfy(c -> assertThat(c).containsIgnoringCase("; Secure"));
+        assertThat(r.headers().firstValue("Strict-Transport-Security")).isPresent();
+        HttpResponse<String> plain = new Http(app.url()).get("/login", "X-Forwarded-Proto", "http");
+        assertThat(plain.headers().allValues("Set-Cookie")).isNotEmpty()
+                .noneSatisfy(c -> assertThat(c).containsIgnoringCase("; Secure"));
+    }
 }

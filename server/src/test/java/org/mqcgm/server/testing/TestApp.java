@@ -270,11 +270,14 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
         return newUser(identifier, PASSWORD);
     }
 
-    /** A new user with a token holding {@code scopes} (all when none are given); returns the token. */
+    /**
+     * A new user with a token holding {@code scopes} (all when none are given); returns the token. It never
+     * expires (explicitly chosen, as a person could), so that tests moving the clock by years keep their caller.
+     */
     public String newUserToken(String identifier, Scope... scopes) {
         UUID id = newUser(identifier);
         Set<Scope> set = scopes.length == 0 ? EnumSet.allOf(Scope.class) : EnumSet.of(scopes[0], scopes);
-        return app().apiTokens().create(id, "test", set);
+        return app().apiTokens().create(id, "test", set, org.mqcgm.server.accounts.ApiTokens.Lifetime.NEVER);
     }
 
     /**

@@ -115,6 +115,41 @@ public final class ClientAddress {
     }
 
     /**
+     * Whether a trusted reverse proxy says the browser reached it over HTTPS: the socket peer is one of
+     * {@code MQCGM_TRUSTED_PROXIES} and the nearest hop's protocol ({@code X-Forwarded-Proto}'s last value, or
+     * {@code proto=} of {@code Forwarded}'s last element when that is the configured header) is {@code https}. From
+     * any other peer the header is ignored: anyone can send it.
+     */
+    public boolean forwardedHttps(Context ctx) {
+        String peer = ctx.ip();
+        InetAddress current = literal(peer != null && peer.startsWith("[") && peer.endsWith("]")
+                ? peer.substring(1, peer.length() - 1) : peer);
+        if (current == null || !trusted(current)) {
+            return false;
+        }
+        String proto = null;
+        if (settings.header() == Header.FORWARDED) {
+            String forwarded = ctx.header("Forwarded");
+            if (forwarded != null) {
+                String[] elements = forwarded.split(",");
+                for (String pair : elements[elements.length - 1].split(";")) {
+                    int eq = pair.indexOf('=');
+                    if (eq > 0 && pair.substring(0, eq).trim().equalsIgnoreCase("proto")) {
+                        proto = pair.substring(eq + 1).trim().replace("\"", "");
+                    }
+                }
+            }
+        } else {
+            String xfp = ctx.header("X-Forwarded-Proto");
+            if (xfp != null) {
+                String[] values = xfp.split(",");
+                proto = values[values.length - 1].trim();
+            }
+        }
+        return "https".equalsIgnoreCase(proto);
+    }
+
+    /**
      * The client for a socket peer and the values of the proxy header (in the order received).
      */
     String resolve(String peer, List<String> headerValues) {

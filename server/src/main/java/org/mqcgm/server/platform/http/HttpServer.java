@@ -39,9 +39,17 @@ public final class HttpServer implements AutoCloseable {
      * @param port            port, 0 for any
      * @param maxRequestBytes largest request body accepted
      * @param httpsDeployment the public URL is https://: cookies are {@code __Host-} cookies
+     * @param clients         the trusted reverse proxies, whose {@code X-Forwarded-Proto} alone is believed
      */
     public record Settings(String host, int port, long maxRequestBytes, boolean httpsDeployment,
-                           RequestObserver observer, int acceptQueue) {
+                           RequestObserver observer, int acceptQueue, ClientAddress clients) {
+        /** Without a trusted reverse proxy: {@code X-Forwarded-Proto} is never believed. */
+        public Settings(String host, int port, long maxRequestBytes, boolean httpsDeployment,
+                        RequestObserver observer, int acceptQueue) {
+            this(host, port, maxRequestBytes, httpsDeployment, observer, acceptQueue,
+                    new ClientAddress(ClientAddress.Settings.NONE));
+        }
+
         /** With the default accept queue. */
         public Settings(String host, int port, long maxRequestBytes, boolean httpsDeployment,
                         RequestObserver observer) {
@@ -106,6 +114,9 @@ public final class HttpServer implements AutoCloseable {
 
             config.routes.before(ctx -> {
                 RequestIds.assign(ctx);
+                // Secure cookies and HSTS: from the public URL, the connection, or a trusted proxy's word only.
+                WebRequests.markHttps(ctx, settings.httpsDeployment() || "https".equalsIgnoreCase(ctx.scheme())
+                        || settings.clients().forwardedHttps(ctx));
                 SecurityHeaders.apply(ctx);
                 org.mqcgm.server.platform.web.Cookies.markHttpsDeployment(ctx, settings.httpsDeployment());
                 if (ctx.path().startsWith("/api/")) {

@@ -17,8 +17,10 @@ import java.util.Locale;
 /**
  * Reads JSON request bodies and turns every way they can be wrong into a 400 problem that names the field and the
  * rule: malformed JSON ({@code json-syntax}), a key given twice ({@code duplicate}), a field the schema does not
- * have ({@code unknown-field}), a missing body ({@code required}), a wrong content type ({@code content-type}) —
- * 400 — and a wrong type, never coerced ({@code type}, 422).
+ * have ({@code unknown-field}), a missing body ({@code required}) — 400 —, a wrong type, never coerced
+ * ({@code type}, 422), and a content type that is not JSON in UTF-8 ({@code content-type}, 415,
+ * {@link #isJsonMediaType}). Every JSON body of the API is read here (the Nightscout API excepted: its clients'
+ * own reader, {@code NsBodies}, answers in Nightscout's shape).
  */
 public final class JsonBodies {
 
@@ -80,12 +82,11 @@ public final class JsonBodies {
     }
 
     private static byte[] bodyOf(Context ctx) {
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).contains("json")) {
+        if (!isJsonMediaType(ctx.contentType())) {
             throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
-                    "Send the body as application/json.")
+                    "Send the body as application/json (UTF-8).")
                     .withErrors(List.of(new Problem.FieldError("Content-Type", "content-type",
-                            "must be application/json"))));
+                            "must be application/json or application/*+json, charset UTF-8 or none"))));
         }
         byte[] body = ctx.bodyAsBytes();
         if (body.length == 0) {
@@ -93,6 +94,52 @@ public final class JsonBodies {
                     new Problem.FieldError("$", "required", "a JSON body is required")));
         }
         return body;
+    }
+
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
+    /**
+     * Whether a {@code Content-Type} names JSON, read as a media type (RFC 9110 §8.3.1), not searched for "json":
+     * {@code application/json} or a structured {@code application/<name>+json} (problem+json, merge-patch+json),
+     * with no parameter but {@code charset}, and that one UTF-8 (JSON is UTF-8, RFC 8259 §8.1). Everything else —
+     * {@code text/json}, {@code application/jsonp}, {@code application/x-json-stream}, {@code charset=latin1}, two
+     * charsets, a malformed parameter — is refused (415) before the body is read.
+     */
+    public static boolean isJsonMediaType(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String[] parts = contentType.split(";", -1);
+        String essence = parts[0].trim().toLowerCase(Locale.ROOT);
+        int slash = essence.indexOf('/');
+        if (slash < 0 || !essence.substring(0, slash).equals("application")) {
+            return false;
+        }
+        String subtype = essence.substring(slash + 1);
+        if (!TOKEN.matcher(subtype).matches() || !(subtype.equals("json") || subtype.endsWith("+json")
+                && subtype.length() > "+json".length())) {
+            return false;
+        }
+        boolean charset = false;
+        for (int i = 1; i < parts.length; i++) {
+            String param = parts[i].trim();
+            if (param.isEmpty() && i == parts.length - 1) {
+                continue; // a trailing ';' some clients send
+            }
+            int eq = param.indexOf('=');
+            if (eq <= 0 || !param.substring(0, eq).trim().equalsIgnoreCase("charset") || charset) {
+                return false;
+            }
+            String value = param.substring(eq + 1).trim();
+            if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+                value = value.substring(1, value.length() - 1);
+            }
+            if (!value.equalsIgnoreCase("utf-8") && !value.equalsIgnoreCase("utf8")) {
+                return false;
+            }
+            charset = true;
+        }
+        return true;
     }
 
     static Problem problemFor(JacksonException e) {

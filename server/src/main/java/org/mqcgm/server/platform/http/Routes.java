@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.AccessControl;
+import org.mqcgm.server.platform.security.RateLimit;
 
 /**
  * The route table. Features register their routes here, each with its {@link Access} rule; the rule is checked by
@@ -18,17 +19,39 @@ import org.mqcgm.server.platform.security.AccessControl;
  */
 public final class Routes {
 
-    /** A registered route, for the authorization matrix and the documentation. */
-    public record Route(HandlerType method, String path, Access access) {
+    /**
+     * A registered route, for the authorization matrix and the documentation; {@code limit}: its request limit
+     * ({@link #limited}), or null.
+     */
+    public record Route(HandlerType method, String path, Access access, RateLimit limit) {
+        public Route(HandlerType method, String path, Access access) {
+            this(method, path, access, null);
+        }
     }
 
     private final RoutesConfig javalin;
     private final AccessControl accessControl;
-    private final List<Route> table = new ArrayList<>();
+    private final List<Route> table;
+    private final RateLimit limit;
 
     public Routes(RoutesConfig javalin, AccessControl accessControl) {
+        this(javalin, accessControl, new ArrayList<>(), null);
+    }
+
+    private Routes(RoutesConfig javalin, AccessControl accessControl, List<Route> table, RateLimit limit) {
         this.javalin = javalin;
         this.accessControl = accessControl;
+        this.table = table;
+        this.limit = limit;
+    }
+
+    /**
+     * The routes registered through the returned table are also under {@code limit} (ASVS V11.1.4): after the
+     * access check, each request counts against it ({@link AccessControl#admit}), 429 with {@code Retry-After}
+     * past it. E.g. {@code routes.limited(RateLimit.REPORTS).get("/api/v1/reports/agp.pdf", rule, handler)}.
+     */
+    public Routes limited(RateLimit limit) {
+        return new Routes(javalin, accessControl, table, limit);
     }
 
     public void get(String path, Access access, Handler handler) {
@@ -46,7 +69,7 @@ public final class Routes {
      * temporary file), and the limit is in place before the access check reads the form's CSRF field.
      */
     public void postMultipart(String path, Access access, int maxFileBytes, Handler handler) {
-        table.add(new Route(HandlerType.POST, path, access));
+        table.add(new Route(HandlerType.POST, path, access, limit));
         javalin.addHttpHandler(HandlerType.POST, path, ctx -> {
             // Only for a caller with a live session or token: an anonymous body is read (for its CSRF field) under the
             // server-wide limit, so nobody unknown makes the server hold a large upload in memory.
@@ -56,6 +79,9 @@ public final class Routes {
                         maxFileBytes + FORM_ENVELOPE));
             }
             accessControl.check(ctx, access);
+            if (limit != null) {
+                accessControl.admit(ctx, limit);
+            }
             handler.handle(ctx);
         });
     }
@@ -119,9 +145,12 @@ public final class Routes {
     }
 
     private void add(HandlerType method, String path, Access access, Handler handler) {
-        table.add(new Route(method, path, access));
+        table.add(new Route(method, path, access, limit));
         javalin.addHttpHandler(method, path, ctx -> {
             accessControl.check(ctx, access);
+            if (limit != null) {
+                accessControl.admit(ctx, limit);
+            }
             handler.handle(ctx);
         });
     }

@@ -16,6 +16,39 @@ public final class Masking {
     private Masking() {
     }
 
+    /**
+     * Log injection (ASVS V7.3.1): CR, LF, tab and every other control character (C0, DEL, C1, and the Unicode line
+     * and paragraph separators) are written as escapes ({@code \r}, {@code \n}, {@code \t}, {@code \u2028}), so one
+     * log event is always one line whatever a logged value holds.
+     */
+    public static String encodeControls(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+            if (control && out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (out != null) {
+                if (!control) {
+                    out.append(c);
+                } else if (c == '\r') {
+                    out.append("\\r");
+                } else if (c == '\n') {
+                    out.append("\\n");
+                } else if (c == '\t') {
+                    out.append("\\t");
+                } else {
+                    out.append(String.format("\\u%04x", (int) c));
+                }
+            }
+        }
+        return out == null ? text : out.toString();
+    }
+
     public static String mask(String text) {
         if (text == null || text.isEmpty()) {
             return text;

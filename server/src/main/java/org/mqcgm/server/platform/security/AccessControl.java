@@ -99,6 +99,19 @@ public final class AccessControl {
         this.holds = holds;
     }
 
+    /** The platform's request limits ({@link RateLimits}); set by the composition root. */
+    private volatile RateLimits rateLimits = RateLimits.NONE;
+
+    /** Enforces the routes' declared {@link RateLimit}s with these limits (issue 16). */
+    public void rateLimits(RateLimits limits) {
+        this.rateLimits = limits;
+    }
+
+    /** Counts a request of a route declared under {@code limit} (after {@link #check}); 429 past it. */
+    public void admit(Context ctx, RateLimit limit) {
+        rateLimits.admit(ctx, limit);
+    }
+
     /** Answers {@link Access.SupportGrant} routes with these grants (the support feature's). */
     public void supportGrants(SupportGrants grants) {
         this.supportGrants = grants;
@@ -450,7 +463,7 @@ public final class AccessControl {
             // A presented but unknown or revoked token is an error, never a silent fall-back to anonymous.
             return Optional.of(authenticator.apiToken(bearerToken(authorization))
                     .orElseThrow(() -> new ProblemException(
-                            Problem.unauthorized("The API token is unknown or has been revoked."))));
+                            Problem.unauthorized("The API token is unknown, has expired or has been revoked."))));
         }
         String cookie = Cookies.read(ctx, org.mqcgm.server.platform.web.SiteCookie.SESSION);
         return cookie == null ? Optional.empty() : authenticator.session(cookie);

@@ -9,13 +9,25 @@ public final class WebRequests {
     private WebRequests() {
     }
 
+    private static final String HTTPS = "mqcgm.https";
+
     /**
-     * True when the browser reached us over HTTPS, directly or through a reverse proxy that says so
-     * ({@code X-Forwarded-Proto}); cookies are then marked {@code Secure}.
+     * Records whether the browser reached this deployment over HTTPS (done for every request by the HTTP layer):
+     * the public URL is {@code https://} ({@code MQCGM_PUBLIC_URL}), the connection itself is TLS, or a trusted
+     * reverse proxy says so ({@code ClientAddress#forwardedHttps}: {@code X-Forwarded-Proto} counts only from
+     * {@code MQCGM_TRUSTED_PROXIES}).
+     */
+    public static void markHttps(Context ctx, boolean https) {
+        ctx.attribute(HTTPS, https);
+    }
+
+    /**
+     * True when the browser reached us over HTTPS (see {@link #markHttps}); cookies are then marked {@code Secure}
+     * and answers carry HSTS. A client's own {@code X-Forwarded-Proto} is not believed.
      */
     public static boolean isHttps(Context ctx) {
-        String forwarded = ctx.header("X-Forwarded-Proto");
-        return "https".equalsIgnoreCase(ctx.scheme()) || "https".equalsIgnoreCase(forwarded);
+        Boolean marked = ctx.attribute(HTTPS);
+        return marked != null ? marked : "https".equalsIgnoreCase(ctx.scheme());
     }
 
     /** True when the client prefers HTML (a browser navigating) over JSON. */

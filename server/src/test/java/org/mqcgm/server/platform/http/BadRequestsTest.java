@@ -130,4 +130,29 @@ class BadRequestsTest {
         assertThat(answer).startsWith("HTTP/1.1 400");
         assertNoStackTraceOrError();
     }
+
+    /**
+     * Issue 16: a JSON body's Content-Type is parsed as a media type, not searched for "json": only application/json
+     * and application/*+json, in UTF-8 or without a charset; anything else is a 415 problem before the body is read.
+     */
+    @Test
+    void onlyJsonMediaTypesInUtf8AreReadAsJson() {
+        String body = "{\"identifier\":\"nobody@example.org\",\"password\":\"wrong password here\"}";
+        for (String refused : List.of("text/json", "application/jsonp", "application/x-json-stream",
+                "application/json-patch", "application/json; charset=iso-8859-1", "application/json; charset=utf-16",
+                "application/json; charset=utf-8; charset=latin1", "application/json; boundary=x", "application/+json",
+                "application/vnd.api+jsonx")) {
+            HttpResponse<String> r = http.post("/api/v1/auth/token", refused, body);
+            assertThat(r.statusCode()).as(refused).isEqualTo(415);
+            assertThat(r.headers().firstValue("Content-Type")).as(refused)
+                    .hasValueSatisfying(t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
+            assertThat(r.body()).as(refused).contains("Content-Type");
+        }
+        for (String accepted : List.of("application/json", "application/json; charset=utf-8",
+                "Application/JSON;charset=\"UTF-8\"", "application/merge-patch+json")) {
+            assertThat(http.post("/api/v1/auth/token", accepted, body).statusCode()).as(accepted)
+                    .isIn(401, 429);
+        }
+        assertThat(JsonBodies.isJsonMediaType(null)).isFalse();
+    }
 }

@@ -57,4 +57,28 @@ class LogMaskingTest {
         assertThat(Masking.mask("job retention handled 1234 rows in 15 ms; id 7f1c9b2e")).isEqualTo(
                 "job retention handled 1234 rows in 15 ms; id 7f1c9b2e");
     }
+
+    /**
+     * Issue 16 (ASVS V7.3.1): a CR or LF in a logged value (a free-text field) cannot start a forged line: control
+     * characters are encoded by the message converter every appender uses.
+     */
+    @Test
+    void aCarriageReturnOrLineFeedInALoggedFieldCannotForgeALogLine(@TempDir Path dir) throws Exception {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        LogFiles.install(dir);
+        try {
+            LoggerFactory.getLogger("test.injection").warn("ticket subject {}",
+                    "help\r\nFAKE 2026-01-01T00:00:00Z INFO admin logged in\u2028\u0007");
+        } finally {
+            Appender<ch.qos.logback.classic.spi.ILoggingEvent> files = root.getAppender(LogFiles.APPENDER);
+            root.detachAppender(files);
+            files.stop();
+        }
+        java.util.List<String> lines = Files.readAllLines(dir.resolve("mqcgm.log"));
+        assertThat(lines).filteredOn(l -> l.contains("ticket subject")).singleElement().satisfies(l -> assertThat(l)
+                .contains("ticket subject help\\r\\nFAKE 2026-01-01T00:00:00Z INFO admin logged in\\u2028\\u0007"));
+        assertThat(lines).noneMatch(l -> l.startsWith("FAKE"));
+        assertThat(Masking.encodeControls("plain text, 中文")).isEqualTo("plain text, 中文");
+    }
 }
