@@ -19,17 +19,26 @@ public final class ControllerChangeAdministration implements AutoCloseable {
     private final Database database;
     private final ControllerChanges changes;
 
-    ControllerChangeAdministration(Database database, Clock clock) {
+    private ControllerChangeAdministration(Database database, ControllerChanges changes) {
         this.database = database;
-        this.changes = new ControllerChanges(database.jdbi(), clock, PrivacyFeature.policyFreeze(database.jdbi(),
-                clock));
+        this.changes = changes;
+    }
+
+    /**
+     * Over a database opened by someone else (a running server's, in the demo or a test); closing it leaves that
+     * database open.
+     */
+    public static ControllerChangeAdministration over(org.jdbi.v3.core.Jdbi jdbi, Clock clock) {
+        return new ControllerChangeAdministration(null, new ControllerChanges(jdbi, clock,
+                PrivacyFeature.policyFreeze(jdbi, clock)));
     }
 
     public static ControllerChangeAdministration open(ServerConfig config) {
         Database db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(), 2);
         try {
             db.migrate();
-            return new ControllerChangeAdministration(db, Clock.systemUTC());
+            return new ControllerChangeAdministration(db, new ControllerChanges(db.jdbi(), Clock.systemUTC(),
+                    PrivacyFeature.policyFreeze(db.jdbi(), Clock.systemUTC())));
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -93,6 +102,8 @@ public final class ControllerChangeAdministration implements AutoCloseable {
 
     @Override
     public void close() {
-        database.close();
+        if (database != null) {
+            database.close();
+        }
     }
 }
