@@ -86,9 +86,11 @@ class ControllerChangeInBrowserTest {
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("controller-change-zh-mobile.png"))
                     .setFullPage(true));
         }
-        assertThat(app.sql().withHandle(h -> h.createQuery("""
+        java.util.List<String> choices = app.sql().withHandle(h -> h.createQuery("""
                         select owner_id || ' ' || choice from controller_change_recipient
                         where owner_id in (:a, :b) order by choice""").bind("a", accepts).bind("b", declines)
-                .mapTo(String.class).list())).containsExactly(accepts + " accept", declines + " decline");
+                .mapTo(String.class).list());
+        org.assertj.core.api.Assertions.assertThat(choices).containsExactly(accepts + " accept",
+                declines + " decline");
     }
 }

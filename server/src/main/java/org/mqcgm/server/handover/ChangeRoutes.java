@@ -2,7 +2,6 @@ package org.mqcgm.server.handover;
 
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BiConsumer;
 import org.mqcgm.server.platform.Web;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
@@ -15,20 +14,20 @@ import org.mqcgm.server.platform.web.PageContext;
  * The page of a controller change for signed-in people, {@code /controller-change}: the notice (reading it marks
  * the in-app notice seen), links to export and to delete the account, and, when the successor changes the terms,
  * the choice: accept the transfer, decline it (the account is deleted at the transfer date), or decline and delete
- * the account now.
+ * the account now (confirmed on the ordinary account-deletion page).
  */
 final class ChangeRoutes {
 
     static final String PAGE = "/controller-change";
+    /** The ordinary account deletion (the cancellation feature's page), where "delete now" is confirmed. */
+    static final String DELETE_ACCOUNT = "/settings/delete-account";
 
     private final ControllerChanges changes;
     private final ChangeNotices notices;
-    private final BiConsumer<UUID, String> deleteAccount;
 
-    ChangeRoutes(ControllerChanges changes, ChangeNotices notices, BiConsumer<UUID, String> deleteAccount) {
+    ChangeRoutes(ControllerChanges changes, ChangeNotices notices) {
         this.changes = changes;
         this.notices = notices;
-        this.deleteAccount = deleteAccount;
     }
 
     void register(Routes routes, Web web) {
@@ -43,10 +42,9 @@ final class ChangeRoutes {
                 case "accept" -> changes.choose(me, ControllerChanges.Choice.ACCEPT);
                 case "decline" -> changes.choose(me, ControllerChanges.Choice.DECLINE);
                 case "delete-now" -> {
+                    // Declined; the deletion itself is confirmed (password, typed confirmation) on the ordinary page.
                     changes.choose(me, ControllerChanges.Choice.DECLINE);
-                    deleteAccount.accept(me, "controller change: the person declined the successor's terms and"
-                            + " asked to delete the account at once");
-                    ctx.redirect("/", io.javalin.http.HttpStatus.SEE_OTHER);
+                    ctx.redirect(DELETE_ACCOUNT, io.javalin.http.HttpStatus.SEE_OTHER);
                     return;
                 }
                 default -> throw new ProblemException(Problem.badRequest("Choose one of the answers.",

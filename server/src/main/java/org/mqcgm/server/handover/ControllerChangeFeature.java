@@ -59,7 +59,7 @@ public final class ControllerChangeFeature implements Feature {
         ControllerChanges changes = new ControllerChanges(platform.jdbi(), platform.systemClock(), freeze);
         ChangeNotices notices = new ChangeNotices(changes, directory,
                 new PersonNotices(contacts, platform.outbound(), push), deleteAccount, platform.mapper(), publicUrl);
-        return new ControllerChangeFeature(changes, notices, new ChangeRoutes(changes, notices, deleteAccount));
+        return new ControllerChangeFeature(changes, notices, new ChangeRoutes(changes, notices));
     }
 
     @Override

@@ -221,9 +221,13 @@ class ControllerChangeTest {
 
         assertThat(app.login("terms-decline@example.org").postForm("/controller-change",
                 Map.of("choice", "decline")).statusCode()).isEqualTo(303);
-        assertThat(app.login("terms-now@example.org").postForm("/controller-change",
-                Map.of("choice", "delete-now")).statusCode()).isEqualTo(303);
-        // Deleted at once: the account is closed and its erasure queued.
+        // "Delete now" declines and leads to the ordinary deletion, confirmed there (here: over the API).
+        HttpResponse<String> now = app.login("terms-now@example.org").postForm("/controller-change",
+                Map.of("choice", "delete-now"));
+        assertThat(now.statusCode()).isEqualTo(303);
+        assertThat(now.headers().firstValue("Location")).hasValue("/settings/delete-account");
+        assertThat(new Http(app.url()).postJson("/api/v1/me/cancellation", "{\"password\":\"" + TestApp.PASSWORD
+                + "\"}", "Authorization", token(deletesNow)).statusCode()).isIn(200, 202);
         assertThat(active()).doesNotContain(deletesNow).contains(declines, silent);
         CancellationFeature cancellation = app.app().feature(CancellationFeature.class);
 
