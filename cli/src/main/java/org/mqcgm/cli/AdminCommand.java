@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         subcommands = {AdminCommand.CreateUser.class, AdminCommand.GrantRole.class, AdminCommand.PublishPolicy.class,
                 CancelAccountCommand.class, RetentionCommands.LegalHold.class, RetentionCommands.Report.class,
                 RetentionCommands.ResearchExport.class, IncidentCommand.class, SecurityReportCommand.class,
-                NewsletterCommand.class})
+                NewsletterCommand.class, ControllerChangeCommand.class})
 final class AdminCommand implements Runnable {
 
     @CommandLine.Spec

@@ -328,6 +328,13 @@ public final class App implements AutoCloseable {
             org.mqcgm.server.requests.RequestsFeature requests = org.mqcgm.server.requests.RequestsFeature.create(
                     platform, accounts.closure(),
                     org.mqcgm.server.requests.RequestsFeature.Settings.from(config.governance()), config.publicUrl());
+            // A change of controller (PR-51): the policy's freeze from privacy, every active account and its
+            // addresses from accounts, push for the notices, and the cancellation path for the accounts deleted.
+            org.mqcgm.server.handover.ControllerChangeFeature handover =
+                    org.mqcgm.server.handover.ControllerChangeFeature.create(platform,
+                            PrivacyFeature.policyFreeze(database.jdbi(), systemClock), accounts.directory(),
+                            accounts.closure()::contact, push.notifications(), cancellation.closeOnBehalf(),
+                            config.publicUrl());
             HealthRoutes health = new HealthRoutes(database::isReachable);
             // Rights asks every feature (itself included) what it holds about a person; the list is complete only
             // after it is built, so it gets the list through a reference set right below.
@@ -384,14 +391,16 @@ public final class App implements AutoCloseable {
             List<Feature> features = List.of(health, accounts, privacy, glucose, reports, fhir, transfers, rights,
                     cancellation, photos, sharing, logbook, clinician, community, crashes, alerts, push, support,
                     nightscout, imports, retention, incidents, egressFeature, disclosures, requests, newsletter,
-                    transparency, guardians);
+                    transparency, guardians, handover);
             all.set(features);
 
             // An unread incident notice comes before the policy's notice; visitors see a public announcement.
             org.mqcgm.server.platform.web.Notices incidentNotices = incidents.notices();
             org.mqcgm.server.platform.web.Notices policyNotices = privacy.notices();
+            org.mqcgm.server.platform.web.Notices handoverNotices = handover.notices();
             Web web = new Web(new Pages(), new PageContexts(accounts.profiles(),
                     (ctx, profile, msg) -> incidentNotices.of(ctx, profile, msg)
+                            .or(() -> handoverNotices.of(ctx, profile, msg))
                             .or(() -> policyNotices.of(ctx, profile, msg)),
                     privacy.consents(), incidents.announcements(), config.controller()), accounts.profiles());
             AccessControl accessControl = new AccessControl(accounts.authenticator(), privacy.consents(),

@@ -84,12 +84,14 @@ class MigrationOwnershipTest {
             Map.entry("purpose_violation", "platform"), Map.entry("policy_contact", "privacy"),
             Map.entry("birth_date", "guardians"), Map.entry("minor", "guardians"),
             Map.entry("guardian_invitation", "guardians"), Map.entry("guardianship", "guardians"),
-            Map.entry("child_report", "guardians"));
+            Map.entry("child_report", "guardians"),
+            Map.entry("controller_change", "handover"), Map.entry("controller_change_recipient", "handover"),
+            Map.entry("controller_change_delivery", "handover"), Map.entry("policy_freeze", "privacy"));
 
     static final Set<String> FEATURES = Set.of("platform", "accounts", "glucose", "reports", "privacy", "transfers",
             "rights", "cancellation", "photos", "sharing", "logbook", "clinician", "community", "crashes", "alerts",
             "push", "support", "nightscout", "imports", "retention", "incidents", "egress", "disclosures",
-            "requests", "newsletter", "guardians");
+            "requests", "newsletter", "guardians", "handover");
 
     static final int FIRST_UNDER_THE_RULE = 5;
 

@@ -7,14 +7,11 @@ import java.util.Optional;
 import java.util.UUID;
 import org.jdbi.v3.core.Jdbi;
 import org.mqcgm.server.platform.outbound.Outbound;
-import org.mqcgm.server.platform.outbound.OutboundMessage;
+import org.mqcgm.server.platform.outbound.PersonNotices;
 import org.mqcgm.server.platform.push.PushNotifications;
 import org.mqcgm.server.platform.security.AccountClosure;
 import org.mqcgm.server.platform.security.AccountDirectory;
-import org.mqcgm.server.platform.web.Language;
 import org.mqcgm.server.platform.web.Messages;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Tells each affected person about an incident on every channel they have (PR-57, PR-58) and keeps what happened
@@ -24,8 +21,6 @@ import org.slf4j.LoggerFactory;
  * People no channel reached 48 hours after the notices went out make the incident announced publicly.
  */
 final class Notifier {
-
-    private static final Logger log = LoggerFactory.getLogger(Notifier.class);
 
     /** After this long without a successful delivery to someone, the incident is announced publicly (A-12). */
     static final Duration ANNOUNCE_AFTER = Duration.ofHours(48);
@@ -37,9 +32,7 @@ final class Notifier {
     private final Jdbi jdbi;
     private final IncidentRegister register;
     private final AccountDirectory directory;
-    private final java.util.function.Function<UUID, Optional<AccountClosure.Contact>> contacts;
-    private final Outbound outbound;
-    private final PushNotifications push;
+    private final PersonNotices notices;
     private final String publicUrl;
 
     Notifier(Jdbi jdbi, IncidentRegister register, AccountDirectory directory,
@@ -48,9 +41,7 @@ final class Notifier {
         this.jdbi = jdbi;
         this.register = register;
         this.directory = directory;
-        this.contacts = contacts;
-        this.outbound = outbound;
-        this.push = push;
+        this.notices = new PersonNotices(contacts, outbound, push);
         this.publicUrl = publicUrl;
     }
 
@@ -123,54 +114,14 @@ final class Notifier {
 
     /** Sends one person's messages and records each channel's state. */
     private void serve(IncidentRegister.Incident incident, UUID owner) {
-        Optional<AccountClosure.Contact> contact = contacts.apply(owner);
-        Language language = contact.map(AccountClosure.Contact::language).orElse(Language.EN);
-        Messages msg = Messages.of(language);
-        record("in-app", incident.id(), owner, "pending", null);
-        if (contact.isPresent() && contact.get().email() != null) {
-            record("email", incident.id(), owner, "pending", null);
-            track("email", incident.id(), owner, outbound.deliver(new OutboundMessage(OutboundMessage.Channel.EMAIL,
-                    contact.get().email(), msg.t("incidents.mail.subject"), mail(incident, msg))));
-        } else if (contact.isPresent() && contact.get().phone() != null) {
-            record("sms", incident.id(), owner, "pending", null);
-            track("sms", incident.id(), owner, outbound.deliver(new OutboundMessage(OutboundMessage.Channel.SMS,
-                    contact.get().phone(), "", msg.t("incidents.sms", publicUrl + "/notices"))));
-        } else {
-            record("email", incident.id(), owner, "failed", "no address");
-        }
-        int devices;
-        try {
-            devices = push.send(owner, new PushNotifications.Notification(msg.t("incidents.push.title"),
-                    msg.t("incidents.push.body"), "incident-" + incident.id(), false, "/notices",
-                    Duration.ofDays(7)));
-        } catch (RuntimeException e) {
-            log.warn("push of an incident notice failed: {}", e.getClass().getSimpleName());
-            devices = 0;
-        }
-        record("push", incident.id(), owner, devices > 0 ? "sent" : "failed",
-                devices > 0 ? "queued for " + devices + " device(s)" : "no device");
+        notices.send(owner, msg -> new PersonNotices.Message(msg.t("incidents.mail.subject"), mail(incident, msg),
+                        msg.t("incidents.sms", publicUrl + "/notices"),
+                        PersonNotices.notification(msg.t("incidents.push.title"), msg.t("incidents.push.body"),
+                                "incident-" + incident.id(), "/notices")),
+                (channel, status, detail) -> record(channel, incident.id(), owner, status, detail));
         jdbi.useHandle(h -> h.createUpdate("""
                         update incident_recipient set dispatched_at = :at where owner_id = :o and incident_id = :i""")
                 .bind("at", now()).bind("o", owner).bind("i", incident.id()).execute());
-    }
-
-    private void track(String channel, UUID incident, UUID owner, java.util.concurrent.CompletableFuture<Void> sent) {
-        sent.whenComplete((ok, failure) -> {
-            try {
-                record(channel, incident, owner, failure == null ? "sent" : "failed",
-                        failure == null ? null : rootName(failure));
-            } catch (RuntimeException e) {
-                log.warn("could not record an incident delivery: {}", e.getClass().getSimpleName());
-            }
-        });
-    }
-
-    private static String rootName(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getClass().getSimpleName();
     }
 
     private void record(String channel, UUID incident, UUID owner, String status, String detail) {

@@ -232,6 +232,11 @@ public final class PolicyVersions {
             Version v = jdbi.inTransaction(h -> {
                 // One publication at a time: the next number is decided under the lock.
                 h.execute("lock table policy_version in share row exclusive mode");
+                java.util.Optional<String> frozen = PolicyFreezes.frozen(h);
+                if (frozen.isPresent()) {
+                    throw new Refused("the privacy policy is frozen: " + frozen.get()
+                            + "; no version can be published until that is completed or cancelled (PR-51)");
+                }
                 if (h.createQuery("select count(*) from policy_version where sha256 = :s").bind("s", hash)
                         .mapTo(Integer.class).one() > 0) {
                     throw new Refused("this text is already archived as a version");

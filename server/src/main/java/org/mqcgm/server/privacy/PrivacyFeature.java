@@ -110,4 +110,12 @@ public final class PrivacyFeature implements Feature {
     public PolicyVersions policyVersions() {
         return versions;
     }
+
+    /**
+     * The policy's freeze (PR-51): while frozen, no version can be published, by any node or command. Works without
+     * the server (the command line's controller change).
+     */
+    public static org.mqcgm.server.platform.consent.PolicyFreeze policyFreeze(Jdbi jdbi, Clock clock) {
+        return new PolicyFreezes(jdbi, clock);
+    }
 }

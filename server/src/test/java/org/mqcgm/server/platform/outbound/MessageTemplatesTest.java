@@ -45,7 +45,7 @@ class MessageTemplatesTest {
     static final List<String> SENDERS = List.of("accounts/AccountMail.java", "cancellation/CancellationMail.java",
             "sharing/Sharing.java", "alerts/Alerting.java", "disclosures/Notices.java", "guardians/GuardianMail.java",
             "incidents/Notifier.java", "newsletter/Newsletters.java", "requests/DeskMail.java",
-            "retention/InactiveAccounts.java", "disclosures/Exports.java");
+            "retention/InactiveAccounts.java", "disclosures/Exports.java", "handover/ChangeNotices.java");
 
     static void assertNoHealthData(String text) {
         assertThat(GLUCOSE.matcher(text).find()).as("a glucose value in: %s", text).isFalse();
@@ -93,7 +93,8 @@ class MessageTemplatesTest {
                     + "@zh-CN");
         }
 
-        // Only these classes send messages, and they build them from the templates above.
+        // Only these classes send messages (directly, or through the platform's PersonNotices), and they build them
+        // from the templates above.
         Path main = Path.of("src/main/java/org/mqcgm/server");
         List<String> senders;
         try (Stream<Path> files = Files.walk(main)) {
@@ -101,7 +102,8 @@ class MessageTemplatesTest {
                     .filter(p -> {
                         try {
                             return java.util.regex.Pattern.compile(
-                                    "new (org\\.mqcgm\\.server\\.platform\\.outbound\\.)?OutboundMessage\\(")
+                                    "new (org\\.mqcgm\\.server\\.platform\\.outbound\\.)?"
+                                            + "(OutboundMessage|PersonNotices\\.Message)\\(")
                                     .matcher(Files.readString(p)).find();
                         } catch (IOException e) {
                             throw new java.io.UncheckedIOException(e);
