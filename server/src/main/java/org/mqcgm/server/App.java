@@ -403,6 +403,8 @@ public final class App implements AutoCloseable {
                     new HttpServer.Settings(config.host(), config.port(), config.maxRequestBytes(),
                             config.publicUrl().startsWith("https://"), metrics::request, config.acceptQueue()),
                     mapper, accessControl, new ErrorPage(web.pages(), web.contexts()), (Routes routes) -> {
+                        routes.before(ctx -> org.mqcgm.server.platform.security.RequestSecurityLog.remember(ctx,
+                                platform.clientAddress()));
                         StaticAssets.register(routes);
                         new OpenApiRoutes().register(routes);
                         features.forEach(f -> f.routes(routes, web));
