@@ -156,6 +156,43 @@ class SecurityLogTest {
     }
 
     @Test
+    void aSupportGrantDecidedByThePersonIsAPrivilegeChange() throws Exception {
+        UUID person = app.newUser("seclog-person@example.org");
+        Http web = app.login("seclog-person@example.org");
+        UUID agentId = app.newUser("seclog-agent@example.org");
+        app.app().accounts().grantRole(agentId, Role.SUPPORT);
+        Http agent = app.login("seclog-agent@example.org");
+        log.clear();
+        // Without a grant the agent is refused, under the route's rule.
+        assertThat(agent.get("/admin/users/" + person + "/glucose").statusCode()).isEqualTo(403);
+        JsonNode refused = only("access.denied");
+        assertThat(refused.path("rule").asText()).isEqualTo("SupportGrant(readings)");
+        assertThat(refused.path("reason").asText()).isEqualTo("support-grant-required");
+        assertThat(refused.path("principal").asText()).isEqualTo(agentId.toString());
+        assertThat(refused.path("credential").asText()).isEqualTo("session");
+
+        HttpResponse<String> t = web.post("/support", "application/x-www-form-urlencoded",
+                Http.form(Map.of("subject", "Readings look wrong", "message", "please help")), "X-CSRF-Token",
+                web.csrfToken());
+        assertThat(t.statusCode()).as(t.body()).isEqualTo(303);
+        String ticket = t.headers().firstValue("Location").orElseThrow().substring("/support/".length());
+        HttpResponse<String> asked = agent.postJson("/api/v1/support/queue/" + ticket + "/grants",
+                "{\"hours\":24,\"scopes\":[\"readings\"]}", "X-CSRF-Token", agent.csrfToken());
+        assertThat(asked.statusCode()).as(asked.body()).isEqualTo(201);
+        String grant = JSON.readTree(asked.body()).path("id").asText();
+        HttpResponse<String> approved = web.postJson("/api/v1/support/grants/" + grant + "/approve", "{}",
+                "X-CSRF-Token", web.csrfToken());
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+        JsonNode change = only("privilege.support-grant");
+        assertThat(change.path("principal").asText()).isEqualTo(person.toString());
+        assertThat(change.path("agent").asText()).isEqualTo(agentId.toString());
+        assertThat(change.path("grant").asText()).isEqualTo(grant);
+        assertThat(change.path("approved").asBoolean()).isTrue();
+        assertThat(change.path("scope").asText()).isEqualTo("readings");
+        assertThat(change.path("route").asText()).isEqualTo("/api/v1/support/grants/{id}/approve");
+    }
+
+    @Test
     void onlyAllowListedFieldsAreWrittenAndContactDetailsAreMasked() throws Exception {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("glucose", 541);
