@@ -418,6 +418,8 @@ public final class App implements AutoCloseable {
                             config.publicUrl().startsWith("https://"), metrics::request, config.acceptQueue(),
                             platform.clientAddress()),
                     mapper, accessControl, new ErrorPage(web.pages(), web.contexts()), (Routes routes) -> {
+                        routes.before(ctx -> org.mqcgm.server.platform.security.RequestSecurityLog.remember(ctx,
+                                platform.clientAddress()));
                         StaticAssets.register(routes);
                         new OpenApiRoutes().register(routes);
                         features.forEach(f -> f.routes(routes, web));

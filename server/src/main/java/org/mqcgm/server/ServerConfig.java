@@ -350,6 +350,7 @@ public record ServerConfig(
         if (!url.startsWith("jdbc:postgresql://")) {
             throw new ConfigException("MQCGM_DB_URL", "must start with jdbc:postgresql:// (got '" + url + "')");
         }
+        url = databaseTls(url, s);
         String user = required(s, "MQCGM_DB_USER", "missing: the database user");
         String password = s.get("MQCGM_DB_PASSWORD");
         if (password == null) {
@@ -552,6 +553,114 @@ public record ServerConfig(
         return new ClientAddress.Settings(networks, h);
     }
 
+    // ---------------------------------------------------------------- database TLS (ASVS V9.2), seclog16
+
+    /** The libpq / pgjdbc {@code sslmode}s, weakest first. */
+    static final java.util.List<String> SSL_MODES =
+            java.util.List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+    /** Modes that may talk in clear text or to anyone: refused for a database on another machine. */
+    static final java.util.Set<String> WEAK_SSL_MODES = java.util.Set.of("disable", "allow", "prefer");
+
+    /**
+     * The JDBC URL with the connection's TLS settled (ASVS V9.2.1, V9.2.2): {@code MQCGM_DB_SSLMODE} (or the URL's own
+     * {@code sslmode}) is used; without either, a database on another machine is reached with
+     * {@code sslmode=verify-full} (encrypted, and the server's certificate checked against the CA and the host name)
+     * while one on this machine (localhost, 127.0.0.0/8, ::1, the demo's embedded PostgreSQL) is left as it is.
+     * {@code disable}, {@code allow} and {@code prefer} are refused for another machine unless
+     * {@code MQCGM_DB_ALLOW_INSECURE=true} says the network is trusted. {@code MQCGM_DB_SSLROOTCERT} names the CA
+     * file ({@code sslrootcert}; default {@code ~/.postgresql/root.crt}).
+     */
+    static String databaseTls(String url, Map<String, String> s) {
+        String fromUrl = urlParameter(url, "sslmode");
+        String setting = s.get("MQCGM_DB_SSLMODE");
+        String mode = setting == null || setting.isBlank() ? null : setting.trim().toLowerCase(java.util.Locale.ROOT);
+        if (mode != null && !SSL_MODES.contains(mode)) {
+            throw new ConfigException("MQCGM_DB_SSLMODE", "must be one of " + SSL_MODES + " (got '" + setting + "')");
+        }
+        if (mode != null && fromUrl != null && !fromUrl.equalsIgnoreCase(mode)) {
+            throw new ConfigException("MQCGM_DB_SSLMODE", "is " + mode + " but MQCGM_DB_URL says sslmode=" + fromUrl
+                    + "; set it in one place");
+        }
+        boolean local = databaseHosts(url).stream().allMatch(ServerConfig::loopbackHost);
+        String effective = mode != null ? mode : fromUrl != null ? fromUrl.toLowerCase(java.util.Locale.ROOT)
+                : local ? null : "verify-full";
+        String insecure = s.getOrDefault("MQCGM_DB_ALLOW_INSECURE", "false").trim();
+        if (!insecure.equals("true") && !insecure.equals("false")) {
+            throw new ConfigException("MQCGM_DB_ALLOW_INSECURE", "must be true or false (got '" + insecure + "')");
+        }
+        if (!local && effective != null && WEAK_SSL_MODES.contains(effective) && !insecure.equals("true")) {
+            throw new ConfigException("MQCGM_DB_SSLMODE", "sslmode=" + effective + " can send health data in clear"
+                    + " text to a database on another machine; use verify-full (or require), or set"
+                    + " MQCGM_DB_ALLOW_INSECURE=true if that network is trusted");
+        }
+        String out = url;
+        if (effective != null && fromUrl == null) {
+            out = withParameter(out, "sslmode", effective);
+        }
+        String rootCert = s.get("MQCGM_DB_SSLROOTCERT");
+        if (rootCert != null && !rootCert.isBlank()) {
+            if (!Files.isReadable(Path.of(rootCert.trim()))) {
+                throw new ConfigException("MQCGM_DB_SSLROOTCERT", "cannot read " + rootCert.trim());
+            }
+            if (urlParameter(out, "sslrootcert") == null) {
+                out = withParameter(out, "sslrootcert", rootCert.trim());
+            }
+        }
+        return out;
+    }
+
+    /** The hosts of a {@code jdbc:postgresql://h1[:p1][,h2[:p2]]/db?…} URL ({@code localhost} when none). */
+    static java.util.List<String> databaseHosts(String url) {
+        String rest = url.substring("jdbc:postgresql://".length());
+        int end = rest.length();
+        for (char c : new char[] {'/', '?'}) {
+            int i = rest.indexOf(c);
+            if (i >= 0 && i < end) {
+                end = i;
+            }
+        }
+        java.util.List<String> hosts = new java.util.ArrayList<>();
+        for (String part : rest.substring(0, end).split(",")) {
+            String h = part.trim();
+            if (h.startsWith("[")) {
+                h = h.substring(1, Math.max(1, h.indexOf(']')));
+            } else if (h.indexOf(':') >= 0 && h.indexOf(':') == h.lastIndexOf(':')) {
+                h = h.substring(0, h.indexOf(':'));
+            }
+            hosts.add(h.isEmpty() ? "localhost" : h);
+        }
+        return hosts;
+    }
+
+    /** This machine: {@code localhost}, 127.0.0.0/8, {@code ::1} (never a name lookup). */
+    static boolean loopbackHost(String host) {
+        String h = host.toLowerCase(java.util.Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        return h.equals("localhost") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1")
+                || h.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    private static String urlParameter(String url, String name) {
+        int q = url.indexOf('?');
+        if (q < 0) {
+            return null;
+        }
+        for (String pair : url.substring(q + 1).split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).equalsIgnoreCase(name)) {
+                return pair.substring(eq + 1);
+            }
+        }
+        return null;
+    }
+
+    private static String withParameter(String url, String name, String value) {
+        return url + (url.indexOf('?') < 0 ? "?" : "&") + name + "="
+                + java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static SmtpSender.Settings smtp(Map<String, String> s) {
         String host = s.get("MQCGM_SMTP_HOST");
         if (host == null || host.isBlank()) {
@@ -564,6 +673,11 @@ public record ServerConfig(
         String security = s.getOrDefault("MQCGM_SMTP_SECURITY", "starttls");
         if (!java.util.Set.of("starttls", "tls", "none").contains(security)) {
             throw new ConfigException("MQCGM_SMTP_SECURITY", "must be starttls, tls or none (got '" + security + "')");
+        }
+        if (security.equals("none") && !loopbackHost(host.trim())) {
+            // ASVS V9.2.1: mail (reset codes, notices) leaves the machine only encrypted
+            throw new ConfigException("MQCGM_SMTP_SECURITY", "none is only accepted for a mail relay on this machine"
+                    + " (localhost, 127.0.0.1, ::1); use starttls or tls for " + host.trim());
         }
         return new SmtpSender.Settings(host.trim(), integer(s, "MQCGM_SMTP_PORT", 587, 1, 65535),
                 s.get("MQCGM_SMTP_USER"), s.getOrDefault("MQCGM_SMTP_PASSWORD", ""), from, security);

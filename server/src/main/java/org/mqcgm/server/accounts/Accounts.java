@@ -101,6 +101,7 @@ public final class Accounts implements Authenticator {
         LoginFailures.Attempt.Counted attempt = takeAttempt(key, pw);
         if (row.isEmpty()) {
             hasher.verifyDecoy(pw);
+            AccountSecurityLog.unknownLogin(client);
             throw loginFailed();
         }
         AccountStore.Row r = row.get();

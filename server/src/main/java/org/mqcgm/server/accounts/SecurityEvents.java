@@ -52,6 +52,7 @@ public final class SecurityEvents {
     }
 
     void record(Handle h, UUID owner, Kind kind, ClientFacts client, String detail) {
+        AccountSecurityLog.record(owner, kind, client, detail);
         h.createUpdate("""
                         insert into security_event (owner_id, id, at, kind, ip_prefix, user_agent, detail)
                         values (:owner, :id, :at, :kind, :ip, :agent, :detail)""")

@@ -103,6 +103,9 @@ final class GrantStore implements SupportGrants, ReadLog {
                 .bind("state", approve ? "approved" : "refused").bind("now", TicketStore.utc(now))
                 .bind("expires", approve ? TicketStore.utc(now.plus(Duration.ofHours(g.hours()))) : null)
                 .bind("o", owner).bind("id", id).execute());
+        org.mqcgm.server.platform.logging.SecurityLog.get().event("privilege.support-grant", java.util.Map.of(
+                "principal", owner, "agent", g.agent(), "grant", id, "approved", approve,
+                "scope", String.join(",", g.scopes())));
         return find(owner, id).orElseThrow();
     }
 

@@ -123,6 +123,7 @@ public final class HttpServer implements AutoCloseable {
                     // API answers carry health data and credentials: no cache may keep them. A route serving
                     // something public (the OpenAPI document) may say otherwise.
                     ctx.header("Cache-Control", "no-store");
+                    apiDisposition(ctx);
                 }
                 rejectUnknownCharset(ctx);
             });
@@ -179,10 +180,13 @@ public final class HttpServer implements AutoCloseable {
             config.requestLogger.http((ctx, ms) -> {
                 // Method, route path, status and time only: never bodies or query strings (they can hold
                 // glucose values or share tokens; PR-19, PR-33).
-                access.info("{} {} {} {}ms", ctx.method(), route(ctx), ctx.statusCode(), Math.round(ms));
+                // The principal is its account id (never a login or an e-mail address); "-" when anonymous.
+                access.info("{} {} {} {}ms {}", ctx.method(), route(ctx), ctx.statusCode(), Math.round(ms),
+                        principal(ctx));
                 settings.observer().answered(ctx.method().name(), route(ctx), ctx.statusCode(),
                         java.time.Duration.ofNanos((long) (ms * 1e6)));
                 MDC.remove(RequestIds.MDC_KEY);
+                MDC.remove(org.mqcgm.server.platform.logging.SecurityLogLine.ROUTE_MDC);
             });
 
             holder[0] = new Routes(config.routes, accessControl);
@@ -211,6 +215,21 @@ public final class HttpServer implements AutoCloseable {
         } catch (RuntimeException e) {
             return "(no route)";
         }
+    }
+
+    /** {@code principal=<account id>} of the access check's principal, or {@code principal=-}. */
+    static String principal(Context ctx) {
+        return "principal=" + org.mqcgm.server.platform.security.Principal.optional(ctx)
+                .map(p -> p.accountId().toString()).orElse("-");
+    }
+
+    /**
+     * Every API answer is an attachment named {@code api.json} (ASVS 4.0.3 V14.4.2): a browser sent to an API
+     * address saves the answer instead of rendering it in this site's origin. Set before the handler runs, so a
+     * download that names its own file (an export, a PDF) replaces it, and a stream gets it before it commits.
+     */
+    static void apiDisposition(Context ctx) {
+        ctx.header("Content-Disposition", "attachment; filename=\"api.json\"");
     }
 
     /**

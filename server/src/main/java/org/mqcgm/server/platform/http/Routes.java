@@ -78,7 +78,7 @@ public final class Routes {
                         System.getProperty("java.io.tmpdir"), maxFileBytes, (long) maxFileBytes + FORM_ENVELOPE,
                         maxFileBytes + FORM_ENVELOPE));
             }
-            accessControl.check(ctx, access);
+            check(ctx, access, path);
             if (limit != null) {
                 accessControl.admit(ctx, limit);
             }
@@ -147,12 +147,28 @@ public final class Routes {
     private void add(HandlerType method, String path, Access access, Handler handler) {
         table.add(new Route(method, path, access, limit));
         javalin.addHttpHandler(method, path, ctx -> {
-            accessControl.check(ctx, access);
+            check(ctx, access, path);
             if (limit != null) {
                 accessControl.admit(ctx, limit);
             }
             handler.handle(ctx);
         });
+    }
+
+    /** The access check; every refusal is written to the security log with the rule and the reason. */
+    private void check(io.javalin.http.Context ctx, Access access, String path) {
+        org.slf4j.MDC.put(org.mqcgm.server.platform.logging.SecurityLogLine.ROUTE_MDC, path);
+        try {
+            accessControl.check(ctx, access);
+        } catch (RuntimeException e) {
+            org.mqcgm.server.platform.security.RequestSecurityLog.denied(ctx, access, e);
+            throw e;
+        }
+    }
+
+    /** Runs {@code handler} before every request (the composition root's request-wide notes). */
+    public void before(Handler handler) {
+        javalin.before(handler);
     }
 
     public List<Route> table() {

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * The server's log files, when an operator wants files besides standard error ({@code MQCGM_LOG_DIR}):
  * {@code mqcgm.log}, rolled daily into {@code mqcgm.YYYY-MM-DD.log}, 30 days kept (older ones are removed at each
  * roll and at start, and by the retention job's {@code application-logs} category), with the same masked pattern as
- * standard error.
+ * standard error; and {@code mqcgm-security.log}, the security log's JSON lines alone ({@link SecurityLog}).
  */
 public final class LogFiles {
 
@@ -22,6 +22,7 @@ public final class LogFiles {
     public static final String PATTERN =
             "%d{yyyy-MM-dd'T'HH:mm:ss.SSSX,UTC} %-5level [%X{requestId:-}] %logger{24} - %msg%n%mex";
     static final String APPENDER = "FILES";
+    static final String SECURITY_APPENDER = "SECURITY-FILE";
 
     private LogFiles() {
     }
@@ -55,6 +56,41 @@ public final class LogFiles {
         appender.setEncoder(encoder);
         appender.start();
         root.addAppender(appender);
+        installSecurityFile(context, directory);
+    }
+
+    /**
+     * {@code mqcgm-security.log}: the security log's JSON lines alone ({@link SecurityLog}), one per event, rolled
+     * daily into {@code mqcgm-security.YYYY-MM-DD.log} and kept as long as the other log files.
+     */
+    static void installSecurityFile(LoggerContext context, Path directory) {
+        Logger security = context.getLogger(SecurityLog.LOGGER);
+        if (security.getAppender(SECURITY_APPENDER) != null) {
+            return;
+        }
+        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+        appender.setContext(context);
+        appender.setName(SECURITY_APPENDER);
+        appender.setFile(directory.resolve("mqcgm-security.log").toString());
+        TimeBasedRollingPolicy<ILoggingEvent> policy = new TimeBasedRollingPolicy<>();
+        policy.setContext(context);
+        policy.setParent(appender);
+        policy.setFileNamePattern(directory.resolve("mqcgm-security.%d{yyyy-MM-dd,UTC}.log").toString());
+        policy.setMaxHistory(30);
+        policy.setCleanHistoryOnStart(true);
+        policy.start();
+        PatternLayout layout = new PatternLayout();
+        layout.setContext(context);
+        layout.setPattern("%msg%n");
+        layout.start();
+        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
+        encoder.setContext(context);
+        encoder.setLayout(layout);
+        encoder.start();
+        appender.setRollingPolicy(policy);
+        appender.setEncoder(encoder);
+        appender.start();
+        security.addAppender(appender);
     }
 
     /** The masked layout of {@link #PATTERN}, whatever the logback configuration registered. */

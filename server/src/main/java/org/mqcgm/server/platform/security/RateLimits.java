@@ -206,9 +206,9 @@ public final class RateLimits {
         long retryAfter = Math.max(1, Duration.between(now, end).toSeconds()
                 + (Duration.between(now, end).toNanosPart() > 0 ? 1 : 0));
         meters.counter("mqcgm.rate.limited", "limit", limit.id(), "by", over.by()).increment();
-        // The route template and the limit, never the key (an address, an account): SecurityLog at merge.
-        log.info("rate limit {} reached by {} on {} {}", limit.id(), over.by(), ctx.method(),
-                ctx.endpoint() == null ? "(no route)" : ctx.endpoint().path);
+        // The security log: the route template and the limit with what it counted, never the key (an address).
+        RequestSecurityLog.event(ctx, "rate-limit.refused", java.util.Map.of("rule", limit.id(),
+                "reason", "per-" + over.by(), "status", 429));
         throw new ProblemException(Problem.of(429, "rate-limited", "Too many requests",
                         "This kind of request is limited to " + over.permits() + " per "
                                 + describe(rule.window()) + (over.by().equals("account") ? " for an account" : "")

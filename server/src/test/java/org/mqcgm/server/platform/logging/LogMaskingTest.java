@@ -49,6 +49,11 @@ class LogMaskingTest {
             Appender<ch.qos.logback.classic.spi.ILoggingEvent> files = root.getAppender(LogFiles.APPENDER);
             root.detachAppender(files);
             files.stop();
+            ch.qos.logback.classic.Logger security = context.getLogger(SecurityLog.LOGGER);
+            Appender<ch.qos.logback.classic.spi.ILoggingEvent> securityFile =
+                    security.getAppender(LogFiles.SECURITY_APPENDER);
+            security.detachAppender(securityFile);
+            securityFile.stop();
         }
         String file = Files.readString(dir.resolve("mqcgm.log"));
         assertThat(file).contains("reset code sent to +86*********78").contains("bad number +86*********78")
