@@ -147,7 +147,10 @@ public final class App implements AutoCloseable {
             UserKeys userKeys = new UserKeys(database.jdbi(), masterKey);
             userKeys.listen(notifications);
             DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(database.jdbi(), masterKey);
-            OutboxSender outbox = new OutboxSender(config.outboxDirectory(), systemClock);
+            // The file outbox keeps messages encrypted and deletes them after MQCGM_OUTBOX_KEEP_MINUTES (issue 16).
+            OutboxSender outbox = new OutboxSender(config.outboxDirectory(), systemClock, secrets.aead("outbox"),
+                    OutboxSender.keep(System.getenv()));
+            outbox.purgeExpired();
             // Every e-mail ends with the controller's contact (PR-89).
             Sender email = new org.mqcgm.server.platform.outbound.ContactFooter(
                     config.smtp() == null ? outbox : smtp(config.smtp()), config.controller(),
@@ -472,6 +475,11 @@ public final class App implements AutoCloseable {
 
     public Jobs jobs() {
         return jobs;
+    }
+
+    /** The file outbox (SMS, and e-mail without SMTP): its messages decrypted, for the demo's page and tests. */
+    public OutboxSender outbox() {
+        return outbound.outbox().orElseThrow(() -> new IllegalStateException("no file outbox"));
     }
 
     /** The feature of this type in the list (tests reach a feature's ports through it). */

@@ -48,7 +48,7 @@ public final class CancellationAdministration implements AutoCloseable {
         if (migrate) {
             db.migrate();
         }
-        OutboxSender outbox = new OutboxSender(config.outboxDirectory(), Clock.systemUTC());
+        OutboxSender outbox = OutboxSender.forDeployment(config.outboxDirectory(), db.jdbi(), master);
         Sender email = outbox;
         if (config.smtp() != null) {
             try {

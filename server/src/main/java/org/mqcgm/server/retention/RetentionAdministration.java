@@ -94,8 +94,8 @@ public final class RetentionAdministration implements AutoCloseable {
         } catch (IllegalArgumentException notAnId) {
             MasterKey master = MasterKey.load(config.masterKeyFile());
             UserKeys keys = new UserKeys(database.jdbi(), master);
-            try (Outbound outbound = new Outbound(new OutboxSender(config.outboxDirectory(), Clock.systemUTC()),
-                    new OutboxSender(config.outboxDirectory(), Clock.systemUTC()))) {
+            OutboxSender outbox = OutboxSender.forDeployment(config.outboxDirectory(), database.jdbi(), master);
+            try (Outbound outbound = new Outbound(outbox, outbox)) {
                 AccountClosure accounts = AccountsFeature.closure(config, database, master, keys, outbound);
                 Optional<UUID> found = accounts.find(person);
                 return found.orElseThrow(() -> new IllegalArgumentException("no account has the login " + person));

@@ -54,6 +54,19 @@ public final class DeploymentSecrets {
     }
 
     /**
+     * An AES-256-GCM key derived from the deployment secret for {@code purpose} (e.g. the file outbox's messages):
+     * the same on every node and after a restart, wrapped by the master key like the secret it comes from.
+     */
+    public com.google.crypto.tink.Aead aead(String purpose) {
+        try {
+            return new com.google.crypto.tink.subtle.AesGcmJce(
+                    hmac(root, ("key:" + purpose).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
      * Encrypts data that belongs to no account yet (a sign-up waiting for its code) with the master key, bound to
      * {@code context}. Everything of an existing account is encrypted with that account's key instead.
      */
