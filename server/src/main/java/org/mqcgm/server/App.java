@@ -130,7 +130,15 @@ public final class App implements AutoCloseable {
         // Residency first (PR-80, PR-82): a store declared in another region stops us before anything is opened.
         config.checkResidency();
         // The key first: a wrong key file is a configuration error and must stop us before we touch the database.
-        MasterKey masterKey = MasterKey.load(config.masterKeyFile());
+        // Where it is (a file, a Vault transit key) and a previous one during a rotation: MQCGM_MASTER_KEY_URI,
+        // MQCGM_MASTER_KEY_PREVIOUS_URI (issue 16).
+        return start(config, MasterKey.configured(config.masterKeyFile()), dataClock, systemClock, extraRoutes);
+    }
+
+    /** Starts the server with the given master key (tests of the key's rotation and KMS). */
+    public static App start(ServerConfig config, MasterKey masterKey, Clock dataClock, Clock systemClock,
+                            java.util.function.Consumer<Routes> extraRoutes) {
+        config.checkResidency();
 
         Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                 config.databasePoolSize());
@@ -144,6 +152,8 @@ public final class App implements AutoCloseable {
 
             // The platform: shared services that know no feature.
             Notifications notifications = new Notifications(database.dataSource());
+            // Every wrapped record's key must be configured (an unfinished rotation stops the start here).
+            org.mqcgm.server.platform.crypto.KeyRotation.checkAtStart(database.jdbi(), masterKey);
             UserKeys userKeys = new UserKeys(database.jdbi(), masterKey);
             userKeys.listen(notifications);
             DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(database.jdbi(), masterKey);

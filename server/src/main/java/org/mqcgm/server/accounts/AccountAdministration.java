@@ -31,7 +31,7 @@ public final class AccountAdministration implements AutoCloseable {
     }
 
     public static AccountAdministration open(ServerConfig config) {
-        MasterKey master = MasterKey.load(config.masterKeyFile());
+        MasterKey master = MasterKey.configured(config.masterKeyFile());
         Database db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(), 2);
         db.migrate();
         OutboxSender outbox = OutboxSender.forDeployment(config.outboxDirectory(), db.jdbi(), master);

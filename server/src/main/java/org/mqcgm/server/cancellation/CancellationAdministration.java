@@ -43,7 +43,7 @@ public final class CancellationAdministration implements AutoCloseable {
 
     /** Opens the configured database; {@code migrate} is false for a restore (which migrates to the backup's version). */
     public static CancellationAdministration open(ServerConfig config, boolean migrate) {
-        MasterKey master = MasterKey.load(config.masterKeyFile());
+        MasterKey master = MasterKey.configured(config.masterKeyFile());
         Database db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(), 3);
         if (migrate) {
             db.migrate();
