@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         subcommands = {Main.DemoCommand.class, Main.ServeCommand.class, Main.MigrateCommand.class,
                 Main.KeygenCommand.class, AdminCommand.class, CollectCommand.class, SensorCommand.class,
                 BleCommand.class, AnalyzeCommand.class, BackupCommands.Backup.class, BackupCommands.Restore.class,
-                ImportCommand.class, PrivacyCommand.class, Main.VersionCommand.class},
+                ImportCommand.class, PrivacyCommand.class, KeysCommand.class, Main.VersionCommand.class},
         footer = {"", "Run the tests with: ./mqcgm test"})
 public final class Main implements Runnable {
 

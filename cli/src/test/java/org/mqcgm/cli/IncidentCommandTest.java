@@ -2,8 +2,6 @@ package org.mqcgm.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.regex.Matcher;
@@ -53,7 +51,7 @@ class IncidentCommandTest {
             assertThat(sent.status()).as(sent.err()).isZero();
             // The running server's job sends what was asked for (it runs every minute; here at once).
             assertThat(demo.app().jobs().runNow(IncidentsFeature.DISPATCH_JOB)).isPositive();
-            org.mqcgm.testkit.Wait.until("the demo account's notice in the outbox", () -> outbox(data)
+            org.mqcgm.testkit.Wait.until("the demo account's notice in the outbox", () -> outbox(demo)
                     .anyMatch(t -> t.startsWith("To: " + demo.info().email() + "\n")
                             && t.contains("What we offer you\nA year of free support.")));
 
@@ -82,21 +80,7 @@ class IncidentCommandTest {
         }
     }
 
-    private static Stream<String> outbox(String data) {
-        Path folder = Path.of(data, "outbox");
-        if (!Files.isDirectory(folder)) {
-            return Stream.empty();
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.map(p -> {
-                try {
-                    return Files.readString(p, StandardCharsets.UTF_8);
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-            }).toList().stream();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+    private static Stream<String> outbox(Demo demo) {
+        return demo.app().outbox().messages().stream();
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.UUID;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,17 +49,9 @@ class NewsletterCommandTest {
             assertThat(CommandRun.of("admin", "newsletter", "send", issue.toString(), "--data-dir", data).status())
                     .isZero();
             assertThat(demo.app().feature(NewsletterFeature.class).sendQueued()).isEqualTo(1);
-            String mail = org.mqcgm.testkit.Wait.until("the newsletter in the outbox", () -> {
-                try (Stream<Path> files = Files.list(dir.resolve("data").resolve("outbox"))) {
-                    return files.map(p -> {
-                        try {
-                            return Files.readString(p, StandardCharsets.UTF_8);
-                        } catch (java.io.IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }).filter(m -> m.contains("Subject: mqcgm news")).findFirst().orElse("");
-                }
-            }, m -> !m.isEmpty());
+            String mail = org.mqcgm.testkit.Wait.until("the newsletter in the outbox", () ->
+                    demo.app().outbox().messages().stream().filter(m -> m.contains("Subject: mqcgm news"))
+                            .findFirst().orElse(""), m -> !m.isEmpty());
             assertThat(mail).startsWith("To: " + Demo.EMAIL + "\n").contains("A new release is out.")
                     .contains("\nList-Unsubscribe-Post: List-Unsubscribe=One-Click\n")
                     .containsPattern("\nList-Unsubscribe: <http://127\\.0\\.0\\.1:\\d+/newsletter/unsubscribe/[A-Za-z0-9_-]{64}>\n");

@@ -29,7 +29,6 @@ import org.mqcgm.localdb.LocalPostgres;
 import org.mqcgm.server.App;
 import org.mqcgm.server.ServerConfig;
 import org.mqcgm.server.platform.crypto.MasterKey;
-import org.mqcgm.server.platform.outbound.OutboxSender;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.security.Scope;
@@ -103,10 +102,12 @@ public final class Demo implements AutoCloseable {
         try {
             MasterKey.loadOrGenerate(dir.resolve(MASTER_KEY));
             ServerConfig config = serverConfig(dir, postgres.jdbcUrl(), options.host(), options.port());
-            Path outbox = config.outboxDirectory();
             SimulatedClock clock = new SimulatedClock(Instant::now, options.speed());
+            // The page reads the app's own (encrypted) outbox, known once the app has started.
+            java.util.concurrent.atomic.AtomicReference<App> started = new java.util.concurrent.atomic.AtomicReference<>();
             App app = App.start(config, clock, java.time.Clock.systemUTC(),
-                    routes -> new DemoOutboxPage(new OutboxSender(outbox, java.time.Clock.systemUTC())).register(routes));
+                    routes -> new DemoOutboxPage(() -> started.get().outbox()).register(routes));
+            started.set(app);
             try {
                 Path infoFile = dir.resolve(INFO);
                 String password = previousPassword(infoFile).orElseGet(Demo::newPassword);

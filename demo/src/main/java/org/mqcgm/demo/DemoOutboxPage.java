@@ -1,8 +1,6 @@
 package org.mqcgm.demo;
 
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -21,9 +19,9 @@ import org.mqcgm.server.platform.security.Access;
  */
 final class DemoOutboxPage {
 
-    private final OutboxSender outbox;
+    private final java.util.function.Supplier<OutboxSender> outbox;
 
-    DemoOutboxPage(OutboxSender outbox) {
+    DemoOutboxPage(java.util.function.Supplier<OutboxSender> outbox) {
         this.outbox = outbox;
     }
 
@@ -40,12 +38,8 @@ final class DemoOutboxPage {
                 + "<title>Demo outbox · mqcgm</title><link rel=\"stylesheet\" href=\"" + org.mqcgm.server.platform.web.StaticAssets.url("app.css") + "\"></head><body>"
                 + "<main><section class=\"card\"><h1>Demo outbox</h1><p class=\"muted\">Messages the demo would "
                 + "have sent by e-mail or SMS, newest first. Only the demo has this page.</p>");
-        try {
-            for (String message : outbox.newest(50)) {
-                html.append("<pre class=\"policy\">").append(escape(message)).append("</pre><hr>");
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (String message : outbox.get().newest(50)) {
+            html.append("<pre class=\"policy\">").append(escape(message)).append("</pre><hr>");
         }
         ctx.header("Cache-Control", "no-store");
         ctx.html(html.append("</section></main></body></html>").toString());

@@ -130,7 +130,15 @@ public final class App implements AutoCloseable {
         // Residency first (PR-80, PR-82): a store declared in another region stops us before anything is opened.
         config.checkResidency();
         // The key first: a wrong key file is a configuration error and must stop us before we touch the database.
-        MasterKey masterKey = MasterKey.load(config.masterKeyFile());
+        // Where it is (a file, a Vault transit key) and a previous one during a rotation: MQCGM_MASTER_KEY_URI,
+        // MQCGM_MASTER_KEY_PREVIOUS_URI (issue 16).
+        return start(config, MasterKey.configured(config.masterKeyFile()), dataClock, systemClock, extraRoutes);
+    }
+
+    /** Starts the server with the given master key (tests of the key's rotation and KMS). */
+    public static App start(ServerConfig config, MasterKey masterKey, Clock dataClock, Clock systemClock,
+                            java.util.function.Consumer<Routes> extraRoutes) {
+        config.checkResidency();
 
         Database database = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(),
                 config.databasePoolSize());
@@ -144,10 +152,15 @@ public final class App implements AutoCloseable {
 
             // The platform: shared services that know no feature.
             Notifications notifications = new Notifications(database.dataSource());
+            // Every wrapped record's key must be configured (an unfinished rotation stops the start here).
+            org.mqcgm.server.platform.crypto.KeyRotation.checkAtStart(database.jdbi(), masterKey);
             UserKeys userKeys = new UserKeys(database.jdbi(), masterKey);
             userKeys.listen(notifications);
             DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(database.jdbi(), masterKey);
-            OutboxSender outbox = new OutboxSender(config.outboxDirectory(), systemClock);
+            // The file outbox keeps messages encrypted and deletes them after MQCGM_OUTBOX_KEEP_MINUTES (issue 16).
+            OutboxSender outbox = new OutboxSender(config.outboxDirectory(), systemClock, secrets.aead("outbox"),
+                    OutboxSender.keep(System.getenv()));
+            outbox.purgeExpired();
             // Every e-mail ends with the controller's contact (PR-89).
             Sender email = new org.mqcgm.server.platform.outbound.ContactFooter(
                     config.smtp() == null ? outbox : smtp(config.smtp()), config.controller(),
@@ -503,6 +516,11 @@ public final class App implements AutoCloseable {
 
     public Jobs jobs() {
         return jobs;
+    }
+
+    /** The file outbox (SMS, and e-mail without SMTP): its messages decrypted, for the demo's page and tests. */
+    public OutboxSender outbox() {
+        return outbound.outbox().orElseThrow(() -> new IllegalStateException("no file outbox"));
     }
 
     /** The feature of this type in the list (tests reach a feature's ports through it). */

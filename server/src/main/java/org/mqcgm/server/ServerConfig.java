@@ -23,7 +23,8 @@ import org.mqcgm.server.platform.transparency.ControllerContact;
  * @param databaseUser       database user ({@code MQCGM_DB_USER})
  * @param databasePassword   database password ({@code MQCGM_DB_PASSWORD})
  * @param databasePoolSize   maximum pooled connections ({@code MQCGM_DB_POOL_SIZE})
- * @param masterKeyFile      Tink keyset (JSON) that wraps every per-user data key ({@code MQCGM_MASTER_KEY_FILE})
+ * @param masterKeyFile      Tink keyset (JSON) that wraps every per-user data key ({@code MQCGM_MASTER_KEY_FILE}); null
+ *                           when {@code MQCGM_MASTER_KEY_URI} names the key (see {@code MasterKey#fromSettings})
  * @param host               interface to listen on ({@code MQCGM_HOST})
  * @param port               TCP port, 0 for any free port ({@code MQCGM_PORT})
  * @param maxRequestBytes    largest accepted request body ({@code MQCGM_MAX_REQUEST_BYTES})
@@ -356,10 +357,12 @@ public record ServerConfig(
         if (password == null) {
             throw new ConfigException("MQCGM_DB_PASSWORD", "missing: the database password (set it empty for none)");
         }
-        String keyFile = required(s, "MQCGM_MASTER_KEY_FILE",
+        // A master key held by a KMS (MQCGM_MASTER_KEY_URI, issue 16) needs no key file.
+        boolean keyUri = s.get("MQCGM_MASTER_KEY_URI") != null && !s.get("MQCGM_MASTER_KEY_URI").isBlank();
+        String keyFile = keyUri ? s.get("MQCGM_MASTER_KEY_FILE") : required(s, "MQCGM_MASTER_KEY_FILE",
                 "missing: path of the master key file (create one with 'mqcgm keygen --out FILE')");
-        Path masterKey = Path.of(keyFile);
-        if (!Files.isReadable(masterKey)) {
+        Path masterKey = keyFile == null || keyFile.isBlank() ? null : Path.of(keyFile);
+        if (masterKey != null && !Files.isReadable(masterKey)) {
             throw new ConfigException("MQCGM_MASTER_KEY_FILE", "cannot read " + keyFile);
         }
         return new ServerConfig(

@@ -31,10 +31,10 @@ public final class AccountAdministration implements AutoCloseable {
     }
 
     public static AccountAdministration open(ServerConfig config) {
-        MasterKey master = MasterKey.load(config.masterKeyFile());
+        MasterKey master = MasterKey.configured(config.masterKeyFile());
         Database db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(), 2);
         db.migrate();
-        OutboxSender outbox = new OutboxSender(config.outboxDirectory(), Clock.systemUTC());
+        OutboxSender outbox = OutboxSender.forDeployment(config.outboxDirectory(), db.jdbi(), master);
         Outbound outbound = new Outbound(outbox, outbox);
         UserKeys keys = new UserKeys(db.jdbi(), master);
         Accounts accounts = accounts(config, db, master, keys, outbound);

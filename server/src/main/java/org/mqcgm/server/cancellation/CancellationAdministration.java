@@ -43,12 +43,12 @@ public final class CancellationAdministration implements AutoCloseable {
 
     /** Opens the configured database; {@code migrate} is false for a restore (which migrates to the backup's version). */
     public static CancellationAdministration open(ServerConfig config, boolean migrate) {
-        MasterKey master = MasterKey.load(config.masterKeyFile());
+        MasterKey master = MasterKey.configured(config.masterKeyFile());
         Database db = Database.open(config.databaseUrl(), config.databaseUser(), config.databasePassword(), 3);
         if (migrate) {
             db.migrate();
         }
-        OutboxSender outbox = new OutboxSender(config.outboxDirectory(), Clock.systemUTC());
+        OutboxSender outbox = OutboxSender.forDeployment(config.outboxDirectory(), db.jdbi(), master);
         Sender email = outbox;
         if (config.smtp() != null) {
             try {

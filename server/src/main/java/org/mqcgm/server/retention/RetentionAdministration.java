@@ -78,7 +78,7 @@ public final class RetentionAdministration implements AutoCloseable {
     /** Runs a research export (see {@link ResearchExports#export}); minors are never included. */
     public ResearchExports.Result researchExport(String study, String ethics, String requestedBy, Instant from,
                                                  Instant to, Path out) {
-        UserKeys keys = new UserKeys(database.jdbi(), MasterKey.load(config.masterKeyFile()));
+        UserKeys keys = new UserKeys(database.jdbi(), MasterKey.configured(config.masterKeyFile()));
         ResearchSubjects subjects = AccountsFeature.researchSubjects(database.jdbi(),
                 GlucoseFeature.researchReadings(database.jdbi(), keys));
         ResearchExports exports = new ResearchExports(database.jdbi(),
@@ -92,10 +92,10 @@ public final class RetentionAdministration implements AutoCloseable {
         try {
             return UUID.fromString(person);
         } catch (IllegalArgumentException notAnId) {
-            MasterKey master = MasterKey.load(config.masterKeyFile());
+            MasterKey master = MasterKey.configured(config.masterKeyFile());
             UserKeys keys = new UserKeys(database.jdbi(), master);
-            try (Outbound outbound = new Outbound(new OutboxSender(config.outboxDirectory(), Clock.systemUTC()),
-                    new OutboxSender(config.outboxDirectory(), Clock.systemUTC()))) {
+            OutboxSender outbox = OutboxSender.forDeployment(config.outboxDirectory(), database.jdbi(), master);
+            try (Outbound outbound = new Outbound(outbox, outbox)) {
                 AccountClosure accounts = AccountsFeature.closure(config, database, master, keys, outbound);
                 Optional<UUID> found = accounts.find(person);
                 return found.orElseThrow(() -> new IllegalArgumentException("no account has the login " + person));

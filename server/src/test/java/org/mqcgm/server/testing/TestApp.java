@@ -2,7 +2,6 @@ package org.mqcgm.server.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -291,23 +290,9 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
                 Optional::isPresent).orElseThrow();
     }
 
-    /** Every message in the outbox, oldest first. */
+    /** Every message in the outbox, oldest first (decrypted by the app's outbox, which keeps them encrypted). */
     public Stream<String> outboxMessages() {
-        Path outbox = running().dir().resolve("outbox");
-        if (!Files.isDirectory(outbox)) {
-            return Stream.empty();
-        }
-        try (Stream<Path> files = Files.list(outbox)) {
-            return files.sorted(Comparator.comparing(Path::getFileName)).map(p -> {
-                try {
-                    return Files.readString(p, StandardCharsets.UTF_8);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }).toList().stream();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return app().outbox().messages().stream();
     }
 
     @Override

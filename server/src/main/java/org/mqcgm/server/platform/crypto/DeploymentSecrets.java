@@ -17,7 +17,11 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class DeploymentSecrets {
 
-    private static final byte[] CONTEXT = "mqcgm.deployment-secret".getBytes(StandardCharsets.UTF_8);
+    static final byte[] CONTEXT = "mqcgm.deployment-secret".getBytes(StandardCharsets.UTF_8);
+
+    /** A stored secret and the master key that wrapped it (null: not recorded). */
+    record Stored(byte[] wrapped, String masterKeyId) {
+    }
 
     private final byte[] root;
     private final MasterKey master;
@@ -31,16 +35,18 @@ public final class DeploymentSecrets {
     public static DeploymentSecrets loadOrCreate(Jdbi jdbi, MasterKey master) {
         return jdbi.inTransaction(h -> {
             h.execute("lock table deployment_secret in exclusive mode");
-            byte[] wrapped = h.createQuery("select wrapped from deployment_secret where name = 'root'")
-                    .mapTo(byte[].class).findOne().orElse(null);
+            Stored stored = h.createQuery("select wrapped, master_key_id from deployment_secret where name = 'root'")
+                    .map((rs, ctx) -> new Stored(rs.getBytes(1), rs.getString(2))).findOne().orElse(null);
+            byte[] wrapped = stored == null ? null : stored.wrapped();
             try {
                 if (wrapped == null) {
                     byte[] fresh = Random.randBytes(32);
-                    h.createUpdate("insert into deployment_secret (name, wrapped) values ('root', :w)")
+                    h.createUpdate("insert into deployment_secret (name, wrapped, master_key_id) values ('root', :w, :m)")
+                            .bind("m", master.id())
                             .bind("w", master.aead().encrypt(fresh, CONTEXT)).execute();
                     return new DeploymentSecrets(fresh, master);
                 }
-                return new DeploymentSecrets(master.aead().decrypt(wrapped, CONTEXT), master);
+                return new DeploymentSecrets(master.aead(stored.masterKeyId()).decrypt(wrapped, CONTEXT), master);
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot unwrap the deployment secret (wrong master key?)", e);
             }
@@ -51,6 +57,19 @@ public final class DeploymentSecrets {
     public byte[] pseudonym(String purpose, String value) {
         byte[] subKey = hmac(root, ("purpose:" + purpose).getBytes(StandardCharsets.UTF_8));
         return hmac(subKey, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * An AES-256-GCM key derived from the deployment secret for {@code purpose} (e.g. the file outbox's messages):
+     * the same on every node and after a restart, wrapped by the master key like the secret it comes from.
+     */
+    public com.google.crypto.tink.Aead aead(String purpose) {
+        try {
+            return new com.google.crypto.tink.subtle.AesGcmJce(
+                    hmac(root, ("key:" + purpose).getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**

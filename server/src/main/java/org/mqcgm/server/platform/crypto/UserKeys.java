@@ -55,9 +55,12 @@ public final class UserKeys {
         try {
             KeysetHandle keyset = KeysetHandle.generateNew(PredefinedAeadParameters.AES256_GCM);
             byte[] wrapped = TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, master.aead(), bytes(ownerId));
-            h.createUpdate("insert into user_key (owner_id, wrapped_keyset) values (:owner, :wrapped)")
+            h.createUpdate("""
+                            insert into user_key (owner_id, wrapped_keyset, master_key_id)
+                            values (:owner, :wrapped, :master)""")
                     .bind("owner", ownerId)
                     .bind("wrapped", wrapped)
+                    .bind("master", master.id())
                     .execute();
             cache.put(ownerId, primitive(keyset));
         } catch (GeneralSecurityException e) {
@@ -123,14 +126,14 @@ public final class UserKeys {
             return cached;
         }
         long seen = invalidations.get();
-        byte[] wrapped = jdbi.withHandle(h -> h.createQuery(
-                        "select wrapped_keyset from user_key where owner_id = :owner")
+        Wrapped wrapped = jdbi.withHandle(h -> h.createQuery(
+                        "select wrapped_keyset, master_key_id from user_key where owner_id = :owner")
                 .bind("owner", ownerId)
-                .mapTo(byte[].class)
+                .map((rs, ctx) -> new Wrapped(rs.getBytes(1), rs.getString(2)))
                 .findOne()
                 .orElseThrow(() -> new KeyDestroyedException(ownerId)));
         try {
-            KeysetHandle keyset = TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped, master.aead(), bytes(ownerId));
+            KeysetHandle keyset = unwrap(master, ownerId, wrapped);
             Aead aead = primitive(keyset);
             afterKeyRead.run();
             cache.put(ownerId, aead);
@@ -143,6 +146,21 @@ public final class UserKeys {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot unwrap the data key of a user (wrong master key?)", e);
         }
+    }
+
+    /** A user's keyset as stored: wrapped by the master key {@code masterKeyId} (null: not recorded). */
+    record Wrapped(byte[] keyset, String masterKeyId) {
+    }
+
+    /** Unwraps a stored keyset with the master key that wrapped it. */
+    static KeysetHandle unwrap(MasterKey master, UUID ownerId, Wrapped wrapped) throws GeneralSecurityException {
+        return TinkProtoKeysetFormat.parseEncryptedKeyset(wrapped.keyset(), master.aead(wrapped.masterKeyId()),
+                bytes(ownerId));
+    }
+
+    /** Wraps a keyset with the current master key. */
+    static byte[] wrap(MasterKey master, UUID ownerId, KeysetHandle keyset) throws GeneralSecurityException {
+        return TinkProtoKeysetFormat.serializeEncryptedKeyset(keyset, master.aead(), bytes(ownerId));
     }
 
     /** The primitive used for a user's keyset (public for the encryption benchmark). */

@@ -24,8 +24,8 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class VapidKeys {
 
-    private static final String NAME = "vapid";
-    private static final byte[] CONTEXT = "mqcgm.vapid-private-key".getBytes(StandardCharsets.UTF_8);
+    static final String NAME = "vapid";
+    static final byte[] CONTEXT = "mqcgm.vapid-private-key".getBytes(StandardCharsets.UTF_8);
 
     private final ECPrivateKey privateKey;
     private final ECPublicKey publicKey;
@@ -39,17 +39,21 @@ public final class VapidKeys {
     public static VapidKeys loadOrCreate(Jdbi jdbi, MasterKey master) {
         return jdbi.inTransaction(h -> {
             h.execute("lock table deployment_secret in exclusive mode");
-            byte[] wrapped = h.createQuery("select wrapped from deployment_secret where name = :n")
-                    .bind("n", NAME).mapTo(byte[].class).findOne().orElse(null);
+            DeploymentSecrets.Stored stored = h.createQuery(
+                            "select wrapped, master_key_id from deployment_secret where name = :n")
+                    .bind("n", NAME).map((rs, ctx) -> new DeploymentSecrets.Stored(rs.getBytes(1), rs.getString(2)))
+                    .findOne().orElse(null);
+            byte[] wrapped = stored == null ? null : stored.wrapped();
             try {
                 if (wrapped == null) {
                     VapidKeys fresh = generate();
-                    h.createUpdate("insert into deployment_secret (name, wrapped) values (:n, :w)")
+                    h.createUpdate("insert into deployment_secret (name, wrapped, master_key_id) values (:n, :w, :m)")
+                            .bind("m", master.id())
                             .bind("n", NAME)
                             .bind("w", master.aead().encrypt(fresh.encoded(), CONTEXT)).execute();
                     return fresh;
                 }
-                return decode(master.aead().decrypt(wrapped, CONTEXT));
+                return decode(master.aead(stored.masterKeyId()).decrypt(wrapped, CONTEXT));
             } catch (GeneralSecurityException e) {
                 throw new IllegalStateException("cannot unwrap the VAPID key (wrong master key?)", e);
             }

@@ -65,6 +65,12 @@ public final class Outbound implements AutoCloseable {
         return e;
     }
 
+    /** The file outbox, when the SMS channel is one (the bundled channel). */
+    public java.util.Optional<OutboxSender> outbox() {
+        return senders.get(OutboundMessage.Channel.SMS) instanceof OutboxSender o ? java.util.Optional.of(o)
+                : java.util.Optional.empty();
+    }
+
     /** Queues a message; returns at once. */
     public void send(OutboundMessage message) {
         executor.execute(() -> {
