@@ -34,7 +34,7 @@
     if (COMMON.test(pw.toLowerCase())) {
       bits = Math.min(bits, 10);
     }
-    if (cs.length < 8) {
+    if (pw.replace(/ {2,}/g, " ").length < 12) {
       bits = Math.min(bits, 20);
     }
     return bits < 28 ? 0 : bits < 36 ? 1 : bits < 50 ? 2 : bits < 64 ? 3 : 4;

@@ -52,7 +52,8 @@ public final class AccountAdministration implements AutoCloseable {
         DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(db.jdbi(), master);
         AccountStore store = new AccountStore(db.jdbi(), keys, secrets);
         ApiTokens tokens = new ApiTokens(db.jdbi(), clock);
-        return new Accounts(store, new PasswordHasher(config.argon2()),
+        return new Accounts(store, new PasswordHasher(config.argon2(),
+                        pw -> secrets.pseudonym(PasswordHasher.PEPPER_PURPOSE, pw)),
                 new Sessions(db.jdbi(), clock, config.sessionIdle(), config.sessionAbsolute()), tokens,
                 new SecurityEvents(db.jdbi(), clock), outbound, config.publicUrl(), secrets,
                 org.mqcgm.server.privacy.PrivacyFeature.consents(db.jdbi(), clock), clock);

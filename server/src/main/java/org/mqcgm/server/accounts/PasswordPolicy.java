@@ -18,7 +18,8 @@ import org.mqcgm.server.platform.http.Problem;
  */
 final class PasswordPolicy {
 
-    public static final int MIN_LENGTH = 8;
+    /** The shortest new password, counted after runs of spaces are taken as one (ASVS 4.0.3 V2.1.1). */
+    public static final int MIN_LENGTH = 12;
     /** The longest password taken anywhere (sign-up, change, reset, login): longer input is refused, never cut. */
     public static final int MAX_LENGTH = 128;
     /** Bits of estimated entropy required (nbvcxz's default minimum is 35). */
@@ -29,13 +30,19 @@ final class PasswordPolicy {
     private PasswordPolicy() {
     }
 
+    /** Characters (code points) of a password with each run of spaces counted once. */
+    static int length(String password) {
+        String combined = password.replaceAll(" {2,}", " ");
+        return combined.codePointCount(0, combined.length());
+    }
+
     /**
      * Checks a new password; adds the broken rules to {@code errors} (field {@code password}).
      *
      * @param userInputs the user's identifiers and names, which must not make up the password
      */
     public static void check(String password, List<String> userInputs, List<Problem.FieldError> errors) {
-        if (password == null || password.codePointCount(0, password.length()) < MIN_LENGTH) {
+        if (password == null || length(password) < MIN_LENGTH) {
             errors.add(new Problem.FieldError("password", "min-length",
                     "must have at least " + MIN_LENGTH + " characters"));
             return;

@@ -31,6 +31,37 @@ class PasswordHasherTest {
     }
 
     @Test
+    void hashesArePepperedSoTheHashAloneCannotCheckAGuessAndOldHashesAreUpgraded() {
+        ServerConfig.Argon2Cost cost = new ServerConfig.Argon2Cost(1024, 1, 1);
+        java.util.function.Function<String, byte[]> pepper = pw -> hmac("deployment pepper", pw);
+        PasswordHasher hasher = new PasswordHasher(cost, pepper);
+        String hash = hasher.hash("a long enough password");
+        assertThat(hash).startsWith("p1$argon2id$");
+        assertThat(hasher.verify("a long enough password", hash)).isTrue();
+        assertThat(hasher.verify("a long enough passwore", hash)).isFalse();
+        assertThat(hasher.needsRehash(hash)).isFalse();
+        // Who has the hashes (a copy of the database) but not the pepper cannot test a guess against them.
+        assertThat(new PasswordHasher(cost, pw -> hmac("another pepper", pw))
+                .verify("a long enough password", hash)).isFalse();
+        assertThat(new PasswordHasher(cost).verify("a long enough password", hash)).isFalse();
+        // A hash from before the pepper still logs in, and is replaced at that login.
+        String old = new PasswordHasher(cost).hash("a long enough password");
+        assertThat(hasher.verify("a long enough password", old)).isTrue();
+        assertThat(hasher.needsRehash(old)).isTrue();
+    }
+
+    private static byte[] hmac(String key, String value) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "HmacSHA256"));
+            return mac.doFinal(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void emailAddressesAreNormalisedOrRejected() {
         assertThat(EmailAddress.parse("  Ann.Lee@Example.ORG ")).map(EmailAddress::value).contains("ann.lee@example.org");
         assertThat(EmailAddress.parse("ａｎｎ@example.org")).map(EmailAddress::value).contains("ann@example.org");

@@ -167,7 +167,10 @@ class WebAccountFlowTest {
     void signUpRefusesWeakPasswordsBadIdentifiersAndMissingConsent() {
         Http http = new Http(app.url());
         assertRefused(startSignup(http, "weak@example.org", "1234567"), "password", "min-length");
-        assertRefused(startSignup(http, "weak@example.org", "password123"), "password", "guessable");
+        // At least 12 characters (ASVS V2.1.1), a run of spaces counted once: 11 strong ones, or 12 with two spaces.
+        assertRefused(startSignup(http, "weak@example.org", "Tq9#vL2!xPz"), "password", "min-length");
+        assertRefused(startSignup(http, "weak@example.org", "ku8#Lm  2Qz!"), "password", "min-length");
+        assertRefused(startSignup(http, "weak@example.org", "password1234"), "password", "guessable");
         assertRefused(startSignup(http, "weak@example.org", "correct horse battery staple"), "password", "guessable");
         assertRefused(startSignup(http, "anna.lindqvist@example.org", "anna.lindqvist-1987"), "password", "personal");
         assertRefused(startSignup(http, "not-an-email", TestApp.PASSWORD), "identifier", "identifier");

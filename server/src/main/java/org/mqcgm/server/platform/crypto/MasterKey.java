@@ -29,7 +29,7 @@ import org.mqcgm.server.ConfigException;
  * <p>Where it lives is chosen by configuration ({@link #fromSettings}):
  * <ul>
  *   <li>{@code MQCGM_MASTER_KEY_URI=hcvault://HOST[:PORT]/MOUNT/keys/NAME}: a HashiCorp Vault transit key, used
- *       through Tink's {@code KmsClient}/{@code KmsEnvelopeAead} ({@link VaultTransitKmsClient}); the key never
+ *       through Tink's {@code KmsClient}/{@code KmsEnvelopeAead} ({@link org.mqcgm.server.platform.crypto.kms.VaultTransitKmsClient}); the key never
  *       leaves Vault, the server holds only a Vault token ({@code MQCGM_VAULT_TOKEN_FILE}).</li>
  *   <li>{@code MQCGM_MASTER_KEY_URI=file:/PATH} or {@code MQCGM_MASTER_KEY_FILE=/PATH}: a Tink AES-256-GCM keyset
  *       as JSON in a file readable only by the server's user (the demo, small installations).</li>
@@ -91,9 +91,9 @@ public final class MasterKey {
         if (u.startsWith("file:")) {
             return load(Path.of(u.substring("file:".length())));
         }
-        if (u.startsWith(VaultTransitKmsClient.PREFIX)) {
+        if (u.startsWith(org.mqcgm.server.platform.crypto.kms.VaultTransitKmsClient.PREFIX)) {
             try {
-                VaultTransitKmsClient client = VaultTransitKmsClient.fromSettings(settings);
+                var client = org.mqcgm.server.platform.crypto.kms.VaultTransitKmsClient.fromSettings(settings);
                 Aead remote = client.getAead(u);
                 // Envelope encryption: a fresh data key per value, wrapped by Vault (one call per wrap or unwrap).
                 return single(u, KmsEnvelopeAead.create(PredefinedAeadParameters.AES256_GCM, remote));

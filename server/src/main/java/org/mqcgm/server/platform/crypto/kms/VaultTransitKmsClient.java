@@ -1,4 +1,4 @@
-package org.mqcgm.server.platform.crypto;
+package org.mqcgm.server.platform.crypto.kms;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -51,7 +51,7 @@ public final class VaultTransitKmsClient implements KmsClient {
     }
 
     /** The token from {@code MQCGM_VAULT_TOKEN_FILE} (preferred) or {@code MQCGM_VAULT_TOKEN}. */
-    static VaultTransitKmsClient fromSettings(Map<String, String> settings) {
+    public static VaultTransitKmsClient fromSettings(Map<String, String> settings) {
         String file = settings.get("MQCGM_VAULT_TOKEN_FILE");
         String token;
         if (file != null && !file.isBlank()) {
