@@ -160,11 +160,10 @@ public final class Accounts implements Authenticator {
     }
 
     /**
-     * Completes a login with a TOTP or recovery code. A challenge allows five tries, and each try is used up
-     * before the code is compared (one statement), so parallel requests cannot share a try; wrong codes count
-     * toward the same per-account limits as wrong passwords, so new challenges do not give new guesses.
+     * Uses up one try of a live login challenge in one statement (parallel requests cannot share a try), or 410 when
+     * it is unknown, expired or out of tries.
      */
-    public UUID completeSecondFactor(String challenge, String code, ClientFacts client) {
+    private Credentials takeChallengeTry(String challenge) {
         Credentials c = Credentials.parse(challenge, "").orElseThrow(Registrations::codeGone);
         Integer used = store.jdbi().withHandle(h -> h.createQuery("""
                         update login_challenge set attempts = attempts + 1
@@ -176,6 +175,16 @@ public final class Accounts implements Authenticator {
         if (used == null) {
             throw Registrations.codeGone();
         }
+        return c;
+    }
+
+    /**
+     * Completes a login with a TOTP or recovery code. A challenge allows five tries, and each try is used up
+     * before the code is compared (one statement), so parallel requests cannot share a try; wrong codes count
+     * toward the same per-account limits as wrong passwords, so new challenges do not give new guesses.
+     */
+    public UUID completeSecondFactor(String challenge, String code, ClientFacts client) {
+        Credentials c = takeChallengeTry(challenge);
         LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(c.ownerId(), client), null);
         TwoFactor.Result result = twoFactor.verify(c.ownerId(), code);
         if (!result.accepted()) {
@@ -451,17 +460,7 @@ public final class Accounts implements Authenticator {
      */
     UUID completeSecondFactorWith(String challenge, java.util.function.Predicate<UUID> factor, String detail,
                                   ClientFacts client) {
-        Credentials c = Credentials.parse(challenge, "").orElseThrow(Registrations::codeGone);
-        Integer used = store.jdbi().withHandle(h -> h.createQuery("""
-                        update login_challenge set attempts = attempts + 1
-                        where owner_id = :owner and token_hash = :hash and expires_at > :now and attempts < :max
-                        returning attempts""")
-                .bind("owner", c.ownerId()).bind("hash", c.hash()).bind("now", Sessions.utc(clock.instant()))
-                .bind("max", Registrations.MAX_TRIES)
-                .mapTo(Integer.class).findOne().orElse(null));
-        if (used == null) {
-            throw Registrations.codeGone();
-        }
+        Credentials c = takeChallengeTry(challenge);
         LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(c.ownerId(), client), null);
         boolean ok;
         try {

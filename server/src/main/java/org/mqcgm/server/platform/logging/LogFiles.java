@@ -36,25 +36,7 @@ public final class LogFiles {
         if (root.getAppender(APPENDER) != null) {
             return;
         }
-        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
-        appender.setContext(context);
-        appender.setName(APPENDER);
-        appender.setFile(directory.resolve("mqcgm.log").toString());
-        TimeBasedRollingPolicy<ILoggingEvent> policy = new TimeBasedRollingPolicy<>();
-        policy.setContext(context);
-        policy.setParent(appender);
-        policy.setFileNamePattern(directory.resolve("mqcgm.%d{yyyy-MM-dd,UTC}.log").toString());
-        policy.setMaxHistory(30);
-        policy.setCleanHistoryOnStart(true);
-        policy.start();
-        PatternLayout layout = layout(context);
-        LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-        encoder.setContext(context);
-        encoder.setLayout(layout);
-        encoder.start();
-        appender.setRollingPolicy(policy);
-        appender.setEncoder(encoder);
-        appender.start();
+        RollingFileAppender<ILoggingEvent> appender = dailyFile(context, APPENDER, directory, "mqcgm", layout(context));
         root.addAppender(appender);
         installSecurityFile(context, directory);
     }
@@ -68,21 +50,32 @@ public final class LogFiles {
         if (security.getAppender(SECURITY_APPENDER) != null) {
             return;
         }
-        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
-        appender.setContext(context);
-        appender.setName(SECURITY_APPENDER);
-        appender.setFile(directory.resolve("mqcgm-security.log").toString());
-        TimeBasedRollingPolicy<ILoggingEvent> policy = new TimeBasedRollingPolicy<>();
-        policy.setContext(context);
-        policy.setParent(appender);
-        policy.setFileNamePattern(directory.resolve("mqcgm-security.%d{yyyy-MM-dd,UTC}.log").toString());
-        policy.setMaxHistory(30);
-        policy.setCleanHistoryOnStart(true);
-        policy.start();
         PatternLayout layout = new PatternLayout();
         layout.setContext(context);
         layout.setPattern("%msg%n");
         layout.start();
+        RollingFileAppender<ILoggingEvent> appender = dailyFile(context, SECURITY_APPENDER, directory, "mqcgm-security",
+                layout);
+        security.addAppender(appender);
+    }
+
+    /**
+     * A started appender writing {@code <name>.log} in {@code directory} with {@code layout}, rolled daily (UTC) into
+     * {@code <name>.YYYY-MM-DD.log} and kept 30 days.
+     */
+    private static RollingFileAppender<ILoggingEvent> dailyFile(LoggerContext context, String appenderName,
+                                                                Path directory, String name, PatternLayout layout) {
+        RollingFileAppender<ILoggingEvent> appender = new RollingFileAppender<>();
+        appender.setContext(context);
+        appender.setName(appenderName);
+        appender.setFile(directory.resolve(name + ".log").toString());
+        TimeBasedRollingPolicy<ILoggingEvent> policy = new TimeBasedRollingPolicy<>();
+        policy.setContext(context);
+        policy.setParent(appender);
+        policy.setFileNamePattern(directory.resolve(name + ".%d{yyyy-MM-dd,UTC}.log").toString());
+        policy.setMaxHistory(30);
+        policy.setCleanHistoryOnStart(true);
+        policy.start();
         LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
         encoder.setContext(context);
         encoder.setLayout(layout);
@@ -90,7 +83,7 @@ public final class LogFiles {
         appender.setRollingPolicy(policy);
         appender.setEncoder(encoder);
         appender.start();
-        security.addAppender(appender);
+        return appender;
     }
 
     /** The masked layout of {@link #PATTERN}, whatever the logback configuration registered. */
