@@ -163,7 +163,7 @@ public final class Accounts implements Authenticator {
      * Uses up one try of a live login challenge in one statement (parallel requests cannot share a try), or 410 when
      * it is unknown, expired or out of tries.
      */
-    private Credentials takeChallengeTry(String challenge) {
+    private ChallengeTry takeChallengeTry(String challenge) {
         Credentials c = Credentials.parse(challenge, "").orElseThrow(Registrations::codeGone);
         Integer used = store.jdbi().withHandle(h -> h.createQuery("""
                         update login_challenge set attempts = attempts + 1
@@ -175,7 +175,11 @@ public final class Accounts implements Authenticator {
         if (used == null) {
             throw Registrations.codeGone();
         }
-        return c;
+        return new ChallengeTry(c, used);
+    }
+
+    /** A login challenge and how many of its tries are used, this one included. */
+    private record ChallengeTry(Credentials credentials, int used) {
     }
 
     /**
@@ -184,7 +188,9 @@ public final class Accounts implements Authenticator {
      * toward the same per-account limits as wrong passwords, so new challenges do not give new guesses.
      */
     public UUID completeSecondFactor(String challenge, String code, ClientFacts client) {
-        Credentials c = takeChallengeTry(challenge);
+        ChallengeTry taken = takeChallengeTry(challenge);
+        Credentials c = taken.credentials();
+        int used = taken.used();
         LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(c.ownerId(), client), null);
         TwoFactor.Result result = twoFactor.verify(c.ownerId(), code);
         if (!result.accepted()) {
@@ -460,7 +466,9 @@ public final class Accounts implements Authenticator {
      */
     UUID completeSecondFactorWith(String challenge, java.util.function.Predicate<UUID> factor, String detail,
                                   ClientFacts client) {
-        Credentials c = takeChallengeTry(challenge);
+        ChallengeTry taken = takeChallengeTry(challenge);
+        Credentials c = taken.credentials();
+        int used = taken.used();
         LoginFailures.Attempt.Counted attempt = takeAttempt(failures.forAccount(c.ownerId(), client), null);
         boolean ok;
         try {
