@@ -268,6 +268,29 @@ public final class HttpServer implements AutoCloseable {
                 .withErrors(List.of(new Problem.FieldError("Content-Type", "charset", "must be UTF-8")));
     }
 
+    /** Refusals of input (400, 413, 415, 422) and their rule codes, for the security log (ASVS V7.1.3). */
+    private static final java.util.Set<Integer> INPUT_REFUSALS = java.util.Set.of(400, 413, 415, 422);
+
+    /**
+     * Writes a refused input to the security log: the status, the problem type and each field at fault with the
+     * rule it broke — never a value the client sent (a field name is reduced to a short code by the log itself).
+     * Refusals of access (401, 403) and of rate (429) are logged where they are decided.
+     */
+    private static void logInputRefusal(Context ctx, Problem p) {
+        if (!INPUT_REFUSALS.contains(p.status())) {
+            return;
+        }
+        String rules = p.errors().stream().limit(5).map(e -> e.field() + ":" + e.rule())
+                .collect(java.util.stream.Collectors.joining(","));
+        java.util.Map<String, Object> fields = new java.util.HashMap<>();
+        fields.put("status", p.status());
+        fields.put("reason", p.type() == null ? "about:blank" : p.type());
+        if (!rules.isEmpty()) {
+            fields.put("rule", rules);
+        }
+        org.mqcgm.server.platform.security.RequestSecurityLog.event(ctx, "input.refused", fields);
+    }
+
     /**
      * 503 with {@code Retry-After} when no database connection came free in time ({@code e} or a cause is the
      * pool's {@link java.sql.SQLTransientConnectionException}: a burst, e.g. thousands of live streams reopening
@@ -360,6 +383,7 @@ public final class HttpServer implements AutoCloseable {
         Problem p = problem.withInstance(ctx.path()).with("requestId", RequestIds.of(ctx));
         ctx.attribute(PROBLEM_WRITTEN, Boolean.TRUE);
         ctx.status(p.status());
+        logInputRefusal(ctx, p);
         if (p.status() == 401) {
             ctx.header("WWW-Authenticate", "Bearer realm=\"mqcgm\"");
         }

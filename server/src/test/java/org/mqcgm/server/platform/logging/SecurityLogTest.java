@@ -245,6 +245,26 @@ class SecurityLogTest {
     }
 
     @Test
+    void refusedInputIsLoggedWithItsFieldsAndRulesNeverItsValues() {
+        String token = app.newUserToken("seclog-input@example.org");
+        UUID owner = app.app().accounts().findId("seclog-input@example.org").orElseThrow();
+        HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/readings",
+                "[{\"time\":\"2026-01-01T00:00:00Z\",\"mgdl\":4711}]", "Authorization", "Bearer " + token);
+        assertThat(r.statusCode()).isEqualTo(422);
+        HttpResponse<String> broken = new Http(app.url()).postJson("/api/v1/readings", "[{\"time\": secret-4712",
+                "Authorization", "Bearer " + token);
+        assertThat(broken.statusCode()).isEqualTo(400);
+        List<JsonNode> refused = lines().stream().filter(l -> l.path("kind").asText().equals("input.refused")
+                && l.path("principal").asText().equals(owner.toString())).toList();
+        assertThat(refused).hasSize(2);
+        assertThat(refused.getFirst().path("status").asInt()).isEqualTo(422);
+        assertThat(refused.getFirst().path("route").asText()).isEqualTo("/api/v1/readings");
+        assertThat(refused.getFirst().path("rule").asText()).contains("mgdl");
+        assertThat(refused.get(1).path("status").asInt()).isEqualTo(400);
+        assertThat(refused.toString()).doesNotContain("4711").doesNotContain("4712").doesNotContain("secret");
+    }
+
+    @Test
     void accessLinesCarryThePrincipalIdAndApiAnswersAreAttachments() {
         String token = app.newUserToken("seclog-access@example.org");
         UUID owner = app.app().accounts().findId("seclog-access@example.org").orElseThrow();
