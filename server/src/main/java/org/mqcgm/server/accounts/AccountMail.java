@@ -15,7 +15,9 @@ final class AccountMail {
         SIGNUP_CODE, ALREADY_REGISTERED, RESET_CODE, CHANGE_CODE, PASSWORD_CHANGED, IDENTIFIER_CHANGED,
         LOCKED, COMPROMISE,
         /** Security notices (issue 16, {@link SecurityNotices}). */
-        TWO_FACTOR_ON, TWO_FACTOR_OFF, RECOVERY_CODES, NEW_LOGIN, TOTP_REUSED
+        TWO_FACTOR_ON, TWO_FACTOR_OFF, RECOVERY_CODES, NEW_LOGIN, TOTP_REUSED,
+        /** An API token ends within {@link ApiTokens#NEAR_EXPIRY} (ASVS V2.3.3). */
+        TOKEN_EXPIRING
     }
 
     private final Outbound outbound;

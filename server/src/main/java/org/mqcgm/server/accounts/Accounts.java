@@ -730,6 +730,16 @@ public final class Accounts implements Authenticator {
     }
 
     /** Deletes expired codes and challenges (purge job). */
+    /**
+     * Tells each owner of an API token that ends within {@link ApiTokens#NEAR_EXPIRY} — once per token, one message
+     * per owner and run — how to renew it in Settings; returns how many owners were told.
+     */
+    public int warnExpiringTokens() {
+        java.util.Set<UUID> owners = tokens.markExpiringNotices(clock.instant());
+        owners.forEach(owner -> notify(owner, AccountMail.Kind.TOKEN_EXPIRING, null, "/settings"));
+        return owners.size();
+    }
+
     public int purgeExpired() {
         return registrations.purge() + codes.purge() + failures.purge() + loginDevices.purge();
     }

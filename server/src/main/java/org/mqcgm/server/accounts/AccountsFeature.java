@@ -89,9 +89,13 @@ public final class AccountsFeature implements Feature {
                 new FormPage(web.pages(), web.contexts()), platform.json(), platform.clientAddress()).register(routes);
     }
 
+    /** The daily job telling owners of API tokens that end within 14 days (ASVS V2.3.3). */
+    public static final String TOKEN_EXPIRY_JOB = "api-token-expiry-notices";
+
     @Override
     public List<Jobs.Job> jobs() {
-        return List.of(Jobs.daily("purge-expired-account-codes", accounts::purgeExpired));
+        return List.of(Jobs.daily("purge-expired-account-codes", accounts::purgeExpired),
+                Jobs.daily(TOKEN_EXPIRY_JOB, accounts::warnExpiringTokens));
     }
 
     /**

@@ -48,6 +48,20 @@ public final class ApiTokens {
     public static final int MAX_DAYS = 365;
     /** How long before its end a token is listed as expiring soon. */
     public static final Duration NEAR_EXPIRY = Duration.ofDays(14);
+    /**
+     * Marks the live tokens that end within {@link #NEAR_EXPIRY} of {@code now} and were not announced yet (one
+     * statement: parallel runs cannot announce a token twice) and returns their owners.
+     */
+    java.util.Set<UUID> markExpiringNotices(Instant now) {
+        return new java.util.HashSet<>(jdbi.withHandle(h -> h.createQuery("""
+                        update api_token set expiry_notice_at = :now
+                        where revoked_at is null and expiry_notice_at is null
+                          and expires_at > :now and expires_at <= :soon
+                        returning owner_id""")
+                .bind("now", Sessions.utc(now)).bind("soon", Sessions.utc(now.plus(NEAR_EXPIRY)))
+                .mapTo(UUID.class).list()));
+    }
+
     /** The default lifetime. */
     public static final Lifetime DEFAULT_LIFETIME = Lifetime.days(DEFAULT_DAYS);
 

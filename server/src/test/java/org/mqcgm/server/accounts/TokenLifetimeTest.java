@@ -40,6 +40,32 @@ class TokenLifetimeTest {
     }
 
     @Test
+    void theOwnerIsToldOnceWhenATokenEndsWithinTwoWeeks() throws Exception {
+        UUID owner = app.newUser("renew@example.org");
+        assertThat(issue("renew@example.org", ",\"expiresInDays\":20").statusCode()).isEqualTo(201);
+        assertThat(issue("renew@example.org", ",\"expiresInDays\":\"never\"").statusCode()).isEqualTo(201);
+        app.app().jobs().runNow(AccountsFeature.TOKEN_EXPIRY_JOB);
+        assertThat(announced(owner)).as("20 days left: not yet").containsOnly(false);
+        clock.advance(Duration.ofDays(7));
+        assertThat(app.app().jobs().runNow(AccountsFeature.TOKEN_EXPIRY_JOB)).isPositive();
+        assertThat(announced(owner)).as("13 days left: the 20-day token, not the one that never ends")
+                .containsExactlyInAnyOrder(true, false);
+        String notice = org.mqcgm.testkit.Wait.until("the renewal notice", () -> app.outboxMessages()
+                .filter(m -> m.startsWith("To: renew@example.org\n")
+                        && m.contains("Subject: An API token of your mqcgm account expires soon")).findFirst(),
+                java.util.Optional::isPresent).orElseThrow();
+        assertThat(notice).contains("14 days").contains("http://mqcgm.test/settings");
+        assertThat(app.app().jobs().runNow(AccountsFeature.TOKEN_EXPIRY_JOB)).as("told once per token").isZero();
+    }
+
+    /** Whether each of the owner's tokens was announced as ending soon. */
+    private static java.util.List<Boolean> announced(UUID owner) {
+        return app.sql().withHandle(h -> h.createQuery(
+                        "select expiry_notice_at is not null from api_token where owner_id = :o")
+                .bind("o", owner).mapTo(Boolean.class).list());
+    }
+
+    @Test
     void aTokenExpiresAfterItsLifetimeIsRefusedThenAndIsFlaggedTwoWeeksBefore() throws Exception {
         app.newUser("lifetime@example.org");
         Instant now = clock.instant();
