@@ -272,15 +272,16 @@ public final class HttpServer implements AutoCloseable {
     private static final java.util.Set<Integer> INPUT_REFUSALS = java.util.Set.of(400, 413, 415, 422);
 
     /**
-     * Writes a refused input to the security log: the status, the problem type and each field at fault with the
-     * rule it broke — never a value the client sent (a field name is reduced to a short code by the log itself).
+     * Writes a refused input to the security log: the status, the problem type and the rules the input broke —
+     * never a value or a field name the client sent.
      * Refusals of access (401, 403) and of rate (429) are logged where they are decided.
      */
     private static void logInputRefusal(Context ctx, Problem p) {
         if (!INPUT_REFUSALS.contains(p.status())) {
             return;
         }
-        String rules = p.errors().stream().limit(5).map(e -> e.field() + ":" + e.rule())
+        // The rules only: a field's name can be the client's own text (an unknown field is named as sent).
+        String rules = p.errors().stream().map(Problem.FieldError::rule).distinct().limit(5)
                 .collect(java.util.stream.Collectors.joining(","));
         java.util.Map<String, Object> fields = new java.util.HashMap<>();
         fields.put("status", p.status());

@@ -245,7 +245,7 @@ class SecurityLogTest {
     }
 
     @Test
-    void refusedInputIsLoggedWithItsFieldsAndRulesNeverItsValues() {
+    void refusedInputIsLoggedWithItsRulesNeverItsValuesOrFieldNames() {
         String token = app.newUserToken("seclog-input@example.org");
         UUID owner = app.app().accounts().findId("seclog-input@example.org").orElseThrow();
         HttpResponse<String> r = new Http(app.url()).postJson("/api/v1/readings",
@@ -259,7 +259,7 @@ class SecurityLogTest {
         assertThat(refused).hasSize(2);
         assertThat(refused.getFirst().path("status").asInt()).isEqualTo(422);
         assertThat(refused.getFirst().path("route").asText()).isEqualTo("/api/v1/readings");
-        assertThat(refused.getFirst().path("rule").asText()).contains("mgdl");
+        assertThat(refused.getFirst().path("rule").asText()).isNotEmpty().doesNotContain("mgdl");
         assertThat(refused.get(1).path("status").asInt()).isEqualTo(400);
         assertThat(refused.toString()).doesNotContain("4711").doesNotContain("4712").doesNotContain("secret");
     }
