@@ -317,16 +317,7 @@ public record ServerConfig(
 
     /** Reads the environment and, when given, a configuration file; the environment wins. */
     public static ServerConfig load(Map<String, String> environment, Path configFile) {
-        Map<String, String> settings = new HashMap<>();
-        if (configFile != null) {
-            settings.putAll(readFile(configFile));
-        }
-        environment.forEach((k, v) -> {
-            if (k.startsWith("MQCGM_")) {
-                settings.put(k, v);
-            }
-        });
-        return fromSettings(settings);
+        return fromSettings(settings(environment, configFile));
     }
 
     private static Map<String, String> readFile(Path file) {
@@ -479,16 +470,7 @@ public record ServerConfig(
      * database settings.
      */
     public static ControllerContact controllerContact(Map<String, String> environment, Path configFile) {
-        Map<String, String> settings = new HashMap<>();
-        if (configFile != null) {
-            settings.putAll(readFile(configFile));
-        }
-        environment.forEach((k, v) -> {
-            if (k.startsWith("MQCGM_")) {
-                settings.put(k, v);
-            }
-        });
-        return controller(settings);
+        return controller(settings(environment, configFile));
     }
 
     /** The controller contact of a flat map of {@code MQCGM_*} settings (as {@link #fromSettings} reads it). */
