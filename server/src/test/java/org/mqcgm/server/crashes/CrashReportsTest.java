@@ -15,11 +15,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.consent.Consents.Purpose;
-import org.mqcgm.server.platform.security.Role;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
-import org.mqcgm.server.testing.TestTotp;
 import org.mqcgm.testkit.MutableClock;
 
 /** First-party crash reports: consent first, scrubbed before storage, grouped, listed to operators, kept 90 days. */
@@ -145,7 +143,7 @@ class CrashReportsTest {
         assertThat(second.get("group")).isEqualTo(first.get("group"));
         assertThat(third.get("group")).isNotEqualTo(first.get("group"));
 
-        Http admin = adminSession();
+        Http admin = app.adminSession(clock);
         HttpResponse<String> list = admin.get("/api/v1/admin/crash-reports");
         assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
         JsonNode group = null;
@@ -228,16 +226,4 @@ class CrashReportsTest {
         assertThat(emptyGroups).isZero();
     }
 
-    private static Http adminSession() {
-        String login = "crash-admin" + SEQ.incrementAndGet() + "@example.org";
-        UUID id = app.newUser(login);
-        app.app().accounts().grantRole(id, Role.ADMIN);
-        String secret = app.app().accounts().startTwoFactor(id).secret();
-        app.app().accounts().enableTwoFactor(id, TestTotp.code(secret, clock.instant().getEpochSecond()),
-                org.mqcgm.server.accounts.ClientFacts.NONE);
-        Http http = new Http(app.url());
-        http.setCookie("SESSION", new org.mqcgm.server.accounts.Sessions(app.sql(), clock, Duration.ofHours(12),
-                Duration.ofDays(7)).start(id, org.mqcgm.server.accounts.ClientFacts.NONE));
-        return http;
-    }
 }

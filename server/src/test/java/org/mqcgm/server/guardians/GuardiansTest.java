@@ -18,12 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.cancellation.CancellationFeature;
 import org.mqcgm.server.platform.consent.Consents.Purpose;
-import org.mqcgm.server.platform.security.Role;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.privacy.ConsentLedger;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.TestApp;
-import org.mqcgm.server.testing.TestTotp;
 import org.mqcgm.testkit.MutableClock;
 
 /**
@@ -255,7 +253,7 @@ class GuardiansTest {
         assertThat(refused.body()).contains("ACCOUNT_SUSPENDED");
         assertThat(app.login("reported@example.org").get("/guardian").body()).contains("data-testid=\"suspended\"");
 
-        Http admin = adminSession();
+        Http admin = app.adminSession(clock);
         HttpResponse<String> queue = admin.get("/admin/child-reports");
         assertThat(queue.body()).contains(reference);
         String report = app.sql().withHandle(h -> h.createQuery("select id::text from child_report where reference = :r")
@@ -297,16 +295,4 @@ class GuardiansTest {
         assertThat(login.headers().firstValue("Location").orElseThrow()).startsWith("/account/birth-date?next=");
     }
 
-    static Http adminSession() {
-        String login = "child-admin" + SEQ.incrementAndGet() + "@example.org";
-        UUID id = app.newUser(login);
-        app.app().accounts().grantRole(id, Role.ADMIN);
-        String secret = app.app().accounts().startTwoFactor(id).secret();
-        app.app().accounts().enableTwoFactor(id, TestTotp.code(secret, clock.instant().getEpochSecond()),
-                org.mqcgm.server.accounts.ClientFacts.NONE);
-        Http http = new Http(app.url());
-        http.setCookie("SESSION", new org.mqcgm.server.accounts.Sessions(app.sql(), clock, Duration.ofHours(12),
-                Duration.ofDays(7)).start(id, org.mqcgm.server.accounts.ClientFacts.NONE));
-        return http;
-    }
 }

@@ -10,17 +10,14 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.mqcgm.server.platform.security.Role;
 import org.mqcgm.server.testing.Http;
 import org.mqcgm.server.testing.PushService;
 import org.mqcgm.server.testing.TestApp;
-import org.mqcgm.server.testing.TestTotp;
 import org.mqcgm.testkit.MutableClock;
 import org.mqcgm.testkit.Wait;
 
@@ -38,7 +35,6 @@ class IncidentNotificationTest {
     static final TestApp app = TestApp.perClass(java.time.Clock.systemUTC(), clock);
 
     static final ObjectMapper JSON = new ObjectMapper();
-    static final AtomicInteger SEQ = new AtomicInteger();
     static PushService service;
     static Http admin;
 
@@ -47,7 +43,7 @@ class IncidentNotificationTest {
         service = new PushService();
         service.expectVapidKey(JSON.readTree(new Http(app.url()).get("/api/v1/push/vapid-public-key").body())
                 .path("publicKey").asText());
-        admin = adminSession();
+        admin = app.adminSession(clock);
     }
 
     @AfterAll
@@ -235,16 +231,4 @@ class IncidentNotificationTest {
                 "X-CSRF-Token", admin.csrfToken());
     }
 
-    static Http adminSession() {
-        String login = "incident-admin" + SEQ.incrementAndGet() + "@example.org";
-        UUID id = app.newUser(login);
-        app.app().accounts().grantRole(id, Role.ADMIN);
-        String secret = app.app().accounts().startTwoFactor(id).secret();
-        app.app().accounts().enableTwoFactor(id, TestTotp.code(secret, clock.instant().getEpochSecond()),
-                org.mqcgm.server.accounts.ClientFacts.NONE);
-        Http http = new Http(app.url());
-        http.setCookie("SESSION", new org.mqcgm.server.accounts.Sessions(app.sql(), clock, Duration.ofHours(12),
-                Duration.ofDays(7)).start(id, org.mqcgm.server.accounts.ClientFacts.NONE));
-        return http;
-    }
 }

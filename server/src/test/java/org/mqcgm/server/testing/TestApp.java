@@ -220,6 +220,22 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
         return running().app();
     }
 
+    /**
+     * A web session of a new administrator with two-factor authentication on (what admin pages ask), started at
+     * {@code systemClock}'s time — the app's clock of sessions and codes.
+     */
+    public Http adminSession(java.time.Clock systemClock) {
+        UUID id = newUser("admin-" + UUID.randomUUID() + "@example.org");
+        app().accounts().grantRole(id, org.mqcgm.server.platform.security.Role.ADMIN);
+        String secret = app().accounts().startTwoFactor(id).secret();
+        app().accounts().enableTwoFactor(id, TestTotp.code(secret, systemClock.instant().getEpochSecond()),
+                org.mqcgm.server.accounts.ClientFacts.NONE);
+        Http http = new Http(url());
+        http.setCookie("SESSION", new org.mqcgm.server.accounts.Sessions(sql(), systemClock, Duration.ofHours(12),
+                Duration.ofDays(7)).start(id, org.mqcgm.server.accounts.ClientFacts.NONE));
+        return http;
+    }
+
     /** A web session of {@code identifier} through the login form with the tests' password (it must succeed). */
     public Http login(String identifier) {
         Http http = new Http(url());
