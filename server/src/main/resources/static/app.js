@@ -55,10 +55,11 @@
     });
   }
 
-  // Installable app (PWA): a service worker keeps an offline shell showing the last own reading this browser saw
-  // and its age. The reading (own Today page only, never someone else's) and the page's language are kept in
-  // Cache Storage; when no one is signed in (after logout) they are deleted. Notification permission is not asked
-  // here: only when the user turns alerts on.
+  // Installable app (PWA): a service worker keeps an offline shell (the stylesheet and the language of the last page
+  // seen). Only when the person turned "keep my last reading on this device" on (Settings → Devices; off by default,
+  // a choice of this browser only) is the last own reading of their Today page (never someone else's) kept in Cache
+  // Storage to be shown offline with its age. When no one is signed in (after logout) everything is deleted, the
+  // choices included. Notification permission is not asked here: only when the user turns alerts on.
   var keepReading = function () { return Promise.resolve(null); };
   if ('serviceWorker' in navigator && window.caches) {
     var signedIn = !!document.querySelector('form[action="/logout"]');
@@ -69,12 +70,21 @@
     };
     var stored;
     if (signedIn) {
+      // Resolves to 'kept' when the reading on this page was stored, else 'not-kept' (and none is left stored).
       keepReading = function () {
-        var shown = document.querySelector('[data-live][data-reading-value]');
-        if (!shown) { return Promise.resolve(null); }
-        return keep('/pwa/last-reading', {
-          value: shown.getAttribute('data-reading-value'), unit: shown.getAttribute('data-reading-unit'),
-          trend: shown.getAttribute('data-reading-trend') || '', at: shown.getAttribute('data-reading-at')
+        return caches.open('mqcgm-last').then(function (c) {
+          return c.match('/pwa/offline-reading').then(function (r) { return r ? r.json() : null; })
+            .then(function (choice) {
+              var shown = document.querySelector('[data-live][data-reading-value]');
+              if (!choice || choice.on !== true) {
+                return c.delete('/pwa/last-reading').then(function () { return 'not-kept'; });
+              }
+              if (!shown) { return 'kept'; }
+              return keep('/pwa/last-reading', {
+                value: shown.getAttribute('data-reading-value'), unit: shown.getAttribute('data-reading-unit'),
+                trend: shown.getAttribute('data-reading-trend') || '', at: shown.getAttribute('data-reading-at')
+              }).then(function () { return 'kept'; });
+            });
         });
       };
       stored = keep('/pwa/lang', { lang: document.documentElement.lang || 'en' }).then(keepReading);
@@ -83,10 +93,10 @@
         form.addEventListener('submit', function () { caches.delete('mqcgm-last'); });
       });
     } else {
-      stored = caches.delete('mqcgm-last');
+      stored = caches.delete('mqcgm-last').then(function () { return 'cleared'; });
     }
-    stored.then(function () {
-      document.documentElement.setAttribute('data-pwa-stored', signedIn ? 'kept' : 'cleared');
+    stored.then(function (state) {
+      document.documentElement.setAttribute('data-pwa-stored', state);
     }).catch(function () { /* storage unavailable: nothing kept */ });
     navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(function () { /* no offline shell */ });
   }
@@ -168,27 +178,34 @@
   // Values on this device's lock screen (PR-13): a choice kept on the device only, in the same Cache Storage as
   // the offline reading (so logging out deletes it). The service worker reads it when an alert arrives and then
   // fetches the alert, signed in, to show the value; the push payload never carries it.
-  document.querySelectorAll('[data-lock-values]').forEach(function (box) {
-    if (!window.caches) { box.disabled = true; return; }
-    var key = '/pwa/lock-screen-values';
-    var settled = function () {
-      box.disabled = false;
-      document.documentElement.setAttribute('data-lock-values-state', box.checked ? 'on' : 'off');
-    };
-    // Not tappable until the stored choice is read, so that reading it cannot undo a tap.
-    box.disabled = true;
-    caches.open('mqcgm-last').then(function (c) { return c.match(key); }).then(function (r) {
-      return r ? r.json() : null;
-    }).then(function (v) { box.checked = !!(v && v.on === true); }).catch(function () { box.checked = false; })
-      .then(settled);
-    box.addEventListener('change', function () {
+  // Choices of this browser only, kept in its Cache Storage (deleted at logout): values on the lock screen
+  // (Settings → Notifications) and keeping the last reading for offline use (Settings → Devices).
+  var deviceChoice = function (selector, key, stateAttribute, changed) {
+    document.querySelectorAll(selector).forEach(function (box) {
+      if (!window.caches) { box.disabled = true; return; }
+      var settled = function () {
+        box.disabled = false;
+        document.documentElement.setAttribute(stateAttribute, box.checked ? 'on' : 'off');
+      };
+      // Not tappable until the stored choice is read, so that reading it cannot undo a tap.
       box.disabled = true;
-      caches.open('mqcgm-last').then(function (c) {
-        return box.checked
-          ? c.put(key, new Response(JSON.stringify({ on: true }), { headers: { 'Content-Type': 'application/json' } }))
-          : c.delete(key);
-      }).catch(function () { box.checked = false; }).then(settled);
+      caches.open('mqcgm-last').then(function (c) { return c.match(key); }).then(function (r) {
+        return r ? r.json() : null;
+      }).then(function (v) { box.checked = !!(v && v.on === true); }).catch(function () { box.checked = false; })
+        .then(settled);
+      box.addEventListener('change', function () {
+        box.disabled = true;
+        caches.open('mqcgm-last').then(function (c) {
+          return box.checked
+            ? c.put(key, new Response(JSON.stringify({ on: true }), { headers: { 'Content-Type': 'application/json' } }))
+            : c.delete(key);
+        }).then(changed).catch(function () { box.checked = false; }).then(settled);
+      });
     });
+  };
+  deviceChoice('[data-lock-values]', '/pwa/lock-screen-values', 'data-lock-values-state', null);
+  deviceChoice('[data-offline-reading]', '/pwa/offline-reading', 'data-offline-reading-state', function () {
+    return keepReading();
   });
   if ('serviceWorker' in navigator && window.PushManager) {
     document.querySelectorAll('form[action="/logout"]').forEach(function (form) {

@@ -1,8 +1,8 @@
 // mqcgm service worker, served at /sw.js (scope /). It shows push notifications (see the end) and keeps an offline
-// shell only: the stylesheet and, written by
-// app.js from the signed-in person's own Today page, the last reading seen (value, unit, trend, time) and the
-// language of the last page seen. Pages and API answers are never cached; app.js deletes the stored reading when
-// no one is signed in (after logout).
+// shell only: the stylesheet, the language of the last page seen and — only when the person turned it on for this
+// browser (Settings → Devices; off by default) — the last own reading seen (value, unit, trend, time), written by
+// app.js from their Today page. Pages and API answers are never cached; app.js deletes what is stored when no one is
+// signed in (after logout).
 'use strict';
 
 var SHELL = 'mqcgm-shell-v1';

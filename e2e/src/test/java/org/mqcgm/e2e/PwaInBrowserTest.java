@@ -20,8 +20,8 @@ import org.mqcgm.server.testing.TestApp;
 
 /**
  * The installable web app in real Chromium at phone size: the manifest is linked and fetchable with its icons,
- * the service worker takes over, and offline the Today address shows the last own reading with its age; after
- * logout nothing of it is left on the phone. Notification permission is never asked on load.
+ * the service worker takes over; only when the person turned it on for this browser (Settings → Devices) does the
+ * Today address show the last own reading offline with its age; after logout nothing of it is left on the phone. Notification permission is never asked on load.
  */
 class PwaInBrowserTest {
 
@@ -63,11 +63,25 @@ class PwaInBrowserTest {
                     + "'link[rel=apple-touch-icon]')].map(l => l.href))].map(h => fetch(h).then(r => r.status)))"))
                     .isEqualTo(java.util.List.of(200));
 
-            // The service worker is active and the reading is kept.
+            // The service worker is active; the reading is not kept until the person chooses it for this browser.
             assertThat(page.evaluate("() => navigator.serviceWorker.ready.then(r => r.active.scriptURL)"))
                     .isEqualTo(app.url() + "/sw.js");
-            assertThat(page.locator("html")).hasAttribute("data-pwa-stored", "kept");
+            assertThat(page.locator("html")).hasAttribute("data-pwa-stored", "not-kept");
+            assertThat(page.evaluate("() => caches.open('mqcgm-last').then(c => c.keys())"
+                    + ".then(ks => ks.map(k => new URL(k.url).pathname))")).isEqualTo(java.util.List.of("/pwa/lang"));
             assertThat(page.evaluate("() => window.__permissionAsked")).isEqualTo(0);
+            context.setOffline(true);
+            page.navigate(app.url() + "/today");
+            assertThat(page.locator("[data-testid=offline-reading]")).hasText("No reading saved on this device — offline");
+            context.setOffline(false);
+
+            // Settings → Devices: keep the last reading on this browser.
+            page.navigate(app.url() + "/settings");
+            assertThat(page.locator("html")).hasAttribute("data-offline-reading-state", "off");
+            page.locator("[data-testid=offline-reading-choice]").check();
+            assertThat(page.locator("html")).hasAttribute("data-offline-reading-state", "on");
+            page.navigate(app.url() + "/today");
+            assertThat(page.locator("html")).hasAttribute("data-pwa-stored", "kept");
 
             context.setOffline(true);
             page.navigate(app.url() + "/today");
@@ -96,6 +110,13 @@ class PwaInBrowserTest {
             assertThat(page.locator("[data-testid=offline-reading]")).hasText("No reading saved on this device — offline");
             assertThat(page.locator("[data-testid=offline-reading]")).not().containsText("123");
             context.setOffline(false);
+
+            // Signed in again, the choice is gone with the logout: nothing is kept until chosen again.
+            Browser.logIn(page, app.url(), email);
+            assertThat(page.locator("[data-testid=current-value]")).hasText("123");
+            assertThat(page.locator("html")).hasAttribute("data-pwa-stored", "not-kept");
+            page.click("nav form[action='/logout'] button");
+            assertThat(page).hasURL(app.url() + "/login");
 
             // No page asked for notification permission on load.
             page.navigate(app.url() + "/login");
