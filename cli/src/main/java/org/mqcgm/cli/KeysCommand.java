@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Master key operations.",
         subcommands = {KeysCommand.Rotate.class, KeysCommand.RotateDeploymentSecret.class,
-                KeysCommand.RetireDeploymentSecret.class})
+                KeysCommand.RetireDeploymentSecret.class, KeysCommand.RotateVapidKey.class})
 final class KeysCommand implements Runnable {
 
     @CommandLine.Spec
@@ -113,6 +113,31 @@ final class KeysCommand implements Runnable {
                         + r.indexesRecomputed() + " account indexes recomputed"
                         + (r.passwordsToReset() > 0 ? "; " + r.passwordsToReset() + " accounts must reset their"
                         + " password" : "") + ".");
+            }
+        }
+    }
+
+    @Command(name = "rotate-vapid-key", mixinStandardHelpOptions = true,
+            description = {"Replace the VAPID key pair that signs Web Push requests, with every server stopped: every "
+                    + "push subscription is bound to the old key and ends; people turn notifications on again.",
+                    "Start the servers afterwards (each loads the key at start). See docs/deployment.md."})
+    static final class RotateVapidKey implements Runnable {
+        @CommandLine.Mixin
+        SharedOptions.ConfigFile config;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            ServerConfig c = config.load();
+            MasterKey master = MasterKey.configured(c.masterKeyFile());
+            PrintWriter out = spec.commandLine().getOut();
+            try (Database db = Database.open(c.databaseUrl(), c.databaseUser(), c.databasePassword(), 2)) {
+                db.migrate();
+                int ended = org.mqcgm.server.push.PushFeature.endAllSubscriptions(db.jdbi());
+                org.mqcgm.server.platform.crypto.VapidKeys.replace(db.jdbi(), master);
+                out.println("new VAPID key made; " + ended + " push subscriptions ended. Start the servers.");
             }
         }
     }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mqcgm.server.platform.crypto.DeploymentSecrets;
 import org.mqcgm.server.platform.crypto.MasterKey;
+import org.mqcgm.server.platform.crypto.VapidKeys;
 import org.mqcgm.server.platform.db.Database;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.testing.Http;
@@ -84,5 +85,36 @@ class DeploymentSecretRotationTest {
         app.login("rotating-b@example.org");
         assertThat(http.get("/api/v1/readings", "Authorization", "Bearer " + token).statusCode()).isEqualTo(200);
         assertThat(AccountAdministration.retireDeploymentSecret(db, master, false, later).retired()).isZero();
+    }
+
+    /**
+     * {@code mqcgm keys rotate-vapid-key}: the VAPID key pair is replaced under the master key and every push
+     * subscription, bound to the old public key, ends; a server started afterwards loads the new pair.
+     */
+    @Test
+    void theVapidKeyIsReplacedAndTheSubscriptionsBoundToTheOldOneEnd() throws Exception {
+        String token = app.newUserToken("vapid-rotation@example.org", Scope.ALERTS);
+        Http http = new Http(app.url());
+        String p256dh = VapidKeys.generate().publicKeyBase64Url();
+        String auth = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[16]);
+        assertThat(http.postJson("/api/v1/push/subscriptions", "{\"endpoint\":\"http://127.0.0.1:9/push/rotation\","
+                + "\"expirationTime\":null,\"keys\":{\"p256dh\":\"" + p256dh + "\",\"auth\":\"" + auth + "\"}}",
+                "Authorization", "Bearer " + token).statusCode()).isEqualTo(201);
+        String before = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                http.get("/api/v1/push/vapid-public-key").body()).path("publicKey").asText();
+        MasterKey master = MasterKey.load(app.masterKeyFile());
+
+        assertThat(org.mqcgm.server.push.PushFeature.endAllSubscriptions(app.sql())).isEqualTo(1);
+        VapidKeys replaced = VapidKeys.replace(app.sql(), master);
+
+        int subscriptions = app.sql().withHandle(h -> h.createQuery("select count(*) from push_subscription")
+                .mapTo(Integer.class).one());
+        assertThat(subscriptions).isZero();
+        assertThat(replaced.publicKeyBase64Url()).isNotEqualTo(before);
+        assertThat(VapidKeys.loadOrCreate(app.sql(), master).publicKeyBase64Url())
+                .isEqualTo(replaced.publicKeyBase64Url());
+        int keys = app.sql().withHandle(h -> h.createQuery(
+                "select count(*) from deployment_secret where name = 'vapid'").mapTo(Integer.class).one());
+        assertThat(keys).isOne();
     }
 }

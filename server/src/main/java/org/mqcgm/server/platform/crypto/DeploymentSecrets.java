@@ -115,7 +115,14 @@ public final class DeploymentSecrets {
 
     /** Takes up new and retired versions at once on every node; a lost listener connection reloads too. */
     public void listen(org.mqcgm.server.platform.db.Notifications notifications) {
-        notifications.on(CHANGED, payload -> reload(), this::reload);
+        notifications.on(CHANGED, payload -> reload(), () -> {
+            try {
+                reload();
+            } catch (RuntimeException databaseAway) {
+                // Called when the listener lost its connection too: the versions in memory stay, and are read
+                // again when it is back (the listener calls this once more after it reconnects).
+            }
+        });
     }
 
     /**
