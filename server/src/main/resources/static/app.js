@@ -157,9 +157,20 @@
         return fetch('/api/v1/push/vapid-public-key', { credentials: 'same-origin' })
           .then(function (r) { return r.json(); })
           .then(function (key) {
-            return withTimeout(registration.pushManager.subscribe({
-              userVisibleOnly: true, applicationServerKey: applicationServerKey(key.publicKey)
-            }), 15000);
+            var wanted = applicationServerKey(key.publicKey);
+            // A subscription bound to a replaced VAPID key (mqcgm keys rotate-vapid-key) is ended first: a browser
+            // refuses a second subscription with another key.
+            return registration.pushManager.getSubscription().then(function (old) {
+              var bound = old && old.options && old.options.applicationServerKey
+                ? new Uint8Array(old.options.applicationServerKey) : null;
+              var same = bound && bound.length === wanted.length
+                && Array.prototype.every.call(bound, function (b, i) { return b === wanted[i]; });
+              return old && !same ? old.unsubscribe() : true;
+            }).then(function () {
+              return withTimeout(registration.pushManager.subscribe({
+                userVisibleOnly: true, applicationServerKey: wanted
+              }), 15000);
+            });
           });
       }).then(function (subscription) {
         return fetch('/api/v1/push/subscriptions', {

@@ -157,6 +157,8 @@ public final class App implements AutoCloseable {
             UserKeys userKeys = new UserKeys(database.jdbi(), masterKey);
             userKeys.listen(notifications);
             DeploymentSecrets secrets = DeploymentSecrets.loadOrCreate(database.jdbi(), masterKey);
+            // A version added or retired by 'mqcgm keys rotate-deployment-secret' is taken up at once (issue 16).
+            secrets.listen(notifications);
             // The file outbox keeps messages encrypted and deletes them after MQCGM_OUTBOX_KEEP_MINUTES (issue 16).
             OutboxSender outbox = new OutboxSender(config.outboxDirectory(), systemClock, secrets.aead("outbox"),
                     OutboxSender.keep(System.getenv()));

@@ -344,9 +344,11 @@ public record ServerConfig(
         }
         url = databaseTls(url, s);
         String user = required(s, "MQCGM_DB_USER", "missing: the database user");
-        String password = s.get("MQCGM_DB_PASSWORD");
+        // MQCGM_DB_PASSWORD_FILE: read again at each new connection (issue 16, V2.10.1; platform.security.SecretFile).
+        String password = org.mqcgm.server.platform.security.SecretFile.setting(s, "MQCGM_DB_PASSWORD");
         if (password == null) {
-            throw new ConfigException("MQCGM_DB_PASSWORD", "missing: the database password (set it empty for none)");
+            throw new ConfigException("MQCGM_DB_PASSWORD", "missing: the database password (set it empty for none,"
+                    + " or name a file with MQCGM_DB_PASSWORD_FILE)");
         }
         // A master key held by a KMS (MQCGM_MASTER_KEY_URI, issue 16) needs no key file.
         boolean keyUri = s.get("MQCGM_MASTER_KEY_URI") != null && !s.get("MQCGM_MASTER_KEY_URI").isBlank();
@@ -665,7 +667,8 @@ public record ServerConfig(
                     + " (localhost, 127.0.0.1, ::1); use starttls or tls for " + host.trim());
         }
         return new SmtpSender.Settings(host.trim(), integer(s, "MQCGM_SMTP_PORT", 587, 1, 65535),
-                s.get("MQCGM_SMTP_USER"), s.getOrDefault("MQCGM_SMTP_PASSWORD", ""), from, security);
+                s.get("MQCGM_SMTP_USER"), java.util.Objects.requireNonNullElse(
+                        org.mqcgm.server.platform.security.SecretFile.setting(s, "MQCGM_SMTP_PASSWORD"), ""), from, security);
     }
 
     private static String publicUrl(String url) {

@@ -46,6 +46,7 @@ class MigrationOwnershipTest {
             Map.entry("idempotency_key", "glucose"), Map.entry("sensor", "glucose"),
             Map.entry("sensor_session", "glucose"), Map.entry("calibration_plain_v7", "glucose"),
             Map.entry("sensor_plain_v7", "glucose"),
+            Map.entry("glucose_annotation_plain_v73", "glucose"), Map.entry("sensor_session_plain_v73", "glucose"),
             Map.entry("consent_event", "privacy"), Map.entry("policy_version", "privacy"),
             Map.entry("policy_notice_seen", "privacy"),
             Map.entry("report_log", "reports"),

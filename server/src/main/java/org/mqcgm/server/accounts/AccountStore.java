@@ -7,6 +7,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -59,10 +61,93 @@ public final class AccountStore {
         return secrets.pseudonym(identifier.indexPurpose(), identifier.value());
     }
 
+    /**
+     * The identifier's index under every kept version of the deployment secret, the current first: an account whose
+     * index was not yet recomputed after a rotation is still found (issue 16, V1.6.3).
+     */
+    byte[][] indexes(Identifier identifier) {
+        return secrets.pseudonyms(identifier.indexPurpose(), identifier.value()).toArray(byte[][]::new);
+    }
+
+    /** Whether another account holds the identifier under an older version of the deployment secret. */
+    private boolean takenUnderOlderVersion(Handle h, Identifier identifier, UUID except) {
+        byte[][] all = indexes(identifier);
+        if (all.length < 2) {
+            return false;
+        }
+        return h.createQuery("select exists (select 1 from account where " + identifier.indexColumn()
+                        + " = any(:old::bytea[]) and id <> :id)")
+                .bind("old", java.util.Arrays.copyOfRange(all, 1, all.length)).bind("id", except)
+                .mapTo(Boolean.class).one();
+    }
+
+    /**
+     * Recomputes every account's e-mail and phone index under the current version of the deployment secret from
+     * the encrypted identifiers, one account per statement; returns how many changed. Run by
+     * {@code mqcgm keys rotate-deployment-secret} and again before the old version is retired.
+     */
+    public int recomputeIndexes() {
+        int changed = 0;
+        UUID after = new UUID(0, 0);
+        while (true) {
+            UUID from = after;
+            List<Map<String, Object>> batch = jdbi.withHandle(h -> h.createQuery("""
+                            select id, email_index, email_enc, phone_index, phone_enc from account
+                            where id > :after order by id limit 200""")
+                    .bind("after", from).mapToMap().list());
+            if (batch.isEmpty()) {
+                return changed;
+            }
+            for (Map<String, Object> row : batch) {
+                UUID id = (UUID) row.get("id");
+                try {
+                    changed += recompute(id, "email", EMAIL_CONTEXT, "email-index", row);
+                    changed += recompute(id, "phone", PHONE_CONTEXT, "phone-index", row);
+                } catch (UserKeys.KeyDestroyedException e) {
+                    // a closed account's identifiers are shredded: nothing to find it by
+                }
+            }
+            after = (UUID) batch.getLast().get("id");
+        }
+    }
+
+    private int recompute(UUID id, String column, String context, String purpose, Map<String, Object> row) {
+        byte[] enc = (byte[]) row.get(column + "_enc");
+        byte[] index = (byte[]) row.get(column + "_index");
+        if (enc == null || index == null) {
+            return 0;
+        }
+        byte[] current = secrets.pseudonym(purpose, keys.decryptString(id, context, enc));
+        if (java.util.Arrays.equals(current, index)) {
+            return 0;
+        }
+        return jdbi.withHandle(h -> h.createUpdate("update account set " + column + "_index = :n where id = :id and "
+                        + column + "_index = :o").bind("n", current).bind("id", id).bind("o", index).execute());
+    }
+
+    /** How many password hashes are peppered with an older version of the deployment secret than the current one. */
+    public int hashesUnderOlderPepper() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select count(*) from account
+                        where substring(password_hash from '^p([0-9]+)\\$')::int < :v""")
+                .bind("v", secrets.version()).mapTo(Integer.class).one());
+    }
+
+    /** Marks every account whose password hash uses an older pepper as having to reset it; returns how many. */
+    public int requireResetUnderOlderPepper() {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update account set must_reset_password = true
+                        where substring(password_hash from '^p([0-9]+)\\$')::int < :v""")
+                .bind("v", secrets.version()).execute());
+    }
+
     UUID insert(Identifier identifier, String passwordHash, ZoneId zone, Language language) {
         UUID id = UUID.randomUUID();
         try {
             jdbi.useTransaction(h -> {
+                if (takenUnderOlderVersion(h, identifier, id)) {
+                    throw new IdentifierTaken();
+                }
                 keys.create(h, id);
                 String column = identifier instanceof Identifier.Email ? "email" : "phone";
                 h.createUpdate("insert into account (id, " + column + "_index, " + column + "_enc, password_hash,"
@@ -98,8 +183,9 @@ public final class AccountStore {
     Optional<Row> findByIdentifier(Identifier identifier) {
         return jdbi.withHandle(h -> h.createQuery("select id, password_hash, status, locked_until,"
                         + " totp_enabled_at is not null as two_factor, must_reset_password from account where "
-                        + identifier.indexColumn() + " = :index")
-                .bind("index", index(identifier))
+                        + identifier.indexColumn() + " = any(:index::bytea[]) order by " + identifier.indexColumn()
+                        + " = :current desc limit 1")
+                .bind("index", indexes(identifier)).bind("current", index(identifier))
                 .map((rs, ctx) -> row(rs))
                 .findOne());
     }
@@ -178,6 +264,11 @@ public final class AccountStore {
     void changeIdentifier(UUID id, Identifier identifier) {
         String column = identifier instanceof Identifier.Email ? "email" : "phone";
         try {
+            jdbi.useHandle(h -> {
+                if (takenUnderOlderVersion(h, identifier, id)) {
+                    throw new IdentifierTaken();
+                }
+            });
             jdbi.useHandle(h -> h.createUpdate("update account set " + column + "_index = :index, " + column
                             + "_enc = :enc where id = :id")
                     .bind("index", index(identifier))

@@ -71,8 +71,7 @@ public final class AccountsFeature implements Feature {
         ApiTokens tokens = new ApiTokens(platform.jdbi(), platform.systemClock());
         tokens.listenForRevocations(platform.notifications());
         SecurityEvents events = new SecurityEvents(platform.jdbi(), platform.systemClock());
-        Accounts accounts = new Accounts(store, new PasswordHasher(settings.argon2(),
-                pw -> platform.secrets().pseudonym(PasswordHasher.PEPPER_PURPOSE, pw)), sessions, tokens, events,
+        Accounts accounts = new Accounts(store, new PasswordHasher(settings.argon2(), platform.secrets()), sessions, tokens, events,
                 platform.outbound(), settings.publicUrl(), platform.secrets(), platform.consents(),
                 platform.systemClock());
         accounts.tickets(tickets);

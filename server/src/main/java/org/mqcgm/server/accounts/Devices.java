@@ -92,7 +92,16 @@ public final class Devices {
         }
         byte[] key = secrets.pseudonym("device", owner + ":" + install);
         Instant now = clock.instant();
+        java.util.List<byte[]> older = secrets.pseudonyms("device", owner + ":" + install);
+        older.removeFirst();
         Device device = jdbi.inTransaction(h -> {
+            if (!older.isEmpty()) {
+                // Registered before the deployment secret was rotated: the same device, re-keyed (V1.6.3).
+                h.createUpdate("""
+                                update device set device_key = :k where owner_id = :o and device_key = any(:old::bytea[])
+                                  and not exists (select 1 from device where owner_id = :o and device_key = :k)""")
+                        .bind("o", owner).bind("k", key).bind("old", older.toArray(byte[][]::new)).execute();
+            }
             boolean fresh = h.createQuery("select count(*) = 0 from device where owner_id = :o and device_key = :k"
                             + " and unlinked_at is null")
                     .bind("o", owner).bind("k", key).mapTo(Boolean.class).one();

@@ -38,9 +38,19 @@ final class LoginDevices {
      * devices (a notice is due).
      */
     boolean loggedIn(UUID owner, ClientFacts client) {
-        byte[] device = secrets.pseudonym(CONTEXT, owner + "|" + client.ipPrefix() + "|" + family(client.userAgent()));
+        java.util.List<byte[]> devices = secrets.pseudonyms(CONTEXT,
+                owner + "|" + client.ipPrefix() + "|" + family(client.userAgent()));
+        byte[] device = devices.getFirst();
+        byte[][] older = devices.subList(1, devices.size()).toArray(byte[][]::new);
         Instant now = clock.instant();
         return jdbi.inTransaction(h -> {
+            if (older.length > 0) {
+                // Known before the deployment secret was rotated: the same device, re-keyed (V1.6.3).
+                h.createUpdate("""
+                                update login_device set device = :d where owner_id = :o and device = any(:old::bytea[])
+                                  and not exists (select 1 from login_device where owner_id = :o and device = :d)""")
+                        .bind("o", owner).bind("d", device).bind("old", older).execute();
+            }
             String seen = "select exists (select 1 from login_device where owner_id = :o and last_login_at > :since";
             boolean knewAny = h.createQuery(seen + ")").bind("o", owner)
                     .bind("since", Sessions.utc(now.minus(REMEMBERED))).mapTo(Boolean.class).one();

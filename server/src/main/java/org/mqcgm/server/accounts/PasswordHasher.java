@@ -15,32 +15,64 @@ import org.mqcgm.server.ServerConfig.Argon2Cost;
  * <p>The pepper (ASVS V2.4.5): what is hashed is not the password but its HMAC-SHA256 under a key derived from the
  * deployment secret, which is kept wrapped by the master key (a file outside the database, or a KMS) — so a stolen
  * copy of the database alone does not let anyone test guesses against the hashes. Such hashes carry the prefix
- * {@value #PEPPERED}; an older hash without it is still verified as it was and replaced at the next login.
+ * {@code p<version>}; an older hash without it is still verified as it was and replaced at the next login.
+ *
+ * <p>The deployment secret is versioned (issue 16, V1.6.3): a hash records the version of its pepper key
+ * ({@code p1$…} for version 1, {@code p2$…} for version 2, …). After the secret is rotated, a hash under an older
+ * version is still verified while that version is kept, and re-made under the current one at the next login.
  */
 public final class PasswordHasher {
 
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
-    /** The prefix of a peppered hash. */
-    static final String PEPPERED = "p1";
-
     private final Argon2Function function;
-    /** The keyed hash of a password, or null without a pepper (benchmarks of the bare function). */
-    private final Function<String, byte[]> pepper;
+    /** The keyed hash of a password under a version of the pepper key, or null without a pepper (benchmarks). */
+    private final java.util.function.BiFunction<Integer, String, byte[]> pepper;
+    /** The current version of the pepper key. */
+    private final java.util.function.IntSupplier current;
     /** A hash of a random password, verified against when the account does not exist (equal timing). */
     private final String decoy;
 
     /** Hashing without a pepper: only for measuring the bare function (the server always has one). */
     public PasswordHasher(Argon2Cost cost) {
-        this(cost, null);
+        this(cost, (Function<String, byte[]>) null);
     }
 
     /** @param pepper the keyed hash (HMAC) of a password under the deployment's secret pepper key */
     public PasswordHasher(Argon2Cost cost, Function<String, byte[]> pepper) {
+        this(cost, () -> 1, pepper == null ? null : (version, password) -> {
+            if (version != 1) {
+                throw new IllegalArgumentException("pepper version " + version + " is not kept");
+            }
+            return pepper.apply(password);
+        });
+    }
+
+    /** Peppered with the deployment secret's current version; older kept versions verify. */
+    public PasswordHasher(Argon2Cost cost, org.mqcgm.server.platform.crypto.DeploymentSecrets secrets) {
+        this(cost, secrets::version, (version, password) -> secrets.pseudonym(version, PEPPER_PURPOSE, password));
+    }
+
+    private PasswordHasher(Argon2Cost cost, java.util.function.IntSupplier current,
+                           java.util.function.BiFunction<Integer, String, byte[]> pepper) {
         this.function = Argon2Function.getInstance(cost.memoryKib(), cost.iterations(), cost.parallelism(),
                 HASH_BYTES, Argon2.ID);
         this.pepper = pepper;
+        this.current = current;
         this.decoy = hash("decoy-" + System.nanoTime());
+    }
+
+    /** The pepper version of a stored hash ({@code p<n>$…}), or 0 for a hash without a pepper. */
+    static int pepperVersion(String storedHash) {
+        int dollar = storedHash.indexOf('$');
+        if (dollar < 2 || storedHash.charAt(0) != 'p') {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(storedHash.substring(1, dollar));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /** The pepper key's purpose among the deployment secret's derived keys. */
@@ -50,22 +82,26 @@ public final class PasswordHasher {
         if (pepper == null) {
             return Password.hash(password).addRandomSalt(SALT_BYTES).with(function).getResult();
         }
-        return PEPPERED + Password.hash(peppered(password)).addRandomSalt(SALT_BYTES).with(function).getResult();
+        int version = current.getAsInt();
+        return "p" + version + Password.hash(peppered(version, password)).addRandomSalt(SALT_BYTES).with(function)
+                .getResult();
     }
 
-    private String peppered(String password) {
-        return Base64.getEncoder().encodeToString(pepper.apply(password));
+    private String peppered(int version, String password) {
+        return Base64.getEncoder().encodeToString(pepper.apply(version, password));
     }
 
     /** Checks a password against a stored hash, using the parameters recorded in the hash. */
     public boolean verify(String password, String storedHash) {
         try {
-            if (storedHash.startsWith(PEPPERED + "$")) {
+            int version = pepperVersion(storedHash);
+            if (version > 0) {
                 if (pepper == null) {
                     return false;
                 }
-                String phc = storedHash.substring(PEPPERED.length());
-                return Password.check(peppered(password), phc).with(Argon2Function.getInstanceFromHash(phc));
+                String phc = storedHash.substring(storedHash.indexOf('$'));
+                return Password.check(peppered(version, password), phc)
+                        .with(Argon2Function.getInstanceFromHash(phc));
             }
             return Password.check(password, storedHash).with(Argon2Function.getInstanceFromHash(storedHash));
         } catch (RuntimeException e) {
@@ -81,12 +117,13 @@ public final class PasswordHasher {
     /** True when the stored hash was made with other parameters than the configured ones, or without the pepper. */
     public boolean needsRehash(String storedHash) {
         try {
-            boolean peppered = storedHash.startsWith(PEPPERED + "$");
-            if (peppered != (pepper != null)) {
+            int version = pepperVersion(storedHash);
+            boolean peppered = version > 0;
+            if (peppered != (pepper != null) || peppered && version != current.getAsInt()) {
                 return true;
             }
             Argon2Function stored = Argon2Function.getInstanceFromHash(
-                    peppered ? storedHash.substring(PEPPERED.length()) : storedHash);
+                    peppered ? storedHash.substring(storedHash.indexOf('$')) : storedHash);
             return !stored.equals(function);
         } catch (RuntimeException e) {
             return true;

@@ -23,6 +23,8 @@ public final class Annotations {
     public static final Set<String> KINDS = Set.of("sensor-error", "calibration", "compression-low", "exercise",
             "illness", "meal", "other");
     private static final String NOTE_CONTEXT = "glucose.annotation.note";
+    /** The kind is a health fact too (issue 16, V6.1.2): encrypted, bound to its row. */
+    private static final String KIND_CONTEXT = "glucose.annotation.kind/";
 
     /**
      * One annotation.
@@ -63,11 +65,11 @@ public final class Annotations {
         UUID id = UUID.randomUUID();
         OffsetDateTime now = clock.instant().atOffset(ZoneOffset.UTC);
         jdbi.useHandle(h -> h.createUpdate("""
-                        insert into glucose_annotation (owner_id, id, start_time, end_time, kind, note_enc, exclude,
+                        insert into glucose_annotation (owner_id, id, start_time, end_time, kind_enc, note_enc, exclude,
                                                         created_at, updated_at)
                         values (:o, :id, :s, :e, :k, :n, :x, :now, :now)""")
                 .bind("o", owner).bind("id", id).bind("s", start.atOffset(ZoneOffset.UTC))
-                .bind("e", end.atOffset(ZoneOffset.UTC)).bind("k", kind)
+                .bind("e", end.atOffset(ZoneOffset.UTC)).bind("k", keys.encrypt(owner, KIND_CONTEXT + id, kind))
                 .bind("n", note == null || note.isBlank() ? null : keys.encrypt(owner, NOTE_CONTEXT, note))
                 .bind("x", exclude).bind("now", now).execute());
         return new Annotation(id, start, end, kind, note, exclude);
@@ -76,12 +78,13 @@ public final class Annotations {
     /** Annotations overlapping {@code [from, to)}. */
     public List<Annotation> overlapping(UUID owner, Instant from, Instant to) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select id, start_time, end_time, kind, note_enc, exclude from glucose_annotation
+                        select id, start_time, end_time, kind_enc, note_enc, exclude from glucose_annotation
                         where owner_id = :o and start_time < :to and end_time >= :from order by start_time""")
                 .bind("o", owner).bind("from", from.atOffset(ZoneOffset.UTC)).bind("to", to.atOffset(ZoneOffset.UTC))
                 .map((rs, ctx) -> new Annotation(rs.getObject("id", UUID.class),
                         rs.getObject("start_time", OffsetDateTime.class).toInstant(),
-                        rs.getObject("end_time", OffsetDateTime.class).toInstant(), rs.getString("kind"),
+                        rs.getObject("end_time", OffsetDateTime.class).toInstant(),
+                        keys.decryptString(owner, KIND_CONTEXT + rs.getString("id"), rs.getBytes("kind_enc")),
                         rs.getBytes("note_enc") == null ? null
                                 : keys.decryptString(owner, NOTE_CONTEXT, rs.getBytes("note_enc")),
                         rs.getBoolean("exclude")))
@@ -117,6 +120,36 @@ public final class Annotations {
                         + " and id = :id").bind("o", owner).bind("id", id).mapTo(OffsetDateTime.class).findOne())
                 .flatMap(start -> overlapping(owner, start.toInstant(), start.toInstant().plusSeconds(1)).stream()
                         .filter(a -> a.id().equals(id)).findFirst());
+    }
+
+    /**
+     * Re-stores, encrypted with their owner's key, the kinds that migration V73 set aside from rows stored in clear,
+     * then drops the aside table (once; later starts find nothing to do). Annotations of owners whose key was
+     * destroyed are deleted: nobody could read them. Returns how many rows were re-stored.
+     */
+    public int encryptPlainKinds() {
+        return jdbi.inTransaction(h -> {
+            if (!h.createQuery("select to_regclass('glucose_annotation_plain_v73') is not null")
+                    .mapTo(Boolean.class).one()) {
+                return 0;
+            }
+            int n = 0;
+            for (var row : h.createQuery("select owner_id, id, kind from glucose_annotation_plain_v73")
+                    .mapToMap().list()) {
+                UUID owner = (UUID) row.get("owner_id");
+                UUID id = (UUID) row.get("id");
+                try {
+                    n += h.createUpdate("update glucose_annotation set kind_enc = :k where owner_id = :o and id = :id")
+                            .bind("k", keys.encrypt(owner, KIND_CONTEXT + id, (String) row.get("kind")))
+                            .bind("o", owner).bind("id", id).execute();
+                } catch (UserKeys.KeyDestroyedException e) {
+                    h.createUpdate("delete from glucose_annotation where owner_id = :o and id = :id")
+                            .bind("o", owner).bind("id", id).execute();
+                }
+            }
+            org.mqcgm.server.platform.db.Database.dropOrEmpty(h, "glucose_annotation_plain_v73");
+            return n;
+        });
     }
 
     /** The readings statistics may use: those not covered by an excluding annotation. */

@@ -67,6 +67,8 @@ public final class GlucoseFeature implements Feature {
         Sensors sensors = new Sensors(platform.jdbi(), platform.userKeys(), platform.systemClock());
         sensors.listen(platform.notifications());
         sensors.encryptPlainRows();
+        sensors.encryptPlainEndReasons();
+        annotations.encryptPlainKinds();
         return new GlucoseFeature(platform, store, events, annotations, readings, sensors, reconfirmation,
                 marks);
     }

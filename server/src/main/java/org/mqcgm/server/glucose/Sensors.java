@@ -29,6 +29,8 @@ final class Sensors {
     private static final String MODEL = "sensor.model/";
     private static final String CALIBRATION_MGDL = "calibration.mgdl/";
     private static final String CALIBRATION_SOURCE = "calibration.source/";
+    /** Why a session ended is a health fact too (issue 16, V6.1.2). */
+    private static final String END_REASON = "sensor_session.end_reason/";
 
     private final Jdbi jdbi;
     private final UserKeys keys;
@@ -102,9 +104,11 @@ final class Sensors {
     public boolean endSession(UUID owner, UUID session, Instant end, String reason) {
         return jdbi.inTransaction(h -> {
             boolean ended = h.createUpdate("""
-                            update sensor_session set ended_at = :end, end_reason = :reason
+                            update sensor_session set ended_at = :end, end_reason_enc = :reason
                             where owner_id = :o and id = :id and ended_at is null""")
-                    .bind("end", end.atOffset(ZoneOffset.UTC)).bind("reason", reason).bind("o", owner)
+                    .bind("end", end.atOffset(ZoneOffset.UTC))
+                    .bind("reason", reason == null ? null : keys.encrypt(owner, END_REASON + session, reason))
+                    .bind("o", owner)
                     .bind("id", session).execute() == 1;
             if (ended) {
                 changed(h, owner);
@@ -180,14 +184,16 @@ final class Sensors {
 
     public List<ApiSchemas.SensorSession> sessions(UUID owner) {
         return jdbi.withHandle(h -> h.createQuery("""
-                        select id, sensor_id, started_at, warmup_ends_at, expected_end_at, ended_at, end_reason
+                        select id, sensor_id, started_at, warmup_ends_at, expected_end_at, ended_at, end_reason_enc
                         from sensor_session where owner_id = :o order by started_at desc""")
                 .bind("o", owner)
                 .map((rs, ctx) -> new ApiSchemas.SensorSession(rs.getString("id"), rs.getString("sensor_id"),
                         iso(rs.getObject("started_at", OffsetDateTime.class)),
                         iso(rs.getObject("warmup_ends_at", OffsetDateTime.class)),
                         iso(rs.getObject("expected_end_at", OffsetDateTime.class)),
-                        iso(rs.getObject("ended_at", OffsetDateTime.class)), rs.getString("end_reason"))).list());
+                        iso(rs.getObject("ended_at", OffsetDateTime.class)),
+                        rs.getBytes("end_reason_enc") == null ? null : keys.decryptString(owner,
+                                END_REASON + rs.getString("id"), rs.getBytes("end_reason_enc")))).list());
     }
 
     /** Deletes a sensor of the owner with all its sessions (readings are kept); false when there is none. */
@@ -277,6 +283,36 @@ final class Sensors {
             }
             org.mqcgm.server.platform.db.Database.dropOrEmpty(h, "calibration_plain_v7");
             org.mqcgm.server.platform.db.Database.dropOrEmpty(h, "sensor_plain_v7");
+            return n;
+        });
+    }
+
+    /**
+     * Re-stores, encrypted with their owner's key, the end reasons that migration V73 set aside from sessions stored
+     * in clear, then drops the aside table (once). Sessions of owners whose key was destroyed are deleted. Returns
+     * how many rows were re-stored.
+     */
+    public int encryptPlainEndReasons() {
+        return jdbi.inTransaction(h -> {
+            if (!h.createQuery("select to_regclass('sensor_session_plain_v73') is not null")
+                    .mapTo(Boolean.class).one()) {
+                return 0;
+            }
+            int n = 0;
+            for (Map<String, Object> row : h.createQuery("select owner_id, id, end_reason from sensor_session_plain_v73")
+                    .mapToMap().list()) {
+                UUID owner = (UUID) row.get("owner_id");
+                UUID id = (UUID) row.get("id");
+                try {
+                    n += h.createUpdate("update sensor_session set end_reason_enc = :r where owner_id = :o and id = :id")
+                            .bind("r", keys.encrypt(owner, END_REASON + id, (String) row.get("end_reason")))
+                            .bind("o", owner).bind("id", id).execute();
+                } catch (UserKeys.KeyDestroyedException e) {
+                    h.createUpdate("delete from sensor_session where owner_id = :o and id = :id")
+                            .bind("o", owner).bind("id", id).execute();
+                }
+            }
+            org.mqcgm.server.platform.db.Database.dropOrEmpty(h, "sensor_session_plain_v73");
             return n;
         });
     }

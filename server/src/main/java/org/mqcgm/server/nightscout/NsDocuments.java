@@ -294,7 +294,7 @@ final class NsDocuments {
             String identifier = doc.get("identifier").asText();
             Optional<Stored> match = byIdentifier(h, owner, c, identifier);
             if (match.isEmpty() && hasDedupeFields(c, doc)) {
-                match = byDedupeWithoutIdentifier(h, owner, c, dedupeKey(owner, c, doc));
+                match = byDedupeWithoutIdentifier(h, owner, c, dedupeKeys(owner, c, doc));
             }
             if (match.isPresent()) {
                 Stored old = match.get();
@@ -599,14 +599,14 @@ final class NsDocuments {
                     existing = byId(h, owner, c, id).orElse(null);
                 }
                 if (existing == null) {
-                    existing = byDedupe(h, owner, c, dedupeKey(owner, c, doc)).orElse(null);
+                    existing = byDedupe(h, owner, c, dedupeKeys(owner, c, doc)).orElse(null);
                 }
                 if (existing != null) {
                     doc.put("_id", existing.id());
                 }
             }
             case ENTRIES -> {
-                existing = byDedupe(h, owner, c, dedupeKey(owner, c, doc)).orElse(null);
+                existing = byDedupe(h, owner, c, dedupeKeys(owner, c, doc)).orElse(null);
                 if (existing != null) {
                     ObjectNode merged = existing.doc().deepCopy();
                     merged.setAll(doc);
@@ -859,8 +859,8 @@ final class NsDocuments {
         }
         Optional<Stored> found = h.createQuery("""
                         select * from nightscout_document where owner_id = :o and collection = :c
-                          and identifier_key = :k order by srv_modified desc limit 1""")
-                .bind("o", owner).bind("c", c.path).bind("k", identifierKey(owner, c, identifier))
+                          and identifier_key = any(:k::bytea[]) order by srv_modified desc limit 1""")
+                .bind("o", owner).bind("c", c.path).bind("k", identifierKeys(owner, c, identifier))
                 .map((rs, ctx) -> row(owner, c, rs)).findOne();
         if (found.isEmpty() && identifier.matches("[0-9a-fA-F]{24}")) {
             return byId(h, owner, c, identifier.toLowerCase(java.util.Locale.ROOT));
@@ -868,19 +868,19 @@ final class NsDocuments {
         return found;
     }
 
-    private Optional<Stored> byDedupe(Handle h, UUID owner, Collection c, byte[] key) {
+    private Optional<Stored> byDedupe(Handle h, UUID owner, Collection c, byte[][] key) {
         return h.createQuery("""
                         select * from nightscout_document where owner_id = :o and collection = :c
-                          and dedupe_key = :k order by srv_modified desc limit 1""")
+                          and dedupe_key = any(:k::bytea[]) order by srv_modified desc limit 1""")
                 .bind("o", owner).bind("c", c.path).bind("k", key)
                 .map((rs, ctx) -> row(owner, c, rs)).findOne();
     }
 
     /** v3's fallback dedupe: only documents without an identifier of their own (v1 documents) match. */
-    private Optional<Stored> byDedupeWithoutIdentifier(Handle h, UUID owner, Collection c, byte[] key) {
+    private Optional<Stored> byDedupeWithoutIdentifier(Handle h, UUID owner, Collection c, byte[][] key) {
         return h.createQuery("""
                         select * from nightscout_document where owner_id = :o and collection = :c
-                          and dedupe_key = :k order by srv_modified desc limit 50""")
+                          and dedupe_key = any(:k::bytea[]) order by srv_modified desc limit 50""")
                 .bind("o", owner).bind("c", c.path).bind("k", key)
                 .map((rs, ctx) -> row(owner, c, rs)).stream()
                 .filter(s -> !s.doc().hasNonNull("identifier")).findFirst();
@@ -920,10 +920,28 @@ final class NsDocuments {
     }
 
     /**
+     * The identifier's key under every kept version of the deployment secret (the current first): a document stored
+     * before a rotation is still found, and re-keyed when it is stored again (issue 16, V1.6.3).
+     */
+    private byte[][] identifierKeys(UUID owner, Collection c, String identifier) {
+        return secrets.pseudonyms("nightscout.identifier", owner + "\n" + c.path + "\n" + identifier)
+                .toArray(byte[][]::new);
+    }
+
+    /** As {@link #dedupeKey}, under every kept version of the deployment secret. */
+    private byte[][] dedupeKeys(UUID owner, Collection c, ObjectNode doc) {
+        return secrets.pseudonyms("nightscout.dedupe", dedupeInput(owner, c, doc)).toArray(byte[][]::new);
+    }
+
+    /**
      * The dedupe key: entries {time, type} (v1's sysTime and v3's date are the same instant), treatments
      * {created_at, eventType}, devicestatus {created_at, device}, profile/food/settings {created_at}.
      */
     private byte[] dedupeKey(UUID owner, Collection c, ObjectNode doc) {
+        return secrets.pseudonym("nightscout.dedupe", dedupeInput(owner, c, doc));
+    }
+
+    private static String dedupeInput(UUID owner, Collection c, ObjectNode doc) {
         long t = switch (c) {
             case ENTRIES -> NsQuery.timeOf(c, doc);
             default -> NsQuery.parseInstant(doc.path("created_at").asText()).orElse(Long.MIN_VALUE);
@@ -934,7 +952,7 @@ final class NsDocuments {
             case DEVICESTATUS -> doc.path("device").asText("");
             default -> "";
         };
-        return secrets.pseudonym("nightscout.dedupe", owner + "\n" + c.path + "\n" + t + "\n" + extra);
+        return owner + "\n" + c.path + "\n" + t + "\n" + extra;
     }
 
     private static String context(Collection c, String id) {

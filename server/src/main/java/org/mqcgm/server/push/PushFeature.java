@@ -41,6 +41,15 @@ public final class PushFeature implements Feature {
     public record Settings(VapidKeys vapid, boolean allowLoopbackHttp, List<String> allowedHosts, String contact) {
     }
 
+    /**
+     * Ends every push subscription of the deployment (their rows and pending deliveries): what replacing the VAPID
+     * key requires ({@code mqcgm keys rotate-vapid-key}), since each browser subscription is bound to the old public
+     * key; each person turns notifications on again on their devices. Returns how many ended.
+     */
+    public static int endAllSubscriptions(org.jdbi.v3.core.Jdbi jdbi) {
+        return jdbi.withHandle(h -> h.createUpdate("delete from push_subscription").execute());
+    }
+
     private final Platform platform;
     private final Subscriptions subscriptions;
     private final Deliveries deliveries;

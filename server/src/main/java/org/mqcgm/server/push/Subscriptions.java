@@ -54,11 +54,20 @@ final class Subscriptions {
     /** Stores (or refreshes) a checked subscription; empty when the owner already has the most there may be. */
     Optional<Subscribed> subscribe(UUID owner, WebPush.Subscription s, String host, Instant expiresAt,
                                    String credential, PushBindings.Device device) {
-        byte[] index = secrets.pseudonym("push-endpoint", s.endpoint());
+        java.util.List<byte[]> indexes = secrets.pseudonyms("push-endpoint", s.endpoint());
+        byte[] index = indexes.getFirst();
+        byte[][] older = indexes.subList(1, indexes.size()).toArray(byte[][]::new);
         byte[] sealed = keys.encrypt(owner, CONTEXT, mapper.createObjectNode().put("endpoint", s.endpoint())
                 .put("p256dh", b64(s.p256dh())).put("auth", b64(s.auth())).toString());
         Instant now = clock.instant();
         return jdbi.inTransaction(h -> {
+            if (older.length > 0) {
+                // Subscribed before the deployment secret was rotated: the same subscription, re-keyed (V1.6.3).
+                h.createUpdate("""
+                                update push_subscription set endpoint_index = :i where endpoint_index = any(:old::bytea[])
+                                  and not exists (select 1 from push_subscription where endpoint_index = :i)""")
+                        .bind("i", index).bind("old", older).execute();
+            }
             h.createUpdate("delete from push_subscription where endpoint_index = :i and owner_id <> :o")
                     .bind("i", index).bind("o", owner).execute();
             int count = h.createQuery("select count(*) from push_subscription where owner_id = :o "

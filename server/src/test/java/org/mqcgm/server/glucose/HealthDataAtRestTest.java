@@ -35,6 +35,12 @@ class HealthDataAtRestTest {
     /** Distinctive free texts of the scenario. */
     static final List<String> TEXTS = List.of("Pizza-at-Gianni", "FingerPrick-QX7", "Sensor-Model-ZK4", "SERIAL-QQ1",
             "TRANSMITTER-QQ2", "Uploader-Phone-QZ9");
+    /**
+     * Values of a closed list that are health facts of the scenario (the annotation's kind, why the session ended):
+     * no column of these tables may hold one as its whole value (issue 16, V6.1.2).
+     */
+    static final Map<String, List<String>> CLOSED = Map.of("glucose_annotation", List.of("meal"),
+            "sensor_session", List.of("failed"));
 
     @RegisterExtension
     static final TestApp app = TestApp.perClass();
@@ -86,6 +92,9 @@ class HealthDataAtRestTest {
         assertThat(calibrations).contains("\"mgdl\":137").contains(TEXTS.get(1));
         assertThat(http.get("/api/v1/sensors", "Authorization", "Bearer " + token).body())
                 .contains(TEXTS.get(2)).contains(TEXTS.get(3)).contains(TEXTS.get(4));
+        assertThat(http.get("/api/v1/sessions", "Authorization", "Bearer " + token).body())
+                .contains("\"failed\"");
+        assertThat(http.get("/api/v1/annotations", "Authorization", "Bearer " + token).body()).contains("\"meal\"").contains(TEXTS.get(0));
 
         List<String> found = new ArrayList<>();
         app.sql().useHandle(h -> {
@@ -116,6 +125,13 @@ class HealthDataAtRestTest {
                         + " like any(:patterns)" + (number ? " or " + column + "::text = any(:values)" : ""))
                         .bind("patterns", patterns);
                 List<String> hits = (number ? query.bind("values", values) : query).mapTo(String.class).list();
+                List<String> closed = CLOSED.get((String) c.get("table_name"));
+                if (closed != null) {
+                    hits = new ArrayList<>(hits);
+                    hits.addAll(h.createQuery("select " + asText + " from " + table + " where " + asText
+                            + " = any(:closed)").bind("closed", closed.toArray(String[]::new))
+                            .mapTo(String.class).list());
+                }
                 for (String hit : hits) {
                     found.add(c.get("table_name") + "." + c.get("column_name") + " holds " + hit);
                 }
@@ -160,5 +176,45 @@ class HealthDataAtRestTest {
                 + " and to_regclass('sensor_plain_v7') is null").mapTo(Boolean.class).one());
         assertThat(dropped).isTrue();
         assertThat(sensors.encryptPlainRows()).isZero();
+    }
+
+    @Test
+    void annotationKindsAndSessionEndReasonsStoredInClearBeforeV73AreReStoredEncrypted() {
+        UUID other = app.newUser("before-v73@example.org");
+        UUID annotation = UUID.randomUUID();
+        UUID sensor = UUID.randomUUID();
+        UUID session = UUID.randomUUID();
+        Instant start = NOW.minus(Duration.ofHours(2));
+        // As migration V73 leaves a database that earlier versions filled: the plain values set aside.
+        app.sql().useHandle(h -> {
+            h.execute("create table glucose_annotation_plain_v73 (owner_id uuid, id uuid, kind text,"
+                    + " primary key (owner_id, id))");
+            h.execute("create table sensor_session_plain_v73 (owner_id uuid, id uuid, end_reason text,"
+                    + " primary key (owner_id, id))");
+            h.execute("insert into glucose_annotation (owner_id, id, start_time, end_time, exclude, created_at,"
+                    + " updated_at) values (?, ?, ?, ?, false, now(), now())", other, annotation,
+                    start.atOffset(ZoneOffset.UTC), NOW.atOffset(ZoneOffset.UTC));
+            h.execute("insert into glucose_annotation_plain_v73 values (?, ?, 'illness')", other, annotation);
+            h.execute("insert into sensor (owner_id, id, created_at) values (?, ?, now())", other, sensor);
+            h.execute("insert into sensor_session (owner_id, id, sensor_id, started_at, warmup_ends_at, ended_at)"
+                    + " values (?, ?, ?, ?, ?, ?)", other, session, sensor, start.atOffset(ZoneOffset.UTC),
+                    start.atOffset(ZoneOffset.UTC), NOW.atOffset(ZoneOffset.UTC));
+            h.execute("insert into sensor_session_plain_v73 values (?, ?, 'removed')", other, session);
+        });
+        UserKeys keys = new UserKeys(app.sql(), MasterKey.load(app.masterKeyFile()));
+        Annotations annotations = new Annotations(app.sql(), keys, Clock.systemUTC());
+        Sensors sensors = new Sensors(app.sql(), keys, Clock.systemUTC());
+        assertThat(annotations.encryptPlainKinds()).isEqualTo(1);
+        assertThat(sensors.encryptPlainEndReasons()).isEqualTo(1);
+        assertThat(annotations.overlapping(other, start, NOW)).singleElement()
+                .satisfies(a -> assertThat(a.kind()).isEqualTo("illness"));
+        assertThat(sensors.sessions(other)).singleElement()
+                .satisfies(s -> assertThat(s.endReason()).isEqualTo("removed"));
+        boolean dropped = app.sql().withHandle(h -> h.createQuery(
+                "select to_regclass('glucose_annotation_plain_v73') is null"
+                + " and to_regclass('sensor_session_plain_v73') is null").mapTo(Boolean.class).one());
+        assertThat(dropped).isTrue();
+        assertThat(annotations.encryptPlainKinds()).isZero();
+        assertThat(sensors.encryptPlainEndReasons()).isZero();
     }
 }

@@ -57,6 +57,15 @@ public final class KeyRotation {
         return m;
     }
 
+    /** As {@link #secretContexts()}, with every kept version of the root secret ({@code root.v<n>}). */
+    private static Map<String, byte[]> secretContexts(Jdbi jdbi) {
+        Map<String, byte[]> m = secretContexts();
+        jdbi.withHandle(h -> h.createQuery("select name from deployment_secret order by name").mapTo(String.class)
+                .list()).stream().filter(n -> DeploymentSecrets.version(n) > 0)
+                .forEach(n -> m.put(n, DeploymentSecrets.CONTEXT));
+        return m;
+    }
+
     /** What a rotation did. {@code failed} counts records it could not re-wrap (named in the log, never their value). */
     public record Result(int userKeys, int deploymentSecrets, int sealedValues, int failed) {
     }
@@ -93,7 +102,8 @@ public final class KeyRotation {
         log.accept("user keys re-wrapped: " + users);
 
         int secrets = 0;
-        for (Map.Entry<String, byte[]> s : secretContexts().entrySet()) {
+        Map<String, byte[]> contexts = secretContexts(jdbi);
+        for (Map.Entry<String, byte[]> s : contexts.entrySet()) {
             try {
                 secrets += rewrapSecret(jdbi, master, s.getKey(), s.getValue()) ? 1 : 0;
             } catch (RuntimeException | GeneralSecurityException e) {
@@ -102,7 +112,7 @@ public final class KeyRotation {
             }
         }
         List<String> unknown = jdbi.withHandle(h -> h.createQuery("select name from deployment_secret")
-                .mapTo(String.class).list()).stream().filter(n -> !secretContexts().containsKey(n)).toList();
+                .mapTo(String.class).list()).stream().filter(n -> !contexts.containsKey(n)).toList();
         for (String name : unknown) {
             failed++;
             log.accept("deployment secret " + name + " is unknown to the rotation: add its context to KeyRotation");
@@ -253,7 +263,7 @@ public final class KeyRotation {
                 }
             }
         }
-        for (Map.Entry<String, byte[]> s : secretContexts().entrySet()) {
+        for (Map.Entry<String, byte[]> s : secretContexts(jdbi).entrySet()) {
             byte[] wrapped = jdbi.withHandle(h -> h.createQuery(
                             "select wrapped from deployment_secret where name = :n and master_key_id is null")
                     .bind("n", s.getKey()).mapTo(byte[].class).findOne().orElse(null));

@@ -60,6 +60,27 @@ public final class VapidKeys {
         });
     }
 
+    /**
+     * Replaces the deployment's key pair with a new one ({@code mqcgm keys rotate-vapid-key}, issue 16, V1.6.3) and
+     * returns it. Every browser subscription is bound to the old public key, so the caller also ends every
+     * subscription; the servers must be stopped meanwhile (each loads the key at start).
+     */
+    public static VapidKeys replace(Jdbi jdbi, MasterKey master) {
+        return jdbi.inTransaction(h -> {
+            h.execute("lock table deployment_secret in exclusive mode");
+            h.createUpdate("delete from deployment_secret where name = :n").bind("n", NAME).execute();
+            VapidKeys fresh = generate();
+            try {
+                h.createUpdate("insert into deployment_secret (name, wrapped, master_key_id) values (:n, :w, :m)")
+                        .bind("m", master.id()).bind("n", NAME)
+                        .bind("w", master.aead().encrypt(fresh.encoded(), CONTEXT)).execute();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot wrap the VAPID key", e);
+            }
+            return fresh;
+        });
+    }
+
     /** A new random key pair (tests; {@link #loadOrCreate} in the server). */
     public static VapidKeys generate() {
         try {

@@ -56,23 +56,30 @@ public final class Database implements AutoCloseable {
      */
     public static Database open(String url, String user, String password, int poolSize) {
         HikariConfig c = new HikariConfig();
-        c.setJdbcUrl(url);
-        c.setUsername(user);
-        c.setPassword(password);
+        boolean passwordFile = org.mqcgm.server.platform.security.SecretFile.isReference(password);
+        if (passwordFile) {
+            // MQCGM_DB_PASSWORD_FILE (issue 16, V2.10.1): read again for every new physical connection, so the
+            // role's password can be rotated (by an operator or a vault agent) without a restart.
+            c.setDataSource(new PasswordFileDataSource(url, user, password));
+        } else {
+            c.setJdbcUrl(url);
+            c.setUsername(user);
+            c.setPassword(password);
+            c.addDataSourceProperty("reWriteBatchedInserts", "true");
+            c.addDataSourceProperty("ApplicationName", "mqcgm");
+            c.addDataSourceProperty("connectTimeout", "10");
+        }
         c.setMaximumPoolSize(poolSize);
         c.setMinimumIdle(Math.min(2, poolSize));
         c.setPoolName("mqcgm");
         c.setConnectionTimeout(10_000);
         c.setInitializationFailTimeout(10_000);
-        c.addDataSourceProperty("reWriteBatchedInserts", "true");
-        c.addDataSourceProperty("ApplicationName", "mqcgm");
-        c.addDataSourceProperty("connectTimeout", "10");
         try {
             return new Database(new HikariDataSource(c));
         } catch (HikariPool.PoolInitializationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             String reason = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-            String setting = reason.contains("password") ? "MQCGM_DB_PASSWORD"
+            String setting = reason.contains("password") ? (passwordFile ? "MQCGM_DB_PASSWORD_FILE" : "MQCGM_DB_PASSWORD")
                     : reason.contains("role") ? "MQCGM_DB_USER" : "MQCGM_DB_URL";
             throw new ConfigException(setting, "cannot connect to " + url + ": " + firstLine(reason));
         }
@@ -181,6 +188,15 @@ public final class Database implements AutoCloseable {
                         FailFast::refused)
                 .description("requests refused at once (503) while the database was away, without waiting")
                 .register(registry);
+    }
+
+    /**
+     * Closes the pool's idle connections now and its busy ones when they are returned, so that the next ones log in
+     * afresh (with the password file's current content). PostgreSQL checks a password only when a connection is
+     * opened; without this, connections retire after the pool's maximum lifetime (30 minutes).
+     */
+    public void evictConnections() {
+        pool.getHikariPoolMXBean().softEvictConnections();
     }
 
     public DataSource dataSource() {

@@ -17,7 +17,8 @@ public record MigrationLogin(String user, String password) {
         if (user == null || user.isBlank()) {
             return Optional.empty();
         }
-        String password = settings.get("MQCGM_MIGRATION_DB_PASSWORD");
+        String password = org.mqcgm.server.platform.security.SecretFile.setting(settings,
+                "MQCGM_MIGRATION_DB_PASSWORD");
         if (password == null) {
             throw new ConfigException("MQCGM_MIGRATION_DB_PASSWORD",
                     "missing: the migration role's password (set it empty for none)");

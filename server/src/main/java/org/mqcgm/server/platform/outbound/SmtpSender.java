@@ -56,7 +56,9 @@ public final class SmtpSender implements Sender {
         this.session = auth ? Session.getInstance(p, new jakarta.mail.Authenticator() {
             @Override
             protected PasswordAuthentication getPasswordAuthentication() {
-                return new PasswordAuthentication(s.user(), s.password());
+                // MQCGM_SMTP_PASSWORD_FILE is read again at each login (issue 16, V2.10.1).
+                return new PasswordAuthentication(s.user(),
+                        org.mqcgm.server.platform.security.SecretFile.resolve(s.password()));
             }
         }) : Session.getInstance(p);
         this.from = new InternetAddress(s.from(), true);

@@ -57,6 +57,9 @@ public final class VaultTransitKmsClient implements KmsClient {
         if (file != null && !file.isBlank()) {
             try {
                 token = Files.readString(Path.of(file.trim()), StandardCharsets.UTF_8).strip();
+                // Read again at each call, so a Vault agent's renewed token is used without a restart (V2.10.1).
+                token = token.isEmpty() ? token
+                        : org.mqcgm.server.platform.security.SecretFile.reference(Path.of(file.trim()));
             } catch (IOException e) {
                 throw new ConfigException("MQCGM_VAULT_TOKEN_FILE", "cannot read " + file + ": " + e.getMessage());
             }
@@ -164,7 +167,7 @@ public final class VaultTransitKmsClient implements KmsClient {
             try {
                 HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(uri)
                                 .timeout(Duration.ofSeconds(10))
-                                .header("X-Vault-Token", token)
+                                .header("X-Vault-Token", org.mqcgm.server.platform.security.SecretFile.resolve(token).strip())
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(),
                         HttpResponse.BodyHandlers.ofByteArray());
