@@ -78,10 +78,14 @@ public final class App implements AutoCloseable {
     private final Jobs jobs;
     private final Metrics metrics;
     private final AccessControl accessControl;
+    /** Alerting on automated attacks and unusual activity (issue 16, ASVS V11.1.8). */
+    private final org.mqcgm.server.platform.security.SecurityAlerts securityAlerts;
 
     private App(Database database, HttpServer http, HealthRoutes health, List<Feature> features,
                 AccountsFeature accounts, GlucoseFeature glucose, PrivacyFeature privacy, Notifications notifications,
-                Outbound outbound, Jobs jobs, Metrics metrics, AccessControl accessControl) {
+                Outbound outbound, Jobs jobs, Metrics metrics, AccessControl accessControl,
+                org.mqcgm.server.platform.security.SecurityAlerts securityAlerts) {
+        this.securityAlerts = securityAlerts;
         this.metrics = metrics;
         this.accessControl = accessControl;
         this.database = database;
@@ -129,6 +133,9 @@ public final class App implements AutoCloseable {
                             java.util.function.Consumer<Routes> extraRoutes) {
         // Residency first (PR-80, PR-82): a store declared in another region stops us before anything is opened.
         config.checkResidency();
+        // The outbound clients' certificate revocation policy (V9.2.4), before the Vault client is made.
+        org.mqcgm.server.platform.outbound.OutboundTls.configure(org.mqcgm.server.platform.outbound.OutboundTls
+                .Revocation.parse(config.governance().get(org.mqcgm.server.platform.outbound.OutboundTls.SETTING)));
         // The key first: a wrong key file is a configuration error and must stop us before we touch the database.
         // Where it is (a file, a Vault transit key) and a previous one during a rotation: MQCGM_MASTER_KEY_URI,
         // MQCGM_MASTER_KEY_PREVIOUS_URI (issue 16).
@@ -443,9 +450,14 @@ public final class App implements AutoCloseable {
             Jobs jobs = Jobs.start(database.dataSource(), systemClock,
                     features.stream().flatMap(f -> f.jobs().stream()).toList(), metrics::job);
             notifications.start();
+            // Security events counted across nodes; the operator is e-mailed when a threshold is reached (V11.1.8).
+            org.mqcgm.server.platform.security.SecurityAlerts securityAlerts =
+                    org.mqcgm.server.platform.security.SecurityAlerts.start(database.jdbi(), systemClock,
+                            org.mqcgm.server.platform.security.SecurityAlerts.Settings.parse(config.governance()),
+                            config.controller().email(), metrics.registry(), outbound, config.publicUrl());
             log.info("mqcgm listening on {}:{}", config.host(), http.port());
             return new App(database, http, health, features, accounts, glucose, privacy, notifications, outbound,
-                    jobs, metrics, accessControl);
+                    jobs, metrics, accessControl, securityAlerts);
         } catch (RuntimeException e) {
             database.close();
             metrics.close();
@@ -543,6 +555,7 @@ public final class App implements AutoCloseable {
     @Override
     public void close() {
         health.markStopping();
+        securityAlerts.close();
         accessControl.close();
         for (Feature f : features.reversed()) {
             try {

@@ -832,7 +832,9 @@ public record ServerConfig(
 
     /** The prefixes and names of the privacy-governance settings ({@link #governance}). */
     private static final java.util.List<String> GOVERNANCE = java.util.List.of("MQCGM_AGE_OF_MAJORITY",
-            "MQCGM_RETENTION_", "MQCGM_RESEARCH_", "MQCGM_LOG_DIR", "MQCGM_REGULATOR_", "MQCGM_DPO_EMAIL");
+            "MQCGM_RETENTION_", "MQCGM_RESEARCH_", "MQCGM_LOG_DIR", "MQCGM_REGULATOR_", "MQCGM_DPO_EMAIL",
+            // issue 16 (secc): outbound certificate revocation policy, security alert thresholds and recipients
+            "MQCGM_OUTBOUND_REVOCATION", "MQCGM_SECURITY_ALERT_");
 
     /**
      * The privacy-governance settings of a flat map of {@code MQCGM_*} settings (the environment over the
@@ -867,6 +869,19 @@ public record ServerConfig(
             org.mqcgm.server.requests.RequestsFeature.Settings.from(g);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("MQCGM_REGULATOR_NAME", e.getMessage());
+        }
+        try {
+            org.mqcgm.server.platform.outbound.OutboundTls.Revocation.parse(
+                    g.get(org.mqcgm.server.platform.outbound.OutboundTls.SETTING));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(org.mqcgm.server.platform.outbound.OutboundTls.SETTING, e.getMessage());
+        }
+        try {
+            org.mqcgm.server.platform.security.SecurityAlerts.Settings.parse(g);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            int colon = m.indexOf(": ");
+            throw new ConfigException(m.substring(0, colon), m.substring(colon + 2));
         }
         return java.util.Collections.unmodifiableMap(g);
     }

@@ -82,7 +82,7 @@ class MigrationOwnershipTest {
             Map.entry("disclosure_subject", "disclosures"), Map.entry("disclosure_event", "disclosures"),
             Map.entry("emergency_contact", "disclosures"), Map.entry("rights_request", "requests"),
             Map.entry("rights_request_event", "requests"), Map.entry("newsletter_issue", "newsletter"),
-            Map.entry("purpose_violation", "platform"), Map.entry("rate_limit_window", "platform"), Map.entry("policy_contact", "privacy"),
+            Map.entry("purpose_violation", "platform"), Map.entry("rate_limit_window", "platform"), Map.entry("security_event_count", "platform"), Map.entry("security_alert", "platform"), Map.entry("policy_contact", "privacy"),
             Map.entry("birth_date", "guardians"), Map.entry("minor", "guardians"),
             Map.entry("guardian_invitation", "guardians"), Map.entry("guardianship", "guardians"),
             Map.entry("child_report", "guardians"),

@@ -27,6 +27,15 @@ public interface SecurityLog {
      */
     void event(String kind, Map<String, Object> fields);
 
+    /**
+     * Tells {@code observer} the kind of every event from now on (the kind only: never a field), until the returned
+     * handle is closed. The security alerts count events through it ({@code platform.security.SecurityAlerts}).
+     */
+    static AutoCloseable observe(java.util.function.Consumer<String> observer) {
+        SecurityLogLine.OBSERVERS.add(observer);
+        return () -> SecurityLogLine.OBSERVERS.remove(observer);
+    }
+
     /** The server's security log. */
     static SecurityLog get() {
         return SecurityLogLine.LOG;

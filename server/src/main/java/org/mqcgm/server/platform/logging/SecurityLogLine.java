@@ -27,8 +27,19 @@ public final class SecurityLogLine {
         @Override
         public void event(String kind, Map<String, Object> fields) {
             logger.info(SecurityLogLine.of(Instant.now(), kind, fields, MDC.get("requestId"), MDC.get(ROUTE_MDC)));
+            for (java.util.function.Consumer<String> o : OBSERVERS) {
+                try {
+                    o.accept(kind);
+                } catch (RuntimeException e) {
+                    logger.warn("a security event observer failed: {}", e.getClass().getSimpleName());
+                }
+            }
         }
     };
+
+    /** Who is told the kind of every event (the security alerts, {@link SecurityLog#observe}). */
+    static final java.util.List<java.util.function.Consumer<String>> OBSERVERS =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The MDC key the route wrapper puts the route template under (read for events raised deep in a feature). */
     public static final String ROUTE_MDC = "route";

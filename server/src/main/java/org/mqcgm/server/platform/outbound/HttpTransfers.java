@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  * ({@link #forPush}) connects to the very address it checked, with TLS still verified against the host name, so a
  * DNS answer that changes between the check and the connection (DNS rebinding) cannot reach a private address. Known
  * gap for transfers: {@link HttpClient} resolves the name again when it connects. Nothing of the request (body,
- * headers, credential) is logged.
+ * headers, credential) is logged. TLS, for both: {@link OutboundTls} (chains, names and certificate revocation).
  */
 public final class HttpTransfers {
 
@@ -68,7 +68,7 @@ public final class HttpTransfers {
     private final Resolver resolver;
     /** Connect to the very address that was checked (Web Push): no second resolution, no DNS rebinding. */
     private final boolean pinned;
-    /** The pinned connections' TLS (the JVM's trust store; a test's own). */
+    /** The pinned connections' TLS ({@link OutboundTls}: the JVM's trust store, revocation checked; a test's own). */
     private final javax.net.ssl.SSLSocketFactory tls;
 
     HttpTransfers(boolean allowLoopbackHttp) {
@@ -87,13 +87,27 @@ public final class HttpTransfers {
     /** Pinned to the checked address, with a resolver of the test's own. */
     HttpTransfers(boolean allowLoopbackHttp, java.util.List<String> allowedHosts, Duration exchange,
                   Resolver resolver, boolean pinned) {
-        this(allowLoopbackHttp, allowedHosts, exchange, resolver, pinned,
-                (javax.net.ssl.SSLSocketFactory) javax.net.ssl.SSLSocketFactory.getDefault());
+        this(allowLoopbackHttp, allowedHosts, exchange, resolver, pinned, OutboundTls.system());
     }
 
-    /** Pinned, with a resolver and the TLS of the test's own (a local HTTPS push service). */
+    /** Pinned, with a resolver and the TLS socket factory of the test's own (a local HTTPS push service). */
     HttpTransfers(boolean allowLoopbackHttp, java.util.List<String> allowedHosts, Duration exchange,
                   Resolver resolver, boolean pinned, javax.net.ssl.SSLSocketFactory tls) {
+        this(allowLoopbackHttp, allowedHosts, exchange, resolver, pinned, OutboundTls.system(), tls);
+    }
+
+    /**
+     * With the TLS of {@code tls} for both kinds of connection (the server: {@link OutboundTls#system()}, the JVM's
+     * trust anchors with revocation checked; tests: their own anchors under a chosen policy).
+     */
+    HttpTransfers(boolean allowLoopbackHttp, java.util.List<String> allowedHosts, Duration exchange,
+                  Resolver resolver, boolean pinned, javax.net.ssl.SSLContext tls) {
+        this(allowLoopbackHttp, allowedHosts, exchange, resolver, pinned, tls, tls.getSocketFactory());
+    }
+
+    private HttpTransfers(boolean allowLoopbackHttp, java.util.List<String> allowedHosts, Duration exchange,
+                          Resolver resolver, boolean pinned, javax.net.ssl.SSLContext context,
+                          javax.net.ssl.SSLSocketFactory tls) {
         this.tls = tls;
         this.allowLoopbackHttp = allowLoopbackHttp;
         this.allowedHosts = java.util.List.copyOf(allowedHosts);
@@ -102,6 +116,7 @@ public final class HttpTransfers {
         this.pinned = pinned;
         // A pinned gateway opens its own connections (see pinnedExchange) and needs no client.
         this.client = pinned ? null : HttpClient.newBuilder()
+                .sslContext(context)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(CONNECT)
                 .build();

@@ -38,6 +38,10 @@ public final class SmtpSender implements Sender {
         p.put("mail.smtp.connectiontimeout", "10000");
         p.put("mail.smtp.timeout", "10000");
         p.put("mail.smtp.writetimeout", "10000");
+        // TLS (both kinds) through the outbound clients' one TLS: chains, and certificate revocation (V9.2.4).
+        if (!"none".equals(s.security())) {
+            p.put("mail.smtp.ssl.socketFactory", OutboundTls.system().getSocketFactory());
+        }
         switch (s.security()) {
             case "tls" -> {
                 p.put("mail.smtp.ssl.enable", "true");

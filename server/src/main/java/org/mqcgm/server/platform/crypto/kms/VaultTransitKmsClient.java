@@ -46,7 +46,9 @@ public final class VaultTransitKmsClient implements KmsClient {
     public VaultTransitKmsClient(String token, boolean allowLoopbackHttp) {
         this.token = token;
         this.allowLoopbackHttp = allowLoopbackHttp;
+        // The outbound clients' one TLS: trust anchors, names and certificate revocation (V9.2.4).
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+                .sslContext(org.mqcgm.server.platform.outbound.OutboundTls.system())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
