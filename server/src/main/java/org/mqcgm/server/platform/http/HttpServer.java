@@ -431,4 +431,13 @@ public final class HttpServer implements AutoCloseable {
         javalin.stop();
     }
 
+    /**
+     * Stops accepting connections at once (the listening socket closes: new connections are refused), lets requests
+     * in flight finish for at most {@code grace}, then stops.
+     */
+    public void close(java.time.Duration grace) {
+        javalin.jettyServer().server().setStopTimeout(Math.max(1, grace.toMillis()));
+        javalin.stop();
+    }
+
 }
