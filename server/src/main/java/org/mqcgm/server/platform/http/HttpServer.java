@@ -436,8 +436,19 @@ public final class HttpServer implements AutoCloseable {
      * in flight finish for at most {@code grace}, then stops.
      */
     public void close(java.time.Duration grace) {
-        javalin.jettyServer().server().setStopTimeout(Math.max(1, grace.toMillis()));
+        Server server = javalin.jettyServer().server();
+        server.setStopTimeout(Math.max(1, grace.toMillis()));
+        for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.AbstractConnector connector) {
+                // While draining, a connection idle this long closes: a keep-alive connection with no request, or a
+                // client that stopped sending its body (Jetty's default, one second, cut off slow uploads).
+                connector.setShutdownIdleTimeout(Math.min(grace.toMillis(), SHUTDOWN_IDLE.toMillis()));
+            }
+        }
         javalin.stop();
     }
+
+    /** How long a connection may stay idle while the server drains (at most the grace period). */
+    static final java.time.Duration SHUTDOWN_IDLE = java.time.Duration.ofSeconds(5);
 
 }
