@@ -59,6 +59,7 @@ class GracefulDrainTest {
             env.put("MQCGM_HOST", "127.0.0.1");
             env.put("MQCGM_DRAIN_NOTICE_SECONDS", "1");
             env.put("MQCGM_DRAIN_SECONDS", "20");
+            env.put("MQCGM_DRAIN_IDLE_SECONDS", "10"); // the upload below waits, mid-body, for the drain to begin
             try (Processes.Running node = Processes.start(env, true, "serve", "--port", "0")) {
                 String listening = node.awaitLine("mqcgm listening on", 60);
                 int port = Integer.parseInt(listening.substring(listening.lastIndexOf(':') + 1).trim());
@@ -104,7 +105,7 @@ class GracefulDrainTest {
                 assertThat(node.output()).contains("event streams ended with a retry hint").contains("mqcgm stopped");
             }
             // What the draining node acknowledged is stored.
-            assertThat(count(pg, "select count(*) from glucose_reading where time = '" + t.plusSeconds(300) + "'"))
+            assertThat(count(pg, "select count(*) from glucose_recent where time = '" + t.plusSeconds(300) + "'"))
                     .isEqualTo(1);
         } finally {
             pg.close();

@@ -564,7 +564,7 @@ public final class App implements AutoCloseable {
         int streams = accessControl.drainStreams();
         log.info("draining: {} event streams ended with a retry hint; finishing requests in flight (at most {} s)",
                 streams, node.drainGrace().toSeconds());
-        http.close(node.drainGrace());
+        http.close(node.drainGrace(), node.drainIdle());
         for (Feature f : features.reversed()) {
             try {
                 f.close();

@@ -890,16 +890,21 @@ public record ServerConfig(
      *                    retries refused connections on another node, as HAProxy does, needs none)
      * @param drainGrace  how long requests in flight may take to finish after that ({@code MQCGM_DRAIN_SECONDS},
      *                    1–300, default 10)
+     * @param drainIdle   while draining, how long a connection may stay idle before it is closed: a keep-alive
+     *                    connection without a request, or a client that stopped sending its body
+     *                    ({@code MQCGM_DRAIN_IDLE_SECONDS}, 1–300, default 1, at most {@code drainGrace})
      * @param jobsPolling how often the node looks for due jobs ({@code MQCGM_JOBS_POLL_SECONDS}, 1–300, default 10)
      */
-    public record Node(Duration drainNotice, Duration drainGrace, Duration jobsPolling) {
-        public static final Node DEFAULT = new Node(Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(10));
+    public record Node(Duration drainNotice, Duration drainGrace, Duration drainIdle, Duration jobsPolling) {
+        public static final Node DEFAULT = new Node(Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(1),
+                Duration.ofSeconds(10));
     }
 
     /** The {@link Node} settings of a flat map of {@code MQCGM_*} settings; a wrong one names itself. */
     public static Node node(Map<String, String> s) {
         return new Node(Duration.ofSeconds(integer(s, "MQCGM_DRAIN_NOTICE_SECONDS", 0, 0, 60)),
                 Duration.ofSeconds(integer(s, "MQCGM_DRAIN_SECONDS", 10, 1, 300)),
+                Duration.ofSeconds(integer(s, "MQCGM_DRAIN_IDLE_SECONDS", 1, 1, 300)),
                 Duration.ofSeconds(integer(s, "MQCGM_JOBS_POLL_SECONDS", 10, 1, 300)));
     }
 
