@@ -258,8 +258,45 @@ class SeveralNodesTest {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - answered), stillAccepted.get());
     }
 
+    /**
+     * A node caches each person's home zone (it cuts stored readings into local days): a change on A reaches B's
+     * cache at once, so B files the next upload under the new zone's day.
+     */
     @Test
     @Order(4)
+    void aChangedHomeZoneIsUsedByEveryNode() {
+        UUID owner = nodeA.newUser("nodes-zone@example.org");
+        String auth = "Bearer " + nodeA.app().apiTokens().create(owner, "all", EnumSet.allOf(Scope.class));
+        java.time.LocalDate day = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(5);
+        // B files a reading of 20:00 UTC under that UTC day (and caches the zone, UTC).
+        Instant first = day.atTime(20, 0).toInstant(java.time.ZoneOffset.UTC);
+        assertThat(upload(urlB, auth, first, 120).statusCode()).isEqualTo(200);
+        assertThat(dayOf(owner, first)).isEqualTo(day);
+        HttpResponse<String> moved = new Http(urlA).send("PUT", "/api/v1/me/profile",
+                "{\"timeZone\":\"Asia/Shanghai\"}", "Authorization", auth, "Content-Type", "application/json");
+        assertThat(moved.statusCode()).as(moved.body()).isBetween(200, 204);
+        // 20:01 UTC and later are the next day in Shanghai (04:01): B files the next upload there, as soon as the
+        // change's notice arrived (within a second; each try is a new reading, uploads being idempotent).
+        AtomicInteger tries = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(1)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(10))
+                .until(() -> {
+                    Instant next = first.plusSeconds(60L * tries.incrementAndGet());
+                    assertThat(upload(urlB, auth, next, 121).statusCode()).isEqualTo(200);
+                    return dayOf(owner, next).equals(day.plusDays(1));
+                });
+        System.out.printf("SeveralNodesTest: home zone changed on A, used by B from upload %d on%n", tries.get());
+    }
+
+    /** The local day of the stored block holding {@code time}. */
+    private static java.time.LocalDate dayOf(UUID owner, Instant time) {
+        return nodeA.sql().withHandle(h -> h.createQuery("select day from glucose_day where owner_id = :o"
+                        + " and :t between first_time and last_time")
+                .bind("o", owner).bind("t", java.time.OffsetDateTime.ofInstant(time, java.time.ZoneOffset.UTC))
+                .mapTo(java.time.LocalDate.class).one());
+    }
+
+    @Test
+    @Order(5)
     void scheduledJobsRunOncePerScheduleNotOncePerNode() {
         Map<String, Integer> before = jobRuns();
         // Every job due now, as when its time comes: both nodes look for due jobs every second.
@@ -279,7 +316,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void killingANodeMidTrafficLosesNoAcknowledgedReadingAndRetriesLandOnTheOther() throws Exception {
         UUID owner = person("nodes-kill");
         String auth = "Bearer " + nodeA.app().apiTokens().create(owner, "all", EnumSet.allOf(Scope.class));
