@@ -80,12 +80,15 @@ public final class App implements AutoCloseable {
     private final AccessControl accessControl;
     /** Alerting on automated attacks and unusual activity (issue 16, ASVS V11.1.8). */
     private final org.mqcgm.server.platform.security.SecurityAlerts securityAlerts;
+    /** How this node drains at shutdown (several nodes behind a load balancer). */
+    private final ServerConfig.Node node;
 
     private App(Database database, HttpServer http, HealthRoutes health, List<Feature> features,
                 AccountsFeature accounts, GlucoseFeature glucose, PrivacyFeature privacy, Notifications notifications,
                 Outbound outbound, Jobs jobs, Metrics metrics, AccessControl accessControl,
-                org.mqcgm.server.platform.security.SecurityAlerts securityAlerts) {
+                org.mqcgm.server.platform.security.SecurityAlerts securityAlerts, ServerConfig.Node node) {
         this.securityAlerts = securityAlerts;
+        this.node = node;
         this.metrics = metrics;
         this.accessControl = accessControl;
         this.database = database;
@@ -447,8 +450,9 @@ public final class App implements AutoCloseable {
                         features.forEach(f -> f.routes(routes, web));
                         extraRoutes.accept(routes);
                     });
+            ServerConfig.Node node = ServerConfig.node(config.governance());
             Jobs jobs = Jobs.start(database.dataSource(), systemClock,
-                    features.stream().flatMap(f -> f.jobs().stream()).toList(), metrics::job);
+                    features.stream().flatMap(f -> f.jobs().stream()).toList(), metrics::job, node.jobsPolling());
             notifications.start();
             // Security events counted across nodes; the operator is e-mailed when a threshold is reached (V11.1.8).
             org.mqcgm.server.platform.security.SecurityAlerts securityAlerts =
@@ -457,7 +461,7 @@ public final class App implements AutoCloseable {
                             config.controller().email(), metrics.registry(), outbound, config.publicUrl());
             log.info("mqcgm listening on {}:{}", config.host(), http.port());
             return new App(database, http, health, features, accounts, glucose, privacy, notifications, outbound,
-                    jobs, metrics, accessControl, securityAlerts);
+                    jobs, metrics, accessControl, securityAlerts, node);
         } catch (RuntimeException e) {
             database.close();
             metrics.close();
@@ -551,12 +555,31 @@ public final class App implements AutoCloseable {
         return privacy.policyVersions();
     }
 
-    /** Graceful stop: readiness goes red, requests in flight finish, then the pool closes. */
+    /**
+     * Graceful stop (SIGTERM), a drain for a node behind a load balancer: readiness goes red (and stays so for
+     * {@code MQCGM_DRAIN_NOTICE_SECONDS}, so the balancer moves away first); every open event stream ends with a
+     * {@code retry:} hint, so clients reconnect through the balancer to another node; the listener closes (new
+     * connections are refused) while requests in flight finish, for at most {@code MQCGM_DRAIN_SECONDS}; then the
+     * features, the notification listener, the jobs and the pool stop.
+     */
     @Override
     public void close() {
         health.markStopping();
-        securityAlerts.close();
+        if (!node.drainNotice().isZero()) {
+            log.info("draining: not ready; waiting {} s for the load balancer to notice",
+                    node.drainNotice().toSeconds());
+            try {
+                Thread.sleep(node.drainNotice().toMillis()); // the balancer's health checks need this time
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         accessControl.close();
+        int streams = accessControl.drainStreams();
+        log.info("draining: {} event streams ended with a retry hint; finishing requests in flight (at most {} s)",
+                streams, node.drainGrace().toSeconds());
+        http.close(node.drainGrace(), node.drainIdle());
+        securityAlerts.close();
         for (Feature f : features.reversed()) {
             try {
                 f.close();
@@ -565,7 +588,6 @@ public final class App implements AutoCloseable {
             }
         }
         notifications.close();
-        http.close();
         jobs.close();
         outbound.close();
         database.close();

@@ -834,7 +834,9 @@ public record ServerConfig(
     private static final java.util.List<String> GOVERNANCE = java.util.List.of("MQCGM_AGE_OF_MAJORITY",
             "MQCGM_RETENTION_", "MQCGM_RESEARCH_", "MQCGM_LOG_DIR", "MQCGM_REGULATOR_", "MQCGM_DPO_EMAIL",
             // issue 16 (secc): outbound certificate revocation policy, security alert thresholds and recipients
-            "MQCGM_OUTBOUND_REVOCATION", "MQCGM_SECURITY_ALERT_");
+            "MQCGM_OUTBOUND_REVOCATION", "MQCGM_SECURITY_ALERT_",
+            // carried in the same map, though not privacy governance: how a node drains and polls ({@link #node})
+            "MQCGM_DRAIN_", "MQCGM_JOBS_");
 
     /**
      * The privacy-governance settings of a flat map of {@code MQCGM_*} settings (the environment over the
@@ -851,6 +853,7 @@ public record ServerConfig(
             }
         });
         ageOfMajority(g);
+        node(g);
         try {
             org.mqcgm.server.retention.RetentionFeature.Settings.from(g);
         } catch (IllegalArgumentException e) {
@@ -894,6 +897,33 @@ public record ServerConfig(
                 host, port, maxRequestBytes, argon2, sessionIdle, sessionAbsolute, smtp, outboxDirectory, publicUrl,
                 metrics, clientAddress, deletionLedger, transfersAllowLoopbackHttp, maxFollowers, acceptQueue, push,
                 supportPhone, alertsOnIngest, residency, controller, governance(g), rateLimits);
+    }
+
+    /**
+     * How one node of several behind a load balancer stops and runs its jobs (issue 17), from the raw settings
+     * ({@link #governance()} carries them).
+     *
+     * @param drainNotice how long {@code /readyz} fails before the node stops accepting connections, so the balancer
+     *                    moves away first ({@code MQCGM_DRAIN_NOTICE_SECONDS}, 0–60, default 0: a balancer that
+     *                    retries refused connections on another node, as HAProxy does, needs none)
+     * @param drainGrace  how long requests in flight may take to finish after that ({@code MQCGM_DRAIN_SECONDS},
+     *                    1–300, default 10)
+     * @param drainIdle   while draining, how long a connection may stay idle before it is closed: a keep-alive
+     *                    connection without a request, or a client that stopped sending its body
+     *                    ({@code MQCGM_DRAIN_IDLE_SECONDS}, 1–300, default 1, at most {@code drainGrace})
+     * @param jobsPolling how often the node looks for due jobs ({@code MQCGM_JOBS_POLL_SECONDS}, 1–300, default 10)
+     */
+    public record Node(Duration drainNotice, Duration drainGrace, Duration drainIdle, Duration jobsPolling) {
+        public static final Node DEFAULT = new Node(Duration.ZERO, Duration.ofSeconds(10), Duration.ofSeconds(1),
+                Duration.ofSeconds(10));
+    }
+
+    /** The {@link Node} settings of a flat map of {@code MQCGM_*} settings; a wrong one names itself. */
+    public static Node node(Map<String, String> s) {
+        return new Node(Duration.ofSeconds(integer(s, "MQCGM_DRAIN_NOTICE_SECONDS", 0, 0, 60)),
+                Duration.ofSeconds(integer(s, "MQCGM_DRAIN_SECONDS", 10, 1, 300)),
+                Duration.ofSeconds(integer(s, "MQCGM_DRAIN_IDLE_SECONDS", 1, 1, 300)),
+                Duration.ofSeconds(integer(s, "MQCGM_JOBS_POLL_SECONDS", 10, 1, 300)));
     }
 
     @Override

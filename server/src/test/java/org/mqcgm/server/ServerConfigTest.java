@@ -209,4 +209,26 @@ class ServerConfigTest {
         assertThatThrownBy(() -> ServerConfig.load(Map.of(), dir.resolve("nope.conf")))
                 .hasMessageStartingWith("--config: no such file");
     }
+
+    /** How a node drains and polls its jobs (several nodes behind a balancer): defaults, and wrong values named. */
+    @Test
+    void nodeSettingsHaveDefaultsAndWrongValuesNameTheSetting() throws IOException {
+        assertThat(ServerConfig.node(ServerConfig.fromSettings(valid()).governance()))
+                .isEqualTo(ServerConfig.Node.DEFAULT);
+        Map<String, String> s = valid();
+        s.put("MQCGM_DRAIN_NOTICE_SECONDS", "3");
+        s.put("MQCGM_DRAIN_SECONDS", "30");
+        s.put("MQCGM_DRAIN_IDLE_SECONDS", "5");
+        s.put("MQCGM_JOBS_POLL_SECONDS", "2");
+        assertThat(ServerConfig.node(ServerConfig.fromSettings(s).governance())).isEqualTo(new ServerConfig.Node(
+                java.time.Duration.ofSeconds(3), java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(5),
+                java.time.Duration.ofSeconds(2)));
+        for (String[] wrong : new String[][] {{"MQCGM_DRAIN_NOTICE_SECONDS", "61"}, {"MQCGM_DRAIN_SECONDS", "0"},
+                {"MQCGM_DRAIN_IDLE_SECONDS", "soon"}, {"MQCGM_JOBS_POLL_SECONDS", "0"}}) {
+            Map<String, String> bad = valid();
+            bad.put(wrong[0], wrong[1]);
+            assertThatThrownBy(() -> ServerConfig.fromSettings(bad)).as(wrong[0] + "=" + wrong[1])
+                    .isInstanceOf(ConfigException.class).hasMessageStartingWith(wrong[0] + ":");
+        }
+    }
 }

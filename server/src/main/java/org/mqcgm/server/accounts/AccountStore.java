@@ -351,9 +351,30 @@ public final class AccountStore {
     }
 
     void updateTimeZone(UUID id, ZoneId zone) {
-        jdbi.useHandle(h -> h.createUpdate("update account set time_zone = :z where id = :id")
-                .bind("z", zone.getId()).bind("id", id).execute());
+        jdbi.useTransaction(h -> {
+            h.createUpdate("update account set time_zone = :z where id = :id")
+                    .bind("z", zone.getId()).bind("id", id).execute();
+            // Every node forgets its cached zone of this account when this commits (several nodes).
+            org.mqcgm.server.platform.db.Notifications.send(h, ZONE_CHANNEL, id.toString());
+        });
         zones.invalidate(id);
+    }
+
+    /** The channel on which a changed home zone is announced to every node (payload: the account id). */
+    static final String ZONE_CHANNEL = "mqcgm_account_zone";
+
+    /**
+     * Forgets, on this node, the zone another node changed; a lost notification connection forgets every zone
+     * (a notice may have been missed).
+     */
+    void listen(org.mqcgm.server.platform.db.Notifications notifications) {
+        notifications.on(ZONE_CHANNEL, payload -> {
+            try {
+                zones.invalidate(UUID.fromString(payload));
+            } catch (IllegalArgumentException e) {
+                zones.invalidateAll();
+            }
+        }, zones::invalidateAll);
     }
 
     private final com.github.benmanes.caffeine.cache.Cache<UUID, ZoneId> zones =

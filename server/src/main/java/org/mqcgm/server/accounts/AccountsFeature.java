@@ -66,6 +66,7 @@ public final class AccountsFeature implements Feature {
     public static AccountsFeature create(Platform platform, Settings settings,
                                          org.mqcgm.server.platform.support.Tickets tickets) {
         AccountStore store = new AccountStore(platform.jdbi(), platform.userKeys(), platform.secrets());
+        store.listen(platform.notifications());
         Sessions sessions = new Sessions(platform.jdbi(), platform.systemClock(), settings.sessionIdle(),
                 settings.sessionAbsolute());
         ApiTokens tokens = new ApiTokens(platform.jdbi(), platform.systemClock());

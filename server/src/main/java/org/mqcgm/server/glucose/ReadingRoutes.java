@@ -67,7 +67,9 @@ final class ReadingRoutes implements AutoCloseable {
             if (s.terminated()) {
                 streams.remove(s);
             } else {
-                s.sendComment("keep-alive");
+                synchronized (s) { // the stream's writers hold it (AccessControl.endWithRetryHint)
+                    s.sendComment("keep-alive");
+                }
             }
         }), 20, 20, TimeUnit.SECONDS);
     }
@@ -301,7 +303,9 @@ final class ReadingRoutes implements AutoCloseable {
                     synchronized (lastSent) {
                         if (r.time().getEpochSecond() > lastSent[0]) {
                             lastSent[0] = r.time().getEpochSecond();
-                            client.sendEvent("reading", view(r), Long.toString(lastSent[0]));
+                            synchronized (client) { // the stream's writers hold it (AccessControl.endWithRetryHint)
+                                client.sendEvent("reading", view(r), Long.toString(lastSent[0]));
+                            }
                         }
                     }
                 });

@@ -431,4 +431,21 @@ public final class HttpServer implements AutoCloseable {
         javalin.stop();
     }
 
+    /**
+     * Stops accepting connections at once (the listening socket closes: new connections are refused), lets requests
+     * in flight finish for at most {@code grace}, then stops. Meanwhile a connection idle for {@code idle} closes:
+     * a keep-alive connection without a request, or a client that stopped sending its body (Jetty's own default is
+     * one second).
+     */
+    public void close(java.time.Duration grace, java.time.Duration idle) {
+        Server server = javalin.jettyServer().server();
+        server.setStopTimeout(Math.max(1, grace.toMillis()));
+        for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
+            if (c instanceof org.eclipse.jetty.server.AbstractConnector connector) {
+                connector.setShutdownIdleTimeout(Math.max(1, Math.min(grace.toMillis(), idle.toMillis())));
+            }
+        }
+        javalin.stop();
+    }
+
 }

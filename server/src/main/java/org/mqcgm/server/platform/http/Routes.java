@@ -138,6 +138,10 @@ public final class Routes {
             // Once open, the stream lasts only as long as the credential it was opened with (AccessControl.watch).
             ctx.async(config -> config.timeout = 0, () -> {
                 SseClient c = new SseClient(ctx);
+                if (accessControl.draining()) {
+                    AccessControl.endWithRetryHint(c); // this node stops: come back through the balancer
+                    return;
+                }
                 accessControl.watch(c, access);
                 client.accept(c);
             });

@@ -56,6 +56,15 @@ public final class Jobs implements AutoCloseable {
     }
 
     public static Jobs start(DataSource dataSource, Clock clock, List<Job> jobs, Observer observer) {
+        return start(dataSource, clock, jobs, observer, Duration.ofSeconds(10));
+    }
+
+    /**
+     * As {@link #start(DataSource, Clock, List, Observer)}, looking for due jobs every {@code polling}. However many
+     * nodes poll, each due run is taken by one of them (db-scheduler picks it with an update of its row).
+     */
+    public static Jobs start(DataSource dataSource, Clock clock, List<Job> jobs, Observer observer,
+                             Duration polling) {
         List<RecurringTask<Void>> tasks = new ArrayList<>();
         for (Job job : jobs) {
             tasks.add(Tasks.recurring(job.name(), Schedules.fixedDelay(job.every()))
@@ -65,9 +74,9 @@ public final class Jobs implements AutoCloseable {
                 .startTasks(tasks)
                 // Several threads, so that a long run (a daily purge, push deliveries waiting on a slow push service)
                 // never holds back an urgent low's repeat or escalation; a 10 s poll keeps those within seconds of
-                // their time.
+                // their time (MQCGM_JOBS_POLL_SECONDS).
                 .threads(4)
-                .pollingInterval(Duration.ofSeconds(10))
+                .pollingInterval(polling)
                 .clock(clock::instant)
                 .build();
         scheduler.start();

@@ -513,6 +513,9 @@ public final class AccessControl {
             set.add(stream);
             return set;
         });
+        if (draining) {
+            endWithRetryHint(client); // opened while the node began to drain
+        }
     }
 
     /** How many streams of {@code owner} are watched (tests). */
@@ -571,6 +574,58 @@ public final class AccessControl {
     /** Stops the periodic check (at shutdown). */
     public void close() {
         rechecks.shutdownNow();
+    }
+
+    /** Set once this node drains (shutdown): every stream ends with a retry hint, new ones at once. */
+    private volatile boolean draining;
+
+    /** Whether this node drains: a new event stream is ended at once with a retry hint. */
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * The node drains (graceful shutdown behind a load balancer): every open event stream ends with a reconnection
+     * hint ({@link #endWithRetryHint}), so that its client reconnects — through the balancer, to another node —
+     * and streams opened from now on end the same way at once. Returns how many streams ended.
+     */
+    public int drainStreams() {
+        draining = true;
+        int ended = 0;
+        for (java.util.UUID owner : streams.keySet()) {
+            java.util.Set<Stream> open = streams.remove(owner);
+            if (open != null) {
+                for (Stream s : open) {
+                    if (!s.client().terminated()) {
+                        endWithRetryHint(s.client());
+                        ended++;
+                    }
+                }
+            }
+        }
+        return ended;
+    }
+
+    /**
+     * Ends an event stream with an SSE {@code retry:} field: how long the client waits before reconnecting,
+     * 0.5–2 s, drawn per stream so that a node's thousands of followers do not all come back in the same instant.
+     * Writers of a stream hold its {@link io.javalin.http.sse.SseClient} as their lock (the feature's events and
+     * heartbeats too), so the field never lands inside another event.
+     */
+    public static void endWithRetryHint(io.javalin.http.sse.SseClient client) {
+        long millis = 500 + java.util.concurrent.ThreadLocalRandom.current().nextLong(1501);
+        synchronized (client) {
+            if (!client.terminated()) {
+                try {
+                    jakarta.servlet.ServletOutputStream out = client.ctx().res().getOutputStream();
+                    out.write(("retry: " + millis + "\n\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (java.io.IOException | RuntimeException e) {
+                    // the client went away already: nothing to tell it
+                }
+            }
+        }
+        client.close();
     }
 
     /** Closes the owner's streams whose credential no longer authenticates the owner; forgets closed ones. */
