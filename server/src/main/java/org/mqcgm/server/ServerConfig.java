@@ -829,7 +829,9 @@ public record ServerConfig(
 
     /** The prefixes and names of the privacy-governance settings ({@link #governance}). */
     private static final java.util.List<String> GOVERNANCE = java.util.List.of("MQCGM_AGE_OF_MAJORITY",
-            "MQCGM_RETENTION_", "MQCGM_RESEARCH_", "MQCGM_LOG_DIR", "MQCGM_REGULATOR_", "MQCGM_DPO_EMAIL");
+            "MQCGM_RETENTION_", "MQCGM_RESEARCH_", "MQCGM_LOG_DIR", "MQCGM_REGULATOR_", "MQCGM_DPO_EMAIL",
+            // not governance, but read the same way: the glucose feature's upload settings (commit coalescing)
+            "MQCGM_UPLOAD_");
 
     /**
      * The privacy-governance settings of a flat map of {@code MQCGM_*} settings (the environment over the
