@@ -16,13 +16,13 @@ import java.util.Map;
  * Live uploads driven by {@code wrk} (issue 17): one reading per request, as a phone posts, against the real server
  * on its own embedded PostgreSQL with durable commits ({@code fsync} and {@code synchronous_commit} on). Arms are
  * commit coalescing on and off ({@code MQCGM_UPLOAD_COALESCE}), alternating, each with a fresh server and database:
- * per arm, {@code --wearers} accounts with tokens are made through the app's Java API (half for the warm-up, half
- * for the measured run, so no reading is posted twice), {@code wrk} runs the warm-up and then the measured run with
+ * per arm, {@code --wearers} accounts with tokens are made through the app's Java API, {@code wrk} runs the warm-up
+ * (readings from two hours ago backwards) and then the measured run (from now backwards) with
  * {@code bench/uploads-wrk.lua}, and afterwards the readings stored are counted against the 200 answers.
  *
  * <pre>
- *   UploadsWrkBenchmark [--wearers 2000] [--seconds 20] [--warmup 5] [--connections 64] [--threads 2]
- *                       [--pairs 1] [--arms on,off] [--pool 16]
+ *   UploadsWrkBenchmark [--wearers 1000] [--seconds 20] [--warmup 5] [--connections 64] [--threads 2]
+ *                       [--pairs 1] [--arms on,off] [--pool 16]      (an arm: off, on, or on:N committers)
  * </pre>
  */
 public final class UploadsWrkBenchmark {
@@ -31,7 +31,7 @@ public final class UploadsWrkBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> o = new HashMap<>(Map.of("wearers", "2000", "seconds", "20", "warmup", "5",
+        Map<String, String> o = new HashMap<>(Map.of("wearers", "1000", "seconds", "20", "warmup", "5",
                 "connections", "64", "threads", "2", "pairs", "1", "arms", "on,off", "pool", "16"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             o.put(args[i].replaceFirst("^--", ""), args[i + 1]);
@@ -74,20 +74,25 @@ public final class UploadsWrkBenchmark {
     private static Map<String, String> arm(String arm, Map<String, String> o, Path lua) throws Exception {
         int wearers = Integer.parseInt(o.get("wearers"));
         System.out.println("== coalescing " + arm + ": starting the server, making " + wearers + " wearers");
+        // An arm is "off", "on", or "on:N" (N committer threads, MQCGM_UPLOAD_COALESCE_COMMITTERS).
+        String[] parts = arm.split(":");
         try (BenchServer server = BenchServer.start(Integer.parseInt(o.get("pool")), true,
-                c -> c.withGovernanceSetting("MQCGM_UPLOAD_COALESCE", arm))) {
+                c -> parts.length > 1 ? c.withGovernanceSetting("MQCGM_UPLOAD_COALESCE", parts[0])
+                        .withGovernanceSetting("MQCGM_UPLOAD_COALESCE_COMMITTERS", parts[1])
+                        : c.withGovernanceSetting("MQCGM_UPLOAD_COALESCE", parts[0]))) {
             Path dir = Files.createTempDirectory("mqcgm-wrk-");
-            List<String> warm = new ArrayList<>();
-            List<String> measured = new ArrayList<>();
+            List<String> tokens = new ArrayList<>();
             for (int w = 0; w < wearers; w++) {
-                BenchServer.Wearer wearer = server.wearer("wearer" + w + "@bench.example", ZoneId.of("Asia/Shanghai"));
-                (w % 2 == 0 ? warm : measured).add(wearer.token());
+                tokens.add(server.wearer("wearer" + w + "@bench.example", ZoneId.of("Asia/Shanghai")).token());
             }
-            Files.write(dir.resolve("warm.txt"), warm);
-            Files.write(dir.resolve("measured.txt"), measured);
+            Files.write(dir.resolve("tokens.txt"), tokens);
             String url = server.baseUrl() + "/api/v1/readings";
-            Map<String, String> warmup = wrk(o, lua, url, dir.resolve("warm.txt"), o.get("warmup"), false);
-            Map<String, String> r = wrk(o, lua, url, dir.resolve("measured.txt"), o.get("seconds"), true);
+            // The warm-up posts for the same wearers, its readings going back from two hours ago, the measured
+            // run's from now: never the same second of a wearer twice (each run goes back under an hour).
+            long now = System.currentTimeMillis() / 1000;
+            Map<String, String> warmup = wrk(o, lua, url, dir.resolve("tokens.txt"), o.get("warmup"), false,
+                    now - 7200);
+            Map<String, String> r = wrk(o, lua, url, dir.resolve("tokens.txt"), o.get("seconds"), true, now);
             long stored = server.app.database().orElseThrow().jdbi().withHandle(h -> h.createQuery(
                     "select count(*) from glucose_recent").mapTo(Long.class).one());
             long acknowledged = Long.parseLong(warmup.get("ok")) + Long.parseLong(r.get("ok"));
@@ -104,13 +109,13 @@ public final class UploadsWrkBenchmark {
 
     /** Runs wrk and returns the RESULT line of the Lua script's {@code done}, printing wrk's own output. */
     private static Map<String, String> wrk(Map<String, String> o, Path lua, String url, Path tokens, String seconds,
-                                           boolean latency) throws Exception {
+                                           boolean latency, long base) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("wrk", "-t", o.get("threads"), "-c", o.get("connections"),
                 "-d", seconds + "s", "--timeout", "10s", "-s", lua.toString()));
         if (latency) {
             cmd.add("--latency");
         }
-        cmd.addAll(List.of(url, "--", tokens.toString(), o.get("threads")));
+        cmd.addAll(List.of(url, "--", tokens.toString(), o.get("threads"), Long.toString(base)));
         System.out.println("$ " + String.join(" ", cmd));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         Map<String, String> result = new LinkedHashMap<>();

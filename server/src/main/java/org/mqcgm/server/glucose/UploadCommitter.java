@@ -45,7 +45,8 @@ final class UploadCommitter implements AutoCloseable {
      *
      * @param enabled    coalesce live uploads ({@code MQCGM_UPLOAD_COALESCE=on|off}, default on)
      * @param committers committer threads, each committing one batch at a time
-     *                   ({@code MQCGM_UPLOAD_COALESCE_COMMITTERS}, default 2)
+     *                   ({@code MQCGM_UPLOAD_COALESCE_COMMITTERS}, default 4: each holds a pooled
+     *                   connection while it commits)
      * @param maxItems   uploads committed together at most ({@code MQCGM_UPLOAD_COALESCE_MAX}, default 64)
      * @param waitMicros how long a committer waits for more uploads after the first of a batch
      *                   ({@code MQCGM_UPLOAD_COALESCE_WAIT_US}, default 1000)
@@ -53,7 +54,7 @@ final class UploadCommitter implements AutoCloseable {
      */
     record Settings(boolean enabled, int committers, int maxItems, long waitMicros, int queue) {
 
-        static final Settings DEFAULT = new Settings(true, 2, 64, 1000, 4096);
+        static final Settings DEFAULT = new Settings(true, 4, 64, 1000, 4096);
 
         Settings {
             if (committers < 1 || committers > 64) {
