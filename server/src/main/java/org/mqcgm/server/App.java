@@ -245,7 +245,7 @@ public final class App implements AutoCloseable {
                     && sharingRef.get().sharesWithSomeone(person, org.mqcgm.server.platform.security.ShareScope.LOGBOOK));
             logbookRef.set(logbook);
             GlucoseFeature glucose = GlucoseFeature.create(platform, accounts.timeZones(),
-                    accounts.reconfirmation(), logbook.marks());
+                    accounts.reconfirmation(), logbook.marks(), GlucoseFeature.uploadSettings(config.governance()));
             ReportsFeature reports = ReportsFeature.create(platform, glucose.readings()::forStatistics,
                     logbook.marks());
             FhirFeature fhir = FhirFeature.create(platform, accounts.profiles(), glucose.readings().store()::range,

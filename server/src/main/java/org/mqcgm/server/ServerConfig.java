@@ -836,7 +836,9 @@ public record ServerConfig(
             // issue 16 (secc): outbound certificate revocation policy, security alert thresholds and recipients
             "MQCGM_OUTBOUND_REVOCATION", "MQCGM_SECURITY_ALERT_",
             // carried in the same map, though not privacy governance: how a node drains and polls ({@link #node})
-            "MQCGM_DRAIN_", "MQCGM_JOBS_");
+            "MQCGM_DRAIN_", "MQCGM_JOBS_",
+            // not governance, but read the same way: the glucose feature's upload settings (commit coalescing)
+            "MQCGM_UPLOAD_");
 
     /**
      * The privacy-governance settings of a flat map of {@code MQCGM_*} settings (the environment over the

@@ -55,6 +55,17 @@ public final class GlucoseFeature implements Feature {
      */
     public static GlucoseFeature create(Platform platform, Function<UUID, ZoneId> timeZones,
                                         Reconfirmation reconfirmation, CheckinMarks marks) {
+        return create(platform, timeZones, reconfirmation, marks, java.util.Map.of());
+    }
+
+    /**
+     * Builds the feature with the upload settings of {@code settings} (a flat map of {@code MQCGM_*} settings:
+     * {@code MQCGM_UPLOAD_COALESCE=on|off} and its tuning, see {@link #uploadSettings}).
+     */
+    public static GlucoseFeature create(Platform platform, Function<UUID, ZoneId> timeZones,
+                                        Reconfirmation reconfirmation, CheckinMarks marks,
+                                        java.util.Map<String, String> settings) {
+        UploadCommitter.Settings coalesce = UploadCommitter.Settings.from(settings);
         Clock dataClock = platform.dataClock();
         ReadingEvents events = new ReadingEvents(platform.jdbi());
         events.listen(platform.notifications());
@@ -69,8 +80,31 @@ public final class GlucoseFeature implements Feature {
         sensors.encryptPlainRows();
         sensors.encryptPlainEndReasons();
         annotations.encryptPlainKinds();
-        return new GlucoseFeature(platform, store, events, annotations, readings, sensors, reconfirmation,
-                marks);
+        GlucoseFeature feature = new GlucoseFeature(platform, store, events, annotations, readings, sensors,
+                reconfirmation, marks);
+        if (coalesce.enabled()) {
+            feature.committer = new UploadCommitter(platform.jdbi(), coalesce, platform.meters());
+            readings.coalesceWith(feature.committer);
+        }
+        return feature;
+    }
+
+    /** Commits live uploads together (null when {@code MQCGM_UPLOAD_COALESCE=off}). */
+    private UploadCommitter committer;
+
+    /**
+     * The upload settings among {@code settings} ({@code MQCGM_UPLOAD_*}), checked: a wrong one throws
+     * {@link IllegalArgumentException} naming it (the server refuses to start).
+     */
+    public static java.util.Map<String, String> uploadSettings(java.util.Map<String, String> settings) {
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        settings.forEach((k, v) -> {
+            if (k.startsWith("MQCGM_UPLOAD_") && v != null) {
+                out.put(k, v);
+            }
+        });
+        UploadCommitter.Settings.from(out);
+        return out;
     }
 
     @Override
@@ -123,6 +157,9 @@ public final class GlucoseFeature implements Feature {
     @Override
     public void close() {
         readingRoutes.close();
+        if (committer != null) {
+            committer.close(); // commits what is queued before the database goes
+        }
         events.close();
     }
 

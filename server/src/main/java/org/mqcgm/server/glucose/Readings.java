@@ -112,25 +112,24 @@ public final class Readings {
         }
         int rejectedCount = rejected;
         List<Runnable> afterCommit = new ArrayList<>(1);
-        // Without an Idempotency-Key or a listener there is nothing to do in the upload's transaction: the store
-        // picks its own (a live upload is one statement, committed on return).
-        Outcome outcome = idempotency.isEmpty() && listeners.isEmpty()
-                ? stored(valid, atomic, rejectedCount, errors, v -> store.insert(ownerId, v))
-                : jdbi.inTransaction(h -> {
-            Optional<Outcome> earlier = idempotency.isEmpty() ? Optional.empty()
-                    : replay(h, ownerId, idempotency.get());
-            if (earlier.isPresent()) {
-                return earlier.get();
-            }
-            Outcome o = stored(valid, atomic, rejectedCount, errors, v -> store.insert(h, ownerId, v));
-            if (idempotency.isPresent()) {
-                remember(h, ownerId, idempotency.get(), o);
-            }
-            if (o.accepted() > 0) {
-                afterCommit.addAll(storing(h, ownerId, valid));
-            }
-            return o;
-        });
+        Outcome outcome;
+        if (coalescing(valid)) {
+            // A live upload: committed together with other uploads of the moment (one WAL flush for many); the
+            // work is the same as in a transaction of its own below, and may be run again alone (UploadCommitter).
+            Attempt a = committer.commit(ownerId, h -> attempt(h, ownerId, valid, atomic, rejectedCount, errors,
+                    idempotency));
+            outcome = a.outcome();
+            afterCommit.addAll(a.afterCommit());
+        } else if (idempotency.isEmpty() && listeners.isEmpty()) {
+            // Without an Idempotency-Key or a listener there is nothing to do in the upload's transaction: the store
+            // picks its own (a live upload is one statement, committed on return).
+            outcome = stored(valid, atomic, rejectedCount, errors, v -> store.insert(ownerId, v));
+        } else {
+            Attempt a = jdbi.inTransaction(h -> attempt(h, ownerId, valid, atomic, rejectedCount, errors,
+                    idempotency));
+            outcome = a.outcome();
+            afterCommit.addAll(a.afterCommit());
+        }
         if (outcome.accepted() > 0 && !outcome.replayed()) {
             events.published(ownerId);
             announce(afterCommit);
@@ -141,6 +140,57 @@ public final class Readings {
             rejectedMeter.increment(outcome.rejected());
         }
         return outcome;
+    }
+
+    /** What an upload did in its transaction, and what its listeners left for after the commit. */
+    private record Attempt(Outcome outcome, List<Runnable> afterCommit) {
+    }
+
+    /**
+     * An upload's work inside its transaction: the Idempotency-Key replay, the readings, the key's answer, the
+     * listeners. Built from scratch on every call (the committer may run it a second time, alone).
+     */
+    private Attempt attempt(org.jdbi.v3.core.Handle h, UUID ownerId, List<Reading> valid, boolean atomic,
+                            int rejected, List<Problem.FieldError> errors, Optional<IdempotencyKey> idempotency) {
+        Optional<Outcome> earlier = idempotency.isEmpty() ? Optional.empty()
+                : replay(h, ownerId, idempotency.get());
+        if (earlier.isPresent()) {
+            return new Attempt(earlier.get(), List.of());
+        }
+        Outcome o = stored(valid, atomic, rejected, errors, v -> store.insert(h, ownerId, v));
+        if (idempotency.isPresent()) {
+            remember(h, ownerId, idempotency.get(), o);
+        }
+        return new Attempt(o, o.accepted() > 0 ? storing(h, ownerId, valid) : List.of());
+    }
+
+    /** Uploads of at most this many readings, all live, are coalesced (larger ones and backfills are not). */
+    static final int MAX_COALESCED_READINGS = 100;
+
+    /** Whether an upload of these valid readings goes through the committer: live readings, a few. */
+    private boolean coalescing(List<Reading> valid) {
+        if (committer == null || valid.isEmpty() || valid.size() > MAX_COALESCED_READINGS) {
+            return false;
+        }
+        Instant horizon = dataClock.instant().minus(ReadingStore.RECENT);
+        for (Reading r : valid) {
+            if (r.time().isBefore(horizon)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private volatile UploadCommitter committer;
+
+    /** Coalesces live uploads' commits from now on ({@code null}: each upload commits alone). */
+    void coalesceWith(UploadCommitter committer) {
+        this.committer = committer;
+    }
+
+    /** The committer of live uploads, or null when they commit alone. */
+    UploadCommitter committer() {
+        return committer;
     }
 
     /**

@@ -7,8 +7,11 @@ import java.util.UUID;
  * Told, on the node that took an upload, that new readings of a person were stored (the glucose feature calls it;
  * alerts evaluate their rules). Two moments:
  * <ul>
- *   <li>{@link #storing}: inside the upload's transaction, on the uploading thread, after its readings were written
- *       and before the commit. Database work done there through the shared {@code Jdbi} on this thread joins that
+ *   <li>{@link #storing}: inside the upload's transaction, on the thread that runs it (the uploading thread, or for
+ *       a live upload the glucose feature's committer, whose one transaction may hold other wearers' uploads too),
+ *       after its readings were written and before the commit. It may be called again for the same upload when a
+ *       shared transaction is rolled back and the upload is committed alone; only the runnable of the attempt that
+ *       committed is run. Database work done there through the shared {@code Jdbi} on this thread joins that
  *       transaction (it sees the new readings and commits with them), so it must be quick. An exception (a failed
  *       statement included) undoes what the listener did, to a savepoint the glucose feature sets before calling it,
  *       and the upload commits without it: a listener never costs the person their readings. It returns what is left
