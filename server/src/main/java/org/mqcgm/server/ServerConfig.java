@@ -141,6 +141,14 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
 
     /**
+     * The default idle end of a web session ({@link #sessionIdle}): 30 minutes without a request the person made,
+     * as ASVS 4.0.3 Level 2 asks (V3.3.2). Background refreshes of an open page are no activity.
+     */
+    public static final Duration DEFAULT_SESSION_IDLE = Duration.ofMinutes(30);
+    /** The default absolute end of a web session ({@link #sessionAbsolute}): 12 hours after login (ASVS V3.3.2). */
+    public static final Duration DEFAULT_SESSION_ABSOLUTE = Duration.ofHours(12);
+
+    /**
      * Web Push destinations (the push feature). A subscription's endpoint is a URL a browser (so any client) supplied,
      * and the server POSTs to it: production accepts only https endpoints on hosts whose every address is public.
      *
@@ -369,8 +377,10 @@ public record ServerConfig(
                         integer(s, "MQCGM_ARGON2_MEMORY_KIB", Argon2Cost.DEFAULT.memoryKib(), 1024, 4_194_304),
                         integer(s, "MQCGM_ARGON2_ITERATIONS", Argon2Cost.DEFAULT.iterations(), 1, 100),
                         integer(s, "MQCGM_ARGON2_PARALLELISM", Argon2Cost.DEFAULT.parallelism(), 1, 64)),
-                Duration.ofMinutes(integer(s, "MQCGM_SESSION_IDLE_MINUTES", 7 * 24 * 60, 1, 365 * 24 * 60)),
-                Duration.ofHours(integer(s, "MQCGM_SESSION_ABSOLUTE_HOURS", 30 * 24, 1, 365 * 24)),
+                Duration.ofMinutes(integer(s, "MQCGM_SESSION_IDLE_MINUTES", (int) DEFAULT_SESSION_IDLE.toMinutes(), 1,
+                        365 * 24 * 60)),
+                Duration.ofHours(integer(s, "MQCGM_SESSION_ABSOLUTE_HOURS", (int) DEFAULT_SESSION_ABSOLUTE.toHours(), 1,
+                        365 * 24)),
                 smtp(s),
                 Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox")),
                 publicUrl(s.getOrDefault("MQCGM_PUBLIC_URL", "http://localhost:" + s.getOrDefault("MQCGM_PORT", "8080"))),
@@ -829,7 +839,8 @@ public record ServerConfig(
 
     /** The prefixes and names of the privacy-governance settings ({@link #governance}). */
     private static final java.util.List<String> GOVERNANCE = java.util.List.of("MQCGM_AGE_OF_MAJORITY",
-            "MQCGM_RETENTION_", "MQCGM_RESEARCH_", "MQCGM_LOG_DIR", "MQCGM_REGULATOR_", "MQCGM_DPO_EMAIL");
+            "MQCGM_RETENTION_", "MQCGM_RESEARCH_", "MQCGM_LOG_DIR", "MQCGM_REGULATOR_", "MQCGM_DPO_EMAIL",
+            "MQCGM_PHOTO_QUOTA_");
 
     /**
      * The privacy-governance settings of a flat map of {@code MQCGM_*} settings (the environment over the
@@ -859,6 +870,11 @@ public record ServerConfig(
         if (url != null && !url.isEmpty() && !(url.startsWith("https://") || url.startsWith("http://"))) {
             throw new ConfigException("MQCGM_REGULATOR_URL", "must start with https:// or http:// (got '" + url
                     + "')");
+        }
+        try {
+            org.mqcgm.server.photos.PhotosFeature.Quota.from(g); // issue 16 (ASVS V12.1.3)
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("MQCGM_PHOTO_QUOTA_*", e.getMessage());
         }
         try {
             org.mqcgm.server.requests.RequestsFeature.Settings.from(g);
