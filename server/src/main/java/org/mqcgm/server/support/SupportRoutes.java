@@ -425,8 +425,9 @@ final class SupportRoutes {
         UUID file = PathParams.uuid(ctx, "file");
         TicketStore.Attachment a = tickets.attachment(owner, ticket, file)
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
-        ctx.header("Cache-Control", "private, no-store");
-        ctx.contentType(a.contentType()).result(a.bytes());
+        // A download, never a document of this origin (ASVS V1.12.2).
+        org.mqcgm.server.platform.http.UserContent.serve(ctx, a.bytes(), "attachment-" + file + "."
+                + org.mqcgm.server.platform.http.UserContent.extension(a.contentType()));
     }
 
     /**
