@@ -174,6 +174,13 @@ public final class PhotosFeature implements Feature, Photos {
         return id;
     }
 
+    /** Re-encoded without being stored: nothing to count against the owner's {@link Quota}. */
+    @Override
+    public Image reencode(UUID owner, byte[] file, String field) {
+        PhotoPipeline.Result result = pipeline.process(file, field);
+        return new Image(result.full().contentType(), result.full().bytes());
+    }
+
     @Override
     public Optional<Image> read(UUID owner, UUID id, Size size) {
         return store.read(owner, id, size);
