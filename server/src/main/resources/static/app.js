@@ -243,7 +243,9 @@
   // swapped in place (no reload, no flicker). Without EventSource the page refreshes every minute instead.
   var live = document.querySelector('[data-live]');
   function refresh() {
-    fetch(window.location.pathname, { credentials: 'same-origin', headers: { 'Accept': 'text/html' } })
+    // Marked as the page's own background work: it does not keep the session from its idle end (ASVS V3.3.2).
+    fetch(window.location.pathname, { credentials: 'same-origin',
+      headers: { 'Accept': 'text/html', 'X-Background-Refresh': '1' } })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (!html) { return; }

@@ -105,6 +105,12 @@ class LogbookInBrowserTest {
             page.waitForFunction("img => img.complete", entry.locator("img[data-testid=thumb]").elementHandle());
             assertThat((Boolean) entry.locator("img[data-testid=thumb]").evaluate(
                     "img => img.complete && img.naturalWidth > 0")).as("the photo is served to its owner").isTrue();
+            // ASVS V1.12.2: it is served as a download (octet-stream, attachment, sandbox), and the <img> shows it all
+            // the same in Chromium (nosniff holds back scripts and style sheets, not images).
+            assertThat((String) entry.locator("img[data-testid=thumb]").evaluate("img => fetch(img.src).then(r =>"
+                    + " [r.headers.get('content-type'), r.headers.get('content-disposition').split(';')[0],"
+                    + " r.headers.get('content-security-policy').split(';')[0]].join(' '))"))
+                    .isEqualTo("application/octet-stream attachment sandbox");
             page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("logbook-list.png")).setFullPage(true));
 
             page.click("nav >> text=Today");

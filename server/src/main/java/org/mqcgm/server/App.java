@@ -237,7 +237,8 @@ public final class App implements AutoCloseable {
             java.util.concurrent.atomic.AtomicReference<LogbookFeature> logbookRef =
                     new java.util.concurrent.atomic.AtomicReference<>();
             PhotosFeature photos = PhotosFeature.create(platform, (owner, photo, from) -> logbookRef.get() != null
-                    && logbookRef.get().checkinTimes().attachedSince(owner, photo, from));
+                    && logbookRef.get().checkinTimes().attachedSince(owner, photo, from),
+                    PhotosFeature.Quota.from(config.governance())); // issue 16: per-person photo quota (V12.1.3)
             // The logbook warns before saving contact details when the logbook is shared; sharing is built later.
             java.util.concurrent.atomic.AtomicReference<SharingFeature> sharingRef =
                     new java.util.concurrent.atomic.AtomicReference<>();

@@ -141,6 +141,14 @@ public record ServerConfig(
     public static final int DEFAULT_MAX_FOLLOWERS = 20;
 
     /**
+     * The default idle end of a web session ({@link #sessionIdle}): 30 minutes without a request the person made,
+     * as ASVS 4.0.3 Level 2 asks (V3.3.2). Background refreshes of an open page are no activity.
+     */
+    public static final Duration DEFAULT_SESSION_IDLE = Duration.ofMinutes(30);
+    /** The default absolute end of a web session ({@link #sessionAbsolute}): 12 hours after login (ASVS V3.3.2). */
+    public static final Duration DEFAULT_SESSION_ABSOLUTE = Duration.ofHours(12);
+
+    /**
      * Web Push destinations (the push feature). A subscription's endpoint is a URL a browser (so any client) supplied,
      * and the server POSTs to it: production accepts only https endpoints on hosts whose every address is public.
      *
@@ -371,8 +379,10 @@ public record ServerConfig(
                         integer(s, "MQCGM_ARGON2_MEMORY_KIB", Argon2Cost.DEFAULT.memoryKib(), 1024, 4_194_304),
                         integer(s, "MQCGM_ARGON2_ITERATIONS", Argon2Cost.DEFAULT.iterations(), 1, 100),
                         integer(s, "MQCGM_ARGON2_PARALLELISM", Argon2Cost.DEFAULT.parallelism(), 1, 64)),
-                Duration.ofMinutes(integer(s, "MQCGM_SESSION_IDLE_MINUTES", 7 * 24 * 60, 1, 365 * 24 * 60)),
-                Duration.ofHours(integer(s, "MQCGM_SESSION_ABSOLUTE_HOURS", 30 * 24, 1, 365 * 24)),
+                Duration.ofMinutes(integer(s, "MQCGM_SESSION_IDLE_MINUTES", (int) DEFAULT_SESSION_IDLE.toMinutes(), 1,
+                        365 * 24 * 60)),
+                Duration.ofHours(integer(s, "MQCGM_SESSION_ABSOLUTE_HOURS", (int) DEFAULT_SESSION_ABSOLUTE.toHours(), 1,
+                        365 * 24)),
                 smtp(s),
                 Path.of(s.getOrDefault("MQCGM_OUTBOX_DIR", "outbox")),
                 publicUrl(s.getOrDefault("MQCGM_PUBLIC_URL", "http://localhost:" + s.getOrDefault("MQCGM_PORT", "8080"))),
@@ -838,7 +848,10 @@ public record ServerConfig(
             // carried in the same map, though not privacy governance: how a node drains and polls ({@link #node})
             "MQCGM_DRAIN_", "MQCGM_JOBS_",
             // not governance, but read the same way: the glucose feature's upload settings (commit coalescing)
-            "MQCGM_UPLOAD_");
+            "MQCGM_UPLOAD_",
+            // issue 16 (seca): the per-person photo quota
+            "MQCGM_PHOTO_QUOTA_");
+
 
     /**
      * The privacy-governance settings of a flat map of {@code MQCGM_*} settings (the environment over the
@@ -869,6 +882,11 @@ public record ServerConfig(
         if (url != null && !url.isEmpty() && !(url.startsWith("https://") || url.startsWith("http://"))) {
             throw new ConfigException("MQCGM_REGULATOR_URL", "must start with https:// or http:// (got '" + url
                     + "')");
+        }
+        try {
+            org.mqcgm.server.photos.PhotosFeature.Quota.from(g); // issue 16 (ASVS V12.1.3)
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("MQCGM_PHOTO_QUOTA_*", e.getMessage());
         }
         try {
             org.mqcgm.server.requests.RequestsFeature.Settings.from(g);

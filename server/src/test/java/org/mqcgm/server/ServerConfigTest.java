@@ -83,6 +83,22 @@ class ServerConfigTest {
         assertThat(c.host()).isEqualTo("0.0.0.0");
         assertThat(c.argon2()).isEqualTo(ServerConfig.Argon2Cost.DEFAULT);
         assertThat(c.toString()).doesNotContain("secret");
+        // ASVS V3.3.2 Level 2 by default: 30 minutes idle, 12 hours absolute; both stay settings
+        assertThat(c.sessionIdle()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(c.sessionAbsolute()).isEqualTo(java.time.Duration.ofHours(12));
+        Map<String, String> longer = valid();
+        longer.put("MQCGM_SESSION_IDLE_MINUTES", "480");
+        longer.put("MQCGM_SESSION_ABSOLUTE_HOURS", "24");
+        assertThat(ServerConfig.fromSettings(longer).sessionIdle()).isEqualTo(java.time.Duration.ofHours(8));
+        assertThat(ServerConfig.fromSettings(longer).sessionAbsolute()).isEqualTo(java.time.Duration.ofHours(24));
+        // ASVS V12.1.3: the photo quota is a setting too, checked at load
+        Map<String, String> quota = valid();
+        quota.put("MQCGM_PHOTO_QUOTA_MB", "500");
+        assertThat(org.mqcgm.server.photos.PhotosFeature.Quota.from(ServerConfig.fromSettings(quota).governance())
+                .maxBytes()).isEqualTo(500L * 1024 * 1024);
+        quota.put("MQCGM_PHOTO_QUOTA_COUNT", "many");
+        assertThatThrownBy(() -> ServerConfig.fromSettings(quota)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("MQCGM_PHOTO_QUOTA_COUNT");
     }
 
     @Test

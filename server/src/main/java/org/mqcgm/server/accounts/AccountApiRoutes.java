@@ -125,6 +125,10 @@ final class AccountApiRoutes {
                         ClientFacts.of(ctx, clients));
             }
         };
+        if (accounts.passwordChangeRequired(account)) {
+            // ASVS V2.1.7: a token would outlive the breached password and skip the change the web asks for first.
+            throw org.mqcgm.server.platform.security.AccessControl.passwordChangeRequiredProblem();
+        }
         ApiTokens.Created created = tokens.createWithId(account, name, scopes, lifetime);
         accounts.events().record(account, SecurityEvents.Kind.TOKEN_CREATED, ClientFacts.of(ctx, clients), name);
         ctx.status(201).json(new ApiSchemas.TokenIssued(created.secret(), created.id().toString(),

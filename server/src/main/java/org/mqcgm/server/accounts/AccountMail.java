@@ -17,7 +17,9 @@ final class AccountMail {
         /** Security notices (issue 16, {@link SecurityNotices}). */
         TWO_FACTOR_ON, TWO_FACTOR_OFF, RECOVERY_CODES, NEW_LOGIN, TOTP_REUSED,
         /** An API token ends within {@link ApiTokens#NEAR_EXPIRY} (ASVS V2.3.3). */
-        TOKEN_EXPIRING
+        TOKEN_EXPIRING,
+        /** A login found the password among the breached or common ones (ASVS V2.1.7). */
+        PASSWORD_BREACHED
     }
 
     private final Outbound outbound;

@@ -250,9 +250,28 @@ public final class AccountStore {
 
     void updatePasswordHash(UUID id, String hash, boolean changedByUser) {
         jdbi.useHandle(h -> h.createUpdate("update account set password_hash = :hash"
-                        + (changedByUser ? ", password_changed_at = now(), must_reset_password = false" : "")
+                        + (changedByUser ? ", password_changed_at = now(), must_reset_password = false,"
+                                + " password_change_required_at = null" : "")
                         + " where id = :id")
                 .bind("hash", hash).bind("id", id).execute());
+    }
+
+    /**
+     * Marks that the account's password must be changed before its sessions do anything else (ASVS V2.1.7: found
+     * among the breached or common passwords at a login); true when it was not marked yet.
+     */
+    boolean requirePasswordChange(UUID id, java.time.Instant at) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update account set password_change_required_at = :at
+                        where id = :id and password_change_required_at is null""")
+                .bind("at", at.atOffset(java.time.ZoneOffset.UTC)).bind("id", id).execute()) > 0;
+    }
+
+    /** Whether the account's password must be changed first ({@link #requirePasswordChange}). */
+    boolean passwordChangeRequired(UUID id) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "select password_change_required_at is not null from account where id = :id")
+                .bind("id", id).mapTo(Boolean.class).findOne().orElse(false));
     }
 
     void setMustResetPassword(UUID id) {

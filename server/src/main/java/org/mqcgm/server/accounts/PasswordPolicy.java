@@ -76,6 +76,16 @@ final class PasswordPolicy {
         }
     }
 
+    /**
+     * Whether a password passes the rules for new ones ({@link #check}): at a login, one that no longer does (found
+     * among breached or common passwords since, or shorter than the rules now ask) must be changed (ASVS V2.1.7).
+     */
+    static boolean acceptable(String password, List<String> userInputs) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        check(password, userInputs, errors);
+        return errors.isEmpty();
+    }
+
     /** The pieces of the user's identifiers worth refusing: whole inputs, e-mail local parts and name parts. */
     static List<String> personalWords(List<String> inputs) {
         List<String> out = new ArrayList<>();

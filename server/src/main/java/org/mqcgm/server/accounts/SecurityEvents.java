@@ -24,7 +24,9 @@ public final class SecurityEvents {
         /** Issue 16 ({@link SecurityNotices}). */
         LOGIN_NEW_DEVICE, TOTP_REUSED, RECOVERY_CODES_CREATED,
         // passkeys (issue 16)
-        PASSKEY_ADDED, PASSKEY_REMOVED, PASSKEY_REFUSED;
+        PASSKEY_ADDED, PASSKEY_REMOVED, PASSKEY_REFUSED,
+        /** A login found the password among the breached or common ones: it must be changed (ASVS V2.1.7). */
+        PASSWORD_CHANGE_REQUIRED;
 
         public String id() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

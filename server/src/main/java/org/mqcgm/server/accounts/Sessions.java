@@ -60,8 +60,17 @@ public final class Sessions {
         return issued.secret();
     }
 
-    /** The principal of a live session. */
+    /** The principal of a live session; the request counts as the person's activity. */
     public Optional<Principal> resolve(String cookieValue) {
+        return resolve(cookieValue, true);
+    }
+
+    /**
+     * The principal of a live session. {@code activity}: the request is something the person did, so it keeps the
+     * session from its idle end; background work of an open page (its periodic refresh, an event stream and its
+     * periodic re-check) is not, so watching a page does not keep a session alive forever (ASVS V3.3.2).
+     */
+    public Optional<Principal> resolve(String cookieValue, boolean activity) {
         Optional<Credentials> credentials = Credentials.parse(cookieValue, PREFIX);
         if (credentials.isEmpty()) {
             return Optional.empty();
@@ -70,6 +79,7 @@ public final class Sessions {
         Instant now = clock.instant();
         return jdbi.withHandle(h -> h.createQuery("""
                         select s.last_seen_at, s.reauth_at, a.totp_enabled_at is not null as two_factor,
+                               a.password_change_required_at is not null as change_password,
                                array(select role from account_role r where r.owner_id = s.owner_id) as roles
                         from web_session s join account a on a.id = s.owner_id
                         where s.owner_id = :owner and s.token_hash = :hash and a.status = 'active'
@@ -81,7 +91,7 @@ public final class Sessions {
                 .map((rs, ctx) -> {
                     OffsetDateTime lastSeen = rs.getObject("last_seen_at", OffsetDateTime.class);
                     OffsetDateTime reauth = rs.getObject("reauth_at", OffsetDateTime.class);
-                    if (lastSeen.toInstant().isBefore(now.minus(TOUCH_EVERY))) {
+                    if (activity && lastSeen.toInstant().isBefore(now.minus(TOUCH_EVERY))) {
                         h.createUpdate("""
                                         update web_session set last_seen_at = :now
                                         where owner_id = :owner and token_hash = :hash""")
@@ -89,7 +99,8 @@ public final class Sessions {
                     }
                     return new Principal(c.ownerId(), Principal.Method.SESSION, EnumSet.allOf(Scope.class),
                             AccountStore.roles((String[]) rs.getArray("roles").getArray()),
-                            rs.getBoolean("two_factor"), reauth == null ? null : reauth.toInstant(), c.shortId());
+                            rs.getBoolean("two_factor"), reauth == null ? null : reauth.toInstant(), c.shortId(),
+                            rs.getBoolean("change_password"));
                 })
                 .findOne());
     }

@@ -18,6 +18,7 @@ import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
 import org.mqcgm.server.platform.security.Access;
+import org.mqcgm.server.platform.security.AccessControl;
 import org.mqcgm.server.platform.security.Principal;
 import org.mqcgm.server.platform.security.Scope;
 import org.mqcgm.server.platform.web.Language;
@@ -70,9 +71,11 @@ final class SettingsRoutes {
             ctx.redirect(ticket == null ? "/settings/activity" : "/support/" + ticket, HttpStatus.SEE_OTHER);
         });
         routes.post("/settings/timezone", Access.PAGE, this::timeZone);
-        routes.get("/settings/password", Access.SENSITIVE_PAGE, ctx -> form.show(ctx, "accounts/password.jte",
-                Map.of()));
-        routes.post("/settings/password", Access.SENSITIVE_PAGE, this::changePassword);
+        // Also where a session whose password was found breached is sent (AccessControl.PASSWORD_CHANGE_PAGE): the
+        // page says why.
+        routes.get(AccessControl.PASSWORD_CHANGE_PAGE, Access.SENSITIVE_PAGE, ctx -> form.show(ctx,
+                "accounts/password.jte", Map.of("required", Principal.of(ctx).passwordChangeRequired())));
+        routes.post(AccessControl.PASSWORD_CHANGE_PAGE, Access.SENSITIVE_PAGE, this::changePassword);
         routes.get("/settings/login", Access.SENSITIVE_PAGE, ctx -> form.show(ctx, "accounts/login-change.jte",
                 Map.of("identifier", "", "sentTo", "", "kind", "")));
         routes.post("/settings/login", Access.SENSITIVE_PAGE, this::requestLoginChange);
@@ -162,7 +165,8 @@ final class SettingsRoutes {
                     ClientFacts.of(ctx, clients));
             ctx.redirect("/settings?changed=password", HttpStatus.SEE_OTHER);
         } catch (ProblemException e) {
-            form.failed(ctx, "accounts/password.jte", Map.of(), e);
+            form.failed(ctx, "accounts/password.jte", Map.of("required", Principal.of(ctx).passwordChangeRequired()),
+                    e);
         }
     }
 

@@ -228,8 +228,10 @@ final class PostApi {
         Photos.Size size = "thumb".equals(ctx.queryParam("size")) ? Photos.Size.THUMB : Photos.Size.FULL;
         Photos.Image image = photos.read(post.row().owner(), photo, size)
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
-        // Never kept by a cache: a post made private again must be gone at once (PR-52).
-        ctx.header("Cache-Control", "private, no-store").contentType(image.contentType()).result(image.bytes());
+        // Never kept by a cache: a post made private again must be gone at once (PR-52). A download, never a
+        // document of this origin (ASVS V1.12.2).
+        org.mqcgm.server.platform.http.UserContent.serve(ctx, image.bytes(), "photo-" + photo + "."
+                + org.mqcgm.server.platform.http.UserContent.extension(image.contentType()));
     }
 
     List<ApiSchemas.Comment> comments(PostStore.Row post, UUID viewer) {

@@ -14,6 +14,7 @@ import org.mqcgm.server.platform.http.PathParams;
 import org.mqcgm.server.platform.http.Problem;
 import org.mqcgm.server.platform.http.ProblemException;
 import org.mqcgm.server.platform.http.Routes;
+import org.mqcgm.server.platform.http.UserContent;
 import org.mqcgm.server.platform.media.Photos;
 import org.mqcgm.server.platform.security.Access;
 import org.mqcgm.server.platform.security.Grant;
@@ -74,7 +75,7 @@ final class PhotoRoutes {
         byte[] file = file(ctx);
         PhotoPipeline.Result result = pipeline.process(file);
         UUID id = UUID.randomUUID();
-        store.insert(owner, id, clock.instant(), result);
+        store.insert(owner, id, clock.instant(), result, PhotoPipeline.FIELD);
         ctx.status(201).json(new ApiSchemas.PhotoUpload(id.toString(), result.full().width(),
                 result.full().height(), result.full().contentType()));
     }
@@ -85,7 +86,7 @@ final class PhotoRoutes {
         Photos.Image image = PathParams.parseUuid(ctx.pathParam("id")).filter(id -> usable(owner, id, usage))
                 .flatMap(id -> store.read(owner, id, size))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
-        send(ctx, image);
+        send(ctx, image, ctx.pathParam("id"));
     }
 
     /** A follower (or the person) reads a photo of the person's logbook: check-in photos only. */
@@ -105,7 +106,7 @@ final class PhotoRoutes {
                         && (window == null || checkins.attachedSince(person, id, window)))
                 .flatMap(id -> store.read(person, id, size))
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
-        send(ctx, image);
+        send(ctx, image, ctx.pathParam("id"));
     }
 
     private void delete(Context ctx, Photos.Usage usage) {
@@ -118,13 +119,9 @@ final class PhotoRoutes {
         ctx.status(204);
     }
 
-    static void send(Context ctx, Photos.Image image) {
-        ctx.status(200);
-        ctx.header("Cache-Control", "private, no-store");
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Content-Disposition", "inline");
-        ctx.contentType(image.contentType());
-        ctx.result(image.bytes());
+    /** A photo as a download, never a document of this origin ({@link UserContent}, ASVS V1.12.2). */
+    static void send(Context ctx, Photos.Image image, String id) {
+        UserContent.serve(ctx, image.bytes(), "photo-" + id + "." + UserContent.extension(image.contentType()));
     }
 
     private static Photos.Size size(Context ctx) {

@@ -24,20 +24,37 @@ final class PhotoStore {
 
     private final Jdbi jdbi;
     private final UserKeys keys;
+    private final PhotosFeature.Quota quota;
 
-    PhotoStore(Jdbi jdbi, UserKeys keys) {
+    PhotoStore(Jdbi jdbi, UserKeys keys, PhotosFeature.Quota quota) {
         this.jdbi = jdbi;
         this.keys = keys;
+        this.quota = quota;
     }
 
     static String context(Photos.Size size, UUID id) {
         return (size == Photos.Size.FULL ? "photo.full:" : "photo.thumb:") + id;
     }
 
-    void insert(UUID owner, UUID id, Instant at, PhotoPipeline.Result photo) {
+    /**
+     * Stores a new photo, within the owner's {@link PhotosFeature.Quota}: counted before writing, under a lock of
+     * the owner's photos for the transaction, so parallel uploads cannot together go past it (a 422 naming
+     * {@code field} otherwise, nothing written).
+     */
+    void insert(UUID owner, UUID id, Instant at, PhotoPipeline.Result photo, String field) {
         byte[] full = keys.encrypt(owner, context(Photos.Size.FULL, id), photo.full().bytes());
         byte[] thumb = keys.encrypt(owner, context(Photos.Size.THUMB, id), photo.thumb().bytes());
-        jdbi.useHandle(h -> h.createUpdate("""
+        jdbi.useTransaction(h -> {
+            h.createQuery("select 1 from (select pg_advisory_xact_lock(hashtextextended(:key, 0))) l")
+                    .bind("key", "photo-quota:" + owner).mapTo(Integer.class).one();
+            long[] stored = h.createQuery("""
+                            select count(*) as n,
+                                   coalesce(sum(octet_length(full_image) + octet_length(thumb_image)), 0) as bytes
+                            from photo where owner_id = :owner""")
+                    .bind("owner", owner)
+                    .map((rs, c) -> new long[] {rs.getLong("n"), rs.getLong("bytes")}).one();
+            quota.check(stored[0], stored[1], full.length + thumb.length, field);
+            h.createUpdate("""
                         insert into photo (owner_id, id, uploaded_at, content_type, width, height, full_image,
                                            thumb_image)
                         values (:owner, :id, :at, :type, :width, :height, :full, :thumb)""")
@@ -45,7 +62,8 @@ final class PhotoStore {
                 .bind("type", photo.full().contentType())
                 .bind("width", photo.full().width()).bind("height", photo.full().height())
                 .bind("full", full).bind("thumb", thumb)
-                .execute());
+                .execute();
+        });
     }
 
     Optional<Photos.Image> read(UUID owner, UUID id, Photos.Size size) {

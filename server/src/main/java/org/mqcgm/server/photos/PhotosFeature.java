@@ -60,11 +60,66 @@ public final class PhotosFeature implements Feature, Photos {
         return create(platform, Photos.CheckinTimes.NONE);
     }
 
+    public static PhotosFeature create(Platform platform, Photos.CheckinTimes checkins) {
+        return create(platform, checkins, Quota.DEFAULT);
+    }
+
+    /**
+     * What one person may store in photos (ASVS V12.1.3), counted over all of their photos — attached ones and
+     * uploads waiting to be attached — before a new one is written: {@code MQCGM_PHOTO_QUOTA_MB} (default 200) of
+     * stored renditions and {@code MQCGM_PHOTO_QUOTA_COUNT} (default 2,000) photos. An upload past either is refused
+     * with 422, the rule {@code quota} naming the file field; deleting photos (or check-ins and posts with photos)
+     * makes room again.
+     *
+     * @param maxBytes the most bytes of stored renditions (full and thumbnail, as stored)
+     * @param maxCount the most photos
+     */
+    public record Quota(long maxBytes, int maxCount) {
+        public static final Quota DEFAULT = new Quota(200L * 1024 * 1024, 2_000);
+
+        /** The quota of the {@code MQCGM_PHOTO_QUOTA_*} settings; a bad value names the setting. */
+        public static Quota from(Map<String, String> settings) {
+            return new Quota(number(settings, "MQCGM_PHOTO_QUOTA_MB", DEFAULT.maxBytes() / (1024 * 1024), 1_000_000)
+                    * 1024 * 1024, (int) number(settings, "MQCGM_PHOTO_QUOTA_COUNT", DEFAULT.maxCount(), 10_000_000));
+        }
+
+        private static long number(Map<String, String> settings, String name, long fallback, long max) {
+            String v = settings.getOrDefault(name, "").strip();
+            if (v.isEmpty()) {
+                return fallback;
+            }
+            try {
+                long n = Long.parseLong(v);
+                if (n >= 1 && n <= max) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // below
+            }
+            throw new IllegalArgumentException(name + " must be a whole number from 1 to " + max + " (got '" + v
+                    + "')");
+        }
+
+        /**
+         * Refuses a photo of {@code adding} bytes for someone who stores {@code count} photos of {@code bytes} bytes,
+         * when it would go past either limit: a 422 problem naming {@code field} with the rule {@code quota}.
+         */
+        void check(long count, long bytes, long adding, String field) {
+            if (count + 1 > maxCount || bytes + adding > maxBytes) {
+                throw new ProblemException(Problem.validation("Your photo storage is full: delete some photos to add"
+                        + " new ones.", List.of(new Problem.FieldError(field, "quota", "at most " + maxCount
+                        + " photos and " + maxBytes / (1024 * 1024) + " MB of photos per person (you store " + count
+                        + " photos, " + (bytes + 1024 * 1024 - 1) / (1024 * 1024) + " MB)"))));
+            }
+        }
+    }
+
     /**
      * @param checkins whether a photo belongs to a check-in inside a follower's window (the logbook answers)
+     * @param quota    what one person may store ({@link Quota})
      */
-    public static PhotosFeature create(Platform platform, Photos.CheckinTimes checkins) {
-        PhotoStore store = new PhotoStore(platform.jdbi(), platform.userKeys());
+    public static PhotosFeature create(Platform platform, Photos.CheckinTimes checkins, Quota quota) {
+        PhotoStore store = new PhotoStore(platform.jdbi(), platform.userKeys(), quota);
         PhotoPipeline pipeline = new PhotoPipeline();
         return new PhotosFeature(store, pipeline, new PhotoRoutes(pipeline, store, platform.systemClock(), checkins),
                 platform.systemClock(), platform.mapper());
@@ -115,8 +170,15 @@ public final class PhotosFeature implements Feature, Photos {
     public UUID upload(UUID owner, byte[] file, String field) {
         PhotoPipeline.Result result = pipeline.process(file, field);
         UUID id = UUID.randomUUID();
-        store.insert(owner, id, clock.instant(), result);
+        store.insert(owner, id, clock.instant(), result, field);
         return id;
+    }
+
+    /** Re-encoded without being stored: nothing to count against the owner's {@link Quota}. */
+    @Override
+    public Image reencode(UUID owner, byte[] file, String field) {
+        PhotoPipeline.Result result = pipeline.process(file, field);
+        return new Image(result.full().contentType(), result.full().bytes());
     }
 
     @Override

@@ -425,14 +425,15 @@ final class SupportRoutes {
         UUID file = PathParams.uuid(ctx, "file");
         TicketStore.Attachment a = tickets.attachment(owner, ticket, file)
                 .orElseThrow(() -> new ProblemException(Problem.notFound()));
-        ctx.header("Cache-Control", "private, no-store");
-        ctx.contentType(a.contentType()).result(a.bytes());
+        // A download, never a document of this origin (ASVS V1.12.2).
+        org.mqcgm.server.platform.http.UserContent.serve(ctx, a.bytes(), "attachment-" + file + "."
+                + org.mqcgm.server.platform.http.UserContent.extension(a.contentType()));
     }
 
     /**
      * The images of a form, through the photo pipeline's rules (recognised by content, re-encoded without
-     * metadata, 413/415/422 naming the field like a logbook photo); the pipeline's copy is deleted at once and the
-     * re-encoded bytes are kept with the ticket. Nothing is kept when one of them is refused.
+     * metadata, 413/415/422 naming the field like a logbook photo); the re-encoded bytes are kept with the ticket
+     * only (no photo is stored, so the photo quota does not count them). Nothing is kept when one of them is refused.
      */
     private List<TicketStore.Attachment> attachments(UUID owner, List<UploadedFile> files, String field) {
         List<UploadedFile> sent = files.stream().filter(f -> f.size() > 0).toList();
@@ -448,13 +449,9 @@ final class SupportRoutes {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            UUID id = photos.upload(owner, bytes, field);
-            try {
-                Photos.Image image = photos.read(owner, id, Photos.Size.FULL).orElseThrow();
-                out.add(new TicketStore.Attachment(image.contentType(), image.bytes()));
-            } finally {
-                photos.delete(owner, List.of(id));
-            }
+            // Re-encoded, never stored as a photo: the ticket keeps it, outside the person's photo quota.
+            Photos.Image image = photos.reencode(owner, bytes, field);
+            out.add(new TicketStore.Attachment(image.contentType(), image.bytes()));
         }
         return out;
     }

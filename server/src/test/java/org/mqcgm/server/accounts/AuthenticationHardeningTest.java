@@ -86,6 +86,56 @@ class AuthenticationHardeningTest {
         assertThat(reset.body()).contains("data-field=\"password\" data-rule=\"max-length\"");
     }
 
+    /**
+     * ASVS V2.1.7: a correct password found among breached or common passwords at login (the check new passwords
+     * get) lets the person in, but only to change it: pages lead to the change form, which says why; the session's
+     * API calls and a token login get 403 password-change-required; the owner is told once; tokens made before keep
+     * working. After the change everything works again.
+     */
+    @Test
+    void aLoginWithABreachedPasswordLetsThePersonInOnlyToChangeIt() {
+        UUID owner = app.newUser("breached.pw@example.org");
+        // A password taken before it was known to be breached: stored as it was then.
+        Accounts accounts = app.app().accounts();
+        accounts.store().updatePasswordHash(owner, accounts.hasher().hash("qwertyuiop123"), false);
+        String uploader = app.app().apiTokens().create(owner, "uploader", EnumSet.allOf(Scope.class));
+        String tokenLogin = "{\"identifier\":\"breached.pw@example.org\",\"password\":\"%s\",\"name\":\"app\"}";
+
+        Http http = new Http(app.url());
+        assertThat(http.postForm("/login", Map.of("identifier", "breached.pw@example.org", "password",
+                "qwertyuiop123")).statusCode()).isEqualTo(303);
+        for (String page : new String[] {"/today", "/settings", "/settings/activity"}) {
+            HttpResponse<String> r = http.get(page);
+            assertThat(r.statusCode()).as(page).isEqualTo(303);
+            assertThat(r.headers().firstValue("Location")).as(page).contains("/settings/password");
+        }
+        assertThat(http.get("/settings/password").body()).contains("data-testid=\"password-change-required\"")
+                .contains("exposed in data breaches");
+        HttpResponse<String> api = http.get("/api/v1/me");
+        assertThat(api.statusCode()).isEqualTo(403);
+        assertThat(api.body()).contains("password-change-required");
+        HttpResponse<String> token = new Http(app.url()).postJson("/api/v1/auth/token",
+                tokenLogin.formatted("qwertyuiop123"));
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(403);
+        assertThat(token.body()).contains("PASSWORD_CHANGE_REQUIRED").doesNotContain("\"token\"");
+        assertThat(http.get("/api/v1/me", "Authorization", "Bearer " + uploader).statusCode())
+                .as("a token made before keeps working").isEqualTo(200);
+        // Told once (a second login does not tell again), by mail and in Security activity.
+        assertThat(new Http(app.url()).postForm("/login", Map.of("identifier", "breached.pw@example.org",
+                "password", "qwertyuiop123")).statusCode()).isEqualTo(303);
+        app.awaitOutbox("breached.pw@example.org", Pattern.compile("(Change the password of your mqcgm account)"));
+        assertThat(outbox("breached.pw@example.org", "Change the password of your mqcgm account")).isOne();
+        assertThat(accounts.events().ofKind(owner, SecurityEvents.Kind.PASSWORD_CHANGE_REQUIRED, 10)).hasSize(1);
+
+        // Changing it ends the restriction.
+        assertThat(http.postForm("/settings/password", Map.of("current_password", "qwertyuiop123", "password",
+                "saffron meadow lighthouse", "keep_tokens", "yes")).statusCode()).isEqualTo(303);
+        assertThat(http.get("/settings").statusCode()).isEqualTo(200);
+        assertThat(http.get("/api/v1/me").statusCode()).isEqualTo(200);
+        assertThat(new Http(app.url()).postJson("/api/v1/auth/token", tokenLogin.formatted(
+                "saffron meadow lighthouse")).statusCode()).isEqualTo(201);
+    }
+
     @Test
     void aPasswordChangeNeedsTheCurrentPasswordAndRevokesApiTokensUnlessKept() {
         UUID owner = app.newUser("change.pw@example.org");

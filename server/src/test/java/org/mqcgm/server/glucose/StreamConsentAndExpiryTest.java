@@ -86,9 +86,40 @@ class StreamConsentAndExpiryTest {
         upload(token, 150, 60);
         assertThat(stream.nextReading()).as("a valid session keeps its stream").contains("\"mgdl\":150");
 
-        systemClock.advance(Duration.ofDays(8)); // past the absolute end (7 days here): no logout, no notice
+        systemClock.advance(Duration.ofDays(8)); // past the absolute end (12 hours): no logout, no notice
         app.app().recheckStreams();
 
         stream.ended().get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * ASVS V3.3.2: watching is no activity. The stream, its periodic re-check and the page's background refreshes do
+     * not move the session's idle end (30 minutes by default), so a dashboard left open signs out and its stream
+     * ends; a request the person makes does move it.
+     */
+    @Test
+    void watchingAStreamOrRefreshingInTheBackgroundDoesNotKeepAnIdleSessionAlive() throws Exception {
+        UUID owner = app.newUser("stream-idle@example.org");
+        String token = tokenWithAReading(owner);
+        Http browser = app.login("stream-idle@example.org");
+        EventStream stream = open("Cookie", "SESSION=" + browser.cookie("SESSION").orElseThrow());
+
+        systemClock.advance(Duration.ofMinutes(20));
+        app.app().recheckStreams();
+        assertThat(browser.get("/today", "X-Background-Refresh", "1").statusCode()).isEqualTo(200);
+        upload(token, 151, 60);
+        assertThat(stream.nextReading()).as("20 minutes in, the session lives").contains("\"mgdl\":151");
+
+        systemClock.advance(Duration.ofMinutes(11)); // 31 minutes since the login, the last thing the person did
+        app.app().recheckStreams();
+        stream.ended().get(10, TimeUnit.SECONDS);
+        assertThat(browser.get("/today", "X-Background-Refresh", "1").statusCode()).isEqualTo(303);
+
+        // a person using the page keeps the session: each request moves the idle end
+        Http active = app.login("stream-idle@example.org");
+        for (int i = 0; i < 3; i++) {
+            systemClock.advance(Duration.ofMinutes(25));
+            assertThat(active.get("/today").statusCode()).as("after %d × 25 minutes of use", i + 1).isEqualTo(200);
+        }
     }
 }

@@ -43,6 +43,11 @@ class IncidentNotificationTest {
         service = new PushService();
         service.expectVapidKey(JSON.readTree(new Http(app.url()).get("/api/v1/push/vapid-public-key").body())
                 .path("publicKey").asText());
+    }
+
+    /** A fresh administrator's session for each test: a session ends after 30 minutes without use. */
+    @org.junit.jupiter.api.BeforeEach
+    void signIn() {
         admin = app.adminSession(clock);
     }
 
@@ -85,8 +90,9 @@ class IncidentNotificationTest {
         assertThat(problem.path("errors")).extracting(e -> e.path("field").asText()).containsExactly("$.remedies");
         assertThat(app.outboxMessages().filter(m -> m.contains("Security notice"))).isEmpty();
 
-        // Complete: it goes out.
+        // Complete: it goes out. Five hours later the administrator signs in again (idle sessions end).
         clock.advance(Duration.ofHours(5));
+        admin = app.adminSession(clock);
         assertThat(call("PATCH", "/api/v1/admin/incidents/" + id,
                 "{\"remedies\":\"One year of free premium support; we pay for a new sensor serial if you ask.\"}")
                 .statusCode()).isEqualTo(200);

@@ -175,7 +175,8 @@ class NightscoutApiTest {
         }
         HttpRequest request = HttpRequest.newBuilder(URI.create(app.url() + "/api/v1/entries"))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes.toByteArray()))
-                .header("Content-Type", "application/json").header("Content-Encoding", "gzip")
+                // what xDrip+'s OkHttp sends: the JSON type with its charset, the body gzip-compressed
+                .header("Content-Type", "application/json; charset=utf-8").header("Content-Encoding", "gzip")
                 .header("api-secret", sha1(writer)).build();
         HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -183,6 +184,48 @@ class NightscoutApiTest {
                 sha1(reader)).body());
         assertThat(back).hasSize(1);
         assertThat(back.get(0).path("sgv").asInt()).isEqualTo(143);
+    }
+
+    /** Posts {@code body} to {@code path} with exactly this {@code Content-Type} (none when null). */
+    static HttpResponse<String> postTyped(JsonNode credential, String path, String contentType, String body)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(app.url() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).header("api-secret", sha1(credential));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        return client.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void bodiesMustBeDeclaredAsTheJsonClientsSendAndAnythingElseIs415() throws Exception {
+        // a wearer of its own, so that the accepted uploads stay out of the other tests' lists
+        JsonNode writer = create(app.newUserToken("typed.wearer@example.org", Scope.NIGHTSCOUT), "xDrip+", "readwrite");
+        Instant t = clock.instant().minus(5, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS);
+        String entry = "[" + xdripEntry(t, 150, "Flat") + "]";
+        // ASVS V13.1.5 / V13.2.5: XML, a form, plain text or no type at all is refused before the body is read
+        for (String type : new String[] {"text/xml", "application/x-www-form-urlencoded", "text/plain", null,
+                "application/json; charset=iso-8859-1", "text/json"}) {
+            HttpResponse<String> r = postTyped(writer, "/api/v1/entries", type, entry);
+            assertThat(r.statusCode()).as("%s: %s", type, r.body()).isEqualTo(415);
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v ->
+                    assertThat(v).startsWith("application/problem+json"));
+            JsonNode problem = json.readTree(r.body());
+            assertThat(problem.path("errors").get(0).path("field").asText()).isEqualTo("Content-Type");
+            assertThat(problem.path("errors").get(0).path("rule").asText()).isEqualTo("content-type");
+            assertThat(problem.path("message").asText()).isEqualTo("Unsupported Media Type");
+        }
+        assertThat(postTyped(writer, "/api/v1/treatments", "application/x-www-form-urlencoded",
+                "eventType=Note&notes=x").statusCode()).isEqualTo(415);
+        assertThat(postTyped(writer, "/api/v1/devicestatus", "text/plain", "{\"device\":\"xDrip\"}").statusCode())
+                .isEqualTo(415);
+        // nothing of the refused uploads was stored
+        assertThat(json.readTree(call("GET", "/api/v1/entries/" + NsEntries.id(t), null, "api-secret",
+                sha1(writer)).body())).isEmpty();
+        // the forms the clients send: Loop and Trio "application/json", xDrip+ and AAPS with "charset=utf-8"
+        assertThat(postTyped(writer, "/api/v1/entries", "application/json", entry).statusCode()).isEqualTo(200);
+        assertThat(postTyped(writer, "/api/v1/entries", "application/json;charset=UTF-8", entry).statusCode())
+                .isEqualTo(200);
     }
 
     @Test

@@ -126,10 +126,14 @@ class PhotosTest {
         String id = id(upload(Multipart.picture("jpeg", 1200, 900)));
         HttpResponse<byte[]> full = download(aliceToken, "/api/v1/photos/" + id);
         assertThat(full.statusCode()).isEqualTo(200);
-        assertThat(full.headers().firstValue("Content-Type").orElse("")).isEqualTo("image/jpeg");
+        // ASVS V1.12.2: a download, never a document of this origin (an <img> still shows it: the browser tests)
+        assertThat(full.headers().firstValue("Content-Type").orElse("")).isEqualTo("application/octet-stream");
         assertThat(full.headers().firstValue("Cache-Control").orElse("")).isEqualTo("private, no-store");
         assertThat(full.headers().firstValue("X-Content-Type-Options").orElse("")).isEqualTo("nosniff");
-        assertThat(full.headers().firstValue("Content-Disposition").orElse("")).isEqualTo("inline");
+        assertThat(full.headers().firstValue("Content-Disposition").orElse(""))
+                .isEqualTo("attachment; filename=\"photo-" + id + ".jpg\"");
+        assertThat(full.headers().firstValue("Content-Security-Policy").orElse("")).startsWith("sandbox;")
+                .contains("default-src 'none'");
         assertThat(decode(full.body()).getWidth()).isEqualTo(1200);
 
         HttpResponse<byte[]> thumb = download(aliceToken, "/api/v1/photos/" + id + "?size=thumb");
@@ -218,7 +222,7 @@ class PhotosTest {
         String id = id(r);
         assertThat(JSON.readTree(r.body()).path("contentType").asText()).isEqualTo("image/png");
         HttpResponse<byte[]> stored = download(aliceToken, "/api/v1/photos/" + id);
-        assertThat(stored.headers().firstValue("Content-Type").orElse("")).isEqualTo("image/png");
+        assertThat(stored.headers().firstValue("Content-Disposition").orElse("")).endsWith(".png\"");
         BufferedImage image = decode(stored.body());
         assertThat(image.getColorModel().hasAlpha()).isTrue();
         assertThat((Integer) (image.getRGB(5, 5) >>> 24)).isEqualTo(0x80);
@@ -453,5 +457,55 @@ class PhotosTest {
                     assertThat(e.problem().errors()).extracting(er -> er.field()).containsExactly("photo");
                 });
         assertThat(rows(kim)).isOne();
+    }
+
+    /**
+     * ASVS V12.1.3: one person's photos are limited in number and in stored bytes (2,000 and 200 MB by default),
+     * counted before anything is written; past either, an upload is a 422 naming the file field and the rule quota.
+     */
+    @Test
+    void aPersonsPhotosAreLimitedInNumberAndSizeBeforeAnythingIsWritten() throws IOException {
+        UUID lee = app.newUser("lee.photos@example.org");
+        String token = app.app().apiTokens().create(lee, "phone", java.util.EnumSet.of(Scope.LOGBOOK));
+        // 1,999 attached photos already (one byte each, made in the database: the count is the rule under test)
+        app.sql().useHandle(h -> h.createUpdate("""
+                        insert into photo (owner_id, id, uploaded_at, usage, attached_at, content_type, width, height,
+                                           full_image, thumb_image)
+                        select :o, gen_random_uuid(), now(), 'checkin', now(), 'image/jpeg', 1, 1, '\\x00', '\\x00'
+                        from generate_series(1, 1999)""").bind("o", lee).execute());
+        byte[] picture = Multipart.picture("jpeg", 64, 48);
+        id(upload(token, "/api/v1/photos", picture, "photo.jpg", "image/jpeg")); // the 2,000th
+        HttpResponse<String> refused = upload(token, "/api/v1/photos", picture, "photo.jpg", "image/jpeg");
+        assertRefused(refused, 422, "validation");
+        assertThat(JSON.readTree(refused.body()).path("errors").get(0).path("rule").asText()).isEqualTo("quota");
+        assertThat(rows(lee)).isEqualTo(2000);
+        // another feature's form goes through the same count, naming its own field
+        assertThatThrownBy(() -> app.app().feature(PhotosFeature.class).photos().upload(lee, picture, "photo"))
+                .isInstanceOfSatisfying(ProblemException.class, e -> {
+                    assertThat(e.problem().status()).isEqualTo(422);
+                    assertThat(e.problem().errors().get(0).field()).isEqualTo("photo");
+                    assertThat(e.problem().errors().get(0).rule()).isEqualTo("quota");
+                });
+        // deleting makes room again
+        app.sql().useHandle(h -> h.createUpdate("delete from photo where owner_id = :o and octet_length(full_image) = 1"
+                + " and id in (select id from photo where owner_id = :o and octet_length(full_image) = 1 limit 1)")
+                .bind("o", lee).execute());
+        id(upload(token, "/api/v1/photos", picture, "photo.jpg", "image/jpeg"));
+
+        // the size rule, and the settings (a wrong one names itself)
+        PhotosFeature.Quota quota = PhotosFeature.Quota.from(java.util.Map.of("MQCGM_PHOTO_QUOTA_MB", "1",
+                "MQCGM_PHOTO_QUOTA_COUNT", "10"));
+        assertThat(quota).isEqualTo(new PhotosFeature.Quota(1024 * 1024, 10));
+        assertThat(PhotosFeature.Quota.from(java.util.Map.of())).isEqualTo(PhotosFeature.Quota.DEFAULT);
+        assertThat(PhotosFeature.Quota.DEFAULT).isEqualTo(new PhotosFeature.Quota(200L * 1024 * 1024, 2000));
+        quota.check(9, 1024 * 1024 - 100, 100, "file"); // exactly full is fine
+        assertThatThrownBy(() -> quota.check(9, 1024 * 1024 - 100, 101, "file"))
+                .isInstanceOfSatisfying(ProblemException.class,
+                        e -> assertThat(e.problem().errors().get(0).rule()).isEqualTo("quota"));
+        assertThatThrownBy(() -> quota.check(10, 0, 1, "file"))
+                .isInstanceOfSatisfying(ProblemException.class,
+                        e -> assertThat(e.problem().errors().get(0).rule()).isEqualTo("quota"));
+        assertThatThrownBy(() -> PhotosFeature.Quota.from(java.util.Map.of("MQCGM_PHOTO_QUOTA_MB", "0")))
+                .hasMessageContaining("MQCGM_PHOTO_QUOTA_MB");
     }
 }

@@ -192,7 +192,8 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
             Path key = dir.resolve("master-key.json");
             MasterKey.generate(key);
             ServerConfig config = new ServerConfig(url, user, password, 8, key,
-                    "127.0.0.1", 0, 1_000_000, TEST_ARGON2, Duration.ofHours(12), Duration.ofDays(7), smtp,
+                    "127.0.0.1", 0, 1_000_000, TEST_ARGON2, ServerConfig.DEFAULT_SESSION_IDLE,
+                    ServerConfig.DEFAULT_SESSION_ABSOLUTE, smtp,
                     dir.resolve("outbox"), "http://mqcgm.test");
             // Push endpoints on loopback over http (testing/PushService), as in the demo; production refuses them.
             config = config.withPush(config.push().withLoopbackHttp(true));
@@ -231,8 +232,8 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
         app().accounts().enableTwoFactor(id, TestTotp.code(secret, systemClock.instant().getEpochSecond()),
                 org.mqcgm.server.accounts.ClientFacts.NONE);
         Http http = new Http(url());
-        http.setCookie("SESSION", new org.mqcgm.server.accounts.Sessions(sql(), systemClock, Duration.ofHours(12),
-                Duration.ofDays(7)).start(id, org.mqcgm.server.accounts.ClientFacts.NONE));
+        http.setCookie("SESSION", new org.mqcgm.server.accounts.Sessions(sql(), systemClock,
+                ServerConfig.DEFAULT_SESSION_IDLE, ServerConfig.DEFAULT_SESSION_ABSOLUTE).start(id, org.mqcgm.server.accounts.ClientFacts.NONE));
         return http;
     }
 

@@ -142,6 +142,8 @@ public final class HttpServer implements AutoCloseable {
                     (e, ctx) -> redirectWithNext(ctx, "/confirm"));
             config.routes.exception(AccessControl.PolicyAcceptanceRequired.class,
                     (e, ctx) -> redirectWithNext(ctx, "/privacy/accept"));
+            config.routes.exception(AccessControl.PasswordChangeRequired.class, (e, ctx) -> ctx.redirect(
+                    AccessControl.PASSWORD_CHANGE_PAGE, io.javalin.http.HttpStatus.SEE_OTHER));
             config.routes.exception(AccessControl.OnHold.class,
                     (e, ctx) -> ctx.redirect("/guardian", io.javalin.http.HttpStatus.SEE_OTHER));
             config.routes.exception(HttpResponseException.class, (e, ctx) -> write(ctx, mapper, htmlErrors,

@@ -45,6 +45,19 @@ public interface Photos {
         delete(owner, ids);
     }
 
+    /**
+     * The full rendition of {@code file} through the same pipeline and refusals as {@link #upload}, stored nowhere:
+     * for files kept elsewhere (a support ticket's attachments), which the photo quota does not count.
+     */
+    default Image reencode(UUID owner, byte[] file, String field) {
+        UUID id = upload(owner, file, field);
+        try {
+            return read(owner, id, Size.FULL).orElseThrow();
+        } finally {
+            delete(owner, List.of(id));
+        }
+    }
+
     /** A rendition of one of the owner's photos, if it exists. */
     Optional<Image> read(UUID owner, UUID id, Size size);
 

@@ -129,6 +129,14 @@ public final class AccessControl {
             Csrf.requireValid(ctx);
         }
         principal.ifPresent(p -> p.attachTo(ctx));
+        if (principal.isPresent() && principal.get().passwordChangeRequired() && !(rule instanceof Access.Public)
+                && !PASSWORD_CHANGE_PATHS.contains(ctx.path())) {
+            // ASVS V2.1.7: a session whose password was found breached may do nothing but change it.
+            if (ctx.path().startsWith("/api/")) {
+                throw passwordChangeRequiredProblem();
+            }
+            throw new PasswordChangeRequired();
+        }
         switch (rule) {
             case Access.Public ignored -> {
                 return principal;
@@ -466,7 +474,25 @@ public final class AccessControl {
                             Problem.unauthorized("The API token is unknown, has expired or has been revoked."))));
         }
         String cookie = Cookies.read(ctx, org.mqcgm.server.platform.web.SiteCookie.SESSION);
-        return cookie == null ? Optional.empty() : authenticator.session(cookie);
+        return cookie == null ? Optional.empty() : authenticator.session(cookie, !background(ctx));
+    }
+
+    /**
+     * The header an open page's script sends on its own periodic requests (the live refresh of Today, the progress
+     * of an export): they are not the person's activity, so they do not keep a session from its idle end.
+     */
+    public static final String BACKGROUND_HEADER = "X-Background-Refresh";
+
+    /**
+     * Whether a request is background work of an open page rather than something the person did (ASVS V3.3.2): its
+     * script's periodic refresh ({@link #BACKGROUND_HEADER}) or an event stream ({@code Accept: text/event-stream},
+     * which a browser's EventSource sends and re-sends on its own when it reconnects). Only the caller's own session
+     * is concerned: claiming it merely lets that session end sooner.
+     */
+    static boolean background(Context ctx) {
+        String accept = ctx.header("Accept");
+        return ctx.header(BACKGROUND_HEADER) != null
+                || accept != null && accept.toLowerCase(java.util.Locale.ROOT).contains("text/event-stream");
     }
 
     /**
@@ -639,7 +665,7 @@ public final class AccessControl {
                 return true;
             }
             Optional<Principal> now = s.bearer() != null ? authenticator.apiToken(s.bearer())
-                    : s.cookie() != null ? authenticator.session(s.cookie()) : Optional.empty();
+                    : s.cookie() != null ? authenticator.session(s.cookie(), false) : Optional.empty();
             boolean same = now.map(p -> p.accountId().equals(owner)).orElse(false);
             boolean allowed = s.person() == null
                     ? s.consents().stream().allMatch(purpose -> consents.granted(owner, purpose))
@@ -651,6 +677,33 @@ public final class AccessControl {
             return true;
         });
         streams.computeIfPresent(owner, (k, v) -> v.isEmpty() ? null : v);
+    }
+
+    /** Where a session whose password must be changed first is sent ({@link Principal#passwordChangeRequired}). */
+    public static final String PASSWORD_CHANGE_PAGE = "/settings/password";
+    /** What such a session may still reach besides public routes: the change form and the password confirmation. */
+    private static final java.util.Set<String> PASSWORD_CHANGE_PATHS = java.util.Set.of(PASSWORD_CHANGE_PAGE,
+            "/confirm");
+
+    /**
+     * The answer to an API request of a session whose password must be changed first, and to an API login with such
+     * a password (no token is issued for it): 403 {@code password-change-required}.
+     */
+    public static ProblemException passwordChangeRequiredProblem() {
+        return new ProblemException(Problem.of(403, "password-change-required", "Password change required",
+                "Your password appears in lists of passwords exposed in data breaches, or is too common to be safe."
+                        + " Sign in on the web and change it (" + PASSWORD_CHANGE_PAGE + "); then ask for a token"
+                        + " again.").with("code", "PASSWORD_CHANGE_REQUIRED"));
+    }
+
+    /**
+     * Thrown for pages of a session whose password must be changed first (ASVS V2.1.7); rendered as a redirect to
+     * {@link #PASSWORD_CHANGE_PAGE}, which explains why.
+     */
+    public static final class PasswordChangeRequired extends RuntimeException {
+        public PasswordChangeRequired() {
+            super("password change required", null, false, false);
+        }
     }
 
     /** Thrown for pages that need a signed-in user; rendered as a redirect to the login page. */

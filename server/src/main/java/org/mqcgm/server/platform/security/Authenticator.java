@@ -12,8 +12,17 @@ public interface Authenticator {
      */
     String CREDENTIALS_CHANGED = "mqcgm_credentials_revoked";
 
-    /** The principal of a live web session cookie value. */
+    /** The principal of a live web session cookie value; the request counts as the person's activity. */
     Optional<Principal> session(String cookieValue);
+
+    /**
+     * The principal of a live web session cookie value. {@code activity} false: the request is background work of
+     * an open page (a periodic refresh, an event stream, its re-check), which must not keep the session from its
+     * idle end (ASVS V3.3.2).
+     */
+    default Optional<Principal> session(String cookieValue, boolean activity) {
+        return session(cookieValue);
+    }
 
     /** The principal of an API token that exists and is not revoked. */
     Optional<Principal> apiToken(String token);

@@ -16,9 +16,16 @@ import java.util.UUID;
  * @param twoFactor    true when the account uses two-factor authentication (so this session passed it)
  * @param recentLogin  when the password (and second factor) were last confirmed in this session, or null
  * @param credentialId the session or token that authenticated it (a hash prefix or id, never the secret)
+ * @param passwordChangeRequired a web session of an account whose password was found among the breached or common
+ *                     passwords at a login (ASVS V2.1.7): it may do nothing but change it ({@link AccessControl})
  */
 public record Principal(UUID accountId, Method method, Set<Scope> scopes, Set<Role> roles, boolean twoFactor,
-                        Instant recentLogin, String credentialId) {
+                        Instant recentLogin, String credentialId, boolean passwordChangeRequired) {
+
+    public Principal(UUID accountId, Method method, Set<Scope> scopes, Set<Role> roles, boolean twoFactor,
+                     Instant recentLogin, String credentialId) {
+        this(accountId, method, scopes, roles, twoFactor, recentLogin, credentialId, false);
+    }
 
     private static final String ATTRIBUTE = "mqcgm.principal";
 
