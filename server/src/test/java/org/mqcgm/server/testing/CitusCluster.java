@@ -88,6 +88,9 @@ public final class CitusCluster implements AutoCloseable {
                 unix_socket_directories = '%s'
                 shared_preload_libraries = 'citus'
                 citus.node_conninfo = 'sslmode=disable'
+                citus.enable_unsafe_triggers = on
+                citus.propagate_set_commands = 'local'
+                citus.allow_nested_distributed_execution = on
                 max_connections = 200
                 max_prepared_transactions = 200
                 shared_buffers = 64MB
@@ -119,14 +122,20 @@ public final class CitusCluster implements AutoCloseable {
 
     /** Creates {@code database} on every node with the Citus extension and registers the workers in it. */
     public void createDistributedDatabase(String database) {
-        for (int port : workerPorts) {
+        createDistributedDatabase(database, workerPorts.size());
+    }
+
+    /** As {@link #createDistributedDatabase(String)} with only the first {@code workers} workers registered. */
+    public void createDistributedDatabase(String database, int workers) {
+        List<Integer> used = workerPorts.subList(0, workers);
+        for (int port : used) {
             execute(port, "postgres", "create database \"" + database + "\"");
             execute(port, database, "create extension citus");
         }
         execute(coordinator, "postgres", "create database \"" + database + "\"");
         execute(coordinator, database, "create extension citus");
         execute(coordinator, database, "select citus_set_coordinator_host('" + HOST + "', " + coordinator + ")");
-        for (int port : workerPorts) {
+        for (int port : used) {
             execute(coordinator, database, "select citus_add_node('" + HOST + "', " + port + ")");
         }
     }

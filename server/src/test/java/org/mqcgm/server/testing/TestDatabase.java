@@ -21,18 +21,32 @@ public final class TestDatabase {
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static LocalPostgres postgres;
     private static CitusCluster citus;
+    private static RuntimeException citusFailure;
 
     /** Whether this JVM's tests run against a local Citus cluster (the Citus profile). */
     public static boolean onCitus() {
         return "citus".equals(System.getProperty("mqcgm.test.database"));
     }
 
+    /** The local Citus cluster of the Citus profile (started, with the template, on first use). */
+    public static CitusCluster citus() {
+        return cluster();
+    }
+
     private static synchronized CitusCluster cluster() {
+        if (citusFailure != null) {
+            throw citusFailure; // once per JVM: every later test class fails at once with the same cause
+        }
         if (citus == null) {
-            CitusCluster c = CitusCluster.start(Integer.getInteger("mqcgm.test.citus.workers", 2));
-            c.createDistributedDatabase(TEMPLATE);
-            c.migrateAndDistribute(TEMPLATE, Integer.getInteger("mqcgm.test.citus.shards", 4));
-            citus = c;
+            try {
+                CitusCluster c = CitusCluster.start(Integer.getInteger("mqcgm.test.citus.workers", 2));
+                citus = c;
+                c.createDistributedDatabase(TEMPLATE);
+                c.migrateAndDistribute(TEMPLATE, Integer.getInteger("mqcgm.test.citus.shards", 4));
+            } catch (RuntimeException e) {
+                citusFailure = e;
+                throw e;
+            }
         }
         return citus;
     }

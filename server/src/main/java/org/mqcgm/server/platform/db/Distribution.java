@@ -51,14 +51,15 @@ public final class Distribution {
     /**
      * User-owned tables kept whole on every node (reference tables), with the global key or the other person's key
      * that stops them from being split by owner: the account (unique e-mail and phone digests; the follower,
-     * grantee, support agent and guardian of another person's row point at it), passkeys (credential id, user
+     * grantee, support agent and guardian of another person's row point at it) and its roles (read with the
+     * account in one query, and listed across accounts by the administration), passkeys (credential id, user
      * handle), clinician links (token digest), community posts and their comments, likes and reports (by other
      * people), devices (push alias), guardian invitations, Nightscout credentials (site, token and secret digests),
      * push subscriptions (endpoint), rights requests (case number; their events point at them), shares
      * (invitation digest), and support tickets with their messages, grants, attachments and reviews (case number,
      * agents).
      */
-    public static final Set<String> SHARED = Set.of(ACCOUNT, "passkey", "passkey_user", "clinician_link",
+    public static final Set<String> SHARED = Set.of(ACCOUNT, "account_role", "passkey", "passkey_user", "clinician_link",
             "community_post", "community_comment", "community_like", "community_report", "device",
             "guardian_invitation", "nightscout_credential", "push_subscription", "rights_request", "share",
             "support_ticket", "support_message", "support_grant", "support_attachment", "support_review");
@@ -76,16 +77,29 @@ public final class Distribution {
     public record Table(String name, Kind kind, String column) {
     }
 
-    /** The placement of every table, the problems that stop it, and the Citus statements that apply it. */
-    public record Plan(List<Table> tables, List<String> problems) {
+    /** A foreign key of the schema: its table, name and definition ({@code pg_get_constraintdef}). */
+    public record ForeignKey(String table, String name, String definition) {
+    }
+
+    /**
+     * The placement of every table, the problems that stop it, the foreign keys between placed tables, and the
+     * Citus statements that apply it.
+     */
+    public record Plan(List<Table> tables, List<String> problems, List<ForeignKey> keys) {
 
         /**
-         * The statements that distribute the schema on a Citus coordinator, in an order Citus accepts: reference
-         * tables first, then {@link #ANCHOR}, then the tables co-located with it and the lookup tables, each table
-         * after the tables its foreign keys point at ({@link #tables()} is in that order).
+         * The statements that distribute the schema on a Citus coordinator, in an order Citus accepts: the foreign
+         * keys are dropped (else making the account a reference table would turn every table pointing at it into
+         * a coordinator-local one, which can then be neither distributed nor pointed at), the reference tables are
+         * made, then {@link #ANCHOR}, then the tables co-located with it and the lookup tables (each after the
+         * tables its foreign keys point at: {@link #tables()} is in that order), and the foreign keys are added
+         * back, now checked by Citus on every shard.
          */
         public List<String> statements() {
             List<String> out = new ArrayList<>();
+            for (ForeignKey k : keys) {
+                out.add("alter table " + k.table() + " drop constraint " + k.name() + ";");
+            }
             for (Table t : tables) {
                 if (t.kind() == Kind.REFERENCE) {
                     out.add("select create_reference_table('" + t.name() + "');");
@@ -101,6 +115,9 @@ public final class Distribution {
                     out.add("select create_distributed_table('" + t.name() + "', '" + t.column()
                             + "', colocate_with => '" + (LOOKUP.containsKey(t.name()) ? "none" : ANCHOR) + "');");
                 }
+            }
+            for (ForeignKey k : keys) {
+                out.add("alter table " + k.table() + " add constraint " + k.name() + " " + k.definition() + ";");
             }
             return out;
         }
@@ -168,8 +185,10 @@ public final class Distribution {
             }
             // Foreign keys: pairs of (column, referenced column) per constraint; which tables each table points at.
             Map<String, Set<String>> references = new LinkedHashMap<>();
+            List<ForeignKey> keys = new ArrayList<>();
             h.createQuery("""
                     select con.conname, src.relname as src, dst.relname as dst,
+                           pg_get_constraintdef(con.oid) as definition,
                            array(select a.attname from unnest(con.conkey) with ordinality k(attnum, ord)
                                  join pg_attribute a on a.attrelid = con.conrelid and a.attnum = k.attnum
                                  order by k.ord)::text[] as cols,
@@ -188,6 +207,7 @@ public final class Distribution {
                         }
                         List<String> cols = List.of((String[]) rs.getArray("cols").getArray());
                         List<String> refs = List.of((String[]) rs.getArray("refs").getArray());
+                        keys.add(new ForeignKey(src.name(), rs.getString("conname"), rs.getString("definition")));
                         String fk = src.name() + "." + rs.getString("conname") + " " + cols + " → " + dst.name()
                                 + " " + refs;
                         if (dst.kind() == Kind.REFERENCE && !dst.name().equals(src.name())) {
@@ -215,7 +235,7 @@ public final class Distribution {
             for (Table t : byName) {
                 place(t, tables, references, ordered, new LinkedHashSet<>());
             }
-            return new Plan(List.copyOf(ordered.values()), List.copyOf(problems));
+            return new Plan(List.copyOf(ordered.values()), List.copyOf(problems), List.copyOf(keys));
         });
     }
 
