@@ -64,6 +64,14 @@ public final class Distribution {
             "guardian_invitation", "nightscout_credential", "push_subscription", "rights_request", "share",
             "support_ticket", "support_message", "support_grant", "support_attachment", "support_review");
 
+    /**
+     * User-owned work queues, claimed across owners by whichever node is free ({@code for update skip locked}, which
+     * Citus runs on reference tables but not across the shards of a distributed one): account erasures due, export
+     * jobs, push messages to deliver. Reference tables; each row is short-lived (the export's chunks, which hold the
+     * data, stay distributed by owner).
+     */
+    public static final Set<String> QUEUES = Set.of("account_cancellation", "export_job", "push_message");
+
     /** User-owned tables distributed by their own random lookup key, co-located with nothing. */
     public static final Map<String, String> LOOKUP = Map.of("passkey_challenge", "challenge_hash");
 
@@ -138,7 +146,7 @@ public final class Distribution {
             for (String name : names) {
                 if (LOCAL.contains(name)) {
                     tables.put(name, new Table(name, Kind.LOCAL, null));
-                } else if (SHARED.contains(name)) {
+                } else if (SHARED.contains(name) || QUEUES.contains(name)) {
                     tables.put(name, new Table(name, Kind.REFERENCE, null));
                 } else if (LOOKUP.containsKey(name)) {
                     tables.put(name, new Table(name, Kind.DISTRIBUTED, LOOKUP.get(name)));

@@ -15,7 +15,8 @@ import org.mqcgm.server.testing.TestDatabase;
  * <p>{@link #KNOWN} was the schema's debt when this check was written (issue 17): 39 entries — global unique lookups on
  * distributed tables, keys to a second person's account, shared tables pointing at users' rows, and two aside
  * tables without a primary key. All are resolved by placement, without a change to the schema: the account and the
- * small per-person tables with a global lookup are reference tables ({@link Distribution#SHARED}), the login
+ * small per-person tables with a global lookup are reference tables ({@link Distribution#SHARED}; the work queues
+ * claimed across owners too, {@link Distribution#QUEUES}), the login
  * challenge is distributed by its own key ({@link Distribution#LOOKUP}), and the aside tables stay on the
  * coordinator. The list stays empty: a new table must be distributable by its owner, or be named in one of those
  * sets with its reason.
@@ -36,6 +37,8 @@ class DistributionTest {
                     new Distribution.Table("account", Distribution.Kind.REFERENCE, null),
                     new Distribution.Table("glucose_recent", Distribution.Kind.DISTRIBUTED, "owner_id"),
                     new Distribution.Table("passkey_challenge", Distribution.Kind.DISTRIBUTED, "challenge_hash"),
+                    new Distribution.Table("push_message", Distribution.Kind.REFERENCE, null),
+                    new Distribution.Table("export_chunk", Distribution.Kind.DISTRIBUTED, "owner_id"),
                     new Distribution.Table("scheduled_tasks", Distribution.Kind.LOCAL, null));
             assertThat(plan.statements()).contains("select create_reference_table('account');",
                     "select create_distributed_table('glucose_recent', 'owner_id');",
