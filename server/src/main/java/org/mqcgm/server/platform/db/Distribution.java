@@ -53,13 +53,13 @@ public final class Distribution {
      * that stops them from being split by owner: the account (unique e-mail and phone digests; the follower,
      * grantee, support agent and guardian of another person's row point at it) and its roles (read with the
      * account in one query, and listed across accounts by the administration), passkeys (credential id, user
-     * handle), clinician links (token digest), community posts and their comments, likes and reports (by other
+     * handle), clinician links (token digest) and their views (counted in the link's own query), community posts and their comments, likes and reports (by other
      * people), devices (push alias), guardian invitations, Nightscout credentials (site, token and secret digests),
      * push subscriptions (endpoint), rights requests (case number; their events point at them), shares
      * (invitation digest), and support tickets with their messages, grants, attachments and reviews (case number,
      * agents).
      */
-    public static final Set<String> SHARED = Set.of(ACCOUNT, "account_role", "passkey", "passkey_user", "clinician_link",
+    public static final Set<String> SHARED = Set.of(ACCOUNT, "account_role", "passkey", "passkey_user", "clinician_link", "clinician_link_view",
             "community_post", "community_comment", "community_like", "community_report", "device",
             "guardian_invitation", "nightscout_credential", "push_subscription", "rights_request", "share",
             "support_ticket", "support_message", "support_grant", "support_attachment", "support_review");
