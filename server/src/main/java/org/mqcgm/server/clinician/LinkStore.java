@@ -104,8 +104,11 @@ final class LinkStore {
 
     /** Ends every running link of the owner now (it answers 410 from then on); returns how many. */
     int endAll(UUID owner, Instant now) {
+        // The arithmetic on UTC timestamps is immutable: Citus refuses stable functions over columns in an UPDATE
+        // of a reference table (timestamptz + interval depends on the session's time zone).
         return jdbi.withHandle(h -> h.createUpdate("""
-                        update clinician_link set expires_at = greatest(:now, created_at + interval '1 millisecond')
+                        update clinician_link set expires_at = greatest(:now,
+                            ((created_at at time zone 'UTC') + interval '1 millisecond') at time zone 'UTC')
                         where owner_id = :owner and revoked_at is null and expires_at > :now""")
                 .bind("owner", owner).bind("now", utc(now)).execute());
     }

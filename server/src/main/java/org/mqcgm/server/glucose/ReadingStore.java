@@ -134,14 +134,17 @@ public final class ReadingStore {
             seconds[i] = r.time().getEpochSecond();
             payloads[i] = keys.encrypt(ownerId, READING_CONTEXT + seconds[i], DayBlockCodec.encode(List.of(r)));
         }
-        return h.createUpdate("""
+        // Counted from RETURNING rather than the update count: on Citus an INSERT … SELECT runs through the
+        // coordinator and reports the rows it selected, not those ON CONFLICT DO NOTHING kept (docs/scale-out.md).
+        return h.createQuery("""
                         insert into glucose_recent (owner_id, time, payload)
                         select :owner, to_timestamp(t), p from unnest(:seconds::bigint[], :payloads::bytea[]) as r(t, p)
-                        on conflict (owner_id, time) do nothing""")
+                        on conflict (owner_id, time) do nothing
+                        returning 1""")
                 .bind("owner", ownerId)
                 .bind("seconds", seconds)
                 .bind("payloads", payloads)
-                .execute();
+                .mapTo(Integer.class).list().size();
     }
 
     /**
