@@ -100,21 +100,19 @@ public final class SoakServer {
 
     /** Hands the driver its accounts and the address, then serves until {@code stop} appears. */
     private static void serve(BenchServer server, Path dir, List<String> lines) throws Exception {
-        {
-            Path tmp = dir.resolve("accounts.tsv.tmp");
-            Files.write(tmp, lines, StandardCharsets.UTF_8);
-            Files.move(tmp, dir.resolve("accounts.tsv"), StandardCopyOption.ATOMIC_MOVE);
-            System.out.printf(Locale.ROOT, "soak server: serving %s%n", server.baseUrl());
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("ready.tmp")))) {
-                w.println(server.baseUrl());
-                w.println(ProcessHandle.current().pid());
-            }
-            Files.move(dir.resolve("ready.tmp"), dir.resolve("ready"), StandardCopyOption.ATOMIC_MOVE);
-            while (!Files.exists(dir.resolve("stop"))) {
-                TimeUnit.SECONDS.sleep(1);
-            }
-            System.out.println("soak server: stopping");
+        Path tmp = dir.resolve("accounts.tsv.tmp");
+        Files.write(tmp, lines, StandardCharsets.UTF_8);
+        Files.move(tmp, dir.resolve("accounts.tsv"), StandardCopyOption.ATOMIC_MOVE);
+        System.out.printf(Locale.ROOT, "soak server: serving %s%n", server.baseUrl());
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(dir.resolve("ready.tmp")))) {
+            w.println(server.baseUrl());
+            w.println(ProcessHandle.current().pid());
         }
+        Files.move(dir.resolve("ready.tmp"), dir.resolve("ready"), StandardCopyOption.ATOMIC_MOVE);
+        while (!Files.exists(dir.resolve("stop"))) {
+            TimeUnit.SECONDS.sleep(1);
+        }
+        System.out.println("soak server: stopping");
     }
 
     /**
