@@ -80,6 +80,34 @@ final class BenchServer implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #start(int)} (durable commits), but keeping PostgreSQL's data ({@code dir/pg}), the master key and the
+     * outbox in {@code dir}, so that a later run reuses what an earlier one set up (the soak's accounts).
+     */
+    static BenchServer startIn(Path dir, int poolSize) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        LocalPostgres pg = LocalPostgres.start(dir.resolve("pg"));
+        try {
+            pg.createDatabaseIfAbsent("bench");
+            Path key = dir.resolve("master-key.json");
+            if (!Files.exists(key)) {
+                MasterKey.generate(key);
+            }
+            String url = pg.jdbcUrl("bench");
+            App app = App.start(new ServerConfig(url, pg.user(), pg.password(), poolSize, key, "127.0.0.1", 0,
+                    8_000_000, new ServerConfig.Argon2Cost(1024, 1, 1), Duration.ofHours(1), Duration.ofDays(1), null,
+                    dir.resolve("outbox"), "http://localhost"), Clock.systemUTC());
+            return new BenchServer(pg, app, url);
+        } catch (RuntimeException e) {
+            pg.close();
+            throw e;
+        }
+    }
+
     String baseUrl() {
         return "http://127.0.0.1:" + app.port();
     }

@@ -218,7 +218,8 @@ public final class ApiTokens {
         }
         long seen = guard.mark();
         Optional<Cached> loaded = jdbi.withHandle(h -> h.createQuery("""
-                        select t.id, t.scopes, t.expires_at, a.totp_enabled_at is not null as two_factor,
+                        select t.id, t.scopes, t.expires_at, t.last_used_at,
+                               a.totp_enabled_at is not null as two_factor,
                                array(select role from account_role r where r.owner_id = t.owner_id) as roles
                         from api_token t join account a on a.id = t.owner_id
                         where t.owner_id = :owner and t.token_hash = :hash and t.revoked_at is null
@@ -229,9 +230,15 @@ public final class ApiTokens {
                 .bind("hash", c.hash())
                 .map((rs, ctx) -> {
                     UUID id = rs.getObject("id", UUID.class);
+                    // Written at most every TOUCH_EVERY, also when the cache reloads the token: an open live
+                    // stream's credential is checked again every 30 s (AccessControl) and the cache keeps a token
+                    // 30 s, so touching at every load wrote the row twice a minute per stream (2,000 streams:
+                    // 67 durable commits a second, twice the uploads' own; docs/benchmarks.md, the soak).
+                    Instant lastUsed = instant(rs.getObject("last_used_at", OffsetDateTime.class));
+                    boolean touch = lastUsed == null || lastUsed.isBefore(now.minus(TOUCH_EVERY));
                     return new Cached(new Principal(c.ownerId(), Principal.Method.API_TOKEN,
                             scopes(rs.getArray("scopes")), AccountStore.roles((String[]) rs.getArray("roles").getArray()),
-                            rs.getBoolean("two_factor"), null, id.toString()), id, now,
+                            rs.getBoolean("two_factor"), null, id.toString()), id, touch ? now : lastUsed,
                             instant(rs.getObject("expires_at", OffsetDateTime.class)));
                 })
                 .findOne());
@@ -240,7 +247,9 @@ public final class ApiTokens {
             if (guard.changedSince(seen)) {
                 cache.invalidate(key);
             }
-            touch(c.ownerId(), l.tokenId(), now);
+            if (l.touched().equals(now)) {
+                touch(c.ownerId(), l.tokenId(), now);
+            }
         });
         return loaded.map(Cached::principal);
     }

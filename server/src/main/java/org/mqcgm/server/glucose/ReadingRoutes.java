@@ -328,7 +328,7 @@ final class ReadingRoutes implements AutoCloseable {
                 Set<Consumer<Optional<Reading>>> ofOwner = ConcurrentHashMap.newKeySet();
                 liveStops.put(owner, readings.events().watch(owner, o -> {
                     if (!ofOwner.isEmpty()) {
-                        Optional<Reading> latest = latestOf(o);
+                        Optional<Reading> latest = latestForStreams(o);
                         for (Consumer<Optional<Reading>> each : ofOwner) {
                             try {
                                 each.accept(latest);
@@ -354,6 +354,36 @@ final class ReadingRoutes implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /** How often the fan-out reads a new reading again when the database did not answer (1, 2, 4, 8 s apart). */
+    static final int FAN_OUT_ATTEMPTS = 5;
+
+    /**
+     * The newest reading for the streams, read again after 1, 2, 4 and 8 s when the read fails: the fan-out runs
+     * once per new reading (on a virtual thread of its own), so a read refused while every database connection was
+     * busy lost that reading for every follower until the wearer's next one, five minutes later (the soak:
+     * 239 of 1,515 readings in its first minutes, docs/benchmarks.md "Ten thousand wearers").
+     */
+    private Optional<Reading> latestForStreams(UUID owner) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return latestOf(owner);
+            } catch (RuntimeException e) {
+                if (attempt >= FAN_OUT_ATTEMPTS || closed) {
+                    throw e;
+                }
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(1L << (attempt - 1));
+                try {
+                    while (!closed && System.nanoTime() < until) {
+                        Thread.sleep(100); // in slices: closing the server does not wait out a back-off
+                    }
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     /** The streams of each owner followed on this node (see {@link #follow}). */
@@ -382,8 +412,11 @@ final class ReadingRoutes implements AutoCloseable {
         return org.mqcgm.server.platform.http.QueryTimes.outOfBounds(field, violation);
     }
 
+    private volatile boolean closed;
+
     @Override
     public void close() {
+        closed = true;
         heartbeat.shutdownNow();
         streams.forEach(SseClient::close);
     }

@@ -74,6 +74,20 @@ final class AgpPdf {
      */
     byte[] render(ReportView view, PageContext page, String generated) {
         byte[] fontBytes = font();
+        // One render at a time on a node: each parses the 5 MB font collection afresh (below) and allocates about
+        // 30 MB, arrays of a megabyte and more among it; in a 256 MB heap two or three at once, beside 2,000 live
+        // streams, left the collector without room to copy into (docs/benchmarks.md, "Ten thousand wearers").
+        rendering.acquireUninterruptibly();
+        try {
+            return renderAlone(view, page, generated, fontBytes);
+        } finally {
+            rendering.release();
+        }
+    }
+
+    private final java.util.concurrent.Semaphore rendering = new java.util.concurrent.Semaphore(1, true);
+
+    private byte[] renderAlone(ReportView view, PageContext page, String generated, byte[] fontBytes) {
         Map<String, Object> params = new HashMap<>();
         params.put("page", page);
         params.put("v", view);

@@ -200,6 +200,15 @@ public final class HttpServer implements AutoCloseable {
             for (org.eclipse.jetty.server.Connector c : server.getConnectors()) {
                 if (c instanceof org.eclipse.jetty.server.ServerConnector connector) {
                     connector.setAcceptQueueSize(settings.acceptQueue());
+                    // No per-connection cache of header fields: Jetty gives every keep-alive connection's parser
+                    // one of 1,024 entries, 98 KB (a char[49152] and its nodes) held while the connection stays
+                    // open; 365 of them were 35 MB of a 256 MB heap in the soak (docs/benchmarks.md, "Ten thousand
+                    // wearers"), and a phone per wearer keeps a connection each. A header is parsed anew instead.
+                    org.eclipse.jetty.server.HttpConnectionFactory http =
+                            connector.getConnectionFactory(org.eclipse.jetty.server.HttpConnectionFactory.class);
+                    if (http != null) {
+                        http.getHttpConfiguration().setHeaderCacheSize(0);
+                    }
                 }
             }
         });
