@@ -40,11 +40,7 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            ServerConfig c = config.load();
-            MasterKey master = MasterKey.configured(c.masterKeyFile());
-            PrintWriter out = spec.commandLine().getOut();
-            try (Database db = Database.open(c.databaseUrl(), c.databaseUser(), c.databasePassword(), 2)) {
-                db.migrate();
+            withKeys(config, spec, (db, master, out) -> {
                 KeyRotation.Result r = KeyRotation.rotate(db.jdbi(), master, out::println);
                 out.println("re-wrapped under master key " + master.id() + ": " + r.userKeys() + " user keys, "
                         + r.deploymentSecrets() + " deployment secrets, " + r.sealedValues() + " sealed values"
@@ -52,7 +48,7 @@ final class KeysCommand implements Runnable {
                 if (r.failed() > 0) {
                     throw new IllegalStateException(r.failed() + " records not re-wrapped");
                 }
-            }
+            });
         }
     }
 
@@ -71,17 +67,13 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            ServerConfig c = config.load();
-            MasterKey master = MasterKey.configured(c.masterKeyFile());
-            PrintWriter out = spec.commandLine().getOut();
-            try (Database db = Database.open(c.databaseUrl(), c.databaseUser(), c.databasePassword(), 2)) {
-                db.migrate();
+            withKeys(config, spec, (db, master, out) -> {
                 AccountAdministration.SecretRotation r = AccountAdministration.rotateDeploymentSecret(db, master);
                 out.println("deployment secret version " + r.version() + " is current; " + r.indexesRecomputed()
                         + " account indexes recomputed. Retire the older versions after "
                         + AccountAdministration.RETIRE_AFTER.toHours() + " hours with 'mqcgm keys "
                         + "retire-deployment-secret'.");
-            }
+            });
         }
     }
 
@@ -102,18 +94,14 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            ServerConfig c = config.load();
-            MasterKey master = MasterKey.configured(c.masterKeyFile());
-            PrintWriter out = spec.commandLine().getOut();
-            try (Database db = Database.open(c.databaseUrl(), c.databaseUser(), c.databasePassword(), 2)) {
-                db.migrate();
+            withKeys(config, spec, (db, master, out) -> {
                 AccountAdministration.SecretRetirement r = AccountAdministration.retireDeploymentSecret(db, master,
                         force, java.time.Clock.systemUTC());
                 out.println(r.retired() + " older versions of the deployment secret retired; "
                         + r.indexesRecomputed() + " account indexes recomputed"
                         + (r.passwordsToReset() > 0 ? "; " + r.passwordsToReset() + " accounts must reset their"
                         + " password" : "") + ".");
-            }
+            });
         }
     }
 
@@ -130,15 +118,26 @@ final class KeysCommand implements Runnable {
 
         @Override
         public void run() {
-            ServerConfig c = config.load();
-            MasterKey master = MasterKey.configured(c.masterKeyFile());
-            PrintWriter out = spec.commandLine().getOut();
-            try (Database db = Database.open(c.databaseUrl(), c.databaseUser(), c.databasePassword(), 2)) {
-                db.migrate();
+            withKeys(config, spec, (db, master, out) -> {
                 int ended = org.mqcgm.server.push.PushFeature.endAllSubscriptions(db.jdbi());
                 org.mqcgm.server.platform.crypto.VapidKeys.replace(db.jdbi(), master);
                 out.println("new VAPID key made; " + ended + " push subscriptions ended. Start the servers.");
-            }
+            });
+        }
+    }
+
+    /** One key command's work on the configured database (migrated first) with the configured master key. */
+    interface KeyWork {
+        void run(Database db, MasterKey master, PrintWriter out);
+    }
+
+    private static void withKeys(SharedOptions.ConfigFile config, CommandLine.Model.CommandSpec spec, KeyWork work) {
+        ServerConfig c = config.load();
+        MasterKey master = MasterKey.configured(c.masterKeyFile());
+        PrintWriter out = spec.commandLine().getOut();
+        try (Database db = Database.open(c.databaseUrl(), c.databaseUser(), c.databasePassword(), 2)) {
+            db.migrate();
+            work.run(db, master, out);
         }
     }
 }
