@@ -128,28 +128,8 @@ public final class Annotations {
      * destroyed are deleted: nobody could read them. Returns how many rows were re-stored.
      */
     public int encryptPlainKinds() {
-        return jdbi.inTransaction(h -> {
-            if (!h.createQuery("select to_regclass('glucose_annotation_plain_v73') is not null")
-                    .mapTo(Boolean.class).one()) {
-                return 0;
-            }
-            int n = 0;
-            for (var row : h.createQuery("select owner_id, id, kind from glucose_annotation_plain_v73")
-                    .mapToMap().list()) {
-                UUID owner = (UUID) row.get("owner_id");
-                UUID id = (UUID) row.get("id");
-                try {
-                    n += h.createUpdate("update glucose_annotation set kind_enc = :k where owner_id = :o and id = :id")
-                            .bind("k", keys.encrypt(owner, KIND_CONTEXT + id, (String) row.get("kind")))
-                            .bind("o", owner).bind("id", id).execute();
-                } catch (UserKeys.KeyDestroyedException e) {
-                    h.createUpdate("delete from glucose_annotation where owner_id = :o and id = :id")
-                            .bind("o", owner).bind("id", id).execute();
-                }
-            }
-            org.mqcgm.server.platform.db.Database.dropOrEmpty(h, "glucose_annotation_plain_v73");
-            return n;
-        });
+        return jdbi.inTransaction(h -> PlainAside.reStore(h, keys, "glucose_annotation_plain_v73",
+                "glucose_annotation", List.of(new PlainAside.Column("kind", "kind_enc", KIND_CONTEXT))));
     }
 
     /** The readings statistics may use: those not covered by an excluding annotation. */

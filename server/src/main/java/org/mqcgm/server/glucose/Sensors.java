@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -245,46 +244,11 @@ final class Sensors {
      * destroyed are deleted: nobody could read them. Returns how many rows were re-stored.
      */
     public int encryptPlainRows() {
-        return jdbi.inTransaction(h -> {
-            boolean present = h.createQuery("select to_regclass('calibration_plain_v7') is not null")
-                    .mapTo(Boolean.class).one();
-            if (!present) {
-                return 0;
-            }
-            int n = 0;
-            for (Map<String, Object> row : h.createQuery("select owner_id, id, mgdl, source from calibration_plain_v7")
-                    .mapToMap().list()) {
-                UUID owner = (UUID) row.get("owner_id");
-                UUID id = (UUID) row.get("id");
-                try {
-                    n += h.createUpdate("update calibration set mgdl_enc = :v, source_enc = :s where owner_id = :o"
-                                    + " and id = :id")
-                            .bind("v", keys.encrypt(owner, CALIBRATION_MGDL + id, row.get("mgdl").toString()))
-                            .bind("s", row.get("source") == null ? null
-                                    : keys.encrypt(owner, CALIBRATION_SOURCE + id, (String) row.get("source")))
-                            .bind("o", owner).bind("id", id).execute();
-                } catch (UserKeys.KeyDestroyedException e) {
-                    h.createUpdate("delete from calibration where owner_id = :o and id = :id")
-                            .bind("o", owner).bind("id", id).execute();
-                }
-            }
-            for (Map<String, Object> row : h.createQuery("select owner_id, id, model from sensor_plain_v7")
-                    .mapToMap().list()) {
-                UUID owner = (UUID) row.get("owner_id");
-                UUID id = (UUID) row.get("id");
-                try {
-                    n += h.createUpdate("update sensor set model_enc = :m where owner_id = :o and id = :id")
-                            .bind("m", keys.encrypt(owner, MODEL + id, (String) row.get("model")))
-                            .bind("o", owner).bind("id", id).execute();
-                } catch (UserKeys.KeyDestroyedException e) {
-                    h.createUpdate("delete from sensor where owner_id = :o and id = :id")
-                            .bind("o", owner).bind("id", id).execute();
-                }
-            }
-            org.mqcgm.server.platform.db.Database.dropOrEmpty(h, "calibration_plain_v7");
-            org.mqcgm.server.platform.db.Database.dropOrEmpty(h, "sensor_plain_v7");
-            return n;
-        });
+        return jdbi.inTransaction(h -> PlainAside.reStore(h, keys, "calibration_plain_v7", "calibration", List.of(
+                new PlainAside.Column("mgdl", "mgdl_enc", CALIBRATION_MGDL),
+                new PlainAside.Column("source", "source_enc", CALIBRATION_SOURCE)))
+                + PlainAside.reStore(h, keys, "sensor_plain_v7", "sensor",
+                        List.of(new PlainAside.Column("model", "model_enc", MODEL))));
     }
 
     /**
@@ -293,28 +257,8 @@ final class Sensors {
      * how many rows were re-stored.
      */
     public int encryptPlainEndReasons() {
-        return jdbi.inTransaction(h -> {
-            if (!h.createQuery("select to_regclass('sensor_session_plain_v73') is not null")
-                    .mapTo(Boolean.class).one()) {
-                return 0;
-            }
-            int n = 0;
-            for (Map<String, Object> row : h.createQuery("select owner_id, id, end_reason from sensor_session_plain_v73")
-                    .mapToMap().list()) {
-                UUID owner = (UUID) row.get("owner_id");
-                UUID id = (UUID) row.get("id");
-                try {
-                    n += h.createUpdate("update sensor_session set end_reason_enc = :r where owner_id = :o and id = :id")
-                            .bind("r", keys.encrypt(owner, END_REASON + id, (String) row.get("end_reason")))
-                            .bind("o", owner).bind("id", id).execute();
-                } catch (UserKeys.KeyDestroyedException e) {
-                    h.createUpdate("delete from sensor_session where owner_id = :o and id = :id")
-                            .bind("o", owner).bind("id", id).execute();
-                }
-            }
-            org.mqcgm.server.platform.db.Database.dropOrEmpty(h, "sensor_session_plain_v73");
-            return n;
-        });
+        return jdbi.inTransaction(h -> PlainAside.reStore(h, keys, "sensor_session_plain_v73", "sensor_session",
+                List.of(new PlainAside.Column("end_reason", "end_reason_enc", END_REASON))));
     }
 
     private static String iso(OffsetDateTime t) {
